@@ -1,0 +1,84 @@
+# chiron: plain make, pkg-config, C11.
+#
+#   make            build build/chiron
+#   make run        install what is missing, build, seed a demo, serve it
+#   make test       install what is missing, build, run every test
+#   make test SAN=1 the same under AddressSanitizer and UBSan
+#   make bench      the 1M-therapist benchmark (figures and SQL ratios)
+#   make lint       banned functions and style checks
+
+CC      ?= cc
+# -Wno-format-truncation: error messages are cut to their buffers on purpose.
+PKGS    := jansson sqlite3 libsodium libical libpq
+OPT     ?= -O2
+CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation \
+           -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+ifeq ($(SAN),1)
+B       := build/san
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+B       := build
+endif
+
+BIN     := $(B)/chiron
+SRCS    := $(wildcard src/core/*.c src/store/*.c src/cli/*.c)
+OBJS    := $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/data.o
+LIBOBJS := $(filter-out $(B)/obj/src/cli/main.o,$(OBJS))
+TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
+
+.PHONY: all run test check bench lint clean deps conformance
+all: $(BIN)
+
+deps:
+	@scripts/deps.sh
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/bin2c: tools/bin2c.c
+	@mkdir -p $(B)
+	$(CC) -O2 -o $@ $<
+
+$(B)/obj/data.c: data/taxonomy.json data/compacts.json $(B)/bin2c
+	@mkdir -p $(dir $@)
+	{ $(B)/bin2c chiron_taxonomy_json < data/taxonomy.json; \
+	  $(B)/bin2c chiron_compacts_json < data/compacts.json; } > $@
+
+$(B)/obj/data.o: $(B)/obj/data.c
+	$(CC) -c -o $@ $<
+
+$(B)/tests/%: tests/%.c tests/testlib.h $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+test: deps
+	@$(MAKE) --no-print-directory $(BIN) $(TESTS)
+	@tests/run $(B)
+
+check: test
+
+conformance: $(BIN)
+	../shared/conformance/run $(BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@bench/run
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@scripts/demo.sh $(BIN)
+
+lint:
+	@scripts/lint.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,24 @@
+/*
+ * cli.h: chiron's commands. Each takes the arguments after "chiron"
+ * (argv[0] is the command's name) and returns the process exit status:
+ * 0 done, 1 bad input or a failure named on stderr, 2 bad usage.
+ */
+#ifndef CHIRON_CLI_H
+#define CHIRON_CLI_H
+
+#include <stddef.h>
+
+#include "core/taxonomy.h"
+
+#define DEFAULT_DB "var/chiron.db"
+
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+
+/* The taxonomy compiled into the binary; exits with a message if broken. */
+const struct taxonomy *cli_taxonomy(void);
+/* Reads a whole file ("-" is stdin) into a malloc'd NUL-ended buffer. */
+char *cli_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * cmd_match.c: `chiron match`: one query from a file, or with --jsonl one
+ * query a line, each answered on its own line and flushed at once, so that
+ * another program can drive chiron through a pipe and time every query.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/directory.h"
+#include "core/match.h"
+
+static int
+usage_match(void)
+{
+	fprintf(stderr, "usage: chiron match [--db PATH] [--compacts FILE] [--jsonl] QUERY.json|-\n");
+	return 2;
+}
+
+/* Answers one query into out: the result, or {"error":...}. 0 if answered. */
+static int
+answer(const struct taxonomy *tax, struct match_ctx *mc, const char *text,
+       size_t len, struct arena *a, struct buf *out, struct verr *e)
+{
+	struct query q;
+	struct match_result r;
+
+	arena_reset(a);
+	if (query_parse(tax, text, len, (int64_t)time(NULL), a, &q, e) == 0) {
+		if (match_run(mc, &q, &r)) {
+			e->offset = -1;
+			snprintf(e->field, sizeof(e->field), "%s", "");
+			snprintf(e->msg, sizeof(e->msg), "out of memory");
+		} else if (match_result_json(mc, &q, &r, out) == 0) {
+			return 0;
+		}
+	}
+	buf_reset(out);
+	buf_adds(out, "{\"error\":{\"field\":");
+	buf_json_strz(out, e->field);
+	buf_adds(out, ",\"message\":");
+	buf_json_strz(out, e->msg);
+	buf_adds(out, "}}");
+	return -1;
+}
+
+int
+cmd_match(int argc, char **argv)
+{
+	const struct taxonomy *tax = cli_taxonomy();
+	const char *db = DEFAULT_DB, *cpath = NULL, *path = NULL;
+	struct compacts cx;
+	struct store *st;
+	struct index *ix = NULL;
+	struct match_ctx *mc = NULL;
+	struct arena a;
+	struct buf out = BUF_INIT;
+	struct verr e;
+	char err[600];
+	int i, jsonl = 0, rc = 1;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strcmp(argv[i], "--compacts") == 0 && i + 1 < argc)
+			cpath = argv[++i];
+		else if (strcmp(argv[i], "--jsonl") == 0)
+			jsonl = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_match();
+		else if (!path)
+			path = argv[i];
+		else
+			return usage_match();
+	}
+	if (!path)
+		return usage_match();
+	if (directory_compacts(tax, cpath, &cx, err, sizeof(err))) {
+		fprintf(stderr, "chiron match: %s\n", err);
+		return 1;
+	}
+	st = store_open(db, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "chiron match: %s\n", err);
+		return 1;
+	}
+	ix = directory_index(st, tax, &cx, err, sizeof(err));
+	store_close(st);
+	if (!ix) {
+		fprintf(stderr, "chiron match: %s: %s\n", db, err);
+		return 1;
+	}
+	mc = match_ctx_new(ix);
+	if (!mc) {
+		fprintf(stderr, "chiron match: out of memory\n");
+		goto out;
+	}
+	arena_init(&a, 65536);
+	if (jsonl) {
+		FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		long lineno = 0, bad = 0;
+
+		if (!in) {
+			fprintf(stderr, "chiron match: %s: %s\n", path, strerror(errno));
+			arena_free(&a);
+			goto out;
+		}
+		while ((n = getline(&line, &cap, in)) > 0) {
+			lineno++;
+			buf_reset(&out);
+			if (answer(tax, mc, line, (size_t)n, &a, &out, &e)) {
+				bad++;
+				fprintf(stderr, "line %ld: %s%s%s\n", lineno, e.field,
+				        e.field[0] ? ": " : "", e.msg);
+			}
+			buf_addc(&out, '\n');
+			if (!out.p || fwrite(out.p, 1, out.len, stdout) != out.len ||
+			    fflush(stdout) != 0) {
+				fprintf(stderr, "chiron match: writing the result: %s\n", strerror(errno));
+				bad++;
+				break;
+			}
+		}
+		free(line);
+		if (in != stdin)
+			fclose(in);
+		rc = bad ? 1 : 0;
+	} else {
+		size_t len;
+		char *text = cli_read_file(path, &len, err, sizeof(err));
+
+		if (!text) {
+			fprintf(stderr, "chiron match: %s\n", err);
+		} else if (answer(tax, mc, text, len, &a, &out, &e)) {
+			fprintf(stderr, "chiron match: %s%s%s\n", e.field, e.field[0] ? ": " : "", e.msg);
+		} else {
+			buf_addc(&out, '\n');
+			rc = fwrite(out.p, 1, out.len, stdout) == out.len && fflush(stdout) == 0 ? 0 : 1;
+		}
+		free(text);
+	}
+	arena_free(&a);
+out:
+	buf_free(&out);
+	match_ctx_free(mc);
+	index_free(ix);
+	return rc;
+}

@@ -1,0 +1,110 @@
+/*
+ * directory.c: from the store to the index (see directory.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/directory.h"
+
+int
+directory_compacts(const struct taxonomy *tax, const char *path,
+                   struct compacts *out, char *err, size_t errlen)
+{
+	struct verr e;
+	size_t len = 0;
+	char *text;
+	int rc;
+
+	if (!path)
+		return compacts_parse(tax, chiron_compacts_json, chiron_compacts_json_len,
+		                      out, &e) ?
+		       (snprintf(err, errlen, "built-in compacts: %s: %s", e.field, e.msg), -1) : 0;
+	text = cli_read_file(path, &len, err, errlen);
+	if (!text)
+		return -1;
+	rc = compacts_parse(tax, text, len, out, &e);
+	if (rc)
+		snprintf(err, errlen, "%s: %s%s%s", path, e.field, e.field[0] ? ": " : "", e.msg);
+	free(text);
+	return rc;
+}
+
+struct load {
+	const struct taxonomy *tax;
+	struct index_builder *b;
+	struct arena a;
+	char err[512];
+};
+
+static int
+load_org(void *arg, const struct store_org *so)
+{
+	struct load *l = arg;
+	struct org o;
+	int kind = tax_find(l->tax, TAX_ORG_KIND, so->kind);
+
+	if (kind < 0) {
+		snprintf(l->err, sizeof(l->err), "organization %s: stored kind \"%s\" is not in the taxonomy",
+		         so->id, so->kind);
+		return 1;
+	}
+	o.id = so->id;
+	o.name = so->name;
+	o.kind = (uint8_t)kind;
+	o.jurisdiction = (int16_t)(so->jurisdiction ?
+		tax_find(l->tax, TAX_JURISDICTION, so->jurisdiction) : -1);
+	if (index_add_org(l->b, &o)) {
+		snprintf(l->err, sizeof(l->err), "out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+load_therapist(void *arg, const char *id, const void *p, size_t n)
+{
+	struct load *l = arg;
+	struct therapist t;
+	struct verr e;
+
+	arena_reset(&l->a);
+	if (therapist_unpack(l->tax, p, n, &l->a, &t, &e) ||
+	    index_add_therapist(l->b, &t, &e)) {
+		snprintf(l->err, sizeof(l->err), "therapist %s: %s%s%s", id, e.field,
+		         e.field[0] ? ": " : "", e.msg);
+		return 1;
+	}
+	return 0;
+}
+
+struct index *
+directory_index(struct store *st, const struct taxonomy *tax,
+                const struct compacts *cx, char *err, size_t errlen)
+{
+	struct load l;
+	struct verr e;
+	struct index *ix;
+
+	memset(&l, 0, sizeof(l));
+	l.tax = tax;
+	l.b = index_builder_new(tax, cx);
+	if (!l.b) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	arena_init(&l.a, 16384);
+	if (store_scan_orgs(st, load_org, &l) ||
+	    store_scan_therapists(st, load_therapist, &l)) {
+		snprintf(err, errlen, "%s", l.err[0] ? l.err : store_errmsg(st));
+		arena_free(&l.a);
+		index_free(index_finish(l.b, &e));
+		return NULL;
+	}
+	arena_free(&l.a);
+	ix = index_finish(l.b, &e);
+	if (!ix)
+		snprintf(err, errlen, "%s", e.msg);
+	return ix;
+}

@@ -1,0 +1,26 @@
+/*
+ * directory.h: opening the directory for matching: the store's records
+ * read into a fresh index, with the compact member lists (the shipped ones
+ * or an operator's file).
+ */
+#ifndef CHIRON_DIRECTORY_H
+#define CHIRON_DIRECTORY_H
+
+#include <stddef.h>
+
+#include "core/index.h"
+#include "store/store.h"
+
+/*
+ * Loads compacts from path, or the built-in data/compacts.json when path
+ * is NULL. Returns 0, or -1 with the reason in err.
+ */
+int directory_compacts(const struct taxonomy *tax, const char *path,
+                       struct compacts *out, char *err, size_t errlen);
+
+/* Builds the index of everything in st. NULL with the reason in err. */
+struct index *directory_index(struct store *st, const struct taxonomy *tax,
+                              const struct compacts *cx, char *err,
+                              size_t errlen);
+
+#endif

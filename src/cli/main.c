@@ -1,0 +1,50 @@
+/*
+ * main.c: chiron's entry point and command table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cmd_gen.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"import", cmd_import, "import [--db PATH] FILE|-      load JSON Lines records (all or nothing)"},
+	{"export", cmd_export, "export [--db PATH] [FILE|-]    write the directory as JSON Lines"},
+	{"match", cmd_match, "match [--db PATH] [--compacts FILE] [--jsonl] QUERY.json|-"},
+	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "chiron: a confidential directory and matcher of therapists for clinicians\n\nusage:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  chiron %s\n", commands[i].usage);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "chiron: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

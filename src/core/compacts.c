@@ -1,0 +1,63 @@
+/*
+ * compacts.c: reading a compact member list file (see compacts.h).
+ */
+#include <string.h>
+
+#include "core/compacts.h"
+#include "core/jsonv.h"
+
+int
+compacts_parse(const struct taxonomy *tax, const char *json, size_t len,
+               struct compacts *out, struct verr *e)
+{
+	json_t *root, *v, *x;
+	const char *key;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	verr_clear(e);
+	root = jv_parse(json, len, e);
+	if (!root)
+		return -1;
+	json_object_foreach(root, key, v) {
+		int c;
+		size_t i;
+
+		if (key[0] == '_')
+			continue;
+		if (strcmp(key, "as_of") == 0) {
+			const char *s = json_string_value(v);
+
+			if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
+				verr_set(e, "as_of", "must be a date YYYY-MM-DD");
+				goto out;
+			}
+			memcpy(out->as_of, s, 11);
+			continue;
+		}
+		c = tax_find(tax, TAX_COMPACT, key);
+		if (c < 0) {
+			verr_set(e, key, "unknown field: not a compact of the compacts list (PSYPACT, COUNSELING, SOCIAL_WORK) nor a _comment");
+			goto out;
+		}
+		if (!json_is_array(v)) {
+			verr_set(e, key, "must be an array of jurisdiction codes");
+			goto out;
+		}
+		json_array_foreach(v, i, x) {
+			const char *j = json_string_value(x);
+			int k = j ? tax_find(tax, TAX_JURISDICTION, j) : -1;
+
+			if (k < 0) {
+				verr_set(e, key, "unknown code \"%.32s\": not in the jurisdictions list of data/taxonomy.json",
+				         j ? j : "(not a string)");
+				goto out;
+			}
+			out->member[c][k] = true;
+		}
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}

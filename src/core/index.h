@@ -1,0 +1,123 @@
+/*
+ * index.h: the in-memory index of the whole directory, built once at open
+ * and then read, without locks, by any number of matching threads.
+ *
+ * Rows are the therapists in ascending id order, so "lower id" is "lower
+ * row". The builder takes organizations first, then therapists in id
+ * order (what store scans give), then index_finish() freezes it.
+ */
+#ifndef CHIRON_INDEX_H
+#define CHIRON_INDEX_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "core/compacts.h"
+#include "core/record.h"
+#include "core/strmap.h"
+#include "core/tz.h"
+
+/* A therapist's window packed into 32 bits: day << 22 | start << 11 | end. */
+#define WIN_DAY(w) ((w) >> 22)
+#define WIN_START(w) (((w) >> 11) & 2047)
+#define WIN_END(w) ((w) & 2047)
+
+#define FEE_NONE INT32_MAX
+
+enum row_flag {
+	RF_CLINICIAN_CLIENTS = 1,
+	RF_HAS_OFFSET = 2,
+};
+
+struct member {                 /* one affiliation, seen from the org */
+	uint32_t row;
+	uint8_t role;
+	uint8_t current;
+};
+
+struct person_ref {             /* "row names person in a supervision" */
+	const char *person;
+	uint32_t row;
+};
+
+struct index {
+	const struct taxonomy *tax;
+	struct compacts compacts;
+	uint32_t n;                     /* therapists */
+	size_t words;                   /* 64-bit words of a row bitmap */
+
+	/* Per row (struct of arrays). */
+	const char **id, **name, **credentials;
+	uint8_t *profession;
+	double *lat, *lon;              /* NAN without an office */
+	int32_t *fee_session, *fee_disc, *fee_slide, *fee_group; /* FEE_NONE */
+	uint32_t *currency;             /* three letters, packed */
+	uint64_t *orient, *focus, *pop;
+	uint8_t *career, *flags, *modalities, *compacts_held;
+	uint16_t *zone;
+	uint32_t *win_start;            /* n + 1 offsets into win */
+	uint32_t *win;
+
+	/* Row bitmaps. */
+	uint64_t *accepting, *telehealth, *in_person;
+	uint64_t **licensed;            /* [jurisdiction] or NULL when none */
+	uint64_t **speaks;              /* [language] or NULL when none */
+	uint64_t **orient_bm;           /* [orientation] or NULL when none */
+	uint64_t *compact_ok[CMP__MAX]; /* holds compact c and licensed in a member */
+
+	/* Spatial grid of offices: cells of GRID_DEG degrees. */
+	uint32_t *cell_start;           /* GRID_CELLS + 1 offsets */
+	uint32_t *cell_rows;
+
+	/* Time zones used by therapists. */
+	const struct tz_zone **zones;
+	int n_zones;
+
+	/* Lookups. */
+	struct strmap row_of;           /* therapist id -> row */
+	uint64_t *npi_key;              /* sorted (npi << 24 | ...) see index.c */
+	uint32_t *npi_row;
+	size_t n_npi;
+
+	/* Organizations and their members. */
+	uint32_t n_orgs;
+	const char **org_id, **org_name;
+	uint8_t *org_kind;
+	struct strmap org_of;           /* org id -> org number */
+	uint32_t *org_start;            /* n_orgs + 1 offsets into members */
+	struct member *members;         /* by org, then row */
+	struct person_ref *persons;     /* sorted by person id */
+	size_t n_persons;
+
+	struct arena strings;
+	size_t bytes;                   /* memory held, for the benchmark */
+};
+
+#define GRID_DEG 0.25
+#define GRID_LAT (int)(180 / GRID_DEG)
+#define GRID_LON (int)(360 / GRID_DEG)
+#define GRID_CELLS (GRID_LAT * GRID_LON)
+
+struct index_builder;
+
+struct index_builder *index_builder_new(const struct taxonomy *tax,
+                                        const struct compacts *cx);
+int index_add_org(struct index_builder *b, const struct org *o);
+/* Therapists must come in ascending id order. */
+int index_add_therapist(struct index_builder *b, const struct therapist *t,
+                        struct verr *e);
+/* Freezes the index; the builder is freed either way. NULL on failure. */
+struct index *index_finish(struct index_builder *b, struct verr *e);
+void index_free(struct index *ix);
+
+/* The row of a therapist id, or -1. */
+int64_t index_row(const struct index *ix, const char *id);
+/* The organization number of an org id, or -1. */
+int64_t index_org(const struct index *ix, const char *id);
+/* Rows whose NPI is npi: *first and *count into npi_row. */
+void index_npi_rows(const struct index *ix, const char *npi, size_t *first,
+                    size_t *count);
+/* The grid cell of a point. */
+uint32_t grid_cell(double lat, double lon);
+
+#endif

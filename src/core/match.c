@@ -1,0 +1,774 @@
+/*
+ * match.c: eligibility, ranking and results over the index.
+ *
+ * Design notes
+ *
+ * 1. Rules run in the order of section 3 of the contract, 64 rows at a
+ *    time: a word of candidate rows starts as "open" and each rule clears
+ *    the bits of the rows it excludes, counting them under its name. A row
+ *    is therefore counted once, under the first rule it fails, and
+ *    total_eligible + the exclusions = the rows of the directory
+ *    (asserted at the end of match_run).
+ * 2. Rules that are bitmaps (open, telehealth, language, orientation,
+ *    conflicts) cost a few word operations per 64 rows. Rules that need
+ *    per-row numbers (budget, time) look only at the rows still set.
+ * 3. Before the word loop, three sparse passes fill scratch bitmaps:
+ *    in-person reach (the grid cells of the bounding box of the distance
+ *    ring, then exact haversine), hard conflicts (the members of the
+ *    seeker's organizations, the supervision links, exclude, self_id and
+ *    npi) and soft-conflict counts. They remember the rows they touched
+ *    and clear exactly those at the end, so a query costs nothing in
+ *    proportion to the directory for them.
+ * 4. Time: each side's weekly windows are placed on the real dates of the
+ *    requested week in their own zone (tz.c, RFC 5545 gap and fold rules).
+ *    For each zone and day the query first asks whether the day has a
+ *    single UTC offset; on such days a wall time converts with one
+ *    subtraction, and only a transition day takes the full conversion.
+ * 5. Ranking keeps a bounded heap of the best `limit` rows by (score,
+ *    lower row); scores are quantized to 1/SCORE_SCALE before they are
+ *    compared, so the order printed is the order ranked.
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/match.h"
+
+const char *const exclusion_names[EX__MAX] = {
+	"closed", "modality", "budget", "language", "orientation", "conflict", "time",
+};
+
+#define EARTH_KM 6371.0088
+#define MIN_OVERLAP_S (50 * 60)
+#define MAX_PAIRS 4096
+
+/* Weights of the score (docs/ranking.md). */
+#define W_GOALS 0.30
+#define W_POPULATIONS 0.10
+#define W_CAREER 0.10
+#define W_CLINICIANS 0.10
+#define W_PREFERRED 0.10
+#define W_TIME 0.15
+#define W_FEE 0.10
+#define W_DISTANCE 0.05
+#define SOFT_PENALTY 0.10
+#define TIME_FULL_MIN 150.0
+
+struct zday {
+	int32_t off[7];         /* UTC offset on a uniform day */
+	uint8_t uniform[7];
+};
+
+#define ival span
+
+struct match_ctx {
+	const struct index *ix;
+	uint64_t *ip;                   /* in-person reach */
+	uint64_t *hard;                 /* hard conflicts and exclusions */
+	float *dist;                    /* km, valid where ip is set */
+	uint8_t *soft;                  /* soft-conflict counts */
+	uint32_t *touched_ip, *touched_hard, *touched_soft;
+	size_t n_ip, n_hard, n_soft, cap_ip, cap_hard, cap_soft;
+	struct zday *zdays;             /* per index zone, this query's week */
+	uint8_t *zdone;
+	struct ival qwin[64];           /* the query's windows in UTC */
+	int n_qwin;
+	struct ival pairs[MAX_PAIRS];
+	int last_pairs;
+	struct match_hit *heap;
+	int n_heap, cap_heap;
+	/* Per query. */
+	const struct query *q;
+	double wsum;
+};
+
+double
+haversine_km(double lat1, double lon1, double lat2, double lon2)
+{
+	const double r = M_PI / 180.0;
+	double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+	double a = sin(dlat / 2) * sin(dlat / 2) +
+	           cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+
+	if (a > 1)
+		a = 1;
+	return 2 * EARTH_KM * asin(sqrt(a));
+}
+
+struct match_ctx *
+match_ctx_new(const struct index *ix)
+{
+	struct match_ctx *c = calloc(1, sizeof(*c));
+	size_t words = ix->words ? ix->words : 1, n = ix->n ? ix->n : 1;
+
+	if (!c)
+		return NULL;
+	c->ix = ix;
+	c->ip = calloc(words, sizeof(uint64_t));
+	c->hard = calloc(words, sizeof(uint64_t));
+	c->dist = calloc(n, sizeof(float));
+	c->soft = calloc(n, 1);
+	c->zdays = calloc((size_t)ix->n_zones + 1, sizeof(struct zday));
+	c->zdone = calloc((size_t)ix->n_zones + 1, 1);
+	c->cap_heap = QUERY_LIMIT_MAX;
+	c->heap = calloc((size_t)c->cap_heap, sizeof(struct match_hit));
+	if (!c->ip || !c->hard || !c->dist || !c->soft || !c->zdays ||
+	    !c->zdone || !c->heap) {
+		match_ctx_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+match_ctx_free(struct match_ctx *c)
+{
+	if (!c)
+		return;
+	free(c->ip);
+	free(c->hard);
+	free(c->dist);
+	free(c->soft);
+	free(c->touched_ip);
+	free(c->touched_hard);
+	free(c->touched_soft);
+	free(c->zdays);
+	free(c->zdone);
+	free(c->heap);
+	free(c);
+}
+
+const struct index *
+match_index(const struct match_ctx *c)
+{
+	return c->ix;
+}
+
+static int
+touch(uint32_t **v, size_t *n, size_t *cap, uint32_t row)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		uint32_t *p = realloc(*v, nc * sizeof(uint32_t));
+
+		if (!p)
+			return -1;
+		*v = p;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = row;
+	return 0;
+}
+
+static inline void
+set_bit(uint64_t *bm, uint32_t row)
+{
+	bm[row >> 6] |= (uint64_t)1 << (row & 63);
+}
+
+static inline int
+get_bit(const uint64_t *bm, uint32_t row)
+{
+	return (int)(bm[row >> 6] >> (row & 63) & 1);
+}
+
+static int
+mark_hard(struct match_ctx *c, uint32_t row)
+{
+	if (get_bit(c->hard, row))
+		return 0;
+	set_bit(c->hard, row);
+	return touch(&c->touched_hard, &c->n_hard, &c->cap_hard, row);
+}
+
+/* ----------------------------------------------------------------------
+ * Preparation: in-person reach, conflicts, time
+ * ---------------------------------------------------------------------- */
+
+static int
+reach_in_person(struct match_ctx *c, const struct query *q)
+{
+	const struct index *ix = c->ix;
+	double dlat = q->max_km / (EARTH_KM * M_PI / 180.0) + 0.01;
+	double lat0 = q->lat - dlat, lat1 = q->lat + dlat, dlon;
+	int y0, y1, y, nx, x0, x1, span;
+
+	if (q->max_km < q->min_km)
+		return 0;
+	if (lat0 < -90) lat0 = -90;
+	if (lat1 > 90) lat1 = 90;
+	{
+		double s = sin(q->max_km / EARTH_KM), co = cos(q->lat * M_PI / 180.0);
+
+		if (lat0 <= -89.9 || lat1 >= 89.9 || q->max_km / EARTH_KM >= M_PI / 2 ||
+		    s >= co)
+			dlon = 360;
+		else
+			dlon = asin(s / co) * 180.0 / M_PI + 0.01;
+	}
+	y0 = (int)floor((lat0 + 90) / GRID_DEG);
+	y1 = (int)floor((lat1 + 90) / GRID_DEG);
+	if (y1 >= GRID_LAT) y1 = GRID_LAT - 1;
+	if (dlon >= 180) {
+		x0 = 0;
+		span = GRID_LON;
+	} else {
+		x0 = (int)floor((q->lon - dlon + 180) / GRID_DEG);
+		x1 = (int)floor((q->lon + dlon + 180) / GRID_DEG);
+		span = x1 - x0 + 1;
+		if (span > GRID_LON)
+			span = GRID_LON;
+	}
+	for (y = y0; y <= y1; y++) {
+		for (nx = 0; nx < span; nx++) {
+			int x = ((x0 + nx) % GRID_LON + GRID_LON) % GRID_LON;
+			uint32_t cell = (uint32_t)(y * GRID_LON + x), k;
+
+			for (k = ix->cell_start[cell]; k < ix->cell_start[cell + 1]; k++) {
+				uint32_t row = ix->cell_rows[k];
+				double d = haversine_km(q->lat, q->lon, ix->lat[row], ix->lon[row]);
+
+				if (d <= q->max_km && d >= q->min_km) {
+					set_bit(c->ip, row);
+					c->dist[row] = (float)d;
+					if (touch(&c->touched_ip, &c->n_ip, &c->cap_ip, row))
+						return -1;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static bool
+role_close(uint8_t role)
+{
+	return role == ROLE_EMPLOYER || role == ROLE_TRAINEE || role == ROLE_FACULTY;
+}
+
+/*
+ * Hard conflicts (rule 6) into c->hard and soft-conflict counts into
+ * c->soft. A therapist sharing an organization is hard-conflicted when
+ * some pair of affiliations with it (one each side) is current on both
+ * sides and either both roles are employer/trainee/faculty or the org is a
+ * consultation group; otherwise the shared org is one soft conflict.
+ */
+static int
+find_conflicts(struct match_ctx *c, const struct query *q)
+{
+	const struct index *ix = c->ix;
+	int i, j;
+
+	for (i = 0; i < q->n_exclude; i++) {
+		int64_t row = index_row(ix, q->exclude[i]);
+
+		if (row >= 0 && mark_hard(c, (uint32_t)row))
+			return -1;
+	}
+	if (q->self_id) {
+		int64_t row = index_row(ix, q->self_id);
+		size_t lo = 0, hi = ix->n_persons;
+
+		if (row >= 0 && mark_hard(c, (uint32_t)row))
+			return -1;
+		/* Therapists naming the seeker in a supervision, past or present. */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (strcmp(ix->persons[mid].person, q->self_id) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < ix->n_persons && strcmp(ix->persons[lo].person, q->self_id) == 0; lo++)
+			if (mark_hard(c, ix->persons[lo].row))
+				return -1;
+	}
+	if (q->npi[0]) {
+		size_t first, count, k;
+
+		index_npi_rows(ix, q->npi, &first, &count);
+		for (k = 0; k < count; k++)
+			if (mark_hard(c, ix->npi_row[first + k]))
+				return -1;
+	}
+	for (i = 0; i < q->n_affils; i++) {
+		const struct affiliation *qa = &q->affils[i];
+		int64_t org;
+		uint32_t k, end;
+		bool consult;
+
+		if (qa->person) {
+			int64_t row = index_row(ix, qa->ref);
+
+			if (row >= 0 && mark_hard(c, (uint32_t)row))
+				return -1;
+			continue;
+		}
+		/* Each org once, however many of the seeker's affiliations name it. */
+		for (j = 0; j < i; j++)
+			if (!q->affils[j].person && strcmp(q->affils[j].ref, qa->ref) == 0)
+				break;
+		if (j < i)
+			continue;
+		org = index_org(ix, qa->ref);
+		if (org < 0)
+			continue;
+		consult = ix->org_kind[org] == KIND_CONSULTATION_GROUP;
+		end = ix->org_start[org + 1];
+		for (k = ix->org_start[org]; k < end;) {
+			uint32_t row = ix->members[k].row, g;
+			bool hard = false;
+
+			/* A therapist's affiliations with this org are adjacent. */
+			for (g = k; g < end && ix->members[g].row == row; g++) {
+				const struct member *m = &ix->members[g];
+
+				for (j = i; j < q->n_affils && !hard; j++) {
+					const struct affiliation *qb = &q->affils[j];
+
+					if (qb->person || strcmp(qb->ref, qa->ref) != 0)
+						continue;
+					if (qb->current && m->current &&
+					    (consult || (role_close(qb->role) && role_close(m->role))))
+						hard = true;
+				}
+			}
+			if (hard) {
+				if (mark_hard(c, row))
+					return -1;
+			} else if (c->soft[row] < 255) {
+				if (c->soft[row]++ == 0 &&
+				    touch(&c->touched_soft, &c->n_soft, &c->cap_soft, row))
+					return -1;
+			}
+			k = g;
+		}
+	}
+	return 0;
+}
+
+/* Fills the zone's offsets for the days of the query's week. */
+static void
+zone_week(struct match_ctx *c, int zi, const struct tz_zone *z)
+{
+	struct zday *zd = &c->zdays[zi];
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		int64_t day0 = (c->q->week_days + d) * 86400;
+		int64_t u0 = tz_local_to_utc(z, day0);
+		int64_t u1 = tz_local_to_utc(z, day0 + 86400);
+
+		zd->off[d] = (int32_t)(day0 - u0);
+		zd->uniform[d] = (day0 + 86400 - u1) == zd->off[d] &&
+		                 tz_offset_at(z, u0) == tz_offset_at(z, u1 - 1);
+	}
+	c->zdone[zi] = 1;
+}
+
+static inline int64_t
+place(const struct zday *zd, const struct tz_zone *z, int64_t week_days,
+      int day, int minute)
+{
+	int64_t local = (week_days + day) * 86400 + (int64_t)minute * 60;
+
+	if (zd->uniform[day])
+		return local - zd->off[day];
+	return tz_local_to_utc(z, local);
+}
+
+static void
+place_query(struct match_ctx *c, const struct query *q)
+{
+	int i;
+
+	c->n_qwin = 0;
+	if (!q->zone)
+		return;
+	for (i = 0; i < q->n_free && i < 64; i++) {
+		const struct window *w = &q->free[i];
+		int64_t day0 = (q->week_days + w->day) * 86400;
+
+		c->qwin[c->n_qwin].s = tz_local_to_utc(q->zone, day0 + w->start * 60);
+		c->qwin[c->n_qwin].e = tz_local_to_utc(q->zone, day0 + w->end * 60);
+		c->n_qwin++;
+	}
+}
+
+static int
+cmp_ival(const void *a, const void *b)
+{
+	const struct ival *x = a, *y = b;
+
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/*
+ * The time fit of a row: *best = the longest overlap of one of its windows
+ * with one of the query's (seconds); returns the minutes of the week when
+ * both sides are free (the union of all overlaps).
+ */
+static int32_t
+time_fit(struct match_ctx *c, uint32_t row, int64_t *best)
+{
+	const struct index *ix = c->ix;
+	int zi = ix->zone[row];
+	const struct tz_zone *z = ix->zones[zi];
+	uint32_t k;
+	int np = 0, i;
+	int64_t total = 0, cs = 0, ce = 0;
+
+	*best = 0;
+	if (!c->zdone[zi])
+		zone_week(c, zi, z);
+	for (k = ix->win_start[row]; k < ix->win_start[row + 1]; k++) {
+		uint32_t w = ix->win[k];
+		int64_t s = place(&c->zdays[zi], z, c->q->week_days, (int)WIN_DAY(w), (int)WIN_START(w));
+		int64_t e = place(&c->zdays[zi], z, c->q->week_days, (int)WIN_DAY(w), (int)WIN_END(w));
+
+		for (i = 0; i < c->n_qwin; i++) {
+			int64_t a = s > c->qwin[i].s ? s : c->qwin[i].s;
+			int64_t b = e < c->qwin[i].e ? e : c->qwin[i].e;
+
+			if (b - a > *best)
+				*best = b - a;
+			if (b > a && np < MAX_PAIRS) {
+				c->pairs[np].s = a;
+				c->pairs[np].e = b;
+				np++;
+			}
+		}
+	}
+	c->last_pairs = np;
+	if (np > 1)
+		qsort(c->pairs, (size_t)np, sizeof(c->pairs[0]), cmp_ival);
+	for (i = 0; i < np; i++) {
+		if (i == 0 || c->pairs[i].s > ce) {
+			total += ce - cs;
+			cs = c->pairs[i].s;
+			ce = c->pairs[i].e;
+		} else if (c->pairs[i].e > ce) {
+			ce = c->pairs[i].e;
+		}
+	}
+	total += ce - cs;
+	return (int32_t)(total / 60);
+}
+
+int
+match_overlaps(struct match_ctx *c, uint32_t row, struct span *out, int max)
+{
+	int64_t best;
+	int i, n = 0;
+	int np;
+
+	time_fit(c, row, &best);
+	/* time_fit left the overlaps sorted in c->pairs; merge them. */
+	np = c->last_pairs;
+	for (i = 0; i < np; i++) {
+		if (n > 0 && c->pairs[i].s <= out[n - 1].e) {
+			if (c->pairs[i].e > out[n - 1].e)
+				out[n - 1].e = c->pairs[i].e;
+		} else if (n < max) {
+			out[n++] = c->pairs[i];
+		} else {
+			break;
+		}
+	}
+	return n;
+}
+
+/* ----------------------------------------------------------------------
+ * Fees and scores
+ * ---------------------------------------------------------------------- */
+
+static inline int32_t
+effective_fee(const struct index *ix, const struct query *q, uint32_t row)
+{
+	int32_t f = ix->fee_session[row];
+
+	if (q->clinician_discount && ix->fee_disc[row] < f)
+		f = ix->fee_disc[row];
+	if (q->sliding_scale && ix->fee_slide[row] < f)
+		f = ix->fee_slide[row];
+	if (q->group_ok && ix->fee_group[row] < f)
+		f = ix->fee_group[row];
+	return f;
+}
+
+static double
+frac(uint64_t want, uint64_t have)
+{
+	int n = __builtin_popcountll(want);
+
+	return n ? (double)__builtin_popcountll(want & have) / n : 0;
+}
+
+static int32_t
+score_row(const struct match_ctx *c, uint32_t row, int32_t fee, bool in_person,
+          int32_t overlap, int soft)
+{
+	const struct index *ix = c->ix;
+	const struct query *q = c->q;
+	double s = 0;
+
+	if (q->goals)
+		s += W_GOALS * frac(q->goals, ix->focus[row]);
+	if (q->populations)
+		s += W_POPULATIONS * frac(q->populations, ix->pop[row]);
+	if (q->career_stage >= 0 && (ix->career[row] >> q->career_stage & 1))
+		s += W_CAREER;
+	if (ix->flags[row] & RF_CLINICIAN_CLIENTS)
+		s += W_CLINICIANS;
+	if (q->preferred_orientations)
+		s += W_PREFERRED * frac(q->preferred_orientations, ix->orient[row]);
+	if (c->n_qwin && overlap > 0)
+		s += W_TIME * (overlap >= TIME_FULL_MIN ? 1.0 : overlap / TIME_FULL_MIN);
+	if (q->has_budget)
+		s += W_FEE * (q->budget > 0 ? (double)(q->budget - fee) / (double)q->budget : 1.0);
+	if (q->has_location && q->modality != QMOD_TELEHEALTH)
+		s += W_DISTANCE * (in_person ?
+		     (q->max_km > 0 ? 1.0 - c->dist[row] / q->max_km : 1.0) : 0.5);
+	s = s / c->wsum - SOFT_PENALTY * soft;
+	if (s < 0)
+		s = 0;
+	if (s > 1)
+		s = 1;
+	return (int32_t)lround(s * SCORE_SCALE);
+}
+
+/* "a ranks below b": lower score, or the same score and a higher row. */
+static inline bool
+below(const struct match_hit *a, const struct match_hit *b)
+{
+	return a->score < b->score || (a->score == b->score && a->row > b->row);
+}
+
+static void
+heap_down(struct match_hit *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		struct match_hit t;
+
+		if (l < n && below(&h[l], &h[m]))
+			m = l;
+		if (r < n && below(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void
+heap_push(struct match_ctx *c, int limit, const struct match_hit *x)
+{
+	struct match_hit *h = c->heap;
+
+	if (c->n_heap < limit) {
+		int i = c->n_heap++;
+
+		h[i] = *x;
+		while (i > 0) {
+			int p = (i - 1) / 2;
+			struct match_hit t;
+
+			if (!below(&h[i], &h[p]))
+				break;
+			t = h[i];
+			h[i] = h[p];
+			h[p] = t;
+			i = p;
+		}
+	} else if (below(&h[0], x)) {
+		h[0] = *x;
+		heap_down(h, c->n_heap, 0);
+	}
+}
+
+static int
+cmp_hit(const void *a, const void *b)
+{
+	const struct match_hit *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* ----------------------------------------------------------------------
+ * The run
+ * ---------------------------------------------------------------------- */
+
+static int8_t
+tele_basis(const struct index *ix, const struct query *q, uint32_t row)
+{
+	const uint64_t *lic = ix->licensed[q->jurisdiction];
+	int k;
+
+	if (!get_bit(ix->telehealth, row))
+		return TELE_NONE;
+	if (lic && get_bit(lic, row))
+		return TELE_LICENSE;
+	for (k = 0; k < CMP__MAX; k++)
+		if (ix->compacts.member[k][q->jurisdiction] && get_bit(ix->compact_ok[k], row))
+			return (int8_t)k;
+	return TELE_NONE;
+}
+
+static void
+clear_scratch(struct match_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_ip; i++)
+		c->ip[c->touched_ip[i] >> 6] = 0;
+	for (i = 0; i < c->n_hard; i++)
+		c->hard[c->touched_hard[i] >> 6] = 0;
+	for (i = 0; i < c->n_soft; i++)
+		c->soft[c->touched_soft[i]] = 0;
+	c->n_ip = c->n_hard = c->n_soft = 0;
+}
+
+int
+match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
+{
+	const struct index *ix = c->ix;
+	const uint64_t *lic = ix->licensed[q->jurisdiction];
+	const uint64_t *tele_via[CMP__MAX + 1];
+	const uint64_t *langs[TAX_MAX_LANGUAGES];
+	const uint64_t *ors[64];
+	bool need_tele = q->modality != QMOD_IN_PERSON;
+	bool need_ip = q->modality != QMOD_TELEHEALTH && q->has_location;
+	bool want_time = q->zone && q->n_free > 0;
+	int n_via = 0, n_langs = 0, n_ors = 0, i, rc = -1;
+	size_t w;
+	long ex[EX__MAX] = {0}, total = 0;
+
+	memset(out, 0, sizeof(*out));
+	c->q = q;
+	c->n_heap = 0;
+	memset(c->zdone, 0, (size_t)ix->n_zones);
+	c->wsum = W_CLINICIANS + (q->goals ? W_GOALS : 0) +
+	          (q->populations ? W_POPULATIONS : 0) +
+	          (q->career_stage >= 0 ? W_CAREER : 0) +
+	          (q->preferred_orientations ? W_PREFERRED : 0) +
+	          (want_time ? W_TIME : 0) + (q->has_budget ? W_FEE : 0) +
+	          (need_ip ? W_DISTANCE : 0);
+
+	if (lic)
+		tele_via[n_via++] = lic;
+	for (i = 0; i < CMP__MAX; i++)
+		if (ix->compacts.member[i][q->jurisdiction])
+			tele_via[n_via++] = ix->compact_ok[i];
+	for (i = 0; i < q->n_languages; i++)
+		if (ix->speaks[q->languages[i]])
+			langs[n_langs++] = ix->speaks[q->languages[i]];
+	for (i = 0; i < 64; i++)
+		if ((q->my_orientations >> i & 1) && ix->orient_bm[i])
+			ors[n_ors++] = ix->orient_bm[i];
+
+	if ((need_ip && reach_in_person(c, q)) || find_conflicts(c, q))
+		goto out;
+	place_query(c, q);
+
+	for (w = 0; w < ix->words; w++) {
+		uint64_t valid = (w + 1 == ix->words && (ix->n & 63)) ?
+			((uint64_t)1 << (ix->n & 63)) - 1 : ~(uint64_t)0;
+		uint64_t a = ix->accepting[w], m = 0, x, bits;
+		int k;
+
+		ex[EX_CLOSED] += __builtin_popcountll(valid & ~a);
+		if (need_tele) {
+			uint64_t via = 0;
+
+			for (k = 0; k < n_via; k++)
+				via |= tele_via[k][w];
+			m = ix->telehealth[w] & via;
+		}
+		if (need_ip)
+			m |= c->ip[w];
+		m &= a;
+		ex[EX_MODALITY] += __builtin_popcountll(a & ~m);
+		if (!m)
+			continue;
+		if (q->has_budget) {
+			uint64_t before = m;
+
+			for (bits = m; bits; bits &= bits - 1) {
+				uint32_t row = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+
+				if (effective_fee(ix, q, row) > q->budget)
+					m &= ~((uint64_t)1 << (row & 63));
+			}
+			ex[EX_BUDGET] += __builtin_popcountll(before & ~m);
+		}
+		if (q->n_languages) {
+			uint64_t l = 0;
+
+			for (k = 0; k < n_langs; k++)
+				l |= langs[k][w];
+			ex[EX_LANGUAGE] += __builtin_popcountll(m & ~l);
+			m &= l;
+		}
+		if (q->orientation_mode != OM_ANY) {
+			uint64_t o = 0;
+
+			for (k = 0; k < n_ors; k++)
+				o |= ors[k][w];
+			x = q->orientation_mode == OM_SAME ? o : ~o;
+			ex[EX_ORIENTATION] += __builtin_popcountll(m & ~x);
+			m &= x;
+		}
+		ex[EX_CONFLICT] += __builtin_popcountll(m & c->hard[w]);
+		m &= ~c->hard[w];
+		for (bits = m; bits; bits &= bits - 1) {
+			uint32_t row = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+			struct match_hit h;
+			int64_t best = 0;
+
+			h.overlap = -1;
+			if (want_time || q->require_overlap) {
+				h.overlap = c->n_qwin ? time_fit(c, row, &best) : 0;
+				if (q->require_overlap && best < MIN_OVERLAP_S) {
+					ex[EX_TIME]++;
+					continue;
+				}
+			}
+			total++;
+			if (q->limit == 0)
+				continue;
+			h.row = row;
+			h.fee = effective_fee(ix, q, row);
+			h.in_person = need_ip && get_bit(c->ip, row);
+			h.soft = c->soft[row];
+			h.score = score_row(c, row, h.fee, h.in_person, h.overlap, h.soft);
+			heap_push(c, q->limit, &h);
+		}
+	}
+	assert(total + ex[0] + ex[1] + ex[2] + ex[3] + ex[4] + ex[5] + ex[6] == (long)ix->n);
+	qsort(c->heap, (size_t)c->n_heap, sizeof(*c->heap), cmp_hit);
+	for (i = 0; i < c->n_heap; i++) {
+		struct match_hit *h = &c->heap[i];
+		uint32_t row = h->row;
+
+		h->distance = (q->has_location && !isnan(ix->lat[row])) ?
+			(float)haversine_km(q->lat, q->lon, ix->lat[row], ix->lon[row]) : NAN;
+		h->tele = need_tele ? tele_basis(ix, q, row) : TELE_NONE;
+	}
+	out->total_eligible = total;
+	memcpy(out->excluded, ex, sizeof(ex));
+	out->hits = c->heap;
+	out->n_hits = c->n_heap;
+	rc = 0;
+out:
+	clear_scratch(c);
+	return rc;
+}

@@ -1,0 +1,83 @@
+/*
+ * store.h: chiron's persistence, behind one narrow interface.
+ *
+ * The store keeps the directory: organizations (id, name, kind,
+ * jurisdiction) and therapists (id and the packed record of record.h). It
+ * knows nothing of matching; the CLI and the index talk to it only through
+ * the functions below, and each engine (SQLite now, PostgreSQL later) is a
+ * struct store_ops behind them.
+ *
+ * Writes happen inside store_begin() / store_commit(); store_rollback()
+ * undoes everything since store_begin(), so an import is all or nothing.
+ * Every function returns 0 on success and -1 on failure, with the reason
+ * in store_errmsg().
+ */
+#ifndef CHIRON_STORE_H
+#define CHIRON_STORE_H
+
+#include <stddef.h>
+
+struct store;
+
+struct store_org {
+	const char *id, *name, *kind, *jurisdiction;   /* codes as strings */
+};
+
+/* Called for each row of a scan; a non-zero return stops the scan. */
+typedef int (*store_org_fn)(void *arg, const struct store_org *o);
+typedef int (*store_therapist_fn)(void *arg, const char *id,
+                                  const void *packed, size_t n);
+
+struct store_ops {
+	const char *engine;
+	int (*begin)(struct store *s);
+	int (*commit)(struct store *s);
+	int (*rollback)(struct store *s);
+	int (*put_org)(struct store *s, const struct store_org *o);
+	int (*put_therapist)(struct store *s, const char *id,
+	                     const void *packed, size_t n);
+	/* *found = 1 when a record had that id (either kind). */
+	int (*remove)(struct store *s, const char *id, int *found);
+	/* Rows in ascending id order. */
+	int (*scan_orgs)(struct store *s, store_org_fn fn, void *arg);
+	int (*scan_therapists)(struct store *s, store_therapist_fn fn, void *arg);
+	int (*count)(struct store *s, long *orgs, long *therapists);
+	void (*close)(struct store *s);
+};
+
+struct store {
+	const struct store_ops *ops;
+	char errmsg[512];
+};
+
+/*
+ * Opens the store at spec: a file path for SQLite (created with its
+ * directory when missing, migrated to the current schema). Returns NULL
+ * and writes the reason into err (errlen bytes) on failure.
+ */
+struct store *store_open(const char *spec, char *err, size_t errlen);
+void store_close(struct store *s);
+const char *store_errmsg(const struct store *s);
+
+static inline int store_begin(struct store *s) { return s->ops->begin(s); }
+static inline int store_commit(struct store *s) { return s->ops->commit(s); }
+static inline int store_rollback(struct store *s) { return s->ops->rollback(s); }
+static inline int store_put_org(struct store *s, const struct store_org *o)
+{ return s->ops->put_org(s, o); }
+static inline int store_put_therapist(struct store *s, const char *id,
+                                      const void *p, size_t n)
+{ return s->ops->put_therapist(s, id, p, n); }
+static inline int store_remove(struct store *s, const char *id, int *found)
+{ return s->ops->remove(s, id, found); }
+static inline int store_scan_orgs(struct store *s, store_org_fn fn, void *arg)
+{ return s->ops->scan_orgs(s, fn, arg); }
+static inline int store_scan_therapists(struct store *s, store_therapist_fn fn,
+                                        void *arg)
+{ return s->ops->scan_therapists(s, fn, arg); }
+static inline int store_count(struct store *s, long *orgs, long *therapists)
+{ return s->ops->count(s, orgs, therapists); }
+
+/* The SQLite engine (store_sqlite.c). */
+struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
+
+#endif
