@@ -841,7 +841,7 @@ static const struct org_tmpl small_tmpls[] = {
 static const unsigned small_kind_w[K__MAX] = {4000, 1300, 2500, 1000, 1200};
 
 /* How an affiliation slot of a therapist (or a seeker) picks its kind. */
-static const unsigned slot_kind_w[K__MAX] = {3000, 1500, 1500, 3500, 500};
+static const unsigned slot_kind_w[K__MAX] = {3200, 1500, 1100, 3600, 600};
 
 struct org {
 	char name[128];
@@ -1182,6 +1182,9 @@ struct gen {
 	uint32_t *k_idx, *k_cum;
 	uint32_t national[N_NATIONAL];
 	unsigned nnational;
+	/* Kind and profession mask of each org, packed: affiliation picks
+	 * read these for random orgs and stay in cache. */
+	unsigned char *org_kind, *org_prof;
 
 	unsigned state_cum[S__MAX];
 	unsigned city_first[S__MAX], city_count[S__MAX];
@@ -1460,13 +1463,17 @@ static int index_orgs(struct gen *g)
 	g->sk_cum = malloc(((size_t)m + 1) * sizeof *g->sk_cum);
 	g->k_idx = malloc(((size_t)m + 1) * sizeof *g->k_idx);
 	g->k_cum = malloc(((size_t)m + 1) * sizeof *g->k_cum);
+	g->org_kind = malloc((size_t)m + 1);
+	g->org_prof = malloc((size_t)m + 1);
 	if (g->sk_idx == NULL || g->sk_cum == NULL || g->k_idx == NULL ||
-	    g->k_cum == NULL)
+	    g->k_cum == NULL || g->org_kind == NULL || g->org_prof == NULL)
 		return -1;
 
 	for (i = 0; i < m; i++) {
 		const struct org *o = &g->orgs[i];
 
+		g->org_kind[i] = o->kind;
+		g->org_prof[i] = (unsigned char)o->prof;
 		if (o->national) {
 			g->national[g->nnational++] = i;
 			continue;
@@ -1519,9 +1526,10 @@ static long pick_bucket(struct rng *r, const uint32_t *off,
 	return (long)idx[lo];
 }
 
-static int prof_fits(const struct org *o, unsigned prof)
+/* Whether an org with profession mask `mask` (0: everyone) is for prof. */
+static int prof_fits(unsigned mask, unsigned prof)
 {
-	return o->prof == 0 || prof == P_OTHER || (o->prof & PM(prof)) != 0;
+	return mask == 0 || prof == P_OTHER || (mask & PM(prof)) != 0;
 }
 
 static void gen_free(struct gen *g)
@@ -1533,6 +1541,8 @@ static void gen_free(struct gen *g)
 	free(g->sk_cum);
 	free(g->k_idx);
 	free(g->k_cum);
+	free(g->org_kind);
+	free(g->org_prof);
 	free(g);
 }
 
@@ -1654,7 +1664,7 @@ static int pick_org_aff(const struct gen *g, struct rng *r, unsigned state,
 		long cand;
 
 		if (kind == K_ASSOCIATION && g->nnational > 0 &&
-		    rng_chance(r, 2000)) {
+		    rng_chance(r, 1200)) {
 			cand = (long)g->national[rng_below(r, g->nnational)];
 		} else {
 			unsigned s = rng_chance(r, 8500) ? state : pick_state(g, r);
@@ -1673,7 +1683,7 @@ static int pick_org_aff(const struct gen *g, struct rng *r, unsigned state,
 		if (k < ntaken)
 			continue;
 		org = cand;
-		if (prof_fits(&g->orgs[cand], prof))
+		if (prof_fits(g->org_prof[cand], prof))
 			break;
 	}
 	if (org < 0)
@@ -1682,7 +1692,7 @@ static int pick_org_aff(const struct gen *g, struct rng *r, unsigned state,
 	a->is_person = 0;
 	a->target = (uint32_t)org;
 	a->current = pick_current(r);
-	switch (g->orgs[org].kind) {
+	switch (g->org_kind[org]) {
 	case K_EMPLOYER:
 		a->role = R_EMPLOYER;
 		break;
@@ -1859,36 +1869,50 @@ static void make_credentials(struct rng *r, struct therapist *t)
 	}
 }
 
-/* Spoken languages, from state-dependent rates for English and Spanish
- * plus the independent tail. */
+/*
+ * Spoken languages: English at 97% (65% in Puerto Rico), Spanish at a
+ * state-dependent rate, and at most one language of the tail, drawn with
+ * one number against the tail's rates (Yiddish speakers mostly add
+ * Hebrew). Someone who speaks neither English nor Spanish nor a tail
+ * language speaks Spanish or, less often, a tail language.
+ */
 static unsigned therapist_languages(struct rng *r, unsigned state)
 {
-	unsigned langs = 0, es, i;
+	unsigned langs = 0, es, i, x, tail_total = 0;
 
 	switch (state) {
 	case S_PR:
 		es = 9600;
 		break;
 	case S_TX: case S_CA: case S_FL: case S_NM: case S_AZ:
-		es = 2400;
+		es = 2200;
 		break;
 	case S_NY: case S_NJ: case S_IL: case S_NV: case S_CO:
-		es = 1600;
+		es = 1450;
 		break;
 	default:
-		es = 900;
+		es = 800;
 	}
-	if (rng_chance(r, state == S_PR ? 6500 : 9750))
+	if (rng_chance(r, state == S_PR ? 6500 : 9700))
 		langs |= 1u << L_EN;
 	if (rng_chance(r, es))
 		langs |= 1u << L_ES;
 	for (i = L__TAIL; i < N_LANGUAGES; i++)
-		if (rng_chance(r, languages[i].per10k))
+		tail_total += languages[i].per10k;
+	x = rng_below(r, 10000);
+	if (langs == 0 && rng_chance(r, 4000))
+		x = rng_below(r, tail_total);
+	else if (langs == 0)
+		langs = 1u << L_ES;
+	for (i = L__TAIL; i < N_LANGUAGES; i++) {
+		if (x < languages[i].per10k) {
 			langs |= 1u << i;
-	if ((langs & (1u << 13)) != 0 && rng_chance(r, 3000))
-		langs |= 1u << 12;	/* Yiddish speakers mostly speak Hebrew */
-	if (langs == 0)
-		langs = 1u << (state == S_PR ? L_ES : L_EN);
+			if (i == N_LANGUAGES - 1 && rng_chance(r, 3000))
+				langs |= 1u << (i - 1);
+			break;
+		}
+		x -= languages[i].per10k;
+	}
 	return langs;
 }
 
@@ -2119,8 +2143,13 @@ static void gen_therapist(const struct gen *g, uint32_t idx,
 		t->pop[t->npop++] = POP_LATINX;
 	t->npop = (unsigned char)pick_distinct(&r, populations, N_POPULATIONS,
 			g->pop_total, npop, t->pop, t->npop);
-	if (has_u8(t->pop, t->npop, POP_CLINICIANS))
-		t->clinician = 1;
+	/* Only someone who sees clinicians lists them as a population. */
+	for (k = 0; k < t->npop && !t->clinician; k++) {
+		if (t->pop[k] == POP_CLINICIANS) {
+			t->pop[k] = t->pop[--t->npop];
+			break;
+		}
+	}
 	t->write_pops = t->npop > 0 || rng_chance(&r, 5000);
 
 	t->cs_lo = (unsigned char)pick_code(&r, career_stages, 4, g->cs_total);
@@ -2555,11 +2584,11 @@ static void gen_query(const struct gen *g, struct out *o, uint32_t q)
 	}
 
 	/* Time: a zone (mostly the city's), a week, free windows. */
-	if (rng_chance(&r, 7000)) {
+	if (rng_chance(&r, 7500)) {
 		tz = rng_chance(&r, 8800) ? cities[city].tz
 		     : us_zones[rng_below(&r, COUNT(us_zones))];
 		x = rng_below(&r, 100);
-		require = x < 85 ? 1 : x < 97 ? 0 : -1;
+		require = x < 88 ? 1 : x < 98 ? 0 : -1;
 		out_lit(o, ",\"timezone\":");
 		out_json_str(o, tz);
 		if (require == 1 || rng_chance(&r, 9500)) {
@@ -2603,13 +2632,22 @@ static void gen_query(const struct gen *g, struct out *o, uint32_t q)
 		}
 	}
 	if (g->ntherapists > 0 && rng_chance(&r, 600)) {
-		unsigned n = 1 + rng_below(&r, 3);
+		uint32_t ex[3];
+		unsigned n = 1 + rng_below(&r, 3), got = 0, j;
 
-		out_lit(o, ",\"exclude\":[");
 		for (k = 0; k < n; k++) {
+			uint32_t id = find_in_state(g, &r, state, &scratch);
+
+			for (j = 0; j < got && ex[j] != id; j++)
+				;
+			if (j == got)
+				ex[got++] = id;
+		}
+		out_lit(o, ",\"exclude\":[");
+		for (k = 0; k < got; k++) {
 			if (k > 0)
 				out_ch(o, ',');
-			out_therapist_id(o, find_in_state(g, &r, state, &scratch));
+			out_therapist_id(o, ex[k]);
 		}
 		out_ch(o, ']');
 	}

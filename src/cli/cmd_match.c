@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/directory.h"
+#include "cli/progress.h"
 #include "core/match.h"
 
 static int
@@ -60,7 +61,8 @@ cmd_match(int argc, char **argv)
 	struct buf out = BUF_INIT;
 	struct verr e;
 	char err[600];
-	int i, jsonl = 0, rc = 1;
+	int i, jsonl = 0, stats = 0, rc = 1;
+	double t0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -69,6 +71,8 @@ cmd_match(int argc, char **argv)
 			cpath = argv[++i];
 		else if (strcmp(argv[i], "--jsonl") == 0)
 			jsonl = 1;
+		else if (strcmp(argv[i], "--stats") == 0)
+			stats = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return usage_match();
 		else if (!path)
@@ -87,6 +91,7 @@ cmd_match(int argc, char **argv)
 		fprintf(stderr, "chiron match: %s\n", err);
 		return 1;
 	}
+	t0 = now_seconds();
 	ix = directory_index(st, tax, &cx, err, sizeof(err));
 	store_close(st);
 	if (!ix) {
@@ -97,6 +102,11 @@ cmd_match(int argc, char **argv)
 	if (!mc) {
 		fprintf(stderr, "chiron match: out of memory\n");
 		goto out;
+	}
+	if (stats) {
+		fprintf(stderr, "{\"therapists\":%u,\"organizations\":%u,\"index_build_s\":%.3f,\"rss_mib\":%.1f}\n",
+		        ix->n, ix->n_orgs, now_seconds() - t0, rss_mib());
+		fflush(stderr);
 	}
 	arena_init(&a, 65536);
 	if (jsonl) {

@@ -16,6 +16,8 @@ struct progress {
 };
 
 double now_seconds(void);
+/* The resident memory of this process in MiB (VmRSS), or -1. */
+double rss_mib(void);
 void progress_start(struct progress *p, int64_t total_bytes);
 /* Redraws at most ten times a second. */
 void progress_update(struct progress *p, long records, int64_t bytes);

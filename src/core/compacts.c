@@ -10,23 +10,28 @@ int
 compacts_parse(const struct taxonomy *tax, const char *json, size_t len,
                struct compacts *out, struct verr *e)
 {
-	json_t *root, *v, *x;
-	const char *key;
+	jnode *root, *v, *x;
+	struct arena a;
+	uint32_t m;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	verr_clear(e);
-	root = jv_parse(json, len, e);
+	arena_init(&a, 65536);
+	root = jv_parse(json, len, &a, e);
 	if (!root)
-		return -1;
-	json_object_foreach(root, key, v) {
+		goto out;
+	for (m = 0; m < root->len; m++) {
+		const char *key = root->kids[m].key;
 		int c;
 		size_t i;
+
+		v = &root->kids[m];
 
 		if (key[0] == '_')
 			continue;
 		if (strcmp(key, "as_of") == 0) {
-			const char *s = json_string_value(v);
+			const char *s = jn_is_string(v) ? v->str : NULL;
 
 			if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
 				verr_set(e, "as_of", "must be a date YYYY-MM-DD");
@@ -40,12 +45,12 @@ compacts_parse(const struct taxonomy *tax, const char *json, size_t len,
 			verr_set(e, key, "unknown field: not a compact of the compacts list (PSYPACT, COUNSELING, SOCIAL_WORK) nor a _comment");
 			goto out;
 		}
-		if (!json_is_array(v)) {
+		if (!jn_is_array(v)) {
 			verr_set(e, key, "must be an array of jurisdiction codes");
 			goto out;
 		}
-		json_array_foreach(v, i, x) {
-			const char *j = json_string_value(x);
+		jn_foreach(v, i, x) {
+			const char *j = jn_is_string(x) ? x->str : NULL;
 			int k = j ? tax_find(tax, TAX_JURISDICTION, j) : -1;
 
 			if (k < 0) {
@@ -58,6 +63,6 @@ compacts_parse(const struct taxonomy *tax, const char *json, size_t len,
 	}
 	rc = 0;
 out:
-	json_decref(root);
+	arena_free(&a);
 	return rc;
 }

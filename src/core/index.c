@@ -103,7 +103,6 @@ index_builder_new(const struct taxonomy *tax, const struct compacts *cx)
 	b->ix->tax = tax;
 	b->ix->compacts = *cx;
 	arena_init(&b->ix->strings, 1 << 20);
-	strmap_init(&b->ix->row_of);
 	strmap_init(&b->ix->org_of);
 	strmap_init(&b->zone_of);
 	b->lic.size = b->lang.size = sizeof(struct pair);
@@ -198,8 +197,6 @@ index_add_therapist(struct index_builder *b, const struct therapist *t,
 	ix->name[row] = arena_strdup(s, t->name);
 	ix->credentials[row] = arena_strdup(s, t->credentials);
 	if (!ix->id[row] || !ix->name[row] || !ix->credentials[row])
-		goto oom;
-	if (!strmap_put(&ix->row_of, t->id, row, &added))
 		goto oom;
 	ix->profession[row] = t->profession;
 	ix->lat[row] = t->has_office ? t->lat : NAN;
@@ -303,6 +300,22 @@ index_add_therapist(struct index_builder *b, const struct therapist *t,
 oom:
 	b->failed = -1;
 	return verr_set(e, "", "out of memory while building the index");
+}
+
+void
+hour_mask(int from, int to, uint64_t touched[3], uint64_t full[3])
+{
+	int h;
+
+	if (from < 0)
+		from = 0;
+	if (to > 7 * 1440)
+		to = 7 * 1440;
+	for (h = from / 60; h < 168 && h * 60 < to; h++) {
+		touched[h >> 6] |= (uint64_t)1 << (h & 63);
+		if (h * 60 >= from && h * 60 + 60 <= to)
+			full[h >> 6] |= (uint64_t)1 << (h & 63);
+	}
 }
 
 static uint64_t *
@@ -436,7 +449,8 @@ index_finish(struct index_builder *b, struct verr *e)
 	for (i = 0; i < GRID_CELLS; i++)
 		ix->cell_start[i + 1] += ix->cell_start[i];
 	ix->cell_rows = malloc((ix->cell_start[GRID_CELLS] + 1) * sizeof(uint32_t));
-	if (!ix->cell_rows)
+	ix->cell_office = malloc((ix->cell_start[GRID_CELLS] + 1) * sizeof(*ix->cell_office));
+	if (!ix->cell_rows || !ix->cell_office)
 		goto oom;
 	{
 		uint32_t *fill = malloc(GRID_CELLS * sizeof(uint32_t));
@@ -445,9 +459,31 @@ index_finish(struct index_builder *b, struct verr *e)
 			goto oom;
 		memcpy(fill, ix->cell_start, GRID_CELLS * sizeof(uint32_t));
 		for (r = 0; r < ix->n; r++)
-			if (bit_get(ix->in_person, r))
-				ix->cell_rows[fill[grid_cell(ix->lat[r], ix->lon[r])]++] = r;
+			if (bit_get(ix->in_person, r)) {
+				uint32_t k = fill[grid_cell(ix->lat[r], ix->lon[r])]++;
+
+				ix->cell_rows[k] = r;
+				ix->cell_office[k].lat = ix->lat[r];
+				ix->cell_office[k].lon = ix->lon[r];
+				ix->cell_office[k].coslat = cos(ix->lat[r] * M_PI / 180.0);
+			}
 		free(fill);
+	}
+
+	/* Hour masks of the weekly windows. */
+	ix->hours_touched = calloc(ix->n + 1, sizeof(*ix->hours_touched));
+	ix->hours_full = calloc(ix->n + 1, sizeof(*ix->hours_full));
+	if (!ix->hours_touched || !ix->hours_full)
+		goto oom;
+	for (r = 0; r < ix->n; r++) {
+		uint32_t k;
+
+		for (k = ix->win_start[r]; k < ix->win_start[r + 1]; k++) {
+			int from = (int)(WIN_DAY(ix->win[k]) * 1440 + WIN_START(ix->win[k]));
+			int to = (int)(WIN_DAY(ix->win[k]) * 1440 + WIN_END(ix->win[k]));
+
+			hour_mask(from, to, ix->hours_touched[r], ix->hours_full[r]);
+		}
 	}
 
 	/* Organization members: a counting sort by org keeps rows in order. */
@@ -543,11 +579,11 @@ index_free(struct index *ix)
 	free(ix->orient_bm);
 	for (c = 0; c < CMP__MAX; c++)
 		free(ix->compact_ok[c]);
-	free(ix->cell_start); free(ix->cell_rows); free((void *)ix->zones);
+	free(ix->cell_start); free(ix->cell_rows); free(ix->cell_office);
+	free(ix->hours_touched); free(ix->hours_full); free((void *)ix->zones);
 	free(ix->npi_key); free(ix->npi_row);
 	free((void *)ix->org_id); free((void *)ix->org_name); free(ix->org_kind);
 	free(ix->org_start); free(ix->members); free(ix->persons);
-	strmap_free(&ix->row_of);
 	strmap_free(&ix->org_of);
 	arena_free(&ix->strings);
 	free(ix);
@@ -556,9 +592,21 @@ index_free(struct index *ix)
 int64_t
 index_row(const struct index *ix, const char *id)
 {
-	uint32_t *v = strmap_get(&ix->row_of, id);
+	/* Rows are in id order: a binary search needs no map. */
+	uint32_t lo = 0, hi = ix->n;
 
-	return v ? (int64_t)*v : -1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ix->id[mid], id);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 int64_t

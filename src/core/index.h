@@ -68,13 +68,20 @@ struct index {
 	/* Spatial grid of offices: cells of GRID_DEG degrees. */
 	uint32_t *cell_start;           /* GRID_CELLS + 1 offsets */
 	uint32_t *cell_rows;
+	struct cell_office { double lat, lon, coslat; } *cell_office; /* in cell order */
+
+	/*
+	 * Hours of the week (local, day * 24 + hour) that the row's windows
+	 * touch, and that they cover whole: the time rule's prefilter.
+	 */
+	uint64_t (*hours_touched)[3];
+	uint64_t (*hours_full)[3];
 
 	/* Time zones used by therapists. */
 	const struct tz_zone **zones;
 	int n_zones;
 
 	/* Lookups. */
-	struct strmap row_of;           /* therapist id -> row */
 	uint64_t *npi_key;              /* sorted (npi << 24 | ...) see index.c */
 	uint32_t *npi_row;
 	size_t n_npi;
@@ -117,6 +124,11 @@ int64_t index_org(const struct index *ix, const char *id);
 /* Rows whose NPI is npi: *first and *count into npi_row. */
 void index_npi_rows(const struct index *ix, const char *npi, size_t *first,
                     size_t *count);
+/*
+ * Sets the bits of the hours of the week (0..167) that the minutes
+ * [from, to) of the week touch, and those they cover whole.
+ */
+void hour_mask(int from, int to, uint64_t touched[3], uint64_t full[3]);
 /* The grid cell of a point. */
 uint32_t grid_cell(double lat, double lon);
 

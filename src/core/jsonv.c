@@ -16,20 +16,12 @@ jv_path(char *dst, size_t n, const char *path, const char *key)
 		snprintf(dst, n, "%s", key);
 }
 
-json_t *
-jv_parse(const char *text, size_t len, struct verr *e)
+jnode *
+jv_parse(const char *text, size_t len, struct arena *a, struct verr *e)
 {
-	json_error_t je;
-	json_t *root;
+	jnode *root = jn_parse(text, len, a, e);
 
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-	if (!root) {
-		e->offset = (long)je.position;
-		verr_set(e, "", "malformed JSON at byte %d: %s", je.position, je.text);
-		return NULL;
-	}
-	if (!json_is_object(root)) {
-		json_decref(root);
+	if (root && !jn_is_object(root)) {
 		verr_set(e, "", "expected a JSON object");
 		return NULL;
 	}
@@ -37,18 +29,18 @@ jv_parse(const char *text, size_t len, struct verr *e)
 }
 
 int
-jv_keys(json_t *obj, const char *const *allowed, const char *path,
+jv_keys(jnode *obj, const char *const *allowed, const char *path,
         struct verr *e)
 {
-	const char *key;
-	json_t *v;
+	uint32_t i;
 	char f[128];
 
-	json_object_foreach(obj, key, v) {
+	for (i = 0; i < obj->len; i++) {
+		const char *key = obj->kids[i].key;
 		const char *const *a;
 
 		for (a = allowed; *a; a++)
-			if (strcmp(*a, key) == 0)
+			if ((*a)[0] == key[0] && strcmp(*a, key) == 0)
 				break;
 		if (!*a) {
 			jv_path(f, sizeof(f), path, key);
@@ -58,15 +50,15 @@ jv_keys(json_t *obj, const char *const *allowed, const char *path,
 	return 0;
 }
 
-static json_t *
-get(json_t *obj, const char *key, bool required, const char *path,
+static jnode *
+get(jnode *obj, const char *key, bool required, const char *path,
     struct verr *e, int *rc)
 {
-	json_t *v = json_object_get(obj, key);
+	jnode *v = jn_get(obj, key);
 	char f[128];
 
 	*rc = 0;
-	if (v && json_is_null(v))
+	if (v && jn_is_null(v))
 		v = NULL;
 	if (!v && required) {
 		jv_path(f, sizeof(f), path, key);
@@ -85,23 +77,21 @@ bad(const char *path, const char *key, struct verr *e, const char *what)
 }
 
 int
-jv_str(json_t *obj, const char *key, bool required, size_t max,
+jv_str(jnode *obj, const char *key, bool required, size_t max,
        struct arena *a, const char **out, const char *path, struct verr *e)
 {
 	int rc;
-	json_t *v = get(obj, key, required, path, e, &rc);
+	jnode *v = get(obj, key, required, path, e, &rc);
 	size_t n;
 	const char *s;
 
 	*out = NULL;
 	if (!v)
 		return rc;
-	if (!json_is_string(v))
+	if (!jn_is_string(v))
 		return bad(path, key, e, "must be a string");
-	s = json_string_value(v);
-	n = json_string_length(v);
-	if (memchr(s, '\0', n))
-		return bad(path, key, e, "must not contain NUL characters");
+	s = v->str;
+	n = v->len;
 	if (required && n == 0)
 		return bad(path, key, e, "must not be empty");
 	if (n > max) {
@@ -117,43 +107,43 @@ jv_str(json_t *obj, const char *key, bool required, size_t max,
 }
 
 int
-jv_bool(json_t *obj, const char *key, bool required, bool dflt, bool *out,
+jv_bool(jnode *obj, const char *key, bool required, bool dflt, bool *out,
         const char *path, struct verr *e)
 {
 	int rc;
-	json_t *v = get(obj, key, required, path, e, &rc);
+	jnode *v = get(obj, key, required, path, e, &rc);
 
 	*out = dflt;
 	if (!v)
 		return rc;
-	if (!json_is_boolean(v))
+	if (!jn_is_bool(v))
 		return bad(path, key, e, "must be true or false");
-	*out = json_is_true(v);
+	*out = jn_is_true(v);
 	return 0;
 }
 
 int
-jv_int(json_t *obj, const char *key, bool required, int64_t lo, int64_t hi,
+jv_int(jnode *obj, const char *key, bool required, int64_t lo, int64_t hi,
        int64_t dflt, int64_t *out, const char *path, struct verr *e)
 {
 	int rc;
-	json_t *v = get(obj, key, required, path, e, &rc);
+	jnode *v = get(obj, key, required, path, e, &rc);
 	int64_t x;
 	char f[128];
 
 	*out = dflt;
 	if (!v)
 		return rc;
-	if (json_is_real(v)) {
-		double d = json_real_value(v);
+	if (!jn_is_number(v))
+		return bad(path, key, e, "must be a whole number");
+	if (v->is_int) {
+		x = v->i;
+	} else {
+		double d = v->num;
 
 		if (d != floor(d) || d < -9e15 || d > 9e15)
 			return bad(path, key, e, "must be a whole number");
 		x = (int64_t)d;
-	} else if (json_is_integer(v)) {
-		x = json_integer_value(v);
-	} else {
-		return bad(path, key, e, "must be a whole number");
 	}
 	if (x < lo || x > hi) {
 		jv_path(f, sizeof(f), path, key);
@@ -165,11 +155,11 @@ jv_int(json_t *obj, const char *key, bool required, int64_t lo, int64_t hi,
 }
 
 int
-jv_num(json_t *obj, const char *key, bool required, double lo, double hi,
+jv_num(jnode *obj, const char *key, bool required, double lo, double hi,
        double *out, bool *present, const char *path, struct verr *e)
 {
 	int rc;
-	json_t *v = get(obj, key, required, path, e, &rc);
+	jnode *v = get(obj, key, required, path, e, &rc);
 	double d;
 	char f[128];
 
@@ -177,9 +167,9 @@ jv_num(json_t *obj, const char *key, bool required, double lo, double hi,
 		*present = false;
 	if (!v)
 		return rc;
-	if (!json_is_number(v))
+	if (!jn_is_number(v))
 		return bad(path, key, e, "must be a number");
-	d = json_number_value(v);
+	d = v->is_int ? (double)v->i : v->num;
 	if (!(d >= lo && d <= hi)) {
 		jv_path(f, sizeof(f), path, key);
 		return verr_set(e, f, "%g is out of range (%g to %g)", d, lo, hi);
@@ -190,36 +180,36 @@ jv_num(json_t *obj, const char *key, bool required, double lo, double hi,
 	return 0;
 }
 
+/* The code v names in list, or -2 with e naming the field path.key. */
 static int
-code_of(json_t *v, const struct taxonomy *tax, enum tax_list list,
-        const char *field, struct verr *e)
+code_of(jnode *v, const struct taxonomy *tax, enum tax_list list,
+        const char *path, const char *key, struct verr *e)
 {
+	char f[128];
 	int k;
 
-	if (!json_is_string(v))
-		return verr_set(e, field, "must be a code from the %s list",
+	if (jn_is_string(v) && (k = tax_find(tax, list, v->str)) >= 0)
+		return k;
+	jv_path(f, sizeof(f), path, key);
+	if (!jn_is_string(v))
+		return verr_set(e, f, "must be a code from the %s list",
 		                tax_list_name(list)), -2;
-	k = tax_find(tax, list, json_string_value(v));
-	if (k < 0)
-		return verr_set(e, field, "unknown code \"%.64s\": not in the %s list of data/taxonomy.json",
-		                json_string_value(v), tax_list_name(list)), -2;
-	return k;
+	return verr_set(e, f, "unknown code \"%.64s\": not in the %s list of data/taxonomy.json",
+	                v->str, tax_list_name(list)), -2;
 }
 
 int
-jv_code(json_t *obj, const char *key, bool required,
+jv_code(jnode *obj, const char *key, bool required,
         const struct taxonomy *tax, enum tax_list list, int *out,
         const char *path, struct verr *e)
 {
 	int rc, k;
-	json_t *v = get(obj, key, required, path, e, &rc);
-	char f[128];
+	jnode *v = get(obj, key, required, path, e, &rc);
 
 	*out = -1;
 	if (!v)
 		return rc;
-	jv_path(f, sizeof(f), path, key);
-	k = code_of(v, tax, list, f, e);
+	k = code_of(v, tax, list, path, key, e);
 	if (k < 0)
 		return -1;
 	*out = k;
@@ -227,24 +217,21 @@ jv_code(json_t *obj, const char *key, bool required,
 }
 
 int
-jv_codemask(json_t *obj, const char *key, bool required,
+jv_codemask(jnode *obj, const char *key, bool required,
             const struct taxonomy *tax, enum tax_list list, uint64_t *out,
             const char *path, struct verr *e)
 {
 	int rc;
-	json_t *v = get(obj, key, required, path, e, &rc), *x;
+	jnode *v = get(obj, key, required, path, e, &rc), *x;
 	size_t i;
-	char f[128];
 
 	*out = 0;
 	if (!v)
 		return rc;
-	jv_path(f, sizeof(f), path, key);
-	if (!json_is_array(v))
-		return verr_set(e, f, "must be an array of codes from the %s list",
-		                tax_list_name(list));
-	json_array_foreach(v, i, x) {
-		int k = code_of(x, tax, list, f, e);
+	if (!jn_is_array(v))
+		return bad(path, key, e, "must be an array of codes");
+	jn_foreach(v, i, x) {
+		int k = code_of(x, tax, list, path, key, e);
 
 		if (k < 0)
 			return -1;
@@ -254,30 +241,27 @@ jv_codemask(json_t *obj, const char *key, bool required,
 }
 
 int
-jv_codelist(json_t *obj, const char *key, bool required,
+jv_codelist(jnode *obj, const char *key, bool required,
             const struct taxonomy *tax, enum tax_list list, struct arena *a,
             int16_t **out, int *n, const char *path, struct verr *e)
 {
 	int rc;
-	json_t *v = get(obj, key, required, path, e, &rc), *x;
+	jnode *v = get(obj, key, required, path, e, &rc), *x;
 	size_t i;
-	char f[128];
 
 	*out = NULL;
 	*n = 0;
 	if (!v)
 		return rc;
-	jv_path(f, sizeof(f), path, key);
-	if (!json_is_array(v))
-		return verr_set(e, f, "must be an array of codes from the %s list",
-		                tax_list_name(list));
-	if (json_array_size(v) > 256)
-		return verr_set(e, f, "has more than 256 codes");
-	*out = arena_alloc(a, (json_array_size(v) + 1) * sizeof(int16_t));
+	if (!jn_is_array(v))
+		return bad(path, key, e, "must be an array of codes");
+	if (jn_len(v) > 256)
+		return bad(path, key, e, "has more than 256 codes");
+	*out = arena_alloc(a, (jn_len(v) + 1) * sizeof(int16_t));
 	if (!*out)
-		return verr_set(e, f, "out of memory");
-	json_array_foreach(v, i, x) {
-		int k = code_of(x, tax, list, f, e), j;
+		return bad(path, key, e, "out of memory");
+	jn_foreach(v, i, x) {
+		int k = code_of(x, tax, list, path, key, e), j;
 
 		if (k < 0)
 			return -1;

@@ -59,6 +59,10 @@ const char *const exclusion_names[EX__MAX] = {
 struct zday {
 	int32_t off[7];         /* UTC offset on a uniform day */
 	uint8_t uniform[7];
+	bool linear;            /* one offset all week: utc = base + minute * 60 */
+	int64_t base;           /* UTC of the zone's local Monday 00:00 when linear */
+	uint64_t qtouched[3];   /* the query's hours in this zone's week, when linear */
+	uint64_t qfull[3];
 };
 
 #define ival span
@@ -81,7 +85,11 @@ struct match_ctx {
 	int n_heap, cap_heap;
 	/* Per query. */
 	const struct query *q;
-	double wsum;
+	struct score_k {
+		double goal, pop, pref, career, clin, time, fee, fee_whole;
+		double dist, dist_whole, dist_half;
+		bool dist_on;
+	} k;
 };
 
 double
@@ -91,6 +99,20 @@ haversine_km(double lat1, double lon1, double lat2, double lon2)
 	double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
 	double a = sin(dlat / 2) * sin(dlat / 2) +
 	           cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+
+	if (a > 1)
+		a = 1;
+	return 2 * EARTH_KM * asin(sqrt(a));
+}
+
+/* Haversine with the cosines of the latitudes already known. */
+static inline double
+haversine_cos(double lat1, double lon1, double cos1, double lat2, double lon2,
+              double cos2)
+{
+	const double r = M_PI / 180.0;
+	double sl = sin((lat2 - lat1) * r / 2), so = sin((lon2 - lon1) * r / 2);
+	double a = sl * sl + cos1 * cos2 * so * so;
 
 	if (a > 1)
 		a = 1;
@@ -193,6 +215,7 @@ reach_in_person(struct match_ctx *c, const struct query *q)
 	const struct index *ix = c->ix;
 	double dlat = q->max_km / (EARTH_KM * M_PI / 180.0) + 0.01;
 	double lat0 = q->lat - dlat, lat1 = q->lat + dlat, dlon;
+	double qcos = cos(q->lat * M_PI / 180.0);
 	int y0, y1, y, nx, x0, x1, span;
 
 	if (q->max_km < q->min_km)
@@ -227,10 +250,12 @@ reach_in_person(struct match_ctx *c, const struct query *q)
 			uint32_t cell = (uint32_t)(y * GRID_LON + x), k;
 
 			for (k = ix->cell_start[cell]; k < ix->cell_start[cell + 1]; k++) {
-				uint32_t row = ix->cell_rows[k];
-				double d = haversine_km(q->lat, q->lon, ix->lat[row], ix->lon[row]);
+				const struct cell_office *o = &ix->cell_office[k];
+				double d = haversine_cos(q->lat, q->lon, qcos, o->lat, o->lon, o->coslat);
 
 				if (d <= q->max_km && d >= q->min_km) {
+					uint32_t row = ix->cell_rows[k];
+
 					set_bit(c->ip, row);
 					c->dist[row] = (float)d;
 					if (touch(&c->touched_ip, &c->n_ip, &c->cap_ip, row))
@@ -366,6 +391,28 @@ zone_week(struct match_ctx *c, int zi, const struct tz_zone *z)
 		zd->uniform[d] = (day0 + 86400 - u1) == zd->off[d] &&
 		                 tz_offset_at(z, u0) == tz_offset_at(z, u1 - 1);
 	}
+	zd->linear = true;
+	for (d = 0; d < 7; d++)
+		if (!zd->uniform[d] || zd->off[d] != zd->off[0])
+			zd->linear = false;
+	zd->base = c->q->week_days * 86400 - zd->off[0];
+	memset(zd->qtouched, 0, sizeof(zd->qtouched));
+	memset(zd->qfull, 0, sizeof(zd->qfull));
+	if (zd->linear) {
+		int i;
+
+		for (i = 0; i < c->n_qwin; i++) {
+			int64_t from = c->qwin[i].s - zd->base, to = c->qwin[i].e - zd->base;
+
+			if (to <= 0 || from >= 7 * 86400)
+				continue;
+			/* Minutes of the zone's week; exact, as UTC offsets
+			 * are whole minutes in every zone since 1972. */
+			hour_mask((int)(from > 0 ? from / 60 : 0),
+			          (int)(to < 7 * 86400 ? (to + 59) / 60 : 7 * 1440),
+			          zd->qtouched, zd->qfull);
+		}
+	}
 	c->zdone[zi] = 1;
 }
 
@@ -398,53 +445,105 @@ place_query(struct match_ctx *c, const struct query *q)
 	}
 }
 
-static int
-cmp_ival(const void *a, const void *b)
+/* The row's window k in UTC seconds. */
+static inline struct span
+row_window(struct match_ctx *c, const struct zday *zd, const struct tz_zone *z,
+           uint32_t w)
 {
-	const struct ival *x = a, *y = b;
+	struct span sp;
 
-	return x->s < y->s ? -1 : x->s > y->s;
+	if (zd->linear) {
+		int64_t m = (int64_t)WIN_DAY(w) * 1440;
+
+		sp.s = zd->base + (m + WIN_START(w)) * 60;
+		sp.e = zd->base + (m + WIN_END(w)) * 60;
+	} else {
+		sp.s = place(zd, z, c->q->week_days, (int)WIN_DAY(w), (int)WIN_START(w));
+		sp.e = place(zd, z, c->q->week_days, (int)WIN_DAY(w), (int)WIN_END(w));
+	}
+	return sp;
+}
+
+static inline const struct zday *
+row_zone(struct match_ctx *c, uint32_t row, const struct tz_zone **z)
+{
+	int zi = c->ix->zone[row];
+
+	*z = c->ix->zones[zi];
+	if (!c->zdone[zi])
+		zone_week(c, zi, *z);
+	return &c->zdays[zi];
 }
 
 /*
- * The time fit of a row: *best = the longest overlap of one of its windows
- * with one of the query's (seconds); returns the minutes of the week when
- * both sides are free (the union of all overlaps).
+ * Rule 7: does one window of the row overlap one window of the query by
+ * MIN_OVERLAP_S or more (each pair on its own)?
  */
-static int32_t
-time_fit(struct match_ctx *c, uint32_t row, int64_t *best)
+static bool
+time_ok(struct match_ctx *c, uint32_t row)
 {
 	const struct index *ix = c->ix;
-	int zi = ix->zone[row];
-	const struct tz_zone *z = ix->zones[zi];
+	const struct tz_zone *z;
+	const struct zday *zd = row_zone(c, row, &z);
 	uint32_t k;
-	int np = 0, i;
-	int64_t total = 0, cs = 0, ce = 0;
+	int i;
 
-	*best = 0;
-	if (!c->zdone[zi])
-		zone_week(c, zi, z);
+	if (zd->linear) {
+		const uint64_t *t = ix->hours_touched[row], *f = ix->hours_full[row];
+
+		if (!((t[0] & zd->qtouched[0]) | (t[1] & zd->qtouched[1]) |
+		      (t[2] & zd->qtouched[2])))
+			return false;
+		if ((f[0] & zd->qfull[0]) | (f[1] & zd->qfull[1]) | (f[2] & zd->qfull[2]))
+			return true;
+	}
 	for (k = ix->win_start[row]; k < ix->win_start[row + 1]; k++) {
-		uint32_t w = ix->win[k];
-		int64_t s = place(&c->zdays[zi], z, c->q->week_days, (int)WIN_DAY(w), (int)WIN_START(w));
-		int64_t e = place(&c->zdays[zi], z, c->q->week_days, (int)WIN_DAY(w), (int)WIN_END(w));
+		struct span sp = row_window(c, zd, z, ix->win[k]);
 
 		for (i = 0; i < c->n_qwin; i++) {
-			int64_t a = s > c->qwin[i].s ? s : c->qwin[i].s;
-			int64_t b = e < c->qwin[i].e ? e : c->qwin[i].e;
+			int64_t a = sp.s > c->qwin[i].s ? sp.s : c->qwin[i].s;
+			int64_t b = sp.e < c->qwin[i].e ? sp.e : c->qwin[i].e;
 
-			if (b - a > *best)
-				*best = b - a;
-			if (b > a && np < MAX_PAIRS) {
-				c->pairs[np].s = a;
-				c->pairs[np].e = b;
+			if (b - a >= MIN_OVERLAP_S)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The minutes of the week when both the row and the query are free: the
+ * union of all pairwise overlaps. Leaves the overlaps, sorted and not yet
+ * merged, in c->pairs[0 .. c->last_pairs).
+ */
+static int32_t
+time_fit(struct match_ctx *c, uint32_t row)
+{
+	const struct index *ix = c->ix;
+	const struct tz_zone *z;
+	const struct zday *zd = row_zone(c, row, &z);
+	uint32_t k;
+	int np = 0, i, j;
+	int64_t total = 0, cs = 0, ce = 0;
+
+	for (k = ix->win_start[row]; k < ix->win_start[row + 1]; k++) {
+		struct span sp = row_window(c, zd, z, ix->win[k]);
+
+		for (i = 0; i < c->n_qwin && np < MAX_PAIRS; i++) {
+			int64_t a = sp.s > c->qwin[i].s ? sp.s : c->qwin[i].s;
+			int64_t b = sp.e < c->qwin[i].e ? sp.e : c->qwin[i].e;
+
+			if (b > a) {
+				/* Insertion by start: there are only a few. */
+				for (j = np; j > 0 && c->pairs[j - 1].s > a; j--)
+					c->pairs[j] = c->pairs[j - 1];
+				c->pairs[j].s = a;
+				c->pairs[j].e = b;
 				np++;
 			}
 		}
 	}
 	c->last_pairs = np;
-	if (np > 1)
-		qsort(c->pairs, (size_t)np, sizeof(c->pairs[0]), cmp_ival);
 	for (i = 0; i < np; i++) {
 		if (i == 0 || c->pairs[i].s > ce) {
 			total += ce - cs;
@@ -461,11 +560,10 @@ time_fit(struct match_ctx *c, uint32_t row, int64_t *best)
 int
 match_overlaps(struct match_ctx *c, uint32_t row, struct span *out, int max)
 {
-	int64_t best;
 	int i, n = 0;
 	int np;
 
-	time_fit(c, row, &best);
+	time_fit(c, row);
 	/* time_fit left the overlaps sorted in c->pairs; merge them. */
 	np = c->last_pairs;
 	for (i = 0; i < np; i++) {
@@ -499,45 +597,71 @@ effective_fee(const struct index *ix, const struct query *q, uint32_t row)
 	return f;
 }
 
-static double
-frac(uint64_t want, uint64_t have)
-{
-	int n = __builtin_popcountll(want);
-
-	return n ? (double)__builtin_popcountll(want & have) / n : 0;
-}
-
 static int32_t
 score_row(const struct match_ctx *c, uint32_t row, int32_t fee, bool in_person,
           int32_t overlap, int soft)
 {
 	const struct index *ix = c->ix;
 	const struct query *q = c->q;
-	double s = 0;
+	const struct score_k *k = &c->k;
+	double s;
 
-	if (q->goals)
-		s += W_GOALS * frac(q->goals, ix->focus[row]);
-	if (q->populations)
-		s += W_POPULATIONS * frac(q->populations, ix->pop[row]);
+	s = k->goal * __builtin_popcountll(q->goals & ix->focus[row]) +
+	    k->pop * __builtin_popcountll(q->populations & ix->pop[row]) +
+	    k->pref * __builtin_popcountll(q->preferred_orientations & ix->orient[row]);
 	if (q->career_stage >= 0 && (ix->career[row] >> q->career_stage & 1))
-		s += W_CAREER;
+		s += k->career;
 	if (ix->flags[row] & RF_CLINICIAN_CLIENTS)
-		s += W_CLINICIANS;
-	if (q->preferred_orientations)
-		s += W_PREFERRED * frac(q->preferred_orientations, ix->orient[row]);
-	if (c->n_qwin && overlap > 0)
-		s += W_TIME * (overlap >= TIME_FULL_MIN ? 1.0 : overlap / TIME_FULL_MIN);
+		s += k->clin;
+	if (overlap > 0)
+		s += k->time * (overlap >= TIME_FULL_MIN ? TIME_FULL_MIN : overlap);
 	if (q->has_budget)
-		s += W_FEE * (q->budget > 0 ? (double)(q->budget - fee) / (double)q->budget : 1.0);
-	if (q->has_location && q->modality != QMOD_TELEHEALTH)
-		s += W_DISTANCE * (in_person ?
-		     (q->max_km > 0 ? 1.0 - c->dist[row] / q->max_km : 1.0) : 0.5);
-	s = s / c->wsum - SOFT_PENALTY * soft;
+		s += q->budget > 0 ? k->fee * (double)(q->budget - fee) : k->fee_whole;
+	if (k->dist_on)
+		s += in_person ? k->dist_whole - k->dist * c->dist[row] : k->dist_half;
+	s -= SOFT_PENALTY * soft;
 	if (s < 0)
 		s = 0;
 	if (s > 1)
 		s = 1;
-	return (int32_t)lround(s * SCORE_SCALE);
+	return (int32_t)(s * SCORE_SCALE + 0.5);
+}
+
+/* The score's coefficients for this query: weights over the active ones. */
+static void
+score_prepare(struct match_ctx *c, const struct query *q, bool want_time,
+              bool need_ip)
+{
+	struct score_k *k = &c->k;
+	double wsum = W_CLINICIANS + (q->goals ? W_GOALS : 0) +
+	              (q->populations ? W_POPULATIONS : 0) +
+	              (q->career_stage >= 0 ? W_CAREER : 0) +
+	              (q->preferred_orientations ? W_PREFERRED : 0) +
+	              (want_time ? W_TIME : 0) + (q->has_budget ? W_FEE : 0) +
+	              (need_ip ? W_DISTANCE : 0);
+	int n;
+
+	memset(k, 0, sizeof(*k));
+	if ((n = __builtin_popcountll(q->goals)))
+		k->goal = W_GOALS / wsum / n;
+	if ((n = __builtin_popcountll(q->populations)))
+		k->pop = W_POPULATIONS / wsum / n;
+	if ((n = __builtin_popcountll(q->preferred_orientations)))
+		k->pref = W_PREFERRED / wsum / n;
+	k->career = W_CAREER / wsum;
+	k->clin = W_CLINICIANS / wsum;
+	if (want_time)
+		k->time = W_TIME / wsum / TIME_FULL_MIN;
+	if (q->has_budget) {
+		k->fee_whole = W_FEE / wsum;
+		k->fee = q->budget > 0 ? W_FEE / wsum / (double)q->budget : 0;
+	}
+	if (need_ip) {
+		k->dist_on = true;
+		k->dist_whole = W_DISTANCE / wsum;
+		k->dist_half = W_DISTANCE / wsum * 0.5;
+		k->dist = q->max_km > 0 ? W_DISTANCE / wsum / q->max_km : 0;
+	}
 }
 
 /* "a ranks below b": lower score, or the same score and a higher row. */
@@ -656,12 +780,7 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	c->q = q;
 	c->n_heap = 0;
 	memset(c->zdone, 0, (size_t)ix->n_zones);
-	c->wsum = W_CLINICIANS + (q->goals ? W_GOALS : 0) +
-	          (q->populations ? W_POPULATIONS : 0) +
-	          (q->career_stage >= 0 ? W_CAREER : 0) +
-	          (q->preferred_orientations ? W_PREFERRED : 0) +
-	          (want_time ? W_TIME : 0) + (q->has_budget ? W_FEE : 0) +
-	          (need_ip ? W_DISTANCE : 0);
+	score_prepare(c, q, want_time, need_ip);
 
 	if (lic)
 		tele_via[n_via++] = lic;
@@ -732,15 +851,10 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		for (bits = m; bits; bits &= bits - 1) {
 			uint32_t row = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 			struct match_hit h;
-			int64_t best = 0;
 
-			h.overlap = -1;
-			if (want_time || q->require_overlap) {
-				h.overlap = c->n_qwin ? time_fit(c, row, &best) : 0;
-				if (q->require_overlap && best < MIN_OVERLAP_S) {
-					ex[EX_TIME]++;
-					continue;
-				}
+			if (q->require_overlap && !time_ok(c, row)) {
+				ex[EX_TIME]++;
+				continue;
 			}
 			total++;
 			if (q->limit == 0)
@@ -749,6 +863,19 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 			h.fee = effective_fee(ix, q, row);
 			h.in_person = need_ip && get_bit(c->ip, row);
 			h.soft = c->soft[row];
+			h.overlap = -1;
+			if (want_time) {
+				/* The time share is the dearest part of the score: only
+				 * a row that could enter the heap with a full time share
+				 * pays for it. */
+				if (c->n_heap == q->limit) {
+					h.score = score_row(c, row, h.fee, h.in_person,
+					                    (int32_t)TIME_FULL_MIN, h.soft);
+					if (!below(&c->heap[0], &h))
+						continue;
+				}
+				h.overlap = time_fit(c, row);
+			}
 			h.score = score_row(c, row, h.fee, h.in_person, h.overlap, h.soft);
 			heap_push(c, q->limit, &h);
 		}

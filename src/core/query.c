@@ -11,14 +11,15 @@
  * - the query's `npi` is checked like a record's.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/jsonv.h"
 #include "core/query.h"
 
-int record_parse_windows(json_t *obj, const char *key, struct arena *a,
+int record_parse_windows(jnode *obj, const char *key, struct arena *a,
                          struct window **out, int *n, struct verr *e);
-int record_parse_affils(json_t *obj, const char *key, struct arena *a,
+int record_parse_affils(jnode *obj, const char *key, struct arena *a,
                         const struct taxonomy *tax, struct affiliation **out,
                         int *n, struct verr *e);
 
@@ -54,14 +55,14 @@ bad:
 }
 
 static int
-parse_location(json_t *root, struct query *q, struct verr *e)
+parse_location(jnode *root, struct query *q, struct verr *e)
 {
 	static const char *const keys[] = {"lat", "lon", NULL};
-	json_t *l = json_object_get(root, "location");
+	jnode *l = jn_get(root, "location");
 
-	if (!l || json_is_null(l))
+	if (!l || jn_is_null(l))
 		return 0;
-	if (!json_is_object(l))
+	if (!jn_is_object(l))
 		return verr_set(e, "location", "must be an object {lat, lon}");
 	if (jv_keys(l, keys, "location", e) ||
 	    jv_num(l, "lat", true, -90, 90, &q->lat, NULL, "location", e) ||
@@ -72,29 +73,29 @@ parse_location(json_t *root, struct query *q, struct verr *e)
 }
 
 static int
-parse_ids(json_t *root, const char *key, struct arena *a, const char ***out,
+parse_ids(jnode *root, const char *key, struct arena *a, const char ***out,
           int *n, struct verr *e)
 {
-	json_t *v = json_object_get(root, key), *x;
+	jnode *v = jn_get(root, key), *x;
 	size_t i;
 	char f[64];
 
 	*out = NULL;
 	*n = 0;
-	if (!v || json_is_null(v))
+	if (!v || jn_is_null(v))
 		return 0;
-	if (!json_is_array(v))
+	if (!jn_is_array(v))
 		return verr_set(e, key, "must be an array of therapist ids");
-	if (json_array_size(v) > 10000)
+	if (jn_len(v) > 10000)
 		return verr_set(e, key, "has more than 10000 ids");
-	*out = arena_alloc(a, (json_array_size(v) + 1) * sizeof(char *));
+	*out = arena_alloc(a, (jn_len(v) + 1) * sizeof(char *));
 	if (!*out)
 		return verr_set(e, key, "out of memory");
-	json_array_foreach(v, i, x) {
+	jn_foreach(v, i, x) {
 		snprintf(f, sizeof(f), "%s[%zu]", key, i);
-		if (!json_is_string(x) || !record_id_ok(json_string_value(x)))
+		if (!jn_is_string(x) || !record_id_ok(x->str))
 			return verr_set(e, f, "must be a therapist id");
-		(*out)[(*n)++] = arena_strdup(a, json_string_value(x));
+		(*out)[(*n)++] = arena_strdup(a, x->str);
 	}
 	return 0;
 }
@@ -111,7 +112,7 @@ query_parse(const struct taxonomy *tax, const char *json, size_t len,
 		"week_of", "free", "require_overlap", "affiliations", "exclude",
 		"npi", "self_id", "limit", NULL};
 	const char *s, *tzname, *week;
-	json_t *root;
+	jnode *root;
 	double d;
 	bool present;
 	int64_t v;
@@ -119,7 +120,7 @@ query_parse(const struct taxonomy *tax, const char *json, size_t len,
 
 	memset(q, 0, sizeof(*q));
 	verr_clear(e);
-	root = jv_parse(json, len, e);
+	root = jv_parse(json, len, a, e);
 	if (!root)
 		return -1;
 	if (jv_keys(root, keys, "", e) ||
@@ -220,6 +221,5 @@ query_parse(const struct taxonomy *tax, const char *json, size_t len,
 	q->limit = (int)v;
 	rc = 0;
 out:
-	json_decref(root);
 	return rc;
 }

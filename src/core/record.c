@@ -6,6 +6,7 @@
  * "availability[1].end") and says what would have been right. Unknown
  * fields are refused, never dropped.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/jsonv.h"
@@ -88,39 +89,39 @@ parse_day(const char *s)
  * Windows and affiliations (shared with the query parser)
  * ---------------------------------------------------------------------- */
 
-int record_parse_windows(json_t *obj, const char *key, struct arena *a,
+int record_parse_windows(jnode *obj, const char *key, struct arena *a,
                          struct window **out, int *n, struct verr *e);
-int record_parse_affils(json_t *obj, const char *key, struct arena *a,
+int record_parse_affils(jnode *obj, const char *key, struct arena *a,
                         const struct taxonomy *tax, struct affiliation **out,
                         int *n, struct verr *e);
 
 int
-record_parse_windows(json_t *obj, const char *key, struct arena *a,
+record_parse_windows(jnode *obj, const char *key, struct arena *a,
                      struct window **out, int *n, struct verr *e)
 {
 	static const char *const keys[] = {"day", "start", "end", NULL};
-	json_t *v = json_object_get(obj, key), *w;
+	jnode *v = jn_get(obj, key), *w;
 	size_t i;
 	char path[64];
 
 	*out = NULL;
 	*n = 0;
-	if (!v || json_is_null(v))
+	if (!v || jn_is_null(v))
 		return 0;
-	if (!json_is_array(v))
+	if (!jn_is_array(v))
 		return verr_set(e, key, "must be an array of {day, start, end}");
-	if (json_array_size(v) > 64)
+	if (jn_len(v) > 64)
 		return verr_set(e, key, "has more than 64 windows");
-	*out = arena_alloc(a, (json_array_size(v) + 1) * sizeof(**out));
+	*out = arena_alloc(a, (jn_len(v) + 1) * sizeof(**out));
 	if (!*out)
 		return verr_set(e, key, "out of memory");
-	json_array_foreach(v, i, w) {
+	jn_foreach(v, i, w) {
 		const char *day, *start, *end;
 		int d, s, t;
 		char f[96];
 
 		snprintf(path, sizeof(path), "%s[%zu]", key, i);
-		if (!json_is_object(w))
+		if (!jn_is_object(w))
 			return verr_set(e, path, "must be an object {day, start, end}");
 		if (jv_keys(w, keys, path, e) ||
 		    jv_str(w, "day", true, 8, a, &day, path, e) ||
@@ -154,33 +155,33 @@ record_parse_windows(json_t *obj, const char *key, struct arena *a,
 }
 
 int
-record_parse_affils(json_t *obj, const char *key, struct arena *a,
+record_parse_affils(jnode *obj, const char *key, struct arena *a,
                     const struct taxonomy *tax, struct affiliation **out,
                     int *n, struct verr *e)
 {
 	static const char *const keys[] = {"org", "person", "role", "current", NULL};
-	json_t *v = json_object_get(obj, key), *x;
+	jnode *v = jn_get(obj, key), *x;
 	size_t i;
 	char path[64], f[96];
 
 	*out = NULL;
 	*n = 0;
-	if (!v || json_is_null(v))
+	if (!v || jn_is_null(v))
 		return 0;
-	if (!json_is_array(v))
+	if (!jn_is_array(v))
 		return verr_set(e, key, "must be an array of {org or person, role, current}");
-	if (json_array_size(v) > 256)
+	if (jn_len(v) > 256)
 		return verr_set(e, key, "has more than 256 affiliations");
-	*out = arena_alloc(a, (json_array_size(v) + 1) * sizeof(**out));
+	*out = arena_alloc(a, (jn_len(v) + 1) * sizeof(**out));
 	if (!*out)
 		return verr_set(e, key, "out of memory");
-	json_array_foreach(v, i, x) {
+	jn_foreach(v, i, x) {
 		struct affiliation *af = &(*out)[i];
 		const char *org, *person;
 		int role;
 
 		snprintf(path, sizeof(path), "%s[%zu]", key, i);
-		if (!json_is_object(x))
+		if (!jn_is_object(x))
 			return verr_set(e, path, "must be an object {org or person, role, current}");
 		if (jv_keys(x, keys, path, e) ||
 		    jv_str(x, "org", false, ID_MAX, a, &org, path, e) ||
@@ -213,7 +214,7 @@ record_parse_affils(json_t *obj, const char *key, struct arena *a,
  * ---------------------------------------------------------------------- */
 
 static int
-parse_id(json_t *root, struct arena *a, const char **id, struct verr *e)
+parse_id(jnode *root, struct arena *a, const char **id, struct verr *e)
 {
 	if (jv_str(root, "id", true, 256, a, id, "", e))
 		return -1;
@@ -224,7 +225,7 @@ parse_id(json_t *root, struct arena *a, const char **id, struct verr *e)
 }
 
 static int
-parse_org(json_t *root, const struct taxonomy *tax, struct arena *a,
+parse_org(jnode *root, const struct taxonomy *tax, struct arena *a,
           struct org *o, struct verr *e)
 {
 	static const char *const keys[] = {"type", "id", "name", "kind",
@@ -242,18 +243,18 @@ parse_org(json_t *root, const struct taxonomy *tax, struct arena *a,
 }
 
 static int
-parse_fee(json_t *root, struct fee *fee, struct arena *a, struct verr *e)
+parse_fee(jnode *root, struct fee *fee, struct arena *a, struct verr *e)
 {
 	static const char *const keys[] = {"currency", "session",
 		"sliding_scale_min", "clinician_discount_pct", "group_session", NULL};
-	json_t *f = json_object_get(root, "fee");
+	jnode *f = jn_get(root, "fee");
 	const char *cur;
 	int64_t v;
 	int i;
 
-	if (!f || json_is_null(f))
+	if (!f || jn_is_null(f))
 		return verr_set(e, "fee", "is required");
-	if (!json_is_object(f))
+	if (!jn_is_object(f))
 		return verr_set(e, "fee", "must be an object {currency, session, ...}");
 	if (jv_keys(f, keys, "fee", e) ||
 	    jv_str(f, "currency", true, 3, a, &cur, "fee", e))
@@ -278,22 +279,22 @@ parse_fee(json_t *root, struct fee *fee, struct arena *a, struct verr *e)
 }
 
 static int
-parse_office(json_t *root, const struct taxonomy *tax, struct arena *a,
+parse_office(jnode *root, const struct taxonomy *tax, struct arena *a,
              struct therapist *t, struct verr *e)
 {
 	static const char *const keys[] = {"lat", "lon", "jurisdiction", NULL};
-	json_t *o = json_object_get(root, "office");
+	jnode *o = jn_get(root, "office");
 	int jur;
 
 	(void)a;
 	t->has_office = false;
 	t->office_jurisdiction = -1;
-	if (!o || json_is_null(o)) {
+	if (!o || jn_is_null(o)) {
 		if (t->modalities & (1u << MOD_IN_PERSON))
 			return verr_set(e, "office", "is required when the modalities include in_person");
 		return 0;
 	}
-	if (!json_is_object(o))
+	if (!jn_is_object(o))
 		return verr_set(e, "office", "must be an object {lat, lon, jurisdiction}");
 	if (jv_keys(o, keys, "office", e) ||
 	    jv_num(o, "lat", true, -90, 90, &t->lat, NULL, "office", e) ||
@@ -306,7 +307,7 @@ parse_office(json_t *root, const struct taxonomy *tax, struct arena *a,
 }
 
 static int
-parse_therapist(json_t *root, const struct taxonomy *tax, struct arena *a,
+parse_therapist(jnode *root, const struct taxonomy *tax, struct arena *a,
                 struct therapist *t, struct verr *e)
 {
 	static const char *const keys[] = {"type", "id", "name", "credentials",
@@ -370,13 +371,13 @@ record_parse(const struct taxonomy *tax, const char *line, size_t len,
              struct arena *a, struct record *r, struct verr *e)
 {
 	static const char *const del_keys[] = {"type", "id", NULL};
-	json_t *root;
+	jnode *root;
 	const char *type;
 	int rc = -1;
 
 	verr_clear(e);
 	memset(r, 0, sizeof(*r));
-	root = jv_parse(line, len, e);
+	root = jv_parse(line, len, a, e);
 	if (!root)
 		return -1;
 	if (jv_str(root, "type", true, 16, a, &type, "", e))
@@ -396,6 +397,5 @@ record_parse(const struct taxonomy *tax, const char *line, size_t len,
 		verr_set(e, "type", "\"%.32s\" is not a record type: use org, therapist or delete", type);
 	}
 out:
-	json_decref(root);
 	return rc;
 }

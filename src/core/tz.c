@@ -38,6 +38,7 @@ struct tz_year {
 struct tz_zone {
 	struct tz_zone *next;
 	char *name;
+	size_t len;
 	icaltimezone *ical;
 	pthread_mutex_t lock;
 	_Atomic(struct tz_year *) year[TZ_NYEARS];
@@ -225,14 +226,16 @@ tz_get(const char *name)
 {
 	struct tz_zone *z;
 	icaltimezone *iz;
+	size_t len;
 	int i;
 
 	if (!name || !*name || strlen(name) > 64 || name[0] == '/' ||
 	    strstr(name, ".."))
 		return NULL;
 	pthread_mutex_lock(&zones_lock);
+	len = strlen(name);
 	for (z = zones; z; z = z->next)
-		if (strcmp(z->name, name) == 0)
+		if (z->len == len && memcmp(z->name, name, len) == 0)
 			goto out;
 	pthread_mutex_lock(&ical_lock);
 	iz = icaltimezone_get_builtin_timezone(name);
@@ -248,6 +251,7 @@ tz_get(const char *name)
 		z = NULL;
 		goto out;
 	}
+	z->len = len;
 	z->ical = iz;
 	pthread_mutex_init(&z->lock, NULL);
 	for (i = 0; i < TZ_NYEARS; i++)
