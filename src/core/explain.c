@@ -111,34 +111,34 @@ reasons_json(struct match_ctx *c, const struct query *q,
 
 	if (buf_addc(out, '['))
 		goto out;
-	if ((m = q->goals & ix->focus[row]) &&
+	if ((m = q->goals & ix->hot[row].focus) &&
 	    (buf_adds(&r.line, "Works with ") ||
 	     add_labels(&r.line, tax, TAX_FOCUS, m) || reason_done(&r)))
 		goto out;
-	if ((ix->flags[row] & RF_CLINICIAN_CLIENTS) &&
+	if ((ix->hot[row].flags & RF_CLINICIAN_CLIENTS) &&
 	    (buf_adds(&r.line, "Sees clinicians as clients") || reason_done(&r)))
 		goto out;
-	if (q->career_stage >= 0 && (ix->career[row] >> q->career_stage & 1) &&
+	if (q->career_stage >= 0 && (ix->hot[row].career >> q->career_stage & 1) &&
 	    (buf_adds(&r.line, "Works with clinicians at your career stage (") ||
 	     add_label(&r.line, tax_label(tax, TAX_CAREER, q->career_stage)) ||
 	     buf_addc(&r.line, ')') || reason_done(&r)))
 		goto out;
-	if ((m = q->preferred_orientations & ix->orient[row]) &&
+	if ((m = q->preferred_orientations & ix->hot[row].orient) &&
 	    (buf_adds(&r.line, "Practices ") ||
 	     add_labels(&r.line, tax, TAX_ORIENTATION, m) ||
 	     buf_adds(&r.line, ", as you prefer") || reason_done(&r)))
 		goto out;
 	if (q->orientation_mode == OM_DIFFERENT &&
 	    (buf_adds(&r.line, "Works from an orientation other than yours (") ||
-	     add_labels(&r.line, tax, TAX_ORIENTATION, ix->orient[row]) ||
+	     add_labels(&r.line, tax, TAX_ORIENTATION, ix->hot[row].orient) ||
 	     buf_addc(&r.line, ')') || reason_done(&r)))
 		goto out;
 	if (q->orientation_mode == OM_SAME &&
 	    (buf_adds(&r.line, "Shares your orientation (") ||
-	     add_labels(&r.line, tax, TAX_ORIENTATION, q->my_orientations & ix->orient[row]) ||
+	     add_labels(&r.line, tax, TAX_ORIENTATION, q->my_orientations & ix->hot[row].orient) ||
 	     buf_addc(&r.line, ')') || reason_done(&r)))
 		goto out;
-	if ((m = q->populations & ix->pop[row]) &&
+	if ((m = q->populations & ix->hot[row].pop) &&
 	    (buf_adds(&r.line, "Experienced with ") ||
 	     add_labels(&r.line, tax, TAX_POPULATION, m) || reason_done(&r)))
 		goto out;

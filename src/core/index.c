@@ -76,9 +76,8 @@ grow_rows(struct index_builder *b)
 	} while (0)
 	GROW(id); GROW(name); GROW(credentials); GROW(profession);
 	GROW(lat); GROW(lon); GROW(fee_session); GROW(fee_disc);
-	GROW(fee_slide); GROW(fee_group); GROW(currency); GROW(orient); GROW(focus);
-	GROW(pop); GROW(career); GROW(flags); GROW(modalities);
-	GROW(compacts_held); GROW(zone);
+	GROW(fee_slide); GROW(fee_group); GROW(currency); GROW(hot);
+	GROW(modalities); GROW(compacts_held);
 #undef GROW
 	{
 		void *p = realloc(ix->win_start, (cap + 1) * sizeof(*ix->win_start));
@@ -210,11 +209,12 @@ index_add_therapist(struct index_builder *b, const struct therapist *t,
 	ix->fee_slide[row] = fee_or_none(t->fee.sliding_min);
 	ix->fee_group[row] = (t->formats & (1u << FMT_GROUP)) ?
 		fee_or_none(t->fee.group) : FEE_NONE;
-	ix->orient[row] = t->orientations;
-	ix->focus[row] = t->focus;
-	ix->pop[row] = t->populations;
-	ix->career[row] = t->career_stages;
-	ix->flags[row] = (uint8_t)((t->clinician_clients ? RF_CLINICIAN_CLIENTS : 0) |
+	memset(&ix->hot[row], 0, sizeof(ix->hot[row]));
+	ix->hot[row].orient = t->orientations;
+	ix->hot[row].focus = t->focus;
+	ix->hot[row].pop = t->populations;
+	ix->hot[row].career = t->career_stages;
+	ix->hot[row].flags = (uint8_t)((t->clinician_clients ? RF_CLINICIAN_CLIENTS : 0) |
 	                           (t->accepting ? 0x80 : 0));
 	ix->modalities[row] = t->modalities;
 	if (!t->has_office)
@@ -238,7 +238,7 @@ index_add_therapist(struct index_builder *b, const struct therapist *t,
 		ix->zones = p;
 		ix->zones[ix->n_zones++] = z;
 	}
-	ix->zone[row] = (uint16_t)*zv;
+	ix->hot[row].zone = (uint16_t)*zv;
 
 	for (i = 0; i < t->n_avail; i++) {
 		uint32_t *w = vec_push(&b->wins);
@@ -420,9 +420,9 @@ index_finish(struct index_builder *b, struct verr *e)
 			goto oom;
 
 	for (r = 0; r < ix->n; r++) {
-		if (ix->flags[r] & 0x80)
+		if (ix->hot[r].flags & 0x80)
 			bit_set(ix->accepting, r);
-		ix->flags[r] &= 0x7f;
+		ix->hot[r].flags &= 0x7f;
 		if (ix->modalities[r] & (1u << MOD_TELEHEALTH))
 			bit_set(ix->telehealth, r);
 		if (ix->modalities[r] & (1u << MOD_IN_PERSON)) {
@@ -430,8 +430,26 @@ index_finish(struct index_builder *b, struct verr *e)
 			ix->cell_start[grid_cell(ix->lat[r], ix->lon[r]) + 1]++;
 		}
 		for (j = 0; j < 64; j++)
-			if (ix->orient[r] >> j & 1)
+			if (ix->hot[r].orient >> j & 1)
 				bit_set(ix->orient_bm[j], r);
+	}
+
+	/* Effective fees for each combination of the query's fee flags. */
+	for (j = 0; j < 8; j++) {
+		/* Padded to whole words: the matcher reads 64 at a time. */
+		if (!(ix->fee_by[j] = calloc(words * 64 + 64, sizeof(uint16_t))))
+			goto oom;
+		for (r = 0; r < ix->n; r++) {
+			int32_t f = ix->fee_session[r];
+
+			if ((j & FEE_FLAG_DISCOUNT) && ix->fee_disc[r] < f)
+				f = ix->fee_disc[r];
+			if ((j & FEE_FLAG_SLIDING) && ix->fee_slide[r] < f)
+				f = ix->fee_slide[r];
+			if ((j & FEE_FLAG_GROUP) && ix->fee_group[r] < f)
+				f = ix->fee_group[r];
+			ix->fee_by[j][r] = (uint16_t)(f >= FEE16_OVER ? FEE16_OVER : f);
+		}
 	}
 
 	/* Compact practice: holds compact c and a license in one of its members. */
@@ -471,10 +489,10 @@ index_finish(struct index_builder *b, struct verr *e)
 	}
 
 	/* Hour masks of the weekly windows. */
-	ix->hours_touched = calloc(ix->n + 1, sizeof(*ix->hours_touched));
-	ix->hours_full = calloc(ix->n + 1, sizeof(*ix->hours_full));
-	if (!ix->hours_touched || !ix->hours_full)
+	ix->hours = aligned_alloc(64, ((size_t)ix->n + 1) * sizeof(*ix->hours));
+	if (!ix->hours)
 		goto oom;
+	memset(ix->hours, 0, ((size_t)ix->n + 1) * sizeof(*ix->hours));
 	for (r = 0; r < ix->n; r++) {
 		uint32_t k;
 
@@ -482,8 +500,9 @@ index_finish(struct index_builder *b, struct verr *e)
 			int from = (int)(WIN_DAY(ix->win[k]) * 1440 + WIN_START(ix->win[k]));
 			int to = (int)(WIN_DAY(ix->win[k]) * 1440 + WIN_END(ix->win[k]));
 
-			hour_mask(from, to, ix->hours_touched[r], ix->hours_full[r]);
+			hour_mask(from, to, ix->hours[r].touched, ix->hours[r].full);
 		}
+		ix->hours[r].zone = ix->hot[r].zone;
 	}
 
 	/* Organization members: a counting sort by org keeps rows in order. */
@@ -561,9 +580,10 @@ index_free(struct index *ix)
 	free((void *)ix->id); free((void *)ix->name); free((void *)ix->credentials);
 	free(ix->profession); free(ix->lat); free(ix->lon);
 	free(ix->fee_session); free(ix->fee_disc); free(ix->fee_slide);
-	free(ix->fee_group); free(ix->currency); free(ix->orient); free(ix->focus); free(ix->pop);
-	free(ix->career); free(ix->flags); free(ix->modalities);
-	free(ix->compacts_held); free(ix->zone); free(ix->win_start); free(ix->win);
+	free(ix->fee_group); free(ix->currency); free(ix->hot);
+	for (j = 0; j < 8; j++)
+		free(ix->fee_by[j]);
+	free(ix->modalities); free(ix->compacts_held); free(ix->win_start); free(ix->win);
 	free(ix->accepting); free(ix->telehealth); free(ix->in_person);
 	if (ix->licensed)
 		for (j = 0; j < tax_count(ix->tax, TAX_JURISDICTION); j++)
@@ -580,7 +600,7 @@ index_free(struct index *ix)
 	for (c = 0; c < CMP__MAX; c++)
 		free(ix->compact_ok[c]);
 	free(ix->cell_start); free(ix->cell_rows); free(ix->cell_office);
-	free(ix->hours_touched); free(ix->hours_full); free((void *)ix->zones);
+	free(ix->hours); free((void *)ix->zones);
 	free(ix->npi_key); free(ix->npi_row);
 	free((void *)ix->org_id); free((void *)ix->org_name); free(ix->org_kind);
 	free(ix->org_start); free(ix->members); free(ix->persons);

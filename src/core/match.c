@@ -36,6 +36,10 @@
 
 #include "core/match.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 const char *const exclusion_names[EX__MAX] = {
 	"closed", "modality", "budget", "language", "orientation", "conflict", "time",
 };
@@ -43,6 +47,7 @@ const char *const exclusion_names[EX__MAX] = {
 #define EARTH_KM 6371.0088
 #define MIN_OVERLAP_S (50 * 60)
 #define MAX_PAIRS 4096
+#define PREFETCH_AHEAD 12
 
 /* Weights of the score (docs/ranking.md). */
 #define W_GOALS 0.30
@@ -83,6 +88,7 @@ struct match_ctx {
 	int last_pairs;
 	struct match_hit *heap;
 	int n_heap, cap_heap;
+	uint32_t *cand;                 /* rows left for the time rule and ranking */
 	/* Per query. */
 	const struct query *q;
 	struct score_k {
@@ -132,12 +138,13 @@ match_ctx_new(const struct index *ix)
 	c->hard = calloc(words, sizeof(uint64_t));
 	c->dist = calloc(n, sizeof(float));
 	c->soft = calloc(n, 1);
+	c->cand = malloc(n * sizeof(uint32_t));
 	c->zdays = calloc((size_t)ix->n_zones + 1, sizeof(struct zday));
 	c->zdone = calloc((size_t)ix->n_zones + 1, 1);
 	c->cap_heap = QUERY_LIMIT_MAX;
 	c->heap = calloc((size_t)c->cap_heap, sizeof(struct match_hit));
 	if (!c->ip || !c->hard || !c->dist || !c->soft || !c->zdays ||
-	    !c->zdone || !c->heap) {
+	    !c->zdone || !c->heap || !c->cand) {
 		match_ctx_free(c);
 		return NULL;
 	}
@@ -159,6 +166,7 @@ match_ctx_free(struct match_ctx *c)
 	free(c->zdays);
 	free(c->zdone);
 	free(c->heap);
+	free(c->cand);
 	free(c);
 }
 
@@ -467,7 +475,7 @@ row_window(struct match_ctx *c, const struct zday *zd, const struct tz_zone *z,
 static inline const struct zday *
 row_zone(struct match_ctx *c, uint32_t row, const struct tz_zone **z)
 {
-	int zi = c->ix->zone[row];
+	int zi = c->ix->hours[row].zone;
 
 	*z = c->ix->zones[zi];
 	if (!c->zdone[zi])
@@ -489,7 +497,7 @@ time_ok(struct match_ctx *c, uint32_t row)
 	int i;
 
 	if (zd->linear) {
-		const uint64_t *t = ix->hours_touched[row], *f = ix->hours_full[row];
+		const uint64_t *t = ix->hours[row].touched, *f = ix->hours[row].full;
 
 		if (!((t[0] & zd->qtouched[0]) | (t[1] & zd->qtouched[1]) |
 		      (t[2] & zd->qtouched[2])))
@@ -606,12 +614,12 @@ score_row(const struct match_ctx *c, uint32_t row, int32_t fee, bool in_person,
 	const struct score_k *k = &c->k;
 	double s;
 
-	s = k->goal * __builtin_popcountll(q->goals & ix->focus[row]) +
-	    k->pop * __builtin_popcountll(q->populations & ix->pop[row]) +
-	    k->pref * __builtin_popcountll(q->preferred_orientations & ix->orient[row]);
-	if (q->career_stage >= 0 && (ix->career[row] >> q->career_stage & 1))
+	s = k->goal * __builtin_popcountll(q->goals & ix->hot[row].focus) +
+	    k->pop * __builtin_popcountll(q->populations & ix->hot[row].pop) +
+	    k->pref * __builtin_popcountll(q->preferred_orientations & ix->hot[row].orient);
+	if (q->career_stage >= 0 && (ix->hot[row].career >> q->career_stage & 1))
 		s += k->career;
-	if (ix->flags[row] & RF_CLINICIAN_CLIENTS)
+	if (ix->hot[row].flags & RF_CLINICIAN_CLIENTS)
 		s += k->clin;
 	if (overlap > 0)
 		s += k->time * (overlap >= TIME_FULL_MIN ? TIME_FULL_MIN : overlap);
@@ -662,6 +670,47 @@ score_prepare(struct match_ctx *c, const struct query *q, bool want_time,
 		k->dist_half = W_DISTANCE / wsum * 0.5;
 		k->dist = q->max_km > 0 ? W_DISTANCE / wsum / q->max_km : 0;
 	}
+}
+
+/*
+ * For 64 capped fees: pass = those at most b, over = those at the cap
+ * (whose real fee is looked up).
+ */
+static inline void
+fee_masks(const uint16_t *f, uint16_t b, uint64_t *pass, uint64_t *over)
+{
+#ifdef __SSE2__
+	const __m128i vb = _mm_set1_epi16((short)b);
+	const __m128i cap = _mm_set1_epi16((short)FEE16_OVER);
+	const __m128i zero = _mm_setzero_si128();
+	uint64_t p = 0, o = 0;
+	int j;
+
+	for (j = 0; j < 64; j += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(f + j));
+		__m128i c = _mm_loadu_si128((const __m128i *)(f + j + 8));
+		/* f <= b exactly when f - b saturates to zero. */
+		__m128i pa = _mm_cmpeq_epi16(_mm_subs_epu16(a, vb), zero);
+		__m128i pc = _mm_cmpeq_epi16(_mm_subs_epu16(c, vb), zero);
+		__m128i oa = _mm_cmpeq_epi16(a, cap);
+		__m128i oc = _mm_cmpeq_epi16(c, cap);
+
+		p |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_packs_epi16(pa, pc)) << j;
+		o |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_packs_epi16(oa, oc)) << j;
+	}
+	*pass = p;
+	*over = o;
+#else
+	uint64_t p = 0, o = 0;
+	int j;
+
+	for (j = 0; j < 64; j++) {
+		p |= (uint64_t)(f[j] <= b) << j;
+		o |= (uint64_t)(f[j] == FEE16_OVER) << j;
+	}
+	*pass = p;
+	*over = o;
+#endif
 }
 
 /* "a ranks below b": lower score, or the same score and a higher row. */
@@ -772,6 +821,9 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	bool need_tele = q->modality != QMOD_IN_PERSON;
 	bool need_ip = q->modality != QMOD_TELEHEALTH && q->has_location;
 	bool want_time = q->zone && q->n_free > 0;
+	const uint16_t *fb;
+	uint16_t b16 = (uint16_t)(q->budget >= FEE16_OVER ? FEE16_OVER - 1 : q->budget);
+	size_t n_cand = 0, ci;
 	int n_via = 0, n_langs = 0, n_ors = 0, i, rc = -1;
 	size_t w;
 	long ex[EX__MAX] = {0}, total = 0;
@@ -781,6 +833,9 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	c->n_heap = 0;
 	memset(c->zdone, 0, (size_t)ix->n_zones);
 	score_prepare(c, q, want_time, need_ip);
+	fb = ix->fee_by[(q->clinician_discount ? FEE_FLAG_DISCOUNT : 0) |
+	                (q->sliding_scale ? FEE_FLAG_SLIDING : 0) |
+	                (q->group_ok ? FEE_FLAG_GROUP : 0)];
 
 	if (lic)
 		tele_via[n_via++] = lic;
@@ -819,14 +874,19 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		if (!m)
 			continue;
 		if (q->has_budget) {
-			uint64_t before = m;
+			/* 64 fees side by side: a loop the compiler vectorizes,
+			 * reading two cache lines in order, instead of a miss per
+			 * row. Fees of 65535 and more are looked up exactly. */
+			uint64_t pass, over, before = m;
 
-			for (bits = m; bits; bits &= bits - 1) {
+			fee_masks(fb + w * 64, b16, &pass, &over);
+			for (bits = m & over; bits; bits &= bits - 1) {
 				uint32_t row = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 
-				if (effective_fee(ix, q, row) > q->budget)
-					m &= ~((uint64_t)1 << (row & 63));
+				if (effective_fee(ix, q, row) <= q->budget)
+					pass |= (uint64_t)1 << (row & 63);
 			}
+			m &= pass;
 			ex[EX_BUDGET] += __builtin_popcountll(before & ~m);
 		}
 		if (q->n_languages) {
@@ -848,37 +908,52 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		}
 		ex[EX_CONFLICT] += __builtin_popcountll(m & c->hard[w]);
 		m &= ~c->hard[w];
-		for (bits = m; bits; bits &= bits - 1) {
-			uint32_t row = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-			struct match_hit h;
+		for (bits = m; bits; bits &= bits - 1)
+			c->cand[n_cand++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+	}
 
-			if (q->require_overlap && !time_ok(c, row)) {
-				ex[EX_TIME]++;
-				continue;
-			}
-			total++;
-			if (q->limit == 0)
-				continue;
-			h.row = row;
-			h.fee = effective_fee(ix, q, row);
-			h.in_person = need_ip && get_bit(c->ip, row);
-			h.soft = c->soft[row];
-			h.overlap = -1;
-			if (want_time) {
-				/* The time share is the dearest part of the score: only
-				 * a row that could enter the heap with a full time share
-				 * pays for it. */
-				if (c->n_heap == q->limit) {
-					h.score = score_row(c, row, h.fee, h.in_person,
-					                    (int32_t)TIME_FULL_MIN, h.soft);
-					if (!below(&c->heap[0], &h))
-						continue;
-				}
-				h.overlap = time_fit(c, row);
-			}
-			h.score = score_row(c, row, h.fee, h.in_person, h.overlap, h.soft);
-			heap_push(c, q->limit, &h);
+	/*
+	 * The rows left are spread over the whole index: each one's ranking
+	 * fields are a cache miss. Walking a list lets us ask for them
+	 * PREFETCH_AHEAD rows early, so the misses overlap.
+	 */
+	for (ci = 0; ci < n_cand; ci++) {
+		uint32_t row = c->cand[ci];
+		struct match_hit h;
+
+		if (ci + PREFETCH_AHEAD < n_cand) {
+			uint32_t ahead = c->cand[ci + PREFETCH_AHEAD];
+
+			__builtin_prefetch(&ix->hot[ahead]);
+			if (q->require_overlap)
+				__builtin_prefetch(&ix->hours[ahead]);
 		}
+		if (q->require_overlap && !time_ok(c, row)) {
+			ex[EX_TIME]++;
+			continue;
+		}
+		total++;
+		if (q->limit == 0)
+			continue;
+		h.row = row;
+		h.fee = fb[row] == FEE16_OVER ? effective_fee(ix, q, row) : fb[row];
+		h.in_person = need_ip && get_bit(c->ip, row);
+		h.soft = c->soft[row];
+		h.overlap = -1;
+		if (want_time) {
+			/* The time share is the dearest part of the score: only
+			 * a row that could enter the heap with a full time share
+			 * pays for it. */
+			if (c->n_heap == q->limit) {
+				h.score = score_row(c, row, h.fee, h.in_person,
+				                    (int32_t)TIME_FULL_MIN, h.soft);
+				if (!below(&c->heap[0], &h))
+					continue;
+			}
+			h.overlap = time_fit(c, row);
+		}
+		h.score = score_row(c, row, h.fee, h.in_person, h.overlap, h.soft);
+		heap_push(c, q->limit, &h);
 	}
 	assert(total + ex[0] + ex[1] + ex[2] + ex[3] + ex[4] + ex[5] + ex[6] == (long)ix->n);
 	qsort(c->heap, (size_t)c->n_heap, sizeof(*c->heap), cmp_hit);
