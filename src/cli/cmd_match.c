@@ -21,21 +21,75 @@ usage_match(void)
 	return 2;
 }
 
+/* In-process times of the phases of each query, for --stats. */
+struct phase_times {
+	double *parse, *run, *json;
+	size_t n, cap;
+};
+
+static void
+times_add(struct phase_times *t, double parse, double run, double json)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		double *a = realloc(t->parse, cap * sizeof(double));
+		double *b = a ? realloc(t->run, cap * sizeof(double)) : NULL;
+		double *c = b ? realloc(t->json, cap * sizeof(double)) : NULL;
+
+		if (a)
+			t->parse = a;
+		if (b)
+			t->run = b;
+		if (!c)
+			return;
+		t->json = c;
+		t->cap = cap;
+	}
+	t->parse[t->n] = parse;
+	t->run[t->n] = run;
+	t->json[t->n] = json;
+	t->n++;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+pct(double *v, size_t n, double p)
+{
+	size_t k = (size_t)(p * (double)n);
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(double), cmp_double);
+	return v[k < n ? k : n - 1] * 1e3;
+}
+
 /* Answers one query into out: the result, or {"error":...}. 0 if answered. */
 static int
 answer(const struct taxonomy *tax, struct match_ctx *mc, const char *text,
-       size_t len, struct arena *a, struct buf *out, struct verr *e)
+       size_t len, struct arena *a, struct buf *out, struct verr *e,
+       struct phase_times *pt)
 {
 	struct query q;
 	struct match_result r;
+	double t0 = now_seconds(), t1, t2;
 
 	arena_reset(a);
 	if (query_parse(tax, text, len, (int64_t)time(NULL), a, &q, e) == 0) {
+		t1 = now_seconds();
 		if (match_run(mc, &q, &r)) {
 			e->offset = -1;
 			snprintf(e->field, sizeof(e->field), "%s", "");
 			snprintf(e->msg, sizeof(e->msg), "out of memory");
-		} else if (match_result_json(mc, &q, &r, out) == 0) {
+		} else if (t2 = now_seconds(), match_result_json(mc, &q, &r, out) == 0) {
+			if (pt)
+				times_add(pt, t1 - t0, t2 - t1, now_seconds() - t2);
 			return 0;
 		}
 	}
@@ -61,6 +115,7 @@ cmd_match(int argc, char **argv)
 	struct buf out = BUF_INIT;
 	struct verr e;
 	char err[600];
+	struct phase_times pt = {0};
 	int i, jsonl = 0, stats = 0, rc = 1;
 	double t0;
 
@@ -124,7 +179,7 @@ cmd_match(int argc, char **argv)
 		while ((n = getline(&line, &cap, in)) > 0) {
 			lineno++;
 			buf_reset(&out);
-			if (answer(tax, mc, line, (size_t)n, &a, &out, &e)) {
+			if (answer(tax, mc, line, (size_t)n, &a, &out, &e, stats ? &pt : NULL)) {
 				bad++;
 				fprintf(stderr, "line %ld: %s%s%s\n", lineno, e.field,
 				        e.field[0] ? ": " : "", e.msg);
@@ -141,13 +196,22 @@ cmd_match(int argc, char **argv)
 		if (in != stdin)
 			fclose(in);
 		rc = bad ? 1 : 0;
+		if (stats && pt.n)
+			fprintf(stderr, "{\"queries\":%zu,\"parse_p50_ms\":%.3f,\"match_p50_ms\":%.3f,"
+			        "\"match_p99_ms\":%.3f,\"match_max_ms\":%.3f,\"json_p50_ms\":%.3f,\"json_p99_ms\":%.3f}\n",
+			        pt.n, pct(pt.parse, pt.n, 0.5), pct(pt.run, pt.n, 0.5),
+			        pct(pt.run, pt.n, 0.99), pct(pt.run, pt.n, 1.0),
+			        pct(pt.json, pt.n, 0.5), pct(pt.json, pt.n, 0.99));
+		free(pt.parse);
+		free(pt.run);
+		free(pt.json);
 	} else {
 		size_t len;
 		char *text = cli_read_file(path, &len, err, sizeof(err));
 
 		if (!text) {
 			fprintf(stderr, "chiron match: %s\n", err);
-		} else if (answer(tax, mc, text, len, &a, &out, &e)) {
+		} else if (answer(tax, mc, text, len, &a, &out, &e, NULL)) {
 			fprintf(stderr, "chiron match: %s%s%s\n", e.field, e.field[0] ? ": " : "", e.msg);
 		} else {
 			buf_addc(&out, '\n');

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/directory.h"
@@ -104,7 +105,20 @@ directory_index(struct store *st, const struct taxonomy *tax,
 	}
 	arena_free(&l.a);
 	ix = index_finish(l.b, &e);
-	if (!ix)
+	if (!ix) {
 		snprintf(err, errlen, "%s", e.msg);
+		return NULL;
+	}
+	/* Load this year's and next year's offsets of every zone now, not
+	 * in the first queries. */
+	{
+		int64_t now = (int64_t)time(NULL);
+		int i;
+
+		for (i = 0; i < ix->n_zones; i++) {
+			tz_offset_at(ix->zones[i], now);
+			tz_offset_at(ix->zones[i], now + 365 * 86400);
+		}
+	}
 	return ix;
 }

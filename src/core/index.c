@@ -489,6 +489,7 @@ index_finish(struct index_builder *b, struct verr *e)
 	}
 
 	/* Hour masks of the weekly windows. */
+	_Static_assert(sizeof(struct hours) == 64, "struct hours is one cache line");
 	ix->hours = aligned_alloc(64, ((size_t)ix->n + 1) * sizeof(*ix->hours));
 	if (!ix->hours)
 		goto oom;
@@ -501,7 +502,11 @@ index_finish(struct index_builder *b, struct verr *e)
 			int to = (int)(WIN_DAY(ix->win[k]) * 1440 + WIN_END(ix->win[k]));
 
 			hour_mask(from, to, ix->hours[r].touched, ix->hours[r].full);
+			if (k - ix->win_start[r] < HOURS_INLINE)
+				ix->hours[r].win[k - ix->win_start[r]] = ix->win[k];
 		}
+		ix->hours[r].n_win = (uint8_t)(ix->win_start[r + 1] - ix->win_start[r] > 255 ? 255 :
+		                               ix->win_start[r + 1] - ix->win_start[r]);
 		ix->hours[r].zone = ix->hot[r].zone;
 	}
 

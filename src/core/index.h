@@ -47,11 +47,15 @@ struct hot {
  * minutes or more only if they touch a common hour, and certainly do if
  * both cover one whole.
  */
+#define HOURS_INLINE 3
+
 struct hours {
 	uint64_t touched[3];
 	uint64_t full[3];
 	uint16_t zone;                  /* a copy of hot.zone, for the same line */
-	uint16_t pad[7];
+	uint8_t n_win;                  /* the row's windows (HOURS_INLINE inline) */
+	uint8_t pad;
+	uint32_t win[HOURS_INLINE];     /* the first windows, packed as in win[] */
 };
 
 /* Index of fee_by[]: which of the query's fee flags apply. */

@@ -406,18 +406,36 @@ zone_week(struct match_ctx *c, int zi, const struct tz_zone *z)
 	zd->base = c->q->week_days * 86400 - zd->off[0];
 	memset(zd->qtouched, 0, sizeof(zd->qtouched));
 	memset(zd->qfull, 0, sizeof(zd->qfull));
-	if (zd->linear) {
+	/*
+	 * The query's windows seen in this zone's week, day by day. On a day
+	 * with one offset, a local hour is a real hour of UTC, so the masks
+	 * are exact. A transition day is marked touched whole and never full:
+	 * rows free that day go to the exact check.
+	 */
+	for (d = 0; d < 7; d++) {
+		int64_t day0 = (c->q->week_days + d) * 86400;
+		uint64_t scratch[3] = {0, 0, 0};
 		int i;
 
 		for (i = 0; i < c->n_qwin; i++) {
-			int64_t from = c->qwin[i].s - zd->base, to = c->qwin[i].e - zd->base;
+			int64_t from, to;
 
-			if (to <= 0 || from >= 7 * 86400)
+			if (!zd->uniform[d]) {
+				if (c->qwin[i].e > day0 - 86400 && c->qwin[i].s < day0 + 2 * 86400)
+					hour_mask(d * 1440, d * 1440 + 1440, zd->qtouched, scratch);
 				continue;
-			/* Minutes of the zone's week; exact, as UTC offsets
-			 * are whole minutes in every zone since 1972. */
-			hour_mask((int)(from > 0 ? from / 60 : 0),
-			          (int)(to < 7 * 86400 ? (to + 59) / 60 : 7 * 1440),
+			}
+			/* This local day in UTC: [day0 - off, day0 - off + 86400). */
+			from = c->qwin[i].s - (day0 - zd->off[d]);
+			to = c->qwin[i].e - (day0 - zd->off[d]);
+			if (from < 0)
+				from = 0;
+			if (to > 86400)
+				to = 86400;
+			if (to <= from)
+				continue;
+			/* Offsets are whole minutes in every zone since 1972. */
+			hour_mask(d * 1440 + (int)(from / 60), d * 1440 + (int)((to + 59) / 60),
 			          zd->qtouched, zd->qfull);
 		}
 	}
@@ -493,10 +511,9 @@ time_ok(struct match_ctx *c, uint32_t row)
 	const struct index *ix = c->ix;
 	const struct tz_zone *z;
 	const struct zday *zd = row_zone(c, row, &z);
-	uint32_t k;
 	int i;
 
-	if (zd->linear) {
+	{
 		const uint64_t *t = ix->hours[row].touched, *f = ix->hours[row].full;
 
 		if (!((t[0] & zd->qtouched[0]) | (t[1] & zd->qtouched[1]) |
@@ -505,15 +522,23 @@ time_ok(struct match_ctx *c, uint32_t row)
 		if ((f[0] & zd->qfull[0]) | (f[1] & zd->qfull[1]) | (f[2] & zd->qfull[2]))
 			return true;
 	}
-	for (k = ix->win_start[row]; k < ix->win_start[row + 1]; k++) {
-		struct span sp = row_window(c, zd, z, ix->win[k]);
+	{
+		const struct hours *hr = &ix->hours[row];
+		int n = hr->n_win <= HOURS_INLINE ? hr->n_win : 0, j;
+		const uint32_t *w = n ? hr->win : ix->win + ix->win_start[row];
 
-		for (i = 0; i < c->n_qwin; i++) {
-			int64_t a = sp.s > c->qwin[i].s ? sp.s : c->qwin[i].s;
-			int64_t b = sp.e < c->qwin[i].e ? sp.e : c->qwin[i].e;
+		if (!n)
+			n = (int)(ix->win_start[row + 1] - ix->win_start[row]);
+		for (j = 0; j < n; j++) {
+			struct span sp = row_window(c, zd, z, w[j]);
 
-			if (b - a >= MIN_OVERLAP_S)
-				return true;
+			for (i = 0; i < c->n_qwin; i++) {
+				int64_t a = sp.s > c->qwin[i].s ? sp.s : c->qwin[i].s;
+				int64_t b = sp.e < c->qwin[i].e ? sp.e : c->qwin[i].e;
+
+				if (b - a >= MIN_OVERLAP_S)
+					return true;
+			}
 		}
 	}
 	return false;
@@ -925,8 +950,14 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 			uint32_t ahead = c->cand[ci + PREFETCH_AHEAD];
 
 			__builtin_prefetch(&ix->hot[ahead]);
-			if (q->require_overlap)
+			if (q->require_overlap) {
 				__builtin_prefetch(&ix->hours[ahead]);
+				/* Rows with many windows keep them in win[]. */
+				if (ci + 2 * PREFETCH_AHEAD < n_cand)
+					__builtin_prefetch(&ix->win_start[c->cand[ci + 2 * PREFETCH_AHEAD]]);
+				if (ix->hours[c->cand[ci + PREFETCH_AHEAD / 2]].n_win > HOURS_INLINE)
+					__builtin_prefetch(&ix->win[ix->win_start[c->cand[ci + PREFETCH_AHEAD / 2]]]);
+			}
 		}
 		if (q->require_overlap && !time_ok(c, row)) {
 			ex[EX_TIME]++;

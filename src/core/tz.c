@@ -6,9 +6,9 @@
  * 1. A zone is interned once (a process-wide list under a mutex) and never
  *    freed, so a pointer to it stays valid everywhere.
  * 2. For each zone, a year (UTC) is "loaded" the first time an instant in
- *    it is asked about: the offset is sampled every 12 hours through the
+ *    it is asked about: the offset is sampled every 24 hours through the
  *    year and each change is bisected to the second. Two transitions less
- *    than 12 hours apart would be missed; no zone has them.
+ *    than a day apart would be missed; no zone has had them since 1970.
  * 3. A loaded year is published with a release store of its pointer, and
  *    read with an acquire load: readers take no lock. Loading takes the
  *    zone's mutex (libical is not called concurrently).
@@ -127,8 +127,8 @@ load_year(struct tz_zone *z, int yi)
 	end = tz_days_from_civil(TZ_Y0 + yi + 1, 1, 1) * 86400;
 	pthread_mutex_lock(&ical_lock);
 	prev = yr->off0 = ical_offset(z->ical, start);
-	for (t = start; t < end; t += 43200) {
-		int64_t hi = t + 43200 < end ? t + 43200 : end;
+	for (t = start; t < end; t += 86400) {
+		int64_t hi = t + 86400 < end ? t + 86400 : end;
 		int o = ical_offset(z->ical, hi), lo_off = prev;
 		int64_t lo = t;
 
