@@ -46,6 +46,12 @@ def main():
             out.write(r.decode())
     p.stdin.close()
     p.wait()
+    # After the last query chiron prints its in-process phase times.
+    for extra in p.stderr.read().decode().splitlines():
+        try:
+            stats.update({"inproc_" + k: v for k, v in json.loads(extra).items() if k != "queries"})
+        except ValueError:
+            pass
     lat.sort()
     pick = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))]
     res = {"queries": len(lat), "p50_ms": round(pick(0.50), 3), "p99_ms": round(pick(0.99), 3),
