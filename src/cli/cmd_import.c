@@ -9,6 +9,9 @@
  * the same state.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,25 +44,236 @@ blank(const char *s, size_t n)
 	return 1;
 }
 
+/* ----------------------------------------------------------------------
+ * The import pipeline
+ *
+ * Parsing and validating a line costs more than storing it, so lines are
+ * read in batches by the main thread, parsed by worker threads (one per
+ * core but one), and stored by the main thread in file order. A batch is
+ * BATCH_LINES lines; at most IN_FLIGHT batches are out at once. The first
+ * bad line in file order stops everything; nothing after it is stored,
+ * and the transaction is rolled back.
+ * ---------------------------------------------------------------------- */
+
+#define BATCH_LINES 512
+#define IN_FLIGHT 8
+#define MAX_WORKERS 8
+
+struct parsed {
+	enum rec_type type;
+	const char *id;
+	struct store_org org;
+	size_t packed_off, packed_len;
+	bool bad;
+	char err[600];
+};
+
+struct batch {
+	long first_line;                /* line number of text line 0 */
+	int n;                          /* lines */
+	long lineno[BATCH_LINES];       /* each line's number in the file */
+	size_t off[BATCH_LINES + 1];    /* line i is text[off[i] .. off[i+1]) */
+	struct buf text;
+	struct parsed rec[BATCH_LINES];
+	struct buf packed;
+	struct arena a;
+	int done;                       /* parsed (under the pipeline lock) */
+};
+
+struct pipeline {
+	const struct taxonomy *tax;
+	pthread_mutex_t lock;
+	pthread_cond_t work, ready;
+	struct batch *queue[IN_FLIGHT]; /* batches waiting for a worker */
+	int qhead, qlen;
+	int stop;
+};
+
+static void
+parse_batch(const struct taxonomy *tax, struct batch *b)
+{
+	int i;
+
+	arena_reset(&b->a);
+	buf_reset(&b->packed);
+	for (i = 0; i < b->n; i++) {
+		struct parsed *p = &b->rec[i];
+		struct record r;
+		struct verr e;
+
+		memset(p, 0, sizeof(*p));
+		if (record_parse(tax, b->text.p + b->off[i], b->off[i + 1] - b->off[i],
+		                 &b->a, &r, &e)) {
+			p->bad = true;
+			if (e.field[0])
+				snprintf(p->err, sizeof(p->err), "%s: %s", e.field, e.msg);
+			else
+				snprintf(p->err, sizeof(p->err), "%s", e.msg);
+			/* Nothing after the first bad line matters. */
+			b->n = i + 1;
+			return;
+		}
+		p->type = r.type;
+		p->id = r.id;
+		if (r.type == REC_ORG) {
+			p->org.id = r.org.id;
+			p->org.name = r.org.name;
+			p->org.kind = tax_code(tax, TAX_ORG_KIND, r.org.kind);
+			p->org.jurisdiction = r.org.jurisdiction >= 0 ?
+				tax_code(tax, TAX_JURISDICTION, r.org.jurisdiction) : NULL;
+		} else if (r.type == REC_THERAPIST) {
+			p->packed_off = b->packed.len;
+			if (therapist_pack(tax, &r.t, &b->packed)) {
+				p->bad = true;
+				snprintf(p->err, sizeof(p->err), "out of memory");
+				b->n = i + 1;
+				return;
+			}
+			p->packed_len = b->packed.len - p->packed_off;
+		}
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct pipeline *pl = arg;
+
+	pthread_mutex_lock(&pl->lock);
+	for (;;) {
+		struct batch *b;
+
+		while (!pl->stop && pl->qlen == 0)
+			pthread_cond_wait(&pl->work, &pl->lock);
+		if (pl->stop && pl->qlen == 0)
+			break;
+		b = pl->queue[pl->qhead];
+		pl->qhead = (pl->qhead + 1) % IN_FLIGHT;
+		pl->qlen--;
+		pthread_mutex_unlock(&pl->lock);
+		parse_batch(pl->tax, b);
+		pthread_mutex_lock(&pl->lock);
+		b->done = 1;
+		pthread_cond_broadcast(&pl->ready);
+	}
+	pthread_mutex_unlock(&pl->lock);
+	return NULL;
+}
+
+/*
+ * Reads up to BATCH_LINES non-blank lines into b. Returns the number read
+ * (0 at the end of input), or -1 with a message on stderr.
+ */
+static int
+read_batch(FILE *in, struct batch *b, long *lineno, int64_t *bytes,
+           char **line, size_t *cap)
+{
+	ssize_t n;
+
+	b->n = 0;
+	b->done = 0;
+	buf_reset(&b->text);
+	while (b->n < BATCH_LINES && (n = getline(line, cap, in)) > 0) {
+		++*lineno;
+		*bytes += n;
+		if (n > LINE_MAX_BYTES) {
+			fprintf(stderr, "line %ld: the line is %zd bytes long; a record may be at most %d bytes\n",
+			        *lineno, n, LINE_MAX_BYTES);
+			return -1;
+		}
+		if (blank(*line, (size_t)n))
+			continue;
+		b->off[b->n] = b->text.len;
+		b->lineno[b->n] = *lineno;
+		if (buf_add(&b->text, *line, (size_t)n)) {
+			fprintf(stderr, "line %ld: out of memory\n", *lineno);
+			return -1;
+		}
+		b->n++;
+	}
+	b->off[b->n] = b->text.len;
+	if (ferror(in)) {
+		fprintf(stderr, "chiron import: read error after line %ld: %s\n", *lineno, strerror(errno));
+		return -1;
+	}
+	return b->n;
+}
+
+struct counts {
+	long orgs, therapists, deletes, missing;
+};
+
+/* Stores a parsed batch in order. 0, or -1 after saying why on stderr. */
+static int
+store_batch(struct store *st, struct batch *b, struct strmap *seen,
+            struct counts *c)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		struct parsed *p = &b->rec[i];
+		uint32_t *first;
+		int added, rc = 0;
+
+		if (p->bad) {
+			fprintf(stderr, "line %ld: %s\n", b->lineno[i], p->err);
+			return -1;
+		}
+		first = strmap_put(seen, p->id, (uint32_t)b->lineno[i], &added);
+		if (!first) {
+			fprintf(stderr, "line %ld: out of memory\n", b->lineno[i]);
+			return -1;
+		}
+		if (!added) {
+			fprintf(stderr, "line %ld: id: \"%s\" appears twice in this file (first on line %u)\n",
+			        b->lineno[i], p->id, *first);
+			return -1;
+		}
+		switch (p->type) {
+		case REC_ORG:
+			rc = store_put_org(st, &p->org);
+			c->orgs++;
+			break;
+		case REC_THERAPIST:
+			rc = store_put_therapist(st, p->id, b->packed.p + p->packed_off,
+			                         p->packed_len);
+			c->therapists++;
+			break;
+		case REC_DELETE: {
+			int found = 0;
+
+			rc = store_remove(st, p->id, &found);
+			c->deletes++;
+			c->missing += !found;
+			break;
+		}
+		}
+		if (rc) {
+			fprintf(stderr, "line %ld: %s\n", b->lineno[i], store_errmsg(st));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 cmd_import(int argc, char **argv)
 {
-	const struct taxonomy *tax = cli_taxonomy();
 	const char *db = DEFAULT_DB, *path = NULL;
+	struct pipeline pl;
+	struct batch *batches = NULL;
+	pthread_t threads[MAX_WORKERS];
 	struct store *st = NULL;
-	struct arena a;
 	struct strmap seen;
-	struct buf packed = BUF_INIT;
 	struct progress pr;
-	struct verr e;
+	struct counts cnt = {0, 0, 0, 0};
 	struct stat sb;
 	FILE *in = NULL;
 	char *line = NULL, err[600];
 	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0, orgs = 0, therapists = 0, deletes = 0, missing = 0;
+	long lineno = 0, cpus;
 	int64_t bytes = 0;
-	int i, rc = 1, in_tx = 0;
+	int i, rc = 1, in_tx = 0, nworkers = 0, head = 0, inflight = 0, eof = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -73,6 +287,8 @@ cmd_import(int argc, char **argv)
 	}
 	if (!path)
 		return usage_import();
+	memset(&pl, 0, sizeof(pl));
+	pl.tax = cli_taxonomy();
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!in) {
 		fprintf(stderr, "chiron import: %s: %s\n", path, strerror(errno));
@@ -81,117 +297,112 @@ cmd_import(int argc, char **argv)
 	st = store_open(db, err, sizeof(err));
 	if (!st) {
 		fprintf(stderr, "chiron import: %s\n", err);
-		goto out_nostore;
+		fclose(in);
+		return 1;
 	}
-	arena_init(&a, 16384);
 	strmap_init(&seen);
+	batches = calloc(IN_FLIGHT, sizeof(*batches));
+	if (!batches) {
+		fprintf(stderr, "chiron import: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < IN_FLIGHT; i++)
+		arena_init(&batches[i].a, 1 << 16);
+	pthread_mutex_init(&pl.lock, NULL);
+	pthread_cond_init(&pl.work, NULL);
+	pthread_cond_init(&pl.ready, NULL);
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	for (i = 0; i < (cpus > 2 ? cpus - 1 : 1) && i < MAX_WORKERS; i++)
+		if (pthread_create(&threads[nworkers], NULL, worker, &pl) == 0)
+			nworkers++;
 	progress_start(&pr, fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_size : 0);
 	if (store_begin(st)) {
 		fprintf(stderr, "chiron import: %s\n", store_errmsg(st));
 		goto out;
 	}
 	in_tx = 1;
-	while ((n = getline(&line, &cap, in)) > 0) {
-		struct record r;
-		uint32_t *first;
-		int added;
+	for (;;) {
+		struct batch *b;
 
-		lineno++;
-		bytes += n;
-		if (n > LINE_MAX_BYTES) {
-			fprintf(stderr, "line %ld: the line is %zd bytes long; a record may be at most %d bytes\n",
-			        lineno, n, LINE_MAX_BYTES);
-			goto out;
-		}
-		if (blank(line, (size_t)n))
-			continue;
-		arena_reset(&a);
-		if (record_parse(tax, line, (size_t)n, &a, &r, &e)) {
-			if (e.field[0])
-				fprintf(stderr, "line %ld: %s: %s\n", lineno, e.field, e.msg);
-			else
-				fprintf(stderr, "line %ld: %s\n", lineno, e.msg);
-			goto out;
-		}
-		first = strmap_put(&seen, r.id, (uint32_t)lineno, &added);
-		if (!first) {
-			fprintf(stderr, "line %ld: out of memory\n", lineno);
-			goto out;
-		}
-		if (!added) {
-			fprintf(stderr, "line %ld: id: \"%s\" appears twice in this file (first on line %u)\n",
-			        lineno, r.id, *first);
-			goto out;
-		}
-		switch (r.type) {
-		case REC_ORG: {
-			struct store_org o = {r.org.id, r.org.name,
-				tax_code(tax, TAX_ORG_KIND, r.org.kind),
-				r.org.jurisdiction >= 0 ?
-				tax_code(tax, TAX_JURISDICTION, r.org.jurisdiction) : NULL};
+		/* Keep the workers fed. */
+		while (!eof && inflight < IN_FLIGHT) {
+			int k;
 
-			if (store_put_org(st, &o))
-				goto store_fail;
-			orgs++;
-			break;
-		}
-		case REC_THERAPIST:
-			buf_reset(&packed);
-			if (therapist_pack(tax, &r.t, &packed)) {
-				fprintf(stderr, "line %ld: out of memory\n", lineno);
+			b = &batches[(head + inflight) % IN_FLIGHT];
+			k = read_batch(in, b, &lineno, &bytes, &line, &cap);
+			if (k < 0)
 				goto out;
+			if (k == 0) {
+				eof = 1;
+				break;
 			}
-			if (store_put_therapist(st, r.id, packed.p, packed.len))
-				goto store_fail;
-			therapists++;
-			break;
-		case REC_DELETE: {
-			int found;
-
-			if (store_remove(st, r.id, &found))
-				goto store_fail;
-			deletes++;
-			missing += !found;
-			break;
+			pthread_mutex_lock(&pl.lock);
+			pl.queue[(pl.qhead + pl.qlen) % IN_FLIGHT] = b;
+			pl.qlen++;
+			pthread_cond_signal(&pl.work);
+			pthread_mutex_unlock(&pl.lock);
+			inflight++;
 		}
-		}
-		progress_update(&pr, lineno, bytes);
+		if (inflight == 0)
+			break;
+		/* Store the oldest batch when it is parsed. */
+		b = &batches[head];
+		pthread_mutex_lock(&pl.lock);
+		while (!b->done)
+			pthread_cond_wait(&pl.ready, &pl.lock);
+		pthread_mutex_unlock(&pl.lock);
+		if (store_batch(st, b, &seen, &cnt))
+			goto out;
+		head = (head + 1) % IN_FLIGHT;
+		inflight--;
+		progress_update(&pr, cnt.orgs + cnt.therapists + cnt.deletes, bytes);
 	}
-	if (ferror(in)) {
-		fprintf(stderr, "chiron import: %s: %s (after line %ld)\n", path, strerror(errno), lineno);
+	if (store_commit(st)) {
+		fprintf(stderr, "chiron import: %s\n", store_errmsg(st));
 		goto out;
 	}
-	if (store_commit(st))
-		goto store_fail;
 	in_tx = 0;
 	progress_end(&pr);
 	{
 		double el = now_seconds() - pr.t0;
 
 		fprintf(stderr, "imported %ld organizations, %ld therapists, %ld deletions",
-		        orgs, therapists, deletes);
-		if (missing)
-			fprintf(stderr, " (%ld of them named no stored record)", missing);
+		        cnt.orgs, cnt.therapists, cnt.deletes);
+		if (cnt.missing)
+			fprintf(stderr, " (%ld of them named no stored record)", cnt.missing);
 		fprintf(stderr, " in %.2f s (%.0f records/s)\n", el,
-		        el > 0 ? (double)(orgs + therapists + deletes) / el : 0.0);
+		        el > 0 ? (double)(cnt.orgs + cnt.therapists + cnt.deletes) / el : 0.0);
 	}
 	rc = 0;
-	goto out;
-store_fail:
-	fprintf(stderr, "line %ld: %s\n", lineno, store_errmsg(st));
 out:
 	progress_end(&pr);
+	/* Let the workers finish what they hold, then stop them. */
+	pthread_mutex_lock(&pl.lock);
+	pl.stop = 1;
+	pl.qlen = 0;
+	pthread_cond_broadcast(&pl.work);
+	pthread_mutex_unlock(&pl.lock);
+	for (i = 0; i < nworkers; i++)
+		pthread_join(threads[i], NULL);
 	if (in_tx && store_rollback(st))
 		fprintf(stderr, "chiron import: rollback failed: %s\n", store_errmsg(st));
 	if (rc && in_tx)
 		fprintf(stderr, "chiron import: nothing was imported; the store is unchanged\n");
 	store_close(st);
-	arena_free(&a);
+	if (batches) {
+		for (i = 0; i < IN_FLIGHT; i++) {
+			arena_free(&batches[i].a);
+			buf_free(&batches[i].text);
+			buf_free(&batches[i].packed);
+		}
+		pthread_mutex_destroy(&pl.lock);
+		pthread_cond_destroy(&pl.work);
+		pthread_cond_destroy(&pl.ready);
+	}
+	free(batches);
 	strmap_free(&seen);
-	buf_free(&packed);
-out_nostore:
 	free(line);
-	if (in && in != stdin)
+	if (in != stdin)
 		fclose(in);
 	return rc;
 }
