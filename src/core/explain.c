@@ -129,6 +129,7 @@ reasons_json(struct match_ctx *c, const struct query *q,
 	     buf_adds(&r.line, ", as you prefer") || reason_done(&r)))
 		goto out;
 	if (q->orientation_mode == OM_DIFFERENT &&
+	    !(q->preferred_orientations & ix->hot[row].orient) &&
 	    (buf_adds(&r.line, "Works from an orientation other than yours (") ||
 	     add_labels(&r.line, tax, TAX_ORIENTATION, ix->hot[row].orient) ||
 	     buf_addc(&r.line, ')') || reason_done(&r)))
