@@ -49,7 +49,7 @@ blank(const char *s, size_t n)
  *
  * Parsing and validating a line costs more than storing it, so lines are
  * read in batches by the main thread, parsed by worker threads (one per
- * core but one), and stored by the main thread in file order. A batch is
+ * core), and stored by the main thread in file order. A batch is
  * BATCH_LINES lines; at most IN_FLIGHT batches are out at once. The first
  * bad line in file order stops everything; nothing after it is stored,
  * and the transaction is rolled back.
@@ -312,7 +312,8 @@ cmd_import(int argc, char **argv)
 	pthread_cond_init(&pl.work, NULL);
 	pthread_cond_init(&pl.ready, NULL);
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	for (i = 0; i < (cpus > 2 ? cpus - 1 : 1) && i < MAX_WORKERS; i++)
+	/* As many workers as cores: the storing thread is mostly waiting. */
+	for (i = 0; i < (cpus > 1 ? cpus : 1) && i < MAX_WORKERS; i++)
 		if (pthread_create(&threads[nworkers], NULL, worker, &pl) == 0)
 			nworkers++;
 	progress_start(&pr, fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_size : 0);
