@@ -463,6 +463,33 @@ index_finish(struct index_builder *b, struct verr *e)
 				bit_set(ix->compact_ok[c], p->row);
 	}
 
+	/* Telehealth reach per jurisdiction, open therapists only. */
+	ix->tele_open = calloc((size_t)nj + 1, sizeof(*ix->tele_open));
+	if (!ix->tele_open)
+		goto oom;
+	for (j = 0; j < nj; j++) {
+		uint64_t any = 0;
+		uint64_t *bm;
+
+		if (!(bm = bitmap_new(words)))
+			goto oom;
+		for (i = 0; i < words; i++) {
+			uint64_t via = ix->licensed[j] ? ix->licensed[j][i] : 0;
+
+			for (c = 0; c < CMP__MAX; c++)
+				if (ix->compacts.member[c][j])
+					via |= ix->compact_ok[c][i];
+			bm[i] = via & ix->telehealth[i] & ix->accepting[i];
+			any |= bm[i];
+		}
+		if (any)
+			ix->tele_open[j] = bm;
+		else
+			free(bm);
+	}
+	for (i = 0; i < words; i++)
+		ix->n_accepting += (uint32_t)__builtin_popcountll(ix->accepting[i]);
+
 	/* The grid: rows grouped by cell, in row order within a cell. */
 	for (i = 0; i < GRID_CELLS; i++)
 		ix->cell_start[i + 1] += ix->cell_start[i];
@@ -604,6 +631,10 @@ index_free(struct index *ix)
 	free(ix->orient_bm);
 	for (c = 0; c < CMP__MAX; c++)
 		free(ix->compact_ok[c]);
+	if (ix->tele_open)
+		for (j = 0; j < tax_count(ix->tax, TAX_JURISDICTION); j++)
+			free(ix->tele_open[j]);
+	free(ix->tele_open);
 	free(ix->cell_start); free(ix->cell_rows); free(ix->cell_office);
 	free(ix->hours); free((void *)ix->zones);
 	free(ix->npi_key); free(ix->npi_row);

@@ -99,6 +99,10 @@ struct index {
 	uint64_t **speaks;              /* [language] or NULL when none */
 	uint64_t **orient_bm;           /* [orientation] or NULL when none */
 	uint64_t *compact_ok[CMP__MAX]; /* holds compact c and licensed in a member */
+	/* [jurisdiction]: open, offers telehealth and may practice there by
+	 * license or compact (rules 1 and 2); NULL when no one may. */
+	uint64_t **tele_open;
+	uint32_t n_accepting;
 
 	/* Spatial grid of offices: cells of GRID_DEG degrees. */
 	uint32_t *cell_start;           /* GRID_CELLS + 1 offsets */

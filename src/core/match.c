@@ -839,8 +839,9 @@ int
 match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 {
 	const struct index *ix = c->ix;
-	const uint64_t *lic = ix->licensed[q->jurisdiction];
-	const uint64_t *tele_via[CMP__MAX + 1];
+	const uint64_t *tele = q->modality != QMOD_IN_PERSON ?
+		ix->tele_open[q->jurisdiction] : NULL;
+	long n_reach = 0;
 	const uint64_t *langs[TAX_MAX_LANGUAGES];
 	const uint64_t *ors[64];
 	bool need_tele = q->modality != QMOD_IN_PERSON;
@@ -849,7 +850,7 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	const uint16_t *fb;
 	uint16_t b16 = (uint16_t)(q->budget >= FEE16_OVER ? FEE16_OVER - 1 : q->budget);
 	size_t n_cand = 0, ci;
-	int n_via = 0, n_langs = 0, n_ors = 0, i, rc = -1;
+	int n_langs = 0, n_ors = 0, i, rc = -1;
 	size_t w;
 	long ex[EX__MAX] = {0}, total = 0;
 
@@ -862,11 +863,6 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	                (q->sliding_scale ? FEE_FLAG_SLIDING : 0) |
 	                (q->group_ok ? FEE_FLAG_GROUP : 0)];
 
-	if (lic)
-		tele_via[n_via++] = lic;
-	for (i = 0; i < CMP__MAX; i++)
-		if (ix->compacts.member[i][q->jurisdiction])
-			tele_via[n_via++] = ix->compact_ok[i];
 	for (i = 0; i < q->n_languages; i++)
 		if (ix->speaks[q->languages[i]])
 			langs[n_langs++] = ix->speaks[q->languages[i]];
@@ -878,26 +874,18 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		goto out;
 	place_query(c, q);
 
+	/* Rules 1 and 2 are one bitmap for telehealth (built per
+	 * jurisdiction at open) and the sparse in-person reach. */
+	ex[EX_CLOSED] = (long)ix->n - (long)ix->n_accepting;
 	for (w = 0; w < ix->words; w++) {
-		uint64_t valid = (w + 1 == ix->words && (ix->n & 63)) ?
-			((uint64_t)1 << (ix->n & 63)) - 1 : ~(uint64_t)0;
-		uint64_t a = ix->accepting[w], m = 0, x, bits;
+		uint64_t m = tele ? tele[w] : 0, x, bits;
 		int k;
 
-		ex[EX_CLOSED] += __builtin_popcountll(valid & ~a);
-		if (need_tele) {
-			uint64_t via = 0;
-
-			for (k = 0; k < n_via; k++)
-				via |= tele_via[k][w];
-			m = ix->telehealth[w] & via;
-		}
-		if (need_ip)
-			m |= c->ip[w];
-		m &= a;
-		ex[EX_MODALITY] += __builtin_popcountll(a & ~m);
+		if (need_ip && c->ip[w])
+			m |= c->ip[w] & ix->accepting[w];
 		if (!m)
 			continue;
+		n_reach += __builtin_popcountll(m);
 		if (q->has_budget) {
 			/* 64 fees side by side: a loop the compiler vectorizes,
 			 * reading two cache lines in order, instead of a miss per
@@ -936,6 +924,8 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		for (bits = m; bits; bits &= bits - 1)
 			c->cand[n_cand++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 	}
+
+	ex[EX_MODALITY] = (long)ix->n_accepting - n_reach;
 
 	/*
 	 * The rows left are spread over the whole index: each one's ranking
