@@ -88,7 +88,8 @@ struct match_ctx {
 	int last_pairs;
 	struct match_hit *heap;
 	int n_heap, cap_heap;
-	uint32_t *cand;                 /* rows left for the time rule and ranking */
+	struct cand { uint32_t row; int32_t fee; } *cand; /* rows left for rule 7 and ranking */
+	uint64_t *softbm;               /* rows with a soft conflict */
 	/* Per query. */
 	const struct query *q;
 	struct score_k {
@@ -138,13 +139,14 @@ match_ctx_new(const struct index *ix)
 	c->hard = calloc(words, sizeof(uint64_t));
 	c->dist = calloc(n, sizeof(float));
 	c->soft = calloc(n, 1);
-	c->cand = malloc(n * sizeof(uint32_t));
+	c->cand = malloc(n * sizeof(*c->cand));
+	c->softbm = calloc(words, sizeof(uint64_t));
 	c->zdays = calloc((size_t)ix->n_zones + 1, sizeof(struct zday));
 	c->zdone = calloc((size_t)ix->n_zones + 1, 1);
 	c->cap_heap = QUERY_LIMIT_MAX;
 	c->heap = calloc((size_t)c->cap_heap, sizeof(struct match_hit));
 	if (!c->ip || !c->hard || !c->dist || !c->soft || !c->zdays ||
-	    !c->zdone || !c->heap || !c->cand) {
+	    !c->zdone || !c->heap || !c->cand || !c->softbm) {
 		match_ctx_free(c);
 		return NULL;
 	}
@@ -167,6 +169,7 @@ match_ctx_free(struct match_ctx *c)
 	free(c->zdone);
 	free(c->heap);
 	free(c->cand);
+	free(c->softbm);
 	free(c);
 }
 
@@ -373,6 +376,7 @@ find_conflicts(struct match_ctx *c, const struct query *q)
 				if (mark_hard(c, row))
 					return -1;
 			} else if (c->soft[row] < 255) {
+				set_bit(c->softbm, row);
 				if (c->soft[row]++ == 0 &&
 				    touch(&c->touched_soft, &c->n_soft, &c->cap_soft, row))
 					return -1;
@@ -830,8 +834,10 @@ clear_scratch(struct match_ctx *c)
 		c->ip[c->touched_ip[i] >> 6] = 0;
 	for (i = 0; i < c->n_hard; i++)
 		c->hard[c->touched_hard[i] >> 6] = 0;
-	for (i = 0; i < c->n_soft; i++)
+	for (i = 0; i < c->n_soft; i++) {
 		c->soft[c->touched_soft[i]] = 0;
+		c->softbm[c->touched_soft[i] >> 6] = 0;
+	}
 	c->n_ip = c->n_hard = c->n_soft = 0;
 }
 
@@ -922,7 +928,14 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		ex[EX_CONFLICT] += __builtin_popcountll(m & c->hard[w]);
 		m &= ~c->hard[w];
 		for (bits = m; bits; bits &= bits - 1)
-			c->cand[n_cand++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+		{
+			uint32_t row = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+
+			/* The fee line is in cache now: take the fee along. */
+			c->cand[n_cand].row = row;
+			c->cand[n_cand].fee = fb[row] == FEE16_OVER ? effective_fee(ix, q, row) : fb[row];
+			n_cand++;
+		}
 	}
 
 	ex[EX_MODALITY] = (long)ix->n_accepting - n_reach;
@@ -933,20 +946,20 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	 * PREFETCH_AHEAD rows early, so the misses overlap.
 	 */
 	for (ci = 0; ci < n_cand; ci++) {
-		uint32_t row = c->cand[ci];
+		uint32_t row = c->cand[ci].row;
 		struct match_hit h;
 
 		if (ci + PREFETCH_AHEAD < n_cand) {
-			uint32_t ahead = c->cand[ci + PREFETCH_AHEAD];
+			uint32_t ahead = c->cand[ci + PREFETCH_AHEAD].row;
 
 			__builtin_prefetch(&ix->hot[ahead]);
 			if (q->require_overlap) {
 				__builtin_prefetch(&ix->hours[ahead]);
 				/* Rows with many windows keep them in win[]. */
 				if (ci + 2 * PREFETCH_AHEAD < n_cand)
-					__builtin_prefetch(&ix->win_start[c->cand[ci + 2 * PREFETCH_AHEAD]]);
-				if (ix->hours[c->cand[ci + PREFETCH_AHEAD / 2]].n_win > HOURS_INLINE)
-					__builtin_prefetch(&ix->win[ix->win_start[c->cand[ci + PREFETCH_AHEAD / 2]]]);
+					__builtin_prefetch(&ix->win_start[c->cand[ci + 2 * PREFETCH_AHEAD].row]);
+				if (ix->hours[c->cand[ci + PREFETCH_AHEAD / 2].row].n_win > HOURS_INLINE)
+					__builtin_prefetch(&ix->win[ix->win_start[c->cand[ci + PREFETCH_AHEAD / 2].row]]);
 			}
 		}
 		if (q->require_overlap && !time_ok(c, row)) {
@@ -957,9 +970,9 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		if (q->limit == 0)
 			continue;
 		h.row = row;
-		h.fee = fb[row] == FEE16_OVER ? effective_fee(ix, q, row) : fb[row];
+		h.fee = c->cand[ci].fee;
 		h.in_person = need_ip && get_bit(c->ip, row);
-		h.soft = c->soft[row];
+		h.soft = get_bit(c->softbm, row) ? c->soft[row] : 0;
 		h.overlap = -1;
 		if (want_time) {
 			/* The time share is the dearest part of the score: only
