@@ -318,6 +318,18 @@ hour_mask(int from, int to, uint64_t touched[3], uint64_t full[3])
 	}
 }
 
+uint64_t
+hour_blocks(const uint64_t hours[3])
+{
+	uint64_t b = 0;
+	int h;
+
+	for (h = 0; h < 168; h++)
+		if (hours[h >> 6] >> (h & 63) & 1)
+			b |= (uint64_t)1 << (h / 3);
+	return b;
+}
+
 static uint64_t *
 bitmap_new(size_t words)
 {
@@ -518,7 +530,8 @@ index_finish(struct index_builder *b, struct verr *e)
 	/* Hour masks of the weekly windows. */
 	_Static_assert(sizeof(struct hours) == 64, "struct hours is one cache line");
 	ix->hours = aligned_alloc(64, ((size_t)ix->n + 1) * sizeof(*ix->hours));
-	if (!ix->hours)
+	ix->tblock = calloc((size_t)ix->n + 1, sizeof(uint64_t));
+	if (!ix->hours || !ix->tblock)
 		goto oom;
 	memset(ix->hours, 0, ((size_t)ix->n + 1) * sizeof(*ix->hours));
 	for (r = 0; r < ix->n; r++) {
@@ -535,6 +548,8 @@ index_finish(struct index_builder *b, struct verr *e)
 		ix->hours[r].n_win = (uint8_t)(ix->win_start[r + 1] - ix->win_start[r] > 255 ? 255 :
 		                               ix->win_start[r + 1] - ix->win_start[r]);
 		ix->hours[r].zone = ix->hot[r].zone;
+		ix->tblock[r] = hour_blocks(ix->hours[r].touched) |
+			(uint64_t)(ix->hot[r].zone < TBLOCK_ZONE_FAR ? ix->hot[r].zone : TBLOCK_ZONE_FAR) << 56;
 	}
 
 	/* Organization members: a counting sort by org keeps rows in order. */
@@ -636,7 +651,7 @@ index_free(struct index *ix)
 			free(ix->tele_open[j]);
 	free(ix->tele_open);
 	free(ix->cell_start); free(ix->cell_rows); free(ix->cell_office);
-	free(ix->hours); free((void *)ix->zones);
+	free(ix->hours); free(ix->tblock); free((void *)ix->zones);
 	free(ix->npi_key); free(ix->npi_row);
 	free((void *)ix->org_id); free((void *)ix->org_name); free(ix->org_kind);
 	free(ix->org_start); free(ix->members); free(ix->persons);

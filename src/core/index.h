@@ -110,6 +110,12 @@ struct index {
 	struct cell_office { double lat, lon, coslat; } *cell_office; /* in cell order */
 
 	struct hours *hours;            /* the time rule's prefilter, a line a row */
+	/*
+	 * The 3-hour blocks of the week (day * 8 + hour / 3, 56 bits) that a
+	 * row's windows touch, and its zone in the top 8 bits
+	 * (TBLOCK_ZONE_FAR: look in hours): the first, dense prefilter.
+	 */
+	uint64_t *tblock;
 
 	/* Time zones used by therapists. */
 	const struct tz_zone **zones;
@@ -163,6 +169,9 @@ void index_npi_rows(const struct index *ix, const char *npi, size_t *first,
  * [from, to) of the week touch, and those they cover whole.
  */
 void hour_mask(int from, int to, uint64_t touched[3], uint64_t full[3]);
+/* The 3-hour blocks touched by a 168-bit hour mask. */
+uint64_t hour_blocks(const uint64_t hours[3]);
+#define TBLOCK_ZONE_FAR 255
 /* The grid cell of a point. */
 uint32_t grid_cell(double lat, double lon);
 
