@@ -33,7 +33,9 @@ compacts_parse(const struct taxonomy *tax, const char *json, size_t len,
 		if (strcmp(key, "as_of") == 0) {
 			const char *s = jn_is_string(v) ? v->str : NULL;
 
-			if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
+			if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+			    strspn(s, "0123456789") != 4 || strspn(s + 5, "0123456789") != 2 ||
+			    strspn(s + 8, "0123456789") != 2) {
 				verr_set(e, "as_of", "must be a date YYYY-MM-DD");
 				goto out;
 			}

@@ -6,6 +6,7 @@
  * array when the container closes, so the tree has no per-value
  * allocations besides the arena's.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,17 +278,14 @@ number(struct jp *j, jnode *v)
 	memcpy(tmp, start, (size_t)(j->p - start));
 	tmp[j->p - start] = '\0';
 	v->type = JN_NUMBER;
-	if (!frac && digits <= 18) {
+	errno = 0;
+	if (!frac && digits <= 19 && (v->i = strtoll(tmp, NULL, 10), errno == 0)) {
 		v->is_int = true;
-		v->i = strtoll(tmp, NULL, 10);
 	} else {
 		v->num = strtod(tmp, NULL);
 		if (!isfinite(v->num))
 			return fail(j, "number out of range"), -1;
-		if (!frac && v->num >= -9.2e18 && v->num <= 9.2e18) {
-			v->is_int = true;
-			v->i = (int64_t)v->num;
-		}
+		/* Whole numbers beyond int64 are left as doubles. */
 	}
 	return 0;
 }

@@ -259,8 +259,10 @@ get_code(struct rd *r, const struct taxonomy *tax, enum tax_list l,
 	const char *s = get_str(r, tmp, sizeof(tmp));
 	int k;
 
-	if (r->bad)
+	if (r->bad) {
+		verr_set(e, "", "stored record is truncated or corrupt");
 		return -1;
+	}
 	k = tax_find(tax, l, s);
 	if (k < 0)
 		verr_set(e, tax_list_name(l), "stored code \"%s\" is no longer in the taxonomy", s);
@@ -385,6 +387,18 @@ therapist_unpack(const struct taxonomy *tax, const void *p, size_t n,
 	}
 	if (r.bad || !t->avail || !t->affils || r.p != r.end)
 		return verr_set(e, "", "stored record is truncated or corrupt");
+	/* A damaged row must not reach code that trusts these ranges. */
+	if (t->compacts >> CMP__MAX || t->modalities >> MOD__MAX || t->formats >> FMT__MAX)
+		return verr_set(e, "", "stored record is corrupt (code bits out of range)");
+	for (i = 0; i < (unsigned)t->n_avail; i++)
+		if (t->avail[i].day > 6 || t->avail[i].start >= t->avail[i].end ||
+		    t->avail[i].end > 1440)
+			return verr_set(e, "availability", "stored record is corrupt (window out of range)");
+	for (i = 0; i < (unsigned)t->n_affils; i++)
+		if (t->affils[i].role >= ROLE__MAX || !record_id_ok(t->affils[i].ref))
+			return verr_set(e, "affiliations", "stored record is corrupt (affiliation out of range)");
+	if (!record_id_ok(t->id))
+		return verr_set(e, "id", "stored record is corrupt (bad id)");
 	return 0;
 }
 
