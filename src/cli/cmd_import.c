@@ -78,6 +78,7 @@ struct batch {
 	struct buf packed;
 	struct arena a;
 	int done;                       /* parsed (under the pipeline lock) */
+	char read_err[200];             /* after the n lines: a line that could not be read */
 };
 
 struct pipeline {
@@ -161,8 +162,10 @@ worker(void *arg)
 }
 
 /*
- * Reads up to BATCH_LINES non-blank lines into b. Returns the number read
- * (0 at the end of input), or -1 with a message on stderr.
+ * Reads up to BATCH_LINES non-blank lines into b and returns how many. A
+ * line that cannot be taken (too long, a read error) ends the batch with
+ * b->read_err set: it is reported only after the lines before it, so the
+ * first bad line in file order is the one named.
  */
 static int
 read_batch(FILE *in, struct batch *b, long *lineno, int64_t *bytes,
@@ -172,30 +175,31 @@ read_batch(FILE *in, struct batch *b, long *lineno, int64_t *bytes,
 
 	b->n = 0;
 	b->done = 0;
+	b->read_err[0] = '\0';
 	buf_reset(&b->text);
 	while (b->n < BATCH_LINES && (n = getline(line, cap, in)) > 0) {
 		++*lineno;
 		*bytes += n;
 		if (n > LINE_MAX_BYTES) {
-			fprintf(stderr, "line %ld: the line is %zd bytes long; a record may be at most %d bytes\n",
-			        *lineno, n, LINE_MAX_BYTES);
-			return -1;
+			snprintf(b->read_err, sizeof(b->read_err),
+			         "line %ld: the line is %zd bytes long; a record may be at most %d bytes",
+			         *lineno, n, LINE_MAX_BYTES);
+			break;
 		}
 		if (blank(*line, (size_t)n))
 			continue;
 		b->off[b->n] = b->text.len;
 		b->lineno[b->n] = *lineno;
 		if (buf_add(&b->text, *line, (size_t)n)) {
-			fprintf(stderr, "line %ld: out of memory\n", *lineno);
-			return -1;
+			snprintf(b->read_err, sizeof(b->read_err), "line %ld: out of memory", *lineno);
+			break;
 		}
 		b->n++;
 	}
 	b->off[b->n] = b->text.len;
-	if (ferror(in)) {
-		fprintf(stderr, "chiron import: read error after line %ld: %s\n", *lineno, strerror(errno));
-		return -1;
-	}
+	if (!b->read_err[0] && ferror(in))
+		snprintf(b->read_err, sizeof(b->read_err), "read error after line %ld: %s",
+		         *lineno, strerror(errno));
 	return b->n;
 }
 
@@ -331,9 +335,9 @@ cmd_import(int argc, char **argv)
 
 			b = &batches[(head + inflight) % IN_FLIGHT];
 			k = read_batch(in, b, &lineno, &bytes, &line, &cap);
-			if (k < 0)
-				goto out;
-			if (k == 0) {
+			if (b->read_err[0])
+				eof = 1;        /* read no further; report in order */
+			else if (k == 0) {
 				eof = 1;
 				break;
 			}
@@ -354,6 +358,10 @@ cmd_import(int argc, char **argv)
 		pthread_mutex_unlock(&pl.lock);
 		if (store_batch(st, b, &seen, &cnt))
 			goto out;
+		if (b->read_err[0]) {
+			fprintf(stderr, "%s\n", b->read_err);
+			goto out;
+		}
 		head = (head + 1) % IN_FLIGHT;
 		inflight--;
 		progress_update(&pr, cnt.orgs + cnt.therapists + cnt.deletes, bytes);
