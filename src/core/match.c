@@ -89,7 +89,11 @@ struct match_ctx {
 	int last_pairs;
 	struct match_hit *heap;
 	int n_heap, cap_heap;
-	struct cand { uint32_t row; int32_t fee; } *cand; /* rows left for rule 7 and ranking */
+	struct cand {                   /* rows left for rule 7 and ranking */
+		uint32_t row;
+		int32_t fee;
+		double raw;             /* score_raw(), while ranking */
+	} *cand;
 	uint64_t *softbm;               /* rows with a soft conflict */
 	/* Per query. */
 	const struct query *q;
@@ -647,9 +651,14 @@ effective_fee(const struct index *ix, const struct query *q, uint32_t row)
 	return f;
 }
 
-static int32_t
-score_row(const struct match_ctx *c, uint32_t row, int32_t fee, bool in_person,
-          int32_t overlap, int soft)
+/*
+ * The score of a row but for its time share, unclamped: the time share is
+ * added by score_final(), so that ranking can bound a row's score before
+ * it pays for the time overlap.
+ */
+static double
+score_raw(const struct match_ctx *c, uint32_t row, int32_t fee, bool in_person,
+          int soft)
 {
 	const struct index *ix = c->ix;
 	const struct query *q = c->q;
@@ -663,13 +672,21 @@ score_row(const struct match_ctx *c, uint32_t row, int32_t fee, bool in_person,
 		s += k->career;
 	if (ix->hot[row].flags & RF_CLINICIAN_CLIENTS)
 		s += k->clin;
-	if (overlap > 0)
-		s += k->time * (overlap >= TIME_FULL_MIN ? TIME_FULL_MIN : overlap);
 	if (q->has_budget)
 		s += q->budget > 0 ? k->fee * (double)(q->budget - fee) : k->fee_whole;
 	if (k->dist_on)
 		s += in_person ? k->dist_whole - k->dist * c->dist[row] : k->dist_half;
-	s -= SOFT_PENALTY * soft;
+	return s - SOFT_PENALTY * soft;
+}
+
+/* raw + the time share of overlap minutes, clamped and quantized. */
+static inline int32_t
+score_final(const struct match_ctx *c, double raw, int32_t overlap)
+{
+	double s = raw;
+
+	if (overlap > 0)
+		s += c->k.time * (overlap >= TIME_FULL_MIN ? TIME_FULL_MIN : overlap);
 	if (s < 0)
 		s = 0;
 	if (s > 1)
@@ -838,6 +855,65 @@ tele_basis(const struct index *ix, const struct query *q, uint32_t row)
 	return TELE_NONE;
 }
 
+/*
+ * Ranks the n eligible rows of c->cand into c->heap (the best q->limit).
+ *
+ * Without free time to compare, one pass scores each row and keeps the
+ * best. With it, the overlap minutes (the dearest part: the row's windows
+ * placed on the week) are computed only where they can matter: a first
+ * pass scores every row without its time share and finds T, the limit-th
+ * best of those lower bounds; the final top rows all score at least T, so
+ * a second pass computes the overlap only for rows whose score with a
+ * full time share reaches T.
+ */
+static void
+rank(struct match_ctx *c, const struct query *q, size_t n, bool need_ip,
+     bool want_time)
+{
+	const struct index *ix = c->ix;
+	int32_t threshold = -1;
+	size_t ci;
+
+	c->n_heap = 0;
+	for (ci = 0; ci < n; ci++) {
+		struct cand *cd = &c->cand[ci];
+		uint32_t row = cd->row;
+		bool in_person = need_ip && get_bit(c->ip, row);
+		int soft = get_bit(c->softbm, row) ? c->soft[row] : 0;
+		struct match_hit h;
+
+		if (ci + PREFETCH_AHEAD < n)
+			__builtin_prefetch(&ix->hot[c->cand[ci + PREFETCH_AHEAD].row]);
+		cd->raw = score_raw(c, row, cd->fee, in_person, soft);
+		h.row = row;
+		h.score = score_final(c, cd->raw, 0);
+		h.fee = cd->fee;
+		h.in_person = in_person;
+		h.soft = (uint8_t)soft;
+		h.overlap = want_time ? 0 : -1;
+		heap_push(c, q->limit, &h);
+	}
+	if (!want_time)
+		return;
+	if (c->n_heap == q->limit)
+		threshold = c->heap[0].score;
+	c->n_heap = 0;
+	for (ci = 0; ci < n; ci++) {
+		struct cand *cd = &c->cand[ci];
+		struct match_hit h;
+
+		if (score_final(c, cd->raw, (int32_t)TIME_FULL_MIN) < threshold)
+			continue;
+		h.row = cd->row;
+		h.fee = cd->fee;
+		h.in_person = need_ip && get_bit(c->ip, cd->row);
+		h.soft = get_bit(c->softbm, cd->row) ? c->soft[cd->row] : 0;
+		h.overlap = time_fit(c, cd->row);
+		h.score = score_final(c, cd->raw, h.overlap);
+		heap_push(c, q->limit, &h);
+	}
+}
+
 static void
 clear_scratch(struct match_ctx *c)
 {
@@ -993,38 +1069,9 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		}
 		n_cand = kept;
 	}
-	for (ci = 0; ci < n_cand; ci++) {
-		uint32_t row = c->cand[ci].row;
-		struct match_hit h;
-
-		if (ci + PREFETCH_AHEAD < n_cand) {
-			__builtin_prefetch(&ix->hot[c->cand[ci + PREFETCH_AHEAD].row]);
-			if (want_time)
-				__builtin_prefetch(&ix->hours[c->cand[ci + PREFETCH_AHEAD].row]);
-		}
-		total++;
-		if (q->limit == 0)
-			continue;
-		h.row = row;
-		h.fee = c->cand[ci].fee;
-		h.in_person = need_ip && get_bit(c->ip, row);
-		h.soft = get_bit(c->softbm, row) ? c->soft[row] : 0;
-		h.overlap = -1;
-		if (want_time) {
-			/* The time share is the dearest part of the score: only
-			 * a row that could enter the heap with a full time share
-			 * pays for it. */
-			if (c->n_heap == q->limit) {
-				h.score = score_row(c, row, h.fee, h.in_person,
-				                    (int32_t)TIME_FULL_MIN, h.soft);
-				if (!below(&c->heap[0], &h))
-					continue;
-			}
-			h.overlap = time_fit(c, row);
-		}
-		h.score = score_row(c, row, h.fee, h.in_person, h.overlap, h.soft);
-		heap_push(c, q->limit, &h);
-	}
+	total = (long)n_cand;
+	if (q->limit > 0)
+		rank(c, q, n_cand, need_ip, want_time);
 	assert(total + ex[0] + ex[1] + ex[2] + ex[3] + ex[4] + ex[5] + ex[6] == (long)ix->n);
 	qsort(c->heap, (size_t)c->n_heap, sizeof(*c->heap), cmp_hit);
 	for (i = 0; i < c->n_heap; i++) {
