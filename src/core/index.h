@@ -172,6 +172,7 @@ void hour_mask(int from, int to, uint64_t touched[3], uint64_t full[3]);
 /* The 3-hour blocks touched by a 168-bit hour mask. */
 uint64_t hour_blocks(const uint64_t hours[3]);
 #define TBLOCK_ZONE_FAR 255
+#define TBLOCK_BLOCKS (((uint64_t)1 << 56) - 1)
 /* The grid cell of a point. */
 uint32_t grid_cell(double lat, double lon);
 

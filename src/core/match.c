@@ -47,7 +47,7 @@ const char *const exclusion_names[EX__MAX] = {
 #define EARTH_KM 6371.0088
 #define MIN_OVERLAP_S (50 * 60)
 #define MAX_PAIRS 4096
-#define PREFETCH_AHEAD 12
+#define PREFETCH_AHEAD 16
 
 /* Weights of the score (docs/ranking.md). */
 #define W_GOALS 0.30
@@ -92,6 +92,7 @@ struct match_ctx {
 	struct cand {                   /* rows left for rule 7 and ranking */
 		uint32_t row;
 		int32_t fee;
+		int32_t overlap;        /* minutes, once rule 7 has placed the row's week */
 		double raw;             /* score_raw(), while ranking */
 	} *cand;
 	uint64_t *softbm;               /* rows with a soft conflict */
@@ -858,8 +859,9 @@ tele_basis(const struct index *ix, const struct query *q, uint32_t row)
 /*
  * Ranks the n eligible rows of c->cand into c->heap (the best q->limit).
  *
- * Without free time to compare, one pass scores each row and keeps the
- * best. With it, the overlap minutes (the dearest part: the row's windows
+ * Without free time to compare, or when rule 7 already measured each
+ * row's overlap, one pass scores each row and keeps the best. Otherwise
+ * the overlap minutes (the dearest part: the row's windows
  * placed on the week) are computed only where they can matter: a first
  * pass scores every row without its time share and finds T, the limit-th
  * best of those lower bounds; the final top rows all score at least T, so
@@ -886,24 +888,65 @@ rank(struct match_ctx *c, const struct query *q, size_t n, bool need_ip,
 			__builtin_prefetch(&ix->hot[c->cand[ci + PREFETCH_AHEAD].row]);
 		cd->raw = score_raw(c, row, cd->fee, in_person, soft);
 		h.row = row;
-		h.score = score_final(c, cd->raw, 0);
 		h.fee = cd->fee;
 		h.in_person = in_person;
 		h.soft = (uint8_t)soft;
-		h.overlap = want_time ? 0 : -1;
+		/* After rule 7 the overlap is known; else a lower bound of 0. */
+		h.overlap = q->require_overlap ? cd->overlap : want_time ? 0 : -1;
+		h.score = score_final(c, cd->raw, h.overlap);
 		heap_push(c, q->limit, &h);
 	}
-	if (!want_time)
+	if (!want_time || q->require_overlap)
 		return;
 	if (c->n_heap == q->limit)
 		threshold = c->heap[0].score;
 	c->n_heap = 0;
+	/*
+	 * The 3-hour blocks bound the overlap from above (each common block
+	 * at most 180 minutes): a row sharing none with the seeker has no
+	 * time share at all, and one whose bound cannot reach the threshold
+	 * is dropped, both without its time line. The rest are listed, then
+	 * their overlap computed with their time lines prefetched.
+	 */
+	{
+		size_t kept = 0;
+
+		for (ci = 0; ci < n; ci++) {
+			struct cand *cd = &c->cand[ci];
+			uint64_t tb = ix->tblock[cd->row];
+			unsigned zi = (unsigned)(tb >> 56);
+			int common;
+			struct match_hit h;
+
+			if (zi == TBLOCK_ZONE_FAR)
+				zi = ix->hours[cd->row].zone;
+			if (!c->zdone[zi])
+				zone_week(c, (int)zi, ix->zones[zi]);
+			common = __builtin_popcountll(tb & c->zdays[zi].qblock & TBLOCK_BLOCKS);
+			if (common == 0) {
+				if (score_final(c, cd->raw, 0) < threshold)
+					continue;
+				h.row = cd->row;
+				h.fee = cd->fee;
+				h.in_person = need_ip && get_bit(c->ip, cd->row);
+				h.soft = get_bit(c->softbm, cd->row) ? c->soft[cd->row] : 0;
+				h.overlap = 0;
+				h.score = score_final(c, cd->raw, 0);
+				heap_push(c, q->limit, &h);
+				continue;
+			}
+			if (score_final(c, cd->raw, common >= 1 ? (int32_t)TIME_FULL_MIN : 0) < threshold)
+				continue;
+			c->cand[kept++] = *cd;
+		}
+		n = kept;
+	}
 	for (ci = 0; ci < n; ci++) {
 		struct cand *cd = &c->cand[ci];
 		struct match_hit h;
 
-		if (score_final(c, cd->raw, (int32_t)TIME_FULL_MIN) < threshold)
-			continue;
+		if (ci + PREFETCH_AHEAD < n)
+			__builtin_prefetch(&ix->hours[c->cand[ci + PREFETCH_AHEAD].row]);
 		h.row = cd->row;
 		h.fee = cd->fee;
 		h.in_person = need_ip && get_bit(c->ip, cd->row);
@@ -1062,10 +1105,13 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 
 			if (ci + PREFETCH_AHEAD < n_cand)
 				__builtin_prefetch(&ix->hours[c->cand[ci + PREFETCH_AHEAD].row]);
-			if (time_ok(c, row))
+			if (time_ok(c, row)) {
+				/* The time line is in cache: take the overlap along. */
+				c->cand[ci].overlap = time_fit(c, row);
 				c->cand[kept++] = c->cand[ci];
-			else
+			} else {
 				ex[EX_TIME]++;
+			}
 		}
 		n_cand = kept;
 	}
