@@ -23,31 +23,6 @@
 #include "core/buf.h"
 #include "core/json.h"
 
-static struct arena A;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	arena_init(&A, 0);
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	arena_free(&A);
-	return 0;
-}
-
-static int
-reset(void **state)
-{
-	(void)state;
-	arena_reset(&A);
-	return 0;
-}
 
 /* Parses exactly n bytes of s from a heap copy; e is filled on failure. */
 static jnode *

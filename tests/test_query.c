@@ -16,31 +16,6 @@
 #include "core/compacts.h"
 #include "core/query.h"
 
-static struct arena A;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	arena_init(&A, 0);
-	return test_taxonomy() ? 0 : -1;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	arena_free(&A);
-	return 0;
-}
-
-static int
-reset(void **state)
-{
-	(void)state;
-	arena_reset(&A);
-	return 0;
-}
 
 #define TAX test_taxonomy()
 #define DAY INT64_C(86400)

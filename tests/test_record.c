@@ -18,31 +18,6 @@
 #include "core/buf.h"
 #include "core/record.h"
 
-static struct arena A;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	arena_init(&A, 0);
-	return test_taxonomy() ? 0 : -1;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	arena_free(&A);
-	return 0;
-}
-
-static int
-reset(void **state)
-{
-	(void)state;
-	arena_reset(&A);
-	return 0;
-}
 
 #define TAX test_taxonomy()
 

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "core/arena.h"
 #include "core/taxonomy.h"
 
 static inline const struct taxonomy *
@@ -25,6 +26,36 @@ test_taxonomy(void)
 	if (!tax && tax_load(&tax, chiron_taxonomy_json, chiron_taxonomy_json_len, &e))
 		fail_msg("taxonomy: %s: %s", e.field, e.msg);
 	return tax;
+}
+
+/*
+ * One arena per suite for what a test parses: made in the group setup,
+ * emptied before each test, freed in the group teardown.
+ */
+static struct arena A __attribute__((unused));
+
+static inline int
+group_setup(void **state)
+{
+	(void)state;
+	arena_init(&A, 0);
+	return test_taxonomy() ? 0 : -1;
+}
+
+static inline int
+group_teardown(void **state)
+{
+	(void)state;
+	arena_free(&A);
+	return 0;
+}
+
+static inline int
+reset(void **state)
+{
+	(void)state;
+	arena_reset(&A);
+	return 0;
 }
 
 #endif

@@ -109,6 +109,24 @@ ical_offset(icaltimezone *z, int64_t t)
 	return icaltimezone_get_utc_offset_of_utc_time(z, &tt, &is_dst);
 }
 
+/*
+ * The first instant in (lo, hi] whose offset is not lo_off, knowing that
+ * the offset at lo is lo_off and at hi is not; ical_lock held.
+ */
+static int64_t
+bisect_change(icaltimezone *z, int64_t lo, int64_t hi, int lo_off)
+{
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+
+		if (ical_offset(z, mid) == lo_off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
 static struct tz_year *
 load_year(struct tz_zone *z, int yi)
 {
@@ -129,39 +147,16 @@ load_year(struct tz_zone *z, int yi)
 	prev = yr->off0 = ical_offset(z->ical, start);
 	for (t = start; t < end; t += 86400) {
 		int64_t hi = t + 86400 < end ? t + 86400 : end;
-		int o = ical_offset(z->ical, hi), lo_off = prev;
-		int64_t lo = t;
+		int o = ical_offset(z->ical, hi);
 
-		if (o == prev || hi == end) {
-			if (hi == end && o != prev && yr->n < TZ_MAXTR) {
-				/* A change exactly at or just before the year's end. */
-				while (hi - lo > 1) {
-					int64_t mid = lo + (hi - lo) / 2;
+		if (o != prev) {
+			int64_t at = bisect_change(z->ical, t, hi, prev);
 
-					if (ical_offset(z->ical, mid) == lo_off)
-						lo = mid;
-					else
-						hi = mid;
-				}
-				if (hi < end) {
-					yr->at[yr->n] = hi;
-					yr->off[yr->n++] = o;
-				}
+			/* A change at the very end belongs to the next year. */
+			if (at < end && yr->n < TZ_MAXTR) {
+				yr->at[yr->n] = at;
+				yr->off[yr->n++] = o;
 			}
-			prev = o;
-			continue;
-		}
-		while (hi - lo > 1) {
-			int64_t mid = lo + (hi - lo) / 2;
-
-			if (ical_offset(z->ical, mid) == lo_off)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		if (yr->n < TZ_MAXTR) {
-			yr->at[yr->n] = hi;
-			yr->off[yr->n++] = o;
 		}
 		prev = o;
 	}
