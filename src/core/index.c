@@ -420,15 +420,19 @@ index_finish(struct index_builder *b, struct verr *e)
 	ix->licensed = code_bitmaps(&b->lic, tax_count(ix->tax, TAX_JURISDICTION), words);
 	ix->speaks = code_bitmaps(&b->lang, tax_count(ix->tax, TAX_LANGUAGE), words);
 	ix->orient_bm = calloc(64, sizeof(*ix->orient_bm));
+	ix->focus_bm = calloc(64, sizeof(*ix->focus_bm));
 	ix->cell_start = calloc(GRID_CELLS + 1, sizeof(uint32_t));
 	if (!ix->accepting || !ix->telehealth || !ix->in_person || !ix->licensed ||
-	    !ix->speaks || !ix->orient_bm || !ix->cell_start)
+	    !ix->speaks || !ix->orient_bm || !ix->focus_bm || !ix->cell_start)
 		goto oom;
 	for (c = 0; c < CMP__MAX; c++)
 		if (!(ix->compact_ok[c] = bitmap_new(words)))
 			goto oom;
 	for (j = 0; j < tax_count(ix->tax, TAX_ORIENTATION); j++)
 		if (!(ix->orient_bm[j] = bitmap_new(words)))
+			goto oom;
+	for (j = 0; j < tax_count(ix->tax, TAX_FOCUS); j++)
+		if (!(ix->focus_bm[j] = bitmap_new(words)))
 			goto oom;
 
 	for (r = 0; r < ix->n; r++) {
@@ -441,9 +445,12 @@ index_finish(struct index_builder *b, struct verr *e)
 			bit_set(ix->in_person, r);
 			ix->cell_start[grid_cell(ix->lat[r], ix->lon[r]) + 1]++;
 		}
-		for (j = 0; j < 64; j++)
+		for (j = 0; j < 64; j++) {
 			if (ix->hot[r].orient >> j & 1)
 				bit_set(ix->orient_bm[j], r);
+			if (ix->hot[r].focus >> j & 1)
+				bit_set(ix->focus_bm[j], r);
+		}
 	}
 
 	/* Effective fees for each combination of the query's fee flags. */
@@ -644,6 +651,10 @@ index_free(struct index *ix)
 		for (j = 0; j < 64; j++)
 			free(ix->orient_bm[j]);
 	free(ix->orient_bm);
+	if (ix->focus_bm)
+		for (j = 0; j < 64; j++)
+			free(ix->focus_bm[j]);
+	free(ix->focus_bm);
 	for (c = 0; c < CMP__MAX; c++)
 		free(ix->compact_ok[c]);
 	if (ix->tele_open)

@@ -94,7 +94,7 @@ struct match_ctx {
 		int32_t fee;
 		int32_t overlap;        /* minutes, once rule 7 has placed the row's week */
 		double raw;             /* score_raw(), while ranking */
-	} *cand;
+	} *cand, *cand2;                /* cand2: the rows ranking scores */
 	uint64_t *softbm;               /* rows with a soft conflict */
 	/* Per query. */
 	const struct query *q;
@@ -146,13 +146,14 @@ match_ctx_new(const struct index *ix)
 	c->dist = calloc(n, sizeof(float));
 	c->soft = calloc(n, 1);
 	c->cand = malloc(n * sizeof(*c->cand));
+	c->cand2 = malloc(n * sizeof(*c->cand2));
 	c->softbm = calloc(words, sizeof(uint64_t));
 	c->zdays = calloc((size_t)ix->n_zones + 1, sizeof(struct zday));
 	c->zdone = calloc((size_t)ix->n_zones + 1, 1);
 	c->cap_heap = QUERY_LIMIT_MAX;
 	c->heap = calloc((size_t)c->cap_heap, sizeof(struct match_hit));
 	if (!c->ip || !c->hard || !c->dist || !c->soft || !c->zdays ||
-	    !c->zdone || !c->heap || !c->cand || !c->softbm) {
+	    !c->zdone || !c->heap || !c->cand || !c->cand2 || !c->softbm) {
 		match_ctx_free(c);
 		return NULL;
 	}
@@ -175,6 +176,7 @@ match_ctx_free(struct match_ctx *c)
 	free(c->zdone);
 	free(c->heap);
 	free(c->cand);
+	free(c->cand2);
 	free(c->softbm);
 	free(c);
 }
@@ -856,6 +858,65 @@ tele_basis(const struct index *ix, const struct query *q, uint32_t row)
 	return TELE_NONE;
 }
 
+/* Scores the n rows of list (their ranking fields prefetched) into the heap. */
+static void
+score_list(struct match_ctx *c, const struct query *q, struct cand *list,
+           size_t n, bool need_ip, bool want_time)
+{
+	const struct index *ix = c->ix;
+	size_t ci;
+
+	for (ci = 0; ci < n; ci++) {
+		struct cand *cd = &list[ci];
+		uint32_t row = cd->row;
+		bool in_person = need_ip && get_bit(c->ip, row);
+		int soft = get_bit(c->softbm, row) ? c->soft[row] : 0;
+		struct match_hit h;
+
+		if (ci + PREFETCH_AHEAD < n)
+			__builtin_prefetch(&ix->hot[list[ci + PREFETCH_AHEAD].row]);
+		cd->raw = score_raw(c, row, cd->fee, in_person, soft);
+		h.row = row;
+		h.fee = cd->fee;
+		h.in_person = in_person;
+		h.soft = (uint8_t)soft;
+		/* After rule 7 the overlap is known; else a lower bound of 0. */
+		h.overlap = q->require_overlap ? cd->overlap : want_time ? 0 : -1;
+		h.score = score_final(c, cd->raw, h.overlap);
+		heap_push(c, q->limit, &h);
+	}
+}
+
+/*
+ * An upper bound of a row's score from what is known without its ranking
+ * fields: g of the seeker's goals (from the focus bitmaps), every other
+ * part of the row at its best, the fee, distance and soft conflicts as
+ * they are, and the time share at its best (or as rule 7 measured it).
+ */
+static int32_t
+score_bound(const struct match_ctx *c, const struct cand *cd, int g,
+            bool need_ip, bool want_time)
+{
+	const struct query *q = c->q;
+	const struct score_k *k = &c->k;
+	uint32_t row = cd->row;
+	bool in_person = need_ip && get_bit(c->ip, row);
+	int soft = get_bit(c->softbm, row) ? c->soft[row] : 0;
+	double s;
+
+	s = k->goal * g + k->pop * __builtin_popcountll(q->populations) +
+	    k->pref * __builtin_popcountll(q->preferred_orientations) + k->clin;
+	if (q->career_stage >= 0)
+		s += k->career;
+	if (q->has_budget)
+		s += q->budget > 0 ? k->fee * (double)(q->budget - cd->fee) : k->fee_whole;
+	if (k->dist_on)
+		s += in_person ? k->dist_whole - k->dist * c->dist[row] : k->dist_half;
+	s -= SOFT_PENALTY * soft;
+	return score_final(c, s, q->require_overlap ? cd->overlap :
+	                   want_time ? (int32_t)TIME_FULL_MIN : 0);
+}
+
 /*
  * Ranks the n eligible rows of c->cand into c->heap (the best q->limit).
  *
@@ -876,26 +937,54 @@ rank(struct match_ctx *c, const struct query *q, size_t n, bool need_ip,
 	int32_t threshold = -1;
 	size_t ci;
 
-	c->n_heap = 0;
-	for (ci = 0; ci < n; ci++) {
-		struct cand *cd = &c->cand[ci];
-		uint32_t row = cd->row;
-		bool in_person = need_ip && get_bit(c->ip, row);
-		int soft = get_bit(c->softbm, row) ? c->soft[row] : 0;
-		struct match_hit h;
+	struct cand *list = c->cand;
+	const uint64_t *goal_bm[64];
+	int n_goals = 0, j;
 
-		if (ci + PREFETCH_AHEAD < n)
-			__builtin_prefetch(&ix->hot[c->cand[ci + PREFETCH_AHEAD].row]);
-		cd->raw = score_raw(c, row, cd->fee, in_person, soft);
-		h.row = row;
-		h.fee = cd->fee;
-		h.in_person = in_person;
-		h.soft = (uint8_t)soft;
-		/* After rule 7 the overlap is known; else a lower bound of 0. */
-		h.overlap = q->require_overlap ? cd->overlap : want_time ? 0 : -1;
-		h.score = score_final(c, cd->raw, h.overlap);
-		heap_push(c, q->limit, &h);
+	c->n_heap = 0;
+	for (j = 0; j < 64; j++)
+		if (q->goals >> j & 1)
+			goal_bm[n_goals++] = ix->focus_bm[j];
+	if (n_goals && q->limit < (int)n) {
+		/*
+		 * The goals weigh most. Rows with every goal are ranked first;
+		 * then the limit-th best score is a threshold that any other
+		 * row must reach, and a row's bound (its goal count from the
+		 * focus bitmaps, every other part at its best or known) often
+		 * shows it cannot, without reading its ranking fields.
+		 */
+		size_t n_top = 0, n_rest = 0, kept = 0;
+
+		for (ci = 0; ci < n; ci++) {
+			uint32_t row = c->cand[ci].row;
+
+			for (j = 0; j < n_goals && get_bit(goal_bm[j], row); j++)
+				;
+			if (j == n_goals)
+				c->cand2[n_top++] = c->cand[ci];
+			else
+				c->cand[n_rest++] = c->cand[ci];
+		}
+		score_list(c, q, c->cand2, n_top, need_ip, want_time);
+		if (c->n_heap == q->limit)
+			threshold = c->heap[0].score;
+		for (ci = 0; ci < n_rest; ci++) {
+			struct cand *cd = &c->cand[ci];
+			int g = 0;
+
+			for (j = 0; j < n_goals; j++)
+				g += get_bit(goal_bm[j], cd->row);
+			if (threshold >= 0 && score_bound(c, cd, g, need_ip, want_time) < threshold)
+				continue;
+			c->cand2[n_top + kept++] = *cd;
+		}
+		score_list(c, q, c->cand2 + n_top, kept, need_ip, want_time);
+		list = c->cand2;
+		n = n_top + kept;
+	} else {
+		score_list(c, q, c->cand, n, need_ip, want_time);
 	}
+	threshold = -1;
 	if (!want_time || q->require_overlap)
 		return;
 	if (c->n_heap == q->limit)
@@ -912,7 +1001,7 @@ rank(struct match_ctx *c, const struct query *q, size_t n, bool need_ip,
 		size_t kept = 0;
 
 		for (ci = 0; ci < n; ci++) {
-			struct cand *cd = &c->cand[ci];
+			struct cand *cd = &list[ci];
 			uint64_t tb = ix->tblock[cd->row];
 			unsigned zi = (unsigned)(tb >> 56);
 			int common;
@@ -937,16 +1026,16 @@ rank(struct match_ctx *c, const struct query *q, size_t n, bool need_ip,
 			}
 			if (score_final(c, cd->raw, common >= 1 ? (int32_t)TIME_FULL_MIN : 0) < threshold)
 				continue;
-			c->cand[kept++] = *cd;
+			list[kept++] = *cd;
 		}
 		n = kept;
 	}
 	for (ci = 0; ci < n; ci++) {
-		struct cand *cd = &c->cand[ci];
+		struct cand *cd = &list[ci];
 		struct match_hit h;
 
 		if (ci + PREFETCH_AHEAD < n)
-			__builtin_prefetch(&ix->hours[c->cand[ci + PREFETCH_AHEAD].row]);
+			__builtin_prefetch(&ix->hours[list[ci + PREFETCH_AHEAD].row]);
 		h.row = cd->row;
 		h.fee = cd->fee;
 		h.in_person = need_ip && get_bit(c->ip, cd->row);
