@@ -92,7 +92,6 @@ struct match_ctx {
 	struct cand {                   /* rows left for rule 7 and ranking */
 		uint32_t row;
 		int32_t fee;
-		int32_t overlap;        /* minutes, once rule 7 has placed the row's week */
 		double raw;             /* score_raw(), while ranking */
 	} *cand, *cand2;                /* cand2: the rows ranking scores */
 	uint64_t *softbm;               /* rows with a soft conflict */
@@ -873,15 +872,22 @@ score_list(struct match_ctx *c, const struct query *q, struct cand *list,
 		int soft = get_bit(c->softbm, row) ? c->soft[row] : 0;
 		struct match_hit h;
 
-		if (ci + PREFETCH_AHEAD < n)
+		if (ci + PREFETCH_AHEAD < n) {
 			__builtin_prefetch(&ix->hot[list[ci + PREFETCH_AHEAD].row]);
+			if (q->require_overlap)
+				__builtin_prefetch(&ix->hours[list[ci + PREFETCH_AHEAD].row]);
+		}
 		cd->raw = score_raw(c, row, cd->fee, in_person, soft);
 		h.row = row;
 		h.fee = cd->fee;
 		h.in_person = in_person;
 		h.soft = (uint8_t)soft;
-		/* After rule 7 the overlap is known; else a lower bound of 0. */
-		h.overlap = q->require_overlap ? cd->overlap : want_time ? 0 : -1;
+		/*
+		 * Rule 7 kept only rows with time in common: measure it now,
+		 * for the rows that are scored. Otherwise 0 is a lower bound
+		 * that the second pass of rank() makes exact.
+		 */
+		h.overlap = q->require_overlap ? time_fit(c, row) : want_time ? 0 : -1;
 		h.score = score_final(c, cd->raw, h.overlap);
 		heap_push(c, q->limit, &h);
 	}
@@ -891,7 +897,7 @@ score_list(struct match_ctx *c, const struct query *q, struct cand *list,
  * An upper bound of a row's score from what is known without its ranking
  * fields: g of the seeker's goals (from the focus bitmaps), every other
  * part of the row at its best, the fee, distance and soft conflicts as
- * they are, and the time share at its best (or as rule 7 measured it).
+ * they are, and the time share at its best.
  */
 static int32_t
 score_bound(const struct match_ctx *c, const struct cand *cd, int g,
@@ -913,16 +919,15 @@ score_bound(const struct match_ctx *c, const struct cand *cd, int g,
 	if (k->dist_on)
 		s += in_person ? k->dist_whole - k->dist * c->dist[row] : k->dist_half;
 	s -= SOFT_PENALTY * soft;
-	return score_final(c, s, q->require_overlap ? cd->overlap :
-	                   want_time ? (int32_t)TIME_FULL_MIN : 0);
+	return score_final(c, s, want_time ? (int32_t)TIME_FULL_MIN : 0);
 }
 
 /*
  * Ranks the n eligible rows of c->cand into c->heap (the best q->limit).
  *
- * Without free time to compare, or when rule 7 already measured each
- * row's overlap, one pass scores each row and keeps the best. Otherwise
- * the overlap minutes (the dearest part: the row's windows
+ * Without free time to compare, or when rule 7 applies (each scored row's
+ * overlap is measured as it is scored), one pass scores each row and
+ * keeps the best. Otherwise the overlap minutes (the dearest part: the row's windows
  * placed on the week) are computed only where they can matter: a first
  * pass scores every row without its time share and finds T, the limit-th
  * best of those lower bounds; the final top rows all score at least T, so
@@ -1194,13 +1199,10 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 
 			if (ci + PREFETCH_AHEAD < n_cand)
 				__builtin_prefetch(&ix->hours[c->cand[ci + PREFETCH_AHEAD].row]);
-			if (time_ok(c, row)) {
-				/* The time line is in cache: take the overlap along. */
-				c->cand[ci].overlap = time_fit(c, row);
+			if (time_ok(c, row))
 				c->cand[kept++] = c->cand[ci];
-			} else {
+			else
 				ex[EX_TIME]++;
-			}
 		}
 		n_cand = kept;
 	}
