@@ -9,7 +9,7 @@
 
 CC      ?= cc
 # -Wno-format-truncation: error messages are cut to their buffers on purpose.
-PKGS    := jansson sqlite3 libsodium libical libpq
+PKGS    := jansson sqlite3 libsodium libical libpq libmicrohttpd
 OPT     ?= -O2
 CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation \
            -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -28,7 +28,7 @@ B       := build
 endif
 
 BIN     := $(B)/chiron
-SRCS    := $(wildcard src/core/*.c src/store/*.c src/cli/*.c)
+SRCS    := $(wildcard src/core/*.c src/store/*.c src/web/*.c src/cli/*.c)
 OBJS    := $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/data.o
 LIBOBJS := $(filter-out $(B)/obj/src/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
@@ -50,10 +50,12 @@ $(B)/bin2c: tools/bin2c.c
 	@mkdir -p $(B)
 	$(CC) -O2 -o $@ $<
 
-$(B)/obj/data.c: data/taxonomy.json data/compacts.json $(B)/bin2c
+$(B)/obj/data.c: data/taxonomy.json data/compacts.json web/static/style.css web/openapi.json $(B)/bin2c
 	@mkdir -p $(dir $@)
 	{ $(B)/bin2c chiron_taxonomy_json < data/taxonomy.json; \
-	  $(B)/bin2c chiron_compacts_json < data/compacts.json; } > $@
+	  $(B)/bin2c chiron_compacts_json < data/compacts.json; \
+	  $(B)/bin2c chiron_style_css < web/static/style.css; \
+	  $(B)/bin2c chiron_openapi_json < web/openapi.json; } > $@
 
 $(B)/obj/data.o: $(B)/obj/data.c
 	$(CC) -c -o $@ $<

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"import", cmd_import, "import [--db PATH] FILE|-      load JSON Lines records (all or nothing)"},
 	{"export", cmd_export, "export [--db PATH] [FILE|-]    write the directory as JSON Lines"},
 	{"match", cmd_match, "match [--db PATH] [--compacts FILE] [--jsonl] QUERY.json|-"},
+	{"serve", cmd_serve, "serve [--db PATH] [--listen HOST:PORT] [--compacts FILE] [--config FILE]"},
 	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
 };
 

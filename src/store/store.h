@@ -42,6 +42,12 @@ struct store_ops {
 	int (*scan_orgs)(struct store *s, store_org_fn fn, void *arg);
 	int (*scan_therapists)(struct store *s, store_therapist_fn fn, void *arg);
 	int (*count)(struct store *s, long *orgs, long *therapists);
+	/*
+	 * One therapist by id: fn is called once when it exists (*found = 1).
+	 * Safe to call from many threads at once.
+	 */
+	int (*get_therapist)(struct store *s, const char *id, store_therapist_fn fn,
+	                     void *arg, int *found);
 	void (*close)(struct store *s);
 };
 
@@ -76,6 +82,10 @@ static inline int store_scan_therapists(struct store *s, store_therapist_fn fn,
 { return s->ops->scan_therapists(s, fn, arg); }
 static inline int store_count(struct store *s, long *orgs, long *therapists)
 { return s->ops->count(s, orgs, therapists); }
+
+static inline int store_get_therapist(struct store *s, const char *id,
+                                      store_therapist_fn fn, void *arg, int *found)
+{ return s->ops->get_therapist(s, id, fn, arg, found); }
 
 /* The SQLite engine (store_sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errlen);

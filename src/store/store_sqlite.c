@@ -9,6 +9,7 @@
  * All SQL is prepared once at open with bound parameters.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@ struct store_sqlite {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *put_org, *put_therapist, *del_org, *del_therapist,
-	             *scan_orgs, *scan_therapists;
+	             *scan_orgs, *scan_therapists, *get_therapist;
+	pthread_mutex_t get_lock;       /* get_therapist's statement, across threads */
 };
 
 static const char *const migrations[] = {
@@ -194,6 +196,31 @@ sq_count(struct store *bs, long *orgs, long *therapists)
 	       count_of(s, "SELECT count(*) FROM therapist", therapists) ? -1 : 0;
 }
 
+static int
+sq_get_therapist(struct store *bs, const char *id, store_therapist_fn fn,
+                 void *arg, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st = s->get_therapist;
+	int rc;
+
+	*found = 0;
+	pthread_mutex_lock(&s->get_lock);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
+		   (size_t)sqlite3_column_bytes(st, 1));
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	pthread_mutex_unlock(&s->get_lock);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading a therapist");
+	return 0;
+}
+
 static void
 sq_close(struct store *bs)
 {
@@ -205,14 +232,25 @@ sq_close(struct store *bs)
 	sqlite3_finalize(s->del_therapist);
 	sqlite3_finalize(s->scan_orgs);
 	sqlite3_finalize(s->scan_therapists);
+	sqlite3_finalize(s->get_therapist);
+	pthread_mutex_destroy(&s->get_lock);
 	sqlite3_close(s->db);
 	free(s);
 }
 
 static const struct store_ops sqlite_ops = {
-	"sqlite", sq_begin, sq_commit, sq_rollback, sq_put_org,
-	sq_put_therapist, sq_remove, sq_scan_orgs, sq_scan_therapists,
-	sq_count, sq_close,
+	.engine = "sqlite",
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.put_org = sq_put_org,
+	.put_therapist = sq_put_therapist,
+	.remove = sq_remove,
+	.scan_orgs = sq_scan_orgs,
+	.scan_therapists = sq_scan_therapists,
+	.count = sq_count,
+	.get_therapist = sq_get_therapist,
+	.close = sq_close,
 };
 
 static int
@@ -275,6 +313,7 @@ store_sqlite_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	s->base.ops = &sqlite_ops;
+	pthread_mutex_init(&s->get_lock, NULL);
 	make_parent(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
@@ -305,7 +344,9 @@ store_sqlite_open(const char *path, char *err, size_t errlen)
 	    sqlite3_prepare_v2(s->db, "SELECT id, name, kind, jurisdiction FROM org ORDER BY id",
 	                       -1, &s->scan_orgs, NULL) ||
 	    sqlite3_prepare_v2(s->db, "SELECT id, packed FROM therapist ORDER BY id",
-	                       -1, &s->scan_therapists, NULL)) {
+	                       -1, &s->scan_therapists, NULL) ||
+	    sqlite3_prepare_v2(s->db, "SELECT id, packed FROM therapist WHERE id = ?1",
+	                       -1, &s->get_therapist, NULL)) {
 		fail(s, "preparing statements");
 		goto fail;
 	}

@@ -1,0 +1,250 @@
+/*
+ * cmd_serve.c: `chiron serve`: the website and the JSON API.
+ *
+ *   chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]
+ *                [--access-log PATH|-] [--log-addresses] [--config FILE]
+ *
+ * Settings come from, in this order of precedence: the flags, the
+ * environment (CHIRON_DB, CHIRON_LISTEN, CHIRON_COMPACTS,
+ * CHIRON_ACCESS_LOG), a config file of `key = value` lines (db, listen,
+ * compacts, access_log, log_addresses; # starts a comment), and the
+ * defaults (var/chiron.db, 127.0.0.1:8080, the shipped compacts, an access
+ * log on stderr without addresses). SIGTERM or SIGINT stops accepting,
+ * lets the requests in flight finish, and exits 0.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/directory.h"
+#include "cli/progress.h"
+#include "web/http.h"
+
+struct settings {
+	char db[1024], listen[128], compacts[1024], access_log[1024];
+	int log_addresses;
+};
+
+static int
+usage_serve(void)
+{
+	fprintf(stderr, "usage: chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]\n"
+	                "                    [--access-log PATH|-] [--log-addresses] [--config FILE]\n");
+	return 2;
+}
+
+static void
+set(char *dst, size_t n, const char *v)
+{
+	snprintf(dst, n, "%s", v);
+}
+
+static int
+read_config(const char *path, struct settings *s)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	int lineno = 0;
+
+	if (!f) {
+		fprintf(stderr, "chiron serve: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *k = line, *v, *e;
+
+		lineno++;
+		while (*k == ' ' || *k == '\t')
+			k++;
+		if (*k == '#' || *k == '\n' || !*k)
+			continue;
+		v = strchr(k, '=');
+		if (!v) {
+			fprintf(stderr, "chiron serve: %s:%d: expected key = value\n", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		*v++ = '\0';
+		for (e = v + strlen(v); e > v && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		for (e = k + strlen(k); e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		if (strcmp(k, "db") == 0)
+			set(s->db, sizeof(s->db), v);
+		else if (strcmp(k, "listen") == 0)
+			set(s->listen, sizeof(s->listen), v);
+		else if (strcmp(k, "compacts") == 0)
+			set(s->compacts, sizeof(s->compacts), v);
+		else if (strcmp(k, "access_log") == 0)
+			set(s->access_log, sizeof(s->access_log), v);
+		else if (strcmp(k, "log_addresses") == 0)
+			s->log_addresses = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+		else {
+			fprintf(stderr, "chiron serve: %s:%d: unknown setting \"%s\"\n", path, lineno, k);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void
+from_env(const char *name, char *dst, size_t n)
+{
+	const char *v = getenv(name);
+
+	if (v && *v)
+		set(dst, n, v);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	const struct taxonomy *tax = cli_taxonomy();
+	struct settings s, flags;
+	struct compacts cx;
+	struct store *st = NULL;
+	struct index *ix = NULL;
+	struct server *srv = NULL;
+	struct app app;
+	const char *config = NULL;
+	char err[600], host[64];
+	sigset_t sigs;
+	double t0;
+	int i, port, sig, rc = 1;
+
+	memset(&s, 0, sizeof(s));
+	memset(&flags, 0, sizeof(flags));
+	memset(&app, 0, sizeof(app));
+	set(s.db, sizeof(s.db), DEFAULT_DB);
+	set(s.listen, sizeof(s.listen), "127.0.0.1:8080");
+	set(s.access_log, sizeof(s.access_log), "-");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			set(flags.db, sizeof(flags.db), argv[++i]);
+		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+			set(flags.listen, sizeof(flags.listen), argv[++i]);
+		else if (strcmp(argv[i], "--compacts") == 0 && i + 1 < argc)
+			set(flags.compacts, sizeof(flags.compacts), argv[++i]);
+		else if (strcmp(argv[i], "--access-log") == 0 && i + 1 < argc)
+			set(flags.access_log, sizeof(flags.access_log), argv[++i]);
+		else if (strcmp(argv[i], "--log-addresses") == 0)
+			flags.log_addresses = 1;
+		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config = argv[++i];
+		else
+			return usage_serve();
+	}
+	if (config && read_config(config, &s))
+		return 1;
+	from_env("CHIRON_DB", s.db, sizeof(s.db));
+	from_env("CHIRON_LISTEN", s.listen, sizeof(s.listen));
+	from_env("CHIRON_COMPACTS", s.compacts, sizeof(s.compacts));
+	from_env("CHIRON_ACCESS_LOG", s.access_log, sizeof(s.access_log));
+	if (flags.db[0]) set(s.db, sizeof(s.db), flags.db);
+	if (flags.listen[0]) set(s.listen, sizeof(s.listen), flags.listen);
+	if (flags.compacts[0]) set(s.compacts, sizeof(s.compacts), flags.compacts);
+	if (flags.access_log[0]) set(s.access_log, sizeof(s.access_log), flags.access_log);
+	if (flags.log_addresses) s.log_addresses = 1;
+
+	{
+		const char *colon = strrchr(s.listen, ':');
+		char *end;
+		long p;
+
+		if (!colon || (size_t)(colon - s.listen) >= sizeof(host)) {
+			fprintf(stderr, "chiron serve: --listen \"%s\": expected HOST:PORT\n", s.listen);
+			return 2;
+		}
+		memcpy(host, s.listen, (size_t)(colon - s.listen));
+		host[colon - s.listen] = '\0';
+		errno = 0;
+		p = strtol(colon + 1, &end, 10);
+		if (errno || *end || p < 1 || p > 65535) {
+			fprintf(stderr, "chiron serve: --listen \"%s\": the port must be 1 to 65535\n", s.listen);
+			return 2;
+		}
+		port = (int)p;
+	}
+	if (directory_compacts(tax, s.compacts[0] ? s.compacts : NULL, &cx, err, sizeof(err))) {
+		fprintf(stderr, "chiron serve: %s\n", err);
+		return 1;
+	}
+	st = store_open(s.db, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "chiron serve: %s\n", err);
+		return 1;
+	}
+	t0 = now_seconds();
+	ix = directory_index(st, tax, &cx, err, sizeof(err));
+	if (!ix) {
+		fprintf(stderr, "chiron serve: %s: %s\n", s.db, err);
+		goto out;
+	}
+	fprintf(stderr, "chiron: %u therapists and %u organizations indexed in %.2f s\n",
+	        ix->n, ix->n_orgs, now_seconds() - t0);
+
+	app.tax = tax;
+	app.ix = ix;
+	app.store = st;
+	pthread_mutex_init(&app.lock, NULL);
+	pthread_cond_init(&app.ctx_free, NULL);
+	pthread_mutex_init(&app.log_lock, NULL);
+	app.log_addresses = s.log_addresses;
+	if (strcmp(s.access_log, "-") == 0)
+		app.log = stderr;
+	else if (s.access_log[0] && strcmp(s.access_log, "off") != 0) {
+		app.log = fopen(s.access_log, "a");
+		if (!app.log) {
+			fprintf(stderr, "chiron serve: %s: %s\n", s.access_log, strerror(errno));
+			goto out;
+		}
+	}
+	{
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		int n = (int)(cpus > 0 ? cpus : 1) * 2;
+
+		for (i = 0; i < n && i < CTX_POOL_MAX; i++) {
+			app.ctx[i] = match_ctx_new(ix);
+			if (!app.ctx[i]) {
+				fprintf(stderr, "chiron serve: out of memory\n");
+				goto out;
+			}
+			app.n_ctx++;
+		}
+	}
+
+	/* Signals go to sigwait() below, not to the server's threads. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	srv = server_start(&app, host, port, err, sizeof(err));
+	if (!srv) {
+		fprintf(stderr, "chiron serve: %s\n", err);
+		goto out;
+	}
+	fprintf(stderr, "chiron: serving http://%s:%d/ (Ctrl-C or SIGTERM to stop)\n", host, port);
+	if (sigwait(&sigs, &sig) == 0)
+		fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
+		        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	server_stop(srv);
+	fprintf(stderr, "chiron: stopped\n");
+	rc = 0;
+out:
+	for (i = 0; i < app.n_ctx; i++)
+		match_ctx_free(app.ctx[i]);
+	if (app.log && app.log != stderr)
+		fclose(app.log);
+	index_free(ix);
+	store_close(st);
+	return rc;
+}

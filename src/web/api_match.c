@@ -1,0 +1,115 @@
+/*
+ * api_match.c: POST /api/v1/match (the contract's query and result,
+ * exactly what `chiron match` prints), GET /api/v1/taxonomy and
+ * GET /api/v1/orgs?q= (type-ahead over the organization registry).
+ */
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/query.h"
+#include "web/pages.h"
+
+int
+api_match(struct req *r, struct resp *p)
+{
+	struct query q;
+	struct verr e;
+	struct match_result res;
+	struct match_ctx *mc;
+	int rc;
+
+	if (query_parse(r->app->tax, r->body, r->body_len, (int64_t)time(NULL),
+	                r->a, &q, &e)) {
+		error_response(r, p, 400, e.field, e.msg);
+		return 0;
+	}
+	mc = app_ctx_take(r->app);
+	rc = match_run(mc, &q, &res) || match_result_json(mc, &q, &res, &p->body) ||
+	     buf_addc(&p->body, '\n');
+	app_ctx_give(r->app, mc);
+	if (rc)
+		return -1;
+	return json_response(p, 200);
+}
+
+static int
+list_json(struct buf *b, const struct taxonomy *tax, enum tax_list l)
+{
+	int i;
+
+	if (buf_printf(b, "\"%s\":[", tax_list_name(l)))
+		return -1;
+	for (i = 0; i < tax_count(tax, l); i++)
+		if (buf_adds(b, i ? ",{\"code\":" : "{\"code\":") ||
+		    buf_json_strz(b, tax_code(tax, l, i)) || buf_adds(b, ",\"label\":") ||
+		    buf_json_strz(b, tax_label(tax, l, i)) || buf_addc(b, '}'))
+			return -1;
+	return buf_addc(b, ']');
+}
+
+int
+api_taxonomy(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	int l;
+
+	if (buf_addc(b, '{'))
+		return -1;
+	for (l = 0; l < TAX__MAX; l++)
+		if ((l && buf_addc(b, ',')) || list_json(b, r->app->tax, (enum tax_list)l))
+			return -1;
+	if (buf_adds(b, "}\n"))
+		return -1;
+	resp_header(p, "Cache-Control", "public, max-age=3600");
+	return json_response(p, 200);
+}
+
+/* Case-insensitive substring test. */
+static int
+contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (; *hay; hay++) {
+		for (i = 0; i < n && hay[i] && tolower((unsigned char)hay[i]) ==
+		                               tolower((unsigned char)needle[i]); i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return n == 0;
+}
+
+int
+api_orgs(struct req *r, struct resp *p)
+{
+	const struct index *ix = r->app->ix;
+	const char *q = req_arg(r, "q");
+	struct buf *b = &p->body;
+	uint32_t i;
+	int n = 0;
+
+	if (!q || strlen(q) < 2) {
+		error_response(r, p, 400, "q", "give at least two characters of the organization's name");
+		return 0;
+	}
+	if (strlen(q) > 100) {
+		error_response(r, p, 400, "q", "is longer than 100 characters");
+		return 0;
+	}
+	if (buf_adds(b, "{\"orgs\":["))
+		return -1;
+	for (i = 0; i < ix->n_orgs && n < 20; i++) {
+		if (ix->org_kind[i] == 255 || !contains(ix->org_name[i], q))
+			continue;
+		if (buf_adds(b, n ? ",{\"id\":" : "{\"id\":") || buf_json_strz(b, ix->org_id[i]) ||
+		    buf_adds(b, ",\"name\":") || buf_json_strz(b, ix->org_name[i]) ||
+		    buf_printf(b, ",\"kind\":\"%s\"}", tax_code(r->app->tax, TAX_ORG_KIND, ix->org_kind[i])))
+			return -1;
+		n++;
+	}
+	if (buf_adds(b, "]}\n"))
+		return -1;
+	return json_response(p, 200);
+}

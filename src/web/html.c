@@ -1,0 +1,77 @@
+/*
+ * html.c: escaping for HTML text, attributes and URLs (see html.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/html.h"
+
+int
+html(struct buf *b, const char *literal)
+{
+	return buf_adds(b, literal);
+}
+
+/* Escapes the five characters that matter in text and quoted attributes. */
+static int
+escape(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *e;
+
+		switch (*s) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default: continue;
+		}
+		if (buf_add(b, run, (size_t)(s - run)) || buf_adds(b, e))
+			return -1;
+		run = s + 1;
+	}
+	return buf_add(b, run, (size_t)(s - run));
+}
+
+int
+html_txt(struct buf *b, const char *s)
+{
+	return escape(b, s ? s : "");
+}
+
+int
+html_attr(struct buf *b, const char *s)
+{
+	return escape(b, s ? s : "");
+}
+
+int
+url_arg(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+			if (buf_addc(b, (char)c))
+				return -1;
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+			if (buf_add(b, e, 3))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int
+html_int(struct buf *b, long v)
+{
+	return buf_printf(b, "%ld", v);
+}

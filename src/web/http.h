@@ -1,0 +1,113 @@
+/*
+ * http.h: chiron's request and response, as handlers see them.
+ *
+ * A handler is `int handler(struct req *, struct resp *)`: it reads only
+ * the typed fields of the request, fills the response and returns 0 (or
+ * -1 for "internal error", which the server turns into a 500 page). All
+ * memory a request needs comes from its arena, released in one place when
+ * libmicrohttpd says the request is complete. Nothing here is global and
+ * mutable: the shared state is the struct app the server was started with.
+ */
+#ifndef CHIRON_HTTP_H
+#define CHIRON_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/index.h"
+#include "core/match.h"
+#include "store/store.h"
+
+/* Who a route is for: the dispatcher checks this before the handler runs. */
+enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_THERAPIST, WHO_ADMIN };
+
+#define HTTP_STATUSES(X) \
+	X(200, "OK") X(201, "Created") X(204, "No Content") \
+	X(303, "See Other") X(304, "Not Modified") \
+	X(400, "Bad Request") X(401, "Unauthorized") X(403, "Forbidden") \
+	X(404, "Not Found") X(405, "Method Not Allowed") \
+	X(413, "Content Too Large") X(429, "Too Many Requests") \
+	X(500, "Internal Server Error") X(503, "Service Unavailable")
+
+const char *http_reason(int status);
+
+struct kv {
+	const char *key, *value;
+};
+
+#define CTX_POOL_MAX 16
+
+/* What every request shares: read-only after start but for the pools. */
+struct app {
+	const struct taxonomy *tax;
+	const struct index *ix;
+	struct store *store;
+	pthread_mutex_t lock;           /* guards the match context pool */
+	pthread_cond_t ctx_free;
+	struct match_ctx *ctx[CTX_POOL_MAX];
+	int n_ctx;
+	const char *access_log;         /* path, "-" for stderr, NULL for none */
+	FILE *log;
+	pthread_mutex_t log_lock;
+	bool log_addresses;
+};
+
+struct req {
+	struct app *app;
+	struct arena *a;
+	const char *method;
+	const char *path;               /* without the query string */
+	const char *param;              /* the {id} of a route like /therapists/{id} */
+	struct kv *args;                /* query string and urlencoded form */
+	int n_args;
+	const char *body;               /* raw body (NUL-ended), for JSON */
+	size_t body_len;
+	const char *content_type;
+	const char *cookie;
+	const char *accept;
+};
+
+#define RESP_MAX_HEADERS 8
+
+struct resp {
+	int status;
+	const char *content_type;
+	struct buf body;
+	struct kv headers[RESP_MAX_HEADERS];
+	int n_headers;
+};
+
+/* The value of a query/form argument, or NULL. */
+const char *req_arg(const struct req *r, const char *key);
+/* Every value of a repeated argument (a=1&a=2): up to max into out. */
+int req_args(const struct req *r, const char *key, const char **out, int max);
+int resp_header(struct resp *p, const char *key, const char *value);
+
+/* Match contexts: one per concurrent query, from a small pool. */
+struct match_ctx *app_ctx_take(struct app *app);
+void app_ctx_give(struct app *app, struct match_ctx *c);
+
+typedef int (*handler_fn)(struct req *, struct resp *);
+
+struct route {
+	const char *method;             /* "GET", "POST" */
+	const char *path;               /* exact, or ending in "{id}" */
+	handler_fn fn;
+	enum who who;
+	bool csrf;                      /* state-changing form: token checked */
+};
+
+extern const struct route routes[];
+extern const size_t n_routes;
+
+/* The server. */
+struct server;
+struct server *server_start(struct app *app, const char *host, int port,
+                            char *err, size_t errlen);
+void server_stop(struct server *s);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * page_layout.c: the frame every page shares, error answers, JSON
+ * answers, and the static files compiled into the binary.
+ */
+#include <string.h>
+
+#include "web/html.h"
+#include "web/pages.h"
+
+extern const char chiron_style_css[];
+extern const size_t chiron_style_css_len;
+extern const char chiron_openapi_json[];
+extern const size_t chiron_openapi_json_len;
+
+int
+page_begin(struct resp *p, const char *title)
+{
+	struct buf *b = &p->body;
+
+	p->content_type = "text/html; charset=utf-8";
+	return html(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	               "<title>") ||
+	       html_txt(b, title) ||
+	       html(b, " · chiron</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	               "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
+	               "<header class=\"site\"><a class=\"brand\" href=\"/\">chiron</a>\n"
+	               "<nav aria-label=\"Main\"><ul>"
+	               "<li><a href=\"/search\">Find a therapist</a></li>"
+	               "<li><a href=\"/privacy\">Privacy</a></li>"
+	               "</ul></nav></header>\n<main id=\"main\">\n");
+}
+
+int
+page_end(struct resp *p)
+{
+	return html(&p->body, "</main>\n<footer class=\"site\"><p>chiron finds clinicians a therapist "
+	                      "for their own therapy. Searches are not stored.</p></footer>\n"
+	                      "</body>\n</html>\n");
+}
+
+int
+json_response(struct resp *p, int status)
+{
+	p->status = status;
+	p->content_type = "application/json";
+	return 0;
+}
+
+void
+error_response(struct req *r, struct resp *p, int status, const char *field,
+               const char *message)
+{
+	struct buf *b = &p->body;
+
+	buf_reset(b);
+	p->status = status;
+	if (strncmp(r->path, "/api/", 5) == 0) {
+		p->content_type = "application/json";
+		if (buf_adds(b, "{\"error\":{\"field\":") || buf_json_strz(b, field) ||
+		    buf_adds(b, ",\"message\":") || buf_json_strz(b, message) ||
+		    buf_adds(b, "}}\n"))
+			buf_reset(b);
+		return;
+	}
+	if (page_begin(p, http_reason(status)) ||
+	    html(b, "<h1>") || html_txt(b, http_reason(status)) || html(b, "</h1>\n<p>") ||
+	    html_txt(b, message) || html(b, "</p>\n<p><a href=\"/\">Home</a></p>\n") ||
+	    page_end(p))
+		buf_reset(b);
+}
+
+int
+static_file(struct req *r, struct resp *p)
+{
+	if (strcmp(r->param, "style.css") != 0) {
+		error_response(r, p, 404, "", "there is no such file");
+		return 0;
+	}
+	p->content_type = "text/css; charset=utf-8";
+	resp_header(p, "Cache-Control", "public, max-age=3600");
+	return buf_add(&p->body, chiron_style_css, chiron_style_css_len);
+}
+
+int
+api_openapi(struct req *r, struct resp *p)
+{
+	(void)r;
+	if (buf_add(&p->body, chiron_openapi_json, chiron_openapi_json_len))
+		return -1;
+	return json_response(p, 200);
+}

@@ -1,0 +1,38 @@
+/*
+ * pages.h: the page frame, errors, and every page and API entry point.
+ *
+ * One file per page (page_<name>.c) and per API resource (api_<name>.c),
+ * each exporting the handlers named here; routes.c maps addresses to them.
+ */
+#ifndef CHIRON_PAGES_H
+#define CHIRON_PAGES_H
+
+#include "web/http.h"
+
+/* The page frame: <head>, the site header and navigation, then <main>. */
+int page_begin(struct resp *p, const char *title);
+int page_end(struct resp *p);
+
+/*
+ * An error answer: JSON {"error":{"field","message"}} under /api/, an
+ * HTML page elsewhere. Always succeeds (an empty body at worst).
+ */
+void error_response(struct req *r, struct resp *p, int status,
+                    const char *field, const char *message);
+
+/* Sends buf as JSON with the given status. */
+int json_response(struct resp *p, int status);
+
+int page_home(struct req *r, struct resp *p);
+int page_privacy(struct req *r, struct resp *p);
+int page_search(struct req *r, struct resp *p);
+int page_therapist(struct req *r, struct resp *p);
+int static_file(struct req *r, struct resp *p);
+
+int api_match(struct req *r, struct resp *p);
+int api_therapist(struct req *r, struct resp *p);
+int api_taxonomy(struct req *r, struct resp *p);
+int api_orgs(struct req *r, struct resp *p);
+int api_openapi(struct req *r, struct resp *p);
+
+#endif

@@ -1,0 +1,464 @@
+/*
+ * server.c: chiron's HTTP server on libmicrohttpd.
+ *
+ * libmicrohttpd owns sockets and threads (a pool, one per core); this file
+ * turns each request into a struct req, finds its route, checks who may
+ * call it before anything is read, runs the handler and sends the struct
+ * resp with the security headers every response carries. The per-request
+ * state (arena, body) lives from the first callback to the completion
+ * callback, where it is freed in one place.
+ *
+ * The access log has no personal data: method, path without the query
+ * string, status, bytes and time; the client address only when the
+ * operator asks for it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <microhttpd.h>
+
+#include "web/http.h"
+#include "web/pages.h"
+
+#define BODY_MAX (1 << 20)
+
+struct server {
+	struct MHD_Daemon *d;
+	struct app *app;
+};
+
+struct conn {
+	struct arena a;
+	struct buf body;
+	int too_big;
+	struct timespec t0;
+};
+
+const char *
+http_reason(int status)
+{
+	switch (status) {
+#define X(code, text) case code: return text;
+	HTTP_STATUSES(X)
+#undef X
+	}
+	return "Unknown";
+}
+
+const char *
+req_arg(const struct req *r, const char *key)
+{
+	int i;
+
+	for (i = 0; i < r->n_args; i++)
+		if (strcmp(r->args[i].key, key) == 0)
+			return r->args[i].value;
+	return NULL;
+}
+
+int
+req_args(const struct req *r, const char *key, const char **out, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < r->n_args && n < max; i++)
+		if (strcmp(r->args[i].key, key) == 0)
+			out[n++] = r->args[i].value;
+	return n;
+}
+
+int
+resp_header(struct resp *p, const char *key, const char *value)
+{
+	if (p->n_headers == RESP_MAX_HEADERS)
+		return -1;
+	p->headers[p->n_headers].key = key;
+	p->headers[p->n_headers].value = value;
+	p->n_headers++;
+	return 0;
+}
+
+struct match_ctx *
+app_ctx_take(struct app *app)
+{
+	struct match_ctx *c;
+
+	pthread_mutex_lock(&app->lock);
+	while (app->n_ctx == 0)
+		pthread_cond_wait(&app->ctx_free, &app->lock);
+	c = app->ctx[--app->n_ctx];
+	pthread_mutex_unlock(&app->lock);
+	return c;
+}
+
+void
+app_ctx_give(struct app *app, struct match_ctx *c)
+{
+	pthread_mutex_lock(&app->lock);
+	app->ctx[app->n_ctx++] = c;
+	pthread_cond_signal(&app->ctx_free);
+	pthread_mutex_unlock(&app->lock);
+}
+
+/* ----------------------------------------------------------------------
+ * Arguments
+ * ---------------------------------------------------------------------- */
+
+struct argv_acc {
+	struct req *r;
+	int cap;
+};
+
+static int
+add_arg(struct req *r, int *cap, const char *key, const char *value)
+{
+	if (r->n_args == *cap) {
+		int nc = *cap ? *cap * 2 : 32;
+		struct kv *n = arena_alloc(r->a, (size_t)nc * sizeof(*n));
+
+		if (!n)
+			return -1;
+		if (r->n_args)
+			memcpy(n, r->args, (size_t)r->n_args * sizeof(*n));
+		r->args = n;
+		*cap = nc;
+	}
+	r->args[r->n_args].key = arena_strdup(r->a, key);
+	r->args[r->n_args].value = arena_strdup(r->a, value ? value : "");
+	if (!r->args[r->n_args].key || !r->args[r->n_args].value)
+		return -1;
+	r->n_args++;
+	return 0;
+}
+
+static enum MHD_Result
+get_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct argv_acc *acc = cls;
+
+	(void)kind;
+	return add_arg(acc->r, &acc->cap, key, value) ? MHD_NO : MHD_YES;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes an application/x-www-form-urlencoded component in place. */
+static void
+form_decode(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '+') {
+			*o++ = ' ';
+		} else if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+			*o++ = (char)(hexval(s[1]) << 4 | hexval(s[2]));
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static int
+parse_form(struct req *r, int *cap)
+{
+	char *copy = arena_strndup(r->a, r->body, r->body_len), *p, *amp;
+
+	if (!copy)
+		return -1;
+	for (p = copy; p && *p; p = amp) {
+		char *eq;
+
+		amp = strchr(p, '&');
+		if (amp)
+			*amp++ = '\0';
+		eq = strchr(p, '=');
+		if (eq)
+			*eq++ = '\0';
+		form_decode(p);
+		if (eq)
+			form_decode(eq);
+		if (*p && add_arg(r, cap, p, eq ? eq : ""))
+			return -1;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Dispatch
+ * ---------------------------------------------------------------------- */
+
+static int
+path_match(const char *pattern, const char *path, const char **param)
+{
+	const char *brace = strstr(pattern, "{id}");
+	size_t n;
+
+	if (!brace)
+		return strcmp(pattern, path) == 0;
+	n = (size_t)(brace - pattern);
+	if (strncmp(pattern, path, n) != 0 || !path[n] || strchr(path + n, '/'))
+		return 0;
+	*param = path + n;
+	return 1;
+}
+
+static int
+is_api(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0;
+}
+
+static void
+dispatch(struct req *r, struct resp *p)
+{
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	char allow[64] = "";
+	size_t i;
+	int path_found = 0;
+
+	for (i = 0; i < n_routes; i++) {
+		const struct route *rt = &routes[i];
+		const char *param = NULL;
+
+		if (!path_match(rt->path, r->path, &param))
+			continue;
+		path_found = 1;
+		if (strcmp(rt->method, method) != 0) {
+			if (!strstr(allow, rt->method)) {
+				if (allow[0])
+					strncat(allow, ", ", sizeof(allow) - strlen(allow) - 1);
+				strncat(allow, rt->method, sizeof(allow) - strlen(allow) - 1);
+			}
+			continue;
+		}
+		if (rt->who != WHO_ANYONE) {
+			/* Accounts come with the next step; until then, no one is
+			 * signed in and these routes answer 401. */
+			error_response(r, p, 401, "", "sign in to use this");
+			return;
+		}
+		r->param = param;
+		if (rt->fn(r, p) != 0) {
+			buf_reset(&p->body);
+			p->n_headers = 0;
+			error_response(r, p, 500, "", "something went wrong on our side");
+		}
+		return;
+	}
+	if (path_found) {
+		char *a = arena_strdup(r->a, allow);
+
+		error_response(r, p, 405, "", "this address does not take that method");
+		if (a)
+			resp_header(p, "Allow", a);
+		return;
+	}
+	error_response(r, p, 404, "", is_api(r->path) ? "no such resource" : "there is no page here");
+}
+
+static void
+add_security_headers(struct MHD_Response *mr, const char *path)
+{
+	MHD_add_response_header(mr, "Content-Security-Policy",
+		"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+	MHD_add_response_header(mr, "Cross-Origin-Opener-Policy", "same-origin");
+	if (strncmp(path, "/static/", 8) != 0)
+		MHD_add_response_header(mr, "Cache-Control", "no-store");
+}
+
+static void
+log_access(struct app *app, struct MHD_Connection *mc, const char *method,
+           const char *path, int status, size_t bytes, const struct timespec *t0)
+{
+	struct timespec t1;
+	time_t now = time(NULL);
+	struct tm tm;
+	char when[32], addr[64] = "";
+
+	if (!app->log)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (app->log_addresses) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
+			const unsigned char *ip = (const unsigned char *)
+				&((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr;
+
+			snprintf(addr, sizeof(addr), " %u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		}
+	}
+	pthread_mutex_lock(&app->log_lock);
+	fprintf(app->log, "%s%s %s %s %d %zu %.2fms\n", when, addr, method, path, status,
+	        bytes, (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	        (double)(t1.tv_nsec - t0->tv_nsec) / 1e6);
+	fflush(app->log);
+	pthread_mutex_unlock(&app->log_lock);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *mc, const char *url,
+           const char *method, const char *version, const char *upload_data,
+           size_t *upload_size, void **con_cls)
+{
+	struct app *app = cls;
+	struct conn *c = *con_cls;
+	struct MHD_Response *mr;
+	struct argv_acc acc;
+	struct req r;
+	struct resp p;
+	enum MHD_Result ret;
+	size_t len;
+	char *body;
+	int i;
+
+	(void)version;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return MHD_NO;
+		arena_init(&c->a, 16384);
+		buf_init(&c->body, BODY_MAX);
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		*con_cls = c;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!c->too_big && buf_add(&c->body, upload_data, *upload_size))
+			c->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	memset(&r, 0, sizeof(r));
+	memset(&p, 0, sizeof(p));
+	buf_init(&p.body, 0);
+	r.app = app;
+	r.a = &c->a;
+	r.method = method;
+	r.path = url;
+	r.body = c->body.p ? c->body.p : "";
+	r.body_len = c->body.len;
+	r.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
+	r.cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Cookie");
+	r.accept = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept");
+	acc.r = &r;
+	acc.cap = 0;
+	p.status = 200;
+	if (c->too_big) {
+		error_response(&r, &p, 413, "", "the request is larger than 1 MiB");
+	} else if (MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, get_arg, &acc) < 0 ||
+	           (r.content_type &&
+	            strncmp(r.content_type, "application/x-www-form-urlencoded", 33) == 0 &&
+	            parse_form(&r, &acc.cap))) {
+		error_response(&r, &p, 500, "", "out of memory");
+	} else {
+		dispatch(&r, &p);
+	}
+
+	body = buf_take(&p.body, &len);
+	mr = MHD_create_response_from_buffer(len, body ? body : (void *)"",
+	                                     body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!mr) {
+		free(body);
+		return MHD_NO;
+	}
+	add_security_headers(mr, url);
+	if (p.content_type)
+		MHD_add_response_header(mr, "Content-Type", p.content_type);
+	for (i = 0; i < p.n_headers; i++)
+		MHD_add_response_header(mr, p.headers[i].key, p.headers[i].value);
+	ret = MHD_queue_response(mc, (unsigned)p.status, mr);
+	MHD_destroy_response(mr);
+	log_access(app, mc, method, url, p.status, len, &c->t0);
+	return ret;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+	struct conn *c = *con_cls;
+
+	(void)cls;
+	(void)mc;
+	(void)toe;
+	if (!c)
+		return;
+	arena_free(&c->a);
+	buf_free(&c->body);
+	free(c);
+	*con_cls = NULL;
+}
+
+struct server *
+server_start(struct app *app, const char *host, int port, char *err, size_t errlen)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct sockaddr_in sa;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		snprintf(err, errlen, "%s: not an IPv4 address", host);
+		free(s);
+		return NULL;
+	}
+	s->app = app;
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	                        MHD_USE_TURBO | MHD_USE_ERROR_LOG,
+	                        (uint16_t)port, NULL, NULL, on_request, app,
+	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cpus > 0 ? cpus : 1),
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+	                        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	                        MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, port);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	/* Stop accepting, then let the requests in flight finish. */
+	MHD_quiesce_daemon(s->d);
+	MHD_stop_daemon(s->d);
+	free(s);
+}
