@@ -1,2 +1,612 @@
+/*
+ * page_search.c: the search form and its results.
+ *
+ * The form has every field of the query contract in humane form. It is
+ * sent by POST, so that the organizations a clinician names to screen out
+ * dual relationships travel in the body, never in an address; the results
+ * offer a bookmark link that carries the plain preferences only. A GET with
+ * those preferences (a bookmark) runs the same search.
+ *
+ * The form's fields become a query in the contract's JSON and go through
+ * the one query validator, so the page and the API refuse exactly the same
+ * things, with the same words. Results come from the same JSON the API
+ * returns (reasons included), ten to a page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/json.h"
+#include "core/query.h"
+#include "web/html.h"
 #include "web/pages.h"
-int page_search(struct req *r, struct resp *p) { (void)r; (void)p; return -1; }
+
+#define PER_PAGE 10
+#define FREE_ROWS 4
+#define AFF_ROWS 3
+
+/* Form fields that are preferences (may be bookmarked). */
+static const char *const plain_fields[] = {
+	"jurisdiction", "modality", "lat", "lon", "max_distance_km",
+	"min_distance_km", "budget", "sliding_scale", "clinician_discount",
+	"group_ok", "orientation_mode", "my_orientations",
+	"preferred_orientations", "goals", "populations", "languages",
+	"career_stage", "timezone", "week_of", "require_overlap",
+	"free_day1", "free_start1", "free_end1", "free_day2", "free_start2",
+	"free_end2", "free_day3", "free_start3", "free_end3", "free_day4",
+	"free_start4", "free_end4", NULL,
+};
+
+static const char *
+arg(struct req *r, const char *k)
+{
+	const char *v = req_arg(r, k);
+
+	return v && *v ? v : NULL;
+}
+
+/* Adds "key":number when the field holds one; a field that is not is an error. */
+static int
+json_number(struct buf *q, struct req *r, const char *field, const char *key,
+            int *first, const char **bad)
+{
+	const char *v = arg(r, field);
+	char *end;
+
+	if (!v)
+		return 0;
+	strtod(v, &end);
+	if (*end || end == v) {
+		*bad = field;
+		return 0;
+	}
+	if (buf_printf(q, "%s\"%s\":%s", *first ? "" : ",", key, v))
+		return -1;
+	*first = 0;
+	return 0;
+}
+
+static int
+json_string(struct buf *q, struct req *r, const char *field, int *first)
+{
+	const char *v = arg(r, field);
+
+	if (!v)
+		return 0;
+	if (buf_printf(q, "%s\"%s\":", *first ? "" : ",", field) || buf_json_strz(q, v))
+		return -1;
+	*first = 0;
+	return 0;
+}
+
+static int
+json_flag(struct buf *q, struct req *r, const char *field, int *first)
+{
+	if (!arg(r, field))
+		return 0;
+	if (buf_printf(q, "%s\"%s\":true", *first ? "" : ",", field))
+		return -1;
+	*first = 0;
+	return 0;
+}
+
+static int
+json_list(struct buf *q, struct req *r, const char *field, int *first)
+{
+	const char *v[256];
+	int n = req_args(r, field, v, 256), i, k = 0;
+
+	if (!n)
+		return 0;
+	if (buf_printf(q, "%s\"%s\":[", *first ? "" : ",", field))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!*v[i])
+			continue;
+		if ((k++ && buf_addc(q, ',')) || buf_json_strz(q, v[i]))
+			return -1;
+	}
+	*first = 0;
+	return buf_addc(q, ']');
+}
+
+/*
+ * The query for the form's fields (limit as given). *bad names a field
+ * that is not a number when it should be.
+ */
+static int
+form_query(struct req *r, struct buf *q, int limit, int with_affiliations,
+           const char **bad)
+{
+	char f[32];
+	int first = 1, i, n;
+
+	*bad = NULL;
+	if (buf_addc(q, '{') ||
+	    json_string(q, r, "jurisdiction", &first) || json_string(q, r, "modality", &first) ||
+	    json_number(q, r, "max_distance_km", "max_distance_km", &first, bad) ||
+	    json_number(q, r, "min_distance_km", "min_distance_km", &first, bad) ||
+	    json_number(q, r, "budget", "budget", &first, bad) ||
+	    json_flag(q, r, "sliding_scale", &first) || json_flag(q, r, "clinician_discount", &first) ||
+	    json_flag(q, r, "group_ok", &first) || json_string(q, r, "orientation_mode", &first) ||
+	    json_list(q, r, "my_orientations", &first) ||
+	    json_list(q, r, "preferred_orientations", &first) || json_list(q, r, "goals", &first) ||
+	    json_list(q, r, "populations", &first) || json_list(q, r, "languages", &first) ||
+	    json_string(q, r, "career_stage", &first) || json_string(q, r, "timezone", &first) ||
+	    json_string(q, r, "week_of", &first) || json_flag(q, r, "require_overlap", &first))
+		return -1;
+	if (arg(r, "lat") || arg(r, "lon")) {
+		int lfirst = 1;
+
+		if (buf_printf(q, "%s\"location\":{", first ? "" : ",") ||
+		    json_number(q, r, "lat", "lat", &lfirst, bad) ||
+		    json_number(q, r, "lon", "lon", &lfirst, bad) || buf_addc(q, '}'))
+			return -1;
+		first = 0;
+	}
+	for (i = 1, n = 0; i <= FREE_ROWS; i++) {
+		const char *d, *s, *e;
+
+		snprintf(f, sizeof(f), "free_day%d", i);
+		d = arg(r, f);
+		snprintf(f, sizeof(f), "free_start%d", i);
+		s = arg(r, f);
+		snprintf(f, sizeof(f), "free_end%d", i);
+		e = arg(r, f);
+		if (!d || !s || !e)
+			continue;
+		if (buf_adds(q, n++ ? ",{\"day\":" : (first ? "\"free\":[{\"day\":" : ",\"free\":[{\"day\":")) ||
+		    buf_json_strz(q, d) || buf_adds(q, ",\"start\":") || buf_json_strz(q, s) ||
+		    buf_adds(q, ",\"end\":") || buf_json_strz(q, e) || buf_addc(q, '}'))
+			return -1;
+		first = 0;
+	}
+	if (n && buf_addc(q, ']'))
+		return -1;
+	for (i = 1, n = 0; with_affiliations && i <= AFF_ROWS; i++) {
+		const char *o, *role;
+
+		snprintf(f, sizeof(f), "aff_org%d", i);
+		o = arg(r, f);
+		snprintf(f, sizeof(f), "aff_role%d", i);
+		role = arg(r, f);
+		if (!o)
+			continue;
+		snprintf(f, sizeof(f), "aff_past%d", i);
+		if (buf_adds(q, n++ ? ",{\"org\":" : (first ? "\"affiliations\":[{\"org\":" :
+		                                        ",\"affiliations\":[{\"org\":")) ||
+		    buf_json_strz(q, o) || buf_adds(q, ",\"role\":") ||
+		    buf_json_strz(q, role ? role : "member") ||
+		    buf_printf(q, ",\"current\":%s}", arg(r, f) ? "false" : "true"))
+			return -1;
+		first = 0;
+	}
+	if (n && buf_addc(q, ']'))
+		return -1;
+	return buf_printf(q, "%s\"limit\":%d}", first ? "" : ",", limit);
+}
+
+/* ----------------------------------------------------------------------
+ * The form
+ * ---------------------------------------------------------------------- */
+
+static int
+selected(struct req *r, const char *field, const char *code)
+{
+	const char *v[256];
+	int n = req_args(r, field, v, 256), i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], code) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+options(struct buf *b, struct req *r, const char *field, enum tax_list l, int none)
+{
+	const struct taxonomy *tax = r->app->tax;
+	int i;
+
+	if (none && html(b, "<option value=\"\">No preference</option>"))
+		return -1;
+	for (i = 0; i < tax_count(tax, l); i++)
+		if (html(b, "<option value=\"") || html_attr(b, tax_code(tax, l, i)) ||
+		    html(b, selected(r, field, tax_code(tax, l, i)) ? "\" selected>" : "\">") ||
+		    html_txt(b, tax_label(tax, l, i)) || html(b, "</option>"))
+			return -1;
+	return 0;
+}
+
+static int
+multi(struct buf *b, struct req *r, const char *field, const char *label,
+      const char *hint, enum tax_list l)
+{
+	return html(b, "<label for=\"") || html_attr(b, field) || html(b, "\">") ||
+	       html_txt(b, label) || html(b, "</label><p class=\"hint\" id=\"") ||
+	       html_attr(b, field) || html(b, "-hint\">") || html_txt(b, hint) ||
+	       html(b, "</p><select multiple id=\"") || html_attr(b, field) ||
+	       html(b, "\" name=\"") || html_attr(b, field) ||
+	       html(b, "\" aria-describedby=\"") || html_attr(b, field) || html(b, "-hint\">") ||
+	       options(b, r, field, l, 0) || html(b, "</select>\n");
+}
+
+static int
+input(struct buf *b, struct req *r, const char *field, const char *label,
+      const char *type, const char *extra)
+{
+	const char *v = req_arg(r, field);
+
+	return html(b, "<label for=\"") || html_attr(b, field) || html(b, "\">") ||
+	       html_txt(b, label) || html(b, "</label><input type=\"") || html(b, type) ||
+	       html(b, "\" id=\"") || html_attr(b, field) || html(b, "\" name=\"") ||
+	       html_attr(b, field) || html(b, "\" value=\"") || html_attr(b, v ? v : "") ||
+	       html(b, "\" ") || html(b, extra) || html(b, ">\n");
+}
+
+static int
+checkbox(struct buf *b, struct req *r, const char *field, const char *label)
+{
+	return html(b, "<label class=\"inline\"><input type=\"checkbox\" name=\"") ||
+	       html_attr(b, field) || html(b, arg(r, field) ? "\" value=\"1\" checked> " :
+	                                                   "\" value=\"1\"> ") ||
+	       html_txt(b, label) || html(b, "</label>\n");
+}
+
+static int
+radio(struct buf *b, struct req *r, const char *field, const char *value,
+      const char *label, int dflt)
+{
+	const char *v = arg(r, field);
+	int on = v ? strcmp(v, value) == 0 : dflt;
+
+	return html(b, "<label class=\"inline\"><input type=\"radio\" name=\"") ||
+	       html_attr(b, field) || html(b, "\" value=\"") || html_attr(b, value) ||
+	       html(b, on ? "\" checked> " : "\"> ") || html_txt(b, label) ||
+	       html(b, "</label>\n");
+}
+
+static int
+day_select(struct buf *b, struct req *r, int i)
+{
+	static const char *const names[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+		"Friday", "Saturday", "Sunday"};
+	char f[32];
+	const char *v;
+	int d;
+
+	snprintf(f, sizeof(f), "free_day%d", i);
+	v = req_arg(r, f);
+	if (html(b, "<select name=\"") || html_attr(b, f) || html(b, "\" aria-label=\"Day ") ||
+	    html_int(b, i) || html(b, "\"><option value=\"\">Day</option>"))
+		return -1;
+	for (d = 0; d < 7; d++)
+		if (html(b, "<option value=\"") || html(b, day_names[d]) ||
+		    html(b, v && strcmp(v, day_names[d]) == 0 ? "\" selected>" : "\">") ||
+		    html(b, names[d]) || html(b, "</option>"))
+			return -1;
+	return html(b, "</select>");
+}
+
+static int
+time_input(struct buf *b, struct req *r, const char *what, int i, const char *label)
+{
+	char f[32], l[48];
+	const char *v;
+
+	snprintf(f, sizeof(f), "free_%s%d", what, i);
+	snprintf(l, sizeof(l), "%s %d", label, i);
+	v = req_arg(r, f);
+	return html(b, " <input type=\"time\" name=\"") || html_attr(b, f) ||
+	       html(b, "\" aria-label=\"") || html_attr(b, l) || html(b, "\" value=\"") ||
+	       html_attr(b, v ? v : "") || html(b, "\">");
+}
+
+static int
+form(struct buf *b, struct req *r, const char *error_field, const char *error)
+{
+	static const char *const roles[] = {"employer", "trainee", "faculty", "member",
+		"supervisor", "supervisee"};
+	static const char *const role_labels[] = {"I work there", "I train there",
+		"I teach there", "I am a member", "They supervise(d) me", "I supervise(d) them"};
+	int i, k;
+
+	if (error && (html(b, "<div class=\"card conflict\" role=\"alert\"><p><strong>Please check ") ||
+	              html_txt(b, *error_field ? error_field : "the form") ||
+	              html(b, ":</strong> ") || html_txt(b, error) || html(b, "</p></div>\n")))
+		return -1;
+	if (html(b, "<form method=\"post\" action=\"/search\">\n"
+	            "<fieldset><legend>Where you are, and how you would meet</legend>\n"
+	            "<label for=\"jurisdiction\">State or province where you will be during sessions</label>"
+	            "<select id=\"jurisdiction\" name=\"jurisdiction\" required>") ||
+	    options(b, r, "jurisdiction", TAX_JURISDICTION, 0) || html(b, "</select>\n<p>") ||
+	    radio(b, r, "modality", "either", "Telehealth or in person", 1) ||
+	    radio(b, r, "modality", "telehealth", "Telehealth only", 0) ||
+	    radio(b, r, "modality", "in_person", "In person only", 0) ||
+	    html(b, "</p><div class=\"grid\"><div>") ||
+	    input(b, r, "lat", "Your latitude (for in person)", "text", "inputmode=\"decimal\"") ||
+	    html(b, "</div><div>") ||
+	    input(b, r, "lon", "Your longitude", "text", "inputmode=\"decimal\"") ||
+	    html(b, "</div><div>") ||
+	    input(b, r, "max_distance_km", "At most this far (km)", "number", "min=\"0\" step=\"any\"") ||
+	    html(b, "</div><div>") ||
+	    input(b, r, "min_distance_km", "At least this far (km)", "number", "min=\"0\" step=\"any\"") ||
+	    html(b, "</div></div><p class=\"hint\">A minimum distance keeps a therapist outside your own "
+	            "professional circle in a small community.</p></fieldset>\n"))
+		return -1;
+	if (html(b, "<fieldset><legend>Cost</legend>") ||
+	    input(b, r, "budget", "Most you can pay a session", "number", "min=\"0\" step=\"1\"") ||
+	    html(b, "<p class=\"check\">") ||
+	    checkbox(b, r, "sliding_scale", "I would use a sliding scale") ||
+	    checkbox(b, r, "clinician_discount", "I qualify for a clinician discount") ||
+	    checkbox(b, r, "group_ok", "A group would suit me") ||
+	    html(b, "</p></fieldset>\n"))
+		return -1;
+	if (html(b, "<fieldset><legend>Approach</legend><p>") ||
+	    radio(b, r, "orientation_mode", "any", "Any orientation", 1) ||
+	    radio(b, r, "orientation_mode", "same", "The same as mine", 0) ||
+	    radio(b, r, "orientation_mode", "different", "Different from mine", 0) ||
+	    html(b, "</p>") ||
+	    multi(b, r, "my_orientations", "My own orientation", "Used only for same or different.", TAX_ORIENTATION) ||
+	    multi(b, r, "preferred_orientations", "Orientations I would like", "Ranked higher, not required.", TAX_ORIENTATION) ||
+	    html(b, "</fieldset>\n"))
+		return -1;
+	if (html(b, "<fieldset><legend>What you would bring</legend>") ||
+	    multi(b, r, "goals", "Goals", "Therapists who work with these rank higher.", TAX_FOCUS) ||
+	    multi(b, r, "populations", "Experience with", "Ranked higher, not required.", TAX_POPULATION) ||
+	    multi(b, r, "languages", "Languages", "The therapist must speak one of these.", TAX_LANGUAGE) ||
+	    html(b, "<label for=\"career_stage\">Your career stage</label><select id=\"career_stage\" name=\"career_stage\">") ||
+	    options(b, r, "career_stage", TAX_CAREER, 1) || html(b, "</select></fieldset>\n"))
+		return -1;
+	if (html(b, "<fieldset><legend>Your free hours</legend>") ||
+	    input(b, r, "timezone", "Your time zone", "text", "placeholder=\"America/New_York\"") ||
+	    input(b, r, "week_of", "Week starting (a Monday)", "date", "") ||
+	    html(b, "<p class=\"hint\">Up to four windows in your week, in your time zone.</p>"))
+		return -1;
+	for (i = 1; i <= FREE_ROWS; i++)
+		if (html(b, "<p>") || day_select(b, r, i) || time_input(b, r, "start", i, "From") ||
+		    time_input(b, r, "end", i, "Until") || html(b, "</p>\n"))
+			return -1;
+	if (html(b, "<p class=\"check\">") ||
+	    checkbox(b, r, "require_overlap", "Only therapists with 50 minutes free at one of these times") ||
+	    html(b, "</p></fieldset>\n"))
+		return -1;
+	if (html(b, "<fieldset><legend>Screen out dual relationships</legend>"
+	            "<p class=\"hint\">Name the organizations you belong to (their registry id, e.g. "
+	            "org-000123; find ids with the organization search of the API). Therapists who "
+	            "share them closely are left out; looser ties are shown. These are never put in "
+	            "an address, stored, or shown to anyone.</p>\n"))
+		return -1;
+	for (i = 1; i <= AFF_ROWS; i++) {
+		char f[32];
+		const char *v;
+
+		snprintf(f, sizeof(f), "aff_org%d", i);
+		v = req_arg(r, f);
+		if (html(b, "<p><input type=\"text\" name=\"") || html_attr(b, f) ||
+		    html(b, "\" aria-label=\"Organization ") || html_int(b, i) ||
+		    html(b, "\" value=\"") || html_attr(b, v ? v : "") || html(b, "\"> <select name=\""))
+			return -1;
+		snprintf(f, sizeof(f), "aff_role%d", i);
+		v = req_arg(r, f);
+		if (html_attr(b, f) || html(b, "\" aria-label=\"Your role ") || html_int(b, i) ||
+		    html(b, "\">"))
+			return -1;
+		for (k = 0; k < 6; k++)
+			if (html(b, "<option value=\"") || html(b, roles[k]) ||
+			    html(b, v && strcmp(v, roles[k]) == 0 ? "\" selected>" : "\">") ||
+			    html(b, role_labels[k]) || html(b, "</option>"))
+				return -1;
+		snprintf(f, sizeof(f), "aff_past%d", i);
+		if (html(b, "</select> ") || checkbox(b, r, f, "in the past") || html(b, "</p>\n"))
+			return -1;
+	}
+	return html(b, "</fieldset>\n<p><button type=\"submit\">Search</button></p>\n</form>\n");
+}
+
+/* ----------------------------------------------------------------------
+ * Results
+ * ---------------------------------------------------------------------- */
+
+static const char *const rule_words[EX__MAX] = {
+	"not accepting new clients",
+	"cannot see you that way (license, compact or distance)",
+	"over your budget",
+	"do not speak your languages",
+	"orientation does not fit your choice",
+	"a dual relationship (or excluded)",
+	"no 50 minutes in common with your free hours",
+};
+
+static const char *const rule_hints[EX__MAX] = {
+	NULL,
+	"allow telehealth, or widen the distance",
+	"raise the budget, or allow a sliding scale or a clinician discount",
+	"add a language",
+	"choose any orientation",
+	NULL,
+	"add free hours, or drop the 50-minute requirement",
+};
+
+static int
+funnel(struct buf *b, const jnode *res)
+{
+	const jnode *ex = jn_get(res, "excluded"), *tot = jn_get(res, "total_eligible");
+	long worst = 0, total = tot ? (long)tot->i : 0;
+	int i, wi = -1;
+
+	if (html(b, "<section class=\"funnel\" aria-labelledby=\"funnel-h\"><h2 id=\"funnel-h\">") ||
+	    html_int(b, total) || html(b, total == 1 ? " therapist fits" : " therapists fit") ||
+	    html(b, "</h2><table><caption class=\"hint\">Set aside, each by the first rule it failed"
+	            "</caption><tbody>\n"))
+		return -1;
+	for (i = 0; i < EX__MAX; i++) {
+		const jnode *v = jn_get(ex, exclusion_names[i]);
+		long n = v ? (long)v->i : 0;
+
+		if (rule_hints[i] && n > worst) {
+			worst = n;
+			wi = i;
+		}
+		if (html(b, "<tr><td>") || html_txt(b, rule_words[i]) ||
+		    html(b, "</td><td class=\"n\">") || html_int(b, n) || html(b, "</td></tr>\n"))
+			return -1;
+	}
+	if (html(b, "</tbody></table>"))
+		return -1;
+	if (total < 5 && wi >= 0 &&
+	    (html(b, "<p>Few fit. Most were set aside as ") || html_txt(b, rule_words[wi]) ||
+	     html(b, ": ") || html_txt(b, rule_hints[wi]) || html(b, ".</p>")))
+		return -1;
+	return html(b, "</section>\n");
+}
+
+static int
+card(struct buf *b, const jnode *x)
+{
+	const jnode *id = jn_get(x, "id"), *name = jn_get(x, "name"),
+	            *cred = jn_get(x, "credentials"), *fee = jn_get(x, "effective_fee"),
+	            *basis = jn_get(x, "telehealth_basis"), *dist = jn_get(x, "distance_km"),
+	            *inp = jn_get(x, "in_person"), *reasons = jn_get(x, "reasons"),
+	            *soft = jn_get(x, "soft_conflicts"), *v;
+	char tmp[64];
+	size_t i;
+
+	if (!id || !name)
+		return 0;
+	if (html(b, "<article class=\"card\"><h2><a href=\"/therapists/") || url_arg(b, id->str) ||
+	    html(b, "\">") || html_txt(b, name->str) || html(b, "</a>") ||
+	    (cred && (html(b, ", ") || html_txt(b, cred->str))) || html(b, "</h2>\n<p class=\"meta\">"))
+		return -1;
+	snprintf(tmp, sizeof(tmp), "You would pay %ld a session", fee ? (long)fee->i : 0L);
+	if (html_txt(b, tmp))
+		return -1;
+	if (basis && jn_is_string(basis)) {
+		if (html(b, " · telehealth ") ||
+		    html_txt(b, strcmp(basis->str, "license") == 0 ? "by license" : "under ") ||
+		    (strcmp(basis->str, "license") != 0 && html_txt(b, basis->str)))
+			return -1;
+	}
+	if (inp && jn_is_true(inp) && dist && jn_is_number(dist)) {
+		snprintf(tmp, sizeof(tmp), " · in person, %.0f km away", dist->is_int ? (double)dist->i : dist->num);
+		if (html_txt(b, tmp))
+			return -1;
+	}
+	if (html(b, "</p>\n<ul class=\"reasons\">"))
+		return -1;
+	for (i = 0; reasons && i < reasons->len; i++)
+		if (html(b, "<li>") || html_txt(b, reasons->kids[i].str) || html(b, "</li>"))
+			return -1;
+	if (html(b, "</ul>\n"))
+		return -1;
+	for (i = 0; soft && i < soft->len; i++) {
+		v = jn_get(&soft->kids[i], "name");
+		if (html(b, "<p class=\"conflict\">You are both connected to ") ||
+		    html_txt(b, v ? v->str : "an organization") ||
+		    html(b, ": not a dual relationship, but you may meet there.</p>\n"))
+			return -1;
+	}
+	return html(b, "</article>\n");
+}
+
+static int
+bookmark(struct buf *b, struct req *r, int page)
+{
+	int i, j, first = 1;
+
+	if (html(b, "<p><a href=\"/search?"))
+		return -1;
+	for (i = 0; plain_fields[i]; i++) {
+		const char *v[256];
+		int n = req_args(r, plain_fields[i], v, 256);
+
+		for (j = 0; j < n; j++) {
+			if (!*v[j])
+				continue;
+			if ((!first && html(b, "&amp;")) || url_arg(b, plain_fields[i]) ||
+			    html(b, "=") || url_arg(b, v[j]))
+				return -1;
+			first = 0;
+		}
+	}
+	if (page > 1 && (html(b, "&amp;page=") || html_int(b, page)))
+		return -1;
+	return html(b, "\">Link to this search</a> <span class=\"hint\">(your preferences only, "
+	               "without your organizations)</span></p>\n");
+}
+
+int
+page_search(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body, qj = BUF_INIT, rj = BUF_INIT;
+	const char *bad = NULL, *pg = req_arg(r, "page");
+	struct query q;
+	struct verr e;
+	struct match_result res;
+	struct match_ctx *mc;
+	jnode *root, *results;
+	int page = pg ? (int)strtol(pg, NULL, 10) : 1, limit, rc = -1;
+	size_t i;
+
+	if (page < 1 || page > QUERY_LIMIT_MAX / PER_PAGE)
+		page = 1;
+	limit = page * PER_PAGE;
+	if (page_begin(p, "Find a therapist") || html(b, "<h1>Find a therapist for yourself</h1>\n"))
+		goto out;
+	if (!arg(r, "jurisdiction")) {
+		rc = form(b, r, NULL, NULL) || page_end(p);
+		goto out;
+	}
+	if (form_query(r, &qj, limit, strcmp(r->method, "POST") == 0, &bad))
+		goto out;
+	if (bad) {
+		p->status = 400;
+		rc = form(b, r, bad, "must be a number") || page_end(p);
+		goto out;
+	}
+	if (query_parse(r->app->tax, qj.p, qj.len, (int64_t)time(NULL), r->a, &q, &e)) {
+		p->status = 400;
+		rc = form(b, r, e.field, e.msg) || page_end(p);
+		goto out;
+	}
+	mc = app_ctx_take(r->app);
+	rc = match_run(mc, &q, &res) || match_result_json(mc, &q, &res, &rj);
+	app_ctx_give(r->app, mc);
+	if (rc || !(root = jn_parse(rj.p, rj.len, r->a, &e))) {
+		rc = -1;
+		goto out;
+	}
+	rc = -1;
+	results = jn_get(root, "results");
+	if (funnel(b, root) || bookmark(b, r, page))
+		goto out;
+	for (i = (size_t)(page - 1) * PER_PAGE; results && i < results->len; i++)
+		if (card(b, &results->kids[i]))
+			goto out;
+	if (html(b, "<nav class=\"pager\" aria-label=\"Pages\">"))
+		goto out;
+	if (results && results->len == (size_t)limit && page < QUERY_LIMIT_MAX / PER_PAGE &&
+	    (html(b, "<form method=\"post\" action=\"/search\">") ||
+	     html(b, "<input type=\"hidden\" name=\"page\" value=\"") || html_int(b, page + 1) ||
+	     html(b, "\">")))
+		goto out;
+	if (results && results->len == (size_t)limit && page < QUERY_LIMIT_MAX / PER_PAGE) {
+		for (i = 0; i < (size_t)r->n_args; i++) {
+			if (strcmp(r->args[i].key, "page") == 0)
+				continue;
+			if (html(b, "<input type=\"hidden\" name=\"") || html_attr(b, r->args[i].key) ||
+			    html(b, "\" value=\"") || html_attr(b, r->args[i].value) || html(b, "\">"))
+				goto out;
+		}
+		if (html(b, "<button type=\"submit\">More results</button></form>"))
+			goto out;
+	}
+	if (html(b, "</nav>\n<h2>Change the search</h2>\n") || form(b, r, NULL, NULL) || page_end(p))
+		goto out;
+	rc = 0;
+out:
+	buf_free(&qj);
+	buf_free(&rj);
+	return rc;
+}
