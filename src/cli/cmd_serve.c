@@ -6,10 +6,12 @@
  *
  * Settings come from, in this order of precedence: the flags, the
  * environment (CHIRON_DB, CHIRON_LISTEN, CHIRON_COMPACTS,
- * CHIRON_ACCESS_LOG), a config file of `key = value` lines (db, listen,
- * compacts, access_log, log_addresses; # starts a comment), and the
+ * CHIRON_ACCESS_LOG, CHIRON_OUTBOX_LOG, CHIRON_SECURE_COOKIES=1), a config
+ * file of `key = value` lines (db, listen, compacts, access_log,
+ * outbox_log, log_addresses, secure_cookies; # starts a comment), and the
  * defaults (var/chiron.db, 127.0.0.1:8080, the shipped compacts, an access
- * log on stderr without addresses). SIGTERM or SIGINT stops accepting,
+ * log on stderr without addresses, the outbox copied to outbox.log beside
+ * the database, cookies without Secure: set it behind TLS). SIGTERM or SIGINT stops accepting,
  * lets the requests in flight finish, and exits 0.
  */
 #include <errno.h>
@@ -19,21 +21,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "cli/directory.h"
 #include "cli/progress.h"
 #include "web/http.h"
 
 struct settings {
-	char db[1024], listen[128], compacts[1024], access_log[1024];
-	int log_addresses;
+	char db[1024], listen[128], compacts[1024], access_log[1024], outbox_log[1024];
+	int log_addresses, secure_cookies;
 };
 
 static int
 usage_serve(void)
 {
 	fprintf(stderr, "usage: chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]\n"
-	                "                    [--access-log PATH|-] [--log-addresses] [--config FILE]\n");
+	                "                    [--access-log PATH|-|off] [--log-addresses] [--outbox-log PATH|off]\n"
+	                "                    [--secure-cookies] [--config FILE]\n");
 	return 2;
 }
 
@@ -83,8 +88,12 @@ read_config(const char *path, struct settings *s)
 			set(s->compacts, sizeof(s->compacts), v);
 		else if (strcmp(k, "access_log") == 0)
 			set(s->access_log, sizeof(s->access_log), v);
+		else if (strcmp(k, "outbox_log") == 0)
+			set(s->outbox_log, sizeof(s->outbox_log), v);
 		else if (strcmp(k, "log_addresses") == 0)
 			s->log_addresses = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+		else if (strcmp(k, "secure_cookies") == 0)
+			s->secure_cookies = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 		else {
 			fprintf(stderr, "chiron serve: %s:%d: unknown setting \"%s\"\n", path, lineno, k);
 			fclose(f);
@@ -135,8 +144,12 @@ cmd_serve(int argc, char **argv)
 			set(flags.compacts, sizeof(flags.compacts), argv[++i]);
 		else if (strcmp(argv[i], "--access-log") == 0 && i + 1 < argc)
 			set(flags.access_log, sizeof(flags.access_log), argv[++i]);
+		else if (strcmp(argv[i], "--outbox-log") == 0 && i + 1 < argc)
+			set(flags.outbox_log, sizeof(flags.outbox_log), argv[++i]);
 		else if (strcmp(argv[i], "--log-addresses") == 0)
 			flags.log_addresses = 1;
+		else if (strcmp(argv[i], "--secure-cookies") == 0)
+			flags.secure_cookies = 1;
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config = argv[++i];
 		else
@@ -148,11 +161,27 @@ cmd_serve(int argc, char **argv)
 	from_env("CHIRON_LISTEN", s.listen, sizeof(s.listen));
 	from_env("CHIRON_COMPACTS", s.compacts, sizeof(s.compacts));
 	from_env("CHIRON_ACCESS_LOG", s.access_log, sizeof(s.access_log));
+	from_env("CHIRON_OUTBOX_LOG", s.outbox_log, sizeof(s.outbox_log));
+	if (getenv("CHIRON_SECURE_COOKIES") && strcmp(getenv("CHIRON_SECURE_COOKIES"), "1") == 0)
+		s.secure_cookies = 1;
 	if (flags.db[0]) set(s.db, sizeof(s.db), flags.db);
 	if (flags.listen[0]) set(s.listen, sizeof(s.listen), flags.listen);
 	if (flags.compacts[0]) set(s.compacts, sizeof(s.compacts), flags.compacts);
 	if (flags.access_log[0]) set(s.access_log, sizeof(s.access_log), flags.access_log);
+	if (flags.outbox_log[0]) set(s.outbox_log, sizeof(s.outbox_log), flags.outbox_log);
 	if (flags.log_addresses) s.log_addresses = 1;
+	if (flags.secure_cookies) s.secure_cookies = 1;
+	if (!s.outbox_log[0]) {
+		/* Beside the database: var/outbox.log by default. */
+		const char *slash = strrchr(s.db, '/');
+
+		snprintf(s.outbox_log, sizeof(s.outbox_log), "%.*soutbox.log",
+		         slash ? (int)(slash - s.db + 1) : 0, s.db);
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "chiron serve: libsodium could not start\n");
+		return 1;
+	}
 
 	{
 		const char *colon = strrchr(s.listen, ':');
@@ -198,6 +227,15 @@ cmd_serve(int argc, char **argv)
 	pthread_cond_init(&app.ctx_free, NULL);
 	pthread_mutex_init(&app.log_lock, NULL);
 	app.log_addresses = s.log_addresses;
+	app.secure_cookies = s.secure_cookies;
+	pthread_mutex_init(&app.outbox_lock, NULL);
+	if (strcmp(s.outbox_log, "off") != 0) {
+		app.outbox_log = fopen(s.outbox_log, "a");
+		if (!app.outbox_log) {
+			fprintf(stderr, "chiron serve: %s: %s\n", s.outbox_log, strerror(errno));
+			goto out;
+		}
+	}
 	if (strcmp(s.access_log, "-") == 0)
 		app.log = stderr;
 	else if (s.access_log[0] && strcmp(s.access_log, "off") != 0) {
@@ -244,6 +282,8 @@ out:
 		match_ctx_free(app.ctx[i]);
 	if (app.log && app.log != stderr)
 		fclose(app.log);
+	if (app.outbox_log)
+		fclose(app.outbox_log);
 	index_free(ix);
 	store_close(st);
 	return rc;

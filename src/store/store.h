@@ -16,6 +16,7 @@
 #define CHIRON_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store;
 
@@ -27,6 +28,18 @@ struct store_org {
 typedef int (*store_org_fn)(void *arg, const struct store_org *o);
 typedef int (*store_therapist_fn)(void *arg, const char *id,
                                   const void *packed, size_t n);
+
+/* An account (accounts.md: roles seeker, therapist, admin). */
+struct store_user {
+	int64_t id;
+	char handle[64];
+	char email[256];
+	char pw_hash[160];              /* argon2id, libsodium's string form */
+	char role[16];
+	char therapist_id[72];          /* the listing a therapist claimed, or "" */
+};
+
+#define STORE_EXISTS 2                  /* returned when a unique value is taken */
 
 struct store_ops {
 	const char *engine;
@@ -49,6 +62,30 @@ struct store_ops {
 	int (*get_therapist)(struct store *s, const char *id, store_therapist_fn fn,
 	                     void *arg, int *found);
 	void (*close)(struct store *s);
+
+	/* Accounts: every function is safe to call from many threads. */
+	int (*user_create)(struct store *s, struct store_user *u);  /* sets u->id; STORE_EXISTS */
+	/* By handle or email (whichever matches). *found = 0 when none. */
+	int (*user_find)(struct store *s, const char *handle_or_email,
+	                 struct store_user *u, int *found);
+	int (*user_get)(struct store *s, int64_t id, struct store_user *u, int *found);
+	int (*user_set_password)(struct store *s, int64_t id, const char *pw_hash);
+	int (*session_put)(struct store *s, const unsigned char hash[32], int64_t user,
+	                   const char *csrf, int64_t expires);
+	int (*session_get)(struct store *s, const unsigned char hash[32], int64_t now,
+	                   int64_t *user, char csrf[64], int *found);
+	int (*session_delete)(struct store *s, const unsigned char hash[32]);
+	int (*sessions_delete_user)(struct store *s, int64_t user);
+	/* Records an attempt under key at now; *count = attempts since `since`. */
+	int (*throttle_hit)(struct store *s, const char *key, int64_t now,
+	                    int64_t since, long *count);
+	int (*outbox_add)(struct store *s, const char *to, const char *subject,
+	                  const char *body, int64_t now);
+	int (*reset_put)(struct store *s, const unsigned char hash[32], int64_t user,
+	                 int64_t expires);
+	/* Takes a reset token once: *user set and the token gone when valid. */
+	int (*reset_take)(struct store *s, const unsigned char hash[32], int64_t now,
+	                  int64_t *user, int *found);
 };
 
 struct store {
@@ -86,6 +123,8 @@ static inline int store_count(struct store *s, long *orgs, long *therapists)
 static inline int store_get_therapist(struct store *s, const char *id,
                                       store_therapist_fn fn, void *arg, int *found)
 { return s->ops->get_therapist(s, id, fn, arg, found); }
+
+#define STORE_CALL(s, fn, ...) ((s)->ops->fn((s), __VA_ARGS__))
 
 /* The SQLite engine (store_sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errlen);

@@ -9,6 +9,7 @@
  * All SQL is prepared once at open with bound parameters.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ struct store_sqlite {
 	sqlite3_stmt *put_org, *put_therapist, *del_org, *del_therapist,
 	             *scan_orgs, *scan_therapists, *get_therapist;
 	pthread_mutex_t get_lock;       /* get_therapist's statement, across threads */
+	pthread_mutex_t acct_lock;      /* the account functions, one at a time */
 };
 
 static const char *const migrations[] = {
@@ -38,6 +40,38 @@ static const char *const migrations[] = {
 	"CREATE TABLE therapist ("
 	"  id TEXT PRIMARY KEY,"
 	"  packed BLOB NOT NULL"
+	") WITHOUT ROWID;",
+	/* 2: accounts, sessions, throttling, the outbox, password resets */
+	"CREATE TABLE user ("
+	"  id INTEGER PRIMARY KEY,"
+	"  handle TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  pw_hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('seeker', 'therapist', 'admin')),"
+	"  therapist_id TEXT,"
+	"  created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now'))"
+	");"
+	"CREATE TABLE session ("
+	"  token_hash BLOB PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX session_user ON session (user_id);"
+	"CREATE TABLE throttle (key TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX throttle_key ON throttle (key, at);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  to_addr TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER"
+	");"
+	"CREATE TABLE reset_token ("
+	"  token_hash BLOB PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,"
+	"  expires_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -234,8 +268,291 @@ sq_close(struct store *bs)
 	sqlite3_finalize(s->scan_therapists);
 	sqlite3_finalize(s->get_therapist);
 	pthread_mutex_destroy(&s->get_lock);
+	pthread_mutex_destroy(&s->acct_lock);
 	sqlite3_close(s->db);
 	free(s);
+}
+
+/* ----------------------------------------------------------------------
+ * Accounts
+ *
+ * Account traffic is light next to matching (which reads the index, not
+ * the store): each function prepares its statement, binds, steps and
+ * finalizes under acct_lock.
+ * ---------------------------------------------------------------------- */
+
+/* Prepares sql; on failure records why and returns NULL. */
+static sqlite3_stmt *
+prep(struct store_sqlite *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "preparing an account statement");
+		return NULL;
+	}
+	return st;
+}
+
+static void
+copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+static void
+read_user(sqlite3_stmt *st, struct store_user *u)
+{
+	u->id = sqlite3_column_int64(st, 0);
+	copy_col(u->handle, sizeof(u->handle), st, 1);
+	copy_col(u->email, sizeof(u->email), st, 2);
+	copy_col(u->pw_hash, sizeof(u->pw_hash), st, 3);
+	copy_col(u->role, sizeof(u->role), st, 4);
+	copy_col(u->therapist_id, sizeof(u->therapist_id), st, 5);
+}
+
+#define USER_COLS "id, handle, email, pw_hash, role, coalesce(therapist_id, '')"
+
+static int
+sq_user_create(struct store *bs, struct store_user *u)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "INSERT INTO user (handle, email, pw_hash, role, therapist_id) "
+	             "VALUES (?1, ?2, ?3, ?4, nullif(?5, ''))");
+	if (st) {
+		sqlite3_bind_text(st, 1, u->handle, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, u->email, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, u->pw_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, u->role, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, u->therapist_id, -1, SQLITE_STATIC);
+		step = sqlite3_step(st);
+		if (step == SQLITE_DONE) {
+			u->id = sqlite3_last_insert_rowid(s->db);
+			rc = 0;
+		} else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+			rc = STORE_EXISTS;
+		} else {
+			fail(s, "creating an account");
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+user_query(struct store_sqlite *s, const char *sql, const char *text, int64_t id,
+           struct store_user *u, int *found)
+{
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	*found = 0;
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, sql);
+	if (st) {
+		if (text)
+			sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, 1, id);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			read_user(st, u);
+			*found = 1;
+			rc = 0;
+		} else if (step == SQLITE_DONE) {
+			rc = 0;
+		} else {
+			fail(s, "reading an account");
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_user_find(struct store *bs, const char *key, struct store_user *u, int *found)
+{
+	return user_query(S(bs), "SELECT " USER_COLS " FROM user WHERE handle = ?1 OR email = ?1",
+	                  key, 0, u, found);
+}
+
+static int
+sq_user_get(struct store *bs, int64_t id, struct store_user *u, int *found)
+{
+	return user_query(S(bs), "SELECT " USER_COLS " FROM user WHERE id = ?1", NULL, id, u, found);
+}
+
+/*
+ * Runs one statement whose parameters are given as a format: 't' text,
+ * 'i' int64, 'b' a 32-byte blob. Returns 0 when it completed.
+ */
+static int
+exec_bound(struct store_sqlite *s, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc = -1, i;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, sql);
+	if (st) {
+		va_start(ap, fmt);
+		for (i = 0; fmt[i]; i++) {
+			if (fmt[i] == 't')
+				sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+			else if (fmt[i] == 'i')
+				sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			else
+				sqlite3_bind_blob(st, i + 1, va_arg(ap, const unsigned char *), 32, SQLITE_TRANSIENT);
+		}
+		va_end(ap);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			rc = 0;
+		else
+			fail(s, "writing account data");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_user_set_password(struct store *bs, int64_t id, const char *pw_hash)
+{
+	return exec_bound(S(bs), "UPDATE user SET pw_hash = ?1 WHERE id = ?2", "ti", pw_hash, id);
+}
+
+static int
+sq_session_put(struct store *bs, const unsigned char hash[32], int64_t user,
+               const char *csrf, int64_t expires)
+{
+	return exec_bound(S(bs), "INSERT INTO session (token_hash, user_id, csrf, expires_at) "
+	                         "VALUES (?1, ?2, ?3, ?4)", "biti", hash, user, csrf, expires);
+}
+
+static int
+sq_session_get(struct store *bs, const unsigned char hash[32], int64_t now,
+               int64_t *user, char csrf[64], int *found)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	*found = 0;
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT user_id, csrf FROM session WHERE token_hash = ?1 AND expires_at > ?2");
+	if (st) {
+		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, now);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			*user = sqlite3_column_int64(st, 0);
+			copy_col(csrf, 64, st, 1);
+			*found = 1;
+			rc = 0;
+		} else if (step == SQLITE_DONE) {
+			rc = 0;
+		} else {
+			fail(s, "reading a session");
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_session_delete(struct store *bs, const unsigned char hash[32])
+{
+	return exec_bound(S(bs), "DELETE FROM session WHERE token_hash = ?1", "b", hash);
+}
+
+static int
+sq_sessions_delete_user(struct store *bs, int64_t user)
+{
+	return exec_bound(S(bs), "DELETE FROM session WHERE user_id = ?1", "i", user);
+}
+
+static int
+sq_throttle_hit(struct store *bs, const char *key, int64_t now, int64_t since, long *count)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc;
+
+	*count = 0;
+	rc = exec_bound(s, "INSERT INTO throttle (key, at) VALUES (?1, ?2)", "ti", key, now);
+	if (rc)
+		return rc;
+	/* Forget what is older than the window, now and then. */
+	if (now % 16 == 0)
+		exec_bound(s, "DELETE FROM throttle WHERE at < ?1", "i", since);
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT count(*) FROM throttle WHERE key = ?1 AND at >= ?2");
+	rc = -1;
+	if (st) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, since);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*count = (long)sqlite3_column_int64(st, 0);
+			rc = 0;
+		} else {
+			fail(s, "counting attempts");
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_outbox_add(struct store *bs, const char *to, const char *subject, const char *body,
+              int64_t now)
+{
+	return exec_bound(S(bs), "INSERT INTO outbox (to_addr, subject, body, created_at) "
+	                         "VALUES (?1, ?2, ?3, ?4)", "ttti", to, subject, body, now);
+}
+
+static int
+sq_reset_put(struct store *bs, const unsigned char hash[32], int64_t user, int64_t expires)
+{
+	return exec_bound(S(bs), "INSERT INTO reset_token (token_hash, user_id, expires_at) "
+	                         "VALUES (?1, ?2, ?3)", "bii", hash, user, expires);
+}
+
+static int
+sq_reset_take(struct store *bs, const unsigned char hash[32], int64_t now, int64_t *user,
+              int *found)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	*found = 0;
+	pthread_mutex_lock(&s->acct_lock);
+	/* One statement: the token is gone whether or not it was still valid. */
+	st = prep(s, "DELETE FROM reset_token WHERE token_hash = ?1 RETURNING user_id, expires_at");
+	if (st) {
+		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			*user = sqlite3_column_int64(st, 0);
+			*found = sqlite3_column_int64(st, 1) > now;
+			step = sqlite3_step(st);
+		}
+		rc = step == SQLITE_DONE ? 0 : fail(s, "taking a reset token");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
 }
 
 static const struct store_ops sqlite_ops = {
@@ -251,6 +568,18 @@ static const struct store_ops sqlite_ops = {
 	.count = sq_count,
 	.get_therapist = sq_get_therapist,
 	.close = sq_close,
+	.user_create = sq_user_create,
+	.user_find = sq_user_find,
+	.user_get = sq_user_get,
+	.user_set_password = sq_user_set_password,
+	.session_put = sq_session_put,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.sessions_delete_user = sq_sessions_delete_user,
+	.throttle_hit = sq_throttle_hit,
+	.outbox_add = sq_outbox_add,
+	.reset_put = sq_reset_put,
+	.reset_take = sq_reset_take,
 };
 
 static int
@@ -314,6 +643,7 @@ store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	s->base.ops = &sqlite_ops;
 	pthread_mutex_init(&s->get_lock, NULL);
+	pthread_mutex_init(&s->acct_lock, NULL);
 	make_parent(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {

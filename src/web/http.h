@@ -51,13 +51,28 @@ struct app {
 	struct match_ctx *ctx[CTX_POOL_MAX];
 	int n_ctx;
 	const char *access_log;         /* path, "-" for stderr, NULL for none */
+	bool secure_cookies;            /* behind TLS: cookies get Secure */
+	FILE *outbox_log;               /* a copy of every outbox message, or NULL */
+	pthread_mutex_t outbox_lock;
 	FILE *log;
 	pthread_mutex_t log_lock;
 	bool log_addresses;
 };
 
+/* The signed-in user of a request (auth.c), when there is one. */
+struct user_ctx {
+	int64_t id;
+	char handle[64];
+	char role[16];
+	char therapist_id[72];
+	char csrf[64];
+	unsigned char token_hash[32];
+};
+
 struct req {
 	struct app *app;
+	struct user_ctx *user;          /* NULL when no one is signed in */
+	const char *addr;               /* the client's address, for throttling only */
 	struct arena *a;
 	const char *method;
 	const char *path;               /* without the query string */

@@ -29,6 +29,14 @@ int page_search(struct req *r, struct resp *p);
 int page_therapist(struct req *r, struct resp *p);
 int static_file(struct req *r, struct resp *p);
 
+int page_signup(struct req *r, struct resp *p);
+int page_login(struct req *r, struct resp *p);
+int page_logout(struct req *r, struct resp *p);
+int page_logout_all(struct req *r, struct resp *p);
+int page_account(struct req *r, struct resp *p);
+int page_reset(struct req *r, struct resp *p);
+int page_reset_token(struct req *r, struct resp *p);
+
 int api_match(struct req *r, struct resp *p);
 int api_therapist(struct req *r, struct resp *p);
 int api_taxonomy(struct req *r, struct resp *p);

@@ -23,6 +23,7 @@
 
 #include <microhttpd.h>
 
+#include "web/auth.h"
 #include "web/http.h"
 #include "web/pages.h"
 
@@ -247,10 +248,25 @@ dispatch(struct req *r, struct resp *p)
 			}
 			continue;
 		}
-		if (rt->who != WHO_ANYONE) {
-			/* Accounts come with the next step; until then, no one is
-			 * signed in and these routes answer 401. */
-			error_response(r, p, 401, "", "sign in to use this");
+		if (rt->who != WHO_ANYONE && !r->user) {
+			if (is_api(r->path)) {
+				error_response(r, p, 401, "", "sign in to use this");
+			} else {
+				/* A page: go and sign in. */
+				p->status = 303;
+				resp_header(p, "Location", "/login");
+			}
+			return;
+		}
+		if ((rt->who == WHO_THERAPIST && strcmp(r->user->role, "therapist") != 0 &&
+		     strcmp(r->user->role, "admin") != 0) ||
+		    (rt->who == WHO_ADMIN && strcmp(r->user->role, "admin") != 0)) {
+			error_response(r, p, 403, "", "your account may not use this");
+			return;
+		}
+		if (rt->csrf && !auth_csrf_ok(r)) {
+			error_response(r, p, 403, "csrf",
+			               "the form expired or came from elsewhere; reload the page and try again");
 			return;
 		}
 		r->param = param;
@@ -286,8 +302,27 @@ add_security_headers(struct MHD_Response *mr, const char *path)
 		MHD_add_response_header(mr, "Cache-Control", "no-store");
 }
 
+/* The client's address as text (for throttling; logged only on request). */
+static const char *
+client_addr(struct arena *a, struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[64] = "?";
+
+	if (ci && ci->client_addr) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+			          buf, sizeof(buf));
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+			          buf, sizeof(buf));
+	}
+	return arena_strdup(a, buf);
+}
+
 static void
-log_access(struct app *app, struct MHD_Connection *mc, const char *method,
+log_access(struct app *app, const char *addr_text, const char *method,
            const char *path, int status, size_t bytes, const struct timespec *t0)
 {
 	struct timespec t1;
@@ -300,17 +335,8 @@ log_access(struct app *app, struct MHD_Connection *mc, const char *method,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (app->log_addresses) {
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET) {
-			const unsigned char *ip = (const unsigned char *)
-				&((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr;
-
-			snprintf(addr, sizeof(addr), " %u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-		}
-	}
+	if (app->log_addresses)
+		snprintf(addr, sizeof(addr), " %s", addr_text ? addr_text : "?");
 	pthread_mutex_lock(&app->log_lock);
 	fprintf(app->log, "%s%s %s %s %d %zu %.2fms\n", when, addr, method, path, status,
 	        bytes, (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
@@ -365,6 +391,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	r.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
 	r.cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Cookie");
 	r.accept = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept");
+	r.addr = client_addr(&c->a, mc);
 	acc.r = &r;
 	acc.cap = 0;
 	p.status = 200;
@@ -375,6 +402,8 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	            strncmp(r.content_type, "application/x-www-form-urlencoded", 33) == 0 &&
 	            parse_form(&r, &acc.cap))) {
 		error_response(&r, &p, 500, "", "out of memory");
+	} else if (auth_load(&r)) {
+		error_response(&r, &p, 500, "", "cannot read the session");
 	} else {
 		dispatch(&r, &p);
 	}
@@ -393,7 +422,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 		MHD_add_response_header(mr, p.headers[i].key, p.headers[i].value);
 	ret = MHD_queue_response(mc, (unsigned)p.status, mr);
 	MHD_destroy_response(mr);
-	log_access(app, mc, method, url, p.status, len, &c->t0);
+	log_access(app, r.addr, method, url, p.status, len, &c->t0);
 	return ret;
 }
 

@@ -1,0 +1,49 @@
+/*
+ * auth.h: who is asking. Passwords (argon2id), sessions (a random 256-bit
+ * token in an HttpOnly cookie, only its BLAKE2b hash stored), CSRF tokens
+ * and login throttling, all from libsodium and the store.
+ */
+#ifndef CHIRON_AUTH_H
+#define CHIRON_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "web/http.h"
+
+#define SESSION_SECONDS (14 * 24 * 3600)
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 1024
+
+/* The argon2id hash of pw (libsodium's string form) into out (160 bytes). */
+int auth_hash_password(const char *pw, char out[160]);
+bool auth_password_ok(const char *hash, const char *pw);
+
+/* Reads the session cookie and fills r->user when it names a live session. */
+int auth_load(struct req *r);
+/* Starts a session for user: the cookie goes on p. */
+int auth_session_start(struct req *r, struct resp *p, int64_t user);
+/* Ends the current session (all of the user's when everywhere). */
+int auth_session_end(struct req *r, struct resp *p, bool everywhere);
+
+/*
+ * The CSRF token for forms on this response: the session's when signed
+ * in, else a double-submit token in its own cookie (set on p if new).
+ */
+const char *auth_csrf_token(struct req *r, struct resp *p);
+/* Does the form's "csrf" field match? */
+bool auth_csrf_ok(struct req *r);
+
+/*
+ * Counts an attempt under key; true when more than max attempts were made
+ * in the last window seconds (the caller answers 429).
+ */
+bool auth_throttled(struct req *r, const char *key, long max, int64_t window);
+
+/* A random token, base64url without padding (43 characters + NUL). */
+int auth_random_token(char out[48], unsigned char raw[32]);
+void auth_token_hash(const unsigned char raw[32], unsigned char hash[32]);
+/* Decodes a base64url token into 32 bytes; -1 when it is not one. */
+int auth_token_decode(const char *s, unsigned char raw[32]);
+
+#endif
