@@ -1,23 +1,24 @@
 #!/bin/sh
-# make run: seeds var/chiron.db with a demo directory (generated, 5,000
-# therapists) the first time, then shows a match for a sample seeker.
-# The web server (chiron serve) is the next step of the project.
+# make run: the first time, seeds var/chiron.db with a demo directory of
+# generated therapists and three demo accounts (printed below, and kept
+# in var/demo-accounts.txt); then serves the site.
 set -eu
 BIN=${1:-build/chiron}
 DB=var/chiron.db
+LISTEN=${CHIRON_LISTEN:-127.0.0.1:8080}
 mkdir -p var
 if [ ! -s "$DB" ]; then
-	echo "seeding $DB with a demo directory of 5,000 generated therapists"
-	"$BIN" gen --therapists 5000 --seed 7 > var/demo-directory.jsonl
+	echo "seeding $DB with a demo directory of 3,000 generated therapists"
+	"$BIN" gen --therapists 3000 --seed 7 > var/demo-directory.jsonl
 	"$BIN" import --db "$DB" var/demo-directory.jsonl
+	{
+		"$BIN" user add --db "$DB" --handle demo_seeker --email seeker@demo.invalid --role seeker
+		"$BIN" user add --db "$DB" --handle demo_therapist --email therapist@demo.invalid \
+			--role therapist --therapist t-0000001
+		"$BIN" user add --db "$DB" --handle demo_admin --email admin@demo.invalid --role admin
+	} > var/demo-accounts.txt
 fi
-cat > var/demo-query.json <<'Q'
-{"jurisdiction":"US-NY","location":{"lat":40.7128,"lon":-74.006},"modality":"either",
- "budget":160,"sliding_scale":true,"clinician_discount":true,
- "orientation_mode":"different","my_orientations":["cbt"],
- "goals":["burnout","countertransference"],"career_stage":"early_career",
- "timezone":"America/New_York","free":[{"day":"tue","start":"17:00","end":"21:00"},
- {"day":"sat","start":"09:00","end":"13:00"}],"require_overlap":true,"limit":3}
-Q
-echo "a seeker: var/demo-query.json"
-"$BIN" match --db "$DB" var/demo-query.json | python3 -m json.tool
+echo "demo accounts (role, handle, password):"
+sed 's/^/  /' var/demo-accounts.txt
+echo "open http://$LISTEN/ in a browser"
+exec "$BIN" serve --db "$DB" --listen "$LISTEN"

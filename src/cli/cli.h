@@ -16,6 +16,7 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 /* The taxonomy compiled into the binary; exits with a message if broken. */
 const struct taxonomy *cli_taxonomy(void);

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"export", cmd_export, "export [--db PATH] [FILE|-]    write the directory as JSON Lines"},
 	{"match", cmd_match, "match [--db PATH] [--compacts FILE] [--jsonl] QUERY.json|-"},
 	{"serve", cmd_serve, "serve [--db PATH] [--listen HOST:PORT] [--compacts FILE] [--config FILE]"},
+	{"user", cmd_user, "user add --handle H --email E --role seeker|therapist|admin [--password-stdin]"},
 	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
 };
 

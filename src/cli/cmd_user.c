@@ -1,0 +1,105 @@
+/*
+ * cmd_user.c: `chiron user add`: accounts from the command line, for an
+ * operator's first admin and for the demo.
+ *
+ *   chiron user add [--db PATH] --handle H --email E --role seeker|therapist|admin
+ *                   [--therapist ID] [--password-stdin]
+ *
+ * Without --password-stdin a random password is made and printed once.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+#include "web/auth.h"
+
+static int
+usage_user(void)
+{
+	fprintf(stderr, "usage: chiron user add [--db PATH] --handle H --email E "
+	                "--role seeker|therapist|admin [--therapist ID] [--password-stdin]\n");
+	return 2;
+}
+
+int
+cmd_user(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *handle = NULL, *email = NULL, *role = NULL, *tid = "";
+	char pw[1100], err[600];
+	unsigned char raw[32];
+	struct store_user u;
+	struct store *st;
+	int i, from_stdin = 0, rc;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage_user();
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strcmp(argv[i], "--handle") == 0 && i + 1 < argc)
+			handle = argv[++i];
+		else if (strcmp(argv[i], "--email") == 0 && i + 1 < argc)
+			email = argv[++i];
+		else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--therapist") == 0 && i + 1 < argc)
+			tid = argv[++i];
+		else if (strcmp(argv[i], "--password-stdin") == 0)
+			from_stdin = 1;
+		else
+			return usage_user();
+	}
+	if (!handle || !email || !role)
+		return usage_user();
+	if (strcmp(role, "seeker") != 0 && strcmp(role, "therapist") != 0 &&
+	    strcmp(role, "admin") != 0) {
+		fprintf(stderr, "chiron user: --role \"%s\": use seeker, therapist or admin\n", role);
+		return 2;
+	}
+	if (sodium_init() < 0)
+		return 1;
+	if (from_stdin) {
+		size_t n;
+
+		if (!fgets(pw, sizeof(pw), stdin)) {
+			fprintf(stderr, "chiron user: no password on standard input\n");
+			return 1;
+		}
+		n = strcspn(pw, "\r\n");
+		pw[n] = '\0';
+	} else {
+		auth_random_token(pw, raw);
+		pw[16] = '\0';
+	}
+	if (strlen(pw) < PASSWORD_MIN || strlen(pw) > PASSWORD_MAX) {
+		fprintf(stderr, "chiron user: the password must be %d to %d characters\n",
+		        PASSWORD_MIN, PASSWORD_MAX);
+		return 1;
+	}
+	memset(&u, 0, sizeof(u));
+	snprintf(u.handle, sizeof(u.handle), "%s", handle);
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	snprintf(u.role, sizeof(u.role), "%s", role);
+	snprintf(u.therapist_id, sizeof(u.therapist_id), "%s", tid);
+	if (auth_hash_password(pw, u.pw_hash)) {
+		fprintf(stderr, "chiron user: out of memory hashing the password\n");
+		return 1;
+	}
+	st = store_open(db, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "chiron user: %s\n", err);
+		return 1;
+	}
+	rc = STORE_CALL(st, user_create, &u);
+	if (rc == STORE_EXISTS)
+		fprintf(stderr, "chiron user: %s or %s already has an account\n", handle, email);
+	else if (rc)
+		fprintf(stderr, "chiron user: %s\n", store_errmsg(st));
+	else if (!from_stdin)
+		printf("%s %s %s\n", role, handle, pw);
+	store_close(st);
+	return rc ? 1 : 0;
+}
