@@ -60,7 +60,7 @@ signup_form(struct req *r, struct resp *p, const char *msg)
 	const char *role = req_arg(r, "role");
 	int therapist = role && strcmp(role, "therapist") == 0;
 
-	return page_begin(p, "Create an account") ||
+	return page_begin(r, p, "Create an account") ||
 	       html(b, "<h1>Create an account</h1>\n<p>You need no account to search. An account "
 	               "lets you keep your preferences and contact a therapist under a pseudonym.</p>\n") ||
 	       alert(b, msg) ||
@@ -149,7 +149,7 @@ login_form(struct req *r, struct resp *p, const char *msg)
 {
 	struct buf *b = &p->body;
 
-	return page_begin(p, "Sign in") || html(b, "<h1>Sign in</h1>\n") || alert(b, msg) ||
+	return page_begin(r, p, "Sign in") || html(b, "<h1>Sign in</h1>\n") || alert(b, msg) ||
 	       html(b, "<form method=\"post\" action=\"/login\">\n") || csrf_field(b, r, p) ||
 	       field(b, "who", "Pseudonym or email", "text", req_arg(r, "who"), "username") ||
 	       field(b, "password", "Password", "password", "", "current-password") ||
@@ -211,7 +211,7 @@ page_account(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
 
-	return page_begin(p, "Your account") || html(b, "<h1>Your account</h1>\n<p>Signed in as <strong>") ||
+	return page_begin(r, p, "Your account") || html(b, "<h1>Your account</h1>\n<p>Signed in as <strong>") ||
 	       html_txt(b, r->user->handle) || html(b, "</strong> (") || html_txt(b, r->user->role) ||
 	       html(b, ").</p>\n<form method=\"post\" action=\"/logout\">") || csrf_field(b, r, p) ||
 	       html(b, "<button type=\"submit\">Sign out</button></form>\n"
@@ -272,13 +272,13 @@ page_reset(struct req *r, struct resp *p)
 				if (outbox(r, u.email, "Reset your chiron password", msg))
 					return -1;
 			}
-			return page_begin(p, "Check your email") ||
+			return page_begin(r, p, "Check your email") ||
 			       html(b, "<h1>Check your email</h1>\n<p>If an account has that address, a link to "
 			               "choose a new password is on its way. It works once, for an hour.</p>\n") ||
 			       page_end(p);
 		}
 	}
-	return page_begin(p, "Reset the password") || html(b, "<h1>Reset the password</h1>\n") ||
+	return page_begin(r, p, "Reset the password") || html(b, "<h1>Reset the password</h1>\n") ||
 	       alert(b, p->status == 400 ? "Give the email address of the account." :
 	                p->status == 429 ? "Too many requests; try again later." : NULL) ||
 	       html(b, "<form method=\"post\" action=\"/reset\">\n") || csrf_field(b, r, p) ||
@@ -321,7 +321,7 @@ page_reset_token(struct req *r, struct resp *p)
 		return see_other(p, "/login");
 	}
 form:
-	return page_begin(p, "Choose a new password") || html(b, "<h1>Choose a new password</h1>\n") ||
+	return page_begin(r, p, "Choose a new password") || html(b, "<h1>Choose a new password</h1>\n") ||
 	       alert(b, p->status == 400 ? "The password must be 10 to 1024 characters." : NULL) ||
 	       html(b, "<form method=\"post\" action=\"/reset/") || url_arg(b, r->param) ||
 	       html(b, "\">\n") || csrf_field(b, r, p) ||

@@ -14,7 +14,7 @@ page_home(struct req *r, struct resp *p)
 
 	(void)r;
 	snprintf(n, sizeof(n), "%u", r->app->ix->n);
-	return page_begin(p, "A therapist for the therapist") ||
+	return page_begin(r, p, "A therapist for the therapist") ||
 	       html(b, "<h1>A therapist for the therapist</h1>\n"
 	               "<p class=\"lede\">You hold other people's pain all day. chiron helps you "
 	               "find a therapist of your own: one who is not your colleague's supervisor "
@@ -42,7 +42,7 @@ page_privacy(struct req *r, struct resp *p)
 	struct buf *b = &p->body;
 
 	(void)r;
-	return page_begin(p, "Privacy") ||
+	return page_begin(r, p, "Privacy") ||
 	       html(b, "<h1>What chiron stores, and who sees it</h1>\n"
 	               "<h2>Stored</h2>\n<ul>\n"
 	               "<li>The directory: what each therapist publishes about their practice "

@@ -13,7 +13,7 @@ extern const char chiron_openapi_json[];
 extern const size_t chiron_openapi_json_len;
 
 int
-page_begin(struct resp *p, const char *title)
+page_begin(struct req *r, struct resp *p, const char *title)
 {
 	struct buf *b = &p->body;
 
@@ -27,8 +27,11 @@ page_begin(struct resp *p, const char *title)
 	               "<header class=\"site\"><a class=\"brand\" href=\"/\">chiron</a>\n"
 	               "<nav aria-label=\"Main\"><ul>"
 	               "<li><a href=\"/search\">Find a therapist</a></li>"
-	               "<li><a href=\"/privacy\">Privacy</a></li>"
-	               "</ul></nav></header>\n<main id=\"main\">\n");
+	               "<li><a href=\"/privacy\">Privacy</a></li>") ||
+	       (r->user ? html(b, "<li><a href=\"/account\">") || html_txt(b, r->user->handle) ||
+	                  html(b, "</a></li>")
+	                : html(b, "<li><a href=\"/login\">Sign in</a></li>")) ||
+	       html(b, "</ul></nav></header>\n<main id=\"main\">\n");
 }
 
 int
@@ -63,7 +66,7 @@ error_response(struct req *r, struct resp *p, int status, const char *field,
 			buf_reset(b);
 		return;
 	}
-	if (page_begin(p, http_reason(status)) ||
+	if (page_begin(r, p, http_reason(status)) ||
 	    html(b, "<h1>") || html_txt(b, http_reason(status)) || html(b, "</h1>\n<p>") ||
 	    html_txt(b, message) || html(b, "</p>\n<p><a href=\"/\">Home</a></p>\n") ||
 	    page_end(p))

@@ -552,7 +552,7 @@ page_search(struct req *r, struct resp *p)
 	if (page < 1 || page > QUERY_LIMIT_MAX / PER_PAGE)
 		page = 1;
 	limit = page * PER_PAGE;
-	if (page_begin(p, "Find a therapist") || html(b, "<h1>Find a therapist for yourself</h1>\n"))
+	if (page_begin(r, p, "Find a therapist") || html(b, "<h1>Find a therapist for yourself</h1>\n"))
 		goto out;
 	if (!arg(r, "jurisdiction")) {
 		rc = form(b, r, NULL, NULL) || page_end(p);

@@ -108,7 +108,7 @@ page_therapist(struct req *r, struct resp *p)
 		error_response(r, p, 404, "", "no therapist has this address");
 		return 0;
 	}
-	if (page_begin(p, t.name) || html(b, "<h1>") || html_txt(b, t.name) ||
+	if (page_begin(r, p, t.name) || html(b, "<h1>") || html_txt(b, t.name) ||
 	    html(b, ", ") || html_txt(b, t.credentials) || html(b, "</h1>\n<p class=\"meta\">") ||
 	    html_txt(b, tax_label(tax, TAX_PROFESSION, t.profession)) ||
 	    html(b, t.accepting ? " · accepting new clients" : " · not accepting new clients") ||

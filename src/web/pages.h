@@ -10,7 +10,7 @@
 #include "web/http.h"
 
 /* The page frame: <head>, the site header and navigation, then <main>. */
-int page_begin(struct resp *p, const char *title);
+int page_begin(struct req *r, struct resp *p, const char *title);
 int page_end(struct resp *p);
 
 /*
