@@ -39,6 +39,19 @@ struct store_user {
 	char therapist_id[72];          /* the listing a therapist claimed, or "" */
 };
 
+/* A consultation request (requests.md). */
+struct store_request {
+	int64_t id;
+	int64_t seeker;                 /* user id */
+	char seeker_name[64];           /* the pseudonym, or the name revealed */
+	char therapist_id[72];
+	char message[2048];
+	char answer[2048];
+	int64_t created_at, answered_at; /* answered_at 0 when not answered */
+};
+
+typedef int (*store_request_fn)(void *arg, const struct store_request *rq);
+
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 
 struct store_ops {
@@ -86,6 +99,19 @@ struct store_ops {
 	/* Takes a reset token once: *user set and the token gone when valid. */
 	int (*reset_take)(struct store *s, const unsigned char hash[32], int64_t now,
 	                  int64_t *user, int *found);
+
+	/*
+	 * Consultation requests: a seeker's message to one therapist's
+	 * listing. Lists are newest first, at most max, through fn.
+	 */
+	int (*request_add)(struct store *s, struct store_request *rq);  /* sets rq->id */
+	int (*requests_of_seeker)(struct store *s, int64_t seeker, int max,
+	                          store_request_fn fn, void *arg);
+	int (*requests_to_therapist)(struct store *s, const char *therapist_id, int max,
+	                             store_request_fn fn, void *arg);
+	/* Answers request id, only when it was sent to therapist_id (*found). */
+	int (*request_answer)(struct store *s, int64_t id, const char *therapist_id,
+	                      const char *answer, int64_t now, int *found);
 };
 
 struct store {

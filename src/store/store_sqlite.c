@@ -73,6 +73,19 @@ static const char *const migrations[] = {
 	"  user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,"
 	"  expires_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 3: consultation requests */
+	"CREATE TABLE request ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seeker_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,"
+	"  seeker_name TEXT NOT NULL,"
+	"  therapist_id TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  answer TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  answered_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX request_seeker ON request (seeker_id, created_at);"
+	"CREATE INDEX request_therapist ON request (therapist_id, created_at);",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -408,7 +421,7 @@ exec_bound(struct store_sqlite *s, const char *sql, const char *fmt, ...)
 		for (i = 0; fmt[i]; i++) {
 			if (fmt[i] == 't')
 				sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
-			else if (fmt[i] == 'i')
+			else if (fmt[i] == 'i' || fmt[i] == 'I')
 				sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
 			else
 				sqlite3_bind_blob(st, i + 1, va_arg(ap, const unsigned char *), 32, SQLITE_TRANSIENT);
@@ -555,6 +568,92 @@ sq_reset_take(struct store *bs, const unsigned char hash[32], int64_t now, int64
 	return rc;
 }
 
+/* ----------------------------------------------------------------------
+ * Consultation requests
+ * ---------------------------------------------------------------------- */
+
+static int
+sq_request_add(struct store *bs, struct store_request *rq)
+{
+	struct store_sqlite *s = S(bs);
+	int rc = exec_bound(s, "INSERT INTO request (seeker_id, seeker_name, therapist_id, message, "
+	                       "created_at) VALUES (?1, ?2, ?3, ?4, ?5)", "itttI",
+	                    rq->seeker, rq->seeker_name, rq->therapist_id, rq->message,
+	                    rq->created_at);
+
+	if (rc == 0) {
+		pthread_mutex_lock(&s->acct_lock);
+		rq->id = sqlite3_last_insert_rowid(s->db);
+		pthread_mutex_unlock(&s->acct_lock);
+	}
+	return rc;
+}
+
+static int
+request_list(struct store_sqlite *s, const char *sql, const char *text, int64_t id,
+             int max, store_request_fn fn, void *arg)
+{
+	struct store_request rq;
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, sql);
+	if (st) {
+		if (text)
+			sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, max);
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			rq.id = sqlite3_column_int64(st, 0);
+			rq.seeker = sqlite3_column_int64(st, 1);
+			copy_col(rq.seeker_name, sizeof(rq.seeker_name), st, 2);
+			copy_col(rq.therapist_id, sizeof(rq.therapist_id), st, 3);
+			copy_col(rq.message, sizeof(rq.message), st, 4);
+			copy_col(rq.answer, sizeof(rq.answer), st, 5);
+			rq.created_at = sqlite3_column_int64(st, 6);
+			rq.answered_at = sqlite3_column_int64(st, 7);
+			if (fn(arg, &rq))
+				break;
+		}
+		rc = (step == SQLITE_DONE || step == SQLITE_ROW) ? 0 : fail(s, "reading requests");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+#define REQUEST_COLS "id, seeker_id, seeker_name, therapist_id, message, answer, created_at, answered_at"
+
+static int
+sq_requests_of_seeker(struct store *bs, int64_t seeker, int max, store_request_fn fn, void *arg)
+{
+	return request_list(S(bs), "SELECT " REQUEST_COLS " FROM request WHERE seeker_id = ?1 "
+	                    "ORDER BY created_at DESC, id DESC LIMIT ?2", NULL, seeker, max, fn, arg);
+}
+
+static int
+sq_requests_to_therapist(struct store *bs, const char *tid, int max, store_request_fn fn, void *arg)
+{
+	return request_list(S(bs), "SELECT " REQUEST_COLS " FROM request WHERE therapist_id = ?1 "
+	                    "ORDER BY created_at DESC, id DESC LIMIT ?2", tid, 0, max, fn, arg);
+}
+
+static int
+sq_request_answer(struct store *bs, int64_t id, const char *tid, const char *answer,
+                  int64_t now, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc = exec_bound(s, "UPDATE request SET answer = ?1, answered_at = ?2 "
+	                       "WHERE id = ?3 AND therapist_id = ?4", "tIIt", answer, now, id, tid);
+
+	pthread_mutex_lock(&s->acct_lock);
+	*found = rc == 0 && sqlite3_changes(s->db) > 0;
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -580,6 +679,10 @@ static const struct store_ops sqlite_ops = {
 	.outbox_add = sq_outbox_add,
 	.reset_put = sq_reset_put,
 	.reset_take = sq_reset_take,
+	.request_add = sq_request_add,
+	.requests_of_seeker = sq_requests_of_seeker,
+	.requests_to_therapist = sq_requests_to_therapist,
+	.request_answer = sq_request_answer,
 };
 
 static int

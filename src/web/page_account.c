@@ -213,7 +213,8 @@ page_account(struct req *r, struct resp *p)
 
 	return page_begin(r, p, "Your account") || html(b, "<h1>Your account</h1>\n<p>Signed in as <strong>") ||
 	       html_txt(b, r->user->handle) || html(b, "</strong> (") || html_txt(b, r->user->role) ||
-	       html(b, ").</p>\n<form method=\"post\" action=\"/logout\">") || csrf_field(b, r, p) ||
+	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n"
+	               "<form method=\"post\" action=\"/logout\">") || csrf_field(b, r, p) ||
 	       html(b, "<button type=\"submit\">Sign out</button></form>\n"
 	               "<form method=\"post\" action=\"/logout-all\">") || csrf_field(b, r, p) ||
 	       html(b, "<p class=\"hint\">Signed in on a shared computer, or lost a device?</p>"

@@ -164,7 +164,7 @@ page_therapist(struct req *r, struct resp *p)
 	            "<li>How do you handle meeting a client at professional events?</li>\n"
 	            "<li>What do you do if we discover a dual relationship later?</li>\n"
 	            "<li>What stays confidential if we share colleagues?</li>\n</ul>\n") ||
-	    page_end(p))
+	    page_request_form(r, p, t.id) || page_end(p))
 		return -1;
 	return 0;
 }

@@ -37,6 +37,12 @@ int page_account(struct req *r, struct resp *p);
 int page_reset(struct req *r, struct resp *p);
 int page_reset_token(struct req *r, struct resp *p);
 
+int page_requests(struct req *r, struct resp *p);
+int page_request_send(struct req *r, struct resp *p);
+int page_answer(struct req *r, struct resp *p);
+/* The consultation request form for a profile page. */
+int page_request_form(struct req *r, struct resp *p, const char *therapist_id);
+
 int api_match(struct req *r, struct resp *p);
 int api_therapist(struct req *r, struct resp *p);
 int api_taxonomy(struct req *r, struct resp *p);
