@@ -226,6 +226,7 @@ multi(struct buf *b, struct req *r, const char *field, const char *label,
 	return html(b, "<label for=\"") || html_attr(b, field) || html(b, "\">") ||
 	       html_txt(b, label) || html(b, "</label><p class=\"hint\" id=\"") ||
 	       html_attr(b, field) || html(b, "-hint\">") || html_txt(b, hint) ||
+	       html(b, " Hold Ctrl (or Command) to choose more than one.") ||
 	       html(b, "</p><select multiple id=\"") || html_attr(b, field) ||
 	       html(b, "\" name=\"") || html_attr(b, field) ||
 	       html(b, "\" aria-describedby=\"") || html_attr(b, field) || html(b, "-hint\">") ||
@@ -399,7 +400,10 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 			    html(b, role_labels[k]) || html(b, "</option>"))
 				return -1;
 		snprintf(f, sizeof(f), "aff_past%d", i);
-		if (html(b, "</select> ") || checkbox(b, r, f, "in the past") || html(b, "</p>\n"))
+		if (html(b, "</select> <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
+		    html_attr(b, f) || html(b, arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html(b, " aria-label=\"Organization ") || html_int(b, i) ||
+		    html(b, ": in the past\"> in the past</label></p>\n"))
 			return -1;
 	}
 	return html(b, "</fieldset>\n<p><button type=\"submit\">Search</button></p>\n</form>\n");
@@ -439,7 +443,8 @@ funnel(struct buf *b, const jnode *res)
 	if (html(b, "<section class=\"funnel\" aria-labelledby=\"funnel-h\"><h2 id=\"funnel-h\">") ||
 	    html_int(b, total) || html(b, total == 1 ? " therapist fits" : " therapists fit") ||
 	    html(b, "</h2><table><caption class=\"hint\">Set aside, each by the first rule it failed"
-	            "</caption><tbody>\n"))
+	            "</caption><thead><tr><th scope=\"col\">Reason</th><th scope=\"col\">Therapists</th>"
+	            "</tr></thead><tbody>\n"))
 		return -1;
 	for (i = 0; i < EX__MAX; i++) {
 		const jnode *v = jn_get(ex, exclusion_names[i]);
@@ -449,17 +454,34 @@ funnel(struct buf *b, const jnode *res)
 			worst = n;
 			wi = i;
 		}
-		if (html(b, "<tr><td>") || html_txt(b, rule_words[i]) ||
-		    html(b, "</td><td class=\"n\">") || html_int(b, n) || html(b, "</td></tr>\n"))
+		if (html(b, "<tr><th scope=\"row\">") || html_txt(b, rule_words[i]) ||
+		    html(b, "</th><td class=\"n\">") || html_int(b, n) || html(b, "</td></tr>\n"))
 			return -1;
 	}
 	if (html(b, "</tbody></table>"))
 		return -1;
 	if (total < 5 && wi >= 0 &&
-	    (html(b, "<p>Few fit. Most were set aside as ") || html_txt(b, rule_words[wi]) ||
-	     html(b, ": ") || html_txt(b, rule_hints[wi]) || html(b, ".</p>")))
+	    (html(b, "<p>Few fit. The rule that set most aside: ") || html_txt(b, rule_words[wi]) ||
+	     html(b, ". To see more, ") || html_txt(b, rule_hints[wi]) || html(b, ".</p>")))
 		return -1;
 	return html(b, "</section>\n");
+}
+
+/* The currency named in the fee reason ("Your fee: 90 USD ..."), or "". */
+static const char *
+currency_of(const jnode *x)
+{
+	static const char *const known[] = {"USD", "CAD", NULL};
+	const jnode *reasons = jn_get(x, "reasons");
+	size_t i;
+	int k;
+
+	for (i = 0; reasons && i < reasons->len; i++)
+		for (k = 0; known[k]; k++)
+			if (strncmp(reasons->kids[i].str, "Your fee:", 9) == 0 &&
+			    strstr(reasons->kids[i].str, known[k]))
+				return known[k];
+	return "";
 }
 
 static int
@@ -479,7 +501,8 @@ card(struct buf *b, const jnode *x)
 	    html(b, "\">") || html_txt(b, name->str) || html(b, "</a>") ||
 	    (cred && (html(b, ", ") || html_txt(b, cred->str))) || html(b, "</h2>\n<p class=\"meta\">"))
 		return -1;
-	snprintf(tmp, sizeof(tmp), "You would pay %ld a session", fee ? (long)fee->i : 0L);
+	snprintf(tmp, sizeof(tmp), "You would pay %ld %s a session", fee ? (long)fee->i : 0L,
+	         currency_of(x));
 	if (html_txt(b, tmp))
 		return -1;
 	if (basis && jn_is_string(basis)) {

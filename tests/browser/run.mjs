@@ -242,11 +242,11 @@ async function clinicianFlow(base) {
 			assert(await funnel.count() === 1, 'no section.funnel on the results page');
 			const heading = await funnel.locator('h2').innerText();
 			assert(/^\d+ therapists? fits?$/.test(heading.trim()), `the funnel is headed "${heading}"`);
-			const rows = funnel.locator('table tr');
+			const rows = funnel.locator('table tbody tr');
 			const n = await rows.count();
 			assert(n >= 1, 'the funnel table has no rows');
 			for (let i = 0; i < n; i++) {
-				const cells = await rows.nth(i).locator('td').allInnerTexts();
+				const cells = await rows.nth(i).locator('th, td').allInnerTexts();
 				assert(cells.length === 2 && /^\d+$/.test(cells[1].trim()),
 					`funnel row ${i + 1} is ${JSON.stringify(cells)}, not a rule and a count`);
 			}
