@@ -12,6 +12,8 @@
  * things, with the same words. Results come from the same JSON the API
  * returns (reasons included), ten to a page.
  */
+#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +58,9 @@ json_number(struct buf *q, struct req *r, const char *field, const char *key,
 
 	if (!v)
 		return 0;
-	strtod(v, &end);
-	if (*end || end == v) {
+	/* Plain decimal only: the text goes into JSON as it is. */
+	if (strspn(v, "0123456789.-+eE") != strlen(v) || !isdigit((unsigned char)v[strspn(v, "-+")]) ||
+	    (strtod(v, &end), *end) || !isfinite(strtod(v, NULL))) {
 		*bad = field;
 		return 0;
 	}

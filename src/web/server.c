@@ -289,8 +289,10 @@ dispatch(struct req *r, struct resp *p)
 }
 
 static void
-add_security_headers(struct MHD_Response *mr, const char *path)
+add_security_headers(struct MHD_Response *mr, const struct resp *p)
 {
+	int i, own_cache = 0;
+
 	MHD_add_response_header(mr, "Content-Security-Policy",
 		"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
 		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
@@ -298,7 +300,12 @@ add_security_headers(struct MHD_Response *mr, const char *path)
 	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
 	MHD_add_response_header(mr, "Cross-Origin-Opener-Policy", "same-origin");
-	if (strncmp(path, "/static/", 8) != 0)
+	for (i = 0; i < p->n_headers; i++)
+		if (strcmp(p->headers[i].key, "Cache-Control") == 0)
+			own_cache = 1;
+	/* Pages may say what a seeker searched for: never cached, unless the
+	 * handler said otherwise (static files, the taxonomy). */
+	if (!own_cache)
 		MHD_add_response_header(mr, "Cache-Control", "no-store");
 }
 
@@ -328,7 +335,7 @@ log_access(struct app *app, const char *addr_text, const char *method,
 	struct timespec t1;
 	time_t now = time(NULL);
 	struct tm tm;
-	char when[32], addr[64] = "";
+	char when[32], addr[64] = "", safe[512];
 
 	if (!app->log)
 		return;
@@ -337,8 +344,27 @@ log_access(struct app *app, const char *addr_text, const char *method,
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (app->log_addresses)
 		snprintf(addr, sizeof(addr), " %s", addr_text ? addr_text : "?");
+	/* The path as it came, re-encoded: no line breaks or escapes from a
+	 * client reach the log, and a decoded "?" cannot pass for a query. */
+	{
+		static const char hex[] = "0123456789ABCDEF";
+		size_t i, o = 0;
+
+		for (i = 0; path[i] && o + 4 < sizeof(safe); i++) {
+			unsigned char ch = (unsigned char)path[i];
+
+			if (ch <= 0x20 || ch >= 0x7f || ch == '?' || ch == '%' || ch == '"') {
+				safe[o++] = '%';
+				safe[o++] = hex[ch >> 4];
+				safe[o++] = hex[ch & 15];
+			} else {
+				safe[o++] = (char)ch;
+			}
+		}
+		safe[o] = '\0';
+	}
 	pthread_mutex_lock(&app->log_lock);
-	fprintf(app->log, "%s%s %s %s %d %zu %.2fms\n", when, addr, method, path, status,
+	fprintf(app->log, "%s%s %s %s %d %zu %.2fms\n", when, addr, method, safe, status,
 	        bytes, (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
 	        (double)(t1.tv_nsec - t0->tv_nsec) / 1e6);
 	fflush(app->log);
@@ -415,7 +441,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 		free(body);
 		return MHD_NO;
 	}
-	add_security_headers(mr, url);
+	add_security_headers(mr, &p);
 	if (p.content_type)
 		MHD_add_response_header(mr, "Content-Type", p.content_type);
 	for (i = 0; i < p.n_headers; i++)
@@ -471,7 +497,6 @@ server_start(struct app *app, const char *host, int port, char *err, size_t errl
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-	                        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	                        MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, port);

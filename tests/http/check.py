@@ -176,7 +176,7 @@ def hrefs(path):
 
 
 def headers(d):
-    """Security headers on every answer, Cache-Control: no-store on all
+    """Security headers on every answer, Cache-Control: no-store on all (but static files and the public taxonomy)
     but /static/ ones, and at most one Cache-Control. Prints one line per
     kind of failure: "security PATHS", "no-store PATHS", "cache-control
     PATH (VALUES)"; nothing when all hold."""
@@ -195,7 +195,7 @@ def headers(d):
                 one("x-content-type-options") != "nosniff" or one("referrer-policy") != "no-referrer"):
             bad["security"].append(path)
         cc = h.get("cache-control", [])
-        if not path.startswith("/static/") and not any("no-store" in v for v in cc):
+        if not path.startswith(("/static/", "/api/v1/taxonomy")) and not any("no-store" in v for v in cc):
             bad["no-store"].append(path)
         if len(cc) > 1:
             bad["cache-control"].append(f"{path} ({' | '.join(cc)})")
