@@ -25,53 +25,70 @@ the sorted order of the text ids, so "lower id" is "lower integer"):
                  a few integer operations on the row. A code set larger
                  than 62 codes keeps its 62 commonest codes as bits and
                  sets bit 62 for the rest, whose memberships go to the
-                 link table t_code_x (normalized overflow).
-  codes          code -> bit dictionary per set; jur, tz: dictionaries
-  orgs           id, code, name, kind, jurisdiction
-  affil          (org, tid, role, cur) indexed by (org, cur) and by tid
-  affil_person   supervisor/supervisee links, indexed by person
+                 link table t_code_x (normalized overflow). Unique index on
+                 code, partial index on npi.
+  codes          code -> bit dictionary per set; jur, tz, compact:
+                 dictionaries
+  orgs           id, code (unique), name, kind, jurisdiction
+  affil          (org, tid, role, cur), indexed (org, cur, role, tid) for
+                 the hard-conflict set and (tid, org) for soft conflicts
+  affil_person   supervisor/supervisee links, indexed (person, role, tid)
   avail_local    the weekly windows as given (day, local minutes, zone)
-  weekcls        week_of -> class: weeks whose UTC offsets are the same for
-                 every (zone, day, wall time) used share one class
-  avail          (cls, tid, s, e): the windows as UTC minutes from that
-                 week's Monday 00:00 UTC (spring gap with the offset before
-                 it, autumn fold first occurrence: zoneinfo fold=0),
-                 clustered on (cls, tid, s, e), so rule 7 is a probe plus
-                 a range-overlap test
-  dir_stats      n_total, n_closed (a materialized count: both do not
-                 depend on the query)
+  weekcls, cls   week_of -> class: weeks whose UTC offsets are the same for
+                 every (zone, day, wall time) used share one class (the
+                 53 weeks of a year of queries are 4 classes in the US)
+  avail          (cls, tid, s, e): the windows of open therapists as UTC
+                 minutes from that week's Monday 00:00 UTC (spring gap read
+                 with the offset before it, autumn fold as the first
+                 occurrence: zoneinfo fold=0), windows under 50 minutes
+                 left out; clustered on (cls, tid, s, e) (SQLite WITHOUT
+                 ROWID; PostgreSQL btree, index-only after VACUUM), so rule
+                 7 is one probe plus a range-overlap test per window
+  dir_stats      n_total, n_closed: a materialized count (neither depends
+                 on the query)
 
-  SQLite: t_license(j, tid) WITHOUT ROWID with a partial index over the
-  rows of open telehealth therapists (ot=1), t_license(tid, j) for the
-  compact check; t_compact(c, tid) likewise; an R*Tree `geo` over the
-  offices of open in-person therapists for the distance prefilter, exact
-  haversine after it.
+  SQLite: t_license(j, tid, ot) WITHOUT ROWID (ot: open and offers
+  telehealth) and t_compact(c, tid, ot) drive the telehealth candidates;
+  therapists.jm0.. hold the license jurisdictions as 63-bit words so the
+  compact rule is row arithmetic; an R*Tree `geo` over the offices of open
+  in-person therapists is the distance prefilter, exact haversine after.
+  The candidates are disjoint UNION ALL branches (licensed in J; compact
+  but not licensed in J; in range but not telehealth-eligible), each one
+  index range joined once to its therapist row: no dedup sort.
   PostgreSQL: therapists.lic int[] = license jurisdictions plus -k for
   held compact k, with a partial GIN index over open telehealth
-  therapists; a partial GiST index on point(lon, lat) over open in-person
-  therapists. The modality candidates come out of one BitmapOr.
+  therapists, and a partial GiST index on point(lon, lat) over open
+  in-person therapists; the candidates are one Bitmap Heap Scan over a
+  BitmapOr of those (parallel when large); the member-state test of a
+  compact is arrayoverlap() on the row (as && it went into the GIN scan
+  and merged 40 posting lists, slower).
 
-A query is one statement: the modality candidates (exact), then a CASE
-cascade over them gives each its first failing rule (budget, language,
-orientation, conflict, time) in a MATERIALIZED CTE; the counts are a GROUP
-BY over it, closed and modality come from dir_stats minus the candidates,
-and the top-k joins the eligible rows back for the score.
+A query is one statement. A MATERIALIZED CTE gives each modality candidate
+(exact) its first failing rule with a CASE cascade (budget, language,
+orientation, conflict via a materialized hard-conflict id set, time via a
+LIMIT 1 probe into avail: as NOT EXISTS, PostgreSQL sometimes hashed the
+whole week class instead). The counts are conditional sums over it, closed
+and modality come from dir_stats minus the candidates; the top-k is an
+ORDER BY score DESC, id LIMIT k over the eligible rows (SQLite goes back to
+therapists by rowid for the score; PostgreSQL computes it in the same pass
+from columns carried through the CTE; each was faster on its engine).
 
 Score (it is not chiron's, it does the same kind of work): 0.30 goals in
 focus areas + 0.10 populations + 0.10 career stage + 0.10 clinician_clients
 + 0.10 preferred orientations + 0.15 time overlap fraction + 0.10 fee
-headroom + 0.05 distance closeness - 0.05 per soft conflict, in [0, 1],
-ties by lower id.
+headroom + 0.05 distance closeness - 0.05 per soft conflict (distinct
+shared orgs), clamped to [0, 1], rounded to 9 places (so float and numeric
+arithmetic tie alike in both engines), ties by lower id.
 
 Output: with --out one line per query {"total_eligible", "excluded",
-"ids", "ms"}; a summary line on stdout.
+"ids", "ms"}; a summary line on stdout; load figures on stderr.
 
-PostgreSQL: jit off in bench/pg.sh. On the conformance set and at 1M
-therapists jit on was slower (it compiles on every costly query, tens of
-ms, more than the whole query takes with it off); see the report in the
-lead's notes.
+PostgreSQL settings are bench/pg.sh's: jit off (jit on was slower at 1M:
+p50 199 ms against 171 ms on 200 queries; it compiles on every costly
+query), parallel workers 2 (used by the big bitmap scans).
 """
 import argparse
+import hashlib
 import io
 import json
 import math
@@ -135,27 +152,45 @@ class Directory:
         self.ther = {}        # code -> parsed tuple
         self.nlines = 0
 
-    def parse(self, path):
-        orgs, ther = self.orgs, self.ther
-        loads = json.loads
+    def parse(self, path, jobs=1):
+        """Parses the file (with jobs > 1: in byte ranges on that many
+        processes), then applies the records in file order: upsert by id,
+        delete. json.loads is most of the load time in Python; on a busy
+        2-core machine two processes were slower than one (pickling the
+        parsed records back costs about what the second core saves), so
+        the default is one."""
+        size = os.path.getsize(path)
+        nchunks = 1 if size < (8 << 20) or jobs <= 1 else jobs * 8
+        cuts = [0]
         with open(path, "rb") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                r = loads(line)
-                ty = r.get("type")
-                if ty == "therapist":
-                    ther[r["id"]] = self.therapist(r)
-                    orgs.pop(r["id"], None)
-                elif ty == "org":
-                    orgs[r["id"]] = (r.get("name", ""), r.get("kind"), r.get("jurisdiction"))
-                    ther.pop(r["id"], None)
-                elif ty == "delete":
-                    ther.pop(r["id"], None)
-                    orgs.pop(r["id"], None)
-                else:
-                    raise SystemExit("%s: line %d: type: unknown record type %r" % (path, n, ty))
-                self.nlines += 1
+            for k in range(1, nchunks):
+                f.seek(max(cuts[-1], size * k // nchunks))
+                f.readline()
+                cuts.append(f.tell())
+        cuts.append(size)
+        ranges = [(path, cuts[k], cuts[k + 1]) for k in range(nchunks) if cuts[k + 1] > cuts[k]]
+        if len(ranges) > 1:
+            import multiprocessing
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for recs in pool.imap(_parse_range, ranges):
+                    self._apply(recs)
+        else:
+            for r in ranges:
+                self._apply(_parse_range(r))
+
+    def _apply(self, recs):
+        orgs, ther = self.orgs, self.ther
+        for ty, rid, v in recs:
+            if ty == 1:
+                ther[rid] = v
+                orgs.pop(rid, None)
+            elif ty == 2:
+                orgs[rid] = v
+                ther.pop(rid, None)
+            else:
+                ther.pop(rid, None)
+                orgs.pop(rid, None)
+            self.nlines += 1
 
     @staticmethod
     def therapist(r):
@@ -178,6 +213,30 @@ class Directory:
                 office.get("lat") if office else None, office.get("lon") if office else None,
                 r.get("timezone"), tuple(r.get("licenses", ())), tuple(r.get("compacts", ())),
                 tuple(r.get(k, ()) for k in CODESETS), tuple(affs), av)
+
+
+def _parse_range(arg):
+    path, start, end = arg
+    loads = json.loads
+    therapist = Directory.therapist
+    out = []
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        r = loads(line)
+        ty = r.get("type")
+        if ty == "therapist":
+            out.append((1, r["id"], therapist(r)))
+        elif ty == "org":
+            out.append((2, r["id"], (r.get("name", ""), r.get("kind"), r.get("jurisdiction"))))
+        elif ty == "delete":
+            out.append((3, r["id"], None))
+        else:
+            raise SystemExit("%s: byte %d: type: unknown record type %r" % (path, start, ty))
+    return out
 
 
 def load_compacts(path):
@@ -233,8 +292,8 @@ class SQLite(Engine):
         c.execute("PRAGMA temp_store=MEMORY")
         c.execute("PRAGMA locking_mode=EXCLUSIVE")
 
-    def create(self):
-        self.script("""
+    def create(self, jwords=1):
+        self.script(("""
 CREATE TABLE meta(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE codes(cat TEXT, code TEXT, bit INT, PRIMARY KEY(cat, code)) WITHOUT ROWID;
 CREATE TABLE jur(id INTEGER PRIMARY KEY, code TEXT UNIQUE);
@@ -244,20 +303,20 @@ CREATE TABLE orgs(id INTEGER PRIMARY KEY, code TEXT, name TEXT, kind TEXT, juris
 CREATE TABLE therapists(id INTEGER PRIMARY KEY, code TEXT, name TEXT, npi TEXT,
   accepting INT, modal INT, formats INT, fee INT, fee_ss INT, fee_cd INT, fee_grp INT,
   clin INT, lat REAL, lon REAL, tz INT,
-  orient INT, focus INT, pops INT, langs INT, stages INT, compacts INT);
+  orient INT, focus INT, pops INT, langs INT, stages INT, compacts INT%s);
 CREATE TABLE t_license(j INT, tid INT, ot INT, PRIMARY KEY(j, tid)) WITHOUT ROWID;
 CREATE TABLE t_compact(c INT, tid INT, ot INT, PRIMARY KEY(c, tid)) WITHOUT ROWID;
 CREATE TABLE t_code_x(cat TEXT, code TEXT, tid INT, PRIMARY KEY(cat, code, tid)) WITHOUT ROWID;
 CREATE TABLE affil(org INT, tid INT, role INT, cur INT);
 CREATE TABLE affil_person(person TEXT, tid INT, role INT, cur INT);
-CREATE TABLE avail_local(tid INT, tz INT, day INT, s INT, e INT);
+CREATE TABLE avail_local(tid INT, tz INT, day INT, s INT, e INT, acc INT);
 CREATE TABLE conv(cls INT, tz INT, day INT, lm INT, rel INT, PRIMARY KEY(cls, tz, day, lm)) WITHOUT ROWID;
 CREATE TABLE weekcls(week TEXT PRIMARY KEY, cls INT) WITHOUT ROWID;
 CREATE TABLE cls(id INTEGER PRIMARY KEY, sig TEXT UNIQUE);
 CREATE TABLE avail(cls INT, tid INT, s INT, e INT, PRIMARY KEY(cls, tid, s, e)) WITHOUT ROWID;
 CREATE TABLE dir_stats(n_total INT, n_closed INT);
 CREATE VIRTUAL TABLE geo USING rtree(id, minlat, maxlat, minlon, maxlon);
-""")
+""") % "".join(", jm%d INT" % w for w in range(jwords)))
 
     def script(self, text):
         # one statement at a time: executescript() would COMMIT first
@@ -318,7 +377,7 @@ class Postgres(Engine):
     def reset(self):
         self.cur.execute("DROP SCHEMA IF EXISTS chiron_sql CASCADE")
 
-    def create(self):
+    def create(self, jwords=1):
         self.cur.execute("""
 CREATE SCHEMA chiron_sql;
 SET search_path = chiron_sql;
@@ -335,7 +394,7 @@ CREATE TABLE therapists(id int, code text, name text, npi text,
 CREATE TABLE t_code_x(cat text, code text, tid int);
 CREATE TABLE affil(org int, tid int, role int2, cur int2);
 CREATE TABLE affil_person(person text, tid int, role int2, cur int2);
-CREATE TABLE avail_local(tid int, tz int2, day int2, s int2, e int2);
+CREATE TABLE avail_local(tid int, tz int2, day int2, s int2, e int2, acc int2);
 CREATE TABLE conv(cls int2, tz int2, day int2, lm int2, rel int4, PRIMARY KEY(cls, tz, day, lm));
 CREATE TABLE weekcls(week text PRIMARY KEY, cls int2);
 CREATE TABLE cls(id int PRIMARY KEY, sig text UNIQUE);
@@ -441,6 +500,7 @@ def load(eng, d, compacts, weeks):
         jset.update(members)
         cset.add(k)
     jur_of = {c: i + 1 for i, c in enumerate(sorted(jset))}
+    jwords = max(1, (len(jur_of) + 62) // 63)    # SQLite: license jurisdictions as 63-bit words
     tz_of = {c: i + 1 for i, c in enumerate(sorted(tzset))}
     comp_of = {c: i + 1 for i, c in enumerate(sorted(cset))}
     # bits per code set: commonest first
@@ -455,7 +515,7 @@ def load(eng, d, compacts, weeks):
 
     eng.reset()
     eng.begin()
-    eng.create()
+    eng.create(jwords)
     if eng.name == "postgres":
         eng.use()
     eng.bulk("codes", ("cat", "code", "bit"),
@@ -502,18 +562,25 @@ def load(eng, d, compacts, weeks):
                     per_rows.append((person, tid, role, cur))
             tzid = tz_of.get(tzn)
             for (day, s, e) in av:
-                av_rows.append((tid, tzid, day, s, e))
+                av_rows.append((tid, tzid, day, s, e, acc))
             if lat is not None and acc and (mod & MOD_INP) and not pg:
                 geo_rows.append((tid, lat, lat, lon, lon))
             row = (tid, code, name, npi, acc, mod, fmt, fee, fss, fcd, fgrp, clin, lat, lon, tzid) + tuple(masks) + (cm,)
             if pg:
                 row = row + (js + sorted(-comp_of[c] for c in set(comps)),)
+            else:
+                words = [0] * jwords
+                for j in js:
+                    words[(j - 1) // 63] |= 1 << ((j - 1) % 63)
+                row = row + tuple(words)
             yield row
 
     tcols = ("id", "code", "name", "npi", "accepting", "modal", "formats", "fee", "fee_ss", "fee_cd",
              "fee_grp", "clin", "lat", "lon", "tz", "orient", "focus", "pops", "langs", "stages", "compacts")
     if pg:
         tcols = tcols + ("lic",)
+    else:
+        tcols = tcols + tuple("jm%d" % w for w in range(jwords))
     eng.bulk("therapists", tcols, trows())
     nrows += len(codes)
     if not pg:
@@ -523,19 +590,25 @@ def load(eng, d, compacts, weeks):
     eng.bulk("t_code_x", ("cat", "code", "tid"), x_rows)
     eng.bulk("affil", ("org", "tid", "role", "cur"), aff_rows)
     eng.bulk("affil_person", ("person", "tid", "role", "cur"), per_rows)
-    eng.bulk("avail_local", ("tid", "tz", "day", "s", "e"), av_rows)
+    eng.bulk("avail_local", ("tid", "tz", "day", "s", "e", "acc"), av_rows)
     table_rows = (nrows + len(lic_rows) + len(comp_rows) + len(geo_rows) + len(x_rows) + len(aff_rows)
                   + len(per_rows) + len(av_rows))
-    del lic_rows, comp_rows, x_rows, aff_rows, per_rows, av_rows, geo_rows
+    for rows in (lic_rows, comp_rows, x_rows, aff_rows, per_rows, av_rows, geo_rows):
+        rows.clear()
     eng.exec("INSERT INTO dir_stats SELECT count(*), sum(CASE WHEN accepting = 0 THEN 1 ELSE 0 END) FROM therapists")
     eng.exec("INSERT INTO meta VALUES ('nlines', '%d')" % d.nlines)
+    eng.exec("INSERT INTO meta VALUES ('jwords', '%d')" % jwords)
     t1 = time.perf_counter()
     eng.indexes()
+    ti = time.perf_counter()
     n_av = ensure_weeks(eng, weeks, in_load=True)
     table_rows += n_av
     eng.commit()
+    ta = time.perf_counter()
     eng.analyze()
     t2 = time.perf_counter()
+    log("%s load: indexes %.2f s, avail (%d UTC window rows) %.2f s, analyze %.2f s"
+        % (eng.name, ti - t1, n_av, ta - ti, t2 - ta))
     return table_rows, t1 - t0, t2 - t1
 
 
@@ -551,6 +624,7 @@ def ensure_weeks(eng, weeks, in_load=False):
     tzname = dict(eng.exec("SELECT id, name FROM tz").fetchall())
     sigs = dict((s, i) for i, s in eng.exec("SELECT id, sig FROM cls").fetchall())
     added = 0
+    analyzed = False
     if not in_load:
         eng.begin()
     for w in missing:
@@ -563,7 +637,6 @@ def ensure_weeks(eng, weeks, in_load=False):
                 z = zones[tzid] = ZoneInfo(tzname[tzid])
             rel.append(rel_minutes(z, monday, day, lm))
         sig = ",".join(map(str, rel))
-        import hashlib
         sig = hashlib.sha1(sig.encode()).hexdigest()
         cid = sigs.get(sig)
         if cid is None:
@@ -573,11 +646,18 @@ def ensure_weeks(eng, weeks, in_load=False):
             eng.bulk("conv", ("cls", "tz", "day", "lm", "rel"),
                      [(cid,) + k + (r,) for k, r in zip(keys, rel)])
             ignore = "OR IGNORE " if eng.name == "sqlite" else ""
+            # statistics first: without them PostgreSQL once planned this
+            # join as nested loops that ran for minutes; with them it is a
+            # hash join of avail_local with this class's small conv
+            eng.exec("ANALYZE conv")
+            if not analyzed:
+                eng.exec("ANALYZE avail_local")
+                analyzed = True
             cur = eng.exec(
-                "INSERT %sINTO avail(cls, tid, s, e) SELECT %d, a.tid, cs.rel, ce.rel FROM avail_local a "
+                "INSERT %sINTO avail(cls, tid, s, e) SELECT DISTINCT %d, a.tid, cs.rel, ce.rel FROM avail_local a "
                 "JOIN conv cs ON cs.cls = %d AND cs.tz = a.tz AND cs.day = a.day AND cs.lm = a.s "
                 "JOIN conv ce ON ce.cls = %d AND ce.tz = a.tz AND ce.day = a.day AND ce.lm = a.e "
-                "WHERE ce.rel - cs.rel >= 50 "
+                "WHERE a.acc = 1 AND ce.rel - cs.rel >= 50 "
                 "ORDER BY 2, 3, 4" % (ignore, cid, cid, cid))
             added += cur.rowcount if cur.rowcount and cur.rowcount > 0 else 0
         eng.bulk("weekcls", ("week", "cls"), [(w, cid)])
@@ -607,6 +687,7 @@ class Ctx:
         self.kind = dict(eng.exec("SELECT id, kind FROM orgs").fetchall())
         self.week = dict(eng.exec("SELECT week, cls FROM weekcls").fetchall())
         self.compacts = compacts
+        self.jwords = int(eng.exec("SELECT v FROM meta WHERE k = 'jwords'").fetchone()[0])
 
 
 def lit(x):
@@ -715,30 +796,52 @@ class Q:
 
         # ---- modality candidates (exact)
         if sqlite:
-            parts = []
+            # disjoint branches, each driven by an index and joined once to
+            # its therapist row: licensed in J; holds a compact with J (and
+            # a license in it) but not licensed in J; office in range but
+            # no telehealth. UNION ALL: no dedup sort.
+            W = ctx.jwords
+
+            def jmask(ids):
+                words = [0] * W
+                for j in ids:
+                    words[(j - 1) // 63] |= 1 << ((j - 1) % 63)
+                return words
+
+            def has_any(words):
+                parts = ["(t.jm%d & %d) <> 0" % (w, m) for w, m in enumerate(words) if m]
+                return "(" + " OR ".join(parts) + ")" if parts else "(1 = 0)"
+
+            lic_j = has_any(jmask([jid] if jid else []))
+            comp_ok = ["((t.compacts & %d) <> 0 AND %s)" % (1 << cid, has_any(jmask(mids))) for cid, mids in comps]
+            tele_ok = "(t.accepting = 1 AND (t.modal & 2) <> 0 AND (%s))" % " OR ".join([lic_j] + comp_ok)
+            branches = []
             if want_tele:
-                parts.append("SELECT tid AS id FROM t_license WHERE j = %d AND ot = 1" % jid)
-                for cid, mids in comps:
-                    parts.append("SELECT tc.tid FROM t_compact tc WHERE tc.c = %d AND tc.ot = 1 AND EXISTS "
-                                 "(SELECT 1 FROM t_license l WHERE l.tid = tc.tid AND l.j IN (%s))"
-                                 % (cid, ",".join(map(str, mids)) or "NULL"))
+                branches.append(("t_license l JOIN therapists t ON t.id = l.tid", "l.j = %d AND l.ot = 1" % jid))
+                for k, (cid, mids) in enumerate(comps):
+                    branches.append(("t_compact tc JOIN therapists t ON t.id = tc.tid",
+                                     "tc.c = %d AND tc.ot = 1 AND %s AND NOT %s%s"
+                                     % (cid, comp_ok[k], lic_j, "".join(" AND NOT " + x for x in comp_ok[:k]))))
             if want_inp:
                 boxes = bbox(lat, lon, dmax)
                 bw = " OR ".join("(g.maxlat >= %s AND g.minlat <= %s AND g.maxlon >= %s AND g.minlon <= %s)"
                                  % (lit(b[0]), lit(b[1]), lit(b[2]), lit(b[3])) for b in boxes)
-                parts.append("SELECT g.id FROM geo g JOIN therapists t ON t.id = g.id WHERE (%s) AND %s BETWEEN %s AND %s"
-                             % (bw, dist, lit(dmin), lit(dmax)))
-            if not parts:
-                parts.append("SELECT NULL AS id WHERE 0")
-            cand_cte = "cand(id) AS (%s)" % " UNION ".join(parts)
-            base_from = "cand JOIN therapists t ON t.id = cand.id"
-            base_where = "1 = 1"
+                branches.append(("geo g JOIN therapists t ON t.id = g.id",
+                                 "(%s) AND %s BETWEEN %s AND %s%s"
+                                 % (bw, dist, lit(dmin), lit(dmax), (" AND NOT " + tele_ok) if want_tele else "")))
+            if not branches:
+                branches.append(("therapists t", "1 = 0"))
         else:
             ors = []
             if want_tele:
+                # the GIN index answers lic @> {J} and lic @> {-compact};
+                # arrayoverlap() (the function of &&) keeps the member test
+                # out of the index scan: 40 posting lists cost more than
+                # checking the rows
                 tele = ["t.lic @> ARRAY[%d]" % jid]
                 for cid, mids in comps:
-                    tele.append("(t.lic @> ARRAY[%d] AND t.lic && ARRAY[%s]::int4[])" % (-cid, ",".join(map(str, mids))))
+                    tele.append("(t.lic @> ARRAY[%d] AND arrayoverlap(t.lic, ARRAY[%s]::int4[]))"
+                                % (-cid, ",".join(map(str, mids)) or "0"))
                 ors.append("(t.accepting = 1 AND (t.modal & 2) <> 0 AND (%s))" % " OR ".join(tele))
             if want_inp:
                 boxes = bbox(lat, lon, dmax)
@@ -746,9 +849,7 @@ class Q:
                                  % (lit(b[2]), lit(b[0]), lit(b[3]), lit(b[1])) for b in boxes)
                 ors.append("(t.accepting = 1 AND (t.modal & 1) <> 0 AND t.lat IS NOT NULL AND (%s) AND %s BETWEEN %s AND %s)"
                            % (bw, dist, lit(dmin), lit(dmax)))
-            cand_cte = None
-            base_from = "therapists t"
-            base_where = "(%s)" % (" OR ".join(ors) if ors else "1 = 0")
+            branches = [("therapists t", "(%s)" % (" OR ".join(ors) if ors else "1 = 0"))]
 
         # ---- rules 3-7 as a CASE cascade
         whens = []
@@ -818,34 +919,38 @@ class Q:
             pairs = ["(a.e >= %d AND a.s <= %d)" % (s + 50, e - 50) for s, e in qwin if e - s >= 50]
             if pairs and cls is not None:
                 # windows shorter than 50 minutes are not in avail
-                whens.append("WHEN NOT EXISTS (SELECT 1 FROM avail a WHERE a.cls = %d AND a.tid = t.id AND (%s)) THEN %d"
+                # a LIMIT 1 scalar probe, not NOT EXISTS: PostgreSQL may turn
+                # the latter into a hashed subplan over the whole week class
+                whens.append("WHEN (SELECT 1 FROM avail a WHERE a.cls = %d AND a.tid = t.id AND (%s) LIMIT 1) IS NULL THEN %d"
                              % (cls, " OR ".join(pairs), ST["time"]))
             else:
                 whens.append("WHEN 1 = 1 THEN %d" % ST["time"])
         st = "CASE %s ELSE 0 END" % " ".join(whens) if whens else "0"
 
-        # ---- score, for eligible rows only
+        # ---- score, for eligible rows only (float8 in PostgreSQL: numeric is slow)
+        F = (lambda x: x) if sqlite else (lambda x: "CAST(%s AS float8)" % x)
         terms = []
         goals = list(dict.fromkeys(q.get("goals") or []))
         if goals:
-            terms.append("0.30 * %s / %d.0" % (self.codes_count("focus_areas", goals, "focus"), len(goals)))
+            terms.append("%s * %s / %s" % (F("0.30"), self.codes_count("focus_areas", goals, "focus"), F("%d.0" % len(goals))))
         pops = list(dict.fromkeys(q.get("populations") or []))
         if pops:
-            terms.append("0.10 * %s / %d.0" % (self.codes_count("populations", pops, "pops"), len(pops)))
+            terms.append("%s * %s / %s" % (F("0.10"), self.codes_count("populations", pops, "pops"), F("%d.0" % len(pops))))
         cs = q.get("career_stage")
         if cs:
-            terms.append("0.10 * %s" % self.codes_count("career_stages", [cs], "stages"))
-        terms.append("0.10 * t.clin")
+            terms.append("%s * %s" % (F("0.10"), self.codes_count("career_stages", [cs], "stages")))
+        terms.append("%s * t.clin" % F("0.10"))
         pref = list(dict.fromkeys(q.get("preferred_orientations") or []))
         if pref:
-            terms.append("0.10 * %s / %d.0" % (self.codes_count("orientations", pref, "orient"), len(pref)))
+            terms.append("%s * %s / %s" % (F("0.10"), self.codes_count("orientations", pref, "orient"), F("%d.0" % len(pref))))
         if qwin and cls is not None:
             total = sum(max(0, e - s) for s, e in qwin)
             if total > 0:
                 ov = " + ".join(eng.greatest("0", "%s - %s" % (eng.least("a.e", str(e)), eng.greatest("a.s", str(s))))
                                 for s, e in qwin)
-                terms.append("0.15 * %s" % eng.least(
-                    "1.0", "COALESCE((SELECT sum(%s) FROM avail a WHERE a.cls = %d AND a.tid = t.id), 0) / %d.0" % (ov, cls, total)))
+                terms.append("%s * %s" % (F("0.15"), eng.least(
+                    F("1.0"), "COALESCE((SELECT sum(%s) FROM avail a WHERE a.cls = %d AND a.tid = t.id), 0) / %s"
+                    % (ov, cls, F("%d.0" % total)))))
         if budget is not None and int(budget) > 0:
             B = int(budget)
             opts = ["t.fee"]
@@ -856,28 +961,48 @@ class Q:
             if q.get("group_ok"):
                 opts.append("CASE WHEN (t.formats & 2) <> 0 AND t.fee_grp IS NOT NULL THEN t.fee_grp ELSE t.fee END")
             eff = eng.least(*opts) if len(opts) > 1 else opts[0]
-            terms.append("0.10 * (%d - %s) / %d.0" % (B, eff, B))
+            terms.append("%s * (%d - %s) / %s" % (F("0.10"), B, eff, F("%d.0" % B)))
         if loc is not None and want_inp and dmax > 0:
-            terms.append("CASE WHEN (t.modal & 1) <> 0 AND t.lat IS NOT NULL THEN 0.05 * %s ELSE 0 END"
-                         % eng.greatest("0.0", "1.0 - %s / %s" % (dist, lit(dmax))))
+            terms.append("CASE WHEN (t.modal & 1) <> 0 AND t.lat IS NOT NULL THEN %s * %s ELSE 0 END"
+                         % (F("0.05"), eng.greatest(F("0.0"), "%s - %s / %s" % (F("1.0"), dist, lit(dmax)))))
         sorgs = sorted(set(o for o, r, c in qorgs))
         if sorgs:
-            terms.append("-0.05 * (SELECT count(DISTINCT a.org) FROM affil a WHERE a.tid = t.id AND a.org IN (%s))"
+            terms.append(F("-0.05") + " * (SELECT count(DISTINCT a.org) FROM affil a WHERE a.tid = t.id AND a.org IN (%s))"
                          % ",".join(map(str, sorgs)))
-        score = eng.greatest("0.0", eng.least("1.0", " + ".join(terms)))
+        score = eng.greatest(F("0.0"), eng.least(F("1.0"), " + ".join(terms)))
         # rounded so that the two engines (double vs numeric arithmetic) see the same ties
         score = "round(%s, 9)" % score if sqlite else "round((%s)::numeric, 9)" % score
         limit = int(q.get("limit", 20))
 
-        if cand_cte:
-            ctes.insert(0, cand_cte)
-        ctes.append("c AS MATERIALIZED (SELECT t.id AS id, %s AS st FROM %s WHERE %s)" % (st, base_from, base_where))
+        agg = ", ".join("sum(CASE WHEN st = %d THEN 1 ELSE 0 END)" % k for k in (0, 2, 3, 4, 5, 6))
+        if sqlite:
+            # c holds (id, st); the eligible rows go back to therapists (a
+            # rowid lookup) for the score. Measured faster in SQLite than
+            # carrying the score columns through the materialized CTE.
+            ctes.append("c AS MATERIALIZED (%s)" % "\n  UNION ALL\n  ".join(
+                "SELECT t.id AS id, %s AS st FROM %s WHERE %s" % (st, f, w) for f, w in branches))
+            top = ("SELECT t.code AS code, %s AS score FROM c JOIN therapists t ON t.id = c.id "
+                   "WHERE c.st = 0 ORDER BY score DESC, t.id LIMIT %d" % (score, limit))
+        else:
+            # One pass: the scan gives each candidate its first failing rule
+            # (st) and carries the columns the score needs; the derived
+            # table is kept from being pulled up (OFFSET 0), so st is
+            # computed once and the score only for eligible rows, without
+            # going back to therapists. Measured faster in PostgreSQL
+            # (p50 -10%, p99 -20% at 1M) than the SQLite form.
+            cols = ("id", "code", "clin", "orient", "focus", "pops", "stages", "fee", "fee_ss", "fee_cd",
+                    "fee_grp", "formats", "modal", "lat", "lon")
+            sel = ", ".join("t.%s AS %s" % (x, x) for x in cols)
+            inner = "\n    UNION ALL\n    ".join("SELECT %s, %s AS st FROM %s WHERE %s" % (sel, st, f, w)
+                                                 for f, w in branches)
+            ctes.append("c AS MATERIALIZED (SELECT t.id AS id, t.code AS code, t.st AS st, "
+                        "CASE WHEN t.st = 0 THEN %s END AS score FROM (\n    %s OFFSET 0) t)" % (score, inner))
+            top = "SELECT code, score, id FROM c WHERE st = 0 ORDER BY score DESC, id LIMIT %d" % limit
         sql = ("WITH %s\n"
-               "SELECT st, count(*), NULL, NULL FROM c GROUP BY st\n"
+               "SELECT -2, count(*), %s, NULL FROM c\n"
                "UNION ALL\n"
-               "SELECT * FROM (SELECT -1, t.id, t.code, %s AS score FROM c JOIN therapists t ON t.id = c.id "
-               "WHERE c.st = 0 ORDER BY score DESC, t.id LIMIT %d) top"
-               % (",\n".join(ctes), score, limit))
+               "SELECT -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, code FROM (%s) top"
+               % (",\n".join(ctes), agg, top))
         return sql, self.params
 
 
@@ -893,19 +1018,17 @@ def run_queries(eng, ctx, queries, stats, out):
         times.append(ms)
         ex = dict.fromkeys(RULES, 0)
         ex["closed"] = n_closed
-        ncand = 0
-        elig = 0
         top = []
-        names = {v: k for k, v in ST.items()}
+        agg = None
         for r in rows:
             if r[0] == -1:
-                top.append(r[2])
-                continue
-            ncand += r[1]
-            if r[0] == 0:
-                elig = r[1]
+                top.append(r[8])
             else:
-                ex[names[r[0]]] = r[1]
+                agg = r
+        ncand = agg[1]
+        elig = agg[2] or 0
+        for k, rule in enumerate(("budget", "language", "orientation", "conflict", "time")):
+            ex[rule] = agg[3 + k] or 0
         ex["modality"] = n_total - n_closed - ncand
         if out:
             out.write(json.dumps({"total_eligible": elig, "excluded": ex, "ids": top, "ms": round(ms, 3)}) + "\n")
@@ -931,6 +1054,7 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--load-only", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--parse-jobs", type=int, default=1, help="processes that parse the directory (default 1)")
     ap.add_argument("--explain", type=int, default=0, help="print the plan of query N (1-based) to stderr")
     a = ap.parse_args()
 
@@ -945,8 +1069,12 @@ def main():
     if a.engine == "sqlite":
         path = a.db
         if path is None:
+            import atexit
+            import shutil
             import tempfile
-            path = os.path.join(tempfile.mkdtemp(prefix="chiron-sqlbase-"), "bench.db")
+            tmp = tempfile.mkdtemp(prefix="chiron-sqlbase-")
+            atexit.register(shutil.rmtree, tmp, True)
+            path = os.path.join(tmp, "bench.db")
         eng = SQLite(path)
     else:
         if not a.dsn:
@@ -958,7 +1086,7 @@ def main():
     if not a.skip_load:
         t0 = time.perf_counter()
         d = Directory()
-        d.parse(a.directory)
+        d.parse(a.directory, a.parse_jobs)
         t1 = time.perf_counter()
         table_rows, ins_s, idx_s = load(eng, d, compacts, weeks)
         t2 = time.perf_counter()
