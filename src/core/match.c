@@ -432,8 +432,24 @@ zone_week(struct match_ctx *c, int zi, const struct tz_zone *z)
 			int64_t from, to;
 
 			if (!zd->uniform[d]) {
-				if (c->qwin[i].e > day0 - 86400 && c->qwin[i].s < day0 + 2 * 86400)
-					hour_mask(d * 1440, d * 1440 + 1440, zd->qtouched, scratch);
+				/*
+				 * A transition day: local hour h covers the UTC
+				 * instants from f(h:00) to f(h+1:00), give or take
+				 * the hour the clock moved (the gap hour reads with
+				 * the offset before it; the fold is passed once).
+				 * Padding each by two hours keeps "touched" a
+				 * superset; nothing is marked full.
+				 */
+				int h;
+
+				for (h = 0; h < 24; h++) {
+					int64_t a = tz_local_to_utc(z, day0 + h * 3600) - 7200;
+					int64_t e = tz_local_to_utc(z, day0 + (h + 1) * 3600) + 7200;
+
+					if (c->qwin[i].e > a && c->qwin[i].s < e)
+						hour_mask(d * 1440 + h * 60, d * 1440 + h * 60 + 60,
+						          zd->qtouched, scratch);
+				}
 				continue;
 			}
 			/* This local day in UTC: [day0 - off, day0 - off + 86400). */
