@@ -77,7 +77,6 @@ struct match_ctx {
 	const struct index *ix;
 	uint64_t *ip;                   /* in-person reach */
 	uint64_t *hard;                 /* hard conflicts and exclusions */
-	float *dist;                    /* km, valid where ip is set */
 	uint8_t *soft;                  /* soft-conflict counts */
 	uint32_t *touched_ip, *touched_hard, *touched_soft;
 	size_t n_ip, n_hard, n_soft, cap_ip, cap_hard, cap_soft;
@@ -142,7 +141,6 @@ match_ctx_new(const struct index *ix)
 	c->ix = ix;
 	c->ip = calloc(words, sizeof(uint64_t));
 	c->hard = calloc(words, sizeof(uint64_t));
-	c->dist = calloc(n, sizeof(float));
 	c->soft = calloc(n, 1);
 	c->cand = malloc(n * sizeof(*c->cand));
 	c->cand2 = malloc(n * sizeof(*c->cand2));
@@ -151,7 +149,7 @@ match_ctx_new(const struct index *ix)
 	c->zdone = calloc((size_t)ix->n_zones + 1, 1);
 	c->cap_heap = QUERY_LIMIT_MAX;
 	c->heap = calloc((size_t)c->cap_heap, sizeof(struct match_hit));
-	if (!c->ip || !c->hard || !c->dist || !c->soft || !c->zdays ||
+	if (!c->ip || !c->hard || !c->soft || !c->zdays ||
 	    !c->zdone || !c->heap || !c->cand || !c->cand2 || !c->softbm) {
 		match_ctx_free(c);
 		return NULL;
@@ -166,7 +164,6 @@ match_ctx_free(struct match_ctx *c)
 		return;
 	free(c->ip);
 	free(c->hard);
-	free(c->dist);
 	free(c->soft);
 	free(c->touched_ip);
 	free(c->touched_hard);
@@ -227,6 +224,29 @@ mark_hard(struct match_ctx *c, uint32_t row)
  * Preparation: in-person reach, conflicts, time
  * ---------------------------------------------------------------------- */
 
+/*
+ * Is every point of grid cell (y, x) within q's maximum distance? The
+ * farthest point of a small latitude-longitude cell from a point is one
+ * of its corners (distance along a parallel grows with the longitude
+ * difference; along a short meridian arc it has no interior maximum), so
+ * four corners decide it, with a margin far above rounding.
+ */
+static bool
+cell_within(const struct query *q, double qcos, int y, int x)
+{
+	double la = y * GRID_DEG - 90, lo = x * GRID_DEG - 180;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		double cl = la + (i & 1) * GRID_DEG, co = lo + (i >> 1) * GRID_DEG;
+
+		if (haversine_cos(q->lat, q->lon, qcos, cl, co, cos(cl * M_PI / 180.0)) >=
+		    q->max_km - 1e-6)
+			return false;
+	}
+	return true;
+}
+
 static int
 reach_in_person(struct match_ctx *c, const struct query *q)
 {
@@ -267,6 +287,17 @@ reach_in_person(struct match_ctx *c, const struct query *q)
 			int x = ((x0 + nx) % GRID_LON + GRID_LON) % GRID_LON;
 			uint32_t cell = (uint32_t)(y * GRID_LON + x), k;
 
+			if (ix->cell_start[cell] == ix->cell_start[cell + 1])
+				continue;
+			if (q->min_km == 0 && cell_within(q, qcos, y, x)) {
+				/* Every office of the cell is in reach: no distances. */
+				for (k = ix->cell_start[cell]; k < ix->cell_start[cell + 1]; k++) {
+					set_bit(c->ip, ix->cell_rows[k]);
+					if (touch(&c->touched_ip, &c->n_ip, &c->cap_ip, ix->cell_rows[k]))
+						return -1;
+				}
+				continue;
+			}
 			for (k = ix->cell_start[cell]; k < ix->cell_start[cell + 1]; k++) {
 				const struct cell_office *o = &ix->cell_office[k];
 				double d = haversine_cos(q->lat, q->lon, qcos, o->lat, o->lon, o->coslat);
@@ -275,7 +306,6 @@ reach_in_person(struct match_ctx *c, const struct query *q)
 					uint32_t row = ix->cell_rows[k];
 
 					set_bit(c->ip, row);
-					c->dist[row] = (float)d;
 					if (touch(&c->touched_ip, &c->n_ip, &c->cap_ip, row))
 						return -1;
 				}
@@ -693,7 +723,9 @@ score_raw(const struct match_ctx *c, uint32_t row, int32_t fee, bool in_person,
 	if (q->has_budget)
 		s += q->budget > 0 ? k->fee * (double)(q->budget - fee) : k->fee_whole;
 	if (k->dist_on)
-		s += in_person ? k->dist_whole - k->dist * c->dist[row] : k->dist_half;
+		s += in_person ? k->dist_whole - k->dist * haversine_km(q->lat, q->lon,
+		                                                       ix->lat[row], ix->lon[row])
+		               : k->dist_half;
 	return s - SOFT_PENALTY * soft;
 }
 
@@ -933,7 +965,7 @@ score_bound(const struct match_ctx *c, const struct cand *cd, int g,
 	if (q->has_budget)
 		s += q->budget > 0 ? k->fee * (double)(q->budget - cd->fee) : k->fee_whole;
 	if (k->dist_on)
-		s += in_person ? k->dist_whole - k->dist * c->dist[row] : k->dist_half;
+		s += in_person ? k->dist_whole : k->dist_half;     /* distance >= 0 */
 	s -= SOFT_PENALTY * soft;
 	return score_final(c, s, want_time ? (int32_t)TIME_FULL_MIN : 0);
 }
