@@ -326,6 +326,31 @@ read_user(sqlite3_stmt *st, struct store_user *u)
 	copy_col(u->therapist_id, sizeof(u->therapist_id), st, 5);
 }
 
+/*
+ * Steps st once: a row is read by read(st, arg) and *found set; no row is
+ * not an error. Returns 0, or -1 with the reason (what failed).
+ */
+static int
+step_one(struct store_sqlite *s, sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *),
+         void *arg, int *found, const char *what)
+{
+	int step = sqlite3_step(st);
+
+	*found = 0;
+	if (step == SQLITE_ROW) {
+		read(st, arg);
+		*found = 1;
+		return 0;
+	}
+	return step == SQLITE_DONE ? 0 : fail(s, what);
+}
+
+static void
+read_user_cb(sqlite3_stmt *st, void *arg)
+{
+	read_user(st, arg);
+}
+
 #define USER_COLS "id, handle, email, pw_hash, role, coalesce(therapist_id, '')"
 
 static int
@@ -364,7 +389,7 @@ user_query(struct store_sqlite *s, const char *sql, const char *text, int64_t id
            struct store_user *u, int *found)
 {
 	sqlite3_stmt *st;
-	int rc = -1, step;
+	int rc = -1;
 
 	*found = 0;
 	pthread_mutex_lock(&s->acct_lock);
@@ -374,16 +399,7 @@ user_query(struct store_sqlite *s, const char *sql, const char *text, int64_t id
 			sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_int64(st, 1, id);
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			read_user(st, u);
-			*found = 1;
-			rc = 0;
-		} else if (step == SQLITE_DONE) {
-			rc = 0;
-		} else {
-			fail(s, "reading an account");
-		}
+		rc = step_one(s, st, read_user_cb, u, found, "reading an account");
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->acct_lock);
@@ -451,31 +467,37 @@ sq_session_put(struct store *bs, const unsigned char hash[32], int64_t user,
 	                         "VALUES (?1, ?2, ?3, ?4)", "biti", hash, user, csrf, expires);
 }
 
+struct session_row {
+	int64_t *user;
+	char *csrf;
+};
+
+static void
+read_session(sqlite3_stmt *st, void *arg)
+{
+	struct session_row *r = arg;
+
+	*r->user = sqlite3_column_int64(st, 0);
+	copy_col(r->csrf, 64, st, 1);
+}
+
 static int
 sq_session_get(struct store *bs, const unsigned char hash[32], int64_t now,
                int64_t *user, char csrf[64], int *found)
 {
 	struct store_sqlite *s = S(bs);
 	sqlite3_stmt *st;
-	int rc = -1, step;
+	int rc = -1;
 
 	*found = 0;
 	pthread_mutex_lock(&s->acct_lock);
 	st = prep(s, "SELECT user_id, csrf FROM session WHERE token_hash = ?1 AND expires_at > ?2");
 	if (st) {
+		struct session_row row = {user, csrf};
+
 		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, now);
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			*user = sqlite3_column_int64(st, 0);
-			copy_col(csrf, 64, st, 1);
-			*found = 1;
-			rc = 0;
-		} else if (step == SQLITE_DONE) {
-			rc = 0;
-		} else {
-			fail(s, "reading a session");
-		}
+		rc = step_one(s, st, read_session, &row, found, "reading a session");
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->acct_lock);
