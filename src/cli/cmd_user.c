@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -83,7 +84,7 @@ cmd_user(int argc, char **argv)
 	snprintf(u.handle, sizeof(u.handle), "%s", handle);
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	snprintf(u.role, sizeof(u.role), "%s", role);
-	snprintf(u.therapist_id, sizeof(u.therapist_id), "%s", tid);
+	/* A listing is claimed below, which also records it on the account. */
 	if (auth_hash_password(pw, u.pw_hash)) {
 		fprintf(stderr, "chiron user: out of memory hashing the password\n");
 		return 1;
@@ -94,6 +95,13 @@ cmd_user(int argc, char **argv)
 		return 1;
 	}
 	rc = STORE_CALL(st, user_create, &u);
+	if (rc == 0 && *tid) {
+		rc = STORE_CALL(st, listing_claim, u.id, tid, "", (int64_t)time(NULL));
+		if (rc == STORE_EXISTS) {
+			fprintf(stderr, "chiron user: listing %s is already claimed\n", tid);
+			rc = 1;
+		}
+	}
 	if (rc == STORE_EXISTS)
 		fprintf(stderr, "chiron user: %s or %s already has an account\n", handle, email);
 	else if (rc)

@@ -52,6 +52,17 @@ struct store_request {
 
 typedef int (*store_request_fn)(void *arg, const struct store_request *rq);
 
+/* A listing's standing: who claimed it, whether an admin verified it, and
+ * when its therapist last confirmed it is current (0 = never). */
+struct store_listing {
+	char therapist_id[72];
+	int64_t user;                   /* the therapist account that claimed it */
+	char npi_given[16];             /* the NPI the claimant gave */
+	int64_t claimed_at, verified_at, confirmed_at;
+};
+
+typedef int (*store_listing_fn)(void *arg, const struct store_listing *l);
+
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 
 struct store_ops {
@@ -112,6 +123,16 @@ struct store_ops {
 	/* Answers request id, only when it was sent to therapist_id (*found). */
 	int (*request_answer)(struct store *s, int64_t id, const char *therapist_id,
 	                      const char *answer, int64_t now, int *found);
+
+	/* Listings: a therapist account claims one (STORE_EXISTS when taken). */
+	int (*listing_claim)(struct store *s, int64_t user, const char *therapist_id,
+	                     const char *npi_given, int64_t now);
+	int (*listing_get)(struct store *s, const char *therapist_id,
+	                   struct store_listing *l, int *found);
+	int (*listing_verify)(struct store *s, const char *therapist_id, int64_t now, int *found);
+	int (*listing_confirm)(struct store *s, const char *therapist_id, int64_t now);
+	/* Claimed listings not yet verified, oldest first (the admin queue). */
+	int (*listings_unverified)(struct store *s, int max, store_listing_fn fn, void *arg);
 };
 
 struct store {

@@ -86,6 +86,16 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX request_seeker ON request (seeker_id, created_at);"
 	"CREATE INDEX request_therapist ON request (therapist_id, created_at);",
+	/* 4: listings claimed by therapist accounts, verified, confirmed */
+	"CREATE TABLE listing ("
+	"  therapist_id TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL UNIQUE REFERENCES user (id) ON DELETE CASCADE,"
+	"  npi_given TEXT NOT NULL DEFAULT '',"
+	"  claimed_at INTEGER NOT NULL,"
+	"  verified_at INTEGER NOT NULL DEFAULT 0,"
+	"  confirmed_at INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE INDEX listing_unverified ON listing (verified_at, claimed_at);",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -676,6 +686,119 @@ sq_request_answer(struct store *bs, int64_t id, const char *tid, const char *ans
 	return rc;
 }
 
+/* ----------------------------------------------------------------------
+ * Listings
+ * ---------------------------------------------------------------------- */
+
+static int
+sq_listing_claim(struct store *bs, int64_t user, const char *tid, const char *npi, int64_t now)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at) "
+	             "VALUES (?1, ?2, ?3, ?4)");
+	if (st) {
+		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, user);
+		sqlite3_bind_text(st, 3, npi, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, now);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			rc = 0;
+		else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_PRIMARYKEY ||
+		         sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+			rc = STORE_EXISTS;
+		else
+			fail(s, "claiming a listing");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	if (rc == 0)
+		rc = exec_bound(s, "UPDATE user SET therapist_id = ?1 WHERE id = ?2", "ti", tid, user);
+	return rc;
+}
+
+static void
+read_listing(sqlite3_stmt *st, void *arg)
+{
+	struct store_listing *l = arg;
+
+	copy_col(l->therapist_id, sizeof(l->therapist_id), st, 0);
+	l->user = sqlite3_column_int64(st, 1);
+	copy_col(l->npi_given, sizeof(l->npi_given), st, 2);
+	l->claimed_at = sqlite3_column_int64(st, 3);
+	l->verified_at = sqlite3_column_int64(st, 4);
+	l->confirmed_at = sqlite3_column_int64(st, 5);
+}
+
+#define LISTING_COLS "therapist_id, user_id, npi_given, claimed_at, verified_at, confirmed_at"
+
+static int
+sq_listing_get(struct store *bs, const char *tid, struct store_listing *l, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	*found = 0;
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT " LISTING_COLS " FROM listing WHERE therapist_id = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+		rc = step_one(s, st, read_listing, l, found, "reading a listing");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_listing_verify(struct store *bs, const char *tid, int64_t now, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc = exec_bound(s, "UPDATE listing SET verified_at = ?1 WHERE therapist_id = ?2 "
+	                       "AND verified_at = 0", "it", now, tid);
+
+	pthread_mutex_lock(&s->acct_lock);
+	*found = rc == 0 && sqlite3_changes(s->db) > 0;
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_listing_confirm(struct store *bs, const char *tid, int64_t now)
+{
+	return exec_bound(S(bs), "UPDATE listing SET confirmed_at = ?1 WHERE therapist_id = ?2",
+	                  "it", now, tid);
+}
+
+static int
+sq_listings_unverified(struct store *bs, int max, store_listing_fn fn, void *arg)
+{
+	struct store_sqlite *s = S(bs);
+	struct store_listing l;
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT " LISTING_COLS " FROM listing WHERE verified_at = 0 "
+	             "ORDER BY claimed_at LIMIT ?1");
+	if (st) {
+		sqlite3_bind_int(st, 1, max);
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			read_listing(st, &l);
+			if (fn(arg, &l))
+				break;
+		}
+		rc = (step == SQLITE_DONE || step == SQLITE_ROW) ? 0 : fail(s, "reading listings");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -705,6 +828,11 @@ static const struct store_ops sqlite_ops = {
 	.requests_of_seeker = sq_requests_of_seeker,
 	.requests_to_therapist = sq_requests_to_therapist,
 	.request_answer = sq_request_answer,
+	.listing_claim = sq_listing_claim,
+	.listing_get = sq_listing_get,
+	.listing_verify = sq_listing_verify,
+	.listing_confirm = sq_listing_confirm,
+	.listings_unverified = sq_listings_unverified,
 };
 
 static int

@@ -213,7 +213,12 @@ page_account(struct req *r, struct resp *p)
 
 	return page_begin(r, p, "Your account") || html(b, "<h1>Your account</h1>\n<p>Signed in as <strong>") ||
 	       html_txt(b, r->user->handle) || html(b, "</strong> (") || html_txt(b, r->user->role) ||
-	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n"
+	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n") ||
+	       (strcmp(r->user->role, "seeker") != 0 &&
+	        html(b, "<p><a href=\"/listing\">Your listing</a></p>\n")) ||
+	       (strcmp(r->user->role, "admin") == 0 &&
+	        html(b, "<p><a href=\"/admin\">Verification queue</a></p>\n")) ||
+	       html(b, ""
 	               "<form method=\"post\" action=\"/logout\">") || csrf_field(b, r, p) ||
 	       html(b, "<button type=\"submit\">Sign out</button></form>\n"
 	               "<form method=\"post\" action=\"/logout-all\">") || csrf_field(b, r, p) ||

@@ -113,7 +113,8 @@ page_therapist(struct req *r, struct resp *p)
 	    html_txt(b, tax_label(tax, TAX_PROFESSION, t.profession)) ||
 	    html(b, t.accepting ? " · accepting new clients" : " · not accepting new clients") ||
 	    html(b, t.clinician_clients ? " · sees clinicians as clients" : "") ||
-	    html(b, "</p>\n<dl class=\"facts\">\n"))
+	    html(b, "</p>\n") || listing_standing(b, r, t.id) ||
+	    html(b, "<dl class=\"facts\">\n"))
 		return -1;
 	if (fact(b, "Approach") || mask_labels(b, tax, TAX_ORIENTATION, t.orientations) ||
 	    html(b, "</dd>\n") ||

@@ -43,6 +43,14 @@ int page_answer(struct req *r, struct resp *p);
 /* The consultation request form for a profile page. */
 int page_request_form(struct req *r, struct resp *p, const char *therapist_id);
 
+int page_listing(struct req *r, struct resp *p);
+int page_listing_claim(struct req *r, struct resp *p);
+int page_listing_confirm(struct req *r, struct resp *p);
+int page_admin(struct req *r, struct resp *p);
+int page_admin_verify(struct req *r, struct resp *p);
+/* "Confirmed current N days ago; verified" for a profile. */
+int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
+
 int api_match(struct req *r, struct resp *p);
 int api_therapist(struct req *r, struct resp *p);
 int api_taxonomy(struct req *r, struct resp *p);

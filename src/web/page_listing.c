@@ -1,0 +1,221 @@
+/*
+ * page_listing.c: a therapist's listing (claiming it, confirming it is
+ * current) and the admin's verification queue.
+ *
+ * A therapist account claims one listing by its id and the NPI on it; an
+ * admin then checks the claim (the NPI given against the listing's, and
+ * its check digit) and verifies it. The therapist confirms the listing is
+ * current with one click; profiles say when that last happened.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/record.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/pages.h"
+
+#define QUEUE_MAX 100
+#define STALE_DAYS 45
+
+static int
+csrf_field(struct buf *b, struct req *r, struct resp *p)
+{
+	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
+	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">");
+}
+
+static int
+see_other(struct resp *p, const char *where)
+{
+	p->status = 303;
+	return resp_header(p, "Location", where);
+}
+
+int
+listing_standing(struct buf *b, struct req *r, const char *therapist_id)
+{
+	struct store_listing l;
+	int64_t now = (int64_t)time(NULL), days;
+	char s[96];
+	int found;
+
+	if (STORE_CALL(r->app->store, listing_get, therapist_id, &l, &found))
+		return -1;
+	if (!found || !l.confirmed_at)
+		return html(b, "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
+	days = (now - l.confirmed_at) / 86400;
+	if (days == 0)
+		snprintf(s, sizeof(s), "Confirmed current today");
+	else
+		snprintf(s, sizeof(s), "Confirmed current %lld day%s ago", (long long)days,
+		         days == 1 ? "" : "s");
+	if (html(b, "<p class=\"hint\">") || html_txt(b, s) ||
+	    html(b, l.verified_at ? "; license verified by chiron." : ".") || html(b, "</p>\n"))
+		return -1;
+	if (days >= STALE_DAYS &&
+	    html(b, "<p class=\"conflict\">Not confirmed for 45 days: this listing may be out of date.</p>\n"))
+		return -1;
+	return 0;
+}
+
+int
+page_listing(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	struct store_listing l;
+	int found = 0;
+
+	if (page_begin(r, p, "Your listing") || html(b, "<h1>Your listing</h1>\n"))
+		return -1;
+	if (r->user->therapist_id[0] &&
+	    STORE_CALL(r->app->store, listing_get, r->user->therapist_id, &l, &found))
+		return -1;
+	if (!found) {
+		return html(b, "<p>Claim your listing in the directory: give its id (the end of its "
+		               "address, like t-0001234) and the NPI on it. An administrator checks the "
+		               "claim before it is marked verified.</p>\n"
+		               "<form method=\"post\" action=\"/listing/claim\">") ||
+		       csrf_field(b, r, p) ||
+		       html(b, "<label for=\"tid\">Listing id</label><input id=\"tid\" name=\"therapist_id\" "
+		               "type=\"text\" required><label for=\"npi\">NPI</label><input id=\"npi\" "
+		               "name=\"npi\" type=\"text\" inputmode=\"numeric\" required>"
+		               "<p><button type=\"submit\">Claim</button></p></form>\n") ||
+		       page_end(p);
+	}
+	return html(b, "<p>Your listing: <a href=\"/therapists/") || url_arg(b, l.therapist_id) ||
+	       html(b, "\">") || html_txt(b, l.therapist_id) || html(b, "</a> (") ||
+	       html(b, l.verified_at ? "verified" : "waiting for verification") || html(b, ").</p>\n") ||
+	       listing_standing(b, r, l.therapist_id) ||
+	       html(b, "<form method=\"post\" action=\"/listing/confirm\">") || csrf_field(b, r, p) ||
+	       html(b, "<p><button type=\"submit\">My listing is current</button></p></form>\n"
+	               "<p><a href=\"/requests\">Consultation requests</a></p>\n") ||
+	       page_end(p);
+}
+
+int
+page_listing_claim(struct req *r, struct resp *p)
+{
+	const char *tid = req_arg(r, "therapist_id"), *npi = req_arg(r, "npi");
+	int rc;
+
+	if (r->user->therapist_id[0]) {
+		error_response(r, p, 409, "", "this account already holds a listing");
+		return 0;
+	}
+	if (!tid || !record_id_ok(tid) || index_row(r->app->ix, tid) < 0) {
+		error_response(r, p, 400, "therapist_id", "there is no listing with this id");
+		return 0;
+	}
+	if (!npi || !npi_ok(npi)) {
+		error_response(r, p, 400, "npi", "an NPI is 10 digits with a valid check digit");
+		return 0;
+	}
+	rc = STORE_CALL(r->app->store, listing_claim, r->user->id, tid, npi, (int64_t)time(NULL));
+	if (rc == STORE_EXISTS) {
+		error_response(r, p, 409, "therapist_id", "this listing is already claimed; write to the administrators if it is yours");
+		return 0;
+	}
+	return rc ? -1 : see_other(p, "/listing");
+}
+
+int
+page_listing_confirm(struct req *r, struct resp *p)
+{
+	if (!r->user->therapist_id[0]) {
+		error_response(r, p, 409, "", "claim a listing first");
+		return 0;
+	}
+	return STORE_CALL(r->app->store, listing_confirm, r->user->therapist_id, (int64_t)time(NULL)) ?
+	       -1 : see_other(p, "/listing");
+}
+
+/* ----------------------------------------------------------------------
+ * The admin queue
+ * ---------------------------------------------------------------------- */
+
+struct queue {
+	struct store_listing v[QUEUE_MAX];
+	int n;
+};
+
+static int
+collect(void *arg, const struct store_listing *l)
+{
+	struct queue *q = arg;
+
+	q->v[q->n++] = *l;
+	return q->n == QUEUE_MAX;
+}
+
+struct npi_of {
+	const struct taxonomy *tax;
+	struct arena *a;
+	char npi[16];
+};
+
+static int
+take_npi(void *arg, const char *id, const void *packed, size_t n)
+{
+	struct npi_of *x = arg;
+	struct therapist t;
+	struct verr e;
+
+	(void)id;
+	if (therapist_unpack(x->tax, packed, n, x->a, &t, &e) == 0)
+		snprintf(x->npi, sizeof(x->npi), "%s", t.npi);
+	return 0;
+}
+
+int
+page_admin(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	struct queue *q = arena_calloc(r->a, 1, sizeof(*q));
+	int i;
+
+	if (!q || STORE_CALL(r->app->store, listings_unverified, QUEUE_MAX, collect, q))
+		return -1;
+	if (page_begin(r, p, "Verification queue") ||
+	    html(b, "<h1>Listings waiting for verification</h1>\n"))
+		return -1;
+	if (!q->n && html(b, "<p>None.</p>\n"))
+		return -1;
+	for (i = 0; i < q->n; i++) {
+		struct npi_of x = {r->app->tax, r->a, ""};
+		int64_t row = index_row(r->app->ix, q->v[i].therapist_id);
+		int found, same;
+
+		if (store_get_therapist(r->app->store, q->v[i].therapist_id, take_npi, &x, &found))
+			return -1;
+		same = x.npi[0] && strcmp(x.npi, q->v[i].npi_given) == 0;
+		if (html(b, "<article class=\"card\"><h2><a href=\"/therapists/") ||
+		    url_arg(b, q->v[i].therapist_id) || html(b, "\">") ||
+		    html_txt(b, row >= 0 ? r->app->ix->name[row] : q->v[i].therapist_id) ||
+		    html(b, "</a></h2><p>NPI given: ") || html_txt(b, q->v[i].npi_given) ||
+		    html(b, npi_ok(q->v[i].npi_given) ? " (check digit valid)" : " (check digit NOT valid)") ||
+		    html(b, "; on the listing: ") || html_txt(b, x.npi[0] ? x.npi : "none") ||
+		    html(b, same ? " — they match.</p>" : " — they do NOT match.</p>") ||
+		    html(b, "<form method=\"post\" action=\"/admin/verify/") ||
+		    url_arg(b, q->v[i].therapist_id) || html(b, "\">") || csrf_field(b, r, p) ||
+		    html(b, "<button type=\"submit\">Verify</button></form></article>\n"))
+			return -1;
+	}
+	return page_end(p);
+}
+
+int
+page_admin_verify(struct req *r, struct resp *p)
+{
+	int found = 0;
+
+	if (!record_id_ok(r->param) ||
+	    STORE_CALL(r->app->store, listing_verify, r->param, (int64_t)time(NULL), &found))
+		found = 0;
+	if (!found) {
+		error_response(r, p, 404, "", "no claim of this listing is waiting");
+		return 0;
+	}
+	return see_other(p, "/admin");
+}
