@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Accounts, sessions, CSRF, throttling, password reset, consultation
+# requests and listings, against a running `chiron serve` on loopback.
+# Every role and every denial: another user's request, another
+# therapist's listing, a missing CSRF token, an ended session.
+#   tests/accounts.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CONF="$ROOT/../shared/conformance"
+W=$(mktemp -d)
+PID=
+fails=0
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$W"; }
+trap cleanup EXIT
+ok() { echo "ok $1"; }
+not_ok() { echo "not ok $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; fails=$((fails + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+
+"$BIN" import --db "$W/c.db" "$CONF/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
+mkpw() { echo "$2" | "$BIN" user add --db "$W/c.db" --handle "$1" --email "$1@example.org" --role "$3" ${4:+--therapist $4} --password-stdin; }
+mkpw admin1 admin-password-1 admin
+mkpw thera1 thera-password-1 therapist t-0000001
+mkpw thera2 thera-password-2 therapist t-0000002
+
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+B="http://127.0.0.1:$PORT"
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
+	--access-log "$W/access.log" 2>"$W/serve.err" &
+PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+
+# csrf JAR URL: the form token a page gives this cookie jar
+csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+# code JAR METHOD URL [DATA...]: the status
+code() { local j=$1 m=$2 u=$3; shift 3; curl -s -c "$j" -b "$j" -o /dev/null -w '%{http_code}' -X "$m" "$B$u" "$@"; }
+login() { local t; t=$(csrf "$1" "$B/login"); code "$1" POST /login --data-urlencode "csrf=$t" --data-urlencode "who=$2" --data-urlencode "password=$3"; }
+
+# --- sign up ---
+J="$W/seeker"
+t=$(csrf "$J" "$B/signup")
+check signup_short_password test "$(code "$J" POST /signup -d "csrf=$t&handle=seeker1&email=s1@example.org&password=short&role=seeker")" = 400
+check signup_bad_email test "$(code "$J" POST /signup -d "csrf=$t&handle=seeker1&email=nope&password=long-enough-pw&role=seeker")" = 400
+check signup_no_csrf test "$(code "$J" POST /signup -d "handle=seeker1&email=s1@example.org&password=long-enough-pw&role=seeker")" = 403
+check signup_ok test "$(code "$J" POST /signup -d "csrf=$t&handle=seeker1&email=s1@example.org&password=long-enough-pw&role=seeker")" = 303
+check signup_signed_in curl -s -b "$J" "$B/account" -o "$W/acct.html"
+grep -q 'Signed in as <strong>seeker1' "$W/acct.html" && ok account_page || not_ok account_page
+t=$(csrf "$W/other" "$B/signup")
+check signup_taken test "$(code "$W/other" POST /signup -d "csrf=$t&handle=SEEKER1&email=x@example.org&password=long-enough-pw&role=seeker")" = 409
+check signup_role_admin_refused test "$(code "$W/other" POST /signup -d "csrf=$t&handle=sneaky&email=sn@example.org&password=long-enough-pw&role=admin")" = 400
+
+# --- the session cookie ---
+hdr=$(t=$(csrf "$W/c2" "$B/login"); curl -s -i -c "$W/c2" -b "$W/c2" -X POST "$B/login" --data-urlencode "csrf=$t" -d "who=seeker1&password=long-enough-pw" | tr -d '\r' | grep -i '^set-cookie: chiron_session')
+echo "$hdr" | grep -q 'HttpOnly' && echo "$hdr" | grep -q 'SameSite=Lax' && ! echo "$hdr" | grep -q Secure && ok cookie_flags || not_ok cookie_flags "$hdr"
+tok=$(echo "$hdr" | sed 's/.*chiron_session=\([^;]*\).*/\1/')
+if [ ${#tok} -eq 43 ] && ! sqlite3 "$W/c.db" "select hex(token_hash) from session" | grep -qi "$tok"; then ok session_token_256_bits_stored_hashed; else not_ok session_token_256_bits_stored_hashed "$tok"; fi
+
+# --- sign in, throttling ---
+check login_wrong_password test "$(login "$W/l1" seeker1 wrong-password)" = 401
+check login_by_email test "$(login "$W/l2" s1@example.org long-enough-pw)" = 303
+for i in $(seq 10); do login "$W/l3" ghost-account "wrong-$i" >/dev/null; done
+check login_throttled_per_account test "$(login "$W/l3" ghost-account wrong-11)" = 429
+
+# --- sign out, everywhere ---
+J2="$W/seeker-b"; login "$J2" seeker1 long-enough-pw >/dev/null
+t=$(csrf "$J" "$B/account")
+check logout_needs_csrf test "$(code "$J" POST /logout)" = 403
+check logout_all test "$(code "$J" POST /logout-all -d "csrf=$t")" = 303
+check ended_session_is_out test "$(code "$J2" GET /account)" = 303
+check ended_session_cannot_post test "$(code "$J2" POST /request/t-0000001 -d 'message=x')" = 303
+
+# --- consultation requests ---
+S="$W/s"; login "$S" seeker1 long-enough-pw >/dev/null
+t=$(csrf "$S" "$B/therapists/t-0000001")
+check request_send test "$(code "$S" POST /request/t-0000001 --data-urlencode "csrf=$t" --data-urlencode 'message=Hello <i>there</i> & welcome')" = 303
+check request_no_csrf test "$(code "$S" POST /request/t-0000001 -d 'message=again')" = 403
+check request_anonymous_redirected test "$(code "$W/anon" POST /request/t-0000001 -d 'message=x')" = 303
+check request_empty test "$(code "$S" POST /request/t-0000001 -d "csrf=$t&message=")" = 400
+check request_unknown_therapist test "$(code "$S" POST /request/t-9999998 -d "csrf=$t&message=x")" = 404
+T1="$W/t1"; login "$T1" thera1 thera-password-1 >/dev/null
+curl -s -b "$T1" "$B/requests" -o "$W/t1.html"
+grep -q 'Hello &lt;i&gt;there&lt;/i&gt; &amp; welcome' "$W/t1.html" && ok therapist_sees_request_escaped || not_ok therapist_sees_request_escaped
+grep -q 'From seeker1' "$W/t1.html" && ! grep -q 's1@example.org' "$W/t1.html" && ok request_pseudonymous || not_ok request_pseudonymous
+rid=$(grep -o 'action="/answer/[0-9]*"' "$W/t1.html" | head -1 | grep -o '[0-9]*')
+T2="$W/t2"; login "$T2" thera2 thera-password-2 >/dev/null
+curl -s -b "$T2" "$B/requests" | grep -q 'Hello' && not_ok other_therapist_cannot_see || ok other_therapist_cannot_see
+t2=$(csrf "$T2" "$B/listing")
+check other_therapist_cannot_answer test "$(code "$T2" POST "/answer/$rid" -d "csrf=$t2&answer=hijack")" = 404
+ts=$(csrf "$S" "$B/account")
+check seeker_cannot_answer test "$(code "$S" POST "/answer/$rid" -d "csrf=$ts&answer=x")" = 403
+t1=$(csrf "$T1" "$B/listing")
+check therapist_answers test "$(code "$T1" POST "/answer/$rid" -d "csrf=$t1&answer=Tuesday works")" = 303
+curl -s -b "$S" "$B/requests" | grep -q 'Tuesday works' && ok seeker_reads_answer || not_ok seeker_reads_answer
+O="$W/o"; t=$(csrf "$O" "$B/signup"); code "$O" POST /signup -d "csrf=$t&handle=seeker2&email=s2@example.org&password=long-enough-pw&role=seeker" >/dev/null
+curl -s -b "$O" "$B/requests" | grep -q 'Hello' && not_ok other_seeker_cannot_see || ok other_seeker_cannot_see
+curl -s -b "$T1" "$B/requests" | grep -qi 'affiliat\|org-0' && not_ok therapist_sees_no_affiliations || ok therapist_sees_no_affiliations
+
+# --- listings and the admin queue ---
+check seeker_no_listing_page test "$(code "$S" GET /listing)" = 403
+check seeker_no_admin test "$(code "$S" GET /admin)" = 403
+check therapist_no_admin test "$(code "$T1" GET /admin)" = 403
+check anonymous_admin_to_login test "$(code "$W/anon" GET /admin)" = 303
+check confirm_listing test "$(code "$T1" POST /listing/confirm -d "csrf=$t1")" = 303
+curl -s "$B/therapists/t-0000001" | grep -q 'Confirmed current today' && ok profile_shows_confirmed || not_ok profile_shows_confirmed
+check claim_second_listing_refused test "$(code "$T1" POST /listing/claim -d "csrf=$t1&therapist_id=t-0000003&npi=1234567893")" = 409
+T3="$W/t3"; t=$(csrf "$T3" "$B/signup"); code "$T3" POST /signup -d "csrf=$t&handle=thera3&email=t3@example.org&password=long-enough-pw&role=therapist" >/dev/null
+t3=$(csrf "$T3" "$B/listing")
+check claim_taken_listing_refused test "$(code "$T3" POST /listing/claim -d "csrf=$t3&therapist_id=t-0000001&npi=1234567893")" = 409
+check claim_bad_npi test "$(code "$T3" POST /listing/claim -d "csrf=$t3&therapist_id=t-0000004&npi=1234567890")" = 400
+check claim_ok test "$(code "$T3" POST /listing/claim -d "csrf=$t3&therapist_id=t-0000004&npi=1234567893")" = 303
+A="$W/a"; login "$A" admin1 admin-password-1 >/dev/null
+curl -s -b "$A" "$B/admin" -o "$W/admin.html"
+grep -q 'NPI given: 1234567893 (check digit valid)' "$W/admin.html" && ok admin_queue_shows_claim || not_ok admin_queue_shows_claim
+ta=$(csrf "$A" "$B/admin")
+check admin_verify_needs_csrf test "$(code "$A" POST /admin/verify/t-0000004)" = 403
+check admin_verifies test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 303
+check admin_verify_twice_404 test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 404
+
+# --- password reset ---
+R="$W/r"; t=$(csrf "$R" "$B/reset")
+check reset_unknown_email_same_answer test "$(code "$R" POST /reset -d "csrf=$t&email=nobody@example.org")" = 200
+check reset_request test "$(code "$R" POST /reset -d "csrf=$t&email=s1@example.org")" = 200
+link=$(grep -o '/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1)
+[ -n "$link" ] && [ "$(sqlite3 "$W/c.db" 'select count(*) from outbox')" -ge 1 ] && ok reset_in_outbox || not_ok reset_in_outbox
+check reset_short_password test "$(code "$R" POST "$link" -d "csrf=$t&password=short")" = 400
+check reset_set_password test "$(code "$R" POST "$link" -d "csrf=$t&password=brand-new-password")" = 303
+check reset_link_single_use test "$(code "$R" POST "$link" -d "csrf=$t&password=another-password1")" = 404
+check reset_ends_sessions test "$(code "$S" GET /account)" = 303
+check login_new_password test "$(login "$W/l9" seeker1 brand-new-password)" = 303
+check login_old_password_refused test "$(login "$W/l10" seeker1 long-enough-pw)" = 401
+
+# --- the log has no secrets ---
+if grep -q 'csrf=\|password\|chiron_session\|/reset/[A-Za-z0-9_-]\{43\}' "$W/access.log"; then
+	not_ok access_log_no_secrets "$(grep -m3 'csrf=\|password\|/reset/' "$W/access.log")"
+else
+	ok access_log_no_secrets
+fi
+grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err" && not_ok no_sanitizer_reports "$(head -5 "$W/serve.err")" || ok no_sanitizer_reports
+[ "$fails" -eq 0 ]
