@@ -33,7 +33,7 @@ OBJS    := $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/data.o
 LIBOBJS := $(filter-out $(B)/obj/src/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: all run test check bench lint clean deps conformance
+.PHONY: all run test check bench bench-http lint clean deps conformance
 all: $(BIN)
 
 deps:
@@ -76,6 +76,10 @@ conformance: $(BIN)
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@bench/run
+
+bench-http: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@bench/http
 
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)

@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config tzdata ca-certificates python3
 libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libical-dev
 libmicrohttpd-dev libpq-dev libcmocka-dev
-postgresql postgresql-client python3-psycopg2 linux-perf chromium $(command -v node >/dev/null || echo nodejs npm)"
+postgresql postgresql-client python3-psycopg2 linux-perf wrk nginx chromium $(command -v node >/dev/null || echo nodejs npm)"
 
 missing=""
 for p in $PKGS; do
