@@ -23,6 +23,10 @@ mkpw admin1 admin-password-1 admin
 mkpw thera1 thera-password-1 therapist t-0000001
 mkpw thera2 thera-password-2 therapist t-0000002
 
+# thera2's listing was claimed 50 days ago and never confirmed: paused.
+sqlite3 "$W/c.db" "UPDATE listing SET claimed_at = strftime('%s', 'now') - 50 * 86400 WHERE therapist_id = 't-0000002'"
+"$BIN" match --db "$W/c.db" <(echo '{"jurisdiction":"US-IL","limit":0}') > "$W/cli-paused.json"
+
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
@@ -115,6 +119,17 @@ ta=$(csrf "$A" "$B/admin")
 check admin_verify_needs_csrf test "$(code "$A" POST /admin/verify/t-0000004)" = 403
 check admin_verifies test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 303
 check admin_verify_twice_404 test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 404
+
+# --- paused listings ---
+closed() { curl -s -X POST "$B/api/v1/match" -d '{"jurisdiction":"US-IL","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }
+c_paused=$(closed)
+cli_paused=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["excluded"]["closed"])' "$W/cli-paused.json")
+check paused_same_in_cli_and_api test "$c_paused" = "$cli_paused"
+curl -s "$B/therapists/t-0000002" | grep -q 'paused' && ok paused_profile_says_so || not_ok paused_profile_says_so
+T2b="$W/t2b"; login "$T2b" thera2 thera-password-2 >/dev/null
+t=$(csrf "$T2b" "$B/listing")
+check paused_confirm test "$(code "$T2b" POST /listing/confirm -d "csrf=$t")" = 303
+check confirm_resumes_at_once test "$(closed)" = "$((c_paused - 1))"
 
 # --- password reset ---
 R="$W/r"; t=$(csrf "$R" "$B/reset")

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -111,6 +112,42 @@ from_env(const char *name, char *dst, size_t n)
 
 	if (v && *v)
 		set(dst, n, v);
+}
+
+/*
+ * The pauser: every hour, listings that passed 45 days without a
+ * confirmation are paused (confirming resumes them at once, in
+ * page_listing.c). Stops when told, through its condition variable.
+ */
+struct pauser {
+	struct store *st;
+	struct index *ix;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;
+};
+
+static void *
+pauser_run(void *arg)
+{
+	struct pauser *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 3600;
+		pthread_cond_timedwait(&p->wake, &p->lock, &until);
+		if (p->stop)
+			break;
+		pthread_mutex_unlock(&p->lock);
+		if (directory_pause_stale(p->st, p->ix, (int64_t)time(NULL)) < 0)
+			fprintf(stderr, "chiron: pausing stale listings: %s\n", store_errmsg(p->st));
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
 }
 
 int
@@ -222,6 +259,7 @@ cmd_serve(int argc, char **argv)
 
 	app.tax = tax;
 	app.ix = ix;
+	app.ix_paused = ix;
 	app.store = st;
 	pthread_mutex_init(&app.lock, NULL);
 	pthread_cond_init(&app.ctx_free, NULL);
@@ -271,9 +309,22 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	fprintf(stderr, "chiron: serving http://%s:%d/ (Ctrl-C or SIGTERM to stop)\n", host, port);
-	if (sigwait(&sigs, &sig) == 0)
-		fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
-		        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	{
+		struct pauser pz = {st, ix, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+		pthread_t pt;
+		int have = pthread_create(&pt, NULL, pauser_run, &pz) == 0;
+
+		if (sigwait(&sigs, &sig) == 0)
+			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
+			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		if (have) {
+			pthread_mutex_lock(&pz.lock);
+			pz.stop = 1;
+			pthread_cond_signal(&pz.wake);
+			pthread_mutex_unlock(&pz.lock);
+			pthread_join(pt, NULL);
+		}
+	}
 	server_stop(srv);
 	fprintf(stderr, "chiron: stopped\n");
 	rc = 0;

@@ -109,6 +109,11 @@ directory_index(struct store *st, const struct taxonomy *tax,
 		snprintf(err, errlen, "%s", e.msg);
 		return NULL;
 	}
+	if (directory_pause_stale(st, ix, (int64_t)time(NULL)) < 0) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		index_free(ix);
+		return NULL;
+	}
 	/* Load this year's and next year's offsets of every zone now, not
 	 * in the first queries. */
 	{
@@ -121,4 +126,32 @@ directory_index(struct store *st, const struct taxonomy *tax,
 		}
 	}
 	return ix;
+}
+
+struct pause_ctx {
+	struct index *ix;
+	long n;
+};
+
+static int
+pause_one(void *arg, const struct store_listing *l)
+{
+	struct pause_ctx *p = arg;
+	int64_t row = index_row(p->ix, l->therapist_id);
+
+	if (row >= 0) {
+		index_set_paused(p->ix, (uint32_t)row, true);
+		p->n++;
+	}
+	return 0;
+}
+
+long
+directory_pause_stale(struct store *st, struct index *ix, int64_t now)
+{
+	struct pause_ctx p = {ix, 0};
+
+	if (STORE_CALL(st, listings_stale, now - (int64_t)LISTING_STALE_DAYS * 86400, pause_one, &p))
+		return -1;
+	return p.n;
 }

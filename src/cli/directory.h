@@ -23,4 +23,13 @@ struct index *directory_index(struct store *st, const struct taxonomy *tax,
                               const struct compacts *cx, char *err,
                               size_t errlen);
 
+/* Listings paused after this many days without a confirmation. */
+#define LISTING_STALE_DAYS 45
+
+/*
+ * Pauses the index's rows whose claimed listing has not been confirmed
+ * for LISTING_STALE_DAYS at time now. Returns how many, or -1.
+ */
+long directory_pause_stale(struct store *st, struct index *ix, int64_t now);
+
 #endif

@@ -415,6 +415,7 @@ index_finish(struct index_builder *b, struct verr *e)
 	ix->win = b->wins.p;
 	b->wins.p = NULL;
 	ix->accepting = bitmap_new(words);
+	ix->paused = bitmap_new(words);
 	ix->telehealth = bitmap_new(words);
 	ix->in_person = bitmap_new(words);
 	ix->licensed = code_bitmaps(&b->lic, tax_count(ix->tax, TAX_JURISDICTION), words);
@@ -422,7 +423,7 @@ index_finish(struct index_builder *b, struct verr *e)
 	ix->orient_bm = calloc(64, sizeof(*ix->orient_bm));
 	ix->focus_bm = calloc(64, sizeof(*ix->focus_bm));
 	ix->cell_start = calloc(GRID_CELLS + 1, sizeof(uint32_t));
-	if (!ix->accepting || !ix->telehealth || !ix->in_person || !ix->licensed ||
+	if (!ix->accepting || !ix->paused || !ix->telehealth || !ix->in_person || !ix->licensed ||
 	    !ix->speaks || !ix->orient_bm || !ix->focus_bm || !ix->cell_start)
 		goto oom;
 	for (c = 0; c < CMP__MAX; c++)
@@ -638,7 +639,7 @@ index_free(struct index *ix)
 	for (j = 0; j < 8; j++)
 		free(ix->fee_by[j]);
 	free(ix->modalities); free(ix->compacts_held); free(ix->win_start); free(ix->win);
-	free(ix->accepting); free(ix->telehealth); free(ix->in_person);
+	free(ix->accepting); free(ix->paused); free(ix->telehealth); free(ix->in_person);
 	if (ix->licensed)
 		for (j = 0; j < tax_count(ix->tax, TAX_JURISDICTION); j++)
 			free(ix->licensed[j]);
@@ -669,6 +670,19 @@ index_free(struct index *ix)
 	strmap_free(&ix->org_of);
 	arena_free(&ix->strings);
 	free(ix);
+}
+
+void
+index_set_paused(struct index *ix, uint32_t row, bool paused)
+{
+	uint64_t bit = (uint64_t)1 << (row & 63);
+
+	if (row >= ix->n)
+		return;
+	if (paused)
+		__atomic_fetch_or(&ix->paused[row >> 6], bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&ix->paused[row >> 6], ~bit, __ATOMIC_RELAXED);
 }
 
 int64_t

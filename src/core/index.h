@@ -9,6 +9,7 @@
 #ifndef CHIRON_INDEX_H
 #define CHIRON_INDEX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -104,6 +105,12 @@ struct index {
 	 * license or compact (rules 1 and 2); NULL when no one may. */
 	uint64_t **tele_open;
 	uint32_t n_accepting;
+	/*
+	 * Listings paused as not confirmed for 45 days: the one part of the
+	 * index that changes after open, a bit at a time with atomic
+	 * operations (index_set_paused), read with relaxed loads.
+	 */
+	uint64_t *paused;
 
 	/* Spatial grid of offices: cells of GRID_DEG degrees. */
 	uint32_t *cell_start;           /* GRID_CELLS + 1 offsets */
@@ -157,6 +164,9 @@ int index_add_therapist(struct index_builder *b, const struct therapist *t,
 /* Freezes the index; the builder is freed either way. NULL on failure. */
 struct index *index_finish(struct index_builder *b, struct verr *e);
 void index_free(struct index *ix);
+
+/* Pauses (or resumes) a row's listing; safe while queries run. */
+void index_set_paused(struct index *ix, uint32_t row, bool paused);
 
 /* The row of a therapist id, or -1. */
 int64_t index_row(const struct index *ix, const char *id);

@@ -1121,7 +1121,7 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	const struct index *ix = c->ix;
 	const uint64_t *tele = q->modality != QMOD_IN_PERSON ?
 		ix->tele_open[q->jurisdiction] : NULL;
-	long n_reach = 0;
+	long n_reach = 0, n_paused = 0;
 	const uint64_t *langs[TAX_MAX_LANGUAGES];
 	const uint64_t *ors[64];
 	bool need_tele = q->modality != QMOD_IN_PERSON;
@@ -1155,14 +1155,22 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	place_query(c, q);
 
 	/* Rules 1 and 2 are one bitmap for telehealth (built per
-	 * jurisdiction at open) and the sparse in-person reach. */
+	 * jurisdiction at open) and the sparse in-person reach. A paused
+	 * listing (not confirmed for 45 days) counts as not accepting. */
 	ex[EX_CLOSED] = (long)ix->n - (long)ix->n_accepting;
 	for (w = 0; w < ix->words; w++) {
 		uint64_t m = tele ? tele[w] : 0, x, bits;
+		uint64_t pz = __atomic_load_n(&ix->paused[w], __ATOMIC_RELAXED);
 		int k;
 
+		if (pz) {
+			pz &= ix->accepting[w];
+			ex[EX_CLOSED] += __builtin_popcountll(pz);
+			n_paused += __builtin_popcountll(pz);
+		}
 		if (need_ip && c->ip[w])
 			m |= c->ip[w] & ix->accepting[w];
+		m &= ~pz;
 		if (!m)
 			continue;
 		n_reach += __builtin_popcountll(m);
@@ -1212,7 +1220,7 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		}
 	}
 
-	ex[EX_MODALITY] = (long)ix->n_accepting - n_reach;
+	ex[EX_MODALITY] = (long)ix->n_accepting - n_paused - n_reach;
 
 	/*
 	 * The rows left are spread over the whole index: each one's time line

@@ -133,6 +133,12 @@ struct store_ops {
 	int (*listing_confirm)(struct store *s, const char *therapist_id, int64_t now);
 	/* Claimed listings not yet verified, oldest first (the admin queue). */
 	int (*listings_unverified)(struct store *s, int max, store_listing_fn fn, void *arg);
+	/*
+	 * Claimed listings last confirmed (or, never confirmed, claimed)
+	 * before `before`: the ones to pause. fn runs after the store's locks
+	 * are released, so it may call the store.
+	 */
+	int (*listings_stale)(struct store *s, int64_t before, store_listing_fn fn, void *arg);
 };
 
 struct store {

@@ -799,6 +799,41 @@ sq_listings_unverified(struct store *bs, int max, store_listing_fn fn, void *arg
 	return rc;
 }
 
+static int
+sq_listings_stale(struct store *bs, int64_t before, store_listing_fn fn, void *arg)
+{
+	struct store_sqlite *s = S(bs);
+	struct store_listing *v = NULL, *nv;
+	size_t n = 0, cap = 0, i;
+	sqlite3_stmt *st;
+	int rc = -1, step = SQLITE_DONE;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT " LISTING_COLS " FROM listing "
+	             "WHERE max(confirmed_at, claimed_at) < ?1 ORDER BY therapist_id");
+	if (st) {
+		sqlite3_bind_int64(st, 1, before);
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv)
+					break;
+				v = nv;
+			}
+			read_listing(st, &v[n++]);
+		}
+		rc = step == SQLITE_DONE ? 0 : fail(s, "reading stale listings");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (fn(arg, &v[i]))
+			break;
+	free(v);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -833,6 +868,7 @@ static const struct store_ops sqlite_ops = {
 	.listing_verify = sq_listing_verify,
 	.listing_confirm = sq_listing_confirm,
 	.listings_unverified = sq_listings_unverified,
+	.listings_stale = sq_listings_stale,
 };
 
 static int

@@ -45,6 +45,7 @@ struct kv {
 struct app {
 	const struct taxonomy *tax;
 	const struct index *ix;
+	struct index *ix_paused;        /* the same index, for pausing listings only */
 	struct store *store;
 	pthread_mutex_t lock;           /* guards the match context pool */
 	pthread_cond_t ctx_free;

@@ -43,8 +43,13 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 
 	if (STORE_CALL(r->app->store, listing_get, therapist_id, &l, &found))
 		return -1;
-	if (!found || !l.confirmed_at)
+	if (!found)
 		return html(b, "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
+	if (!l.confirmed_at)
+		return html(b, now - l.claimed_at >= STALE_DAYS * 86400 ?
+		               "<p class=\"conflict\">Claimed but never confirmed: paused, shown as not "
+		               "accepting new clients until the therapist confirms it.</p>\n" :
+		               "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
 	days = (now - l.confirmed_at) / 86400;
 	if (days == 0)
 		snprintf(s, sizeof(s), "Confirmed current today");
@@ -55,7 +60,8 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 	    html(b, l.verified_at ? "; license verified by chiron." : ".") || html(b, "</p>\n"))
 		return -1;
 	if (days >= STALE_DAYS &&
-	    html(b, "<p class=\"conflict\">Not confirmed for 45 days: this listing may be out of date.</p>\n"))
+	    html(b, "<p class=\"conflict\">Not confirmed for 45 days: paused, shown as not accepting "
+	            "new clients until the therapist confirms it.</p>\n"))
 		return -1;
 	return 0;
 }
@@ -127,8 +133,15 @@ page_listing_confirm(struct req *r, struct resp *p)
 		error_response(r, p, 409, "", "claim a listing first");
 		return 0;
 	}
-	return STORE_CALL(r->app->store, listing_confirm, r->user->therapist_id, (int64_t)time(NULL)) ?
-	       -1 : see_other(p, "/listing");
+	int64_t row;
+
+	if (STORE_CALL(r->app->store, listing_confirm, r->user->therapist_id, (int64_t)time(NULL)))
+		return -1;
+	/* A paused listing is back in searches at once. */
+	row = index_row(r->app->ix, r->user->therapist_id);
+	if (row >= 0)
+		index_set_paused(r->app->ix_paused, (uint32_t)row, false);
+	return see_other(p, "/listing");
 }
 
 /* ----------------------------------------------------------------------
