@@ -139,6 +139,14 @@ struct store_ops {
 	 * are released, so it may call the store.
 	 */
 	int (*listings_stale)(struct store *s, int64_t before, store_listing_fn fn, void *arg);
+
+	/*
+	 * A seeker's saved search profile (urlencoded form fields, the
+	 * organizations included), private to its owner. get copies at most
+	 * n bytes into out ("" when none).
+	 */
+	int (*profile_get)(struct store *s, int64_t user, char *out, size_t n);
+	int (*profile_put)(struct store *s, int64_t user, const char *fields, int64_t now);
 };
 
 struct store {

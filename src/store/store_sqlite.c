@@ -96,6 +96,12 @@ static const char *const migrations[] = {
 	"  confirmed_at INTEGER NOT NULL DEFAULT 0"
 	") WITHOUT ROWID;"
 	"CREATE INDEX listing_unverified ON listing (verified_at, claimed_at);",
+	/* 5: a seeker's saved search profile */
+	"CREATE TABLE seeker_profile ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,"
+	"  fields TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -834,6 +840,48 @@ sq_listings_stale(struct store *bs, int64_t before, store_listing_fn fn, void *a
 	return rc;
 }
 
+struct text_out {
+	char *out;
+	size_t n;
+};
+
+static void
+read_text(sqlite3_stmt *st, void *arg)
+{
+	struct text_out *t = arg;
+
+	copy_col(t->out, t->n, st, 0);
+}
+
+static int
+sq_profile_get(struct store *bs, int64_t user, char *out, size_t n)
+{
+	struct store_sqlite *s = S(bs);
+	struct text_out t = {out, n};
+	sqlite3_stmt *st;
+	int rc = -1, found;
+
+	out[0] = '\0';
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT fields FROM seeker_profile WHERE user_id = ?1");
+	if (st) {
+		sqlite3_bind_int64(st, 1, user);
+		rc = step_one(s, st, read_text, &t, &found, "reading a saved profile");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_profile_put(struct store *bs, int64_t user, const char *fields, int64_t now)
+{
+	return exec_bound(S(bs), "INSERT INTO seeker_profile (user_id, fields, updated_at) "
+	                         "VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET "
+	                         "fields = excluded.fields, updated_at = excluded.updated_at",
+	                  "iti", user, fields, now);
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -869,6 +917,8 @@ static const struct store_ops sqlite_ops = {
 	.listing_confirm = sq_listing_confirm,
 	.listings_unverified = sq_listings_unverified,
 	.listings_stale = sq_listings_stale,
+	.profile_get = sq_profile_get,
+	.profile_put = sq_profile_put,
 };
 
 static int

@@ -102,6 +102,8 @@ const char *req_arg(const struct req *r, const char *key);
 /* Every value of a repeated argument (a=1&a=2): up to max into out. */
 int req_args(const struct req *r, const char *key, const char **out, int max);
 int resp_header(struct resp *p, const char *key, const char *value);
+/* Adds the arguments of an urlencoded text (a=1&b=2) after r's own. */
+int req_add_form(struct req *r, const char *text);
 
 /* Match contexts: one per concurrent query, from a small pool. */
 struct match_ctx *app_ctx_take(struct app *app);

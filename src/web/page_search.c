@@ -21,6 +21,7 @@
 
 #include "core/json.h"
 #include "core/query.h"
+#include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
 
@@ -409,7 +410,17 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 		    html(b, ": in the past\"> in the past</label></p>\n"))
 			return -1;
 	}
-	return html(b, "</fieldset>\n<p><button type=\"submit\">Search</button></p>\n</form>\n");
+	if (html(b, "</fieldset>\n"))
+		return -1;
+	if (r->user &&
+	    (html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
+	     html_attr(b, auth_csrf_token(r, NULL)) || html(b, "\"><p class=\"check\">") ||
+	     checkbox(b, r, "save_profile", "Save these preferences and organizations to my account "
+	                                    "(only you can see them; they fill this form and screen "
+	                                    "every search you make while signed in)") ||
+	     html(b, "</p>")))
+		return -1;
+	return html(b, "<p><button type=\"submit\">Search</button></p>\n</form>\n");
 }
 
 /* ----------------------------------------------------------------------
@@ -562,6 +573,73 @@ bookmark(struct buf *b, struct req *r, int page)
 	               "without your organizations)</span></p>\n");
 }
 
+/* ----------------------------------------------------------------------
+ * The saved profile
+ * ---------------------------------------------------------------------- */
+
+static int
+has_affiliations(struct req *r)
+{
+	int i;
+
+	for (i = 0; i < r->n_args; i++)
+		if (strncmp(r->args[i].key, "aff_", 4) == 0 && r->args[i].value[0])
+			return 1;
+	return 0;
+}
+
+/* Adds the aff_ fields of the saved (urlencoded) profile to r. */
+static int
+add_saved_affiliations(struct req *r, const char *saved)
+{
+	struct buf f = BUF_INIT;
+	const char *p = saved;
+	int rc = 0;
+
+	while (*p) {
+		const char *amp = strchr(p, '&');
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+
+		if (strncmp(p, "aff_", 4) == 0 &&
+		    ((f.len && buf_addc(&f, '&')) || buf_add(&f, p, n)))
+			rc = -1;
+		p += n + (amp ? 1 : 0);
+	}
+	if (rc == 0 && f.len)
+		rc = req_add_form(r, f.p);
+	buf_free(&f);
+	return rc;
+}
+
+/*
+ * Saves the form's preferences and organizations to the account, when
+ * the form carries the account's CSRF token (a page of another site
+ * cannot overwrite a profile).
+ */
+static int
+save_profile(struct req *r)
+{
+	struct buf f = BUF_INIT;
+	int i, rc = 0;
+
+	if (!auth_csrf_ok(r))
+		return 0;
+	for (i = 0; i < r->n_args && rc == 0; i++) {
+		const char *k = r->args[i].key;
+
+		if (!r->args[i].value[0] || strcmp(k, "csrf") == 0 || strcmp(k, "page") == 0 ||
+		    strcmp(k, "save_profile") == 0)
+			continue;
+		rc = (f.len && buf_addc(&f, '&')) || url_arg(&f, k) || buf_addc(&f, '=') ||
+		     url_arg(&f, r->args[i].value);
+	}
+	if (rc == 0 && f.len < 4000)
+		rc = STORE_CALL(r->app->store, profile_put, r->user->id, f.p ? f.p : "",
+		                (int64_t)time(NULL));
+	buf_free(&f);
+	return rc;
+}
+
 int
 page_search(struct req *r, struct resp *p)
 {
@@ -573,6 +651,7 @@ page_search(struct req *r, struct resp *p)
 	struct match_ctx *mc;
 	jnode *root, *results;
 	int page = pg ? (int)strtol(pg, NULL, 10) : 1, limit, rc = -1;
+	char saved[4096] = "";
 	size_t i;
 
 	if (page < 1 || page > QUERY_LIMIT_MAX / PER_PAGE)
@@ -580,11 +659,22 @@ page_search(struct req *r, struct resp *p)
 	limit = page * PER_PAGE;
 	if (page_begin(r, p, "Find a therapist") || html(b, "<h1>Find a therapist for yourself</h1>\n"))
 		goto out;
+	if (r->user && STORE_CALL(r->app->store, profile_get, r->user->id, saved, sizeof(saved)))
+		goto out;
 	if (!arg(r, "jurisdiction")) {
+		/* A signed-in clinician's saved preferences fill the form. */
+		if (saved[0] && req_add_form(r, saved))
+			goto out;
 		rc = form(b, r, NULL, NULL) || page_end(p);
 		goto out;
 	}
-	if (form_query(r, &qj, limit, strcmp(r->method, "POST") == 0, &bad))
+	/* Their saved organizations screen every search they make, unless
+	 * the form names others. */
+	if (saved[0] && !has_affiliations(r) && add_saved_affiliations(r, saved))
+		goto out;
+	if (r->user && arg(r, "save_profile") && save_profile(r))
+		goto out;
+	if (form_query(r, &qj, limit, strcmp(r->method, "POST") == 0 || r->user != NULL, &bad))
 		goto out;
 	if (bad) {
 		p->status = 400;

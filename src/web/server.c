@@ -176,9 +176,9 @@ form_decode(char *s)
 }
 
 static int
-parse_form(struct req *r, int *cap)
+parse_form_text(struct req *r, int *cap, const char *text, size_t len)
 {
-	char *copy = arena_strndup(r->a, r->body, r->body_len), *p, *amp;
+	char *copy = arena_strndup(r->a, text, len), *p, *amp;
 
 	if (!copy)
 		return -1;
@@ -198,6 +198,14 @@ parse_form(struct req *r, int *cap)
 			return -1;
 	}
 	return 0;
+}
+
+int
+req_add_form(struct req *r, const char *text)
+{
+	int cap = r->n_args;    /* full: the first add reallocates */
+
+	return parse_form_text(r, &cap, text, strlen(text));
 }
 
 /* ----------------------------------------------------------------------
@@ -429,7 +437,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	} else if (MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, get_arg, &acc) < 0 ||
 	           (r.content_type &&
 	            strncmp(r.content_type, "application/x-www-form-urlencoded", 33) == 0 &&
-	            parse_form(&r, &acc.cap))) {
+	            parse_form_text(&r, &acc.cap, r.body, r.body_len))) {
 		error_response(&r, &p, 500, "", "out of memory");
 	} else if (auth_load(&r)) {
 		error_response(&r, &p, 500, "", "cannot read the session");
