@@ -99,6 +99,19 @@ O="$W/o"; t=$(csrf "$O" "$B/signup"); code "$O" POST /signup -d "csrf=$t&handle=
 curl -s -b "$O" "$B/requests" | grep -q 'Hello' && not_ok other_seeker_cannot_see || ok other_seeker_cannot_see
 curl -s -b "$T1" "$B/requests" | grep -qi 'affiliat\|org-0' && not_ok therapist_sees_no_affiliations || ok therapist_sees_no_affiliations
 
+# --- a saved search profile ---
+Q="jurisdiction=US-NY&modality=either&lat=40.71&lon=-74.0"
+conflicts() { curl -s -b "$1" "$B/search?$Q" | grep -o 'dual relationship (or excluded)</th><td class="n">[0-9]*' | grep -o '[0-9]*$'; }
+before=$(conflicts "$O")
+to=$(csrf "$O" "$B/account")
+code "$O" POST /search -d "$Q&aff_org1=org-000002&aff_role1=employer&save_profile=1&csrf=$to" >/dev/null
+after=$(conflicts "$O")
+[ -n "$after" ] && [ "$after" -gt "${before:-0}" ] && ok saved_orgs_screen_bookmarks || not_ok saved_orgs_screen_bookmarks "$before -> $after"
+curl -s -b "$O" "$B/search" | grep -q 'name="aff_org1"[^>]*value="org-000002"' && ok saved_profile_fills_form || not_ok saved_profile_fills_form
+curl -s -b "$S" "$B/search" | grep -q 'value="org-000002"' && not_ok saved_profile_private || ok saved_profile_private
+code "$O" POST /search -d "$Q&aff_org1=org-000009&aff_role1=employer&save_profile=1" >/dev/null
+curl -s -b "$O" "$B/search" | grep -q 'value="org-000009"' && not_ok save_profile_needs_csrf || ok save_profile_needs_csrf
+
 # --- listings and the admin queue ---
 check seeker_no_listing_page test "$(code "$S" GET /listing)" = 403
 check seeker_no_admin test "$(code "$S" GET /admin)" = 403
