@@ -26,6 +26,9 @@ mkpw thera2 thera-password-2 therapist t-0000002
 # thera2's listing was claimed 50 days ago and never confirmed: paused.
 sqlite3 "$W/c.db" "UPDATE listing SET claimed_at = strftime('%s', 'now') - 50 * 86400 WHERE therapist_id = 't-0000002'"
 "$BIN" match --db "$W/c.db" <(echo '{"jurisdiction":"US-IL","limit":0}') > "$W/cli-paused.json"
+# A request to thera1's listing left unanswered for ten days.
+sqlite3 "$W/c.db" "INSERT INTO request (seeker_id, seeker_name, therapist_id, message, created_at)
+	SELECT id, handle, 't-0000001', 'old question', strftime('%s', 'now') - 10 * 86400 FROM user WHERE handle = 'admin1'"
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
@@ -132,6 +135,10 @@ ta=$(csrf "$A" "$B/admin")
 check admin_verify_needs_csrf test "$(code "$A" POST /admin/verify/t-0000004)" = 403
 check admin_verifies test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 303
 check admin_verify_twice_404 test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 404
+
+# --- unanswered requests count against a listing, visibly ---
+curl -s "$B/therapists/t-0000001" | grep -q '1 consultation request unanswered for more than 5 business days' && ok unanswered_requests_shown || not_ok unanswered_requests_shown
+curl -s "$B/therapists/t-0000003" | grep -q 'unanswered' && not_ok unanswered_only_where_due || ok unanswered_only_where_due
 
 # --- paused listings ---
 closed() { curl -s -X POST "$B/api/v1/match" -d '{"jurisdiction":"US-IL","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }

@@ -147,6 +147,10 @@ struct store_ops {
 	 */
 	int (*profile_get)(struct store *s, int64_t user, char *out, size_t n);
 	int (*profile_put)(struct store *s, int64_t user, const char *fields, int64_t now);
+
+	/* The creation times of a listing's unanswered requests, oldest first. */
+	int (*requests_unanswered)(struct store *s, const char *therapist_id, int64_t *at,
+	                           int max, int *n);
 };
 
 struct store {

@@ -882,6 +882,29 @@ sq_profile_put(struct store *bs, int64_t user, const char *fields, int64_t now)
 	                  "iti", user, fields, now);
 }
 
+static int
+sq_requests_unanswered(struct store *bs, const char *tid, int64_t *at, int max, int *n)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	*n = 0;
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT created_at FROM request WHERE therapist_id = ?1 AND answered_at = 0 "
+	             "ORDER BY created_at LIMIT ?2");
+	if (st) {
+		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, max);
+		while ((step = sqlite3_step(st)) == SQLITE_ROW)
+			at[(*n)++] = sqlite3_column_int64(st, 0);
+		rc = step == SQLITE_DONE ? 0 : fail(s, "counting unanswered requests");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -919,6 +942,7 @@ static const struct store_ops sqlite_ops = {
 	.listings_stale = sq_listings_stale,
 	.profile_get = sq_profile_get,
 	.profile_put = sq_profile_put,
+	.requests_unanswered = sq_requests_unanswered,
 };
 
 static int

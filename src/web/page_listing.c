@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/record.h"
+#include "core/tz.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -33,6 +34,38 @@ see_other(struct resp *p, const char *where)
 	return resp_header(p, "Location", where);
 }
 
+/* Weekdays (Monday to Friday) from UTC instant a to b. */
+static long
+business_days(int64_t a, int64_t b)
+{
+	int64_t d0 = a / 86400, d1 = b / 86400, d;
+	long n = 0;
+
+	for (d = d0 + 1; d <= d1 && n < 1000; d++)
+		if (tz_weekday(d) < 5)
+			n++;
+	return n;
+}
+
+/* "N requests unanswered for 5 business days": shown, and counted against the listing. */
+static int
+unanswered(struct buf *b, struct req *r, const char *therapist_id, int64_t now)
+{
+	int64_t at[64];
+	int n = 0, i, late = 0;
+	char s[128];
+
+	if (STORE_CALL(r->app->store, requests_unanswered, therapist_id, at, 64, &n))
+		return -1;
+	for (i = 0; i < n; i++)
+		late += business_days(at[i], now) >= 5;
+	if (!late)
+		return 0;
+	snprintf(s, sizeof(s), "%d consultation request%s unanswered for more than 5 business days.",
+	         late, late == 1 ? "" : "s");
+	return html(b, "<p class=\"conflict\">") || html_txt(b, s) || html(b, "</p>\n");
+}
+
 int
 listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 {
@@ -42,6 +75,8 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 	int found;
 
 	if (STORE_CALL(r->app->store, listing_get, therapist_id, &l, &found))
+		return -1;
+	if (found && unanswered(b, r, therapist_id, now))
 		return -1;
 	if (!found)
 		return html(b, "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
