@@ -151,6 +151,19 @@ t=$(csrf "$T2b" "$B/listing")
 check paused_confirm test "$(code "$T2b" POST /listing/confirm -d "csrf=$t")" = 303
 check confirm_resumes_at_once test "$(closed)" = "$((c_paused - 1))"
 
+# --- an admin hides a listing ---
+closed_az() { curl -s -X POST "$B/api/v1/match" -d '{"jurisdiction":"US-AZ","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }
+c0=$(closed_az)
+ta=$(csrf "$A" "$B/admin")
+check hide_needs_admin test "$(code "$T1" POST /admin/hide -d "csrf=$t1&therapist_id=t-0000003")" = 403
+check admin_hides test "$(code "$A" POST /admin/hide -d "csrf=$ta&therapist_id=t-0000003")" = 303
+check hidden_profile_404 test "$(code "$W/anon" GET /therapists/t-0000003)" = 404
+check hidden_api_404 test "$(code "$W/anon" GET /api/v1/therapists/t-0000003)" = 404
+check hidden_admin_sees test "$(code "$A" GET /therapists/t-0000003)" = 200
+check hidden_leaves_search test "$(closed_az)" = "$((c0 + 1))"
+check admin_unhides test "$(code "$A" POST /admin/unhide/t-0000003 -d "csrf=$ta")" = 303
+check unhidden_back test "$(closed_az)" = "$c0"
+
 # --- password reset ---
 R="$W/r"; t=$(csrf "$R" "$B/reset")
 check reset_unknown_email_same_answer test "$(code "$R" POST /reset -d "csrf=$t&email=nobody@example.org")" = 200

@@ -151,7 +151,8 @@ directory_pause_stale(struct store *st, struct index *ix, int64_t now)
 {
 	struct pause_ctx p = {ix, 0};
 
-	if (STORE_CALL(st, listings_stale, now - (int64_t)LISTING_STALE_DAYS * 86400, pause_one, &p))
+	if (STORE_CALL(st, listings_stale, now - (int64_t)LISTING_STALE_DAYS * 86400, pause_one, &p) ||
+	    STORE_CALL(st, listings_hidden, pause_one, &p))
 		return -1;
 	return p.n;
 }

@@ -28,7 +28,8 @@ struct index *directory_index(struct store *st, const struct taxonomy *tax,
 
 /*
  * Pauses the index's rows whose claimed listing has not been confirmed
- * for LISTING_STALE_DAYS at time now. Returns how many, or -1.
+ * for LISTING_STALE_DAYS at time now, and those an admin hid (they count
+ * as not accepting). Returns how many, or -1.
  */
 long directory_pause_stale(struct store *st, struct index *ix, int64_t now);
 

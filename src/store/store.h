@@ -148,6 +148,12 @@ struct store_ops {
 	int (*profile_get)(struct store *s, int64_t user, char *out, size_t n);
 	int (*profile_put)(struct store *s, int64_t user, const char *fields, int64_t now);
 
+	/* Hiding a listing (admin): hidden ones leave search and their page. */
+	int (*listing_hide)(struct store *s, const char *therapist_id, int hidden, int64_t now);
+	int (*listing_hidden)(struct store *s, const char *therapist_id, int *hidden);
+	/* Every hidden listing, through fn (after the store's locks are released). */
+	int (*listings_hidden)(struct store *s, store_listing_fn fn, void *arg);
+
 	/* The creation times of a listing's unanswered requests, oldest first. */
 	int (*requests_unanswered)(struct store *s, const char *therapist_id, int64_t *at,
 	                           int max, int *n);

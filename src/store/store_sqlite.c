@@ -102,6 +102,11 @@ static const char *const migrations[] = {
 	"  fields TEXT NOT NULL,"
 	"  updated_at INTEGER NOT NULL"
 	");",
+	/* 6: listings hidden by an admin */
+	"CREATE TABLE hidden_listing ("
+	"  therapist_id TEXT PRIMARY KEY,"
+	"  hidden_at INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -905,6 +910,77 @@ sq_requests_unanswered(struct store *bs, const char *tid, int64_t *at, int max, 
 	return rc;
 }
 
+static int
+sq_listing_hide(struct store *bs, const char *tid, int hidden, int64_t now)
+{
+	if (hidden)
+		return exec_bound(S(bs), "INSERT INTO hidden_listing (therapist_id, hidden_at) "
+		                         "VALUES (?1, ?2) ON CONFLICT DO NOTHING", "ti", tid, now);
+	return exec_bound(S(bs), "DELETE FROM hidden_listing WHERE therapist_id = ?1", "t", tid);
+}
+
+static void
+read_one(sqlite3_stmt *st, void *arg)
+{
+	(void)st;
+	(void)arg;
+}
+
+static int
+sq_listing_hidden(struct store *bs, const char *tid, int *hidden)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	*hidden = 0;
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT 1 FROM hidden_listing WHERE therapist_id = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+		rc = step_one(s, st, read_one, NULL, hidden, "reading hidden listings");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_listings_hidden(struct store *bs, store_listing_fn fn, void *arg)
+{
+	struct store_sqlite *s = S(bs);
+	struct store_listing *v = NULL, *nv;
+	size_t n = 0, cap = 0, i;
+	sqlite3_stmt *st;
+	int rc = -1, step = SQLITE_DONE;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "SELECT therapist_id, hidden_at FROM hidden_listing ORDER BY therapist_id");
+	if (st) {
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv)
+					break;
+				v = nv;
+			}
+			memset(&v[n], 0, sizeof(v[n]));
+			copy_col(v[n].therapist_id, sizeof(v[n].therapist_id), st, 0);
+			v[n].claimed_at = sqlite3_column_int64(st, 1);
+			n++;
+		}
+		rc = step == SQLITE_DONE ? 0 : fail(s, "reading hidden listings");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (fn(arg, &v[i]))
+			break;
+	free(v);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -943,6 +1019,9 @@ static const struct store_ops sqlite_ops = {
 	.profile_get = sq_profile_get,
 	.profile_put = sq_profile_put,
 	.requests_unanswered = sq_requests_unanswered,
+	.listing_hide = sq_listing_hide,
+	.listing_hidden = sq_listing_hidden,
+	.listings_hidden = sq_listings_hidden,
 };
 
 static int

@@ -13,6 +13,7 @@
 
 #include "core/record.h"
 #include "core/tz.h"
+#include "cli/directory.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -216,6 +217,68 @@ take_npi(void *arg, const char *id, const void *packed, size_t n)
 	return 0;
 }
 
+struct hidden_ctx {
+	struct buf *b;
+	struct req *r;
+	struct resp *p;
+	int n, err;
+};
+
+static int
+hidden_one(void *arg, const struct store_listing *l)
+{
+	struct hidden_ctx *x = arg;
+
+	if ((!x->n++ && html(x->b, "<h2>Hidden</h2>\n<ul>\n")) ||
+	    html(x->b, "<li>") || html_txt(x->b, l->therapist_id) ||
+	    html(x->b, " <form class=\"inline\" method=\"post\" action=\"/admin/unhide/") ||
+	    url_arg(x->b, l->therapist_id) || html(x->b, "\">") || csrf_field(x->b, x->r, x->p) ||
+	    html(x->b, "<button type=\"submit\">Show again</button></form></li>\n"))
+		x->err = 1;
+	return x->err;
+}
+
+static int
+hidden_list(struct buf *b, struct req *r, struct resp *p)
+{
+	struct hidden_ctx x = {b, r, p, 0, 0};
+
+	if (STORE_CALL(r->app->store, listings_hidden, hidden_one, &x) || x.err)
+		return -1;
+	return x.n ? html(b, "</ul>\n") : 0;
+}
+
+/* Hides (or shows again) the listing named by the form or the address. */
+static int
+set_hidden(struct req *r, struct resp *p, const char *tid, int hidden)
+{
+	int64_t row = tid && record_id_ok(tid) ? index_row(r->app->ix, tid) : -1;
+
+	if (row < 0) {
+		error_response(r, p, 404, "therapist_id", "there is no listing with this id");
+		return 0;
+	}
+	if (STORE_CALL(r->app->store, listing_hide, tid, hidden, (int64_t)time(NULL)))
+		return -1;
+	index_set_paused(r->app->ix_paused, (uint32_t)row, hidden);
+	/* Shown again, it may still be paused as stale. */
+	if (!hidden && directory_pause_stale(r->app->store, r->app->ix_paused, (int64_t)time(NULL)) < 0)
+		return -1;
+	return see_other(p, "/admin");
+}
+
+int
+page_admin_hide(struct req *r, struct resp *p)
+{
+	return set_hidden(r, p, req_arg(r, "therapist_id"), 1);
+}
+
+int
+page_admin_unhide(struct req *r, struct resp *p)
+{
+	return set_hidden(r, p, r->param, 0);
+}
+
 int
 page_admin(struct req *r, struct resp *p)
 {
@@ -226,7 +289,13 @@ page_admin(struct req *r, struct resp *p)
 	if (!q || STORE_CALL(r->app->store, listings_unverified, QUEUE_MAX, collect, q))
 		return -1;
 	if (page_begin(r, p, "Verification queue") ||
-	    html(b, "<h1>Listings waiting for verification</h1>\n"))
+	    html(b, "<h1>Listings</h1>\n<h2>Hide a listing</h2>\n<p class=\"hint\">A hidden listing "
+	            "leaves searches (it counts as not accepting) and its page, until shown again.</p>\n"
+	            "<form method=\"post\" action=\"/admin/hide\">") || csrf_field(b, r, p) ||
+	    html(b, "<label for=\"hid\">Listing id</label><input id=\"hid\" name=\"therapist_id\" "
+	            "type=\"text\" required> <button type=\"submit\">Hide</button></form>\n") ||
+	    hidden_list(b, r, p) ||
+	    html(b, "<h2>Waiting for verification</h2>\n"))
 		return -1;
 	if (!q->n && html(b, "<p>None.</p>\n"))
 		return -1;

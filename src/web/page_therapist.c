@@ -28,14 +28,21 @@ take(void *arg, const char *id, const void *packed, size_t n)
 	return 0;
 }
 
-/* 0 and *t filled, 1 when there is no such therapist, -1 on failure. */
+/*
+ * 0 and *t filled, 1 when there is no such therapist (or an admin hid the
+ * listing and the caller is not an admin), -1 on failure.
+ */
 static int
 load(struct req *r, struct therapist *t)
 {
 	struct found f = {r->app->tax, r->a, t, -1};
-	int found;
+	int found, hidden;
 
 	if (!record_id_ok(r->param))
+		return 1;
+	if (STORE_CALL(r->app->store, listing_hidden, r->param, &hidden))
+		return -1;
+	if (hidden && !(r->user && strcmp(r->user->role, "admin") == 0))
 		return 1;
 	if (store_get_therapist(r->app->store, r->param, take, &f, &found))
 		return -1;

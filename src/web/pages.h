@@ -48,6 +48,8 @@ int page_listing_claim(struct req *r, struct resp *p);
 int page_listing_confirm(struct req *r, struct resp *p);
 int page_admin(struct req *r, struct resp *p);
 int page_admin_verify(struct req *r, struct resp *p);
+int page_admin_hide(struct req *r, struct resp *p);
+int page_admin_unhide(struct req *r, struct resp *p);
 /* "Confirmed current N days ago; verified" for a profile. */
 int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
 

@@ -30,6 +30,8 @@ const struct route routes[] = {
 	{"POST", "/listing/confirm",           page_listing_confirm, WHO_THERAPIST, true},
 	{"GET",  "/admin",                     page_admin,     WHO_ADMIN,   false},
 	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true},
+	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true},
+	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true},
 	{"GET",  "/reset/{id}",                page_reset_token, WHO_ANYONE, false},
 	{"POST", "/reset/{id}",                page_reset_token, WHO_ANYONE, true},
 	{"POST", "/api/v1/match",              api_match,      WHO_ANYONE,  false},
