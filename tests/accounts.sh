@@ -115,6 +115,13 @@ curl -s -b "$S" "$B/search" | grep -q 'value="org-000002"' && not_ok saved_profi
 code "$O" POST /search -d "$Q&aff_org1=org-000009&aff_role1=employer&save_profile=1" >/dev/null
 curl -s -b "$O" "$B/search" | grep -q 'value="org-000009"' && not_ok save_profile_needs_csrf || ok save_profile_needs_csrf
 
+# --- adding an organization ---
+check org_add_needs_sign_in test "$(code "$W/anon" POST /orgs/new -d 'name=Quiet Harbor Peer Group&kind=consultation_group&jurisdiction=US-NY')" = 303
+to=$(csrf "$O" "$B/orgs/new")
+check org_add_bad_kind test "$(code "$O" POST /orgs/new -d "csrf=$to&name=Quiet Harbor Peer Group&kind=club&jurisdiction=US-NY")" = 400
+check org_add test "$(code "$O" POST /orgs/new -d "csrf=$to&name=Quiet Harbor Peer Group&kind=consultation_group&jurisdiction=US-NY")" = 200
+curl -s "$B/api/v1/orgs?q=quiet%20harbor" | grep -q '"name":"Quiet Harbor Peer Group","kind":"consultation_group"' && ok org_added_found || not_ok org_added_found
+
 # --- listings and the admin queue ---
 check seeker_no_listing_page test "$(code "$S" GET /listing)" = 403
 check seeker_no_admin test "$(code "$S" GET /admin)" = 403

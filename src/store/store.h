@@ -154,6 +154,11 @@ struct store_ops {
 	/* Every hidden listing, through fn (after the store's locks are released). */
 	int (*listings_hidden)(struct store *s, store_listing_fn fn, void *arg);
 
+	/* The organization registry, from the web: safe across threads. */
+	int (*org_add)(struct store *s, const struct store_org *o);     /* STORE_EXISTS */
+	/* Organizations whose name contains q (any case), at most max, by name. */
+	int (*orgs_find)(struct store *s, const char *q, int max, store_org_fn fn, void *arg);
+
 	/* The creation times of a listing's unanswered requests, oldest first. */
 	int (*requests_unanswered)(struct store *s, const char *therapist_id, int64_t *at,
 	                           int max, int *n);

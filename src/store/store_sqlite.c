@@ -981,6 +981,64 @@ sq_listings_hidden(struct store *bs, store_listing_fn fn, void *arg)
 	return rc;
 }
 
+static int
+sq_org_add(struct store *bs, const struct store_org *o)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	pthread_mutex_lock(&s->acct_lock);
+	st = prep(s, "INSERT INTO org (id, name, kind, jurisdiction) VALUES (?1, ?2, ?3, ?4)");
+	if (st) {
+		sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, o->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, o->kind, -1, SQLITE_STATIC);
+		if (o->jurisdiction)
+			sqlite3_bind_text(st, 4, o->jurisdiction, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			rc = 0;
+		else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+			rc = STORE_EXISTS;
+		else
+			fail(s, "adding an organization");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
+static int
+sq_orgs_find(struct store *bs, const char *q, int max, store_org_fn fn, void *arg)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st;
+	int rc = -1, step = SQLITE_DONE;
+
+	pthread_mutex_lock(&s->acct_lock);
+	/* instr() on lower-cased text: no LIKE wildcards to escape in q. */
+	st = prep(s, "SELECT id, name, kind, jurisdiction FROM org "
+	             "WHERE instr(lower(name), lower(?1)) > 0 ORDER BY name, id LIMIT ?2");
+	if (st) {
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, max);
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			struct store_org o = {
+				(const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 1),
+				(const char *)sqlite3_column_text(st, 2),
+				(const char *)sqlite3_column_text(st, 3),
+			};
+			if (fn(arg, &o))
+				break;
+		}
+		rc = (step == SQLITE_DONE || step == SQLITE_ROW) ? 0 : fail(s, "finding organizations");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -1022,6 +1080,8 @@ static const struct store_ops sqlite_ops = {
 	.listing_hide = sq_listing_hide,
 	.listing_hidden = sq_listing_hidden,
 	.listings_hidden = sq_listings_hidden,
+	.org_add = sq_org_add,
+	.orgs_find = sq_orgs_find,
 };
 
 static int

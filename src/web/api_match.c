@@ -3,7 +3,6 @@
  * exactly what `chiron match` prints), GET /api/v1/taxonomy and
  * GET /api/v1/orgs?q= (type-ahead over the organization registry).
  */
-#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,30 +64,28 @@ api_taxonomy(struct req *r, struct resp *p)
 	return json_response(p, 200);
 }
 
-/* Case-insensitive substring test. */
-static int
-contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle), i;
+struct orgs_out {
+	struct buf *b;
+	int n, err;
+};
 
-	for (; *hay; hay++) {
-		for (i = 0; i < n && hay[i] && tolower((unsigned char)hay[i]) ==
-		                               tolower((unsigned char)needle[i]); i++)
-			;
-		if (i == n)
-			return 1;
-	}
-	return n == 0;
+static int
+org_json(void *arg, const struct store_org *o)
+{
+	struct orgs_out *x = arg;
+
+	if (buf_adds(x->b, x->n++ ? ",{\"id\":" : "{\"id\":") || buf_json_strz(x->b, o->id) ||
+	    buf_adds(x->b, ",\"name\":") || buf_json_strz(x->b, o->name) ||
+	    buf_adds(x->b, ",\"kind\":") || buf_json_strz(x->b, o->kind) || buf_addc(x->b, '}'))
+		x->err = 1;
+	return x->err;
 }
 
 int
 api_orgs(struct req *r, struct resp *p)
 {
-	const struct index *ix = r->app->ix;
 	const char *q = req_arg(r, "q");
-	struct buf *b = &p->body;
-	uint32_t i;
-	int n = 0;
+	struct orgs_out x = {&p->body, 0, 0};
 
 	if (!q || strlen(q) < 2) {
 		error_response(r, p, 400, "q", "give at least two characters of the organization's name");
@@ -98,18 +95,9 @@ api_orgs(struct req *r, struct resp *p)
 		error_response(r, p, 400, "q", "is longer than 100 characters");
 		return 0;
 	}
-	if (buf_adds(b, "{\"orgs\":["))
-		return -1;
-	for (i = 0; i < ix->n_orgs && n < 20; i++) {
-		if (ix->org_kind[i] == 255 || !contains(ix->org_name[i], q))
-			continue;
-		if (buf_adds(b, n ? ",{\"id\":" : "{\"id\":") || buf_json_strz(b, ix->org_id[i]) ||
-		    buf_adds(b, ",\"name\":") || buf_json_strz(b, ix->org_name[i]) ||
-		    buf_printf(b, ",\"kind\":\"%s\"}", tax_code(r->app->tax, TAX_ORG_KIND, ix->org_kind[i])))
-			return -1;
-		n++;
-	}
-	if (buf_adds(b, "]}\n"))
+	if (buf_adds(&p->body, "{\"orgs\":[") ||
+	    STORE_CALL(r->app->store, orgs_find, q, 20, org_json, &x) || x.err ||
+	    buf_adds(&p->body, "]}\n"))
 		return -1;
 	return json_response(p, 200);
 }

@@ -9,6 +9,8 @@
 
 extern const char chiron_style_css[];
 extern const size_t chiron_style_css_len;
+extern const char chiron_orgs_js[];
+extern const size_t chiron_orgs_js_len;
 extern const char chiron_openapi_json[];
 extern const size_t chiron_openapi_json_len;
 
@@ -73,16 +75,29 @@ error_response(struct req *r, struct resp *p, int status, const char *field,
 		buf_reset(b);
 }
 
+/* The files compiled into the binary from web/static/. */
+static const struct {
+	const char *name, *type;
+	const char *data;
+	const size_t *len;
+} statics[] = {
+	{"style.css", "text/css; charset=utf-8", chiron_style_css, &chiron_style_css_len},
+	{"orgs.js", "text/javascript; charset=utf-8", chiron_orgs_js, &chiron_orgs_js_len},
+};
+
 int
 static_file(struct req *r, struct resp *p)
 {
-	if (strcmp(r->param, "style.css") != 0) {
-		error_response(r, p, 404, "", "there is no such file");
-		return 0;
-	}
-	p->content_type = "text/css; charset=utf-8";
-	resp_header(p, "Cache-Control", "public, max-age=3600");
-	return buf_add(&p->body, chiron_style_css, chiron_style_css_len);
+	size_t i;
+
+	for (i = 0; i < sizeof(statics) / sizeof(statics[0]); i++)
+		if (strcmp(r->param, statics[i].name) == 0) {
+			p->content_type = statics[i].type;
+			resp_header(p, "Cache-Control", "public, max-age=3600");
+			return buf_add(&p->body, statics[i].data, *statics[i].len);
+		}
+	error_response(r, p, 404, "", "there is no such file");
+	return 0;
 }
 
 int

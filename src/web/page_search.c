@@ -378,8 +378,9 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 	    html(b, "</p></fieldset>\n"))
 		return -1;
 	if (html(b, "<fieldset><legend>Screen out dual relationships</legend>"
-	            "<p class=\"hint\">Name the organizations you belong to (their registry id, e.g. "
-	            "org-000123; find ids with the organization search of the API). Therapists who "
+	            "<p class=\"hint\">Name the organizations you belong to: type a few letters of the "
+	            "name and pick it, or give its registry id (like org-000123); missing? "
+	            "<a href=\"/orgs/new\">add it</a> (signed in). Therapists who "
 	            "share them closely are left out; looser ties are shown. These are never put in "
 	            "an address, stored, or shown to anyone.</p>\n"))
 		return -1;
@@ -420,7 +421,8 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 	                                    "every search you make while signed in)") ||
 	     html(b, "</p>")))
 		return -1;
-	return html(b, "<p><button type=\"submit\">Search</button></p>\n</form>\n");
+	return html(b, "<p><button type=\"submit\">Search</button></p>\n</form>\n"
+	               "<script src=\"/static/orgs.js\" defer></script>\n");
 }
 
 /* ----------------------------------------------------------------------

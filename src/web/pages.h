@@ -37,6 +37,7 @@ int page_account(struct req *r, struct resp *p);
 int page_reset(struct req *r, struct resp *p);
 int page_reset_token(struct req *r, struct resp *p);
 
+int page_org_new(struct req *r, struct resp *p);
 int page_requests(struct req *r, struct resp *p);
 int page_request_send(struct req *r, struct resp *p);
 int page_answer(struct req *r, struct resp *p);

@@ -22,6 +22,8 @@ const struct route routes[] = {
 	{"GET",  "/account",                   page_account,   WHO_SIGNED_IN, false},
 	{"GET",  "/reset",                     page_reset,     WHO_ANYONE,  false},
 	{"POST", "/reset",                     page_reset,     WHO_ANYONE,  true},
+	{"GET",  "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, false},
+	{"POST", "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, true},
 	{"GET",  "/requests",                  page_requests,  WHO_SIGNED_IN, false},
 	{"POST", "/request/{id}",              page_request_send, WHO_SIGNED_IN, true},
 	{"POST", "/answer/{id}",               page_answer,    WHO_THERAPIST, true},
