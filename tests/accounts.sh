@@ -184,6 +184,19 @@ check reset_ends_sessions test "$(code "$S" GET /account)" = 303
 check login_new_password test "$(login "$W/l9" seeker1 brand-new-password)" = 303
 check login_old_password_refused test "$(login "$W/l10" seeker1 long-enough-pw)" = 401
 
+# --- the API's rate limit per address ---
+P2=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$P2" --api-rate 2 --access-log off --outbox-log off 2>/dev/null &
+PID2=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$P2/" && break; sleep 0.1; done
+s1=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/api/v1/taxonomy")
+s2=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/api/v1/taxonomy")
+h3=$(curl -s -i "http://127.0.0.1:$P2/api/v1/taxonomy" | tr -d '\r')
+p3=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/")
+kill "$PID2"; wait "$PID2" 2>/dev/null
+[ "$s1$s2" = 200200 ] && echo "$h3" | head -1 | grep -q ' 429' && echo "$h3" | grep -q '^Retry-After: 60' &&
+	echo "$h3" | grep -q '"error"' && [ "$p3" = 200 ] && ok api_rate_limit_429 || not_ok api_rate_limit_429 "$s1 $s2 $(echo "$h3" | head -1) $p3"
+
 # --- the log has no secrets ---
 if grep -q 'csrf=\|password\|chiron_session\|/reset/[A-Za-z0-9_-]\{43\}' "$W/access.log"; then
 	not_ok access_log_no_secrets "$(grep -m3 'csrf=\|password\|/reset/' "$W/access.log")"

@@ -8,10 +8,11 @@
  * environment (CHIRON_DB, CHIRON_LISTEN, CHIRON_COMPACTS,
  * CHIRON_ACCESS_LOG, CHIRON_OUTBOX_LOG, CHIRON_SECURE_COOKIES=1), a config
  * file of `key = value` lines (db, listen, compacts, access_log,
- * outbox_log, log_addresses, secure_cookies; # starts a comment), and the
+ * outbox_log, log_addresses, secure_cookies, api_rate; # starts a comment), and the
  * defaults (var/chiron.db, 127.0.0.1:8080, the shipped compacts, an access
  * log on stderr without addresses, the outbox copied to outbox.log beside
- * the database, cookies without Secure: set it behind TLS). SIGTERM or SIGINT stops accepting,
+ * the database, cookies without Secure: set it behind TLS, and at most 600
+ * API requests a minute from one address: --api-rate 0 lifts the limit). SIGTERM or SIGINT stops accepting,
  * lets the requests in flight finish, and exits 0.
  */
 #include <errno.h>
@@ -32,6 +33,7 @@
 struct settings {
 	char db[1024], listen[128], compacts[1024], access_log[1024], outbox_log[1024];
 	int log_addresses, secure_cookies;
+	long api_rate;                  /* -1 when not set */
 };
 
 static int
@@ -39,7 +41,7 @@ usage_serve(void)
 {
 	fprintf(stderr, "usage: chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]\n"
 	                "                    [--access-log PATH|-|off] [--log-addresses] [--outbox-log PATH|off]\n"
-	                "                    [--secure-cookies] [--config FILE]\n");
+	                "                    [--secure-cookies] [--api-rate N] [--config FILE]\n");
 	return 2;
 }
 
@@ -93,6 +95,8 @@ read_config(const char *path, struct settings *s)
 			set(s->outbox_log, sizeof(s->outbox_log), v);
 		else if (strcmp(k, "log_addresses") == 0)
 			s->log_addresses = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+		else if (strcmp(k, "api_rate") == 0)
+			s->api_rate = strtol(v, NULL, 10);
 		else if (strcmp(k, "secure_cookies") == 0)
 			s->secure_cookies = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 		else {
@@ -169,6 +173,8 @@ cmd_serve(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	memset(&flags, 0, sizeof(flags));
 	memset(&app, 0, sizeof(app));
+	flags.api_rate = -1;
+	s.api_rate = 600;
 	set(s.db, sizeof(s.db), DEFAULT_DB);
 	set(s.listen, sizeof(s.listen), "127.0.0.1:8080");
 	set(s.access_log, sizeof(s.access_log), "-");
@@ -187,6 +193,15 @@ cmd_serve(int argc, char **argv)
 			flags.log_addresses = 1;
 		else if (strcmp(argv[i], "--secure-cookies") == 0)
 			flags.secure_cookies = 1;
+		else if (strcmp(argv[i], "--api-rate") == 0 && i + 1 < argc) {
+			char *end;
+
+			flags.api_rate = strtol(argv[++i], &end, 10);
+			if (*end || flags.api_rate < 0) {
+				fprintf(stderr, "chiron serve: --api-rate \"%s\": a whole number of requests a minute (0: no limit)\n", argv[i]);
+				return 2;
+			}
+		}
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config = argv[++i];
 		else
@@ -208,6 +223,7 @@ cmd_serve(int argc, char **argv)
 	if (flags.outbox_log[0]) set(s.outbox_log, sizeof(s.outbox_log), flags.outbox_log);
 	if (flags.log_addresses) s.log_addresses = 1;
 	if (flags.secure_cookies) s.secure_cookies = 1;
+	if (flags.api_rate >= 0) s.api_rate = flags.api_rate;
 	if (!s.outbox_log[0]) {
 		/* Beside the database: var/outbox.log by default. */
 		const char *slash = strrchr(s.db, '/');
@@ -266,6 +282,8 @@ cmd_serve(int argc, char **argv)
 	pthread_mutex_init(&app.log_lock, NULL);
 	app.log_addresses = s.log_addresses;
 	app.secure_cookies = s.secure_cookies;
+	app.api_rate = s.api_rate;
+	pthread_mutex_init(&app.rate_lock, NULL);
 	pthread_mutex_init(&app.outbox_lock, NULL);
 	if (strcmp(s.outbox_log, "off") != 0) {
 		app.outbox_log = fopen(s.outbox_log, "a");

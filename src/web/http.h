@@ -53,6 +53,9 @@ struct app {
 	int n_ctx;
 	const char *access_log;         /* path, "-" for stderr, NULL for none */
 	bool secure_cookies;            /* behind TLS: cookies get Secure */
+	long api_rate;                  /* API requests a minute per address; 0 = no limit */
+	pthread_mutex_t rate_lock;
+	struct rate_slot { uint64_t who; int64_t minute; long n; } rate[1024];
 	FILE *outbox_log;               /* a copy of every outbox message, or NULL */
 	pthread_mutex_t outbox_lock;
 	FILE *log;
@@ -104,6 +107,9 @@ int req_args(const struct req *r, const char *key, const char **out, int max);
 int resp_header(struct resp *p, const char *key, const char *value);
 /* Adds the arguments of an urlencoded text (a=1&b=2) after r's own. */
 int req_add_form(struct req *r, const char *text);
+
+/* True when addr has used up this minute's API requests (429). */
+bool app_rate_limited(struct app *app, const char *addr);
 
 /* Match contexts: one per concurrent query, from a small pool. */
 struct match_ctx *app_ctx_take(struct app *app);

@@ -85,6 +85,35 @@ resp_header(struct resp *p, const char *key, const char *value)
 	return 0;
 }
 
+/*
+ * A fixed table of per-address counters for the current minute, keyed by
+ * a hash of the address: a collision at worst shares a budget. Nothing
+ * of it is logged or kept past the minute.
+ */
+bool
+app_rate_limited(struct app *app, const char *addr)
+{
+	uint64_t h = 1469598103934665603ull;
+	int64_t minute = (int64_t)time(NULL) / 60;
+	struct rate_slot *s;
+	bool over;
+
+	if (app->api_rate <= 0)
+		return false;
+	for (; addr && *addr; addr++)
+		h = (h ^ (unsigned char)*addr) * 1099511628211ull;
+	pthread_mutex_lock(&app->rate_lock);
+	s = &app->rate[h % (sizeof(app->rate) / sizeof(app->rate[0]))];
+	if (s->who != h || s->minute != minute) {
+		s->who = h;
+		s->minute = minute;
+		s->n = 0;
+	}
+	over = ++s->n > app->api_rate;
+	pthread_mutex_unlock(&app->rate_lock);
+	return over;
+}
+
 struct match_ctx *
 app_ctx_take(struct app *app)
 {
@@ -275,6 +304,11 @@ dispatch(struct req *r, struct resp *p)
 		if (rt->csrf && !auth_csrf_ok(r)) {
 			error_response(r, p, 403, "csrf",
 			               "the form expired or came from elsewhere; reload the page and try again");
+			return;
+		}
+		if (is_api(r->path) && app_rate_limited(r->app, r->addr)) {
+			error_response(r, p, 429, "", "too many requests from this address; wait a minute");
+			resp_header(p, "Retry-After", "60");
 			return;
 		}
 		r->param = param;
