@@ -336,7 +336,7 @@ add_security_headers(struct MHD_Response *mr, const struct resp *p)
 	int i, own_cache = 0;
 
 	MHD_add_response_header(mr, "Content-Security-Policy",
-		"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+		"default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; "
 		"form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");

@@ -280,6 +280,79 @@ async function clinicianFlow(base) {
 
 // axe-core's WCAG 2.1 A/AA rules on one page. The page's CSP forbids
 // injected scripts, so the context bypasses it for axe only.
+/*
+ * Accounts in the browser: a clinician signs up and sends a consultation
+ * request from a profile; the therapist holding that listing signs in and
+ * sees it; an admin verifies the therapist's claim from the queue.
+ */
+async function signIn(page, base, who) {
+	await page.goto(`${base}/login`);
+	await page.getByLabel('Pseudonym or email').fill(who);
+	await page.getByLabel('Password').fill(`${who}-password`);
+	await Promise.all([page.waitForURL(/\/account$/), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+async function accountsFlow(base) {
+	const seeker = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const therapist = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const message = 'Hello, I am a counselor looking for a space of my own. Tuesday evenings?';
+
+	try {
+		const page = await seeker.newPage();
+		const signedUp = await check('flow_signup', async () => {
+			await page.goto(`${base}/signup`);
+			await page.getByLabel('A pseudonym (what therapists see)').fill('bt_seeker');
+			await page.getByLabel('Email (never shown to anyone)').fill('bt_seeker@example.org');
+			await page.getByLabel('Password (10 characters or more)').fill('bt-seeker-password');
+			await Promise.all([page.waitForURL(/\/account$/),
+				page.getByRole('button', { name: 'Create the account' }).click()]);
+			const text = await page.locator('main').innerText();
+			assert(/Signed in as bt_seeker/.test(text), `the account page says "${text.slice(0, 80)}"`);
+		});
+		await check('flow_org_typeahead', async () => {
+			await page.goto(`${base}/search`);
+			await page.locator('input[name="aff_org1"]').pressSequentially('Psych', { delay: 20 });
+			await page.waitForFunction(() => document.querySelectorAll('#orgs-0 option').length > 0,
+				null, { timeout: 5000 });
+			const first = await page.locator('#orgs-0 option').first().getAttribute('value');
+			assert(/^org-/.test(first ?? ''), `the first suggestion is "${first}"`);
+		});
+		const sent = signedUp && await check('flow_send_request', async () => {
+			await page.goto(`${base}/therapists/t-0000010`);
+			await page.getByLabel(/A short message/).fill(message);
+			await Promise.all([page.waitForURL(/\/requests$/), page.getByRole('button', { name: 'Send' }).click()]);
+			const text = await page.locator('main').innerText();
+			assert(text.includes(message) && /Not answered yet/.test(text), 'the request is not listed as sent');
+		});
+		if (sent) {
+			const tp = await therapist.newPage();
+			await check('flow_therapist_sees_request', async () => {
+				await signIn(tp, base, 'bt_therapist');
+				await tp.goto(`${base}/requests`);
+				const text = await tp.locator('main').innerText();
+				assert(text.includes(message) && /From bt_seeker/.test(text),
+					'the therapist does not see the request, signed with the pseudonym');
+				assert(!text.includes('bt_seeker@example.org'), 'the seeker\'s email is shown');
+			});
+		}
+		const ap = await admin.newPage();
+		await check('flow_admin_verifies', async () => {
+			await signIn(ap, base, 'bt_admin');
+			await ap.goto(`${base}/admin`);
+			const card = ap.locator('article.card', { hasText: /t-0000010|/ }).filter({ has: ap.locator('a[href="/therapists/t-0000010"]') });
+			assert(await card.count() === 1, 'the claim of t-0000010 is not in the queue');
+			await Promise.all([ap.waitForURL(/\/admin$/), card.getByRole('button', { name: 'Verify' }).click()]);
+			assert(await ap.locator('a[href="/therapists/t-0000010"]').count() === 0,
+				'the claim is still waiting after Verify');
+		});
+	} finally {
+		await seeker.close();
+		await therapist.close();
+		await admin.close();
+	}
+}
+
 async function axeCheck(context, name, url, expectStatus) {
 	await check(`axe_${name}`, async () => {
 		const page = await context.newPage();
@@ -392,6 +465,18 @@ async function main() {
 		return;
 	}
 
+	// A therapist holding listing t-0000010, and an admin, made by the CLI.
+	for (const [handle, role, extra] of [['bt_therapist', 'therapist', ['--therapist', 't-0000010']],
+		['bt_admin', 'admin', []]]) {
+		const u = spawnSync(BIN, ['user', 'add', '--db', db, '--handle', handle, '--email',
+			`${handle}@example.org`, '--role', role, ...extra, '--password-stdin'],
+			{ encoding: 'utf8', input: `${handle}-password\n`, timeout: 20_000 });
+		if (u.status !== 0) {
+			notOk('setup', `chiron user add ${handle} exited ${u.status}\n${u.stderr}`);
+			return;
+		}
+	}
+
 	let base;
 	try {
 		base = await startServer(db);
@@ -412,6 +497,7 @@ async function main() {
 	console.log(`# chiron at ${base}; Chromium ${browser.version()}`);
 
 	const profile = await clinicianFlow(base);
+	await accountsFlow(base);
 
 	const axeContext = await browser.newContext({ bypassCSP: true,
 		viewport: { width: 1280, height: 900 } });
@@ -422,6 +508,8 @@ async function main() {
 		await axeCheck(axeContext, 'results', `${base}/search?${SEARCH_QUERY}`, 200);
 		await axeCheck(axeContext, 'profile', `${base}${profile ?? '/therapists/t-0000001'}`, 200);
 		await axeCheck(axeContext, 'not_found', `${base}/no-such-page`, 404);
+		await axeCheck(axeContext, 'signup', `${base}/signup`, 200);
+		await axeCheck(axeContext, 'login', `${base}/login`, 200);
 	} finally {
 		await axeContext.close();
 	}
