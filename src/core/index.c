@@ -435,6 +435,11 @@ index_finish(struct index_builder *b, struct verr *e)
 	for (j = 0; j < tax_count(ix->tax, TAX_FOCUS); j++)
 		if (!(ix->focus_bm[j] = bitmap_new(words)))
 			goto oom;
+	if (!(ix->clin_bm = bitmap_new(words)))
+		goto oom;
+	for (j = 0; j < 8; j++)
+		if (!(ix->career_bm[j] = bitmap_new(words)))
+			goto oom;
 
 	for (r = 0; r < ix->n; r++) {
 		if (ix->hot[r].flags & 0x80)
@@ -451,7 +456,11 @@ index_finish(struct index_builder *b, struct verr *e)
 				bit_set(ix->orient_bm[j], r);
 			if (ix->hot[r].focus >> j & 1)
 				bit_set(ix->focus_bm[j], r);
+			if (j < 8 && (ix->hot[r].career >> j & 1))
+				bit_set(ix->career_bm[j], r);
 		}
+		if (ix->hot[r].flags & RF_CLINICIAN_CLIENTS)
+			bit_set(ix->clin_bm, r);
 	}
 
 	/* Effective fees for each combination of the query's fee flags. */
@@ -656,6 +665,9 @@ index_free(struct index *ix)
 		for (j = 0; j < 64; j++)
 			free(ix->focus_bm[j]);
 	free(ix->focus_bm);
+	free(ix->clin_bm);
+	for (j = 0; j < 8; j++)
+		free(ix->career_bm[j]);
 	for (c = 0; c < CMP__MAX; c++)
 		free(ix->compact_ok[c]);
 	if (ix->tele_open)

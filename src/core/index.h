@@ -100,6 +100,8 @@ struct index {
 	uint64_t **speaks;              /* [language] or NULL when none */
 	uint64_t **orient_bm;           /* [orientation] or NULL when none */
 	uint64_t **focus_bm;            /* [focus area]: ranking's first tier */
+	uint64_t *clin_bm;              /* sees clinicians as clients */
+	uint64_t *career_bm[8];         /* [career stage] */
 	uint64_t *compact_ok[CMP__MAX]; /* holds compact c and licensed in a member */
 	/* [jurisdiction]: open, offers telehealth and may practice there by
 	 * license or compact (rules 1 and 2); NULL when no one may. */

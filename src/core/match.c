@@ -943,13 +943,14 @@ score_list(struct match_ctx *c, const struct query *q, struct cand *list,
 
 /*
  * An upper bound of a row's score from what is known without its ranking
- * fields: g of the seeker's goals (from the focus bitmaps), every other
- * part of the row at its best, the fee, distance and soft conflicts as
- * they are, and the time share at its best.
+ * fields: g of the seeker's goals (from the focus bitmaps), whether it
+ * sees clinicians and works with the seeker's career stage (bitmaps too),
+ * every other part of the row at its best, the fee, distance and soft
+ * conflicts as they are, and the time share at its best.
  */
 static int32_t
-score_bound(const struct match_ctx *c, const struct cand *cd, int g,
-            bool need_ip, bool want_time)
+score_bound(const struct match_ctx *c, const struct cand *cd, int g, bool clin,
+            bool career, bool need_ip, bool want_time)
 {
 	const struct query *q = c->q;
 	const struct score_k *k = &c->k;
@@ -959,8 +960,10 @@ score_bound(const struct match_ctx *c, const struct cand *cd, int g,
 	double s;
 
 	s = k->goal * g + k->pop * __builtin_popcountll(q->populations) +
-	    k->pref * __builtin_popcountll(q->preferred_orientations) + k->clin;
-	if (q->career_stage >= 0)
+	    k->pref * __builtin_popcountll(q->preferred_orientations);
+	if (clin)
+		s += k->clin;
+	if (q->career_stage >= 0 && career)
 		s += k->career;
 	if (q->has_budget)
 		s += q->budget > 0 ? k->fee * (double)(q->budget - cd->fee) : k->fee_whole;
@@ -992,28 +995,32 @@ rank(struct match_ctx *c, const struct query *q, size_t n, bool need_ip,
 
 	struct cand *list = c->cand;
 	const uint64_t *goal_bm[64];
+	const uint64_t *career_bm = q->career_stage >= 0 && q->career_stage < 8 ?
+		ix->career_bm[q->career_stage] : NULL;
 	int n_goals = 0, j;
 
 	c->n_heap = 0;
 	for (j = 0; j < 64; j++)
 		if (q->goals >> j & 1)
 			goal_bm[n_goals++] = ix->focus_bm[j];
-	if (n_goals && q->limit < (int)n) {
+	if (q->limit < (int)n) {
 		/*
-		 * The goals weigh most. Rows with every goal are ranked first;
+		 * Goals, seeing clinicians and the career stage weigh most,
+		 * and each is a bitmap. Rows with all of them are ranked first;
 		 * then the limit-th best score is a threshold that any other
-		 * row must reach, and a row's bound (its goal count from the
-		 * focus bitmaps, every other part at its best or known) often
-		 * shows it cannot, without reading its ranking fields.
+		 * row must reach, and a row's bound (those parts as its bits
+		 * say, every other part at its best or known) often shows it
+		 * cannot, without reading its ranking fields.
 		 */
 		size_t n_top = 0, n_rest = 0, kept = 0;
 
 		for (ci = 0; ci < n; ci++) {
 			uint32_t row = c->cand[ci].row;
+			bool top = get_bit(ix->clin_bm, row) && (!career_bm || get_bit(career_bm, row));
 
-			for (j = 0; j < n_goals && get_bit(goal_bm[j], row); j++)
+			for (j = 0; top && j < n_goals && get_bit(goal_bm[j], row); j++)
 				;
-			if (j == n_goals)
+			if (top && j == n_goals)
 				c->cand2[n_top++] = c->cand[ci];
 			else
 				c->cand[n_rest++] = c->cand[ci];
@@ -1027,7 +1034,10 @@ rank(struct match_ctx *c, const struct query *q, size_t n, bool need_ip,
 
 			for (j = 0; j < n_goals; j++)
 				g += get_bit(goal_bm[j], cd->row);
-			if (threshold >= 0 && score_bound(c, cd, g, need_ip, want_time) < threshold)
+			if (threshold >= 0 &&
+			    score_bound(c, cd, g, get_bit(ix->clin_bm, cd->row),
+			                !career_bm || get_bit(career_bm, cd->row),
+			                need_ip, want_time) < threshold)
 				continue;
 			c->cand2[n_top + kept++] = *cd;
 		}
