@@ -308,11 +308,12 @@ sq_close(struct store *bs)
 }
 
 /* ----------------------------------------------------------------------
- * Accounts
+ * Accounts, requests, listings, profiles
  *
- * Account traffic is light next to matching (which reads the index, not
- * the store): each function prepares its statement, binds, steps and
- * finalizes under acct_lock.
+ * This traffic is light next to matching (which reads the index, not the
+ * store). Every statement goes through run(): prepared, bound from a
+ * format, stepped and finalized under acct_lock, each result row handed
+ * to a row function.
  * ---------------------------------------------------------------------- */
 
 /* Prepares sql; on failure records why and returns NULL. */
@@ -328,128 +329,22 @@ prep(struct store_sqlite *s, const char *sql)
 	return st;
 }
 
-static void
-copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(dst, n, "%s", v ? (const char *)v : "");
-}
-
-static void
-read_user(sqlite3_stmt *st, struct store_user *u)
-{
-	u->id = sqlite3_column_int64(st, 0);
-	copy_col(u->handle, sizeof(u->handle), st, 1);
-	copy_col(u->email, sizeof(u->email), st, 2);
-	copy_col(u->pw_hash, sizeof(u->pw_hash), st, 3);
-	copy_col(u->role, sizeof(u->role), st, 4);
-	copy_col(u->therapist_id, sizeof(u->therapist_id), st, 5);
-}
+/* Called for each result row; a non-zero return stops the statement. */
+typedef int (*row_fn)(sqlite3_stmt *st, void *arg);
 
 /*
- * Steps st once: a row is read by read(st, arg) and *found set; no row is
- * not an error. Returns 0, or -1 with the reason (what failed).
+ * Runs sql with its parameters bound from fmt ('t' text, 'i' int64, 'b'
+ * a 32-byte blob), handing each result row to row (may be NULL). Returns
+ * 0, STORE_EXISTS when a unique value is taken, or -1 with the reason
+ * (`what` failed).
  */
 static int
-step_one(struct store_sqlite *s, sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *),
-         void *arg, int *found, const char *what)
-{
-	int step = sqlite3_step(st);
-
-	*found = 0;
-	if (step == SQLITE_ROW) {
-		read(st, arg);
-		*found = 1;
-		return 0;
-	}
-	return step == SQLITE_DONE ? 0 : fail(s, what);
-}
-
-static void
-read_user_cb(sqlite3_stmt *st, void *arg)
-{
-	read_user(st, arg);
-}
-
-#define USER_COLS "id, handle, email, pw_hash, role, coalesce(therapist_id, '')"
-
-static int
-sq_user_create(struct store *bs, struct store_user *u)
-{
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1, step;
-
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "INSERT INTO user (handle, email, pw_hash, role, therapist_id) "
-	             "VALUES (?1, ?2, ?3, ?4, nullif(?5, ''))");
-	if (st) {
-		sqlite3_bind_text(st, 1, u->handle, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, u->email, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, u->pw_hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, u->role, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, u->therapist_id, -1, SQLITE_STATIC);
-		step = sqlite3_step(st);
-		if (step == SQLITE_DONE) {
-			u->id = sqlite3_last_insert_rowid(s->db);
-			rc = 0;
-		} else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
-			rc = STORE_EXISTS;
-		} else {
-			fail(s, "creating an account");
-		}
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
-}
-
-static int
-user_query(struct store_sqlite *s, const char *sql, const char *text, int64_t id,
-           struct store_user *u, int *found)
-{
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	*found = 0;
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, sql);
-	if (st) {
-		if (text)
-			sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(st, 1, id);
-		rc = step_one(s, st, read_user_cb, u, found, "reading an account");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
-}
-
-static int
-sq_user_find(struct store *bs, const char *key, struct store_user *u, int *found)
-{
-	return user_query(S(bs), "SELECT " USER_COLS " FROM user WHERE handle = ?1 OR email = ?1",
-	                  key, 0, u, found);
-}
-
-static int
-sq_user_get(struct store *bs, int64_t id, struct store_user *u, int *found)
-{
-	return user_query(S(bs), "SELECT " USER_COLS " FROM user WHERE id = ?1", NULL, id, u, found);
-}
-
-/*
- * Runs one statement whose parameters are given as a format: 't' text,
- * 'i' int64, 'b' a 32-byte blob. Returns 0 when it completed.
- */
-static int
-exec_bound(struct store_sqlite *s, const char *sql, const char *fmt, ...)
+run(struct store_sqlite *s, const char *what, row_fn row, void *arg,
+    const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
-	int rc = -1, i;
+	int rc = -1, step = SQLITE_DONE, i;
 
 	pthread_mutex_lock(&s->acct_lock);
 	st = prep(s, sql);
@@ -458,114 +353,186 @@ exec_bound(struct store_sqlite *s, const char *sql, const char *fmt, ...)
 		for (i = 0; fmt[i]; i++) {
 			if (fmt[i] == 't')
 				sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
-			else if (fmt[i] == 'i' || fmt[i] == 'I')
+			else if (fmt[i] == 'i')
 				sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
 			else
-				sqlite3_bind_blob(st, i + 1, va_arg(ap, const unsigned char *), 32, SQLITE_TRANSIENT);
+				sqlite3_bind_blob(st, i + 1, va_arg(ap, const unsigned char *), 32,
+				                  SQLITE_TRANSIENT);
 		}
 		va_end(ap);
-		if (sqlite3_step(st) == SQLITE_DONE)
+		while ((step = sqlite3_step(st)) == SQLITE_ROW)
+			if (row && row(st, arg))
+				break;
+		if (step == SQLITE_DONE || step == SQLITE_ROW)
 			rc = 0;
+		else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE ||
+		         sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+			rc = STORE_EXISTS;
 		else
-			fail(s, "writing account data");
+			fail(s, what);
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->acct_lock);
 	return rc;
 }
 
+/* The rows an UPDATE or DELETE just changed (after run()). */
+static int
+changed(struct store_sqlite *s)
+{
+	int n;
+
+	pthread_mutex_lock(&s->acct_lock);
+	n = sqlite3_changes(s->db);
+	pthread_mutex_unlock(&s->acct_lock);
+	return n;
+}
+
+static void
+copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+/* Row functions that keep one value and stop. */
+static int
+row_int64(sqlite3_stmt *st, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(st, 0);
+	return 1;
+}
+
+struct found { void *out; int *found; };
+
+/* ---- users ---- */
+
+#define USER_COLS "id, handle, email, pw_hash, role, coalesce(therapist_id, '')"
+
+static int
+row_user(sqlite3_stmt *st, void *arg)
+{
+	struct found *f = arg;
+	struct store_user *u = f->out;
+
+	u->id = sqlite3_column_int64(st, 0);
+	copy_col(u->handle, sizeof(u->handle), st, 1);
+	copy_col(u->email, sizeof(u->email), st, 2);
+	copy_col(u->pw_hash, sizeof(u->pw_hash), st, 3);
+	copy_col(u->role, sizeof(u->role), st, 4);
+	copy_col(u->therapist_id, sizeof(u->therapist_id), st, 5);
+	*f->found = 1;
+	return 1;
+}
+
+static int
+sq_user_create(struct store *bs, struct store_user *u)
+{
+	return run(S(bs), "creating an account", row_int64, &u->id,
+	           "INSERT INTO user (handle, email, pw_hash, role, therapist_id) "
+	           "VALUES (?1, ?2, ?3, ?4, nullif(?5, '')) RETURNING id", "ttttt",
+	           u->handle, u->email, u->pw_hash, u->role, u->therapist_id);
+}
+
+static int
+sq_user_find(struct store *bs, const char *key, struct store_user *u, int *found)
+{
+	struct found f = {u, found};
+
+	*found = 0;
+	return run(S(bs), "reading an account", row_user, &f,
+	           "SELECT " USER_COLS " FROM user WHERE handle = ?1 OR email = ?1", "t", key);
+}
+
+static int
+sq_user_get(struct store *bs, int64_t id, struct store_user *u, int *found)
+{
+	struct found f = {u, found};
+
+	*found = 0;
+	return run(S(bs), "reading an account", row_user, &f,
+	           "SELECT " USER_COLS " FROM user WHERE id = ?1", "i", id);
+}
+
 static int
 sq_user_set_password(struct store *bs, int64_t id, const char *pw_hash)
 {
-	return exec_bound(S(bs), "UPDATE user SET pw_hash = ?1 WHERE id = ?2", "ti", pw_hash, id);
+	return run(S(bs), "setting a password", NULL, NULL,
+	           "UPDATE user SET pw_hash = ?1 WHERE id = ?2", "ti", pw_hash, id);
 }
+
+/* ---- sessions, throttling, the outbox, resets ---- */
 
 static int
 sq_session_put(struct store *bs, const unsigned char hash[32], int64_t user,
                const char *csrf, int64_t expires)
 {
-	return exec_bound(S(bs), "INSERT INTO session (token_hash, user_id, csrf, expires_at) "
-	                         "VALUES (?1, ?2, ?3, ?4)", "biti", hash, user, csrf, expires);
+	return run(S(bs), "starting a session", NULL, NULL,
+	           "INSERT INTO session (token_hash, user_id, csrf, expires_at) "
+	           "VALUES (?1, ?2, ?3, ?4)", "biti", hash, user, csrf, expires);
 }
 
 struct session_row {
 	int64_t *user;
 	char *csrf;
+	int *found;
 };
 
-static void
-read_session(sqlite3_stmt *st, void *arg)
+static int
+row_session(sqlite3_stmt *st, void *arg)
 {
 	struct session_row *r = arg;
 
 	*r->user = sqlite3_column_int64(st, 0);
 	copy_col(r->csrf, 64, st, 1);
+	*r->found = 1;
+	return 1;
 }
 
 static int
 sq_session_get(struct store *bs, const unsigned char hash[32], int64_t now,
                int64_t *user, char csrf[64], int *found)
 {
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1;
+	struct session_row r = {user, csrf, found};
 
 	*found = 0;
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT user_id, csrf FROM session WHERE token_hash = ?1 AND expires_at > ?2");
-	if (st) {
-		struct session_row row = {user, csrf};
-
-		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, now);
-		rc = step_one(s, st, read_session, &row, found, "reading a session");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+	return run(S(bs), "reading a session", row_session, &r,
+	           "SELECT user_id, csrf FROM session WHERE token_hash = ?1 AND expires_at > ?2",
+	           "bi", hash, now);
 }
 
 static int
 sq_session_delete(struct store *bs, const unsigned char hash[32])
 {
-	return exec_bound(S(bs), "DELETE FROM session WHERE token_hash = ?1", "b", hash);
+	return run(S(bs), "ending a session", NULL, NULL,
+	           "DELETE FROM session WHERE token_hash = ?1", "b", hash);
 }
 
 static int
 sq_sessions_delete_user(struct store *bs, int64_t user)
 {
-	return exec_bound(S(bs), "DELETE FROM session WHERE user_id = ?1", "i", user);
+	return run(S(bs), "ending sessions", NULL, NULL,
+	           "DELETE FROM session WHERE user_id = ?1", "i", user);
 }
 
 static int
 sq_throttle_hit(struct store *bs, const char *key, int64_t now, int64_t since, long *count)
 {
 	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
+	int64_t n = 0;
 	int rc;
 
 	*count = 0;
-	rc = exec_bound(s, "INSERT INTO throttle (key, at) VALUES (?1, ?2)", "ti", key, now);
-	if (rc)
-		return rc;
+	rc = run(s, "counting attempts", NULL, NULL,
+	         "INSERT INTO throttle (key, at) VALUES (?1, ?2)", "ti", key, now);
 	/* Forget what is older than the window, now and then. */
-	if (now % 16 == 0)
-		exec_bound(s, "DELETE FROM throttle WHERE at < ?1", "i", since);
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT count(*) FROM throttle WHERE key = ?1 AND at >= ?2");
-	rc = -1;
-	if (st) {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, since);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			*count = (long)sqlite3_column_int64(st, 0);
-			rc = 0;
-		} else {
-			fail(s, "counting attempts");
-		}
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
+	if (rc == 0 && now % 16 == 0)
+		rc = run(s, "counting attempts", NULL, NULL, "DELETE FROM throttle WHERE at < ?1", "i", since);
+	if (rc == 0)
+		rc = run(s, "counting attempts", row_int64, &n,
+		         "SELECT count(*) FROM throttle WHERE key = ?1 AND at >= ?2", "ti", key, since);
+	*count = (long)n;
 	return rc;
 }
 
@@ -573,98 +540,78 @@ static int
 sq_outbox_add(struct store *bs, const char *to, const char *subject, const char *body,
               int64_t now)
 {
-	return exec_bound(S(bs), "INSERT INTO outbox (to_addr, subject, body, created_at) "
-	                         "VALUES (?1, ?2, ?3, ?4)", "ttti", to, subject, body, now);
+	return run(S(bs), "writing to the outbox", NULL, NULL,
+	           "INSERT INTO outbox (to_addr, subject, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+	           "ttti", to, subject, body, now);
 }
 
 static int
 sq_reset_put(struct store *bs, const unsigned char hash[32], int64_t user, int64_t expires)
 {
-	return exec_bound(S(bs), "INSERT INTO reset_token (token_hash, user_id, expires_at) "
-	                         "VALUES (?1, ?2, ?3)", "bii", hash, user, expires);
+	return run(S(bs), "storing a reset token", NULL, NULL,
+	           "INSERT INTO reset_token (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+	           "bii", hash, user, expires);
+}
+
+struct reset_row {
+	int64_t now, *user;
+	int *found;
+};
+
+static int
+row_reset(sqlite3_stmt *st, void *arg)
+{
+	struct reset_row *r = arg;
+
+	*r->user = sqlite3_column_int64(st, 0);
+	*r->found = sqlite3_column_int64(st, 1) > r->now;
+	return 0;
 }
 
 static int
 sq_reset_take(struct store *bs, const unsigned char hash[32], int64_t now, int64_t *user,
               int *found)
 {
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1, step;
+	struct reset_row r = {now, user, found};
 
 	*found = 0;
-	pthread_mutex_lock(&s->acct_lock);
 	/* One statement: the token is gone whether or not it was still valid. */
-	st = prep(s, "DELETE FROM reset_token WHERE token_hash = ?1 RETURNING user_id, expires_at");
-	if (st) {
-		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			*user = sqlite3_column_int64(st, 0);
-			*found = sqlite3_column_int64(st, 1) > now;
-			step = sqlite3_step(st);
-		}
-		rc = step == SQLITE_DONE ? 0 : fail(s, "taking a reset token");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+	return run(S(bs), "taking a reset token", row_reset, &r,
+	           "DELETE FROM reset_token WHERE token_hash = ?1 RETURNING user_id, expires_at",
+	           "b", hash);
 }
 
-/* ----------------------------------------------------------------------
- * Consultation requests
- * ---------------------------------------------------------------------- */
+/* ---- consultation requests ---- */
 
 static int
 sq_request_add(struct store *bs, struct store_request *rq)
 {
-	struct store_sqlite *s = S(bs);
-	int rc = exec_bound(s, "INSERT INTO request (seeker_id, seeker_name, therapist_id, message, "
-	                       "created_at) VALUES (?1, ?2, ?3, ?4, ?5)", "itttI",
-	                    rq->seeker, rq->seeker_name, rq->therapist_id, rq->message,
-	                    rq->created_at);
-
-	if (rc == 0) {
-		pthread_mutex_lock(&s->acct_lock);
-		rq->id = sqlite3_last_insert_rowid(s->db);
-		pthread_mutex_unlock(&s->acct_lock);
-	}
-	return rc;
+	return run(S(bs), "storing a request", row_int64, &rq->id,
+	           "INSERT INTO request (seeker_id, seeker_name, therapist_id, message, created_at) "
+	           "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id", "ittti",
+	           rq->seeker, rq->seeker_name, rq->therapist_id, rq->message, rq->created_at);
 }
 
-static int
-request_list(struct store_sqlite *s, const char *sql, const char *text, int64_t id,
-             int max, store_request_fn fn, void *arg)
-{
-	struct store_request rq;
-	sqlite3_stmt *st;
-	int rc = -1, step;
+struct request_rows {
+	store_request_fn fn;
+	void *arg;
+};
 
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, sql);
-	if (st) {
-		if (text)
-			sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int(st, 2, max);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			rq.id = sqlite3_column_int64(st, 0);
-			rq.seeker = sqlite3_column_int64(st, 1);
-			copy_col(rq.seeker_name, sizeof(rq.seeker_name), st, 2);
-			copy_col(rq.therapist_id, sizeof(rq.therapist_id), st, 3);
-			copy_col(rq.message, sizeof(rq.message), st, 4);
-			copy_col(rq.answer, sizeof(rq.answer), st, 5);
-			rq.created_at = sqlite3_column_int64(st, 6);
-			rq.answered_at = sqlite3_column_int64(st, 7);
-			if (fn(arg, &rq))
-				break;
-		}
-		rc = (step == SQLITE_DONE || step == SQLITE_ROW) ? 0 : fail(s, "reading requests");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+static int
+row_request(sqlite3_stmt *st, void *arg)
+{
+	struct request_rows *x = arg;
+	struct store_request rq;
+
+	rq.id = sqlite3_column_int64(st, 0);
+	rq.seeker = sqlite3_column_int64(st, 1);
+	copy_col(rq.seeker_name, sizeof(rq.seeker_name), st, 2);
+	copy_col(rq.therapist_id, sizeof(rq.therapist_id), st, 3);
+	copy_col(rq.message, sizeof(rq.message), st, 4);
+	copy_col(rq.answer, sizeof(rq.answer), st, 5);
+	rq.created_at = sqlite3_column_int64(st, 6);
+	rq.answered_at = sqlite3_column_int64(st, 7);
+	return x->fn(x->arg, &rq);
 }
 
 #define REQUEST_COLS "id, seeker_id, seeker_name, therapist_id, message, answer, created_at, answered_at"
@@ -672,15 +619,21 @@ request_list(struct store_sqlite *s, const char *sql, const char *text, int64_t 
 static int
 sq_requests_of_seeker(struct store *bs, int64_t seeker, int max, store_request_fn fn, void *arg)
 {
-	return request_list(S(bs), "SELECT " REQUEST_COLS " FROM request WHERE seeker_id = ?1 "
-	                    "ORDER BY created_at DESC, id DESC LIMIT ?2", NULL, seeker, max, fn, arg);
+	struct request_rows x = {fn, arg};
+
+	return run(S(bs), "reading requests", row_request, &x,
+	           "SELECT " REQUEST_COLS " FROM request WHERE seeker_id = ?1 "
+	           "ORDER BY created_at DESC, id DESC LIMIT ?2", "ii", seeker, (int64_t)max);
 }
 
 static int
 sq_requests_to_therapist(struct store *bs, const char *tid, int max, store_request_fn fn, void *arg)
 {
-	return request_list(S(bs), "SELECT " REQUEST_COLS " FROM request WHERE therapist_id = ?1 "
-	                    "ORDER BY created_at DESC, id DESC LIMIT ?2", tid, 0, max, fn, arg);
+	struct request_rows x = {fn, arg};
+
+	return run(S(bs), "reading requests", row_request, &x,
+	           "SELECT " REQUEST_COLS " FROM request WHERE therapist_id = ?1 "
+	           "ORDER BY created_at DESC, id DESC LIMIT ?2", "ti", tid, (int64_t)max);
 }
 
 static int
@@ -688,54 +641,60 @@ sq_request_answer(struct store *bs, int64_t id, const char *tid, const char *ans
                   int64_t now, int *found)
 {
 	struct store_sqlite *s = S(bs);
-	int rc = exec_bound(s, "UPDATE request SET answer = ?1, answered_at = ?2 "
-	                       "WHERE id = ?3 AND therapist_id = ?4", "tIIt", answer, now, id, tid);
+	int rc = run(s, "answering a request", NULL, NULL,
+	             "UPDATE request SET answer = ?1, answered_at = ?2 "
+	             "WHERE id = ?3 AND therapist_id = ?4", "tiit", answer, now, id, tid);
 
-	pthread_mutex_lock(&s->acct_lock);
-	*found = rc == 0 && sqlite3_changes(s->db) > 0;
-	pthread_mutex_unlock(&s->acct_lock);
+	*found = rc == 0 && changed(s) > 0;
 	return rc;
 }
 
-/* ----------------------------------------------------------------------
- * Listings
- * ---------------------------------------------------------------------- */
+struct times {
+	int64_t *at;
+	int max, *n;
+};
+
+static int
+row_time(sqlite3_stmt *st, void *arg)
+{
+	struct times *t = arg;
+
+	t->at[(*t->n)++] = sqlite3_column_int64(st, 0);
+	return *t->n == t->max;
+}
+
+static int
+sq_requests_unanswered(struct store *bs, const char *tid, int64_t *at, int max, int *n)
+{
+	struct times t = {at, max, n};
+
+	*n = 0;
+	return run(S(bs), "counting unanswered requests", row_time, &t,
+	           "SELECT created_at FROM request WHERE therapist_id = ?1 AND answered_at = 0 "
+	           "ORDER BY created_at LIMIT ?2", "ti", tid, (int64_t)max);
+}
+
+/* ---- listings ---- */
 
 static int
 sq_listing_claim(struct store *bs, int64_t user, const char *tid, const char *npi, int64_t now)
 {
 	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1;
+	int rc = run(s, "claiming a listing", NULL, NULL,
+	             "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at) "
+	             "VALUES (?1, ?2, ?3, ?4)", "titi", tid, user, npi, now);
 
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at) "
-	             "VALUES (?1, ?2, ?3, ?4)");
-	if (st) {
-		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, user);
-		sqlite3_bind_text(st, 3, npi, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, now);
-		if (sqlite3_step(st) == SQLITE_DONE)
-			rc = 0;
-		else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_PRIMARYKEY ||
-		         sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-			rc = STORE_EXISTS;
-		else
-			fail(s, "claiming a listing");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
 	if (rc == 0)
-		rc = exec_bound(s, "UPDATE user SET therapist_id = ?1 WHERE id = ?2", "ti", tid, user);
+		rc = run(s, "claiming a listing", NULL, NULL,
+		         "UPDATE user SET therapist_id = ?1 WHERE id = ?2", "ti", tid, user);
 	return rc;
 }
 
-static void
-read_listing(sqlite3_stmt *st, void *arg)
-{
-	struct store_listing *l = arg;
+#define LISTING_COLS "therapist_id, user_id, npi_given, claimed_at, verified_at, confirmed_at"
 
+static void
+read_listing(sqlite3_stmt *st, struct store_listing *l)
+{
 	copy_col(l->therapist_id, sizeof(l->therapist_id), st, 0);
 	l->user = sqlite3_column_int64(st, 1);
 	copy_col(l->npi_given, sizeof(l->npi_given), st, 2);
@@ -744,299 +703,222 @@ read_listing(sqlite3_stmt *st, void *arg)
 	l->confirmed_at = sqlite3_column_int64(st, 5);
 }
 
-#define LISTING_COLS "therapist_id, user_id, npi_given, claimed_at, verified_at, confirmed_at"
+static int
+row_listing(sqlite3_stmt *st, void *arg)
+{
+	struct found *f = arg;
+
+	read_listing(st, f->out);
+	*f->found = 1;
+	return 1;
+}
 
 static int
 sq_listing_get(struct store *bs, const char *tid, struct store_listing *l, int *found)
 {
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1;
+	struct found f = {l, found};
 
 	*found = 0;
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT " LISTING_COLS " FROM listing WHERE therapist_id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
-		rc = step_one(s, st, read_listing, l, found, "reading a listing");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+	return run(S(bs), "reading a listing", row_listing, &f,
+	           "SELECT " LISTING_COLS " FROM listing WHERE therapist_id = ?1", "t", tid);
 }
 
 static int
 sq_listing_verify(struct store *bs, const char *tid, int64_t now, int *found)
 {
 	struct store_sqlite *s = S(bs);
-	int rc = exec_bound(s, "UPDATE listing SET verified_at = ?1 WHERE therapist_id = ?2 "
-	                       "AND verified_at = 0", "it", now, tid);
+	int rc = run(s, "verifying a listing", NULL, NULL,
+	             "UPDATE listing SET verified_at = ?1 WHERE therapist_id = ?2 AND verified_at = 0",
+	             "it", now, tid);
 
-	pthread_mutex_lock(&s->acct_lock);
-	*found = rc == 0 && sqlite3_changes(s->db) > 0;
-	pthread_mutex_unlock(&s->acct_lock);
+	*found = rc == 0 && changed(s) > 0;
 	return rc;
 }
 
 static int
 sq_listing_confirm(struct store *bs, const char *tid, int64_t now)
 {
-	return exec_bound(S(bs), "UPDATE listing SET confirmed_at = ?1 WHERE therapist_id = ?2",
-	                  "it", now, tid);
+	return run(S(bs), "confirming a listing", NULL, NULL,
+	           "UPDATE listing SET confirmed_at = ?1 WHERE therapist_id = ?2", "it", now, tid);
+}
+
+/* Listings gathered under the lock, handed to a callback after it. */
+struct listings {
+	struct store_listing *v;
+	size_t n, cap;
+	int max, oom;
+};
+
+static int
+row_listing_gather(sqlite3_stmt *st, void *arg)
+{
+	struct listings *x = arg;
+
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		struct store_listing *v = realloc(x->v, cap * sizeof(*v));
+
+		if (!v)
+			return x->oom = 1;
+		x->v = v;
+		x->cap = cap;
+	}
+	memset(&x->v[x->n], 0, sizeof(x->v[x->n]));
+	if (sqlite3_column_count(st) == 2) {     /* hidden_listing: id, when */
+		copy_col(x->v[x->n].therapist_id, sizeof(x->v[x->n].therapist_id), st, 0);
+		x->v[x->n].claimed_at = sqlite3_column_int64(st, 1);
+	} else {
+		read_listing(st, &x->v[x->n]);
+	}
+	return ++x->n == (size_t)x->max;
+}
+
+static int
+hand_over(struct store_sqlite *s, struct listings *x, int rc, store_listing_fn fn, void *arg)
+{
+	size_t i;
+
+	if (rc == 0 && x->oom)
+		rc = fail(s, "out of memory reading listings");
+	for (i = 0; rc == 0 && i < x->n; i++)
+		if (fn(arg, &x->v[i]))
+			break;
+	free(x->v);
+	return rc;
 }
 
 static int
 sq_listings_unverified(struct store *bs, int max, store_listing_fn fn, void *arg)
 {
-	struct store_sqlite *s = S(bs);
-	struct store_listing l;
-	sqlite3_stmt *st;
-	int rc = -1, step;
+	struct listings x = {NULL, 0, 0, max, 0};
+	int rc = run(S(bs), "reading listings", row_listing_gather, &x,
+	             "SELECT " LISTING_COLS " FROM listing WHERE verified_at = 0 "
+	             "ORDER BY claimed_at LIMIT ?1", "i", (int64_t)max);
 
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT " LISTING_COLS " FROM listing WHERE verified_at = 0 "
-	             "ORDER BY claimed_at LIMIT ?1");
-	if (st) {
-		sqlite3_bind_int(st, 1, max);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			read_listing(st, &l);
-			if (fn(arg, &l))
-				break;
-		}
-		rc = (step == SQLITE_DONE || step == SQLITE_ROW) ? 0 : fail(s, "reading listings");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+	return hand_over(S(bs), &x, rc, fn, arg);
 }
 
 static int
 sq_listings_stale(struct store *bs, int64_t before, store_listing_fn fn, void *arg)
 {
-	struct store_sqlite *s = S(bs);
-	struct store_listing *v = NULL, *nv;
-	size_t n = 0, cap = 0, i;
-	sqlite3_stmt *st;
-	int rc = -1, step = SQLITE_DONE;
+	struct listings x = {NULL, 0, 0, -1, 0};
+	int rc = run(S(bs), "reading stale listings", row_listing_gather, &x,
+	             "SELECT " LISTING_COLS " FROM listing "
+	             "WHERE max(confirmed_at, claimed_at) < ?1 ORDER BY therapist_id", "i", before);
 
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT " LISTING_COLS " FROM listing "
-	             "WHERE max(confirmed_at, claimed_at) < ?1 ORDER BY therapist_id");
-	if (st) {
-		sqlite3_bind_int64(st, 1, before);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				nv = realloc(v, cap * sizeof(*v));
-				if (!nv)
-					break;
-				v = nv;
-			}
-			read_listing(st, &v[n++]);
-		}
-		rc = step == SQLITE_DONE ? 0 : fail(s, "reading stale listings");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	for (i = 0; rc == 0 && i < n; i++)
-		if (fn(arg, &v[i]))
-			break;
-	free(v);
-	return rc;
-}
-
-struct text_out {
-	char *out;
-	size_t n;
-};
-
-static void
-read_text(sqlite3_stmt *st, void *arg)
-{
-	struct text_out *t = arg;
-
-	copy_col(t->out, t->n, st, 0);
-}
-
-static int
-sq_profile_get(struct store *bs, int64_t user, char *out, size_t n)
-{
-	struct store_sqlite *s = S(bs);
-	struct text_out t = {out, n};
-	sqlite3_stmt *st;
-	int rc = -1, found;
-
-	out[0] = '\0';
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT fields FROM seeker_profile WHERE user_id = ?1");
-	if (st) {
-		sqlite3_bind_int64(st, 1, user);
-		rc = step_one(s, st, read_text, &t, &found, "reading a saved profile");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
-}
-
-static int
-sq_profile_put(struct store *bs, int64_t user, const char *fields, int64_t now)
-{
-	return exec_bound(S(bs), "INSERT INTO seeker_profile (user_id, fields, updated_at) "
-	                         "VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET "
-	                         "fields = excluded.fields, updated_at = excluded.updated_at",
-	                  "iti", user, fields, now);
-}
-
-static int
-sq_requests_unanswered(struct store *bs, const char *tid, int64_t *at, int max, int *n)
-{
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1, step;
-
-	*n = 0;
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT created_at FROM request WHERE therapist_id = ?1 AND answered_at = 0 "
-	             "ORDER BY created_at LIMIT ?2");
-	if (st) {
-		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, max);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW)
-			at[(*n)++] = sqlite3_column_int64(st, 0);
-		rc = step == SQLITE_DONE ? 0 : fail(s, "counting unanswered requests");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+	return hand_over(S(bs), &x, rc, fn, arg);
 }
 
 static int
 sq_listing_hide(struct store *bs, const char *tid, int hidden, int64_t now)
 {
 	if (hidden)
-		return exec_bound(S(bs), "INSERT INTO hidden_listing (therapist_id, hidden_at) "
-		                         "VALUES (?1, ?2) ON CONFLICT DO NOTHING", "ti", tid, now);
-	return exec_bound(S(bs), "DELETE FROM hidden_listing WHERE therapist_id = ?1", "t", tid);
+		return run(S(bs), "hiding a listing", NULL, NULL,
+		           "INSERT INTO hidden_listing (therapist_id, hidden_at) VALUES (?1, ?2) "
+		           "ON CONFLICT DO NOTHING", "ti", tid, now);
+	return run(S(bs), "showing a listing", NULL, NULL,
+	           "DELETE FROM hidden_listing WHERE therapist_id = ?1", "t", tid);
 }
 
-static void
-read_one(sqlite3_stmt *st, void *arg)
+static int
+row_flag(sqlite3_stmt *st, void *arg)
 {
 	(void)st;
-	(void)arg;
+	*(int *)arg = 1;
+	return 1;
 }
 
 static int
 sq_listing_hidden(struct store *bs, const char *tid, int *hidden)
 {
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1;
-
 	*hidden = 0;
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT 1 FROM hidden_listing WHERE therapist_id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
-		rc = step_one(s, st, read_one, NULL, hidden, "reading hidden listings");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+	return run(S(bs), "reading hidden listings", row_flag, hidden,
+	           "SELECT 1 FROM hidden_listing WHERE therapist_id = ?1", "t", tid);
 }
 
 static int
 sq_listings_hidden(struct store *bs, store_listing_fn fn, void *arg)
 {
-	struct store_sqlite *s = S(bs);
-	struct store_listing *v = NULL, *nv;
-	size_t n = 0, cap = 0, i;
-	sqlite3_stmt *st;
-	int rc = -1, step = SQLITE_DONE;
+	struct listings x = {NULL, 0, 0, -1, 0};
+	int rc = run(S(bs), "reading hidden listings", row_listing_gather, &x,
+	             "SELECT therapist_id, hidden_at FROM hidden_listing ORDER BY therapist_id", "");
 
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "SELECT therapist_id, hidden_at FROM hidden_listing ORDER BY therapist_id");
-	if (st) {
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				nv = realloc(v, cap * sizeof(*v));
-				if (!nv)
-					break;
-				v = nv;
-			}
-			memset(&v[n], 0, sizeof(v[n]));
-			copy_col(v[n].therapist_id, sizeof(v[n].therapist_id), st, 0);
-			v[n].claimed_at = sqlite3_column_int64(st, 1);
-			n++;
-		}
-		rc = step == SQLITE_DONE ? 0 : fail(s, "reading hidden listings");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	for (i = 0; rc == 0 && i < n; i++)
-		if (fn(arg, &v[i]))
-			break;
-	free(v);
-	return rc;
+	return hand_over(S(bs), &x, rc, fn, arg);
 }
+
+/* ---- saved profiles ---- */
+
+struct text_out {
+	char *out;
+	size_t n;
+};
+
+static int
+row_text(sqlite3_stmt *st, void *arg)
+{
+	struct text_out *t = arg;
+
+	copy_col(t->out, t->n, st, 0);
+	return 1;
+}
+
+static int
+sq_profile_get(struct store *bs, int64_t user, char *out, size_t n)
+{
+	struct text_out t = {out, n};
+
+	out[0] = '\0';
+	return run(S(bs), "reading a saved profile", row_text, &t,
+	           "SELECT fields FROM seeker_profile WHERE user_id = ?1", "i", user);
+}
+
+static int
+sq_profile_put(struct store *bs, int64_t user, const char *fields, int64_t now)
+{
+	return run(S(bs), "saving a profile", NULL, NULL,
+	           "INSERT INTO seeker_profile (user_id, fields, updated_at) VALUES (?1, ?2, ?3) "
+	           "ON CONFLICT (user_id) DO UPDATE SET fields = excluded.fields, "
+	           "updated_at = excluded.updated_at", "iti", user, fields, now);
+}
+
+/* ---- the organization registry (from the web) ---- */
 
 static int
 sq_org_add(struct store *bs, const struct store_org *o)
 {
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1;
+	return run(S(bs), "adding an organization", NULL, NULL,
+	           "INSERT INTO org (id, name, kind, jurisdiction) VALUES (?1, ?2, ?3, nullif(?4, ''))",
+	           "tttt", o->id, o->name, o->kind, o->jurisdiction ? o->jurisdiction : "");
+}
 
-	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, "INSERT INTO org (id, name, kind, jurisdiction) VALUES (?1, ?2, ?3, ?4)");
-	if (st) {
-		sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, o->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, o->kind, -1, SQLITE_STATIC);
-		if (o->jurisdiction)
-			sqlite3_bind_text(st, 4, o->jurisdiction, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_DONE)
-			rc = 0;
-		else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
-			rc = STORE_EXISTS;
-		else
-			fail(s, "adding an organization");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+struct org_rows {
+	store_org_fn fn;
+	void *arg;
+};
+
+static int
+row_org(sqlite3_stmt *st, void *arg)
+{
+	struct org_rows *x = arg;
+	struct store_org o = {
+		(const char *)sqlite3_column_text(st, 0),
+		(const char *)sqlite3_column_text(st, 1),
+		(const char *)sqlite3_column_text(st, 2),
+		(const char *)sqlite3_column_text(st, 3),
+	};
+
+	return x->fn(x->arg, &o);
 }
 
 static int
 sq_orgs_find(struct store *bs, const char *q, int max, store_org_fn fn, void *arg)
 {
-	struct store_sqlite *s = S(bs);
-	sqlite3_stmt *st;
-	int rc = -1, step = SQLITE_DONE;
+	struct org_rows x = {fn, arg};
 
-	pthread_mutex_lock(&s->acct_lock);
 	/* instr() on lower-cased text: no LIKE wildcards to escape in q. */
-	st = prep(s, "SELECT id, name, kind, jurisdiction FROM org "
-	             "WHERE instr(lower(name), lower(?1)) > 0 ORDER BY name, id LIMIT ?2");
-	if (st) {
-		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, max);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			struct store_org o = {
-				(const char *)sqlite3_column_text(st, 0),
-				(const char *)sqlite3_column_text(st, 1),
-				(const char *)sqlite3_column_text(st, 2),
-				(const char *)sqlite3_column_text(st, 3),
-			};
-			if (fn(arg, &o))
-				break;
-		}
-		rc = (step == SQLITE_DONE || step == SQLITE_ROW) ? 0 : fail(s, "finding organizations");
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
-	return rc;
+	return run(S(bs), "finding organizations", row_org, &x,
+	           "SELECT id, name, kind, jurisdiction FROM org WHERE instr(lower(name), lower(?1)) > 0 "
+	           "ORDER BY name, id LIMIT ?2", "ti", q, (int64_t)max);
 }
 
 static const struct store_ops sqlite_ops = {
