@@ -17,7 +17,6 @@
 #include "core/query.h"
 
 
-#define TAX test_taxonomy()
 #define DAY INT64_C(86400)
 #define HOUR INT64_C(3600)
 
@@ -96,22 +95,6 @@ parse_bad(const char *json, const char *field, const char *m1, const char *m2)
 	assert_true(strlen(e.msg) >= 8);
 }
 
-static int
-code(enum tax_list l, const char *c)
-{
-	int k = tax_find(TAX, l, c);
-
-	if (k < 0)
-		fail_msg("%s is not in %s", c, tax_list_name(l));
-	return k;
-}
-
-static uint64_t
-bit(enum tax_list l, const char *c)
-{
-	return (uint64_t)1 << code(l, c);
-}
-
 /* ----------------------------------------------------------------------
  * Valid queries
  * ---------------------------------------------------------------------- */
@@ -123,7 +106,7 @@ test_defaults(void **state)
 
 	(void)state;
 	parse_ok("{\"jurisdiction\":\"US-NY\"}", &q);
-	assert_int_equal(q.jurisdiction, code(TAX_JURISDICTION, "US-NY"));
+	assert_int_equal(q.jurisdiction, tax_index(TAX_JURISDICTION, "US-NY"));
 	assert_false(q.has_location);
 	assert_int_equal(q.modality, QMOD_EITHER);
 	assert_true(q.max_km == 50.0);
@@ -156,7 +139,7 @@ test_contract_example(void **state)
 
 	(void)state;
 	parse_ok(EXAMPLE, &q);
-	assert_int_equal(q.jurisdiction, code(TAX_JURISDICTION, "US-NY"));
+	assert_int_equal(q.jurisdiction, tax_index(TAX_JURISDICTION, "US-NY"));
 	assert_true(q.has_location);
 	assert_true(q.lat == 40.71);
 	assert_true(q.lon == -74.01);
@@ -169,13 +152,13 @@ test_contract_example(void **state)
 	assert_true(q.clinician_discount);
 	assert_false(q.group_ok);
 	assert_int_equal(q.orientation_mode, OM_DIFFERENT);
-	assert_true(q.my_orientations == bit(TAX_ORIENTATION, "cbt"));
-	assert_true(q.preferred_orientations == bit(TAX_ORIENTATION, "psychodynamic"));
-	assert_true(q.goals == (bit(TAX_FOCUS, "burnout") | bit(TAX_FOCUS, "countertransference")));
-	assert_true(q.populations == bit(TAX_POPULATION, "lgbtq_affirming"));
+	assert_true(q.my_orientations == tax_bit(TAX_ORIENTATION, "cbt"));
+	assert_true(q.preferred_orientations == tax_bit(TAX_ORIENTATION, "psychodynamic"));
+	assert_true(q.goals == (tax_bit(TAX_FOCUS, "burnout") | tax_bit(TAX_FOCUS, "countertransference")));
+	assert_true(q.populations == tax_bit(TAX_POPULATION, "lgbtq_affirming"));
 	assert_int_equal(q.n_languages, 1);
-	assert_int_equal(q.languages[0], code(TAX_LANGUAGE, "en"));
-	assert_int_equal(q.career_stage, code(TAX_CAREER, "early_career"));
+	assert_int_equal(q.languages[0], tax_index(TAX_LANGUAGE, "en"));
+	assert_int_equal(q.career_stage, tax_index(TAX_CAREER, "early_career"));
 	assert_non_null(q.zone);
 	assert_string_equal(tz_name(q.zone), "America/New_York");
 	assert_int_equal(q.week_days, MON_0309);
@@ -210,13 +193,13 @@ test_other_values(void **state)
 	           "\"exclude\":[\"a\",\"b:c\",\"a\"],\"limit\":200"), &q);
 	assert_int_equal(q.modality, QMOD_TELEHEALTH);
 	assert_int_equal(q.orientation_mode, OM_SAME);
-	assert_true(q.my_orientations == (bit(TAX_ORIENTATION, "cbt") | bit(TAX_ORIENTATION, "dbt")));
+	assert_true(q.my_orientations == (tax_bit(TAX_ORIENTATION, "cbt") | tax_bit(TAX_ORIENTATION, "dbt")));
 	/* A fractional budget is floored. */
 	assert_true(q.has_budget);
 	assert_int_equal(q.budget, 99);
 	assert_true(q.group_ok);
 	assert_int_equal(q.n_languages, 2);
-	assert_int_equal(q.languages[0], code(TAX_LANGUAGE, "es"));
+	assert_int_equal(q.languages[0], tax_index(TAX_LANGUAGE, "es"));
 	assert_int_equal(q.n_affils, 2);
 	assert_true(q.affils[0].person);
 	assert_int_equal(q.affils[0].role, ROLE_SUPERVISEE);
@@ -562,7 +545,7 @@ test_malformed_json_offset(void **state)
 static bool
 member(const struct compacts *c, enum compact k, const char *jur)
 {
-	return c->member[k][code(TAX_JURISDICTION, jur)];
+	return c->member[k][tax_index(TAX_JURISDICTION, jur)];
 }
 
 static int

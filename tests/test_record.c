@@ -19,7 +19,6 @@
 #include "core/record.h"
 
 
-#define TAX test_taxonomy()
 
 /* ----------------------------------------------------------------------
  * Inputs
@@ -88,20 +87,6 @@ static const char RICH[] =
 	"{\"org\":\"org-1\",\"role\":\"trainee\",\"current\":false},"
 	"{\"org\":\"org-2\",\"role\":\"faculty\"}]}";
 
-/* The first therapist of the conformance directory (directory.jsonl). */
-static const char DIR1[] =
-	"{\"type\":\"therapist\",\"id\":\"t-0000001\",\"name\":\"Daniel Yazzie\",\"cre"
-	"dentials\":\"LMFT\",\"profession\":\"mft\",\"npi\":\"2836031270\",\"licenses"
-	"\":[\"US-MI\",\"US-NY\"],\"compacts\":[],\"office\":{\"lat\":42.30407,\"lon\""
-	":-83.06554,\"jurisdiction\":\"US-MI\"},\"modalities\":[\"telehealth\",\"i"
-	"n_person\"],\"formats\":[\"individual\"],\"accepting_new_clients\":fals"
-	"e,\"fee\":{\"currency\":\"USD\",\"session\":140},\"orientations\":[\"person"
-	"_centered\",\"dbt\"],\"focus_areas\":[\"burnout\",\"relationships\",\"trau"
-	"ma\"],\"populations\":[\"lgbtq_affirming\",\"latinx\"],\"languages\":[\"en"
-	"\"],\"career_stages\":[\"graduate_student\",\"early_career\"],\"clinicia"
-	"n_clients\":true,\"timezone\":\"America/Detroit\",\"availability\":[],\""
-	"affiliations\":[{\"org\":\"org-000509\",\"role\":\"member\",\"current\":fal"
-	"se},{\"org\":\"org-000121\",\"role\":\"employer\",\"current\":false}]}";
 
 /* base with its only occurrence of from replaced by to; free() it. */
 static char *
@@ -182,22 +167,6 @@ accept_subst(const char *base, const char *from, const char *to, struct record *
 	free(line);
 }
 
-static int
-code(enum tax_list l, const char *c)
-{
-	int k = tax_find(TAX, l, c);
-
-	if (k < 0)
-		fail_msg("%s is not in %s", c, tax_list_name(l));
-	return k;
-}
-
-static uint64_t
-bit(enum tax_list l, const char *c)
-{
-	return (uint64_t)1 << code(l, c);
-}
-
 /* Every field of two therapists is the same. */
 static void
 assert_therapist_eq(const struct therapist *a, const struct therapist *b)
@@ -268,16 +237,16 @@ test_contract_therapist(void **state)
 	assert_string_equal(t->id, "t-0000001");
 	assert_string_equal(t->name, "Ana Ruiz");
 	assert_string_equal(t->credentials, "PhD");
-	assert_int_equal(t->profession, code(TAX_PROFESSION, "psychologist"));
+	assert_int_equal(t->profession, tax_index(TAX_PROFESSION, "psychologist"));
 	assert_string_equal(t->npi, "1234567893");
 	assert_int_equal(t->n_licenses, 2);
-	assert_int_equal(t->licenses[0], code(TAX_JURISDICTION, "US-CA"));
-	assert_int_equal(t->licenses[1], code(TAX_JURISDICTION, "US-OR"));
+	assert_int_equal(t->licenses[0], tax_index(TAX_JURISDICTION, "US-CA"));
+	assert_int_equal(t->licenses[1], tax_index(TAX_JURISDICTION, "US-OR"));
 	assert_int_equal(t->compacts, 1u << CMP_PSYPACT);
 	assert_true(t->has_office);
 	assert_true(t->lat == 37.7749);
 	assert_true(t->lon == -122.4194);
-	assert_int_equal(t->office_jurisdiction, code(TAX_JURISDICTION, "US-CA"));
+	assert_int_equal(t->office_jurisdiction, tax_index(TAX_JURISDICTION, "US-CA"));
 	assert_int_equal(t->modalities, (1u << MOD_IN_PERSON) | (1u << MOD_TELEHEALTH));
 	assert_int_equal(t->formats, (1u << FMT_INDIVIDUAL) | (1u << FMT_GROUP));
 	assert_true(t->accepting);
@@ -286,16 +255,16 @@ test_contract_therapist(void **state)
 	assert_int_equal(t->fee.sliding_min, 90);
 	assert_int_equal(t->fee.discount_pct, 20);
 	assert_int_equal(t->fee.group, 60);
-	assert_true(t->orientations == (bit(TAX_ORIENTATION, "psychodynamic") |
-	                                bit(TAX_ORIENTATION, "ifs")));
-	assert_true(t->focus == (bit(TAX_FOCUS, "burnout") | bit(TAX_FOCUS, "vicarious_trauma") |
-	                         bit(TAX_FOCUS, "countertransference")));
-	assert_true(t->populations == bit(TAX_POPULATION, "lgbtq_affirming"));
+	assert_true(t->orientations == (tax_bit(TAX_ORIENTATION, "psychodynamic") |
+	                                tax_bit(TAX_ORIENTATION, "ifs")));
+	assert_true(t->focus == (tax_bit(TAX_FOCUS, "burnout") | tax_bit(TAX_FOCUS, "vicarious_trauma") |
+	                         tax_bit(TAX_FOCUS, "countertransference")));
+	assert_true(t->populations == tax_bit(TAX_POPULATION, "lgbtq_affirming"));
 	assert_int_equal(t->n_languages, 2);
-	assert_int_equal(t->languages[0], code(TAX_LANGUAGE, "en"));
-	assert_int_equal(t->languages[1], code(TAX_LANGUAGE, "es"));
-	assert_int_equal(t->career_stages, bit(TAX_CAREER, "graduate_student") |
-	                                   bit(TAX_CAREER, "early_career"));
+	assert_int_equal(t->languages[0], tax_index(TAX_LANGUAGE, "en"));
+	assert_int_equal(t->languages[1], tax_index(TAX_LANGUAGE, "es"));
+	assert_int_equal(t->career_stages, tax_bit(TAX_CAREER, "graduate_student") |
+	                                   tax_bit(TAX_CAREER, "early_career"));
 	assert_true(t->clinician_clients);
 	assert_string_equal(t->timezone, "America/Los_Angeles");
 	assert_int_equal(t->n_avail, 1);
@@ -321,7 +290,7 @@ test_contract_org(void **state)
 	assert_string_equal(r.org.id, "org-000123");
 	assert_string_equal(r.org.name, "Bayview Community Mental Health");
 	assert_int_equal(r.org.kind, KIND_EMPLOYER);
-	assert_int_equal(r.org.jurisdiction, code(TAX_JURISDICTION, "US-CA"));
+	assert_int_equal(r.org.jurisdiction, tax_index(TAX_JURISDICTION, "US-CA"));
 }
 
 static void
@@ -443,11 +412,11 @@ test_rich_values(void **state)
 	                    "\xf0\x9f\x98\x80 \xf0\x9f\x98\x80");
 	/* Repeated codes: a list keeps the first of each, a set is a set. */
 	assert_int_equal(t->n_licenses, 3);
-	assert_int_equal(t->licenses[0], code(TAX_JURISDICTION, "CA-ON"));
-	assert_int_equal(t->licenses[1], code(TAX_JURISDICTION, "US-NY"));
-	assert_int_equal(t->licenses[2], code(TAX_JURISDICTION, "US-AK"));
+	assert_int_equal(t->licenses[0], tax_index(TAX_JURISDICTION, "CA-ON"));
+	assert_int_equal(t->licenses[1], tax_index(TAX_JURISDICTION, "US-NY"));
+	assert_int_equal(t->licenses[2], tax_index(TAX_JURISDICTION, "US-AK"));
 	assert_int_equal(t->n_languages, 2);
-	assert_int_equal(t->languages[0], code(TAX_LANGUAGE, "fr"));
+	assert_int_equal(t->languages[0], tax_index(TAX_LANGUAGE, "fr"));
 	assert_int_equal(t->formats, (1u << FMT_COUPLES) | (1u << FMT_INDIVIDUAL));
 	assert_int_equal(t->compacts, 7);
 	/* An office without a jurisdiction. */
