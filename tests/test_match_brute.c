@@ -39,7 +39,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli/directory.h"
+#include "app/directory.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/compacts.h"

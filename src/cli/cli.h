@@ -20,7 +20,5 @@ int cmd_user(int argc, char **argv);
 
 /* The taxonomy compiled into the binary; exits with a message if broken. */
 const struct taxonomy *cli_taxonomy(void);
-/* Reads a whole file ("-" is stdin) into a malloc'd NUL-ended buffer. */
-char *cli_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 #endif

@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "cli/directory.h"
+#include "app/directory.h"
 #include "cli/progress.h"
 #include "core/match.h"
 
@@ -218,7 +218,7 @@ cmd_match(int argc, char **argv)
 		free(pt.json);
 	} else {
 		size_t len;
-		char *text = cli_read_file(path, &len, err, sizeof(err));
+		char *text = app_read_file(path, &len, err, sizeof(err));
 
 		if (!text) {
 			fprintf(stderr, "chiron match: %s\n", err);

@@ -26,7 +26,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
-#include "cli/directory.h"
+#include "app/directory.h"
 #include "cli/progress.h"
 #include "web/http.h"
 

@@ -147,7 +147,6 @@ struct index {
 	size_t n_persons;
 
 	struct arena strings;
-	size_t bytes;                   /* memory held, for the benchmark */
 };
 
 #define GRID_DEG 0.25

@@ -78,7 +78,6 @@ struct store_ops {
 	/* Rows in ascending id order. */
 	int (*scan_orgs)(struct store *s, store_org_fn fn, void *arg);
 	int (*scan_therapists)(struct store *s, store_therapist_fn fn, void *arg);
-	int (*count)(struct store *s, long *orgs, long *therapists);
 	/*
 	 * One therapist by id: fn is called once when it exists (*found = 1).
 	 * Safe to call from many threads at once.
@@ -193,8 +192,6 @@ static inline int store_scan_orgs(struct store *s, store_org_fn fn, void *arg)
 static inline int store_scan_therapists(struct store *s, store_therapist_fn fn,
                                         void *arg)
 { return s->ops->scan_therapists(s, fn, arg); }
-static inline int store_count(struct store *s, long *orgs, long *therapists)
-{ return s->ops->count(s, orgs, therapists); }
 
 static inline int store_get_therapist(struct store *s, const char *id,
                                       store_therapist_fn fn, void *arg, int *found)

@@ -242,29 +242,6 @@ sq_scan_therapists(struct store *bs, store_therapist_fn fn, void *arg)
 }
 
 static int
-count_of(struct store_sqlite *s, const char *sql, long *out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "counting");
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : fail(s, "counting");
-}
-
-static int
-sq_count(struct store *bs, long *orgs, long *therapists)
-{
-	struct store_sqlite *s = S(bs);
-
-	return count_of(s, "SELECT count(*) FROM org", orgs) ||
-	       count_of(s, "SELECT count(*) FROM therapist", therapists) ? -1 : 0;
-}
-
-static int
 sq_get_therapist(struct store *bs, const char *id, store_therapist_fn fn,
                  void *arg, int *found)
 {
@@ -931,7 +908,6 @@ static const struct store_ops sqlite_ops = {
 	.remove = sq_remove,
 	.scan_orgs = sq_scan_orgs,
 	.scan_therapists = sq_scan_therapists,
-	.count = sq_count,
 	.get_therapist = sq_get_therapist,
 	.close = sq_close,
 	.user_create = sq_user_create,

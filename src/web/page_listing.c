@@ -13,7 +13,7 @@
 
 #include "core/record.h"
 #include "core/tz.h"
-#include "cli/directory.h"
+#include "app/directory.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"

@@ -1,13 +1,14 @@
 /*
- * directory.c: from the store to the index (see directory.h).
+ * directory.c: from the store to the index (see directory.h), for the
+ * commands and the server alike.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli.h"
-#include "cli/directory.h"
+#include "app/directory.h"
 
 int
 directory_compacts(const struct taxonomy *tax, const char *path,
@@ -22,7 +23,7 @@ directory_compacts(const struct taxonomy *tax, const char *path,
 		return compacts_parse(tax, chiron_compacts_json, chiron_compacts_json_len,
 		                      out, &e) ?
 		       (snprintf(err, errlen, "built-in compacts: %s: %s", e.field, e.msg), -1) : 0;
-	text = cli_read_file(path, &len, err, errlen);
+	text = app_read_file(path, &len, err, errlen);
 	if (!text)
 		return -1;
 	rc = compacts_parse(tax, text, len, out, &e);
@@ -155,4 +156,46 @@ directory_pause_stale(struct store *st, struct index *ix, int64_t now)
 	    STORE_CALL(st, listings_hidden, pause_one, &p))
 		return -1;
 	return p.n;
+}
+
+char *
+app_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 65536, n = 0;
+	char *p = NULL, *q;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		size_t r;
+
+		if (!(q = realloc(p, cap + 1))) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			free(p);
+			p = NULL;
+			break;
+		}
+		p = q;
+		r = fread(p + n, 1, cap - n, f);
+		n += r;
+		if (n < cap) {
+			if (ferror(f)) {
+				snprintf(err, errlen, "%s: %s", path, strerror(errno));
+				free(p);
+				p = NULL;
+			}
+			break;
+		}
+		cap *= 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (p) {
+		p[n] = '\0';
+		*len = n;
+	}
+	return p;
 }

@@ -1,10 +1,11 @@
 /*
- * directory.h: opening the directory for matching: the store's records
+ * directory.h (src/app: what the commands and the server share): opening
+ * the directory for matching: the store's records
  * read into a fresh index, with the compact member lists (the shipped ones
  * or an operator's file).
  */
-#ifndef CHIRON_DIRECTORY_H
-#define CHIRON_DIRECTORY_H
+#ifndef CHIRON_APP_DIRECTORY_H
+#define CHIRON_APP_DIRECTORY_H
 
 #include <stddef.h>
 
@@ -32,5 +33,8 @@ struct index *directory_index(struct store *st, const struct taxonomy *tax,
  * as not accepting). Returns how many, or -1.
  */
 long directory_pause_stale(struct store *st, struct index *ix, int64_t now);
+
+/* Reads a whole file ("-" is stdin) into a malloc'd NUL-ended buffer. */
+char *app_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 #endif
