@@ -27,6 +27,7 @@
 
 #include "cli/cli.h"
 #include "app/directory.h"
+#include "app/live.h"
 #include "cli/progress.h"
 #include "web/http.h"
 
@@ -118,42 +119,6 @@ from_env(const char *name, char *dst, size_t n)
 		set(dst, n, v);
 }
 
-/*
- * The pauser: every hour, listings that passed 45 days without a
- * confirmation are paused (confirming resumes them at once, in
- * page_listing.c). Stops when told, through its condition variable.
- */
-struct pauser {
-	struct store *st;
-	struct index *ix;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int stop;
-};
-
-static void *
-pauser_run(void *arg)
-{
-	struct pauser *p = arg;
-
-	pthread_mutex_lock(&p->lock);
-	while (!p->stop) {
-		struct timespec until;
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 3600;
-		pthread_cond_timedwait(&p->wake, &p->lock, &until);
-		if (p->stop)
-			break;
-		pthread_mutex_unlock(&p->lock);
-		if (directory_pause_stale(p->st, p->ix, (int64_t)time(NULL)) < 0)
-			fprintf(stderr, "chiron: pausing stale listings: %s\n", store_errmsg(p->st));
-		pthread_mutex_lock(&p->lock);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
-}
-
 int
 cmd_serve(int argc, char **argv)
 {
@@ -161,7 +126,7 @@ cmd_serve(int argc, char **argv)
 	struct settings s, flags;
 	struct compacts cx;
 	struct store *st = NULL;
-	struct index *ix = NULL;
+	struct live *lv = NULL;
 	struct server *srv = NULL;
 	struct app app;
 	const char *config = NULL;
@@ -265,20 +230,26 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	t0 = now_seconds();
-	ix = directory_index(st, tax, &cx, err, sizeof(err));
-	if (!ix) {
+	{
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		lv = live_open(s.db, tax, &cx, (int)(cpus > 0 ? cpus : 1) * 2, err, sizeof(err));
+	}
+	if (!lv) {
 		fprintf(stderr, "chiron serve: %s: %s\n", s.db, err);
 		goto out;
 	}
-	fprintf(stderr, "chiron: %u therapists and %u organizations indexed in %.2f s\n",
-	        ix->n, ix->n_orgs, now_seconds() - t0);
+	{
+		struct snap *sn = live_take(lv);
+
+		fprintf(stderr, "chiron: %u therapists and %u organizations indexed in %.2f s\n",
+		        sn->ix->n, sn->ix->n_orgs, now_seconds() - t0);
+		live_give(lv, sn);
+	}
 
 	app.tax = tax;
-	app.ix = ix;
-	app.ix_paused = ix;
+	app.live = lv;
 	app.store = st;
-	pthread_mutex_init(&app.lock, NULL);
-	pthread_cond_init(&app.ctx_free, NULL);
 	pthread_mutex_init(&app.log_lock, NULL);
 	app.log_addresses = s.log_addresses;
 	app.secure_cookies = s.secure_cookies;
@@ -301,20 +272,6 @@ cmd_serve(int argc, char **argv)
 			goto out;
 		}
 	}
-	{
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		int n = (int)(cpus > 0 ? cpus : 1) * 2;
-
-		for (i = 0; i < n && i < CTX_POOL_MAX; i++) {
-			app.ctx[i] = match_ctx_new(ix);
-			if (!app.ctx[i]) {
-				fprintf(stderr, "chiron serve: out of memory\n");
-				goto out;
-			}
-			app.n_ctx++;
-		}
-	}
-
 	/* Signals go to sigwait() below, not to the server's threads. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -327,33 +284,18 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	fprintf(stderr, "chiron: serving http://%s:%d/ (Ctrl-C or SIGTERM to stop)\n", host, port);
-	{
-		struct pauser pz = {st, ix, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
-		pthread_t pt;
-		int have = pthread_create(&pt, NULL, pauser_run, &pz) == 0;
-
-		if (sigwait(&sigs, &sig) == 0)
-			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
-			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		if (have) {
-			pthread_mutex_lock(&pz.lock);
-			pz.stop = 1;
-			pthread_cond_signal(&pz.wake);
-			pthread_mutex_unlock(&pz.lock);
-			pthread_join(pt, NULL);
-		}
-	}
+	if (sigwait(&sigs, &sig) == 0)
+		fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
+		        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(srv);
 	fprintf(stderr, "chiron: stopped\n");
 	rc = 0;
 out:
-	for (i = 0; i < app.n_ctx; i++)
-		match_ctx_free(app.ctx[i]);
 	if (app.log && app.log != stderr)
 		fclose(app.log);
 	if (app.outbox_log)
 		fclose(app.outbox_log);
-	index_free(ix);
+	live_close(lv);
 	store_close(st);
 	return rc;
 }

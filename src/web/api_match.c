@@ -23,10 +23,12 @@ api_match(struct req *r, struct resp *p)
 		error_response(r, p, 400, e.field, e.msg);
 		return 0;
 	}
-	mc = app_ctx_take(r->app);
+	mc = req_ctx_take(r);
+	if (!mc)
+		return -1;
 	rc = match_run(mc, &q, &res) || match_result_json(mc, &q, &res, &p->body) ||
 	     buf_addc(&p->body, '\n');
-	app_ctx_give(r->app, mc);
+	req_ctx_give(r, mc);
 	if (rc)
 		return -1;
 	return json_response(p, 200);

@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/index.h"
 #include "core/match.h"
+#include "app/live.h"
 #include "store/store.h"
 
 /* Who a route is for: the dispatcher checks this before the handler runs. */
@@ -39,18 +40,11 @@ struct kv {
 	const char *key, *value;
 };
 
-#define CTX_POOL_MAX 16
-
 /* What every request shares: read-only after start but for the pools. */
 struct app {
 	const struct taxonomy *tax;
-	const struct index *ix;
-	struct index *ix_paused;        /* the same index, for pausing listings only */
+	struct live *live;              /* the index, as snapshots (app/live.h) */
 	struct store *store;
-	pthread_mutex_t lock;           /* guards the match context pool */
-	pthread_cond_t ctx_free;
-	struct match_ctx *ctx[CTX_POOL_MAX];
-	int n_ctx;
 	const char *access_log;         /* path, "-" for stderr, NULL for none */
 	bool secure_cookies;            /* behind TLS: cookies get Secure */
 	long api_rate;                  /* API requests a minute per address; 0 = no limit */
@@ -78,6 +72,7 @@ struct req {
 	struct user_ctx *user;          /* NULL when no one is signed in */
 	const char *addr;               /* the client's address, for throttling only */
 	struct arena *a;
+	struct snap *snap;              /* the index this request reads, once taken */
 	const char *method;
 	const char *path;               /* without the query string */
 	const char *param;              /* the {id} of a route like /therapists/{id} */
@@ -111,9 +106,15 @@ int req_add_form(struct req *r, const char *text);
 /* True when addr has used up this minute's API requests (429). */
 bool app_rate_limited(struct app *app, const char *addr);
 
-/* Match contexts: one per concurrent query, from a small pool. */
-struct match_ctx *app_ctx_take(struct app *app);
-void app_ctx_give(struct app *app, struct match_ctx *c);
+/*
+ * The index this request reads: the current snapshot, taken on first use
+ * and given back by the server when the handler returns, so one request
+ * sees one index however many times it asks.
+ */
+const struct index *req_index(struct req *r);
+/* A match context for req_index(r); NULL when out of memory. */
+struct match_ctx *req_ctx_take(struct req *r);
+void req_ctx_give(struct req *r, struct match_ctx *c);
 
 typedef int (*handler_fn)(struct req *, struct resp *);
 

@@ -13,7 +13,7 @@ page_home(struct req *r, struct resp *p)
 	char n[32];
 
 	(void)r;
-	snprintf(n, sizeof(n), "%u", r->app->ix->n);
+	snprintf(n, sizeof(n), "%u", req_index(r)->n);
 	return page_begin(r, p, "A therapist for the therapist") ||
 	       html(b, "<h1>A therapist for the therapist</h1>\n"
 	               "<p class=\"lede\">You hold other people's pain all day. chiron helps you "

@@ -19,7 +19,7 @@
 #include "web/pages.h"
 
 #define QUEUE_MAX 100
-#define STALE_DAYS 45
+#define STALE_DAYS LISTING_STALE_DAYS
 
 static int
 csrf_field(struct buf *b, struct req *r, struct resp *p)
@@ -65,6 +65,20 @@ unanswered(struct buf *b, struct req *r, const char *therapist_id, int64_t now)
 	snprintf(s, sizeof(s), "%d consultation request%s unanswered for more than 5 business days.",
 	         late, late == 1 ? "" : "s");
 	return html(b, "<p class=\"conflict\">") || html_txt(b, s) || html(b, "</p>\n");
+}
+
+/* True when a claimed listing has gone LISTING_STALE_DAYS unconfirmed. */
+static bool
+listing_is_stale(struct req *r, const char *tid)
+{
+	struct store_listing l;
+	int found = 0;
+	int64_t last;
+
+	if (STORE_CALL(r->app->store, listing_get, tid, &l, &found) || !found)
+		return false;
+	last = l.confirmed_at > l.claimed_at ? l.confirmed_at : l.claimed_at;
+	return (int64_t)time(NULL) - last >= (int64_t)STALE_DAYS * 86400;
 }
 
 int
@@ -146,7 +160,7 @@ page_listing_claim(struct req *r, struct resp *p)
 		error_response(r, p, 409, "", "this account already holds a listing");
 		return 0;
 	}
-	if (!tid || !record_id_ok(tid) || index_row(r->app->ix, tid) < 0) {
+	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid)) {
 		error_response(r, p, 400, "therapist_id", "there is no listing with this id");
 		return 0;
 	}
@@ -169,14 +183,15 @@ page_listing_confirm(struct req *r, struct resp *p)
 		error_response(r, p, 409, "", "claim a listing first");
 		return 0;
 	}
-	int64_t row;
-
 	if (STORE_CALL(r->app->store, listing_confirm, r->user->therapist_id, (int64_t)time(NULL)))
 		return -1;
-	/* A paused listing is back in searches at once. */
-	row = index_row(r->app->ix, r->user->therapist_id);
-	if (row >= 0)
-		index_set_paused(r->app->ix_paused, (uint32_t)row, false);
+	/* A paused listing is back in searches at once (unless hidden). */
+	int hidden = 0;
+
+	if (STORE_CALL(r->app->store, listing_hidden, r->user->therapist_id, &hidden))
+		return -1;
+	if (!hidden)
+		live_set_paused(r->app->live, r->user->therapist_id, false);
 	return see_other(p, "/listing");
 }
 
@@ -252,18 +267,14 @@ hidden_list(struct buf *b, struct req *r, struct resp *p)
 static int
 set_hidden(struct req *r, struct resp *p, const char *tid, int hidden)
 {
-	int64_t row = tid && record_id_ok(tid) ? index_row(r->app->ix, tid) : -1;
-
-	if (row < 0) {
+	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid)) {
 		error_response(r, p, 404, "therapist_id", "there is no listing with this id");
 		return 0;
 	}
 	if (STORE_CALL(r->app->store, listing_hide, tid, hidden, (int64_t)time(NULL)))
 		return -1;
-	index_set_paused(r->app->ix_paused, (uint32_t)row, hidden);
-	/* Shown again, it may still be paused as stale. */
-	if (!hidden && directory_pause_stale(r->app->store, r->app->ix_paused, (int64_t)time(NULL)) < 0)
-		return -1;
+	/* Shown again, it may still be paused as unconfirmed. */
+	live_set_paused(r->app->live, tid, hidden || listing_is_stale(r, tid));
 	return see_other(p, "/admin");
 }
 
@@ -301,7 +312,7 @@ page_admin(struct req *r, struct resp *p)
 		return -1;
 	for (i = 0; i < q->n; i++) {
 		struct npi_of x = {r->app->tax, r->a, ""};
-		int64_t row = index_row(r->app->ix, q->v[i].therapist_id);
+		int64_t row = index_row(req_index(r), q->v[i].therapist_id);
 		int found, same;
 
 		if (store_get_therapist(r->app->store, q->v[i].therapist_id, take_npi, &x, &found))
@@ -309,7 +320,7 @@ page_admin(struct req *r, struct resp *p)
 		same = x.npi[0] && strcmp(x.npi, q->v[i].npi_given) == 0;
 		if (html(b, "<article class=\"card\"><h2><a href=\"/therapists/") ||
 		    url_arg(b, q->v[i].therapist_id) || html(b, "\">") ||
-		    html_txt(b, row >= 0 ? r->app->ix->name[row] : q->v[i].therapist_id) ||
+		    html_txt(b, row >= 0 ? req_index(r)->name[row] : q->v[i].therapist_id) ||
 		    html(b, "</a></h2><p>NPI given: ") || html_txt(b, q->v[i].npi_given) ||
 		    html(b, npi_ok(q->v[i].npi_given) ? " (check digit valid)" : " (check digit NOT valid)") ||
 		    html(b, "; on the listing: ") || html_txt(b, x.npi[0] ? x.npi : "none") ||

@@ -71,7 +71,7 @@ page_request_send(struct req *r, struct resp *p)
 	snprintf(rq.therapist_id, sizeof(rq.therapist_id), "%s", r->param);
 	snprintf(rq.message, sizeof(rq.message), "%s", msg);
 	rq.created_at = (int64_t)time(NULL);
-	if (index_row(r->app->ix, r->param) < 0) {
+	if (!listing_exists(r, r->param)) {
 		error_response(r, p, 404, "", "no therapist has this address");
 		return 0;
 	}

@@ -688,9 +688,13 @@ page_search(struct req *r, struct resp *p)
 		rc = form(b, r, e.field, e.msg) || page_end(p);
 		goto out;
 	}
-	mc = app_ctx_take(r->app);
+	mc = req_ctx_take(r);
+	if (!mc) {
+		rc = -1;
+		goto out;
+	}
 	rc = match_run(mc, &q, &res) || match_result_json(mc, &q, &res, &rj);
-	app_ctx_give(r->app, mc);
+	req_ctx_give(r, mc);
 	if (rc || !(root = jn_parse(rj.p, rj.len, r->a, &e))) {
 		rc = -1;
 		goto out;

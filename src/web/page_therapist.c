@@ -176,3 +176,23 @@ page_therapist(struct req *r, struct resp *p)
 		return -1;
 	return 0;
 }
+
+static int
+exists_fn(void *arg, const char *id, const void *packed, size_t n)
+{
+	(void)arg;
+	(void)id;
+	(void)packed;
+	(void)n;
+	return 0;
+}
+
+bool
+listing_exists(struct req *r, const char *therapist_id)
+{
+	int found = 0;
+
+	if (store_get_therapist(r->app->store, therapist_id, exists_fn, NULL, &found))
+		return false;
+	return found != 0;
+}

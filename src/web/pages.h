@@ -52,6 +52,8 @@ int page_admin_verify(struct req *r, struct resp *p);
 int page_admin_hide(struct req *r, struct resp *p);
 int page_admin_unhide(struct req *r, struct resp *p);
 /* "Confirmed current N days ago; verified" for a profile. */
+/* True when the store holds a therapist with this id (false on error). */
+bool listing_exists(struct req *r, const char *therapist_id);
 int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
 
 int api_match(struct req *r, struct resp *p);

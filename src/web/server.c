@@ -114,26 +114,25 @@ app_rate_limited(struct app *app, const char *addr)
 	return over;
 }
 
-struct match_ctx *
-app_ctx_take(struct app *app)
+const struct index *
+req_index(struct req *r)
 {
-	struct match_ctx *c;
+	if (!r->snap)
+		r->snap = live_take(r->app->live);
+	return r->snap->ix;
+}
 
-	pthread_mutex_lock(&app->lock);
-	while (app->n_ctx == 0)
-		pthread_cond_wait(&app->ctx_free, &app->lock);
-	c = app->ctx[--app->n_ctx];
-	pthread_mutex_unlock(&app->lock);
-	return c;
+struct match_ctx *
+req_ctx_take(struct req *r)
+{
+	req_index(r);
+	return live_ctx_take(r->app->live, r->snap);
 }
 
 void
-app_ctx_give(struct app *app, struct match_ctx *c)
+req_ctx_give(struct req *r, struct match_ctx *c)
 {
-	pthread_mutex_lock(&app->lock);
-	app->ctx[app->n_ctx++] = c;
-	pthread_cond_signal(&app->ctx_free);
-	pthread_mutex_unlock(&app->lock);
+	live_ctx_give(r->app->live, r->snap, c);
 }
 
 /* ----------------------------------------------------------------------
@@ -478,6 +477,8 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	} else {
 		dispatch(&r, &p);
 	}
+	if (r.snap)
+		live_give(app->live, r.snap);
 
 	body = buf_take(&p.body, &len);
 	mr = MHD_create_response_from_buffer(len, body ? body : (void *)"",
