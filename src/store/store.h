@@ -63,6 +63,25 @@ struct store_listing {
 
 typedef int (*store_listing_fn)(void *arg, const struct store_listing *l);
 
+/* A listing's stated policies: what a seeker can raise at a first
+ * consultation. Plain text, each at most STORE_POLICY_MAX - 1 bytes. */
+#define STORE_POLICY_MAX 2048
+struct store_policy {
+	char confidentiality[STORE_POLICY_MAX];  /* what stays private among colleagues */
+	char events[STORE_POLICY_MAX];           /* meeting clients at professional events */
+	char dual[STORE_POLICY_MAX];             /* dual relationships found later */
+	int64_t updated_at;
+};
+
+/*
+ * Rewrites for an organization merge (org_merge): given a stored
+ * therapist's packed record, or a seeker's saved profile, return 0 when it
+ * does not change, 1 with a malloc'd replacement in *out (*outn bytes), or
+ * -1 on error.
+ */
+typedef int (*store_rewrite_fn)(void *arg, const char *id, const void *in, size_t n,
+                                void **out, size_t *outn);
+
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 
 struct store_ops {
@@ -161,6 +180,38 @@ struct store_ops {
 	/* The creation times of a listing's unanswered requests, oldest first. */
 	int (*requests_unanswered)(struct store *s, const char *therapist_id, int64_t *at,
 	                           int max, int *n);
+
+	/*
+	 * Editing listings from the web, each one transaction. save replaces
+	 * the packed record of an existing therapist and, when pol is not
+	 * NULL, its policies (*found = 0 and nothing changes when there is no
+	 * such therapist). create stores a new therapist claimed by user
+	 * (STORE_EXISTS when the id is taken or the user holds a listing).
+	 * remove deletes a therapist with its claim, policies and hiding; the
+	 * requests sent to it stay with their seekers.
+	 */
+	int (*listing_save)(struct store *s, const char *id, const void *packed, size_t n,
+	                    const struct store_policy *pol, int64_t now, int *found);
+	int (*listing_create)(struct store *s, int64_t user, const char *id,
+	                      const void *packed, size_t n, const char *npi,
+	                      const struct store_policy *pol, int64_t now);
+	int (*listing_remove)(struct store *s, const char *id, int *found);
+	/* A listing's policies; *found = 0 (and pol zeroed) when none are stated. */
+	int (*policy_get)(struct store *s, const char *id, struct store_policy *pol, int *found);
+
+	/*
+	 * Merges organization `from` into `into` in one transaction: every
+	 * therapist record goes through therapist_fn and every saved seeker
+	 * profile through profile_fn (the profile text with its NUL), the
+	 * changed ones are written back, and `from` is deleted. *found = 0
+	 * (nothing changes) unless both organizations exist; *changed counts
+	 * the records and profiles rewritten.
+	 */
+	int (*org_merge)(struct store *s, const char *from, const char *into,
+	                 store_rewrite_fn therapist_fn, store_rewrite_fn profile_fn,
+	                 void *arg, int *found, long *changed);
+	/* One organization by id (*found). */
+	int (*org_get)(struct store *s, const char *id, store_org_fn fn, void *arg, int *found);
 };
 
 struct store {

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,6 +107,14 @@ static const char *const migrations[] = {
 	"CREATE TABLE hidden_listing ("
 	"  therapist_id TEXT PRIMARY KEY,"
 	"  hidden_at INTEGER NOT NULL"
+	") WITHOUT ROWID;",
+	/* 7: a listing's stated policies */
+	"CREATE TABLE listing_policy ("
+	"  therapist_id TEXT PRIMARY KEY,"
+	"  confidentiality TEXT NOT NULL,"
+	"  events TEXT NOT NULL,"
+	"  dual TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -311,7 +320,7 @@ typedef int (*row_fn)(sqlite3_stmt *st, void *arg);
 
 /*
  * Runs sql with its parameters bound from fmt ('t' text, 'i' int64, 'b'
- * a 32-byte blob), handing each result row to row (may be NULL). Returns
+ * a 32-byte blob, 'B' a blob and its size_t length), handing each result row to row (may be NULL). Returns
  * 0, STORE_EXISTS when a unique value is taken, or -1 with the reason
  * (`what` failed).
  */
@@ -332,7 +341,12 @@ run(struct store_sqlite *s, const char *what, row_fn row, void *arg,
 				sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
 			else if (fmt[i] == 'i')
 				sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-			else
+			else if (fmt[i] == 'B') {
+				const void *blob = va_arg(ap, const void *);
+
+				sqlite3_bind_blob64(st, i + 1, blob, (sqlite3_uint64)va_arg(ap, size_t),
+				                    SQLITE_TRANSIENT);
+			} else
 				sqlite3_bind_blob(st, i + 1, va_arg(ap, const unsigned char *), 32,
 				                  SQLITE_TRANSIENT);
 		}
@@ -363,6 +377,39 @@ changed(struct store_sqlite *s)
 	n = sqlite3_changes(s->db);
 	pthread_mutex_unlock(&s->acct_lock);
 	return n;
+}
+
+/*
+ * A transaction on the shared connection: acct_lock is held from
+ * tx_begin to tx_end, so no other thread's statement lands inside it.
+ * tx_end commits when ok is 0 and rolls back otherwise; returns ok, or
+ * -1 when the commit fails.
+ */
+static int
+tx_begin(struct store_sqlite *s)
+{
+	pthread_mutex_lock(&s->acct_lock);
+	if (exec(s, "BEGIN IMMEDIATE")) {
+		pthread_mutex_unlock(&s->acct_lock);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tx_end(struct store_sqlite *s, int ok)
+{
+	if (ok == 0 && exec(s, "COMMIT"))
+		ok = -1;
+	if (ok != 0) {
+		char why[sizeof(s->base.errmsg)];
+
+		memcpy(why, s->base.errmsg, sizeof(why));
+		exec(s, "ROLLBACK");
+		memcpy(s->base.errmsg, why, sizeof(why));
+	}
+	pthread_mutex_unlock(&s->acct_lock);
+	return ok;
 }
 
 static void
@@ -657,14 +704,17 @@ static int
 sq_listing_claim(struct store *bs, int64_t user, const char *tid, const char *npi, int64_t now)
 {
 	struct store_sqlite *s = S(bs);
-	int rc = run(s, "claiming a listing", NULL, NULL,
-	             "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at) "
-	             "VALUES (?1, ?2, ?3, ?4)", "titi", tid, user, npi, now);
+	int rc;
 
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "claiming a listing", NULL, NULL,
+	         "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at) "
+	         "VALUES (?1, ?2, ?3, ?4)", "titi", tid, user, npi, now);
 	if (rc == 0)
 		rc = run(s, "claiming a listing", NULL, NULL,
 		         "UPDATE user SET therapist_id = ?1 WHERE id = ?2", "ti", tid, user);
-	return rc;
+	return tx_end(s, rc);
 }
 
 #define LISTING_COLS "therapist_id, user_id, npi_given, claimed_at, verified_at, confirmed_at"
@@ -898,6 +948,266 @@ sq_orgs_find(struct store *bs, const char *q, int max, store_org_fn fn, void *ar
 	           "ORDER BY name, id LIMIT ?2", "ti", q, (int64_t)max);
 }
 
+/* ---- editing listings, policies, merging organizations ---- */
+
+static int
+put_policy(struct store_sqlite *s, const char *id, const struct store_policy *pol, int64_t now)
+{
+	return run(s, "saving the policies", NULL, NULL,
+	           "INSERT INTO listing_policy (therapist_id, confidentiality, events, dual, updated_at) "
+	           "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (therapist_id) DO UPDATE SET "
+	           "confidentiality = excluded.confidentiality, events = excluded.events, "
+	           "dual = excluded.dual, updated_at = excluded.updated_at",
+	           "tttti", id, pol->confidentiality, pol->events, pol->dual, now);
+}
+
+static int
+sq_listing_save(struct store *bs, const char *id, const void *packed, size_t n,
+                const struct store_policy *pol, int64_t now, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	*found = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "saving a listing", NULL, NULL,
+	         "UPDATE therapist SET packed = ?2 WHERE id = ?1", "tB", id, packed, n);
+	if (rc == 0)
+		*found = sqlite3_changes(s->db) > 0;
+	if (rc == 0 && *found && pol)
+		rc = put_policy(s, id, pol, now);
+	return tx_end(s, rc);
+}
+
+static int
+sq_listing_create(struct store *bs, int64_t user, const char *id, const void *packed,
+                  size_t n, const char *npi, const struct store_policy *pol, int64_t now)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "creating a listing", NULL, NULL,
+	         "INSERT INTO therapist (id, packed) SELECT ?1, ?2 "
+	         "WHERE NOT EXISTS (SELECT 1 FROM org WHERE id = ?1)", "tB", id, packed, n);
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = STORE_EXISTS;
+	if (rc == 0)
+		rc = run(s, "creating a listing", NULL, NULL,
+		         "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at, confirmed_at) "
+		         "VALUES (?1, ?2, ?3, ?4, ?4)", "titi", id, user, npi ? npi : "", now);
+	if (rc == 0)
+		rc = run(s, "creating a listing", NULL, NULL,
+		         "UPDATE user SET therapist_id = ?1 WHERE id = ?2", "ti", id, user);
+	if (rc == 0 && pol)
+		rc = put_policy(s, id, pol, now);
+	return tx_end(s, rc);
+}
+
+static int
+sq_listing_remove(struct store *bs, const char *id, int *found)
+{
+	static const char *const sql[] = {
+		"DELETE FROM listing WHERE therapist_id = ?1",
+		"DELETE FROM listing_policy WHERE therapist_id = ?1",
+		"DELETE FROM hidden_listing WHERE therapist_id = ?1",
+		"UPDATE user SET therapist_id = NULL WHERE therapist_id = ?1",
+	};
+	struct store_sqlite *s = S(bs);
+	size_t i;
+	int rc;
+
+	*found = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "removing a listing", NULL, NULL, "DELETE FROM therapist WHERE id = ?1", "t", id);
+	if (rc == 0)
+		*found = sqlite3_changes(s->db) > 0;
+	for (i = 0; rc == 0 && *found && i < sizeof(sql) / sizeof(sql[0]); i++)
+		rc = run(s, "removing a listing", NULL, NULL, sql[i], "t", id);
+	return tx_end(s, rc);
+}
+
+static int
+row_policy(sqlite3_stmt *st, void *arg)
+{
+	struct found *f = arg;
+	struct store_policy *pol = f->out;
+
+	copy_col(pol->confidentiality, sizeof(pol->confidentiality), st, 0);
+	copy_col(pol->events, sizeof(pol->events), st, 1);
+	copy_col(pol->dual, sizeof(pol->dual), st, 2);
+	pol->updated_at = sqlite3_column_int64(st, 3);
+	*f->found = 1;
+	return 1;
+}
+
+static int
+sq_policy_get(struct store *bs, const char *id, struct store_policy *pol, int *found)
+{
+	struct found f = {pol, found};
+
+	memset(pol, 0, sizeof(*pol));
+	*found = 0;
+	return run(S(bs), "reading the policies", row_policy, &f,
+	           "SELECT confidentiality, events, dual, updated_at FROM listing_policy "
+	           "WHERE therapist_id = ?1", "t", id);
+}
+
+/* A rewritten row, kept until the scan that found it has ended. */
+struct rewrite {
+	char *key;
+	void *val;
+	size_t n;
+	int64_t user;
+};
+
+struct rewrites {
+	struct rewrite *v;
+	size_t n, cap;
+	store_rewrite_fn fn;
+	void *arg;
+	bool profiles;
+	int err;
+};
+
+static int
+row_rewrite(sqlite3_stmt *st, void *arg)
+{
+	struct rewrites *w = arg;
+	const char *key = (const char *)sqlite3_column_text(st, 0);
+	const void *in = w->profiles ? sqlite3_column_text(st, 1) : sqlite3_column_blob(st, 1);
+	size_t n = (size_t)sqlite3_column_bytes(st, 1) + (w->profiles ? 1 : 0);
+	void *out = NULL;
+	size_t outn = 0;
+	int rc;
+
+	rc = w->fn(w->arg, key, in ? in : "", in ? n : (w->profiles ? 1 : 0), &out, &outn);
+	if (rc < 0) {
+		w->err = 1;
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	if (w->n == w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 64;
+		struct rewrite *v = realloc(w->v, nc * sizeof(*v));
+
+		if (!v) {
+			free(out);
+			w->err = 1;
+			return 1;
+		}
+		w->v = v;
+		w->cap = nc;
+	}
+	w->v[w->n].key = strdup(key);
+	w->v[w->n].val = out;
+	w->v[w->n].n = outn;
+	w->v[w->n].user = sqlite3_column_int64(st, 2);
+	if (!w->v[w->n].key) {
+		free(out);
+		w->err = 1;
+		return 1;
+	}
+	w->n++;
+	return 0;
+}
+
+static void
+rewrites_free(struct rewrites *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		free(w->v[i].key);
+		free(w->v[i].val);
+	}
+	free(w->v);
+	w->v = NULL;
+	w->n = w->cap = 0;
+}
+
+static int
+row_one(sqlite3_stmt *st, void *arg)
+{
+	(void)st;
+	*(int *)arg += 1;
+	return 0;
+}
+
+static int
+sq_org_merge(struct store *bs, const char *from, const char *into,
+             store_rewrite_fn therapist_fn, store_rewrite_fn profile_fn,
+             void *arg, int *found, long *changed)
+{
+	struct store_sqlite *s = S(bs);
+	struct rewrites w = {0};
+	size_t i;
+	int rc, n = 0;
+
+	*found = 0;
+	*changed = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "merging organizations", row_one, &n,
+	         "SELECT 1 FROM org WHERE id IN (?1, ?2)", "tt", from, into);
+	if (rc == 0 && n == 2 && strcmp(from, into) != 0) {
+		*found = 1;
+		w.fn = therapist_fn;
+		w.arg = arg;
+		rc = run(s, "merging organizations", row_rewrite, &w,
+		         "SELECT id, packed, 0 FROM therapist ORDER BY id", "");
+		if (rc == 0 && w.err)
+			rc = -1, snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+			                  "merging organizations: rewriting a therapist failed");
+		for (i = 0; rc == 0 && i < w.n; i++)
+			rc = run(s, "merging organizations", NULL, NULL,
+			         "UPDATE therapist SET packed = ?2 WHERE id = ?1", "tB",
+			         w.v[i].key, w.v[i].val, w.v[i].n);
+		*changed += (long)w.n;
+		rewrites_free(&w);
+		w.fn = profile_fn;
+		w.profiles = true;
+		if (rc == 0)
+			rc = run(s, "merging organizations", row_rewrite, &w,
+			         "SELECT CAST(user_id AS TEXT), fields, user_id FROM seeker_profile", "");
+		if (rc == 0 && w.err)
+			rc = -1, snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+			                  "merging organizations: rewriting a profile failed");
+		for (i = 0; rc == 0 && i < w.n; i++)
+			rc = run(s, "merging organizations", NULL, NULL,
+			         "UPDATE seeker_profile SET fields = ?2 WHERE user_id = ?1", "it",
+			         w.v[i].user, (const char *)w.v[i].val);
+		*changed += (long)w.n;
+		rewrites_free(&w);
+		if (rc == 0)
+			rc = run(s, "merging organizations", NULL, NULL,
+			         "DELETE FROM org WHERE id = ?1", "t", from);
+	}
+	if (rc != 0)
+		*changed = 0;
+	return tx_end(s, rc);
+}
+
+static int
+sq_org_get(struct store *bs, const char *id, store_org_fn fn, void *arg, int *found)
+{
+	struct org_rows x = {fn, arg};
+	int n = 0, rc;
+
+	*found = 0;
+	rc = run(S(bs), "reading an organization", row_one, &n,
+	         "SELECT 1 FROM org WHERE id = ?1", "t", id);
+	if (rc || !n)
+		return rc;
+	*found = 1;
+	return run(S(bs), "reading an organization", row_org, &x,
+	           "SELECT id, name, kind, coalesce(jurisdiction, '') FROM org WHERE id = ?1", "t", id);
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -935,6 +1245,12 @@ static const struct store_ops sqlite_ops = {
 	.profile_get = sq_profile_get,
 	.profile_put = sq_profile_put,
 	.requests_unanswered = sq_requests_unanswered,
+	.listing_save = sq_listing_save,
+	.listing_create = sq_listing_create,
+	.listing_remove = sq_listing_remove,
+	.policy_get = sq_policy_get,
+	.org_merge = sq_org_merge,
+	.org_get = sq_org_get,
 	.listing_hide = sq_listing_hide,
 	.listing_hidden = sq_listing_hidden,
 	.listings_hidden = sq_listings_hidden,
@@ -1003,7 +1319,15 @@ store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	s->base.ops = &sqlite_ops;
 	pthread_mutex_init(&s->get_lock, NULL);
-	pthread_mutex_init(&s->acct_lock, NULL);
+	{
+		/* Recursive: a transaction (tx_begin) holds it across run()s. */
+		pthread_mutexattr_t ma;
+
+		pthread_mutexattr_init(&ma);
+		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&s->acct_lock, &ma);
+		pthread_mutexattr_destroy(&ma);
+	}
 	make_parent(path);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {

@@ -137,15 +137,22 @@ page_listing(struct req *r, struct resp *p)
 		       html(b, "<label for=\"tid\">Listing id</label><input id=\"tid\" name=\"therapist_id\" "
 		               "type=\"text\" required><label for=\"npi\">NPI</label><input id=\"npi\" "
 		               "name=\"npi\" type=\"text\" inputmode=\"numeric\" required>"
-		               "<p><button type=\"submit\">Claim</button></p></form>\n") ||
+		               "<p><button type=\"submit\">Claim</button></p></form>\n"
+		               "<p>Not in the directory yet? <a href=\"/listing/new\">Create your "
+		               "listing</a>.</p>\n") ||
 		       page_end(p);
 	}
+	if (req_arg(r, "saved") &&
+	    html(b, "<div class=\"card\" role=\"status\"><p>Saved. Searches now show your "
+	            "listing as it is.</p></div>\n"))
+		return -1;
 	return html(b, "<p>Your listing: <a href=\"/therapists/") || url_arg(b, l.therapist_id) ||
 	       html(b, "\">") || html_txt(b, l.therapist_id) || html(b, "</a> (") ||
 	       html(b, l.verified_at ? "verified" : "waiting for verification") || html(b, ").</p>\n") ||
 	       listing_standing(b, r, l.therapist_id) ||
 	       html(b, "<form method=\"post\" action=\"/listing/confirm\">") || csrf_field(b, r, p) ||
 	       html(b, "<p><button type=\"submit\">My listing is current</button></p></form>\n"
+	               "<p><a href=\"/listing/edit\">Edit your listing, open hours and policies</a></p>\n"
 	               "<p><a href=\"/requests\">Consultation requests</a></p>\n") ||
 	       page_end(p);
 }

@@ -100,6 +100,41 @@ fact(struct buf *b, const char *term)
 	return html(b, "<dt>") || html_txt(b, term) || html(b, "</dt><dd>");
 }
 
+/*
+ * The therapist's stated policies on confidentiality, professional
+ * events and dual relationships, each under the question a clinician
+ * would raise at a first consultation; the questions alone when a policy
+ * is not stated.
+ */
+static int
+policies(struct buf *b, struct req *r, const char *id)
+{
+	static const char *const q[3] = {
+		"What stays confidential if we share colleagues?",
+		"How do you handle meeting a client at professional events?",
+		"What do you do if we discover a dual relationship later?",
+	};
+	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
+	const char *a[3];
+	int found = 0, i;
+
+	if (!pol || STORE_CALL(r->app->store, policy_get, id, pol, &found))
+		return -1;
+	a[0] = pol->confidentiality;
+	a[1] = pol->events;
+	a[2] = pol->dual;
+	if (html(b, "<h2>Questions for a first consultation</h2>\n<dl class=\"policies\">\n"))
+		return -1;
+	for (i = 0; i < 3; i++)
+		if (html(b, "<dt>") || html_txt(b, q[i]) || html(b, "</dt><dd>") ||
+		    (a[i][0] ? html(b, "<p class=\"said\">In their words: ") || html_txt(b, a[i]) ||
+		               html(b, "</p>")
+		             : html(b, "<p class=\"hint\">Not stated: ask at the first consultation.</p>")) ||
+		    html(b, "</dd>\n"))
+			return -1;
+	return html(b, "</dl>\n");
+}
+
 int
 page_therapist(struct req *r, struct resp *p)
 {
@@ -168,10 +203,7 @@ page_therapist(struct req *r, struct resp *p)
 	}
 	if ((!t.n_avail && html(b, "none listed")) || html(b, " (") ||
 	    html_txt(b, t.timezone) || html(b, ")</dd>\n</dl>\n") ||
-	    html(b, "<h2>Questions for a first consultation</h2>\n<ul>\n"
-	            "<li>How do you handle meeting a client at professional events?</li>\n"
-	            "<li>What do you do if we discover a dual relationship later?</li>\n"
-	            "<li>What stays confidential if we share colleagues?</li>\n</ul>\n") ||
+	    policies(b, r, t.id) ||
 	    page_request_form(r, p, t.id) || page_end(p))
 		return -1;
 	return 0;

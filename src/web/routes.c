@@ -30,6 +30,10 @@ const struct route routes[] = {
 	{"GET",  "/listing",                   page_listing,   WHO_THERAPIST, false},
 	{"POST", "/listing/claim",             page_listing_claim, WHO_THERAPIST, true},
 	{"POST", "/listing/confirm",           page_listing_confirm, WHO_THERAPIST, true},
+	{"GET",  "/listing/edit",              page_listing_edit, WHO_THERAPIST, false},
+	{"POST", "/listing/edit",              page_listing_edit, WHO_THERAPIST, true},
+	{"GET",  "/listing/new",               page_listing_new, WHO_THERAPIST, false},
+	{"POST", "/listing/new",               page_listing_new, WHO_THERAPIST, true},
 	{"GET",  "/admin",                     page_admin,     WHO_ADMIN,   false},
 	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true},
 	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true},
@@ -40,6 +44,10 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/therapists/{id}",    api_therapist,  WHO_ANYONE,  false},
 	{"GET",  "/api/v1/taxonomy",           api_taxonomy,   WHO_ANYONE,  false},
 	{"GET",  "/api/v1/orgs",               api_orgs,       WHO_ANYONE,  false},
+	{"GET",  "/api/v1/listing/record",     api_listing_record, WHO_THERAPIST, false},
+	{"PUT",  "/api/v1/listing/record",     api_listing_record, WHO_THERAPIST, true},
+	{"GET",  "/api/v1/listing/policies",   api_listing_policies, WHO_THERAPIST, false},
+	{"PUT",  "/api/v1/listing/policies",   api_listing_policies, WHO_THERAPIST, true},
 	{"GET",  "/api/v1/openapi.json",       api_openapi,    WHO_ANYONE,  false},
 };
 

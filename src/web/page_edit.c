@@ -1,0 +1,1008 @@
+/*
+ * page_edit.c: a therapist edits every field of their listing, its open
+ * hours and its stated policies, or creates a listing when the directory
+ * has none for them; the same through the API.
+ *
+ * One validator: the form is turned into the contract's therapist record
+ * (section 1.2) and parsed by record_parse(), the import's own parser, so
+ * a listing edited on the web obeys exactly the rules an imported one
+ * does, and an error names the contract field. Nothing is stored unless
+ * the whole record is valid; the record and its policies are written in
+ * one transaction. Saving counts as confirming the listing is current.
+ * The index is rebuilt in the background (app/live.h); the handler waits
+ * for that build (up to a few seconds) so the therapist's next search
+ * shows the change.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/json.h"
+#include "core/record.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/pages.h"
+
+#define AFF_MAX 40              /* affiliation rows on the form */
+#define AFF_BLANK 3             /* empty rows offered for new ones */
+#define LIST_MAX 256            /* values of one multi-valued field */
+#define BUILD_WAIT_MS 10000     /* how long a save waits for the index */
+
+static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+static const char *const day_labels[7] = {
+	"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+};
+static const char *const profession_labels[] = {
+	"Psychologist", "Counselor", "Social worker", "Marriage and family therapist",
+	"Psychiatrist", "Psychiatric nurse practitioner", "Other",
+};
+
+/* The form's sections: their anchors and the contract fields they hold. */
+static const struct section {
+	const char *anchor, *legend, *fields;
+} sections[] = {
+	{"s-who", "Who you are", "name credentials profession npi"},
+	{"s-where", "Where you practise", "licenses compacts office modalities formats"},
+	{"s-fee", "Fees", "fee accepting_new_clients"},
+	{"s-approach", "Approach and focus",
+	 "orientations focus_areas populations career_stages clinician_clients"},
+	{"s-lang", "Languages", "languages"},
+	{"s-hours", "Open hours", "timezone availability"},
+	{"s-aff", "Affiliations", "affiliations"},
+	{"s-policy", "Your policies", "policies"},
+};
+
+/* The section whose fields include the first path element of field. */
+static const struct section *
+section_of(const char *field)
+{
+	size_t n = strcspn(field, ".[");
+	size_t i;
+
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const char *f = sections[i].fields;
+
+		while (*f) {
+			size_t m = strcspn(f, " ");
+
+			if (m == n && n && strncmp(f, field, n) == 0)
+				return &sections[i];
+			f += m + (f[m] == ' ');
+		}
+	}
+	return NULL;
+}
+
+static int
+csrf_field(struct buf *b, struct req *r, struct resp *p)
+{
+	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
+	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">");
+}
+
+/* ----------------------------------------------------------------------
+ * The form as the contract's record
+ * ---------------------------------------------------------------------- */
+
+/* The first field that is not a whole number (or NULL); *out its value. */
+static const char *
+whole(struct req *r, const char *key, long *out, bool *present)
+{
+	const char *v = req_arg(r, key);
+	char *end;
+
+	*present = v && v[0];
+	if (!*present)
+		return NULL;
+	*out = strtol(v, &end, 10);
+	while (*end == ' ')
+		end++;
+	return *end ? key : NULL;
+}
+
+/* Appends "key":[ "a","b" ] from the values split at commas and spaces. */
+static int
+json_words(struct buf *j, const char *key, const char *text)
+{
+	bool first = true;
+
+	if (buf_printf(j, ",\"%s\":[", key))
+		return -1;
+	while (text && *text) {
+		size_t n;
+
+		text += strspn(text, ", \t\r\n");
+		n = strcspn(text, ", \t\r\n");
+		if (!n)
+			break;
+		{
+			char tmp[128];
+
+			snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 127 ? n : 127), text);
+			if ((!first && buf_addc(j, ',')) || buf_json_strz(j, tmp))
+				return -1;
+		}
+		first = false;
+		text += n;
+	}
+	return buf_addc(j, ']');
+}
+
+/* Appends "key":[...] from the checked boxes named key. */
+static int
+json_checked(struct buf *j, struct req *r, const char *key)
+{
+	const char *v[LIST_MAX];
+	int n = req_args(r, key, v, LIST_MAX), i;
+
+	if (buf_printf(j, ",\"%s\":[", key))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((i && buf_addc(j, ',')) || buf_json_strz(j, v[i]))
+			return -1;
+	return buf_addc(j, ']');
+}
+
+/* Parses "09:00-12:00, 14:00-17:00" into windows of day d, as JSON. */
+static int
+json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad)
+{
+	while (text && *text) {
+		char start[8], end[8];
+		size_t n;
+		int k;
+
+		text += strspn(text, ", \t");
+		if (!*text)
+			break;
+		n = strcspn(text, ",");
+		k = sscanf(text, " %5[0-9:] - %5[0-9:]", start, end);
+		if (k != 2) {
+			*bad = days[d];
+			return 0;
+		}
+		if ((!*first && buf_addc(j, ',')) ||
+		    buf_printf(j, "{\"day\":\"%s\",\"start\":", days[d]) || buf_json_strz(j, start) ||
+		    buf_adds(j, ",\"end\":") || buf_json_strz(j, end) || buf_addc(j, '}'))
+			return -1;
+		*first = false;
+		text += n;
+	}
+	return 0;
+}
+
+/*
+ * The record the form describes, as one JSON object with the given id.
+ * Returns 0, or 1 with *field and *msg set when a value is not even of
+ * the right shape (a fee that is not a number), or -1 when out of memory.
+ */
+static int
+form_record(struct req *r, const char *id, struct buf *j, const char **field, const char **msg)
+{
+	static const char *const nums[][2] = {
+		{"fee_session", "session"}, {"fee_sliding", "sliding_scale_min"},
+		{"fee_discount", "clinician_discount_pct"}, {"fee_group", "group_session"},
+	};
+	const char *v, *bad = NULL;
+	bool present, first = true;
+	long num;
+	size_t i;
+	int d;
+
+	if (buf_adds(j, "{\"type\":\"therapist\",\"id\":") || buf_json_strz(j, id))
+		return -1;
+	if (buf_adds(j, ",\"name\":") || buf_json_strz(j, (v = req_arg(r, "name")) ? v : "") ||
+	    buf_adds(j, ",\"credentials\":") ||
+	    buf_json_strz(j, (v = req_arg(r, "credentials")) ? v : "") ||
+	    buf_adds(j, ",\"profession\":") ||
+	    buf_json_strz(j, (v = req_arg(r, "profession")) ? v : ""))
+		return -1;
+	if ((v = req_arg(r, "npi")) && v[0] &&
+	    (buf_adds(j, ",\"npi\":") || buf_json_strz(j, v)))
+		return -1;
+	if (json_words(j, "licenses", req_arg(r, "licenses")) || json_checked(j, r, "compacts"))
+		return -1;
+	{
+		const char *lat = req_arg(r, "office_lat"), *lon = req_arg(r, "office_lon"),
+		           *jur = req_arg(r, "office_jurisdiction");
+
+		if ((lat && lat[0]) || (lon && lon[0]) || (jur && jur[0])) {
+			char *e1 = NULL, *e2 = NULL;
+			double la = lat ? strtod(lat, &e1) : 0, lo = lon ? strtod(lon, &e2) : 0;
+
+			if (!lat || !lat[0] || *e1) {
+				*field = "office.lat";
+				*msg = "give the office's latitude as a number, like 40.7128";
+				return 1;
+			}
+			if (!lon || !lon[0] || *e2) {
+				*field = "office.lon";
+				*msg = "give the office's longitude as a number, like -74.0060";
+				return 1;
+			}
+			if (buf_printf(j, ",\"office\":{\"lat\":%.7f,\"lon\":%.7f,\"jurisdiction\":", la, lo) ||
+			    buf_json_strz(j, jur ? jur : "") || buf_addc(j, '}'))
+				return -1;
+		}
+	}
+	if (json_checked(j, r, "modalities") || json_checked(j, r, "formats") ||
+	    buf_printf(j, ",\"accepting_new_clients\":%s", req_arg(r, "accepting") ? "true" : "false"))
+		return -1;
+	if (buf_adds(j, ",\"fee\":{\"currency\":") ||
+	    buf_json_strz(j, (v = req_arg(r, "fee_currency")) && v[0] ? v : "USD"))
+		return -1;
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		if (whole(r, nums[i][0], &num, &present)) {
+			static char f[48];
+
+			snprintf(f, sizeof(f), "fee.%s", nums[i][1]);
+			*field = f;
+			*msg = "must be a whole number";
+			return 1;
+		}
+		if (i == 0 && !present) {
+			*field = "fee.session";
+			*msg = "give your fee for one session";
+			return 1;
+		}
+		if (present && buf_printf(j, ",\"%s\":%ld", nums[i][1], num))
+			return -1;
+	}
+	if (buf_addc(j, '}') || json_checked(j, r, "orientations") ||
+	    json_checked(j, r, "focus_areas") || json_checked(j, r, "populations") ||
+	    json_words(j, "languages", req_arg(r, "languages")) ||
+	    json_checked(j, r, "career_stages") ||
+	    buf_printf(j, ",\"clinician_clients\":%s", req_arg(r, "clinician_clients") ? "true" : "false") ||
+	    buf_adds(j, ",\"timezone\":") ||
+	    buf_json_strz(j, (v = req_arg(r, "timezone")) ? v : "") ||
+	    buf_adds(j, ",\"availability\":["))
+		return -1;
+	for (d = 0; d < 7; d++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "avail_%s", days[d]);
+		if (json_hours(j, req_arg(r, key), d, &first, &bad))
+			return -1;
+		if (bad) {
+			static char f[32];
+
+			snprintf(f, sizeof(f), "availability.%s", bad);
+			*field = f;
+			*msg = "write the hours like 09:00-12:00, 14:00-17:30";
+			return 1;
+		}
+	}
+	if (buf_adds(j, "],\"affiliations\":["))
+		return -1;
+	first = true;
+	for (i = 1; i <= AFF_MAX; i++) {
+		char k1[24], k2[24], k3[24], k4[24];
+		const char *ref, *role;
+
+		snprintf(k1, sizeof(k1), "aff_org%zu", i);
+		snprintf(k2, sizeof(k2), "aff_role%zu", i);
+		snprintf(k3, sizeof(k3), "aff_past%zu", i);
+		snprintf(k4, sizeof(k4), "aff_person%zu", i);
+		ref = req_arg(r, k1);
+		role = req_arg(r, k2);
+		if (!ref || !ref[0])
+			continue;
+		if ((!first && buf_addc(j, ',')) ||
+		    buf_adds(j, req_arg(r, k4) ? "{\"person\":" : "{\"org\":") ||
+		    buf_json_strz(j, ref) || buf_adds(j, ",\"role\":") ||
+		    buf_json_strz(j, role ? role : "") ||
+		    buf_printf(j, ",\"current\":%s}", req_arg(r, k3) ? "false" : "true"))
+			return -1;
+		first = false;
+	}
+	return buf_adds(j, "]}");
+}
+
+/* The stated policies from the form (or the API's object). */
+static int
+form_policy(struct req *r, struct store_policy *pol, const char **field)
+{
+	static const struct { const char *key; size_t off; } f[] = {
+		{"policy_confidentiality", offsetof(struct store_policy, confidentiality)},
+		{"policy_events", offsetof(struct store_policy, events)},
+		{"policy_dual", offsetof(struct store_policy, dual)},
+	};
+	size_t i;
+
+	memset(pol, 0, sizeof(*pol));
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		const char *v = req_arg(r, f[i].key);
+
+		if (v && strlen(v) >= STORE_POLICY_MAX) {
+			*field = f[i].key;
+			return 1;
+		}
+		snprintf((char *)pol + f[i].off, STORE_POLICY_MAX, "%s", v ? v : "");
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Saving, shared by the page and the API
+ * ---------------------------------------------------------------------- */
+
+/*
+ * Validates the record JSON, and stores it (with pol, when not NULL) as
+ * the listing `id` of the signed-in therapist, or as a new listing when
+ * create. Returns 0 when stored; 1 with e naming the field when invalid
+ * (nothing stored); STORE_EXISTS when the id is taken; -1 on failure.
+ */
+static int
+save_listing(struct req *r, const char *id, const char *json, size_t len,
+             const struct store_policy *pol, bool create, struct verr *e)
+{
+	struct record rec;
+	struct buf packed = BUF_INIT;
+	int64_t now = (int64_t)time(NULL);
+	int rc, found = 0, hidden = 0;
+
+	if (record_parse(r->app->tax, json, len, r->a, &rec, e))
+		return 1;
+	if (rec.type != REC_THERAPIST) {
+		verr_set(e, "type", "must be \"therapist\"");
+		return 1;
+	}
+	if (strcmp(rec.id, id) != 0) {
+		verr_set(e, "id", "must be the id of your own listing");
+		return 1;
+	}
+	if (therapist_pack(r->app->tax, &rec.t, &packed))
+		return -1;
+	if (create)
+		rc = STORE_CALL(r->app->store, listing_create, r->user->id, id, packed.p, packed.len,
+		                rec.t.npi, pol, now);
+	else {
+		rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol, now, &found);
+		if (rc == 0 && !found) {
+			verr_set(e, "id", "this listing no longer exists");
+			rc = 1;
+		}
+		if (rc == 0)
+			rc = STORE_CALL(r->app->store, listing_confirm, id, now);
+	}
+	buf_free(&packed);
+	if (rc)
+		return rc;
+	if (STORE_CALL(r->app->store, listing_hidden, id, &hidden))
+		return -1;
+	if (!hidden)
+		live_set_paused(r->app->live, id, false);
+	live_wait(r->app->live, live_changed(r->app->live), BUILD_WAIT_MS);
+	return 0;
+}
+
+/* A fresh listing id: "t-" and 12 random hex digits. */
+static void
+new_id(char *out, size_t n)
+{
+	unsigned char raw[6];
+
+	randombytes_buf(raw, sizeof(raw));
+	snprintf(out, n, "t-%02x%02x%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]);
+}
+
+/* ----------------------------------------------------------------------
+ * The stored listing as form values
+ * ---------------------------------------------------------------------- */
+
+struct loaded {
+	const struct taxonomy *tax;
+	struct arena *a;
+	struct therapist t;
+	int ok;
+};
+
+static int
+load_fn(void *arg, const char *id, const void *p, size_t n)
+{
+	struct loaded *l = arg;
+	struct verr e;
+
+	(void)id;
+	l->ok = therapist_unpack(l->tax, p, n, l->a, &l->t, &e) == 0;
+	return 0;
+}
+
+static int
+kv(struct buf *f, const char *k, const char *v)
+{
+	return (f->len && buf_addc(f, '&')) || url_arg(f, k) || buf_addc(f, '=') ||
+	       url_arg(f, v ? v : "");
+}
+
+static int
+kv_bits(struct buf *f, const struct taxonomy *tax, const char *k, enum tax_list l, uint64_t bits)
+{
+	int i;
+
+	for (i = 0; i < tax_count(tax, l) && i < 64; i++)
+		if ((bits >> i & 1) && kv(f, k, tax_code(tax, l, i)))
+			return -1;
+	return 0;
+}
+
+static int
+kv_num(struct buf *f, const char *k, long v)
+{
+	char s[32];
+
+	if (v == NO_FEE)
+		return 0;
+	snprintf(s, sizeof(s), "%ld", v);
+	return kv(f, k, s);
+}
+
+/* Fills r's arguments from the stored therapist, as the form would send it. */
+static int
+therapist_as_form(struct req *r, const struct therapist *t, const struct store_policy *pol)
+{
+	const struct taxonomy *tax = r->app->tax;
+	struct buf f = BUF_INIT, w = BUF_INIT;
+	char s[64];
+	int i, d, rc = -1;
+
+	if (kv(&f, "name", t->name) || kv(&f, "credentials", t->credentials) ||
+	    kv(&f, "profession", tax_code(tax, TAX_PROFESSION, t->profession)) ||
+	    kv(&f, "npi", t->npi))
+		goto out;
+	for (i = 0; i < t->n_licenses; i++)
+		if ((w.len && buf_adds(&w, ", ")) ||
+		    buf_adds(&w, tax_code(tax, TAX_JURISDICTION, t->licenses[i])))
+			goto out;
+	if (kv(&f, "licenses", w.p ? w.p : "") ||
+	    kv_bits(&f, tax, "compacts", TAX_COMPACT, t->compacts) ||
+	    kv_bits(&f, tax, "modalities", TAX_MODALITY, t->modalities) ||
+	    kv_bits(&f, tax, "formats", TAX_FORMAT, t->formats))
+		goto out;
+	if (t->has_office) {
+		snprintf(s, sizeof(s), "%.6f", t->lat);
+		if (kv(&f, "office_lat", s))
+			goto out;
+		snprintf(s, sizeof(s), "%.6f", t->lon);
+		if (kv(&f, "office_lon", s) ||
+		    kv(&f, "office_jurisdiction", tax_code(tax, TAX_JURISDICTION, t->office_jurisdiction)))
+			goto out;
+	}
+	if ((t->accepting && kv(&f, "accepting", "1")) ||
+	    kv(&f, "fee_currency", t->fee.currency) || kv_num(&f, "fee_session", t->fee.session) ||
+	    kv_num(&f, "fee_sliding", t->fee.sliding_min) ||
+	    kv_num(&f, "fee_discount", t->fee.discount_pct) ||
+	    kv_num(&f, "fee_group", t->fee.group) ||
+	    kv_bits(&f, tax, "orientations", TAX_ORIENTATION, t->orientations) ||
+	    kv_bits(&f, tax, "focus_areas", TAX_FOCUS, t->focus) ||
+	    kv_bits(&f, tax, "populations", TAX_POPULATION, t->populations) ||
+	    kv_bits(&f, tax, "career_stages", TAX_CAREER, t->career_stages) ||
+	    (t->clinician_clients && kv(&f, "clinician_clients", "1")) ||
+	    kv(&f, "timezone", t->timezone))
+		goto out;
+	buf_reset(&w);
+	for (i = 0; i < t->n_languages; i++)
+		if ((w.len && buf_adds(&w, ", ")) ||
+		    buf_adds(&w, tax_code(tax, TAX_LANGUAGE, t->languages[i])))
+			goto out;
+	if (kv(&f, "languages", w.p ? w.p : ""))
+		goto out;
+	for (d = 0; d < 7; d++) {
+		char key[16];
+
+		buf_reset(&w);
+		for (i = 0; i < t->n_avail; i++) {
+			if (t->avail[i].day != d)
+				continue;
+			snprintf(s, sizeof(s), "%s%02d:%02d-%02d:%02d", w.len ? ", " : "",
+			         t->avail[i].start / 60, t->avail[i].start % 60,
+			         t->avail[i].end / 60, t->avail[i].end % 60);
+			if (buf_adds(&w, s))
+				goto out;
+		}
+		snprintf(key, sizeof(key), "avail_%s", days[d]);
+		if (w.len && kv(&f, key, w.p))
+			goto out;
+	}
+	for (i = 0; i < t->n_affils && i < AFF_MAX - AFF_BLANK; i++) {
+		char k[24];
+
+		snprintf(k, sizeof(k), "aff_org%d", i + 1);
+		if (kv(&f, k, t->affils[i].ref))
+			goto out;
+		snprintf(k, sizeof(k), "aff_role%d", i + 1);
+		if (kv(&f, k, tax_code(tax, TAX_ROLE, t->affils[i].role)))
+			goto out;
+		snprintf(k, sizeof(k), "aff_past%d", i + 1);
+		if (!t->affils[i].current && kv(&f, k, "1"))
+			goto out;
+		snprintf(k, sizeof(k), "aff_person%d", i + 1);
+		if (t->affils[i].person && kv(&f, k, "1"))
+			goto out;
+	}
+	if (pol && (kv(&f, "policy_confidentiality", pol->confidentiality) ||
+	            kv(&f, "policy_events", pol->events) || kv(&f, "policy_dual", pol->dual)))
+		goto out;
+	rc = f.len ? req_add_form(r, f.p) : 0;
+out:
+	buf_free(&f);
+	buf_free(&w);
+	return rc;
+}
+
+/* ----------------------------------------------------------------------
+ * The form
+ * ---------------------------------------------------------------------- */
+
+static bool
+is_checked(struct req *r, const char *key, const char *value)
+{
+	const char *v[LIST_MAX];
+	int n = req_args(r, key, v, LIST_MAX), i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], value) == 0)
+			return true;
+	return false;
+}
+
+static int
+text_input(struct buf *b, struct req *r, const char *key, const char *label,
+           const char *hint, const char *extra)
+{
+	const char *v = req_arg(r, key);
+
+	return html(b, "<label for=\"e-") || html_attr(b, key) || html(b, "\">") ||
+	       html_txt(b, label) || html(b, "</label>") ||
+	       (hint && (html(b, "<span class=\"hint\" id=\"h-") || html_attr(b, key) ||
+	                 html(b, "\">") || html_txt(b, hint) || html(b, "</span>"))) ||
+	       html(b, "<input type=\"text\" id=\"e-") || html_attr(b, key) ||
+	       html(b, "\" name=\"") || html_attr(b, key) || html(b, "\" value=\"") ||
+	       html_attr(b, v ? v : "") || html(b, "\"") ||
+	       (hint && (html(b, " aria-describedby=\"h-") || html_attr(b, key) || html(b, "\""))) ||
+	       html(b, " ") || html(b, extra ? extra : "") || html(b, ">\n");
+}
+
+static int
+check(struct buf *b, struct req *r, const char *key, const char *value, const char *label)
+{
+	return html(b, "<label class=\"inline\"><input type=\"checkbox\" name=\"") ||
+	       html_attr(b, key) || html(b, "\" value=\"") || html_attr(b, value) ||
+	       html(b, is_checked(r, key, value) ? "\" checked> " : "\"> ") ||
+	       html_txt(b, label) || html(b, "</label>\n");
+}
+
+static int
+checks(struct buf *b, struct req *r, const char *key, enum tax_list l, const char *legend)
+{
+	const struct taxonomy *tax = r->app->tax;
+	int i;
+
+	if (html(b, "<fieldset class=\"checks\"><legend>") || html_txt(b, legend) ||
+	    html(b, "</legend>\n"))
+		return -1;
+	for (i = 0; i < tax_count(tax, l); i++)
+		if (check(b, r, key, tax_code(tax, l, i), tax_label(tax, l, i)))
+			return -1;
+	return html(b, "</fieldset>\n");
+}
+
+static int
+textarea(struct buf *b, struct req *r, const char *key, const char *label)
+{
+	const char *v = req_arg(r, key);
+
+	return html(b, "<label for=\"e-") || html_attr(b, key) || html(b, "\">") ||
+	       html_txt(b, label) || html(b, "</label><textarea id=\"e-") || html_attr(b, key) ||
+	       html(b, "\" name=\"") || html_attr(b, key) ||
+	       html(b, "\" rows=\"4\" maxlength=\"2000\">") || html_txt(b, v ? v : "") ||
+	       html(b, "</textarea>\n");
+}
+
+static int
+legend(struct buf *b, int k)
+{
+	return html(b, "<fieldset id=\"") || html(b, sections[k].anchor) ||
+	       html(b, "\"><legend>") || html(b, sections[k].legend) || html(b, "</legend>\n");
+}
+
+static int
+edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
+{
+	static const char *const roles[] = {
+		"employer", "trainee", "faculty", "member", "supervisor", "supervisee",
+	};
+	const struct taxonomy *tax = r->app->tax;
+	struct buf *b = &p->body;
+	const char *v;
+	int i, k, rows;
+
+	if (page_begin(r, p, create ? "Create your listing" : "Edit your listing") ||
+	    html(b, create ? "<h1>Create your listing</h1>\n" : "<h1>Edit your listing</h1>\n"))
+		return -1;
+	if (e) {
+		const struct section *s = section_of(e->field);
+
+		if (html(b, "<div class=\"card conflict\" role=\"alert\" tabindex=\"-1\"><p>Nothing was "
+		            "saved. ") ||
+		    (s && (html(b, "<a href=\"#") || html(b, s->anchor) || html(b, "\">") ||
+		           html(b, s->legend) || html(b, "</a>, "))) ||
+		    (e->field[0] && (html(b, "<code>") || html_txt(b, e->field) || html(b, "</code>: "))) ||
+		    html_txt(b, e->msg) || html(b, "</p></div>\n"))
+			return -1;
+	}
+	if (html(b, "<p class=\"hint\">Everything here is public on your profile except your "
+	            "affiliations, which chiron uses only to keep clinicians you know from being "
+	            "matched with you. Saving also confirms your listing is current.</p>\n"
+	            "<form method=\"post\" action=\"") ||
+	    html(b, create ? "/listing/new" : "/listing/edit") || html(b, "\">") ||
+	    csrf_field(b, r, p))
+		return -1;
+
+	if (legend(b, 0) ||
+	    text_input(b, r, "name", "Name", NULL, "required maxlength=\"200\" autocomplete=\"name\"") ||
+	    text_input(b, r, "credentials", "Credentials", "Like PhD, LCSW", "maxlength=\"100\"") ||
+	    html(b, "<label for=\"e-profession\">Profession</label><select id=\"e-profession\" "
+	            "name=\"profession\">"))
+		return -1;
+	v = req_arg(r, "profession");
+	for (i = 0; i < tax_count(tax, TAX_PROFESSION); i++) {
+		const char *code = tax_code(tax, TAX_PROFESSION, i);
+
+		if (html(b, "<option value=\"") || html_attr(b, code) ||
+		    html(b, v && strcmp(v, code) == 0 ? "\" selected>" : "\">") ||
+		    html_txt(b, i < 7 ? profession_labels[i] : tax_label(tax, TAX_PROFESSION, i)) ||
+		    html(b, "</option>"))
+			return -1;
+	}
+	if (html(b, "</select>\n") ||
+	    text_input(b, r, "npi", "NPI", "10 digits; optional", "inputmode=\"numeric\" maxlength=\"10\"") ||
+	    html(b, "</fieldset>\n"))
+		return -1;
+
+	if (legend(b, 1) ||
+	    text_input(b, r, "licenses", "Licensed in",
+	               "State or province codes, separated by commas: US-NY, US-NJ", NULL) ||
+	    checks(b, r, "compacts", TAX_COMPACT, "Interstate compacts you practise under") ||
+	    checks(b, r, "modalities", TAX_MODALITY, "How you meet clients") ||
+	    checks(b, r, "formats", TAX_FORMAT, "Formats") ||
+	    html(b, "<p class=\"hint\">Your office, for in-person sessions (leave empty if you offer "
+	            "telehealth only):</p>\n") ||
+	    text_input(b, r, "office_lat", "Office latitude", NULL, "inputmode=\"decimal\"") ||
+	    text_input(b, r, "office_lon", "Office longitude", NULL, "inputmode=\"decimal\"") ||
+	    text_input(b, r, "office_jurisdiction", "Office state or province", "Like US-NY", NULL) ||
+	    html(b, "</fieldset>\n"))
+		return -1;
+
+	if (legend(b, 2) ||
+	    html(b, "<p class=\"check\"><label class=\"inline\"><input type=\"checkbox\" "
+	            "name=\"accepting\" value=\"1\"") ||
+	    html(b, req_arg(r, "accepting") ? " checked" : "") ||
+	    html(b, "> I am accepting new clients</label></p>\n") ||
+	    text_input(b, r, "fee_currency", "Currency", "Three letters, like USD", "maxlength=\"3\"") ||
+	    text_input(b, r, "fee_session", "Fee for one session", NULL, "inputmode=\"numeric\" required") ||
+	    text_input(b, r, "fee_sliding", "Lowest fee on your sliding scale", "Empty: no sliding scale",
+	               "inputmode=\"numeric\"") ||
+	    text_input(b, r, "fee_discount", "Discount for clinicians, in percent", "Empty: none",
+	               "inputmode=\"numeric\"") ||
+	    text_input(b, r, "fee_group", "Fee for a group session", "Empty: no groups",
+	               "inputmode=\"numeric\"") ||
+	    html(b, "</fieldset>\n"))
+		return -1;
+
+	if (legend(b, 3) ||
+	    checks(b, r, "orientations", TAX_ORIENTATION, "Orientations") ||
+	    checks(b, r, "focus_areas", TAX_FOCUS, "Focus areas") ||
+	    checks(b, r, "populations", TAX_POPULATION, "Populations you affirm") ||
+	    checks(b, r, "career_stages", TAX_CAREER, "Career stages you work with") ||
+	    html(b, "<p class=\"check\"><label class=\"inline\"><input type=\"checkbox\" "
+	            "name=\"clinician_clients\" value=\"1\"") ||
+	    html(b, req_arg(r, "clinician_clients") ? " checked" : "") ||
+	    html(b, "> I see clinicians as clients</label></p>\n</fieldset>\n"))
+		return -1;
+
+	if (legend(b, 4) ||
+	    text_input(b, r, "languages", "Languages", "ISO 639-1 codes, separated by commas: en, es",
+	               NULL) ||
+	    html(b, "</fieldset>\n"))
+		return -1;
+
+	if (legend(b, 5) ||
+	    text_input(b, r, "timezone", "Time zone", "An IANA zone, like America/New_York",
+	               "required") ||
+	    html(b, "<p class=\"hint\" id=\"h-hours\">The hours you keep open for new clients each "
+	            "week, in your time zone, like 09:00-12:00, 14:00-17:30.</p>\n"))
+		return -1;
+	for (i = 0; i < 7; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "avail_%s", days[i]);
+		if (text_input(b, r, key, day_labels[i], NULL, "aria-describedby=\"h-hours\""))
+			return -1;
+	}
+	if (html(b, "</fieldset>\n"))
+		return -1;
+
+	if (legend(b, 6) ||
+	    html(b, "<p class=\"hint\">Where you work, train, teach and belong, and whom you "
+	            "supervise or were supervised by: chiron keeps clinicians who share them closely "
+	            "from being matched with you. An organization by its registry id (type a few "
+	            "letters of the name to find it; <a href=\"/orgs/new\">add a missing one</a>), a "
+	            "person by their listing id.</p>\n"))
+		return -1;
+	for (rows = 0, i = 1; i <= AFF_MAX; i++) {
+		char key[24];
+
+		snprintf(key, sizeof(key), "aff_org%d", i);
+		if ((v = req_arg(r, key)) && v[0])
+			rows = i;
+	}
+	rows += AFF_BLANK;
+	if (rows > AFF_MAX)
+		rows = AFF_MAX;
+	for (i = 1; i <= rows; i++) {
+		char f[32];
+
+		snprintf(f, sizeof(f), "aff_org%d", i);
+		v = req_arg(r, f);
+		if (html(b, "<p><input type=\"text\" name=\"") || html_attr(b, f) ||
+		    html(b, "\" aria-label=\"Affiliation ") || html_int(b, i) ||
+		    html(b, ": organization or person id\" value=\"") || html_attr(b, v ? v : "") ||
+		    html(b, "\"> <select name=\""))
+			return -1;
+		snprintf(f, sizeof(f), "aff_role%d", i);
+		v = req_arg(r, f);
+		if (html_attr(b, f) || html(b, "\" aria-label=\"Affiliation ") || html_int(b, i) ||
+		    html(b, ": role\">"))
+			return -1;
+		for (k = 0; k < 6; k++)
+			if (html(b, "<option value=\"") || html(b, roles[k]) ||
+			    html(b, v && strcmp(v, roles[k]) == 0 ? "\" selected>" : "\">") ||
+			    html_txt(b, tax_label(tax, TAX_ROLE, k)) || html(b, "</option>"))
+				return -1;
+		snprintf(f, sizeof(f), "aff_person%d", i);
+		if (html(b, "</select> <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
+		    html_attr(b, f) || html(b, req_arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html(b, " aria-label=\"Affiliation ") || html_int(b, i) ||
+		    html(b, ": a person\"> a person</label>"))
+			return -1;
+		snprintf(f, sizeof(f), "aff_past%d", i);
+		if (html(b, " <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
+		    html_attr(b, f) || html(b, req_arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html(b, " aria-label=\"Affiliation ") || html_int(b, i) ||
+		    html(b, ": in the past\"> in the past</label></p>\n"))
+			return -1;
+	}
+	if (html(b, "</fieldset>\n"))
+		return -1;
+
+	if (legend(b, 7) ||
+	    html(b, "<p class=\"hint\">What a clinician can raise at a first consultation; shown on "
+	            "your profile.</p>\n") ||
+	    textarea(b, r, "policy_confidentiality", "Confidentiality when we share colleagues") ||
+	    textarea(b, r, "policy_events", "Meeting clients at professional events") ||
+	    textarea(b, r, "policy_dual", "A dual relationship found later") ||
+	    html(b, "</fieldset>\n<p><button type=\"submit\">") ||
+	    html(b, create ? "Create my listing" : "Save") ||
+	    html(b, "</button></p></form>\n<script src=\"/static/orgs.js\" defer></script>\n") ||
+	    page_end(p))
+		return -1;
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Handlers
+ * ---------------------------------------------------------------------- */
+
+static int
+see_other(struct resp *p, const char *where)
+{
+	p->status = 303;
+	return resp_header(p, "Location", where);
+}
+
+/* The form's record for id, validated and stored; the form again on error. */
+static int
+post_form(struct req *r, struct resp *p, const char *id, bool create)
+{
+	struct buf j = BUF_INIT;
+	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
+	const char *field = NULL, *msg = NULL;
+	struct verr e;
+	int rc;
+
+	if (!pol)
+		return -1;
+	memset(&e, 0, sizeof(e));
+	rc = form_record(r, id, &j, &field, &msg);
+	if (rc == 0 && form_policy(r, pol, &field)) {
+		msg = "at most 2000 characters";
+		field = "policies";
+		rc = 1;
+	}
+	if (rc == 1)
+		verr_set(&e, field, "%s", msg);
+	else if (rc == 0)
+		rc = save_listing(r, id, j.p, j.len, pol, create, &e);
+	buf_free(&j);
+	if (rc == STORE_EXISTS && create) {
+		error_response(r, p, 409, "", "this account already holds a listing");
+		return 0;
+	}
+	if (rc == 1) {
+		p->status = 400;
+		return edit_form(r, p, create, &e);
+	}
+	return rc ? -1 : see_other(p, "/listing?saved=1");
+}
+
+int
+page_listing_edit(struct req *r, struct resp *p)
+{
+	const char *id = r->user->therapist_id;
+	struct loaded l = {r->app->tax, r->a, {0}, 0};
+	struct store_policy *pol;
+	int found = 0, pfound = 0;
+
+	if (!id[0])
+		return see_other(p, "/listing");
+	if (strcmp(r->method, "POST") == 0)
+		return post_form(r, p, id, false);
+	pol = arena_alloc(r->a, sizeof(*pol));
+	if (!pol || store_get_therapist(r->app->store, id, load_fn, &l, &found) ||
+	    STORE_CALL(r->app->store, policy_get, id, pol, &pfound))
+		return -1;
+	if (!found || !l.ok) {
+		error_response(r, p, 404, "", "your listing is no longer in the directory");
+		return 0;
+	}
+	if (therapist_as_form(r, &l.t, pfound ? pol : NULL))
+		return -1;
+	return edit_form(r, p, false, NULL);
+}
+
+int
+page_listing_new(struct req *r, struct resp *p)
+{
+	char id[24];
+
+	if (r->user->therapist_id[0])
+		return see_other(p, "/listing/edit");
+	if (strcmp(r->method, "POST") != 0) {
+		if (req_add_form(r, "fee_currency=USD&accepting=1&modalities=telehealth&formats=individual"))
+			return -1;
+		return edit_form(r, p, true, NULL);
+	}
+	new_id(id, sizeof(id));
+	return post_form(r, p, id, true);
+}
+
+/* ----------------------------------------------------------------------
+ * The API: GET/PUT /api/v1/listing/record and /api/v1/listing/policies
+ * ---------------------------------------------------------------------- */
+
+static bool
+own_listing(struct req *r, struct resp *p)
+{
+	if (r->user->therapist_id[0])
+		return true;
+	error_response(r, p, 404, "", "this account holds no listing; claim or create one first");
+	return false;
+}
+
+int
+api_listing_record(struct req *r, struct resp *p)
+{
+	const char *id = r->user->therapist_id;
+	struct loaded l = {r->app->tax, r->a, {0}, 0};
+	struct verr e;
+	int found = 0, rc;
+
+	if (!own_listing(r, p))
+		return 0;
+	if (strcmp(r->method, "PUT") == 0) {
+		memset(&e, 0, sizeof(e));
+		rc = save_listing(r, id, r->body, r->body_len, NULL, false, &e);
+		if (rc == 1) {
+			error_response(r, p, 400, e.field, e.msg);
+			return 0;
+		}
+		if (rc)
+			return -1;
+	}
+	if (store_get_therapist(r->app->store, id, load_fn, &l, &found))
+		return -1;
+	if (!found || !l.ok) {
+		error_response(r, p, 404, "", "your listing is no longer in the directory");
+		return 0;
+	}
+	if (therapist_to_json(r->app->tax, &l.t, &p->body) || buf_addc(&p->body, '\n'))
+		return -1;
+	return json_response(p, 200);
+}
+
+static int
+policy_json(struct buf *b, const struct store_policy *pol)
+{
+	return buf_adds(b, "{\"confidentiality\":") || buf_json_strz(b, pol->confidentiality) ||
+	       buf_adds(b, ",\"professional_events\":") || buf_json_strz(b, pol->events) ||
+	       buf_adds(b, ",\"dual_relationships\":") || buf_json_strz(b, pol->dual) ||
+	       buf_printf(b, ",\"updated_at\":%lld}\n", (long long)pol->updated_at);
+}
+
+int
+api_listing_policies(struct req *r, struct resp *p)
+{
+	static const struct { const char *key; size_t off; } f[] = {
+		{"confidentiality", offsetof(struct store_policy, confidentiality)},
+		{"professional_events", offsetof(struct store_policy, events)},
+		{"dual_relationships", offsetof(struct store_policy, dual)},
+	};
+	const char *id = r->user->therapist_id;
+	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
+	int found = 0;
+	size_t i;
+
+	if (!pol)
+		return -1;
+	if (!own_listing(r, p))
+		return 0;
+	if (strcmp(r->method, "PUT") == 0) {
+		struct verr e;
+		jnode *root = jn_parse(r->body, r->body_len, r->a, &e);
+
+		if (!root) {
+			error_response(r, p, 400, e.field, e.msg);
+			return 0;
+		}
+		if (root->type != JN_OBJECT) {
+			error_response(r, p, 400, "", "expected a JSON object");
+			return 0;
+		}
+		memset(pol, 0, sizeof(*pol));
+		for (i = 0; i < root->len; i++) {
+			const jnode *k = &root->kids[i];
+			size_t x;
+
+			for (x = 0; x < sizeof(f) / sizeof(f[0]); x++)
+				if (strcmp(k->key, f[x].key) == 0)
+					break;
+			if (x == sizeof(f) / sizeof(f[0])) {
+				error_response(r, p, 400, k->key, "unknown field");
+				return 0;
+			}
+			if (k->type != JN_STRING || k->len >= STORE_POLICY_MAX) {
+				error_response(r, p, 400, k->key, "must be a string of at most 2000 bytes");
+				return 0;
+			}
+			snprintf((char *)pol + f[x].off, STORE_POLICY_MAX, "%s", k->str);
+		}
+		{
+			struct loaded l = {r->app->tax, r->a, {0}, 0};
+			struct buf packed = BUF_INIT;
+			int rc;
+
+			/* The record stays as it is; only the policies change. */
+			if (store_get_therapist(r->app->store, id, load_fn, &l, &found))
+				return -1;
+			if (!found || !l.ok || therapist_pack(r->app->tax, &l.t, &packed)) {
+				buf_free(&packed);
+				return found ? -1 : (error_response(r, p, 404, "", "your listing is no longer in the directory"), 0);
+			}
+			rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol,
+			                (int64_t)time(NULL), &found);
+			buf_free(&packed);
+			if (rc)
+				return -1;
+		}
+	}
+	if (STORE_CALL(r->app->store, policy_get, id, pol, &found))
+		return -1;
+	if (policy_json(&p->body, pol))
+		return -1;
+	return json_response(p, 200);
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Therapists editing and creating listings on the web, and what the
+# directory does with the edits: the form round-trips a stored record
+# exactly; a bad value is refused naming its field with nothing stored;
+# a saved edit is in searches when the save returns; policies show on the
+# profile; escaping; who may edit; creating a listing. Against a running
+# `chiron serve` on loopback.
+#   tests/listing_edit.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CONF="$ROOT/../shared/conformance"
+W=$(mktemp -d)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$W"; }
+trap cleanup EXIT
+ok() { echo "ok $1"; }
+not_ok() { echo "not ok $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+
+"$BIN" import --db "$W/c.db" "$CONF/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
+mk() { echo "$2" | "$BIN" user add --db "$W/c.db" --handle "$1" --email "$1@example.org" --role "$3" ${4:+--therapist $4} --password-stdin; }
+mk thera1 thera-password-1 therapist t-0000001
+mk seeker1 seeker-password-1 seeker
+"$BIN" export --db "$W/c.db" | grep '"id":"t-0000001"' > "$W/before.json"
+
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+B="http://127.0.0.1:$PORT"
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log off --access-log off 2>"$W/serve.err" &
+PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+
+csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+code() { local j=$1 m=$2 u=$3; shift 3; curl -s -c "$j" -b "$j" -o /dev/null -w '%{http_code}' -X "$m" "$B$u" "$@"; }
+login() { local t; t=$(csrf "$1" "$B/login"); code "$1" POST /login --data-urlencode "csrf=$t" --data-urlencode "who=$2" --data-urlencode "password=$3"; }
+# form JAR URL: the form's fields as urlencoded data, as a browser would send them
+form() {
+	curl -s -b "$1" "$B$2" | python3 -c '
+import html.parser, sys, urllib.parse
+class F(html.parser.HTMLParser):
+    def __init__(s): super().__init__(); s.out = []; s.sel = None; s.ta = None
+    def handle_starttag(s, tag, a):
+        a = dict(a)
+        if tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a: return
+            s.out.append((a["name"], a.get("value", "")))
+        elif tag == "select": s.sel = a.get("name"); s.first = None; s.chosen = None
+        elif tag == "option" and s.sel:
+            if s.first is None: s.first = a.get("value", "")
+            if "selected" in a: s.chosen = a.get("value", "")
+        elif tag == "textarea": s.ta = a.get("name"); s.tv = ""
+    def handle_data(s, d):
+        if s.ta: s.tv += d
+    def handle_endtag(s, tag):
+        if tag == "select" and s.sel:
+            s.out.append((s.sel, s.chosen if s.chosen is not None else s.first)); s.sel = None
+        elif tag == "textarea" and s.ta: s.out.append((s.ta, s.tv)); s.ta = None
+f = F(); f.feed(sys.stdin.read()); print(urllib.parse.urlencode(f.out))'
+}
+# with DATA KEY VALUE: DATA with KEY set to VALUE (added when missing)
+with() { python3 -c '
+import sys, urllib.parse
+d = urllib.parse.parse_qsl(sys.argv[1], keep_blank_values=True)
+k, v = sys.argv[2], sys.argv[3]
+d = [(a, v if a == k else b) for a, b in d] + ([] if any(a == k for a, _ in d) else [(k, v)])
+print(urllib.parse.urlencode(d))' "$1" "$2" "$3"; }
+match_ids() { curl -s -X POST "$B/api/v1/match" -H 'Content-Type: application/json' -d "$1" | python3 -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin)["results"]))'; }
+
+T="$W/t"; login "$T" thera1 thera-password-1 >/dev/null
+S="$W/s"; login "$S" seeker1 seeker-password-1 >/dev/null
+
+# --- who may edit ---
+check edit_anonymous_sent_to_sign_in test "$(code "$W/anon" GET /listing/edit)" = 303
+check edit_seeker_refused test "$(code "$S" GET /listing/edit)" = 403
+check edit_page test "$(code "$T" GET /listing/edit)" = 200
+F=$(form "$T" /listing/edit)
+check edit_needs_csrf test "$(code "$T" POST /listing/edit --data "$(with "$F" csrf '')")" = 403
+
+# --- the form round-trips the stored record exactly ---
+check edit_unchanged_saves test "$(code "$T" POST /listing/edit --data "$F")" = 303
+"$BIN" export --db "$W/c.db" | grep '"id":"t-0000001"' > "$W/after.json"
+cmp -s "$W/before.json" "$W/after.json" && ok edit_round_trip_exact || not_ok edit_round_trip_exact "$(diff "$W/before.json" "$W/after.json")"
+
+# --- bad values: refused naming the field, nothing stored ---
+bad() { # NAME KEY VALUE FIELD
+	local out; out=$(curl -s -b "$T" -w '\n%{http_code}' -X POST "$B/listing/edit" --data "$(with "$F" "$2" "$3")")
+	if [ "$(echo "$out" | tail -1)" = 400 ] && echo "$out" | grep -q "<code>$4</code>" && echo "$out" | grep -q 'Nothing was saved'; then ok "$1"; else not_ok "$1" "$(echo "$out" | grep -o 'role="alert".*' | head -1)"; fi
+}
+bad edit_fee_not_number fee_session abc fee.session
+bad edit_fee_negative fee_session -5 fee.session
+bad edit_discount_over_100 fee_discount 150 fee.clinician_discount_pct
+bad edit_bad_hours avail_tue '9-5' 'availability\[0\]\.start'
+bad edit_hours_backwards avail_tue '17:00-09:00' 'availability\[0\]\.end'
+bad edit_bad_zone timezone Mars/Olympus_Mons timezone
+bad edit_bad_license licenses 'US-NY, XX-ZZ' licenses
+bad edit_bad_language languages 'en, klingon' languages
+bad edit_bad_npi npi 1234567890 npi
+bad edit_empty_name name '' name
+"$BIN" export --db "$W/c.db" | grep '"id":"t-0000001"' > "$W/after2.json"
+cmp -s "$W/before.json" "$W/after2.json" && ok edit_refused_changes_nothing || not_ok edit_refused_changes_nothing
+
+# --- a saved edit is in searches when the save returns ---
+Q='{"jurisdiction":"US-NY","modality":"telehealth","limit":200}'
+ids_before=$(match_ids "$Q")
+F2=$(with "$F" accepting '')
+F2=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.urlencode([(k,v) for k,v in urllib.parse.parse_qsl(sys.argv[1], keep_blank_values=True) if k != "accepting"]))' "$F")
+check edit_close_to_new_clients test "$(code "$T" POST /listing/edit --data "$F2")" = 303
+ids_after=$(match_ids "$Q")
+case " $ids_before " in *" t-0000001 "*) in_before=1 ;; *) in_before=0 ;; esac
+case " $ids_after " in *" t-0000001 "*) in_after=1 ;; *) in_after=0 ;; esac
+[ "$in_after" = 0 ] && ok edit_not_accepting_leaves_search || not_ok edit_not_accepting_leaves_search "before $in_before after $in_after"
+F3=$(with "$F" fee_session 123)
+F3=$(with "$F3" accepting 1)
+F3=$(with "$F3" name '<script>alert(1)</script> "Q" & Co')
+F3=$(with "$F3" policy_events 'I nod <b>and</b> keep walking.')
+check edit_fee_and_name test "$(code "$T" POST /listing/edit --data "$F3")" = 303
+curl -s "$B/api/v1/therapists/t-0000001" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["fee"]["session"]==123 else 1)' && ok edit_visible_in_api || not_ok edit_visible_in_api
+case " $(match_ids "$Q") " in *" t-0000001 "*) ok edit_accepting_joins_search ;; *) not_ok edit_accepting_joins_search ;; esac
+curl -s "$B/therapists/t-0000001" > "$W/profile.html"
+grep -q 'In their words: I nod &lt;b&gt;and&lt;/b&gt; keep walking.' "$W/profile.html" && ok policy_on_profile_escaped || not_ok policy_on_profile_escaped
+grep -q '<script>alert' "$W/profile.html" && not_ok name_escaped || ok name_escaped
+curl -s -b "$T" "$B/listing/edit" | grep -q '<script>alert' && not_ok name_escaped_in_form || ok name_escaped_in_form
+check listing_saved_note grep -q 'Saved' <(curl -s -b "$T" "$B/listing?saved=1")
+
+# --- creating a listing ---
+N="$W/n"; t=$(csrf "$N" "$B/signup")
+code "$N" POST /signup -d "csrf=$t&handle=newthera&email=nt@example.org&password=long-enough-pw&role=therapist" >/dev/null
+check new_listing_offered grep -q 'href="/listing/new"' <(curl -s -b "$N" "$B/listing")
+FN=$(form "$N" /listing/new)
+FN=$(with "$FN" name 'Wren Okafor')
+FN=$(with "$FN" credentials 'LCSW')
+FN=$(with "$FN" profession social_worker)
+FN=$(with "$FN" licenses 'US-NY')
+FN=$(with "$FN" fee_session 90)
+FN=$(with "$FN" timezone America/New_York)
+FN=$(with "$FN" languages en)
+FN=$(with "$FN" avail_wed '18:00-21:00')
+bad_new=$(curl -s -b "$N" -o /dev/null -w '%{http_code}' -X POST "$B/listing/new" --data "$(with "$FN" timezone Nowhere/City)")
+check new_listing_bad_refused test "$bad_new" = 400
+check new_listing_created test "$(code "$N" POST /listing/new --data "$FN")" = 303
+nid=$(sqlite3 "$W/c.db" "select listing.therapist_id from listing join user on user.id = listing.user_id where handle = 'newthera'")
+[ -n "$nid" ] && ok new_listing_claimed_by_creator || not_ok new_listing_claimed_by_creator
+check new_listing_profile test "$(code "$W/anon" GET "/therapists/$nid")" = 200
+case " $(match_ids "$Q") " in *" $nid "*) ok new_listing_in_search ;; *) not_ok new_listing_in_search "$nid" ;; esac
+check new_listing_once test "$(code "$N" GET /listing/new)" = 303
+n=$(sqlite3 "$W/c.db" "select count(*) from listing l join user u on u.id = l.user_id where u.handle = 'newthera'")
+check new_listing_one_only test "$n" = 1
+grep -q 'index rebuilt' "$W/serve.err" && ok rebuilds_logged || not_ok rebuilds_logged
