@@ -146,3 +146,37 @@ check new_listing_once test "$(code "$N" GET /listing/new)" = 303
 n=$(sqlite3 "$W/c.db" "select count(*) from listing l join user u on u.id = l.user_id where u.handle = 'newthera'")
 check new_listing_one_only test "$n" = 1
 grep -q 'index rebuilt' "$W/serve.err" && ok rebuilds_logged || not_ok rebuilds_logged
+
+# --- admins: removing a listing, merging duplicate organizations ---
+mk admin1 admin-password-1 admin
+A="$W/a"; login "$A" admin1 admin-password-1 >/dev/null
+ta=$(csrf "$A" "$B/admin")
+ts=$(csrf "$S" "$B/therapists/t-0000002")
+code "$S" POST /request/t-0000002 --data-urlencode "csrf=$ts" --data-urlencode 'message=Before it went' >/dev/null
+check remove_seeker_refused test "$(code "$S" POST /admin/remove -d "csrf=$ts&therapist_id=t-0000002&sure=1")" = 403
+check remove_needs_sure test "$(code "$A" POST /admin/remove -d "csrf=$ta&therapist_id=t-0000002")" = 400
+check remove_unknown test "$(code "$A" POST /admin/remove -d "csrf=$ta&therapist_id=t-9999999&sure=1")" = 404
+case " $(match_ids "$Q") " in *" t-0000002 "*) had=1 ;; *) had=0 ;; esac
+check remove_ok test "$(code "$A" POST /admin/remove -d "csrf=$ta&therapist_id=t-0000002&sure=1")" = 303
+check removed_profile_gone test "$(code "$W/anon" GET /therapists/t-0000002)" = 404
+case " $(match_ids "$Q") " in *" t-0000002 "*) not_ok removed_leaves_search ;; *) ok removed_leaves_search ;; esac
+"$BIN" export --db "$W/c.db" | grep -q '"id":"t-0000002"' && not_ok removed_from_store || ok removed_from_store
+curl -s -b "$S" "$B/requests" | grep -q 'Before it went' && ok removed_requests_stay_with_seeker || not_ok removed_requests_stay_with_seeker
+
+# A seeker saved org-000121 in their profile; t-0000001 names it too.
+to=$(csrf "$S" "$B/search")
+code "$S" POST /search -d "jurisdiction=US-NY&aff_org1=org-000121&aff_role1=employer&save_profile=1&csrf=$to" >/dev/null
+check merge_seeker_refused test "$(code "$S" POST /admin/orgs/merge -d "csrf=$to&from=org-000121&into=org-000509")" = 403
+check merge_same_refused test "$(code "$A" POST /admin/orgs/merge -d "csrf=$ta&from=org-000121&into=org-000121")" = 400
+check merge_unknown_refused test "$(code "$A" POST /admin/orgs/merge -d "csrf=$ta&from=org-000121&into=org-999999")" = 404
+"$BIN" export --db "$W/c.db" > "$W/pre-merge.jsonl"
+check merge_ok test "$(code "$A" POST /admin/orgs/merge -d "csrf=$ta&from=org-000121&into=org-000509")" = 303
+"$BIN" export --db "$W/c.db" > "$W/post-merge.jsonl"
+grep -q 'org-000121' "$W/post-merge.jsonl" && not_ok merge_duplicate_gone "$(grep -c org-000121 "$W/post-merge.jsonl")" || ok merge_duplicate_gone
+n_pre=$(grep -c '"org":"org-000121"\|"org":"org-000509"' "$W/pre-merge.jsonl")
+n_post=$(grep -c '"org":"org-000509"' "$W/post-merge.jsonl")
+check merge_members_moved test "$n_pre" = "$n_post"
+grep '"id":"t-0000001"' "$W/post-merge.jsonl" | grep -q '"org":"org-000509","role":"employer"' && ok merge_rewrites_affiliation || not_ok merge_rewrites_affiliation
+curl -s -b "$S" "$B/search" | grep -q 'name="aff_org1"[^>]*value="org-000509"' && ok merge_rewrites_saved_profile || not_ok merge_rewrites_saved_profile
+curl -s "$B/api/v1/orgs?q=" >/dev/null
+curl -s -b "$A" "$B/admin?merged=org-000509&changed=3" | grep -q 'Merged into org-000509' && ok merge_reported || not_ok merge_reported

@@ -199,3 +199,128 @@ app_read_file(const char *path, size_t *len, char *err, size_t errlen)
 	}
 	return p;
 }
+
+/* ----------------------------------------------------------------------
+ * Merging organizations
+ * ---------------------------------------------------------------------- */
+
+struct merge {
+	const struct taxonomy *tax;
+	const char *from, *into;
+	struct arena a;
+};
+
+static int
+merge_therapist(void *arg, const char *id, const void *in, size_t n, void **out, size_t *outn)
+{
+	struct merge *m = arg;
+	struct therapist t;
+	struct verr e;
+	struct buf b = BUF_INIT;
+	int i, j, k, hit = 0;
+
+	(void)id;
+	arena_reset(&m->a);
+	if (therapist_unpack(m->tax, in, n, &m->a, &t, &e))
+		return -1;
+	for (i = 0; i < t.n_affils; i++)
+		if (!t.affils[i].person && strcmp(t.affils[i].ref, m->from) == 0) {
+			t.affils[i].ref = m->into;
+			hit = 1;
+		}
+	if (!hit)
+		return 0;
+	/* Drop what became a repeat of an earlier affiliation. */
+	for (i = k = 0; i < t.n_affils; i++) {
+		for (j = 0; j < k; j++)
+			if (t.affils[j].person == t.affils[i].person &&
+			    t.affils[j].role == t.affils[i].role &&
+			    t.affils[j].current == t.affils[i].current &&
+			    strcmp(t.affils[j].ref, t.affils[i].ref) == 0)
+				break;
+		if (j == k)
+			t.affils[k++] = t.affils[i];
+	}
+	t.n_affils = k;
+	if (therapist_pack(m->tax, &t, &b)) {
+		buf_free(&b);
+		return -1;
+	}
+	*out = buf_take(&b, outn);
+	return *out ? 1 : -1;
+}
+
+/* Decodes %XX and + of an urlencoded value (n bytes) into out. */
+static void
+url_decode(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 1 < cap; i++) {
+		unsigned x;
+
+		if (s[i] == '%' && i + 2 < n && sscanf(s + i + 1, "%2x", &x) == 1) {
+			out[o++] = (char)x;
+			i += 2;
+		} else
+			out[o++] = s[i] == '+' ? ' ' : s[i];
+	}
+	out[o] = '\0';
+}
+
+static int
+merge_profile(void *arg, const char *id, const void *in, size_t n, void **out, size_t *outn)
+{
+	struct merge *m = arg;
+	const char *p = in, *end = p + (n ? n - 1 : 0);
+	struct buf b = BUF_INIT;
+	int hit = 0;
+
+	(void)id;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
+		size_t len = amp ? (size_t)(amp - p) : (size_t)(end - p);
+		char v[256];
+
+		eq = memchr(p, '=', len);
+		if (b.len && buf_addc(&b, '&'))
+			goto fail;
+		if (eq && strncmp(p, "aff_org", 7) == 0) {
+			url_decode(eq + 1, len - (size_t)(eq + 1 - p), v, sizeof(v));
+			if (strcmp(v, m->from) == 0) {
+				if (buf_add(&b, p, (size_t)(eq + 1 - p)) || buf_adds(&b, m->into))
+					goto fail;
+				hit = 1;
+				p += len + (amp ? 1 : 0);
+				continue;
+			}
+		}
+		if (buf_add(&b, p, len))
+			goto fail;
+		p += len + (amp ? 1 : 0);
+	}
+	if (!hit) {
+		buf_free(&b);
+		return 0;
+	}
+	if (buf_addc(&b, '\0'))
+		goto fail;
+	*out = buf_take(&b, outn);
+	return *out ? 1 : -1;
+fail:
+	buf_free(&b);
+	return -1;
+}
+
+int
+directory_merge_orgs(struct store *st, const struct taxonomy *tax, const char *from,
+                     const char *into, int *found, long *changed)
+{
+	struct merge m = {tax, from, into, {0}};
+	int rc;
+
+	arena_init(&m.a, 16384);
+	rc = STORE_CALL(st, org_merge, from, into, merge_therapist, merge_profile, &m, found, changed);
+	arena_free(&m.a);
+	return rc;
+}

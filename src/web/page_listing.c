@@ -21,6 +21,8 @@
 #define QUEUE_MAX 100
 #define STALE_DAYS LISTING_STALE_DAYS
 
+static int admin_done(struct buf *b, struct req *r);
+
 static int
 csrf_field(struct buf *b, struct req *r, struct resp *p)
 {
@@ -313,6 +315,24 @@ page_admin(struct req *r, struct resp *p)
 	    html(b, "<label for=\"hid\">Listing id</label><input id=\"hid\" name=\"therapist_id\" "
 	            "type=\"text\" required> <button type=\"submit\">Hide</button></form>\n") ||
 	    hidden_list(b, r, p) ||
+	    admin_done(b, r) ||
+	    html(b, "<h2>Remove a listing</h2>\n<p class=\"hint\">For a listing that should not be in "
+	            "the directory at all. Its claim and policies go with it; requests already sent "
+	            "stay with the clinicians who sent them. This cannot be undone.</p>\n"
+	            "<form method=\"post\" action=\"/admin/remove\">") || csrf_field(b, r, p) ||
+	    html(b, "<label for=\"rid\">Listing id</label><input id=\"rid\" name=\"therapist_id\" "
+	            "type=\"text\" required><p class=\"check\"><label class=\"inline\"><input "
+	            "type=\"checkbox\" name=\"sure\" value=\"1\" required> I am sure</label></p>"
+	            "<button type=\"submit\">Remove</button></form>\n"
+	            "<h2>Merge duplicate organizations</h2>\n<p class=\"hint\">Every therapist and "
+	            "saved profile naming the duplicate will name the organization kept, and the "
+	            "duplicate leaves the registry.</p>\n"
+	            "<form method=\"post\" action=\"/admin/orgs/merge\">") || csrf_field(b, r, p) ||
+	    html(b, "<label for=\"mfrom\">Duplicate (id)</label><input id=\"mfrom\" name=\"from\" "
+	            "type=\"text\" data-orgs required><label for=\"minto\">Keep (id)</label>"
+	            "<input id=\"minto\" name=\"into\" type=\"text\" data-orgs required> "
+	            "<button type=\"submit\">Merge</button></form>\n"
+	            "<script src=\"/static/orgs.js\" defer></script>\n") ||
 	    html(b, "<h2>Waiting for verification</h2>\n"))
 		return -1;
 	if (!q->n && html(b, "<p>None.</p>\n"))
@@ -338,6 +358,76 @@ page_admin(struct req *r, struct resp *p)
 			return -1;
 	}
 	return page_end(p);
+}
+
+/* What the last removal or merge did, from the address it redirected to. */
+static int
+admin_done(struct buf *b, struct req *r)
+{
+	const char *v;
+
+	if ((v = req_arg(r, "removed")) && record_id_ok(v))
+		return html(b, "<div class=\"card\" role=\"status\"><p>Removed ") || html_txt(b, v) ||
+		       html(b, ".</p></div>\n");
+	if ((v = req_arg(r, "merged")) && record_id_ok(v))
+		return html(b, "<div class=\"card\" role=\"status\"><p>Merged into ") ||
+		       html_txt(b, v) || html(b, "; ") ||
+		       html_txt(b, (v = req_arg(r, "changed")) && strspn(v, "0123456789") == strlen(v) ? v : "0") ||
+		       html(b, " listings and profiles now name it.</p></div>\n");
+	return 0;
+}
+
+int
+page_admin_remove(struct req *r, struct resp *p)
+{
+	const char *tid = req_arg(r, "therapist_id");
+	struct buf where = BUF_INIT;
+	int found = 0, rc;
+
+	if (!req_arg(r, "sure")) {
+		error_response(r, p, 400, "sure", "tick \"I am sure\": a removal cannot be undone");
+		return 0;
+	}
+	if (!tid || !record_id_ok(tid) ||
+	    STORE_CALL(r->app->store, listing_remove, tid, &found) || !found) {
+		error_response(r, p, 404, "therapist_id", "there is no listing with this id");
+		return 0;
+	}
+	live_wait(r->app->live, live_changed(r->app->live), 10000);
+	rc = buf_adds(&where, "/admin?removed=") || url_arg(&where, tid) || buf_addc(&where, '\0') ||
+	     see_other(p, arena_strdup(r->a, where.p));
+	buf_free(&where);
+	return rc ? -1 : 0;
+}
+
+int
+page_admin_merge(struct req *r, struct resp *p)
+{
+	const char *from = req_arg(r, "from"), *into = req_arg(r, "into");
+	struct buf where = BUF_INIT;
+	long changed = 0;
+	int found = 0, rc;
+
+	if (!from || !record_id_ok(from)) {
+		error_response(r, p, 400, "from", "give the duplicate organization's id");
+		return 0;
+	}
+	if (!into || !record_id_ok(into) || strcmp(from, into) == 0) {
+		error_response(r, p, 400, "into", "give the id of another organization to keep");
+		return 0;
+	}
+	if (directory_merge_orgs(r->app->store, r->app->tax, from, into, &found, &changed))
+		return -1;
+	if (!found) {
+		error_response(r, p, 404, "from", "both organizations must be in the registry");
+		return 0;
+	}
+	live_wait(r->app->live, live_changed(r->app->live), 10000);
+	rc = buf_adds(&where, "/admin?merged=") || url_arg(&where, into) ||
+	     buf_printf(&where, "&changed=%ld", changed) || buf_addc(&where, '\0') ||
+	     see_other(p, arena_strdup(r->a, where.p));
+	buf_free(&where);
+	return rc ? -1 : 0;
 }
 
 int

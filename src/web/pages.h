@@ -53,6 +53,8 @@ int api_listing_record(struct req *r, struct resp *p);
 int api_listing_policies(struct req *r, struct resp *p);
 int page_admin(struct req *r, struct resp *p);
 int page_admin_verify(struct req *r, struct resp *p);
+int page_admin_remove(struct req *r, struct resp *p);
+int page_admin_merge(struct req *r, struct resp *p);
 int page_admin_hide(struct req *r, struct resp *p);
 int page_admin_unhide(struct req *r, struct resp *p);
 /* "Confirmed current N days ago; verified" for a profile. */

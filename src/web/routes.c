@@ -36,6 +36,8 @@ const struct route routes[] = {
 	{"POST", "/listing/new",               page_listing_new, WHO_THERAPIST, true},
 	{"GET",  "/admin",                     page_admin,     WHO_ADMIN,   false},
 	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true},
+	{"POST", "/admin/remove",              page_admin_remove, WHO_ADMIN, true},
+	{"POST", "/admin/orgs/merge",          page_admin_merge, WHO_ADMIN, true},
 	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true},
 	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true},
 	{"GET",  "/reset/{id}",                page_reset_token, WHO_ANYONE, false},

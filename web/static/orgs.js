@@ -2,7 +2,7 @@
 // Progressive enhancement only: without JavaScript the fields take an id.
 (function () {
 	'use strict';
-	var inputs = document.querySelectorAll('input[name^="aff_org"]');
+	var inputs = document.querySelectorAll('input[name^="aff_org"], input[data-orgs]');
 	Array.prototype.forEach.call(inputs, function (input, i) {
 		var list = document.createElement('datalist');
 		var timer = null;
