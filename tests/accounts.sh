@@ -22,6 +22,9 @@ mkpw() { echo "$2" | "$BIN" user add --db "$W/c.db" --handle "$1" --email "$1@ex
 mkpw admin1 admin-password-1 admin
 mkpw thera1 thera-password-1 therapist t-0000001
 mkpw thera2 thera-password-2 therapist t-0000002
+mkpw thera9 thera-password-9 therapist t-0000005
+# thera9's listing went 35 days unconfirmed: due a reminder, not yet paused.
+sqlite3 "$W/c.db" "UPDATE listing SET claimed_at = strftime('%s', 'now') - 35 * 86400 WHERE therapist_id = 't-0000005'"
 
 # thera2's listing was claimed 50 days ago and never confirmed: paused.
 sqlite3 "$W/c.db" "UPDATE listing SET claimed_at = strftime('%s', 'now') - 50 * 86400 WHERE therapist_id = 't-0000002'"
@@ -146,6 +149,30 @@ check admin_verify_twice_404 test "$(code "$A" POST /admin/verify/t-0000004 -d "
 # --- unanswered requests count against a listing, visibly ---
 curl -s "$B/therapists/t-0000001" | grep -q '1 consultation request unanswered for more than 5 business days' && ok unanswered_requests_shown || not_ok unanswered_requests_shown
 curl -s "$B/therapists/t-0000003" | grep -q 'unanswered' && not_ok unanswered_only_where_due || ok unanswered_only_where_due
+
+# --- confirmation reminders with a one-click link ---
+python3 - "$W/outbox.log" > "$W/reminders" <<'PY'
+import sys
+for m in open(sys.argv[1]).read().split("---\n"):
+    if "Is your chiron listing still current?" in m:
+        to = m.split("\n")[0][4:]
+        link = [w for w in m.split() if w.startswith("/listing/confirm/")]
+        print(to, link[0] if link else "")
+PY
+grep -q '^thera9@example.org /listing/confirm/' "$W/reminders" && grep -q '^thera2@example.org ' "$W/reminders" &&
+	ok reminders_sent_to_unconfirmed || not_ok reminders_sent_to_unconfirmed "$(cat "$W/reminders")"
+[ "$(grep -c . "$W/reminders")" = 2 ] && ok reminders_only_where_due || not_ok reminders_only_where_due "$(cat "$W/reminders")"
+rl=$(grep '^thera9@' "$W/reminders" | cut -d' ' -f2)
+R="$W/r"
+check reminder_link_page test "$(code "$R" GET "$rl")" = 200
+check reminder_link_needs_csrf test "$(code "$R" POST "$rl")" = 403
+t=$(csrf "$R" "$B$rl")
+check reminder_link_confirms test "$(code "$R" POST "$rl" -d "csrf=$t")" = 200
+c=$(sqlite3 "$W/c.db" "select confirmed_at > strftime('%s','now') - 60 from listing where therapist_id = 't-0000005'")
+check reminder_link_recorded test "$c" = 1
+check reminder_link_once test "$(code "$R" POST "$rl" -d "csrf=$t")" = 404
+check reminder_link_bad_token test "$(code "$R" GET /listing/confirm/not-a-token)" = 404
+grep -q 'listing/confirm/[A-Za-z0-9_-]\{43\}' "$W/access.log" && not_ok reminder_token_not_logged || ok reminder_token_not_logged
 
 # --- paused listings ---
 closed() { curl -s -X POST "$B/api/v1/match" -d '{"jurisdiction":"US-IL","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }

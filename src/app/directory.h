@@ -26,6 +26,9 @@ struct index *directory_index(struct store *st, const struct taxonomy *tax,
 
 /* Listings paused after this many days without a confirmation. */
 #define LISTING_STALE_DAYS 45
+/* Their therapist is reminded after this many, with a one-click link. */
+#define LISTING_REMIND_DAYS 30
+#define LISTING_REMIND_LINK_DAYS 30
 
 /*
  * Pauses the index's rows whose claimed listing has not been confirmed

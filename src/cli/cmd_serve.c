@@ -119,6 +119,45 @@ from_env(const char *name, char *dst, size_t n)
 		set(dst, n, v);
 }
 
+/*
+ * The chores: hourly (and once at start), the confirmation reminders go
+ * to the outbox. (Pausing unconfirmed listings is the index builder's,
+ * app/live.c.) Stops at once when told, through its condition variable.
+ */
+struct chores {
+	struct app *app;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;
+};
+
+static void *
+chores_run(void *arg)
+{
+	struct chores *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop) {
+		struct timespec until;
+		long n;
+
+		pthread_mutex_unlock(&c->lock);
+		n = listing_reminders(c->app, (int64_t)time(NULL));
+		if (n < 0)
+			fprintf(stderr, "chiron: sending reminders: %s\n", store_errmsg(c->app->store));
+		else if (n > 0)
+			fprintf(stderr, "chiron: %ld confirmation reminder%s sent to the outbox\n", n,
+			        n == 1 ? "" : "s");
+		pthread_mutex_lock(&c->lock);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 3600;
+		while (!c->stop && pthread_cond_timedwait(&c->wake, &c->lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -284,9 +323,22 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	fprintf(stderr, "chiron: serving http://%s:%d/ (Ctrl-C or SIGTERM to stop)\n", host, port);
-	if (sigwait(&sigs, &sig) == 0)
-		fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
-		        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	{
+		struct chores ch = {&app, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+		pthread_t ct;
+		int have = pthread_create(&ct, NULL, chores_run, &ch) == 0;
+
+		if (sigwait(&sigs, &sig) == 0)
+			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
+			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		if (have) {
+			pthread_mutex_lock(&ch.lock);
+			ch.stop = 1;
+			pthread_cond_signal(&ch.wake);
+			pthread_mutex_unlock(&ch.lock);
+			pthread_join(ct, NULL);
+		}
+	}
 	server_stop(srv);
 	fprintf(stderr, "chiron: stopped\n");
 	rc = 0;

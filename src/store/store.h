@@ -210,6 +210,20 @@ struct store_ops {
 	int (*org_merge)(struct store *s, const char *from, const char *into,
 	                 store_rewrite_fn therapist_fn, store_rewrite_fn profile_fn,
 	                 void *arg, int *found, long *changed);
+
+	/*
+	 * Confirmation reminders: claimed listings last confirmed (or never
+	 * confirmed and claimed) before `before` and not reminded since, through
+	 * fn after the locks are released; remind records that one was sent
+	 * with a single-use token (its hash) valid until expires; confirm_take
+	 * uses a token once: the listing is confirmed at now and its id copied
+	 * to tid (*found = 0 when the token is unknown, used or expired).
+	 */
+	int (*listings_to_remind)(struct store *s, int64_t before, store_listing_fn fn, void *arg);
+	int (*listing_remind)(struct store *s, const char *tid, const unsigned char hash[32],
+	                      int64_t expires, int64_t now);
+	int (*confirm_take)(struct store *s, const unsigned char hash[32], int64_t now,
+	                    char tid[72], int *found);
 	/* One organization by id (*found). */
 	int (*org_get)(struct store *s, const char *id, store_org_fn fn, void *arg, int *found);
 };

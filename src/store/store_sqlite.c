@@ -116,6 +116,13 @@ static const char *const migrations[] = {
 	"  dual TEXT NOT NULL,"
 	"  updated_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 8: confirmation reminders and their one-click tokens */
+	"ALTER TABLE listing ADD COLUMN reminded_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE confirm_token ("
+	"  token_hash BLOB PRIMARY KEY,"
+	"  therapist_id TEXT NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -418,6 +425,20 @@ copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
 	const unsigned char *v = sqlite3_column_text(st, col);
 
 	snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+struct text_out {
+	char *out;
+	size_t n;
+};
+
+static int
+row_text(sqlite3_stmt *st, void *arg)
+{
+	struct text_out *t = arg;
+
+	copy_col(t->out, t->n, st, 0);
+	return 1;
 }
 
 /* Row functions that keep one value and stop. */
@@ -837,6 +858,63 @@ sq_listings_stale(struct store *bs, int64_t before, store_listing_fn fn, void *a
 }
 
 static int
+sq_listings_to_remind(struct store *bs, int64_t before, store_listing_fn fn, void *arg)
+{
+	struct listings x = {NULL, 0, 0, -1, 0};
+	int rc = run(S(bs), "reading listings to remind", row_listing_gather, &x,
+	             "SELECT " LISTING_COLS " FROM listing "
+	             "WHERE max(confirmed_at, claimed_at) < ?1 "
+	             "AND reminded_at <= max(confirmed_at, claimed_at) ORDER BY therapist_id",
+	             "i", before);
+
+	return hand_over(S(bs), &x, rc, fn, arg);
+}
+
+static int
+sq_listing_remind(struct store *bs, const char *tid, const unsigned char hash[32],
+                  int64_t expires, int64_t now)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "recording a reminder", NULL, NULL,
+	         "UPDATE listing SET reminded_at = ?2 WHERE therapist_id = ?1", "ti", tid, now);
+	if (rc == 0)
+		rc = run(s, "recording a reminder", NULL, NULL,
+		         "DELETE FROM confirm_token WHERE expires_at < ?1", "i", now);
+	if (rc == 0)
+		rc = run(s, "recording a reminder", NULL, NULL,
+		         "INSERT INTO confirm_token (token_hash, therapist_id, expires_at) "
+		         "VALUES (?1, ?2, ?3)", "bti", hash, tid, expires);
+	return tx_end(s, rc);
+}
+
+static int
+sq_confirm_take(struct store *bs, const unsigned char hash[32], int64_t now,
+                char tid[72], int *found)
+{
+	struct store_sqlite *s = S(bs);
+	struct text_out t = {tid, 72};
+	int rc;
+
+	*found = 0;
+	tid[0] = '\0';
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "using a confirmation link", row_text, &t,
+	         "DELETE FROM confirm_token WHERE token_hash = ?1 AND expires_at > ?2 "
+	         "RETURNING therapist_id", "bi", hash, now);
+	if (rc == 0 && tid[0]) {
+		*found = 1;
+		rc = run(s, "confirming a listing", NULL, NULL,
+		         "UPDATE listing SET confirmed_at = ?2 WHERE therapist_id = ?1", "ti", tid, now);
+	}
+	return tx_end(s, rc);
+}
+
+static int
 sq_listing_hide(struct store *bs, const char *tid, int hidden, int64_t now)
 {
 	if (hidden)
@@ -874,20 +952,6 @@ sq_listings_hidden(struct store *bs, store_listing_fn fn, void *arg)
 }
 
 /* ---- saved profiles ---- */
-
-struct text_out {
-	char *out;
-	size_t n;
-};
-
-static int
-row_text(sqlite3_stmt *st, void *arg)
-{
-	struct text_out *t = arg;
-
-	copy_col(t->out, t->n, st, 0);
-	return 1;
-}
 
 static int
 sq_profile_get(struct store *bs, int64_t user, char *out, size_t n)
@@ -1251,6 +1315,9 @@ static const struct store_ops sqlite_ops = {
 	.policy_get = sq_policy_get,
 	.org_merge = sq_org_merge,
 	.org_get = sq_org_get,
+	.listings_to_remind = sq_listings_to_remind,
+	.listing_remind = sq_listing_remind,
+	.confirm_take = sq_confirm_take,
 	.listing_hide = sq_listing_hide,
 	.listing_hidden = sq_listing_hidden,
 	.listings_hidden = sq_listings_hidden,

@@ -116,6 +116,16 @@ const struct index *req_index(struct req *r);
 struct match_ctx *req_ctx_take(struct req *r);
 void req_ctx_give(struct req *r, struct match_ctx *c);
 
+/* Puts a message in the outbox (the table, and the log when configured). */
+int app_outbox(struct app *app, const char *to, const char *subject, const char *body);
+
+/*
+ * Sends the confirmation reminders due at now (listings unconfirmed for
+ * LISTING_REMIND_DAYS, each reminded once per confirmation). Returns how
+ * many, or -1. Run hourly by `chiron serve`.
+ */
+long listing_reminders(struct app *app, int64_t now);
+
 typedef int (*handler_fn)(struct req *, struct resp *);
 
 struct route {

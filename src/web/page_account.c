@@ -231,10 +231,9 @@ page_account(struct req *r, struct resp *p)
  * Password reset
  * ---------------------------------------------------------------------- */
 
-static int
-outbox(struct req *r, const char *to, const char *subject, const char *body)
+int
+app_outbox(struct app *app, const char *to, const char *subject, const char *body)
 {
-	struct app *app = r->app;
 	int64_t now = (int64_t)time(NULL);
 
 	if (STORE_CALL(app->store, outbox_add, to, subject, body, now))
@@ -246,6 +245,12 @@ outbox(struct req *r, const char *to, const char *subject, const char *body)
 		pthread_mutex_unlock(&app->outbox_lock);
 	}
 	return 0;
+}
+
+static int
+outbox(struct req *r, const char *to, const char *subject, const char *body)
+{
+	return app_outbox(r->app, to, subject, body);
 }
 
 int

@@ -205,6 +205,111 @@ page_listing_confirm(struct req *r, struct resp *p)
 }
 
 /* ----------------------------------------------------------------------
+ * Reminders, and confirming from one
+ *
+ * A listing unconfirmed for LISTING_REMIND_DAYS gets one reminder in the
+ * outbox with a single-use link. The link opens a page with one button
+ * rather than confirming on GET: mail scanners and link previews open
+ * links, and a listing confirmed by a robot is exactly the ghost listing
+ * this is meant to catch.
+ * ---------------------------------------------------------------------- */
+
+struct remind {
+	struct app *app;
+	int64_t now;
+	long n;
+	int err;
+};
+
+static int
+remind_one(void *arg, const struct store_listing *l)
+{
+	struct remind *x = arg;
+	struct store_user u;
+	unsigned char raw[32], hash[32];
+	char tok[48], msg[900];
+	int64_t last = l->confirmed_at > l->claimed_at ? l->confirmed_at : l->claimed_at;
+	int found = 0;
+
+	if (STORE_CALL(x->app->store, user_get, l->user, &u, &found) || !found)
+		return 0;
+	if (auth_random_token(tok, raw))
+		return x->err = 1;
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(x->app->store, listing_remind, l->therapist_id, hash,
+	               x->now + (int64_t)LISTING_REMIND_LINK_DAYS * 86400, x->now)) {
+		x->err = 1;
+		return 1;
+	}
+	snprintf(msg, sizeof(msg),
+	         "Your chiron listing %s was last confirmed %lld days ago.\n"
+	         "Clinicians rely on listings being current, so a listing not confirmed for %d days\n"
+	         "is paused: shown as not accepting new clients until you confirm it.\n\n"
+	         "If it is still right, open /listing/confirm/%s and press the button\n"
+	         "(the link works once, for %d days). If something changed, sign in and edit it at\n"
+	         "/listing/edit; saving confirms it too.",
+	         l->therapist_id, (long long)((x->now - last) / 86400), LISTING_STALE_DAYS, tok,
+	         LISTING_REMIND_LINK_DAYS);
+	if (app_outbox(x->app, u.email, "Is your chiron listing still current?", msg)) {
+		x->err = 1;
+		return 1;
+	}
+	x->n++;
+	return 0;
+}
+
+long
+listing_reminders(struct app *app, int64_t now)
+{
+	struct remind x = {app, now, 0, 0};
+
+	if (STORE_CALL(app->store, listings_to_remind, now - (int64_t)LISTING_REMIND_DAYS * 86400,
+	               remind_one, &x) || x.err)
+		return -1;
+	return x.n;
+}
+
+int
+page_confirm_link(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	unsigned char raw[32], hash[32];
+	char tid[72];
+	int found = 0, hidden = 0;
+
+	if (auth_token_decode(r->param, raw)) {
+		error_response(r, p, 404, "", "this confirmation link is not valid");
+		return 0;
+	}
+	if (strcmp(r->method, "POST") != 0)
+		return page_begin(r, p, "Confirm your listing") ||
+		       html(b, "<h1>Confirm your listing</h1>\n<p>Is everything on your listing still "
+		               "right: fees, open hours, whether you take new clients?</p>\n"
+		               "<form method=\"post\" action=\"/listing/confirm/") ||
+		       url_arg(b, r->param) || html(b, "\">") || csrf_field(b, r, p) ||
+		       html(b, "<p><button type=\"submit\">Yes, my listing is current</button></p>"
+		               "</form>\n<p>Something changed? <a href=\"/listing/edit\">Sign in and "
+		               "edit it</a>; saving confirms it too.</p>\n") ||
+		       page_end(p);
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(r->app->store, confirm_take, hash, (int64_t)time(NULL), tid, &found))
+		return -1;
+	if (!found) {
+		error_response(r, p, 404, "", "this confirmation link was used already or has expired; "
+		                              "sign in to confirm your listing");
+		return 0;
+	}
+	if (STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
+		return -1;
+	if (!hidden)
+		live_set_paused(r->app->live, tid, false);
+	return page_begin(r, p, "Listing confirmed") ||
+	       html(b, "<h1>Thank you</h1>\n<p>Your listing is confirmed as current for another "
+	               "45 days.</p>\n") ||
+	       page_end(p);
+}
+
+/* ----------------------------------------------------------------------
  * The admin queue
  * ---------------------------------------------------------------------- */
 

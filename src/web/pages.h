@@ -47,6 +47,7 @@ int page_request_form(struct req *r, struct resp *p, const char *therapist_id);
 int page_listing(struct req *r, struct resp *p);
 int page_listing_claim(struct req *r, struct resp *p);
 int page_listing_confirm(struct req *r, struct resp *p);
+int page_confirm_link(struct req *r, struct resp *p);
 int page_listing_edit(struct req *r, struct resp *p);
 int page_listing_new(struct req *r, struct resp *p);
 int api_listing_record(struct req *r, struct resp *p);

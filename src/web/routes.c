@@ -30,6 +30,8 @@ const struct route routes[] = {
 	{"GET",  "/listing",                   page_listing,   WHO_THERAPIST, false},
 	{"POST", "/listing/claim",             page_listing_claim, WHO_THERAPIST, true},
 	{"POST", "/listing/confirm",           page_listing_confirm, WHO_THERAPIST, true},
+	{"GET",  "/listing/confirm/{id}",      page_confirm_link, WHO_ANYONE, false},
+	{"POST", "/listing/confirm/{id}",      page_confirm_link, WHO_ANYONE, true},
 	{"GET",  "/listing/edit",              page_listing_edit, WHO_THERAPIST, false},
 	{"POST", "/listing/edit",              page_listing_edit, WHO_THERAPIST, true},
 	{"GET",  "/listing/new",               page_listing_new, WHO_THERAPIST, false},

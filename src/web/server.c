@@ -391,9 +391,12 @@ log_access(struct app *app, const char *addr_text, const char *method,
 		static const char hex[] = "0123456789ABCDEF";
 		size_t i, o = 0;
 
-		/* A reset link is a secret: its token stays out of the log. */
+		/* Reset and confirmation links are secrets: their tokens stay
+		 * out of the log. */
 		if (strncmp(path, "/reset/", 7) == 0 && path[7])
 			path = "/reset/(token)";
+		else if (strncmp(path, "/listing/confirm/", 17) == 0 && path[17])
+			path = "/listing/confirm/(token)";
 		for (i = 0; path[i] && o + 4 < sizeof(safe); i++) {
 			unsigned char ch = (unsigned char)path[i];
 
