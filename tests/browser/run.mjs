@@ -336,6 +336,30 @@ async function accountsFlow(base) {
 				assert(!text.includes('bt_seeker@example.org'), 'the seeker\'s email is shown');
 			});
 		}
+		const ep = await therapist.newPage();
+		await check('flow_therapist_edits_listing', async () => {
+			if (!sent)
+				await signIn(ep, base, 'bt_therapist');
+			await ep.goto(`${base}/listing/edit`);
+			await ep.getByLabel('Fee for one session').fill('77');
+			await ep.getByLabel('I am accepting new clients').check();
+			await ep.getByLabel('Wednesday').fill('18:00-20:00');
+			await ep.getByLabel('Meeting clients at professional events').fill('A nod, and I leave it to you.');
+			await Promise.all([ep.waitForURL(/\/listing\?saved=1$/), ep.getByRole('button', { name: 'Save' }).click()]);
+			assert(/Saved/.test(await ep.locator('main').innerText()), 'no "Saved" note');
+			await ep.goto(`${base}/therapists/t-0000010`);
+			const text = await ep.locator('main').innerText();
+			assert(/\b77\b/.test(text) && text.includes('A nod, and I leave it to you.'),
+				'the profile does not show the new fee and policy');
+		});
+		await check('flow_edit_error_names_field', async () => {
+			await ep.goto(`${base}/listing/edit`);
+			await ep.getByLabel('Time zone').fill('Atlantis/Capital');
+			await ep.getByRole('button', { name: 'Save' }).click();
+			const alert = await ep.getByRole('alert').innerText();
+			assert(/Nothing was saved/.test(alert) && /timezone/.test(alert), `the alert says "${alert}"`);
+			assert(await ep.getByLabel('Fee for one session').inputValue() === '77', 'the form lost the other values');
+		});
 		const ap = await admin.newPage();
 		await check('flow_admin_verifies', async () => {
 			await signIn(ap, base, 'bt_admin');
@@ -512,6 +536,22 @@ async function main() {
 		await axeCheck(axeContext, 'login', `${base}/login`, 200);
 	} finally {
 		await axeContext.close();
+	}
+	// The signed-in pages, as a therapist and as an admin.
+	for (const [who, pages] of [
+		['bt_therapist', [['account', '/account'], ['listing', '/listing'], ['listing_edit', '/listing/edit'],
+			['requests', '/requests'], ['org_new', '/orgs/new']]],
+		['bt_admin', [['admin', '/admin'], ['listing_new', '/listing/new']]]]) {
+		const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+		try {
+			const page = await ctx.newPage();
+			await signIn(page, base, who);
+			await page.close();
+			for (const [name, url] of pages)
+				await axeCheck(ctx, name, `${base}${url}`, 200);
+		} finally {
+			await ctx.close();
+		}
 	}
 
 	await phoneCheck(base);
