@@ -9,7 +9,7 @@
 
 CC      ?= cc
 # -Wno-format-truncation: error messages are cut to their buffers on purpose.
-PKGS    := jansson sqlite3 libsodium libical libpq libmicrohttpd
+PKGS    := jansson sqlite3 libsodium libical libpq libmicrohttpd libcurl
 OPT     ?= -O2
 CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-format-truncation \
            -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

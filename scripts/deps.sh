@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential pkg-config tzdata ca-certificates python3
 libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libical-dev
-libmicrohttpd-dev libpq-dev libcmocka-dev
+libmicrohttpd-dev libpq-dev libcmocka-dev libcurl4-openssl-dev
 postgresql postgresql-client python3-psycopg2 linux-perf wrk nginx chromium $(command -v node >/dev/null || echo nodejs npm)"
 
 missing=""

@@ -3,17 +3,29 @@
  *
  *   chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]
  *                [--access-log PATH|-] [--log-addresses] [--config FILE]
+ *                [--smtp URL|off] [--smtp-from ADDRESS] [--smtp-user NAME]
+ *                [--smtp-insecure]
  *
  * Settings come from, in this order of precedence: the flags, the
  * environment (CHIRON_DB, CHIRON_LISTEN, CHIRON_COMPACTS,
- * CHIRON_ACCESS_LOG, CHIRON_OUTBOX_LOG, CHIRON_SECURE_COOKIES=1), a config
- * file of `key = value` lines (db, listen, compacts, access_log,
- * outbox_log, log_addresses, secure_cookies, api_rate; # starts a comment), and the
+ * CHIRON_ACCESS_LOG, CHIRON_OUTBOX_LOG, CHIRON_SECURE_COOKIES=1,
+ * CHIRON_SMTP, CHIRON_SMTP_FROM, CHIRON_SMTP_USER, CHIRON_SMTP_INSECURE=1),
+ * a config file of `key = value` lines (db, listen, compacts, access_log,
+ * outbox_log, log_addresses, secure_cookies, api_rate, smtp, smtp_from,
+ * smtp_user, smtp_insecure; # starts a comment), and the
  * defaults (var/chiron.db, 127.0.0.1:8080, the shipped compacts, an access
  * log on stderr without addresses, the outbox copied to outbox.log beside
  * the database, cookies without Secure: set it behind TLS, and at most 600
  * API requests a minute from one address: --api-rate 0 lifts the limit). SIGTERM or SIGINT stops accepting,
  * lets the requests in flight finish, and exits 0.
+ *
+ * Mail: without --smtp, messages stay in the outbox table (and its log).
+ * With --smtp smtp://HOST[:PORT] (STARTTLS required; --smtp-insecure lets
+ * it go without TLS when the server offers none) or smtps://HOST[:PORT],
+ * the mailer (app/mailer.h) sends them From --smtp-from, authenticating
+ * as --smtp-user with the password in CHIRON_SMTP_PASSWORD: only there,
+ * never on the command line or in the config file. The hidden
+ * --smtp-retry-base SECONDS (60) sets the first retry's delay, for tests.
  */
 #include <errno.h>
 #include <signal.h>
@@ -28,13 +40,16 @@
 #include "cli/cli.h"
 #include "app/directory.h"
 #include "app/live.h"
+#include "app/mailer.h"
 #include "cli/progress.h"
 #include "web/http.h"
 
 struct settings {
 	char db[1024], listen[128], compacts[1024], access_log[1024], outbox_log[1024];
-	int log_addresses, secure_cookies;
+	char smtp[1024], smtp_from[320], smtp_user[256];
+	int log_addresses, secure_cookies, smtp_insecure;
 	long api_rate;                  /* -1 when not set */
+	long smtp_retry_base;           /* -1 when not set */
 };
 
 static int
@@ -42,7 +57,10 @@ usage_serve(void)
 {
 	fprintf(stderr, "usage: chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]\n"
 	                "                    [--access-log PATH|-|off] [--log-addresses] [--outbox-log PATH|off]\n"
-	                "                    [--secure-cookies] [--api-rate N] [--config FILE]\n");
+	                "                    [--secure-cookies] [--api-rate N] [--config FILE]\n"
+	                "                    [--smtp smtp://HOST[:PORT]|smtps://HOST[:PORT]|off]\n"
+	                "                    [--smtp-from ADDRESS] [--smtp-user NAME] [--smtp-insecure]\n"
+	                "  The SMTP password is read from CHIRON_SMTP_PASSWORD only.\n");
 	return 2;
 }
 
@@ -100,7 +118,20 @@ read_config(const char *path, struct settings *s)
 			s->api_rate = strtol(v, NULL, 10);
 		else if (strcmp(k, "secure_cookies") == 0)
 			s->secure_cookies = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
-		else {
+		else if (strcmp(k, "smtp") == 0)
+			set(s->smtp, sizeof(s->smtp), v);
+		else if (strcmp(k, "smtp_from") == 0)
+			set(s->smtp_from, sizeof(s->smtp_from), v);
+		else if (strcmp(k, "smtp_user") == 0)
+			set(s->smtp_user, sizeof(s->smtp_user), v);
+		else if (strcmp(k, "smtp_insecure") == 0)
+			s->smtp_insecure = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+		else if (strcmp(k, "smtp_password") == 0) {
+			fprintf(stderr, "chiron serve: %s:%d: the SMTP password goes in the "
+			        "environment (CHIRON_SMTP_PASSWORD), not in a file\n", path, lineno);
+			fclose(f);
+			return -1;
+		} else {
 			fprintf(stderr, "chiron serve: %s:%d: unknown setting \"%s\"\n", path, lineno, k);
 			fclose(f);
 			return -1;
@@ -168,6 +199,7 @@ cmd_serve(int argc, char **argv)
 	struct live *lv = NULL;
 	struct server *srv = NULL;
 	struct app app;
+	struct mailer_config mail;
 	const char *config = NULL;
 	char err[600], host[64];
 	sigset_t sigs;
@@ -179,6 +211,8 @@ cmd_serve(int argc, char **argv)
 	memset(&app, 0, sizeof(app));
 	flags.api_rate = -1;
 	s.api_rate = 600;
+	flags.smtp_retry_base = -1;
+	s.smtp_retry_base = 60;
 	set(s.db, sizeof(s.db), DEFAULT_DB);
 	set(s.listen, sizeof(s.listen), "127.0.0.1:8080");
 	set(s.access_log, sizeof(s.access_log), "-");
@@ -206,6 +240,23 @@ cmd_serve(int argc, char **argv)
 				return 2;
 			}
 		}
+		else if (strcmp(argv[i], "--smtp") == 0 && i + 1 < argc)
+			set(flags.smtp, sizeof(flags.smtp), argv[++i]);
+		else if (strcmp(argv[i], "--smtp-from") == 0 && i + 1 < argc)
+			set(flags.smtp_from, sizeof(flags.smtp_from), argv[++i]);
+		else if (strcmp(argv[i], "--smtp-user") == 0 && i + 1 < argc)
+			set(flags.smtp_user, sizeof(flags.smtp_user), argv[++i]);
+		else if (strcmp(argv[i], "--smtp-insecure") == 0)
+			flags.smtp_insecure = 1;
+		else if (strcmp(argv[i], "--smtp-retry-base") == 0 && i + 1 < argc) {
+			char *end;
+
+			flags.smtp_retry_base = strtol(argv[++i], &end, 10);
+			if (*end || flags.smtp_retry_base < 1) {
+				fprintf(stderr, "chiron serve: --smtp-retry-base \"%s\": a whole number of seconds, 1 or more\n", argv[i]);
+				return 2;
+			}
+		}
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config = argv[++i];
 		else
@@ -220,6 +271,11 @@ cmd_serve(int argc, char **argv)
 	from_env("CHIRON_OUTBOX_LOG", s.outbox_log, sizeof(s.outbox_log));
 	if (getenv("CHIRON_SECURE_COOKIES") && strcmp(getenv("CHIRON_SECURE_COOKIES"), "1") == 0)
 		s.secure_cookies = 1;
+	from_env("CHIRON_SMTP", s.smtp, sizeof(s.smtp));
+	from_env("CHIRON_SMTP_FROM", s.smtp_from, sizeof(s.smtp_from));
+	from_env("CHIRON_SMTP_USER", s.smtp_user, sizeof(s.smtp_user));
+	if (getenv("CHIRON_SMTP_INSECURE") && strcmp(getenv("CHIRON_SMTP_INSECURE"), "1") == 0)
+		s.smtp_insecure = 1;
 	if (flags.db[0]) set(s.db, sizeof(s.db), flags.db);
 	if (flags.listen[0]) set(s.listen, sizeof(s.listen), flags.listen);
 	if (flags.compacts[0]) set(s.compacts, sizeof(s.compacts), flags.compacts);
@@ -228,6 +284,23 @@ cmd_serve(int argc, char **argv)
 	if (flags.log_addresses) s.log_addresses = 1;
 	if (flags.secure_cookies) s.secure_cookies = 1;
 	if (flags.api_rate >= 0) s.api_rate = flags.api_rate;
+	if (flags.smtp[0]) set(s.smtp, sizeof(s.smtp), flags.smtp);
+	if (flags.smtp_from[0]) set(s.smtp_from, sizeof(s.smtp_from), flags.smtp_from);
+	if (flags.smtp_user[0]) set(s.smtp_user, sizeof(s.smtp_user), flags.smtp_user);
+	if (flags.smtp_insecure) s.smtp_insecure = 1;
+	if (flags.smtp_retry_base > 0) s.smtp_retry_base = flags.smtp_retry_base;
+	if (strcmp(s.smtp, "off") == 0)
+		s.smtp[0] = '\0';
+	mail.url = s.smtp;
+	mail.from = s.smtp_from;
+	mail.user = s.smtp_user;
+	mail.password = getenv("CHIRON_SMTP_PASSWORD");
+	mail.insecure = s.smtp_insecure;
+	mail.retry_base = s.smtp_retry_base;
+	if (s.smtp[0] && mailer_check(&mail, err, sizeof(err))) {
+		fprintf(stderr, "chiron serve: %s\n", err);
+		return 2;
+	}
 	if (!s.outbox_log[0]) {
 		/* Beside the database: var/outbox.log by default. */
 		const char *slash = strrchr(s.db, '/');
@@ -317,6 +390,17 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* After the mask and SIGPIPE: its thread inherits both. */
+	if (s.smtp[0]) {
+		app.mailer = mailer_start(st, &mail, err, sizeof(err));
+		if (!app.mailer) {
+			fprintf(stderr, "chiron serve: %s\n", err);
+			goto out;
+		}
+		fprintf(stderr, "chiron: sending the outbox by SMTP through %s%s\n", s.smtp,
+		        strncmp(s.smtp, "smtps:", 6) == 0 ? "" :
+		        s.smtp_insecure ? " (STARTTLS when offered)" : " (STARTTLS required)");
+	}
 	srv = server_start(&app, host, port, err, sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "chiron serve: %s\n", err);
@@ -339,10 +423,13 @@ cmd_serve(int argc, char **argv)
 			pthread_join(ct, NULL);
 		}
 	}
+	/* The server first: its requests may still wake the mailer. */
 	server_stop(srv);
-	fprintf(stderr, "chiron: stopped\n");
 	rc = 0;
 out:
+	mailer_stop(app.mailer);
+	if (rc == 0)
+		fprintf(stderr, "chiron: stopped\n");
 	if (app.log && app.log != stderr)
 		fclose(app.log);
 	if (app.outbox_log)

@@ -596,11 +596,14 @@ index_finish(struct index_builder *b, struct verr *e)
 	}
 
 	/* Supervision links by person; NPIs by number. */
-	qsort(b->persons.p, b->persons.n, sizeof(struct person_ref), cmp_person);
+	/* (qsort must not see NULL, even for no items: an empty directory.) */
+	if (b->persons.n)
+		qsort(b->persons.p, b->persons.n, sizeof(struct person_ref), cmp_person);
 	ix->persons = b->persons.p;
 	ix->n_persons = b->persons.n;
 	b->persons.p = NULL;
-	qsort(b->npis.p, b->npis.n, sizeof(struct npi_rec), cmp_npi);
+	if (b->npis.n)
+		qsort(b->npis.p, b->npis.n, sizeof(struct npi_rec), cmp_npi);
 	ix->n_npi = b->npis.n;
 	ix->npi_key = malloc((ix->n_npi + 1) * sizeof(uint64_t));
 	ix->npi_row = malloc((ix->n_npi + 1) * sizeof(uint32_t));

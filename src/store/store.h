@@ -81,6 +81,21 @@ struct store_policy {
  */
 typedef int (*store_rewrite_fn)(void *arg, const char *id, const void *in, size_t n,
                                 void **out, size_t *outn);
+/*
+ * A message of the outbox waiting to be sent. The strings belong to the
+ * store and live until the callback returns.
+ */
+struct store_mail {
+	int64_t id;
+	const char *to, *subject, *body;
+	int64_t created_at;
+	int attempts;                   /* tries so far, all failed */
+};
+
+typedef int (*store_mail_fn)(void *arg, const struct store_mail *m);
+
+/* A message is tried at most this many times, then left unsent. */
+#define STORE_OUTBOX_MAX_ATTEMPTS 8
 
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 
@@ -226,6 +241,22 @@ struct store_ops {
 	                    char tid[72], int *found);
 	/* One organization by id (*found). */
 	int (*org_get)(struct store *s, const char *id, store_org_fn fn, void *arg, int *found);
+
+	/*
+	 * Delivering the outbox (safe across threads). Pending: the unsent
+	 * messages due at now, oldest first, at most max, through fn after
+	 * the store's locks are released (so fn may call the store). A
+	 * message never tried is due at once; one tried k times (the last at
+	 * tried_at) is due at tried_at + retry_base * 2^(k-1); one tried
+	 * STORE_OUTBOX_MAX_ATTEMPTS times is not due again.
+	 */
+	int (*outbox_pending)(struct store *s, int64_t now, int64_t retry_base, int max,
+	                      store_mail_fn fn, void *arg);
+	int (*outbox_sent)(struct store *s, int64_t id, int64_t now);
+	/* One failed try at now, for the reason err (kept as last_error). */
+	int (*outbox_failed)(struct store *s, int64_t id, const char *err, int64_t now);
+	/* A failure no retry can mend (a refused address): no more tries. */
+	int (*outbox_give_up)(struct store *s, int64_t id, const char *err, int64_t now);
 };
 
 struct store {

@@ -123,6 +123,15 @@ static const char *const migrations[] = {
 	"  therapist_id TEXT NOT NULL,"
 	"  expires_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 9: delivering the outbox by SMTP. sent_at has been there since 2
+	 * (NULL: not sent); a message now also counts its attempts, keeps the
+	 * last one's time (the back-off runs from it) and why it failed.
+	 */
+	"ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN tried_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN last_error TEXT;"
+	"CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -624,6 +633,107 @@ sq_reset_take(struct store *bs, const unsigned char hash[32], int64_t now, int64
 	return run(S(bs), "taking a reset token", row_reset, &r,
 	           "DELETE FROM reset_token WHERE token_hash = ?1 RETURNING user_id, expires_at",
 	           "b", hash);
+}
+
+/*
+ * The outbox's delivery: messages gathered under the lock, handed to the
+ * sender after it (the sender calls the store back for each).
+ */
+struct mails {
+	struct store_mail *v;
+	size_t n, cap;
+	int oom;
+};
+
+static char *
+dup_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	return strdup(v ? (const char *)v : "");
+}
+
+static int
+row_mail_gather(sqlite3_stmt *st, void *arg)
+{
+	struct mails *x = arg;
+	struct store_mail *m;
+
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		struct store_mail *v = realloc(x->v, cap * sizeof(*v));
+
+		if (!v)
+			return x->oom = 1;
+		x->v = v;
+		x->cap = cap;
+	}
+	m = &x->v[x->n];
+	m->id = sqlite3_column_int64(st, 0);
+	m->to = dup_col(st, 1);
+	m->subject = dup_col(st, 2);
+	m->body = dup_col(st, 3);
+	m->created_at = sqlite3_column_int64(st, 4);
+	m->attempts = sqlite3_column_int(st, 5);
+	x->n++;
+	if (!m->to || !m->subject || !m->body)
+		return x->oom = 1;
+	return 0;
+}
+
+static int
+sq_outbox_pending(struct store *bs, int64_t now, int64_t retry_base, int max,
+                  store_mail_fn fn, void *arg)
+{
+	struct store_sqlite *s = S(bs);
+	struct mails x = {NULL, 0, 0, 0};
+	size_t i;
+	int rc;
+
+	/* Try k (k = attempts so far, 1 or more) is due retry_base * 2^(k-1) after the last. */
+	rc = run(s, "reading the outbox", row_mail_gather, &x,
+	         "SELECT id, to_addr, subject, body, created_at, attempts FROM outbox "
+	         "WHERE sent_at IS NULL AND attempts < ?1 "
+	         "AND (attempts = 0 OR tried_at + (?2 << (attempts - 1)) <= ?3) "
+	         "ORDER BY id LIMIT ?4", "iiii", (int64_t)STORE_OUTBOX_MAX_ATTEMPTS,
+	         retry_base, now, (int64_t)max);
+	if (rc == 0 && x.oom)
+		rc = fail(s, "out of memory reading the outbox");
+	for (i = 0; rc == 0 && i < x.n; i++)
+		if (fn(arg, &x.v[i]))
+			break;
+	for (i = 0; i < x.n; i++) {
+		free((char *)x.v[i].to);
+		free((char *)x.v[i].subject);
+		free((char *)x.v[i].body);
+	}
+	free(x.v);
+	return rc;
+}
+
+static int
+sq_outbox_sent(struct store *bs, int64_t id, int64_t now)
+{
+	return run(S(bs), "marking a message sent", NULL, NULL,
+	           "UPDATE outbox SET sent_at = ?1, tried_at = ?1, attempts = attempts + 1, "
+	           "last_error = NULL WHERE id = ?2", "ii", now, id);
+}
+
+static int
+sq_outbox_failed(struct store *bs, int64_t id, const char *err, int64_t now)
+{
+	return run(S(bs), "recording a failed delivery", NULL, NULL,
+	           "UPDATE outbox SET tried_at = ?1, attempts = attempts + 1, last_error = ?2 "
+	           "WHERE id = ?3 AND sent_at IS NULL", "iti", now, err, id);
+}
+
+static int
+sq_outbox_give_up(struct store *bs, int64_t id, const char *err, int64_t now)
+{
+	return run(S(bs), "giving up a delivery", NULL, NULL,
+	           "UPDATE outbox SET tried_at = ?1, attempts = ?2, last_error = ?3 "
+	           "WHERE id = ?4 AND sent_at IS NULL", "iiti", now,
+	           (int64_t)STORE_OUTBOX_MAX_ATTEMPTS, err, id);
 }
 
 /* ---- consultation requests ---- */
@@ -1323,6 +1433,10 @@ static const struct store_ops sqlite_ops = {
 	.listings_hidden = sq_listings_hidden,
 	.org_add = sq_org_add,
 	.orgs_find = sq_orgs_find,
+	.outbox_pending = sq_outbox_pending,
+	.outbox_sent = sq_outbox_sent,
+	.outbox_failed = sq_outbox_failed,
+	.outbox_give_up = sq_outbox_give_up,
 };
 
 static int

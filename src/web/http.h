@@ -36,6 +36,8 @@ enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_THERAPIST, WHO_ADMIN };
 
 const char *http_reason(int status);
 
+struct mailer;
+
 struct kv {
 	const char *key, *value;
 };
@@ -52,6 +54,7 @@ struct app {
 	struct rate_slot { uint64_t who; int64_t minute; long n; } rate[1024];
 	FILE *outbox_log;               /* a copy of every outbox message, or NULL */
 	pthread_mutex_t outbox_lock;
+	struct mailer *mailer;          /* sends the outbox by SMTP, or NULL */
 	FILE *log;
 	pthread_mutex_t log_lock;
 	bool log_addresses;

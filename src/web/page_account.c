@@ -1,7 +1,8 @@
 /*
  * page_account.c: signing up, signing in and out (here or everywhere),
  * the account page, and resetting a forgotten password by a single-use
- * token sent to the outbox.
+ * token sent to the outbox (and, with --smtp, on by mail: outbox() wakes
+ * the mailer).
  *
  * Nothing here says whether an email or handle has an account: a failed
  * sign-in and a reset request answer the same way either way.
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/mailer.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -244,6 +246,7 @@ app_outbox(struct app *app, const char *to, const char *subject, const char *bod
 		fflush(app->outbox_log);
 		pthread_mutex_unlock(&app->outbox_lock);
 	}
+	mailer_wake(app->mailer);
 	return 0;
 }
 

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# smtp.sh: the outbox delivered by SMTP, against a running `chiron serve`
+# and a small SMTP server (tests/smtp/server.py, python3's standard
+# library, no TLS: hence --smtp-insecure).
+#
+#   tests/smtp.sh BUILD/chiron      (prints "ok N - NAME" / "not ok N - NAME")
+#
+# A password reset is mailed at once (the web wakes the mailer) with the
+# headers of RFC 5322 and the link of the outbox; with the SMTP server
+# down the row keeps its attempts and last error and is delivered once
+# the server is back, with the back-off; non-ASCII subjects, bodies and
+# dot-leading lines arrive intact; header injection, old messages and
+# messages past their last try are not sent; the password travels only
+# from the environment to AUTH; a hung server does not hold up SIGTERM;
+# without --smtp nothing is sent; bad settings are refused.
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+W=$(mktemp -d)
+PID=
+SPID=
+n=0
+fails=0
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null
+	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; fails=$((fails + 1)); }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+# until TENTHS CMD...: true as soon as CMD is, false after TENTHS tenths of a second
+until_() { local i; for ((i = 0; i < $1; i++)); do "${@:2}" && return 0; sleep 0.1; done; "${@:2}"; }
+freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+q() { sqlite3 "$W/c.db" "$1"; }
+mails() { find "$W/mail" -name '*.eml' | wc -l; }
+mails_at_least() { test "$(mails)" -ge "$1"; }
+
+SP=$(freeport)
+HP=$(freeport)
+B="http://127.0.0.1:$HP"
+mkdir -p "$W/mail"
+smtp_up() {
+	rm -f "$W/mail/ready"
+	python3 "$ROOT/tests/smtp/server.py" "$SP" "$W/mail" "$@" 2>>"$W/smtpd.err" &
+	SPID=$!
+	until_ 50 test -e "$W/mail/ready"
+}
+smtp_down() { kill "$SPID"; wait "$SPID" 2>/dev/null; SPID=; }
+serve() {
+	"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$HP" --access-log "$W/access.log" \
+		--outbox-log "$W/outbox.log" "$@" 2>>"$W/serve.err" &
+	PID=$!
+	until_ 100 curl -s -o /dev/null "$B/"
+}
+# stop: SIGTERM, and the server's exit status
+stop() { local st; kill "$PID"; wait "$PID"; st=$?; PID=; return $st; }
+csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+# reset EMAIL: asks for a reset link, prints the status
+reset() { local t; t=$(csrf "$W/jar" "$B/reset"); curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B/reset" --data-urlencode "csrf=$t" --data-urlencode "email=$1"; }
+# The newest reset link of outbox.log.
+last_link() { grep -o '/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1; }
+# mail_with TEXT: the first message received that holds TEXT (false if none)
+mail_with() { local f; f=$(grep -l -F -- "$1" "$W"/mail/*.eml 2>/dev/null | head -1); [ -n "$f" ] && echo "$f"; }
+
+# msgcheck FILE.eml LINK: the headers and body of a reset message.
+msgcheck() {
+	python3 - "$1" "$2" <<'EOF'
+import email, email.policy, email.utils, re, sys
+raw = open(sys.argv[1], "rb").read()
+m = email.message_from_bytes(raw, policy=email.policy.default)
+bad = []
+def want(cond, why):
+    if not cond:
+        bad.append(why)
+want(b"\n" not in raw.replace(b"\r\n", b"") and b"\r" not in raw.replace(b"\r\n", b""), "bare CR or LF")
+try:
+    d = email.utils.parsedate_to_datetime(m["Date"])
+    want(d.utcoffset().total_seconds() == 0, "Date not UTC")
+except Exception as e:
+    bad.append("Date: %r" % m["Date"])
+want(m["From"] == "chiron <noreply@chiron.test>", "From: %r" % m["From"])
+want(m["To"] == "s1@example.org", "To: %r" % m["To"])
+want(m["Subject"] == "Reset your chiron password", "Subject: %r" % m["Subject"])
+want(re.fullmatch(r"<chiron\.\d+\.\d+@chiron\.test>", m["Message-ID"] or ""), "Message-ID: %r" % m["Message-ID"])
+want(m["MIME-Version"] == "1.0", "MIME-Version")
+want(m.get_content_type() == "text/plain" and m.get_content_charset() == "utf-8", "Content-Type: %r" % m["Content-Type"])
+body = m.get_content()
+want("open " + sys.argv[2] + " within an hour" in body, "no link in %r" % body)
+want(len(m.get_all("To")) == 1 and not m["Bcc"], "extra recipients")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+EOF
+}
+
+# A directory, as in production (and an empty index trips UBSan in index.c).
+"$BIN" import --db "$W/c.db" "$ROOT/../shared/conformance/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
+echo long-enough-pw | "$BIN" user add --db "$W/c.db" --handle seeker1 --email s1@example.org \
+	--role seeker --password-stdin >/dev/null 2>&1 || { not_ok setup "user add failed"; exit 1; }
+
+# --- bad settings are refused before anything starts ---
+bad() { "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$HP" "$@" 2>"$W/bad.err"; }
+bad --smtp http://127.0.0.1:25 --smtp-from a@b.org; check refuses_other_schemes test $? = 2
+bad --smtp smtp://mailer:hunter2xyz@127.0.0.1:25 --smtp-from a@b.org
+st=$?; [ $st = 2 ] && ! grep -q hunter2xyz "$W/bad.err" && ok refuses_credentials_in_url_without_echo || not_ok refuses_credentials_in_url_without_echo "$st $(cat "$W/bad.err")"
+bad --smtp smtp://127.0.0.1:25; check needs_from test $? = 2
+bad --smtp smtp://127.0.0.1:25 --smtp-from nobody; check refuses_bad_from test $? = 2
+env -u CHIRON_SMTP_PASSWORD "$BIN" serve --db "$W/c.db" --smtp smtp://127.0.0.1:25 --smtp-from a@b.org --smtp-user u 2>/dev/null
+check user_needs_password_env test $? = 2
+printf 'smtp = smtp://127.0.0.1:25\nsmtp_password = hunter2xyz\n' > "$W/bad.conf"
+bad --config "$W/bad.conf"; st=$?
+[ $st = 1 ] && grep -q CHIRON_SMTP_PASSWORD "$W/bad.err" && ok no_password_in_config_file || not_ok no_password_in_config_file "$st"
+
+# --- run A: flags, the default back-off; a reset is mailed at once ---
+smtp_up
+serve --smtp "smtp://127.0.0.1:$SP" --smtp-insecure --smtp-from "chiron <noreply@chiron.test>"
+check reset_requested test "$(reset s1@example.org)" = 200
+link=$(last_link)
+# The sender polls every 60 s here: arriving within 3 s means the web woke it.
+if until_ 30 mails_at_least 1; then ok mailed_at_once; else not_ok mailed_at_once "$(cat "$W/serve.err")"; fi
+f=$(mail_with "$link")
+env1=${f%.eml}.env
+[ -n "$f" ] && grep -qx 'MAIL FROM:<noreply@chiron.test>' "$env1" && grep -qx 'RCPT TO:<s1@example.org>' "$env1" &&
+	ok envelope || not_ok envelope "$(cat "$env1" 2>/dev/null)"
+out=$(msgcheck "${f:-/dev/null}" "$link" 2>&1) && ok headers_and_link || not_ok headers_and_link "$out"
+check row_sent test "$(q "SELECT sent_at IS NOT NULL, attempts, last_error IS NULL FROM outbox")" = "1|1|1"
+t=$(csrf "$W/jar" "$B/reset")
+code=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B$link" --data-urlencode "csrf=$t" --data-urlencode "password=brand-new-password")
+check mailed_link_works test "$code" = 303
+stop; check sigterm_exit_0 test $? = 0
+smtp_down
+
+# --- run B: config file and environment, a short back-off, the server down ---
+printf 'smtp = smtp://127.0.0.1:%s\nsmtp_insecure = true\n' "$SP" > "$W/chiron.conf"
+export CHIRON_SMTP_FROM="chiron <noreply@chiron.test>" CHIRON_SMTP_USER=mailer CHIRON_SMTP_PASSWORD=S3cret-pw-xyz
+# One more failed try is this one's last (8).
+q "INSERT INTO outbox (to_addr, subject, body, created_at, attempts, tried_at) VALUES
+	('s1@example.org', 'seventh', 'seventh-body', strftime('%s', 'now'), 7, 0)"
+serve --config "$W/chiron.conf" --smtp-retry-base 1
+unset CHIRON_SMTP_FROM CHIRON_SMTP_USER CHIRON_SMTP_PASSWORD
+check reset_while_down test "$(reset s1@example.org)" = 200
+link=$(last_link)
+id=$(q "SELECT max(id) FROM outbox")
+failed_twice() { test "$(q "SELECT attempts >= 2 AND sent_at IS NULL AND last_error <> '' FROM outbox WHERE id = $id")" = 1; }
+if until_ 60 failed_twice; then ok down_keeps_attempts_and_error; else not_ok down_keeps_attempts_and_error "$(q "SELECT * FROM outbox WHERE id = $id")"; fi
+q "SELECT last_error FROM outbox WHERE id = $id" | grep -qi 'connect' && ok last_error_says_why || not_ok last_error_says_why "$(q "SELECT last_error FROM outbox WHERE id = $id")"
+tries=$(q "SELECT attempts FROM outbox WHERE id = $id")
+check eighth_try_is_the_last test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE subject = 'seventh'")" = "8|1"
+# Rows put in directly: past their last try, too old, an injected header,
+# a back-off not yet run out, and UTF-8 with dot-leading lines.
+now=$(date +%s)
+q "INSERT INTO outbox (to_addr, subject, body, created_at, attempts, tried_at) VALUES
+	('s1@example.org', 'given up', 'gave-up-body', $now, 8, 0),
+	('s1@example.org', 'too old', 'too-old-body', $((now - 2 * 86400)), 0, NULL),
+	('x@example.org' || char(13, 10) || 'Bcc: evil@example.org', 'injected', 'injected-body', $now, 0, NULL),
+	('s1@example.org', 'Re: ok' || char(10) || 'Bcc: evil@example.org', 'injected-subject-body', $now, 0, NULL)"
+q "INSERT INTO outbox (to_addr, subject, body, created_at, attempts, tried_at) VALUES
+	('s1@example.org', 'waiting', 'waiting-body', $now, 3, $now)"
+wait_id=$(q "SELECT max(id) FROM outbox")
+q "INSERT INTO outbox (to_addr, subject, body, created_at) VALUES
+	('s1@example.org', 'Réinitialisez ✓ votre mot de passe — 密码', 'Grüße,' || char(10) || '.' || char(10) || '..two' || char(10) || '.leading' || char(10) || 'end utf8-body', $now)"
+smtp_up
+# The one tried 3 times is due 4 s after its last try (base 1 s, doubling):
+# not yet, though the server is up and the sender looks every second.
+sleep 2
+check backoff_waits test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $wait_id")" = "3|1"
+delivered() { test "$(q "SELECT sent_at IS NOT NULL FROM outbox WHERE id = $id")" = 1; }
+if until_ 100 delivered; then ok delivered_once_up; else not_ok delivered_once_up "$(q "SELECT * FROM outbox WHERE id = $id")"; fi
+check row_after_retry test "$(q "SELECT attempts >= $tries + 1, last_error IS NULL FROM outbox WHERE id = $id")" = "1|1"
+f=$(mail_with "$link")
+out=$(msgcheck "${f:-/dev/null}" "$link" 2>&1) && ok retried_message_right || not_ok retried_message_right "$out"
+grep -qx 'AUTH |mailer|S3cret-pw-xyz' "${f%.eml}.env" 2>/dev/null && ok password_from_env_to_auth || not_ok password_from_env_to_auth "$(cat "${f%.eml}.env" 2>/dev/null)"
+f=$(until_ 50 mail_with utf8-body)
+out=$(python3 - "${f:-/dev/null}" <<'EOF'
+import email, email.policy, sys
+raw = open(sys.argv[1], "rb").read()
+wire = open(sys.argv[1][:-4] + ".wire", "rb").read()
+m = email.message_from_bytes(raw, policy=email.policy.default)
+bad = []
+if m["Subject"] != "Réinitialisez ✓ votre mot de passe — 密码": bad.append("Subject %r" % m["Subject"])
+if any(b > 127 for b in raw): bad.append("8-bit bytes on the wire")
+body = m.get_content().replace("\r\n", "\n")  # the parser keeps the wire's CRLF
+if body != "Grüße,\n.\n..two\n.leading\nend utf8-body\n": bad.append("body %r" % body)
+if b"\r\n..\r\n" not in wire or b"\r\n...two\r\n" not in wire: bad.append("not dot-stuffed: %r" % wire[-80:])
+print("\n".join(bad)); sys.exit(1 if bad else 0)
+EOF
+) && ok utf8_and_dots_intact || not_ok utf8_and_dots_intact "$out"
+sent_anyway=
+for what in gave-up-body too-old-body injected-body injected-subject-body seventh-body; do
+	mail_with "$what" >/dev/null && sent_anyway="$sent_anyway $what"
+done
+[ -z "$sent_anyway" ] && ok refused_and_given_up_not_sent || not_ok refused_and_given_up_not_sent "$sent_anyway"
+grep -q evil "$W"/mail/*.env && not_ok no_injected_recipient || ok no_injected_recipient
+check injection_given_up test "$(q "SELECT count(*) FROM outbox WHERE subject IN ('injected', 'Re: ok' || char(10) || 'Bcc: evil@example.org') AND attempts = 8 AND sent_at IS NULL AND last_error LIKE 'refused: %'")" = 2
+check old_given_up test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE subject = 'too old'")" = "8|1"
+check past_last_try_left test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE subject = 'given up'")" = "8|1"
+waited() { test "$(q "SELECT sent_at IS NOT NULL FROM outbox WHERE id = $wait_id")" = 1; }
+if until_ 80 waited; then ok backoff_then_sent; else not_ok backoff_then_sent "$(q "SELECT * FROM outbox WHERE id = $wait_id")"; fi
+stop; check sigterm_exit_0_b test $? = 0
+if grep -q 'S3cret-pw-xyz' "$W/serve.err" "$W/access.log" "$W/outbox.log"; then not_ok password_not_logged; else ok password_not_logged; fi
+smtp_down
+
+# --- run C: a server that never answers does not hold up SIGTERM ---
+rm -f "$W/mail/accepted"
+smtp_up --silent
+q "INSERT INTO outbox (to_addr, subject, body, created_at) VALUES ('s1@example.org', 'hung', 'hung-body', strftime('%s', 'now'))"
+hung=$(q "SELECT max(id) FROM outbox")
+serve --smtp "smtp://127.0.0.1:$SP" --smtp-insecure --smtp-from noreply@chiron.test
+until_ 50 test -s "$W/mail/accepted"
+sleep 0.5
+t0=$(date +%s%N)
+stop; st=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $st = 0 ] && [ $ms -lt 3000 ] && ok stops_promptly_mid_transfer || not_ok stops_promptly_mid_transfer "exit $st after $ms ms"
+check abandoned_not_counted test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $hung")" = "0|1"
+smtp_down
+q "UPDATE outbox SET attempts = 8 WHERE id = $hung"
+
+# --- run D: without --smtp nothing is sent ---
+smtp_up
+before=$(mails)
+serve
+check reset_without_smtp test "$(reset s1@example.org)" = 200
+sleep 1
+check nothing_sent_without_smtp test "$(mails)" = "$before"
+check row_stays_unsent test "$(q "SELECT sent_at IS NULL, attempts FROM outbox ORDER BY id DESC LIMIT 1")" = "1|0"
+stop
+smtp_down
+
+grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err" && not_ok no_sanitizer_reports "$(head -5 "$W/serve.err")" || ok no_sanitizer_reports
+[ "$fails" -eq 0 ]
