@@ -156,13 +156,13 @@ import sys
 for m in open(sys.argv[1]).read().split("---\n"):
     if "Is your chiron listing still current?" in m:
         to = m.split("\n")[0][4:]
-        link = [w for w in m.split() if w.startswith("/listing/confirm/")]
+        link = [w for w in m.split() if "/listing/confirm/" in w]
         print(to, link[0] if link else "")
 PY
-grep -q '^thera9@example.org /listing/confirm/' "$W/reminders" && grep -q '^thera2@example.org ' "$W/reminders" &&
+grep -q "^thera9@example.org $B/listing/confirm/" "$W/reminders" && grep -q '^thera2@example.org ' "$W/reminders" &&
 	ok reminders_sent_to_unconfirmed || not_ok reminders_sent_to_unconfirmed "$(cat "$W/reminders")"
 [ "$(grep -c . "$W/reminders")" = 2 ] && ok reminders_only_where_due || not_ok reminders_only_where_due "$(cat "$W/reminders")"
-rl=$(grep '^thera9@' "$W/reminders" | cut -d' ' -f2)
+rl=$(grep '^thera9@' "$W/reminders" | cut -d' ' -f2 | sed "s|^$B||")
 R="$W/r"
 check reminder_link_page test "$(code "$R" GET "$rl")" = 200
 check reminder_link_needs_csrf test "$(code "$R" POST "$rl")" = 403
@@ -204,6 +204,7 @@ check reset_unknown_email_same_answer test "$(code "$R" POST /reset -d "csrf=$t&
 check reset_request test "$(code "$R" POST /reset -d "csrf=$t&email=s1@example.org")" = 200
 link=$(grep -o '/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1)
 [ -n "$link" ] && [ "$(sqlite3 "$W/c.db" 'select count(*) from outbox')" -ge 1 ] && ok reset_in_outbox || not_ok reset_in_outbox
+grep -q "open $B/reset/" "$W/outbox.log" && ok reset_link_absolute || not_ok reset_link_absolute
 check reset_short_password test "$(code "$R" POST "$link" -d "csrf=$t&password=short")" = 400
 check reset_set_password test "$(code "$R" POST "$link" -d "csrf=$t&password=brand-new-password")" = 303
 check reset_link_single_use test "$(code "$R" POST "$link" -d "csrf=$t&password=another-password1")" = 404

@@ -61,7 +61,7 @@ csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | he
 # reset EMAIL: asks for a reset link, prints the status
 reset() { local t; t=$(csrf "$W/jar" "$B/reset"); curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B/reset" --data-urlencode "csrf=$t" --data-urlencode "email=$1"; }
 # The newest reset link of outbox.log.
-last_link() { grep -o '/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1; }
+last_link() { grep -o 'http://[^ ]*/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1; }
 # mail_with TEXT: the first message received that holds TEXT (false if none)
 mail_with() { local f; f=$(grep -l -F -- "$1" "$W"/mail/*.eml 2>/dev/null | head -1); [ -n "$f" ] && echo "$f"; }
 
@@ -127,7 +127,7 @@ env1=${f%.eml}.env
 out=$(msgcheck "${f:-/dev/null}" "$link" 2>&1) && ok headers_and_link || not_ok headers_and_link "$out"
 check row_sent test "$(q "SELECT sent_at IS NOT NULL, attempts, last_error IS NULL FROM outbox")" = "1|1|1"
 t=$(csrf "$W/jar" "$B/reset")
-code=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B$link" --data-urlencode "csrf=$t" --data-urlencode "password=brand-new-password")
+code=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$link" --data-urlencode "csrf=$t" --data-urlencode "password=brand-new-password")
 check mailed_link_works test "$code" = 303
 stop; check sigterm_exit_0 test $? = 0
 smtp_down

@@ -9,10 +9,11 @@
  * Settings come from, in this order of precedence: the flags, the
  * environment (CHIRON_DB, CHIRON_LISTEN, CHIRON_COMPACTS,
  * CHIRON_ACCESS_LOG, CHIRON_OUTBOX_LOG, CHIRON_SECURE_COOKIES=1,
- * CHIRON_SMTP, CHIRON_SMTP_FROM, CHIRON_SMTP_USER, CHIRON_SMTP_INSECURE=1),
+ * CHIRON_SMTP, CHIRON_SMTP_FROM, CHIRON_SMTP_USER, CHIRON_SMTP_INSECURE=1,
+ * CHIRON_PUBLIC_URL),
  * a config file of `key = value` lines (db, listen, compacts, access_log,
  * outbox_log, log_addresses, secure_cookies, api_rate, smtp, smtp_from,
- * smtp_user, smtp_insecure; # starts a comment), and the
+ * smtp_user, smtp_insecure, public_url; # starts a comment), and the
  * defaults (var/chiron.db, 127.0.0.1:8080, the shipped compacts, an access
  * log on stderr without addresses, the outbox copied to outbox.log beside
  * the database, cookies without Secure: set it behind TLS, and at most 600
@@ -26,6 +27,10 @@
  * as --smtp-user with the password in CHIRON_SMTP_PASSWORD: only there,
  * never on the command line or in the config file. The hidden
  * --smtp-retry-base SECONDS (60) sets the first retry's delay, for tests.
+ *
+ * Links in messages (password resets, reminders) start with --public-url,
+ * the site's address as clinicians reach it (https://chiron.example.org);
+ * by default http://HOST:PORT of --listen.
  */
 #include <errno.h>
 #include <signal.h>
@@ -47,6 +52,7 @@
 struct settings {
 	char db[1024], listen[128], compacts[1024], access_log[1024], outbox_log[1024];
 	char smtp[1024], smtp_from[320], smtp_user[256];
+	char public_url[512];
 	int log_addresses, secure_cookies, smtp_insecure;
 	long api_rate;                  /* -1 when not set */
 	long smtp_retry_base;           /* -1 when not set */
@@ -60,6 +66,7 @@ usage_serve(void)
 	                "                    [--secure-cookies] [--api-rate N] [--config FILE]\n"
 	                "                    [--smtp smtp://HOST[:PORT]|smtps://HOST[:PORT]|off]\n"
 	                "                    [--smtp-from ADDRESS] [--smtp-user NAME] [--smtp-insecure]\n"
+	                "                    [--public-url https://HOST]\n"
 	                "  The SMTP password is read from CHIRON_SMTP_PASSWORD only.\n");
 	return 2;
 }
@@ -120,6 +127,8 @@ read_config(const char *path, struct settings *s)
 			s->secure_cookies = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 		else if (strcmp(k, "smtp") == 0)
 			set(s->smtp, sizeof(s->smtp), v);
+		else if (strcmp(k, "public_url") == 0)
+			set(s->public_url, sizeof(s->public_url), v);
 		else if (strcmp(k, "smtp_from") == 0)
 			set(s->smtp_from, sizeof(s->smtp_from), v);
 		else if (strcmp(k, "smtp_user") == 0)
@@ -242,6 +251,8 @@ cmd_serve(int argc, char **argv)
 		}
 		else if (strcmp(argv[i], "--smtp") == 0 && i + 1 < argc)
 			set(flags.smtp, sizeof(flags.smtp), argv[++i]);
+		else if (strcmp(argv[i], "--public-url") == 0 && i + 1 < argc)
+			set(flags.public_url, sizeof(flags.public_url), argv[++i]);
 		else if (strcmp(argv[i], "--smtp-from") == 0 && i + 1 < argc)
 			set(flags.smtp_from, sizeof(flags.smtp_from), argv[++i]);
 		else if (strcmp(argv[i], "--smtp-user") == 0 && i + 1 < argc)
@@ -273,6 +284,7 @@ cmd_serve(int argc, char **argv)
 		s.secure_cookies = 1;
 	from_env("CHIRON_SMTP", s.smtp, sizeof(s.smtp));
 	from_env("CHIRON_SMTP_FROM", s.smtp_from, sizeof(s.smtp_from));
+	from_env("CHIRON_PUBLIC_URL", s.public_url, sizeof(s.public_url));
 	from_env("CHIRON_SMTP_USER", s.smtp_user, sizeof(s.smtp_user));
 	if (getenv("CHIRON_SMTP_INSECURE") && strcmp(getenv("CHIRON_SMTP_INSECURE"), "1") == 0)
 		s.smtp_insecure = 1;
@@ -286,6 +298,7 @@ cmd_serve(int argc, char **argv)
 	if (flags.api_rate >= 0) s.api_rate = flags.api_rate;
 	if (flags.smtp[0]) set(s.smtp, sizeof(s.smtp), flags.smtp);
 	if (flags.smtp_from[0]) set(s.smtp_from, sizeof(s.smtp_from), flags.smtp_from);
+	if (flags.public_url[0]) set(s.public_url, sizeof(s.public_url), flags.public_url);
 	if (flags.smtp_user[0]) set(s.smtp_user, sizeof(s.smtp_user), flags.smtp_user);
 	if (flags.smtp_insecure) s.smtp_insecure = 1;
 	if (flags.smtp_retry_base > 0) s.smtp_retry_base = flags.smtp_retry_base;
@@ -332,6 +345,20 @@ cmd_serve(int argc, char **argv)
 		}
 		port = (int)p;
 	}
+	if (!s.public_url[0])
+		snprintf(s.public_url, sizeof(s.public_url), "http://%s:%d", host, port);
+	else {
+		size_t n = strlen(s.public_url);
+
+		if ((strncmp(s.public_url, "https://", 8) != 0 && strncmp(s.public_url, "http://", 7) != 0) ||
+		    strpbrk(s.public_url, " \t\r\n\"<>?#")) {
+			fprintf(stderr, "chiron serve: --public-url \"%s\": expected http(s)://HOST[:PORT][/PATH]\n",
+			        s.public_url);
+			return 2;
+		}
+		while (n && s.public_url[n - 1] == '/')
+			s.public_url[--n] = '\0';
+	}
 	if (directory_compacts(tax, s.compacts[0] ? s.compacts : NULL, &cx, err, sizeof(err))) {
 		fprintf(stderr, "chiron serve: %s\n", err);
 		return 1;
@@ -360,6 +387,7 @@ cmd_serve(int argc, char **argv)
 	}
 
 	app.tax = tax;
+	app.public_url = s.public_url;
 	app.live = lv;
 	app.store = st;
 	pthread_mutex_init(&app.log_lock, NULL);

@@ -47,6 +47,7 @@ struct app {
 	const struct taxonomy *tax;
 	struct live *live;              /* the index, as snapshots (app/live.h) */
 	struct store *store;
+	const char *public_url;         /* links in messages start with it, no final / */
 	const char *access_log;         /* path, "-" for stderr, NULL for none */
 	bool secure_cookies;            /* behind TLS: cookies get Secure */
 	long api_rate;                  /* API requests a minute per address; 0 = no limit */

@@ -262,7 +262,7 @@ page_reset(struct req *r, struct resp *p)
 	struct buf *b = &p->body;
 	const char *email = req_arg(r, "email");
 	struct store_user u;
-	char tok[48], msg[600];
+	char tok[48], msg[1200];
 	unsigned char raw[32], hash[32];
 	int found = 0;
 
@@ -281,8 +281,8 @@ page_reset(struct req *r, struct resp *p)
 				               (int64_t)time(NULL) + RESET_SECONDS))
 					return -1;
 				snprintf(msg, sizeof(msg), "Someone asked to reset the password of the chiron "
-				         "account %s.\nTo choose a new password, open /reset/%s within an hour.\n"
-				         "If it was not you, ignore this message.", u.handle, tok);
+				         "account %s.\nTo choose a new password, open %s/reset/%s within an hour.\n"
+				         "If it was not you, ignore this message.", u.handle, r->app->public_url ? r->app->public_url : "", tok);
 				if (outbox(r, u.email, "Reset your chiron password", msg))
 					return -1;
 			}

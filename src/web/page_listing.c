@@ -227,7 +227,7 @@ remind_one(void *arg, const struct store_listing *l)
 	struct remind *x = arg;
 	struct store_user u;
 	unsigned char raw[32], hash[32];
-	char tok[48], msg[900];
+	char tok[48], msg[2048];
 	int64_t last = l->confirmed_at > l->claimed_at ? l->confirmed_at : l->claimed_at;
 	int found = 0;
 
@@ -245,11 +245,11 @@ remind_one(void *arg, const struct store_listing *l)
 	         "Your chiron listing %s was last confirmed %lld days ago.\n"
 	         "Clinicians rely on listings being current, so a listing not confirmed for %d days\n"
 	         "is paused: shown as not accepting new clients until you confirm it.\n\n"
-	         "If it is still right, open /listing/confirm/%s and press the button\n"
+	         "If it is still right, open %s/listing/confirm/%s and press the button\n"
 	         "(the link works once, for %d days). If something changed, sign in and edit it at\n"
-	         "/listing/edit; saving confirms it too.",
-	         l->therapist_id, (long long)((x->now - last) / 86400), LISTING_STALE_DAYS, tok,
-	         LISTING_REMIND_LINK_DAYS);
+	         "%s/listing/edit; saving confirms it too.",
+	         l->therapist_id, (long long)((x->now - last) / 86400), LISTING_STALE_DAYS,
+	         x->app->public_url, tok, LISTING_REMIND_LINK_DAYS, x->app->public_url);
 	if (app_outbox(x->app, u.email, "Is your chiron listing still current?", msg)) {
 		x->err = 1;
 		return 1;
