@@ -175,7 +175,7 @@ check reminder_link_bad_token test "$(code "$R" GET /listing/confirm/not-a-token
 grep -q 'listing/confirm/[A-Za-z0-9_-]\{43\}' "$W/access.log" && not_ok reminder_token_not_logged || ok reminder_token_not_logged
 
 # --- paused listings ---
-closed() { curl -s -X POST "$B/api/v1/match" -d '{"jurisdiction":"US-IL","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }
+closed() { curl -s -X POST "$B/api/v1/match" -H "Content-Type: application/json" -d '{"jurisdiction":"US-IL","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }
 c_paused=$(closed)
 cli_paused=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["excluded"]["closed"])' "$W/cli-paused.json")
 check paused_same_in_cli_and_api test "$c_paused" = "$cli_paused"
@@ -186,7 +186,7 @@ check paused_confirm test "$(code "$T2b" POST /listing/confirm -d "csrf=$t")" = 
 check confirm_resumes_at_once test "$(closed)" = "$((c_paused - 1))"
 
 # --- an admin hides a listing ---
-closed_az() { curl -s -X POST "$B/api/v1/match" -d '{"jurisdiction":"US-AZ","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }
+closed_az() { curl -s -X POST "$B/api/v1/match" -H "Content-Type: application/json" -d '{"jurisdiction":"US-AZ","limit":0}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["excluded"]["closed"])'; }
 c0=$(closed_az)
 ta=$(csrf "$A" "$B/admin")
 check hide_needs_admin test "$(code "$T1" POST /admin/hide -d "csrf=$t1&therapist_id=t-0000003")" = 403

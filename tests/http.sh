@@ -10,12 +10,13 @@
 # status, type and security headers; 405 with Allow; that POST
 # /api/v1/match answers every conformance query exactly as `chiron match
 # --jsonl` does (one at a time and eight at once); the API's 400s naming
-# the field and its 413; the therapist, taxonomy, organization and OpenAPI
-# resources (the OpenAPI document against the route table of
-# src/web/routes.c); the search page by GET and POST, its 400 naming the
-# field, that a POSTed affiliation never reaches a link, and that names are
-# escaped; that the access log has one line per request without query
-# strings or addresses; and that SIGTERM stops the server with status 0.
+# the field, its 413, and its 415 for a body that is not JSON; the
+# therapist, taxonomy, organization and OpenAPI resources (the OpenAPI
+# document against the route table of src/web/routes.c); the search page
+# by GET and POST, its 400 naming the field, that a POSTed affiliation
+# never reaches a link, and that names are escaped; that the access log
+# has one line per request without query strings or addresses; and that
+# SIGTERM stops the server with status 0.
 #
 # Prints "ok NAME" or "not ok NAME" (with the evidence indented below) per
 # check, and exits 1 if any check failed. The server is always stopped.
@@ -326,6 +327,14 @@ q='{"jurisdiction":"US-NY","limit":1}'
 fetch mib POST /api/v1/match -H 'Content-Type: application/json' --data-binary "@$W/mib.json"
 fetch mib1 POST /api/v1/match -H 'Content-Type: application/json' --data-binary "@$W/mib1.json"
 judge mib1 error '*' "$W/mib1.b"
+# The API reads JSON only: a form or plain text (what a cross-site form can
+# send) is 415, application/json with a charset is fine.
+fetch ctform POST /api/v1/match --data '{"jurisdiction":"US-NY","limit":1}'
+judge ctform error Content-Type "$W/ctform.b"
+fetch cttext POST /api/v1/match -H 'Content-Type: text/plain' --data-binary '{"jurisdiction":"US-NY","limit":1}'
+judge cttext error Content-Type "$W/cttext.b"
+fetch ctcharset POST /api/v1/match -H 'Content-Type: Application/JSON; charset=utf-8' \
+	--data-binary '{"jurisdiction":"US-NY","limit":1}'
 
 # Therapists (t-0000001 exists; with a quote and markup after it, it is
 # no id at all), taxonomy, organizations, OpenAPI.
@@ -482,6 +491,12 @@ if json_error mib1 413; then
 	ok match_body_too_large
 else
 	not_ok match_body_too_large "$(why mib1)" "$(evidence mib1)"
+fi
+if json_error ctform 415 && json_error cttext 415 && [ "$(st ctcharset)" = 200 ]; then
+	ok match_json_bodies_only
+else
+	not_ok match_json_bodies_only "415 for a form and for text/plain, 200 for JSON with a charset" \
+		"$(why ctform)" "$(evidence ctform)" "$(why cttext)" "$(evidence cttext)" "$(evidence ctcharset)"
 fi
 if [ "$(st mib)" = 200 ] && is_json mib; then
 	ok match_body_1mib_read

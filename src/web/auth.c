@@ -188,14 +188,17 @@ auth_csrf_token(struct req *r, struct resp *p)
 	return t;
 }
 
-bool
-auth_csrf_ok(struct req *r)
+/*
+ * Is given this request's CSRF token? The session's when signed in, else
+ * the double-submit cookie's; compared in constant time.
+ */
+static bool
+csrf_matches(const struct req *r, const char *given)
 {
-	const char *form = req_arg(r, "csrf");
 	char tok[64];
 	const char *want;
 
-	if (!form)
+	if (!given)
 		return false;
 	if (r->user)
 		want = r->user->csrf;
@@ -203,8 +206,20 @@ auth_csrf_ok(struct req *r)
 		want = tok;
 	else
 		return false;
-	return strlen(form) == strlen(want) && strlen(want) >= 43 &&
-	       sodium_memcmp(form, want, strlen(want)) == 0;
+	return strlen(given) == strlen(want) && strlen(want) >= 43 &&
+	       sodium_memcmp(given, want, strlen(want)) == 0;
+}
+
+bool
+auth_csrf_ok(struct req *r)
+{
+	return csrf_matches(r, req_arg(r, "csrf"));
+}
+
+bool
+auth_csrf_header_ok(struct req *r)
+{
+	return csrf_matches(r, r->csrf_header);
 }
 
 bool

@@ -33,6 +33,8 @@ int auth_session_end(struct req *r, struct resp *p, bool everywhere);
 const char *auth_csrf_token(struct req *r, struct resp *p);
 /* Does the form's "csrf" field match? */
 bool auth_csrf_ok(struct req *r);
+/* Does the X-CSRF-Token header (the API's way to present it) match? */
+bool auth_csrf_header_ok(struct req *r);
 
 /*
  * Counts an attempt under key; true when more than max attempts were made

@@ -30,8 +30,9 @@ enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_THERAPIST, WHO_ADMIN };
 	X(200, "OK") X(201, "Created") X(204, "No Content") \
 	X(303, "See Other") X(304, "Not Modified") \
 	X(400, "Bad Request") X(401, "Unauthorized") X(403, "Forbidden") \
-	X(404, "Not Found") X(405, "Method Not Allowed") \
-	X(413, "Content Too Large") X(429, "Too Many Requests") \
+	X(404, "Not Found") X(405, "Method Not Allowed") X(409, "Conflict") \
+	X(413, "Content Too Large") X(415, "Unsupported Media Type") \
+	X(429, "Too Many Requests") \
 	X(500, "Internal Server Error") X(503, "Service Unavailable")
 
 const char *http_reason(int status);
@@ -79,7 +80,8 @@ struct req {
 	struct snap *snap;              /* the index this request reads, once taken */
 	const char *method;
 	const char *path;               /* without the query string */
-	const char *param;              /* the {id} of a route like /therapists/{id} */
+	const char *param;              /* the {id} of a route like /therapists/{id} or
+	                                 * /api/v1/requests/{id}/answer */
 	struct kv *args;                /* query string and urlencoded form */
 	int n_args;
 	const char *body;               /* raw body (NUL-ended), for JSON */
@@ -87,6 +89,7 @@ struct req {
 	const char *content_type;
 	const char *cookie;
 	const char *accept;
+	const char *csrf_header;        /* X-CSRF-Token, for the API's state changes */
 };
 
 #define RESP_MAX_HEADERS 8
@@ -133,11 +136,12 @@ long listing_reminders(struct app *app, int64_t now);
 typedef int (*handler_fn)(struct req *, struct resp *);
 
 struct route {
-	const char *method;             /* "GET", "POST" */
-	const char *path;               /* exact, or ending in "{id}" */
+	const char *method;             /* "GET", "POST", "PUT", "DELETE" */
+	const char *path;               /* exact but for one "{id}" segment, anywhere */
 	handler_fn fn;
 	enum who who;
-	bool csrf;                      /* state-changing form: token checked */
+	bool csrf;                      /* state-changing: the form's token, or the
+	                                 * API's X-CSRF-Token header, checked */
 };
 
 extern const struct route routes[];

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,18 +241,31 @@ req_add_form(struct req *r, const char *text)
  * Dispatch
  * ---------------------------------------------------------------------- */
 
+/*
+ * Does path fit pattern? A pattern is literal but for at most one "{id}",
+ * which stands for one non-empty path segment: it may end the pattern
+ * (/therapists/{id}) or sit between two segments
+ * (/api/v1/requests/{id}/answer). On a match *seg and *seg_len are that
+ * segment of path (NULL and 0 when the pattern has no {id}).
+ */
 static int
-path_match(const char *pattern, const char *path, const char **param)
+path_match(const char *pattern, const char *path, const char **seg, size_t *seg_len)
 {
-	const char *brace = strstr(pattern, "{id}");
+	const char *brace = strstr(pattern, "{id}"), *end;
 	size_t n;
 
+	*seg = NULL;
+	*seg_len = 0;
 	if (!brace)
 		return strcmp(pattern, path) == 0;
 	n = (size_t)(brace - pattern);
-	if (strncmp(pattern, path, n) != 0 || !path[n] || strchr(path + n, '/'))
+	if (strncmp(pattern, path, n) != 0)
 		return 0;
-	*param = path + n;
+	end = path + n + strcspn(path + n, "/");
+	if (end == path + n || strcmp(brace + 4, end) != 0)
+		return 0;
+	*seg = path + n;
+	*seg_len = (size_t)(end - *seg);
 	return 1;
 }
 
@@ -261,19 +275,48 @@ is_api(const char *path)
 	return strncmp(path, "/api/", 5) == 0;
 }
 
+/*
+ * Is the body JSON? "application/json", any case, perhaps with parameters
+ * ("; charset=utf-8"). The API reads nothing else: a cross-site form can
+ * send only urlencoded, multipart or plain text without the browser first
+ * asking (a CORS preflight chiron never grants).
+ */
+static bool
+is_json_type(const char *ct)
+{
+	static const char json[] = "application/json";
+	size_t n = sizeof(json) - 1;
+
+	if (!ct || strncasecmp(ct, json, n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/*
+ * Finds the route of r and checks, in this order, before its handler
+ * runs: the method (405 with Allow), the caller (a page sends an
+ * anonymous caller to sign in, the API answers 401; 403 for the wrong
+ * role), the CSRF token of a state-changing route (the form's csrf field
+ * on a page, the X-CSRF-Token header under /api/; 403), that an API body
+ * is JSON (415), and the API's rate limit (429).
+ */
 static void
 dispatch(struct req *r, struct resp *p)
 {
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
 	char allow[64] = "";
 	size_t i;
-	int path_found = 0;
+	int path_found = 0, api = is_api(r->path);
 
 	for (i = 0; i < n_routes; i++) {
 		const struct route *rt = &routes[i];
-		const char *param = NULL;
+		const char *seg;
+		size_t seg_len;
 
-		if (!path_match(rt->path, r->path, &param))
+		if (!path_match(rt->path, r->path, &seg, &seg_len))
 			continue;
 		path_found = 1;
 		if (strcmp(rt->method, method) != 0) {
@@ -285,7 +328,7 @@ dispatch(struct req *r, struct resp *p)
 			continue;
 		}
 		if (rt->who != WHO_ANYONE && !r->user) {
-			if (is_api(r->path)) {
+			if (api) {
 				error_response(r, p, 401, "", "sign in to use this");
 			} else {
 				/* A page: go and sign in. */
@@ -300,18 +343,27 @@ dispatch(struct req *r, struct resp *p)
 			error_response(r, p, 403, "", "your account may not use this");
 			return;
 		}
-		if (rt->csrf && !auth_csrf_ok(r)) {
+		if (rt->csrf && api && !auth_csrf_header_ok(r)) {
+			error_response(r, p, 403, "X-CSRF-Token",
+			               "send this session's CSRF token (from GET /api/v1/me) in the X-CSRF-Token header");
+			return;
+		}
+		if (rt->csrf && !api && !auth_csrf_ok(r)) {
 			error_response(r, p, 403, "csrf",
 			               "the form expired or came from elsewhere; reload the page and try again");
 			return;
 		}
-		if (is_api(r->path) && app_rate_limited(r->app, r->addr)) {
+		if (api && r->body_len && !is_json_type(r->content_type)) {
+			error_response(r, p, 415, "Content-Type", "send the body as application/json");
+			return;
+		}
+		if (api && app_rate_limited(r->app, r->addr)) {
 			error_response(r, p, 429, "", "too many requests from this address; wait a minute");
 			resp_header(p, "Retry-After", "60");
 			return;
 		}
-		r->param = param;
-		if (rt->fn(r, p) != 0) {
+		r->param = seg ? arena_strndup(r->a, seg, seg_len) : NULL;
+		if ((seg && !r->param) || rt->fn(r, p) != 0) {
 			buf_reset(&p->body);
 			p->n_headers = 0;
 			error_response(r, p, 500, "", "something went wrong on our side");
@@ -326,7 +378,7 @@ dispatch(struct req *r, struct resp *p)
 			resp_header(p, "Allow", a);
 		return;
 	}
-	error_response(r, p, 404, "", is_api(r->path) ? "no such resource" : "there is no page here");
+	error_response(r, p, 404, "", api ? "no such resource" : "there is no page here");
 }
 
 static void
@@ -464,6 +516,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	r.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
 	r.cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Cookie");
 	r.accept = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept");
+	r.csrf_header = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
 	r.addr = client_addr(&c->a, mc);
 	acc.r = &r;
 	acc.cap = 0;
