@@ -44,7 +44,7 @@ for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
 # code JAR METHOD URL [DATA...]: the status
 code() { local j=$1 m=$2 u=$3; shift 3; curl -s -c "$j" -b "$j" -o /dev/null -w '%{http_code}' -X "$m" "$B$u" "$@"; }
-login() { local t; t=$(csrf "$1" "$B/login"); code "$1" POST /login --data-urlencode "csrf=$t" --data-urlencode "who=$2" --data-urlencode "password=$3"; }
+login() { local t; t=$(csrf "$1" "$B/login"); code "$1" POST /login --data-urlencode "csrf=$t" --data-urlencode "login=$2" --data-urlencode "password=$3"; }
 
 # --- sign up ---
 J="$W/seeker"
@@ -60,7 +60,7 @@ check signup_taken test "$(code "$W/other" POST /signup -d "csrf=$t&handle=SEEKE
 check signup_role_admin_refused test "$(code "$W/other" POST /signup -d "csrf=$t&handle=sneaky&email=sn@example.org&password=long-enough-pw&role=admin")" = 400
 
 # --- the session cookie ---
-hdr=$(t=$(csrf "$W/c2" "$B/login"); curl -s -i -c "$W/c2" -b "$W/c2" -X POST "$B/login" --data-urlencode "csrf=$t" -d "who=seeker1&password=long-enough-pw" | tr -d '\r' | grep -i '^set-cookie: chiron_session')
+hdr=$(t=$(csrf "$W/c2" "$B/login"); curl -s -i -c "$W/c2" -b "$W/c2" -X POST "$B/login" --data-urlencode "csrf=$t" -d "login=seeker1&password=long-enough-pw" | tr -d '\r' | grep -i '^set-cookie: chiron_session')
 echo "$hdr" | grep -q 'HttpOnly' && echo "$hdr" | grep -q 'SameSite=Lax' && ! echo "$hdr" | grep -q Secure && ok cookie_flags || not_ok cookie_flags "$hdr"
 tok=$(echo "$hdr" | sed 's/.*chiron_session=\([^;]*\).*/\1/')
 if [ ${#tok} -eq 43 ] && ! sqlite3 "$W/c.db" "select hex(token_hash) from session" | grep -qi "$tok"; then ok session_token_256_bits_stored_hashed; else not_ok session_token_256_bits_stored_hashed "$tok"; fi

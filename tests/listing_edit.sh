@@ -32,7 +32,7 @@ for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 
 csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
 code() { local j=$1 m=$2 u=$3; shift 3; curl -s -c "$j" -b "$j" -o /dev/null -w '%{http_code}' -X "$m" "$B$u" "$@"; }
-login() { local t; t=$(csrf "$1" "$B/login"); code "$1" POST /login --data-urlencode "csrf=$t" --data-urlencode "who=$2" --data-urlencode "password=$3"; }
+login() { local t; t=$(csrf "$1" "$B/login"); code "$1" POST /login --data-urlencode "csrf=$t" --data-urlencode "login=$2" --data-urlencode "password=$3"; }
 # form JAR URL: the form's fields as urlencoded data, as a browser would send them
 form() {
 	curl -s -b "$1" "$B$2" | python3 -c '

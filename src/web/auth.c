@@ -92,6 +92,25 @@ cookie_attrs(const struct req *r)
 	                                "; Path=/; HttpOnly; SameSite=Lax";
 }
 
+/* Makes u, in the session whose token hashes to hash, the user of r. */
+static int
+set_user(struct req *r, const struct store_user *u, const char *csrf,
+         const unsigned char hash[32])
+{
+	struct user_ctx *x = arena_calloc(r->a, 1, sizeof(*x));
+
+	if (!x)
+		return -1;
+	x->id = u->id;
+	snprintf(x->handle, sizeof(x->handle), "%s", u->handle);
+	snprintf(x->role, sizeof(x->role), "%s", u->role);
+	snprintf(x->therapist_id, sizeof(x->therapist_id), "%s", u->therapist_id);
+	snprintf(x->csrf, sizeof(x->csrf), "%s", csrf);
+	memcpy(x->token_hash, hash, 32);
+	r->user = x;
+	return 0;
+}
+
 int
 auth_load(struct req *r)
 {
@@ -113,20 +132,11 @@ auth_load(struct req *r)
 		return -1;
 	if (!found)
 		return 0;
-	r->user = arena_calloc(r->a, 1, sizeof(*r->user));
-	if (!r->user)
-		return -1;
-	r->user->id = u.id;
-	snprintf(r->user->handle, sizeof(r->user->handle), "%s", u.handle);
-	snprintf(r->user->role, sizeof(r->user->role), "%s", u.role);
-	snprintf(r->user->therapist_id, sizeof(r->user->therapist_id), "%s", u.therapist_id);
-	snprintf(r->user->csrf, sizeof(r->user->csrf), "%s", csrf);
-	memcpy(r->user->token_hash, hash, 32);
-	return 0;
+	return set_user(r, &u, csrf, hash);
 }
 
 int
-auth_session_start(struct req *r, struct resp *p, int64_t user)
+auth_session_start(struct req *r, struct resp *p, const struct store_user *u)
 {
 	char tok[48], csrf[48];
 	unsigned char raw[32], hash[32], craw[32];
@@ -136,12 +146,12 @@ auth_session_start(struct req *r, struct resp *p, int64_t user)
 	auth_random_token(tok, raw);
 	auth_random_token(csrf, craw);
 	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, session_put, hash, user, csrf,
+	if (STORE_CALL(r->app->store, session_put, hash, u->id, csrf,
 	               (int64_t)time(NULL) + SESSION_SECONDS))
 		return -1;
 	n = strlen(COOKIE_SESSION) + 1 + strlen(tok) + 96;
 	c = arena_alloc(r->a, n);
-	if (!c)
+	if (!c || set_user(r, u, csrf, hash))
 		return -1;
 	snprintf(c, n, "%s=%s%s; Max-Age=%d", COOKIE_SESSION, tok, cookie_attrs(r), SESSION_SECONDS);
 	return resp_header(p, "Set-Cookie", c);

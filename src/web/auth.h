@@ -21,8 +21,11 @@ bool auth_password_ok(const char *hash, const char *pw);
 
 /* Reads the session cookie and fills r->user when it names a live session. */
 int auth_load(struct req *r);
-/* Starts a session for user: the cookie goes on p. */
-int auth_session_start(struct req *r, struct resp *p, int64_t user);
+/*
+ * Starts a session for account u: the cookie goes on p, and r->user
+ * becomes u in the new session (its CSRF token included).
+ */
+int auth_session_start(struct req *r, struct resp *p, const struct store_user *u);
 /* Ends the current session (all of the user's when everywhere). */
 int auth_session_end(struct req *r, struct resp *p, bool everywhere);
 

@@ -2,8 +2,10 @@
  * page_layout.c: the frame every page shares, error answers, JSON
  * answers, and the static files compiled into the binary.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "web/actions.h"
 #include "web/html.h"
 #include "web/pages.h"
 
@@ -73,6 +75,29 @@ error_response(struct req *r, struct resp *p, int status, const char *field,
 	    html_txt(b, message) || html(b, "</p>\n<p><a href=\"/\">Home</a></p>\n") ||
 	    page_end(p))
 		buf_reset(b);
+}
+
+int
+refuse(struct refusal *why, int status, const char *field, const char *message)
+{
+	why->status = status;
+	why->field = field;
+	why->message = message;
+	why->retry_after = 0;
+	return 1;
+}
+
+int
+refusal_response(struct req *r, struct resp *p, const struct refusal *why)
+{
+	char *s;
+
+	error_response(r, p, why->status, why->field, why->message);
+	if (why->status == 429 && why->retry_after > 0 && (s = arena_alloc(r->a, 16))) {
+		snprintf(s, 16, "%d", why->retry_after);
+		resp_header(p, "Retry-After", s);
+	}
+	return 0;
 }
 
 /* The files compiled into the binary from web/static/. */

@@ -1,0 +1,72 @@
+/*
+ * actions.h: what the pages and the JSON API do to the store, written once.
+ *
+ * For every resource there are three files: act_<name>.c holds what a
+ * caller may do to it (validate the typed input, throttle, check who owns
+ * what, change the store and the live index), page_<name>.c shows it as
+ * HTML forms and api_<name>.c as JSON. The dispatcher has already checked
+ * the caller's role and CSRF token; an action checks everything else.
+ *
+ * An action returns 0 when it is done, -1 on an internal failure (the
+ * server answers 500), or 1 when it refuses, with *why saying the status,
+ * the field at fault and a sentence for the person. A page shows that
+ * sentence in its form or on an error page, the API answers it as
+ * {"error":{"field","message"}}; neither repeats the rules.
+ */
+#ifndef CHIRON_ACTIONS_H
+#define CHIRON_ACTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "web/http.h"
+
+/* Why an action refused: 400, 401, 404, 409 or 429. */
+struct refusal {
+	int status;
+	const char *field;              /* "" when no one field is at fault */
+	const char *message;            /* static text */
+	int retry_after;                /* seconds, for a 429; else 0 */
+};
+
+/* Fills *why and returns 1, so an action can "return refuse(...)". */
+int refuse(struct refusal *why, int status, const char *field, const char *message);
+/* error_response() for a refusal, with Retry-After on a 429. Returns 0. */
+int refusal_response(struct req *r, struct resp *p, const struct refusal *why);
+
+/* ----------------------------------------------------------------------
+ * Accounts (act_account.c)
+ * ---------------------------------------------------------------------- */
+
+struct signup {
+	const char *handle, *email, *password, *role;   /* NULL when not given */
+};
+
+/*
+ * Creates a seeker or therapist account (never an admin); *u is the new
+ * account. 409 when the handle or the email is taken. The caller starts
+ * the session (auth_session_start).
+ */
+int create_account(struct req *r, const struct signup *in, struct store_user *u,
+                   struct refusal *why);
+/*
+ * Checks a sign-in by handle or email, throttled per account and per
+ * address; *u is the account. One answer (401) for an unknown account
+ * and a wrong password.
+ */
+int sign_in(struct req *r, const char *login, const char *password,
+            struct store_user *u, struct refusal *why);
+/*
+ * Sends a single-use reset link to the outbox when email has an account.
+ * Done (0) either way, so no one learns whether it has one.
+ */
+int ask_reset(struct req *r, const char *email, struct refusal *why);
+/*
+ * Sets a new password with a reset token (its base64url text), which is
+ * then spent, and ends every session of the account. 404 when the token
+ * is not one, was used or has expired.
+ */
+int use_reset(struct req *r, const char *token, const char *password,
+              struct refusal *why);
+
+#endif
