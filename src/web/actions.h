@@ -21,6 +21,9 @@
 
 #include "web/http.h"
 
+#define MESSAGE_MAX 2000                /* a request's message, an answer */
+#define REQUESTS_MAX 100                /* requests listed, each way */
+
 /* Why an action refused: 400, 401, 404, 409 or 429. */
 struct refusal {
 	int status;
@@ -68,5 +71,28 @@ int ask_reset(struct req *r, const char *email, struct refusal *why);
  */
 int use_reset(struct req *r, const char *token, const char *password,
               struct refusal *why);
+
+/* ----------------------------------------------------------------------
+ * Consultation requests (act_requests.c)
+ * ---------------------------------------------------------------------- */
+
+struct request_in {
+	const char *therapist_id, *message;
+	bool reveal;                    /* sign with the email, not the pseudonym */
+};
+
+/* The signed-in user asks a listing for a consultation; *out is the request. */
+int send_request(struct req *r, const struct request_in *in, struct store_request *out,
+                 struct refusal *why);
+/*
+ * The signed-in therapist answers request id (its decimal text). 404 when
+ * it is not a request to their listing: another therapist's request looks
+ * exactly like a missing one.
+ */
+int answer_request(struct req *r, const char *id, const char *answer, struct refusal *why);
+/* The requests the signed-in user sent, newest first, through fn. */
+int requests_sent(struct req *r, store_request_fn fn, void *arg);
+/* The requests sent to the signed-in therapist's listing (none without one). */
+int requests_received(struct req *r, store_request_fn fn, void *arg);
 
 #endif

@@ -1,22 +1,16 @@
 /*
- * page_requests.c: consultation requests. A signed-in clinician sends a
- * short message to one therapist's listing, under their pseudonym unless
- * they choose to add their email. The therapist who holds that listing
- * sees it and answers; no one else sees it, and a therapist never sees a
- * seeker's affiliations or searches (they are not stored).
+ * page_requests.c: consultation requests as pages: the form on a
+ * profile, the list of requests sent and received, and the answer form.
+ * What sending and answering do is in act_requests.c, shared with the API
+ * (api_requests.c).
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
-#include "core/record.h"
+#include "web/actions.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
-
-#define MESSAGE_MAX 2000
-#define LIST_MAX 100
 
 int
 page_request_form(struct req *r, struct resp *p, const char *therapist_id)
@@ -42,40 +36,14 @@ page_request_form(struct req *r, struct resp *p, const char *therapist_id)
 int
 page_request_send(struct req *r, struct resp *p)
 {
-	const char *msg = req_arg(r, "message");
+	struct request_in in = {r->param, req_arg(r, "message"), req_arg(r, "reveal") != NULL};
 	struct store_request rq;
-	struct store_user u;
-	int found;
+	struct refusal why;
+	int rc = send_request(r, &in, &rq, &why);
 
-	if (!record_id_ok(r->param)) {
-		error_response(r, p, 404, "", "no therapist has this address");
-		return 0;
-	}
-	if (!msg || !*msg || strlen(msg) > MESSAGE_MAX) {
-		error_response(r, p, 400, "message", "write a message of 1 to 2000 characters");
-		return 0;
-	}
-	if (auth_throttled(r, "request", 2000, 3600)) {
-		error_response(r, p, 429, "", "too many requests were sent in the last hour");
-		return 0;
-	}
-	memset(&rq, 0, sizeof(rq));
-	rq.seeker = r->user->id;
-	snprintf(rq.seeker_name, sizeof(rq.seeker_name), "%s", r->user->handle);
-	if (req_arg(r, "reveal")) {
-		if (STORE_CALL(r->app->store, user_get, r->user->id, &u, &found))
-			return -1;
-		if (found)
-			snprintf(rq.seeker_name, sizeof(rq.seeker_name), "%.20s <%.40s>", u.handle, u.email);
-	}
-	snprintf(rq.therapist_id, sizeof(rq.therapist_id), "%s", r->param);
-	snprintf(rq.message, sizeof(rq.message), "%s", msg);
-	rq.created_at = (int64_t)time(NULL);
-	if (!listing_exists(r, r->param)) {
-		error_response(r, p, 404, "", "no therapist has this address");
-		return 0;
-	}
-	if (STORE_CALL(r->app->store, request_add, &rq))
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc)
 		return -1;
 	p->status = 303;
 	return resp_header(p, "Location", "/requests");
@@ -143,7 +111,7 @@ page_requests(struct req *r, struct resp *p)
 	if (page_begin(r, p, "Consultation requests") ||
 	    html(b, "<h1>Consultation requests</h1>\n<h2>Sent by you</h2>\n"))
 		return -1;
-	if (STORE_CALL(r->app->store, requests_of_seeker, r->user->id, LIST_MAX, one, &x))
+	if (requests_sent(r, one, &x))
 		return -1;
 	if (!x.n && html(b, "<p>None yet. Open a therapist's listing to ask for a consultation.</p>\n"))
 		return -1;
@@ -151,7 +119,7 @@ page_requests(struct req *r, struct resp *p)
 		x.n = 0;
 		x.therapist = 1;
 		if (html(b, "<h2>Sent to your listing</h2>\n") ||
-		    STORE_CALL(r->app->store, requests_to_therapist, r->user->therapist_id, LIST_MAX, one, &x) ||
+		    requests_received(r, one, &x) ||
 		    (!x.n && html(b, "<p>None yet.</p>\n")))
 			return -1;
 	}
@@ -161,28 +129,13 @@ page_requests(struct req *r, struct resp *p)
 int
 page_answer(struct req *r, struct resp *p)
 {
-	const char *answer = req_arg(r, "answer");
-	char *end;
-	long long id = strtoll(r->param, &end, 10);
-	int found = 0;
+	struct refusal why;
+	int rc = answer_request(r, r->param, req_arg(r, "answer"), &why);
 
-	if (*end || id <= 0) {
-		error_response(r, p, 404, "", "no such request");
-		return 0;
-	}
-	if (!answer || !*answer || strlen(answer) > MESSAGE_MAX) {
-		error_response(r, p, 400, "answer", "write an answer of 1 to 2000 characters");
-		return 0;
-	}
-	if (!r->user->therapist_id[0] ||
-	    STORE_CALL(r->app->store, request_answer, (int64_t)id, r->user->therapist_id, answer,
-	               (int64_t)time(NULL), &found))
-		found = 0;
-	if (!found) {
-		/* Another therapist's request looks exactly like a missing one. */
-		error_response(r, p, 404, "", "no such request");
-		return 0;
-	}
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc)
+		return -1;
 	p->status = 303;
 	return resp_header(p, "Location", "/requests");
 }
