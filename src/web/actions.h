@@ -23,6 +23,7 @@
 
 #define MESSAGE_MAX 2000                /* a request's message, an answer */
 #define REQUESTS_MAX 100                /* requests listed, each way */
+#define QUEUE_MAX 100                   /* claims in the admin queue */
 
 /* Why an action refused: 400, 401, 404, 409 or 429. */
 struct refusal {
@@ -94,5 +95,41 @@ int answer_request(struct req *r, const char *id, const char *answer, struct ref
 int requests_sent(struct req *r, store_request_fn fn, void *arg);
 /* The requests sent to the signed-in therapist's listing (none without one). */
 int requests_received(struct req *r, store_request_fn fn, void *arg);
+
+/* ----------------------------------------------------------------------
+ * Listings: claims, confirmation, standing, the admin's queue (act_listing.c)
+ * ---------------------------------------------------------------------- */
+
+/* The signed-in therapist claims listing tid, giving the NPI on it. */
+int claim_listing(struct req *r, const char *tid, const char *npi, struct refusal *why);
+/* The signed-in therapist says their listing is current; a paused one resumes. */
+int confirm_listing(struct req *r, struct refusal *why);
+/* An admin verifies the waiting claim of tid (404 when none waits). */
+int verify_listing(struct req *r, const char *tid, struct refusal *why);
+/* An admin hides listing tid from searches and its page, or shows it again. */
+int hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why);
+
+/* How a listing stands, as its profile, its therapist and the API show it. */
+struct standing {
+	bool claimed;                   /* false: only late is meaningful */
+	struct store_listing l;         /* when claimed */
+	bool hidden;                    /* by an admin */
+	bool paused;                    /* claimed, unconfirmed for LISTING_STALE_DAYS */
+	int late;                       /* requests unanswered for 5 business days */
+};
+
+int listing_standing_get(struct req *r, const char *tid, struct standing *s);
+
+/* One claim of the admin's queue. */
+struct claim {
+	struct store_listing l;
+	const char *name;               /* the listing's name, or its id (arena) */
+	char npi_listed[16];            /* the NPI on the listing, "" when none */
+	bool npi_valid;                 /* the NPI given has a valid check digit */
+	bool npi_same;                  /* and is the one on the listing */
+};
+
+/* The claims waiting for verification, oldest first, at most QUEUE_MAX. */
+int listing_queue(struct req *r, struct claim **out, int *n);
 
 #endif

@@ -1,25 +1,20 @@
 /*
- * page_listing.c: a therapist's listing (claiming it, confirming it is
- * current) and the admin's verification queue.
- *
- * A therapist account claims one listing by its id and the NPI on it; an
- * admin then checks the claim (the NPI given against the listing's, and
- * its check digit) and verifies it. The therapist confirms the listing is
- * current with one click; profiles say when that last happened.
+ * page_listing.c: a therapist's listing as pages (the claim form, the
+ * standing, "my listing is current", the reminders' confirmation links)
+ * and the admin's queue (verify, hide, remove, merge organizations).
+ * What claiming, confirming, verifying and hiding do is in act_listing.c,
+ * shared with the API (api_standing.c, api_admin.c).
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/record.h"
-#include "core/tz.h"
 #include "app/directory.h"
+#include "web/actions.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
-
-#define QUEUE_MAX 100
-#define STALE_DAYS LISTING_STALE_DAYS
 
 static int admin_done(struct buf *b, struct req *r);
 
@@ -37,85 +32,47 @@ see_other(struct resp *p, const char *where)
 	return resp_header(p, "Location", where);
 }
 
-/* Weekdays (Monday to Friday) from UTC instant a to b. */
-static long
-business_days(int64_t a, int64_t b)
-{
-	int64_t d0 = a / 86400, d1 = b / 86400, d;
-	long n = 0;
-
-	for (d = d0 + 1; d <= d1 && n < 1000; d++)
-		if (tz_weekday(d) < 5)
-			n++;
-	return n;
-}
-
-/* "N requests unanswered for 5 business days": shown, and counted against the listing. */
+/* The action's redirect when done, its refusal when refused. */
 static int
-unanswered(struct buf *b, struct req *r, const char *therapist_id, int64_t now)
+done(struct req *r, struct resp *p, int rc, const struct refusal *why, const char *where)
 {
-	int64_t at[64];
-	int n = 0, i, late = 0;
-	char s[128];
-
-	if (STORE_CALL(r->app->store, requests_unanswered, therapist_id, at, 64, &n))
-		return -1;
-	for (i = 0; i < n; i++)
-		late += business_days(at[i], now) >= 5;
-	if (!late)
-		return 0;
-	snprintf(s, sizeof(s), "%d consultation request%s unanswered for more than 5 business days.",
-	         late, late == 1 ? "" : "s");
-	return html(b, "<p class=\"conflict\">") || html_txt(b, s) || html(b, "</p>\n");
-}
-
-/* True when a claimed listing has gone LISTING_STALE_DAYS unconfirmed. */
-static bool
-listing_is_stale(struct req *r, const char *tid)
-{
-	struct store_listing l;
-	int found = 0;
-	int64_t last;
-
-	if (STORE_CALL(r->app->store, listing_get, tid, &l, &found) || !found)
-		return false;
-	last = l.confirmed_at > l.claimed_at ? l.confirmed_at : l.claimed_at;
-	return (int64_t)time(NULL) - last >= (int64_t)STALE_DAYS * 86400;
+	if (rc > 0)
+		return refusal_response(r, p, why);
+	return rc ? -1 : see_other(p, where);
 }
 
 int
 listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 {
-	struct store_listing l;
-	int64_t now = (int64_t)time(NULL), days;
-	char s[96];
-	int found;
+	struct standing s;
+	int64_t days;
+	char text[128];
 
-	if (STORE_CALL(r->app->store, listing_get, therapist_id, &l, &found))
+	if (listing_standing_get(r, therapist_id, &s))
 		return -1;
-	if (found && unanswered(b, r, therapist_id, now))
-		return -1;
-	if (!found)
-		return html(b, "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
-	if (!l.confirmed_at)
-		return html(b, now - l.claimed_at >= STALE_DAYS * 86400 ?
+	if (s.late) {
+		snprintf(text, sizeof(text),
+		         "%d consultation request%s unanswered for more than 5 business days.", s.late,
+		         s.late == 1 ? "" : "s");
+		if (html(b, "<p class=\"conflict\">") || html_txt(b, text) || html(b, "</p>\n"))
+			return -1;
+	}
+	if (!s.claimed || !s.l.confirmed_at)
+		return html(b, s.paused ?
 		               "<p class=\"conflict\">Claimed but never confirmed: paused, shown as not "
 		               "accepting new clients until the therapist confirms it.</p>\n" :
 		               "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
-	days = (now - l.confirmed_at) / 86400;
+	days = ((int64_t)time(NULL) - s.l.confirmed_at) / 86400;
 	if (days == 0)
-		snprintf(s, sizeof(s), "Confirmed current today");
+		snprintf(text, sizeof(text), "Confirmed current today");
 	else
-		snprintf(s, sizeof(s), "Confirmed current %lld day%s ago", (long long)days,
+		snprintf(text, sizeof(text), "Confirmed current %lld day%s ago", (long long)days,
 		         days == 1 ? "" : "s");
-	if (html(b, "<p class=\"hint\">") || html_txt(b, s) ||
-	    html(b, l.verified_at ? "; license verified by chiron." : ".") || html(b, "</p>\n"))
-		return -1;
-	if (days >= STALE_DAYS &&
-	    html(b, "<p class=\"conflict\">Not confirmed for 45 days: paused, shown as not accepting "
-	            "new clients until the therapist confirms it.</p>\n"))
-		return -1;
-	return 0;
+	return html(b, "<p class=\"hint\">") || html_txt(b, text) ||
+	       html(b, s.l.verified_at ? "; license verified by chiron." : ".") || html(b, "</p>\n") ||
+	       (s.paused &&
+	        html(b, "<p class=\"conflict\">Not confirmed for 45 days: paused, shown as not accepting "
+	                "new clients until the therapist confirms it.</p>\n"));
 }
 
 int
@@ -162,46 +119,19 @@ page_listing(struct req *r, struct resp *p)
 int
 page_listing_claim(struct req *r, struct resp *p)
 {
-	const char *tid = req_arg(r, "therapist_id"), *npi = req_arg(r, "npi");
-	int rc;
+	struct refusal why;
+	int rc = claim_listing(r, req_arg(r, "therapist_id"), req_arg(r, "npi"), &why);
 
-	if (r->user->therapist_id[0]) {
-		error_response(r, p, 409, "", "this account already holds a listing");
-		return 0;
-	}
-	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid)) {
-		error_response(r, p, 400, "therapist_id", "there is no listing with this id");
-		return 0;
-	}
-	if (!npi || !npi_ok(npi)) {
-		error_response(r, p, 400, "npi", "an NPI is 10 digits with a valid check digit");
-		return 0;
-	}
-	rc = STORE_CALL(r->app->store, listing_claim, r->user->id, tid, npi, (int64_t)time(NULL));
-	if (rc == STORE_EXISTS) {
-		error_response(r, p, 409, "therapist_id", "this listing is already claimed; write to the administrators if it is yours");
-		return 0;
-	}
-	return rc ? -1 : see_other(p, "/listing");
+	return done(r, p, rc, &why, "/listing");
 }
 
 int
 page_listing_confirm(struct req *r, struct resp *p)
 {
-	if (!r->user->therapist_id[0]) {
-		error_response(r, p, 409, "", "claim a listing first");
-		return 0;
-	}
-	if (STORE_CALL(r->app->store, listing_confirm, r->user->therapist_id, (int64_t)time(NULL)))
-		return -1;
-	/* A paused listing is back in searches at once (unless hidden). */
-	int hidden = 0;
+	struct refusal why;
+	int rc = confirm_listing(r, &why);
 
-	if (STORE_CALL(r->app->store, listing_hidden, r->user->therapist_id, &hidden))
-		return -1;
-	if (!hidden)
-		live_set_paused(r->app->live, r->user->therapist_id, false);
-	return see_other(p, "/listing");
+	return done(r, p, rc, &why, "/listing");
 }
 
 /* ----------------------------------------------------------------------
@@ -313,39 +243,6 @@ page_confirm_link(struct req *r, struct resp *p)
  * The admin queue
  * ---------------------------------------------------------------------- */
 
-struct queue {
-	struct store_listing v[QUEUE_MAX];
-	int n;
-};
-
-static int
-collect(void *arg, const struct store_listing *l)
-{
-	struct queue *q = arg;
-
-	q->v[q->n++] = *l;
-	return q->n == QUEUE_MAX;
-}
-
-struct npi_of {
-	const struct taxonomy *tax;
-	struct arena *a;
-	char npi[16];
-};
-
-static int
-take_npi(void *arg, const char *id, const void *packed, size_t n)
-{
-	struct npi_of *x = arg;
-	struct therapist t;
-	struct verr e;
-
-	(void)id;
-	if (therapist_unpack(x->tax, packed, n, x->a, &t, &e) == 0)
-		snprintf(x->npi, sizeof(x->npi), "%s", t.npi);
-	return 0;
-}
-
 struct hidden_ctx {
 	struct buf *b;
 	struct req *r;
@@ -377,41 +274,32 @@ hidden_list(struct buf *b, struct req *r, struct resp *p)
 	return x.n ? html(b, "</ul>\n") : 0;
 }
 
-/* Hides (or shows again) the listing named by the form or the address. */
-static int
-set_hidden(struct req *r, struct resp *p, const char *tid, int hidden)
-{
-	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid)) {
-		error_response(r, p, 404, "therapist_id", "there is no listing with this id");
-		return 0;
-	}
-	if (STORE_CALL(r->app->store, listing_hide, tid, hidden, (int64_t)time(NULL)))
-		return -1;
-	/* Shown again, it may still be paused as unconfirmed. */
-	live_set_paused(r->app->live, tid, hidden || listing_is_stale(r, tid));
-	return see_other(p, "/admin");
-}
-
 int
 page_admin_hide(struct req *r, struct resp *p)
 {
-	return set_hidden(r, p, req_arg(r, "therapist_id"), 1);
+	struct refusal why;
+	int rc = hide_listing(r, req_arg(r, "therapist_id"), true, &why);
+
+	return done(r, p, rc, &why, "/admin");
 }
 
 int
 page_admin_unhide(struct req *r, struct resp *p)
 {
-	return set_hidden(r, p, r->param, 0);
+	struct refusal why;
+	int rc = hide_listing(r, r->param, false, &why);
+
+	return done(r, p, rc, &why, "/admin");
 }
 
 int
 page_admin(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
-	struct queue *q = arena_calloc(r->a, 1, sizeof(*q));
-	int i;
+	struct claim *q;
+	int i, n;
 
-	if (!q || STORE_CALL(r->app->store, listings_unverified, QUEUE_MAX, collect, q))
+	if (listing_queue(r, &q, &n))
 		return -1;
 	if (page_begin(r, p, "Verification queue") ||
 	    html(b, "<h1>Listings</h1>\n<h2>Hide a listing</h2>\n<p class=\"hint\">A hidden listing "
@@ -440,28 +328,19 @@ page_admin(struct req *r, struct resp *p)
 	            "<script src=\"/static/orgs.js\" defer></script>\n") ||
 	    html(b, "<h2>Waiting for verification</h2>\n"))
 		return -1;
-	if (!q->n && html(b, "<p>None.</p>\n"))
+	if (!n && html(b, "<p>None.</p>\n"))
 		return -1;
-	for (i = 0; i < q->n; i++) {
-		struct npi_of x = {r->app->tax, r->a, ""};
-		int64_t row = index_row(req_index(r), q->v[i].therapist_id);
-		int found, same;
-
-		if (store_get_therapist(r->app->store, q->v[i].therapist_id, take_npi, &x, &found))
-			return -1;
-		same = x.npi[0] && strcmp(x.npi, q->v[i].npi_given) == 0;
+	for (i = 0; i < n; i++)
 		if (html(b, "<article class=\"card\"><h2><a href=\"/therapists/") ||
-		    url_arg(b, q->v[i].therapist_id) || html(b, "\">") ||
-		    html_txt(b, row >= 0 ? req_index(r)->name[row] : q->v[i].therapist_id) ||
-		    html(b, "</a></h2><p>NPI given: ") || html_txt(b, q->v[i].npi_given) ||
-		    html(b, npi_ok(q->v[i].npi_given) ? " (check digit valid)" : " (check digit NOT valid)") ||
-		    html(b, "; on the listing: ") || html_txt(b, x.npi[0] ? x.npi : "none") ||
-		    html(b, same ? " — they match.</p>" : " — they do NOT match.</p>") ||
+		    url_arg(b, q[i].l.therapist_id) || html(b, "\">") || html_txt(b, q[i].name) ||
+		    html(b, "</a></h2><p>NPI given: ") || html_txt(b, q[i].l.npi_given) ||
+		    html(b, q[i].npi_valid ? " (check digit valid)" : " (check digit NOT valid)") ||
+		    html(b, "; on the listing: ") || html_txt(b, q[i].npi_listed[0] ? q[i].npi_listed : "none") ||
+		    html(b, q[i].npi_same ? " — they match.</p>" : " — they do NOT match.</p>") ||
 		    html(b, "<form method=\"post\" action=\"/admin/verify/") ||
-		    url_arg(b, q->v[i].therapist_id) || html(b, "\">") || csrf_field(b, r, p) ||
+		    url_arg(b, q[i].l.therapist_id) || html(b, "\">") || csrf_field(b, r, p) ||
 		    html(b, "<button type=\"submit\">Verify</button></form></article>\n"))
 			return -1;
-	}
 	return page_end(p);
 }
 
@@ -538,14 +417,8 @@ page_admin_merge(struct req *r, struct resp *p)
 int
 page_admin_verify(struct req *r, struct resp *p)
 {
-	int found = 0;
+	struct refusal why;
+	int rc = verify_listing(r, r->param, &why);
 
-	if (!record_id_ok(r->param) ||
-	    STORE_CALL(r->app->store, listing_verify, r->param, (int64_t)time(NULL), &found))
-		found = 0;
-	if (!found) {
-		error_response(r, p, 404, "", "no claim of this listing is waiting");
-		return 0;
-	}
-	return see_other(p, "/admin");
+	return done(r, p, rc, &why, "/admin");
 }
