@@ -132,4 +132,15 @@ struct claim {
 /* The claims waiting for verification, oldest first, at most QUEUE_MAX. */
 int listing_queue(struct req *r, struct claim **out, int *n);
 
+/* ----------------------------------------------------------------------
+ * The organization registry (act_orgs.c)
+ * ---------------------------------------------------------------------- */
+
+struct org_in {
+	const char *name, *kind, *jurisdiction;
+};
+
+/* Adds an organization; its new id (org-u + 10 hex digits) goes into id. */
+int add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why);
+
 #endif

@@ -1,14 +1,12 @@
 /*
- * page_orgs.c: adding an organization to the registry when the one a
- * clinician belongs to is missing, so they can name it to screen out dual
- * relationships. Signed-in clinicians only; the new organization gets an
- * id of its own and can be found by the type-ahead at once.
+ * page_orgs.c: the form for adding an organization to the registry when
+ * the one a clinician belongs to is missing. Signed-in clinicians only;
+ * what adding does is in act_orgs.c, shared with POST /api/v1/orgs.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
+#include "web/actions.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -48,42 +46,19 @@ org_form(struct req *r, struct resp *p, const char *msg)
 int
 page_org_new(struct req *r, struct resp *p)
 {
-	const char *name = req_arg(r, "name"), *kind = req_arg(r, "kind"),
-	           *jur = req_arg(r, "jurisdiction");
-	struct store_org o;
-	unsigned char raw[5];
+	struct org_in in = {req_arg(r, "name"), req_arg(r, "kind"), req_arg(r, "jurisdiction")};
+	struct refusal why;
 	char id[24], *msg;
-	size_t n;
-	int rc, tries;
+	int rc;
 
 	if (strcmp(r->method, "POST") != 0)
 		return org_form(r, p, NULL);
-	p->status = 400;
-	if (!name || (n = strlen(name)) < 3 || n > 200)
-		return org_form(r, p, "Give the organization's name (3 to 200 characters).");
-	if (!kind || tax_find(r->app->tax, TAX_ORG_KIND, kind) < 0)
-		return org_form(r, p, "Choose what kind of organization it is.");
-	if (!jur || tax_find(r->app->tax, TAX_JURISDICTION, jur) < 0)
-		return org_form(r, p, "Choose its state or province.");
-	if (auth_throttled(r, "org-add", 200, 3600)) {
-		p->status = 429;
-		return org_form(r, p, "Too many organizations were added in the last hour.");
+	rc = add_org(r, &in, id, &why);
+	if (rc > 0) {
+		p->status = why.status;
+		return org_form(r, p, why.message);
 	}
-	for (tries = 0; tries < 3; tries++) {
-		randombytes_buf(raw, sizeof(raw));
-		snprintf(id, sizeof(id), "org-u%02x%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3], raw[4]);
-		o.id = id;
-		o.name = name;
-		o.kind = kind;
-		o.jurisdiction = jur;
-		rc = STORE_CALL(r->app->store, org_add, &o);
-		if (rc != STORE_EXISTS)
-			break;
-	}
-	if (rc)
-		return -1;
-	p->status = 200;
-	msg = arena_alloc(r->a, 160);
+	msg = rc ? NULL : arena_alloc(r->a, 160);
 	if (!msg)
 		return -1;
 	snprintf(msg, 160, "Added. Its id is %s: type a few letters of its name in the form's "

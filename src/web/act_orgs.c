@@ -1,0 +1,48 @@
+/*
+ * act_orgs.c: adding an organization to the registry when the one a
+ * clinician belongs to is missing, so they can name it to screen out dual
+ * relationships (see actions.h). The new organization gets an id of its
+ * own and can be found by the type-ahead at once.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "web/actions.h"
+#include "web/auth.h"
+
+int
+add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why)
+{
+	const struct taxonomy *tax = r->app->tax;
+	unsigned char raw[5];
+	struct store_org o;
+	size_t n;
+	int rc = -1, tries;
+
+	if (!in->name || (n = strlen(in->name)) < 3 || n > 200)
+		return refuse(why, 400, "name", "Give the organization's name (3 to 200 characters).");
+	if (!in->kind || tax_find(tax, TAX_ORG_KIND, in->kind) < 0)
+		return refuse(why, 400, "kind", "Choose what kind of organization it is.");
+	if (!in->jurisdiction || tax_find(tax, TAX_JURISDICTION, in->jurisdiction) < 0)
+		return refuse(why, 400, "jurisdiction", "Choose its state or province.");
+	if (auth_throttled(r, "org-add", 200, 3600)) {
+		refuse(why, 429, "", "Too many organizations were added in the last hour.");
+		why->retry_after = 3600;
+		return 1;
+	}
+	/* 40 random bits: a clash is rare, three in a row never happen. */
+	for (tries = 0; tries < 3; tries++) {
+		randombytes_buf(raw, sizeof(raw));
+		snprintf(id, 24, "org-u%02x%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3], raw[4]);
+		o.id = id;
+		o.name = in->name;
+		o.kind = in->kind;
+		o.jurisdiction = in->jurisdiction;
+		rc = STORE_CALL(r->app->store, org_add, &o);
+		if (rc != STORE_EXISTS)
+			break;
+	}
+	return rc ? -1 : 0;
+}
