@@ -7,6 +7,8 @@
 #ifndef CHIRON_PAGES_H
 #define CHIRON_PAGES_H
 
+#include "core/json.h"
+#include "core/verr.h"
 #include "web/http.h"
 
 /* The page frame: <head>, the site header and navigation, then <main>. */
@@ -63,10 +65,35 @@ int page_admin_unhide(struct req *r, struct resp *p);
 bool listing_exists(struct req *r, const char *therapist_id);
 int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
 
+/*
+ * The API's shared reading and writing (api_json.c).
+ *
+ * api_body: the request's body as a JSON object (an empty body is {})
+ * whose keys are all in allowed (NULL-ended); NULL with *e naming the
+ * field or the byte at fault when it is not one. api_str: member key of o
+ * when it is a string (*out NULL when absent or null); -1 with *e when it
+ * is another type. api_invalid answers *e as a 400 and returns 0.
+ */
+jnode *api_body(struct req *r, const char *const *allowed, struct verr *e);
+int api_str(struct req *r, jnode *o, const char *key, const char **out, struct verr *e);
+int api_invalid(struct req *r, struct resp *p, const struct verr *e);
+/* An instant as an RFC 3339 string in UTC, or null for 0. */
+int api_time(struct buf *b, int64_t t);
+/* Answers status with {"user":{handle, role, therapist_id},"csrf"} of r->user. */
+int api_session(struct req *r, struct resp *p, int status);
+
 int api_match(struct req *r, struct resp *p);
 int api_therapist(struct req *r, struct resp *p);
 int api_taxonomy(struct req *r, struct resp *p);
 int api_orgs(struct req *r, struct resp *p);
 int api_openapi(struct req *r, struct resp *p);
+
+int api_signup(struct req *r, struct resp *p);
+int api_signin(struct req *r, struct resp *p);
+int api_signout(struct req *r, struct resp *p);
+int api_signout_all(struct req *r, struct resp *p);
+int api_me(struct req *r, struct resp *p);
+int api_reset(struct req *r, struct resp *p);
+int api_password(struct req *r, struct resp *p);
 
 #endif

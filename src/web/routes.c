@@ -53,6 +53,16 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/listing/policies",   api_listing_policies, WHO_THERAPIST, false},
 	{"PUT",  "/api/v1/listing/policies",   api_listing_policies, WHO_THERAPIST, true},
 	{"GET",  "/api/v1/openapi.json",       api_openapi,    WHO_ANYONE,  false},
+	/* The API of accounts: csrf means the X-CSRF-Token header. Signing up
+	 * or in and the reset need no token: there is no session to ride, and
+	 * a cross-site form cannot send the JSON they take (415). */
+	{"POST", "/api/v1/users",              api_signup,     WHO_ANYONE,  false},
+	{"POST", "/api/v1/session",            api_signin,     WHO_ANYONE,  false},
+	{"DELETE", "/api/v1/session",          api_signout,    WHO_SIGNED_IN, true},
+	{"DELETE", "/api/v1/sessions",         api_signout_all, WHO_SIGNED_IN, true},
+	{"GET",  "/api/v1/me",                 api_me,         WHO_SIGNED_IN, false},
+	{"POST", "/api/v1/password-reset",     api_reset,      WHO_ANYONE,  false},
+	{"PUT",  "/api/v1/password",           api_password,   WHO_ANYONE,  false},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

@@ -7,6 +7,13 @@
     check.py orgs Q DIRECTORY FILE      the organizations whose names hold Q, at most 20
     check.py openapi ROUTES_C FILE      the document's operations are the /api/ routes
     check.py therapist DIRECTORY ID FILE  the public listing of ID, without affiliations
+    check.py answer OPENAPI METHOD PATH STATUS BASE [FIELD]
+                                        the answer in BASE.s (status), BASE.h (headers)
+                                        and BASE.b (body) has STATUS, which the document
+                                        declares for METHOD PATH; its body fits the declared
+                                        schema (or is empty when none is declared) and it
+                                        has the declared headers; an error names FIELD
+    check.py expr FILE EXPRESSION       the Python EXPRESSION holds of d, FILE's JSON
     check.py hrefs FILE                 prints every href of an HTML page, unescaped
     check.py headers DIR                the headers of every answer listed in DIR/fetched
                                         ("NAME PATH" lines; headers in DIR/NAME.h)
@@ -156,6 +163,115 @@ def check_therapist(directory, tid, path):
         need(ref not in raw, f"{ref} (an affiliation) is in the answer")
 
 
+def resolve(doc, node):
+    """node, or what its $ref names in doc (local references only)."""
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        need(ref.startswith("#/"), f"{ref}: not a local reference")
+        node = doc
+        for part in ref[2:].split("/"):
+            need(isinstance(node, dict) and part in node, f"{ref} names nothing")
+            node = node[part]
+        seen += 1
+        need(seen < 20, f"{ref}: a loop of references")
+    return node
+
+
+JSON_TYPES = {
+    "null": lambda v: v is None,
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "string": lambda v: isinstance(v, str),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def conforms(doc, schema, v, where="$"):
+    """The JSON Schema keywords the document uses: type, enum, required,
+    properties, additionalProperties, items, lengths, pattern, bounds and
+    the date-time format. Raises Fail at the first value that does not fit."""
+    schema = resolve(doc, schema)
+    t = schema.get("type")
+    if t is not None:
+        ts = t if isinstance(t, list) else [t]
+        need(any(JSON_TYPES[x](v) for x in ts), f"{where}: {v!r:.80} is not {t}")
+    if "enum" in schema:
+        need(v in schema["enum"], f"{where}: {v!r:.80} is not one of {schema['enum']}")
+    if isinstance(v, dict):
+        for k in schema.get("required", []):
+            need(k in v, f"{where}: no {k}")
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        for k, x in v.items():
+            if k in props:
+                conforms(doc, props[k], x, f"{where}.{k}")
+            elif extra is False:
+                raise Fail(f"{where}: {k} is not in the schema")
+            elif isinstance(extra, dict):
+                conforms(doc, extra, x, f"{where}.{k}")
+    if isinstance(v, list) and "items" in schema:
+        for i, x in enumerate(v):
+            conforms(doc, schema["items"], x, f"{where}[{i}]")
+    if isinstance(v, str):
+        need(len(v) >= schema.get("minLength", 0), f"{where}: shorter than minLength")
+        need(len(v) <= schema.get("maxLength", len(v)), f"{where}: longer than maxLength")
+        if "pattern" in schema:
+            need(re.search(schema["pattern"], v), f"{where}: {v!r:.80} does not match {schema['pattern']}")
+        if schema.get("format") == "date-time":
+            need(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", v),
+                 f"{where}: {v!r} is not an RFC 3339 date-time")
+    if JSON_TYPES["number"](v):
+        need(v >= schema.get("minimum", v), f"{where}: {v} is under the minimum")
+        need(v <= schema.get("maximum", v), f"{where}: {v} is over the maximum")
+
+
+def operation(doc, method, path):
+    """The document's operation for METHOD on a concrete PATH, and its template."""
+    for tpl, item in doc.get("paths", {}).items():
+        rx = "^" + "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}/]+\}", tpl)) + "$"
+        if re.match(rx, path.split("?")[0]) and method.lower() in item:
+            return item[method.lower()], tpl
+    raise Fail(f"the document has no {method} {path}")
+
+
+def check_answer(openapi, method, path, status, base, field=None):
+    doc = load_json(openapi)
+    op, tpl = operation(doc, method, path)
+    with open(f"{base}.s") as f:
+        got = f.read().strip()
+    need(got == status, f"{method} {path}: status {got}, expected {status}")
+    declared = op.get("responses", {})
+    need(status in declared, f"{method} {tpl}: status {status} is not declared (declared: {sorted(declared)})")
+    resp = resolve(doc, declared[status])
+    headers = {}
+    with open(f"{base}.h", encoding="latin-1") as f:
+        for line in f.read().splitlines():
+            if ":" in line and not line.startswith("HTTP/"):
+                k, v = line.split(":", 1)
+                headers.setdefault(k.strip().lower(), []).append(v.strip())
+    for h in resp.get("headers", {}):
+        need(h.lower() in headers, f"{method} {path} {status}: no {h} header")
+    with open(f"{base}.b", "rb") as f:
+        raw = f.read()
+    schema = resp.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        need(raw == b"", f"{method} {path} {status}: a body where none is declared: {raw[:200]!r}")
+        return
+    need(any(v.startswith("application/json") for v in headers.get("content-type", [])),
+         f"{method} {path} {status}: Content-Type {headers.get('content-type')}")
+    conforms(doc, schema, load_json(f"{base}.b"))
+    if int(status) >= 400 and field is not None:
+        check_error(field, f"{base}.b")
+
+
+def check_expr(path, expr):
+    d = load_json(path)
+    need(eval(expr, {"d": d}), f"{expr} does not hold of {json.dumps(d)[:300]}")
+
+
 class Hrefs(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -241,6 +357,10 @@ def run(argv):
             check_openapi(*args)
         elif cmd == "therapist":
             check_therapist(*args)
+        elif cmd == "answer":
+            check_answer(*args)
+        elif cmd == "expr":
+            check_expr(*args)
         elif cmd == "hrefs":
             hrefs(*args)
         elif cmd == "headers":

@@ -1,0 +1,129 @@
+/*
+ * api_account.c: accounts and sessions in the JSON API.
+ *
+ *   POST   /api/v1/users            sign up; the session starts (201)
+ *   POST   /api/v1/session          sign in (200)
+ *   DELETE /api/v1/session          sign out (204)
+ *   DELETE /api/v1/sessions         sign out everywhere (204)
+ *   GET    /api/v1/me               who is signed in, and the CSRF token
+ *   POST   /api/v1/password-reset   send a reset link, if the email has an account (204)
+ *   PUT    /api/v1/password         a new password with the link's token (204)
+ *
+ * Signing up or in sets the same HttpOnly session cookie as the pages and
+ * answers {"user", "csrf"}: the client sends that token back in the
+ * X-CSRF-Token header of every state-changing call (server.c checks it).
+ * The rules are act_account.c's, shared with the pages.
+ */
+#include "core/jsonv.h"
+#include "web/actions.h"
+#include "web/auth.h"
+#include "web/pages.h"
+
+int
+api_signup(struct req *r, struct resp *p)
+{
+	static const char *const keys[] = {"handle", "email", "password", "role", NULL};
+	struct signup in;
+	struct store_user u;
+	struct refusal why;
+	struct verr e;
+	jnode *o = api_body(r, keys, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "handle", &in.handle, &e) || api_str(r, o, "email", &in.email, &e) ||
+	    api_str(r, o, "password", &in.password, &e) || api_str(r, o, "role", &in.role, &e))
+		return api_invalid(r, p, &e);
+	rc = create_account(r, &in, &u, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc || auth_session_start(r, p, &u) || resp_header(p, "Location", "/api/v1/me"))
+		return -1;
+	return api_session(r, p, 201);
+}
+
+int
+api_signin(struct req *r, struct resp *p)
+{
+	static const char *const keys[] = {"login", "password", NULL};
+	const char *login, *pw;
+	struct store_user u;
+	struct refusal why;
+	struct verr e;
+	jnode *o = api_body(r, keys, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "login", &login, &e) || api_str(r, o, "password", &pw, &e))
+		return api_invalid(r, p, &e);
+	rc = sign_in(r, login, pw, &u, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc || auth_session_start(r, p, &u))
+		return -1;
+	return api_session(r, p, 200);
+}
+
+int
+api_signout(struct req *r, struct resp *p)
+{
+	if (auth_session_end(r, p, false))
+		return -1;
+	p->status = 204;
+	return 0;
+}
+
+int
+api_signout_all(struct req *r, struct resp *p)
+{
+	if (auth_session_end(r, p, true))
+		return -1;
+	p->status = 204;
+	return 0;
+}
+
+int
+api_me(struct req *r, struct resp *p)
+{
+	return api_session(r, p, 200);
+}
+
+int
+api_reset(struct req *r, struct resp *p)
+{
+	static const char *const keys[] = {"email", NULL};
+	const char *email;
+	struct refusal why;
+	struct verr e;
+	jnode *o = api_body(r, keys, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "email", &email, &e))
+		return api_invalid(r, p, &e);
+	rc = ask_reset(r, email, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc)
+		return -1;
+	p->status = 204;
+	return 0;
+}
+
+int
+api_password(struct req *r, struct resp *p)
+{
+	static const char *const keys[] = {"token", "password", NULL};
+	const char *token, *pw;
+	struct refusal why;
+	struct verr e;
+	jnode *o = api_body(r, keys, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "token", &token, &e) || api_str(r, o, "password", &pw, &e))
+		return api_invalid(r, p, &e);
+	rc = use_reset(r, token, pw, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc)
+		return -1;
+	p->status = 204;
+	return 0;
+}

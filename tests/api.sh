@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# api.sh: the authenticated JSON API (/api/v1/), every route and role,
+# against a running `chiron serve` on loopback.
+#
+#   tests/api.sh build/chiron      (prints "ok N - NAME" / "not ok N - NAME")
+#
+# Every answer is checked against the OpenAPI document the server serves
+# (tests/http/check.py answer): its status must be declared for the
+# operation, its body must fit the declared schema (an error must be
+# {"error":{"field","message"}} naming the expected field), and the
+# declared headers (Set-Cookie, Retry-After, Location) must be there. The
+# denials are here too: no session (401), an ended or expired one (401),
+# the wrong role (403), a missing or wrong X-CSRF-Token (403), another
+# user's request or listing (404), a body that is not JSON (415), bad
+# JSON and bad values (400 naming the field).
+#
+# The script asks everything first, then judges in one Python process
+# (starting Python costs more than any request).
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CONF="$ROOT/../shared/conformance"
+CHECK="$ROOT/tests/http/check.py"
+W=$(mktemp -d "${TMPDIR:-/tmp}/chiron-api.XXXXXX")
+PID=
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	fails=$((fails + 1))
+}
+
+# ----------------------------------------------------------------------
+# The store and the server: the conformance directory; an admin and two
+# therapists holding t-0000001 and t-0000002, made by the CLI.
+# ----------------------------------------------------------------------
+
+DB=$W/c.db
+"$BIN" import --db "$DB" "$CONF/directory.jsonl" >/dev/null 2>"$W/err" ||
+	{ not_ok setup "import failed: $(cat "$W/err")"; exit 1; }
+mkuser() {
+	echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" \
+		${4:+--therapist $4} --password-stdin >/dev/null
+}
+mkuser admin1 admin-password-1 admin
+mkuser thera1 thera-password-1 therapist t-0000001
+mkuser thera2 thera-password-2 therapist t-0000002
+
+PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+B="http://127.0.0.1:$PORT"
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
+	--access-log "$W/access.log" 2>"$W/serve.err" &
+PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+DOC=$W/openapi.json
+curl -s -o "$DOC" "$B/api/v1/openapi.json" || { not_ok setup "the server does not answer"; exit 1; }
+
+# ----------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------
+
+# call NAME JAR METHOD PATH [JSON [CURL OPTIONS...]]: one call with the
+# cookies of JAR ("-" for none), JSON as an application/json body when
+# given ("" for none). It sends JAR's CSRF token (JAR.csrf, saved by
+# signin) in X-CSRF-Token, unless CSRF=none or CSRF=SOMETHING is set for
+# the call. The answer: $W/NAME.s (status), .h (headers), .b (body).
+call() {
+	local name=$1 jar=$2 method=$3 path=$4 json=${5-} tok=
+	local -a o=(-s -o "$W/$name.b" -D "$W/$name.h" -w '%{http_code}' -X "$method")
+	shift 4
+	[ $# -gt 0 ] && shift
+	[ "$jar" != - ] && o+=(-b "$W/$jar" -c "$W/$jar")
+	[ -n "$json" ] && o+=(-H 'Content-Type: application/json' --data-binary "$json")
+	if [ -n "${CSRF-}" ]; then
+		[ "$CSRF" != none ] && tok=$CSRF
+	elif [ "$jar" != - ] && [ -s "$W/$jar.csrf" ]; then
+		tok=$(cat "$W/$jar.csrf")
+	fi
+	[ -n "$tok" ] && o+=(-H "X-CSRF-Token: $tok")
+	curl "${o[@]}" "$@" "$B$path" >"$W/$name.s" 2>"$W/$name.err"
+	printf '%s\n' "$method" >"$W/$name.m"
+	printf '%s\n' "$path" >"$W/$name.p"
+}
+
+# The checks are queued (one per line of $W/spec, for check.py batch) and
+# grouped by test; a test passes when all its checks do.
+TESTS=()
+declare -A CHECKS
+q=0
+queue() {
+	local t=$1 IFS=$'\t'
+	shift
+	q=$((q + 1))
+	printf '%s\n' "c$q	$*" >>"$W/spec"
+	[ -n "${CHECKS[$t]+x}" ] || TESTS+=("$t")
+	CHECKS[$t]+=" c$q"
+}
+# expect NAME STATUS [FIELD]: the answer NAME has STATUS, as the document
+# declares it for its operation; an error names FIELD ("" for none).
+expect() {
+	queue "$1" answer "$DOC" "$(cat "$W/$1.m")" "$(cat "$W/$1.p")" "$2" "$W/$1" ${3+"$3"}
+}
+# holds NAME EXPRESSION: a Python expression about d, NAME's JSON body.
+holds() { queue "$1" expr "$W/$1.b" "$2"; }
+# fact TEST WHY COMMAND...: a check the shell makes at once.
+fact() {
+	local t=$1 why=$2
+	shift 2
+	q=$((q + 1))
+	[ -n "${CHECKS[$t]+x}" ] || TESTS+=("$t")
+	CHECKS[$t]+=" c$q"
+	if "$@"; then : >"$W/c$q.pass"; else echo "$why" >"$W/c$q.why"; fi
+}
+# field NAME KEY: a string member of NAME's JSON body (flat values only).
+field() { grep -o "\"$2\":\"[^\"]*\"" "$W/$1.b" | head -1 | sed 's/.*:"//;s/"$//'; }
+# signin JAR LOGIN PASSWORD [NAME]: signs JAR in and keeps its CSRF token.
+signin() {
+	local name=${4:-signin_$1}
+	CSRF=none call "$name" "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}"
+	field "$name" csrf >"$W/$1.csrf"
+}
+hdr() { tr -d '\r' <"$W/$1.h" | grep -i "^$2:" | sed 's/^[^:]*: *//'; }
+
+# ======================================================================
+# Accounts and sessions
+# ======================================================================
+
+call signup S POST /api/v1/users \
+	'{"handle":"seeker1","email":"s1@example.org","password":"long-enough-pw","role":"seeker"}'
+expect signup 201
+holds signup 'd["user"] == {"handle": "seeker1", "role": "seeker", "therapist_id": None} and len(d["csrf"]) == 43'
+field signup csrf >"$W/S.csrf"
+fact signup "the cookie is HttpOnly and SameSite=Lax" \
+	grep -qi '^set-cookie: chiron_session=[^;]*; Path=/; HttpOnly; SameSite=Lax' "$W/signup.h"
+call signup_taken - POST /api/v1/users \
+	'{"handle":"SEEKER1","email":"x@example.org","password":"long-enough-pw","role":"seeker"}'
+expect signup_taken 409 ""
+call signup_admin_refused - POST /api/v1/users \
+	'{"handle":"sneaky","email":"sn@example.org","password":"long-enough-pw","role":"admin"}'
+expect signup_admin_refused 400 role
+call signup_short_password - POST /api/v1/users \
+	'{"handle":"shorty","email":"sh@example.org","password":"short","role":"seeker"}'
+expect signup_short_password 400 password
+call signup_wrong_type - POST /api/v1/users '{"handle":5,"email":"x@example.org","password":"long-enough-pw","role":"seeker"}'
+expect signup_wrong_type 400 handle
+call signup_unknown_field - POST /api/v1/users '{"handle":"someone","nickname":"x"}'
+expect signup_unknown_field 400 nickname
+call signup_malformed - POST /api/v1/users '{"handle":"someone",,}'
+expect signup_malformed 400 ""
+holds signup_malformed '"byte 20" in d["error"]["message"]'
+call signup_form_415 - POST /api/v1/users '' \
+	--data 'handle=formy&email=f@example.org&password=long-enough-pw&role=seeker'
+expect signup_form_415 415 Content-Type
+
+call me S GET /api/v1/me
+expect me 200
+holds me 'd["user"]["handle"] == "seeker1"'
+fact me "the same CSRF token as signing up gave" test "$(field me csrf)" = "$(cat "$W/S.csrf")"
+call me_anonymous - GET /api/v1/me
+expect me_anonymous 401 ""
+call session_get_405 - GET /api/v1/session
+fact session_get_405 "405 with Allow: POST, DELETE" test "$(cat "$W/session_get_405.s")" = 405
+fact session_get_405 "405 with Allow: POST, DELETE" test "$(hdr session_get_405 Allow)" = "POST, DELETE"
+queue session_get_405 error "" "$W/session_get_405.b"
+
+signin S2 seeker1 long-enough-pw signin
+expect signin 200
+holds signin 'd["user"]["role"] == "seeker" and len(d["csrf"]) == 43'
+fact signin "a new session: a new CSRF token" test "$(cat "$W/S2.csrf")" != "$(cat "$W/S.csrf")"
+signin S3 s1@example.org long-enough-pw signin_by_email
+expect signin_by_email 200
+CSRF=none call signin_wrong_password - POST /api/v1/session '{"login":"seeker1","password":"wrong-password"}'
+expect signin_wrong_password 401 ""
+CSRF=none call signin_no_login - POST /api/v1/session '{"password":"long-enough-pw"}'
+expect signin_no_login 400 login
+CSRF=none call signin_empty_body - POST /api/v1/session
+expect signin_empty_body 400 login
+for i in $(seq 10); do
+	call "ghost$i" - POST /api/v1/session "{\"login\":\"ghost-account\",\"password\":\"wrong-$i\"}"
+done
+call signin_throttled - POST /api/v1/session '{"login":"ghost-account","password":"wrong-11"}'
+expect signin_throttled 429 ""
+fact signin_throttled "Retry-After: 900" test "$(hdr signin_throttled Retry-After)" = 900
+
+CSRF=none call signout_no_csrf S DELETE /api/v1/session
+expect signout_no_csrf 403 X-CSRF-Token
+CSRF=not-the-token-not-the-token-not-the-token-x call signout_wrong_csrf S DELETE /api/v1/session
+expect signout_wrong_csrf 403 X-CSRF-Token
+CSRF=$(cat "$W/S.csrf") call signout_other_sessions_csrf S2 DELETE /api/v1/session
+expect signout_other_sessions_csrf 403 X-CSRF-Token
+call signout S2 DELETE /api/v1/session
+expect signout 204
+fact signout "the cookie is cleared" grep -qi '^set-cookie: chiron_session=;.*Max-Age=0' "$W/signout.h"
+call signed_out_me S2 GET /api/v1/me
+expect signed_out_me 401 ""
+call signed_out_still_in S GET /api/v1/me
+expect signed_out_still_in 200
+
+signin E seeker1 long-enough-pw
+call signout_everywhere S3 DELETE /api/v1/sessions
+expect signout_everywhere 204
+call signout_everywhere_ended E GET /api/v1/me
+expect signout_everywhere_ended 401 ""
+call signout_everywhere_ended_first S GET /api/v1/me
+expect signout_everywhere_ended_first 401 ""
+
+# An expired session is no session: 401, and no state change rides it.
+call expiring_signup X POST /api/v1/users \
+	'{"handle":"expiring","email":"ex@example.org","password":"long-enough-pw","role":"seeker"}'
+field expiring_signup csrf >"$W/X.csrf"
+sqlite3 "$DB" "UPDATE session SET expires_at = strftime('%s', 'now') - 1
+	WHERE user_id = (SELECT id FROM user WHERE handle = 'expiring')"
+call expired_session X GET /api/v1/me
+expect expired_session 401 ""
+call expired_session_cannot_sign_out X DELETE /api/v1/session
+expect expired_session_cannot_sign_out 401 ""
+
+# Password reset: the token travels in the body, never in an address.
+call reset_ask - POST /api/v1/password-reset '{"email":"s1@example.org"}'
+expect reset_ask 204
+call reset_ask_unknown - POST /api/v1/password-reset '{"email":"nobody@example.org"}'
+expect reset_ask_unknown 204
+call reset_ask_bad - POST /api/v1/password-reset '{"email":"nope"}'
+expect reset_ask_bad 400 email
+TOKEN=$(grep -o '/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1 | sed 's|/reset/||')
+call reset_short - PUT /api/v1/password "{\"token\":\"$TOKEN\",\"password\":\"short\"}"
+expect reset_short 400 password
+call reset_bad_token - PUT /api/v1/password '{"token":"not-a-token","password":"brand-new-password"}'
+expect reset_bad_token 404 token
+call reset_use - PUT /api/v1/password "{\"token\":\"$TOKEN\",\"password\":\"brand-new-password\"}"
+expect reset_use 204
+call reset_single_use - PUT /api/v1/password "{\"token\":\"$TOKEN\",\"password\":\"another-password1\"}"
+expect reset_single_use 404 token
+CSRF=none call reset_old_password - POST /api/v1/session '{"login":"seeker1","password":"long-enough-pw"}'
+expect reset_old_password 401 ""
+signin S seeker1 brand-new-password reset_new_password
+expect reset_new_password 200
+
+# ======================================================================
+# Judge
+# ======================================================================
+
+python3 -S "$CHECK" batch "$W" "$W/spec" >"$W/batch.err" 2>&1 ||
+	{ not_ok check_batch "$(head -c 2000 "$W/batch.err")"; exit 1; }
+for t in "${TESTS[@]}"; do
+	why=()
+	for c in ${CHECKS[$t]}; do
+		[ -e "$W/$c.pass" ] || why+=("$(cat "$W/$c.why" 2>/dev/null || echo "$c: not judged")")
+	done
+	if [ ${#why[@]} -eq 0 ]; then ok "$t"; else not_ok "$t" "${why[@]}"; fi
+done
+
+if [ -n "$TOKEN" ] && grep -q -- "$TOKEN" "$W/access.log"; then
+	not_ok access_log_no_secrets "$(grep -m3 -- "$TOKEN" "$W/access.log")"
+elif [ -z "$TOKEN" ]; then
+	not_ok access_log_no_secrets "no reset token reached the outbox"
+else
+	ok access_log_no_secrets
+fi
+if grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err"; then
+	not_ok no_sanitizer_reports "$(head -5 "$W/serve.err")"
+else
+	ok no_sanitizer_reports
+fi
+[ "$fails" -eq 0 ]
