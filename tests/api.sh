@@ -249,6 +249,100 @@ signin S seeker1 brand-new-password reset_new_password
 expect reset_new_password 200
 
 # ======================================================================
+# Consultation requests
+# ======================================================================
+
+signin T1 thera1 thera-password-1
+signin T2 thera2 thera-password-2
+signin A admin1 admin-password-1
+call other_seeker O POST /api/v1/users \
+	'{"handle":"seeker2","email":"s2@example.org","password":"long-enough-pw","role":"seeker"}'
+field other_seeker csrf >"$W/O.csrf"
+
+call req_send S POST /api/v1/requests '{"therapist_id":"t-0000001","message":"Hello <i>there</i> & welcome"}'
+expect req_send 201
+holds req_send 'd["therapist_id"] == "t-0000001" and d["from"] == "seeker1" and d["answer"] is None and d["message"] == "Hello <i>there</i> & welcome"'
+RID=$(grep -o '"id":[0-9]*' "$W/req_send.b" | head -1 | cut -d: -f2)
+call req_send_reveal S POST /api/v1/requests '{"therapist_id":"t-0000001","message":"Also by email","reveal":true}'
+expect req_send_reveal 201
+holds req_send_reveal 'd["from"] == "seeker1 <s1@example.org>"'
+call req_send_anonymous - POST /api/v1/requests '{"therapist_id":"t-0000001","message":"x"}'
+expect req_send_anonymous 401 ""
+CSRF=none call req_send_no_csrf S POST /api/v1/requests '{"therapist_id":"t-0000001","message":"x"}'
+expect req_send_no_csrf 403 X-CSRF-Token
+CSRF=$(cat "$W/O.csrf") call req_send_wrong_csrf S POST /api/v1/requests '{"therapist_id":"t-0000001","message":"x"}'
+expect req_send_wrong_csrf 403 X-CSRF-Token
+call req_send_text_plain S POST /api/v1/requests '' -H 'Content-Type: text/plain' \
+	--data-binary '{"therapist_id":"t-0000001","message":"x"}'
+expect req_send_text_plain 415 Content-Type
+call req_send_form S POST /api/v1/requests '' --data 'therapist_id=t-0000001&message=x'
+expect req_send_form 415 Content-Type
+call req_send_empty_message S POST /api/v1/requests '{"therapist_id":"t-0000001","message":""}'
+expect req_send_empty_message 400 message
+call req_send_no_message S POST /api/v1/requests '{"therapist_id":"t-0000001"}'
+expect req_send_no_message 400 message
+call req_send_too_long S POST /api/v1/requests \
+	"{\"therapist_id\":\"t-0000001\",\"message\":\"$(printf 'x%.0s' $(seq 2001))\"}"
+expect req_send_too_long 400 message
+call req_send_message_type S POST /api/v1/requests '{"therapist_id":"t-0000001","message":["x"]}'
+expect req_send_message_type 400 message
+call req_send_reveal_type S POST /api/v1/requests '{"therapist_id":"t-0000001","message":"x","reveal":"yes"}'
+expect req_send_reveal_type 400 reveal
+call req_send_malformed S POST /api/v1/requests '{"therapist_id":"t-0000001" "message":"x"}'
+expect req_send_malformed 400 ""
+call req_send_unknown_therapist S POST /api/v1/requests '{"therapist_id":"t-9999998","message":"x"}'
+expect req_send_unknown_therapist 404 therapist_id
+call req_send_bad_therapist_id S POST /api/v1/requests '{"therapist_id":"t-0000001\u0027<x>","message":"x"}'
+expect req_send_bad_therapist_id 404 therapist_id
+
+call req_list_seeker S GET /api/v1/requests
+expect req_list_seeker 200
+holds req_list_seeker "[x[\"message\"] for x in d[\"sent\"]] == [\"Also by email\", \"Hello <i>there</i> & welcome\"] and d[\"received\"] == []"
+call req_list_therapist T1 GET /api/v1/requests
+expect req_list_therapist 200
+holds req_list_therapist "any(x[\"id\"] == $RID and x[\"from\"] == \"seeker1\" for x in d[\"received\"]) and d[\"sent\"] == []"
+fact req_list_therapist "no affiliation reaches a therapist" \
+	bash -c "! grep -qi 'affiliat\|org-0' '$W/req_list_therapist.b'"
+call req_list_other_therapist T2 GET /api/v1/requests
+expect req_list_other_therapist 200
+holds req_list_other_therapist "all(x[\"id\"] != $RID for x in d[\"received\"])"
+call req_list_other_seeker O GET /api/v1/requests
+expect req_list_other_seeker 200
+holds req_list_other_seeker 'd == {"sent": [], "received": []}'
+call req_list_anonymous - GET /api/v1/requests
+expect req_list_anonymous 401 ""
+
+call answer_by_seeker S POST "/api/v1/requests/$RID/answer" '{"answer":"x"}'
+expect answer_by_seeker 403 ""
+call answer_wrong_therapist T2 POST "/api/v1/requests/$RID/answer" '{"answer":"hijack"}'
+expect answer_wrong_therapist 404 ""
+call answer_admin_without_listing A POST "/api/v1/requests/$RID/answer" '{"answer":"hijack"}'
+expect answer_admin_without_listing 404 ""
+call answer_missing T1 POST /api/v1/requests/999999/answer '{"answer":"x"}'
+expect answer_missing 404 ""
+call answer_bad_id T1 POST /api/v1/requests/abc/answer '{"answer":"x"}'
+expect answer_bad_id 404 ""
+CSRF=none call answer_no_csrf T1 POST "/api/v1/requests/$RID/answer" '{"answer":"x"}'
+expect answer_no_csrf 403 X-CSRF-Token
+call answer_anonymous - POST "/api/v1/requests/$RID/answer" '{"answer":"x"}'
+expect answer_anonymous 401 ""
+call answer_empty T1 POST "/api/v1/requests/$RID/answer" '{"answer":""}'
+expect answer_empty 400 answer
+call answer_type T1 POST "/api/v1/requests/$RID/answer" '{"answer":5}'
+expect answer_type 400 answer
+call answer_get_405 T1 GET "/api/v1/requests/$RID/answer"
+fact answer_get_405 "405 with Allow: POST" test "$(cat "$W/answer_get_405.s") $(hdr answer_get_405 Allow)" = "405 POST"
+call answer_trailing_slash T1 POST "/api/v1/requests/$RID/answer/" '{"answer":"x"}'
+fact answer_trailing_slash "no route: 404" test "$(cat "$W/answer_trailing_slash.s")" = 404
+call answer T1 POST "/api/v1/requests/$RID/answer" '{"answer":"Tuesday works"}'
+expect answer 204
+call answer_seen S GET /api/v1/requests
+expect answer_seen 200
+holds answer_seen "[(x[\"answer\"], type(x[\"answered_at\"])) for x in d[\"sent\"] if x[\"id\"] == $RID] == [(\"Tuesday works\", str)]"
+call answer_unseen_by_others O GET /api/v1/requests
+holds answer_unseen_by_others 'd == {"sent": [], "received": []}'
+
+# ======================================================================
 # Judge
 # ======================================================================
 

@@ -96,4 +96,8 @@ int api_me(struct req *r, struct resp *p);
 int api_reset(struct req *r, struct resp *p);
 int api_password(struct req *r, struct resp *p);
 
+int api_requests(struct req *r, struct resp *p);
+int api_request_send(struct req *r, struct resp *p);
+int api_answer(struct req *r, struct resp *p);
+
 #endif

@@ -63,6 +63,9 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/me",                 api_me,         WHO_SIGNED_IN, false},
 	{"POST", "/api/v1/password-reset",     api_reset,      WHO_ANYONE,  false},
 	{"PUT",  "/api/v1/password",           api_password,   WHO_ANYONE,  false},
+	{"GET",  "/api/v1/requests",           api_requests,   WHO_SIGNED_IN, false},
+	{"POST", "/api/v1/requests",           api_request_send, WHO_SIGNED_IN, true},
+	{"POST", "/api/v1/requests/{id}/answer", api_answer,   WHO_THERAPIST, true},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);
