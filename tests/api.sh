@@ -343,6 +343,30 @@ call answer_unseen_by_others O GET /api/v1/requests
 holds answer_unseen_by_others 'd == {"sent": [], "received": []}'
 
 # ======================================================================
+# The organization registry
+# ======================================================================
+
+ORG='{"name":"Quiet Harbor Peer Group","kind":"consultation_group","jurisdiction":"US-NY"}'
+call org_add_anonymous - POST /api/v1/orgs "$ORG"
+expect org_add_anonymous 401 ""
+CSRF=none call org_add_no_csrf O POST /api/v1/orgs "$ORG"
+expect org_add_no_csrf 403 X-CSRF-Token
+call org_add_short_name O POST /api/v1/orgs '{"name":"QH","kind":"consultation_group","jurisdiction":"US-NY"}'
+expect org_add_short_name 400 name
+call org_add_bad_kind O POST /api/v1/orgs '{"name":"Quiet Harbor","kind":"club","jurisdiction":"US-NY"}'
+expect org_add_bad_kind 400 kind
+call org_add_bad_jurisdiction O POST /api/v1/orgs '{"name":"Quiet Harbor","kind":"other","jurisdiction":"US-XX"}'
+expect org_add_bad_jurisdiction 400 jurisdiction
+call org_add_name_type O POST /api/v1/orgs '{"name":true,"kind":"other","jurisdiction":"US-NY"}'
+expect org_add_name_type 400 name
+call org_add O POST /api/v1/orgs "$ORG"
+expect org_add 201
+holds org_add 'd["id"].startswith("org-u") and d["name"] == "Quiet Harbor Peer Group" and d["kind"] == "consultation_group" and d["jurisdiction"] == "US-NY"'
+call org_added_found - GET '/api/v1/orgs?q=quiet%20harbor'
+expect org_added_found 200
+holds org_added_found "[o[\"id\"] for o in d[\"orgs\"]] == [\"$(field org_add id)\"]"
+
+# ======================================================================
 # Judge
 # ======================================================================
 

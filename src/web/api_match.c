@@ -1,7 +1,6 @@
 /*
  * api_match.c: POST /api/v1/match (the contract's query and result,
- * exactly what `chiron match` prints), GET /api/v1/taxonomy and
- * GET /api/v1/orgs?q= (type-ahead over the organization registry).
+ * exactly what `chiron match` prints) and GET /api/v1/taxonomy.
  */
 #include <string.h>
 #include <time.h>
@@ -63,43 +62,5 @@ api_taxonomy(struct req *r, struct resp *p)
 	if (buf_adds(b, "}\n"))
 		return -1;
 	resp_header(p, "Cache-Control", "public, max-age=3600");
-	return json_response(p, 200);
-}
-
-struct orgs_out {
-	struct buf *b;
-	int n, err;
-};
-
-static int
-org_json(void *arg, const struct store_org *o)
-{
-	struct orgs_out *x = arg;
-
-	if (buf_adds(x->b, x->n++ ? ",{\"id\":" : "{\"id\":") || buf_json_strz(x->b, o->id) ||
-	    buf_adds(x->b, ",\"name\":") || buf_json_strz(x->b, o->name) ||
-	    buf_adds(x->b, ",\"kind\":") || buf_json_strz(x->b, o->kind) || buf_addc(x->b, '}'))
-		x->err = 1;
-	return x->err;
-}
-
-int
-api_orgs(struct req *r, struct resp *p)
-{
-	const char *q = req_arg(r, "q");
-	struct orgs_out x = {&p->body, 0, 0};
-
-	if (!q || strlen(q) < 2) {
-		error_response(r, p, 400, "q", "give at least two characters of the organization's name");
-		return 0;
-	}
-	if (strlen(q) > 100) {
-		error_response(r, p, 400, "q", "is longer than 100 characters");
-		return 0;
-	}
-	if (buf_adds(&p->body, "{\"orgs\":[") ||
-	    STORE_CALL(r->app->store, orgs_find, q, 20, org_json, &x) || x.err ||
-	    buf_adds(&p->body, "]}\n"))
-		return -1;
 	return json_response(p, 200);
 }

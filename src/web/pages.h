@@ -86,6 +86,7 @@ int api_match(struct req *r, struct resp *p);
 int api_therapist(struct req *r, struct resp *p);
 int api_taxonomy(struct req *r, struct resp *p);
 int api_orgs(struct req *r, struct resp *p);
+int api_orgs_add(struct req *r, struct resp *p);
 int api_openapi(struct req *r, struct resp *p);
 
 int api_signup(struct req *r, struct resp *p);

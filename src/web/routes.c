@@ -66,6 +66,7 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/requests",           api_requests,   WHO_SIGNED_IN, false},
 	{"POST", "/api/v1/requests",           api_request_send, WHO_SIGNED_IN, true},
 	{"POST", "/api/v1/requests/{id}/answer", api_answer,   WHO_THERAPIST, true},
+	{"POST", "/api/v1/orgs",               api_orgs_add,   WHO_SIGNED_IN, true},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);
