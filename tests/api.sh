@@ -44,7 +44,7 @@ not_ok() {
 
 # ----------------------------------------------------------------------
 # The store and the server: the conformance directory; an admin and two
-# therapists holding t-0000001 and t-0000002, made by the CLI.
+# therapists holding t-0000001 and t-0000002 (paused), made by the CLI.
 # ----------------------------------------------------------------------
 
 DB=$W/c.db
@@ -57,6 +57,9 @@ mkuser() {
 mkuser admin1 admin-password-1 admin
 mkuser thera1 thera-password-1 therapist t-0000001
 mkuser thera2 thera-password-2 therapist t-0000002
+# thera2's listing was claimed 50 days ago and never confirmed: paused.
+sqlite3 "$DB" "UPDATE listing SET claimed_at = strftime('%s', 'now') - 50 * 86400
+	WHERE therapist_id = 't-0000002'"
 
 PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
@@ -365,6 +368,68 @@ holds org_add 'd["id"].startswith("org-u") and d["name"] == "Quiet Harbor Peer G
 call org_added_found - GET '/api/v1/orgs?q=quiet%20harbor'
 expect org_added_found 200
 holds org_added_found "[o[\"id\"] for o in d[\"orgs\"]] == [\"$(field org_add id)\"]"
+
+# ======================================================================
+# A therapist's listing: standing, claim, confirm
+# ======================================================================
+
+# closed NAME: how many Illinois listings POST /api/v1/match counts as
+# not accepting (a paused listing is one of them).
+closed() {
+	call "$1" - POST /api/v1/match '{"jurisdiction":"US-IL","limit":0}'
+	grep -o '"closed":[0-9]*' "$W/$1.b" | cut -d: -f2
+}
+call listing_anonymous - GET /api/v1/listing
+expect listing_anonymous 401 ""
+call listing_seeker S GET /api/v1/listing
+expect listing_seeker 403 ""
+call listing T1 GET /api/v1/listing
+expect listing 200
+holds listing 'd["therapist_id"] == "t-0000001" and d["verified_at"] is None and not d["paused"] and not d["hidden"]'
+call listing_paused T2 GET /api/v1/listing
+expect listing_paused 200
+holds listing_paused 'd["therapist_id"] == "t-0000002" and d["paused"] and d["confirmed_at"] is None'
+closed_before=$(closed closed_before)
+CSRF=none call confirm_no_csrf T2 POST /api/v1/listing/confirm
+expect confirm_no_csrf 403 X-CSRF-Token
+call confirm_seeker S POST /api/v1/listing/confirm
+expect confirm_seeker 403 ""
+call confirm T2 POST /api/v1/listing/confirm
+expect confirm 200
+holds confirm 'd["therapist_id"] == "t-0000002" and not d["paused"] and isinstance(d["confirmed_at"], str)'
+fact confirm "a paused listing is back in searches at once" \
+	test "$(closed closed_after)" = "$((closed_before - 1))"
+
+call new_therapist T3 POST /api/v1/users \
+	'{"handle":"thera3","email":"t3@example.org","password":"long-enough-pw","role":"therapist"}'
+field new_therapist csrf >"$W/T3.csrf"
+call listing_none T3 GET /api/v1/listing
+expect listing_none 404 ""
+call confirm_without_listing T3 POST /api/v1/listing/confirm
+expect confirm_without_listing 409 ""
+CLAIM='{"therapist_id":"t-0000004","npi":"1234567893"}'
+call claim_anonymous - POST /api/v1/listing/claim "$CLAIM"
+expect claim_anonymous 401 ""
+call claim_seeker S POST /api/v1/listing/claim "$CLAIM"
+expect claim_seeker 403 ""
+CSRF=none call claim_no_csrf T3 POST /api/v1/listing/claim "$CLAIM"
+expect claim_no_csrf 403 X-CSRF-Token
+call claim_taken T3 POST /api/v1/listing/claim '{"therapist_id":"t-0000001","npi":"1234567893"}'
+expect claim_taken 409 therapist_id
+call claim_bad_npi T3 POST /api/v1/listing/claim '{"therapist_id":"t-0000004","npi":"1234567890"}'
+expect claim_bad_npi 400 npi
+call claim_npi_type T3 POST /api/v1/listing/claim '{"therapist_id":"t-0000004","npi":1234567893}'
+expect claim_npi_type 400 npi
+call claim_unknown T3 POST /api/v1/listing/claim '{"therapist_id":"t-9999998","npi":"1234567893"}'
+expect claim_unknown 400 therapist_id
+call claim T3 POST /api/v1/listing/claim "$CLAIM"
+expect claim 201
+holds claim 'd["therapist_id"] == "t-0000004" and d["verified_at"] is None and d["confirmed_at"] is None'
+call claim_second T3 POST /api/v1/listing/claim '{"therapist_id":"t-0000005","npi":"1234567893"}'
+expect claim_second 409 ""
+call claim_me T3 GET /api/v1/me
+expect claim_me 200
+holds claim_me 'd["user"]["therapist_id"] == "t-0000004"'
 
 # ======================================================================
 # Judge

@@ -101,4 +101,8 @@ int api_requests(struct req *r, struct resp *p);
 int api_request_send(struct req *r, struct resp *p);
 int api_answer(struct req *r, struct resp *p);
 
+int api_listing(struct req *r, struct resp *p);
+int api_listing_claim(struct req *r, struct resp *p);
+int api_listing_confirm(struct req *r, struct resp *p);
+
 #endif

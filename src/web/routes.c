@@ -67,6 +67,9 @@ const struct route routes[] = {
 	{"POST", "/api/v1/requests",           api_request_send, WHO_SIGNED_IN, true},
 	{"POST", "/api/v1/requests/{id}/answer", api_answer,   WHO_THERAPIST, true},
 	{"POST", "/api/v1/orgs",               api_orgs_add,   WHO_SIGNED_IN, true},
+	{"GET",  "/api/v1/listing",            api_listing,    WHO_THERAPIST, false},
+	{"POST", "/api/v1/listing/claim",      api_listing_claim, WHO_THERAPIST, true},
+	{"POST", "/api/v1/listing/confirm",    api_listing_confirm, WHO_THERAPIST, true},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

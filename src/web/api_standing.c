@@ -1,0 +1,81 @@
+/*
+ * api_standing.c: a therapist's hold on their listing in the JSON API.
+ *
+ *   GET  /api/v1/listing           its standing (claimed, verified and
+ *                                  confirmed times, paused, hidden, late requests)
+ *   POST /api/v1/listing/claim     claim a listing by its id and NPI (201)
+ *   POST /api/v1/listing/confirm   "my listing is current" (200)
+ *
+ * The rules are act_listing.c's, shared with the pages. Editing the
+ * listing's fields is another resource's (PUT /api/v1/listing); this file
+ * is named for the standing so the two stay apart.
+ */
+#include "web/actions.h"
+#include "web/pages.h"
+
+/* Answers status with the standing of the signed-in therapist's listing. */
+static int
+standing_response(struct req *r, struct resp *p, int status)
+{
+	const char *tid = r->user->therapist_id;
+	struct buf *b = &p->body;
+	struct standing s;
+
+	if (!tid[0] || listing_standing_get(r, tid, &s))
+		return -1;
+	if (!s.claimed) {
+		error_response(r, p, 404, "", "this account holds no listing; claim one first");
+		return 0;
+	}
+	if (buf_adds(b, "{\"therapist_id\":") || buf_json_strz(b, tid) ||
+	    buf_adds(b, ",\"claimed_at\":") || api_time(b, s.l.claimed_at) ||
+	    buf_adds(b, ",\"verified_at\":") || api_time(b, s.l.verified_at) ||
+	    buf_adds(b, ",\"confirmed_at\":") || api_time(b, s.l.confirmed_at) ||
+	    buf_printf(b, ",\"paused\":%s,\"hidden\":%s,\"late_requests\":%d}\n",
+	               s.paused ? "true" : "false", s.hidden ? "true" : "false", s.late))
+		return -1;
+	return json_response(p, status);
+}
+
+int
+api_listing(struct req *r, struct resp *p)
+{
+	if (!r->user->therapist_id[0]) {
+		error_response(r, p, 404, "", "this account holds no listing; claim one first");
+		return 0;
+	}
+	return standing_response(r, p, 200);
+}
+
+int
+api_listing_claim(struct req *r, struct resp *p)
+{
+	static const char *const keys[] = {"therapist_id", "npi", NULL};
+	const char *tid, *npi;
+	struct refusal why;
+	struct verr e;
+	jnode *o = api_body(r, keys, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "therapist_id", &tid, &e) || api_str(r, o, "npi", &npi, &e))
+		return api_invalid(r, p, &e);
+	rc = claim_listing(r, tid, npi, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc || resp_header(p, "Location", "/api/v1/listing"))
+		return -1;
+	return standing_response(r, p, 201);
+}
+
+int
+api_listing_confirm(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	int rc = confirm_listing(r, &why);
+
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc)
+		return -1;
+	return standing_response(r, p, 200);
+}
