@@ -432,6 +432,74 @@ expect claim_me 200
 holds claim_me 'd["user"]["therapist_id"] == "t-0000004"'
 
 # ======================================================================
+# The admin's queue: verify, hide, unhide
+# ======================================================================
+
+call queue_anonymous - GET /api/v1/admin/queue
+expect queue_anonymous 401 ""
+call queue_seeker S GET /api/v1/admin/queue
+expect queue_seeker 403 ""
+call queue_therapist T1 GET /api/v1/admin/queue
+expect queue_therapist 403 ""
+call queue A GET /api/v1/admin/queue
+expect queue 200
+holds queue '[(c["npi_given"], c["npi_valid"]) for c in d["claims"] if c["therapist_id"] == "t-0000004"] == [("1234567893", True)] and "t-0000001" in [c["therapist_id"] for c in d["claims"]]'
+call verify_therapist T1 POST /api/v1/admin/listings/t-0000004/verify
+expect verify_therapist 403 ""
+CSRF=none call verify_no_csrf A POST /api/v1/admin/listings/t-0000004/verify
+expect verify_no_csrf 403 X-CSRF-Token
+call verify A POST /api/v1/admin/listings/t-0000004/verify
+expect verify 204
+call verify_twice A POST /api/v1/admin/listings/t-0000004/verify
+expect verify_twice 404 ""
+call verify_unknown A POST /api/v1/admin/listings/t-9999998/verify
+expect verify_unknown 404 ""
+call verify_bad_id A POST "/api/v1/admin/listings/t-0000001%27%3Cx%3E/verify"
+expect verify_bad_id 404 ""
+call verified_standing T3 GET /api/v1/listing
+expect verified_standing 200
+holds verified_standing 'isinstance(d["verified_at"], str)'
+call verified_leaves_queue A GET /api/v1/admin/queue
+holds verified_leaves_queue '"t-0000004" not in [c["therapist_id"] for c in d["claims"]]'
+
+# closed_az NAME: Arizona listings counted as not accepting (hidden ones too).
+closed_az() {
+	call "$1" - POST /api/v1/match '{"jurisdiction":"US-AZ","limit":0}'
+	grep -o '"closed":[0-9]*' "$W/$1.b" | cut -d: -f2
+}
+az_before=$(closed_az az_before)
+call hide_therapist T1 POST /api/v1/admin/listings/t-0000003/hide
+expect hide_therapist 403 ""
+CSRF=none call hide_no_csrf A POST /api/v1/admin/listings/t-0000003/hide
+expect hide_no_csrf 403 X-CSRF-Token
+call hide_unknown A POST /api/v1/admin/listings/t-9999998/hide
+expect hide_unknown 404 ""
+call hide A POST /api/v1/admin/listings/t-0000003/hide
+expect hide 204
+fact hide "a hidden listing leaves searches" test "$(closed_az az_hidden)" = "$((az_before + 1))"
+call hidden_profile - GET /api/v1/therapists/t-0000003
+expect hidden_profile 404 id
+call hidden_in_queue A GET /api/v1/admin/queue
+holds hidden_in_queue '{"therapist_id": "t-0000003"} in d["hidden"]'
+call hide_claimed A POST /api/v1/admin/listings/t-0000004/hide
+expect hide_claimed 204
+call hidden_standing T3 GET /api/v1/listing
+holds hidden_standing 'd["hidden"] is True'
+CSRF=none call unhide_no_csrf A POST /api/v1/admin/listings/t-0000003/unhide
+expect unhide_no_csrf 403 X-CSRF-Token
+call unhide_seeker S POST /api/v1/admin/listings/t-0000003/unhide
+expect unhide_seeker 403 ""
+call unhide A POST /api/v1/admin/listings/t-0000003/unhide
+expect unhide 204
+call unhidden_profile - GET /api/v1/therapists/t-0000003
+fact unhidden_profile "the profile is back" test "$(cat "$W/unhidden_profile.s")" = 200
+call unhide_claimed A POST /api/v1/admin/listings/t-0000004/unhide
+expect unhide_claimed 204
+call unhidden_standing T3 GET /api/v1/listing
+holds unhidden_standing 'd["hidden"] is False'
+fact unhide "back in searches" test "$(closed_az az_shown)" = "$az_before"
+
+# ======================================================================
 # Judge
 # ======================================================================
 

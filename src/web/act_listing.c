@@ -122,7 +122,7 @@ hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why)
 	int found = 0;
 
 	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid))
-		return refuse(why, 404, "therapist_id", "there is no listing with this id");
+		return refuse(why, 404, "", "there is no listing with this id");
 	if (STORE_CALL(r->app->store, listing_hide, tid, hidden, (int64_t)time(NULL)) ||
 	    STORE_CALL(r->app->store, listing_get, tid, &l, &found))
 		return -1;

@@ -105,4 +105,9 @@ int api_listing(struct req *r, struct resp *p);
 int api_listing_claim(struct req *r, struct resp *p);
 int api_listing_confirm(struct req *r, struct resp *p);
 
+int api_admin_queue(struct req *r, struct resp *p);
+int api_admin_verify(struct req *r, struct resp *p);
+int api_admin_hide(struct req *r, struct resp *p);
+int api_admin_unhide(struct req *r, struct resp *p);
+
 #endif

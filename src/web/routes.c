@@ -70,6 +70,10 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/listing",            api_listing,    WHO_THERAPIST, false},
 	{"POST", "/api/v1/listing/claim",      api_listing_claim, WHO_THERAPIST, true},
 	{"POST", "/api/v1/listing/confirm",    api_listing_confirm, WHO_THERAPIST, true},
+	{"GET",  "/api/v1/admin/queue",        api_admin_queue, WHO_ADMIN,  false},
+	{"POST", "/api/v1/admin/listings/{id}/verify", api_admin_verify, WHO_ADMIN, true},
+	{"POST", "/api/v1/admin/listings/{id}/hide",   api_admin_hide,   WHO_ADMIN, true},
+	{"POST", "/api/v1/admin/listings/{id}/unhide", api_admin_unhide, WHO_ADMIN, true},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

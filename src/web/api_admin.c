@@ -1,0 +1,92 @@
+/*
+ * api_admin.c: the admin's side of listings in the JSON API.
+ *
+ *   GET  /api/v1/admin/queue                  claims waiting, and hidden listings
+ *   POST /api/v1/admin/listings/{id}/verify   verify the waiting claim (204)
+ *   POST /api/v1/admin/listings/{id}/hide     out of searches and its page (204)
+ *   POST /api/v1/admin/listings/{id}/unhide   back again (204)
+ *
+ * Admins only (the dispatcher answers 403 to anyone else). The rules and
+ * the NPI check are act_listing.c's, shared with the admin page.
+ */
+#include "web/actions.h"
+#include "web/pages.h"
+
+struct hidden {
+	struct buf *b;
+	int n, err;
+};
+
+static int
+hidden_one(void *arg, const struct store_listing *l)
+{
+	struct hidden *x = arg;
+
+	if ((x->n++ && buf_addc(x->b, ',')) || buf_adds(x->b, "{\"therapist_id\":") ||
+	    buf_json_strz(x->b, l->therapist_id) || buf_addc(x->b, '}'))
+		x->err = 1;
+	return x->err;
+}
+
+int
+api_admin_queue(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	struct hidden h = {b, 0, 0};
+	struct claim *q;
+	int i, n;
+
+	if (listing_queue(r, &q, &n) || buf_adds(b, "{\"claims\":["))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((i && buf_addc(b, ',')) || buf_adds(b, "{\"therapist_id\":") ||
+		    buf_json_strz(b, q[i].l.therapist_id) || buf_adds(b, ",\"name\":") ||
+		    buf_json_strz(b, q[i].name) || buf_adds(b, ",\"claimed_at\":") ||
+		    api_time(b, q[i].l.claimed_at) || buf_adds(b, ",\"npi_given\":") ||
+		    buf_json_strz(b, q[i].l.npi_given) || buf_adds(b, ",\"npi_listed\":") ||
+		    (q[i].npi_listed[0] ? buf_json_strz(b, q[i].npi_listed) : buf_adds(b, "null")) ||
+		    buf_printf(b, ",\"npi_valid\":%s,\"npi_same\":%s}", q[i].npi_valid ? "true" : "false",
+		               q[i].npi_same ? "true" : "false"))
+			return -1;
+	if (buf_adds(b, "],\"hidden\":[") ||
+	    STORE_CALL(r->app->store, listings_hidden, hidden_one, &h) || h.err ||
+	    buf_adds(b, "]}\n"))
+		return -1;
+	return json_response(p, 200);
+}
+
+/* 204 when an action is done, its refusal when refused. */
+static int
+no_content(struct req *r, struct resp *p, int rc, const struct refusal *why)
+{
+	if (rc > 0)
+		return refusal_response(r, p, why);
+	if (rc)
+		return -1;
+	p->status = 204;
+	return 0;
+}
+
+int
+api_admin_verify(struct req *r, struct resp *p)
+{
+	struct refusal why;
+
+	return no_content(r, p, verify_listing(r, r->param, &why), &why);
+}
+
+int
+api_admin_hide(struct req *r, struct resp *p)
+{
+	struct refusal why;
+
+	return no_content(r, p, hide_listing(r, r->param, true, &why), &why);
+}
+
+int
+api_admin_unhide(struct req *r, struct resp *p)
+{
+	struct refusal why;
+
+	return no_content(r, p, hide_listing(r, r->param, false, &why), &why);
+}
