@@ -5,7 +5,9 @@
                                         and nothing else; M matches REGEX
     check.py taxonomy CORE FILE         every list of taxonomy-core.json, codes with labels
     check.py orgs Q DIRECTORY FILE      the organizations whose names hold Q, at most 20
-    check.py openapi ROUTES_C FILE      the document's operations are the /api/ routes
+    check.py openapi ROUTES_C FILE      the document is OpenAPI 3.1 and its operations are
+                                        the /api/ routes (method and path), each declaring
+                                        its errors and its security (see check_openapi)
     check.py therapist DIRECTORY ID FILE  the public listing of ID, without affiliations
     check.py answer OPENAPI METHOD PATH STATUS BASE [FIELD]
                                         the answer in BASE.s (status), BASE.h (headers)
@@ -107,14 +109,19 @@ def check_orgs(q, directory, path):
     need(len(got) == min(20, n), f"{len(got)} organizations; the directory has {n} that match")
 
 
+ROUTE = re.compile(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*\w+\s*,\s*(WHO_[A-Z_]+)\s*,\s*(true|false)\s*\}')
+
+
 def route_table(routes_c):
+    """(METHOD, PATH, WHO, CSRF) for every row of routes[] in routes.c."""
     with open(routes_c) as f:
         src = f.read()
     m = re.search(r"routes\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
     need(m, f"no routes[] table in {routes_c}")
     body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S)
-    table = re.findall(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,', body)
+    table = [(meth, path, who, csrf == "true") for meth, path, who, csrf in ROUTE.findall(body)]
     need(table, f"no routes parsed from {routes_c}")
+    need(len(table) == body.count("{\""), f"{routes_c}: a row of routes[] does not parse")
     return table
 
 
@@ -122,25 +129,117 @@ def template(p):
     return re.sub(r"\{[^}/]+\}", "{}", p)
 
 
+def refs(node):
+    """Every $ref in node, recursively."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref":
+                yield v
+            else:
+                yield from refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from refs(v)
+
+
+def required_errors(method, path, who, csrf, op):
+    """The error statuses an operation must declare, from what the
+    dispatcher (server.c) checks before its handler runs."""
+    codes = {"429"}                                     # the API's rate limit
+    if who != "WHO_ANYONE":
+        codes.add("401")                                # not signed in
+    if who in ("WHO_THERAPIST", "WHO_ADMIN") or csrf:
+        codes.add("403")                                # role, X-CSRF-Token
+    if "requestBody" in op:
+        codes |= {"400", "413", "415"}                  # bad JSON, too large, not JSON
+    if "{" in path:
+        codes.add("404")                                # no such {id}
+    if any(p.get("required") and p.get("in") == "query" for p in op.get("parameters", [])):
+        codes.add("400")
+    return codes
+
+
 def check_openapi(routes_c, path):
+    """The document is OpenAPI 3.1 (openapi-spec-validator's verdict too,
+    when it is installed) whose operations are exactly the /api/ routes of
+    routes.c, method and path; every $ref resolves; every operation
+    declares its path parameters, the error answers the dispatcher can
+    give it (each an Error object), and the security its route requires:
+    the session cookie for a signed-in route, with the X-CSRF-Token header
+    for a state-changing one, none for a public one."""
     d = load_json(path)
     need(isinstance(d, dict), "not an object")
     need(str(d.get("openapi", "")).startswith("3.1"), f"openapi is {d.get('openapi')!r}, not 3.1")
     need(isinstance(d.get("info"), dict), "no info object")
+    if sys.flags.no_site:
+        import site
+        site.main()  # python3 -S left out the site packages, where the validator lives
+    try:
+        from openapi_spec_validator import validate
+    except ImportError:
+        validate = None
+    if validate:
+        try:
+            validate(d)
+        except Exception as e:  # the validator's own error types
+            raise Fail(f"not valid OpenAPI 3.1: {str(e)[:500]}")
+    for ref in refs(d):
+        resolve(d, {"$ref": ref})
+    schemes = d.get("components", {}).get("securitySchemes", {})
+    need(schemes.get("session", {}).get("in") == "cookie" and
+         schemes["session"].get("name") == "chiron_session", "no session cookie security scheme")
+    need(schemes.get("csrf", {}).get("in") == "header" and
+         schemes["csrf"].get("name") == "X-CSRF-Token", "no X-CSRF-Token security scheme")
     paths = d.get("paths")
     need(isinstance(paths, dict) and paths, "no paths")
     verbs = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-    doc = set()
+    doc = {}
+    ids = set()
     for p, item in paths.items():
         for verb, op in item.items():
             if verb in verbs:
                 need(isinstance(op, dict) and op.get("responses"), f"{verb} {p}: no responses")
-                doc.add((verb.upper(), template(p)))
-    code = {(m, template(p)) for m, p in route_table(routes_c) if p.startswith("/api/")}
-    undocumented = sorted(code - doc)
-    unrouted = sorted(doc - code)
+                need(op.get("operationId") not in ids, f"{verb} {p}: operationId used twice")
+                ids.add(op.get("operationId"))
+                doc[(verb.upper(), template(p))] = (p, op)
+    table = [r for r in route_table(routes_c) if r[1].startswith("/api/")]
+    code = {(m, template(p)) for m, p, _, _ in table}
+    undocumented = sorted(code - set(doc))
+    unrouted = sorted(set(doc) - code)
     need(not undocumented and not unrouted,
          f"routes not in the document: {undocumented}; documented but not routed: {unrouted}")
+    bad = []
+    for method, route, who, csrf in table:
+        p, op = doc[(method, template(route))]
+        where = f"{method} {p}"
+        params = {x.get("name") for x in op.get("parameters", []) if x.get("in") == "path"}
+        for name in re.findall(r"\{([^}/]+)\}", p):
+            if name not in params:
+                bad.append(f"{where}: path parameter {name} is not declared")
+        responses = op["responses"]
+        missing = sorted(required_errors(method, route, who, csrf, op) - set(responses))
+        if missing:
+            bad.append(f"{where}: does not declare {', '.join(missing)}")
+        for status, resp in responses.items():
+            if status.startswith(("4", "5")):
+                schema = resolve(d, resp).get("content", {}).get("application/json", {}).get("schema")
+                if schema != {"$ref": "#/components/schemas/Error"}:
+                    bad.append(f"{where}: {status} is not an Error")
+        security = op.get("security", d.get("security", []))
+        for req in security:
+            for scheme in req:
+                if scheme not in schemes:
+                    bad.append(f"{where}: no security scheme {scheme}")
+        if who == "WHO_ANYONE" and not csrf:
+            if security:
+                bad.append(f"{where}: a public route declares security")
+        elif not security or not all("session" in req for req in security):
+            bad.append(f"{where}: needs the session but does not declare it")
+        elif csrf and not all("csrf" in req for req in security):
+            bad.append(f"{where}: needs X-CSRF-Token but does not declare it")
+        elif not csrf and any("csrf" in req for req in security):
+            bad.append(f"{where}: declares X-CSRF-Token, which the route does not check")
+    need(not bad, "; ".join(bad))
 
 
 def check_therapist(directory, tid, path):
