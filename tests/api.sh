@@ -400,6 +400,24 @@ holds confirm 'd["therapist_id"] == "t-0000002" and not d["paused"] and isinstan
 fact confirm "a paused listing is back in searches at once" \
 	test "$(closed closed_after)" = "$((closed_before - 1))"
 
+# The listing's record and policies (edited elsewhere) take the same
+# X-CSRF-Token and JSON bodies as every state-changing call.
+POL='{"confidentiality":"Nothing leaves the room.","professional_events":"A nod, no more.","dual_relationships":"We talk, and I refer."}'
+call policies_get T1 GET /api/v1/listing/policies
+expect policies_get 200
+CSRF=none call policies_put_no_csrf T1 PUT /api/v1/listing/policies "$POL"
+expect policies_put_no_csrf 403 X-CSRF-Token
+call policies_put_text_plain T1 PUT /api/v1/listing/policies '' -H 'Content-Type: text/plain' --data-binary "$POL"
+expect policies_put_text_plain 415 Content-Type
+call policies_put_seeker S PUT /api/v1/listing/policies "$POL"
+expect policies_put_seeker 403 ""
+call policies_put T1 PUT /api/v1/listing/policies "$POL"
+expect policies_put 200
+holds policies_put 'd["confidentiality"] == "Nothing leaves the room."'
+call record_get T1 GET /api/v1/listing/record
+expect record_get 200
+holds record_get 'd["id"] == "t-0000001"'
+
 call new_therapist T3 POST /api/v1/users \
 	'{"handle":"thera3","email":"t3@example.org","password":"long-enough-pw","role":"therapist"}'
 field new_therapist csrf >"$W/T3.csrf"
