@@ -518,6 +518,42 @@ holds unhidden_standing 'd["hidden"] is False'
 fact unhide "back in searches" test "$(closed_az az_shown)" = "$az_before"
 
 # ======================================================================
+# Removing listings, merging organizations; a reminder's confirmation token
+# ======================================================================
+
+call remove_seeker S DELETE /api/v1/admin/listings/t-0000009
+expect remove_seeker 403 ""
+CSRF=none call remove_no_csrf A DELETE /api/v1/admin/listings/t-0000009
+expect remove_no_csrf 403 X-CSRF-Token
+call remove_unknown A DELETE /api/v1/admin/listings/t-9999998
+expect remove_unknown 404 therapist_id
+call remove A DELETE /api/v1/admin/listings/t-0000009
+expect remove 204
+call removed_profile - GET /api/v1/therapists/t-0000009
+expect removed_profile 404 id
+call merge_seeker S POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":"org-000509"}'
+expect merge_seeker 403 ""
+call merge_same A POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":"org-000121"}'
+expect merge_same 400 into
+call merge_unknown A POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":"org-999999"}'
+expect merge_unknown 404 from
+call merge_extra_field A POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":"org-000509","why":1}'
+expect merge_extra_field 400 why
+call merge A POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":"org-000509"}'
+expect merge 200
+holds merge 'd["into"] == "org-000509" and d["changed"] >= 1'
+call merged_gone - GET '/api/v1/orgs?q=org-000121'
+holds merged_gone 'all(o["id"] != "org-000121" for o in d["orgs"])'
+call confirm_bad_token - POST /api/v1/listing/confirmations '{"token":"not-a-token"}'
+expect confirm_bad_token 404 token
+REMIND=$(grep -o '/listing/confirm/[A-Za-z0-9_-]*' "$W/outbox.log" | head -1 | sed 's|.*/||')
+fact confirm_token "a reminder with a link reached the outbox" test -n "$REMIND"
+call confirm_token - POST /api/v1/listing/confirmations "{\"token\":\"$REMIND\"}"
+expect confirm_token 204
+call confirm_token_again - POST /api/v1/listing/confirmations "{\"token\":\"$REMIND\"}"
+expect confirm_token_again 404 token
+
+# ======================================================================
 # Judge
 # ======================================================================
 

@@ -18,6 +18,7 @@
 #include "core/tz.h"
 #include "app/directory.h"
 #include "web/actions.h"
+#include "web/auth.h"
 #include "web/pages.h"
 
 #define LATE_BUSINESS_DAYS 5
@@ -128,6 +129,61 @@ hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why)
 		return -1;
 	/* Shown again, it may still be paused as unconfirmed. */
 	live_set_paused(r->app->live, tid, hidden || (found && stale(&l, (int64_t)time(NULL))));
+	return 0;
+}
+
+int
+confirm_by_token(struct req *r, const char *token, char tid[72], struct refusal *why)
+{
+	unsigned char raw[32], hash[32];
+	int found = 0, hidden = 0;
+
+	if (!token || auth_token_decode(token, raw))
+		return refuse(why, 404, "token", "this confirmation link is not valid");
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(r->app->store, confirm_take, hash, (int64_t)time(NULL), tid, &found))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "token", "this confirmation link was used already or has "
+		                                 "expired; sign in to confirm your listing");
+	if (STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
+		return -1;
+	if (!hidden)
+		live_set_paused(r->app->live, tid, false);
+	return 0;
+}
+
+int
+remove_listing(struct req *r, const char *tid, struct refusal *why)
+{
+	int found = 0;
+
+	if (!tid || !record_id_ok(tid))
+		return refuse(why, 404, "therapist_id", "there is no listing with this id");
+	if (STORE_CALL(r->app->store, listing_remove, tid, &found))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "therapist_id", "there is no listing with this id");
+	live_wait(r->app->live, live_changed(r->app->live), 10000);
+	return 0;
+}
+
+int
+merge_orgs(struct req *r, const char *from, const char *into, long *changed,
+           struct refusal *why)
+{
+	int found = 0;
+
+	*changed = 0;
+	if (!from || !record_id_ok(from))
+		return refuse(why, 400, "from", "give the duplicate organization's id");
+	if (!into || !record_id_ok(into) || strcmp(from, into) == 0)
+		return refuse(why, 400, "into", "give the id of another organization to keep");
+	if (directory_merge_orgs(r->app->store, r->app->tax, from, into, &found, changed))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "from", "both organizations must be in the registry");
+	live_wait(r->app->live, live_changed(r->app->live), 10000);
 	return 0;
 }
 

@@ -109,6 +109,16 @@ int verify_listing(struct req *r, const char *tid, struct refusal *why);
 /* An admin hides listing tid from searches and its page, or shows it again. */
 int hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why);
 
+/* Confirms the listing a reminder's single-use token names (404 when the
+ * token is not one, was used or expired); *tid is that listing. */
+int confirm_by_token(struct req *r, const char *token, char tid[72], struct refusal *why);
+/* An admin removes listing tid from the directory (see store.h). */
+int remove_listing(struct req *r, const char *tid, struct refusal *why);
+/* An admin merges organization `from` into `into`; *changed counts the
+ * listings and saved profiles rewritten. */
+int merge_orgs(struct req *r, const char *from, const char *into, long *changed,
+               struct refusal *why);
+
 /* How a listing stands, as its profile, its therapist and the API show it. */
 struct standing {
 	bool claimed;                   /* false: only late is meaningful */

@@ -5,6 +5,8 @@
  *   POST /api/v1/admin/listings/{id}/verify   verify the waiting claim (204)
  *   POST /api/v1/admin/listings/{id}/hide     out of searches and its page (204)
  *   POST /api/v1/admin/listings/{id}/unhide   back again (204)
+ *   DELETE /api/v1/admin/listings/{id}        remove it from the directory (204)
+ *   POST /api/v1/admin/orgs/merge             {"from","into"}: merge a duplicate
  *
  * Admins only (the dispatcher answers 403 to anyone else). The rules and
  * the NPI check are act_listing.c's, shared with the admin page.
@@ -89,4 +91,34 @@ api_admin_unhide(struct req *r, struct resp *p)
 	struct refusal why;
 
 	return no_content(r, p, hide_listing(r, r->param, false, &why), &why);
+}
+
+int
+api_admin_remove(struct req *r, struct resp *p)
+{
+	struct refusal why;
+
+	return no_content(r, p, remove_listing(r, r->param, &why), &why);
+}
+
+int
+api_admin_merge(struct req *r, struct resp *p)
+{
+	static const char *const allowed[] = {"from", "into", NULL};
+	const char *from = NULL, *into = NULL;
+	struct refusal why;
+	struct verr e;
+	long changed = 0;
+	jnode *o = api_body(r, allowed, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "from", &from, &e) || api_str(r, o, "into", &into, &e))
+		return api_invalid(r, p, &e);
+	rc = merge_orgs(r, from, into, &changed, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc || buf_adds(&p->body, "{\"into\":") || buf_json_strz(&p->body, into) ||
+	    buf_printf(&p->body, ",\"changed\":%ld}\n", changed))
+		return -1;
+	return json_response(p, 200);
 }

@@ -79,3 +79,25 @@ api_listing_confirm(struct req *r, struct resp *p)
 		return -1;
 	return standing_response(r, p, 200);
 }
+
+int
+api_listing_confirm_token(struct req *r, struct resp *p)
+{
+	static const char *const allowed[] = {"token", NULL};
+	const char *token = NULL;
+	struct refusal why;
+	struct verr e;
+	char tid[72];
+	jnode *o = api_body(r, allowed, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "token", &token, &e))
+		return api_invalid(r, p, &e);
+	rc = confirm_by_token(r, token, tid, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc)
+		return -1;
+	p->status = 204;
+	return 0;
+}

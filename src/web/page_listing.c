@@ -203,9 +203,10 @@ int
 page_confirm_link(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
-	unsigned char raw[32], hash[32];
+	unsigned char raw[32];
+	struct refusal why;
 	char tid[72];
-	int found = 0, hidden = 0;
+	int rc;
 
 	if (auth_token_decode(r->param, raw)) {
 		error_response(r, p, 404, "", "this confirmation link is not valid");
@@ -221,18 +222,8 @@ page_confirm_link(struct req *r, struct resp *p)
 		               "</form>\n<p>Something changed? <a href=\"/listing/edit\">Sign in and "
 		               "edit it</a>; saving confirms it too.</p>\n") ||
 		       page_end(p);
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, confirm_take, hash, (int64_t)time(NULL), tid, &found))
-		return -1;
-	if (!found) {
-		error_response(r, p, 404, "", "this confirmation link was used already or has expired; "
-		                              "sign in to confirm your listing");
-		return 0;
-	}
-	if (STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
-		return -1;
-	if (!hidden)
-		live_set_paused(r->app->live, tid, false);
+	if ((rc = confirm_by_token(r, r->param, tid, &why)) != 0)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	return page_begin(r, p, "Listing confirmed") ||
 	       html(b, "<h1>Thank you</h1>\n<p>Your listing is confirmed as current for another "
 	               "45 days.</p>\n") ||
@@ -366,18 +357,15 @@ page_admin_remove(struct req *r, struct resp *p)
 {
 	const char *tid = req_arg(r, "therapist_id");
 	struct buf where = BUF_INIT;
-	int found = 0, rc;
+	struct refusal why;
+	int rc;
 
 	if (!req_arg(r, "sure")) {
 		error_response(r, p, 400, "sure", "tick \"I am sure\": a removal cannot be undone");
 		return 0;
 	}
-	if (!tid || !record_id_ok(tid) ||
-	    STORE_CALL(r->app->store, listing_remove, tid, &found) || !found) {
-		error_response(r, p, 404, "therapist_id", "there is no listing with this id");
-		return 0;
-	}
-	live_wait(r->app->live, live_changed(r->app->live), 10000);
+	if ((rc = remove_listing(r, tid, &why)) != 0)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	rc = buf_adds(&where, "/admin?removed=") || url_arg(&where, tid) || buf_addc(&where, '\0') ||
 	     see_other(p, arena_strdup(r->a, where.p));
 	buf_free(&where);
@@ -387,27 +375,14 @@ page_admin_remove(struct req *r, struct resp *p)
 int
 page_admin_merge(struct req *r, struct resp *p)
 {
-	const char *from = req_arg(r, "from"), *into = req_arg(r, "into");
 	struct buf where = BUF_INIT;
+	struct refusal why;
 	long changed = 0;
-	int found = 0, rc;
+	int rc;
 
-	if (!from || !record_id_ok(from)) {
-		error_response(r, p, 400, "from", "give the duplicate organization's id");
-		return 0;
-	}
-	if (!into || !record_id_ok(into) || strcmp(from, into) == 0) {
-		error_response(r, p, 400, "into", "give the id of another organization to keep");
-		return 0;
-	}
-	if (directory_merge_orgs(r->app->store, r->app->tax, from, into, &found, &changed))
-		return -1;
-	if (!found) {
-		error_response(r, p, 404, "from", "both organizations must be in the registry");
-		return 0;
-	}
-	live_wait(r->app->live, live_changed(r->app->live), 10000);
-	rc = buf_adds(&where, "/admin?merged=") || url_arg(&where, into) ||
+	if ((rc = merge_orgs(r, req_arg(r, "from"), req_arg(r, "into"), &changed, &why)) != 0)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
+	rc = buf_adds(&where, "/admin?merged=") || url_arg(&where, req_arg(r, "into")) ||
 	     buf_printf(&where, "&changed=%ld", changed) || buf_addc(&where, '\0') ||
 	     see_other(p, arena_strdup(r->a, where.p));
 	buf_free(&where);

@@ -60,9 +60,9 @@ int page_admin_remove(struct req *r, struct resp *p);
 int page_admin_merge(struct req *r, struct resp *p);
 int page_admin_hide(struct req *r, struct resp *p);
 int page_admin_unhide(struct req *r, struct resp *p);
-/* "Confirmed current N days ago; verified" for a profile. */
 /* True when the store holds a therapist with this id (false on error). */
 bool listing_exists(struct req *r, const char *therapist_id);
+/* "Confirmed current N days ago; verified" for a profile. */
 int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
 
 /*
@@ -108,6 +108,9 @@ int api_listing_confirm(struct req *r, struct resp *p);
 int api_admin_queue(struct req *r, struct resp *p);
 int api_admin_verify(struct req *r, struct resp *p);
 int api_admin_hide(struct req *r, struct resp *p);
+int api_admin_remove(struct req *r, struct resp *p);
+int api_admin_merge(struct req *r, struct resp *p);
+int api_listing_confirm_token(struct req *r, struct resp *p);
 int api_admin_unhide(struct req *r, struct resp *p);
 
 #endif

@@ -74,6 +74,9 @@ const struct route routes[] = {
 	{"POST", "/api/v1/admin/listings/{id}/verify", api_admin_verify, WHO_ADMIN, true},
 	{"POST", "/api/v1/admin/listings/{id}/hide",   api_admin_hide,   WHO_ADMIN, true},
 	{"POST", "/api/v1/admin/listings/{id}/unhide", api_admin_unhide, WHO_ADMIN, true},
+	{"DELETE", "/api/v1/admin/listings/{id}",      api_admin_remove, WHO_ADMIN, true},
+	{"POST", "/api/v1/admin/orgs/merge",   api_admin_merge, WHO_ADMIN,  true},
+	{"POST", "/api/v1/listing/confirmations", api_listing_confirm_token, WHO_ANYONE, false},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);
