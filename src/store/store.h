@@ -97,7 +97,95 @@ typedef int (*store_mail_fn)(void *arg, const struct store_mail *m);
 /* A message is tried at most this many times, then left unsent. */
 #define STORE_OUTBOX_MAX_ATTEMPTS 8
 
+/* ---- scheduling (issue 4) ---- */
+
+/* A kind of session a therapist offers: its length, how often one may
+ * start, and its seats (1, or a group's). */
+struct store_session_type {
+	char kind[16];                  /* consultation, individual, couples, group */
+	int minutes, step, capacity;
+};
+
+#define STORE_SESSION_TYPES 4
+
+/* A therapist's booking settings (weekly hours are the record's). */
+struct store_schedule {
+	int notice_hours;               /* cancelling or moving later than this is "late" */
+	struct store_session_type types[STORE_SESSION_TYPES];
+	int n_types;
+};
+
+/* A dated closure: local days first..last, minutes start..end of each. */
+struct store_closed {
+	int64_t id;
+	int64_t first_day, last_day;    /* days since 1970-01-01, the therapist's local dates */
+	int start_min, end_min;
+	char note[200];
+};
+
+typedef int (*store_closed_fn)(void *arg, const struct store_closed *c);
+
+/* An appointment: UTC, with the zone it was made in (the therapist's). */
+struct store_appt {
+	int64_t id;
+	char therapist_id[72];
+	int64_t seeker;
+	char kind[16];
+	int64_t start, end;
+	char zone[64];
+	int64_t series_id;              /* 0 when single */
+	char status[12];                /* booked, cancelled */
+	char cancelled_by[12];          /* seeker, therapist, or "" */
+	int late;                       /* cancelled or moved inside the notice period */
+	int64_t created_at, updated_at;
+};
+
+typedef int (*store_appt_fn)(void *arg, const struct store_appt *a);
+
+/* A weekly or fortnightly series: a wall time in zone on first_day, then
+ * every interval_weeks, count times. */
+struct store_series {
+	int64_t id;
+	char therapist_id[72];
+	int64_t seeker;
+	char kind[16];
+	char zone[64];
+	int64_t first_day;
+	int minute, minutes, interval_weeks, count;
+	char status[12];                /* active, ended */
+	char created_by[12];            /* seeker or therapist */
+	int64_t created_at;
+};
+
+typedef int (*store_series_fn)(void *arg, const struct store_series *sr);
+
+/* Booked time around a candidate, one seat per appointment. */
+struct store_span {
+	int64_t start, end;
+	int seats;
+};
+
+/*
+ * Decides, inside a booking's transaction, whether candidate a is still
+ * open given the therapist's booked time around it (sorted by start,
+ * the candidate itself excluded when it is being moved): 0 open, 1 not.
+ */
+typedef int (*store_slot_fn)(void *arg, const struct store_appt *a,
+                             const struct store_span *busy, int n_busy);
+
+/* A place on a therapist's waitlist. */
+struct store_wait {
+	int64_t id;
+	char therapist_id[72];
+	int64_t seeker;
+	char kind[16];
+	int64_t created_at, notified_at;
+};
+
+typedef int (*store_wait_fn)(void *arg, const struct store_wait *w);
+
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
+#define STORE_TAKEN 3                   /* a booking's slot is no longer open */
 
 struct store_ops {
 	const char *engine;
@@ -257,6 +345,71 @@ struct store_ops {
 	int (*outbox_failed)(struct store *s, int64_t id, const char *err, int64_t now);
 	/* A failure no retry can mend (a refused address): no more tries. */
 	int (*outbox_give_up)(struct store *s, int64_t id, const char *err, int64_t now);
+
+	/*
+	 * Scheduling. Every function is safe across threads; the booking ones
+	 * are each one BEGIN IMMEDIATE transaction, so two bookings of one
+	 * slot are decided one after the other and the second sees the first.
+	 */
+	int (*schedule_get)(struct store *s, const char *tid, struct store_schedule *out, int *found);
+	int (*schedule_put)(struct store *s, const char *tid, const struct store_schedule *in,
+	                    int64_t now);
+	/* Closures of tid whose last day is on or after from_day, by first day. */
+	int (*closed_list)(struct store *s, const char *tid, int64_t from_day,
+	                   store_closed_fn fn, void *arg);
+	int (*closed_add)(struct store *s, const char *tid, struct store_closed *c);  /* sets c->id */
+	int (*closed_delete)(struct store *s, const char *tid, int64_t id, int *found);
+
+	/*
+	 * Books occ[0..n) of one therapist (n > 1: a series, stored from sr,
+	 * whose id is set in sr->id and each occurrence's series_id). Each
+	 * occurrence is checked by fn against the bookings as they stand,
+	 * those of this call included, and inserted when open: booked[i] says
+	 * which were. STORE_TAKEN, and nothing stored, when occ[0] is not
+	 * open. Sets each booked occurrence's id.
+	 */
+	int (*appt_book)(struct store *s, struct store_series *sr, struct store_appt *occ, int n,
+	                 store_slot_fn fn, void *arg, int *booked);
+	int (*appt_get)(struct store *s, int64_t id, struct store_appt *a, int *found);
+	/* A seeker's (or a therapist's) appointments ending after from, by start. */
+	int (*appts_of_seeker)(struct store *s, int64_t seeker, int64_t from, int max,
+	                       store_appt_fn fn, void *arg);
+	int (*appts_of_therapist)(struct store *s, const char *tid, int64_t from, int64_t to,
+	                          int max, store_appt_fn fn, void *arg);
+	/* Cancels a booked appointment (*found = 0 when not booked). */
+	int (*appt_cancel)(struct store *s, int64_t id, const char *by, int late, int64_t now,
+	                   int *found);
+	/* Moves a booked appointment to a->start..a->end when fn finds it open
+	 * (STORE_TAKEN otherwise); *found = 0 when it is not booked. */
+	int (*appt_move)(struct store *s, const struct store_appt *a, int late, store_slot_fn fn,
+	                 void *arg, int64_t now, int *found);
+	int (*series_get)(struct store *s, int64_t id, struct store_series *sr, int *found);
+	int (*series_of_user)(struct store *s, int64_t seeker, const char *tid, store_series_fn fn,
+	                      void *arg);
+	/* Ends a series: its occurrences starting after `after` are cancelled by `by`. */
+	int (*series_end)(struct store *s, int64_t id, const char *by, int64_t after, int64_t now,
+	                  long *cancelled);
+	/* Booked appointments starting in [from, to) not yet reminded. */
+	int (*appts_to_remind)(struct store *s, int64_t from, int64_t to, store_appt_fn fn, void *arg);
+	int (*appt_reminded)(struct store *s, int64_t id, int64_t now);
+
+	/* Private calendar feeds: one token (its hash) per user. */
+	int (*feed_put)(struct store *s, int64_t user, const unsigned char hash[32], int64_t now);
+	int (*feed_delete)(struct store *s, int64_t user);
+	int (*feed_user)(struct store *s, const unsigned char hash[32], int64_t *user, int *found);
+	int (*feed_exists)(struct store *s, int64_t user, int *found);
+
+	/* Waitlists. add: STORE_EXISTS when already waiting. */
+	int (*wait_add)(struct store *s, struct store_wait *w);
+	int (*wait_remove)(struct store *s, const char *tid, int64_t seeker, const char *kind,
+	                   int *found);
+	int (*waits_of_therapist)(struct store *s, const char *tid, store_wait_fn fn, void *arg);
+	int (*waits_of_seeker)(struct store *s, int64_t seeker, store_wait_fn fn, void *arg);
+	int (*wait_notified)(struct store *s, int64_t id, int64_t now);
+
+	/* The viewer's time zone, "" when not set. */
+	int (*user_zone_set)(struct store *s, int64_t user, const char *zone);
+	int (*user_zone_get)(struct store *s, int64_t user, char *zone, size_t n);
 };
 
 struct store {

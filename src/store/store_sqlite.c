@@ -1472,6 +1472,669 @@ sq_org_get(struct store *bs, const char *id, store_org_fn fn, void *arg, int *fo
 	           "SELECT id, name, kind, coalesce(jurisdiction, '') FROM org WHERE id = ?1", "t", id);
 }
 
+/* ---- scheduling ---- */
+
+static int
+row_session_type(sqlite3_stmt *st, void *arg)
+{
+	struct store_schedule *sc = arg;
+	struct store_session_type *t;
+
+	if (sc->n_types == STORE_SESSION_TYPES)
+		return 1;
+	t = &sc->types[sc->n_types++];
+	copy_col(t->kind, sizeof(t->kind), st, 0);
+	t->minutes = sqlite3_column_int(st, 1);
+	t->step = sqlite3_column_int(st, 2);
+	t->capacity = sqlite3_column_int(st, 3);
+	return 0;
+}
+
+static int
+row_notice(sqlite3_stmt *st, void *arg)
+{
+	struct found *f = arg;
+
+	((struct store_schedule *)f->out)->notice_hours = sqlite3_column_int(st, 0);
+	*f->found = 1;
+	return 1;
+}
+
+static int
+sq_schedule_get(struct store *bs, const char *tid, struct store_schedule *out, int *found)
+{
+	struct found f = {out, found};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
+	rc = run(S(bs), "reading the schedule", row_notice, &f,
+	         "SELECT notice_hours FROM schedule_setting WHERE therapist_id = ?1", "t", tid);
+	if (rc == 0)
+		rc = run(S(bs), "reading the session types", row_session_type, out,
+		         "SELECT kind, minutes, step, capacity FROM session_type WHERE therapist_id = ?1 "
+		         "ORDER BY CASE kind WHEN 'consultation' THEN 0 WHEN 'individual' THEN 1 "
+		         "WHEN 'couples' THEN 2 ELSE 3 END", "t", tid);
+	return rc;
+}
+
+static int
+sq_schedule_put(struct store *bs, const char *tid, const struct store_schedule *in, int64_t now)
+{
+	struct store_sqlite *s = S(bs);
+	int rc, i;
+
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "saving the schedule", NULL, NULL,
+	         "INSERT INTO schedule_setting (therapist_id, notice_hours, updated_at) VALUES (?1, ?2, ?3) "
+	         "ON CONFLICT (therapist_id) DO UPDATE SET notice_hours = excluded.notice_hours, "
+	         "updated_at = excluded.updated_at", "tii", tid, (int64_t)in->notice_hours, now);
+	if (rc == 0)
+		rc = run(s, "saving the schedule", NULL, NULL,
+		         "DELETE FROM session_type WHERE therapist_id = ?1", "t", tid);
+	for (i = 0; rc == 0 && i < in->n_types; i++)
+		rc = run(s, "saving a session type", NULL, NULL,
+		         "INSERT INTO session_type (therapist_id, kind, minutes, step, capacity) "
+		         "VALUES (?1, ?2, ?3, ?4, ?5)", "ttiii", tid, in->types[i].kind,
+		         (int64_t)in->types[i].minutes, (int64_t)in->types[i].step,
+		         (int64_t)in->types[i].capacity);
+	return tx_end(s, rc);
+}
+
+struct closed_rows {
+	store_closed_fn fn;
+	void *arg;
+};
+
+static int
+row_closed(sqlite3_stmt *st, void *arg)
+{
+	struct closed_rows *x = arg;
+	struct store_closed c;
+
+	c.id = sqlite3_column_int64(st, 0);
+	c.first_day = sqlite3_column_int64(st, 1);
+	c.last_day = sqlite3_column_int64(st, 2);
+	c.start_min = sqlite3_column_int(st, 3);
+	c.end_min = sqlite3_column_int(st, 4);
+	copy_col(c.note, sizeof(c.note), st, 5);
+	return x->fn(x->arg, &c);
+}
+
+static int
+sq_closed_list(struct store *bs, const char *tid, int64_t from_day, store_closed_fn fn, void *arg)
+{
+	struct closed_rows x = {fn, arg};
+
+	return run(S(bs), "reading closures", row_closed, &x,
+	           "SELECT id, first_day, last_day, start_min, end_min, note FROM closed_range "
+	           "WHERE therapist_id = ?1 AND last_day >= ?2 ORDER BY first_day, start_min LIMIT 500",
+	           "ti", tid, from_day);
+}
+
+static int
+sq_closed_add(struct store *bs, const char *tid, struct store_closed *c)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "adding a closure", NULL, NULL,
+	         "INSERT INTO closed_range (therapist_id, first_day, last_day, start_min, end_min, note) "
+	         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "tiiiit", tid, c->first_day, c->last_day,
+	         (int64_t)c->start_min, (int64_t)c->end_min, c->note);
+	if (rc == 0)
+		c->id = sqlite3_last_insert_rowid(s->db);
+	return tx_end(s, rc);
+}
+
+static int
+sq_closed_delete(struct store *bs, const char *tid, int64_t id, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	*found = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "removing a closure", NULL, NULL,
+	         "DELETE FROM closed_range WHERE id = ?1 AND therapist_id = ?2", "it", id, tid);
+	if (rc == 0)
+		*found = sqlite3_changes(s->db) > 0;
+	return tx_end(s, rc);
+}
+
+#define APPT_COLS "id, therapist_id, seeker_id, kind, start_utc, end_utc, zone, " \
+                  "coalesce(series_id, 0), status, cancelled_by, late, created_at, updated_at"
+
+static void
+read_appt(sqlite3_stmt *st, struct store_appt *a)
+{
+	a->id = sqlite3_column_int64(st, 0);
+	copy_col(a->therapist_id, sizeof(a->therapist_id), st, 1);
+	a->seeker = sqlite3_column_int64(st, 2);
+	copy_col(a->kind, sizeof(a->kind), st, 3);
+	a->start = sqlite3_column_int64(st, 4);
+	a->end = sqlite3_column_int64(st, 5);
+	copy_col(a->zone, sizeof(a->zone), st, 6);
+	a->series_id = sqlite3_column_int64(st, 7);
+	copy_col(a->status, sizeof(a->status), st, 8);
+	copy_col(a->cancelled_by, sizeof(a->cancelled_by), st, 9);
+	a->late = sqlite3_column_int(st, 10);
+	a->created_at = sqlite3_column_int64(st, 11);
+	a->updated_at = sqlite3_column_int64(st, 12);
+}
+
+/* Appointments gathered first, handed over after the locks are released. */
+struct appts {
+	struct store_appt *v;
+	size_t n, cap;
+	int max, oom;
+};
+
+static int
+row_appt_gather(sqlite3_stmt *st, void *arg)
+{
+	struct appts *x = arg;
+
+	if (x->n == x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 32;
+		struct store_appt *v = realloc(x->v, nc * sizeof(*v));
+
+		if (!v) {
+			x->oom = 1;
+			return 1;
+		}
+		x->v = v;
+		x->cap = nc;
+	}
+	read_appt(st, &x->v[x->n++]);
+	return x->max > 0 && x->n == (size_t)x->max;
+}
+
+static int
+appts_hand_over(struct store_sqlite *s, struct appts *x, int rc, store_appt_fn fn, void *arg)
+{
+	size_t i;
+
+	if (rc == 0 && x->oom)
+		rc = fail(s, "out of memory reading appointments");
+	for (i = 0; rc == 0 && i < x->n; i++)
+		if (fn(arg, &x->v[i]))
+			break;
+	free(x->v);
+	return rc;
+}
+
+struct spans {
+	struct store_span v[256];
+	int n;
+};
+
+static int
+row_span(sqlite3_stmt *st, void *arg)
+{
+	struct spans *x = arg;
+
+	if (x->n == (int)(sizeof(x->v) / sizeof(x->v[0])))
+		return 1;
+	x->v[x->n].start = sqlite3_column_int64(st, 0);
+	x->v[x->n].end = sqlite3_column_int64(st, 1);
+	x->v[x->n].seats = 1;
+	x->n++;
+	return 0;
+}
+
+/* The therapist's booked time within a day of a (a itself left out). */
+static int
+spans_around(struct store_sqlite *s, const struct store_appt *a, struct spans *x)
+{
+	x->n = 0;
+	return run(s, "reading booked time", row_span, x,
+	           "SELECT start_utc, end_utc FROM appointment WHERE therapist_id = ?1 "
+	           "AND status = 'booked' AND start_utc < ?3 AND end_utc > ?2 AND id != ?4 "
+	           "ORDER BY start_utc", "tiii", a->therapist_id, a->start - 86400, a->end + 86400,
+	           a->id);
+}
+
+static int
+insert_appt(struct store_sqlite *s, struct store_appt *a, int64_t now)
+{
+	int rc = run(s, "booking", NULL, NULL,
+	             "INSERT INTO appointment (therapist_id, seeker_id, kind, start_utc, end_utc, zone, "
+	             "series_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?8)",
+	             "titiitii", a->therapist_id, a->seeker, a->kind, a->start, a->end, a->zone,
+	             a->series_id, now);
+
+	if (rc == 0) {
+		a->id = sqlite3_last_insert_rowid(s->db);
+		snprintf(a->status, sizeof(a->status), "booked");
+		a->created_at = a->updated_at = now;
+	}
+	return rc;
+}
+
+static int
+sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, int n,
+             store_slot_fn fn, void *arg, int *booked)
+{
+	struct store_sqlite *s = S(bs);
+	struct spans *x = malloc(sizeof(*x));
+	int64_t now = (int64_t)time(NULL);
+	int rc = 0, i;
+
+	if (!x)
+		return fail(s, "out of memory booking");
+	if (tx_begin(s)) {
+		free(x);
+		return -1;
+	}
+	if (sr) {
+		rc = run(s, "starting a series", NULL, NULL,
+		         "INSERT INTO series (therapist_id, seeker_id, kind, zone, first_day, minute, minutes, "
+		         "interval_weeks, count, created_by, created_at) "
+		         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", "tittiiiiiti",
+		         sr->therapist_id, sr->seeker, sr->kind, sr->zone, sr->first_day,
+		         (int64_t)sr->minute, (int64_t)sr->minutes, (int64_t)sr->interval_weeks,
+		         (int64_t)sr->count, sr->created_by, now);
+		if (rc == 0) {
+			sr->id = sqlite3_last_insert_rowid(s->db);
+			sr->created_at = now;
+			snprintf(sr->status, sizeof(sr->status), "active");
+		}
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		occ[i].id = 0;
+		occ[i].series_id = sr ? sr->id : 0;
+		booked[i] = 0;
+		rc = spans_around(s, &occ[i], x);
+		if (rc)
+			break;
+		if (fn(arg, &occ[i], x->v, x->n)) {
+			if (i == 0)
+				rc = STORE_TAKEN;
+			continue;
+		}
+		rc = insert_appt(s, &occ[i], now);
+		if (rc == STORE_EXISTS && i == 0)
+			rc = STORE_TAKEN;       /* the same seeker, the same group session */
+		else if (rc == STORE_EXISTS) {
+			rc = 0;
+			continue;
+		}
+		if (rc == 0)
+			booked[i] = 1;
+	}
+	free(x);
+	return tx_end(s, rc);
+}
+
+static int
+row_appt_one(sqlite3_stmt *st, void *arg)
+{
+	struct found *f = arg;
+
+	read_appt(st, f->out);
+	*f->found = 1;
+	return 1;
+}
+
+static int
+sq_appt_get(struct store *bs, int64_t id, struct store_appt *a, int *found)
+{
+	struct found f = {a, found};
+
+	*found = 0;
+	return run(S(bs), "reading an appointment", row_appt_one, &f,
+	           "SELECT " APPT_COLS " FROM appointment WHERE id = ?1", "i", id);
+}
+
+static int
+sq_appts_of_seeker(struct store *bs, int64_t seeker, int64_t from, int max, store_appt_fn fn,
+                   void *arg)
+{
+	struct appts x = {NULL, 0, 0, max, 0};
+	int rc = run(S(bs), "reading appointments", row_appt_gather, &x,
+	             "SELECT " APPT_COLS " FROM appointment WHERE seeker_id = ?1 AND end_utc > ?2 "
+	             "ORDER BY start_utc, id", "ii", seeker, from);
+
+	return appts_hand_over(S(bs), &x, rc, fn, arg);
+}
+
+static int
+sq_appts_of_therapist(struct store *bs, const char *tid, int64_t from, int64_t to, int max,
+                      store_appt_fn fn, void *arg)
+{
+	struct appts x = {NULL, 0, 0, max, 0};
+	int rc = run(S(bs), "reading appointments", row_appt_gather, &x,
+	             "SELECT " APPT_COLS " FROM appointment WHERE therapist_id = ?1 AND end_utc > ?2 "
+	             "AND start_utc < ?3 ORDER BY start_utc, id", "tii", tid, from, to);
+
+	return appts_hand_over(S(bs), &x, rc, fn, arg);
+}
+
+static int
+sq_appt_cancel(struct store *bs, int64_t id, const char *by, int late, int64_t now, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	*found = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "cancelling", NULL, NULL,
+	         "UPDATE appointment SET status = 'cancelled', cancelled_by = ?2, late = ?3, "
+	         "updated_at = ?4 WHERE id = ?1 AND status = 'booked'", "itii", id, by, (int64_t)late, now);
+	if (rc == 0)
+		*found = sqlite3_changes(s->db) > 0;
+	return tx_end(s, rc);
+}
+
+static int
+sq_appt_move(struct store *bs, const struct store_appt *a, int late, store_slot_fn fn, void *arg,
+             int64_t now, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	struct spans *x = malloc(sizeof(*x));
+	int n = 0, rc;
+
+	*found = 0;
+	if (!x)
+		return fail(s, "out of memory moving an appointment");
+	if (tx_begin(s)) {
+		free(x);
+		return -1;
+	}
+	rc = run(s, "moving an appointment", row_one, &n,
+	         "SELECT 1 FROM appointment WHERE id = ?1 AND status = 'booked'", "i", a->id);
+	if (rc == 0 && n) {
+		*found = 1;
+		rc = spans_around(s, a, x);
+		if (rc == 0 && fn(arg, a, x->v, x->n))
+			rc = STORE_TAKEN;
+		if (rc == 0)
+			rc = run(s, "moving an appointment", NULL, NULL,
+			         "UPDATE appointment SET start_utc = ?2, end_utc = ?3, late = ?4, updated_at = ?5, "
+			         "reminded_at = 0 WHERE id = ?1", "iiiii", a->id, a->start, a->end, (int64_t)late, now);
+		if (rc == STORE_EXISTS)
+			rc = STORE_TAKEN;
+	}
+	free(x);
+	return tx_end(s, rc);
+}
+
+#define SERIES_COLS "id, therapist_id, seeker_id, kind, zone, first_day, minute, minutes, " \
+                    "interval_weeks, count, status, created_by, created_at"
+
+static void
+read_series(sqlite3_stmt *st, struct store_series *sr)
+{
+	sr->id = sqlite3_column_int64(st, 0);
+	copy_col(sr->therapist_id, sizeof(sr->therapist_id), st, 1);
+	sr->seeker = sqlite3_column_int64(st, 2);
+	copy_col(sr->kind, sizeof(sr->kind), st, 3);
+	copy_col(sr->zone, sizeof(sr->zone), st, 4);
+	sr->first_day = sqlite3_column_int64(st, 5);
+	sr->minute = sqlite3_column_int(st, 6);
+	sr->minutes = sqlite3_column_int(st, 7);
+	sr->interval_weeks = sqlite3_column_int(st, 8);
+	sr->count = sqlite3_column_int(st, 9);
+	copy_col(sr->status, sizeof(sr->status), st, 10);
+	copy_col(sr->created_by, sizeof(sr->created_by), st, 11);
+	sr->created_at = sqlite3_column_int64(st, 12);
+}
+
+static int
+row_series_one(sqlite3_stmt *st, void *arg)
+{
+	struct found *f = arg;
+
+	read_series(st, f->out);
+	*f->found = 1;
+	return 1;
+}
+
+static int
+sq_series_get(struct store *bs, int64_t id, struct store_series *sr, int *found)
+{
+	struct found f = {sr, found};
+
+	*found = 0;
+	return run(S(bs), "reading a series", row_series_one, &f,
+	           "SELECT " SERIES_COLS " FROM series WHERE id = ?1", "i", id);
+}
+
+struct series_rows {
+	struct store_series v[64];
+	int n;
+};
+
+static int
+row_series_gather(sqlite3_stmt *st, void *arg)
+{
+	struct series_rows *x = arg;
+
+	read_series(st, &x->v[x->n++]);
+	return x->n == (int)(sizeof(x->v) / sizeof(x->v[0]));
+}
+
+static int
+sq_series_of_user(struct store *bs, int64_t seeker, const char *tid, store_series_fn fn, void *arg)
+{
+	struct series_rows *x = malloc(sizeof(*x));
+	int rc, i;
+
+	if (!x)
+		return fail(S(bs), "out of memory reading series");
+	x->n = 0;
+	rc = tid ? run(S(bs), "reading series", row_series_gather, x,
+	               "SELECT " SERIES_COLS " FROM series WHERE therapist_id = ?1 AND status = 'active' "
+	               "ORDER BY id", "t", tid)
+	         : run(S(bs), "reading series", row_series_gather, x,
+	               "SELECT " SERIES_COLS " FROM series WHERE seeker_id = ?1 AND status = 'active' "
+	               "ORDER BY id", "i", seeker);
+	for (i = 0; rc == 0 && i < x->n; i++)
+		if (fn(arg, &x->v[i]))
+			break;
+	free(x);
+	return rc;
+}
+
+static int
+sq_series_end(struct store *bs, int64_t id, const char *by, int64_t after, int64_t now,
+              long *cancelled)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	*cancelled = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "ending a series", NULL, NULL,
+	         "UPDATE appointment SET status = 'cancelled', cancelled_by = ?2, updated_at = ?4 "
+	         "WHERE series_id = ?1 AND status = 'booked' AND start_utc > ?3", "itii", id, by, after, now);
+	if (rc == 0) {
+		*cancelled = sqlite3_changes(s->db);
+		rc = run(s, "ending a series", NULL, NULL,
+		         "UPDATE series SET status = 'ended' WHERE id = ?1", "i", id);
+	}
+	return tx_end(s, rc);
+}
+
+static int
+sq_appts_to_remind(struct store *bs, int64_t from, int64_t to, store_appt_fn fn, void *arg)
+{
+	struct appts x = {NULL, 0, 0, 0, 0};
+	int rc = run(S(bs), "reading appointments to remind", row_appt_gather, &x,
+	             "SELECT " APPT_COLS " FROM appointment WHERE status = 'booked' AND reminded_at = 0 "
+	             "AND start_utc >= ?1 AND start_utc < ?2 ORDER BY start_utc", "ii", from, to);
+
+	return appts_hand_over(S(bs), &x, rc, fn, arg);
+}
+
+static int
+sq_appt_reminded(struct store *bs, int64_t id, int64_t now)
+{
+	return run(S(bs), "recording a reminder", NULL, NULL,
+	           "UPDATE appointment SET reminded_at = ?2 WHERE id = ?1", "ii", id, now);
+}
+
+static int
+sq_feed_put(struct store *bs, int64_t user, const unsigned char hash[32], int64_t now)
+{
+	return run(S(bs), "making a calendar feed", NULL, NULL,
+	           "INSERT INTO feed_token (user_id, token_hash, created_at) VALUES (?1, ?2, ?3) "
+	           "ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, "
+	           "created_at = excluded.created_at", "ibi", user, hash, now);
+}
+
+static int
+sq_feed_delete(struct store *bs, int64_t user)
+{
+	return run(S(bs), "revoking a calendar feed", NULL, NULL,
+	           "DELETE FROM feed_token WHERE user_id = ?1", "i", user);
+}
+
+static int
+sq_feed_user(struct store *bs, const unsigned char hash[32], int64_t *user, int *found)
+{
+	int64_t u = 0;
+	int rc = run(S(bs), "reading a calendar feed", row_int64, &u,
+	             "SELECT user_id FROM feed_token WHERE token_hash = ?1", "b", hash);
+
+	*found = rc == 0 && u != 0;
+	*user = u;
+	return rc;
+}
+
+static int
+sq_feed_exists(struct store *bs, int64_t user, int *found)
+{
+	int n = 0, rc = run(S(bs), "reading a calendar feed", row_one, &n,
+	                    "SELECT 1 FROM feed_token WHERE user_id = ?1", "i", user);
+
+	*found = n > 0;
+	return rc;
+}
+
+static int
+sq_wait_add(struct store *bs, struct store_wait *w)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "joining a waitlist", NULL, NULL,
+	         "INSERT INTO waitlist (therapist_id, seeker_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+	         "titi", w->therapist_id, w->seeker, w->kind, w->created_at);
+	if (rc == 0)
+		w->id = sqlite3_last_insert_rowid(s->db);
+	return tx_end(s, rc);
+}
+
+static int
+sq_wait_remove(struct store *bs, const char *tid, int64_t seeker, const char *kind, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	*found = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "leaving a waitlist", NULL, NULL,
+	         "DELETE FROM waitlist WHERE therapist_id = ?1 AND seeker_id = ?2 AND kind = ?3",
+	         "tit", tid, seeker, kind);
+	if (rc == 0)
+		*found = sqlite3_changes(s->db) > 0;
+	return tx_end(s, rc);
+}
+
+struct waits {
+	struct store_wait v[200];
+	int n;
+};
+
+static int
+row_wait_gather(sqlite3_stmt *st, void *arg)
+{
+	struct waits *x = arg;
+	struct store_wait *w = &x->v[x->n++];
+
+	w->id = sqlite3_column_int64(st, 0);
+	copy_col(w->therapist_id, sizeof(w->therapist_id), st, 1);
+	w->seeker = sqlite3_column_int64(st, 2);
+	copy_col(w->kind, sizeof(w->kind), st, 3);
+	w->created_at = sqlite3_column_int64(st, 4);
+	w->notified_at = sqlite3_column_int64(st, 5);
+	return x->n == (int)(sizeof(x->v) / sizeof(x->v[0]));
+}
+
+static int
+waits_hand_over(struct store_sqlite *s, struct waits *x, int rc, store_wait_fn fn, void *arg)
+{
+	int i;
+
+	for (i = 0; rc == 0 && i < x->n; i++)
+		if (fn(arg, &x->v[i]))
+			break;
+	free(x);
+	(void)s;
+	return rc;
+}
+
+#define WAIT_COLS "id, therapist_id, seeker_id, kind, created_at, notified_at"
+
+static int
+sq_waits_of_therapist(struct store *bs, const char *tid, store_wait_fn fn, void *arg)
+{
+	struct waits *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return fail(S(bs), "out of memory reading a waitlist");
+	return waits_hand_over(S(bs), x, run(S(bs), "reading a waitlist", row_wait_gather, x,
+	                       "SELECT " WAIT_COLS " FROM waitlist WHERE therapist_id = ?1 "
+	                       "ORDER BY created_at, id", "t", tid), fn, arg);
+}
+
+static int
+sq_waits_of_seeker(struct store *bs, int64_t seeker, store_wait_fn fn, void *arg)
+{
+	struct waits *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return fail(S(bs), "out of memory reading waitlists");
+	return waits_hand_over(S(bs), x, run(S(bs), "reading waitlists", row_wait_gather, x,
+	                       "SELECT " WAIT_COLS " FROM waitlist WHERE seeker_id = ?1 "
+	                       "ORDER BY created_at, id", "i", seeker), fn, arg);
+}
+
+static int
+sq_wait_notified(struct store *bs, int64_t id, int64_t now)
+{
+	return run(S(bs), "recording a waitlist notice", NULL, NULL,
+	           "UPDATE waitlist SET notified_at = ?2 WHERE id = ?1", "ii", id, now);
+}
+
+static int
+sq_user_zone_set(struct store *bs, int64_t user, const char *zone)
+{
+	return run(S(bs), "saving the time zone", NULL, NULL,
+	           "UPDATE user SET timezone = ?2 WHERE id = ?1", "it", user, zone);
+}
+
+static int
+sq_user_zone_get(struct store *bs, int64_t user, char *zone, size_t n)
+{
+	struct text_out t = {zone, n};
+
+	zone[0] = '\0';
+	return run(S(bs), "reading the time zone", row_text, &t,
+	           "SELECT timezone FROM user WHERE id = ?1", "i", user);
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -1527,6 +2190,33 @@ static const struct store_ops sqlite_ops = {
 	.outbox_sent = sq_outbox_sent,
 	.outbox_failed = sq_outbox_failed,
 	.outbox_give_up = sq_outbox_give_up,
+	.schedule_get = sq_schedule_get,
+	.schedule_put = sq_schedule_put,
+	.closed_list = sq_closed_list,
+	.closed_add = sq_closed_add,
+	.closed_delete = sq_closed_delete,
+	.appt_book = sq_appt_book,
+	.appt_get = sq_appt_get,
+	.appts_of_seeker = sq_appts_of_seeker,
+	.appts_of_therapist = sq_appts_of_therapist,
+	.appt_cancel = sq_appt_cancel,
+	.appt_move = sq_appt_move,
+	.series_get = sq_series_get,
+	.series_of_user = sq_series_of_user,
+	.series_end = sq_series_end,
+	.appts_to_remind = sq_appts_to_remind,
+	.appt_reminded = sq_appt_reminded,
+	.feed_put = sq_feed_put,
+	.feed_delete = sq_feed_delete,
+	.feed_user = sq_feed_user,
+	.feed_exists = sq_feed_exists,
+	.wait_add = sq_wait_add,
+	.wait_remove = sq_wait_remove,
+	.waits_of_therapist = sq_waits_of_therapist,
+	.waits_of_seeker = sq_waits_of_seeker,
+	.wait_notified = sq_wait_notified,
+	.user_zone_set = sq_user_zone_set,
+	.user_zone_get = sq_user_zone_get,
 };
 
 static int
