@@ -160,8 +160,8 @@ from_env(const char *name, char *dst, size_t n)
 }
 
 /*
- * The chores: hourly (and once at start), the confirmation reminders go
- * to the outbox. (Pausing unconfirmed listings is the index builder's,
+ * The chores: hourly (and once at start), the confirmation reminders and
+ * the reminders of the next 24 hours' sessions go to the outbox. (Pausing unconfirmed listings is the index builder's,
  * app/live.c.) Stops at once when told, through its condition variable.
  */
 struct chores {
@@ -187,6 +187,12 @@ chores_run(void *arg)
 			fprintf(stderr, "chiron: sending reminders: %s\n", store_errmsg(c->app->store));
 		else if (n > 0)
 			fprintf(stderr, "chiron: %ld confirmation reminder%s sent to the outbox\n", n,
+			        n == 1 ? "" : "s");
+		n = appointment_reminders(c->app, (int64_t)time(NULL));
+		if (n < 0)
+			fprintf(stderr, "chiron: session reminders: %s\n", store_errmsg(c->app->store));
+		else if (n > 0)
+			fprintf(stderr, "chiron: %ld session reminder%s sent to the outbox\n", n,
 			        n == 1 ? "" : "s");
 		pthread_mutex_lock(&c->lock);
 		clock_gettime(CLOCK_REALTIME, &until);

@@ -155,6 +155,7 @@ struct store_series {
 	char status[12];                /* active, ended */
 	char created_by[12];            /* seeker or therapist */
 	int64_t created_at;
+	int64_t anchor;                 /* booking: an appointment to make its first (not stored) */
 };
 
 typedef int (*store_series_fn)(void *arg, const struct store_series *sr);
@@ -365,8 +366,10 @@ struct store_ops {
 	 * whose id is set in sr->id and each occurrence's series_id). Each
 	 * occurrence is checked by fn against the bookings as they stand,
 	 * those of this call included, and inserted when open: booked[i] says
-	 * which were. STORE_TAKEN, and nothing stored, when occ[0] is not
-	 * open. Sets each booked occurrence's id.
+	 * which were. STORE_TAKEN, and nothing stored, when occ[0] of a single
+	 * booking (sr NULL) or every occurrence of a series is not open. A
+	 * series' sr->anchor, when not 0, joins the series as its first.
+	 * Sets each booked occurrence's id.
 	 */
 	int (*appt_book)(struct store *s, struct store_series *sr, struct store_appt *occ, int n,
 	                 store_slot_fn fn, void *arg, int *booked);

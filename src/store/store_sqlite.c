@@ -1723,7 +1723,7 @@ sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, 
 	struct store_sqlite *s = S(bs);
 	struct spans *x = malloc(sizeof(*x));
 	int64_t now = (int64_t)time(NULL);
-	int rc = 0, i;
+	int rc = 0, i, nbooked = 0;
 
 	if (!x)
 		return fail(s, "out of memory booking");
@@ -1753,20 +1753,28 @@ sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, 
 		if (rc)
 			break;
 		if (fn(arg, &occ[i], x->v, x->n)) {
-			if (i == 0)
+			if (!sr)
 				rc = STORE_TAKEN;
 			continue;
 		}
 		rc = insert_appt(s, &occ[i], now);
-		if (rc == STORE_EXISTS && i == 0)
+		if (rc == STORE_EXISTS && !sr)
 			rc = STORE_TAKEN;       /* the same seeker, the same group session */
 		else if (rc == STORE_EXISTS) {
 			rc = 0;
 			continue;
 		}
-		if (rc == 0)
+		if (rc == 0) {
 			booked[i] = 1;
+			nbooked++;
+		}
 	}
+	if (rc == 0 && sr && nbooked == 0)
+		rc = STORE_TAKEN;
+	if (rc == 0 && sr && sr->anchor)
+		rc = run(s, "starting a series", NULL, NULL,
+		         "UPDATE appointment SET series_id = ?1, updated_at = ?3 WHERE id = ?2",
+		         "iii", sr->id, sr->anchor, now);
 	free(x);
 	return tx_end(s, rc);
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/schedule.h"
 #include "web/http.h"
 
 #define MESSAGE_MAX 2000                /* a request's message, an answer */
@@ -152,5 +153,70 @@ struct org_in {
 
 /* Adds an organization; its new id (org-u + 10 hex digits) goes into id. */
 int add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why);
+
+/* ----------------------------------------------------------------------
+ * Scheduling (act_schedule.c)
+ * ---------------------------------------------------------------------- */
+
+#define SLOTS_MAX 2000                  /* slots listed at once */
+#define HORIZON_WEEKS 12                /* how far ahead one may book */
+#define SERIES_MAX 26                   /* occurrences of one series */
+
+/* A therapist's week for booking: the record's hours and zone, the
+ * session types and notice period (defaults when never set). */
+struct book_ctx {
+	char tid[72];
+	char name[128];
+	char zone[64];
+	const struct tz_zone *tz;
+	struct window *weekly;
+	int n_weekly;
+	struct store_schedule sc;
+	struct store_closed *closed;
+	int n_closed;
+	bool group, couples;            /* the record's formats */
+};
+
+/* Loads it (404 when there is no such listing, 409 when it keeps no
+ * weekly hours or time zone to book). */
+int book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal *why);
+/* The session type of kind, or NULL when the therapist does not offer it. */
+const struct store_session_type *book_type(const struct book_ctx *c, const char *kind);
+/* Open slots of kind starting in [from, to), at most max. */
+int open_slots(struct req *r, const struct book_ctx *c, const char *kind, int64_t from,
+               int64_t to, struct sched_slot *out, int max, struct refusal *why);
+
+/* The signed-in user books kind at start (UTC) with therapist tid.
+ * 409 "just taken" when someone else was first. *a is the appointment. */
+int book(struct req *r, const char *tid, const char *kind, int64_t start, struct store_appt *a,
+         struct refusal *why);
+/* The appointment id (decimal text) when the signed-in user is its seeker
+ * or its therapist; 404 otherwise. *side is "seeker" or "therapist". */
+int appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side,
+              struct refusal *why);
+/* Cancels (late when inside the notice period) or moves an appointment. */
+int cancel_appt(struct req *r, const char *id, struct store_appt *a, struct refusal *why);
+int move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a,
+              struct refusal *why);
+/* Makes a booked single appointment the first of a weekly (1) or
+ * fortnightly (2) series of count sessions; *skipped counts those not
+ * open (a closure, someone else's booking). */
+int start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
+                 struct store_series *sr, int *booked, int *skipped, struct refusal *why);
+/* Ends a series: its sessions still ahead are cancelled. */
+int end_series(struct req *r, const char *id, long *cancelled, struct refusal *why);
+/* A therapist's settings: notice and session types. */
+int schedule_save(struct req *r, const struct store_schedule *sc, struct refusal *why);
+int closure_add(struct req *r, struct store_closed *c, struct refusal *why);
+int closure_delete(struct req *r, const char *id, struct refusal *why);
+/* The waitlist of tid for kind: join (409 when already on it) or leave. */
+int wait_join(struct req *r, const char *tid, const char *kind, struct refusal *why);
+int wait_leave(struct req *r, const char *tid, const char *kind, struct refusal *why);
+/* The viewer's zone: their own setting, else fallback, else UTC. */
+const struct tz_zone *viewer_zone(struct req *r, const char *fallback);
+int zone_set(struct req *r, const char *zone, struct refusal *why);
+
+/* "Tue 9 Mar 2027, 18:00" of t in z (the buffer holds 48 bytes). */
+void when_text(char out[48], const struct tz_zone *z, int64_t t);
 
 #endif

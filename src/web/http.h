@@ -132,6 +132,9 @@ int app_outbox(struct app *app, const char *to, const char *subject, const char 
  * many, or -1. Run hourly by `chiron serve`.
  */
 long listing_reminders(struct app *app, int64_t now);
+/* Reminders of the sessions in the next 24 hours, to both sides, once
+ * each (act_schedule.c). Returns how many, or -1. */
+long appointment_reminders(struct app *app, int64_t now);
 
 typedef int (*handler_fn)(struct req *, struct resp *);
 

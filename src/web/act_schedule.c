@@ -1,0 +1,825 @@
+/*
+ * act_schedule.c: booking therapy like a clinical commitment (actions.h).
+ *
+ * The week comes from the therapist's record (the same availability the
+ * matcher's time rule reads) with their session types, notice period and
+ * dated closures; slots are cut from it on real dates by core/schedule.c.
+ * A booking asks the store to check and insert inside one transaction,
+ * and the store asks back here (slot_still_open) with the bookings as
+ * they stand at that moment: two clinicians racing for one slot get one
+ * booking and one "just taken".
+ *
+ * Every change goes to the outbox for both sides, each in their own
+ * time zone; a cancellation tells the therapist's waitlist.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/record.h"
+#include "core/schedule.h"
+#include "core/tz.h"
+#include "web/actions.h"
+#include "web/pages.h"
+
+#define LEAD_SECONDS 3600               /* no slot sooner than this */
+#define DAY 86400
+
+static const char *const month_abbr[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+static const char *const day_abbr[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+void
+when_text(char out[48], const struct tz_zone *z, int64_t t)
+{
+	int64_t local = t + (z ? tz_offset_at(z, t) : 0);
+	int64_t day = local / DAY - (local % DAY < 0);
+	int64_t sec = local - day * DAY;
+	unsigned m, d;
+	int y;
+
+	tz_civil_from_days(day, &y, &m, &d);
+	snprintf(out, 48, "%s %u %s %d, %02d:%02d", day_abbr[tz_weekday(day)], d, month_abbr[m - 1], y,
+	         (int)(sec / 3600), (int)(sec / 60 % 60));
+}
+
+/* ----------------------------------------------------------------------
+ * A therapist's week
+ * ---------------------------------------------------------------------- */
+
+struct loaded {
+	const struct taxonomy *tax;
+	struct arena *a;
+	struct therapist t;
+	int ok;
+};
+
+static int
+load_fn(void *arg, const char *id, const void *p, size_t n)
+{
+	struct loaded *l = arg;
+	struct verr e;
+
+	(void)id;
+	l->ok = therapist_unpack(l->tax, p, n, l->a, &l->t, &e) == 0;
+	return 0;
+}
+
+struct closed_acc {
+	struct arena *a;
+	struct store_closed *v;
+	int n, cap, err;
+};
+
+static int
+closed_one(void *arg, const struct store_closed *c)
+{
+	struct closed_acc *x = arg;
+
+	if (x->n == x->cap) {
+		int nc = x->cap ? x->cap * 2 : 16;
+		struct store_closed *v = arena_alloc(x->a, (size_t)nc * sizeof(*v));
+
+		if (!v) {
+			x->err = 1;
+			return 1;
+		}
+		if (x->n)
+			memcpy(v, x->v, (size_t)x->n * sizeof(*v));
+		x->v = v;
+		x->cap = nc;
+	}
+	x->v[x->n++] = *c;
+	return 0;
+}
+
+static void
+default_types(struct store_schedule *sc, bool couples, bool group)
+{
+	static const struct store_session_type consult = {"consultation", 15, 30, 1},
+	                                       indiv = {"individual", 50, 60, 1},
+	                                       coup = {"couples", 80, 60, 1},
+	                                       grp = {"group", 90, 60, 8};
+
+	sc->n_types = 0;
+	sc->types[sc->n_types++] = consult;
+	sc->types[sc->n_types++] = indiv;
+	if (couples)
+		sc->types[sc->n_types++] = coup;
+	if (group)
+		sc->types[sc->n_types++] = grp;
+}
+
+int
+book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal *why)
+{
+	struct loaded l = {r->app->tax, r->a, {0}, 0};
+	struct closed_acc x = {r->a, NULL, 0, 0, 0};
+	int found = 0, hidden = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!tid || !record_id_ok(tid))
+		return refuse(why, 404, "therapist_id", "no therapist has this id");
+	if (store_get_therapist(r->app->store, tid, load_fn, &l, &found) ||
+	    STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
+		return -1;
+	if (!found || !l.ok || hidden)
+		return refuse(why, 404, "therapist_id", "no therapist has this id");
+	snprintf(c->tid, sizeof(c->tid), "%s", tid);
+	snprintf(c->name, sizeof(c->name), "%s", l.t.name);
+	snprintf(c->zone, sizeof(c->zone), "%s", l.t.timezone);
+	c->tz = tz_get(l.t.timezone);
+	c->weekly = l.t.avail;
+	c->n_weekly = l.t.n_avail;
+	c->couples = l.t.formats >> FMT_COUPLES & 1;
+	c->group = l.t.formats >> FMT_GROUP & 1;
+	if (!c->tz || !c->n_weekly)
+		return refuse(why, 409, "therapist_id",
+		              "this therapist keeps no weekly hours to book; send a consultation request instead");
+	if (STORE_CALL(r->app->store, schedule_get, tid, &c->sc, &found))
+		return -1;
+	if (!found)
+		c->sc.notice_hours = 24;
+	if (!c->sc.n_types)
+		default_types(&c->sc, c->couples, c->group);
+	if (STORE_CALL(r->app->store, closed_list, tid, (int64_t)time(NULL) / DAY - 1, closed_one, &x) ||
+	    x.err)
+		return -1;
+	c->closed = x.v;
+	c->n_closed = x.n;
+	return 0;
+}
+
+const struct store_session_type *
+book_type(const struct book_ctx *c, const char *kind)
+{
+	int i;
+
+	for (i = 0; kind && i < c->sc.n_types; i++)
+		if (strcmp(c->sc.types[i].kind, kind) == 0)
+			return &c->sc.types[i];
+	return NULL;
+}
+
+/* The core's inputs for c and type t; closures converted to local days. */
+static int
+params(struct req *r, const struct book_ctx *c, const struct store_session_type *t,
+       struct sched_params *p)
+{
+	struct sched_closed *cl = NULL;
+	int i, n = 0;
+	int64_t d;
+
+	if (c->n_closed) {
+		long total = 0;
+
+		for (i = 0; i < c->n_closed; i++)
+			total += (long)(c->closed[i].last_day - c->closed[i].first_day + 1);
+		if (total > 4000)
+			total = 4000;
+		cl = arena_alloc(r->a, (size_t)total * sizeof(*cl));
+		if (!cl)
+			return -1;
+		for (i = 0; i < c->n_closed; i++)
+			for (d = c->closed[i].first_day; d <= c->closed[i].last_day && n < total; d++)
+				cl[n++] = (struct sched_closed){d, (uint16_t)c->closed[i].start_min,
+				                                (uint16_t)c->closed[i].end_min};
+	}
+	memset(p, 0, sizeof(*p));
+	p->zone = c->tz;
+	p->weekly = c->weekly;
+	p->n_weekly = c->n_weekly;
+	p->closed = cl;
+	p->n_closed = n;
+	p->length = t->minutes;
+	p->step = t->step;
+	p->capacity = t->capacity;
+	return 0;
+}
+
+struct busy_acc {
+	struct arena *a;
+	struct sched_busy *v;
+	int n, cap, err;
+};
+
+static int
+busy_one(void *arg, const struct store_appt *ap)
+{
+	struct busy_acc *x = arg;
+
+	if (strcmp(ap->status, "booked") != 0)
+		return 0;
+	if (x->n == x->cap) {
+		int nc = x->cap ? x->cap * 2 : 64;
+		struct sched_busy *v = arena_alloc(x->a, (size_t)nc * sizeof(*v));
+
+		if (!v) {
+			x->err = 1;
+			return 1;
+		}
+		if (x->n)
+			memcpy(v, x->v, (size_t)x->n * sizeof(*v));
+		x->v = v;
+		x->cap = nc;
+	}
+	x->v[x->n++] = (struct sched_busy){ap->start, ap->end, 1};
+	return 0;
+}
+
+int
+open_slots(struct req *r, const struct book_ctx *c, const char *kind, int64_t from, int64_t to,
+           struct sched_slot *out, int max, struct refusal *why)
+{
+	const struct store_session_type *t = book_type(c, kind);
+	struct busy_acc b = {r->a, NULL, 0, 0, 0};
+	struct sched_params p;
+	int64_t now = (int64_t)time(NULL);
+
+	if (!t)
+		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
+	if (from < now + LEAD_SECONDS)
+		from = now + LEAD_SECONDS;
+	if (to > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
+		to = now + (int64_t)HORIZON_WEEKS * 7 * DAY;
+	if (to <= from)
+		return 0;
+	if (STORE_CALL(r->app->store, appts_of_therapist, c->tid, from - DAY, to + DAY, 0, busy_one, &b) ||
+	    b.err || params(r, c, t, &p))
+		return -1;
+	p.busy = b.v;
+	p.n_busy = b.n;
+	p.from = from;
+	p.to = to;
+	return sched_slots(&p, out, max);
+}
+
+/* The store's question, inside the booking's transaction. */
+struct check {
+	struct req *r;
+	const struct book_ctx *c;
+	const struct store_session_type *t;
+	int err;
+};
+
+static int
+slot_still_open(void *arg, const struct store_appt *a, const struct store_span *busy, int n_busy)
+{
+	struct check *k = arg;
+	struct sched_params p;
+	struct sched_busy *b;
+	int i;
+
+	if (params(k->r, k->c, k->t, &p) ||
+	    !(b = arena_alloc(k->r->a, (size_t)(n_busy ? n_busy : 1) * sizeof(*b)))) {
+		k->err = 1;
+		return 1;
+	}
+	for (i = 0; i < n_busy; i++)
+		b[i] = (struct sched_busy){busy[i].start, busy[i].end, busy[i].seats};
+	p.busy = b;
+	p.n_busy = n_busy;
+	return !sched_slot_open(&p, a->start, a->end);
+}
+
+/* ----------------------------------------------------------------------
+ * Telling both sides
+ * ---------------------------------------------------------------------- */
+
+/* Sends text (with %s for the time) to a user, the time in their zone. */
+static void
+tell(struct app *app, int64_t user, const char *subject, const char *fmt, const char *who,
+     int64_t t, const char *appt_zone)
+{
+	struct store_user u;
+	char zone[64], when[48], body[1024];
+	const struct tz_zone *z;
+	int found = 0;
+
+	if (!user || STORE_CALL(app->store, user_get, user, &u, &found) || !found)
+		return;
+	if (STORE_CALL(app->store, user_zone_get, user, zone, sizeof(zone)) || !(z = tz_get(zone))) {
+		z = tz_get(appt_zone);
+		snprintf(zone, sizeof(zone), "%s", appt_zone);
+	}
+	when_text(when, z, t);
+	snprintf(body, sizeof(body), fmt, who, when, zone);
+	snprintf(body + strlen(body), sizeof(body) - strlen(body),
+	         "\n\nYour sessions: %s/therapy\n", app->public_url ? app->public_url : "");
+	app_outbox(app, u.email, subject, body);
+}
+
+/* The account holding listing tid, or 0. */
+static int64_t
+therapist_user(struct app *app, const char *tid)
+{
+	struct store_listing l;
+	int found = 0;
+
+	if (STORE_CALL(app->store, listing_get, tid, &l, &found) || !found)
+		return 0;
+	return l.user;
+}
+
+/* What happened to appointment a, told to both sides. */
+static void
+tell_both(struct app *app, const struct store_appt *a, const char *tname, const char *what)
+{
+	struct store_user s;
+	char subject[128], fmt[256];
+	int found = 0;
+
+	if (STORE_CALL(app->store, user_get, a->seeker, &s, &found) || !found)
+		snprintf(s.handle, sizeof(s.handle), "a clinician");
+	snprintf(subject, sizeof(subject), "chiron: session %s", what);
+	snprintf(fmt, sizeof(fmt), "Your %.20s session with %%s on %%s (%%s) is %.40s.", a->kind, what);
+	tell(app, a->seeker, subject, fmt, tname, a->start, a->zone);
+	tell(app, therapist_user(app, a->therapist_id), subject, fmt, s.handle, a->start, a->zone);
+}
+
+/* A freed slot: everyone on the waitlist for its kind hears of it. */
+static void
+tell_waitlist(struct app *app, const struct store_appt *a, const char *tname);
+
+struct waitlist_tell {
+	struct app *app;
+	const struct store_appt *a;
+	const char *tname;
+};
+
+static int
+tell_one_waiting(void *arg, const struct store_wait *w)
+{
+	struct waitlist_tell *x = arg;
+	char fmt[512];
+
+	if (strcmp(w->kind, x->a->kind) != 0)
+		return 0;
+	snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).\n"
+	         "Book it, if it suits you, at %.200s/therapists/%.64s/book?kind=%.20s\n"
+	         "(You are on their waitlist; first come, first served.)",
+	         x->a->kind, x->app->public_url ? x->app->public_url : "", x->a->therapist_id, x->a->kind);
+	tell(x->app, w->seeker, "chiron: a time opened on your waitlist", fmt, x->tname, x->a->start,
+	     x->a->zone);
+	STORE_CALL(x->app->store, wait_notified, w->id, (int64_t)time(NULL));
+	return 0;
+}
+
+static void
+tell_waitlist(struct app *app, const struct store_appt *a, const char *tname)
+{
+	struct waitlist_tell x = {app, a, tname};
+
+	STORE_CALL(app->store, waits_of_therapist, a->therapist_id, tell_one_waiting, &x);
+}
+
+/* ----------------------------------------------------------------------
+ * Booking, cancelling, moving
+ * ---------------------------------------------------------------------- */
+
+int
+book(struct req *r, const char *tid, const char *kind, int64_t start, struct store_appt *a,
+     struct refusal *why)
+{
+	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	const struct store_session_type *t;
+	struct check k;
+	int64_t now = (int64_t)time(NULL);
+	int rc, booked = 0;
+
+	if (!c)
+		return -1;
+	if ((rc = book_ctx_load(r, tid, c, why)) != 0)
+		return rc;
+	if (strcmp(r->user->therapist_id, tid) == 0)
+		return refuse(why, 400, "therapist_id", "you cannot book your own listing");
+	if (!(t = book_type(c, kind)))
+		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
+	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
+		return refuse(why, 400, "start", "choose a time at least an hour and at most 12 weeks ahead");
+	memset(a, 0, sizeof(*a));
+	snprintf(a->therapist_id, sizeof(a->therapist_id), "%s", tid);
+	a->seeker = r->user->id;
+	snprintf(a->kind, sizeof(a->kind), "%s", t->kind);
+	a->start = start;
+	a->end = start + (int64_t)t->minutes * 60;
+	snprintf(a->zone, sizeof(a->zone), "%s", c->zone);
+	k = (struct check){r, c, t, 0};
+	rc = STORE_CALL(r->app->store, appt_book, NULL, a, 1, slot_still_open, &k, &booked);
+	if (k.err)
+		return -1;
+	if (rc == STORE_TAKEN)
+		return refuse(why, 409, "start", "just taken: someone else booked this time a moment ago, "
+		                                 "or it is not one of the open slots; choose another");
+	if (rc)
+		return -1;
+	tell_both(r->app, a, c->name, "booked");
+	return 0;
+}
+
+int
+appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side,
+          struct refusal *why)
+{
+	char *end;
+	long long n = id ? strtoll(id, &end, 10) : 0;
+	int found = 0;
+
+	if (!id || !*id || *end || n <= 0)
+		return refuse(why, 404, "", "there is no such appointment");
+	if (STORE_CALL(r->app->store, appt_get, (int64_t)n, a, &found))
+		return -1;
+	if (found && a->seeker == r->user->id)
+		*side = "seeker";
+	else if (found && r->user->therapist_id[0] && strcmp(a->therapist_id, r->user->therapist_id) == 0)
+		*side = "therapist";
+	else
+		return refuse(why, 404, "", "there is no such appointment");
+	return 0;
+}
+
+/* Inside the therapist's notice period: the seeker's change is late. */
+static int
+is_late(struct req *r, const struct store_appt *a, const char *side)
+{
+	struct store_schedule sc;
+	int found = 0;
+
+	if (strcmp(side, "seeker") != 0)
+		return 0;
+	if (STORE_CALL(r->app->store, schedule_get, a->therapist_id, &sc, &found))
+		return -1;
+	if (!found)
+		sc.notice_hours = 24;
+	return a->start - (int64_t)time(NULL) < (int64_t)sc.notice_hours * 3600;
+}
+
+static const char *
+name_of(struct req *r, const char *tid)
+{
+	struct loaded l = {r->app->tax, r->a, {0}, 0};
+	int found = 0;
+
+	if (store_get_therapist(r->app->store, tid, load_fn, &l, &found) || !found || !l.ok)
+		return "your therapist";
+	return l.t.name;
+}
+
+int
+cancel_appt(struct req *r, const char *id, struct store_appt *a, struct refusal *why)
+{
+	const char *side;
+	int rc, late, found = 0;
+
+	if ((rc = appt_mine(r, id, a, &side, why)) != 0)
+		return rc;
+	if (strcmp(a->status, "booked") != 0)
+		return refuse(why, 409, "", "this session is already cancelled");
+	if (a->end <= (int64_t)time(NULL))
+		return refuse(why, 409, "", "this session has passed");
+	if ((late = is_late(r, a, side)) < 0)
+		return -1;
+	if (STORE_CALL(r->app->store, appt_cancel, a->id, side, late, (int64_t)time(NULL), &found))
+		return -1;
+	if (!found)
+		return refuse(why, 409, "", "this session is already cancelled");
+	snprintf(a->status, sizeof(a->status), "cancelled");
+	snprintf(a->cancelled_by, sizeof(a->cancelled_by), "%s", side);
+	a->late = late;
+	{
+		const char *tname = name_of(r, a->therapist_id);
+
+		tell_both(r->app, a, tname, late ? "cancelled (late: inside the notice period)" : "cancelled");
+		tell_waitlist(r->app, a, tname);
+	}
+	return 0;
+}
+
+int
+move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a, struct refusal *why)
+{
+	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	const struct store_session_type *t;
+	struct store_appt moved;
+	const char *side;
+	struct check k;
+	int64_t now = (int64_t)time(NULL);
+	int rc, late, found = 0;
+
+	if (!c)
+		return -1;
+	if ((rc = appt_mine(r, id, a, &side, why)) != 0)
+		return rc;
+	if (strcmp(a->status, "booked") != 0 || a->start <= now)
+		return refuse(why, 409, "", "only a booked session still ahead can be moved");
+	if ((rc = book_ctx_load(r, a->therapist_id, c, why)) != 0)
+		return rc;
+	if (!(t = book_type(c, a->kind)))
+		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
+	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
+		return refuse(why, 400, "start", "choose a time at least an hour and at most 12 weeks ahead");
+	if ((late = is_late(r, a, side)) < 0)
+		return -1;
+	moved = *a;
+	moved.start = start;
+	moved.end = start + (int64_t)t->minutes * 60;
+	k = (struct check){r, c, t, 0};
+	rc = STORE_CALL(r->app->store, appt_move, &moved, late, slot_still_open, &k, now, &found);
+	if (k.err)
+		return -1;
+	if (rc == STORE_TAKEN)
+		return refuse(why, 409, "start", "just taken: that time is no longer open; choose another");
+	if (rc)
+		return -1;
+	if (!found)
+		return refuse(why, 409, "", "only a booked session still ahead can be moved");
+	tell_both(r->app, &moved, c->name, late ? "moved (late: inside the notice period)" : "moved");
+	tell_waitlist(r->app, a, c->name);
+	*a = moved;
+	a->late = late;
+	return 0;
+}
+
+int
+start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
+             struct store_series *sr, int *booked, int *skipped, struct refusal *why)
+{
+	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct store_appt a, *occ;
+	const struct store_session_type *t;
+	const char *side;
+	int64_t times[SERIES_MAX], local;
+	struct check k;
+	int rc, i, *ok;
+
+	*booked = *skipped = 0;
+	if (!c)
+		return -1;
+	if ((rc = appt_mine(r, appt_id, &a, &side, why)) != 0)
+		return rc;
+	if (strcmp(a.status, "booked") != 0 || a.start <= (int64_t)time(NULL))
+		return refuse(why, 409, "", "a series starts from a booked session still ahead");
+	if (a.series_id)
+		return refuse(why, 409, "", "this session is already part of a series");
+	if (interval_weeks != 1 && interval_weeks != 2)
+		return refuse(why, 400, "interval_weeks", "a series is weekly (1) or fortnightly (2)");
+	if (count < 2 || count > SERIES_MAX)
+		return refuse(why, 400, "count", "a series has 2 to 26 sessions");
+	if ((rc = book_ctx_load(r, a.therapist_id, c, why)) != 0)
+		return rc;
+	if (!(t = book_type(c, a.kind)))
+		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
+	local = a.start + tz_offset_at(c->tz, a.start);
+	memset(sr, 0, sizeof(*sr));
+	snprintf(sr->therapist_id, sizeof(sr->therapist_id), "%s", a.therapist_id);
+	sr->seeker = a.seeker;
+	snprintf(sr->kind, sizeof(sr->kind), "%s", a.kind);
+	snprintf(sr->zone, sizeof(sr->zone), "%s", c->zone);
+	sr->first_day = local / DAY - (local % DAY < 0);
+	sr->minute = (int)((local - sr->first_day * DAY) / 60);
+	sr->minutes = t->minutes;
+	sr->interval_weeks = interval_weeks;
+	sr->count = count;
+	snprintf(sr->created_by, sizeof(sr->created_by), "%s", side);
+	sr->anchor = a.id;
+	if (sched_series(c->tz, sr->first_day, sr->minute, interval_weeks, count, times) != count)
+		return -1;
+	occ = arena_calloc(r->a, (size_t)count, sizeof(*occ));
+	ok = arena_calloc(r->a, (size_t)count, sizeof(*ok));
+	if (!occ || !ok)
+		return -1;
+	for (i = 1; i < count; i++) {
+		occ[i - 1] = a;
+		occ[i - 1].id = 0;
+		occ[i - 1].start = times[i];
+		occ[i - 1].end = times[i] + (int64_t)t->minutes * 60;
+	}
+	k = (struct check){r, c, t, 0};
+	rc = STORE_CALL(r->app->store, appt_book, sr, occ, count - 1, slot_still_open, &k, ok);
+	if (k.err)
+		return -1;
+	if (rc == STORE_TAKEN)
+		return refuse(why, 409, "", "none of the following sessions is open; choose another time");
+	if (rc)
+		return -1;
+	for (i = 0; i < count - 1; i++)
+		*(ok[i] ? booked : skipped) += 1;
+	*booked += 1;                   /* the first, already booked */
+	tell_both(r->app, &a, c->name, interval_weeks == 1 ? "now weekly" : "now fortnightly");
+	return 0;
+}
+
+int
+end_series(struct req *r, const char *id, long *cancelled, struct refusal *why)
+{
+	struct store_series sr;
+	char *end;
+	long long n = id ? strtoll(id, &end, 10) : 0;
+	const char *side;
+	int found = 0;
+
+	if (!id || !*id || *end || n <= 0 ||
+	    STORE_CALL(r->app->store, series_get, (int64_t)n, &sr, &found))
+		return found ? -1 : refuse(why, 404, "", "there is no such series");
+	if (!found)
+		return refuse(why, 404, "", "there is no such series");
+	if (sr.seeker == r->user->id)
+		side = "seeker";
+	else if (r->user->therapist_id[0] && strcmp(sr.therapist_id, r->user->therapist_id) == 0)
+		side = "therapist";
+	else
+		return refuse(why, 404, "", "there is no such series");
+	if (strcmp(sr.status, "active") != 0)
+		return refuse(why, 409, "", "this series has ended");
+	return STORE_CALL(r->app->store, series_end, sr.id, side, (int64_t)time(NULL),
+	                  (int64_t)time(NULL), cancelled) ? -1 : 0;
+}
+
+/* ----------------------------------------------------------------------
+ * The therapist's settings, waitlists, zones
+ * ---------------------------------------------------------------------- */
+
+int
+schedule_save(struct req *r, const struct store_schedule *sc, struct refusal *why)
+{
+	static const char *const kinds[] = {"consultation", "individual", "couples", "group"};
+	int i, j, k;
+
+	if (!r->user->therapist_id[0])
+		return refuse(why, 409, "", "claim or create your listing first");
+	if (sc->notice_hours < 0 || sc->notice_hours > 168)
+		return refuse(why, 400, "notice_hours", "the notice period is 0 to 168 hours");
+	if (sc->n_types < 1 || sc->n_types > STORE_SESSION_TYPES)
+		return refuse(why, 400, "session_types", "offer 1 to 4 kinds of session");
+	for (i = 0; i < sc->n_types; i++) {
+		const struct store_session_type *t = &sc->types[i];
+
+		for (k = 0; k < 4 && strcmp(t->kind, kinds[k]) != 0; k++)
+			;
+		if (k == 4)
+			return refuse(why, 400, "session_types.kind",
+			              "a kind is consultation, individual, couples or group");
+		for (j = 0; j < i; j++)
+			if (strcmp(sc->types[j].kind, t->kind) == 0)
+				return refuse(why, 400, "session_types.kind", "each kind once");
+		if (t->minutes < 5 || t->minutes > 480)
+			return refuse(why, 400, "session_types.minutes", "a session lasts 5 to 480 minutes");
+		if (t->step < 5 || t->step > 1440)
+			return refuse(why, 400, "session_types.step",
+			              "sessions start every 5 to 1440 minutes");
+		if (t->capacity < 1 || t->capacity > 100 || (t->capacity > 1 && k != 3))
+			return refuse(why, 400, "session_types.capacity",
+			              "only a group has more than one seat (at most 100)");
+	}
+	return STORE_CALL(r->app->store, schedule_put, r->user->therapist_id, sc, (int64_t)time(NULL))
+	       ? -1 : 0;
+}
+
+int
+closure_add(struct req *r, struct store_closed *c, struct refusal *why)
+{
+	int64_t today = (int64_t)time(NULL) / DAY;
+
+	if (!r->user->therapist_id[0])
+		return refuse(why, 409, "", "claim or create your listing first");
+	if (c->first_day < today - 1 || c->first_day > today + 800)
+		return refuse(why, 400, "first_day", "give a date from today to two years ahead");
+	if (c->last_day < c->first_day || c->last_day - c->first_day > 366)
+		return refuse(why, 400, "last_day", "the last day is on or after the first, within a year");
+	if (c->start_min < 0 || c->end_min > 1440 || c->start_min >= c->end_min)
+		return refuse(why, 400, "start", "the closed hours run from a start to a later end");
+	return STORE_CALL(r->app->store, closed_add, r->user->therapist_id, c) ? -1 : 0;
+}
+
+int
+closure_delete(struct req *r, const char *id, struct refusal *why)
+{
+	char *end;
+	long long n = id ? strtoll(id, &end, 10) : 0;
+	int found = 0;
+
+	if (!r->user->therapist_id[0] || !id || !*id || *end || n <= 0)
+		return refuse(why, 404, "", "there is no such closure");
+	if (STORE_CALL(r->app->store, closed_delete, r->user->therapist_id, (int64_t)n, &found))
+		return -1;
+	return found ? 0 : refuse(why, 404, "", "there is no such closure");
+}
+
+int
+wait_join(struct req *r, const char *tid, const char *kind, struct refusal *why)
+{
+	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct store_wait w;
+	int rc;
+
+	if (!c)
+		return -1;
+	if ((rc = book_ctx_load(r, tid, c, why)) != 0)
+		return rc;
+	if (strcmp(r->user->therapist_id, tid) == 0)
+		return refuse(why, 400, "therapist_id", "this is your own listing");
+	if (!book_type(c, kind))
+		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
+	memset(&w, 0, sizeof(w));
+	snprintf(w.therapist_id, sizeof(w.therapist_id), "%s", tid);
+	w.seeker = r->user->id;
+	snprintf(w.kind, sizeof(w.kind), "%s", kind);
+	w.created_at = (int64_t)time(NULL);
+	rc = STORE_CALL(r->app->store, wait_add, &w);
+	if (rc == STORE_EXISTS)
+		return refuse(why, 409, "", "you are on this waitlist already");
+	return rc ? -1 : 0;
+}
+
+int
+wait_leave(struct req *r, const char *tid, const char *kind, struct refusal *why)
+{
+	int found = 0;
+
+	if (!tid || !kind)
+		return refuse(why, 404, "", "you are not on this waitlist");
+	if (STORE_CALL(r->app->store, wait_remove, tid, r->user->id, kind, &found))
+		return -1;
+	return found ? 0 : refuse(why, 404, "", "you are not on this waitlist");
+}
+
+const struct tz_zone *
+viewer_zone(struct req *r, const char *fallback)
+{
+	char zone[64] = "";
+	const struct tz_zone *z = NULL;
+
+	if (r->user && STORE_CALL(r->app->store, user_zone_get, r->user->id, zone, sizeof(zone)) == 0)
+		z = zone[0] ? tz_get(zone) : NULL;
+	if (!z && fallback)
+		z = tz_get(fallback);
+	return z ? z : tz_get("UTC");
+}
+
+int
+zone_set(struct req *r, const char *zone, struct refusal *why)
+{
+	if (!zone || strlen(zone) >= 64 || (zone[0] && !tz_get(zone)))
+		return refuse(why, 400, "timezone", "give an IANA time zone, like America/New_York");
+	return STORE_CALL(r->app->store, user_zone_set, r->user->id, zone) ? -1 : 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Reminders
+ * ---------------------------------------------------------------------- */
+
+/* The listing's name, outside a request. */
+static void
+therapist_name(struct app *app, const char *tid, char *out, size_t n)
+{
+	struct arena a;
+	struct loaded l = {app->tax, &a, {0}, 0};
+	int found = 0;
+
+	arena_init(&a, 4096);
+	snprintf(out, n, "your therapist");
+	if (store_get_therapist(app->store, tid, load_fn, &l, &found) == 0 && found && l.ok)
+		snprintf(out, n, "%s", l.t.name);
+	arena_free(&a);
+}
+
+struct remind_appt {
+	struct app *app;
+	long n;
+	int err;
+};
+
+static int
+remind_appt(void *arg, const struct store_appt *a)
+{
+	struct remind_appt *x = arg;
+	struct store_user s;
+	char fmt[256], tname[128];
+	int found = 0;
+
+	therapist_name(x->app, a->therapist_id, tname, sizeof(tname));
+	if (STORE_CALL(x->app->store, user_get, a->seeker, &s, &found) || !found)
+		snprintf(s.handle, sizeof(s.handle), "a clinician");
+	snprintf(fmt, sizeof(fmt), "A reminder: your %.20s session with %%s is on %%s (%%s).\n"
+	         "It is held for you like a clinical hour; if you cannot come, cancel it on chiron.",
+	         a->kind);
+	tell(x->app, a->seeker, "chiron: your session tomorrow", fmt, tname, a->start, a->zone);
+	tell(x->app, therapist_user(x->app, a->therapist_id), "chiron: your session tomorrow", fmt,
+	     s.handle, a->start, a->zone);
+	if (STORE_CALL(x->app->store, appt_reminded, a->id, (int64_t)time(NULL)))
+		x->err = 1;
+	x->n++;
+	return x->err;
+}
+
+long
+appointment_reminders(struct app *app, int64_t now)
+{
+	struct remind_appt x = {app, 0, 0};
+
+	if (STORE_CALL(app->store, appts_to_remind, now, now + DAY, remind_appt, &x) || x.err)
+		return -1;
+	return x.n;
+}
