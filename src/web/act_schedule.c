@@ -135,6 +135,7 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	c->n_weekly = l.t.n_avail;
 	c->couples = l.t.formats >> FMT_COUPLES & 1;
 	c->group = l.t.formats >> FMT_GROUP & 1;
+	c->accepting = l.t.accepting;
 	if (!c->tz || !c->n_weekly)
 		return refuse(why, 409, "therapist_id",
 		              "this therapist keeps no weekly hours to book; send a consultation request instead");
@@ -379,6 +380,22 @@ tell_waitlist(struct app *app, const struct store_appt *a, const char *tname)
  * Booking, cancelling, moving
  * ---------------------------------------------------------------------- */
 
+/* Has the seeker booked with this therapist before (a client already)? */
+struct history {
+	const char *tid;
+	bool seen;
+};
+
+static int
+history_one(void *arg, const struct store_appt *a)
+{
+	struct history *h = arg;
+
+	if (strcmp(a->therapist_id, h->tid) == 0)
+		h->seen = true;
+	return h->seen;
+}
+
 int
 book(struct req *r, const char *tid, const char *kind, int64_t start, struct store_appt *a,
      struct refusal *why)
@@ -395,10 +412,19 @@ book(struct req *r, const char *tid, const char *kind, int64_t start, struct sto
 		return rc;
 	if (strcmp(r->user->therapist_id, tid) == 0)
 		return refuse(why, 400, "therapist_id", "you cannot book your own listing");
+	if (!c->accepting) {
+		struct history h = {tid, false};
+
+		if (STORE_CALL(r->app->store, appts_of_seeker, r->user->id, 0, 0, history_one, &h))
+			return -1;
+		if (!h.seen)
+			return refuse(why, 409, "therapist_id", "this therapist is not taking new clients "
+			                                        "now; you can join their waitlist");
+	}
 	if (!(t = book_type(c, kind)))
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
 	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
-		return refuse(why, 400, "start", "choose a time at least an hour and at most 12 weeks ahead");
+		return refuse(why, 400, "start", "choose a time at least an hour and at most a year ahead");
 	memset(a, 0, sizeof(*a));
 	snprintf(a->therapist_id, sizeof(a->therapist_id), "%s", tid);
 	a->seeker = r->user->id;
@@ -519,7 +545,7 @@ move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a, st
 	if (!(t = book_type(c, a->kind)))
 		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
 	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
-		return refuse(why, 400, "start", "choose a time at least an hour and at most 12 weeks ahead");
+		return refuse(why, 400, "start", "choose a time at least an hour and at most a year ahead");
 	if ((late = is_late(r, a, side)) < 0)
 		return -1;
 	moved = *a;

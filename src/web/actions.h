@@ -159,7 +159,7 @@ int add_org(struct req *r, const struct org_in *in, char id[24], struct refusal 
  * ---------------------------------------------------------------------- */
 
 #define SLOTS_MAX 2000                  /* slots listed at once */
-#define HORIZON_WEEKS 12                /* how far ahead one may book */
+#define HORIZON_WEEKS 52                /* how far ahead one may book */
 #define SERIES_MAX 26                   /* occurrences of one series */
 
 /* A therapist's week for booking: the record's hours and zone, the
@@ -175,6 +175,7 @@ struct book_ctx {
 	struct store_closed *closed;
 	int n_closed;
 	bool group, couples;            /* the record's formats */
+	bool accepting;                 /* new clients */
 };
 
 /* Loads it (404 when there is no such listing, 409 when it keeps no

@@ -105,6 +105,20 @@ int api_listing(struct req *r, struct resp *p);
 int api_listing_claim(struct req *r, struct resp *p);
 int api_listing_confirm(struct req *r, struct resp *p);
 
+int api_slots(struct req *r, struct resp *p);
+int api_book(struct req *r, struct resp *p);
+int api_appointments(struct req *r, struct resp *p);
+int api_appt_cancel(struct req *r, struct resp *p);
+int api_appt_move(struct req *r, struct resp *p);
+int api_appt_series(struct req *r, struct resp *p);
+int api_series(struct req *r, struct resp *p);
+int api_series_end(struct req *r, struct resp *p);
+int api_schedule(struct req *r, struct resp *p);
+int api_closure_add(struct req *r, struct resp *p);
+int api_closure_delete(struct req *r, struct resp *p);
+int api_waitlist(struct req *r, struct resp *p);
+int api_timezone(struct req *r, struct resp *p);
+
 int api_admin_queue(struct req *r, struct resp *p);
 int api_admin_verify(struct req *r, struct resp *p);
 int api_admin_hide(struct req *r, struct resp *p);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Booking through the API: 200 clinicians racing for one slot get one
+# booking; a group fills to capacity; single bookings on the next DST
+# transition days of New York, Los Angeles, London and Sydney; weekly
+# series across a transition keep their local hour; cancellation (late
+# inside the notice period), the waitlist told; moving; the denials.
+#   tests/booking.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+W=$(mktemp -d)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$W"; }
+trap cleanup EXIT
+
+python3 - "$W/dir.jsonl" <<'PY'
+import json, sys
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+zones = [("t-9000001", "America/New_York", "US-NY"), ("t-9000002", "America/Los_Angeles", "US-CA"),
+         ("t-9000003", "Europe/London", "US-NY"), ("t-9000004", "Australia/Sydney", "US-NY"),
+         ("t-9000005", "America/Chicago", "US-IL"), ("t-9000006", "America/Denver", "US-CO")]
+with open(sys.argv[1], "w") as f:
+    for tid, zone, jur in zones:
+        f.write(json.dumps({"type": "therapist", "id": tid, "name": "Booking " + tid, "credentials": "PhD",
+            "profession": "psychologist", "licenses": [jur], "modalities": ["telehealth"],
+            "formats": ["individual", "group"] if tid == "t-9000005" else ["individual"],
+            "accepting_new_clients": tid != "t-9000006", "fee": {"currency": "USD", "session": 100},
+            "orientations": ["cbt"], "focus_areas": ["burnout"], "languages": ["en"],
+            "career_stages": ["early_career"], "clinician_clients": True, "timezone": zone,
+            "availability": [{"day": d, "start": "17:00", "end": "20:00"} for d in days]}) + "\n")
+PY
+"$BIN" import --db "$W/c.db" "$W/dir.jsonl" 2>/dev/null || { echo "not ok setup"; exit 1; }
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
+	--access-log off --api-rate 0 2>"$W/serve.err" &
+PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+python3 "$ROOT/tests/booking/run.py" "http://127.0.0.1:$PORT" "$W/c.db" "$W/outbox.log"
+rc=$?
+grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err" && { echo "not ok no_sanitizer_reports"; head -20 "$W/serve.err" | sed 's/^/#   /'; rc=1; } || echo "ok no_sanitizer_reports"
+exit $rc

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Booking through the JSON API against a running chiron (tests/booking.sh).
+
+  run.py BASE DB OUTBOX_LOG
+
+Prints "ok NAME" / "not ok NAME" lines. The directory holds four
+therapists made for this test, one per zone (New York, Los Angeles,
+London, Sydney), open every day 17:00-20:00 local, plus a group
+therapist; the seekers and their sessions are written into the store
+directly (200 of them: signing up 200 accounts through the throttled
+form is not what is tested here).
+"""
+import base64, datetime, hashlib, http.client, json, os, sqlite3, sys, threading, time
+from zoneinfo import ZoneInfo
+
+BASE, DB, OUTBOX = sys.argv[1], sys.argv[2], sys.argv[3]
+HOST, PORT = BASE.split("//")[1].split(":")
+PORT = int(PORT)
+fails = 0
+
+
+def ok(name, cond, why=""):
+    global fails
+    if cond:
+        print("ok " + name)
+    else:
+        fails += 1
+        print("not ok " + name)
+        if why:
+            for line in str(why).splitlines()[:8]:
+                print("#   " + line)
+
+
+def seekers(n, prefix):
+    """n seekers with sessions: [(user_id, cookie, csrf)]."""
+    db = sqlite3.connect(DB, timeout=10)
+    out = []
+    now = int(time.time())
+    for i in range(n):
+        h = "%s%03d" % (prefix, i)
+        cur = db.execute("INSERT INTO user (handle, email, pw_hash, role) VALUES (?, ?, 'x', 'seeker')",
+                         (h, h + "@example.org"))
+        uid = cur.lastrowid
+        raw = os.urandom(32)
+        tok = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        csrf = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+        db.execute("INSERT INTO session (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
+                   (hashlib.blake2b(raw, digest_size=32).digest(), uid, csrf, now + 3600))
+        out.append((uid, "chiron_session=" + tok, csrf))
+    db.commit()
+    db.close()
+    return out
+
+
+def call(method, path, body=None, who=None):
+    c = http.client.HTTPConnection(HOST, PORT, timeout=60)
+    h = {}
+    if body is not None:
+        h["Content-Type"] = "application/json"
+        body = json.dumps(body)
+    if who:
+        h["Cookie"] = who[1]
+        h["X-CSRF-Token"] = who[2]
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    try:
+        return r.status, json.loads(data) if data else None
+    except ValueError:
+        return r.status, data
+
+
+def iso(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse(s):
+    return int(datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp())
+
+
+def transitions(zone, horizon_days=360):
+    """The next DST transitions of zone (local dates), within the horizon."""
+    z = ZoneInfo(zone)
+    out = []
+    t = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    t += datetime.timedelta(days=2)
+    prev = t.astimezone(z).utcoffset()
+    for h in range(horizon_days * 24):
+        u = t + datetime.timedelta(hours=h)
+        off = u.astimezone(z).utcoffset()
+        if off != prev:
+            out.append(((u - datetime.timedelta(hours=1)).astimezone(z).date(), u.astimezone(z).date(), prev, off))
+            prev = off
+    return out
+
+
+ZONES = {"t-9000001": "America/New_York", "t-9000002": "America/Los_Angeles",
+         "t-9000003": "Europe/London", "t-9000004": "Australia/Sydney"}
+
+# --- 200 clinicians race for one slot: exactly one booking ---
+people = seekers(230, "racer")
+st, slots = call("GET", "/api/v1/therapists/t-9000001/slots?kind=individual&days=14")
+ok("slots_listed", st == 200 and slots and len(slots["slots"]) > 10, (st, slots))
+slot = slots["slots"][3]
+results = [None] * 200
+go = threading.Barrier(200)
+
+
+def race(i):
+    go.wait()
+    results[i] = call("POST", "/api/v1/appointments",
+                      {"therapist_id": "t-9000001", "kind": "individual", "start": slot["start"]}, people[i])
+
+
+threads = [threading.Thread(target=race, args=(i,)) for i in range(200)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+codes = [r[0] for r in results]
+ok("race_200_one_booking", codes.count(201) == 1 and codes.count(409) == 199,
+   "201: %d, 409: %d, other: %s" % (codes.count(201), codes.count(409), sorted(set(codes))))
+taken = [r[1] for r in results if r[0] == 409]
+ok("race_losers_told_just_taken", taken and all(t["error"]["message"].startswith("just taken") for t in taken),
+   taken[:1])
+db = sqlite3.connect(DB)
+n = db.execute("SELECT count(*) FROM appointment WHERE therapist_id = 't-9000001' AND start_utc = ? "
+               "AND status = 'booked'", (parse(slot["start"]),)).fetchone()[0]
+ok("race_store_holds_one", n == 1, n)
+st, again = call("GET", "/api/v1/therapists/t-9000001/slots?kind=individual&days=14")
+ok("race_slot_gone", st == 200 and slot["start"] not in [s["start"] for s in again["slots"]])
+
+# --- a group fills up to its capacity ---
+st, g = call("GET", "/api/v1/therapists/t-9000005/slots?kind=group&days=14")
+ok("group_slots", st == 200 and g["capacity"] == 8 and g["slots"], (st, g))
+gs = g["slots"][0]["start"]
+gres = [None] * 20
+gb = threading.Barrier(20)
+
+
+def gjoin(i):
+    gb.wait()
+    gres[i] = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000005", "kind": "group", "start": gs},
+                   people[200 + i])
+
+
+ts = [threading.Thread(target=gjoin, args=(i,)) for i in range(20)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+gc = [r[0] for r in gres]
+ok("group_fills_to_capacity", gc.count(201) == 8 and gc.count(409) == 12, gc)
+n = db.execute("SELECT count(*) FROM appointment WHERE therapist_id = 't-9000005' AND start_utc = ? "
+               "AND status = 'booked'", (parse(gs),)).fetchone()[0]
+ok("group_store_holds_capacity", n == 8, n)
+winner = [people[200 + i] for i in range(20) if gres[i][0] == 201][0]
+st, twice = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000005", "kind": "group", "start": gs}, winner)
+ok("group_one_seat_each", st == 409, (st, twice))
+
+# --- single bookings on the DST transition days, each zone ---
+me = people[220]
+for tid, zone in ZONES.items():
+    z = ZoneInfo(zone)
+    for before_day, day, off0, off1 in transitions(zone)[:2]:
+        st, s = call("GET", "/api/v1/therapists/%s/slots?kind=individual&from=%s&days=1" % (tid, day.isoformat()))
+        want = datetime.datetime(day.year, day.month, day.day, 18, 0, tzinfo=z)
+        want_utc = iso(int(want.timestamp()))
+        mine = [x for x in (s or {}).get("slots", []) if x["local_start"].endswith("T18:00")]
+        name = "dst_slot_%s_%s" % (zone.split("/")[1].lower(), day.isoformat())
+        ok(name, st == 200 and len(mine) == 1 and mine[0]["start"] == want_utc, (st, mine, want_utc))
+        st, a = call("POST", "/api/v1/appointments", {"therapist_id": tid, "kind": "individual",
+                                                      "start": want_utc}, me)
+        ok("dst_book_%s_%s" % (zone.split("/")[1].lower(), day.isoformat()),
+           st == 201 and a["local_start"] == want.strftime("%Y-%m-%dT18:00") and a["zone"] == zone and
+           a["start"] == want_utc, (st, a))
+
+# --- a weekly series across a DST change keeps its local hour ---
+for tid, zone in list(ZONES.items()):
+    z = ZoneInfo(zone)
+    tr = transitions(zone)[0]
+    first = tr[1] - datetime.timedelta(days=14)
+    if first <= datetime.date.today() + datetime.timedelta(days=1):
+        first += datetime.timedelta(days=7)
+    start = datetime.datetime(first.year, first.month, first.day, 19, 0, tzinfo=z)
+    who = people[221]
+    st, a = call("POST", "/api/v1/appointments", {"therapist_id": tid, "kind": "individual",
+                                                  "start": iso(int(start.timestamp()))}, who)
+    ok("series_first_%s" % zone.split("/")[1].lower(), st == 201, (st, a))
+    if st != 201:
+        continue
+    st, sr = call("POST", "/api/v1/appointments/%d/series" % a["id"], {"interval_weeks": 1, "count": 5}, who)
+    ok("series_made_%s" % zone.split("/")[1].lower(), st == 201 and sr["booked"] == 5, (st, sr))
+    st, mine = call("GET", "/api/v1/appointments", None, who)
+    occ = [x for x in mine["appointments"] if x["series_id"] == (sr or {}).get("series", {}).get("id")]
+    locs = sorted(x["local_start"] for x in occ)
+    utcs = sorted(parse(x["start"]) for x in occ)
+    expect = [iso(int((start + datetime.timedelta(weeks=k)).timestamp())) for k in range(5)]
+    # zoneinfo's arithmetic is wall-clock: start + k weeks keeps 19:00 local
+    ok("series_keeps_local_hour_%s" % zone.split("/")[1].lower(),
+       len(occ) == 5 and all(l.endswith("T19:00") for l in locs) and [iso(u) for u in utcs] == expect,
+       (locs, [iso(u) for u in utcs], expect))
+    offs = {utcs[k + 1] - utcs[k] for k in range(4)}
+    ok("series_utc_shifts_once_%s" % zone.split("/")[1].lower(),
+       offs == {7 * 86400, 7 * 86400 + int((tr[2] - tr[3]).total_seconds())}, offs)
+
+# --- cancel, late inside the notice period, the waitlist hears ---
+ther = seekers(1, "thera")[0]
+db.execute("UPDATE user SET role = 'therapist', therapist_id = 't-9000002' WHERE id = ?", (ther[0],))
+db.execute("INSERT INTO listing (therapist_id, user_id, claimed_at, confirmed_at) VALUES ('t-9000002', ?, ?, ?)",
+           (ther[0], int(time.time()), int(time.time())))
+db.commit()
+st, sch = call("PUT", "/api/v1/schedule", {"notice_hours": 168, "session_types": [
+    {"kind": "consultation", "minutes": 15, "step": 30}, {"kind": "individual", "minutes": 50, "step": 60}]}, ther)
+ok("schedule_notice_set", st == 200 and sch["notice_hours"] == 168, (st, sch))
+st, bad = call("PUT", "/api/v1/schedule", {"notice_hours": 500, "session_types": []}, ther)
+ok("schedule_bad_notice", st == 400 and bad["error"]["field"] == "notice_hours", (st, bad))
+st, bad = call("PUT", "/api/v1/schedule", {"notice_hours": 24, "session_types": [
+    {"kind": "individual", "minutes": 50, "capacity": 3}]}, ther)
+ok("schedule_capacity_group_only", st == 400 and bad["error"]["field"] == "session_types.capacity", (st, bad))
+st, s = call("GET", "/api/v1/therapists/t-9000002/slots?kind=individual&days=3")
+c1, waiter = people[222], people[223]
+st, a = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000002", "kind": "individual",
+                                              "start": s["slots"][0]["start"]}, c1)
+ok("book_for_cancel", st == 201, (st, a))
+st, w = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, waiter)
+ok("waitlist_join", st == 201, (st, w))
+st, w2 = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, waiter)
+ok("waitlist_once", st == 409, (st, w2))
+st, other = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, waiter)
+ok("cancel_not_yours_404", st == 404, (st, other))
+st, cx = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, c1)
+ok("cancel_late_inside_notice", st == 200 and cx["status"] == "cancelled" and cx["late"] is True and
+   cx["cancelled_by"] == "seeker", (st, cx))
+st, cx2 = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, c1)
+ok("cancel_twice_409", st == 409, (st, cx2))
+time.sleep(0.2)
+log = open(OUTBOX).read()
+ok("waitlist_told", "a time opened on your waitlist" in log and "racer223@example.org" in log)
+ok("cancel_told_both", log.count("session cancelled (late") >= 2)
+# the therapist cancels: never late
+st, a2 = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000002", "kind": "individual",
+                                               "start": s["slots"][1]["start"]}, c1)
+st, cx = call("POST", "/api/v1/appointments/%d/cancel" % a2["id"], None, ther)
+ok("therapist_cancels", st == 200 and cx["cancelled_by"] == "therapist" and cx["late"] is False, (st, cx))
+
+# --- move: the old time opens, the new one is taken ---
+st, a3 = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000003", "kind": "individual",
+                                               "start": None}, c1)
+ok("book_bad_start_400", st == 400 and a3["error"]["field"] == "start", (st, a3))
+st, s3 = call("GET", "/api/v1/therapists/t-9000003/slots?kind=individual&days=20")
+st, a3 = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000003", "kind": "individual",
+                                               "start": s3["slots"][-1]["start"]}, c1)
+st, mv = call("POST", "/api/v1/appointments/%d/move" % a3["id"], {"start": s3["slots"][-2]["start"]}, c1)
+ok("move_ok", st == 200 and mv["start"] == s3["slots"][-2]["start"], (st, mv))
+st, s3b = call("GET", "/api/v1/therapists/t-9000003/slots?kind=individual&days=20")
+starts = [x["start"] for x in s3b["slots"]]
+ok("move_frees_old_takes_new", s3["slots"][-1]["start"] in starts and s3["slots"][-2]["start"] not in starts)
+st, mv2 = call("POST", "/api/v1/appointments/%d/move" % a3["id"], {"start": "2020-01-01T00:00:00Z"}, c1)
+ok("move_past_refused", st == 400 and mv2["error"]["field"] == "start", (st, mv2))
+
+# --- denials ---
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000003", "kind": "individual",
+                                              "start": s3["slots"][0]["start"]})
+ok("book_anonymous_401", st == 401, st)
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000003", "kind": "individual",
+                                              "start": s3["slots"][0]["start"]}, (c1[0], c1[1], "wrong"))
+ok("book_bad_csrf_403", st == 403, st)
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9999999", "kind": "individual",
+                                              "start": s3["slots"][0]["start"]}, c1)
+ok("book_unknown_therapist_404", st == 404, (st, x))
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000003", "kind": "group",
+                                              "start": s3["slots"][0]["start"]}, c1)
+ok("book_kind_not_offered_400", st == 400 and x["error"]["field"] == "kind", (st, x))
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000003", "kind": "individual",
+                                              "start": iso(parse(s3["slots"][0]["start"]) + 600)}, c1)
+ok("book_not_a_slot_409", st == 409, (st, x))
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000006", "kind": "individual",
+                                              "start": s3["slots"][0]["start"]}, c1)
+ok("book_not_accepting_409", st == 409 and "not taking new clients" in x["error"]["message"], (st, x))
+st, x = call("PUT", "/api/v1/schedule", {"notice_hours": 24, "session_types": []}, c1)
+ok("schedule_seeker_403", st == 403, st)
+sys.exit(1 if fails else 0)
