@@ -30,64 +30,6 @@
 
 #define DAY 86400
 
-/* "2026-12-01T18:00:00Z" or with a +HH:MM / -HH:MM offset. */
-static int
-parse_instant(const char *s, int64_t *out)
-{
-	int y, mo, d, h, mi, sec = 0, oh = 0, om = 0, n = 0;
-	char sign = 'Z';
-
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5)
-		return -1;
-	s += n;
-	if (*s == ':') {
-		if (sscanf(s, ":%2d%n", &sec, &n) != 1)
-			return -1;
-		s += n;
-	}
-	if (*s == 'Z' || *s == 'z')
-		s++;
-	else if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) == 2) {
-		sign = *s;
-		s += 1 + n;
-	} else
-		return -1;
-	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || oh > 23 ||
-	    om > 59)
-		return -1;
-	*out = tz_days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY + h * 3600 + mi * 60 + sec;
-	if (sign == '+')
-		*out -= oh * 3600 + om * 60;
-	else if (sign == '-')
-		*out += oh * 3600 + om * 60;
-	return 0;
-}
-
-/* "YYYY-MM-DD" as days since 1970-01-01. */
-static int
-parse_day(const char *s, int64_t *out)
-{
-	int y, m, d, n = 0;
-
-	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] || m < 1 || m > 12 || d < 1 ||
-	    d > 31)
-		return -1;
-	*out = tz_days_from_civil(y, (unsigned)m, (unsigned)d);
-	return 0;
-}
-
-static int
-parse_hhmm_min(const char *s, int *out)
-{
-	int h, m, n = 0;
-
-	if (!s || sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s[n] || h < 0 || h > 24 || m < 0 || m > 59 ||
-	    (h == 24 && m))
-		return -1;
-	*out = h * 60 + m;
-	return 0;
-}
-
 static int
 wall_json(struct buf *b, const char *zone, int64_t t)
 {
@@ -152,7 +94,7 @@ api_slots(struct req *r, struct resp *p)
 		return 0;
 	}
 	if (from_s) {
-		if (parse_day(from_s, &from_day)) {
+		if (web_parse_day(from_s, &from_day)) {
 			error_response(r, p, 400, "from", "a date YYYY-MM-DD");
 			return 0;
 		}
@@ -208,7 +150,7 @@ api_book(struct req *r, struct resp *p)
 		error_response(r, p, 400, "therapist_id", "required");
 		return 0;
 	}
-	if (parse_instant(start_s, &start)) {
+	if (web_parse_instant(start_s, &start)) {
 		error_response(r, p, 400, "start", "an instant like 2026-12-01T23:00:00Z");
 		return 0;
 	}
@@ -278,7 +220,7 @@ api_appt_move(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "start", &start_s, &e))
 		return api_invalid(r, p, &e);
-	if (parse_instant(start_s, &start)) {
+	if (web_parse_instant(start_s, &start)) {
 		error_response(r, p, 400, "start", "an instant like 2026-12-01T23:00:00Z");
 		return 0;
 	}
@@ -526,18 +468,18 @@ api_closure_add(struct req *r, struct resp *p)
 		return api_invalid(r, p, &e);
 	memset(&c, 0, sizeof(c));
 	c.end_min = 1440;
-	if (parse_day(first, &c.first_day)) {
+	if (web_parse_day(first, &c.first_day)) {
 		error_response(r, p, 400, "first_day", "a date YYYY-MM-DD");
 		return 0;
 	}
 	if (!last)
 		c.last_day = c.first_day;
-	else if (parse_day(last, &c.last_day)) {
+	else if (web_parse_day(last, &c.last_day)) {
 		error_response(r, p, 400, "last_day", "a date YYYY-MM-DD");
 		return 0;
 	}
-	if ((start && parse_hhmm_min(start, &c.start_min)) || (end && parse_hhmm_min(end, &c.end_min))) {
-		error_response(r, p, 400, start && parse_hhmm_min(start, &c.start_min) ? "start" : "end",
+	if ((start && web_parse_hhmm(start, &c.start_min)) || (end && web_parse_hhmm(end, &c.end_min))) {
+		error_response(r, p, 400, start && web_parse_hhmm(start, &c.start_min) ? "start" : "end",
 		               "a time HH:MM");
 		return 0;
 	}

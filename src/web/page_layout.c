@@ -32,7 +32,10 @@ page_begin(struct req *r, struct resp *p, const char *title)
 	               "<nav aria-label=\"Main\"><ul>"
 	               "<li><a href=\"/search\">Find a therapist</a></li>"
 	               "<li><a href=\"/privacy\">Privacy</a></li>") ||
-	       (r->user ? html(b, "<li><a href=\"/account\">") || html_txt(b, r->user->handle) ||
+	       (r->user ? html(b, "<li><a href=\"/therapy\">My therapy</a></li>") ||
+	                  (r->user->therapist_id[0] &&
+	                   html(b, "<li><a href=\"/schedule\">My schedule</a></li>")) ||
+	                  html(b, "<li><a href=\"/account\">") || html_txt(b, r->user->handle) ||
 	                  html(b, "</a></li>")
 	                : html(b, "<li><a href=\"/login\">Sign in</a></li>")) ||
 	       html(b, "</ul></nav></header>\n<main id=\"main\">\n");

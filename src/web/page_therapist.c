@@ -204,6 +204,8 @@ page_therapist(struct req *r, struct resp *p)
 	if ((!t.n_avail && html(b, "none listed")) || html(b, " (") ||
 	    html_txt(b, t.timezone) || html(b, ")</dd>\n</dl>\n") ||
 	    policies(b, r, t.id) ||
+	    (t.n_avail && (html(b, "<p><a class=\"button\" href=\"/therapists/") || url_arg(b, t.id) ||
+	                   html(b, "/book\">Book a time</a></p>\n"))) ||
 	    page_request_form(r, p, t.id) || page_end(p))
 		return -1;
 	return 0;

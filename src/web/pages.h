@@ -77,6 +77,14 @@ int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
 jnode *api_body(struct req *r, const char *const *allowed, struct verr *e);
 int api_str(struct req *r, jnode *o, const char *key, const char **out, struct verr *e);
 int api_invalid(struct req *r, struct resp *p, const struct verr *e);
+/*
+ * Input: an RFC 3339 instant ("2026-12-01T23:00:00Z", or with an offset
+ * like -05:00), a date "YYYY-MM-DD" as days since 1970-01-01, a time
+ * "HH:MM" (to 24:00) as minutes. 0, or -1 when malformed.
+ */
+int web_parse_instant(const char *s, int64_t *out);
+int web_parse_day(const char *s, int64_t *out);
+int web_parse_hhmm(const char *s, int *out);
 /* An instant as an RFC 3339 string in UTC, or null for 0. */
 int api_time(struct buf *b, int64_t t);
 /* Answers status with {"user":{handle, role, therapist_id},"csrf"} of r->user. */
@@ -104,6 +112,20 @@ int api_answer(struct req *r, struct resp *p);
 int api_listing(struct req *r, struct resp *p);
 int api_listing_claim(struct req *r, struct resp *p);
 int api_listing_confirm(struct req *r, struct resp *p);
+
+int page_book(struct req *r, struct resp *p);
+int page_move(struct req *r, struct resp *p);
+int page_therapy(struct req *r, struct resp *p);
+int page_appt_cancel(struct req *r, struct resp *p);
+int page_appt_series(struct req *r, struct resp *p);
+int page_series_end(struct req *r, struct resp *p);
+int page_wait_join(struct req *r, struct resp *p);
+int page_wait_leave(struct req *r, struct resp *p);
+int page_timezone(struct req *r, struct resp *p);
+int page_schedule(struct req *r, struct resp *p);
+int page_schedule_save(struct req *r, struct resp *p);
+int page_closure_add(struct req *r, struct resp *p);
+int page_closure_delete(struct req *r, struct resp *p);
 
 int api_slots(struct req *r, struct resp *p);
 int api_book(struct req *r, struct resp *p);

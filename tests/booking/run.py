@@ -281,4 +281,75 @@ st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000006", "kind
 ok("book_not_accepting_409", st == 409 and "not taking new clients" in x["error"]["message"], (st, x))
 st, x = call("PUT", "/api/v1/schedule", {"notice_hours": 24, "session_types": []}, c1)
 ok("schedule_seeker_403", st == 403, st)
+
+# --- the pages: book, my therapy, a series, cancel; the therapist's schedule ---
+import re, urllib.parse
+
+
+def page(method, path, form=None, who=None):
+    c = http.client.HTTPConnection(HOST, PORT, timeout=60)
+    h = {}
+    if who:
+        h["Cookie"] = who[1]
+    body = None
+    if form is not None:
+        form = dict(form)
+        if who:
+            form.setdefault("csrf", who[2])
+        body = urllib.parse.urlencode(form)
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read().decode()
+    loc = r.getheader("Location")
+    c.close()
+    return r.status, data, loc
+
+
+pw = people[224]
+st, html_, _ = page("GET", "/therapists/t-9000003/book?kind=individual", None, pw)
+starts = re.findall(r'name="start" value="(\d+)"', html_)
+ok("page_book_lists_slots", st == 200 and len(starts) > 5 and "Times are shown in" in html_, st)
+st, _, loc = page("POST", "/therapists/t-9000003/book", {"kind": "individual", "start": starts[0]}, pw)
+ok("page_book_redirects", st == 303 and loc.startswith("/therapy?booked="), (st, loc))
+st, html2, _ = page("POST", "/therapists/t-9000003/book", {"kind": "individual", "start": starts[0]}, people[225])
+ok("page_book_just_taken", st == 409 and "just taken" in html2, st)
+st, th, _ = page("GET", "/therapy", None, pw)
+aid = re.findall(r'action="/appointments/(\d+)/cancel"', th)
+ok("page_therapy_lists_session", st == 200 and len(aid) == 1 and "Europe/London" in th, st)
+st, _, loc = page("POST", "/appointments/%s/series" % aid[0], {"interval_weeks": "2", "count": "4"}, pw)
+ok("page_series", st == 303 and "series=1" in loc, (st, loc))
+st, th, _ = page("GET", "/therapy", None, pw)
+ok("page_series_listed", "every two weeks on" in th and th.count("part of a series") == 4, th.count("part of a series"))
+st, _, loc = page("POST", "/therapy/timezone", {"timezone": "Asia/Tokyo"}, pw)
+st, th, _ = page("GET", "/therapy", None, pw)
+ok("page_times_in_viewer_zone", "(Asia/Tokyo;" in th and "for the therapist, Europe/London" in th, None)
+st, _, loc = page("POST", "/therapy/timezone", {"timezone": "Mars/Olympus"}, pw)
+ok("page_bad_zone_400", st == 400, st)
+st, _, loc = page("POST", "/appointments/%s/cancel" % aid[0], {}, pw)
+ok("page_cancel", st == 303 and "cancelled=1" in loc, (st, loc))
+st, _, loc = page("POST", "/appointments/%s/cancel" % aid[0], {"csrf": "nope"}, pw)
+ok("page_cancel_needs_csrf", st == 403, st)
+st, _, loc = page("POST", "/waitlist/t-9000006", {"kind": "individual"}, pw)
+ok("page_waitlist_join", st == 303 and "waiting=1" in loc, (st, loc))
+st, th, _ = page("GET", "/therapy", None, pw)
+ok("page_waitlist_listed", 'action="/waitlist/t-9000006/leave"' in th)
+st, sch, _ = page("GET", "/schedule", None, ther)
+ok("page_schedule", st == 200 and "Sessions you offer" in sch and "The weeks ahead" in sch, st)
+st, _, loc = page("POST", "/schedule/closures", {"first_day": (datetime.date.today() + datetime.timedelta(days=3)).isoformat(),
+                                                 "note": "Conference"}, ther)
+ok("page_closure_add", st == 303 and "closed=1" in loc, (st, loc))
+st, sch, _ = page("GET", "/schedule", None, ther)
+cid = re.findall(r'action="/schedule/closures/(\d+)/delete"', sch)
+ok("page_closure_listed", len(cid) == 1 and "Conference" in sch)
+day3 = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+st, s3 = call("GET", "/api/v1/therapists/t-9000002/slots?kind=individual&from=%s&days=1" % day3)
+ok("closure_closes_slots", st == 200 and s3["slots"] == [], s3)
+st, sch, _ = page("GET", "/schedule", None, pw)
+ok("page_schedule_seeker_403", st == 403, st)
+st, _, loc = page("POST", "/schedule", {"notice_hours": "48", "offer_individual": "1", "minutes_individual": "45",
+                                       "step_individual": "60"}, ther)
+ok("page_schedule_save", st == 303 and "saved=1" in loc, (st, loc))
+st, s4 = call("GET", "/api/v1/therapists/t-9000002/slots?kind=individual&days=7")
+ok("schedule_changes_slots", st == 200 and s4["minutes"] == 45 and s4["notice_hours"] == 48, s4)
 sys.exit(1 if fails else 0)

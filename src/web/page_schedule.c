@@ -1,0 +1,788 @@
+/*
+ * page_schedule.c: the booking pages (the rules are act_schedule.c's).
+ *
+ *   /therapists/{id}/book     a therapist's open slots, in the viewer's zone; book one
+ *   /therapy                  my therapy: next sessions, series, waitlists, my zone
+ *   /appointments/{id}/move   the slots to move a session to
+ *   /schedule                 the therapist's side: settings, closures, the weeks ahead
+ *
+ * Every time is shown in the viewer's own zone (their setting, else the
+ * appointment's), with the therapist's wall time beside it when the two
+ * differ. Forms post to small handlers that redirect back with a note.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/tz.h"
+#include "web/actions.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/pages.h"
+
+#define DAY 86400
+#define PAGE_DAYS 14
+
+static const char *const kinds[] = {"consultation", "individual", "couples", "group"};
+static const char *const kind_labels[] = {
+	"Free 15-minute consultation", "Individual session", "Couples session", "Group session",
+};
+
+static const char *
+kind_label(const char *kind)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return kind_labels[i];
+	return kind;
+}
+
+static int when_attr(struct buf *b, const struct tz_zone *z, int64_t t);
+
+/* A form's whole number; 0 when it is not one (the action then refuses it). */
+static int
+atoi_safe(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s && !*end && v > -100000 && v < 100000 ? (int)v : 0;
+}
+
+static int
+csrf_field(struct buf *b, struct req *r, struct resp *p)
+{
+	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
+	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">");
+}
+
+static int
+see_other(struct req *r, struct resp *p, const char *where)
+{
+	p->status = 303;
+	return resp_header(p, "Location", arena_strdup(r->a, where));
+}
+
+static int
+note(struct buf *b, const char *msg, bool bad)
+{
+	return !msg ? 0 : html(b, bad ? "<div class=\"card conflict\" role=\"alert\"><p>"
+	                              : "<div class=\"card\" role=\"status\"><p>") ||
+	                  html_txt(b, msg) || html(b, "</p></div>\n");
+}
+
+/* "Tue 9 Mar 2027, 18:00" in the viewer's zone, and the therapist's wall
+ * time when the zones differ. */
+static int
+when(struct buf *b, const struct tz_zone *viewer, const char *appt_zone, int64_t t)
+{
+	char s[48], o[48];
+	const struct tz_zone *az = tz_get(appt_zone);
+
+	when_text(s, viewer, t);
+	if (html_txt(b, s) || html(b, " <span class=\"hint\">(") || html_txt(b, tz_name(viewer)))
+		return -1;
+	if (az && az != viewer && tz_offset_at(az, t) != tz_offset_at(viewer, t)) {
+		when_text(o, az, t);
+		if (html(b, "; ") || html_txt(b, o + strlen(o) - 5) || html(b, " for the therapist, ") ||
+		    html_txt(b, appt_zone))
+			return -1;
+	}
+	return html(b, ")</span>");
+}
+
+/* ----------------------------------------------------------------------
+ * Booking
+ * ---------------------------------------------------------------------- */
+
+static int
+slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, const char *msg,
+           const char *move_id)
+{
+	struct buf *b = &p->body;
+	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct sched_slot *s = arena_alloc(r->a, SLOTS_MAX * sizeof(*s));
+	struct refusal why;
+	const struct tz_zone *vz;
+	const char *wk = req_arg(r, "week");
+	int64_t now = (int64_t)time(NULL), day0, last_day = -1;
+	long week = wk ? strtol(wk, NULL, 10) : 0;
+	int rc, n, i;
+	char title[200], url[160];
+
+	if (!c || !s)
+		return -1;
+	if ((rc = book_ctx_load(r, tid, c, &why)) != 0)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
+	if (!kind || !book_type(c, kind))
+		kind = book_type(c, "consultation") ? "consultation" : c->sc.types[0].kind;
+	if (week < 0 || week > HORIZON_WEEKS / 2)
+		week = 0;
+	vz = viewer_zone(r, c->zone);
+	day0 = (now + tz_offset_at(vz, now)) / DAY + week * PAGE_DAYS;
+	n = open_slots(r, c, kind, tz_local_to_utc(vz, day0 * DAY), tz_local_to_utc(vz, (day0 + PAGE_DAYS) * DAY),
+	               s, SLOTS_MAX, &why);
+	if (n < 0)
+		return -1;
+	snprintf(title, sizeof(title), move_id ? "Move your session with %s" : "Book with %s", c->name);
+	if (page_begin(r, p, title) || html(b, "<h1>") || html_txt(b, title) || html(b, "</h1>\n") ||
+	    note(b, msg, true))
+		return -1;
+	if (!move_id) {
+		if (html(b, "<nav aria-label=\"Kinds of session\"><ul class=\"kinds\">"))
+			return -1;
+		for (i = 0; i < c->sc.n_types; i++) {
+			const char *k = c->sc.types[i].kind;
+
+			if (html(b, "<li><a href=\"/therapists/") || url_arg(b, tid) || html(b, "/book?kind=") ||
+			    url_arg(b, k) || html(b, strcmp(k, kind) == 0 ? "\" aria-current=\"page\">" : "\">") ||
+			    html_txt(b, kind_label(k)) || html(b, "</a></li>"))
+				return -1;
+		}
+		if (html(b, "</ul></nav>\n"))
+			return -1;
+	}
+	if (html(b, "<p class=\"hint\">Times are shown in ") || html_txt(b, tz_name(vz)) ||
+	    html(b, " (<a href=\"/therapy#zone\">change</a>). Cancelling or moving less than ") ||
+	    html_int(b, c->sc.notice_hours) ||
+	    html(b, " hours ahead counts as late under this therapist's notice period.</p>\n"))
+		return -1;
+	if (!c->accepting && !move_id &&
+	    html(b, "<p class=\"conflict\">This therapist is not taking new clients now; clients "
+	            "already seeing them can book, and anyone can join the waitlist below.</p>\n"))
+		return -1;
+	if (!n && html(b, "<p>No open times in these two weeks.</p>\n"))
+		return -1;
+	for (i = 0; i < n; i++) {
+		int64_t lt = s[i].start + tz_offset_at(vz, s[i].start), d = lt / DAY;
+		char w[48];
+
+		if (d != last_day) {
+			when_text(w, vz, s[i].start);
+			w[strlen(w) - 7] = '\0';        /* the date only */
+			if ((last_day >= 0 && html(b, "</ul></section>\n")) ||
+			    html(b, "<section class=\"day\"><h2>") || html_txt(b, w) ||
+			    html(b, "</h2><ul class=\"slots\">"))
+				return -1;
+			last_day = d;
+		}
+		when_text(w, vz, s[i].start);
+		if (html(b, "<li><form method=\"post\" action=\"") ||
+		    (move_id ? html(b, "/appointments/") || url_arg(b, move_id) || html(b, "/move")
+		             : html(b, "/therapists/") || url_arg(b, tid) || html(b, "/book")) ||
+		    html(b, "\">") || csrf_field(b, r, p) ||
+		    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
+		    html(b, "\"><input type=\"hidden\" name=\"start\" value=\"") ||
+		    html_int(b, (long)s[i].start) || html(b, "\"><button type=\"submit\" aria-label=\"") ||
+		    html_attr(b, move_id ? "Move to " : "Book ") || html_attr(b, w) || html(b, "\">") ||
+		    html_txt(b, w + strlen(w) - 5) || html(b, "</button>") ||
+		    (book_type(c, kind)->capacity > 1 &&
+		     (html(b, " <span class=\"hint\">") ||
+		      html_int(b, book_type(c, kind)->capacity - s[i].seats_taken) ||
+		      html(b, " seats left</span>"))) ||
+		    html(b, "</form></li>"))
+			return -1;
+	}
+	if (last_day >= 0 && html(b, "</ul></section>\n"))
+		return -1;
+	snprintf(url, sizeof(url), "?kind=%s&amp;week=", kind);
+	if (html(b, "<nav class=\"pager\" aria-label=\"Weeks\">") ||
+	    (week > 0 && (html(b, "<a href=\"") || html(b, url) || html_int(b, week - 1) ||
+	                  html(b, "\">Earlier</a> "))) ||
+	    (week < HORIZON_WEEKS / 2 && (html(b, "<a href=\"") || html(b, url) || html_int(b, week + 1) ||
+	                                  html(b, "\">Later</a>"))) ||
+	    html(b, "</nav>\n"))
+		return -1;
+	if (!move_id &&
+	    (html(b, "<h2>Nothing fits?</h2>\n<form method=\"post\" action=\"/waitlist/") ||
+	     url_arg(b, tid) || html(b, "\">") || csrf_field(b, r, p) ||
+	     html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
+	     html(b, "\"><p>Join the waitlist: you will hear when a time opens.</p>"
+	             "<button type=\"submit\">Join the waitlist</button></form>\n")))
+		return -1;
+	return page_end(p);
+}
+
+static int64_t
+arg_start(struct req *r)
+{
+	const char *v = req_arg(r, "start");
+	char *end;
+	long long t = v ? strtoll(v, &end, 10) : 0;
+
+	return v && *v && !*end ? (int64_t)t : 0;
+}
+
+int
+page_book(struct req *r, struct resp *p)
+{
+	struct store_appt a;
+	struct refusal why;
+	int rc;
+	char where[64];
+
+	if (strcmp(r->method, "POST") != 0)
+		return slots_page(r, p, r->param, req_arg(r, "kind"), NULL, NULL);
+	rc = book(r, r->param, req_arg(r, "kind"), arg_start(r), &a, &why);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		if (why.status == 404)
+			return refusal_response(r, p, &why);
+		p->status = why.status;
+		return slots_page(r, p, r->param, req_arg(r, "kind"), why.message, NULL);
+	}
+	snprintf(where, sizeof(where), "/therapy?booked=%lld", (long long)a.id);
+	return see_other(r, p, where);
+}
+
+int
+page_move(struct req *r, struct resp *p)
+{
+	struct store_appt a;
+	struct refusal why;
+	const char *side;
+	int rc;
+
+	if (strcmp(r->method, "POST") != 0) {
+		if ((rc = appt_mine(r, r->param, &a, &side, &why)) != 0)
+			return rc > 0 ? refusal_response(r, p, &why) : -1;
+		return slots_page(r, p, a.therapist_id, a.kind, NULL, r->param);
+	}
+	rc = move_appt(r, r->param, arg_start(r), &a, &why);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		if (why.status == 404 || !a.therapist_id[0])
+			return refusal_response(r, p, &why);
+		p->status = why.status;
+		return slots_page(r, p, a.therapist_id, a.kind, why.message, r->param);
+	}
+	return see_other(r, p, "/therapy?moved=1");
+}
+
+/* ----------------------------------------------------------------------
+ * My therapy
+ * ---------------------------------------------------------------------- */
+
+struct appt_cards {
+	struct req *r;
+	struct resp *p;
+	const struct tz_zone *vz;
+	bool therapist_view;
+	int n, err;
+};
+
+static int
+appt_card(void *arg, const struct store_appt *a)
+{
+	struct appt_cards *x = arg;
+	struct buf *b = &x->p->body;
+	struct req *r = x->r;
+	const struct tz_zone *vz = x->vz ? x->vz : tz_get(a->zone);
+	bool booked = strcmp(a->status, "booked") == 0, ahead = a->start > (int64_t)time(NULL);
+	char id[24];
+
+	if (!booked && a->updated_at < (int64_t)time(NULL) - 14 * DAY)
+		return 0;               /* old cancellations fade away */
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	x->n++;
+	if (html(b, "<li class=\"card\" id=\"a") || html(b, id) || html(b, "\"><p><strong>") ||
+	    when(b, vz, a->zone, a->start) || html(b, "</strong><br>") ||
+	    html_txt(b, kind_label(a->kind)) || html(b, ", ") || html_int(b, (long)((a->end - a->start) / 60)) ||
+	    html(b, " minutes") ||
+	    (!x->therapist_view && (html(b, " with <a href=\"/therapists/") || url_arg(b, a->therapist_id) ||
+	                            html(b, "\">") || html_txt(b, a->therapist_id) || html(b, "</a>"))) ||
+	    (a->series_id && html(b, "; part of a series")) ||
+	    (!booked && (html(b, "<br><span class=\"conflict\">Cancelled by the ") ||
+	                 html_txt(b, a->cancelled_by) || html(b, a->late ? ", late" : "") || html(b, "</span>"))) ||
+	    html(b, "</p>"))
+		return x->err = 1;
+	if (booked && ahead &&
+	    (html(b, "<div class=\"actions\"><form method=\"post\" action=\"/appointments/") ||
+	     html(b, id) || html(b, "/cancel\">") || csrf_field(b, r, x->p) ||
+	     html(b, "<button type=\"submit\" aria-label=\"Cancel the session of ") ||
+	     when_attr(b, vz, a->start) || html(b, "\">Cancel</button></form> ") ||
+	     html(b, "<a class=\"button\" href=\"/appointments/") || html(b, id) ||
+	     html(b, "/move\">Move</a> <a href=\"/appointments/") || html(b, id) ||
+	     html(b, "/ics\">Add to my calendar (.ics)</a></div>")))
+		return x->err = 1;
+	if (booked && ahead && !a->series_id &&
+	    (html(b, "<form method=\"post\" class=\"series\" action=\"/appointments/") || html(b, id) ||
+	     html(b, "/series\">") || csrf_field(b, r, x->p) ||
+	     html(b, "<label for=\"iv") || html(b, id) || html(b, "\">Repeat</label><select id=\"iv") ||
+	     html(b, id) || html(b, "\" name=\"interval_weeks\"><option value=\"1\">every week</option>"
+	                            "<option value=\"2\">every two weeks</option></select> "
+	                            "<label for=\"ct") || html(b, id) ||
+	     html(b, "\">sessions</label><input id=\"ct") || html(b, id) ||
+	     html(b, "\" name=\"count\" type=\"number\" min=\"2\" max=\"26\" value=\"12\"> "
+	             "<button type=\"submit\">Make it a series</button></form>")))
+		return x->err = 1;
+	if (html(b, "</li>\n"))
+		return x->err = 1;
+	return 0;
+}
+
+static int
+when_attr(struct buf *b, const struct tz_zone *z, int64_t t)
+{
+	char s[48];
+
+	when_text(s, z, t);
+	return html_attr(b, s);
+}
+
+struct series_rows {
+	struct req *r;
+	struct resp *p;
+	int n, err;
+};
+
+static int
+series_row(void *arg, const struct store_series *sr)
+{
+	struct series_rows *x = arg;
+	struct buf *b = &x->p->body;
+	static const char *const dn[7] = {"Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays",
+	                                  "Saturdays", "Sundays"};
+	char s[160];
+
+	x->n++;
+	snprintf(s, sizeof(s), "%s %s at %02d:%02d (%s), %d sessions", kind_label(sr->kind),
+	         sr->interval_weeks == 1 ? "every week on" : "every two weeks on",
+	         sr->minute / 60, sr->minute % 60, sr->zone, sr->count);
+	if (html(b, "<li>") || html_txt(b, s) || html(b, ", ") || html_txt(b, dn[tz_weekday(sr->first_day)]) ||
+	    html(b, " <form method=\"post\" class=\"inline\" action=\"/series/") ||
+	    html_int(b, (long)sr->id) || html(b, "/end\">") || csrf_field(b, x->r, x->p) ||
+	    html(b, "<button type=\"submit\">End the series</button></form></li>\n"))
+		return x->err = 1;
+	return 0;
+}
+
+struct wait_rows {
+	struct req *r;
+	struct resp *p;
+	int n, err;
+};
+
+static int
+wait_row(void *arg, const struct store_wait *w)
+{
+	struct wait_rows *x = arg;
+	struct buf *b = &x->p->body;
+
+	x->n++;
+	if (html(b, "<li><a href=\"/therapists/") || url_arg(b, w->therapist_id) || html(b, "\">") ||
+	    html_txt(b, w->therapist_id) || html(b, "</a>: ") || html_txt(b, kind_label(w->kind)) ||
+	    html(b, " <form method=\"post\" class=\"inline\" action=\"/waitlist/") ||
+	    url_arg(b, w->therapist_id) || html(b, "/leave\">") || csrf_field(b, x->r, x->p) ||
+	    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, w->kind) ||
+	    html(b, "\"><button type=\"submit\">Leave</button></form></li>\n"))
+		return x->err = 1;
+	return 0;
+}
+
+int
+page_therapy(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	struct appt_cards x = {r, p, viewer_zone(r, NULL), false, 0, 0};
+	struct series_rows sx = {r, p, 0, 0};
+	struct wait_rows wx = {r, p, 0, 0};
+	char zone[64] = "";
+
+	if (STORE_CALL(r->app->store, user_zone_get, r->user->id, zone, sizeof(zone)))
+		return -1;
+	if (page_begin(r, p, "My therapy") || html(b, "<h1>My therapy</h1>\n") ||
+	    note(b, req_arg(r, "booked") ? "Booked. Both of you have a note in the outbox; it is held "
+	                                   "for you like a clinical hour." :
+	            req_arg(r, "moved") ? "Moved." : req_arg(r, "cancelled") ? "Cancelled." :
+	            req_arg(r, "series") ? "The series is set: every session is at the same local time." :
+	            req_arg(r, "ended") ? "The series has ended; its sessions ahead are cancelled." :
+	            req_arg(r, "waiting") ? "You are on the waitlist." :
+	            req_arg(r, "left") ? "You left the waitlist." :
+	            req_arg(r, "zone") ? "Your time zone is saved." : NULL, false) ||
+	    html(b, "<h2>Next sessions</h2>\n<ul class=\"appts\">\n"))
+		return -1;
+	/* Without a zone of their own, each session shows in its own zone. */
+	if (!zone[0] || !tz_get(zone))
+		x.vz = NULL;
+	if (STORE_CALL(r->app->store, appts_of_seeker, r->user->id, (int64_t)time(NULL) - 3600, 200,
+	               appt_card, &x) || x.err)
+		return -1;
+	if (html(b, "</ul>\n") ||
+	    (!x.n && html(b, "<p>None yet. Find a therapist on the <a href=\"/search\">search</a>, "
+	                     "open their profile and book a first consultation.</p>\n")) ||
+	    html(b, "<h2>Series</h2>\n<ul>\n"))
+		return -1;
+	if (STORE_CALL(r->app->store, series_of_user, r->user->id, NULL, series_row, &sx) || sx.err)
+		return -1;
+	if (html(b, "</ul>\n") || (!sx.n && html(b, "<p class=\"hint\">None. Any booked session can "
+	                                            "start a weekly or fortnightly series.</p>\n")) ||
+	    html(b, "<h2>Waitlists</h2>\n<ul>\n"))
+		return -1;
+	if (STORE_CALL(r->app->store, waits_of_seeker, r->user->id, wait_row, &wx) || wx.err)
+		return -1;
+	if (html(b, "</ul>\n") || (!wx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
+	    html(b, "<h2 id=\"zone\">Time zone and calendar</h2>\n<form method=\"post\" action=\"/therapy/timezone\">") ||
+	    csrf_field(b, r, p) ||
+	    html(b, "<label for=\"tz\">Show my times in</label><span class=\"hint\" id=\"tzh\">An IANA "
+	            "zone like America/New_York; empty: each session in its therapist's zone.</span>"
+	            "<input id=\"tz\" name=\"timezone\" type=\"text\" aria-describedby=\"tzh\" value=\"") ||
+	    html_attr(b, zone) ||
+	    html(b, "\"> <button type=\"submit\">Save</button></form>\n"
+	            "<p><a href=\"/feed\">A private calendar feed of my sessions</a> for my own calendar "
+	            "app.</p>\n") ||
+	    page_end(p))
+		return -1;
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Small handlers: each does one action and goes back
+ * ---------------------------------------------------------------------- */
+
+/* Back to the page of the side that acted. */
+static int
+back(struct req *r, struct resp *p, int rc, const struct refusal *why, const char *what)
+{
+	char where[64];
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return refusal_response(r, p, why);
+	snprintf(where, sizeof(where), "%s?%s=1", req_arg(r, "from_schedule") ? "/schedule" : "/therapy",
+	         what);
+	return see_other(r, p, where);
+}
+
+int
+page_appt_cancel(struct req *r, struct resp *p)
+{
+	struct store_appt a;
+	struct refusal why;
+
+	return back(r, p, cancel_appt(r, r->param, &a, &why), &why, "cancelled");
+}
+
+int
+page_appt_series(struct req *r, struct resp *p)
+{
+	struct store_series sr;
+	struct refusal why;
+	const char *iv = req_arg(r, "interval_weeks"), *ct = req_arg(r, "count");
+	int booked, skipped;
+
+	return back(r, p, start_series(r, r->param, iv ? atoi_safe(iv) : 1, ct ? atoi_safe(ct) : 12, &sr,
+	                               &booked, &skipped, &why), &why, "series");
+}
+
+int
+page_series_end(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	long n = 0;
+
+	return back(r, p, end_series(r, r->param, &n, &why), &why, "ended");
+}
+
+int
+page_wait_join(struct req *r, struct resp *p)
+{
+	struct refusal why;
+
+	return back(r, p, wait_join(r, r->param, req_arg(r, "kind"), &why), &why, "waiting");
+}
+
+int
+page_wait_leave(struct req *r, struct resp *p)
+{
+	struct refusal why;
+
+	return back(r, p, wait_leave(r, r->param, req_arg(r, "kind"), &why), &why, "left");
+}
+
+int
+page_timezone(struct req *r, struct resp *p)
+{
+	struct refusal why;
+
+	return back(r, p, zone_set(r, req_arg(r, "timezone") ? req_arg(r, "timezone") : "", &why), &why,
+	            "zone");
+}
+
+/* ----------------------------------------------------------------------
+ * The therapist's side
+ * ---------------------------------------------------------------------- */
+
+struct closure_rows {
+	struct req *r;
+	struct resp *p;
+	int n, err;
+};
+
+static int
+day_text(char out[16], int64_t day)
+{
+	int y;
+	unsigned m, d;
+
+	tz_civil_from_days(day, &y, &m, &d);
+	return snprintf(out, 16, "%04d-%02u-%02u", y, m, d);
+}
+
+static int
+closure_row(void *arg, const struct store_closed *c)
+{
+	struct closure_rows *x = arg;
+	struct buf *b = &x->p->body;
+	char d1[16], d2[16], s[96];
+
+	day_text(d1, c->first_day);
+	day_text(d2, c->last_day);
+	snprintf(s, sizeof(s), "%s%s%s, %02d:%02d-%02d:%02d", d1, c->last_day != c->first_day ? " to " : "",
+	         c->last_day != c->first_day ? d2 : "", c->start_min / 60, c->start_min % 60,
+	         c->end_min / 60, c->end_min % 60);
+	x->n++;
+	if (html(b, "<li>") || html_txt(b, s) || (c->note[0] && (html(b, ": ") || html_txt(b, c->note))) ||
+	    html(b, " <form method=\"post\" class=\"inline\" action=\"/schedule/closures/") ||
+	    html_int(b, (long)c->id) || html(b, "/delete\">") || csrf_field(b, x->r, x->p) ||
+	    html(b, "<button type=\"submit\">Reopen</button></form></li>\n"))
+		return x->err = 1;
+	return 0;
+}
+
+struct day_rows {
+	struct req *r;
+	struct resp *p;
+	const struct tz_zone *vz;
+	int64_t last_day;
+	int n, err;
+};
+
+static int
+calendar_row(void *arg, const struct store_appt *a)
+{
+	struct day_rows *x = arg;
+	struct buf *b = &x->p->body;
+	struct store_user u;
+	int64_t d = (a->start + tz_offset_at(x->vz, a->start)) / DAY;
+	char w[48], id[24];
+	int found = 0;
+
+	if (strcmp(a->status, "booked") != 0)
+		return 0;
+	if (STORE_CALL(x->r->app->store, user_get, a->seeker, &u, &found) || !found)
+		snprintf(u.handle, sizeof(u.handle), "a clinician");
+	when_text(w, x->vz, a->start);
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	if (d != x->last_day) {
+		char dt[48];
+
+		snprintf(dt, sizeof(dt), "%s", w);
+		dt[strlen(dt) - 7] = '\0';
+		if ((x->last_day >= 0 && html(b, "</ul>\n")) || html(b, "<h3>") || html_txt(b, dt) ||
+		    html(b, "</h3>\n<ul>\n"))
+			return x->err = 1;
+		x->last_day = d;
+	}
+	x->n++;
+	if (html(b, "<li>") || html_txt(b, w + strlen(w) - 5) || html(b, " ") ||
+	    html_txt(b, kind_label(a->kind)) || html(b, " with ") || html_txt(b, u.handle) ||
+	    (a->series_id && html(b, " (series)")) ||
+	    html(b, " <form method=\"post\" class=\"inline\" action=\"/appointments/") || html(b, id) ||
+	    html(b, "/cancel\">") || csrf_field(b, x->r, x->p) ||
+	    html(b, "<input type=\"hidden\" name=\"from_schedule\" value=\"1\">"
+	            "<button type=\"submit\" aria-label=\"Cancel ") || html_attr(b, w) ||
+	    html(b, "\">Cancel</button></form></li>\n"))
+		return x->err = 1;
+	return 0;
+}
+
+static int
+number(struct buf *b, const char *name, const char *label, int value, int min, int max)
+{
+	return html(b, "<label for=\"") || html(b, name) || html(b, "\">") || html_txt(b, label) ||
+	       html(b, "</label><input type=\"number\" id=\"") || html(b, name) || html(b, "\" name=\"") ||
+	       html(b, name) || html(b, "\" min=\"") || html_int(b, min) || html(b, "\" max=\"") ||
+	       html_int(b, max) || html(b, "\" value=\"") || html_int(b, value) || html(b, "\">");
+}
+
+int
+page_schedule(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct closure_rows cx = {r, p, 0, 0};
+	struct day_rows dx = {r, p, NULL, -1, 0, 0};
+	struct series_rows sx = {r, p, 0, 0};
+	struct refusal why;
+	int64_t now = (int64_t)time(NULL);
+	int rc, i;
+
+	if (!c)
+		return -1;
+	if (!r->user->therapist_id[0]) {
+		p->status = 303;
+		return resp_header(p, "Location", "/listing");
+	}
+	rc = book_ctx_load(r, r->user->therapist_id, c, &why);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && why.status != 409)
+		return refusal_response(r, p, &why);
+	if (rc > 0) {
+		int found = 0;
+
+		if (STORE_CALL(r->app->store, schedule_get, r->user->therapist_id, &c->sc, &found))
+			return -1;
+		if (!found)
+			c->sc.notice_hours = 24;
+	}
+	dx.vz = viewer_zone(r, c->zone[0] ? c->zone : NULL);
+	if (page_begin(r, p, "My schedule") || html(b, "<h1>My schedule</h1>\n") ||
+	    note(b, req_arg(r, "saved") ? "Saved." : req_arg(r, "closed") ? "Closed." :
+	            req_arg(r, "reopened") ? "Reopened." : req_arg(r, "cancelled") ? "Cancelled; your client "
+	            "and your waitlist have a note in the outbox." : NULL, false) ||
+	    (rc > 0 && note(b, "Clients cannot book yet: give your weekly hours and time zone on your "
+	                       "listing.", true)) ||
+	    html(b, "<p>Your weekly open hours are those of <a href=\"/listing/edit\">your listing</a>: "
+	            "the same hours the search matches clinicians' free time against.</p>\n"
+	            "<h2>The weeks ahead</h2>\n"))
+		return -1;
+	if (STORE_CALL(r->app->store, appts_of_therapist, r->user->therapist_id, now - 3600,
+	               now + 28 * DAY, 500, calendar_row, &dx) || dx.err)
+		return -1;
+	if ((dx.last_day >= 0 && html(b, "</ul>\n")) ||
+	    (!dx.n && html(b, "<p>No sessions booked in the next four weeks.</p>\n")) ||
+	    html(b, "<h2>Series</h2>\n<ul>\n"))
+		return -1;
+	if (STORE_CALL(r->app->store, series_of_user, 0, r->user->therapist_id, series_row, &sx) || sx.err)
+		return -1;
+	if (html(b, "</ul>\n") || (!sx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
+	    html(b, "<h2>Sessions you offer</h2>\n<form method=\"post\" action=\"/schedule\">") ||
+	    csrf_field(b, r, p) ||
+	    number(b, "notice_hours", "Notice for cancelling or moving (hours)", c->sc.notice_hours, 0, 168))
+		return -1;
+	for (i = 0; i < 4; i++) {
+		const struct store_session_type *t = book_type(c, kinds[i]);
+		static const int dmin[4] = {15, 50, 80, 90}, dstep[4] = {30, 60, 60, 60};
+		char f[32];
+
+		if (html(b, "<fieldset><legend>") || html_txt(b, kind_labels[i]) ||
+		    html(b, "</legend><label class=\"inline\"><input type=\"checkbox\" name=\"offer_") ||
+		    html(b, kinds[i]) || html(b, t ? "\" value=\"1\" checked> Offered</label>" :
+		                                     "\" value=\"1\"> Offered</label>"))
+			return -1;
+		snprintf(f, sizeof(f), "minutes_%s", kinds[i]);
+		if (number(b, f, "Minutes", t ? t->minutes : dmin[i], 5, 480))
+			return -1;
+		snprintf(f, sizeof(f), "step_%s", kinds[i]);
+		if (number(b, f, "A new one may start every (minutes)", t ? t->step : dstep[i], 5, 1440))
+			return -1;
+		if (i == 3) {
+			snprintf(f, sizeof(f), "capacity_%s", kinds[i]);
+			if (number(b, f, "Seats", t ? t->capacity : 8, 1, 100))
+				return -1;
+		}
+		if (html(b, "</fieldset>\n"))
+			return -1;
+	}
+	if (html(b, "<p><button type=\"submit\">Save</button></p></form>\n<h2>Closed dates</h2>\n<ul>\n"))
+		return -1;
+	if (STORE_CALL(r->app->store, closed_list, r->user->therapist_id, now / DAY - 1, closure_row, &cx) ||
+	    cx.err)
+		return -1;
+	if (html(b, "</ul>\n") || (!cx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
+	    html(b, "<form method=\"post\" action=\"/schedule/closures\">") || csrf_field(b, r, p) ||
+	    html(b, "<label for=\"cf\">From (date)</label><input id=\"cf\" name=\"first_day\" type=\"date\" required>"
+	            "<label for=\"cl\">To (date, optional)</label><input id=\"cl\" name=\"last_day\" type=\"date\">"
+	            "<label for=\"cs\">Closed from (time, optional)</label><input id=\"cs\" name=\"start\" type=\"time\">"
+	            "<label for=\"ce\">Until (time, optional)</label><input id=\"ce\" name=\"end\" type=\"time\">"
+	            "<label for=\"cn\">Note (only you see it)</label><input id=\"cn\" name=\"note\" type=\"text\" maxlength=\"199\">"
+	            "<p><button type=\"submit\">Close these dates</button></p></form>\n") ||
+	    page_end(p))
+		return -1;
+	return 0;
+}
+
+int
+page_schedule_save(struct req *r, struct resp *p)
+{
+	struct store_schedule sc;
+	struct refusal why;
+	const char *v = req_arg(r, "notice_hours");
+	int i;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.notice_hours = v ? atoi_safe(v) : 24;
+	for (i = 0; i < 4; i++) {
+		char f[32];
+
+		snprintf(f, sizeof(f), "offer_%s", kinds[i]);
+		if (!req_arg(r, f))
+			continue;
+		snprintf(sc.types[sc.n_types].kind, sizeof(sc.types[0].kind), "%s", kinds[i]);
+		snprintf(f, sizeof(f), "minutes_%s", kinds[i]);
+		sc.types[sc.n_types].minutes = (v = req_arg(r, f)) ? atoi_safe(v) : 0;
+		snprintf(f, sizeof(f), "step_%s", kinds[i]);
+		sc.types[sc.n_types].step = (v = req_arg(r, f)) ? atoi_safe(v) : 0;
+		snprintf(f, sizeof(f), "capacity_%s", kinds[i]);
+		sc.types[sc.n_types].capacity = (v = req_arg(r, f)) ? atoi_safe(v) : 1;
+		sc.n_types++;
+	}
+	{
+		int rc = schedule_save(r, &sc, &why);
+
+		if (rc)
+			return rc > 0 ? refusal_response(r, p, &why) : -1;
+	}
+	return see_other(r, p, "/schedule?saved=1");
+}
+
+int
+page_closure_add(struct req *r, struct resp *p)
+{
+	struct store_closed c;
+	struct refusal why;
+	const char *v;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.end_min = 1440;
+	if (web_parse_day(req_arg(r, "first_day"), &c.first_day)) {
+		error_response(r, p, 400, "first_day", "give the first closed date");
+		return 0;
+	}
+	v = req_arg(r, "last_day");
+	if (!v || !*v)
+		c.last_day = c.first_day;
+	else if (web_parse_day(v, &c.last_day)) {
+		error_response(r, p, 400, "last_day", "a date YYYY-MM-DD");
+		return 0;
+	}
+	if (((v = req_arg(r, "start")) && *v && web_parse_hhmm(v, &c.start_min)) ||
+	    ((v = req_arg(r, "end")) && *v && web_parse_hhmm(v, &c.end_min))) {
+		error_response(r, p, 400, "start", "times HH:MM");
+		return 0;
+	}
+	snprintf(c.note, sizeof(c.note), "%s", (v = req_arg(r, "note")) ? v : "");
+	if ((rc = closure_add(r, &c, &why)) != 0)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
+	return see_other(r, p, "/schedule?closed=1");
+}
+
+int
+page_closure_delete(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	int rc = closure_delete(r, r->param, &why);
+
+	if (rc)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
+	return see_other(r, p, "/schedule?reopened=1");
+}
