@@ -350,13 +350,81 @@ struct waitlist_tell {
 	const char *tname;
 };
 
+/* The value of key in an urlencoded text, decoded into out ("" if absent). */
+static void
+form_value(const char *text, const char *key, char *out, size_t n)
+{
+	size_t k = strlen(key), o = 0;
+	const char *p = text;
+
+	out[0] = '\0';
+	while (p && *p) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+
+		if (len > k && strncmp(p, key, k) == 0 && p[k] == '=') {
+			const char *v = p + k + 1, *end = p + len;
+
+			while (v < end && o + 1 < n) {
+				unsigned h;
+
+				if (*v == '%' && end - v >= 3 && sscanf(v + 1, "%2x", &h) == 1) {
+					out[o++] = (char)h;
+					v += 3;
+				} else
+					out[o++] = *v == '+' ? ' ' : *v, v++;
+			}
+			out[o] = '\0';
+			return;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+}
+
+/*
+ * Does [start, end) fit the free hours the seeker saved with their search
+ * profile (in their zone)? Without saved free hours, every time fits.
+ */
+static bool
+fits_seeker(struct app *app, int64_t seeker, int64_t start, int64_t end)
+{
+	char prof[4096], key[24], day[8], a[8], b[8], zone[64];
+	const struct tz_zone *z;
+	int i, any = 0;
+
+	if (STORE_CALL(app->store, profile_get, seeker, prof, sizeof(prof)))
+		return true;
+	form_value(prof, "timezone", zone, sizeof(zone));
+	if (!(z = tz_get(zone)))
+		return true;
+	for (i = 1; i <= 4; i++) {
+		int64_t ls = start + tz_offset_at(z, start), le = end + tz_offset_at(z, end);
+		int64_t d = ls / DAY - (ls % DAY < 0);
+		int fs, fe;
+
+		snprintf(key, sizeof(key), "free_day%d", i);
+		form_value(prof, key, day, sizeof(day));
+		snprintf(key, sizeof(key), "free_start%d", i);
+		form_value(prof, key, a, sizeof(a));
+		snprintf(key, sizeof(key), "free_end%d", i);
+		form_value(prof, key, b, sizeof(b));
+		if (!day[0] || (fs = parse_hhmm(a)) < 0 || (fe = parse_hhmm(b)) < 0)
+			continue;
+		any = 1;
+		if (strcmp(day, day_names[tz_weekday(d)]) == 0 && ls >= d * DAY + fs * 60 &&
+		    le <= d * DAY + fe * 60)
+			return true;
+	}
+	return !any;
+}
+
 static int
 tell_one_waiting(void *arg, const struct store_wait *w)
 {
 	struct waitlist_tell *x = arg;
 	char fmt[512];
 
-	if (strcmp(w->kind, x->a->kind) != 0)
+	if (strcmp(w->kind, x->a->kind) != 0 || !fits_seeker(x->app, w->seeker, x->a->start, x->a->end))
 		return 0;
 	snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).\n"
 	         "Book it, if it suits you, at %.200s/therapists/%.64s/book?kind=%.20s\n"

@@ -228,6 +228,11 @@ st, w = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "
 ok("waitlist_join", st == 201, (st, w))
 st, w2 = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, waiter)
 ok("waitlist_once", st == 409, (st, w2))
+picky = people[226]
+db.execute("INSERT INTO seeker_profile (user_id, fields, updated_at) VALUES (?, ?, 0)",
+           (picky[0], "timezone=America%2FLos_Angeles&free_day1=mon&free_start1=06%3A00&free_end1=07%3A00"))
+db.commit()
+st, w3 = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, picky)
 st, other = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, waiter)
 ok("cancel_not_yours_404", st == 404, (st, other))
 st, cx = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, c1)
@@ -238,6 +243,7 @@ ok("cancel_twice_409", st == 409, (st, cx2))
 time.sleep(0.2)
 log = open(OUTBOX).read()
 ok("waitlist_told", "a time opened on your waitlist" in log and "racer223@example.org" in log)
+ok("waitlist_only_when_it_fits", "racer226@example.org" not in log)
 ok("cancel_told_both", log.count("session cancelled (late") >= 2)
 # the therapist cancels: never late
 st, a2 = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000002", "kind": "individual",
