@@ -49,6 +49,18 @@ static struct tz_zone *zones;
 /* libical keeps global state of its own: one caller at a time. */
 static pthread_mutex_t ical_lock = PTHREAD_MUTEX_INITIALIZER;
 
+void
+tz_ical_lock(void)
+{
+	pthread_mutex_lock(&ical_lock);
+}
+
+void
+tz_ical_unlock(void)
+{
+	pthread_mutex_unlock(&ical_lock);
+}
+
 int64_t
 tz_days_from_civil(int y, unsigned m, unsigned d)
 {

@@ -41,4 +41,13 @@ void tz_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* 0 = Monday ... 6 = Sunday. */
 int tz_weekday(int64_t days);
 
+/*
+ * libical keeps global state of its own, so one caller at a time: any
+ * code outside tz.c that calls libical (app/ics_busy.c) holds this lock
+ * around those calls, and calls nothing of tz.h while it holds it (tz.c
+ * takes it too, when a zone or a year is first loaded).
+ */
+void tz_ical_lock(void);
+void tz_ical_unlock(void);
+
 #endif
