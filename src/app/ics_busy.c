@@ -1,0 +1,1263 @@
+/*
+ * ics_busy.c: busy intervals from an iCalendar file (ics_busy.h).
+ *
+ * Design notes
+ *
+ * 1. Four passes. (A) scan: our own pass over the text, line by line,
+ *    checks the structure (BEGIN/END), and every value chiron reads
+ *    (DTSTART, DTEND, DURATION, RRULE, RDATE, EXDATE, RECURRENCE-ID and
+ *    their TZID), and notes each event's lines. (B) zones: each TZID the
+ *    file uses that no VTIMEZONE of the file defines is looked up as an
+ *    IANA zone (tz_get). (C) extract: libical parses the text; each VEVENT
+ *    gives its times, its status and its UID, and its RRULEs are expanded
+ *    near the window. (D) resolve: times are placed in UTC, moved and
+ *    excluded occurrences are taken out, the rest is clipped to the
+ *    window, sorted and merged.
+ *
+ * 2. Why our own scan: libical forgives. It reads "DTSTART:2026-13-45" as
+ *    a date, turns a line it cannot read into an X-LIC-ERROR property that
+ *    quotes the line (a session's title, perhaps), and knows no line
+ *    numbers. The scan refuses what chiron would misread and says where;
+ *    after it, libical only meets values it reads as we do. Properties
+ *    chiron does not read are not checked: a strange ATTENDEE does not stop
+ *    an upload.
+ *
+ * 3. Events are matched between (A) and (C) by order: both see the
+ *    VEVENTs of each VCALENDAR in the order of the file.
+ *
+ * 4. Locking: libical is called only in (A) and (C), under tz.h's lock;
+ *    (B) and (D) call tz.h, which takes that lock itself when it loads a
+ *    zone or a year. So in (C) times are not yet placed in UTC unless the
+ *    file's own VTIMEZONE (libical's to convert) or a Z says where they
+ *    are: a time is a struct tval, UTC or wall time in a zone, and (C)
+ *    compares wall times with the window widened by SLACK, more than any
+ *    UTC offset, to decide what to keep; (D) decides exactly.
+ *
+ * 5. Bounds: the file is at most ICS_MAX_BYTES; at most ICS_MAX_EVENTS
+ *    occurrences may fall in the window (4 times as many near it in (C));
+ *    all recurrence rules together may take MAX_STEPS steps. A daily or
+ *    slower rule without COUNT starts near the window
+ *    (icalrecur_iterator_set_start; tested against a full expansion), so
+ *    a weekly series begun years ago costs a few steps. libical's
+ *    set_start is wrong for sub-daily rules with an INTERVAL, so those
+ *    and rules with a COUNT run from DTSTART.
+ *
+ * 6. Durations: an all-day event lasts whole local days (DTEND - DTSTART,
+ *    or DURATION, or one day) in the clinician's zone; a timed event the
+ *    exact seconds between DTSTART and DTEND (or its DURATION), the same
+ *    for every occurrence, as RFC 5545 3.8.5.3 says.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "app/ics_busy.h"
+#include "core/buf.h"
+
+#define DAY 86400
+#define SLACK (2 * DAY)                 /* more than any UTC offset */
+#define MAX_STEPS 200000                /* recurrence steps per file */
+#define MAX_DEPTH 16                    /* nested components */
+#define MAX_ZONES 100                   /* distinct TZIDs used */
+#define TZID_MAX 128
+#define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+static enum ics_status
+fail(struct ics_error *err, enum ics_status st, int line, const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static enum ics_status
+fail(struct ics_error *err, enum ics_status st, int line, const char *prop, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	err->line = line;
+	snprintf(err->property, sizeof(err->property), "%s", prop ? prop : "");
+	if (line && prop && *prop)
+		snprintf(err->msg, sizeof(err->msg), "line %d, %s: %s", line, prop, what);
+	else if (line)
+		snprintf(err->msg, sizeof(err->msg), "line %d: %s", line, what);
+	else
+		snprintf(err->msg, sizeof(err->msg), "%s", what);
+	return st;
+}
+
+/* Grows *v (of *cap elements of size sz) to hold n + 1; -1 when out of memory. */
+static int
+grow(void *v, int *cap, int n, size_t sz)
+{
+	void **pv = v, *nv;
+	int nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 16;
+	nv = realloc(*pv, (size_t)nc * sz);
+	if (!nv)
+		return -1;
+	*pv = nv;
+	*cap = nc;
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * (A) The scan
+ * ---------------------------------------------------------------------- */
+
+/* A content line: NAME *(;PARAM=VALUE) : VALUE. */
+struct cl {
+	char name[64];                  /* upper-cased (cut to 63 bytes) */
+	char value_type[16];            /* the VALUE parameter, upper-cased, or "" */
+	char tzid[TZID_MAX];            /* the TZID parameter, or "" */
+	bool tzid_long;
+	char *value;                    /* in the line, NUL-ended */
+};
+
+/* What the scan saw of one VEVENT: the lines of what (D) may complain of. */
+struct ev_scan {
+	int line;                       /* BEGIN:VEVENT */
+	int dtstart, dtend, duration, rrule;    /* their lines, 0 when absent */
+	bool dtstart_date, dtend_date;
+};
+
+/* A TZID the file uses, where first, and the IANA zone it names (B). */
+struct zref {
+	char tzid[TZID_MAX];
+	int line;
+	char prop[16];
+	bool defined;                   /* a VTIMEZONE of the file has it */
+	const struct tz_zone *z;
+};
+
+struct scan {
+	struct ev_scan *ev;
+	int n_ev, cap_ev;
+	struct zref *zones;
+	int n_zones, cap_zones;
+	char comp[MAX_DEPTH][16];       /* the open components, upper-cased */
+	int comp_line[MAX_DEPTH];
+	int depth;
+	int calendars;                  /* VCALENDARs closed */
+	bool in_event;
+};
+
+static void
+upcase(char *dst, size_t n, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && i + 1 < n; i++)
+		dst[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	dst[i] = '\0';
+}
+
+/* Parses line s (NUL-ended) into *c: 0, -1 (not a content line), -2 (a bad parameter). */
+static int
+parse_cl(char *s, struct cl *c)
+{
+	size_t k = strspn(s, NAME_CHARS);
+	char *p;
+
+	if (k == 0 || (s[k] != ':' && s[k] != ';'))
+		return -1;
+	upcase(c->name, sizeof(c->name), s, k);
+	c->value_type[0] = c->tzid[0] = '\0';
+	c->tzid_long = false;
+	p = s + k;
+	while (*p == ';') {
+		char pname[16];
+
+		p++;
+		k = strspn(p, NAME_CHARS);
+		if (k == 0 || p[k] != '=')
+			return -2;
+		upcase(pname, sizeof(pname), p, k);
+		p += k + 1;
+		for (;;) {
+			char *v = p;
+			size_t vn;
+
+			if (*p == '"') {
+				char *q = strchr(++p, '"');
+
+				if (!q)
+					return -2;
+				v = p;
+				vn = (size_t)(q - p);
+				p = q + 1;
+			} else {
+				vn = strcspn(p, ";:,\"");
+				p += vn;
+				if (*p == '"')
+					return -2;
+			}
+			if (strcmp(pname, "VALUE") == 0)
+				upcase(c->value_type, sizeof(c->value_type), v, vn);
+			if (strcmp(pname, "TZID") == 0) {
+				if (vn >= TZID_MAX)
+					c->tzid_long = true;
+				else
+					memcpy(c->tzid, v, vn), c->tzid[vn] = '\0';
+			}
+			if (*p != ',')
+				break;
+			p++;
+		}
+	}
+	if (*p != ':')
+		return -2;
+	c->value = p + 1;
+	return 0;
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int
+num(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/*
+ * Is s (n bytes) a DATE (YYYYMMDD) or a DATE-TIME (YYYYMMDDTHHMMSS, with
+ * a final Z for UTC) of the calendar? *is_date and *utc say which.
+ */
+static bool
+parse_dt(const char *s, size_t n, bool *is_date, bool *utc)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	*utc = n == 16 && s[15] == 'Z';
+	if (n != 8 && n != 15 && !*utc)
+		return false;
+	if (!all_digits(s, 8))
+		return false;
+	y = num(s, 4);
+	m = num(s + 4, 2);
+	d = num(s + 6, 2);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return false;
+	*is_date = n == 8;
+	if (*is_date)
+		return true;
+	return s[8] == 'T' && all_digits(s + 9, 6) && num(s + 9, 2) <= 23 &&
+	       num(s + 11, 2) <= 59 && num(s + 13, 2) <= 60;
+}
+
+static size_t
+trimmed(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+static bool
+good_duration(const char *s)
+{
+	struct icaldurationtype d = icaldurationtype_from_string(s);
+
+	return !icaldurationtype_is_bad_duration(d) && !d.is_neg;
+}
+
+/* A TZID the file uses: noted once, with the line it is first used on. */
+static enum ics_status
+note_zone(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
+{
+	int i;
+
+	if (c->tzid_long)
+		return fail(err, ICS_MALFORMED, line, c->name, "the TZID is longer than %d characters",
+		            TZID_MAX - 1);
+	for (i = 0; i < sc->n_zones; i++)
+		if (strcmp(sc->zones[i].tzid, c->tzid) == 0)
+			return ICS_OK;
+	if (sc->n_zones == MAX_ZONES)
+		return fail(err, ICS_MALFORMED, line, c->name, "the file uses more than %d time zones",
+		            MAX_ZONES);
+	if (grow(&sc->zones, &sc->cap_zones, sc->n_zones, sizeof(*sc->zones)))
+		return ICS_NO_MEMORY;
+	memset(&sc->zones[sc->n_zones], 0, sizeof(*sc->zones));
+	snprintf(sc->zones[sc->n_zones].tzid, TZID_MAX, "%s", c->tzid);
+	snprintf(sc->zones[sc->n_zones].prop, sizeof(sc->zones[0].prop), "%s", c->name);
+	sc->zones[sc->n_zones].line = line;
+	sc->n_zones++;
+	return ICS_OK;
+}
+
+/*
+ * One time value of property c (n bytes at s): a date or a date-time as
+ * VALUE says, or (period_ok, RDATE) a PERIOD start/end or start/duration.
+ */
+static enum ics_status
+check_time(struct scan *sc, const struct cl *c, const char *s, size_t n, bool period_ok,
+           int line, bool *is_date, struct ics_error *err)
+{
+	const char *vt = c->value_type;
+	bool utc;
+
+	if (period_ok && strcmp(vt, "PERIOD") == 0) {
+		const char *slash = memchr(s, '/', n);
+		char rest[64];
+		bool d2, u2;
+
+		if (!slash || !parse_dt(s, (size_t)(slash - s), is_date, &utc) || *is_date ||
+		    (size_t)(s + n - slash - 1) >= sizeof(rest))
+			return fail(err, ICS_MALFORMED, line, c->name,
+			            "not a period (start/end or start/duration, like "
+			            "20260602T090000/PT50M)");
+		memcpy(rest, slash + 1, (size_t)(s + n - slash - 1));
+		rest[s + n - slash - 1] = '\0';
+		if (rest[0] == 'P' || rest[0] == '+' || rest[0] == '-' ? !good_duration(rest) :
+		    !parse_dt(rest, strlen(rest), &d2, &u2) || d2)
+			return fail(err, ICS_MALFORMED, line, c->name,
+			            "not a period (start/end or start/duration, like "
+			            "20260602T090000/PT50M)");
+	} else if ((*vt && strcmp(vt, "DATE") != 0 && strcmp(vt, "DATE-TIME") != 0) ||
+	           !parse_dt(s, n, is_date, &utc) ||
+	           (strcmp(vt, "DATE") == 0 && !*is_date) ||
+	           (strcmp(vt, "DATE-TIME") == 0 && *is_date)) {
+		return fail(err, ICS_MALFORMED, line, c->name,
+		            "not a date (YYYYMMDD) or a date and time (YYYYMMDDTHHMMSS, "
+		            "with a final Z for UTC)");
+	}
+	if (c->tzid[0] || c->tzid_long) {
+		if (!*is_date && !utc)
+			return note_zone(sc, c, line, err);
+	}
+	return ICS_OK;
+}
+
+/* A property of the VEVENT ev (not of one of its alarms). */
+static enum ics_status
+event_prop(struct scan *sc, struct ev_scan *ev, struct cl *c, int line, struct ics_error *err)
+{
+	const char *n = c->name;
+	enum ics_status st;
+	bool is_date;
+	int *seen = NULL;
+
+	if (strcmp(n, "DTSTART") == 0)
+		seen = &ev->dtstart;
+	else if (strcmp(n, "DTEND") == 0)
+		seen = &ev->dtend;
+	else if (strcmp(n, "DURATION") == 0)
+		seen = &ev->duration;
+	if (seen && *seen)
+		return fail(err, ICS_MALFORMED, line, n, "the event has a second %s (the first is on "
+		            "line %d)", n, *seen);
+	if (strcmp(n, "DTSTART") == 0 || strcmp(n, "DTEND") == 0 || strcmp(n, "RECURRENCE-ID") == 0) {
+		st = check_time(sc, c, c->value, trimmed(c->value), false, line, &is_date, err);
+		if (st)
+			return st;
+		if (seen)
+			*seen = line;
+		if (strcmp(n, "DTSTART") == 0)
+			ev->dtstart_date = is_date;
+		else if (strcmp(n, "DTEND") == 0)
+			ev->dtend_date = is_date;
+	} else if (strcmp(n, "DURATION") == 0) {
+		c->value[trimmed(c->value)] = '\0';
+		if (!good_duration(c->value))
+			return fail(err, ICS_MALFORMED, line, n, "not a duration (like PT50M or P1D)");
+		*seen = line;
+	} else if (strcmp(n, "RRULE") == 0) {
+		struct icalrecurrencetype r;
+
+		c->value[trimmed(c->value)] = '\0';
+		r = icalrecurrencetype_from_string(c->value);
+		if (r.freq == ICAL_NO_RECURRENCE)
+			return fail(err, ICS_MALFORMED, line, n, "not a recurrence rule (like "
+			            "FREQ=WEEKLY;BYDAY=TU)");
+		if (!ev->rrule)
+			ev->rrule = line;
+	} else if (strcmp(n, "RDATE") == 0 || strcmp(n, "EXDATE") == 0) {
+		const char *s = c->value, *end = s + trimmed(s);
+
+		while (s < end) {
+			const char *comma = memchr(s, ',', (size_t)(end - s));
+			size_t len = comma ? (size_t)(comma - s) : (size_t)(end - s);
+
+			st = check_time(sc, c, s, len, n[0] == 'R', line, &is_date, err);
+			if (st)
+				return st;
+			s += len + (comma ? 1 : 0);
+		}
+	}
+	return ICS_OK;
+}
+
+static const char *
+known_comp(const char *name)
+{
+	static const char *const known[] = {"VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY",
+		"VTIMEZONE", "STANDARD", "DAYLIGHT", "VALARM", NULL};
+	int i;
+
+	for (i = 0; known[i]; i++)
+		if (strcmp(name, known[i]) == 0)
+			return known[i];
+	return "component";
+}
+
+static enum ics_status
+begin(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
+{
+	size_t k = strspn(c->value, NAME_CHARS);
+	char name[16];
+
+	if (k == 0 || k >= sizeof(name) || c->value[k + strspn(c->value + k, " \t")])
+		return fail(err, ICS_MALFORMED, line, "BEGIN", "not a component name");
+	upcase(name, sizeof(name), c->value, k);
+	if (sc->depth == 0 && strcmp(name, "VCALENDAR") != 0)
+		return fail(err, ICS_MALFORMED, line, "", sc->calendars ?
+		            "only another BEGIN:VCALENDAR may follow END:VCALENDAR" :
+		            "the file must begin with BEGIN:VCALENDAR (is it an .ics file?)");
+	if (sc->depth == MAX_DEPTH)
+		return fail(err, ICS_MALFORMED, line, "BEGIN", "components are nested more than %d deep",
+		            MAX_DEPTH);
+	memcpy(sc->comp[sc->depth], name, sizeof(name));
+	sc->comp_line[sc->depth] = line;
+	sc->depth++;
+	if (sc->depth == 2 && strcmp(name, "VEVENT") == 0) {
+		if (grow(&sc->ev, &sc->cap_ev, sc->n_ev, sizeof(*sc->ev)))
+			return ICS_NO_MEMORY;
+		memset(&sc->ev[sc->n_ev], 0, sizeof(*sc->ev));
+		sc->ev[sc->n_ev++].line = line;
+		sc->in_event = true;
+	}
+	return ICS_OK;
+}
+
+static enum ics_status
+end(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
+{
+	size_t k = strspn(c->value, NAME_CHARS);
+	const char *top;
+	char name[16];
+
+	if (sc->depth == 0)
+		return fail(err, ICS_MALFORMED, line, "END", "it closes nothing");
+	top = sc->comp[sc->depth - 1];
+	upcase(name, sizeof(name), c->value, k < sizeof(name) ? k : 0);
+	if (k == 0 || k >= sizeof(name) || strcmp(name, top) != 0 ||
+	    c->value[k + strspn(c->value + k, " \t")])
+		return fail(err, ICS_MALFORMED, line, "END", "it does not close the %s begun on line %d",
+		            known_comp(top), sc->comp_line[sc->depth - 1]);
+	if (sc->in_event && sc->depth == 2) {
+		const struct ev_scan *ev = &sc->ev[sc->n_ev - 1];
+
+		sc->in_event = false;
+		if (!ev->dtstart)
+			return fail(err, ICS_MALFORMED, ev->line, "VEVENT",
+			            "the event that begins here has no DTSTART");
+		if (ev->dtend && ev->duration)
+			return fail(err, ICS_MALFORMED, ev->dtend, "DTEND",
+			            "the event has both DTEND and DURATION (line %d)", ev->duration);
+		if (ev->dtend && ev->dtend_date != ev->dtstart_date)
+			return fail(err, ICS_MALFORMED, ev->dtend, "DTEND", "it is a %s, but DTSTART "
+			            "(line %d) is a %s", ev->dtend_date ? "date" : "date and time",
+			            ev->dtstart, ev->dtstart_date ? "date" : "date and time");
+	}
+	sc->depth--;
+	if (sc->depth == 0)
+		sc->calendars++;
+	return ICS_OK;
+}
+
+/* One logical (unfolded) line, NUL-ended, that began on line `line`. */
+static enum ics_status
+scan_line(struct scan *sc, char *s, int line, struct ics_error *err)
+{
+	struct cl c;
+	int rc = parse_cl(s, &c);
+
+	if (rc && sc->depth == 0)
+		return fail(err, ICS_MALFORMED, line, "", sc->calendars ?
+		            "only another BEGIN:VCALENDAR may follow END:VCALENDAR" :
+		            "the file must begin with BEGIN:VCALENDAR (is it an .ics file?)");
+	if (rc == -1)
+		return fail(err, ICS_MALFORMED, line, "", "not an iCalendar line (NAME:value)");
+	if (rc == -2)
+		return fail(err, ICS_MALFORMED, line, "", "a parameter of this line is malformed "
+		            "(NAME;PARAM=value:value)");
+	if (strcmp(c.name, "BEGIN") == 0)
+		return begin(sc, &c, line, err);
+	if (strcmp(c.name, "END") == 0)
+		return end(sc, &c, line, err);
+	if (sc->depth == 0)
+		return fail(err, ICS_MALFORMED, line, "", sc->calendars ?
+		            "only another BEGIN:VCALENDAR may follow END:VCALENDAR" :
+		            "the file must begin with BEGIN:VCALENDAR (is it an .ics file?)");
+	if (sc->depth == 2 && strcmp(sc->comp[1], "VTIMEZONE") == 0 && strcmp(c.name, "TZID") == 0) {
+		bool found = false;
+		int i;
+
+		c.value[trimmed(c.value)] = '\0';
+		for (i = 0; i < sc->n_zones; i++)
+			if (strcmp(sc->zones[i].tzid, c.value) == 0)
+				sc->zones[i].defined = found = true;
+		if (!found && strlen(c.value) < TZID_MAX) {
+			/* Defined before it is used: note it now. */
+			if (sc->n_zones == MAX_ZONES)
+				return fail(err, ICS_MALFORMED, line, "TZID",
+				            "the file defines more than %d time zones", MAX_ZONES);
+			if (grow(&sc->zones, &sc->cap_zones, sc->n_zones, sizeof(*sc->zones)))
+				return ICS_NO_MEMORY;
+			memset(&sc->zones[i], 0, sizeof(*sc->zones));
+			snprintf(sc->zones[i].tzid, TZID_MAX, "%s", c.value);
+			sc->zones[i].defined = true;
+			sc->n_zones++;
+		}
+		return ICS_OK;
+	}
+	if (sc->in_event && sc->depth == 2)
+		return event_prop(sc, &sc->ev[sc->n_ev - 1], &c, line, err);
+	return ICS_OK;
+}
+
+/*
+ * Scans text (len bytes, no NUL): physical lines end in LF or CRLF; a
+ * line that begins with a space or a tab continues the one before.
+ */
+static enum ics_status
+scan(struct scan *sc, const char *text, size_t len, struct ics_error *err)
+{
+	const char *p = text, *end = text + len;
+	struct buf lb = BUF_INIT;
+	enum ics_status st = ICS_OK;
+	int line = 0, lline = 0;
+
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;         /* a byte order mark */
+	while (st == ICS_OK && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+		size_t n = (size_t)((nl ? nl : end) - p);
+
+		line++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n && (p[0] == ' ' || p[0] == '\t')) {
+			if (!lline)
+				st = fail(err, ICS_MALFORMED, line, "", "a continued line (it begins "
+				          "with a space) that continues nothing");
+			else if (buf_add(&lb, p + 1, n - 1))
+				st = ICS_NO_MEMORY;
+		} else {
+			if (lline)
+				st = scan_line(sc, lb.p ? lb.p : (char *)"", lline, err);
+			buf_reset(&lb);
+			lline = 0;
+			if (st == ICS_OK && n) {
+				lline = line;
+				if (buf_add(&lb, p, n))
+					st = ICS_NO_MEMORY;
+			}
+		}
+		p = next;
+	}
+	if (st == ICS_OK && lline)
+		st = scan_line(sc, lb.p ? lb.p : (char *)"", lline, err);
+	buf_free(&lb);
+	if (st == ICS_OK && sc->depth)
+		st = fail(err, ICS_MALFORMED, sc->comp_line[sc->depth - 1], "BEGIN",
+		          "the %s that begins here is never closed with END",
+		          known_comp(sc->comp[sc->depth - 1]));
+	if (st == ICS_OK && !sc->calendars)
+		st = fail(err, ICS_MALFORMED, 0, "", "the file is empty: it has no BEGIN:VCALENDAR");
+	return st;
+}
+
+/* Copies s for an error message: letters, digits and / _ + - . only. */
+static void
+tzid_shown(char *out, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < n; i++)
+		out[i] = strchr(NAME_CHARS "/_+. ", s[i]) ? s[i] : '?';
+	out[i] = '\0';
+}
+
+/* ----------------------------------------------------------------------
+ * (B) The zones the file names but does not define
+ * ---------------------------------------------------------------------- */
+
+static enum ics_status
+resolve_zones(struct scan *sc, struct ics_error *err)
+{
+	static const char prefix[] = "/freeassociation.sourceforge.net/";
+	int i;
+
+	for (i = 0; i < sc->n_zones; i++) {
+		struct zref *zr = &sc->zones[i];
+		const char *name = zr->tzid;
+		char shown[TZID_MAX];
+
+		/* Evolution's own prefix for IANA zones. */
+		if (strncmp(name, prefix, sizeof(prefix) - 1) == 0)
+			name += sizeof(prefix) - 1;
+		if (strncmp(name, "Tzfile/", 7) == 0)
+			name += 7;
+		/* A defined zone may be wanted by another VCALENDAR of the file. */
+		zr->z = tz_get(name);
+		if (!zr->z && !zr->defined) {
+			tzid_shown(shown, sizeof(shown), zr->tzid);
+			return fail(err, ICS_MALFORMED, zr->line, zr->prop, "the time zone TZID=%s is "
+			            "neither defined in the file (VTIMEZONE) nor an IANA zone "
+			            "(like America/New_York)", shown);
+		}
+	}
+	return ICS_OK;
+}
+
+/* ----------------------------------------------------------------------
+ * (C) Extract, with libical
+ * ---------------------------------------------------------------------- */
+
+/* A time: UTC, or a wall time in zone z (NULL: the clinician's). */
+struct tval {
+	int64_t v;                      /* seconds: UTC, or local seconds */
+	const struct tz_zone *z;
+	bool utc;
+};
+
+/* How the values of one property are read. */
+struct frame {
+	enum { F_UTC, F_FILE, F_WALL } kind;
+	icaltimezone *fz;               /* F_FILE: the file's VTIMEZONE */
+	const struct tz_zone *z;        /* F_WALL: the zone, NULL for the clinician's */
+};
+
+struct event {
+	char *uid;                      /* malloc'd, or NULL */
+	bool master;                    /* no RECURRENCE-ID */
+	bool busy;                      /* neither cancelled nor transparent */
+	bool date;                      /* all-day */
+	bool has_dtend, has_duration;
+	struct tval dtstart, dtend, rid;
+	int64_t duration;               /* DURATION, seconds */
+	int64_t span;                   /* how long it may last, at most, for (C)'s bounds */
+};
+
+/* An occurrence: event ev starting at start, ending as the event does
+ * (END_EVENT), at end (END_AT) or dur seconds later (END_AFTER). */
+struct occ {
+	int ev;
+	struct tval start, end;
+	enum { END_EVENT, END_AT, END_AFTER } how;
+	int64_t dur;
+};
+
+struct exdate {
+	int ev;
+	struct tval t;
+	int64_t at;                     /* t in UTC, (D) */
+};
+
+struct ctx {
+	const struct tz_zone *zone;
+	int64_t from, to;
+	struct scan *sc;
+	struct event *ev;
+	int n_ev;
+	struct occ *occ;
+	int n_occ, cap_occ;
+	struct exdate *ex;
+	int n_ex, cap_ex;
+	long steps;
+	struct ics_error *err;
+};
+
+static int64_t
+civil_seconds(struct icaltimetype t)
+{
+	int64_t s = tz_days_from_civil(t.year, (unsigned)t.month, (unsigned)t.day) * DAY;
+
+	return t.is_date ? s : s + t.hour * 3600 + t.minute * 60 + t.second;
+}
+
+static const struct zref *
+zref_of(const struct scan *sc, const char *tzid)
+{
+	int i;
+
+	for (i = 0; i < sc->n_zones; i++)
+		if (strcmp(sc->zones[i].tzid, tzid) == 0)
+			return &sc->zones[i];
+	return NULL;
+}
+
+/* How property p of calendar cal places time t; -1 for a TZID (B) did not see. */
+static int
+frame_of(const struct ctx *x, icalcomponent *cal, icalproperty *p, struct icaltimetype t,
+         struct frame *f)
+{
+	icalparameter *param;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = F_WALL;
+	if (t.is_date)
+		return 0;
+	if (icaltime_is_utc(t)) {
+		f->kind = F_UTC;
+		return 0;
+	}
+	param = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	if (param && icalparameter_get_tzid(param)) {
+		const char *id = icalparameter_get_tzid(param);
+		const struct zref *zr = zref_of(x->sc, id);
+
+		if (zr && zr->defined)
+			f->fz = icalcomponent_get_timezone(cal, id);
+		if (f->fz) {
+			f->kind = F_FILE;
+			return 0;
+		}
+		if (!zr || !zr->z)
+			return -1;
+		f->z = zr->z;
+	}
+	return 0;
+}
+
+static struct tval
+frame_val(const struct frame *f, struct icaltimetype t)
+{
+	struct tval v = {civil_seconds(t), NULL, false};
+
+	if (t.is_date)
+		return v;
+	if (f->kind == F_UTC) {
+		v.utc = true;
+	} else if (f->kind == F_FILE) {
+		v.v = (int64_t)icaltime_as_timet_with_zone(t, f->fz);
+		v.utc = true;
+	} else {
+		v.z = f->z;
+	}
+	return v;
+}
+
+/* Reads time t of property p; a TZID unknown to (B) is the scan's line of the event. */
+static enum ics_status
+read_time(struct ctx *x, icalcomponent *cal, icalproperty *p, struct icaltimetype t,
+          int k, struct tval *out, struct frame *f)
+{
+	struct frame own;
+
+	if (!f)
+		f = &own;
+	if (frame_of(x, cal, p, t, f))
+		return fail(x->err, ICS_MALFORMED, x->sc->ev[k].line, "VEVENT",
+		            "the event uses a time zone that the file does not define");
+	*out = frame_val(f, t);
+	return ICS_OK;
+}
+
+/* Is v (a time near t's frame) far enough from the window that no
+ * occurrence starting at v, lasting span, can reach it? */
+static bool
+far(const struct ctx *x, int64_t v, int64_t span)
+{
+	return v > x->to + SLACK || v + span < x->from - SLACK;
+}
+
+static enum ics_status
+add_occ(struct ctx *x, const struct occ *o)
+{
+	if (x->n_occ >= 4 * ICS_MAX_EVENTS)
+		return fail(x->err, ICS_TOO_MANY, 0, "", "the calendar has more than %d events in "
+		            "the weeks read; export fewer weeks, or fewer calendars", ICS_MAX_EVENTS);
+	if (grow(&x->occ, &x->cap_occ, x->n_occ, sizeof(*x->occ)))
+		return ICS_NO_MEMORY;
+	x->occ[x->n_occ++] = *o;
+	return ICS_OK;
+}
+
+/* The zone libical should iterate a rule in, for its UNTIL comparisons. */
+static icaltimezone *
+iter_zone(const struct frame *f)
+{
+	if (f->kind == F_UTC)
+		return icaltimezone_get_utc_timezone();
+	if (f->kind == F_FILE)
+		return f->fz;
+	return f->z ? icaltimezone_get_builtin_timezone(tz_name(f->z)) : NULL;
+}
+
+/* The occurrences of event k's rule rp from dtstart dt (read in frame f). */
+static enum ics_status
+expand(struct ctx *x, int k, icalproperty *rp, struct icaltimetype dt, const struct frame *f)
+{
+	struct icalrecurrencetype rule = icalproperty_get_rrule(rp);
+	const struct event *ev = &x->ev[k];
+	int64_t lo = x->from - ev->span - SLACK;
+	struct icaltimetype t;
+	icalrecur_iterator *it;
+	enum ics_status st = ICS_OK;
+
+	dt.zone = iter_zone(f);
+	it = icalrecur_iterator_new(rule, dt);
+	if (!it)
+		return fail(x->err, ICS_MALFORMED, x->sc->ev[k].rrule, "RRULE",
+		            "the rule cannot be applied to this event's DTSTART");
+	/* Start near the window (design note 5). */
+	if (rule.count == 0 && rule.freq >= ICAL_DAILY_RECURRENCE &&
+	    rule.freq <= ICAL_YEARLY_RECURRENCE && frame_val(f, dt).v < lo - SLACK) {
+		struct icaltimetype s = dt;
+		int y;
+		unsigned m, d;
+
+		tz_civil_from_days((lo - SLACK) / DAY, &y, &m, &d);
+		s.year = y;
+		s.month = (int)m;
+		s.day = (int)d;
+		if (!s.is_date)
+			s.hour = s.minute = s.second = 0;
+		if (!icalrecur_iterator_set_start(it, s)) {
+			icalrecur_iterator_free(it);
+			it = icalrecur_iterator_new(rule, dt);
+			if (!it)
+				return ICS_NO_MEMORY;
+		}
+	}
+	while (!icaltime_is_null_time(t = icalrecur_iterator_next(it))) {
+		struct occ o = {k, frame_val(f, t), {0, NULL, false}, END_EVENT, 0};
+
+		if (++x->steps > MAX_STEPS) {
+			st = fail(x->err, ICS_TOO_MANY, x->sc->ev[k].rrule, "RRULE", "the rules of this "
+			          "calendar repeat too often to expand (more than %d times)", MAX_STEPS);
+			break;
+		}
+		if (o.start.v > x->to + SLACK)
+			break;
+		if (far(x, o.start.v, ev->span))
+			continue;
+		st = add_occ(x, &o);
+		if (st)
+			break;
+	}
+	icalrecur_iterator_free(it);
+	return st;
+}
+
+/* The second pass over event k: its dates (RDATE), exceptions (EXDATE), rules. */
+static enum ics_status
+event_recurrences(struct ctx *x, icalcomponent *cal, icalcomponent *ve, int k,
+                  struct icaltimetype dt, const struct frame *df)
+{
+	const struct event *ev = &x->ev[k];
+	icalproperty *p;
+	enum ics_status st = ICS_OK;
+
+	for (p = icalcomponent_get_first_property(ve, ICAL_ANY_PROPERTY); p && st == ICS_OK;
+	     p = icalcomponent_get_next_property(ve, ICAL_ANY_PROPERTY)) {
+		icalproperty_kind kind = icalproperty_isa(p);
+
+		if (kind == ICAL_EXDATE_PROPERTY) {
+			if (grow(&x->ex, &x->cap_ex, x->n_ex, sizeof(*x->ex)))
+				return ICS_NO_MEMORY;
+			x->ex[x->n_ex].ev = k;
+			st = read_time(x, cal, p, icalproperty_get_exdate(p), k, &x->ex[x->n_ex].t, NULL);
+			x->n_ex++;
+		} else if (kind == ICAL_RDATE_PROPERTY) {
+			struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
+			struct occ o = {k, {0, NULL, false}, {0, NULL, false}, END_EVENT, 0};
+
+			if (!icaltime_is_null_time(r.time)) {
+				st = read_time(x, cal, p, r.time, k, &o.start, NULL);
+			} else {
+				st = read_time(x, cal, p, r.period.start, k, &o.start, NULL);
+				if (st == ICS_OK && !icaltime_is_null_time(r.period.end)) {
+					st = read_time(x, cal, p, r.period.end, k, &o.end, NULL);
+					o.how = END_AT;
+				} else {
+					o.how = END_AFTER;
+					o.dur = icaldurationtype_as_int(r.period.duration);
+				}
+			}
+			if (st == ICS_OK && !far(x, o.start.v, o.how == END_AFTER ? o.dur :
+			                         o.how == END_AT ? llabs(o.end.v - o.start.v) + SLACK :
+			                         ev->span))
+				st = add_occ(x, &o);
+		} else if (kind == ICAL_RRULE_PROPERTY) {
+			st = expand(x, k, p, dt, df);
+		}
+	}
+	return st;
+}
+
+/* Event k of the scan is ve of calendar cal. */
+static enum ics_status
+extract_event(struct ctx *x, icalcomponent *cal, icalcomponent *ve, int k)
+{
+	struct event *ev = &x->ev[k];
+	const struct ev_scan *es = &x->sc->ev[k];
+	icalproperty *p;
+	struct icaltimetype dt = icaltime_null_time();
+	struct frame df;
+	enum ics_status st = ICS_OK;
+	const char *uid = icalcomponent_get_uid(ve);
+	struct occ o;
+
+	ev->master = true;
+	ev->busy = true;
+	if (uid && !(ev->uid = strdup(uid)))
+		return ICS_NO_MEMORY;
+	p = icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY);
+	if (!p)
+		return fail(x->err, ICS_MALFORMED, es->dtstart, "DTSTART", "it could not be read");
+	dt = icalproperty_get_dtstart(p);
+	ev->date = dt.is_date;
+	st = read_time(x, cal, p, dt, k, &ev->dtstart, &df);
+	for (p = icalcomponent_get_first_property(ve, ICAL_ANY_PROPERTY); p && st == ICS_OK;
+	     p = icalcomponent_get_next_property(ve, ICAL_ANY_PROPERTY)) {
+		switch (icalproperty_isa(p)) {
+		case ICAL_DTEND_PROPERTY:
+			ev->has_dtend = true;
+			st = read_time(x, cal, p, icalproperty_get_dtend(p), k, &ev->dtend, NULL);
+			break;
+		case ICAL_DURATION_PROPERTY:
+			ev->has_duration = true;
+			ev->duration = icaldurationtype_as_int(icalproperty_get_duration(p));
+			break;
+		case ICAL_RECURRENCEID_PROPERTY:
+			ev->master = false;
+			st = read_time(x, cal, p, icalproperty_get_recurrenceid(p), k, &ev->rid, NULL);
+			break;
+		case ICAL_STATUS_PROPERTY:
+			if (icalproperty_get_status(p) == ICAL_STATUS_CANCELLED)
+				ev->busy = false;
+			break;
+		case ICAL_TRANSP_PROPERTY:
+			if (icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENT ||
+			    icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENTNOCONFLICT)
+				ev->busy = false;
+			break;
+		default:
+			break;
+		}
+	}
+	if (st)
+		return st;
+	/* How long it may last, for (C)'s bounds; (D) checks DTEND. */
+	if (ev->has_dtend)
+		ev->span = llabs(ev->dtend.v - ev->dtstart.v) + SLACK;
+	else if (ev->has_duration)
+		ev->span = ev->duration;
+	else
+		ev->span = ev->date ? DAY : 0;
+	if (!ev->busy)
+		return ICS_OK;  /* an override still takes its occurrence out, in (D) */
+	o = (struct occ){k, ev->dtstart, {0, NULL, false}, END_EVENT, 0};
+	if (!far(x, o.start.v, ev->span) && (st = add_occ(x, &o)))
+		return st;
+	/* A moved occurrence is one occurrence: its own RRULE or RDATE would be an error. */
+	if (!ev->master)
+		return ICS_OK;
+	return event_recurrences(x, cal, ve, k, dt, &df);
+}
+
+static enum ics_status
+extract_calendar(struct ctx *x, icalcomponent *cal, int *k)
+{
+	icalcomponent *ve;
+	enum ics_status st = ICS_OK;
+
+	for (ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ve && st == ICS_OK;
+	     ve = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+		if (*k >= x->n_ev)
+			return fail(x->err, ICS_MALFORMED, 0, "", "libical found more events than the "
+			            "file has; it could not be read");
+		st = extract_event(x, cal, ve, (*k)++);
+	}
+	return st;
+}
+
+/* (C): parses the text (NUL-ended) and extracts every event. Holds the libical lock. */
+static enum ics_status
+extract(struct ctx *x, const char *text)
+{
+	icalcomponent *root, *cal;
+	enum ics_status st = ICS_OK;
+	int k = 0;
+
+	root = icalparser_parse_string(text);
+	if (!root)
+		return fail(x->err, ICS_MALFORMED, 0, "", "libical could not read the file as iCalendar");
+	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+		st = extract_calendar(x, root, &k);
+	} else {
+		for (cal = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+		     cal && st == ICS_OK;
+		     cal = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT))
+			st = extract_calendar(x, cal, &k);
+	}
+	if (st == ICS_OK && k != x->n_ev)
+		st = fail(x->err, ICS_MALFORMED, 0, "", "libical found fewer events than the file has; "
+		          "it could not be read");
+	icalcomponent_free(root);
+	return st;
+}
+
+/* ----------------------------------------------------------------------
+ * (D) Resolve
+ * ---------------------------------------------------------------------- */
+
+static int64_t
+utc_of(const struct ctx *x, struct tval t)
+{
+	return t.utc ? t.v : tz_local_to_utc(t.z ? t.z : x->zone, t.v);
+}
+
+/* A moved or cancelled occurrence: the series (UID) and its original start. */
+struct moved {
+	const char *uid;
+	int64_t at;
+};
+
+static int
+by_moved(const void *a, const void *b)
+{
+	const struct moved *p = a, *q = b;
+	int c = strcmp(p->uid, q->uid);
+
+	return c ? c : (p->at > q->at) - (p->at < q->at);
+}
+
+static int
+by_exdate(const void *a, const void *b)
+{
+	const struct exdate *p = a, *q = b;
+
+	if (p->ev != q->ev)
+		return p->ev - q->ev;
+	return (p->at > q->at) - (p->at < q->at);
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct ics_interval *p = a, *q = b;
+
+	if (p->start != q->start)
+		return (p->start > q->start) - (p->start < q->start);
+	return (p->end > q->end) - (p->end < q->end);
+}
+
+/* An interval per event and start: the same one twice (DTSTART, and the
+ * rule's first) is kept once, so it counts once against the cap. */
+struct ikey {
+	struct ics_interval iv;
+	int ev;
+};
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct ikey *p = a, *q = b;
+
+	if (p->ev != q->ev)
+		return p->ev - q->ev;
+	return by_start(&p->iv, &q->iv);
+}
+
+static enum ics_status
+resolve(struct ctx *x, struct ics_interval **out, int *n)
+{
+	struct moved *mv = NULL;
+	struct ikey *keys = NULL;
+	struct ics_interval *iv = NULL;
+	int n_mv = 0, n_keys = 0, i, k;
+	enum ics_status st = ICS_OK;
+
+	mv = calloc((size_t)x->n_ev + 1, sizeof(*mv));
+	keys = calloc((size_t)x->n_occ + 1, sizeof(*keys));
+	if (!mv || !keys) {
+		st = ICS_NO_MEMORY;
+		goto out;
+	}
+	for (i = 0; i < x->n_ev; i++) {
+		const struct event *ev = &x->ev[i];
+
+		if (ev->has_dtend && utc_of(x, ev->dtend) < utc_of(x, ev->dtstart)) {
+			st = fail(x->err, ICS_MALFORMED, x->sc->ev[i].dtend, "DTEND",
+			          "the event ends before it starts (DTSTART, line %d)", x->sc->ev[i].dtstart);
+			goto out;
+		}
+		if (!ev->master && ev->uid) {
+			mv[n_mv].uid = ev->uid;
+			mv[n_mv++].at = utc_of(x, ev->rid);
+		}
+	}
+	qsort(mv, (size_t)n_mv, sizeof(*mv), by_moved);
+	for (i = 0; i < x->n_ex; i++)
+		x->ex[i].at = utc_of(x, x->ex[i].t);
+	if (x->n_ex)
+		qsort(x->ex, (size_t)x->n_ex, sizeof(*x->ex), by_exdate);
+	for (i = 0; i < x->n_occ; i++) {
+		const struct occ *o = &x->occ[i];
+		const struct event *ev = &x->ev[o->ev];
+		struct moved m = {ev->uid, 0};
+		struct exdate e = {o->ev, {0, NULL, false}, 0};
+		int64_t s = utc_of(x, o->start), t;
+
+		m.at = e.at = s;
+		if (ev->master && ((ev->uid && bsearch(&m, mv, (size_t)n_mv, sizeof(*mv), by_moved)) ||
+		                   (x->n_ex && bsearch(&e, x->ex, (size_t)x->n_ex, sizeof(*x->ex),
+		                                       by_exdate))))
+			continue;
+		if (o->how == END_AT) {
+			t = utc_of(x, o->end);
+		} else if (o->how == END_AFTER) {
+			t = s + o->dur;
+		} else if (o->start.utc == false && ev->date) {
+			/* All-day: whole local days, wherever the clocks change. */
+			struct tval e2 = o->start;
+
+			e2.v += ev->has_dtend ? ev->dtend.v - ev->dtstart.v :
+			        ev->has_duration ? ev->duration : DAY;
+			t = utc_of(x, e2);
+		} else {
+			t = s + (ev->has_dtend ? utc_of(x, ev->dtend) - utc_of(x, ev->dtstart) :
+			         ev->has_duration ? ev->duration : 0);
+		}
+		if (t <= s || t <= x->from || s >= x->to)
+			continue;
+		keys[n_keys].iv.start = s > x->from ? s : x->from;
+		keys[n_keys].iv.end = t < x->to ? t : x->to;
+		keys[n_keys++].ev = o->ev;
+	}
+	qsort(keys, (size_t)n_keys, sizeof(*keys), by_key);
+	for (i = k = 0; i < n_keys; i++)
+		if (k == 0 || by_key(&keys[k - 1], &keys[i]) != 0)
+			keys[k++] = keys[i];
+	n_keys = k;
+	if (n_keys > ICS_MAX_EVENTS) {
+		st = fail(x->err, ICS_TOO_MANY, 0, "", "the calendar has more than %d events in the "
+		          "weeks read; export fewer weeks, or fewer calendars", ICS_MAX_EVENTS);
+		goto out;
+	}
+	if (n_keys) {
+		iv = malloc((size_t)n_keys * sizeof(*iv));
+		if (!iv) {
+			st = ICS_NO_MEMORY;
+			goto out;
+		}
+	}
+	for (i = 0; i < n_keys; i++)
+		iv[i] = keys[i].iv;
+	if (n_keys)
+		qsort(iv, (size_t)n_keys, sizeof(*iv), by_start);
+	/* Merge what overlaps or touches. */
+	for (i = k = 0; i < n_keys; i++) {
+		if (k && iv[i].start <= iv[k - 1].end) {
+			if (iv[i].end > iv[k - 1].end)
+				iv[k - 1].end = iv[i].end;
+		} else {
+			iv[k++] = iv[i];
+		}
+	}
+	*out = k ? iv : NULL;
+	*n = k;
+	if (!k)
+		free(iv);
+	iv = NULL;
+out:
+	free(iv);
+	free(mv);
+	free(keys);
+	return st;
+}
+
+/* ----------------------------------------------------------------------
+ * The entry point
+ * ---------------------------------------------------------------------- */
+
+enum ics_status
+ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from, int64_t to,
+         struct ics_interval **out, int *n, struct ics_error *err)
+{
+	struct scan sc;
+	struct ctx x;
+	char *copy = NULL;
+	enum ics_status st;
+	int i;
+
+	memset(err, 0, sizeof(*err));
+	memset(&sc, 0, sizeof(sc));
+	memset(&x, 0, sizeof(x));
+	*out = NULL;
+	*n = 0;
+	if (len > ICS_MAX_BYTES)
+		return fail(err, ICS_TOO_LARGE, 0, "", "the file is larger than 1 MiB");
+	if (!zone || to < from)
+		return fail(err, ICS_MALFORMED, 0, "", "no time zone or no weeks to read the file in");
+	if (memchr(text, '\0', len))
+		return fail(err, ICS_MALFORMED, 0, "", "the file has a NUL byte: it is not a text "
+		            "file (is it an .ics file?)");
+	tz_ical_lock();
+	st = scan(&sc, text, len, err);
+	tz_ical_unlock();
+	if (st == ICS_OK)
+		st = resolve_zones(&sc, err);
+	if (st == ICS_OK && !(copy = malloc(len + 1)))
+		st = ICS_NO_MEMORY;
+	if (st == ICS_OK && sc.n_ev && !(x.ev = calloc((size_t)sc.n_ev, sizeof(*x.ev))))
+		st = ICS_NO_MEMORY;
+	x.zone = zone;
+	x.from = from;
+	x.to = to;
+	x.sc = &sc;
+	x.n_ev = sc.n_ev;
+	x.err = err;
+	if (st == ICS_OK) {
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+		tz_ical_lock();
+		st = extract(&x, copy);
+		tz_ical_unlock();
+	}
+	if (st == ICS_OK)
+		st = resolve(&x, out, n);
+	if (st == ICS_NO_MEMORY)
+		fail(err, ICS_NO_MEMORY, 0, "", "out of memory");
+	for (i = 0; x.ev && i < x.n_ev; i++)
+		free(x.ev[i].uid);
+	free(x.ev);
+	free(x.occ);
+	free(x.ex);
+	free(sc.ev);
+	free(sc.zones);
+	free(copy);
+	return st;
+}

@@ -1,0 +1,435 @@
+/*
+ * test_ics_busy.c: busy intervals from a clinician's calendar file
+ * (app/ics_busy.h): recurrences and their exceptions, time zones across
+ * daylight saving, all-day, transparent and cancelled events, and the
+ * errors a malformed file gets.
+ *
+ * The window is the four weeks from Monday 2026-10-19 in New York, across
+ * the autumn change (2026-11-01 06:00 UTC: EDT, UTC-4, becomes EST, UTC-5).
+ */
+#include "testlib.h"
+
+#include <stdio.h>
+
+#include "app/ics_busy.h"
+
+#define H 3600
+#define M 60
+
+static int64_t
+utc(int y, unsigned mo, unsigned d, int h, int mi)
+{
+	return tz_days_from_civil(y, mo, d) * 86400 + h * H + mi * M;
+}
+
+static const struct tz_zone *
+ny(void)
+{
+	const struct tz_zone *z = tz_get("America/New_York");
+
+	assert_non_null(z);
+	return z;
+}
+
+/* The window: Monday 2026-10-19 00:00 to Monday 2026-11-16 00:00, New York. */
+#define FROM utc(2026, 10, 19, 4, 0)
+#define TO utc(2026, 11, 16, 5, 0)
+
+struct got {
+	enum ics_status st;
+	struct ics_interval *iv;
+	int n;
+	struct ics_error err;
+};
+
+/* Reads the calendar made of the lines given (joined with CRLF). */
+static struct got
+read_cal(const struct tz_zone *z, int64_t from, int64_t to, const char *text)
+{
+	struct got g;
+
+	g.st = ics_busy(text, strlen(text), z, from, to, &g.iv, &g.n, &g.err);
+	return g;
+}
+
+#define CAL(...) "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" __VA_ARGS__ "END:VCALENDAR\r\n"
+
+static void
+assert_iv(const struct got *g, int i, int64_t start, int64_t end)
+{
+	assert_true(i < g->n);
+	if (g->iv[i].start != start || g->iv[i].end != end)
+		fail_msg("interval %d is [%lld, %lld), expected [%lld, %lld)", i,
+		         (long long)g->iv[i].start, (long long)g->iv[i].end,
+		         (long long)start, (long long)end);
+}
+
+static void
+assert_ok(const struct got *g, int n)
+{
+	if (g->st != ICS_OK)
+		fail_msg("status %d: %s", g->st, g->err.msg);
+	assert_int_equal(g->n, n);
+}
+
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A weekly Tuesday 10:00 session (New York) since January: one week
+ * excepted (EXDATE), one moved to Thursday 14:00 (RECURRENCE-ID), and one
+ * more, in another series, cancelled by its own override.
+ */
+static void
+test_rrule_exdate_moved(void **state)
+{
+	struct got g;
+
+	(void)state;
+	g = read_cal(ny(), FROM, TO, CAL(
+		"BEGIN:VEVENT\r\nUID:weekly-1@practice\r\n"
+		"SUMMARY:Client A\r\n"
+		"DTSTART;TZID=America/New_York:20260106T100000\r\n"
+		"DTEND;TZID=America/New_York:20260106T105000\r\n"
+		"RRULE:FREQ=WEEKLY;BYDAY=TU\r\n"
+		"EXDATE;TZID=America/New_York:20261027T100000\r\n"
+		"END:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:weekly-1@practice\r\n"
+		"RECURRENCE-ID;TZID=America/New_York:20261103T100000\r\n"
+		"DTSTART;TZID=America/New_York:20261105T140000\r\n"
+		"DTEND;TZID=America/New_York:20261105T145000\r\n"
+		"END:VEVENT\r\n"));
+	assert_ok(&g, 3);
+	assert_iv(&g, 0, utc(2026, 10, 20, 14, 0), utc(2026, 10, 20, 14, 50));  /* EDT */
+	/* 10-27 is excepted; 11-03 moved to Thursday 11-05, after the change. */
+	assert_iv(&g, 1, utc(2026, 11, 5, 19, 0), utc(2026, 11, 5, 19, 50));
+	assert_iv(&g, 2, utc(2026, 11, 10, 15, 0), utc(2026, 11, 10, 15, 50)); /* EST */
+	free(g.iv);
+
+	/* The same series in UTC, EXDATE with two values on one line. */
+	g = read_cal(ny(), FROM, TO, CAL(
+		"BEGIN:VEVENT\r\nUID:u\r\nDTSTART:20260105T150000Z\r\nDURATION:PT1H\r\n"
+		"RRULE:FREQ=WEEKLY\r\nEXDATE:20261019T150000Z,20261102T150000Z\r\n"
+		"END:VEVENT\r\n"));
+	assert_ok(&g, 2);
+	assert_iv(&g, 0, utc(2026, 10, 26, 15, 0), utc(2026, 10, 26, 16, 0));
+	assert_iv(&g, 1, utc(2026, 11, 9, 15, 0), utc(2026, 11, 9, 16, 0));
+	free(g.iv);
+}
+
+static const char VTZ_NY[] =
+	"BEGIN:VTIMEZONE\r\nTZID:Eastern Standard Time\r\n"
+	"BEGIN:STANDARD\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\n"
+	"RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\nEND:STANDARD\r\n"
+	"BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\n"
+	"RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+
+/*
+ * A Monday 18:00 session stays 18:00 in New York across the change:
+ * 22:00 UTC before, 23:00 after, whether the zone is the file's own
+ * VTIMEZONE (an Outlook name), the IANA zone, or floating time read in
+ * the clinician's zone.
+ */
+static void
+test_tzid_across_dst(void **state)
+{
+	char text[4096];
+	const char *const starts[] = {
+		"DTSTART;TZID=Eastern Standard Time:20260907T180000\r\n",
+		"DTSTART;TZID=America/New_York:20260907T180000\r\n",
+		"DTSTART:20260907T180000\r\n",
+	};
+	struct got g;
+	int i, k;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n%s"
+		         "BEGIN:VEVENT\r\nUID:mon\r\n%sDURATION:PT50M\r\nRRULE:FREQ=WEEKLY\r\n"
+		         "END:VEVENT\r\nEND:VCALENDAR\r\n", i == 0 ? VTZ_NY : "", starts[i]);
+		g = read_cal(ny(), FROM, TO, text);
+		assert_ok(&g, 4);
+		for (k = 0; k < 4; k++) {
+			int64_t s = utc(2026, 10, 19 + 7 * k, k < 2 ? 22 : 23, 0);
+
+			if (k >= 2)
+				s = utc(2026, 11, 2 + 7 * (k - 2), 23, 0);
+			assert_iv(&g, k, s, s + 50 * M);
+		}
+		free(g.iv);
+	}
+
+	/* A floating time is read in the clinician's zone, not New York's. */
+	g = read_cal(tz_get("Europe/London"), FROM, TO, CAL(
+		"BEGIN:VEVENT\r\nUID:f\r\nDTSTART:20261020T090000\r\nDTEND:20261020T100000\r\n"
+		"END:VEVENT\r\n"));
+	assert_ok(&g, 1);
+	assert_iv(&g, 0, utc(2026, 10, 20, 8, 0), utc(2026, 10, 20, 9, 0));      /* BST */
+	free(g.iv);
+}
+
+/* All-day events: midnight to midnight in the clinician's zone. */
+static void
+test_all_day(void **state)
+{
+	struct got g;
+
+	(void)state;
+	g = read_cal(ny(), FROM, TO, CAL(
+		"BEGIN:VEVENT\r\nUID:conf\r\nSUMMARY:Conference\r\nDTSTART;VALUE=DATE:20261022\r\n"
+		"END:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:trip\r\nDTSTART;VALUE=DATE:20261101\r\n"
+		"DTEND;VALUE=DATE:20261103\r\nEND:VEVENT\r\n"));
+	assert_ok(&g, 2);
+	assert_iv(&g, 0, utc(2026, 10, 22, 4, 0), utc(2026, 10, 23, 4, 0));
+	/* Two days across the change: 49 hours. */
+	assert_iv(&g, 1, utc(2026, 11, 1, 4, 0), utc(2026, 11, 3, 5, 0));
+	free(g.iv);
+
+	/* A weekly all-day event, without VALUE=DATE. */
+	g = read_cal(ny(), FROM, TO, CAL(
+		"BEGIN:VEVENT\r\nUID:fri\r\nDTSTART:20260102\r\nRRULE:FREQ=WEEKLY;BYDAY=FR\r\n"
+		"END:VEVENT\r\n"));
+	assert_ok(&g, 4);
+	assert_iv(&g, 0, utc(2026, 10, 23, 4, 0), utc(2026, 10, 24, 4, 0));
+	assert_iv(&g, 3, utc(2026, 11, 13, 5, 0), utc(2026, 11, 14, 5, 0));
+	free(g.iv);
+}
+
+/* Shown as free: a transparent event is not busy, nor its occurrences. */
+static void
+test_transparent(void **state)
+{
+	struct got g;
+
+	(void)state;
+	g = read_cal(ny(), FROM, TO, CAL(
+		"BEGIN:VEVENT\r\nUID:t1\r\nDTSTART:20261021T150000Z\r\nDTEND:20261021T160000Z\r\n"
+		"TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:t2\r\nDTSTART;VALUE=DATE:20260101\r\nRRULE:FREQ=YEARLY\r\n"
+		"TRANSP:TRANSPARENT\r\nSUMMARY:Birthday\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:t3\r\nDTSTART:20261022T150000Z\r\nDTEND:20261022T160000Z\r\n"
+		"TRANSP:OPAQUE\r\nEND:VEVENT\r\n"
+		/* A weekly series whose second week is marked free. */
+		"BEGIN:VEVENT\r\nUID:t4\r\nDTSTART:20261019T130000Z\r\nDTEND:20261019T140000Z\r\n"
+		"RRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:t4\r\nRECURRENCE-ID:20261026T130000Z\r\n"
+		"DTSTART:20261026T130000Z\r\nDTEND:20261026T140000Z\r\nTRANSP:TRANSPARENT\r\n"
+		"END:VEVENT\r\n"));
+	assert_ok(&g, 3);
+	assert_iv(&g, 0, utc(2026, 10, 19, 13, 0), utc(2026, 10, 19, 14, 0));
+	assert_iv(&g, 1, utc(2026, 10, 22, 15, 0), utc(2026, 10, 22, 16, 0));
+	assert_iv(&g, 2, utc(2026, 11, 2, 13, 0), utc(2026, 11, 2, 14, 0));
+	free(g.iv);
+}
+
+/* Cancelled: the event, the series, or one occurrence of a series. */
+static void
+test_cancelled(void **state)
+{
+	struct got g;
+
+	(void)state;
+	g = read_cal(ny(), FROM, TO, CAL(
+		"BEGIN:VEVENT\r\nUID:c1\r\nDTSTART:20261021T150000Z\r\nDTEND:20261021T160000Z\r\n"
+		"STATUS:CANCELLED\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:c2\r\nDTSTART:20261020T120000Z\r\nDURATION:PT1H\r\n"
+		"RRULE:FREQ=DAILY\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:c3\r\nDTSTART:20261019T130000Z\r\nDTEND:20261019T140000Z\r\n"
+		"RRULE:FREQ=WEEKLY;UNTIL=20261109T130000Z\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:c3\r\nRECURRENCE-ID:20261102T130000Z\r\n"
+		"DTSTART:20261102T130000Z\r\nDTEND:20261102T140000Z\r\nSTATUS:CANCELLED\r\n"
+		"END:VEVENT\r\n"));
+	assert_ok(&g, 3);
+	assert_iv(&g, 0, utc(2026, 10, 19, 13, 0), utc(2026, 10, 19, 14, 0));
+	assert_iv(&g, 1, utc(2026, 10, 26, 13, 0), utc(2026, 10, 26, 14, 0));
+	assert_iv(&g, 2, utc(2026, 11, 9, 13, 0), utc(2026, 11, 9, 14, 0));
+	free(g.iv);
+}
+
+/* Overlapping and touching times merge; the window's edges clip. */
+static void
+test_merge_clip_rdate(void **state)
+{
+	struct got g;
+
+	(void)state;
+	g = read_cal(ny(), FROM, TO,
+		"BEGIN:VCALENDAR\nVERSION:2.0\n"                /* LF only, and folded lines */
+		"BEGIN:VEVENT\nUID:a\nDTSTART:20261021T150000Z\nDTEND:20261021T160000Z\n"
+		"DESCRIPTION:a long description that goes on\n  and on, folded\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:b\nDTSTART:20261021T155000Z\nDTEND:20261021T170000Z\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:c\nDTSTART:20261021T170000Z\nDTEND:20261021T173000Z\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:d\nDTSTART:20261018T120000Z\nDTEND:20261019T060000Z\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:e\nDTSTART:20261024T100000Z\nDTEND:20261024T110000Z\n"
+		"RDATE;VALUE=PERIOD:20261025T100000Z/PT2H,20261026T100000Z/20261026T103000Z\n"
+		"RDATE:20261027T10\n"
+		" 0000Z\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:old\nDTSTART:20200101T100000Z\nDTEND:20200101T110000Z\nEND:VEVENT\n"
+		"END:VCALENDAR\n");
+	assert_ok(&g, 6);
+	assert_iv(&g, 0, FROM, utc(2026, 10, 19, 6, 0));                 /* clipped */
+	assert_iv(&g, 1, utc(2026, 10, 21, 15, 0), utc(2026, 10, 21, 17, 30));  /* merged */
+	assert_iv(&g, 2, utc(2026, 10, 24, 10, 0), utc(2026, 10, 24, 11, 0));
+	assert_iv(&g, 3, utc(2026, 10, 25, 10, 0), utc(2026, 10, 25, 12, 0));
+	assert_iv(&g, 4, utc(2026, 10, 26, 10, 0), utc(2026, 10, 26, 10, 30));
+	assert_iv(&g, 5, utc(2026, 10, 27, 10, 0), utc(2026, 10, 27, 11, 0));
+	free(g.iv);
+
+	/* Nothing busy: ICS_OK with no intervals. */
+	g = read_cal(ny(), FROM, TO, CAL(""));
+	assert_ok(&g, 0);
+	assert_null(g.iv);
+}
+
+/*
+ * A series begun years ago starts near the window (set_start); with a
+ * COUNT it runs from DTSTART. Both must give the same occurrences.
+ */
+static void
+test_fast_forward(void **state)
+{
+	static const char *const rules[] = {
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", "FREQ=MONTHLY;BYDAY=-1FR",
+		"FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO",
+	};
+	char a[1024], b[1024];
+	struct got ga, gb;
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		snprintf(a, sizeof(a), CAL("BEGIN:VEVENT\r\nUID:x\r\nDTSTART;TZID=America/New_York:"
+		         "20190107T080000\r\nDURATION:PT50M\r\nRRULE:%s\r\nEND:VEVENT\r\n"), rules[i]);
+		snprintf(b, sizeof(b), CAL("BEGIN:VEVENT\r\nUID:x\r\nDTSTART;TZID=America/New_York:"
+		         "20190107T080000\r\nDURATION:PT50M\r\nRRULE:%s;COUNT=4000\r\nEND:VEVENT\r\n"),
+		         rules[i]);
+		ga = read_cal(ny(), FROM, TO, a);
+		gb = read_cal(ny(), FROM, TO, b);
+		assert_ok(&ga, gb.n);
+		assert_true(ga.n > 0);
+		for (k = 0; k < ga.n; k++)
+			assert_iv(&ga, k, gb.iv[k].start, gb.iv[k].end);
+		free(ga.iv);
+		free(gb.iv);
+	}
+}
+
+/* A malformed file: refused, with the line and the property at fault. */
+static void
+test_malformed(void **state)
+{
+	static const struct {
+		const char *text;
+		int line;
+		const char *prop, *words;
+	} cases[] = {
+		{CAL("BEGIN:VEVENT\r\nUID:1\r\nDTSTART:2026-13-45\r\nEND:VEVENT\r\n"),
+		 6, "DTSTART", "not a date"},
+		{CAL("BEGIN:VEVENT\r\nUID:1\r\nDTSTART:20261345T100000\r\nEND:VEVENT\r\n"),
+		 6, "DTSTART", "not a date"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"),
+		 6, "RRULE", "not a recurrence rule"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nEXDATE:20261020T100000Z,tuesday\r\n"
+		     "END:VEVENT\r\n"), 6, "EXDATE", "not a date"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nDURATION:an hour\r\nEND:VEVENT\r\n"),
+		 6, "DURATION", "not a duration"},
+		{CAL("BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:x\r\nEND:VEVENT\r\n"),
+		 4, "VEVENT", "no DTSTART"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nDTEND:20261020T090000Z\r\nEND:VEVENT\r\n"),
+		 6, "DTEND", "ends before it starts"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART;TZID=Mars/Olympus:20261020T100000\r\nEND:VEVENT\r\n"),
+		 5, "DTSTART", "TZID=Mars/Olympus"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nEND:VEVENT\r\nEND:VTODO\r\n"),
+		 7, "END", "does not close the VCALENDAR begun on line 1"},
+		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nEND:VCALENDAR\r\n",
+		 4, "END", "does not close the VEVENT begun on line 2"},
+		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\n",
+		 2, "BEGIN", "never closed"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nSession with a client who\r\n"
+		     "END:VEVENT\r\n"), 6, "", "not an iCalendar line"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART;TZID=\"America/New_York:20261020T100000\r\nEND:VEVENT\r\n"),
+		 5, "", "parameter"},
+		{"Hello, this is not a calendar.\r\n", 1, "", "must begin with BEGIN:VCALENDAR"},
+		{"", 0, "", "empty"},
+		{CAL("BEGIN:VEVENT\r\nDTSTART:20261020T100000Z\r\nDTEND;VALUE=DATE:20261021\r\n"
+		     "END:VEVENT\r\n"), 6, "DTEND", "DTSTART (line 5) is a date and time"},
+	};
+	struct got g;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		g = read_cal(ny(), FROM, TO, cases[i].text);
+		if (g.st != ICS_MALFORMED || g.err.line != cases[i].line ||
+		    strcmp(g.err.property, cases[i].prop) != 0 || !strstr(g.err.msg, cases[i].words))
+			fail_msg("case %zu: status %d, line %d, property %s: %s", i, g.st, g.err.line,
+			         g.err.property, g.err.msg);
+		assert_null(g.iv);
+		/* The message quotes nothing of the file but a TZID. */
+		assert_null(strstr(g.err.msg, "client"));
+		assert_null(strstr(g.err.msg, "2026-13"));
+	}
+	/* A line number means the line: a message names it first. */
+	g = read_cal(ny(), FROM, TO, cases[0].text);
+	assert_string_equal(g.err.msg, "line 6, DTSTART: not a date (YYYYMMDD) or a date and time "
+	                    "(YYYYMMDDTHHMMSS, with a final Z for UTC)");
+	/* A NUL byte: not text. */
+	g.st = ics_busy("BEGIN:VCALENDAR\0", 16, ny(), FROM, TO, &g.iv, &g.n, &g.err);
+	assert_int_equal(g.st, ICS_MALFORMED);
+}
+
+/* The caps: 1 MiB of file, 5,000 occurrences in the window. */
+static void
+test_limits(void **state)
+{
+	size_t big = ICS_MAX_BYTES + 1;
+	char *text = malloc(big);
+	struct got g;
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, ' ', big);
+	g.st = ics_busy(text, big, ny(), FROM, TO, &g.iv, &g.n, &g.err);
+	assert_int_equal(g.st, ICS_TOO_LARGE);
+	assert_non_null(strstr(g.err.msg, "1 MiB"));
+	free(text);
+
+	/* Every 5 minutes for four weeks: 8,064 occurrences. */
+	g = read_cal(ny(), FROM, TO, CAL("BEGIN:VEVENT\r\nDTSTART:20261019T000000Z\r\n"
+	                                 "DURATION:PT1M\r\nRRULE:FREQ=MINUTELY;INTERVAL=5\r\nEND:VEVENT\r\n"));
+	assert_int_equal(g.st, ICS_TOO_MANY);
+	assert_non_null(strstr(g.err.msg, "more than 5000 events"));
+	assert_null(g.iv);
+	/* Hourly, half an hour each: the window holds 28 days and the hour
+	 * the autumn change gives back, 673 hours. */
+	g = read_cal(ny(), FROM, TO, CAL("BEGIN:VEVENT\r\nDTSTART:20261019T000000Z\r\n"
+	                                 "DURATION:PT30M\r\nRRULE:FREQ=HOURLY\r\nEND:VEVENT\r\n"));
+	assert_ok(&g, 673);
+	free(g.iv);
+	/* Every minute since 2020, with a COUNT: too many steps to expand. */
+	g = read_cal(ny(), FROM, TO, CAL("BEGIN:VEVENT\r\nDTSTART:20200101T000000Z\r\n"
+	                                 "DURATION:PT1M\r\nRRULE:FREQ=MINUTELY;COUNT=9000000\r\n"
+	                                 "END:VEVENT\r\n"));
+	assert_int_equal(g.st, ICS_TOO_MANY);
+	assert_int_equal(g.err.line, 7);
+	assert_string_equal(g.err.property, "RRULE");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rrule_exdate_moved),
+		cmocka_unit_test(test_tzid_across_dst),
+		cmocka_unit_test(test_all_day),
+		cmocka_unit_test(test_transparent),
+		cmocka_unit_test(test_cancelled),
+		cmocka_unit_test(test_merge_clip_rdate),
+		cmocka_unit_test(test_fast_forward),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
