@@ -94,6 +94,13 @@ struct store_mail {
 
 typedef int (*store_mail_fn)(void *arg, const struct store_mail *m);
 
+/* A busy interval of a user's calendar, [start, end) in UTC seconds. */
+struct store_busy {
+	int64_t start, end;
+};
+
+typedef int (*store_busy_fn)(void *arg, const struct store_busy *b);
+
 /* A message is tried at most this many times, then left unsent. */
 #define STORE_OUTBOX_MAX_ATTEMPTS 8
 
@@ -413,6 +420,16 @@ struct store_ops {
 	/* The viewer's time zone, "" when not set. */
 	int (*user_zone_set)(struct store *s, int64_t user, const char *zone);
 	int (*user_zone_get)(struct store *s, int64_t user, char *zone, size_t n);
+
+	/*
+	 * The busy times read from a user's uploaded calendar: start and end
+	 * only, nothing else of the file. replace swaps all of the user's for
+	 * v (n of them; n = 0 forgets them) in one transaction. list gives
+	 * them in start order through fn, with the store's lock held (fn must
+	 * not call the store).
+	 */
+	int (*busy_replace)(struct store *s, int64_t user, const struct store_busy *v, int n);
+	int (*busy_list)(struct store *s, int64_t user, store_busy_fn fn, void *arg);
 };
 
 struct store {

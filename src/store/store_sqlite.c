@@ -2143,6 +2143,57 @@ sq_user_zone_get(struct store *bs, int64_t user, char *zone, size_t n)
 	           "SELECT timezone FROM user WHERE id = ?1", "i", user);
 }
 
+/* ---- the busy times of an uploaded calendar ---- */
+
+static int
+sq_busy_replace(struct store *bs, int64_t user, const struct store_busy *v, int n)
+{
+	struct store_sqlite *s = S(bs);
+	sqlite3_stmt *st = NULL;
+	int rc, i;
+
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "forgetting busy times", NULL, NULL, "DELETE FROM busy WHERE user_id = ?1",
+	         "i", user);
+	/* One statement for every row: a month of a full caseload is thousands. */
+	if (rc == 0 && n > 0 &&
+	    !(st = prep(s, "INSERT INTO busy (user_id, start_utc, end_utc) VALUES (?1, ?2, ?3)")))
+		rc = -1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		sqlite3_bind_int64(st, 1, user);
+		sqlite3_bind_int64(st, 2, v[i].start);
+		sqlite3_bind_int64(st, 3, v[i].end);
+		rc = step_done(s, st, "storing busy times");
+	}
+	sqlite3_finalize(st);
+	return tx_end(s, rc);
+}
+
+struct busy_rows {
+	store_busy_fn fn;
+	void *arg;
+};
+
+static int
+row_busy(sqlite3_stmt *st, void *arg)
+{
+	struct busy_rows *x = arg;
+	struct store_busy b = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+
+	return x->fn(x->arg, &b);
+}
+
+static int
+sq_busy_list(struct store *bs, int64_t user, store_busy_fn fn, void *arg)
+{
+	struct busy_rows x = {fn, arg};
+
+	return run(S(bs), "reading busy times", row_busy, &x,
+	           "SELECT start_utc, end_utc FROM busy WHERE user_id = ?1 ORDER BY start_utc, end_utc",
+	           "i", user);
+}
+
 static const struct store_ops sqlite_ops = {
 	.engine = "sqlite",
 	.begin = sq_begin,
@@ -2225,6 +2276,8 @@ static const struct store_ops sqlite_ops = {
 	.wait_notified = sq_wait_notified,
 	.user_zone_set = sq_user_zone_set,
 	.user_zone_get = sq_user_zone_get,
+	.busy_replace = sq_busy_replace,
+	.busy_list = sq_busy_list,
 };
 
 static int
