@@ -43,6 +43,14 @@ struct kv {
 	const char *key, *value;
 };
 
+/* A file sent in a multipart/form-data form. Its name as the sender's
+ * disk knew it is not kept. */
+struct upload {
+	const char *field;              /* the form field it came in */
+	const char *data;               /* its bytes, inside the request's body (not NUL-ended) */
+	size_t len;
+};
+
 /* What every request shares: read-only after start but for the pools. */
 struct app {
 	const struct taxonomy *tax;
@@ -82,8 +90,10 @@ struct req {
 	const char *path;               /* without the query string */
 	const char *param;              /* the {id} of a route like /therapists/{id} or
 	                                 * /api/v1/requests/{id}/answer */
-	struct kv *args;                /* query string and urlencoded form */
+	struct kv *args;                /* query string, urlencoded or multipart form */
 	int n_args;
+	struct upload *files;           /* the files of a multipart form */
+	int n_files;
 	const char *body;               /* raw body (NUL-ended), for JSON */
 	size_t body_len;
 	const char *content_type;
@@ -109,6 +119,8 @@ int req_args(const struct req *r, const char *key, const char **out, int max);
 int resp_header(struct resp *p, const char *key, const char *value);
 /* Adds the arguments of an urlencoded text (a=1&b=2) after r's own. */
 int req_add_form(struct req *r, const char *text);
+/* The file sent in form field `field` (of a route taking multipart/form-data), or NULL. */
+const struct upload *req_file(const struct req *r, const char *field);
 
 /* True when addr has used up this minute's API requests (429). */
 bool app_rate_limited(struct app *app, const char *addr);
@@ -145,6 +157,11 @@ struct route {
 	enum who who;
 	bool csrf;                      /* state-changing: the form's token, or the
 	                                 * API's X-CSRF-Token header, checked */
+	const char *body;               /* the media type the body must have, when it
+	                                 * is not the default (JSON under /api/, an
+	                                 * urlencoded form on a page); a page's
+	                                 * "multipart/form-data" is parsed into args
+	                                 * and files before the CSRF check */
 };
 
 extern const struct route routes[];

@@ -237,6 +237,164 @@ req_add_form(struct req *r, const char *text)
 	return parse_form_text(r, &cap, text, strlen(text));
 }
 
+const struct upload *
+req_file(const struct req *r, const char *field)
+{
+	int i;
+
+	for (i = 0; i < r->n_files; i++)
+		if (strcmp(r->files[i].field, field) == 0)
+			return &r->files[i];
+	return NULL;
+}
+
+/* ----------------------------------------------------------------------
+ * multipart/form-data (RFC 7578), for the routes that take a file
+ *
+ * The body is already read whole (at most BODY_MAX), so this is a parse of
+ * one buffer: a delimiter line "--BOUNDARY", a part's headers up to an
+ * empty line, its bytes up to CRLF and the next delimiter, and so on to
+ * "--BOUNDARY--". Only Content-Disposition is read (the field's name, and
+ * whether it is a file); a file's bytes stay in the body buffer, which
+ * lives as long as the request.
+ * ---------------------------------------------------------------------- */
+
+#define MULTIPART_MAX_PARTS 64
+#define MULTIPART_MAX_FILES 8
+#define MULTIPART_MAX_HEADERS 8192
+
+/*
+ * The value of parameter key (lower case) in a header value like
+ * `form-data; name="x"; filename="y"` or `multipart/form-data;
+ * boundary=z`, unquoted into out (n bytes). 1 when found, 0 when not, -1
+ * when malformed or too long.
+ */
+static int
+header_param(const char *v, const char *vend, const char *key, char *out, size_t n)
+{
+	size_t klen = strlen(key);
+
+	while (v < vend) {
+		const char *semi = memchr(v, ';', (size_t)(vend - v));
+		size_t o = 0;
+
+		if (!semi)
+			return 0;
+		v = semi + 1;
+		while (v < vend && (*v == ' ' || *v == '\t'))
+			v++;
+		if ((size_t)(vend - v) <= klen || strncasecmp(v, key, klen) != 0 || v[klen] != '=')
+			continue;
+		v += klen + 1;
+		if (v < vend && *v == '"') {
+			for (v++; v < vend && *v != '"'; v++) {
+				if (*v == '\\' && v + 1 < vend)
+					v++;
+				if (o + 1 >= n)
+					return -1;
+				out[o++] = *v;
+			}
+			if (v == vend)
+				return -1;
+		} else {
+			for (; v < vend && *v != ';' && *v != ' ' && *v != '\t'; v++) {
+				if (o + 1 >= n)
+					return -1;
+				out[o++] = *v;
+			}
+		}
+		out[o] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Reads the multipart body of r into its args and files. 0, or -1 when
+ * the body is not well-formed multipart/form-data (or has more than
+ * MULTIPART_MAX_PARTS parts), -2 when out of memory.
+ */
+static int
+parse_multipart(struct req *r)
+{
+	const char *ct = r->content_type, *p = r->body, *end = r->body + r->body_len, *q;
+	char boundary[76], delim[80], name[128], file[8];
+	int cap = r->n_args, parts, fn;
+	size_t dl;
+
+	if (header_param(ct, ct + strlen(ct), "boundary", boundary, sizeof(boundary)) != 1 ||
+	    !boundary[0] || strlen(boundary) > 70)
+		return -1;
+	dl = (size_t)snprintf(delim, sizeof(delim), "\r\n--%s", boundary);
+	/* The first delimiter opens the body (or ends a preamble). */
+	if ((size_t)(end - p) >= dl - 2 && memcmp(p, delim + 2, dl - 2) == 0) {
+		p += dl - 2;
+	} else {
+		q = memmem(p, (size_t)(end - p), delim, dl);
+		if (!q)
+			return -1;
+		p = q + dl;
+	}
+	for (parts = 0;; parts++) {
+		const char *hend, *h, *data;
+		char *value;
+
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return 0;               /* the closing delimiter */
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n' || parts == MULTIPART_MAX_PARTS)
+			return -1;
+		p += 2;
+		hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (p < end - 1 && p[0] == '\r' && p[1] == '\n')
+			hend = p - 2;           /* no headers at all */
+		if (!hend || hend - p > MULTIPART_MAX_HEADERS)
+			return -1;
+		name[0] = '\0';
+		fn = 0;
+		for (h = p; h < hend;) {
+			const char *eol = memmem(h, (size_t)(hend - h), "\r\n", 2);
+			const char *lend = eol ? eol : hend;
+
+			if ((size_t)(lend - h) > 20 && strncasecmp(h, "Content-Disposition:", 20) == 0) {
+				const char *v = h + 20;
+
+				while (v < lend && (*v == ' ' || *v == '\t'))
+					v++;
+				if ((size_t)(lend - v) < 9 || strncasecmp(v, "form-data", 9) != 0 ||
+				    header_param(v, lend, "name", name, sizeof(name)) != 1)
+					return -1;
+				fn = header_param(v, lend, "filename", file, sizeof(file)) != 0 ||
+				     header_param(v, lend, "filename*", file, sizeof(file)) != 0;
+			}
+			h = lend + 2;
+		}
+		if (!name[0])
+			return -1;
+		data = hend + 4;
+		q = memmem(data, (size_t)(end - data), delim, dl);
+		if (!q)
+			return -1;
+		p = q + dl;
+		if (fn) {
+			if (!r->files && !(r->files = arena_calloc(r->a, MULTIPART_MAX_FILES, sizeof(*r->files))))
+				return -2;
+			if (r->n_files == MULTIPART_MAX_FILES)
+				return -1;
+			r->files[r->n_files].field = arena_strdup(r->a, name);
+			r->files[r->n_files].data = data;
+			r->files[r->n_files].len = (size_t)(q - data);
+			if (!r->files[r->n_files].field)
+				return -2;
+			r->n_files++;
+		} else if (!(value = arena_strndup(r->a, data, (size_t)(q - data))) ||
+		           add_arg(r, &cap, name, value)) {
+			return -2;
+		}
+	}
+}
+
 /* ----------------------------------------------------------------------
  * Dispatch
  * ---------------------------------------------------------------------- */
@@ -276,18 +434,18 @@ is_api(const char *path)
 }
 
 /*
- * Is the body JSON? "application/json", any case, perhaps with parameters
- * ("; charset=utf-8"). The API reads nothing else: a cross-site form can
- * send only urlencoded, multipart or plain text without the browser first
- * asking (a CORS preflight chiron never grants).
+ * Is the body of Content-Type ct of this type? "application/json", any
+ * case, perhaps with parameters ("; charset=utf-8"). The API reads JSON,
+ * and one route text/calendar: a cross-site form can send only
+ * urlencoded, multipart or plain text without the browser first asking (a
+ * CORS preflight chiron never grants).
  */
 static bool
-is_json_type(const char *ct)
+is_type(const char *ct, const char *type)
 {
-	static const char json[] = "application/json";
-	size_t n = sizeof(json) - 1;
+	size_t n = strlen(type);
 
-	if (!ct || strncasecmp(ct, json, n) != 0)
+	if (!ct || strncasecmp(ct, type, n) != 0)
 		return false;
 	ct += n;
 	while (*ct == ' ' || *ct == '\t')
@@ -343,6 +501,22 @@ dispatch(struct req *r, struct resp *p)
 			error_response(r, p, 403, "", "your account may not use this");
 			return;
 		}
+		/* A page's multipart form: its fields (the CSRF token one of them)
+		 * are read before the token is checked. */
+		if (!api && rt->body && is_type(rt->body, "multipart/form-data") &&
+		    is_type(r->content_type, "multipart/form-data")) {
+			int mp = parse_multipart(r);
+
+			if (mp == -2) {
+				error_response(r, p, 500, "", "out of memory");
+				return;
+			}
+			if (mp) {
+				error_response(r, p, 400, "", "the form's upload could not be read; "
+				               "reload the page and try again");
+				return;
+			}
+		}
 		if (rt->csrf && api && !auth_csrf_header_ok(r)) {
 			error_response(r, p, 403, "X-CSRF-Token",
 			               "send this session's CSRF token (from GET /api/v1/me) in the X-CSRF-Token header");
@@ -353,8 +527,9 @@ dispatch(struct req *r, struct resp *p)
 			               "the form expired or came from elsewhere; reload the page and try again");
 			return;
 		}
-		if (api && r->body_len && !is_json_type(r->content_type)) {
-			error_response(r, p, 415, "Content-Type", "send the body as application/json");
+		if (api && r->body_len && !is_type(r->content_type, rt->body ? rt->body : "application/json")) {
+			error_response(r, p, 415, "Content-Type", rt->body ? "send the body as text/calendar" :
+			               "send the body as application/json");
 			return;
 		}
 		if (api && app_rate_limited(r->app, r->addr)) {

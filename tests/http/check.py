@@ -109,17 +109,21 @@ def check_orgs(q, directory, path):
     need(len(got) == min(20, n), f"{len(got)} organizations; the directory has {n} that match")
 
 
-ROUTE = re.compile(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*\w+\s*,\s*(WHO_[A-Z_]+)\s*,\s*(true|false)\s*\}')
+ROUTE = re.compile(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*\w+\s*,\s*(WHO_[A-Z_]+)\s*,\s*(true|false)'
+                   r'\s*(?:,\s*"([^"]+)"\s*)?\}')
 
 
 def route_table(routes_c):
-    """(METHOD, PATH, WHO, CSRF) for every row of routes[] in routes.c."""
+    """(METHOD, PATH, WHO, CSRF, BODY) for every row of routes[] in routes.c;
+    BODY is the media type a row names for its body, or None (the default:
+    JSON under /api/)."""
     with open(routes_c) as f:
         src = f.read()
     m = re.search(r"routes\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
     need(m, f"no routes[] table in {routes_c}")
     body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S)
-    table = [(meth, path, who, csrf == "true") for meth, path, who, csrf in ROUTE.findall(body)]
+    table = [(meth, path, who, csrf == "true", media or None)
+             for meth, path, who, csrf, media in ROUTE.findall(body)]
     need(table, f"no routes parsed from {routes_c}")
     need(len(table) == body.count("{\""), f"{routes_c}: a row of routes[] does not parse")
     return table
@@ -164,7 +168,8 @@ def check_openapi(routes_c, path):
     when it is installed) whose operations are exactly the /api/ routes of
     routes.c, method and path; every $ref resolves; every operation
     declares its path parameters, the error answers the dispatcher can
-    give it (each an Error object), and the security its route requires:
+    give it (each an Error object), a request body of the media type its
+    route reads (JSON unless the row names another), and the security its route requires:
     the session cookie for a signed-in route, with the X-CSRF-Token header
     for a state-changing one, none for a public one."""
     d = load_json(path)
@@ -203,15 +208,19 @@ def check_openapi(routes_c, path):
                 ids.add(op.get("operationId"))
                 doc[(verb.upper(), template(p))] = (p, op)
     table = [r for r in route_table(routes_c) if r[1].startswith("/api/")]
-    code = {(m, template(p)) for m, p, _, _ in table}
+    code = {(m, template(p)) for m, p, _, _, _ in table}
     undocumented = sorted(code - set(doc))
     unrouted = sorted(set(doc) - code)
     need(not undocumented and not unrouted,
          f"routes not in the document: {undocumented}; documented but not routed: {unrouted}")
     bad = []
-    for method, route, who, csrf in table:
+    for method, route, who, csrf, media in table:
         p, op = doc[(method, template(route))]
         where = f"{method} {p}"
+        if "requestBody" in op:
+            types = sorted(op["requestBody"].get("content", {}))
+            if types != [media or "application/json"]:
+                bad.append(f"{where}: the body is {types}, the route reads {media or 'application/json'}")
         params = {x.get("name") for x in op.get("parameters", []) if x.get("in") == "path"}
         for name in re.findall(r"\{([^}/]+)\}", p):
             if name not in params:
