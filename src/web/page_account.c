@@ -145,7 +145,9 @@ page_account(struct req *r, struct resp *p)
 
 	return page_begin(r, p, "Your account") || html(b, "<h1>Your account</h1>\n<p>Signed in as <strong>") ||
 	       html_txt(b, r->user->handle) || html(b, "</strong> (") || html_txt(b, r->user->role) ||
-	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n") ||
+	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n"
+	               "<p><a href=\"/calendar\">Your calendar</a>: free hours for your searches, "
+	               "from your caseload</p>\n") ||
 	       (strcmp(r->user->role, "seeker") != 0 &&
 	        html(b, "<p><a href=\"/listing\">Your listing</a></p>\n")) ||
 	       (strcmp(r->user->role, "admin") == 0 &&

@@ -26,7 +26,8 @@
 #include "web/pages.h"
 
 #define PER_PAGE 10
-#define FREE_ROWS 4
+#define FREE_ROWS 14                    /* free-hour windows a search takes (CAL_WINDOWS_MAX) */
+#define FREE_SHOWN 4                    /* rows shown at least, and one more than those filled */
 #define AFF_ROWS 3
 
 /* Form fields that are preferences (may be bookmarked). */
@@ -35,11 +36,8 @@ static const char *const plain_fields[] = {
 	"min_distance_km", "budget", "sliding_scale", "clinician_discount",
 	"group_ok", "orientation_mode", "my_orientations",
 	"preferred_orientations", "goals", "populations", "languages",
-	"career_stage", "timezone", "week_of", "require_overlap",
-	"free_day1", "free_start1", "free_end1", "free_day2", "free_start2",
-	"free_end2", "free_day3", "free_start3", "free_end3", "free_day4",
-	"free_start4", "free_end4", NULL,
-};
+	"career_stage", "timezone", "week_of", "require_overlap", NULL,
+};                                      /* and the free_dayN, free_startN, free_endN */
 
 static const char *
 arg(struct req *r, const char *k)
@@ -367,9 +365,17 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 	if (html(b, "<fieldset><legend>Your free hours</legend>") ||
 	    input(b, r, "timezone", "Your time zone", "text", "placeholder=\"America/New_York\"") ||
 	    input(b, r, "week_of", "Week starting (a Monday)", "date", "") ||
-	    html(b, "<p class=\"hint\">Up to four windows in your week, in your time zone.</p>"))
+	    html(b, "<p class=\"hint\">Windows in your week, in your time zone. "
+	            "<a href=\"/calendar\">Propose them from your calendar</a> (signed in).</p>"))
 		return -1;
-	for (i = 1; i <= FREE_ROWS; i++)
+	for (i = 1, k = FREE_SHOWN; i <= FREE_ROWS; i++) {
+		char f[32];
+
+		snprintf(f, sizeof(f), "free_day%d", i);
+		if (arg(r, f) && i >= k)
+			k = i + 1;
+	}
+	for (i = 1; i <= k && i <= FREE_ROWS; i++)
 		if (html(b, "<p>") || day_select(b, r, i) || time_input(b, r, "start", i, "From") ||
 		    time_input(b, r, "end", i, "Until") || html(b, "</p>\n"))
 			return -1;
@@ -565,6 +571,21 @@ bookmark(struct buf *b, struct req *r, int page)
 				continue;
 			if ((!first && html(b, "&amp;")) || url_arg(b, plain_fields[i]) ||
 			    html(b, "=") || url_arg(b, v[j]))
+				return -1;
+			first = 0;
+		}
+	}
+	for (i = 1; i <= FREE_ROWS; i++) {
+		static const char *const parts[] = {"free_day", "free_start", "free_end"};
+		char f[32];
+
+		for (j = 0; j < 3; j++) {
+			const char *v;
+
+			snprintf(f, sizeof(f), "%s%d", parts[j], i);
+			if (!(v = arg(r, f)))
+				continue;
+			if ((!first && html(b, "&amp;")) || url_arg(b, f) || html(b, "=") || url_arg(b, v))
 				return -1;
 			first = 0;
 		}

@@ -40,6 +40,9 @@ int page_reset(struct req *r, struct resp *p);
 int page_reset_token(struct req *r, struct resp *p);
 
 int page_org_new(struct req *r, struct resp *p);
+int page_calendar(struct req *r, struct resp *p);
+int page_calendar_use(struct req *r, struct resp *p);
+int page_calendar_forget(struct req *r, struct resp *p);
 int page_requests(struct req *r, struct resp *p);
 int page_request_send(struct req *r, struct resp *p);
 int page_answer(struct req *r, struct resp *p);
@@ -148,5 +151,6 @@ int api_admin_remove(struct req *r, struct resp *p);
 int api_admin_merge(struct req *r, struct resp *p);
 int api_listing_confirm_token(struct req *r, struct resp *p);
 int api_admin_unhide(struct req *r, struct resp *p);
+int api_busy(struct req *r, struct resp *p);
 
 #endif

@@ -62,6 +62,10 @@ const struct route routes[] = {
 	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true},
 	{"GET",  "/reset/{id}",                page_reset_token, WHO_ANYONE, false},
 	{"POST", "/reset/{id}",                page_reset_token, WHO_ANYONE, true},
+	{"GET",  "/calendar",                  page_calendar,  WHO_SIGNED_IN, false},
+	{"POST", "/calendar",                  page_calendar,  WHO_SIGNED_IN, true, "multipart/form-data"},
+	{"POST", "/calendar/use",              page_calendar_use, WHO_SIGNED_IN, true},
+	{"POST", "/calendar/forget",           page_calendar_forget, WHO_SIGNED_IN, true},
 	{"POST", "/api/v1/match",              api_match,      WHO_ANYONE,  false},
 	{"GET",  "/api/v1/therapists/{id}",    api_therapist,  WHO_ANYONE,  false},
 	{"GET",  "/api/v1/taxonomy",           api_taxonomy,   WHO_ANYONE,  false},
@@ -111,6 +115,10 @@ const struct route routes[] = {
 	{"DELETE", "/api/v1/admin/listings/{id}",      api_admin_remove, WHO_ADMIN, true},
 	{"POST", "/api/v1/admin/orgs/merge",   api_admin_merge, WHO_ADMIN,  true},
 	{"POST", "/api/v1/listing/confirmations", api_listing_confirm_token, WHO_ANYONE, false},
+	/* The clinician's own calendar: the body of a PUT is the .ics itself. */
+	{"GET",  "/api/v1/me/busy",            api_busy,       WHO_SIGNED_IN, false},
+	{"PUT",  "/api/v1/me/busy",            api_busy,       WHO_SIGNED_IN, true, "text/calendar"},
+	{"DELETE", "/api/v1/me/busy",          api_busy,       WHO_SIGNED_IN, true},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

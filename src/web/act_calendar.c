@@ -1,0 +1,393 @@
+/*
+ * act_calendar.c: the clinician's own calendar (see actions.h), shared by
+ * the page (/calendar) and the API (/api/v1/me/busy).
+ *
+ * A clinician uploads the .ics of their caseload. app/ics_busy.c reads
+ * its busy times in the four weeks from the coming Monday, in the
+ * clinician's zone; those intervals (start and end, nothing else) replace
+ * the ones stored before. With the working hours they state, the weekly
+ * windows free in every one of the four weeks, at least 50 minutes long
+ * (core/schedule.h's sched_free_weekly), are proposed; "use these" writes
+ * them into the saved search profile as the search form's free-hours
+ * fields, so every search they make starts from them.
+ *
+ * Stored intervals do not say which four weeks they were read for; they
+ * are read again from the Monday of the week of the first one. Weeks
+ * with nothing busy are free in every minute, so that gives the windows
+ * of the upload exactly, whichever of its weeks the first busy time is in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/ics_busy.h"
+#include "core/schedule.h"
+#include "web/actions.h"
+#include "web/auth.h"
+#include "web/html.h"
+
+#define DAY 86400
+#define PROFILE_MAX 4000                /* the search page keeps profiles under this */
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* The local day of instant t in z. */
+static int64_t
+local_day(const struct tz_zone *z, int64_t t)
+{
+	return floor_div(t + tz_offset_at(z, t), DAY);
+}
+
+/* "HH:MM" from 00:00 to 23:59 as minutes, or -1. */
+static int
+hhmm(const char *s)
+{
+	if (!s || strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' ||
+	    s[1] > '9' || s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
+		return -1;
+	if ((s[0] - '0') * 10 + (s[1] - '0') > 23)
+		return -1;
+	return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
+}
+
+int
+calendar_day(const char *s)
+{
+	int d;
+
+	for (d = 0; s && d < 7; d++)
+		if (strcmp(s, day_names[d]) == 0)
+			return d;
+	return -1;
+}
+
+void
+calendar_hhmm(char out[6], int minutes)
+{
+	snprintf(out, 6, "%02d:%02d", minutes / 60 % 100, minutes % 60);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The saved search profile's value of key (urlencoded there), or "". */
+static int
+profile_value(struct req *r, const char *key, char *out, size_t n)
+{
+	char saved[4096], *p, *amp;
+	size_t klen = strlen(key);
+
+	out[0] = '\0';
+	if (STORE_CALL(r->app->store, profile_get, r->user->id, saved, sizeof(saved)))
+		return -1;
+	for (p = saved; *p; p = amp ? amp + 1 : p + strlen(p)) {
+		const char *v;
+		size_t o = 0;
+
+		amp = strchr(p, '&');
+		if (amp)
+			*amp = '\0';
+		if (strncmp(p, key, klen) != 0 || p[klen] != '=')
+			continue;
+		for (v = p + klen + 1; *v && o + 1 < n; v++) {
+			if (v[0] == '%' && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
+				out[o++] = (char)(hexval(v[1]) << 4 | hexval(v[2]));
+				v += 2;
+			} else {
+				out[o++] = *v == '+' ? ' ' : *v;
+			}
+		}
+		out[o] = '\0';
+		return 0;
+	}
+	return 0;
+}
+
+int
+calendar_zone(struct req *r, const char *name, struct calendar *c, struct refusal *why)
+{
+	char saved[80];
+
+	if (!name || !*name) {
+		if (profile_value(r, "timezone", saved, sizeof(saved)))
+			return -1;
+		name = saved;
+	}
+	if (!*name)
+		return 0;
+	c->zone = tz_get(name);
+	if (!c->zone)
+		return refuse(why, 400, "timezone", "give your time zone as its IANA name, like "
+		              "America/New_York or Europe/London");
+	return 0;
+}
+
+int
+calendar_hours(struct calendar *c, int day, const char *start, const char *end,
+               const char *field, struct refusal *why)
+{
+	int s = hhmm(start), e = hhmm(end);
+
+	if (day < 0 || day > 6 || s < 0 || e < 0)
+		return refuse(why, 400, field, "give working hours as times HH:MM from 00:00 to 23:59");
+	if (e <= s)
+		return refuse(why, 400, field, "the working hours must end after they start");
+	if (c->n_hours == CAL_HOURS_MAX)
+		return refuse(why, 400, field, "give at most 14 stretches of working hours");
+	c->hours[c->n_hours].day = (uint8_t)day;
+	c->hours[c->n_hours].start = (uint16_t)s;
+	c->hours[c->n_hours].end = (uint16_t)e;
+	c->n_hours++;
+	return 0;
+}
+
+static int
+by_length(const void *a, const void *b)
+{
+	const struct window *x = a, *y = b;
+	int lx = x->end - x->start, ly = y->end - y->start;
+
+	if (lx != ly)
+		return ly - lx;
+	return x->day != y->day ? x->day - y->day : x->start - y->start;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct window *x = a, *y = b;
+
+	return x->day != y->day ? x->day - y->day : x->start - y->start;
+}
+
+/* The windows free in every week of c, from c->first_day. */
+static int
+propose(struct req *r, struct calendar *c)
+{
+	struct sched_busy *busy = NULL;
+	struct window all[7 * (1440 / CAL_MIN_MINUTES + 1)];
+	int i, n;
+
+	c->n_windows = c->dropped = 0;
+	if (!c->zone || !c->n_hours)
+		return 0;
+	if (c->n_busy && !(busy = arena_calloc(r->a, (size_t)c->n_busy, sizeof(*busy))))
+		return -1;
+	for (i = 0; i < c->n_busy; i++) {
+		busy[i].start = c->busy[i].start;
+		busy[i].end = c->busy[i].end;
+		busy[i].seats = 1;
+	}
+	n = sched_free_weekly(c->zone, c->hours, c->n_hours, busy, c->n_busy, c->first_day,
+	                      CAL_WEEKS, CAL_MIN_MINUTES, all, (int)(sizeof(all) / sizeof(all[0])));
+	if (n < 0)
+		return -1;
+	/* More than the search form holds: keep the longest. */
+	if (n > CAL_WINDOWS_MAX) {
+		qsort(all, (size_t)n, sizeof(all[0]), by_length);
+		c->dropped = n - CAL_WINDOWS_MAX;
+		n = CAL_WINDOWS_MAX;
+		qsort(all, (size_t)n, sizeof(all[0]), by_time);
+	}
+	memcpy(c->windows, all, (size_t)n * sizeof(all[0]));
+	c->n_windows = n;
+	return 0;
+}
+
+/* The Monday after today, in c's zone. */
+static int64_t
+coming_monday(const struct calendar *c)
+{
+	int64_t today = local_day(c->zone, (int64_t)time(NULL));
+
+	return today + 7 - tz_weekday(today);
+}
+
+int
+calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
+                struct refusal *why)
+{
+	struct ics_interval *iv = NULL;
+	struct ics_error err;
+	enum ics_status st;
+	char key[48];
+	int64_t from, to;
+	int n = 0, i, rc;
+
+	if (!c->zone)
+		return refuse(why, 400, "timezone", "give your time zone, like America/New_York: "
+		              "times without one in the file are read in it");
+	if (!text || len == 0)
+		return refuse(why, 400, "calendar", "choose your calendar file (.ics), exported from "
+		              "your practice system or calendar");
+	snprintf(key, sizeof(key), "calendar:%lld", (long long)r->user->id);
+	if (auth_throttled(r, key, 60, 3600)) {
+		refuse(why, 429, "", "you uploaded 60 calendars in the last hour; try again later");
+		why->retry_after = 3600;
+		return 1;
+	}
+	c->first_day = coming_monday(c);
+	from = tz_local_to_utc(c->zone, c->first_day * DAY);
+	to = tz_local_to_utc(c->zone, (c->first_day + 7 * CAL_WEEKS) * DAY);
+	st = ics_busy(text, len, c->zone, from, to, &iv, &n, &err);
+	if (st == ICS_NO_MEMORY)
+		return -1;
+	if (st != ICS_OK) {
+		const char *msg = arena_strdup(r->a, err.msg);
+
+		return refuse(why, st == ICS_TOO_LARGE ? 413 : 400, "calendar",
+		              msg ? msg : "the calendar could not be read");
+	}
+	/* struct ics_interval and struct store_busy are both [start, end). */
+	c->busy = n ? arena_calloc(r->a, (size_t)n, sizeof(*c->busy)) : NULL;
+	if (n && !c->busy) {
+		free(iv);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		c->busy[i].start = iv[i].start;
+		c->busy[i].end = iv[i].end;
+	}
+	free(iv);
+	c->n_busy = n;
+	c->stored = true;
+	rc = STORE_CALL(r->app->store, busy_replace, r->user->id, c->busy, n);
+	return rc ? -1 : propose(r, c);
+}
+
+struct busy_acc {
+	struct req *r;
+	struct calendar *c;
+	int cap;
+	int err;
+};
+
+static int
+add_busy(void *arg, const struct store_busy *b)
+{
+	struct busy_acc *x = arg;
+	struct calendar *c = x->c;
+
+	if (c->n_busy == x->cap) {
+		int nc = x->cap ? x->cap * 2 : 64;
+		struct store_busy *v = arena_alloc(x->r->a, (size_t)nc * sizeof(*v));
+
+		if (!v) {
+			x->err = 1;
+			return 1;
+		}
+		if (c->n_busy)
+			memcpy(v, c->busy, (size_t)c->n_busy * sizeof(*v));
+		c->busy = v;
+		x->cap = nc;
+	}
+	c->busy[c->n_busy++] = *b;
+	return 0;
+}
+
+int
+calendar_load(struct req *r, struct calendar *c)
+{
+	struct busy_acc x = {r, c, 0, 0};
+
+	c->busy = NULL;
+	c->n_busy = 0;
+	if (STORE_CALL(r->app->store, busy_list, r->user->id, add_busy, &x) || x.err)
+		return -1;
+	c->stored = c->n_busy > 0;
+	if (!c->zone)
+		return 0;
+	if (c->n_busy) {
+		int64_t day = local_day(c->zone, c->busy[0].start);
+
+		c->first_day = day - tz_weekday(day);
+	} else {
+		c->first_day = coming_monday(c);
+	}
+	return propose(r, c);
+}
+
+int
+calendar_forget(struct req *r)
+{
+	return STORE_CALL(r->app->store, busy_replace, r->user->id, NULL, 0) ? -1 : 0;
+}
+
+/* Is key (of an urlencoded profile) one of the search form's free hours, or the zone? */
+static int
+replaced_key(const char *p, size_t n)
+{
+	static const char *const prefixes[] = {"free_day", "free_start", "free_end", NULL};
+	int i;
+
+	if (n == 8 && strncmp(p, "timezone", 8) == 0)
+		return 1;
+	for (i = 0; prefixes[i]; i++) {
+		size_t k = strlen(prefixes[i]);
+
+		if (n > k && strncmp(p, prefixes[i], k) == 0 && strspn(p + k, "0123456789") == n - k)
+			return 1;
+	}
+	return 0;
+}
+
+int
+calendar_use(struct req *r, const struct calendar *c, struct refusal *why)
+{
+	char saved[4096], t[6];
+	const char *p;
+	struct buf f = BUF_INIT;
+	int i, rc = 0;
+
+	if (!c->zone)
+		return refuse(why, 400, "timezone", "give your time zone, like America/New_York");
+	if (STORE_CALL(r->app->store, profile_get, r->user->id, saved, sizeof(saved)))
+		return -1;
+	/* Everything saved before but the free hours and the zone stays. */
+	for (p = saved; *p && rc == 0;) {
+		const char *amp = strchr(p, '&');
+		size_t n = amp ? (size_t)(amp - p) : strlen(p), k = strcspn(p, "=&");
+
+		if (n && !replaced_key(p, k < n ? k : n))
+			rc = (f.len && buf_addc(&f, '&')) || buf_add(&f, p, n);
+		p += n + (amp ? 1 : 0);
+	}
+	if (rc == 0)
+		rc = (f.len && buf_addc(&f, '&')) || buf_adds(&f, "timezone=") ||
+		     url_arg(&f, tz_name(c->zone));
+	for (i = 0; rc == 0 && i < c->n_windows; i++) {
+		const struct window *w = &c->windows[i];
+
+		rc = buf_printf(&f, "&free_day%d=%s&free_start%d=", i + 1, day_names[w->day], i + 1);
+		calendar_hhmm(t, w->start);
+		rc = rc || url_arg(&f, t) || buf_printf(&f, "&free_end%d=", i + 1);
+		calendar_hhmm(t, w->end);
+		rc = rc || url_arg(&f, t);
+	}
+	if (rc) {
+		buf_free(&f);
+		return -1;
+	}
+	if (f.len >= PROFILE_MAX) {
+		buf_free(&f);
+		return refuse(why, 400, "", "your saved search preferences would be too long with "
+		              "these hours; save fewer organizations or preferences first");
+	}
+	rc = STORE_CALL(r->app->store, profile_put, r->user->id, f.p, (int64_t)time(NULL));
+	buf_free(&f);
+	return rc ? -1 : 0;
+}
