@@ -275,6 +275,13 @@ test_merge_clip_rdate(void **state)
 	assert_iv(&g, 5, utc(2026, 10, 27, 10, 0), utc(2026, 10, 27, 11, 0));
 	free(g.iv);
 
+	/* CR CR LF, from a file converted to CRLF twice. */
+	g = read_cal(ny(), FROM, TO, "BEGIN:VCALENDAR\r\r\nBEGIN:VEVENT\r\r\n"
+	             "DTSTART:20261021T150000Z\r\r\nDTEND:20261021T160000Z\r\r\nEND:VEVENT\r\r\n"
+	             "END:VCALENDAR\r\r\n");
+	assert_ok(&g, 1);
+	free(g.iv);
+
 	/* Nothing busy: ICS_OK with no intervals. */
 	g = read_cal(ny(), FROM, TO, CAL(""));
 	assert_ok(&g, 0);

@@ -563,7 +563,8 @@ scan(struct scan *sc, const char *text, size_t len, struct ics_error *err)
 		size_t n = (size_t)((nl ? nl : end) - p);
 
 		line++;
-		if (n && p[n - 1] == '\r')
+		/* CRLF, or CR CR LF from a file converted twice. */
+		while (n && p[n - 1] == '\r')
 			n--;
 		if (n && (p[0] == ' ' || p[0] == '\t')) {
 			if (!lline)
