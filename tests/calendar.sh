@@ -265,6 +265,29 @@ st=$(curl -s -b "$J" -o "$W/bad.html" -w '%{http_code}' -X POST "$B/calendar" -F
 [ "$st" = 400 ] && grep -q 'your calendar file:</strong> line 5, DTSTART: not a date' "$W/bad.html" &&
 	! grep -q Zephyrine "$W/bad.html" && ok page_malformed_names_line || not_ok page_malformed_names_line "status $st"
 diff -q "$W/busy.expected" <(busy_rows clin1) >/dev/null && ok malformed_keeps_calendar || not_ok malformed_keeps_calendar
+# Multipart read with care: a quoted boundary, a file name holding "; name=",
+# a body cut short.
+python3 - "$W" "$T" <<'PY'
+import sys
+w, t = sys.argv[1], sys.argv[2]
+cal = open(f"{w}/caseload.ics", "rb").read()
+def part(headers, data):
+    return b"--b0und;ary\r\n" + headers + b"\r\n\r\n" + data + b"\r\n"
+body = (part(b'Content-Disposition: form-data; name="csrf"', t.encode()) +
+        part(b'Content-Disposition: form-data; name="hours"', b"1") +
+        part(b'Content-Disposition: form-data; name="timezone"', b"America/New_York") +
+        b"".join(part(f'Content-Disposition: form-data; name="work_{d}_{k}"'.encode(), v.encode())
+                 for d in ("mon", "tue", "wed", "thu", "fri") for k, v in (("start", "08:00"), ("end", "18:00"))) +
+        part(b'Content-Disposition: form-data; name="calendar"; filename="a; name=\\"csrf\\".ics"\r\n'
+             b'Content-Type: text/calendar', cal) + b"--b0und;ary--\r\n")
+open(f"{w}/raw.multipart", "wb").write(body)
+open(f"{w}/cut.multipart", "wb").write(body[: len(body) // 2])
+PY
+sqlite3 "$DB" "DELETE FROM busy"
+check multipart_quoted_boundary test "$(code "$J" POST /calendar -H 'Content-Type: multipart/form-data; boundary="b0und;ary"' --data-binary "@$W/raw.multipart")" = 200
+diff -q "$W/busy.expected" <(busy_rows clin1) >/dev/null && ok multipart_file_name_not_a_field || not_ok multipart_file_name_not_a_field
+check multipart_cut_short_400 test "$(code "$J" POST /calendar -H 'Content-Type: multipart/form-data; boundary="b0und;ary"' --data-binary "@$W/cut.multipart")" = 400
+check multipart_no_boundary_400 test "$(code "$J" POST /calendar -H 'Content-Type: multipart/form-data' --data-binary "@$W/raw.multipart")" = 400
 check page_too_large_413 test "$(code "$J" POST /calendar -F "csrf=$T" "${HOURS[@]}" -F "calendar=@$W/big.ics")" = 413
 
 # ======================================================================

@@ -267,44 +267,57 @@ req_file(const struct req *r, const char *field)
  * The value of parameter key (lower case) in a header value like
  * `form-data; name="x"; filename="y"` or `multipart/form-data;
  * boundary=z`, unquoted into out (n bytes). 1 when found, 0 when not, -1
- * when malformed or too long.
+ * when malformed or too long. Parameters are read in turn, so a quoted
+ * value holding "; name=" is not taken for a parameter.
  */
 static int
 header_param(const char *v, const char *vend, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
 
-	while (v < vend) {
-		const char *semi = memchr(v, ';', (size_t)(vend - v));
+	v = memchr(v, ';', (size_t)(vend - v));         /* past the type */
+	while (v && v < vend) {
+		const char *k;
 		size_t o = 0;
+		int hit;
 
-		if (!semi)
-			return 0;
-		v = semi + 1;
-		while (v < vend && (*v == ' ' || *v == '\t'))
+		for (v++; v < vend && (*v == ' ' || *v == '\t'); v++)
+			;
+		k = v;
+		while (v < vend && *v != '=' && *v != ';')
 			v++;
-		if ((size_t)(vend - v) <= klen || strncasecmp(v, key, klen) != 0 || v[klen] != '=')
-			continue;
-		v += klen + 1;
+		if (v == vend || *v != '=')
+			return -1;
+		hit = (size_t)(v - k) == klen && strncasecmp(k, key, klen) == 0;
+		v++;
 		if (v < vend && *v == '"') {
 			for (v++; v < vend && *v != '"'; v++) {
 				if (*v == '\\' && v + 1 < vend)
 					v++;
-				if (o + 1 >= n)
+				if (hit && o + 1 >= n)
 					return -1;
-				out[o++] = *v;
+				if (hit)
+					out[o++] = *v;
 			}
 			if (v == vend)
 				return -1;
+			v++;
 		} else {
 			for (; v < vend && *v != ';' && *v != ' ' && *v != '\t'; v++) {
-				if (o + 1 >= n)
+				if (hit && o + 1 >= n)
 					return -1;
-				out[o++] = *v;
+				if (hit)
+					out[o++] = *v;
 			}
 		}
-		out[o] = '\0';
-		return 1;
+		if (hit) {
+			out[o] = '\0';
+			return 1;
+		}
+		while (v < vend && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < vend && *v != ';')
+			return -1;
 	}
 	return 0;
 }
