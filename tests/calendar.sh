@@ -342,6 +342,11 @@ conforms get GET /api/v1/me/busy 200 && cmp -s "$W/put.b" "$W/get.b" && ok api_g
 api get_zone_saved "$J" GET "/api/v1/me/busy?hours=mon+08:00-18:00"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["timezone"] == "America/New_York" and d["windows"][:2] == json.loads(sys.argv[2])[:2]' \
 	"$W/get_zone_saved.b" "$WINDOWS" 2>/dev/null && ok api_zone_from_saved_profile || not_ok api_zone_from_saved_profile "$(head -c 300 "$W/get_zone_saved.b")"
+# The account's own zone (set on "My therapy") comes before the saved profile's.
+api zone_set "$J2" PUT /api/v1/me/timezone -H 'Content-Type: application/json' --data-binary '{"timezone":"Europe/Lisbon"}'
+api get_zone_account "$J2" GET "/api/v1/me/busy?hours=mon+08:00-18:00"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["timezone"] == "Europe/Lisbon" and d["windows"] == [{"day": "mon", "start": "08:00", "end": "18:00"}]' \
+	"$W/get_zone_account.b" 2>/dev/null && ok api_zone_from_account || not_ok api_zone_from_account "$(cat "$W/zone_set.s") $(head -c 300 "$W/get_zone_account.b")"
 api get_other "$J2" GET /api/v1/me/busy
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["busy"] == []' "$W/get_other.b" 2>/dev/null &&
 	ok api_other_user_sees_nothing || not_ok api_other_user_sees_nothing "$(head -c 300 "$W/get_other.b")"
@@ -379,7 +384,7 @@ grep -q "$SECRETS" "$W/dump.sql" && not_ok store_holds_nothing_of_the_file "$(gr
 cat "$DB"* | grep -aq "$SECRETS" && not_ok database_files_hold_nothing_of_the_file || ok database_files_hold_nothing_of_the_file
 grep -q "$SECRETS" "$W/access.log" "$W/serve.err" "$W/outbox.log" 2>/dev/null && not_ok logs_hold_nothing_of_the_file ||
 	ok logs_hold_nothing_of_the_file
-grep -q 'hours\|timezone\|America' "$W/access.log" && not_ok access_log_no_query "$(grep -m3 'hours\|timezone' "$W/access.log")" ||
+grep -q 'hours\|timezone=\|America\|Europe' "$W/access.log" && not_ok access_log_no_query "$(grep -m3 'hours\|timezone=' "$W/access.log")" ||
 	ok access_log_no_query
 
 # ======================================================================

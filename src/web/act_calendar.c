@@ -120,10 +120,12 @@ profile_value(struct req *r, const char *key, char *out, size_t n)
 int
 calendar_zone(struct req *r, const char *name, struct calendar *c, struct refusal *why)
 {
-	char saved[80];
+	char saved[80] = "";
 
 	if (!name || !*name) {
-		if (profile_value(r, "timezone", saved, sizeof(saved)))
+		if (STORE_CALL(r->app->store, user_zone_get, r->user->id, saved, sizeof(saved)))
+			return -1;
+		if (!saved[0] && profile_value(r, "timezone", saved, sizeof(saved)))
 			return -1;
 		name = saved;
 	}

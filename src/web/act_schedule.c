@@ -397,7 +397,7 @@ fits_seeker(struct app *app, int64_t seeker, int64_t start, int64_t end)
 	form_value(prof, "timezone", zone, sizeof(zone));
 	if (!(z = tz_get(zone)))
 		return true;
-	for (i = 1; i <= 4; i++) {
+	for (i = 1; i <= FREE_HOURS_MAX; i++) {
 		int64_t ls = start + tz_offset_at(z, start), le = end + tz_offset_at(z, end);
 		int64_t d = ls / DAY - (ls % DAY < 0);
 		int fs, fe;

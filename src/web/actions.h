@@ -24,6 +24,7 @@
 #include "web/http.h"
 
 #define MESSAGE_MAX 2000                /* a request's message, an answer */
+#define FREE_HOURS_MAX 14               /* free-hour windows of the search form and a saved profile */
 #define REQUESTS_MAX 100                /* requests listed, each way */
 #define QUEUE_MAX 100                   /* claims in the admin queue */
 
@@ -229,7 +230,7 @@ void when_text(char out[48], const struct tz_zone *z, int64_t t);
 #define CAL_WEEKS 4                     /* weeks of an upload read, from the coming Monday */
 #define CAL_MIN_MINUTES 50              /* the shortest free window proposed */
 #define CAL_HOURS_MAX 14                /* stretches of working hours */
-#define CAL_WINDOWS_MAX 14              /* windows proposed: the search form's free-hour rows */
+#define CAL_WINDOWS_MAX FREE_HOURS_MAX  /* windows proposed: as many as a search takes */
 
 /*
  * A calendar as the page and the API show it. They fill zone and hours
@@ -251,7 +252,10 @@ struct calendar {
 /* 0 = mon ... 6 = sun for a day code, or -1; and minutes as "HH:MM". */
 int calendar_day(const char *s);
 void calendar_hhmm(char out[6], int minutes);
-/* c's zone: the one named, or (name NULL or "") the saved search profile's, if any. 400 timezone. */
+/*
+ * c's zone: the one named, or (name NULL or "") the account's own (set
+ * on "My therapy"), or the saved search profile's, if any. 400 timezone.
+ */
 int calendar_zone(struct req *r, const char *name, struct calendar *c, struct refusal *why);
 /* Adds working hours on day (0 = Monday) from start to end ("HH:MM"); a refusal names field. */
 int calendar_hours(struct calendar *c, int day, const char *start, const char *end,

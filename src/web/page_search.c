@@ -21,12 +21,13 @@
 
 #include "core/json.h"
 #include "core/query.h"
+#include "web/actions.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
 
 #define PER_PAGE 10
-#define FREE_ROWS 14                    /* free-hour windows a search takes (CAL_WINDOWS_MAX) */
+#define FREE_ROWS FREE_HOURS_MAX         /* free-hour windows a search takes */
 #define FREE_SHOWN 4                    /* rows shown at least, and one more than those filled */
 #define AFF_ROWS 3
 
