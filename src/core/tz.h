@@ -43,9 +43,9 @@ int tz_weekday(int64_t days);
 
 /*
  * libical keeps global state of its own, so one caller at a time: any
- * code outside tz.c that calls libical (app/ics_busy.c) holds this lock
- * around those calls, and calls nothing of tz.h while it holds it (tz.c
- * takes it too, when a zone or a year is first loaded).
+ * code outside tz.c that calls libical (app/ics_busy.c, app/ical_out.c)
+ * holds this lock around those calls, and calls nothing of tz.h while it
+ * holds it (tz.c takes it too, when a zone or a year is first loaded).
  */
 void tz_ical_lock(void);
 void tz_ical_unlock(void);
