@@ -554,6 +554,46 @@ call confirm_token_again - POST /api/v1/listing/confirmations "{\"token\":\"$REM
 expect confirm_token_again 404 token
 
 # ======================================================================
+# The private calendar feed (what it holds: tests/feed.sh)
+# ======================================================================
+
+# status URL: the status of a plain GET of URL, no cookies.
+status() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
+call feed_state_anonymous - GET /api/v1/me/feed
+expect feed_state_anonymous 401 ""
+call feed_state S GET /api/v1/me/feed
+expect feed_state 200
+holds feed_state 'd == {"active": False}'
+CSRF=none call feed_create_no_csrf S POST /api/v1/me/feed
+expect feed_create_no_csrf 403 X-CSRF-Token
+call feed_create_anonymous - POST /api/v1/me/feed
+expect feed_create_anonymous 401 ""
+call feed_create S POST /api/v1/me/feed
+expect feed_create 201
+holds feed_create "d['url'].startswith('$B/feed/') and d['url'].endswith('.ics')"
+FEED=$(field feed_create url)
+fact feed_create "the address serves a calendar without a session" test "$(status "$FEED")" = 200
+call feed_created_state S GET /api/v1/me/feed
+expect feed_created_state 200
+holds feed_created_state 'd == {"active": True}'
+call feed_create_again S POST /api/v1/me/feed
+expect feed_create_again 201
+fact feed_create_again "a new address ends the old one" test "$(status "$FEED")" = 404
+fact feed_create_again "the new address works" test "$(status "$(field feed_create_again url)")" = 200
+CSRF=none call feed_revoke_no_csrf S DELETE /api/v1/me/feed
+expect feed_revoke_no_csrf 403 X-CSRF-Token
+call feed_revoke S DELETE /api/v1/me/feed
+expect feed_revoke 204
+fact feed_revoke "a revoked address answers 404" test "$(status "$(field feed_create_again url)")" = 404
+call feed_revoked_state S GET /api/v1/me/feed
+holds feed_revoked_state 'd == {"active": False}'
+call feed_revoke_again S DELETE /api/v1/me/feed
+expect feed_revoke_again 204
+call feed_put_405 S PUT /api/v1/me/feed '{}'
+fact feed_put_405 "405 with Allow: GET, POST, DELETE" \
+	test "$(cat "$W/feed_put_405.s") $(hdr feed_put_405 Allow)" = "405 GET, POST, DELETE"
+
+# ======================================================================
 # Judge
 # ======================================================================
 
@@ -573,6 +613,13 @@ elif [ -z "$TOKEN" ]; then
 	not_ok access_log_no_secrets "no reset token reached the outbox"
 else
 	ok access_log_no_secrets
+fi
+FEED_TOKEN=${FEED##*/}
+FEED_TOKEN=${FEED_TOKEN%.ics}
+if [ -z "$FEED_TOKEN" ] || grep -q -- "$FEED_TOKEN" "$W/access.log"; then
+	not_ok access_log_no_feed_token "${FEED_TOKEN:-no feed address was made}"
+else
+	ok access_log_no_feed_token
 fi
 if grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err"; then
 	not_ok no_sanitizer_reports "$(head -5 "$W/serve.err")"

@@ -147,7 +147,8 @@ page_account(struct req *r, struct resp *p)
 	       html_txt(b, r->user->handle) || html(b, "</strong> (") || html_txt(b, r->user->role) ||
 	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n"
 	               "<p><a href=\"/calendar\">Your calendar</a>: free hours for your searches, "
-	               "from your caseload</p>\n") ||
+	               "from your caseload</p>\n"
+	               "<p><a href=\"/feed\">Calendar feed</a>: your appointments in your calendar app</p>\n") ||
 	       (strcmp(r->user->role, "seeker") != 0 &&
 	        html(b, "<p><a href=\"/listing\">Your listing</a></p>\n")) ||
 	       (strcmp(r->user->role, "admin") == 0 &&

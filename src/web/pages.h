@@ -57,6 +57,10 @@ int page_listing_edit(struct req *r, struct resp *p);
 int page_listing_new(struct req *r, struct resp *p);
 int api_listing_record(struct req *r, struct resp *p);
 int api_listing_policies(struct req *r, struct resp *p);
+int page_feed(struct req *r, struct resp *p);
+int page_feed_revoke(struct req *r, struct resp *p);
+int page_feed_ics(struct req *r, struct resp *p);
+int page_appointment_ics(struct req *r, struct resp *p);
 int page_admin(struct req *r, struct resp *p);
 int page_admin_verify(struct req *r, struct resp *p);
 int page_admin_remove(struct req *r, struct resp *p);
@@ -152,5 +156,9 @@ int api_admin_merge(struct req *r, struct resp *p);
 int api_listing_confirm_token(struct req *r, struct resp *p);
 int api_admin_unhide(struct req *r, struct resp *p);
 int api_busy(struct req *r, struct resp *p);
+
+int api_feed(struct req *r, struct resp *p);
+int api_feed_create(struct req *r, struct resp *p);
+int api_feed_revoke(struct req *r, struct resp *p);
 
 #endif

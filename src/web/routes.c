@@ -54,6 +54,13 @@ const struct route routes[] = {
 	{"POST", "/schedule",                  page_schedule_save, WHO_THERAPIST, true},
 	{"POST", "/schedule/closures",         page_closure_add, WHO_THERAPIST, true},
 	{"POST", "/schedule/closures/{id}/delete", page_closure_delete, WHO_THERAPIST, true},
+	{"GET",  "/feed",                      page_feed,      WHO_SIGNED_IN, false},
+	{"POST", "/feed",                      page_feed,      WHO_SIGNED_IN, true},
+	{"POST", "/feed/revoke",               page_feed_revoke, WHO_SIGNED_IN, true},
+	/* The feed itself: the token in the address is the credential, for a
+	 * calendar app that has no session. */
+	{"GET",  "/feed/{id}",                 page_feed_ics,  WHO_ANYONE,  false},
+	{"GET",  "/appointments/{id}/ics",     page_appointment_ics, WHO_SIGNED_IN, false},
 	{"GET",  "/admin",                     page_admin,     WHO_ADMIN,   false},
 	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true},
 	{"POST", "/admin/remove",              page_admin_remove, WHO_ADMIN, true},
@@ -119,6 +126,9 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/me/busy",            api_busy,       WHO_SIGNED_IN, false},
 	{"PUT",  "/api/v1/me/busy",            api_busy,       WHO_SIGNED_IN, true, "text/calendar"},
 	{"DELETE", "/api/v1/me/busy",          api_busy,       WHO_SIGNED_IN, true},
+	{"GET",  "/api/v1/me/feed",            api_feed,       WHO_SIGNED_IN, false},
+	{"POST", "/api/v1/me/feed",            api_feed_create, WHO_SIGNED_IN, true},
+	{"DELETE", "/api/v1/me/feed",          api_feed_revoke, WHO_SIGNED_IN, true},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

@@ -631,12 +631,14 @@ log_access(struct app *app, const char *addr_text, const char *method,
 		static const char hex[] = "0123456789ABCDEF";
 		size_t i, o = 0;
 
-		/* Reset and confirmation links are secrets: their tokens stay
-		 * out of the log. */
+		/* Reset and confirmation links and calendar feeds are secrets:
+		 * their tokens stay out of the log. */
 		if (strncmp(path, "/reset/", 7) == 0 && path[7])
 			path = "/reset/(token)";
 		else if (strncmp(path, "/listing/confirm/", 17) == 0 && path[17])
 			path = "/listing/confirm/(token)";
+		else if (strncmp(path, "/feed/", 6) == 0 && path[6] && strcmp(path + 6, "revoke") != 0)
+			path = "/feed/(token)";
 		for (i = 0; path[i] && o + 4 < sizeof(safe); i++) {
 			unsigned char ch = (unsigned char)path[i];
 

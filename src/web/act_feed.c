@@ -1,0 +1,282 @@
+/*
+ * act_feed.c: private calendar feeds and the .ics of one appointment,
+ * shared by the pages (page_feed.c) and the API (api_feed.c).
+ *
+ * A feed address is public_url/feed/TOKEN.ics, TOKEN 32 random bytes in
+ * base64url. The address is the credential (a calendar app subscribes
+ * without a session), so the store keeps only the token's BLAKE2b hash,
+ * one per user: making a new address replaces the old one, revoking
+ * deletes it, and either way the old address answers 404 at once. The
+ * token is shown once, when it is made; the access log never sees it.
+ *
+ * What a calendar shows: a seeker's appointments as "Therapy with" the
+ * listing's name, a therapist's as "Session with" the seeker's pseudonym;
+ * never an email or an affiliation (app/ical_out.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/ical_out.h"
+#include "core/record.h"
+#include "web/actions.h"
+#include "web/auth.h"
+
+#define FEED_NAME "chiron appointments"
+
+int
+feed_create(struct req *r, char url[FEED_URL_MAX])
+{
+	unsigned char raw[32], hash[32];
+	char tok[48];
+
+	if (auth_random_token(tok, raw))
+		return -1;
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(r->app->store, feed_put, r->user->id, hash, (int64_t)time(NULL)))
+		return -1;
+	snprintf(url, FEED_URL_MAX, "%s/feed/%s.ics",
+	         r->app->public_url ? r->app->public_url : "", tok);
+	return 0;
+}
+
+int
+feed_revoke(struct req *r)
+{
+	return STORE_CALL(r->app->store, feed_delete, r->user->id);
+}
+
+int
+feed_active(struct req *r, bool *active)
+{
+	int found = 0;
+
+	if (STORE_CALL(r->app->store, feed_exists, r->user->id, &found))
+		return -1;
+	*active = found != 0;
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Gathering a user's appointments and series
+ * ---------------------------------------------------------------------- */
+
+struct gather {
+	struct store_appt *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int
+gather_appt(void *arg, const struct store_appt *a)
+{
+	struct gather *g = arg;
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->v[i].id == a->id)
+			return 0;               /* a therapist in their own care */
+	if (g->n == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 32;
+		struct store_appt *v = realloc(g->v, nc * sizeof(*v));
+
+		if (!v) {
+			g->oom = true;
+			return 1;
+		}
+		g->v = v;
+		g->cap = nc;
+	}
+	g->v[g->n++] = *a;
+	return 0;
+}
+
+/* Summaries, each looked up once per calendar. */
+struct names {
+	struct req *r;
+	int64_t user;                   /* whose calendar */
+	struct name_memo {
+		char tid[72];
+		int64_t seeker;
+		const char *text;
+	} memo[32];
+	int n;
+};
+
+struct listing_name {
+	struct req *r;
+	const char *name;
+};
+
+static int
+take_name(void *arg, const char *id, const void *packed, size_t n)
+{
+	struct listing_name *x = arg;
+	struct therapist t;
+	struct verr e;
+
+	(void)id;
+	if (therapist_unpack(x->r->app->tax, packed, n, x->r->a, &t, &e) == 0)
+		x->name = t.name;
+	return 0;
+}
+
+/*
+ * "Therapy with NAME" when the calendar's owner is the seeker (NAME is
+ * the listing's), else "Session with PSEUDONYM". A failed look-up falls
+ * back to the plain summary rather than losing the calendar.
+ */
+static const char *
+event_name(void *arg, const struct store_appt *a)
+{
+	struct names *x = arg;
+	struct req *r = x->r;
+	bool mine = a->seeker == x->user;
+	struct store_user u;
+	const char *who = NULL;
+	char *text;
+	size_t len;
+	int i, found = 0;
+
+	for (i = 0; i < x->n; i++)
+		if (mine ? strcmp(x->memo[i].tid, a->therapist_id) == 0 && !x->memo[i].seeker
+		         : x->memo[i].seeker == a->seeker)
+			return x->memo[i].text;
+	if (mine) {
+		struct listing_name ln = {r, NULL};
+
+		if (store_get_therapist(r->app->store, a->therapist_id, take_name, &ln, &found) == 0)
+			who = ln.name;
+	} else if (STORE_CALL(r->app->store, user_get, a->seeker, &u, &found) == 0 && found) {
+		who = arena_strdup(r->a, u.handle);
+	}
+	if (!who || !*who)
+		return mine ? "Therapy session" : "Session";
+	len = strlen(who) + 16;
+	if (!(text = arena_alloc(r->a, len)))
+		return NULL;
+	snprintf(text, len, "%s with %s", mine ? "Therapy" : "Session", who);
+	if (x->n < (int)(sizeof(x->memo) / sizeof(x->memo[0]))) {
+		snprintf(x->memo[x->n].tid, sizeof(x->memo[x->n].tid), "%s", mine ? a->therapist_id : "");
+		x->memo[x->n].seeker = mine ? 0 : a->seeker;
+		x->memo[x->n++].text = text;
+	}
+	return text;
+}
+
+/*
+ * Writes the calendar of user (their appointments as a seeker, and as
+ * the therapist of their listing) with the series they belong to.
+ */
+static int
+write_calendar(struct req *r, const struct store_user *u, struct gather *g,
+               int64_t cancelled_since, struct buf *out)
+{
+	struct store_series *sr = NULL;
+	struct names *nm = arena_calloc(r->a, 1, sizeof(*nm));
+	struct ical_cal c;
+	size_t i, j, n_sr = 0;
+	int rc = -1, found;
+
+	if (!nm)
+		return -1;
+	nm->r = r;
+	nm->user = u->id;
+	if (g->n && !(sr = calloc(g->n, sizeof(*sr))))
+		return -1;
+	for (i = 0; i < g->n; i++) {
+		if (!g->v[i].series_id)
+			continue;
+		for (j = 0; j < n_sr && sr[j].id != g->v[i].series_id; j++)
+			;
+		if (j < n_sr)
+			continue;
+		if (STORE_CALL(r->app->store, series_get, g->v[i].series_id, &sr[n_sr], &found))
+			goto out;
+		if (found)
+			n_sr++;
+	}
+	memset(&c, 0, sizeof(c));
+	c.name = FEED_NAME;
+	c.now = (int64_t)time(NULL);
+	c.cancelled_since = cancelled_since;
+	c.appts = g->v;
+	c.n_appts = g->n;
+	c.series = sr;
+	c.n_series = n_sr;
+	c.summary = event_name;
+	c.arg = nm;
+	rc = ical_write(&c, out);
+out:
+	free(sr);
+	return rc;
+}
+
+int
+feed_calendar(struct req *r, const char *id, struct buf *out, struct refusal *why)
+{
+	struct gather g = {NULL, 0, 0, false};
+	unsigned char raw[32], hash[32];
+	struct store_user u;
+	size_t n = id ? strlen(id) : 0;
+	char tok[48];
+	int64_t uid;
+	int found = 0, rc = -1;
+
+	/* TOKEN.ics, TOKEN 43 characters of base64url. */
+	if (n != 47 || strcmp(id + 43, ".ics") != 0)
+		return refuse(why, 404, "", "there is no calendar at this address");
+	memcpy(tok, id, 43);
+	tok[43] = '\0';
+	if (auth_token_decode(tok, raw))
+		return refuse(why, 404, "", "there is no calendar at this address");
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(r->app->store, feed_user, hash, &uid, &found))
+		return -1;
+	if (found && STORE_CALL(r->app->store, user_get, uid, &u, &found))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "", "there is no calendar at this address");
+	if (STORE_CALL(r->app->store, appts_of_seeker, u.id, 0, 0, gather_appt, &g) ||
+	    (u.therapist_id[0] &&
+	     STORE_CALL(r->app->store, appts_of_therapist, u.therapist_id, 0, INT64_MAX, 0,
+	                gather_appt, &g)) ||
+	    g.oom)
+		goto out;
+	rc = write_calendar(r, &u, &g, (int64_t)time(NULL) - FEED_CANCELLED_DAYS * 86400, out);
+out:
+	free(g.v);
+	return rc;
+}
+
+int
+appointment_ics(struct req *r, const char *id, struct buf *out, struct refusal *why)
+{
+	struct gather g = {NULL, 0, 0, false};
+	struct store_user u;
+	struct store_appt a;
+	int64_t aid = 0;
+	int found = 0, rc;
+	size_t i;
+
+	for (i = 0; id && id[i]; i++) {
+		if (id[i] < '0' || id[i] > '9' || i >= 18)
+			return refuse(why, 404, "", "there is no such appointment");
+		aid = aid * 10 + (id[i] - '0');
+	}
+	if (aid <= 0 || STORE_CALL(r->app->store, appt_get, aid, &a, &found))
+		return aid <= 0 ? refuse(why, 404, "", "there is no such appointment") : -1;
+	/* Only its seeker and its therapist; anyone else sees no appointment. */
+	if (!found || (a.seeker != r->user->id &&
+	               (!r->user->therapist_id[0] || strcmp(a.therapist_id, r->user->therapist_id) != 0)))
+		return refuse(why, 404, "", "there is no such appointment");
+	/* One event on its own, whether or not it is one of a series. */
+	a.series_id = 0;
+	memset(&u, 0, sizeof(u));
+	u.id = r->user->id;
+	if (gather_appt(&g, &a) || g.oom)
+		return -1;
+	rc = write_calendar(r, &u, &g, 0, out);
+	free(g.v);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * page_feed.c: the calendar feed's page (make, replace or turn off the
+ * private address), the feed itself, and the .ics of one appointment.
+ * What they do is in act_feed.c, shared with the API (api_feed.c).
+ *
+ *   GET  /feed                   the page: is there a feed, and the buttons
+ *   POST /feed                   a new address, shown on this answer only
+ *   POST /feed/revoke            no feed any more
+ *   GET  /feed/TOKEN.ics         the calendar (no session: the token is the key)
+ *   GET  /appointments/{id}/ics  one appointment, as a download
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/actions.h"
+#include "web/auth.h"
+#include "web/html.h"
+#include "web/pages.h"
+
+#define CALENDAR_TYPE "text/calendar; charset=utf-8"
+
+static int
+csrf_field(struct buf *b, struct req *r, struct resp *p)
+{
+	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
+	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">\n");
+}
+
+/* The page; url is the address just made (shown this once), or NULL. */
+static int
+feed_page(struct req *r, struct resp *p, const char *url)
+{
+	struct buf *b = &p->body;
+	bool active;
+
+	if (feed_active(r, &active))
+		return -1;
+	if (page_begin(r, p, "Calendar feed") ||
+	    html(b, "<h1>Calendar feed</h1>\n<p>A private address your calendar app (Apple "
+	            "Calendar, Google Calendar, Outlook, Thunderbird) can subscribe to. It lists "
+	            "your appointments, series included, and your app keeps it up to date.</p>\n"))
+		return -1;
+	if (url) {
+		if (html(b, "<div class=\"card\" role=\"status\"><h2>Your feed address</h2>\n"
+		            "<p><strong>Copy it now: it is shown only this once.</strong> chiron keeps "
+		            "only a fingerprint of it, so it cannot show it to you again.</p>\n"
+		            "<p><label for=\"feed-url\">Address</label><input id=\"feed-url\" "
+		            "type=\"text\" readonly value=\"") ||
+		    html_attr(b, url) ||
+		    html(b, "\"></p>\n<p>In your calendar app, choose to subscribe to a calendar "
+		            "(\"add calendar from URL\") and paste it.</p></div>\n"))
+			return -1;
+	} else if (active) {
+		if (html(b, "<p>You have a feed address. It was shown once, when you made it. "
+		            "Lost it, or shared it by mistake? Make a new one: the old one stops "
+		            "working at once.</p>\n"))
+			return -1;
+	} else if (html(b, "<p>You have no feed address.</p>\n")) {
+		return -1;
+	}
+	return html(b, "<p class=\"hint\">Anyone who has the address can read the times of your "
+	               "appointments and the name (or, for a therapist, the pseudonym) with each; "
+	               "nothing else: no email, no notes. Keep it to yourself.</p>\n"
+	               "<form method=\"post\" action=\"/feed\">") ||
+	       csrf_field(b, r, p) ||
+	       html(b, active ? "<button type=\"submit\">Make a new address</button></form>\n"
+	                      : "<button type=\"submit\">Make a feed address</button></form>\n") ||
+	       (active && (html(b, "<form method=\"post\" action=\"/feed/revoke\">") ||
+	                   csrf_field(b, r, p) ||
+	                   html(b, "<button type=\"submit\">Turn the feed off</button></form>\n"))) ||
+	       page_end(p);
+}
+
+int
+page_feed(struct req *r, struct resp *p)
+{
+	char *url;
+
+	if (strcmp(r->method, "POST") != 0)
+		return feed_page(r, p, NULL);
+	if (!(url = arena_alloc(r->a, FEED_URL_MAX)) || feed_create(r, url))
+		return -1;
+	return feed_page(r, p, url);
+}
+
+int
+page_feed_revoke(struct req *r, struct resp *p)
+{
+	if (feed_revoke(r))
+		return -1;
+	p->status = 303;
+	return resp_header(p, "Location", "/feed");
+}
+
+int
+page_feed_ics(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	int rc = feed_calendar(r, r->param, &p->body, &why);
+
+	if (rc)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
+	p->content_type = CALENDAR_TYPE;
+	return 0;
+}
+
+int
+page_appointment_ics(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	char *disp;
+	int rc = appointment_ics(r, r->param, &p->body, &why);
+
+	if (rc)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
+	/* r->param is digits only once appointment_ics() has taken it. */
+	if (!(disp = arena_alloc(r->a, 80)))
+		return -1;
+	snprintf(disp, 80, "attachment; filename=\"appointment-%s.ics\"", r->param);
+	p->content_type = CALENDAR_TYPE;
+	return resp_header(p, "Content-Disposition", disp);
+}
