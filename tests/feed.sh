@@ -1,0 +1,429 @@
+#!/usr/bin/env bash
+# feed.sh: the private calendar feeds and the .ics of one appointment,
+# against a running `chiron serve` on loopback, read by two iCalendar
+# parsers chiron did not write: Debian's python3-icalendar (recurrences
+# expanded by python3-recurring-ical-events; zones by name, from pytz) and
+# the npm package ical.js (zones from the feed's own VTIMEZONEs).
+#
+#   tests/feed.sh build/chiron      (prints "ok N - NAME" / "not ok N - NAME")
+#
+# The appointments are rows written straight into the database: a weekly
+# 18:00 America/New_York series across the change of 2026-11-01 with one
+# occurrence cancelled (an EXDATE) and one moved (a RECURRENCE-ID
+# override); a fortnightly Europe/London series across 2026-10-25 with one
+# occurrence never booked; an Australia/Sydney single on the morning its
+# clocks sprang forward; a Los Angeles single on 2026-03-08; cancellations
+# recent and old; another seeker's appointment with the same therapist.
+# tests/feed/judge.py checks each feed, as each parser read it, against
+# those rows (every occurrence's start, end, zone and wall time; each
+# series' RRULE, EXDATEs and overrides; the 18:00 across daylight saving).
+#
+# Installs tests/feed's pinned ical.js with `npm ci` when node_modules is
+# missing or stale (as tests/browser.sh does); python3-icalendar comes
+# from scripts/deps.sh. KEEP=1 keeps the work directory (feeds, parsed
+# JSON, the database) for a look afterwards.
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CONF="$ROOT/../shared/conformance"
+FD="$ROOT/tests/feed"
+CHECK="$ROOT/tests/http/check.py"
+PY=/usr/bin/python3                     # Debian's, with python3-icalendar
+W=$(mktemp -d "${TMPDIR:-/tmp}/chiron-feed.XXXXXX")
+PID=
+cleanup() {
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null
+	wait 2>/dev/null
+	if [ -n "${KEEP-}" ]; then echo "# kept $W"; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	fails=$((fails + 1))
+}
+# check NAME COMMAND...: ok when COMMAND succeeds.
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+setup_failed() { not_ok setup "$@"; exit 1; }
+
+# ----------------------------------------------------------------------
+# The parsers
+# ----------------------------------------------------------------------
+
+"$PY" -c 'import icalendar, recurring_ical_events' 2>/dev/null ||
+	setup_failed "$PY cannot import icalendar and recurring_ical_events: run scripts/deps.sh"
+command -v node >/dev/null && command -v npm >/dev/null ||
+	setup_failed "node and npm are needed: run scripts/deps.sh"
+stamp=$FD/node_modules/.chiron-lock
+want=$(cd "$FD" && cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
+usable() {
+	[ "$(cat "$stamp" 2>/dev/null)" = "$want" ] &&
+		(cd "$FD" && node --input-type=module -e "import 'ical.js'") >/dev/null 2>&1
+}
+if usable; then
+	echo "# npm ci skipped: node_modules matches package-lock.json"
+else
+	echo "# npm ci: node_modules is missing or stale"
+	(cd "$FD" && npm ci --no-audit --no-fund) 2>&1 | sed 's/^/#   /'
+	[ "${PIPESTATUS[0]}" -eq 0 ] || setup_failed "npm ci in $FD failed"
+	echo "$want" >"$stamp"
+	usable || setup_failed "after npm ci, ical.js does not load in $FD"
+fi
+
+# ----------------------------------------------------------------------
+# The store: the conformance directory, accounts, and appointment rows
+# ----------------------------------------------------------------------
+
+DB=$W/c.db
+"$BIN" import --db "$DB" "$CONF/directory.jsonl" >/dev/null 2>"$W/err" ||
+	setup_failed "import failed: $(cat "$W/err")"
+mkuser() {
+	echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" \
+		${4:+--therapist $4} --password-stdin >/dev/null
+}
+mkuser quietfern seeker-password-1 seeker
+mkuser brightwren seeker-password-2 seeker
+mkuser thera1 thera-password-1 therapist t-0000001      # New York
+mkuser thera3 thera-password-3 therapist t-0000003      # Sydney, no appointment of brightwren
+
+# The rows, with every UTC instant computed from its wall time by zoneinfo.
+python3 - "$W/rows.sql" <<'EOF' || setup_failed "cannot write the rows"
+import sys, time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+NOW = int(time.time())
+NY, LON, SYD, LA = "America/New_York", "Europe/London", "Australia/Sydney", "America/Los_Angeles"
+CREATED = NOW - 90 * 86400
+out = []
+
+def utc(zone, y, m, d, h, mi):
+    return int(datetime(y, m, d, h, mi, tzinfo=ZoneInfo(zone)).timestamp())
+
+def day(y, m, d):
+    return (date(y, m, d) - date(1970, 1, 1)).days
+
+def user(h):
+    return f"(SELECT id FROM user WHERE handle = '{h}')"
+
+def series(sid, tid, seeker, zone, first, minute, interval, count):
+    out.append(f"INSERT INTO series (id, therapist_id, seeker_id, kind, zone, first_day, minute, "
+               f"minutes, interval_weeks, count, created_by, created_at) VALUES ({sid}, '{tid}', "
+               f"{user(seeker)}, 'individual', '{zone}', {first}, {minute}, 50, {interval}, {count}, "
+               f"'seeker', {CREATED});")
+
+def appt(aid, tid, seeker, zone, start, status="booked", sid="NULL", updated=CREATED, minutes=50):
+    out.append(f"INSERT INTO appointment (id, therapist_id, seeker_id, kind, start_utc, end_utc, "
+               f"zone, series_id, status, cancelled_by, created_at, updated_at) VALUES ({aid}, "
+               f"'{tid}', {user(seeker)}, 'individual', {start}, {start + minutes * 60}, '{zone}', "
+               f"{sid}, '{status}', '{'seeker' if status == 'cancelled' else ''}', {CREATED}, {updated});")
+
+# Weekly, Thursdays 18:00 New York, 6 times from 2026-10-15 across 11-01:
+# 11-05 cancelled, 11-12 moved to Friday 11-13 17:00.
+series(1, "t-0000001", "quietfern", NY, day(2026, 10, 15), 18 * 60, 1, 6)
+appt(101, "t-0000001", "quietfern", NY, utc(NY, 2026, 10, 15, 18, 0), sid=1)
+appt(102, "t-0000001", "quietfern", NY, utc(NY, 2026, 10, 22, 18, 0), sid=1)
+appt(103, "t-0000001", "quietfern", NY, utc(NY, 2026, 10, 29, 18, 0), sid=1)
+appt(104, "t-0000001", "quietfern", NY, utc(NY, 2026, 11, 5, 18, 0), "cancelled", 1, NOW - 86400)
+appt(105, "t-0000001", "quietfern", NY, utc(NY, 2026, 11, 13, 17, 0), sid=1, updated=NOW - 3600)
+appt(106, "t-0000001", "quietfern", NY, utc(NY, 2026, 11, 19, 18, 0), sid=1)
+# Fortnightly, Wednesdays 08:30 London, 5 times from 2026-10-14 across
+# 10-25; 11-11 never booked (the slot was taken).
+series(2, "t-0000002", "quietfern", LON, day(2026, 10, 14), 8 * 60 + 30, 2, 5)
+for aid, (m, d) in zip((201, 202, 203, 204), ((10, 14), (10, 28), (11, 25), (12, 9))):
+    appt(aid, "t-0000002", "quietfern", LON, utc(LON, 2026, m, d, 8, 30), sid=2)
+# Sydney at 09:00 on 2026-10-04, hours after its clocks sprang forward.
+appt(301, "t-0000003", "quietfern", SYD, utc(SYD, 2026, 10, 4, 9, 0))
+# Los Angeles at 10:00 on 2026-03-08, the day its clocks sprang forward.
+appt(401, "t-0000004", "quietfern", LA, utc(LA, 2026, 3, 8, 10, 0))
+# Cancellations: one yesterday (shown, CANCELLED), one 60 days ago (not).
+appt(501, "t-0000001", "quietfern", NY, utc(NY, 2026, 12, 3, 12, 0), "cancelled", updated=NOW - 86400)
+appt(502, "t-0000001", "quietfern", NY, utc(NY, 2026, 6, 1, 12, 0), "cancelled", updated=NOW - 60 * 86400)
+# Another seeker with the same therapist.
+appt(601, "t-0000001", "brightwren", NY, utc(NY, 2026, 11, 10, 15, 0))
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+EOF
+sqlite3 "$DB" <"$W/rows.sql" || setup_failed "sqlite3 could not insert the rows"
+
+PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+B="http://127.0.0.1:$PORT"
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --access-log "$W/access.log" 2>"$W/serve.err" &
+PID=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+DOC=$W/openapi.json
+curl -s -o "$DOC" "$B/api/v1/openapi.json" || setup_failed "the server does not answer"
+ok setup
+
+# ----------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------
+
+# api NAME JAR METHOD PATH: an API call with JAR's cookies and CSRF token;
+# the answer in $W/NAME.s (status), .h (headers), .b (body).
+api() {
+	curl -s -o "$W/$1.b" -D "$W/$1.h" -w '%{http_code}' -b "$W/$2" -c "$W/$2" \
+		-H "X-CSRF-Token: $(cat "$W/$2.csrf" 2>/dev/null)" -X "$3" "$B$4" >"$W/$1.s"
+}
+# answers NAME METHOD PATH STATUS: the answer fits the OpenAPI document.
+answers() {
+	local why
+	why=$(python3 -S "$CHECK" answer "$DOC" "$2" "$3" "$4" "$W/$1") && ok "$1" || not_ok "$1" "$why"
+}
+signin() {
+	curl -s -c "$W/$1" -H 'Content-Type: application/json' \
+		-d "{\"login\":\"$2\",\"password\":\"$3\"}" "$B/api/v1/session" |
+		grep -o '"csrf":"[^"]*"' | cut -d'"' -f4 >"$W/$1.csrf"
+}
+url_of() { grep -o '"url":"[^"]*"' "$W/$1.b" | cut -d'"' -f4; }
+# get NAME URL [CURL OPTIONS...]: a GET; .s .h .b as above.
+get() {
+	local name=$1 url=$2
+	shift 2
+	curl -s -o "$W/$name.b" -D "$W/$name.h" -w '%{http_code}' "$@" "$url" >"$W/$name.s"
+}
+hdr() { tr -d '\r' <"$W/$1.h" | grep -i "^$2:" | sed 's/^[^:]*: *//'; }
+TOKENS=()
+remember() { local t=${1##*/}; TOKENS+=("${t%.ics}"); }
+
+# read_both NAME: parses $W/NAME.b with both parsers into
+# $W/NAME.icalendar.json and $W/NAME.icaljs.json (ok/not ok per parser).
+read_both() {
+	cp "$W/$1.b" "$W/$1.ics"
+	if "$PY" "$FD/read_icalendar.py" "$W/$1.ics" >"$W/$1.icalendar.json" 2>"$W/$1.icalendar.err"; then
+		ok "$1_parses_icalendar"
+	else
+		not_ok "$1_parses_icalendar" "$(head -c 1500 "$W/$1.icalendar.err")"
+	fi
+	if (cd "$FD" && node read_icaljs.mjs "$W/$1.ics") >"$W/$1.icaljs.json" 2>"$W/$1.icaljs.err"; then
+		ok "$1_parses_icaljs"
+	else
+		not_ok "$1_parses_icaljs" "$(head -c 1500 "$W/$1.icaljs.err")"
+	fi
+}
+# judge NAME VIEW HANDLE: judge.py's checks of both parsers' readings.
+judge() {
+	local p line
+	for p in icalendar icaljs; do
+		[ -s "$W/$1.$p.json" ] || continue
+		"$PY" "$FD/judge.py" "$DB" "$CONF/directory.jsonl" "$2" "$3" "$W/$1.ics" \
+			"$W/$1.$p.json" "$1_$p" >"$W/$1.$p.judged" 2>&1 ||
+			{ not_ok "$1_${p}_judged" "$(head -c 1500 "$W/$1.$p.judged")"; continue; }
+		while IFS= read -r line; do
+			case $line in
+			"PASS "*) ok "${line#PASS }" ;;
+			"FAIL "*) line=${line#FAIL }; not_ok "${line%%$'\t'*}" "${line#*$'\t'}" ;;
+			esac
+		done <"$W/$1.$p.judged"
+	done
+}
+# holds NAME FILE EXPRESSION: a Python expression about d, FILE's JSON.
+holds() { check "$1" python3 -S "$CHECK" expr "$2" "$3"; }
+
+signin S quietfern seeker-password-1
+signin S2 brightwren seeker-password-2
+signin T thera1 thera-password-1
+signin T3 thera3 thera-password-3
+
+# ======================================================================
+# A seeker's feed
+# ======================================================================
+
+api feed_state_none S GET /api/v1/me/feed
+answers feed_state_none GET /api/v1/me/feed 200
+holds feed_state_none_inactive "$W/feed_state_none.b" 'd == {"active": False}'
+api feed_create S POST /api/v1/me/feed
+answers feed_create POST /api/v1/me/feed 201
+SFEED=$(url_of feed_create)
+remember "$SFEED"
+check feed_url_is_public_url test "${SFEED%/feed/*}" = "$B"
+check feed_token_stored_hashed_only \
+	bash -c "! sqlite3 '$DB' 'SELECT hex(token_hash) FROM feed_token' | grep -qiF '${TOKENS[0]}'"
+
+get seeker "$SFEED"
+check seeker_feed_200 test "$(cat "$W/seeker.s")" = 200
+check seeker_feed_content_type test "$(hdr seeker Content-Type)" = "text/calendar; charset=utf-8"
+check seeker_feed_no_store test "$(hdr seeker Cache-Control)" = "no-store"
+check seeker_feed_no_session_needed test -z "$(hdr seeker Set-Cookie)"
+read_both seeker
+judge seeker seeker quietfern
+
+# What the rows say, spelled out: the NY series keeps 18:00 local on both
+# sides of 11-01 (22:00 UTC, then 23:00), 11-05 is its EXDATE and 11-12
+# its moved occurrence; London's 11-11 is excluded; the singles keep
+# their zones.
+for p in icalendar icaljs; do
+	J=$W/seeker.$p.json
+	holds "seeker_${p}_ny_18h_local_across_dst" "$J" \
+		'[(o["start_local"][11:16], __import__("time").gmtime(o["start"]).tm_hour) for o in d["occurrences"] if o["uid"] == "series-1@chiron" and o["start_local"][5:10] != "11-13"] == [("18:00", 22)] * 3 + [("18:00", 23)]'
+	holds "seeker_${p}_ny_one_exdate" "$J" \
+		'[e["exdates"] for e in d["events"] if e["uid"] == "series-1@chiron" and e["rrule"]] == [["2026-11-05T18:00:00"]]'
+	holds "seeker_${p}_ny_moved_is_override" "$J" \
+		'[(e["recurrence_id"], e["start_local"], e["tzid"]) for e in d["events"] if e["uid"] == "series-1@chiron" and e["recurrence_id"]] == [("2026-11-12T18:00:00", "2026-11-13T17:00:00", "America/New_York")]'
+	holds "seeker_${p}_london_fortnightly" "$J" \
+		'[(e["rrule"], e["exdates"], e["start_local"]) for e in d["events"] if e["uid"] == "series-2@chiron"] == [({"freq": "WEEKLY", "interval": 2, "count": 5}, ["2026-11-11T08:30:00"], "2026-10-14T08:30:00")]'
+	holds "seeker_${p}_london_0830_across_dst" "$J" \
+		'[(o["start_local"][11:16], __import__("time").gmtime(o["start"]).tm_hour) for o in d["occurrences"] if o["uid"] == "series-2@chiron"] == [("08:30", 7), ("08:30", 8), ("08:30", 8), ("08:30", 8)]'
+	holds "seeker_${p}_sydney_single" "$J" \
+		'[(o["tzid"], o["start_local"], o["end"] - o["start"]) for o in d["occurrences"] if o["uid"] == "appt-301@chiron"] == [("Australia/Sydney", "2026-10-04T09:00:00", 3000)]'
+	holds "seeker_${p}_los_angeles_single" "$J" \
+		'[(o["tzid"], o["start_local"], o["summary"]) for o in d["occurrences"] if o["uid"] == "appt-401@chiron"] == [("America/Los_Angeles", "2026-03-08T10:00:00", "Therapy with Sandra O\x27Brien")]'
+	holds "seeker_${p}_cancellations" "$J" \
+		'[(o["uid"], o["status"]) for o in d["occurrences"] if o["uid"] in ("appt-501@chiron", "appt-502@chiron")] == [("appt-501@chiron", "CANCELLED")]'
+	holds "seeker_${p}_not_another_seekers" "$J" \
+		'all(o["uid"] != "appt-601@chiron" for o in d["occurrences"])'
+done
+check seeker_feed_one_vtimezone_per_zone test "$(grep -c '^BEGIN:VTIMEZONE' "$W/seeker.ics")" = 4
+
+# ======================================================================
+# A therapist's feed: the seekers by pseudonym
+# ======================================================================
+
+api tfeed_create T POST /api/v1/me/feed
+answers tfeed_create POST /api/v1/me/feed 201
+TFEED=$(url_of tfeed_create)
+remember "$TFEED"
+check feeds_differ test "$TFEED" != "$SFEED"
+get therapist "$TFEED"
+check therapist_feed_200 test "$(cat "$W/therapist.s")" = 200
+read_both therapist
+judge therapist therapist thera1
+for p in icalendar icaljs; do
+	holds "therapist_${p}_pseudonyms" "$W/therapist.$p.json" \
+		'sorted({o["summary"] for o in d["occurrences"]}) == ["Session with brightwren", "Session with quietfern"]'
+	holds "therapist_${p}_only_their_listing" "$W/therapist.$p.json" \
+		'sorted({o["uid"] for o in d["occurrences"]}) == ["appt-501@chiron", "appt-601@chiron", "series-1@chiron"]'
+done
+
+# ======================================================================
+# One appointment's .ics
+# ======================================================================
+
+get ics_own "$B/appointments/401/ics" -b "$W/S"
+check ics_own_200 test "$(cat "$W/ics_own.s")" = 200
+check ics_own_attachment test "$(hdr ics_own Content-Disposition)" = 'attachment; filename="appointment-401.ics"'
+check ics_own_content_type test "$(hdr ics_own Content-Type)" = "text/calendar; charset=utf-8"
+read_both ics_own
+for p in icalendar icaljs; do
+	holds "ics_own_${p}_event" "$W/ics_own.$p.json" \
+		"[(o['uid'], o['tzid'], o['start'], o['end'], o['summary']) for o in d['occurrences']] == [('appt-401@chiron', 'America/Los_Angeles', $(sqlite3 "$DB" 'SELECT start_utc FROM appointment WHERE id = 401'), $(sqlite3 "$DB" 'SELECT end_utc FROM appointment WHERE id = 401'), 'Therapy with Sandra O\x27Brien')]"
+done
+get ics_series_row "$B/appointments/105/ics" -b "$W/S"
+read_both ics_series_row
+holds ics_series_row_is_one_event "$W/ics_series_row.icaljs.json" \
+	'[(o["uid"], o["start_local"]) for o in d["occurrences"]] == [("appt-105@chiron", "2026-11-13T17:00:00")]'
+get ics_therapist "$B/appointments/601/ics" -b "$W/T"
+check ics_therapist_200 test "$(cat "$W/ics_therapist.s")" = 200
+check ics_therapist_pseudonym grep -q '^SUMMARY:Session with brightwren' "$W/ics_therapist.b"
+get ics_other_seekers "$B/appointments/601/ics" -b "$W/S"
+check ics_other_seekers_404 test "$(cat "$W/ics_other_seekers.s")" = 404
+get ics_other_therapists "$B/appointments/601/ics" -b "$W/T3"
+check ics_other_therapists_404 test "$(cat "$W/ics_other_therapists.s")" = 404
+get ics_missing "$B/appointments/999999/ics" -b "$W/S"
+check ics_missing_404 test "$(cat "$W/ics_missing.s")" = 404
+check ics_other_looks_missing cmp -s "$W/ics_other_seekers.b" "$W/ics_missing.b"
+get ics_bad_id "$B/appointments/4x1/ics" -b "$W/S"
+check ics_bad_id_404 test "$(cat "$W/ics_bad_id.s")" = 404
+get ics_anonymous "$B/appointments/401/ics"
+check ics_anonymous_to_sign_in test "$(cat "$W/ics_anonymous.s") $(hdr ics_anonymous Location)" = "303 /login"
+
+# ======================================================================
+# Addresses that are not feeds; a new address; revoking
+# ======================================================================
+
+STOK=${SFEED##*/}
+STOK=${STOK%.ics}
+get bad_garbage "$B/feed/garbage.ics"
+check feed_garbage_404 test "$(cat "$W/bad_garbage.s")" = 404
+get bad_no_suffix "$B/feed/$STOK"
+check feed_without_ics_404 test "$(cat "$W/bad_no_suffix.s")" = 404
+get bad_unknown "$B/feed/$(python3 -S -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="))').ics"
+check feed_unknown_token_404 test "$(cat "$W/bad_unknown.s")" = 404
+get bad_revoke_get "$B/feed/revoke"
+check feed_revoke_by_get_404 test "$(cat "$W/bad_revoke_get.s")" = 404
+
+api feed_regenerate S POST /api/v1/me/feed
+answers feed_regenerate POST /api/v1/me/feed 201
+SFEED2=$(url_of feed_regenerate)
+remember "$SFEED2"
+get old_after_regenerate "$SFEED"
+check regenerate_ends_old_address test "$(cat "$W/old_after_regenerate.s")" = 404
+get new_after_regenerate "$SFEED2"
+check regenerate_new_address_works test "$(cat "$W/new_after_regenerate.s")" = 200
+get other_feed_untouched "$TFEED"
+check regenerate_leaves_other_users test "$(cat "$W/other_feed_untouched.s")" = 200
+
+api feed_revoke S DELETE /api/v1/me/feed
+answers feed_revoke DELETE /api/v1/me/feed 204
+get after_revoke "$SFEED2"
+check revoked_address_404 test "$(cat "$W/after_revoke.s")" = 404
+api feed_state_revoked S GET /api/v1/me/feed
+holds feed_state_revoked_inactive "$W/feed_state_revoked.b" 'd == {"active": False}'
+
+# ======================================================================
+# The page: the address shown once, CSRF on both buttons
+# ======================================================================
+
+# page NAME JAR METHOD PATH [DATA]: a page request with JAR's cookies.
+page() {
+	curl -s -o "$W/$1.b" -D "$W/$1.h" -w '%{http_code}' -b "$W/$2" -c "$W/$2" -X "$3" \
+		${5:+--data "$5"} "$B$4" >"$W/$1.s"
+}
+form_csrf() { grep -o 'name="csrf" value="[^"]*"' "$W/$1.b" | head -1 | sed 's/.*value="//;s/"$//'; }
+page page_none S GET /feed
+check page_200 test "$(cat "$W/page_none.s")" = 200
+check page_says_none grep -q 'You have no feed address' "$W/page_none.b"
+CS=$(form_csrf page_none)
+page page_no_csrf S POST /feed
+check page_create_needs_csrf test "$(cat "$W/page_no_csrf.s")" = 403
+page page_create S POST /feed "csrf=$CS"
+check page_create_200 test "$(cat "$W/page_create.s")" = 200
+PFEED=$(grep -o 'value="http[^"]*/feed/[A-Za-z0-9_-]*\.ics"' "$W/page_create.b" | sed 's/^value="//;s/"$//')
+remember "$PFEED"
+check page_shows_address_once test -n "$PFEED"
+check page_explains_once grep -q 'shown only this once' "$W/page_create.b"
+get page_feed_works "$PFEED"
+check page_address_works test "$(cat "$W/page_feed_works.s")" = 200
+page page_again S GET /feed
+check page_hides_address bash -c "! grep -q '/feed/[A-Za-z0-9_-]\{43\}' '$W/page_again.b'"
+check page_says_active grep -q 'You have a feed address' "$W/page_again.b"
+page page_revoke_no_csrf S POST /feed/revoke
+check page_revoke_needs_csrf test "$(cat "$W/page_revoke_no_csrf.s")" = 403
+page page_revoke S POST /feed/revoke "csrf=$CS"
+check page_revoke_303 test "$(cat "$W/page_revoke.s") $(hdr page_revoke Location)" = "303 /feed"
+get page_feed_revoked "$PFEED"
+check page_revoked_address_404 test "$(cat "$W/page_feed_revoked.s")" = 404
+page page_anonymous - GET /feed
+check page_anonymous_to_sign_in test "$(cat "$W/page_anonymous.s") $(hdr page_anonymous Location)" = "303 /login"
+page account S GET /account
+check account_links_feed grep -q 'href="/feed"' "$W/account.b"
+
+# ======================================================================
+# The log and the sanitizers
+# ======================================================================
+
+leaked=()
+for t in "${TOKENS[@]}"; do
+	[ -n "$t" ] && grep -qF -- "$t" "$W/access.log" && leaked+=("$t")
+done
+if [ ${#TOKENS[@]} -lt 4 ]; then
+	not_ok access_log_no_feed_tokens "only ${#TOKENS[@]} feed addresses were made"
+elif [ ${#leaked[@]} -gt 0 ]; then
+	not_ok access_log_no_feed_tokens "${leaked[@]}"
+elif ! grep -q 'GET /feed/(token) 200' "$W/access.log"; then
+	not_ok access_log_no_feed_tokens "no feed request logged as /feed/(token)"
+else
+	ok access_log_no_feed_tokens
+fi
+if grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err"; then
+	not_ok no_sanitizer_reports "$(head -5 "$W/serve.err")"
+else
+	ok no_sanitizer_reports
+fi
+[ "$fails" -eq 0 ]
