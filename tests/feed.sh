@@ -14,6 +14,8 @@
 # occurrence never booked; an Australia/Sydney single on the morning its
 # clocks sprang forward; a Los Angeles single on 2026-03-08; cancellations
 # recent and old; another seeker's appointment with the same therapist.
+# Then a series made the way users make one: booked, made weekly,
+# one session cancelled and one moved, all through the API.
 # tests/feed/judge.py checks each feed, as each parser read it, against
 # those rows (every occurrence's start, end, zone and wall time; each
 # series' RRULE, EXDATEs and overrides; the 18:00 across daylight saving).
@@ -81,8 +83,15 @@ fi
 # The store: the conformance directory, accounts, and appointment rows
 # ----------------------------------------------------------------------
 
+# The conformance directory, and a New York therapist open every evening
+# for the sessions booked through the API below.
+DIR=$W/directory.jsonl
+{
+	cat "$CONF/directory.jsonl"
+	echo '{"type":"therapist","id":"t-9100001","name":"Nadia Feedwell","credentials":"PhD","profession":"psychologist","licenses":["US-NY"],"modalities":["telehealth"],"formats":["individual"],"accepting_new_clients":true,"fee":{"currency":"USD","session":100},"orientations":["cbt"],"focus_areas":["burnout"],"languages":["en"],"career_stages":["early_career"],"clinician_clients":true,"timezone":"America/New_York","availability":[{"day":"mon","start":"17:00","end":"20:00"},{"day":"tue","start":"17:00","end":"20:00"},{"day":"wed","start":"17:00","end":"20:00"},{"day":"thu","start":"17:00","end":"20:00"},{"day":"fri","start":"17:00","end":"20:00"},{"day":"sat","start":"17:00","end":"20:00"},{"day":"sun","start":"17:00","end":"20:00"}]}'
+} >"$DIR"
 DB=$W/c.db
-"$BIN" import --db "$DB" "$CONF/directory.jsonl" >/dev/null 2>"$W/err" ||
+"$BIN" import --db "$DB" "$DIR" >/dev/null 2>"$W/err" ||
 	setup_failed "import failed: $(cat "$W/err")"
 mkuser() {
 	echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" \
@@ -212,7 +221,7 @@ judge() {
 	local p line
 	for p in icalendar icaljs; do
 		[ -s "$W/$1.$p.json" ] || continue
-		"$PY" "$FD/judge.py" "$DB" "$CONF/directory.jsonl" "$2" "$3" "$W/$1.ics" \
+		"$PY" "$FD/judge.py" "$DB" "$DIR" "$2" "$3" "$W/$1.ics" \
 			"$W/$1.$p.json" "$1_$p" >"$W/$1.$p.judged" 2>&1 ||
 			{ not_ok "$1_${p}_judged" "$(head -c 1500 "$W/$1.$p.judged")"; continue; }
 		while IFS= read -r line; do
@@ -299,6 +308,87 @@ for p in icalendar icaljs; do
 		'sorted({o["summary"] for o in d["occurrences"]}) == ["Session with brightwren", "Session with quietfern"]'
 	holds "therapist_${p}_only_their_listing" "$W/therapist.$p.json" \
 		'sorted({o["uid"] for o in d["occurrences"]}) == ["appt-501@chiron", "appt-601@chiron", "series-1@chiron"]'
+done
+
+# ======================================================================
+# Sessions booked, made a series, cancelled and moved through the API
+# ======================================================================
+
+# brightwren books next week's Thursday 19:00 in New York, makes it
+# weekly five times, cancels the second and moves the third a day later
+# to 18:00; the feed must say what the rows then say.
+python3 - "$B" "$(cat "$W/S2.csrf")" "$(grep -o 'chiron_session\s[^[:space:]]*' "$W/S2" | awk '{print $2}')" \
+	>"$W/booked.out" 2>&1 <<'EOF2'
+import datetime, http.client, json, sys
+from zoneinfo import ZoneInfo
+
+base, csrf, session = sys.argv[1:4]
+host, port = base.split("//")[1].split(":")
+NY = ZoneInfo("America/New_York")
+
+def call(method, path, body=None):
+    c = http.client.HTTPConnection(host, int(port), timeout=30)
+    h = {"Cookie": "chiron_session=" + session, "X-CSRF-Token": csrf}
+    if body is not None:
+        h["Content-Type"] = "application/json"
+    c.request(method, path, body=None if body is None else json.dumps(body), headers=h)
+    r = c.getresponse()
+    data = r.read()
+    return r.status, json.loads(data) if data else None
+
+def iso(dt):
+    return dt.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+def need(name, cond, why):
+    print(("ok " if cond else "not ok ") + name)
+    if not cond:
+        print("#   " + str(why)[:300])
+        sys.exit(1)
+
+day = datetime.date.today() + datetime.timedelta(days=7)
+while day.weekday() != 3:
+    day += datetime.timedelta(days=1)
+start = datetime.datetime(day.year, day.month, day.day, 19, 0, tzinfo=NY)
+st, a = call("POST", "/api/v1/appointments", {"therapist_id": "t-9100001", "kind": "individual", "start": iso(start)})
+need("api_booked", st == 201, (st, a))
+st, sr = call("POST", "/api/v1/appointments/%d/series" % a["id"], {"interval_weeks": 1, "count": 5})
+need("api_series", st == 201, (st, sr))
+st, mine = call("GET", "/api/v1/appointments")
+occ = sorted((x for x in mine["appointments"] if x.get("series_id")), key=lambda x: x["start"])
+need("api_series_rows", len(occ) == 5, mine)
+st, r = call("POST", "/api/v1/appointments/%d/cancel" % occ[1]["id"])
+need("api_cancelled", st in (200, 204), (st, r))
+moved = datetime.datetime.combine(day + datetime.timedelta(days=15), datetime.time(18, 0), tzinfo=NY)
+st, r = call("POST", "/api/v1/appointments/%d/move" % occ[2]["id"], {"start": iso(moved)})
+need("api_moved", st == 200, (st, r))
+print("MOVED_FROM " + (start + datetime.timedelta(weeks=2)).strftime("%Y-%m-%dT%H:%M:%S"))
+print("MOVED_TO " + moved.strftime("%Y-%m-%dT%H:%M:%S"))
+print("CANCELLED " + (start + datetime.timedelta(weeks=1)).strftime("%Y-%m-%dT%H:%M:%S"))
+EOF2
+grep -E '^(not )?ok ' "$W/booked.out" >"$W/booked.lines"
+while IFS= read -r line; do
+	case $line in
+	"ok "*) ok "${line#ok }" ;;
+	"not ok "*) not_ok "${line#not ok }" "$(grep '^#' "$W/booked.out")" ;;
+	esac
+done <"$W/booked.lines"
+grep -q '^MOVED_TO ' "$W/booked.out" || not_ok api_booking "$(head -c 1500 "$W/booked.out")"
+MOVED_FROM=$(sed -n 's/^MOVED_FROM //p' "$W/booked.out")
+MOVED_TO=$(sed -n 's/^MOVED_TO //p' "$W/booked.out")
+CANCELLED=$(sed -n 's/^CANCELLED //p' "$W/booked.out")
+api bfeed_create S2 POST /api/v1/me/feed
+BFEED=$(url_of bfeed_create)
+remember "$BFEED"
+get booked "$BFEED"
+check booked_feed_200 test "$(cat "$W/booked.s")" = 200
+read_both booked
+judge booked seeker brightwren
+BSID=$(sqlite3 "$DB" "SELECT id FROM series WHERE therapist_id = 't-9100001'")
+for p in icalendar icaljs; do
+	holds "booked_${p}_series_as_made" "$W/booked.$p.json" \
+		"[(e['rrule'], e['exdates'], e['summary']) for e in d['events'] if e['uid'] == 'series-$BSID@chiron' and e['rrule']] == [({'freq': 'WEEKLY', 'interval': 1, 'count': 5}, ['$CANCELLED'], 'Therapy with Nadia Feedwell')]"
+	holds "booked_${p}_move_as_made" "$W/booked.$p.json" \
+		"[(e['recurrence_id'], e['start_local']) for e in d['events'] if e['uid'] == 'series-$BSID@chiron' and e['recurrence_id']] == [('$MOVED_FROM', '$MOVED_TO')]"
 done
 
 # ======================================================================
