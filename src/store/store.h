@@ -471,4 +471,18 @@ static inline int store_get_therapist(struct store *s, const char *id,
 /* The SQLite engine (store_sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
 
+/*
+ * The durability of SQLite store s as in effect on its connection: the
+ * journal mode ("wal") into journal and the synchronous level ("NORMAL",
+ * "FULL") into sync, n bytes each. When set is not NULL ("NORMAL" or
+ * "FULL") the level is changed first, on this connection only.
+ *
+ * For `chiron bench-schedule`, which measures what production runs
+ * (store_sqlite_open's WAL + NORMAL) and FULL beside it; chiron itself
+ * never sets it. Returns 0, or -1 with the reason in s's errmsg (s not a
+ * SQLite store, or set not one of the two).
+ */
+int store_sqlite_durability(struct store *s, const char *set, char *journal, char *sync,
+                            size_t n);
+
 #endif

@@ -2392,3 +2392,61 @@ fail:
 	sq_close(&s->base);
 	return NULL;
 }
+
+/* ----------------------------------------------------------------------
+ * Durability, for the bench
+ * ---------------------------------------------------------------------- */
+
+/* The first column of the one row of a PRAGMA, as text; -1 on failure. */
+static int
+pragma_text(struct store_sqlite *s, const char *sql, char *out, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+
+		snprintf(out, n, "%s", v ? (const char *)v : "");
+		rc = 0;
+	} else {
+		fail(s, sql);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_sqlite_durability(struct store *bs, const char *set, char *journal, char *sync, size_t n)
+{
+	static const char *const level[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+	struct store_sqlite *s = S(bs);
+	char sql[64], num[16];
+	long k;
+	int rc = -1;
+
+	if (bs->ops != &sqlite_ops) {
+		snprintf(bs->errmsg, sizeof(bs->errmsg), "durability: not a SQLite store");
+		return -1;
+	}
+	if (set && strcmp(set, "NORMAL") != 0 && strcmp(set, "FULL") != 0) {
+		snprintf(bs->errmsg, sizeof(bs->errmsg), "durability: \"%s\": use NORMAL or FULL", set);
+		return -1;
+	}
+	pthread_mutex_lock(&s->acct_lock);
+	if (set) {
+		snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s", set);
+		if (exec(s, sql))
+			goto out;
+	}
+	if (pragma_text(s, "PRAGMA journal_mode", journal, n) ||
+	    pragma_text(s, "PRAGMA synchronous", num, sizeof(num)))
+		goto out;
+	k = strtol(num, NULL, 10);
+	snprintf(sync, n, "%s", k >= 0 && k < 4 ? level[k] : num);
+	rc = 0;
+out:
+	pthread_mutex_unlock(&s->acct_lock);
+	return rc;
+}
