@@ -17,6 +17,8 @@ int cmd_export(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+/* Slot search and booking throughput on a temporary store (cmd_bench_schedule.c). */
+int cmd_bench_schedule(int argc, char **argv);
 
 /* The taxonomy compiled into the binary; exits with a message if broken. */
 const struct taxonomy *cli_taxonomy(void);

@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve [--db PATH] [--listen HOST:PORT] [--compacts FILE] [--config FILE]"},
 	{"user", cmd_user, "user add --handle H --email E --role seeker|therapist|admin [--password-stdin]"},
 	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
+	{"bench-schedule", cmd_bench_schedule,
+	 "bench-schedule [--quick] [--json] [--dir DIR] ...   slot search and booking figures (make bench, step 5)"},
 };
 
 static void
