@@ -4,7 +4,7 @@
 #   make run        install what is missing, build, seed a demo, serve it
 #   make test       install what is missing, build, run every test
 #   make test SAN=1 the same under AddressSanitizer and UBSan
-#   make bench      the 1M-therapist benchmark (figures and SQL ratios)
+#   make bench      the 1M-therapist benchmark (figures and SQL ratios), then scheduling
 #   make lint       banned functions and style checks
 
 CC      ?= cc
