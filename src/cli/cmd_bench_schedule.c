@@ -993,7 +993,7 @@ cmd_bench_schedule(int argc, char **argv)
 	}
 	b.searches = searches > 0 ? searches : quick ? 20 : 2000;
 	b.store_searches = searches > 0 ? (searches + 3) / 4 : quick ? 10 : 500;
-	b.bookings = bookings > 0 ? bookings : quick ? 60 : 2000;
+	b.bookings = bookings > 0 ? bookings : quick ? 60 : 5000;
 	b.race = race > 0 ? race : quick ? 40 : 500;
 	b.background = bg >= 0 ? bg : quick ? 200 : 20000;
 	if (!parent || !*parent)
