@@ -39,9 +39,9 @@ for n in 0 100 1000; do
 	check "search_${n}_bookings" grep -Eq "^ +$n bookings: [0-9]+ slots; core \(sched_slots\) p50 [0-9.]+ us, p99 [0-9.]+ us, mean [0-9.]+ us over [0-9]+; through the store \(appts_of_therapist \+ sched_slots\) p50 [0-9.]+ us" "$W/out"
 done
 check horizon_crosses_dst grep -Eq '^horizon: 12 weeks, .* across the daylight saving change of ' "$W/out"
-check production_durability grep -Eq '^  wal \+ synchronous=NORMAL \(production\), 1 thread: [0-9]+ bookings in [0-9.]+ s = [0-9]+ bookings/s' "$W/out"
-check production_two_threads grep -Eq '^  wal \+ synchronous=NORMAL \(production\), 2 threads on one shared connection: .* bookings/s' "$W/out"
-check full_for_comparison grep -Eq '^  wal \+ synchronous=FULL \(comparison only\), 1 thread: .* bookings/s' "$W/out"
+check production_durability grep -Eq '^  wal \+ synchronous=FULL \(production\), 1 thread: [0-9]+ bookings in [0-9.]+ s = [0-9]+ bookings/s' "$W/out"
+check production_two_threads grep -Eq '^  wal \+ synchronous=FULL \(production\), 2 threads on one shared connection: .* bookings/s' "$W/out"
+check normal_for_comparison grep -Eq '^  wal \+ synchronous=NORMAL \(comparison only\), 1 thread: .* bookings/s' "$W/out"
 n=$(grep -c 'exactly one booking per slot$' "$W/out")
 if [ "$n" -eq 2 ]; then ok races_one_booking_per_slot; else not_ok races_one_booking_per_slot "$n of 2 races clean" "$(grep race "$W/out")"; fi
 

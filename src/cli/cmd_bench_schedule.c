@@ -1,7 +1,7 @@
 /*
  * cmd_bench_schedule.c: `chiron bench-schedule`: what finding and booking
  * therapy hours costs, on a fresh temporary SQLite store opened the way
- * production opens one (store_open: WAL, synchronous=NORMAL).
+ * production opens one (store_open: WAL, synchronous=STORE_SQLITE_SYNC, FULL).
  *
  *   chiron bench-schedule [--quick] [--dir DIR] [--searches N] [--bookings N]
  *                         [--race N] [--background N] [--sync normal|full|both]
@@ -41,8 +41,9 @@
  *    the check act_schedule.c's slot_still_open makes inside the
  *    transaction (sched_slot_open on the booked spans the store passes):
  *    one thread, then two threads on one shared connection (as `chiron
- *    serve` shares one), with production's durability and then with
- *    synchronous=FULL (store_sqlite_durability, for comparison only).
+ *    serve` shares one), with synchronous=NORMAL and FULL (set by
+ *    store_sqlite_durability); the one production uses (STORE_SQLITE_SYNC)
+ *    is marked so.
  *    Each run has a fresh store; every booking must succeed.
  *
  * 4. Contention. Two threads go through the same slots in the same
@@ -833,7 +834,7 @@ bench_throughput(struct bench *b, const char *set, int threads, bool first)
 		goto out;
 	}
 	printf("  %s + synchronous=%s%s, %d thread%s%s: %d bookings in %.2f s = %.0f bookings/s\n",
-	       journal, sync, set ? " (comparison only)" : " (production)", threads,
+	       journal, sync, strcmp(sync, STORE_SQLITE_SYNC) ? " (comparison only)" : " (production)", threads,
 	       threads > 1 ? "s" : "", threads > 1 ? " on one shared connection" : "", booked, secs,
 	       booked / secs);
 	fflush(stdout);
@@ -1034,11 +1035,11 @@ cmd_bench_schedule(int argc, char **argv)
 	printf("booking throughput: distinct open slots of %d therapists in 4 US zones, one "
 	       "appt_book each, checked by sched_slot_open in the transaction:\n", THERAPISTS);
 	buf_adds(&b.out, "\"booking\":[");
-	if ((b.normal && (bench_throughput(&b, NULL, 1, true) || bench_throughput(&b, NULL, 2, false))) ||
+	if ((b.normal && (bench_throughput(&b, "NORMAL", 1, true) || bench_throughput(&b, "NORMAL", 2, false))) ||
 	    (b.full && (bench_throughput(&b, "FULL", 1, !b.normal) ||
 	                bench_throughput(&b, "FULL", 2, false))))
 		goto out;
-	printf("contention (WAL + synchronous=NORMAL):\n");
+	printf("contention (WAL + synchronous=%s, production's):\n", STORE_SQLITE_SYNC);
 	buf_adds(&b.out, "],\"contention\":[");
 	if (bench_race(&b, true, true) || bench_race(&b, false, false))
 		goto out;
