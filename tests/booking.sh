@@ -18,18 +18,26 @@ import json, sys
 days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 zones = [("t-9000001", "America/New_York", "US-NY"), ("t-9000002", "America/Los_Angeles", "US-CA"),
          ("t-9000003", "Europe/London", "US-NY"), ("t-9000004", "Australia/Sydney", "US-NY"),
-         ("t-9000005", "America/Chicago", "US-IL"), ("t-9000006", "America/Denver", "US-CO")]
+         ("t-9000005", "America/Chicago", "US-IL"), ("t-9000006", "America/Denver", "US-CO"),
+         ("t-9000007", "America/New_York", "US-NY")]
 with open(sys.argv[1], "w") as f:
     for tid, zone, jur in zones:
         f.write(json.dumps({"type": "therapist", "id": tid, "name": "Booking " + tid, "credentials": "PhD",
-            "profession": "psychologist", "licenses": [jur], "modalities": ["telehealth"],
+            "profession": "psychologist", "licenses": [jur], "modalities": ["telehealth", "in_person"] if tid == "t-9000007" else ["telehealth"],
+            **({"office": {"lat": 40.7, "lon": -74.0, "jurisdiction": "US-NY"}} if tid == "t-9000007" else {}),
             "formats": ["individual", "group"] if tid == "t-9000005" else ["individual"],
             "accepting_new_clients": tid != "t-9000006", "fee": {"currency": "USD", "session": 100},
             "orientations": ["cbt"], "focus_areas": ["burnout"], "languages": ["en"],
             "career_stages": ["early_career"], "clinician_clients": True, "timezone": zone,
-            "availability": [{"day": d, "start": "17:00", "end": "20:00"} for d in days]}) + "\n")
+            "availability": [{"day": d, "start": "17:00", "end": "20:00"} for d in days] if tid != "t-9000007" else
+                [w for d in days for w in ({"day": d, "start": "17:00", "end": "18:00"},
+                                           {"day": d, "start": "18:00", "end": "20:00"})]}) + "\n")
 PY
 "$BIN" import --db "$W/c.db" "$W/dir.jsonl" 2>/dev/null || { echo "not ok setup"; exit 1; }
+# t-9000007 holds 17:00-18:00 by telehealth only and 18:00-20:00 in person only.
+for d in 0 1 2 3 4 5 6; do
+	sqlite3 "$W/c.db" "INSERT INTO avail_mode VALUES ('t-9000007', $d, 1020, 1080, 2), ('t-9000007', $d, 1080, 1200, 1)"
+done
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
 	--access-log off --api-rate 0 2>"$W/serve.err" &

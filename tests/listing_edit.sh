@@ -122,6 +122,13 @@ grep -q '<script>alert' "$W/profile.html" && not_ok name_escaped || ok name_esca
 curl -s -b "$T" "$B/listing/edit" | grep -q '<script>alert' && not_ok name_escaped_in_form || ok name_escaped_in_form
 check listing_saved_note grep -q 'Saved' <(curl -s -b "$T" "$B/listing?saved=1")
 
+# --- open hours held one way ---
+F4=$(with "$F" avail_mon '09:00-12:00 telehealth, 13:00-15:00 in person, 16:00-17:00')
+check edit_hours_by_modality test "$(code "$T" POST /listing/edit --data "$F4")" = 303
+m=$(sqlite3 "$W/c.db" "select day || ' ' || start_min || ' ' || end_min || ' ' || modes from avail_mode where therapist_id = 't-0000001' order by start_min" | tr '\n' ';')
+check edit_modality_stored test "$m" = "0 540 720 2;0 780 900 1;"
+curl -s -b "$T" "$B/listing/edit" | grep -q 'value="09:00-12:00 telehealth, 13:00-15:00 in person, 16:00-17:00"' && ok edit_modality_prefilled || not_ok edit_modality_prefilled
+
 # --- creating a listing ---
 N="$W/n"; t=$(csrf "$N" "$B/signup")
 code "$N" POST /signup -d "csrf=$t&handle=newthera&email=nt@example.org&password=long-enough-pw&role=therapist" >/dev/null

@@ -106,6 +106,23 @@ typedef int (*store_busy_fn)(void *arg, const struct store_busy *b);
 
 /* ---- scheduling (issue 4) ---- */
 
+/*
+ * Where a weekly window of the record's availability is held: modes is a
+ * bit per enum modality (1 in person, 2 telehealth). A window without an
+ * entry serves every modality of the listing.
+ */
+struct store_avail_mode {
+	uint8_t day;
+	uint16_t start, end;
+	uint8_t modes;
+};
+
+#define STORE_AVAIL_MODES_MAX 64
+struct store_avail_modes {
+	struct store_avail_mode v[STORE_AVAIL_MODES_MAX];
+	int n;
+};
+
 /* A kind of session a therapist offers: its length, how often one may
  * start, and its seats (1, or a group's). */
 struct store_session_type {
@@ -141,6 +158,7 @@ struct store_appt {
 	int64_t start, end;
 	char zone[64];
 	int64_t series_id;              /* 0 when single */
+	char modality[16];              /* in_person, telehealth, or "" (either) */
 	char status[12];                /* booked, cancelled */
 	char cancelled_by[12];          /* seeker, therapist, or "" */
 	int late;                       /* cancelled or moved inside the notice period */
@@ -302,10 +320,14 @@ struct store_ops {
 	 * requests sent to it stay with their seekers.
 	 */
 	int (*listing_save)(struct store *s, const char *id, const void *packed, size_t n,
-	                    const struct store_policy *pol, int64_t now, int *found);
+	                    const struct store_policy *pol, const struct store_avail_modes *modes,
+	                    int64_t now, int *found);
 	int (*listing_create)(struct store *s, int64_t user, const char *id,
 	                      const void *packed, size_t n, const char *npi,
-	                      const struct store_policy *pol, int64_t now);
+	                      const struct store_policy *pol, const struct store_avail_modes *modes,
+	                      int64_t now);
+	/* The windows' modalities (modes NULL above: left as they are). */
+	int (*avail_modes_get)(struct store *s, const char *id, struct store_avail_modes *out);
 	int (*listing_remove)(struct store *s, const char *id, int *found);
 	/* A listing's policies; *found = 0 (and pol zeroed) when none are stated. */
 	int (*policy_get)(struct store *s, const char *id, struct store_policy *pol, int *found);

@@ -228,6 +228,17 @@ static const char *const migrations[] = {
 	 * therapist's sessions (booked and cancelled) scanned the table.
 	 */
 	"CREATE INDEX appt_therapist_time ON appointment (therapist_id, start_utc);",
+	/* 12: where each weekly window is held (in person, telehealth), and
+	 * how a session was booked */
+	"CREATE TABLE avail_mode ("
+	"  therapist_id TEXT NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  start_min INTEGER NOT NULL,"
+	"  end_min INTEGER NOT NULL,"
+	"  modes INTEGER NOT NULL,"
+	"  PRIMARY KEY (therapist_id, day, start_min, end_min)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE appointment ADD COLUMN modality TEXT NOT NULL DEFAULT '';",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1231,9 +1242,49 @@ put_policy(struct store_sqlite *s, const char *id, const struct store_policy *po
 	           "tttti", id, pol->confidentiality, pol->events, pol->dual, now);
 }
 
+/* Replaces the windows' modalities of id (inside a transaction). */
+static int
+put_modes(struct store_sqlite *s, const char *id, const struct store_avail_modes *m)
+{
+	int rc = run(s, "saving the hours' places", NULL, NULL,
+	             "DELETE FROM avail_mode WHERE therapist_id = ?1", "t", id), i;
+
+	for (i = 0; rc == 0 && i < m->n; i++)
+		rc = run(s, "saving the hours' places", NULL, NULL,
+		         "INSERT OR REPLACE INTO avail_mode (therapist_id, day, start_min, end_min, modes) "
+		         "VALUES (?1, ?2, ?3, ?4, ?5)", "tiiii", id, (int64_t)m->v[i].day,
+		         (int64_t)m->v[i].start, (int64_t)m->v[i].end, (int64_t)m->v[i].modes);
+	return rc;
+}
+
+static int
+row_mode(sqlite3_stmt *st, void *arg)
+{
+	struct store_avail_modes *m = arg;
+
+	if (m->n == STORE_AVAIL_MODES_MAX)
+		return 1;
+	m->v[m->n].day = (uint8_t)sqlite3_column_int(st, 0);
+	m->v[m->n].start = (uint16_t)sqlite3_column_int(st, 1);
+	m->v[m->n].end = (uint16_t)sqlite3_column_int(st, 2);
+	m->v[m->n].modes = (uint8_t)sqlite3_column_int(st, 3);
+	m->n++;
+	return 0;
+}
+
+static int
+sq_avail_modes_get(struct store *bs, const char *id, struct store_avail_modes *out)
+{
+	out->n = 0;
+	return run(S(bs), "reading the hours' places", row_mode, out,
+	           "SELECT day, start_min, end_min, modes FROM avail_mode WHERE therapist_id = ?1 "
+	           "ORDER BY day, start_min", "t", id);
+}
+
 static int
 sq_listing_save(struct store *bs, const char *id, const void *packed, size_t n,
-                const struct store_policy *pol, int64_t now, int *found)
+                const struct store_policy *pol, const struct store_avail_modes *modes,
+                int64_t now, int *found)
 {
 	struct store_sqlite *s = S(bs);
 	int rc;
@@ -1247,12 +1298,15 @@ sq_listing_save(struct store *bs, const char *id, const void *packed, size_t n,
 		*found = sqlite3_changes(s->db) > 0;
 	if (rc == 0 && *found && pol)
 		rc = put_policy(s, id, pol, now);
+	if (rc == 0 && *found && modes)
+		rc = put_modes(s, id, modes);
 	return tx_end(s, rc);
 }
 
 static int
 sq_listing_create(struct store *bs, int64_t user, const char *id, const void *packed,
-                  size_t n, const char *npi, const struct store_policy *pol, int64_t now)
+                  size_t n, const char *npi, const struct store_policy *pol,
+                  const struct store_avail_modes *modes, int64_t now)
 {
 	struct store_sqlite *s = S(bs);
 	int rc;
@@ -1273,6 +1327,8 @@ sq_listing_create(struct store *bs, int64_t user, const char *id, const void *pa
 		         "UPDATE user SET therapist_id = ?1 WHERE id = ?2", "ti", id, user);
 	if (rc == 0 && pol)
 		rc = put_policy(s, id, pol, now);
+	if (rc == 0 && modes)
+		rc = put_modes(s, id, modes);
 	return tx_end(s, rc);
 }
 
@@ -1613,7 +1669,7 @@ sq_closed_delete(struct store *bs, const char *tid, int64_t id, int *found)
 }
 
 #define APPT_COLS "id, therapist_id, seeker_id, kind, start_utc, end_utc, zone, " \
-                  "coalesce(series_id, 0), status, cancelled_by, late, created_at, updated_at"
+                  "coalesce(series_id, 0), status, cancelled_by, late, created_at, updated_at, modality"
 
 static void
 read_appt(sqlite3_stmt *st, struct store_appt *a)
@@ -1631,6 +1687,7 @@ read_appt(sqlite3_stmt *st, struct store_appt *a)
 	a->late = sqlite3_column_int(st, 10);
 	a->created_at = sqlite3_column_int64(st, 11);
 	a->updated_at = sqlite3_column_int64(st, 12);
+	copy_col(a->modality, sizeof(a->modality), st, 13);
 }
 
 /* Appointments gathered first, handed over after the locks are released. */
@@ -1710,9 +1767,10 @@ insert_appt(struct store_sqlite *s, struct store_appt *a, int64_t now)
 {
 	int rc = run(s, "booking", NULL, NULL,
 	             "INSERT INTO appointment (therapist_id, seeker_id, kind, start_utc, end_utc, zone, "
-	             "series_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?8)",
-	             "titiitii", a->therapist_id, a->seeker, a->kind, a->start, a->end, a->zone,
-	             a->series_id, now);
+	             "series_id, created_at, updated_at, modality) "
+	             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?8, ?9)",
+	             "titiitiit", a->therapist_id, a->seeker, a->kind, a->start, a->end, a->zone,
+	             a->series_id, now, a->modality);
 
 	if (rc == 0) {
 		a->id = sqlite3_last_insert_rowid(s->db);
@@ -2240,6 +2298,7 @@ static const struct store_ops sqlite_ops = {
 	.profile_put = sq_profile_put,
 	.requests_unanswered = sq_requests_unanswered,
 	.listing_save = sq_listing_save,
+	.avail_modes_get = sq_avail_modes_get,
 	.listing_create = sq_listing_create,
 	.listing_remove = sq_listing_remove,
 	.policy_get = sq_policy_get,

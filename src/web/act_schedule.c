@@ -136,6 +136,7 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	c->couples = l.t.formats >> FMT_COUPLES & 1;
 	c->group = l.t.formats >> FMT_GROUP & 1;
 	c->accepting = l.t.accepting;
+	c->modalities = l.t.modalities;
 	if (!c->tz || !c->n_weekly)
 		return refuse(why, 409, "therapist_id",
 		              "this therapist keeps no weekly hours to book; send a consultation request instead");
@@ -150,7 +151,33 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 		return -1;
 	c->closed = x.v;
 	c->n_closed = x.n;
+	{
+		struct store_avail_modes *m = arena_alloc(r->a, sizeof(*m));
+		int i, k;
+
+		c->wmodes = arena_calloc(r->a, (size_t)c->n_weekly, 1);
+		if (!m || !c->wmodes || STORE_CALL(r->app->store, avail_modes_get, tid, m))
+			return -1;
+		for (i = 0; i < c->n_weekly; i++)
+			for (k = 0; k < m->n; k++)
+				if (m->v[k].day == c->weekly[i].day && m->v[k].start == c->weekly[i].start &&
+				    m->v[k].end == c->weekly[i].end)
+					c->wmodes[i] = m->v[k].modes;
+	}
 	return 0;
+}
+
+/* The modality bit of a name; 0 for "either" (NULL or ""), -1 when unknown. */
+static int
+modality_bit(const char *modality)
+{
+	if (!modality || !*modality)
+		return 0;
+	if (strcmp(modality, "in_person") == 0)
+		return 1 << MOD_IN_PERSON;
+	if (strcmp(modality, "telehealth") == 0)
+		return 1 << MOD_TELEHEALTH;
+	return -1;
 }
 
 const struct store_session_type *
@@ -166,12 +193,22 @@ book_type(const struct book_ctx *c, const char *kind)
 
 /* The core's inputs for c and type t; closures converted to local days. */
 static int
-params(struct req *r, const struct book_ctx *c, const struct store_session_type *t,
+params(struct req *r, const struct book_ctx *c, const struct store_session_type *t, int mode,
        struct sched_params *p)
 {
 	struct sched_closed *cl = NULL;
-	int i, n = 0;
+	struct window *w = c->weekly;
+	int i, n = 0, nw = c->n_weekly;
 	int64_t d;
+
+	if (mode) {             /* only the windows held that way */
+		w = arena_alloc(r->a, (size_t)(nw ? nw : 1) * sizeof(*w));
+		if (!w)
+			return -1;
+		for (i = nw = 0; i < c->n_weekly; i++)
+			if (!c->wmodes || !c->wmodes[i] || (c->wmodes[i] & mode))
+				w[nw++] = c->weekly[i];
+	}
 
 	if (c->n_closed) {
 		long total = 0;
@@ -190,8 +227,8 @@ params(struct req *r, const struct book_ctx *c, const struct store_session_type 
 	}
 	memset(p, 0, sizeof(*p));
 	p->zone = c->tz;
-	p->weekly = c->weekly;
-	p->n_weekly = c->n_weekly;
+	p->weekly = w;
+	p->n_weekly = nw;
 	p->closed = cl;
 	p->n_closed = n;
 	p->length = t->minutes;
@@ -231,16 +268,19 @@ busy_one(void *arg, const struct store_appt *ap)
 }
 
 int
-open_slots(struct req *r, const struct book_ctx *c, const char *kind, int64_t from, int64_t to,
-           struct sched_slot *out, int max, struct refusal *why)
+open_slots(struct req *r, const struct book_ctx *c, const char *kind, const char *modality,
+           int64_t from, int64_t to, struct sched_slot *out, int max, struct refusal *why)
 {
 	const struct store_session_type *t = book_type(c, kind);
 	struct busy_acc b = {r->a, NULL, 0, 0, 0};
 	struct sched_params p;
 	int64_t now = (int64_t)time(NULL);
+	int mode = modality_bit(modality);
 
 	if (!t)
-		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
+		return refuse(why, 400, "kind", "this therapist does not offer that kind of session") - 3;
+	if (mode < 0 || (mode && !(c->modalities & mode)))
+		return refuse(why, 400, "modality", "this therapist does not meet that way") - 3;
 	if (from < now + LEAD_SECONDS)
 		from = now + LEAD_SECONDS;
 	if (to > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
@@ -248,7 +288,7 @@ open_slots(struct req *r, const struct book_ctx *c, const char *kind, int64_t fr
 	if (to <= from)
 		return 0;
 	if (STORE_CALL(r->app->store, appts_of_therapist, c->tid, from - DAY, to + DAY, 0, busy_one, &b) ||
-	    b.err || params(r, c, t, &p))
+	    b.err || params(r, c, t, mode, &p))
 		return -1;
 	p.busy = b.v;
 	p.n_busy = b.n;
@@ -262,6 +302,7 @@ struct check {
 	struct req *r;
 	const struct book_ctx *c;
 	const struct store_session_type *t;
+	int mode;
 	int err;
 };
 
@@ -273,7 +314,7 @@ slot_still_open(void *arg, const struct store_appt *a, const struct store_span *
 	struct sched_busy *b;
 	int i;
 
-	if (params(k->r, k->c, k->t, &p) ||
+	if (params(k->r, k->c, k->t, k->mode, &p) ||
 	    !(b = arena_alloc(k->r->a, (size_t)(n_busy ? n_busy : 1) * sizeof(*b)))) {
 		k->err = 1;
 		return 1;
@@ -465,8 +506,8 @@ history_one(void *arg, const struct store_appt *a)
 }
 
 int
-book(struct req *r, const char *tid, const char *kind, int64_t start, struct store_appt *a,
-     struct refusal *why)
+book(struct req *r, const char *tid, const char *kind, const char *modality, int64_t start,
+     struct store_appt *a, struct refusal *why)
 {
 	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
 	const struct store_session_type *t;
@@ -493,14 +534,17 @@ book(struct req *r, const char *tid, const char *kind, int64_t start, struct sto
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
 	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
 		return refuse(why, 400, "start", "choose a time at least an hour and at most a year ahead");
+	if (modality_bit(modality) < 0 || (modality_bit(modality) && !(c->modalities & modality_bit(modality))))
+		return refuse(why, 400, "modality", "this therapist does not meet that way");
 	memset(a, 0, sizeof(*a));
+	snprintf(a->modality, sizeof(a->modality), "%s", modality ? modality : "");
 	snprintf(a->therapist_id, sizeof(a->therapist_id), "%s", tid);
 	a->seeker = r->user->id;
 	snprintf(a->kind, sizeof(a->kind), "%s", t->kind);
 	a->start = start;
 	a->end = start + (int64_t)t->minutes * 60;
 	snprintf(a->zone, sizeof(a->zone), "%s", c->zone);
-	k = (struct check){r, c, t, 0};
+	k = (struct check){r, c, t, modality_bit(modality), 0};
 	rc = STORE_CALL(r->app->store, appt_book, NULL, a, 1, slot_still_open, &k, &booked);
 	if (k.err)
 		return -1;
@@ -619,7 +663,7 @@ move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a, st
 	moved = *a;
 	moved.start = start;
 	moved.end = start + (int64_t)t->minutes * 60;
-	k = (struct check){r, c, t, 0};
+	k = (struct check){r, c, t, modality_bit(a->modality) > 0 ? modality_bit(a->modality) : 0, 0};
 	rc = STORE_CALL(r->app->store, appt_move, &moved, late, slot_still_open, &k, now, &found);
 	if (k.err)
 		return -1;
@@ -690,7 +734,7 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 		occ[i - 1].start = times[i];
 		occ[i - 1].end = times[i] + (int64_t)t->minutes * 60;
 	}
-	k = (struct check){r, c, t, 0};
+	k = (struct check){r, c, t, modality_bit(a.modality) > 0 ? modality_bit(a.modality) : 0, 0};
 	rc = STORE_CALL(r->app->store, appt_book, sr, occ, count - 1, slot_still_open, &k, ok);
 	if (k.err)
 		return -1;

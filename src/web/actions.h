@@ -173,6 +173,8 @@ struct book_ctx {
 	const struct tz_zone *tz;
 	struct window *weekly;
 	int n_weekly;
+	uint8_t *wmodes;                /* per weekly window: modality bits, 0 = every one */
+	uint8_t modalities;             /* the listing's (bit per enum modality) */
 	struct store_schedule sc;
 	struct store_closed *closed;
 	int n_closed;
@@ -185,14 +187,16 @@ struct book_ctx {
 int book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal *why);
 /* The session type of kind, or NULL when the therapist does not offer it. */
 const struct store_session_type *book_type(const struct book_ctx *c, const char *kind);
-/* Open slots of kind starting in [from, to), at most max. */
-int open_slots(struct req *r, const struct book_ctx *c, const char *kind, int64_t from,
-               int64_t to, struct sched_slot *out, int max, struct refusal *why);
+/* Open slots of kind starting in [from, to), at most max; modality
+ * ("in_person", "telehealth", or NULL/"" for either) keeps the windows
+ * held that way. Returns how many, -2 when refused (*why), -1 on failure. */
+int open_slots(struct req *r, const struct book_ctx *c, const char *kind, const char *modality,
+               int64_t from, int64_t to, struct sched_slot *out, int max, struct refusal *why);
 
 /* The signed-in user books kind at start (UTC) with therapist tid.
  * 409 "just taken" when someone else was first. *a is the appointment. */
-int book(struct req *r, const char *tid, const char *kind, int64_t start, struct store_appt *a,
-         struct refusal *why);
+int book(struct req *r, const char *tid, const char *kind, const char *modality, int64_t start,
+         struct store_appt *a, struct refusal *why);
 /* The appointment id (decimal text) when the signed-in user is its seeker
  * or its therapist; 404 otherwise. *side is "seeker" or "therapist". */
 int appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side,

@@ -49,7 +49,8 @@ appt_json(struct buf *b, const struct store_appt *a)
 {
 	return buf_printf(b, "{\"id\":%lld,\"therapist_id\":", (long long)a->id) ||
 	       buf_json_strz(b, a->therapist_id) || buf_adds(b, ",\"kind\":") ||
-	       buf_json_strz(b, a->kind) || buf_adds(b, ",\"start\":") || api_time(b, a->start) ||
+	       buf_json_strz(b, a->kind) || buf_adds(b, ",\"modality\":") ||
+	       buf_json_strz(b, a->modality) || buf_adds(b, ",\"start\":") || api_time(b, a->start) ||
 	       buf_adds(b, ",\"end\":") || api_time(b, a->end) || buf_adds(b, ",\"zone\":") ||
 	       buf_json_strz(b, a->zone) || buf_adds(b, ",\"local_start\":") ||
 	       wall_json(b, a->zone, a->start) || buf_adds(b, ",\"status\":") ||
@@ -77,7 +78,8 @@ api_slots(struct req *r, struct resp *p)
 	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
 	struct sched_slot *s = arena_alloc(r->a, SLOTS_MAX * sizeof(*s));
 	const struct store_session_type *t;
-	const char *kind = req_arg(r, "kind"), *from_s = req_arg(r, "from"), *days_s = req_arg(r, "days");
+	const char *kind = req_arg(r, "kind"), *from_s = req_arg(r, "from"), *days_s = req_arg(r, "days"),
+	           *modality = req_arg(r, "modality");
 	struct refusal why;
 	struct buf *b = &p->body;
 	int64_t from_day, days = 14, from, to;
@@ -111,12 +113,15 @@ api_slots(struct req *r, struct resp *p)
 	}
 	from = tz_local_to_utc(c->tz, from_day * DAY);
 	to = tz_local_to_utc(c->tz, (from_day + days) * DAY);
-	n = open_slots(r, c, kind, from, to, s, SLOTS_MAX, &why);
+	n = open_slots(r, c, kind, modality, from, to, s, SLOTS_MAX, &why);
+	if (n == -2)
+		return refusal_response(r, p, &why);
 	if (n < 0)
 		return -1;
 	if (buf_adds(b, "{\"therapist_id\":") || buf_json_strz(b, c->tid) ||
 	    buf_adds(b, ",\"zone\":") || buf_json_strz(b, c->zone) || buf_adds(b, ",\"kind\":") ||
-	    buf_json_strz(b, t->kind) ||
+	    buf_json_strz(b, t->kind) || buf_adds(b, ",\"modality\":") ||
+	    buf_json_strz(b, modality ? modality : "") ||
 	    buf_printf(b, ",\"minutes\":%d,\"capacity\":%d,\"notice_hours\":%d,\"slots\":[", t->minutes,
 	               t->capacity, c->sc.notice_hours))
 		return -1;
@@ -134,8 +139,8 @@ api_slots(struct req *r, struct resp *p)
 int
 api_book(struct req *r, struct resp *p)
 {
-	static const char *const allowed[] = {"therapist_id", "kind", "start", NULL};
-	const char *tid = NULL, *kind = NULL, *start_s = NULL;
+	static const char *const allowed[] = {"therapist_id", "kind", "start", "modality", NULL};
+	const char *tid = NULL, *kind = NULL, *start_s = NULL, *modality = NULL;
 	struct store_appt a;
 	struct refusal why;
 	struct verr e;
@@ -144,7 +149,7 @@ api_book(struct req *r, struct resp *p)
 	int rc;
 
 	if (!o || api_str(r, o, "therapist_id", &tid, &e) || api_str(r, o, "kind", &kind, &e) ||
-	    api_str(r, o, "start", &start_s, &e))
+	    api_str(r, o, "start", &start_s, &e) || api_str(r, o, "modality", &modality, &e))
 		return api_invalid(r, p, &e);
 	if (!tid) {
 		error_response(r, p, 400, "therapist_id", "required");
@@ -154,7 +159,7 @@ api_book(struct req *r, struct resp *p)
 		error_response(r, p, 400, "start", "an instant like 2026-12-01T23:00:00Z");
 		return 0;
 	}
-	rc = book(r, tid, kind ? kind : "individual", start, &a, &why);
+	rc = book(r, tid, kind ? kind : "individual", modality, start, &a, &why);
 	if (rc == 0) {
 		char loc[48];
 

@@ -147,9 +147,14 @@ json_checked(struct buf *j, struct req *r, const char *key)
 	return buf_addc(j, ']');
 }
 
-/* Parses "09:00-12:00, 14:00-17:00" into windows of day d, as JSON. */
+/*
+ * Parses "09:00-12:00 telehealth, 14:00-17:00 in person" into windows of
+ * day d, as JSON; where a window is held ("telehealth", "in person" or
+ * "office"; neither: every modality of the listing) goes to m.
+ */
 static int
-json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad)
+json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad,
+           struct store_avail_modes *m)
 {
 	while (text && *text) {
 		char start[8], end[8];
@@ -170,6 +175,19 @@ json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad
 		    buf_adds(j, ",\"end\":") || buf_json_strz(j, end) || buf_addc(j, '}'))
 			return -1;
 		*first = false;
+		{
+			char rest[64];
+			int modes = 0, a = parse_hhmm(start), b = parse_hhmm(end);
+
+			snprintf(rest, sizeof(rest), "%.*s", (int)(n < 63 ? n : 63), text);
+			if (strstr(rest, "telehealth"))
+				modes |= 1 << MOD_TELEHEALTH;
+			if (strstr(rest, "in person") || strstr(rest, "in-person") || strstr(rest, "office"))
+				modes |= 1 << MOD_IN_PERSON;
+			if (modes && modes != 3 && a >= 0 && b > a && m->n < STORE_AVAIL_MODES_MAX)
+				m->v[m->n++] = (struct store_avail_mode){(uint8_t)d, (uint16_t)a, (uint16_t)b,
+				                                         (uint8_t)modes};
+		}
 		text += n;
 	}
 	return 0;
@@ -181,7 +199,8 @@ json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad
  * the right shape (a fee that is not a number), or -1 when out of memory.
  */
 static int
-form_record(struct req *r, const char *id, struct buf *j, const char **field, const char **msg)
+form_record(struct req *r, const char *id, struct buf *j, const char **field, const char **msg,
+            struct store_avail_modes *m)
 {
 	static const char *const nums[][2] = {
 		{"fee_session", "session"}, {"fee_sliding", "sliding_scale_min"},
@@ -265,7 +284,7 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 		char key[16];
 
 		snprintf(key, sizeof(key), "avail_%s", days[d]);
-		if (json_hours(j, req_arg(r, key), d, &first, &bad))
+		if (json_hours(j, req_arg(r, key), d, &first, &bad, m))
 			return -1;
 		if (bad) {
 			static char f[32];
@@ -338,7 +357,8 @@ form_policy(struct req *r, struct store_policy *pol, const char **field)
  */
 static int
 save_listing(struct req *r, const char *id, const char *json, size_t len,
-             const struct store_policy *pol, bool create, struct verr *e)
+             const struct store_policy *pol, const struct store_avail_modes *modes, bool create,
+             struct verr *e)
 {
 	struct record rec;
 	struct buf packed = BUF_INIT;
@@ -359,9 +379,10 @@ save_listing(struct req *r, const char *id, const char *json, size_t len,
 		return -1;
 	if (create)
 		rc = STORE_CALL(r->app->store, listing_create, r->user->id, id, packed.p, packed.len,
-		                rec.t.npi, pol, now);
+		                rec.t.npi, pol, modes, now);
 	else {
-		rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol, now, &found);
+		rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol, modes, now,
+		                &found);
 		if (rc == 0 && !found) {
 			verr_set(e, "id", "this listing no longer exists");
 			rc = 1;
@@ -443,7 +464,8 @@ kv_num(struct buf *f, const char *k, long v)
 
 /* Fills r's arguments from the stored therapist, as the form would send it. */
 static int
-therapist_as_form(struct req *r, const struct therapist *t, const struct store_policy *pol)
+therapist_as_form(struct req *r, const struct therapist *t, const struct store_policy *pol,
+                  const struct store_avail_modes *m)
 {
 	const struct taxonomy *tax = r->app->tax;
 	struct buf f = BUF_INIT, w = BUF_INIT;
@@ -493,6 +515,7 @@ therapist_as_form(struct req *r, const struct therapist *t, const struct store_p
 		goto out;
 	for (d = 0; d < 7; d++) {
 		char key[16];
+		int mi;
 
 		buf_reset(&w);
 		for (i = 0; i < t->n_avail; i++) {
@@ -503,6 +526,11 @@ therapist_as_form(struct req *r, const struct therapist *t, const struct store_p
 			         t->avail[i].end / 60, t->avail[i].end % 60);
 			if (buf_adds(&w, s))
 				goto out;
+			for (mi = 0; m && mi < m->n; mi++)
+				if (m->v[mi].day == d && m->v[mi].start == t->avail[i].start &&
+				    m->v[mi].end == t->avail[i].end &&
+				    buf_adds(&w, m->v[mi].modes == 1 << MOD_TELEHEALTH ? " telehealth" : " in person"))
+					goto out;
 		}
 		snprintf(key, sizeof(key), "avail_%s", days[d]);
 		if (w.len && kv(&f, key, w.p))
@@ -715,7 +743,8 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	    text_input(b, r, "timezone", "Time zone", "An IANA zone, like America/New_York",
 	               "required") ||
 	    html(b, "<p class=\"hint\" id=\"h-hours\">The hours you keep open for new clients each "
-	            "week, in your time zone, like 09:00-12:00, 14:00-17:30.</p>\n"))
+	            "week, in your time zone, like 09:00-12:00, 14:00-17:30. Add \u201ctelehealth\u201d or "
+	            "\u201cin person\u201d after a range held only one way: 09:00-12:00 telehealth.</p>\n"))
 		return -1;
 	for (i = 0; i < 7; i++) {
 		char key[16];
@@ -811,14 +840,15 @@ post_form(struct req *r, struct resp *p, const char *id, bool create)
 {
 	struct buf j = BUF_INIT;
 	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
+	struct store_avail_modes *modes = arena_calloc(r->a, 1, sizeof(*modes));
 	const char *field = NULL, *msg = NULL;
 	struct verr e;
 	int rc;
 
-	if (!pol)
+	if (!pol || !modes)
 		return -1;
 	memset(&e, 0, sizeof(e));
-	rc = form_record(r, id, &j, &field, &msg);
+	rc = form_record(r, id, &j, &field, &msg, modes);
 	if (rc == 0 && form_policy(r, pol, &field)) {
 		msg = "at most 2000 characters";
 		field = "policies";
@@ -827,7 +857,7 @@ post_form(struct req *r, struct resp *p, const char *id, bool create)
 	if (rc == 1)
 		verr_set(&e, field, "%s", msg);
 	else if (rc == 0)
-		rc = save_listing(r, id, j.p, j.len, pol, create, &e);
+		rc = save_listing(r, id, j.p, j.len, pol, modes, create, &e);
 	buf_free(&j);
 	if (rc == STORE_EXISTS && create) {
 		error_response(r, p, 409, "", "this account already holds a listing");
@@ -846,6 +876,7 @@ page_listing_edit(struct req *r, struct resp *p)
 	const char *id = r->user->therapist_id;
 	struct loaded l = {r->app->tax, r->a, {0}, 0};
 	struct store_policy *pol;
+	struct store_avail_modes *modes;
 	int found = 0, pfound = 0;
 
 	if (!id[0])
@@ -853,14 +884,16 @@ page_listing_edit(struct req *r, struct resp *p)
 	if (strcmp(r->method, "POST") == 0)
 		return post_form(r, p, id, false);
 	pol = arena_alloc(r->a, sizeof(*pol));
-	if (!pol || store_get_therapist(r->app->store, id, load_fn, &l, &found) ||
-	    STORE_CALL(r->app->store, policy_get, id, pol, &pfound))
+	modes = arena_alloc(r->a, sizeof(*modes));
+	if (!pol || !modes || store_get_therapist(r->app->store, id, load_fn, &l, &found) ||
+	    STORE_CALL(r->app->store, policy_get, id, pol, &pfound) ||
+	    STORE_CALL(r->app->store, avail_modes_get, id, modes))
 		return -1;
 	if (!found || !l.ok) {
 		error_response(r, p, 404, "", "your listing is no longer in the directory");
 		return 0;
 	}
-	if (therapist_as_form(r, &l.t, pfound ? pol : NULL))
+	if (therapist_as_form(r, &l.t, pfound ? pol : NULL, modes))
 		return -1;
 	return edit_form(r, p, false, NULL);
 }
@@ -906,7 +939,7 @@ api_listing_record(struct req *r, struct resp *p)
 		return 0;
 	if (strcmp(r->method, "PUT") == 0) {
 		memset(&e, 0, sizeof(e));
-		rc = save_listing(r, id, r->body, r->body_len, NULL, false, &e);
+		rc = save_listing(r, id, r->body, r->body_len, NULL, NULL, false, &e);
 		if (rc == 1) {
 			error_response(r, p, 400, e.field, e.msg);
 			return 0;
@@ -993,7 +1026,7 @@ api_listing_policies(struct req *r, struct resp *p)
 				buf_free(&packed);
 				return found ? -1 : (error_response(r, p, 404, "", "your listing is no longer in the directory"), 0);
 			}
-			rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol,
+			rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol, NULL,
 			                (int64_t)time(NULL), &found);
 			buf_free(&packed);
 			if (rc)

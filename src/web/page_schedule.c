@@ -102,6 +102,7 @@ static int
 slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, const char *msg,
            const char *move_id)
 {
+	const char *modality = req_arg(r, "modality");
 	struct buf *b = &p->body;
 	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
 	struct sched_slot *s = arena_alloc(r->a, SLOTS_MAX * sizeof(*s));
@@ -123,8 +124,12 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		week = 0;
 	vz = viewer_zone(r, c->zone);
 	day0 = (now + tz_offset_at(vz, now)) / DAY + week * PAGE_DAYS;
-	n = open_slots(r, c, kind, tz_local_to_utc(vz, day0 * DAY), tz_local_to_utc(vz, (day0 + PAGE_DAYS) * DAY),
-	               s, SLOTS_MAX, &why);
+	if (modality && strcmp(modality, "in_person") != 0 && strcmp(modality, "telehealth") != 0)
+		modality = NULL;
+	n = open_slots(r, c, kind, modality, tz_local_to_utc(vz, day0 * DAY),
+	               tz_local_to_utc(vz, (day0 + PAGE_DAYS) * DAY), s, SLOTS_MAX, &why);
+	if (n == -2)
+		return refusal_response(r, p, &why);
 	if (n < 0)
 		return -1;
 	snprintf(title, sizeof(title), move_id ? "Move your session with %s" : "Book with %s", c->name);
@@ -144,6 +149,22 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		}
 		if (html(b, "</ul></nav>\n"))
 			return -1;
+		if ((c->modalities & 3) == 3) {
+			static const char *const mv[3] = {"", "telehealth", "in_person"};
+			static const char *const ml[3] = {"Either way", "By telehealth", "In person"};
+
+			if (html(b, "<nav aria-label=\"How you meet\"><ul class=\"kinds\">"))
+				return -1;
+			for (i = 0; i < 3; i++)
+				if (html(b, "<li><a href=\"/therapists/") || url_arg(b, tid) || html(b, "/book?kind=") ||
+				    url_arg(b, kind) || html(b, "&amp;modality=") || html(b, mv[i]) ||
+				    html(b, strcmp(mv[i], modality ? modality : "") == 0 ? "\" aria-current=\"page\">"
+				                                                        : "\">") ||
+				    html(b, ml[i]) || html(b, "</a></li>"))
+					return -1;
+			if (html(b, "</ul></nav>\n"))
+				return -1;
+		}
 	}
 	if (html(b, "<p class=\"hint\">Times are shown in ") || html_txt(b, tz_name(vz)) ||
 	    html(b, " (<a href=\"/therapy#zone\">change</a>). Cancelling or moving less than ") ||
@@ -175,6 +196,8 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		             : html(b, "/therapists/") || url_arg(b, tid) || html(b, "/book")) ||
 		    html(b, "\">") || csrf_field(b, r, p) ||
 		    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
+		    (modality && (html(b, "\"><input type=\"hidden\" name=\"modality\" value=\"") ||
+		                  html(b, modality))) ||
 		    html(b, "\"><input type=\"hidden\" name=\"start\" value=\"") ||
 		    html_int(b, (long)s[i].start) || html(b, "\"><button type=\"submit\" aria-label=\"") ||
 		    html_attr(b, move_id ? "Move to " : "Book ") || html_attr(b, w) || html(b, "\">") ||
@@ -226,7 +249,7 @@ page_book(struct req *r, struct resp *p)
 
 	if (strcmp(r->method, "POST") != 0)
 		return slots_page(r, p, r->param, req_arg(r, "kind"), NULL, NULL);
-	rc = book(r, r->param, req_arg(r, "kind"), arg_start(r), &a, &why);
+	rc = book(r, r->param, req_arg(r, "kind"), req_arg(r, "modality"), arg_start(r), &a, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
@@ -294,6 +317,7 @@ appt_card(void *arg, const struct store_appt *a)
 	    when(b, vz, a->zone, a->start) || html(b, "</strong><br>") ||
 	    html_txt(b, kind_label(a->kind)) || html(b, ", ") || html_int(b, (long)((a->end - a->start) / 60)) ||
 	    html(b, " minutes") ||
+	    (a->modality[0] && html(b, strcmp(a->modality, "telehealth") == 0 ? ", by telehealth" : ", in person")) ||
 	    (!x->therapist_view && (html(b, " with <a href=\"/therapists/") || url_arg(b, a->therapist_id) ||
 	                            html(b, "\">") || html_txt(b, a->therapist_id) || html(b, "</a>"))) ||
 	    (a->series_id && html(b, "; part of a series")) ||

@@ -358,4 +358,21 @@ st, _, loc = page("POST", "/schedule", {"notice_hours": "48", "offer_individual"
 ok("page_schedule_save", st == 303 and "saved=1" in loc, (st, loc))
 st, s4 = call("GET", "/api/v1/therapists/t-9000002/slots?kind=individual&days=7")
 ok("schedule_changes_slots", st == 200 and s4["minutes"] == 45 and s4["notice_hours"] == 48, s4)
+
+# --- windows held one way: telehealth 17:00-18:00, in person 18:00-20:00 ---
+st, tele = call("GET", "/api/v1/therapists/t-9000007/slots?kind=individual&days=7&modality=telehealth")
+st2, inp = call("GET", "/api/v1/therapists/t-9000007/slots?kind=individual&days=7&modality=in_person")
+st3, anyw = call("GET", "/api/v1/therapists/t-9000007/slots?kind=individual&days=7")
+ok("modality_telehealth_slots", st == 200 and tele["slots"] and all(x["local_start"].endswith("T17:00") for x in tele["slots"]), tele)
+ok("modality_in_person_slots", st2 == 200 and inp["slots"] and all(x["local_start"][-5:] in ("18:00", "19:00") for x in inp["slots"]), inp)
+ok("modality_either_has_all", st3 == 200 and len(anyw["slots"]) == len(tele["slots"]) + len(inp["slots"]))
+st, bad = call("GET", "/api/v1/therapists/t-9000003/slots?kind=individual&modality=in_person")
+ok("modality_not_offered_400", st == 400 and bad["error"]["field"] == "modality", (st, bad))
+mp = people[227]
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000007", "kind": "individual",
+                                              "modality": "in_person", "start": tele["slots"][0]["start"]}, mp)
+ok("modality_wrong_window_409", st == 409, (st, x))
+st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000007", "kind": "individual",
+                                              "modality": "in_person", "start": inp["slots"][0]["start"]}, mp)
+ok("modality_booked", st == 201 and x["modality"] == "in_person", (st, x))
 sys.exit(1 if fails else 0)
