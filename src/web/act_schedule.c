@@ -485,6 +485,59 @@ tell_waitlist(struct app *app, const struct store_appt *a, const char *tname)
 	STORE_CALL(app->store, waits_of_therapist, a->therapist_id, tell_one_waiting, &x);
 }
 
+/*
+ * The therapist opened time (new hours, a reopened date, other session
+ * types): each waiting clinician not told in the last day hears of the
+ * first open slot of their kind in the next two weeks that fits their
+ * saved free hours, if there is one.
+ */
+struct openings {
+	struct req *r;
+	const struct book_ctx *c;
+	int64_t now;
+};
+
+static int
+tell_one_opening(void *arg, const struct store_wait *w)
+{
+	struct openings *x = arg;
+	struct sched_slot *s;
+	struct refusal why;
+	struct store_appt a;
+	int n, i;
+
+	if (w->notified_at > x->now - DAY || !book_type(x->c, w->kind) ||
+	    !(s = arena_alloc(x->r->a, 400 * sizeof(*s))))
+		return 0;
+	n = open_slots(x->r, x->c, w->kind, NULL, x->now, x->now + 14 * DAY, s, 400, &why);
+	for (i = 0; i < n; i++)
+		if (fits_seeker(x->r->app, w->seeker, s[i].start, s[i].end)) {
+			struct waitlist_tell t = {x->r->app, &a, x->c->name};
+
+			memset(&a, 0, sizeof(a));
+			snprintf(a.therapist_id, sizeof(a.therapist_id), "%s", x->c->tid);
+			snprintf(a.kind, sizeof(a.kind), "%s", w->kind);
+			snprintf(a.zone, sizeof(a.zone), "%s", x->c->zone);
+			a.start = s[i].start;
+			a.end = s[i].end;
+			return tell_one_waiting(&t, w);
+		}
+	return 0;
+}
+
+void
+waitlist_openings(struct req *r, const char *tid)
+{
+	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct refusal why;
+	struct openings x;
+
+	if (!c || book_ctx_load(r, tid, c, &why) != 0)
+		return;
+	x = (struct openings){r, c, (int64_t)time(NULL)};
+	STORE_CALL(r->app->store, waits_of_therapist, tid, tell_one_opening, &x);
+}
+
 /* ----------------------------------------------------------------------
  * Booking, cancelling, moving
  * ---------------------------------------------------------------------- */
@@ -811,8 +864,10 @@ schedule_save(struct req *r, const struct store_schedule *sc, struct refusal *wh
 			return refuse(why, 400, "session_types.capacity",
 			              "only a group has more than one seat (at most 100)");
 	}
-	return STORE_CALL(r->app->store, schedule_put, r->user->therapist_id, sc, (int64_t)time(NULL))
-	       ? -1 : 0;
+	if (STORE_CALL(r->app->store, schedule_put, r->user->therapist_id, sc, (int64_t)time(NULL)))
+		return -1;
+	waitlist_openings(r, r->user->therapist_id);
+	return 0;
 }
 
 int
@@ -842,7 +897,10 @@ closure_delete(struct req *r, const char *id, struct refusal *why)
 		return refuse(why, 404, "", "there is no such closure");
 	if (STORE_CALL(r->app->store, closed_delete, r->user->therapist_id, (int64_t)n, &found))
 		return -1;
-	return found ? 0 : refuse(why, 404, "", "there is no such closure");
+	if (!found)
+		return refuse(why, 404, "", "there is no such closure");
+	waitlist_openings(r, r->user->therapist_id);
+	return 0;
 }
 
 int

@@ -219,6 +219,9 @@ int closure_delete(struct req *r, const char *id, struct refusal *why);
 /* The waitlist of tid for kind: join (409 when already on it) or leave. */
 int wait_join(struct req *r, const char *tid, const char *kind, struct refusal *why);
 int wait_leave(struct req *r, const char *tid, const char *kind, struct refusal *why);
+/* Time opened on tid's week (hours, closures, session types changed): its
+ * waitlist hears of the first fitting slot, at most once a day each. */
+void waitlist_openings(struct req *r, const char *tid);
 /* The viewer's zone: their own setting, else fallback, else UTC. */
 const struct tz_zone *viewer_zone(struct req *r, const char *fallback);
 int zone_set(struct req *r, const char *zone, struct refusal *why);

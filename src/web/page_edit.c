@@ -23,6 +23,7 @@
 
 #include "core/json.h"
 #include "core/record.h"
+#include "web/actions.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -398,6 +399,8 @@ save_listing(struct req *r, const char *id, const char *json, size_t len,
 	if (!hidden)
 		live_set_paused(r->app->live, id, false);
 	live_wait(r->app->live, live_changed(r->app->live), BUILD_WAIT_MS);
+	if (!create)
+		waitlist_openings(r, id);       /* the hours may have grown */
 	return 0;
 }
 

@@ -351,6 +351,12 @@ ok("page_closure_listed", len(cid) == 1 and "Conference" in sch)
 day3 = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
 st, s3 = call("GET", "/api/v1/therapists/t-9000002/slots?kind=individual&from=%s&days=1" % day3)
 ok("closure_closes_slots", st == 200 and s3["slots"] == [], s3)
+w8 = people[228]
+st, _ = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, w8)
+st, _, loc = page("POST", "/schedule/closures/%s/delete" % cid[0], {}, ther)
+ok("page_closure_reopened", st == 303 and "reopened=1" in loc, (st, loc))
+time.sleep(0.2)
+ok("waitlist_told_of_reopened_time", "racer228@example.org" in open(OUTBOX).read())
 st, sch, _ = page("GET", "/schedule", None, pw)
 ok("page_schedule_seeker_403", st == 403, st)
 st, _, loc = page("POST", "/schedule", {"notice_hours": "48", "offer_individual": "1", "minutes_individual": "45",
