@@ -16,9 +16,10 @@
  *      a. an appointment starting at occurrence i takes it: booked, it is
  *         occurrence i as planned (an override when its end differs);
  *         cancelled, occurrence i is excluded;
- *      b. an appointment starting at no occurrence was moved: the store
- *         keeps no original time, so it takes the nearest occurrence that
- *         nothing took in (a), the earlier one on a tie. Booked, it is an
+ *      b. an appointment starting at no occurrence was moved: it takes
+ *         the occurrence it was first booked at (orig_start, kept by the
+ *         store since schema 13) when nothing took that in (a), else the
+ *         nearest one left open, the earlier on a tie. Booked, it is an
  *         override (RECURRENCE-ID = that occurrence); cancelled, the
  *         occurrence is excluded. With none left it is a single event;
  *      c. every occurrence not booked in (a) or (b) is an EXDATE.
@@ -319,9 +320,11 @@ plan_series(struct plan *pl, const struct store_series *sr, const struct store_a
 	/* b. Moved appointments take the nearest occurrence left open. */
 	for (i = 0; i < n_moved; i++) {
 		const struct store_appt *a = moved[i];
-		int j = nearest_open(slot, st, n, a->start);
+		int j = a->orig_start ? slot_at(slot, n, a->orig_start) : -1;
 		bool is_booked = strcmp(a->status, "booked") == 0;
 
+		if (j < 0 || st[j] != SLOT_OPEN)
+			j = nearest_open(slot, st, n, a->start);
 		if (j < 0) {
 			single[n_single++] = a;
 			continue;

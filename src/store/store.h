@@ -159,6 +159,7 @@ struct store_appt {
 	char zone[64];
 	int64_t series_id;              /* 0 when single */
 	char modality[16];              /* in_person, telehealth, or "" (either) */
+	int64_t orig_start;             /* where a moved session was first booked; 0 = never moved */
 	char status[12];                /* booked, cancelled */
 	char cancelled_by[12];          /* seeker, therapist, or "" */
 	int late;                       /* cancelled or moved inside the notice period */

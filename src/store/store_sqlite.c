@@ -239,6 +239,9 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (therapist_id, day, start_min, end_min)"
 	") WITHOUT ROWID;"
 	"ALTER TABLE appointment ADD COLUMN modality TEXT NOT NULL DEFAULT '';",
+	/* 13: where a moved session was first booked (a series' feed names
+	 * the occurrence it replaces by it) */
+	"ALTER TABLE appointment ADD COLUMN orig_start INTEGER NOT NULL DEFAULT 0;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1669,7 +1672,8 @@ sq_closed_delete(struct store *bs, const char *tid, int64_t id, int *found)
 }
 
 #define APPT_COLS "id, therapist_id, seeker_id, kind, start_utc, end_utc, zone, " \
-                  "coalesce(series_id, 0), status, cancelled_by, late, created_at, updated_at, modality"
+                  "coalesce(series_id, 0), status, cancelled_by, late, created_at, updated_at, modality, " \
+                  "orig_start"
 
 static void
 read_appt(sqlite3_stmt *st, struct store_appt *a)
@@ -1688,6 +1692,7 @@ read_appt(sqlite3_stmt *st, struct store_appt *a)
 	a->created_at = sqlite3_column_int64(st, 11);
 	a->updated_at = sqlite3_column_int64(st, 12);
 	copy_col(a->modality, sizeof(a->modality), st, 13);
+	a->orig_start = sqlite3_column_int64(st, 14);
 }
 
 /* Appointments gathered first, handed over after the locks are released. */
@@ -1930,7 +1935,8 @@ sq_appt_move(struct store *bs, const struct store_appt *a, int late, store_slot_
 			rc = STORE_TAKEN;
 		if (rc == 0)
 			rc = run(s, "moving an appointment", NULL, NULL,
-			         "UPDATE appointment SET start_utc = ?2, end_utc = ?3, late = ?4, updated_at = ?5, "
+			         "UPDATE appointment SET orig_start = CASE orig_start WHEN 0 THEN start_utc "
+			         "ELSE orig_start END, start_utc = ?2, end_utc = ?3, late = ?4, updated_at = ?5, "
 			         "reminded_at = 0 WHERE id = ?1", "iiiii", a->id, a->start, a->end, (int64_t)late, now);
 		if (rc == STORE_EXISTS)
 			rc = STORE_TAKEN;

@@ -21,8 +21,10 @@ What a feed must be, from the rows:
   - a series is ONE event with RRULE FREQ=WEEKLY, its interval and count,
     DTSTART at its wall time on its first day; its EXDATEs are exactly
     the occurrences not booked; a booked row away from every occurrence
-    was moved, from the nearest occurrence that no row holds (the earlier
-    on a tie), and is an override whose RECURRENCE-ID is that occurrence;
+    was moved: from the occurrence it was first booked at (orig_start)
+    when no row holds that one, else from the nearest occurrence that no
+    row holds (the earlier on a tie), and is an override whose
+    RECURRENCE-ID is that occurrence;
   - the occurrences that were not moved keep the series' wall time, and a
     series that crosses a change of offset shows both offsets in UTC;
   - every TZID has its VTIMEZONE; no email and no organization is written.
@@ -126,7 +128,8 @@ def expected_series(sr, rows):
         free = [i for i in range(len(slots)) if i not in held]
         if not free:
             continue
-        i = min(free, key=lambda i: (abs(slots[i][1] - r["start_utc"]), i))
+        orig = at.get(r["orig_start"]) if "orig_start" in r.keys() and r["orig_start"] else None
+        i = orig if orig in free else min(free, key=lambda i: (abs(slots[i][1] - r["start_utc"]), i))
         held.add(i)
         if r["status"] == "booked":
             booked.add(i)
