@@ -40,6 +40,9 @@ struct refusal {
 int refuse(struct refusal *why, int status, const char *field, const char *message);
 /* error_response() for a refusal, with Retry-After on a 429. Returns 0. */
 int refusal_response(struct req *r, struct resp *p, const struct refusal *why);
+/* An API action's answer: 204 when done (rc 0), its refusal (rc > 0), or
+ * -1 for the server's 500 (rc < 0). */
+int no_content(struct req *r, struct resp *p, int rc, const struct refusal *why);
 
 /* ----------------------------------------------------------------------
  * Accounts (act_account.c)

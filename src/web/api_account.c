@@ -99,12 +99,7 @@ api_reset(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "email", &email, &e))
 		return api_invalid(r, p, &e);
 	rc = ask_reset(r, email, &why);
-	if (rc > 0)
-		return refusal_response(r, p, &why);
-	if (rc)
-		return -1;
-	p->status = 204;
-	return 0;
+	return no_content(r, p, rc, &why);
 }
 
 int
@@ -120,10 +115,5 @@ api_password(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "token", &token, &e) || api_str(r, o, "password", &pw, &e))
 		return api_invalid(r, p, &e);
 	rc = use_reset(r, token, pw, &why);
-	if (rc > 0)
-		return refusal_response(r, p, &why);
-	if (rc)
-		return -1;
-	p->status = 204;
-	return 0;
+	return no_content(r, p, rc, &why);
 }

@@ -57,18 +57,6 @@ api_admin_queue(struct req *r, struct resp *p)
 	return json_response(p, 200);
 }
 
-/* 204 when an action is done, its refusal when refused. */
-static int
-no_content(struct req *r, struct resp *p, int rc, const struct refusal *why)
-{
-	if (rc > 0)
-		return refusal_response(r, p, why);
-	if (rc)
-		return -1;
-	p->status = 204;
-	return 0;
-}
-
 int
 api_admin_verify(struct req *r, struct resp *p)
 {

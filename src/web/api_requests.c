@@ -88,10 +88,5 @@ api_answer(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "answer", &answer, &e))
 		return api_invalid(r, p, &e);
 	rc = answer_request(r, r->param, answer, &why);
-	if (rc > 0)
-		return refusal_response(r, p, &why);
-	if (rc)
-		return -1;
-	p->status = 204;
-	return 0;
+	return no_content(r, p, rc, &why);
 }

@@ -509,12 +509,7 @@ api_closure_delete(struct req *r, struct resp *p)
 	struct refusal why;
 	int rc = closure_delete(r, r->param, &why);
 
-	if (rc > 0)
-		return refusal_response(r, p, &why);
-	if (rc)
-		return -1;
-	p->status = 204;
-	return 0;
+	return no_content(r, p, rc, &why);
 }
 
 /* ---- waitlists, the viewer's zone ---- */
@@ -600,10 +595,5 @@ api_timezone(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "timezone", &zone, &e))
 		return api_invalid(r, p, &e);
 	rc = zone_set(r, zone, &why);
-	if (rc > 0)
-		return refusal_response(r, p, &why);
-	if (rc)
-		return -1;
-	p->status = 204;
-	return 0;
+	return no_content(r, p, rc, &why);
 }

@@ -94,10 +94,5 @@ api_listing_confirm_token(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "token", &token, &e))
 		return api_invalid(r, p, &e);
 	rc = confirm_by_token(r, token, tid, &why);
-	if (rc > 0)
-		return refusal_response(r, p, &why);
-	if (rc)
-		return -1;
-	p->status = 204;
-	return 0;
+	return no_content(r, p, rc, &why);
 }

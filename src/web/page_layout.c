@@ -103,6 +103,17 @@ refusal_response(struct req *r, struct resp *p, const struct refusal *why)
 	return 0;
 }
 
+int
+no_content(struct req *r, struct resp *p, int rc, const struct refusal *why)
+{
+	if (rc > 0)
+		return refusal_response(r, p, why);
+	if (rc)
+		return -1;
+	p->status = 204;
+	return 0;
+}
+
 /* The files compiled into the binary from web/static/. */
 static const struct {
 	const char *name, *type;
