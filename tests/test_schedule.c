@@ -34,7 +34,7 @@ test_slots_basic(void **state)
 	struct window w[] = {{1, 9 * 60, 12 * 60}};             /* Tuesday 09:00-12:00 */
 	int64_t mon = day_of(2026, 6, 1);                       /* a Monday */
 	struct sched_params p = {ny, w, 1, NULL, 0, NULL, 0, 50, 60, 1,
-	                         tz_local_to_utc(ny, mon * DAY), tz_local_to_utc(ny, (mon + 7) * DAY)};
+	                         tz_local_to_utc(ny, mon * DAY), tz_local_to_utc(ny, (mon + 7) * DAY), 0};
 	struct sched_slot s[16];
 	int n, i;
 
@@ -63,10 +63,10 @@ test_busy_closed_group(void **state)
 	struct window w[] = {{1, 9 * 60, 12 * 60}};
 	int64_t mon = day_of(2026, 6, 1), tue = mon + 1;
 	int64_t at10 = tz_local_to_utc(ny, tue * DAY + 10 * H);
-	struct sched_busy busy[] = {{at10, at10 + 50 * 60, 1}};
+	struct sched_busy busy[] = {{at10, at10 + 50 * 60, 1, 0}};
 	struct sched_closed closed[] = {{tue, 11 * 60, 11 * 60 + 1}};
 	struct sched_params p = {ny, w, 1, NULL, 0, busy, 1, 50, 60, 1,
-	                         tz_local_to_utc(ny, mon * DAY), tz_local_to_utc(ny, (mon + 7) * DAY)};
+	                         tz_local_to_utc(ny, mon * DAY), tz_local_to_utc(ny, (mon + 7) * DAY), 0};
 	struct sched_slot s[16];
 	int n;
 
@@ -99,8 +99,15 @@ test_busy_closed_group(void **state)
 	assert_int_equal(s[1].seats_taken, 2);
 	busy[0].seats = 3;
 	assert_int_equal(sched_slots(&p, s, 16), 2);
-	/* Something else overlapping the group's hour closes it. */
+	/* An individual session of the same length is not a seat of the group. */
 	busy[0].seats = 1;
+	p.tag = 4;
+	busy[0].tag = 2;
+	assert_int_equal(sched_slots(&p, s, 16), 2);
+	assert_false(sched_slot_open(&p, at10, at10 + 50 * 60));
+	busy[0].tag = 4;
+	assert_true(sched_slot_open(&p, at10, at10 + 50 * 60));
+	/* Something else overlapping the group's hour closes it. */
 	busy[0].end = at10 + 30 * 60;
 	assert_int_equal(sched_slots(&p, s, 16), 2);
 }
@@ -170,7 +177,7 @@ test_slots_on_dst_days(void **state)
 		struct window w[] = {{(uint8_t)tz_weekday(day), 17 * 60, 20 * 60}};
 		struct sched_params p = {z, w, 1, NULL, 0, NULL, 0, 50, 60, 1,
 		                         tz_local_to_utc(z, (day - 7) * DAY),
-		                         tz_local_to_utc(z, (day + 8) * DAY)};
+		                         tz_local_to_utc(z, (day + 8) * DAY), 0};
 		struct sched_slot s[16];
 		int n, i;
 
@@ -194,7 +201,7 @@ test_gap_and_fold(void **state)
 	int64_t spring = day_of(2026, 3, 8), autumn = day_of(2026, 11, 1);
 	struct window w[] = {{6, 2 * 60, 4 * 60}, {6, 60, 2 * 60}};   /* Sundays */
 	struct sched_params p = {ny, w, 1, NULL, 0, NULL, 0, 30, 30, 1,
-	                         tz_local_to_utc(ny, spring * DAY), tz_local_to_utc(ny, (spring + 1) * DAY)};
+	                         tz_local_to_utc(ny, spring * DAY), tz_local_to_utc(ny, (spring + 1) * DAY), 0};
 	struct sched_slot s[16];
 	int n;
 
@@ -229,17 +236,17 @@ test_free_weekly(void **state)
 	for (i = 0; i < 4; i++) {       /* every Monday 10:00-11:00, local */
 		int64_t t = tz_local_to_utc(la, (mon + 7 * i) * DAY + 10 * H);
 
-		busy[i] = (struct sched_busy){t, t + H, 1};
+		busy[i] = (struct sched_busy){t, t + H, 1, 0};
 	}
 	{                               /* one Tuesday 13:00-14:30, week 2 */
 		int64_t t = tz_local_to_utc(la, (mon + 8) * DAY + 13 * H);
 
-		busy[4] = (struct sched_busy){t, t + 90 * 60, 1};
+		busy[4] = (struct sched_busy){t, t + 90 * 60, 1, 0};
 	}
 	{                               /* outside the four weeks: ignored */
 		int64_t t = tz_local_to_utc(la, (mon + 30) * DAY + 9 * H);
 
-		busy[5] = (struct sched_busy){t, t + 8 * H, 1};
+		busy[5] = (struct sched_busy){t, t + 8 * H, 1, 0};
 	}
 	n = sched_free_weekly(la, work, 5, busy, 6, mon, 4, 50, out, 32);
 	assert_int_equal(n, 7);

@@ -250,9 +250,9 @@ slot_check(void *arg, const struct store_appt *a, const struct store_span *busy,
 	if (c->broken)
 		return 0;
 	if (n_busy > 256 && !(b = malloc((size_t)n_busy * sizeof(*b))))
-		return 1;
+		return -1;
 	for (i = 0; i < n_busy; i++)
-		b[i] = (struct sched_busy){busy[i].start, busy[i].end, busy[i].seats};
+		b[i] = (struct sched_busy){busy[i].start, busy[i].end, busy[i].seats, 0};
 	ther_params(c->t, c->k, &p);
 	p.busy = b;
 	p.n_busy = n_busy;
@@ -441,7 +441,7 @@ busy_one(void *arg, const struct store_appt *ap)
 		return 0;
 	if (busy_room(x))
 		return 1;
-	x->v[x->n++] = (struct sched_busy){ap->start, ap->end, 1};
+	x->v[x->n++] = (struct sched_busy){ap->start, ap->end, 1, 0};
 	return 0;
 }
 
@@ -502,7 +502,7 @@ fill_calendar(struct store *st, const struct ther *t, int64_t seeker, int n, uin
 		}
 		for (j = busy.n; j > 0 && busy.v[j - 1].start > scratch[pick].start; j--)
 			busy.v[j] = busy.v[j - 1];
-		busy.v[j] = (struct sched_busy){scratch[pick].start, scratch[pick].end, 1};
+		busy.v[j] = (struct sched_busy){scratch[pick].start, scratch[pick].end, 1, 0};
 		busy.n++;
 	}
 	free(busy.v);

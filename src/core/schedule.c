@@ -75,7 +75,7 @@ seats_taken(const struct sched_params *p, int64_t start, int64_t end)
 
 		if (b->end <= start)
 			continue;
-		if (p->capacity > 1 && b->start == start && b->end == end)
+		if (p->capacity > 1 && b->start == start && b->end == end && b->tag == p->tag)
 			seats += b->seats;
 		else
 			return -1;

@@ -30,10 +30,12 @@ struct sched_closed {
 	uint16_t start, end;
 };
 
-/* Booked time: [start, end) in UTC, and how many seats are taken. */
+/* Booked time: [start, end) in UTC, how many seats are taken, and what
+ * it is (a group's seats pool only with the same tag). */
 struct sched_busy {
 	int64_t start, end;
 	int seats;
+	int tag;
 };
 
 struct sched_params {
@@ -48,6 +50,7 @@ struct sched_params {
 	int step;                               /* minutes between slot starts */
 	int capacity;                           /* 1, or a group's seats */
 	int64_t from, to;                       /* slots starting in [from, to) */
+	int tag;                                /* what is booked: busy of another tag never pools */
 };
 
 struct sched_slot {
@@ -64,7 +67,8 @@ struct sched_slot {
  * A slot is open when it lies inside one weekly window on its date, no
  * closed range of that date touches it, and (capacity 1) no busy range
  * overlaps it or (a group) fewer than capacity seats are taken by busy
- * ranges that start at the same instant and no other busy range overlaps.
+ * ranges of the same tag that start and end at the same instants, and no
+ * other busy range overlaps.
  */
 int sched_slots(const struct sched_params *p, struct sched_slot *out, int max);
 

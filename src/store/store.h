@@ -190,12 +190,14 @@ typedef int (*store_series_fn)(void *arg, const struct store_series *sr);
 struct store_span {
 	int64_t start, end;
 	int seats;
+	char kind[16];
 };
 
 /*
  * Decides, inside a booking's transaction, whether candidate a is still
- * open given the therapist's booked time around it (sorted by start,
- * the candidate itself excluded when it is being moved): 0 open, 1 not.
+ * open given the therapist's booked time overlapping it (sorted by start,
+ * the candidate itself excluded when it is being moved): 0 open, 1 not,
+ * -1 when it cannot tell (the transaction is then rolled back).
  */
 typedef int (*store_slot_fn)(void *arg, const struct store_appt *a,
                              const struct store_span *busy, int n_busy);

@@ -1737,8 +1737,8 @@ appts_hand_over(struct store_sqlite *s, struct appts *x, int rc, store_appt_fn f
 }
 
 struct spans {
-	struct store_span v[256];
-	int n;
+	struct store_span v[512];
+	int n, full;
 };
 
 static int
@@ -1746,25 +1746,35 @@ row_span(sqlite3_stmt *st, void *arg)
 {
 	struct spans *x = arg;
 
-	if (x->n == (int)(sizeof(x->v) / sizeof(x->v[0])))
+	if (x->n == (int)(sizeof(x->v) / sizeof(x->v[0]))) {
+		x->full = 1;
 		return 1;
+	}
 	x->v[x->n].start = sqlite3_column_int64(st, 0);
 	x->v[x->n].end = sqlite3_column_int64(st, 1);
 	x->v[x->n].seats = 1;
+	copy_col(x->v[x->n].kind, sizeof(x->v[x->n].kind), st, 2);
 	x->n++;
 	return 0;
 }
 
-/* The therapist's booked time within a day of a (a itself left out). */
+/* The therapist's booked time overlapping a (a itself left out). More
+ * than fit (a group holds at most 100 seats) is an error, never a guess. */
 static int
 spans_around(struct store_sqlite *s, const struct store_appt *a, struct spans *x)
 {
+	int rc;
+
 	x->n = 0;
-	return run(s, "reading booked time", row_span, x,
-	           "SELECT start_utc, end_utc FROM appointment WHERE therapist_id = ?1 "
-	           "AND status = 'booked' AND start_utc < ?3 AND end_utc > ?2 AND id != ?4 "
-	           "ORDER BY start_utc", "tiii", a->therapist_id, a->start - 86400, a->end + 86400,
-	           a->id);
+	x->full = 0;
+	rc = run(s, "reading booked time", row_span, x,
+	         "SELECT start_utc, end_utc, kind FROM appointment WHERE therapist_id = ?1 "
+	         "AND status = 'booked' AND start_utc < ?3 AND end_utc > ?2 AND id != ?4 "
+	         "AND start_utc > ?2 - 86400 ORDER BY start_utc", "tiii", a->therapist_id, a->start,
+	         a->end, a->id);
+	if (rc == 0 && x->full)
+		rc = fail(s, "reading booked time: more bookings overlap one slot than a group holds");
+	return rc;
 }
 
 static int
@@ -1792,7 +1802,7 @@ sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, 
 	struct store_sqlite *s = S(bs);
 	struct spans *x = malloc(sizeof(*x));
 	int64_t now = (int64_t)time(NULL);
-	int rc = 0, i, nbooked = 0;
+	int rc = 0, i, nbooked = 0, open;
 
 	if (!x)
 		return fail(s, "out of memory booking");
@@ -1821,7 +1831,12 @@ sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, 
 		rc = spans_around(s, &occ[i], x);
 		if (rc)
 			break;
-		if (fn(arg, &occ[i], x->v, x->n)) {
+		open = fn(arg, &occ[i], x->v, x->n);
+		if (open < 0) {
+			rc = fail(s, "checking a slot");
+			break;
+		}
+		if (open) {
 			if (!sr)
 				rc = STORE_TAKEN;
 			continue;
@@ -1904,7 +1919,7 @@ sq_appt_cancel(struct store *bs, int64_t id, const char *by, int late, int64_t n
 	if (tx_begin(s))
 		return -1;
 	rc = run(s, "cancelling", NULL, NULL,
-	         "UPDATE appointment SET status = 'cancelled', cancelled_by = ?2, late = ?3, "
+	         "UPDATE appointment SET status = 'cancelled', cancelled_by = ?2, late = max(late, ?3), "
 	         "updated_at = ?4 WHERE id = ?1 AND status = 'booked'", "itii", id, by, (int64_t)late, now);
 	if (rc == 0)
 		*found = sqlite3_changes(s->db) > 0;
@@ -1931,12 +1946,18 @@ sq_appt_move(struct store *bs, const struct store_appt *a, int late, store_slot_
 	if (rc == 0 && n) {
 		*found = 1;
 		rc = spans_around(s, a, x);
-		if (rc == 0 && fn(arg, a, x->v, x->n))
-			rc = STORE_TAKEN;
+		if (rc == 0) {
+			int open = fn(arg, a, x->v, x->n);
+
+			if (open < 0)
+				rc = fail(s, "checking a slot");
+			else if (open)
+				rc = STORE_TAKEN;
+		}
 		if (rc == 0)
 			rc = run(s, "moving an appointment", NULL, NULL,
 			         "UPDATE appointment SET orig_start = CASE orig_start WHEN 0 THEN start_utc "
-			         "ELSE orig_start END, start_utc = ?2, end_utc = ?3, late = ?4, updated_at = ?5, "
+			         "ELSE orig_start END, start_utc = ?2, end_utc = ?3, late = max(late, ?4), updated_at = ?5, "
 			         "reminded_at = 0 WHERE id = ?1", "iiiii", a->id, a->start, a->end, (int64_t)late, now);
 		if (rc == STORE_EXISTS)
 			rc = STORE_TAKEN;

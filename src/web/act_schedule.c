@@ -191,11 +191,26 @@ book_type(const struct book_ctx *c, const char *kind)
 	return NULL;
 }
 
-/* The core's inputs for c and type t; closures converted to local days. */
+/* A session kind as the core's busy tag (seats pool only within a kind). */
+static int
+kind_tag(const char *kind)
+{
+	static const char *const k[] = {"consultation", "individual", "couples", "group"};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(kind, k[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* The core's inputs for c and type t, for slots starting in [from, to):
+ * the closures of those local days only (a day either side). */
 static int
 params(struct req *r, const struct book_ctx *c, const struct store_session_type *t, int mode,
-       struct sched_params *p)
+       int64_t from, int64_t to, struct sched_params *p)
 {
+	int64_t d0 = from / DAY - 2, d1 = to / DAY + 2;
 	struct sched_closed *cl = NULL;
 	struct window *w = c->weekly;
 	int i, n = 0, nw = c->n_weekly;
@@ -213,15 +228,19 @@ params(struct req *r, const struct book_ctx *c, const struct store_session_type 
 	if (c->n_closed) {
 		long total = 0;
 
-		for (i = 0; i < c->n_closed; i++)
-			total += (long)(c->closed[i].last_day - c->closed[i].first_day + 1);
-		if (total > 4000)
-			total = 4000;
-		cl = arena_alloc(r->a, (size_t)total * sizeof(*cl));
+		for (i = 0; i < c->n_closed; i++) {
+			int64_t a = c->closed[i].first_day > d0 ? c->closed[i].first_day : d0;
+			int64_t b = c->closed[i].last_day < d1 ? c->closed[i].last_day : d1;
+
+			if (b >= a)
+				total += (long)(b - a + 1);
+		}
+		cl = arena_alloc(r->a, (size_t)(total ? total : 1) * sizeof(*cl));
 		if (!cl)
 			return -1;
 		for (i = 0; i < c->n_closed; i++)
-			for (d = c->closed[i].first_day; d <= c->closed[i].last_day && n < total; d++)
+			for (d = c->closed[i].first_day > d0 ? c->closed[i].first_day : d0;
+			     d <= c->closed[i].last_day && d <= d1; d++)
 				cl[n++] = (struct sched_closed){d, (uint16_t)c->closed[i].start_min,
 				                                (uint16_t)c->closed[i].end_min};
 	}
@@ -234,6 +253,7 @@ params(struct req *r, const struct book_ctx *c, const struct store_session_type 
 	p->length = t->minutes;
 	p->step = t->step;
 	p->capacity = t->capacity;
+	p->tag = kind_tag(t->kind);
 	return 0;
 }
 
@@ -263,7 +283,7 @@ busy_one(void *arg, const struct store_appt *ap)
 		x->v = v;
 		x->cap = nc;
 	}
-	x->v[x->n++] = (struct sched_busy){ap->start, ap->end, 1};
+	x->v[x->n++] = (struct sched_busy){ap->start, ap->end, 1, kind_tag(ap->kind)};
 	return 0;
 }
 
@@ -288,7 +308,7 @@ open_slots(struct req *r, const struct book_ctx *c, const char *kind, const char
 	if (to <= from)
 		return 0;
 	if (STORE_CALL(r->app->store, appts_of_therapist, c->tid, from - DAY, to + DAY, 0, busy_one, &b) ||
-	    b.err || params(r, c, t, mode, &p))
+	    b.err || params(r, c, t, mode, from, to, &p))
 		return -1;
 	p.busy = b.v;
 	p.n_busy = b.n;
@@ -314,13 +334,13 @@ slot_still_open(void *arg, const struct store_appt *a, const struct store_span *
 	struct sched_busy *b;
 	int i;
 
-	if (params(k->r, k->c, k->t, k->mode, &p) ||
+	if (params(k->r, k->c, k->t, k->mode, a->start, a->end, &p) ||
 	    !(b = arena_alloc(k->r->a, (size_t)(n_busy ? n_busy : 1) * sizeof(*b)))) {
 		k->err = 1;
-		return 1;
+		return -1;
 	}
 	for (i = 0; i < n_busy; i++)
-		b[i] = (struct sched_busy){busy[i].start, busy[i].end, busy[i].seats};
+		b[i] = (struct sched_busy){busy[i].start, busy[i].end, busy[i].seats, kind_tag(busy[i].kind)};
 	p.busy = b;
 	p.n_busy = n_busy;
 	return !sched_slot_open(&p, a->start, a->end);
@@ -376,7 +396,7 @@ tell_both(struct app *app, const struct store_appt *a, const char *tname, const 
 	if (STORE_CALL(app->store, user_get, a->seeker, &s, &found) || !found)
 		snprintf(s.handle, sizeof(s.handle), "a clinician");
 	snprintf(subject, sizeof(subject), "chiron: session %s", what);
-	snprintf(fmt, sizeof(fmt), "Your %.20s session with %%s on %%s (%%s) is %.40s.", a->kind, what);
+	snprintf(fmt, sizeof(fmt), "Your %.20s session with %%s on %%s (%%s) is %.80s.", a->kind, what);
 	tell(app, a->seeker, subject, fmt, tname, a->start, a->zone);
 	tell(app, therapist_user(app, a->therapist_id), subject, fmt, s.handle, a->start, a->zone);
 }
@@ -467,10 +487,23 @@ tell_one_waiting(void *arg, const struct store_wait *w)
 
 	if (strcmp(w->kind, x->a->kind) != 0 || !fits_seeker(x->app, w->seeker, x->a->start, x->a->end))
 		return 0;
-	snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).\n"
-	         "Book it, if it suits you, at %.200s/therapists/%.64s/book?kind=%.20s\n"
-	         "(You are on their waitlist; first come, first served.)",
-	         x->a->kind, x->app->public_url ? x->app->public_url : "", x->a->therapist_id, x->a->kind);
+	{
+		/* The address goes into a format: its % are doubled. */
+		char url[420];
+		const char *u = x->app->public_url ? x->app->public_url : "";
+		size_t o = 0;
+
+		for (; *u && o + 2 < sizeof(url); u++) {
+			if (*u == '%')
+				url[o++] = '%';
+			url[o++] = *u;
+		}
+		url[o] = '\0';
+		snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).\n"
+		         "Book it, if it suits you, at %s/therapists/%.64s/book?kind=%.20s\n"
+		         "(You are on their waitlist; first come, first served.)",
+		         x->a->kind, url, x->a->therapist_id, x->a->kind);
+	}
 	tell(x->app, w->seeker, "chiron: a time opened on your waitlist", fmt, x->tname, x->a->start,
 	     x->a->zone);
 	STORE_CALL(x->app->store, wait_notified, w->id, (int64_t)time(NULL));
@@ -802,6 +835,27 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 	return 0;
 }
 
+/* The first booked session ahead of a series. */
+struct next_of {
+	int64_t series;
+	struct store_appt next;
+	bool found;
+};
+
+static int
+next_one(void *arg, const struct store_appt *a)
+{
+	struct next_of *x = arg;
+
+	if (a->series_id == x->series && strcmp(a->status, "booked") == 0 &&
+	    a->start > (int64_t)time(NULL)) {
+		x->next = *a;
+		x->found = true;
+		return 1;
+	}
+	return 0;
+}
+
 int
 end_series(struct req *r, const char *id, long *cancelled, struct refusal *why)
 {
@@ -824,8 +878,24 @@ end_series(struct req *r, const char *id, long *cancelled, struct refusal *why)
 		return refuse(why, 404, "", "there is no such series");
 	if (strcmp(sr.status, "active") != 0)
 		return refuse(why, 409, "", "this series has ended");
-	return STORE_CALL(r->app->store, series_end, sr.id, side, (int64_t)time(NULL),
-	                  (int64_t)time(NULL), cancelled) ? -1 : 0;
+	{
+		struct next_of x = {sr.id, {0}, false};
+		char what[128];
+
+		if (STORE_CALL(r->app->store, appts_of_seeker, sr.seeker, (int64_t)time(NULL), 0,
+		               next_one, &x) ||
+		    STORE_CALL(r->app->store, series_end, sr.id, side, (int64_t)time(NULL),
+		               (int64_t)time(NULL), cancelled))
+			return -1;
+		/* Both hear of it once, by the first session it cancelled. */
+		if (x.found && *cancelled > 0) {
+			snprintf(what, sizeof(what), "cancelled with the %ld session%s ahead of its series, "
+			         "which has ended", *cancelled, *cancelled == 1 ? "" : "s");
+			tell_both(r->app, &x.next, name_of(r, sr.therapist_id), what);
+		}
+		waitlist_openings(r, sr.therapist_id);
+	}
+	return 0;
 }
 
 /* ----------------------------------------------------------------------
@@ -870,6 +940,16 @@ schedule_save(struct req *r, const struct store_schedule *sc, struct refusal *wh
 	return 0;
 }
 
+#define CLOSURES_MAX 500                /* the store lists at most this many */
+
+static int
+count_one(void *arg, const struct store_closed *c)
+{
+	(void)c;
+	++*(int *)arg;
+	return 0;
+}
+
 int
 closure_add(struct req *r, struct store_closed *c, struct refusal *why)
 {
@@ -883,6 +963,14 @@ closure_add(struct req *r, struct store_closed *c, struct refusal *why)
 		return refuse(why, 400, "last_day", "the last day is on or after the first, within a year");
 	if (c->start_min < 0 || c->end_min > 1440 || c->start_min >= c->end_min)
 		return refuse(why, 400, "start", "the closed hours run from a start to a later end");
+	{
+		int n = 0;
+
+		if (STORE_CALL(r->app->store, closed_list, r->user->therapist_id, today - 1, count_one, &n))
+			return -1;
+		if (n >= CLOSURES_MAX)
+			return refuse(why, 409, "", "at most 500 closures ahead; reopen some first");
+	}
 	return STORE_CALL(r->app->store, closed_add, r->user->therapist_id, c) ? -1 : 0;
 }
 

@@ -743,7 +743,11 @@ page_schedule_save(struct req *r, struct resp *p)
 	int i;
 
 	memset(&sc, 0, sizeof(sc));
-	sc.notice_hours = v ? atoi_safe(v) : 24;
+	if (!v || !*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 4) {
+		error_response(r, p, 400, "notice_hours", "give the notice period in whole hours, 0 to 168");
+		return 0;
+	}
+	sc.notice_hours = atoi_safe(v);
 	for (i = 0; i < 4; i++) {
 		char f[32];
 

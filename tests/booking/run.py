@@ -381,4 +381,28 @@ ok("modality_wrong_window_409", st == 409, (st, x))
 st, x = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000007", "kind": "individual",
                                               "modality": "in_person", "start": inp["slots"][0]["start"]}, mp)
 ok("modality_booked", st == 201 and x["modality"] == "in_person", (st, x))
+
+# --- review fixes: a group is not seated on an individual session; late stays late; ending tells ---
+st, sch = call("PUT", "/api/v1/schedule", {"notice_hours": 168, "session_types": [
+    {"kind": "individual", "minutes": 50, "step": 60}, {"kind": "group", "minutes": 50, "step": 60, "capacity": 3}]}, ther)
+ok("schedule_group_same_length", st == 200, (st, sch))
+st, s5 = call("GET", "/api/v1/therapists/t-9000002/slots?kind=individual&days=6")
+slot5 = s5["slots"][2]["start"]
+st, a5 = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000002", "kind": "individual", "start": slot5}, people[229])
+st2, g5 = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000002", "kind": "group", "start": slot5}, people[210])
+ok("group_not_seated_on_individual", st == 201 and st2 == 409, (st, st2, g5))
+st, mv = call("POST", "/api/v1/appointments/%d/move" % a5["id"], {"start": s5["slots"][3]["start"]}, people[229])
+ok("late_move", st == 200 and mv["late"] is True, (st, mv))
+st, cx = call("POST", "/api/v1/appointments/%d/cancel" % a5["id"], None, ther)
+late = db.execute("SELECT late FROM appointment WHERE id = ?", (a5["id"],)).fetchone()[0]
+ok("late_stays_late", st == 200 and late == 1, (st, late))
+st, sr_ = call("GET", "/api/v1/series", None, people[221])
+if sr_ and sr_.get("series"):
+    sid = sr_["series"][0]["id"]
+    st, en = call("POST", "/api/v1/series/%d/end" % sid, None, people[221])
+    time.sleep(0.2)
+    ok("series_end_tells_both", st == 200 and en["cancelled"] >= 1 and open(OUTBOX).read().count("which has ended") >= 2,
+       (st, en))
+else:
+    ok("series_end_tells_both", False, sr_)
 sys.exit(1 if fails else 0)
