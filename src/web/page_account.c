@@ -11,13 +11,6 @@
 #include "web/pages.h"
 
 static int
-csrf_field(struct buf *b, struct req *r, struct resp *p)
-{
-	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">\n");
-}
-
-static int
 field(struct buf *b, const char *name, const char *label, const char *type,
       const char *value, const char *autocomplete)
 {
@@ -35,13 +28,6 @@ alert(struct buf *b, const char *msg)
 	                  html_txt(b, msg) || html(b, "</p></div>\n");
 }
 
-static int
-see_other(struct resp *p, const char *where)
-{
-	p->status = 303;
-	return resp_header(p, "Location", where);
-}
-
 /* ----------------------------------------------------------------------
  * Sign up
  * ---------------------------------------------------------------------- */
@@ -57,7 +43,7 @@ signup_form(struct req *r, struct resp *p, const char *msg)
 	       html(b, "<h1>Create an account</h1>\n<p>You need no account to search. An account "
 	               "lets you keep your preferences and contact a therapist under a pseudonym.</p>\n") ||
 	       alert(b, msg) ||
-	       html(b, "<form method=\"post\" action=\"/signup\">\n") || csrf_field(b, r, p) ||
+	       html(b, "<form method=\"post\" action=\"/signup\">\n") || form_csrf(b, r, p) ||
 	       field(b, "handle", "A pseudonym (what therapists see)", "text", req_arg(r, "handle"), "username") ||
 	       field(b, "email", "Email (never shown to anyone)", "email", req_arg(r, "email"), "email") ||
 	       field(b, "password", "Password (10 characters or more)", "password", "", "new-password") ||
@@ -87,7 +73,7 @@ page_signup(struct req *r, struct resp *p)
 		p->status = why.status;
 		return signup_form(r, p, why.message);
 	}
-	return rc || auth_session_start(r, p, &u) || see_other(p, "/account");
+	return rc || auth_session_start(r, p, &u) || redirect(r, p, "/account");
 }
 
 /* ----------------------------------------------------------------------
@@ -100,7 +86,7 @@ login_form(struct req *r, struct resp *p, const char *msg)
 	struct buf *b = &p->body;
 
 	return page_begin(r, p, "Sign in") || html(b, "<h1>Sign in</h1>\n") || alert(b, msg) ||
-	       html(b, "<form method=\"post\" action=\"/login\">\n") || csrf_field(b, r, p) ||
+	       html(b, "<form method=\"post\" action=\"/login\">\n") || form_csrf(b, r, p) ||
 	       field(b, "login", "Pseudonym or email", "text", req_arg(r, "login"), "username") ||
 	       field(b, "password", "Password", "password", "", "current-password") ||
 	       html(b, "<p><button type=\"submit\">Sign in</button></p>\n</form>\n"
@@ -123,19 +109,19 @@ page_login(struct req *r, struct resp *p)
 		p->status = why.status;
 		return login_form(r, p, why.message);
 	}
-	return rc || auth_session_start(r, p, &u) || see_other(p, "/account");
+	return rc || auth_session_start(r, p, &u) || redirect(r, p, "/account");
 }
 
 int
 page_logout(struct req *r, struct resp *p)
 {
-	return auth_session_end(r, p, false) || see_other(p, "/");
+	return auth_session_end(r, p, false) || redirect(r, p, "/");
 }
 
 int
 page_logout_all(struct req *r, struct resp *p)
 {
-	return auth_session_end(r, p, true) || see_other(p, "/");
+	return auth_session_end(r, p, true) || redirect(r, p, "/");
 }
 
 int
@@ -154,9 +140,9 @@ page_account(struct req *r, struct resp *p)
 	       (strcmp(r->user->role, "admin") == 0 &&
 	        html(b, "<p><a href=\"/admin\">Verification queue</a></p>\n")) ||
 	       html(b, ""
-	               "<form method=\"post\" action=\"/logout\">") || csrf_field(b, r, p) ||
+	               "<form method=\"post\" action=\"/logout\">") || form_csrf(b, r, p) ||
 	       html(b, "<button type=\"submit\">Sign out</button></form>\n"
-	               "<form method=\"post\" action=\"/logout-all\">") || csrf_field(b, r, p) ||
+	               "<form method=\"post\" action=\"/logout-all\">") || form_csrf(b, r, p) ||
 	       html(b, "<p class=\"hint\">Signed in on a shared computer, or lost a device?</p>"
 	               "<button type=\"submit\">Sign out everywhere</button></form>\n") ||
 	       page_end(p);
@@ -187,7 +173,7 @@ page_reset(struct req *r, struct resp *p)
 	}
 	return page_begin(r, p, "Reset the password") || html(b, "<h1>Reset the password</h1>\n") ||
 	       alert(b, why.message) ||
-	       html(b, "<form method=\"post\" action=\"/reset\">\n") || csrf_field(b, r, p) ||
+	       html(b, "<form method=\"post\" action=\"/reset\">\n") || form_csrf(b, r, p) ||
 	       field(b, "email", "Email of the account", "email", email, "email") ||
 	       html(b, "<p><button type=\"submit\">Send a reset link</button></p>\n</form>\n") ||
 	       page_end(p);
@@ -210,7 +196,7 @@ page_reset_token(struct req *r, struct resp *p)
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			return see_other(p, "/login");
+			return redirect(r, p, "/login");
 		if (why.status != 400)
 			return refusal_response(r, p, &why);
 		p->status = 400;
@@ -218,7 +204,7 @@ page_reset_token(struct req *r, struct resp *p)
 	return page_begin(r, p, "Choose a new password") || html(b, "<h1>Choose a new password</h1>\n") ||
 	       alert(b, why.message) ||
 	       html(b, "<form method=\"post\" action=\"/reset/") || url_arg(b, r->param) ||
-	       html(b, "\">\n") || csrf_field(b, r, p) ||
+	       html(b, "\">\n") || form_csrf(b, r, p) ||
 	       field(b, "password", "New password", "password", "", "new-password") ||
 	       html(b, "<p><button type=\"submit\">Save and sign in again</button></p>\n</form>\n") ||
 	       page_end(p);

@@ -58,13 +58,6 @@ read_hours(struct req *r, struct calendar *c, struct refusal *why)
 	return 0;
 }
 
-static int
-csrf_field(struct buf *b, struct req *r, struct resp *p)
-{
-	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">\n");
-}
-
 /* The hidden fields that carry the zone and the working hours to another form. */
 static int
 carried(struct buf *b, const struct calendar *c)
@@ -181,7 +174,7 @@ stored_part(struct buf *b, struct req *r, struct resp *p, const struct calendar 
 		if (html(b, "</ul></details>\n"))
 			return -1;
 	}
-	return html(b, "<form method=\"post\" action=\"/calendar/forget\">") || csrf_field(b, r, p) ||
+	return html(b, "<form method=\"post\" action=\"/calendar/forget\">") || form_csrf(b, r, p) ||
 	       html(b, "<button type=\"submit\">Forget my calendar</button> <span class=\"hint\">"
 	               "Deletes the busy times kept; free hours already saved to your searches "
 	               "stay until you change them.</span></form></section>\n");
@@ -194,7 +187,7 @@ upload_form(struct buf *b, struct req *r, struct resp *p, const struct calendar 
 	int d, i;
 
 	if (html(b, "<form method=\"post\" action=\"/calendar\" enctype=\"multipart/form-data\">\n") ||
-	    csrf_field(b, r, p) || html(b, "<input type=\"hidden\" name=\"hours\" value=\"1\">\n") ||
+	    form_csrf(b, r, p) || html(b, "<input type=\"hidden\" name=\"hours\" value=\"1\">\n") ||
 	    html(b, "<fieldset><legend>Your calendar</legend>"
 	            "<label for=\"calendar\">Calendar file (.ics, at most 1 MiB)</label>"
 	            "<input type=\"file\" id=\"calendar\" name=\"calendar\" "
@@ -280,7 +273,7 @@ proposal(struct buf *b, struct req *r, struct resp *p, const struct calendar *c)
 	if (c->dropped && (html(b, "<p class=\"hint\">") || html_int(b, c->dropped) ||
 	                   html(b, " shorter free stretches are left out: a search takes 14.</p>\n")))
 		return -1;
-	return html(b, "<form method=\"post\" action=\"/calendar/use\">") || csrf_field(b, r, p) ||
+	return html(b, "<form method=\"post\" action=\"/calendar/use\">") || form_csrf(b, r, p) ||
 	       carried(b, c) ||
 	       html(b, "<p><button type=\"submit\">Use these in my searches</button></p>"
 	               "<p class=\"hint\">They replace the free hours and the time zone saved with your "
@@ -382,8 +375,7 @@ page_calendar_use(struct req *r, struct resp *p)
 		return refusal_response(r, p, &why);
 	if (rc)
 		return -1;
-	p->status = 303;
-	return resp_header(p, "Location", "/search");
+	return redirect(r, p, "/search");
 }
 
 int
@@ -391,6 +383,5 @@ page_calendar_forget(struct req *r, struct resp *p)
 {
 	if (calendar_forget(r))
 		return -1;
-	p->status = 303;
-	return resp_header(p, "Location", "/calendar");
+	return redirect(r, p, "/calendar");
 }

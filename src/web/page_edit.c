@@ -78,13 +78,6 @@ section_of(const char *field)
 	return NULL;
 }
 
-static int
-csrf_field(struct buf *b, struct req *r, struct resp *p)
-{
-	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">");
-}
-
 /* ----------------------------------------------------------------------
  * The form as the contract's record
  * ---------------------------------------------------------------------- */
@@ -671,7 +664,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	            "matched with you. Saving also confirms your listing is current.</p>\n"
 	            "<form method=\"post\" action=\"") ||
 	    html(b, create ? "/listing/new" : "/listing/edit") || html(b, "\">") ||
-	    csrf_field(b, r, p))
+	    form_csrf(b, r, p))
 		return -1;
 
 	if (legend(b, 0) ||
@@ -830,13 +823,6 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
  * Handlers
  * ---------------------------------------------------------------------- */
 
-static int
-see_other(struct resp *p, const char *where)
-{
-	p->status = 303;
-	return resp_header(p, "Location", where);
-}
-
 /* The form's record for id, validated and stored; the form again on error. */
 static int
 post_form(struct req *r, struct resp *p, const char *id, bool create)
@@ -870,7 +856,7 @@ post_form(struct req *r, struct resp *p, const char *id, bool create)
 		p->status = 400;
 		return edit_form(r, p, create, &e);
 	}
-	return rc ? -1 : see_other(p, "/listing?saved=1");
+	return rc ? -1 : redirect(r, p, "/listing?saved=1");
 }
 
 int
@@ -883,7 +869,7 @@ page_listing_edit(struct req *r, struct resp *p)
 	int found = 0, pfound = 0;
 
 	if (!id[0])
-		return see_other(p, "/listing");
+		return redirect(r, p, "/listing");
 	if (strcmp(r->method, "POST") == 0)
 		return post_form(r, p, id, false);
 	pol = arena_alloc(r->a, sizeof(*pol));
@@ -907,7 +893,7 @@ page_listing_new(struct req *r, struct resp *p)
 	char id[24];
 
 	if (r->user->therapist_id[0])
-		return see_other(p, "/listing/edit");
+		return redirect(r, p, "/listing/edit");
 	if (strcmp(r->method, "POST") != 0) {
 		if (req_add_form(r, "fee_currency=USD&accepting=1&modalities=telehealth&formats=individual"))
 			return -1;

@@ -19,13 +19,6 @@
 
 #define CALENDAR_TYPE "text/calendar; charset=utf-8"
 
-static int
-csrf_field(struct buf *b, struct req *r, struct resp *p)
-{
-	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">\n");
-}
-
 /* The page; url is the address just made (shown this once), or NULL. */
 static int
 feed_page(struct req *r, struct resp *p, const char *url)
@@ -62,11 +55,11 @@ feed_page(struct req *r, struct resp *p, const char *url)
 	               "appointments and the name (or, for a therapist, the pseudonym) with each; "
 	               "nothing else: no email, no notes. Keep it to yourself.</p>\n"
 	               "<form method=\"post\" action=\"/feed\">") ||
-	       csrf_field(b, r, p) ||
+	       form_csrf(b, r, p) ||
 	       html(b, active ? "<button type=\"submit\">Make a new address</button></form>\n"
 	                      : "<button type=\"submit\">Make a feed address</button></form>\n") ||
 	       (active && (html(b, "<form method=\"post\" action=\"/feed/revoke\">") ||
-	                   csrf_field(b, r, p) ||
+	                   form_csrf(b, r, p) ||
 	                   html(b, "<button type=\"submit\">Turn the feed off</button></form>\n"))) ||
 	       page_end(p);
 }
@@ -88,8 +81,7 @@ page_feed_revoke(struct req *r, struct resp *p)
 {
 	if (feed_revoke(r))
 		return -1;
-	p->status = 303;
-	return resp_header(p, "Location", "/feed");
+	return redirect(r, p, "/feed");
 }
 
 int

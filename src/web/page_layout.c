@@ -7,6 +7,7 @@
 
 #include "web/actions.h"
 #include "web/html.h"
+#include "web/auth.h"
 #include "web/pages.h"
 
 extern const char chiron_style_css[];
@@ -101,6 +102,22 @@ refusal_response(struct req *r, struct resp *p, const struct refusal *why)
 		resp_header(p, "Retry-After", s);
 	}
 	return 0;
+}
+
+int
+form_csrf(struct buf *b, struct req *r, struct resp *p)
+{
+	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
+	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">");
+}
+
+int
+redirect(struct req *r, struct resp *p, const char *where)
+{
+	const char *w = arena_strdup(r->a, where);
+
+	p->status = 303;
+	return !w || resp_header(p, "Location", w);
 }
 
 int

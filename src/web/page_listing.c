@@ -18,27 +18,13 @@
 
 static int admin_done(struct buf *b, struct req *r);
 
-static int
-csrf_field(struct buf *b, struct req *r, struct resp *p)
-{
-	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">");
-}
-
-static int
-see_other(struct resp *p, const char *where)
-{
-	p->status = 303;
-	return resp_header(p, "Location", where);
-}
-
 /* The action's redirect when done, its refusal when refused. */
 static int
 done(struct req *r, struct resp *p, int rc, const struct refusal *why, const char *where)
 {
 	if (rc > 0)
 		return refusal_response(r, p, why);
-	return rc ? -1 : see_other(p, where);
+	return rc ? -1 : redirect(r, p, where);
 }
 
 int
@@ -92,7 +78,7 @@ page_listing(struct req *r, struct resp *p)
 		               "address, like t-0001234) and the NPI on it. An administrator checks the "
 		               "claim before it is marked verified.</p>\n"
 		               "<form method=\"post\" action=\"/listing/claim\">") ||
-		       csrf_field(b, r, p) ||
+		       form_csrf(b, r, p) ||
 		       html(b, "<label for=\"tid\">Listing id</label><input id=\"tid\" name=\"therapist_id\" "
 		               "type=\"text\" required><label for=\"npi\">NPI</label><input id=\"npi\" "
 		               "name=\"npi\" type=\"text\" inputmode=\"numeric\" required>"
@@ -109,7 +95,7 @@ page_listing(struct req *r, struct resp *p)
 	       html(b, "\">") || html_txt(b, l.therapist_id) || html(b, "</a> (") ||
 	       html(b, l.verified_at ? "verified" : "waiting for verification") || html(b, ").</p>\n") ||
 	       listing_standing(b, r, l.therapist_id) ||
-	       html(b, "<form method=\"post\" action=\"/listing/confirm\">") || csrf_field(b, r, p) ||
+	       html(b, "<form method=\"post\" action=\"/listing/confirm\">") || form_csrf(b, r, p) ||
 	       html(b, "<p><button type=\"submit\">My listing is current</button></p></form>\n"
 	               "<p><a href=\"/listing/edit\">Edit your listing, open hours and policies</a></p>\n"
 	               "<p><a href=\"/requests\">Consultation requests</a></p>\n") ||
@@ -217,7 +203,7 @@ page_confirm_link(struct req *r, struct resp *p)
 		       html(b, "<h1>Confirm your listing</h1>\n<p>Is everything on your listing still "
 		               "right: fees, open hours, whether you take new clients?</p>\n"
 		               "<form method=\"post\" action=\"/listing/confirm/") ||
-		       url_arg(b, r->param) || html(b, "\">") || csrf_field(b, r, p) ||
+		       url_arg(b, r->param) || html(b, "\">") || form_csrf(b, r, p) ||
 		       html(b, "<p><button type=\"submit\">Yes, my listing is current</button></p>"
 		               "</form>\n<p>Something changed? <a href=\"/listing/edit\">Sign in and "
 		               "edit it</a>; saving confirms it too.</p>\n") ||
@@ -249,7 +235,7 @@ hidden_one(void *arg, const struct store_listing *l)
 	if ((!x->n++ && html(x->b, "<h2>Hidden</h2>\n<ul>\n")) ||
 	    html(x->b, "<li>") || html_txt(x->b, l->therapist_id) ||
 	    html(x->b, " <form class=\"inline\" method=\"post\" action=\"/admin/unhide/") ||
-	    url_arg(x->b, l->therapist_id) || html(x->b, "\">") || csrf_field(x->b, x->r, x->p) ||
+	    url_arg(x->b, l->therapist_id) || html(x->b, "\">") || form_csrf(x->b, x->r, x->p) ||
 	    html(x->b, "<button type=\"submit\">Show again</button></form></li>\n"))
 		x->err = 1;
 	return x->err;
@@ -295,7 +281,7 @@ page_admin(struct req *r, struct resp *p)
 	if (page_begin(r, p, "Verification queue") ||
 	    html(b, "<h1>Listings</h1>\n<h2>Hide a listing</h2>\n<p class=\"hint\">A hidden listing "
 	            "leaves searches (it counts as not accepting) and its page, until shown again.</p>\n"
-	            "<form method=\"post\" action=\"/admin/hide\">") || csrf_field(b, r, p) ||
+	            "<form method=\"post\" action=\"/admin/hide\">") || form_csrf(b, r, p) ||
 	    html(b, "<label for=\"hid\">Listing id</label><input id=\"hid\" name=\"therapist_id\" "
 	            "type=\"text\" required> <button type=\"submit\">Hide</button></form>\n") ||
 	    hidden_list(b, r, p) ||
@@ -303,7 +289,7 @@ page_admin(struct req *r, struct resp *p)
 	    html(b, "<h2>Remove a listing</h2>\n<p class=\"hint\">For a listing that should not be in "
 	            "the directory at all. Its claim and policies go with it; requests already sent "
 	            "stay with the clinicians who sent them. This cannot be undone.</p>\n"
-	            "<form method=\"post\" action=\"/admin/remove\">") || csrf_field(b, r, p) ||
+	            "<form method=\"post\" action=\"/admin/remove\">") || form_csrf(b, r, p) ||
 	    html(b, "<label for=\"rid\">Listing id</label><input id=\"rid\" name=\"therapist_id\" "
 	            "type=\"text\" required><p class=\"check\"><label class=\"inline\"><input "
 	            "type=\"checkbox\" name=\"sure\" value=\"1\" required> I am sure</label></p>"
@@ -311,7 +297,7 @@ page_admin(struct req *r, struct resp *p)
 	            "<h2>Merge duplicate organizations</h2>\n<p class=\"hint\">Every therapist and "
 	            "saved profile naming the duplicate will name the organization kept, and the "
 	            "duplicate leaves the registry.</p>\n"
-	            "<form method=\"post\" action=\"/admin/orgs/merge\">") || csrf_field(b, r, p) ||
+	            "<form method=\"post\" action=\"/admin/orgs/merge\">") || form_csrf(b, r, p) ||
 	    html(b, "<label for=\"mfrom\">Duplicate (id)</label><input id=\"mfrom\" name=\"from\" "
 	            "type=\"text\" data-orgs required><label for=\"minto\">Keep (id)</label>"
 	            "<input id=\"minto\" name=\"into\" type=\"text\" data-orgs required> "
@@ -329,7 +315,7 @@ page_admin(struct req *r, struct resp *p)
 		    html(b, "; on the listing: ") || html_txt(b, q[i].npi_listed[0] ? q[i].npi_listed : "none") ||
 		    html(b, q[i].npi_same ? " — they match.</p>" : " — they do NOT match.</p>") ||
 		    html(b, "<form method=\"post\" action=\"/admin/verify/") ||
-		    url_arg(b, q[i].l.therapist_id) || html(b, "\">") || csrf_field(b, r, p) ||
+		    url_arg(b, q[i].l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
 		    html(b, "<button type=\"submit\">Verify</button></form></article>\n"))
 			return -1;
 	return page_end(p);
@@ -367,7 +353,7 @@ page_admin_remove(struct req *r, struct resp *p)
 	if ((rc = remove_listing(r, tid, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	rc = buf_adds(&where, "/admin?removed=") || url_arg(&where, tid) || buf_addc(&where, '\0') ||
-	     see_other(p, arena_strdup(r->a, where.p));
+	     redirect(r, p, arena_strdup(r->a, where.p));
 	buf_free(&where);
 	return rc ? -1 : 0;
 }
@@ -384,7 +370,7 @@ page_admin_merge(struct req *r, struct resp *p)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	rc = buf_adds(&where, "/admin?merged=") || url_arg(&where, req_arg(r, "into")) ||
 	     buf_printf(&where, "&changed=%ld", changed) || buf_addc(&where, '\0') ||
-	     see_other(p, arena_strdup(r->a, where.p));
+	     redirect(r, p, arena_strdup(r->a, where.p));
 	buf_free(&where);
 	return rc ? -1 : 0;
 }

@@ -24,10 +24,9 @@ org_form(struct req *r, struct resp *p, const char *msg)
 	            html(b, "</p></div>\n")))
 		return -1;
 	if (html(b, "<p>Search for it first in the form's organization fields: it may be listed "
-	            "under another name.</p>\n<form method=\"post\" action=\"/orgs/new\">"
-	            "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	    html_attr(b, auth_csrf_token(r, p)) ||
-	    html(b, "\"><label for=\"name\">Name</label><input id=\"name\" name=\"name\" type=\"text\" "
+	            "under another name.</p>\n<form method=\"post\" action=\"/orgs/new\">") ||
+	    form_csrf(b, r, p) ||
+	    html(b, "<label for=\"name\">Name</label><input id=\"name\" name=\"name\" type=\"text\" "
 	            "required maxlength=\"200\"><label for=\"kind\">Kind</label><select id=\"kind\" name=\"kind\">"))
 		return -1;
 	for (i = 0; i < tax_count(tax, TAX_ORG_KIND); i++)

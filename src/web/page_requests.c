@@ -22,9 +22,8 @@ page_request_form(struct req *r, struct resp *p, const char *therapist_id)
 		               "<a href=\"/signup\">create an account</a> to send this therapist a short "
 		               "message under a pseudonym.</p>\n");
 	return html(b, "<h2>Ask for a consultation</h2>\n<form method=\"post\" action=\"/request/") ||
-	       url_arg(b, therapist_id) || html(b, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	       html_attr(b, auth_csrf_token(r, p)) ||
-	       html(b, "\">\n<label for=\"message\">A short message (they will see it signed ") ||
+	       url_arg(b, therapist_id) || html(b, "\">\n") || form_csrf(b, r, p) ||
+	       html(b, "\n<label for=\"message\">A short message (they will see it signed ") ||
 	       html_txt(b, r->user->handle) ||
 	       html(b, ")</label><textarea id=\"message\" name=\"message\" rows=\"5\" cols=\"60\" "
 	               "maxlength=\"2000\" required></textarea>\n<p class=\"check\">"
@@ -45,8 +44,7 @@ page_request_send(struct req *r, struct resp *p)
 		return refusal_response(r, p, &why);
 	if (rc)
 		return -1;
-	p->status = 303;
-	return resp_header(p, "Location", "/requests");
+	return redirect(r, p, "/requests");
 }
 
 struct list_ctx {
@@ -89,9 +87,8 @@ one(void *arg, const struct store_request *rq)
 			return 1;
 	} else if (x->therapist) {
 		if (html(b, "<form method=\"post\" action=\"/answer/") || html_attr(b, id) ||
-		    html(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"") ||
-		    html_attr(b, auth_csrf_token(x->r, x->p)) ||
-		    html(b, "\"><label for=\"a") || html_attr(b, id) || html(b, "\">Your answer</label>"
+		    html(b, "\">") || form_csrf(b, x->r, x->p) ||
+		    html(b, "<label for=\"a") || html_attr(b, id) || html(b, "\">Your answer</label>"
 		            "<textarea id=\"a") || html_attr(b, id) ||
 		    html(b, "\" name=\"answer\" rows=\"3\" cols=\"60\" maxlength=\"2000\" required></textarea>"
 		            "<p><button type=\"submit\">Answer</button></p></form>\n"))
@@ -136,6 +133,5 @@ page_answer(struct req *r, struct resp *p)
 		return refusal_response(r, p, &why);
 	if (rc)
 		return -1;
-	p->status = 303;
-	return resp_header(p, "Location", "/requests");
+	return redirect(r, p, "/requests");
 }

@@ -53,20 +53,6 @@ atoi_safe(const char *s)
 }
 
 static int
-csrf_field(struct buf *b, struct req *r, struct resp *p)
-{
-	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	       html_attr(b, auth_csrf_token(r, p)) || html(b, "\">");
-}
-
-static int
-see_other(struct req *r, struct resp *p, const char *where)
-{
-	p->status = 303;
-	return resp_header(p, "Location", arena_strdup(r->a, where));
-}
-
-static int
 note(struct buf *b, const char *msg, bool bad)
 {
 	return !msg ? 0 : html(b, bad ? "<div class=\"card conflict\" role=\"alert\"><p>"
@@ -194,7 +180,7 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		if (html(b, "<li><form method=\"post\" action=\"") ||
 		    (move_id ? html(b, "/appointments/") || url_arg(b, move_id) || html(b, "/move")
 		             : html(b, "/therapists/") || url_arg(b, tid) || html(b, "/book")) ||
-		    html(b, "\">") || csrf_field(b, r, p) ||
+		    html(b, "\">") || form_csrf(b, r, p) ||
 		    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
 		    (modality && (html(b, "\"><input type=\"hidden\" name=\"modality\" value=\"") ||
 		                  html(b, modality))) ||
@@ -221,7 +207,7 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		return -1;
 	if (!move_id &&
 	    (html(b, "<h2>Nothing fits?</h2>\n<form method=\"post\" action=\"/waitlist/") ||
-	     url_arg(b, tid) || html(b, "\">") || csrf_field(b, r, p) ||
+	     url_arg(b, tid) || html(b, "\">") || form_csrf(b, r, p) ||
 	     html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
 	     html(b, "\"><p>Join the waitlist: you will hear when a time opens.</p>"
 	             "<button type=\"submit\">Join the waitlist</button></form>\n")))
@@ -259,7 +245,7 @@ page_book(struct req *r, struct resp *p)
 		return slots_page(r, p, r->param, req_arg(r, "kind"), why.message, NULL);
 	}
 	snprintf(where, sizeof(where), "/therapy?booked=%lld", (long long)a.id);
-	return see_other(r, p, where);
+	return redirect(r, p, where);
 }
 
 int
@@ -284,7 +270,7 @@ page_move(struct req *r, struct resp *p)
 		p->status = why.status;
 		return slots_page(r, p, a.therapist_id, a.kind, why.message, r->param);
 	}
-	return see_other(r, p, "/therapy?moved=1");
+	return redirect(r, p, "/therapy?moved=1");
 }
 
 /* ----------------------------------------------------------------------
@@ -327,7 +313,7 @@ appt_card(void *arg, const struct store_appt *a)
 		return x->err = 1;
 	if (booked && ahead &&
 	    (html(b, "<div class=\"actions\"><form method=\"post\" action=\"/appointments/") ||
-	     html(b, id) || html(b, "/cancel\">") || csrf_field(b, r, x->p) ||
+	     html(b, id) || html(b, "/cancel\">") || form_csrf(b, r, x->p) ||
 	     html(b, "<button type=\"submit\" aria-label=\"Cancel the session of ") ||
 	     when_attr(b, vz, a->start) || html(b, "\">Cancel</button></form> ") ||
 	     html(b, "<a class=\"button\" href=\"/appointments/") || html(b, id) ||
@@ -336,7 +322,7 @@ appt_card(void *arg, const struct store_appt *a)
 		return x->err = 1;
 	if (booked && ahead && !a->series_id &&
 	    (html(b, "<form method=\"post\" class=\"series\" action=\"/appointments/") || html(b, id) ||
-	     html(b, "/series\">") || csrf_field(b, r, x->p) ||
+	     html(b, "/series\">") || form_csrf(b, r, x->p) ||
 	     html(b, "<label for=\"iv") || html(b, id) || html(b, "\">Repeat</label><select id=\"iv") ||
 	     html(b, id) || html(b, "\" name=\"interval_weeks\"><option value=\"1\">every week</option>"
 	                            "<option value=\"2\">every two weeks</option></select> "
@@ -380,7 +366,7 @@ series_row(void *arg, const struct store_series *sr)
 	         sr->minute / 60, sr->minute % 60, sr->zone, sr->count);
 	if (html(b, "<li>") || html_txt(b, s) || html(b, ", ") || html_txt(b, dn[tz_weekday(sr->first_day)]) ||
 	    html(b, " <form method=\"post\" class=\"inline\" action=\"/series/") ||
-	    html_int(b, (long)sr->id) || html(b, "/end\">") || csrf_field(b, x->r, x->p) ||
+	    html_int(b, (long)sr->id) || html(b, "/end\">") || form_csrf(b, x->r, x->p) ||
 	    html(b, "<button type=\"submit\">End the series</button></form></li>\n"))
 		return x->err = 1;
 	return 0;
@@ -402,7 +388,7 @@ wait_row(void *arg, const struct store_wait *w)
 	if (html(b, "<li><a href=\"/therapists/") || url_arg(b, w->therapist_id) || html(b, "\">") ||
 	    html_txt(b, w->therapist_id) || html(b, "</a>: ") || html_txt(b, kind_label(w->kind)) ||
 	    html(b, " <form method=\"post\" class=\"inline\" action=\"/waitlist/") ||
-	    url_arg(b, w->therapist_id) || html(b, "/leave\">") || csrf_field(b, x->r, x->p) ||
+	    url_arg(b, w->therapist_id) || html(b, "/leave\">") || form_csrf(b, x->r, x->p) ||
 	    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, w->kind) ||
 	    html(b, "\"><button type=\"submit\">Leave</button></form></li>\n"))
 		return x->err = 1;
@@ -452,7 +438,7 @@ page_therapy(struct req *r, struct resp *p)
 		return -1;
 	if (html(b, "</ul>\n") || (!wx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
 	    html(b, "<h2 id=\"zone\">Time zone and calendar</h2>\n<form method=\"post\" action=\"/therapy/timezone\">") ||
-	    csrf_field(b, r, p) ||
+	    form_csrf(b, r, p) ||
 	    html(b, "<label for=\"tz\">Show my times in</label><span class=\"hint\" id=\"tzh\">An IANA "
 	            "zone like America/New_York; empty: each session in its therapist's zone.</span>"
 	            "<input id=\"tz\" name=\"timezone\" type=\"text\" aria-describedby=\"tzh\" value=\"") ||
@@ -481,7 +467,7 @@ back(struct req *r, struct resp *p, int rc, const struct refusal *why, const cha
 		return refusal_response(r, p, why);
 	snprintf(where, sizeof(where), "%s?%s=1", req_arg(r, "from_schedule") ? "/schedule" : "/therapy",
 	         what);
-	return see_other(r, p, where);
+	return redirect(r, p, where);
 }
 
 int
@@ -574,7 +560,7 @@ closure_row(void *arg, const struct store_closed *c)
 	x->n++;
 	if (html(b, "<li>") || html_txt(b, s) || (c->note[0] && (html(b, ": ") || html_txt(b, c->note))) ||
 	    html(b, " <form method=\"post\" class=\"inline\" action=\"/schedule/closures/") ||
-	    html_int(b, (long)c->id) || html(b, "/delete\">") || csrf_field(b, x->r, x->p) ||
+	    html_int(b, (long)c->id) || html(b, "/delete\">") || form_csrf(b, x->r, x->p) ||
 	    html(b, "<button type=\"submit\">Reopen</button></form></li>\n"))
 		return x->err = 1;
 	return 0;
@@ -619,7 +605,7 @@ calendar_row(void *arg, const struct store_appt *a)
 	    html_txt(b, kind_label(a->kind)) || html(b, " with ") || html_txt(b, u.handle) ||
 	    (a->series_id && html(b, " (series)")) ||
 	    html(b, " <form method=\"post\" class=\"inline\" action=\"/appointments/") || html(b, id) ||
-	    html(b, "/cancel\">") || csrf_field(b, x->r, x->p) ||
+	    html(b, "/cancel\">") || form_csrf(b, x->r, x->p) ||
 	    html(b, "<input type=\"hidden\" name=\"from_schedule\" value=\"1\">"
 	            "<button type=\"submit\" aria-label=\"Cancel ") || html_attr(b, w) ||
 	    html(b, "\">Cancel</button></form></li>\n"))
@@ -651,8 +637,7 @@ page_schedule(struct req *r, struct resp *p)
 	if (!c)
 		return -1;
 	if (!r->user->therapist_id[0]) {
-		p->status = 303;
-		return resp_header(p, "Location", "/listing");
+		return redirect(r, p, "/listing");
 	}
 	rc = book_ctx_load(r, r->user->therapist_id, c, &why);
 	if (rc < 0)
@@ -689,7 +674,7 @@ page_schedule(struct req *r, struct resp *p)
 		return -1;
 	if (html(b, "</ul>\n") || (!sx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
 	    html(b, "<h2>Sessions you offer</h2>\n<form method=\"post\" action=\"/schedule\">") ||
-	    csrf_field(b, r, p) ||
+	    form_csrf(b, r, p) ||
 	    number(b, "notice_hours", "Notice for cancelling or moving (hours)", c->sc.notice_hours, 0, 168))
 		return -1;
 	for (i = 0; i < 4; i++) {
@@ -722,7 +707,7 @@ page_schedule(struct req *r, struct resp *p)
 	    cx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!cx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
-	    html(b, "<form method=\"post\" action=\"/schedule/closures\">") || csrf_field(b, r, p) ||
+	    html(b, "<form method=\"post\" action=\"/schedule/closures\">") || form_csrf(b, r, p) ||
 	    html(b, "<label for=\"cf\">From (date)</label><input id=\"cf\" name=\"first_day\" type=\"date\" required>"
 	            "<label for=\"cl\">To (date, optional)</label><input id=\"cl\" name=\"last_day\" type=\"date\">"
 	            "<label for=\"cs\">Closed from (time, optional)</label><input id=\"cs\" name=\"start\" type=\"time\">"
@@ -769,7 +754,7 @@ page_schedule_save(struct req *r, struct resp *p)
 		if (rc)
 			return rc > 0 ? refusal_response(r, p, &why) : -1;
 	}
-	return see_other(r, p, "/schedule?saved=1");
+	return redirect(r, p, "/schedule?saved=1");
 }
 
 int
@@ -801,7 +786,7 @@ page_closure_add(struct req *r, struct resp *p)
 	snprintf(c.note, sizeof(c.note), "%s", (v = req_arg(r, "note")) ? v : "");
 	if ((rc = closure_add(r, &c, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
-	return see_other(r, p, "/schedule?closed=1");
+	return redirect(r, p, "/schedule?closed=1");
 }
 
 int
@@ -812,5 +797,5 @@ page_closure_delete(struct req *r, struct resp *p)
 
 	if (rc)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
-	return see_other(r, p, "/schedule?reopened=1");
+	return redirect(r, p, "/schedule?reopened=1");
 }

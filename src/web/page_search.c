@@ -421,8 +421,7 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 	if (html(b, "</fieldset>\n"))
 		return -1;
 	if (r->user &&
-	    (html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||
-	     html_attr(b, auth_csrf_token(r, NULL)) || html(b, "\"><p class=\"check\">") ||
+	    (form_csrf(b, r, NULL) || html(b, "<p class=\"check\">") ||
 	     checkbox(b, r, "save_profile", "Save these preferences and organizations to my account "
 	                                    "(only you can see them; they fill this form and screen "
 	                                    "every search you make while signed in)") ||

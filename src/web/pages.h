@@ -14,6 +14,10 @@
 /* The page frame: <head>, the site header and navigation, then <main>. */
 int page_begin(struct req *r, struct resp *p, const char *title);
 int page_end(struct resp *p);
+/* The form's hidden CSRF field (the token of auth_csrf_token). */
+int form_csrf(struct buf *b, struct req *r, struct resp *p);
+/* 303 to where (copied into the request's arena). */
+int redirect(struct req *r, struct resp *p, const char *where);
 
 /*
  * An error answer: JSON {"error":{"field","message"}} under /api/, an
