@@ -96,6 +96,8 @@ apply_pause(struct index *ix, const char *id, bool paused)
 		index_set_paused(ix, (uint32_t)row, paused);
 }
 
+static void live_pause_stale(struct live *lv);
+
 static void *
 builder(void *arg)
 {
@@ -153,10 +155,8 @@ builder(void *arg)
 			s->generation = target;
 			old = lv->cur;
 			lv->cur = s;
-			if (--old->refs == 0)
-				;               /* freed below, outside the lock */
-			else
-				old = NULL;     /* its last reader frees it */
+			if (--old->refs)
+				old = NULL;     /* its last reader frees it; else freed below */
 		}
 		/* A failed build still answers the waiters: they see the old
 		 * snapshot rather than hang. */
@@ -346,7 +346,8 @@ live_set_paused(struct live *lv, const char *therapist_id, bool paused)
 	pthread_mutex_unlock(&lv->lock);
 }
 
-void
+/* Re-checks every listing's 45-day confirmation now (the hourly task). */
+static void
 live_pause_stale(struct live *lv)
 {
 	struct snap *s = live_take(lv);

@@ -74,7 +74,4 @@ int live_wait(struct live *lv, uint64_t generation, long ms);
 /* Pauses or resumes a listing in the current snapshot now (see above). */
 void live_set_paused(struct live *lv, const char *therapist_id, bool paused);
 
-/* Re-checks every listing's 45-day confirmation now (the hourly task). */
-void live_pause_stale(struct live *lv);
-
 #endif

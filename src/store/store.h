@@ -360,8 +360,6 @@ struct store_ops {
 	                      int64_t expires, int64_t now);
 	int (*confirm_take)(struct store *s, const unsigned char hash[32], int64_t now,
 	                    char tid[72], int *found);
-	/* One organization by id (*found). */
-	int (*org_get)(struct store *s, const char *id, store_org_fn fn, void *arg, int *found);
 
 	/*
 	 * Delivering the outbox (safe across threads). Pending: the unsent

@@ -1521,22 +1521,6 @@ sq_org_merge(struct store *bs, const char *from, const char *into,
 	return tx_end(s, rc);
 }
 
-static int
-sq_org_get(struct store *bs, const char *id, store_org_fn fn, void *arg, int *found)
-{
-	struct org_rows x = {fn, arg};
-	int n = 0, rc;
-
-	*found = 0;
-	rc = run(S(bs), "reading an organization", row_one, &n,
-	         "SELECT 1 FROM org WHERE id = ?1", "t", id);
-	if (rc || !n)
-		return rc;
-	*found = 1;
-	return run(S(bs), "reading an organization", row_org, &x,
-	           "SELECT id, name, kind, coalesce(jurisdiction, '') FROM org WHERE id = ?1", "t", id);
-}
-
 /* ---- scheduling ---- */
 
 static int
@@ -2330,7 +2314,6 @@ static const struct store_ops sqlite_ops = {
 	.listing_remove = sq_listing_remove,
 	.policy_get = sq_policy_get,
 	.org_merge = sq_org_merge,
-	.org_get = sq_org_get,
 	.listings_to_remind = sq_listings_to_remind,
 	.listing_remind = sq_listing_remind,
 	.confirm_take = sq_confirm_take,

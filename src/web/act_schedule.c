@@ -133,8 +133,6 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	c->tz = tz_get(l.t.timezone);
 	c->weekly = l.t.avail;
 	c->n_weekly = l.t.n_avail;
-	c->couples = l.t.formats >> FMT_COUPLES & 1;
-	c->group = l.t.formats >> FMT_GROUP & 1;
 	c->accepting = l.t.accepting;
 	c->modalities = l.t.modalities;
 	if (!c->tz || !c->n_weekly)
@@ -145,7 +143,7 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	if (!found)
 		c->sc.notice_hours = 24;
 	if (!c->sc.n_types)
-		default_types(&c->sc, c->couples, c->group);
+		default_types(&c->sc, l.t.formats >> FMT_COUPLES & 1, l.t.formats >> FMT_GROUP & 1);
 	if (STORE_CALL(r->app->store, closed_list, tid, (int64_t)time(NULL) / DAY - 1, closed_one, &x) ||
 	    x.err)
 		return -1;

@@ -181,7 +181,6 @@ struct book_ctx {
 	struct store_schedule sc;
 	struct store_closed *closed;
 	int n_closed;
-	bool group, couples;            /* the record's formats */
 	bool accepting;                 /* new clients */
 };
 

@@ -281,7 +281,6 @@ struct appt_cards {
 	struct req *r;
 	struct resp *p;
 	const struct tz_zone *vz;
-	bool therapist_view;
 	int n, err;
 };
 
@@ -304,7 +303,7 @@ appt_card(void *arg, const struct store_appt *a)
 	    html_txt(b, kind_label(a->kind)) || html(b, ", ") || html_int(b, (long)((a->end - a->start) / 60)) ||
 	    html(b, " minutes") ||
 	    (a->modality[0] && html(b, strcmp(a->modality, "telehealth") == 0 ? ", by telehealth" : ", in person")) ||
-	    (!x->therapist_view && (html(b, " with <a href=\"/therapists/") || url_arg(b, a->therapist_id) ||
+	    ((html(b, " with <a href=\"/therapists/") || url_arg(b, a->therapist_id) ||
 	                            html(b, "\">") || html_txt(b, a->therapist_id) || html(b, "</a>"))) ||
 	    (a->series_id && html(b, "; part of a series")) ||
 	    (!booked && (html(b, "<br><span class=\"conflict\">Cancelled by the ") ||
@@ -399,7 +398,7 @@ int
 page_therapy(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
-	struct appt_cards x = {r, p, viewer_zone(r, NULL), false, 0, 0};
+	struct appt_cards x = {r, p, viewer_zone(r, NULL), 0, 0};
 	struct series_rows sx = {r, p, 0, 0};
 	struct wait_rows wx = {r, p, 0, 0};
 	char zone[64] = "";
