@@ -332,6 +332,9 @@ struct store_ops {
 	/* The windows' modalities (modes NULL above: left as they are). */
 	int (*avail_modes_get)(struct store *s, const char *id, struct store_avail_modes *out);
 	int (*listing_remove)(struct store *s, const char *id, int *found);
+	/* Only the policies of an existing therapist (*found = 0: none). */
+	int (*policy_save)(struct store *s, const char *id, const struct store_policy *pol,
+	                   int64_t now, int *found);
 	/* A listing's policies; *found = 0 (and pol zeroed) when none are stated. */
 	int (*policy_get)(struct store *s, const char *id, struct store_policy *pol, int *found);
 

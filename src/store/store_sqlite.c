@@ -568,6 +568,14 @@ row_int64(sqlite3_stmt *st, void *arg)
 	return 1;
 }
 
+static int
+row_one(sqlite3_stmt *st, void *arg)
+{
+	(void)st;
+	*(int *)arg += 1;
+	return 0;
+}
+
 struct found { void *out; int *found; };
 
 /* ---- users ---- */
@@ -1307,6 +1315,24 @@ sq_listing_save(struct store *bs, const char *id, const void *packed, size_t n,
 }
 
 static int
+sq_policy_save(struct store *bs, const char *id, const struct store_policy *pol, int64_t now,
+               int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc, n = 0;
+
+	*found = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "saving the policies", row_one, &n, "SELECT 1 FROM therapist WHERE id = ?1", "t", id);
+	if (rc == 0 && n) {
+		*found = 1;
+		rc = put_policy(s, id, pol, now);
+	}
+	return tx_end(s, rc);
+}
+
+static int
 sq_listing_create(struct store *bs, int64_t user, const char *id, const void *packed,
                   size_t n, const char *npi, const struct store_policy *pol,
                   const struct store_avail_modes *modes, int64_t now)
@@ -1459,13 +1485,6 @@ rewrites_free(struct rewrites *w)
 	w->n = w->cap = 0;
 }
 
-static int
-row_one(sqlite3_stmt *st, void *arg)
-{
-	(void)st;
-	*(int *)arg += 1;
-	return 0;
-}
 
 static int
 sq_org_merge(struct store *bs, const char *from, const char *into,
@@ -2309,6 +2328,7 @@ static const struct store_ops sqlite_ops = {
 	.profile_put = sq_profile_put,
 	.requests_unanswered = sq_requests_unanswered,
 	.listing_save = sq_listing_save,
+	.policy_save = sq_policy_save,
 	.avail_modes_get = sq_avail_modes_get,
 	.listing_create = sq_listing_create,
 	.listing_remove = sq_listing_remove,

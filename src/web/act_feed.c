@@ -21,6 +21,7 @@
 #include "core/record.h"
 #include "web/actions.h"
 #include "web/auth.h"
+#include "web/pages.h"
 
 #define FEED_NAME "chiron appointments"
 
@@ -103,24 +104,6 @@ struct names {
 	int n;
 };
 
-struct listing_name {
-	struct req *r;
-	const char *name;
-};
-
-static int
-take_name(void *arg, const char *id, const void *packed, size_t n)
-{
-	struct listing_name *x = arg;
-	struct therapist t;
-	struct verr e;
-
-	(void)id;
-	if (therapist_unpack(x->r->app->tax, packed, n, x->r->a, &t, &e) == 0)
-		x->name = t.name;
-	return 0;
-}
-
 /*
  * "Therapy with NAME" when the calendar's owner is the seeker (NAME is
  * the listing's), else "Session with PSEUDONYM". A failed look-up falls
@@ -143,10 +126,10 @@ event_name(void *arg, const struct store_appt *a)
 		         : x->memo[i].seeker == a->seeker)
 			return x->memo[i].text;
 	if (mine) {
-		struct listing_name ln = {r, NULL};
+		struct therapist t;
 
-		if (store_get_therapist(r->app->store, a->therapist_id, take_name, &ln, &found) == 0)
-			who = ln.name;
+		if (therapist_load(r->app, r->a, a->therapist_id, &t) == 0)
+			who = t.name;
 	} else if (STORE_CALL(r->app->store, user_get, a->seeker, &u, &found) == 0 && found) {
 		who = arena_strdup(r->a, u.handle);
 	}

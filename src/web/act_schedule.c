@@ -49,24 +49,6 @@ when_text(char out[48], const struct tz_zone *z, int64_t t)
  * A therapist's week
  * ---------------------------------------------------------------------- */
 
-struct loaded {
-	const struct taxonomy *tax;
-	struct arena *a;
-	struct therapist t;
-	int ok;
-};
-
-static int
-load_fn(void *arg, const char *id, const void *p, size_t n)
-{
-	struct loaded *l = arg;
-	struct verr e;
-
-	(void)id;
-	l->ok = therapist_unpack(l->tax, p, n, l->a, &l->t, &e) == 0;
-	return 0;
-}
-
 struct closed_acc {
 	struct arena *a;
 	struct store_closed *v;
@@ -115,26 +97,26 @@ default_types(struct store_schedule *sc, bool couples, bool group)
 int
 book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal *why)
 {
-	struct loaded l = {r->app->tax, r->a, {0}, 0};
+	struct therapist t;
 	struct closed_acc x = {r->a, NULL, 0, 0, 0};
-	int found = 0, hidden = 0;
+	int found = 0, hidden = 0, rc;
 
 	memset(c, 0, sizeof(*c));
 	if (!tid || !record_id_ok(tid))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
-	if (store_get_therapist(r->app->store, tid, load_fn, &l, &found) ||
+	if ((rc = therapist_load(r->app, r->a, tid, &t)) < 0 ||
 	    STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
 		return -1;
-	if (!found || !l.ok || hidden)
+	if (rc || hidden)
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	snprintf(c->tid, sizeof(c->tid), "%s", tid);
-	snprintf(c->name, sizeof(c->name), "%s", l.t.name);
-	snprintf(c->zone, sizeof(c->zone), "%s", l.t.timezone);
-	c->tz = tz_get(l.t.timezone);
-	c->weekly = l.t.avail;
-	c->n_weekly = l.t.n_avail;
-	c->accepting = l.t.accepting;
-	c->modalities = l.t.modalities;
+	snprintf(c->name, sizeof(c->name), "%s", t.name);
+	snprintf(c->zone, sizeof(c->zone), "%s", t.timezone);
+	c->tz = tz_get(t.timezone);
+	c->weekly = t.avail;
+	c->n_weekly = t.n_avail;
+	c->accepting = t.accepting;
+	c->modalities = t.modalities;
 	if (!c->tz || !c->n_weekly)
 		return refuse(why, 409, "therapist_id",
 		              "this therapist keeps no weekly hours to book; send a consultation request instead");
@@ -143,7 +125,7 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	if (!found)
 		c->sc.notice_hours = 24;
 	if (!c->sc.n_types)
-		default_types(&c->sc, l.t.formats >> FMT_COUPLES & 1, l.t.formats >> FMT_GROUP & 1);
+		default_types(&c->sc, t.formats >> FMT_COUPLES & 1, t.formats >> FMT_GROUP & 1);
 	if (STORE_CALL(r->app->store, closed_list, tid, (int64_t)time(NULL) / DAY - 1, closed_one, &x) ||
 	    x.err)
 		return -1;
@@ -681,12 +663,9 @@ is_late(struct req *r, const struct store_appt *a, const char *side)
 static const char *
 name_of(struct req *r, const char *tid)
 {
-	struct loaded l = {r->app->tax, r->a, {0}, 0};
-	int found = 0;
+	struct therapist t;
 
-	if (store_get_therapist(r->app->store, tid, load_fn, &l, &found) || !found || !l.ok)
-		return "your therapist";
-	return l.t.name;
+	return therapist_load(r->app, r->a, tid, &t) == 0 ? t.name : "your therapist";
 }
 
 int
@@ -1057,13 +1036,10 @@ static void
 therapist_name(struct app *app, const char *tid, char *out, size_t n)
 {
 	struct arena a;
-	struct loaded l = {app->tax, &a, {0}, 0};
-	int found = 0;
+	struct therapist t;
 
 	arena_init(&a, 4096);
-	snprintf(out, n, "your therapist");
-	if (store_get_therapist(app->store, tid, load_fn, &l, &found) == 0 && found && l.ok)
-		snprintf(out, n, "%s", l.t.name);
+	snprintf(out, n, "%s", therapist_load(app, &a, tid, &t) == 0 ? t.name : "your therapist");
 	arena_free(&a);
 }
 

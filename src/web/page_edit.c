@@ -411,24 +411,6 @@ new_id(char *out, size_t n)
  * The stored listing as form values
  * ---------------------------------------------------------------------- */
 
-struct loaded {
-	const struct taxonomy *tax;
-	struct arena *a;
-	struct therapist t;
-	int ok;
-};
-
-static int
-load_fn(void *arg, const char *id, const void *p, size_t n)
-{
-	struct loaded *l = arg;
-	struct verr e;
-
-	(void)id;
-	l->ok = therapist_unpack(l->tax, p, n, l->a, &l->t, &e) == 0;
-	return 0;
-}
-
 static int
 kv(struct buf *f, const char *k, const char *v)
 {
@@ -863,10 +845,10 @@ int
 page_listing_edit(struct req *r, struct resp *p)
 {
 	const char *id = r->user->therapist_id;
-	struct loaded l = {r->app->tax, r->a, {0}, 0};
+	struct therapist t;
 	struct store_policy *pol;
 	struct store_avail_modes *modes;
-	int found = 0, pfound = 0;
+	int rc, pfound = 0;
 
 	if (!id[0])
 		return redirect(r, p, "/listing");
@@ -874,15 +856,15 @@ page_listing_edit(struct req *r, struct resp *p)
 		return post_form(r, p, id, false);
 	pol = arena_alloc(r->a, sizeof(*pol));
 	modes = arena_alloc(r->a, sizeof(*modes));
-	if (!pol || !modes || store_get_therapist(r->app->store, id, load_fn, &l, &found) ||
+	if (!pol || !modes || (rc = therapist_load(r->app, r->a, id, &t)) < 0 ||
 	    STORE_CALL(r->app->store, policy_get, id, pol, &pfound) ||
 	    STORE_CALL(r->app->store, avail_modes_get, id, modes))
 		return -1;
-	if (!found || !l.ok) {
+	if (rc) {
 		error_response(r, p, 404, "", "your listing is no longer in the directory");
 		return 0;
 	}
-	if (therapist_as_form(r, &l.t, pfound ? pol : NULL, modes))
+	if (therapist_as_form(r, &t, pfound ? pol : NULL, modes))
 		return -1;
 	return edit_form(r, p, false, NULL);
 }
@@ -920,9 +902,9 @@ int
 api_listing_record(struct req *r, struct resp *p)
 {
 	const char *id = r->user->therapist_id;
-	struct loaded l = {r->app->tax, r->a, {0}, 0};
+	struct therapist t;
 	struct verr e;
-	int found = 0, rc;
+	int rc;
 
 	if (!own_listing(r, p))
 		return 0;
@@ -936,13 +918,13 @@ api_listing_record(struct req *r, struct resp *p)
 		if (rc)
 			return -1;
 	}
-	if (store_get_therapist(r->app->store, id, load_fn, &l, &found))
+	if ((rc = therapist_load(r->app, r->a, id, &t)) < 0)
 		return -1;
-	if (!found || !l.ok) {
+	if (rc) {
 		error_response(r, p, 404, "", "your listing is no longer in the directory");
 		return 0;
 	}
-	if (therapist_to_json(r->app->tax, &l.t, &p->body) || buf_addc(&p->body, '\n'))
+	if (therapist_to_json(r->app->tax, &t, &p->body) || buf_addc(&p->body, '\n'))
 		return -1;
 	return json_response(p, 200);
 }
@@ -1003,23 +985,11 @@ api_listing_policies(struct req *r, struct resp *p)
 			}
 			snprintf((char *)pol + f[x].off, STORE_POLICY_MAX, "%s", k->str);
 		}
-		{
-			struct loaded l = {r->app->tax, r->a, {0}, 0};
-			struct buf packed = BUF_INIT;
-			int rc;
-
-			/* The record stays as it is; only the policies change. */
-			if (store_get_therapist(r->app->store, id, load_fn, &l, &found))
-				return -1;
-			if (!found || !l.ok || therapist_pack(r->app->tax, &l.t, &packed)) {
-				buf_free(&packed);
-				return found ? -1 : (error_response(r, p, 404, "", "your listing is no longer in the directory"), 0);
-			}
-			rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol, NULL,
-			                (int64_t)time(NULL), &found);
-			buf_free(&packed);
-			if (rc)
-				return -1;
+		if (STORE_CALL(r->app->store, policy_save, id, pol, (int64_t)time(NULL), &found))
+			return -1;
+		if (!found) {
+			error_response(r, p, 404, "", "your listing is no longer in the directory");
+			return 0;
 		}
 	}
 	if (STORE_CALL(r->app->store, policy_get, id, pol, &found))

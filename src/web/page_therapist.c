@@ -28,6 +28,17 @@ take(void *arg, const char *id, const void *packed, size_t n)
 	return 0;
 }
 
+int
+therapist_load(struct app *app, struct arena *a, const char *id, struct therapist *t)
+{
+	struct found f = {app->tax, a, t, -1};
+	int found = 0;
+
+	if (store_get_therapist(app->store, id, take, &f, &found))
+		return -1;
+	return found && f.rc == 0 ? 0 : 1;
+}
+
 /*
  * 0 and *t filled, 1 when there is no such therapist (or an admin hid the
  * listing and the caller is not an admin), -1 on failure.
@@ -35,8 +46,7 @@ take(void *arg, const char *id, const void *packed, size_t n)
 static int
 load(struct req *r, struct therapist *t)
 {
-	struct found f = {r->app->tax, r->a, t, -1};
-	int found, hidden;
+	int hidden;
 
 	if (!record_id_ok(r->param))
 		return 1;
@@ -44,11 +54,7 @@ load(struct req *r, struct therapist *t)
 		return -1;
 	if (hidden && !(r->user && strcmp(r->user->role, "admin") == 0))
 		return 1;
-	if (store_get_therapist(r->app->store, r->param, take, &f, &found))
-		return -1;
-	if (!found)
-		return 1;
-	return f.rc ? -1 : 0;
+	return therapist_load(r->app, r->a, r->param, t);
 }
 
 int

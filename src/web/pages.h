@@ -71,6 +71,11 @@ int page_admin_remove(struct req *r, struct resp *p);
 int page_admin_merge(struct req *r, struct resp *p);
 int page_admin_hide(struct req *r, struct resp *p);
 int page_admin_unhide(struct req *r, struct resp *p);
+/*
+ * The stored therapist id, unpacked into a: 0, 1 when there is none (or
+ * its record cannot be read back), -1 when the store fails.
+ */
+int therapist_load(struct app *app, struct arena *a, const char *id, struct therapist *t);
 /* True when the store holds a therapist with this id (false on error). */
 bool listing_exists(struct req *r, const char *therapist_id);
 /* "Confirmed current N days ago; verified" for a profile. */
