@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app/directory.h"
+#include "core/form.h"
 
 int
 directory_compacts(const struct taxonomy *tax, const char *path,
@@ -250,24 +251,6 @@ merge_therapist(void *arg, const char *id, const void *in, size_t n, void **out,
 	return *out ? 1 : -1;
 }
 
-/* Decodes %XX and + of an urlencoded value (n bytes) into out. */
-static void
-url_decode(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 1 < cap; i++) {
-		unsigned x;
-
-		if (s[i] == '%' && i + 2 < n && sscanf(s + i + 1, "%2x", &x) == 1) {
-			out[o++] = (char)x;
-			i += 2;
-		} else
-			out[o++] = s[i] == '+' ? ' ' : s[i];
-	}
-	out[o] = '\0';
-}
-
 static int
 merge_profile(void *arg, const char *id, const void *in, size_t n, void **out, size_t *outn)
 {
@@ -286,7 +269,7 @@ merge_profile(void *arg, const char *id, const void *in, size_t n, void **out, s
 		if (b.len && buf_addc(&b, '&'))
 			goto fail;
 		if (eq && strncmp(p, "aff_org", 7) == 0) {
-			url_decode(eq + 1, len - (size_t)(eq + 1 - p), v, sizeof(v));
+			form_decode(eq + 1, len - (size_t)(eq + 1 - p), v, sizeof(v));
 			if (strcmp(v, m->from) == 0) {
 				if (buf_add(&b, p, (size_t)(eq + 1 - p)) || buf_adds(&b, m->into))
 					goto fail;

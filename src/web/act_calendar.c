@@ -23,6 +23,7 @@
 
 #include "app/ics_busy.h"
 #include "core/schedule.h"
+#include "core/form.h"
 #include "web/actions.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -72,48 +73,16 @@ calendar_hhmm(char out[6], int minutes)
 	snprintf(out, 6, "%02d:%02d", minutes / 60 % 100, minutes % 60);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The saved search profile's value of key (urlencoded there), or "". */
 static int
 profile_value(struct req *r, const char *key, char *out, size_t n)
 {
-	char saved[4096], *p, *amp;
-	size_t klen = strlen(key);
+	char saved[4096];
 
 	out[0] = '\0';
 	if (STORE_CALL(r->app->store, profile_get, r->user->id, saved, sizeof(saved)))
 		return -1;
-	for (p = saved; *p; p = amp ? amp + 1 : p + strlen(p)) {
-		const char *v;
-		size_t o = 0;
-
-		amp = strchr(p, '&');
-		if (amp)
-			*amp = '\0';
-		if (strncmp(p, key, klen) != 0 || p[klen] != '=')
-			continue;
-		for (v = p + klen + 1; *v && o + 1 < n; v++) {
-			if (v[0] == '%' && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
-				out[o++] = (char)(hexval(v[1]) << 4 | hexval(v[2]));
-				v += 2;
-			} else {
-				out[o++] = *v == '+' ? ' ' : *v;
-			}
-		}
-		out[o] = '\0';
-		return 0;
-	}
+	form_value(saved, key, out, n);
 	return 0;
 }
 

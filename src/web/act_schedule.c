@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/form.h"
 #include "core/record.h"
 #include "core/schedule.h"
 #include "core/tz.h"
@@ -390,37 +391,6 @@ struct waitlist_tell {
 	const struct store_appt *a;
 	const char *tname;
 };
-
-/* The value of key in an urlencoded text, decoded into out ("" if absent). */
-static void
-form_value(const char *text, const char *key, char *out, size_t n)
-{
-	size_t k = strlen(key), o = 0;
-	const char *p = text;
-
-	out[0] = '\0';
-	while (p && *p) {
-		const char *amp = strchr(p, '&');
-		size_t len = amp ? (size_t)(amp - p) : strlen(p);
-
-		if (len > k && strncmp(p, key, k) == 0 && p[k] == '=') {
-			const char *v = p + k + 1, *end = p + len;
-
-			while (v < end && o + 1 < n) {
-				unsigned h;
-
-				if (*v == '%' && end - v >= 3 && sscanf(v + 1, "%2x", &h) == 1) {
-					out[o++] = (char)h;
-					v += 3;
-				} else
-					out[o++] = *v == '+' ? ' ' : *v, v++;
-			}
-			out[o] = '\0';
-			return;
-		}
-		p = amp ? amp + 1 : NULL;
-	}
-}
 
 /*
  * Does [start, end) fit the free hours the seeker saved with their search

@@ -25,6 +25,7 @@
 #include <microhttpd.h>
 
 #include "web/auth.h"
+#include "core/form.h"
 #include "web/http.h"
 #include "web/pages.h"
 
@@ -177,34 +178,6 @@ get_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes an application/x-www-form-urlencoded component in place. */
-static void
-form_decode(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (*s == '+') {
-			*o++ = ' ';
-		} else if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			*o++ = (char)(hexval(s[1]) << 4 | hexval(s[2]));
-			s += 2;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-static int
 parse_form_text(struct req *r, int *cap, const char *text, size_t len)
 {
 	char *copy = arena_strndup(r->a, text, len), *p, *amp;
@@ -220,9 +193,9 @@ parse_form_text(struct req *r, int *cap, const char *text, size_t len)
 		eq = strchr(p, '=');
 		if (eq)
 			*eq++ = '\0';
-		form_decode(p);
+		form_decode(p, strlen(p), p, strlen(p) + 1);
 		if (eq)
-			form_decode(eq);
+			form_decode(eq, strlen(eq), eq, strlen(eq) + 1);
 		if (*p && add_arg(r, cap, p, eq ? eq : ""))
 			return -1;
 	}

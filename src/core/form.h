@@ -1,0 +1,22 @@
+/*
+ * form.h: application/x-www-form-urlencoded text ("a=1&b=x%20y"), as the
+ * web forms send it and as a seeker's saved search profile keeps it.
+ * Pure string work: no allocation.
+ */
+#ifndef CHIRON_FORM_H
+#define CHIRON_FORM_H
+
+#include <stddef.h>
+
+/*
+ * Decodes n bytes of one component ('+' is a space, %XX a byte when both
+ * X are hex digits, anything else as it is) into out, NUL-ended, at most
+ * cap - 1 bytes. out may be s (decoding in place). Returns the length.
+ */
+size_t form_decode(const char *s, size_t n, char *out, size_t cap);
+
+/* The decoded value of key in text (into out, cap bytes); 0 when found,
+ * -1 (out "") when text has no such key. */
+int form_value(const char *text, const char *key, char *out, size_t cap);
+
+#endif
