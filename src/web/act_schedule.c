@@ -118,15 +118,17 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	c->n_weekly = t.n_avail;
 	c->accepting = t.accepting;
 	c->modalities = t.modalities;
-	if (!c->tz || !c->n_weekly)
-		return refuse(why, 409, "therapist_id",
-		              "this therapist keeps no weekly hours to book; send a consultation request instead");
+	/* The settings first: a listing without hours still has them (its
+	 * schedule page shows them with the 409 below). */
 	if (STORE_CALL(r->app->store, schedule_get, tid, &c->sc, &found))
 		return -1;
 	if (!found)
 		c->sc.notice_hours = 24;
 	if (!c->sc.n_types)
 		default_types(&c->sc, t.formats >> FMT_COUPLES & 1, t.formats >> FMT_GROUP & 1);
+	if (!c->tz || !c->n_weekly)
+		return refuse(why, 409, "therapist_id",
+		              "this therapist keeps no weekly hours to book; send a consultation request instead");
 	if (STORE_CALL(r->app->store, closed_list, tid, (int64_t)time(NULL) / DAY - 1, closed_one, &x) ||
 	    x.err)
 		return -1;
@@ -331,10 +333,14 @@ slot_still_open(void *arg, const struct store_appt *a, const struct store_span *
  * Telling both sides
  * ---------------------------------------------------------------------- */
 
-/* Sends text (with %s for the time) to a user, the time in their zone. */
+/*
+ * Sends fmt (our own text, with three %s: who, when, the zone) to a user,
+ * the time in their zone, then tail as it is (data such as addresses goes
+ * there, never into a format).
+ */
 static void
 tell(struct app *app, int64_t user, const char *subject, const char *fmt, const char *who,
-     int64_t t, const char *appt_zone)
+     int64_t t, const char *appt_zone, const char *tail)
 {
 	struct store_user u;
 	char zone[64], when[48], body[1024];
@@ -349,8 +355,8 @@ tell(struct app *app, int64_t user, const char *subject, const char *fmt, const 
 	}
 	when_text(when, z, t);
 	snprintf(body, sizeof(body), fmt, who, when, zone);
-	snprintf(body + strlen(body), sizeof(body) - strlen(body),
-	         "\n\nYour sessions: %s/therapy\n", app->public_url ? app->public_url : "");
+	snprintf(body + strlen(body), sizeof(body) - strlen(body), "%s\n\nYour sessions: %s/therapy\n",
+	         tail ? tail : "", app->public_url ? app->public_url : "");
 	app_outbox(app, u.email, subject, body);
 }
 
@@ -378,8 +384,8 @@ tell_both(struct app *app, const struct store_appt *a, const char *tname, const 
 		snprintf(s.handle, sizeof(s.handle), "a clinician");
 	snprintf(subject, sizeof(subject), "chiron: session %s", what);
 	snprintf(fmt, sizeof(fmt), "Your %.20s session with %%s on %%s (%%s) is %.80s.", a->kind, what);
-	tell(app, a->seeker, subject, fmt, tname, a->start, a->zone);
-	tell(app, therapist_user(app, a->therapist_id), subject, fmt, s.handle, a->start, a->zone);
+	tell(app, a->seeker, subject, fmt, tname, a->start, a->zone, NULL);
+	tell(app, therapist_user(app, a->therapist_id), subject, fmt, s.handle, a->start, a->zone, NULL);
 }
 
 /* A freed slot: everyone on the waitlist for its kind hears of it. */
@@ -392,72 +398,86 @@ struct waitlist_tell {
 	const char *tname;
 };
 
-/*
- * Does [start, end) fit the free hours the seeker saved with their search
- * profile (in their zone)? Without saved free hours, every time fits.
- */
-static bool
-fits_seeker(struct app *app, int64_t seeker, int64_t start, int64_t end)
+/* The free hours a seeker saved with their search profile, read once. */
+struct free_hours {
+	const struct tz_zone *zone;     /* NULL: none saved, every time fits */
+	struct window w[FREE_HOURS_MAX];
+	int n;
+};
+
+static void
+free_hours_load(struct app *app, int64_t seeker, struct free_hours *fh)
 {
 	char prof[4096], key[24], day[8], a[8], b[8], zone[64];
-	const struct tz_zone *z;
-	int i, any = 0;
+	int i, d, fs, fe;
 
+	fh->zone = NULL;
+	fh->n = 0;
 	if (STORE_CALL(app->store, profile_get, seeker, prof, sizeof(prof)))
-		return true;
+		return;
 	form_value(prof, "timezone", zone, sizeof(zone));
-	if (!(z = tz_get(zone)))
-		return true;
+	if (!(fh->zone = tz_get(zone)))
+		return;
 	for (i = 1; i <= FREE_HOURS_MAX; i++) {
-		int64_t ls = start + tz_offset_at(z, start), le = end + tz_offset_at(z, end);
-		int64_t d = ls / DAY - (ls % DAY < 0);
-		int fs, fe;
-
 		snprintf(key, sizeof(key), "free_day%d", i);
 		form_value(prof, key, day, sizeof(day));
 		snprintf(key, sizeof(key), "free_start%d", i);
 		form_value(prof, key, a, sizeof(a));
 		snprintf(key, sizeof(key), "free_end%d", i);
 		form_value(prof, key, b, sizeof(b));
-		if (!day[0] || (fs = parse_hhmm(a)) < 0 || (fe = parse_hhmm(b)) < 0)
-			continue;
-		any = 1;
-		if (strcmp(day, day_names[tz_weekday(d)]) == 0 && ls >= d * DAY + fs * 60 &&
-		    le <= d * DAY + fe * 60)
-			return true;
+		for (d = 0; d < 7 && strcmp(day, day_names[d]) != 0; d++)
+			;
+		if (d < 7 && (fs = parse_hhmm(a)) >= 0 && (fe = parse_hhmm(b)) >= 0)
+			fh->w[fh->n++] = (struct window){(uint8_t)d, (uint16_t)fs, (uint16_t)fe};
 	}
-	return !any;
+}
+
+/* Does [start, end) fall in one of the free windows, in the seeker's zone?
+ * With none saved, every time fits. */
+static bool
+fits(const struct free_hours *fh, int64_t start, int64_t end)
+{
+	int64_t ls, le, d;
+	int i;
+
+	if (!fh->zone || !fh->n)
+		return true;
+	ls = start + tz_offset_at(fh->zone, start);
+	le = end + tz_offset_at(fh->zone, end);
+	d = ls / DAY - (ls % DAY < 0);
+	for (i = 0; i < fh->n; i++)
+		if (fh->w[i].day == tz_weekday(d) && ls >= d * DAY + fh->w[i].start * 60 &&
+		    le <= d * DAY + fh->w[i].end * 60)
+			return true;
+	return false;
+}
+
+/* Tells one waiting clinician of the time x->a, and records it. */
+static int
+notify_waiting(struct waitlist_tell *x, const struct store_wait *w)
+{
+	char fmt[128], tail[512];
+
+	snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).", x->a->kind);
+	snprintf(tail, sizeof(tail), "\nBook it, if it suits you, at %s/therapists/%s/book?kind=%s\n"
+	         "(You are on their waitlist; first come, first served.)",
+	         x->app->public_url ? x->app->public_url : "", x->a->therapist_id, x->a->kind);
+	tell(x->app, w->seeker, "chiron: a time opened on your waitlist", fmt, x->tname, x->a->start,
+	     x->a->zone, tail);
+	STORE_CALL(x->app->store, wait_notified, w->id, (int64_t)time(NULL));
+	return 0;
 }
 
 static int
 tell_one_waiting(void *arg, const struct store_wait *w)
 {
 	struct waitlist_tell *x = arg;
-	char fmt[512];
+	struct free_hours fh;
 
-	if (strcmp(w->kind, x->a->kind) != 0 || !fits_seeker(x->app, w->seeker, x->a->start, x->a->end))
+	if (strcmp(w->kind, x->a->kind) != 0)
 		return 0;
-	{
-		/* The address goes into a format: its % are doubled. */
-		char url[420];
-		const char *u = x->app->public_url ? x->app->public_url : "";
-		size_t o = 0;
-
-		for (; *u && o + 2 < sizeof(url); u++) {
-			if (*u == '%')
-				url[o++] = '%';
-			url[o++] = *u;
-		}
-		url[o] = '\0';
-		snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).\n"
-		         "Book it, if it suits you, at %s/therapists/%.64s/book?kind=%.20s\n"
-		         "(You are on their waitlist; first come, first served.)",
-		         x->a->kind, url, x->a->therapist_id, x->a->kind);
-	}
-	tell(x->app, w->seeker, "chiron: a time opened on your waitlist", fmt, x->tname, x->a->start,
-	     x->a->zone);
-	STORE_CALL(x->app->store, wait_notified, w->id, (int64_t)time(NULL));
-	return 0;
+	free_hours_load(x->app, w->seeker, &fh);
+	return fits(&fh, x->a->start, x->a->end) ? notify_waiting(x, w) : 0;
 }
 
 static void
@@ -478,32 +498,43 @@ struct openings {
 	struct req *r;
 	const struct book_ctx *c;
 	int64_t now;
+	struct sched_slot *slots[STORE_SESSION_TYPES];  /* each kind's, found once */
+	int n[STORE_SESSION_TYPES];
 };
 
 static int
 tell_one_opening(void *arg, const struct store_wait *w)
 {
 	struct openings *x = arg;
-	struct sched_slot *s;
+	struct free_hours fh;
 	struct refusal why;
 	struct store_appt a;
-	int n, i;
+	int k, i;
 
-	if (w->notified_at > x->now - DAY || !book_type(x->c, w->kind) ||
-	    !(s = arena_alloc(x->r->a, 400 * sizeof(*s))))
+	if (w->notified_at > x->now - DAY)
 		return 0;
-	n = open_slots(x->r, x->c, w->kind, NULL, x->now, x->now + 14 * DAY, s, 400, &why);
-	for (i = 0; i < n; i++)
-		if (fits_seeker(x->r->app, w->seeker, s[i].start, s[i].end)) {
+	for (k = 0; k < x->c->sc.n_types && strcmp(x->c->sc.types[k].kind, w->kind) != 0; k++)
+		;
+	if (k == x->c->sc.n_types)
+		return 0;
+	if (!x->slots[k]) {
+		if (!(x->slots[k] = arena_alloc(x->r->a, 400 * sizeof(*x->slots[k]))))
+			return 0;
+		x->n[k] = open_slots(x->r, x->c, w->kind, NULL, x->now, x->now + 14 * DAY, x->slots[k],
+		                     400, &why);
+	}
+	free_hours_load(x->r->app, w->seeker, &fh);
+	for (i = 0; i < x->n[k]; i++)
+		if (fits(&fh, x->slots[k][i].start, x->slots[k][i].end)) {
 			struct waitlist_tell t = {x->r->app, &a, x->c->name};
 
 			memset(&a, 0, sizeof(a));
 			snprintf(a.therapist_id, sizeof(a.therapist_id), "%s", x->c->tid);
 			snprintf(a.kind, sizeof(a.kind), "%s", w->kind);
 			snprintf(a.zone, sizeof(a.zone), "%s", x->c->zone);
-			a.start = s[i].start;
-			a.end = s[i].end;
-			return tell_one_waiting(&t, w);
+			a.start = x->slots[k][i].start;
+			a.end = x->slots[k][i].end;
+			return notify_waiting(&t, w);
 		}
 	return 0;
 }
@@ -517,7 +548,10 @@ waitlist_openings(struct req *r, const char *tid)
 
 	if (!c || book_ctx_load(r, tid, c, &why) != 0)
 		return;
-	x = (struct openings){r, c, (int64_t)time(NULL)};
+	memset(&x, 0, sizeof(x));
+	x.r = r;
+	x.c = c;
+	x.now = (int64_t)time(NULL);
 	STORE_CALL(r->app->store, waits_of_therapist, tid, tell_one_opening, &x);
 }
 
@@ -616,18 +650,9 @@ appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side
 
 /* Inside the therapist's notice period: the seeker's change is late. */
 static int
-is_late(struct req *r, const struct store_appt *a, const char *side)
+is_late(const struct store_appt *a, const char *side, int notice_hours)
 {
-	struct store_schedule sc;
-	int found = 0;
-
-	if (strcmp(side, "seeker") != 0)
-		return 0;
-	if (STORE_CALL(r->app->store, schedule_get, a->therapist_id, &sc, &found))
-		return -1;
-	if (!found)
-		sc.notice_hours = 24;
-	return a->start - (int64_t)time(NULL) < (int64_t)sc.notice_hours * 3600;
+	return strcmp(side, "seeker") == 0 && a->start - (int64_t)time(NULL) < (int64_t)notice_hours * 3600;
 }
 
 static const char *
@@ -650,8 +675,14 @@ cancel_appt(struct req *r, const char *id, struct store_appt *a, struct refusal 
 		return refuse(why, 409, "", "this session is already cancelled");
 	if (a->end <= (int64_t)time(NULL))
 		return refuse(why, 409, "", "this session has passed");
-	if ((late = is_late(r, a, side)) < 0)
-		return -1;
+	{
+		struct store_schedule sc;
+		int have = 0;
+
+		if (STORE_CALL(r->app->store, schedule_get, a->therapist_id, &sc, &have))
+			return -1;
+		late = is_late(a, side, have ? sc.notice_hours : 24);
+	}
 	if (STORE_CALL(r->app->store, appt_cancel, a->id, side, late, (int64_t)time(NULL), &found))
 		return -1;
 	if (!found)
@@ -691,8 +722,7 @@ move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a, st
 		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
 	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
 		return refuse(why, 400, "start", "choose a time at least an hour and at most a year ahead");
-	if ((late = is_late(r, a, side)) < 0)
-		return -1;
+	late = is_late(a, side, c->sc.notice_hours);
 	moved = *a;
 	moved.start = start;
 	moved.end = start + (int64_t)t->minutes * 60;
@@ -1033,9 +1063,9 @@ remind_appt(void *arg, const struct store_appt *a)
 	snprintf(fmt, sizeof(fmt), "A reminder: your %.20s session with %%s is on %%s (%%s).\n"
 	         "It is held for you like a clinical hour; if you cannot come, cancel it on chiron.",
 	         a->kind);
-	tell(x->app, a->seeker, "chiron: your session tomorrow", fmt, tname, a->start, a->zone);
+	tell(x->app, a->seeker, "chiron: your session tomorrow", fmt, tname, a->start, a->zone, NULL);
 	tell(x->app, therapist_user(x->app, a->therapist_id), "chiron: your session tomorrow", fmt,
-	     s.handle, a->start, a->zone);
+	     s.handle, a->start, a->zone, NULL);
 	if (STORE_CALL(x->app->store, appt_reminded, a->id, (int64_t)time(NULL)))
 		x->err = 1;
 	x->n++;

@@ -185,7 +185,7 @@ struct book_ctx {
 };
 
 /* Loads it (404 when there is no such listing, 409 when it keeps no
- * weekly hours or time zone to book). */
+ * weekly hours or time zone to book: c->sc is filled even then). */
 int book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal *why);
 /* The session type of kind, or NULL when the therapist does not offer it. */
 const struct store_session_type *book_type(const struct book_ctx *c, const char *kind);

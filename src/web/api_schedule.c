@@ -364,14 +364,6 @@ schedule_json(struct req *r, struct resp *p)
 		return -1;
 	if (rc > 0 && why.status != 409)
 		return refusal_response(r, p, &why);
-	if (rc > 0) {                   /* no hours yet: the settings still show */
-		int found = 0;
-
-		if (STORE_CALL(r->app->store, schedule_get, r->user->therapist_id, &c->sc, &found))
-			return -1;
-		if (!found)
-			c->sc.notice_hours = 24;
-	}
 	if (buf_printf(b, "{\"notice_hours\":%d,\"zone\":", c->sc.notice_hours) ||
 	    buf_json_strz(b, c->zone) || buf_adds(b, ",\"session_types\":["))
 		return -1;

@@ -643,14 +643,6 @@ page_schedule(struct req *r, struct resp *p)
 		return -1;
 	if (rc > 0 && why.status != 409)
 		return refusal_response(r, p, &why);
-	if (rc > 0) {
-		int found = 0;
-
-		if (STORE_CALL(r->app->store, schedule_get, r->user->therapist_id, &c->sc, &found))
-			return -1;
-		if (!found)
-			c->sc.notice_hours = 24;
-	}
 	dx.vz = viewer_zone(r, c->zone[0] ? c->zone : NULL);
 	if (page_begin(r, p, "My schedule") || html(b, "<h1>My schedule</h1>\n") ||
 	    note(b, req_arg(r, "saved") ? "Saved." : req_arg(r, "closed") ? "Closed." :
