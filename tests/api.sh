@@ -515,7 +515,7 @@ call unhide_claimed A POST /api/v1/admin/listings/t-0000004/unhide
 expect unhide_claimed 204
 call unhidden_standing T3 GET /api/v1/listing
 holds unhidden_standing 'd["hidden"] is False'
-fact unhide "back in searches" test "$(closed_az az_shown)" = "$az_before"
+fact unhide "back in searches" test -n "$az_before" -a "$(closed_az az_shown)" = "$az_before"
 
 # ======================================================================
 # Removing listings, merging organizations; a reminder's confirmation token
@@ -539,11 +539,18 @@ call merge_unknown A POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":
 expect merge_unknown 404 from
 call merge_extra_field A POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":"org-000509","why":1}'
 expect merge_extra_field 400 why
+call merge_before - GET '/api/v1/orgs?q=Scott%20Hospital%20Psychiatry'
+expect merge_before 200
+holds merge_before 'any(o["id"] == "org-000121" for o in d["orgs"])'
 call merge A POST /api/v1/admin/orgs/merge '{"from":"org-000121","into":"org-000509"}'
 expect merge 200
 holds merge 'd["into"] == "org-000509" and d["changed"] >= 1'
-call merged_gone - GET '/api/v1/orgs?q=org-000121'
+call merged_gone - GET '/api/v1/orgs?q=Scott%20Hospital%20Psychiatry'
+expect merged_gone 200
 holds merged_gone 'all(o["id"] != "org-000121" for o in d["orgs"])'
+call merged_kept - GET '/api/v1/orgs?q=Baker%20Clinician%20Wellness'
+expect merged_kept 200
+holds merged_kept 'any(o["id"] == "org-000509" for o in d["orgs"])'
 call confirm_bad_token - POST /api/v1/listing/confirmations '{"token":"not-a-token"}'
 expect confirm_bad_token 404 token
 REMIND=$(grep -o '/listing/confirm/[A-Za-z0-9_-]*' "$W/outbox.log" | head -1 | sed 's|.*/||')

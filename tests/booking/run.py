@@ -233,6 +233,7 @@ db.execute("INSERT INTO seeker_profile (user_id, fields, updated_at) VALUES (?, 
            (picky[0], "timezone=America%2FLos_Angeles&free_day1=mon&free_start1=06%3A00&free_end1=07%3A00"))
 db.commit()
 st, w3 = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, picky)
+ok("waitlist_join_picky", st == 201, (st, w3))
 st, other = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, waiter)
 ok("cancel_not_yours_404", st == 404, (st, other))
 st, cx = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, c1)
