@@ -29,12 +29,6 @@ wall_to_utc(const struct tz_zone *z, int64_t local, int64_t *utc)
 	return *utc + tz_offset_at(z, *utc) == local;
 }
 
-static int64_t
-local_day(const struct tz_zone *z, int64_t t)
-{
-	return floor_div(t + tz_offset_at(z, t), DAY);
-}
-
 static bool
 is_closed(const struct sched_params *p, int64_t day, int start, int end)
 {
@@ -108,8 +102,8 @@ sched_slots(const struct sched_params *p, struct sched_slot *out, int max)
 
 	if (!valid(p) || max < 0)
 		return -1;
-	d = local_day(p->zone, p->from);
-	d_last = local_day(p->zone, p->to);
+	d = tz_local_day(p->zone, p->from);
+	d_last = tz_local_day(p->zone, p->to);
 	for (; d <= d_last && n < max; d++) {
 		int wd = tz_weekday(d);
 

@@ -275,3 +275,11 @@ tz_name(const struct tz_zone *z)
 {
 	return z->name;
 }
+
+int64_t
+tz_local_day(const struct tz_zone *z, int64_t t)
+{
+	int64_t l = t + tz_offset_at(z, t);
+
+	return l / 86400 - (l % 86400 < 0);
+}

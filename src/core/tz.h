@@ -38,6 +38,8 @@ int64_t tz_local_to_utc(const struct tz_zone *z, int64_t local);
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t tz_days_from_civil(int y, unsigned m, unsigned d);
 void tz_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
+/* The local date (days since 1970-01-01) of UTC instant t in z. */
+int64_t tz_local_day(const struct tz_zone *z, int64_t t);
 /* 0 = Monday ... 6 = Sunday. */
 int tz_weekday(int64_t days);
 

@@ -31,31 +31,6 @@
 #define DAY 86400
 #define PROFILE_MAX 4000                /* the search page keeps profiles under this */
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-/* The local day of instant t in z. */
-static int64_t
-local_day(const struct tz_zone *z, int64_t t)
-{
-	return floor_div(t + tz_offset_at(z, t), DAY);
-}
-
-/* "HH:MM" from 00:00 to 23:59 as minutes, or -1. */
-static int
-hhmm(const char *s)
-{
-	if (!s || strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' ||
-	    s[1] > '9' || s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9')
-		return -1;
-	if ((s[0] - '0') * 10 + (s[1] - '0') > 23)
-		return -1;
-	return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
-}
-
 int
 calendar_day(const char *s)
 {
@@ -111,10 +86,10 @@ int
 calendar_hours(struct calendar *c, int day, const char *start, const char *end,
                const char *field, struct refusal *why)
 {
-	int s = hhmm(start), e = hhmm(end);
+	int s = parse_hhmm(start), e = parse_hhmm(end);
 
 	if (day < 0 || day > 6 || s < 0 || e < 0)
-		return refuse(why, 400, field, "give working hours as times HH:MM from 00:00 to 23:59");
+		return refuse(why, 400, field, "give working hours as times HH:MM from 00:00 to 24:00");
 	if (e <= s)
 		return refuse(why, 400, field, "the working hours must end after they start");
 	if (c->n_hours == CAL_HOURS_MAX)
@@ -183,7 +158,7 @@ propose(struct req *r, struct calendar *c)
 static int64_t
 coming_monday(const struct calendar *c)
 {
-	int64_t today = local_day(c->zone, (int64_t)time(NULL));
+	int64_t today = tz_local_day(c->zone, (int64_t)time(NULL));
 
 	return today + 7 - tz_weekday(today);
 }
@@ -283,7 +258,7 @@ calendar_load(struct req *r, struct calendar *c)
 	if (!c->zone)
 		return 0;
 	if (c->n_busy) {
-		int64_t day = local_day(c->zone, c->busy[0].start);
+		int64_t day = tz_local_day(c->zone, c->busy[0].start);
 
 		c->first_day = day - tz_weekday(day);
 	} else {

@@ -444,7 +444,7 @@ fits(const struct free_hours *fh, int64_t start, int64_t end)
 		return true;
 	ls = start + tz_offset_at(fh->zone, start);
 	le = end + tz_offset_at(fh->zone, end);
-	d = ls / DAY - (ls % DAY < 0);
+	d = tz_local_day(fh->zone, start);
 	for (i = 0; i < fh->n; i++)
 		if (fh->w[i].day == tz_weekday(d) && ls >= d * DAY + fh->w[i].start * 60 &&
 		    le <= d * DAY + fh->w[i].end * 60)
@@ -751,7 +751,7 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 	struct store_appt a, *occ;
 	const struct store_session_type *t;
 	const char *side;
-	int64_t times[SERIES_MAX], local;
+	int64_t times[SERIES_MAX];
 	struct check k;
 	int rc, i, *ok;
 
@@ -772,14 +772,13 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 		return rc;
 	if (!(t = book_type(c, a.kind)))
 		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
-	local = a.start + tz_offset_at(c->tz, a.start);
 	memset(sr, 0, sizeof(*sr));
 	snprintf(sr->therapist_id, sizeof(sr->therapist_id), "%s", a.therapist_id);
 	sr->seeker = a.seeker;
 	snprintf(sr->kind, sizeof(sr->kind), "%s", a.kind);
 	snprintf(sr->zone, sizeof(sr->zone), "%s", c->zone);
-	sr->first_day = local / DAY - (local % DAY < 0);
-	sr->minute = (int)((local - sr->first_day * DAY) / 60);
+	sr->first_day = tz_local_day(c->tz, a.start);
+	sr->minute = (int)((a.start + tz_offset_at(c->tz, a.start) - sr->first_day * DAY) / 60);
 	sr->minutes = t->minutes;
 	sr->interval_weeks = interval_weeks;
 	sr->count = count;

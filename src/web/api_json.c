@@ -124,14 +124,3 @@ web_parse_day(const char *s, int64_t *out)
 	return 0;
 }
 
-int
-web_parse_hhmm(const char *s, int *out)
-{
-	int h, m, n = 0;
-
-	if (!s || sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s[n] || h < 0 || h > 24 || m < 0 || m > 59 ||
-	    (h == 24 && m))
-		return -1;
-	*out = h * 60 + m;
-	return 0;
-}

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "core/jsonv.h"
+#include "core/record.h"
 #include "core/tz.h"
 #include "web/actions.h"
 #include "web/pages.h"
@@ -475,9 +476,8 @@ api_closure_add(struct req *r, struct resp *p)
 		error_response(r, p, 400, "last_day", "a date YYYY-MM-DD");
 		return 0;
 	}
-	if ((start && web_parse_hhmm(start, &c.start_min)) || (end && web_parse_hhmm(end, &c.end_min))) {
-		error_response(r, p, 400, start && web_parse_hhmm(start, &c.start_min) ? "start" : "end",
-		               "a time HH:MM");
+	if ((start && (c.start_min = parse_hhmm(start)) < 0) || (end && (c.end_min = parse_hhmm(end)) < 0)) {
+		error_response(r, p, 400, c.start_min < 0 ? "start" : "end", "a time HH:MM");
 		return 0;
 	}
 	snprintf(c.note, sizeof(c.note), "%s", note ? note : "");

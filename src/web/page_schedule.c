@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/record.h"
 #include "core/tz.h"
 #include "web/actions.h"
 #include "web/auth.h"
@@ -769,8 +770,8 @@ page_closure_add(struct req *r, struct resp *p)
 		error_response(r, p, 400, "last_day", "a date YYYY-MM-DD");
 		return 0;
 	}
-	if (((v = req_arg(r, "start")) && *v && web_parse_hhmm(v, &c.start_min)) ||
-	    ((v = req_arg(r, "end")) && *v && web_parse_hhmm(v, &c.end_min))) {
+	if (((v = req_arg(r, "start")) && *v && (c.start_min = parse_hhmm(v)) < 0) ||
+	    ((v = req_arg(r, "end")) && *v && (c.end_min = parse_hhmm(v)) < 0)) {
 		error_response(r, p, 400, "start", "times HH:MM");
 		return 0;
 	}

@@ -95,12 +95,11 @@ int api_str(struct req *r, jnode *o, const char *key, const char **out, struct v
 int api_invalid(struct req *r, struct resp *p, const struct verr *e);
 /*
  * Input: an RFC 3339 instant ("2026-12-01T23:00:00Z", or with an offset
- * like -05:00), a date "YYYY-MM-DD" as days since 1970-01-01, a time
- * "HH:MM" (to 24:00) as minutes. 0, or -1 when malformed.
+ * like -05:00), a date "YYYY-MM-DD" as days since 1970-01-01. 0, or -1
+ * when malformed. (A time "HH:MM" is core/record.h's parse_hhmm.)
  */
 int web_parse_instant(const char *s, int64_t *out);
 int web_parse_day(const char *s, int64_t *out);
-int web_parse_hhmm(const char *s, int *out);
 /* An instant as an RFC 3339 string in UTC, or null for 0. */
 int api_time(struct buf *b, int64_t t);
 /* Answers status with {"user":{handle, role, therapist_id},"csrf"} of r->user. */
