@@ -28,6 +28,10 @@ struct store_sqlite {
 	             *scan_orgs, *scan_therapists, *get_therapist;
 	pthread_mutex_t get_lock;       /* get_therapist's statement, across threads */
 	pthread_mutex_t acct_lock;      /* the account functions, one at a time */
+	/* run()'s prepared statements, by the address of their SQL text
+	 * (every one is a string literal), kept for the connection's life. */
+	struct { const char *sql; sqlite3_stmt *st; } stmts[192];
+	int n_stmts;
 };
 
 static const char *const migrations[] = {
@@ -413,6 +417,8 @@ sq_close(struct store *bs)
 	sqlite3_finalize(s->scan_orgs);
 	sqlite3_finalize(s->scan_therapists);
 	sqlite3_finalize(s->get_therapist);
+	while (s->n_stmts > 0)
+		sqlite3_finalize(s->stmts[--s->n_stmts].st);
 	pthread_mutex_destroy(&s->get_lock);
 	pthread_mutex_destroy(&s->acct_lock);
 	sqlite3_close(s->db);
@@ -423,20 +429,40 @@ sq_close(struct store *bs)
  * Accounts, requests, listings, profiles
  *
  * This traffic is light next to matching (which reads the index, not the
- * store). Every statement goes through run(): prepared, bound from a
- * format, stepped and finalized under acct_lock, each result row handed
- * to a row function.
+ * store). Every statement goes through run(): prepared once per
+ * connection (then reset and reused), bound from a format and stepped
+ * under acct_lock, each result row handed to a row function.
  * ---------------------------------------------------------------------- */
 
-/* Prepares sql; on failure records why and returns NULL. */
+/*
+ * The statement of sql, prepared the first time and kept (*kept): reset
+ * it after use rather than finalize it. One already running (a row
+ * function that runs the same SQL) gets a fresh one for this call only.
+ * On failure records why and returns NULL.
+ */
 static sqlite3_stmt *
-prep(struct store_sqlite *s, const char *sql)
+prep(struct store_sqlite *s, const char *sql, bool *kept)
 {
 	sqlite3_stmt *st = NULL;
+	int i;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fail(s, "preparing an account statement");
+	*kept = false;
+	for (i = 0; i < s->n_stmts; i++)
+		if (s->stmts[i].sql == sql) {
+			if (sqlite3_stmt_busy(s->stmts[i].st))
+				break;
+			*kept = true;
+			return s->stmts[i].st;
+		}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fail(s, "preparing a statement");
+		sqlite3_finalize(st);
 		return NULL;
+	}
+	if (i == s->n_stmts && s->n_stmts < (int)(sizeof(s->stmts) / sizeof(s->stmts[0]))) {
+		s->stmts[s->n_stmts].sql = sql;
+		s->stmts[s->n_stmts++].st = st;
+		*kept = true;
 	}
 	return st;
 }
@@ -457,9 +483,10 @@ run(struct store_sqlite *s, const char *what, row_fn row, void *arg,
 	sqlite3_stmt *st;
 	va_list ap;
 	int rc = -1, step = SQLITE_DONE, i;
+	bool kept;
 
 	pthread_mutex_lock(&s->acct_lock);
-	st = prep(s, sql);
+	st = prep(s, sql, &kept);
 	if (st) {
 		va_start(ap, fmt);
 		for (i = 0; fmt[i]; i++) {
@@ -488,7 +515,11 @@ run(struct store_sqlite *s, const char *what, row_fn row, void *arg,
 		else
 			fail(s, what);
 	}
-	sqlite3_finalize(st);
+	if (kept) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else
+		sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->acct_lock);
 	return rc;
 }
@@ -2247,6 +2278,7 @@ sq_busy_replace(struct store *bs, int64_t user, const struct store_busy *v, int 
 	struct store_sqlite *s = S(bs);
 	sqlite3_stmt *st = NULL;
 	int rc, i;
+	bool kept = false;
 
 	if (tx_begin(s))
 		return -1;
@@ -2254,7 +2286,7 @@ sq_busy_replace(struct store *bs, int64_t user, const struct store_busy *v, int 
 	         "i", user);
 	/* One statement for every row: a month of a full caseload is thousands. */
 	if (rc == 0 && n > 0 &&
-	    !(st = prep(s, "INSERT INTO busy (user_id, start_utc, end_utc) VALUES (?1, ?2, ?3)")))
+	    !(st = prep(s, "INSERT INTO busy (user_id, start_utc, end_utc) VALUES (?1, ?2, ?3)", &kept)))
 		rc = -1;
 	for (i = 0; rc == 0 && i < n; i++) {
 		sqlite3_bind_int64(st, 1, user);
@@ -2262,7 +2294,11 @@ sq_busy_replace(struct store *bs, int64_t user, const struct store_busy *v, int 
 		sqlite3_bind_int64(st, 3, v[i].end);
 		rc = step_done(s, st, "storing busy times");
 	}
-	sqlite3_finalize(st);
+	if (st && kept) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else
+		sqlite3_finalize(st);
 	return tx_end(s, rc);
 }
 
