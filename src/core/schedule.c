@@ -21,14 +21,6 @@ floor_div(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* The UTC instant of wall time `local`; false when it does not exist. */
-static bool
-wall_to_utc(const struct tz_zone *z, int64_t local, int64_t *utc)
-{
-	*utc = tz_local_to_utc(z, local);
-	return *utc + tz_offset_at(z, *utc) == local;
-}
-
 static bool
 is_closed(const struct sched_params *p, int64_t day, int start, int end)
 {
@@ -115,10 +107,13 @@ sched_slots(const struct sched_params *p, struct sched_slot *out, int max)
 				continue;
 			for (m = w->start; m + p->length <= w->end && n < max; m += p->step) {
 				int64_t local = d * DAY + (int64_t)m * 60, utc, end;
+				bool exists;
 				int taken;
 
-				if (is_closed(p, d, m, m + p->length) || !wall_to_utc(p->zone, local, &utc) ||
-				    utc < p->from || utc >= p->to)
+				if (is_closed(p, d, m, m + p->length))
+					continue;
+				utc = tz_wall_to_utc(p->zone, local, &exists);
+				if (!exists || utc < p->from || utc >= p->to)
 					continue;
 				end = utc + (int64_t)p->length * 60;
 				taken = seats_taken(p, utc, end);

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <libical/ical.h>
@@ -206,13 +207,14 @@ tz_offset_at(const struct tz_zone *cz, int64_t t)
 }
 
 int64_t
-tz_local_to_utc(const struct tz_zone *z, int64_t local)
+tz_wall_to_utc(const struct tz_zone *z, int64_t local, bool *exists)
 {
 	int before = tz_offset_at(z, local - 86400);
 	int after = tz_offset_at(z, local + 86400);
 	int64_t t1, t2;
 	int ok1, ok2;
 
+	*exists = true;
 	if (before == after && tz_offset_at(z, local - before) == before)
 		return local - before;
 	t1 = local - before;
@@ -225,7 +227,16 @@ tz_local_to_utc(const struct tz_zone *z, int64_t local)
 		return t1;
 	if (ok2)
 		return t2;
+	*exists = false;
 	return t1;                              /* the gap: offset from before */
+}
+
+int64_t
+tz_local_to_utc(const struct tz_zone *z, int64_t local)
+{
+	bool exists;
+
+	return tz_wall_to_utc(z, local, &exists);
 }
 
 const struct tz_zone *

@@ -17,6 +17,7 @@
 #ifndef CHIRON_TZ_H
 #define CHIRON_TZ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct tz_zone;
@@ -34,6 +35,8 @@ int tz_offset_at(const struct tz_zone *z, int64_t t);
 
 /* The UTC instant of the wall time `local` in zone z (RFC 5545 rules). */
 int64_t tz_local_to_utc(const struct tz_zone *z, int64_t local);
+/* The same, and whether that wall time exists (false in the spring gap). */
+int64_t tz_wall_to_utc(const struct tz_zone *z, int64_t local, bool *exists);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t tz_days_from_civil(int y, unsigned m, unsigned d);
