@@ -38,7 +38,7 @@ B="http://127.0.0.1:$PORT"
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 
 # csrf JAR URL: the form token a page gives this cookie jar
 csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
@@ -216,7 +216,7 @@ check login_old_password_refused test "$(login "$W/l10" seeker1 long-enough-pw)"
 P2=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$P2" --api-rate 2 --access-log off --outbox-log off 2>/dev/null &
 PID2=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$P2/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$P2/" && break; sleep 0.1; done
 s1=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/api/v1/taxonomy")
 s2=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/api/v1/taxonomy")
 h3=$(curl -s -i "http://127.0.0.1:$P2/api/v1/taxonomy" | tr -d '\r')

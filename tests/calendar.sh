@@ -51,7 +51,7 @@ B="http://127.0.0.1:$PORT"
 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 curl -s -o "$W/openapi.json" "$B/api/v1/openapi.json" || { not_ok setup "the server does not answer"; exit 1; }
 
 # ----------------------------------------------------------------------

@@ -165,7 +165,7 @@ PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));pr
 B="http://127.0.0.1:$PORT"
 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 DOC=$W/openapi.json
 curl -s -o "$DOC" "$B/api/v1/openapi.json" || setup_failed "the server does not answer"
 ok setup

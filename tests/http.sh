@@ -246,9 +246,9 @@ listeners() {
 }
 
 # wait_serving PID ERRFILE: until the server says it serves (0), exits or
-# 10 s pass (1).
+# 60 s pass (1).
 wait_serving() {
-	for _ in $(seq 200); do
+	for _ in $(seq 1200); do
 		grep -q '^chiron: serving ' "$2" 2>/dev/null && return 0
 		kill -0 "$1" 2>/dev/null || return 1
 		sleep 0.05
@@ -669,7 +669,7 @@ fi
 
 # A log line is written as its answer is queued: wait for the last ones.
 want=$(wc -l <"$W/expected.log")
-for _ in $(seq 40); do
+for _ in $(seq 600); do
 	[ "$(wc -l <"$W/access.log")" -ge "$want" ] && break
 	sleep 0.05
 done
@@ -695,7 +695,7 @@ fi
 # The path is logged decoded and raw: a %0A in it starts a forged line.
 lines=$(wc -l <"$W/access.log")
 fetch inject GET '/x%0A2026-01-01T00:00:00Z%20GET%20/forged%20200'
-for _ in $(seq 40); do
+for _ in $(seq 600); do
 	[ "$(wc -l <"$W/access.log")" -gt "$lines" ] && break
 	sleep 0.05
 done
@@ -726,14 +726,14 @@ else
 fi
 PID2=
 
-# SIGTERM: exit 0 within 2 s, saying "stopped".
+# SIGTERM: exit 0 within 20 s (at once, on a quiet machine), saying "stopped".
 kill -TERM "$PID" 2>/dev/null
 t0=$(date +%s%N)
-while kill -0 "$PID" 2>/dev/null && [ $(($(date +%s%N) - t0)) -lt 2000000000 ]; do
+while kill -0 "$PID" 2>/dev/null && [ $(($(date +%s%N) - t0)) -lt 20000000000 ]; do
 	sleep 0.02
 done
 if kill -0 "$PID" 2>/dev/null; then
-	not_ok sigterm_stops "still running 2 s after SIGTERM" "$(tail -n 3 "$W/serve.err")"
+	not_ok sigterm_stops "still running 20 s after SIGTERM" "$(tail -n 3 "$W/serve.err")"
 else
 	wait "$PID"
 	rc=$?

@@ -29,7 +29,7 @@ PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print
 B="http://127.0.0.1:$PORT"
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log off --access-log off 2>"$W/serve.err" &
 PID=$!
-for _ in $(seq 100); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 
 csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
 code() { local j=$1 m=$2 u=$3; shift 3; curl -s -c "$j" -b "$j" -o /dev/null -w '%{http_code}' -X "$m" "$B$u" "$@"; }

@@ -39,7 +39,12 @@ const COMPACTS = path.join(SHARED, 'compacts.json');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const AXE = path.join(HERE, 'node_modules/axe-core/axe.min.js');
 const SHOTS = path.join(ROOT, 'build/browser');
-const DEADLINE_MS = 90_000;
+// Only outer watchdogs, of minutes: a cold Chromium on a busy 2-core machine
+// takes tens of seconds to start and to lay out its first pages, and a check
+// must never fail because the machine is slow. STEP_MS bounds one action or
+// navigation (Playwright's own default is 30 s), DEADLINE_MS the whole run.
+const STEP_MS = 180_000;
+const DEADLINE_MS = 15 * 60_000;
 
 // The flags this machine's Chromium needs (see .library/env/machines/c.md):
 // no sandbox as root, no GPU, and no background traffic to a closed network.
@@ -112,6 +117,14 @@ function freePort() {
 	});
 }
 
+// A browser context whose actions and navigations wait up to STEP_MS.
+async function newContext(options) {
+	const context = await browser.newContext(options);
+	context.setDefaultTimeout(STEP_MS);
+	context.setDefaultNavigationTimeout(STEP_MS);
+	return context;
+}
+
 function sleep(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -132,7 +145,7 @@ async function startServer(db) {
 		let exited = null;
 		child.on('exit', (code, signal) => { exited = signal ?? code; });
 		const base = `http://127.0.0.1:${port}`;
-		for (const until = Date.now() + 10_000; Date.now() < until && exited === null;) {
+		for (const until = Date.now() + STEP_MS; Date.now() < until && exited === null;) {
 			try {
 				const r = await fetch(`${base}/`, { signal: AbortSignal.timeout(1000) });
 				await r.arrayBuffer();
@@ -146,7 +159,7 @@ async function startServer(db) {
 		lastLog = fs.readFileSync(log, 'utf8');
 		if (exited === null) {
 			child.kill('SIGKILL');
-			throw new Error(`chiron serve did not answer on ${base} within 10 s\n${lastLog}`);
+			throw new Error(`chiron serve did not answer on ${base} within ${STEP_MS / 1000} s\n${lastLog}`);
 		}
 		server = null;
 	}
@@ -169,7 +182,7 @@ function stopServer() {
 // A clinician's search with JavaScript off: everything must work by links
 // and a plain form post. Returns the first result's profile address.
 async function clinicianFlow(base) {
-	const context = await browser.newContext({ javaScriptEnabled: false,
+	const context = await newContext({ javaScriptEnabled: false,
 		viewport: { width: 1280, height: 900 } });
 	const page = await context.newPage();
 	let profile = null;
@@ -293,9 +306,9 @@ async function signIn(page, base, who) {
 }
 
 async function accountsFlow(base) {
-	const seeker = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-	const therapist = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-	const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const seeker = await newContext({ viewport: { width: 1280, height: 900 } });
+	const therapist = await newContext({ viewport: { width: 1280, height: 900 } });
+	const admin = await newContext({ viewport: { width: 1280, height: 900 } });
 	const message = 'Hello, I am a counselor looking for a space of my own. Tuesday evenings?';
 
 	try {
@@ -314,7 +327,7 @@ async function accountsFlow(base) {
 			await page.goto(`${base}/search`);
 			await page.locator('input[name="aff_org1"]').pressSequentially('Psych', { delay: 20 });
 			await page.waitForFunction(() => document.querySelectorAll('#orgs-0 option').length > 0,
-				null, { timeout: 5000 });
+				null, { timeout: STEP_MS });
 			const first = await page.locator('#orgs-0 option').first().getAttribute('value');
 			assert(/^org-/.test(first ?? ''), `the first suggestion is "${first}"`);
 		});
@@ -390,7 +403,7 @@ function nyOffset(date) {
 }
 
 async function bookingFlow(base) {
-	const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
 	try {
 		const page = await ctx.newPage();
 		const signedUp = await check('booking_signup', async () => {
@@ -477,7 +490,7 @@ async function axeCheck(context, name, url, expectStatus) {
 // The results page on a phone: nothing wider than the screen. On failure,
 // names the elements that reach past its right edge.
 async function phoneCheck(base) {
-	const context = await browser.newContext({ viewport: { width: 375, height: 740 },
+	const context = await newContext({ viewport: { width: 375, height: 740 },
 		deviceScaleFactor: 2, isMobile: true, hasTouch: true });
 	try {
 		await check('phone_results_no_sideways_scroll', async () => {
@@ -507,7 +520,7 @@ async function phoneCheck(base) {
 }
 
 async function screenshot(base) {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const context = await newContext({ viewport: { width: 1280, height: 900 } });
 	try {
 		await check('screenshot_results', async () => {
 			const page = await context.newPage();
@@ -553,7 +566,7 @@ async function main() {
 
 	work = fs.mkdtempSync(path.join(os.tmpdir(), 'chiron-browser-'));
 	const db = path.join(work, 'chiron.db');
-	const imp = spawnSync(BIN, ['import', '--db', db, DIRECTORY], { encoding: 'utf8', timeout: 20_000 });
+	const imp = spawnSync(BIN, ['import', '--db', db, DIRECTORY], { encoding: 'utf8', timeout: STEP_MS });
 	if (imp.status !== 0) {
 		notOk('setup', `chiron import --db ${db} ${DIRECTORY} exited ${imp.status}\n${imp.stderr}`);
 		return;
@@ -564,7 +577,7 @@ async function main() {
 		['bt_admin', 'admin', []]]) {
 		const u = spawnSync(BIN, ['user', 'add', '--db', db, '--handle', handle, '--email',
 			`${handle}@example.org`, '--role', role, ...extra, '--password-stdin'],
-			{ encoding: 'utf8', input: `${handle}-password\n`, timeout: 20_000 });
+			{ encoding: 'utf8', input: `${handle}-password\n`, timeout: STEP_MS });
 		if (u.status !== 0) {
 			notOk('setup', `chiron user add ${handle} exited ${u.status}\n${u.stderr}`);
 			return;
@@ -583,7 +596,7 @@ async function main() {
 	process.env.TMPDIR = work;
 	try {
 		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-			args: CHROMIUM_ARGS, timeout: 20_000 });
+			args: CHROMIUM_ARGS, timeout: STEP_MS });
 	} catch (e) {
 		notOk('setup', `Chromium did not start: ${e.message}`);
 		return;
@@ -594,7 +607,7 @@ async function main() {
 	await accountsFlow(base);
 	await bookingFlow(base);
 
-	const axeContext = await browser.newContext({ bypassCSP: true,
+	const axeContext = await newContext({ bypassCSP: true,
 		viewport: { width: 1280, height: 900 } });
 	try {
 		await axeCheck(axeContext, 'home', `${base}/`, 200);
@@ -614,7 +627,7 @@ async function main() {
 			['requests', '/requests'], ['org_new', '/orgs/new'], ['schedule', '/schedule'],
 			['therapy', '/therapy'], ['book', '/therapists/t-0000007/book?kind=individual']]],
 		['bt_admin', [['admin', '/admin'], ['listing_new', '/listing/new']]]]) {
-		const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+		const ctx = await newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
 		try {
 			const page = await ctx.newPage();
 			await signIn(page, base, who);
