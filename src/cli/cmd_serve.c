@@ -28,6 +28,12 @@
  * never on the command line or in the config file. The hidden
  * --smtp-retry-base SECONDS (60) sets the first retry's delay, for tests.
  *
+ * Clients: --trusted-proxy ADDR[,ADDR...] (CHIRON_TRUSTED_PROXY,
+ * trusted_proxy; addresses or networks) lists the reverse proxies whose
+ * X-Forwarded-For names the client; --connections-per-address N (32; 0
+ * for none; connections_per_address) and --max-connections N (1000;
+ * max_connections) bound what one address and everyone may hold open.
+ *
  * Links in messages (password resets, reminders) start with --public-url,
  * the site's address as clinicians reach it (https://chiron.example.org);
  * by default http://HOST:PORT of --listen.
@@ -39,6 +45,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 #include <sodium.h>
 
@@ -47,13 +54,15 @@
 #include "app/live.h"
 #include "app/mailer.h"
 #include "cli/progress.h"
+#include "web/auth.h"
 #include "web/http.h"
 
 struct settings {
 	char db[1024], listen[128], compacts[1024], access_log[1024], outbox_log[1024];
 	char smtp[1024], smtp_from[320], smtp_user[256];
-	char public_url[512];
+	char public_url[512], trusted_proxy[1024];
 	int log_addresses, secure_cookies, smtp_insecure;
+	long conn_per_addr, max_connections;    /* -1 when not set */
 	long api_rate;                  /* -1 when not set */
 	long smtp_retry_base;           /* -1 when not set */
 };
@@ -66,7 +75,8 @@ usage_serve(void)
 	                "                    [--secure-cookies] [--api-rate N] [--config FILE]\n"
 	                "                    [--smtp smtp://HOST[:PORT]|smtps://HOST[:PORT]|off]\n"
 	                "                    [--smtp-from ADDRESS] [--smtp-user NAME] [--smtp-insecure]\n"
-	                "                    [--public-url https://HOST]\n"
+	                "                    [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR...]]\n"
+	                "                    [--connections-per-address N] [--max-connections N]\n"
 	                "  The SMTP password is read from CHIRON_SMTP_PASSWORD only.\n");
 	return 2;
 }
@@ -75,6 +85,21 @@ static void
 set(char *dst, size_t n, const char *v)
 {
 	snprintf(dst, n, "%s", v);
+}
+
+/* A whole number from min to 1,000,000 into *out; -1 when v is not one. */
+static int
+count_arg(const char *v, long min, long *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > 1000000)
+		return -1;
+	*out = n;
+	return 0;
 }
 
 static int
@@ -129,6 +154,19 @@ read_config(const char *path, struct settings *s)
 			set(s->smtp, sizeof(s->smtp), v);
 		else if (strcmp(k, "public_url") == 0)
 			set(s->public_url, sizeof(s->public_url), v);
+		else if (strcmp(k, "trusted_proxy") == 0)
+			set(s->trusted_proxy, sizeof(s->trusted_proxy), v);
+		else if (strcmp(k, "connections_per_address") == 0 ||
+		         strcmp(k, "max_connections") == 0) {
+			long *dst = k[0] == 'c' ? &s->conn_per_addr : &s->max_connections;
+
+			if (count_arg(v, k[0] == 'c' ? 0 : 1, dst)) {
+				fprintf(stderr, "chiron serve: %s:%d: %s \"%s\": a whole number%s\n", path,
+				        lineno, k, v, k[0] == 'c' ? " (0: no limit)" : ", 1 or more");
+				fclose(f);
+				return -1;
+			}
+		}
 		else if (strcmp(k, "smtp_from") == 0)
 			set(s->smtp_from, sizeof(s->smtp_from), v);
 		else if (strcmp(k, "smtp_user") == 0)
@@ -161,7 +199,8 @@ from_env(const char *name, char *dst, size_t n)
 
 /*
  * The chores: hourly (and once at start), the confirmation reminders and
- * the reminders of the next 24 hours' sessions go to the outbox. (Pausing unconfirmed listings is the index builder's,
+ * the reminders of the next 24 hours' sessions go to the outbox, and
+ * throttles forget attempts older than a day. (Pausing unconfirmed listings is the index builder's,
  * app/live.c.) Stops at once when told, through its condition variable.
  */
 struct chores {
@@ -188,6 +227,10 @@ chores_run(void *arg)
 		else if (n > 0)
 			fprintf(stderr, "chiron: %ld confirmation reminder%s sent to the outbox\n", n,
 			        n == 1 ? "" : "s");
+		if (STORE_CALL(c->app->store, throttle_expire,
+		               (int64_t)time(NULL) - THROTTLE_KEEP_SECONDS))
+			fprintf(stderr, "chiron: forgetting old attempts: %s\n",
+			        store_errmsg(c->app->store));
 		n = appointment_reminders(c->app, (int64_t)time(NULL));
 		if (n < 0)
 			fprintf(stderr, "chiron: session reminders: %s\n", store_errmsg(c->app->store));
@@ -228,6 +271,9 @@ cmd_serve(int argc, char **argv)
 	s.api_rate = 600;
 	flags.smtp_retry_base = -1;
 	s.smtp_retry_base = 60;
+	flags.conn_per_addr = flags.max_connections = -1;
+	s.conn_per_addr = 32;
+	s.max_connections = 1000;
 	set(s.db, sizeof(s.db), DEFAULT_DB);
 	set(s.listen, sizeof(s.listen), "127.0.0.1:8080");
 	set(s.access_log, sizeof(s.access_log), "-");
@@ -259,6 +305,20 @@ cmd_serve(int argc, char **argv)
 			set(flags.smtp, sizeof(flags.smtp), argv[++i]);
 		else if (strcmp(argv[i], "--public-url") == 0 && i + 1 < argc)
 			set(flags.public_url, sizeof(flags.public_url), argv[++i]);
+		else if (strcmp(argv[i], "--trusted-proxy") == 0 && i + 1 < argc)
+			set(flags.trusted_proxy, sizeof(flags.trusted_proxy), argv[++i]);
+		else if (strcmp(argv[i], "--connections-per-address") == 0 && i + 1 < argc) {
+			if (count_arg(argv[++i], 0, &flags.conn_per_addr)) {
+				fprintf(stderr, "chiron serve: --connections-per-address \"%s\": a whole number (0: no limit)\n", argv[i]);
+				return 2;
+			}
+		}
+		else if (strcmp(argv[i], "--max-connections") == 0 && i + 1 < argc) {
+			if (count_arg(argv[++i], 1, &flags.max_connections)) {
+				fprintf(stderr, "chiron serve: --max-connections \"%s\": a whole number, 1 or more\n", argv[i]);
+				return 2;
+			}
+		}
 		else if (strcmp(argv[i], "--smtp-from") == 0 && i + 1 < argc)
 			set(flags.smtp_from, sizeof(flags.smtp_from), argv[++i]);
 		else if (strcmp(argv[i], "--smtp-user") == 0 && i + 1 < argc)
@@ -291,6 +351,7 @@ cmd_serve(int argc, char **argv)
 	from_env("CHIRON_SMTP", s.smtp, sizeof(s.smtp));
 	from_env("CHIRON_SMTP_FROM", s.smtp_from, sizeof(s.smtp_from));
 	from_env("CHIRON_PUBLIC_URL", s.public_url, sizeof(s.public_url));
+	from_env("CHIRON_TRUSTED_PROXY", s.trusted_proxy, sizeof(s.trusted_proxy));
 	from_env("CHIRON_SMTP_USER", s.smtp_user, sizeof(s.smtp_user));
 	if (getenv("CHIRON_SMTP_INSECURE") && strcmp(getenv("CHIRON_SMTP_INSECURE"), "1") == 0)
 		s.smtp_insecure = 1;
@@ -305,6 +366,13 @@ cmd_serve(int argc, char **argv)
 	if (flags.smtp[0]) set(s.smtp, sizeof(s.smtp), flags.smtp);
 	if (flags.smtp_from[0]) set(s.smtp_from, sizeof(s.smtp_from), flags.smtp_from);
 	if (flags.public_url[0]) set(s.public_url, sizeof(s.public_url), flags.public_url);
+	if (flags.trusted_proxy[0]) set(s.trusted_proxy, sizeof(s.trusted_proxy), flags.trusted_proxy);
+	if (flags.conn_per_addr >= 0) s.conn_per_addr = flags.conn_per_addr;
+	if (flags.max_connections >= 0) s.max_connections = flags.max_connections;
+	if (netlist_parse(s.trusted_proxy, &app.trusted_proxies, err, sizeof(err))) {
+		fprintf(stderr, "chiron serve: --trusted-proxy: %s\n", err);
+		return 2;
+	}
 	if (flags.smtp_user[0]) set(s.smtp_user, sizeof(s.smtp_user), flags.smtp_user);
 	if (flags.smtp_insecure) s.smtp_insecure = 1;
 	if (flags.smtp_retry_base > 0) s.smtp_retry_base = flags.smtp_retry_base;
@@ -402,6 +470,23 @@ cmd_serve(int argc, char **argv)
 	app.api_rate = s.api_rate;
 	pthread_mutex_init(&app.rate_lock, NULL);
 	pthread_mutex_init(&app.outbox_lock, NULL);
+	pthread_mutex_init(&app.conn_lock, NULL);
+	randombytes_buf(app.throttle_key, sizeof(app.throttle_key));
+	randombytes_buf(app.conn_key, sizeof(app.conn_key));
+	app.conn_per_addr = (int)s.conn_per_addr;
+	app.conn_max = (int)s.max_connections;
+	app.idle_seconds = 15;
+	{
+		/* Room for every connection allowed, and the files beside them. */
+		struct rlimit nf;
+
+		if (getrlimit(RLIMIT_NOFILE, &nf) == 0 && nf.rlim_cur < nf.rlim_max &&
+		    nf.rlim_cur < (rlim_t)app.conn_max + 256) {
+			nf.rlim_cur = (rlim_t)app.conn_max + 256 < nf.rlim_max ?
+			              (rlim_t)app.conn_max + 256 : nf.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &nf);
+		}
+	}
 	if (strcmp(s.outbox_log, "off") != 0) {
 		app.outbox_log = fopen(s.outbox_log, "a");
 		if (!app.outbox_log) {

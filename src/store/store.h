@@ -253,6 +253,8 @@ struct store_ops {
 	/* Records an attempt under key at now; *count = attempts since `since`. */
 	int (*throttle_hit)(struct store *s, const char *key, int64_t now,
 	                    int64_t since, long *count);
+	/* Forgets every attempt made before `before` (the hourly chore). */
+	int (*throttle_expire)(struct store *s, int64_t before);
 	int (*outbox_add)(struct store *s, const char *to, const char *subject,
 	                  const char *body, int64_t now);
 	int (*reset_put)(struct store *s, const unsigned char hash[32], int64_t user,
@@ -268,8 +270,10 @@ struct store_ops {
 	int (*request_add)(struct store *s, struct store_request *rq);  /* sets rq->id */
 	int (*requests_of_seeker)(struct store *s, int64_t seeker, int max,
 	                          store_request_fn fn, void *arg);
-	int (*requests_to_therapist)(struct store *s, const char *therapist_id, int max,
-	                             store_request_fn fn, void *arg);
+	/* Sent to therapist_id, older than request before_id (0: from the
+	 * newest), newest first, at most max: pages of a long list. */
+	int (*requests_to_therapist)(struct store *s, const char *therapist_id, int64_t before_id,
+	                             int max, store_request_fn fn, void *arg);
 	/* Answers request id, only when it was sent to therapist_id (*found). */
 	int (*request_answer)(struct store *s, int64_t id, const char *therapist_id,
 	                      const char *answer, int64_t now, int *found);

@@ -246,6 +246,12 @@ static const char *const migrations[] = {
 	/* 13: where a moved session was first booked (a series' feed names
 	 * the occurrence it replaces by it) */
 	"ALTER TABLE appointment ADD COLUMN orig_start INTEGER NOT NULL DEFAULT 0;",
+	/* 16: throttles name parties only by a keyed hash (web/auth.c): the
+	 * rows written before held client addresses and login names in the
+	 * clear. They are dropped (they lapse within the hour anyway), and
+	 * the hourly expiry reads by time. */
+	"DELETE FROM throttle;"
+	"CREATE INDEX throttle_at ON throttle (at);",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -729,14 +735,18 @@ sq_throttle_hit(struct store *bs, const char *key, int64_t now, int64_t since, l
 	*count = 0;
 	rc = run(s, "counting attempts", NULL, NULL,
 	         "INSERT INTO throttle (key, at) VALUES (?1, ?2)", "ti", key, now);
-	/* Forget what is older than the window, now and then. */
-	if (rc == 0 && now % 16 == 0)
-		rc = run(s, "counting attempts", NULL, NULL, "DELETE FROM throttle WHERE at < ?1", "i", since);
 	if (rc == 0)
 		rc = run(s, "counting attempts", row_int64, &n,
 		         "SELECT count(*) FROM throttle WHERE key = ?1 AND at >= ?2", "ti", key, since);
 	*count = (long)n;
 	return rc;
+}
+
+static int
+sq_throttle_expire(struct store *bs, int64_t before)
+{
+	return run(S(bs), "forgetting old attempts", NULL, NULL,
+	           "DELETE FROM throttle WHERE at < ?1", "i", before);
 }
 
 static int
@@ -931,13 +941,17 @@ sq_requests_of_seeker(struct store *bs, int64_t seeker, int max, store_request_f
 }
 
 static int
-sq_requests_to_therapist(struct store *bs, const char *tid, int max, store_request_fn fn, void *arg)
+sq_requests_to_therapist(struct store *bs, const char *tid, int64_t before_id, int max,
+                         store_request_fn fn, void *arg)
 {
 	struct request_rows x = {fn, arg};
 
+	/* Ids grow with time: id order is the order they were sent in, and a
+	 * page ends at an id, so a request arriving meanwhile moves nothing. */
 	return run(S(bs), "reading requests", row_request, &x,
-	           "SELECT " REQUEST_COLS " FROM request WHERE therapist_id = ?1 "
-	           "ORDER BY created_at DESC, id DESC LIMIT ?2", "ti", tid, (int64_t)max);
+	           "SELECT " REQUEST_COLS " FROM request WHERE therapist_id = ?1 AND id < ?2 "
+	           "ORDER BY id DESC LIMIT ?3", "tii", tid,
+	           before_id > 0 ? before_id : INT64_MAX, (int64_t)max);
 }
 
 static int
@@ -2347,6 +2361,7 @@ static const struct store_ops sqlite_ops = {
 	.session_delete = sq_session_delete,
 	.sessions_delete_user = sq_sessions_delete_user,
 	.throttle_hit = sq_throttle_hit,
+	.throttle_expire = sq_throttle_expire,
 	.outbox_add = sq_outbox_add,
 	.reset_put = sq_reset_put,
 	.reset_take = sq_reset_take,

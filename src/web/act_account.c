@@ -10,6 +10,7 @@
  * wakes the mailer).
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,19 @@
 #include "web/auth.h"
 
 #define RESET_SECONDS 3600
+
+/*
+ * Throttles (auth.h), each per address and, where there is one, per
+ * account or per email asked about: nobody's budget is spent by anyone
+ * else. Sign-in: 10 tries in 15 minutes per account (by pseudonym and by
+ * email together), 50 per address. Sign-up: 20 an hour per address.
+ * Reset: 20 an hour per address, 5 per email.
+ */
+#define LOGINS_PER_ACCOUNT 10
+#define LOGINS_PER_ADDRESS 50
+#define SIGNUPS_PER_ADDRESS 20
+#define RESETS_PER_ADDRESS 20
+#define RESETS_PER_EMAIL 5
 
 static bool
 handle_ok(const char *h)
@@ -65,8 +79,9 @@ create_account(struct req *r, const struct signup *in, struct store_user *u,
 	if (!in->role || (strcmp(in->role, "seeker") != 0 && strcmp(in->role, "therapist") != 0))
 		return refuse(why, 400, "role",
 		              "Choose whether you are looking for a therapist or are one.");
-	if (auth_throttled(r, "signup", 30, 3600)) {
-		refuse(why, 429, "", "Too many accounts were made in the last hour; try again later.");
+	if (auth_throttled_address(r, "signup", SIGNUPS_PER_ADDRESS, 3600)) {
+		refuse(why, 429, "", "Too many accounts were made from here in the last hour; "
+		       "try again later.");
 		why->retry_after = 3600;
 		return 1;
 	}
@@ -83,34 +98,62 @@ create_account(struct req *r, const struct signup *in, struct store_user *u,
 	return rc ? -1 : 0;
 }
 
+/*
+ * The argon2id hash a sign-in checks when the login names no account, so
+ * that an unknown login costs what a wrong password costs: the time of
+ * an answer says nothing of whether an account exists. Made once.
+ */
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+static char decoy_hash[160];
+
+static void
+decoy_make(void)
+{
+	char pw[48];
+	unsigned char raw[32];
+
+	auth_random_token(pw, raw);
+	if (auth_hash_password(pw, decoy_hash))
+		decoy_hash[0] = '\0';          /* verify then fails at once: still refused */
+}
+
 int
 sign_in(struct req *r, const char *login, const char *password, struct store_user *u,
         struct refusal *why)
 {
-	char key[320];
+	char party[320];
 	int found = 0;
+	bool match;
 
 	if (!login || !*login || strlen(login) > 255)
 		return refuse(why, 400, "login", "Give your pseudonym or email and your password.");
 	if (!password || strlen(password) > PASSWORD_MAX)
 		return refuse(why, 400, "password", "Give your pseudonym or email and your password.");
-	snprintf(key, sizeof(key), "login:account:%s", login);
-	for (char *k = key; *k; k++)
-		*k = (char)tolower((unsigned char)*k);
-	if (auth_throttled(r, key, 10, 900)) {
-		refuse(why, 429, "", "Too many attempts for this account; wait 15 minutes.");
-		why->retry_after = 900;
-		return 1;
-	}
-	snprintf(key, sizeof(key), "login:address:%s", r->addr ? r->addr : "?");
-	if (auth_throttled(r, key, 50, 900)) {
+	if (auth_throttled_address(r, "login", LOGINS_PER_ADDRESS, 900)) {
 		refuse(why, 429, "", "Too many attempts from here; wait 15 minutes.");
 		why->retry_after = 900;
 		return 1;
 	}
 	if (STORE_CALL(r->app->store, user_find, login, u, &found))
 		return -1;
-	if (!found || !auth_password_ok(u->pw_hash, password))
+	/* One budget per account, whether it is named by pseudonym or email;
+	 * a login that names no account has a budget of its own, so the
+	 * answers are the same either way. */
+	if (found)
+		snprintf(party, sizeof(party), "user:%lld", (long long)u->id);
+	else {
+		snprintf(party, sizeof(party), "login:%s", login);
+		for (char *k = party; *k; k++)
+			*k = (char)tolower((unsigned char)*k);
+	}
+	if (auth_throttled_party(r, "login", party, LOGINS_PER_ACCOUNT, 900)) {
+		refuse(why, 429, "", "Too many attempts for this account; wait 15 minutes.");
+		why->retry_after = 900;
+		return 1;
+	}
+	pthread_once(&decoy_once, decoy_make);
+	match = auth_password_ok(found ? u->pw_hash : decoy_hash, password);
+	if (!found || !match)
 		return refuse(why, 401, "",
 		              "That pseudonym or email and password do not match an account.");
 	return 0;
@@ -137,14 +180,18 @@ int
 ask_reset(struct req *r, const char *email, struct refusal *why)
 {
 	struct store_user u;
-	char tok[48], msg[1200];
+	char tok[48], msg[1200], party[320];
 	unsigned char raw[32], hash[32];
 	int found = 0;
 
 	if (!email || !email_ok(email))
 		return refuse(why, 400, "email", "Give the email address of the account.");
-	if (auth_throttled(r, "reset", 100, 3600)) {
-		refuse(why, 429, "", "Too many requests; try again later.");
+	snprintf(party, sizeof(party), "email:%s", email);
+	for (char *k = party; *k; k++)
+		*k = (char)tolower((unsigned char)*k);
+	if (auth_throttled_address(r, "reset", RESETS_PER_ADDRESS, 3600) ||
+	    auth_throttled_party(r, "reset", party, RESETS_PER_EMAIL, 3600)) {
+		refuse(why, 429, "", "Too many reset requests; try again in an hour.");
 		why->retry_after = 3600;
 		return 1;
 	}

@@ -180,8 +180,8 @@ calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
 	if (!text || len == 0)
 		return refuse(why, 400, "calendar", "choose your calendar file (.ics), exported from "
 		              "your practice system or calendar");
-	snprintf(key, sizeof(key), "calendar:%lld", (long long)r->user->id);
-	if (auth_throttled(r, key, 60, 3600)) {
+	snprintf(key, sizeof(key), "user:%lld", (long long)r->user->id);
+	if (auth_throttled_party(r, "calendar", key, 60, 3600)) {
 		refuse(why, 429, "", "you uploaded 60 calendars in the last hour; try again later");
 		why->retry_after = 3600;
 		return 1;

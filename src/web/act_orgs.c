@@ -17,6 +17,7 @@ add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why
 {
 	const struct taxonomy *tax = r->app->tax;
 	unsigned char raw[5];
+	char party[40];
 	struct store_org o;
 	size_t n;
 	int rc = -1, tries;
@@ -27,8 +28,10 @@ add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why
 		return refuse(why, 400, "kind", "Choose what kind of organization it is.");
 	if (!in->jurisdiction || tax_find(tax, TAX_JURISDICTION, in->jurisdiction) < 0)
 		return refuse(why, 400, "jurisdiction", "Choose its state or province.");
-	if (auth_throttled(r, "org-add", 200, 3600)) {
-		refuse(why, 429, "", "Too many organizations were added in the last hour.");
+	snprintf(party, sizeof(party), "user:%lld", (long long)r->user->id);
+	if (auth_throttled_party(r, "org-add", party, 20, 3600) ||
+	    auth_throttled_address(r, "org-add", 100, 3600)) {
+		refuse(why, 429, "", "You added many organizations in the last hour; try again later.");
 		why->retry_after = 3600;
 		return 1;
 	}

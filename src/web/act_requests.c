@@ -15,19 +15,26 @@
 #include "web/auth.h"
 #include "web/pages.h"
 
+/* One clinician may send 30 requests an hour; one address 100. */
+#define REQUESTS_PER_ACCOUNT 30
+#define REQUESTS_PER_ADDRESS 100
+
 int
 send_request(struct req *r, const struct request_in *in, struct store_request *out,
              struct refusal *why)
 {
 	struct store_user u;
+	char party[40];
 	int found;
 
 	if (!in->therapist_id || !record_id_ok(in->therapist_id))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	if (!in->message || !*in->message || strlen(in->message) > MESSAGE_MAX)
 		return refuse(why, 400, "message", "write a message of 1 to 2000 characters");
-	if (auth_throttled(r, "request", 2000, 3600)) {
-		refuse(why, 429, "", "too many requests were sent in the last hour");
+	snprintf(party, sizeof(party), "user:%lld", (long long)r->user->id);
+	if (auth_throttled_party(r, "request", party, REQUESTS_PER_ACCOUNT, 3600) ||
+	    auth_throttled_address(r, "request", REQUESTS_PER_ADDRESS, 3600)) {
+		refuse(why, 429, "", "you sent many requests in the last hour; try again later");
 		why->retry_after = 3600;
 		return 1;
 	}
@@ -74,11 +81,54 @@ requests_sent(struct req *r, store_request_fn fn, void *arg)
 	return STORE_CALL(r->app->store, requests_of_seeker, r->user->id, REQUESTS_MAX, fn, arg);
 }
 
-int
-requests_received(struct req *r, store_request_fn fn, void *arg)
+/* One more row than a page is read: it says whether a next page exists. */
+struct page_rows {
+	store_request_fn fn;
+	void *arg;
+	int n;
+	int64_t last, next;
+};
+
+static int
+page_row(void *arg, const struct store_request *rq)
 {
+	struct page_rows *x = arg;
+
+	if (x->n == REQUESTS_PAGE) {
+		x->next = x->last;
+		return 0;
+	}
+	x->n++;
+	x->last = rq->id;
+	return x->fn(x->arg, rq);
+}
+
+int
+requests_received(struct req *r, int64_t before, store_request_fn fn, void *arg,
+                  int64_t *next)
+{
+	struct page_rows x = {fn, arg, 0, 0, 0};
+	int rc;
+
+	*next = 0;
 	if (!r->user->therapist_id[0])
 		return 0;
-	return STORE_CALL(r->app->store, requests_to_therapist, r->user->therapist_id,
-	                  REQUESTS_MAX, fn, arg);
+	rc = STORE_CALL(r->app->store, requests_to_therapist, r->user->therapist_id, before,
+	                REQUESTS_PAGE + 1, page_row, &x);
+	*next = x.next;
+	return rc;
+}
+
+int64_t
+requests_before(const char *text)
+{
+	char *end;
+	long long v;
+
+	if (!text || !*text)
+		return 0;
+	if (*text < '1' || *text > '9' || strlen(text) > 18)
+		return -1;
+	v = strtoll(text, &end, 10);
+	return *end ? -1 : (int64_t)v;
 }

@@ -25,7 +25,8 @@
 
 #define MESSAGE_MAX 2000                /* a request's message, an answer */
 #define FREE_HOURS_MAX 14               /* free-hour windows of the search form and a saved profile */
-#define REQUESTS_MAX 100                /* requests listed, each way */
+#define REQUESTS_MAX 100                /* requests a clinician sent, listed */
+#define REQUESTS_PAGE 50                /* requests received, listed a page at a time */
 #define QUEUE_MAX 100                   /* claims in the admin queue */
 
 /* Why an action refused: 400, 401, 404, 409 or 429. */
@@ -99,8 +100,16 @@ int send_request(struct req *r, const struct request_in *in, struct store_reques
 int answer_request(struct req *r, const char *id, const char *answer, struct refusal *why);
 /* The requests the signed-in user sent, newest first, through fn. */
 int requests_sent(struct req *r, store_request_fn fn, void *arg);
-/* The requests sent to the signed-in therapist's listing (none without one). */
-int requests_received(struct req *r, store_request_fn fn, void *arg);
+/*
+ * The requests sent to the signed-in therapist's listing (none without
+ * one), newest first, a page of at most REQUESTS_PAGE older than request
+ * before (0: the newest) through fn; *next is the before of the next
+ * page, 0 when this is the last.
+ */
+int requests_received(struct req *r, int64_t before, store_request_fn fn, void *arg,
+                      int64_t *next);
+/* A page's before from its text ("" or NULL: the first page); -1 when bad. */
+int64_t requests_before(const char *text);
 
 /* ----------------------------------------------------------------------
  * Listings: claims, confirmation, standing, the admin's queue (act_listing.c)

@@ -1,7 +1,7 @@
 /*
  * api_requests.c: consultation requests in the JSON API.
  *
- *   GET  /api/v1/requests                 {"sent":[...],"received":[...]}
+ *   GET  /api/v1/requests[?before=ID]     {"sent":[...],"received":[...],"received_next":ID|null}
  *   POST /api/v1/requests                 send one (201, the request)
  *   POST /api/v1/requests/{id}/answer     a therapist answers (204)
  *
@@ -44,10 +44,19 @@ int
 api_requests(struct req *r, struct resp *p)
 {
 	struct list sent = {&p->body, 0}, received = {&p->body, 0};
+	int64_t before = requests_before(req_arg(r, "before")), next = 0;
 
+	if (before < 0) {
+		error_response(r, p, 400, "before",
+		               "before must be the received_next of a page (a request id)");
+		return 0;
+	}
 	if (buf_adds(&p->body, "{\"sent\":[") || requests_sent(r, one, &sent) ||
-	    buf_adds(&p->body, "],\"received\":[") || requests_received(r, one, &received) ||
-	    buf_adds(&p->body, "]}\n"))
+	    buf_adds(&p->body, "],\"received\":[") ||
+	    requests_received(r, before, one, &received, &next) ||
+	    buf_adds(&p->body, "],\"received_next\":") ||
+	    (next ? buf_printf(&p->body, "%lld", (long long)next) : buf_adds(&p->body, "null")) ||
+	    buf_adds(&p->body, "}\n"))
 		return -1;
 	return json_response(p, 200);
 }

@@ -232,13 +232,30 @@ auth_csrf_header_ok(struct req *r)
 	return csrf_matches(r, r->csrf_header);
 }
 
+/* Counts an attempt at action by party (any text); see auth.h. */
 bool
-auth_throttled(struct req *r, const char *key, long max, int64_t window)
+auth_throttled_party(struct req *r, const char *action, const char *party, long max,
+                     int64_t window)
 {
 	int64_t now = (int64_t)time(NULL);
+	unsigned char h[16];
+	char key[96], hex[33];
 	long count = 0;
 
+	crypto_generichash(h, sizeof(h), (const unsigned char *)party, strlen(party),
+	                   r->app->throttle_key, sizeof(r->app->throttle_key));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(key, sizeof(key), "%.40s:%s", action, hex);
 	if (STORE_CALL(r->app->store, throttle_hit, key, now, now - window, &count))
 		return true;            /* fail closed */
 	return count > max;
+}
+
+bool
+auth_throttled_address(struct req *r, const char *action, long max, int64_t window)
+{
+	char party[80];
+
+	snprintf(party, sizeof(party), "address:%s", r->addr ? r->addr : "?");
+	return auth_throttled_party(r, action, party, max, window);
 }

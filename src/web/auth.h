@@ -40,10 +40,21 @@ bool auth_csrf_ok(struct req *r);
 bool auth_csrf_header_ok(struct req *r);
 
 /*
- * Counts an attempt under key; true when more than max attempts were made
- * in the last window seconds (the caller answers 429).
+ * Throttles. Each counts one attempt at an action (signup, login, reset,
+ * request, ...) by one party and says whether that party made more than
+ * max in the last window seconds (the caller answers 429). A party is
+ * the client's address (auth_throttled_address: the peer's, or the one a
+ * trusted proxy forwarded) or any other string naming who or what is
+ * asked about ("user:42", "email:a@b.org"; auth_throttled_party). The
+ * table stores only the action and a BLAKE2b hash of the party keyed
+ * with a secret held in memory, so it names no address, account or
+ * email; rows older than a day are removed hourly (auth_throttle_expire).
+ * A store error counts as throttled (fail closed).
  */
-bool auth_throttled(struct req *r, const char *key, long max, int64_t window);
+bool auth_throttled_address(struct req *r, const char *action, long max, int64_t window);
+bool auth_throttled_party(struct req *r, const char *action, const char *party, long max,
+                          int64_t window);
+#define THROTTLE_KEEP_SECONDS 86400     /* longer than every window */
 
 /* A random token, base64url without padding (43 characters + NUL). */
 int auth_random_token(char out[48], unsigned char raw[32]);

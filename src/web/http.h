@@ -20,11 +20,14 @@
 #include "core/buf.h"
 #include "core/index.h"
 #include "core/match.h"
+#include "core/netaddr.h"
 #include "app/live.h"
 #include "store/store.h"
 
 /* Who a route is for: the dispatcher checks this before the handler runs. */
 enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_THERAPIST, WHO_ADMIN };
+
+#define CONN_SLOTS 4096         /* struct app's table of connections per address */
 
 #define HTTP_STATUSES(X) \
 	X(200, "OK") X(201, "Created") X(204, "No Content") \
@@ -68,6 +71,17 @@ struct app {
 	FILE *log;
 	pthread_mutex_t log_lock;
 	bool log_addresses;
+	/* Who a client is: X-Forwarded-For is read only from these peers. */
+	struct netlist trusted_proxies;
+	/* Throttles store parties only as BLAKE2b keyed with this (auth.c). */
+	unsigned char throttle_key[32];
+	/* Connections: at most conn_per_addr at once from one address (0: no
+	 * limit), conn_max in all, each closed after idle_seconds without a
+	 * byte (server.c). */
+	int conn_per_addr, conn_max, idle_seconds;
+	unsigned char conn_key[16];
+	pthread_mutex_t conn_lock;
+	struct conn_slot { int n; } conns[CONN_SLOTS];
 };
 
 /* The signed-in user of a request (auth.c), when there is one. */

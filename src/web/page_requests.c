@@ -104,7 +104,13 @@ page_requests(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
 	struct list_ctx x = {r, p, 0, 0};
+	int64_t before = requests_before(req_arg(r, "before")), next = 0;
+	char at[24];
 
+	if (before < 0) {
+		error_response(r, p, 400, "before", "That page of requests does not exist.");
+		return 0;
+	}
 	if (page_begin(r, p, "Consultation requests") ||
 	    html(b, "<h1>Consultation requests</h1>\n<h2>Sent by you</h2>\n"))
 		return -1;
@@ -115,9 +121,15 @@ page_requests(struct req *r, struct resp *p)
 	if (r->user->therapist_id[0]) {
 		x.n = 0;
 		x.therapist = 1;
-		if (html(b, "<h2>Sent to your listing</h2>\n") ||
-		    requests_received(r, one, &x) ||
-		    (!x.n && html(b, "<p>None yet.</p>\n")))
+		if (html(b, before ? "<h2 id=\"received\">Sent to your listing (older)</h2>\n" :
+		                     "<h2 id=\"received\">Sent to your listing</h2>\n") ||
+		    requests_received(r, before, one, &x, &next) ||
+		    (!x.n && html(b, before ? "<p>No older requests.</p>\n" : "<p>None yet.</p>\n")))
+			return -1;
+		snprintf(at, sizeof(at), "%lld", (long long)next);
+		if ((next && (html(b, "<p><a href=\"/requests?before=") || html_attr(b, at) ||
+		              html(b, "#received\">Older requests</a></p>\n"))) ||
+		    (before && html(b, "<p><a href=\"/requests#received\">The newest requests</a></p>\n")))
 			return -1;
 	}
 	return page_end(p);

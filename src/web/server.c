@@ -24,8 +24,11 @@
 
 #include <microhttpd.h>
 
+#include <sodium.h>
+
 #include "web/auth.h"
 #include "core/form.h"
+#include "core/netaddr.h"
 #include "web/http.h"
 #include "web/pages.h"
 
@@ -563,23 +566,106 @@ add_security_headers(struct MHD_Response *mr, const struct resp *p)
 		MHD_add_response_header(mr, "Cache-Control", "no-store");
 }
 
-/* The client's address as text (for throttling; logged only on request). */
+/* The address that connected, as a struct netaddr (-1 when unknown). */
+static int
+peer_addr(const struct sockaddr *sa, struct netaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->bits = 128;
+	if (sa && sa->sa_family == AF_INET) {
+		out->b[10] = out->b[11] = 0xff;
+		memcpy(out->b + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		return 0;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		memcpy(out->b, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The client's address as text (for throttling; logged only on request):
+ * the peer's, or behind a trusted proxy (--trusted-proxy) the one the
+ * proxies forwarded (core/netaddr.h, forwarded_client).
+ */
 static const char *
-client_addr(struct arena *a, struct MHD_Connection *mc)
+client_addr(struct app *app, struct arena *a, struct MHD_Connection *mc)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char buf[64] = "?";
+	struct netaddr peer, who;
+	char buf[64];
 
-	if (ci && ci->client_addr) {
-		if (ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-			          buf, sizeof(buf));
-		else if (ci->client_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
-			          buf, sizeof(buf));
-	}
+	if (!ci || peer_addr(ci->client_addr, &peer))
+		return "?";
+	forwarded_client(&app->trusted_proxies, &peer,
+	                 MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For"), &who);
+	netaddr_format(&who, buf);
 	return arena_strdup(a, buf);
+}
+
+/* ----------------------------------------------------------------------
+ * Connections per address
+ *
+ * Every address (the peer's: a connection is counted before any header
+ * is read) may hold at most app->conn_per_addr connections at once; a
+ * trusted proxy is not limited, since every client behind it shares its
+ * address. The counts live in a fixed table of slots chosen by a keyed
+ * hash of the address: two addresses in one slot share a budget, which
+ * at worst refuses a connection early. The accept policy refuses before
+ * libmicrohttpd reads a byte; connection start and close keep the count.
+ * ---------------------------------------------------------------------- */
+
+static struct conn_slot *
+conn_slot(struct app *app, const struct netaddr *a)
+{
+	uint64_t h;
+
+	crypto_shorthash((unsigned char *)&h, a->b, sizeof(a->b), app->conn_key);
+	return &app->conns[h % CONN_SLOTS];
+}
+
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct app *app = cls;
+	struct netaddr a;
+	bool over;
+
+	(void)len;
+	if (app->conn_per_addr <= 0 || peer_addr(sa, &a) || netlist_has(&app->trusted_proxies, &a))
+		return MHD_YES;
+	pthread_mutex_lock(&app->conn_lock);
+	over = conn_slot(app, &a)->n >= app->conn_per_addr;
+	pthread_mutex_unlock(&app->conn_lock);
+	return over ? MHD_NO : MHD_YES;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *mc, void **socket_ctx,
+              enum MHD_ConnectionNotificationCode code)
+{
+	struct app *app = cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	struct netaddr a;
+	struct conn_slot *s;
+
+	/* The socket context marks a counted connection, so a close is
+	 * never subtracted without its start. */
+	if (!ci || peer_addr(ci->client_addr, &a))
+		return;
+	pthread_mutex_lock(&app->conn_lock);
+	s = conn_slot(app, &a);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		s->n++;
+		*socket_ctx = s;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx == s) {
+		s->n--;
+		*socket_ctx = NULL;
+	}
+	pthread_mutex_unlock(&app->conn_lock);
 }
 
 static void
@@ -680,7 +766,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	r.cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Cookie");
 	r.accept = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept");
 	r.csrf_header = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
-	r.addr = client_addr(&c->a, mc);
+	r.addr = client_addr(app, &c->a, mc);
 	acc.r = &r;
 	acc.cap = 0;
 	p.status = 200;
@@ -756,12 +842,13 @@ server_start(struct app *app, const char *host, int port, char *err, size_t errl
 	s->app = app;
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	                        MHD_USE_TURBO | MHD_USE_ERROR_LOG,
-	                        (uint16_t)port, NULL, NULL, on_request, app,
+	                        (uint16_t)port, on_accept, app, on_request, app,
 	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cpus > 0 ? cpus : 1),
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+	                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->idle_seconds,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->conn_max,
 	                        MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, port);

@@ -52,8 +52,11 @@ def seekers(n, prefix):
     return out
 
 
-def call(method, path, body=None, who=None):
-    c = http.client.HTTPConnection(HOST, PORT, timeout=60)
+def call(method, path, body=None, who=None, src=None):
+    """One API call; src, a loopback address to call from (each clinician of
+    a race comes from an address of their own, as they would: the server
+    holds at most a few dozen connections per address)."""
+    c = http.client.HTTPConnection(HOST, PORT, timeout=60, source_address=(src, 0) if src else None)
     h = {}
     if body is not None:
         h["Content-Type"] = "application/json"
@@ -110,7 +113,8 @@ go = threading.Barrier(200)
 def race(i):
     go.wait()
     results[i] = call("POST", "/api/v1/appointments",
-                      {"therapist_id": "t-9000001", "kind": "individual", "start": slot["start"]}, people[i])
+                      {"therapist_id": "t-9000001", "kind": "individual", "start": slot["start"]}, people[i],
+                      src="127.0.1.%d" % (i + 1))
 
 
 threads = [threading.Thread(target=race, args=(i,)) for i in range(200)]
