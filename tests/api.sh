@@ -311,7 +311,7 @@ expect req_list_other_therapist 200
 holds req_list_other_therapist "all(x[\"id\"] != $RID for x in d[\"received\"])"
 call req_list_other_seeker O GET /api/v1/requests
 expect req_list_other_seeker 200
-holds req_list_other_seeker 'd == {"sent": [], "received": []}'
+holds req_list_other_seeker 'd == {"sent": [], "received": [], "received_next": None}'
 call req_list_anonymous - GET /api/v1/requests
 expect req_list_anonymous 401 ""
 
@@ -343,7 +343,7 @@ call answer_seen S GET /api/v1/requests
 expect answer_seen 200
 holds answer_seen "[(x[\"answer\"], type(x[\"answered_at\"])) for x in d[\"sent\"] if x[\"id\"] == $RID] == [(\"Tuesday works\", str)]"
 call answer_unseen_by_others O GET /api/v1/requests
-holds answer_unseen_by_others 'd == {"sent": [], "received": []}'
+holds answer_unseen_by_others 'd == {"sent": [], "received": [], "received_next": None}'
 
 # ======================================================================
 # The organization registry
