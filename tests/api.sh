@@ -67,6 +67,8 @@ B="http://127.0.0.1:$PORT"
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
+OUTBOX_LOG=$W/outbox.log
+. "$ROOT/tests/lib/mail.sh"
 DOC=$W/openapi.json
 curl -s -o "$DOC" "$B/api/v1/openapi.json" || { not_ok setup "the server does not answer"; exit 1; }
 
@@ -140,16 +142,32 @@ hdr() { tr -d '\r' <"$W/$1.h" | grep -i "^$2:" | sed 's/^[^:]*: *//'; }
 # Accounts and sessions
 # ======================================================================
 
-call signup S POST /api/v1/users \
+call signup_ask - POST /api/v1/users \
 	'{"handle":"seeker1","email":"s1@example.org","password":"long-enough-pw","role":"seeker"}'
+expect signup_ask 202
+SIGNUP_TOKEN=$(mail_link s1@example.org /signup/confirm | sed 's|.*/||')
+call signup_bad_token - POST /api/v1/users/confirm '{"token":"not-a-token"}'
+expect signup_bad_token 404 token
+call signup S POST /api/v1/users/confirm "{\"token\":\"$SIGNUP_TOKEN\"}"
 expect signup 201
 holds signup 'd["user"] == {"handle": "seeker1", "role": "seeker", "therapist_id": None} and len(d["csrf"]) == 43'
 field signup csrf >"$W/S.csrf"
 fact signup "the cookie is HttpOnly and SameSite=Lax" \
 	grep -qi '^set-cookie: chiron_session=[^;]*; Path=/; HttpOnly; SameSite=Lax' "$W/signup.h"
+call signup_used_token - POST /api/v1/users/confirm "{\"token\":\"$SIGNUP_TOKEN\"}"
+expect signup_used_token 404 token
+# Taken: the same answer as a free one (the owner is told by mail).
 call signup_taken - POST /api/v1/users \
 	'{"handle":"SEEKER1","email":"x@example.org","password":"long-enough-pw","role":"seeker"}'
-expect signup_taken 409 ""
+expect signup_taken 202
+holds signup_taken 'd == {"message": "Check your email: a link to finish creating the account is on its way (it works for a day)."}'
+# ... and its link, used, asks for another pseudonym.
+TAKEN_TOKEN=$(mail_link x@example.org /signup/confirm | sed 's|.*/||')
+call signup_taken_confirm - POST /api/v1/users/confirm "{\"token\":\"$TAKEN_TOKEN\"}"
+expect signup_taken_confirm 409 handle
+call signup_taken_renamed XT POST /api/v1/users/confirm "{\"token\":\"$TAKEN_TOKEN\",\"handle\":\"xseeker\"}"
+expect signup_taken_renamed 201
+holds signup_taken_renamed 'd["user"]["handle"] == "xseeker"'
 call signup_admin_refused - POST /api/v1/users \
 	'{"handle":"sneaky","email":"sn@example.org","password":"long-enough-pw","role":"admin"}'
 expect signup_admin_refused 400 role
@@ -220,8 +238,11 @@ call signout_everywhere_ended_first S GET /api/v1/me
 expect signout_everywhere_ended_first 401 ""
 
 # An expired session is no session: 401, and no state change rides it.
-call expiring_signup X POST /api/v1/users \
+call expiring_ask - POST /api/v1/users \
 	'{"handle":"expiring","email":"ex@example.org","password":"long-enough-pw","role":"seeker"}'
+expect expiring_ask 202
+call expiring_signup X POST /api/v1/users/confirm \
+	"{\"token\":\"$(mail_link ex@example.org /signup/confirm | sed 's|.*/||')\"}"
 field expiring_signup csrf >"$W/X.csrf"
 sqlite3 "$DB" "UPDATE session SET expires_at = strftime('%s', 'now') - 1
 	WHERE user_id = (SELECT id FROM user WHERE handle = 'expiring')"
@@ -237,7 +258,7 @@ call reset_ask_unknown - POST /api/v1/password-reset '{"email":"nobody@example.o
 expect reset_ask_unknown 204
 call reset_ask_bad - POST /api/v1/password-reset '{"email":"nope"}'
 expect reset_ask_bad 400 email
-TOKEN=$(grep -o '/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1 | sed 's|/reset/||')
+TOKEN=$(mail_link s1@example.org /reset | sed 's|.*/||')
 call reset_short - PUT /api/v1/password "{\"token\":\"$TOKEN\",\"password\":\"short\"}"
 expect reset_short 400 password
 call reset_bad_token - PUT /api/v1/password '{"token":"not-a-token","password":"brand-new-password"}'
@@ -258,8 +279,10 @@ expect reset_new_password 200
 signin T1 thera1 thera-password-1
 signin T2 thera2 thera-password-2
 signin A admin1 admin-password-1
-call other_seeker O POST /api/v1/users \
+call other_seeker_ask - POST /api/v1/users \
 	'{"handle":"seeker2","email":"s2@example.org","password":"long-enough-pw","role":"seeker"}'
+call other_seeker O POST /api/v1/users/confirm \
+	"{\"token\":\"$(mail_link s2@example.org /signup/confirm | sed 's|.*/||')\"}"
 field other_seeker csrf >"$W/O.csrf"
 
 call req_send S POST /api/v1/requests '{"therapist_id":"t-0000001","message":"Hello <i>there</i> & welcome"}'
@@ -418,8 +441,10 @@ call record_get T1 GET /api/v1/listing/record
 expect record_get 200
 holds record_get 'd["id"] == "t-0000001"'
 
-call new_therapist T3 POST /api/v1/users \
+call new_therapist_ask - POST /api/v1/users \
 	'{"handle":"thera3","email":"t3@example.org","password":"long-enough-pw","role":"therapist"}'
+call new_therapist T3 POST /api/v1/users/confirm \
+	"{\"token\":\"$(mail_link t3@example.org /signup/confirm | sed 's|.*/||')\"}"
 field new_therapist csrf >"$W/T3.csrf"
 call listing_none T3 GET /api/v1/listing
 expect listing_none 404 ""

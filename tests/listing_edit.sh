@@ -135,8 +135,7 @@ check edit_modality_stored test "$m" = "0 540 720 2;0 780 900 1;"
 curl -s -b "$T" "$B/listing/edit" | grep -q 'value="09:00-12:00 telehealth, 13:00-15:00 in person, 16:00-17:00"' && ok edit_modality_prefilled || not_ok edit_modality_prefilled
 
 # --- creating a listing ---
-N="$W/n"; t=$(csrf "$N" "$B/signup")
-code "$N" POST /signup -d "csrf=$t&handle=newthera&email=nt@example.org&password=long-enough-pw&role=therapist" >/dev/null
+N="$W/n"; mk newthera long-enough-pw therapist >/dev/null; login "$N" newthera long-enough-pw >/dev/null
 check new_listing_offered grep -q 'href="/listing/new"' <(curl -s -b "$N" "$B/listing")
 FN=$(form "$N" /listing/new)
 FN=$(with "$FN" name 'Wren Okafor')

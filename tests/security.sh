@@ -81,7 +81,7 @@ for i in $(seq 21); do
 done
 [ "${codes##* }" = 429 ] && ok signup_flood_throttled || not_ok signup_flood_throttled "$codes"
 t=$(form 3 "$W/su3" /signup)
-check signup_other_address_unaffected test "$(from 3 "$W/su3" POST /signup --data-urlencode "csrf=$t" -d "handle=calm1&email=calm1@example.org&password=long-enough-pw&role=seeker")" = 303
+check signup_other_address_unaffected test "$(from 3 "$W/su3" POST /signup --data-urlencode "csrf=$t" -d "handle=calm1&email=calm1@example.org&password=long-enough-pw&role=seeker")" = 200
 
 # 21 resets for made-up addresses from 127.0.0.4; 127.0.0.5 still resets.
 t=$(form 4 "$W/r4" /reset)
@@ -129,6 +129,62 @@ from 13 "$W/t1" GET "/requests?before=$next" >/dev/null
 grep -q 'paged 1<' "$W/last.html" || { from 13 "$W/t1" GET "$(grep -o '/requests?before=[0-9]*' "$W/last.html" | head -1)" >/dev/null; }
 grep -q 'paged 1<' "$W/last.html" && ok requests_page_shows_oldest || not_ok requests_page_shows_oldest "next=$next"
 check requests_bad_page test "$(from 13 "$W/t1" GET '/api/v1/requests?before=x')" = 400
+
+# ----------------------------------------------------------------------
+# Item 5: nothing tells whether an account exists: answers, and time
+# ----------------------------------------------------------------------
+OUTBOX_LOG=$W/outbox.log
+. "$ROOT/tests/lib/mail.sh"
+serve --outbox-log "$W/outbox.log"
+# Sign-up: a taken pseudonym and email answer as a free one does.
+signup_answer() {
+	local t; rm -f "$W/su"; t=$(form 17 "$W/su" /signup)
+	from 17 "$W/su" POST /signup --data-urlencode "csrf=$t" -d "handle=$1&email=$2&password=long-enough-pw&role=seeker" >/dev/null
+	sed -e "s/$2/EMAIL/g" -e 's/name="csrf" value="[^"]*"//' "$W/last.html" | tr -d '\n' | md5sum
+}
+a=$(signup_answer victim victim@example.org)
+b=$(signup_answer fresh1 fresh1@example.org)
+[ "$a" = "$b" ] && ok signup_same_answer_taken_or_free || not_ok signup_same_answer_taken_or_free
+mail_link fresh1@example.org /signup/confirm >/dev/null && ok signup_free_gets_link || not_ok signup_free_gets_link
+for _ in $(seq 600); do mail_to victim@example.org | grep -q 'already has one' && break; sleep 0.1; done
+mail_to victim@example.org | grep -q 'already has one' && ! mail_to victim@example.org | grep -q /signup/confirm/ &&
+	ok signup_taken_told_not_linked || not_ok signup_taken_told_not_linked
+
+# Timing: interleaved samples of an existing account and an unknown one;
+# the medians must be close (the ratio over many samples, with a margin,
+# not a deadline: a busy machine slows both alike). Each sample has its
+# own account or login, so no budget runs out.
+for i in $(seq 15); do mkuser "timed$i" "timed-password-$i" seeker; done
+cat >"$W/median.py" <<'EOF'
+import statistics, sys
+# Each line: the status and the seconds. Every answer must be the same.
+rows = [[l.split() for l in open(f) if l.strip()] for f in sys.argv[1:3]]
+codes = {r[0] for f in rows for r in f}
+if len(codes) != 1:
+    print("answers differ: %s" % sorted(codes))
+    sys.exit(1)
+a, b = ([float(r[1]) for r in f] for f in rows)
+ma, mb = statistics.median(a), statistics.median(b)
+ratio = max(ma, mb) / max(min(ma, mb), 1e-6)
+print("%.1f ms vs %.1f ms (x%.2f)" % (ma * 1e3, mb * 1e3, ratio))
+# Close: within a factor of 2, or within 3 ms (both are then mostly noise).
+sys.exit(0 if len(a) == len(b) >= 10 and (ratio <= 2.0 or abs(ma - mb) < 0.003) else 1)
+EOF
+timed() { curl -s --interface "127.0.$1" -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "$B$2" -H 'Content-Type: application/json' --data-binary "$3"; }
+: >"$W/in_known"; : >"$W/in_unknown"; : >"$W/re_known"; : >"$W/re_unknown"
+for i in $(seq 15); do
+	timed 0.18 /api/v1/session "{\"login\":\"timed$i\",\"password\":\"wrong-password\"}" >>"$W/in_known"
+	timed 0.18 /api/v1/session "{\"login\":\"ghost$i\",\"password\":\"wrong-password\"}" >>"$W/in_unknown"
+	timed "2.$i" /api/v1/password-reset "{\"email\":\"timed$i@example.org\"}" >>"$W/re_known"
+	timed "2.$i" /api/v1/password-reset "{\"email\":\"ghost$i@example.org\"}" >>"$W/re_unknown"
+done
+out=$(python3 "$W/median.py" "$W/in_known" "$W/in_unknown") && ok signin_same_time_known_or_not ||
+	not_ok signin_same_time_known_or_not "$out"
+echo "# sign-in, known vs unknown account: $out"
+out=$(python3 "$W/median.py" "$W/re_known" "$W/re_unknown") && ok reset_same_time_known_or_not ||
+	not_ok reset_same_time_known_or_not "$out"
+echo "# reset, known vs unknown email: $out"
+mail_link timed15@example.org /reset >/dev/null && ok reset_known_still_mailed || not_ok reset_known_still_mailed
 
 # ----------------------------------------------------------------------
 # Item 10: ten tries per account, by pseudonym and email together

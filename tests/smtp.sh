@@ -58,8 +58,17 @@ serve() {
 # stop: SIGTERM, and the server's exit status
 stop() { local st; kill "$PID"; wait "$PID"; st=$?; PID=; return $st; }
 csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
-# reset EMAIL: asks for a reset link, prints the status
-reset() { local t; t=$(csrf "$W/jar" "$B/reset"); curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B/reset" --data-urlencode "csrf=$t" --data-urlencode "email=$1"; }
+# reset EMAIL: asks for a reset link, prints the status; returns once the
+# link is in the outbox (it is written after the answer)
+links() { grep -c '/reset/[A-Za-z0-9_-]' "$W/outbox.log" 2>/dev/null; }
+reset() {
+	local t n st
+	n=$(links)
+	t=$(csrf "$W/jar" "$B/reset")
+	st=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B/reset" --data-urlencode "csrf=$t" --data-urlencode "email=$1")
+	for _ in $(seq 600); do [ "$(links)" -gt "${n:-0}" ] && break; sleep 0.1; done
+	echo "$st"
+}
 # The newest reset link of outbox.log.
 last_link() { grep -o 'http://[^ ]*/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1; }
 # mail_with TEXT: the first message received that holds TEXT (false if none)

@@ -51,6 +51,7 @@
 
 #include "cli/cli.h"
 #include "app/directory.h"
+#include "app/jobs.h"
 #include "app/live.h"
 #include "app/mailer.h"
 #include "cli/progress.h"
@@ -200,7 +201,7 @@ from_env(const char *name, char *dst, size_t n)
 /*
  * The chores: hourly (and once at start), the confirmation reminders and
  * the reminders of the next 24 hours' sessions go to the outbox, and
- * throttles forget attempts older than a day. (Pausing unconfirmed listings is the index builder's,
+ * throttles forget attempts older than a day, sign-ups their expired links. (Pausing unconfirmed listings is the index builder's,
  * app/live.c.) Stops at once when told, through its condition variable.
  */
 struct chores {
@@ -228,7 +229,8 @@ chores_run(void *arg)
 			fprintf(stderr, "chiron: %ld confirmation reminder%s sent to the outbox\n", n,
 			        n == 1 ? "" : "s");
 		if (STORE_CALL(c->app->store, throttle_expire,
-		               (int64_t)time(NULL) - THROTTLE_KEEP_SECONDS))
+		               (int64_t)time(NULL) - THROTTLE_KEEP_SECONDS) ||
+		    STORE_CALL(c->app->store, signup_expire, (int64_t)time(NULL)))
 			fprintf(stderr, "chiron: forgetting old attempts: %s\n",
 			        store_errmsg(c->app->store));
 		n = appointment_reminders(c->app, (int64_t)time(NULL));
@@ -520,6 +522,12 @@ cmd_serve(int argc, char **argv)
 		        strncmp(s.smtp, "smtps:", 6) == 0 ? "" :
 		        s.smtp_insecure ? " (STARTTLS when offered)" : " (STARTTLS required)");
 	}
+	/* After the mask: the jobs thread takes no signal either. */
+	app.jobs = jobs_start(1024);
+	if (!app.jobs) {
+		fprintf(stderr, "chiron serve: cannot start the jobs thread\n");
+		goto out;
+	}
 	srv = server_start(&app, host, port, err, sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "chiron serve: %s\n", err);
@@ -542,10 +550,12 @@ cmd_serve(int argc, char **argv)
 			pthread_join(ct, NULL);
 		}
 	}
-	/* The server first: its requests may still wake the mailer. */
+	/* The server first: its requests may still post jobs and wake the
+	 * mailer; the jobs then, whose mail the mailer may still send. */
 	server_stop(srv);
 	rc = 0;
 out:
+	jobs_stop(app.jobs);
 	mailer_stop(app.mailer);
 	if (rc == 0)
 		fprintf(stderr, "chiron: stopped\n");

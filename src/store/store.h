@@ -255,6 +255,20 @@ struct store_ops {
 	                    int64_t since, long *count);
 	/* Forgets every attempt made before `before` (the hourly chore). */
 	int (*throttle_expire)(struct store *s, int64_t before);
+	/*
+	 * Sign-ups waiting for their email's confirmation, by the BLAKE2b
+	 * hash of the link's token: u's handle, email, pw_hash and role.
+	 * Get fills u (*found 0 when missing or expired); rename changes the
+	 * pseudonym of one; delete forgets one; expire forgets all whose
+	 * time ran out before `now`.
+	 */
+	int (*signup_put)(struct store *s, const unsigned char hash[32], const struct store_user *u,
+	                  int64_t expires);
+	int (*signup_get)(struct store *s, const unsigned char hash[32], int64_t now,
+	                  struct store_user *u, int *found);
+	int (*signup_rename)(struct store *s, const unsigned char hash[32], const char *handle);
+	int (*signup_delete)(struct store *s, const unsigned char hash[32]);
+	int (*signup_expire)(struct store *s, int64_t now);
 	int (*outbox_add)(struct store *s, const char *to, const char *subject,
 	                  const char *body, int64_t now);
 	int (*reset_put)(struct store *s, const unsigned char hash[32], int64_t user,

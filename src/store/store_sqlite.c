@@ -252,6 +252,18 @@ static const char *const migrations[] = {
 	 * the hourly expiry reads by time. */
 	"DELETE FROM throttle;"
 	"CREATE INDEX throttle_at ON throttle (at);",
+	/* 17: sign-ups wait for their email's confirmation (web/act_account.c):
+	 * the token is kept only as its hash, the password only as argon2id,
+	 * and a row lives a day. */
+	"CREATE TABLE signup_pending ("
+	"  token_hash BLOB PRIMARY KEY,"
+	"  handle TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  pw_hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('seeker', 'therapist')),"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX signup_pending_expiry ON signup_pending (expires_at);",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -747,6 +759,69 @@ sq_throttle_expire(struct store *bs, int64_t before)
 {
 	return run(S(bs), "forgetting old attempts", NULL, NULL,
 	           "DELETE FROM throttle WHERE at < ?1", "i", before);
+}
+
+static int
+sq_signup_put(struct store *bs, const unsigned char hash[32], const struct store_user *u,
+              int64_t expires)
+{
+	return run(S(bs), "keeping a sign-up", NULL, NULL,
+	           "INSERT INTO signup_pending (token_hash, handle, email, pw_hash, role, expires_at) "
+	           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "btttti", hash, u->handle, u->email,
+	           u->pw_hash, u->role, expires);
+}
+
+struct signup_row {
+	struct store_user *u;
+	int64_t now;
+	int *found;
+};
+
+static int
+row_signup(sqlite3_stmt *st, void *arg)
+{
+	struct signup_row *x = arg;
+
+	memset(x->u, 0, sizeof(*x->u));
+	copy_col(x->u->handle, sizeof(x->u->handle), st, 0);
+	copy_col(x->u->email, sizeof(x->u->email), st, 1);
+	copy_col(x->u->pw_hash, sizeof(x->u->pw_hash), st, 2);
+	copy_col(x->u->role, sizeof(x->u->role), st, 3);
+	*x->found = sqlite3_column_int64(st, 4) > x->now;
+	return 0;
+}
+
+static int
+sq_signup_get(struct store *bs, const unsigned char hash[32], int64_t now, struct store_user *u,
+              int *found)
+{
+	struct signup_row x = {u, now, found};
+
+	*found = 0;
+	return run(S(bs), "reading a sign-up", row_signup, &x,
+	           "SELECT handle, email, pw_hash, role, expires_at FROM signup_pending "
+	           "WHERE token_hash = ?1", "b", hash);
+}
+
+static int
+sq_signup_rename(struct store *bs, const unsigned char hash[32], const char *handle)
+{
+	return run(S(bs), "renaming a sign-up", NULL, NULL,
+	           "UPDATE signup_pending SET handle = ?2 WHERE token_hash = ?1", "bt", hash, handle);
+}
+
+static int
+sq_signup_delete(struct store *bs, const unsigned char hash[32])
+{
+	return run(S(bs), "forgetting a sign-up", NULL, NULL,
+	           "DELETE FROM signup_pending WHERE token_hash = ?1", "b", hash);
+}
+
+static int
+sq_signup_expire(struct store *bs, int64_t now)
+{
+	return run(S(bs), "forgetting old sign-ups", NULL, NULL,
+	           "DELETE FROM signup_pending WHERE expires_at <= ?1", "i", now);
 }
 
 static int
@@ -2362,6 +2437,11 @@ static const struct store_ops sqlite_ops = {
 	.sessions_delete_user = sq_sessions_delete_user,
 	.throttle_hit = sq_throttle_hit,
 	.throttle_expire = sq_throttle_expire,
+	.signup_put = sq_signup_put,
+	.signup_get = sq_signup_get,
+	.signup_rename = sq_signup_rename,
+	.signup_delete = sq_signup_delete,
+	.signup_expire = sq_signup_expire,
 	.outbox_add = sq_outbox_add,
 	.reset_put = sq_reset_put,
 	.reset_take = sq_reset_take,

@@ -4,33 +4,53 @@
  * actions.h). The sign-in page and POST /api/v1/session, the sign-up page
  * and POST /api/v1/users, the reset pages and the reset API all come here.
  *
- * Nothing here says whether an email or handle has an account: a failed
- * sign-in and a reset request answer the same way either way. The reset
- * link goes to the outbox (and, with --smtp, on by mail: app_outbox()
- * wakes the mailer).
+ * Nothing here says whether an email or pseudonym has an account, by its
+ * answer or by its time (an account's existence here says a colleague is
+ * seeking therapy):
+ *
+ * 1. Sign-up checks the form, hashes the password (every time) and
+ *    answers "check your email"; after the answer (app/jobs.h) the email
+ *    gets a link to finish, or a note that it already has an account.
+ *    The account is made when the link is used (confirm_signup): only
+ *    then, to someone holding the email, can a taken pseudonym show.
+ * 2. Sign-in checks a decoy argon2id hash when the login names no one,
+ *    and counts tries per account (or per unknown login): same answers,
+ *    same time.
+ * 3. Reset answers at once; the lookup and the mail come after.
+ *
+ * Links go to the outbox (and, with --smtp, on by mail: app_outbox()
+ * wakes the mailer); their tokens are stored only as BLAKE2b hashes.
  */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "app/jobs.h"
 #include "app/mailer.h"
 #include "web/actions.h"
 #include "web/auth.h"
 
 #define RESET_SECONDS 3600
+#define SIGNUP_SECONDS 86400
 
 /*
  * Throttles (auth.h), each per address and, where there is one, per
  * account or per email asked about: nobody's budget is spent by anyone
  * else. Sign-in: 10 tries in 15 minutes per account (by pseudonym and by
  * email together), 50 per address. Sign-up: 20 an hour per address.
- * Reset: 20 an hour per address, 5 per email.
+ * Sign-up mail: 3 an hour per email. Reset: 20 an hour per address, 5 per
+ * email.
  */
 #define LOGINS_PER_ACCOUNT 10
 #define LOGINS_PER_ADDRESS 50
 #define SIGNUPS_PER_ADDRESS 20
+#define SIGNUPS_PER_EMAIL 3
 #define RESETS_PER_ADDRESS 20
 #define RESETS_PER_EMAIL 5
 
@@ -63,11 +83,73 @@ password_ok(const char *pw)
 	return pw && strlen(pw) >= PASSWORD_MIN && strlen(pw) <= PASSWORD_MAX;
 }
 
-int
-create_account(struct req *r, const struct signup *in, struct store_user *u,
-               struct refusal *why)
+/* Runs fn(app, arg) after the answer, or now when there is no jobs
+ * thread (the CLI's tests); 1 with a 503 refusal when the queue is full. */
+static int
+later(struct req *r, job_fn fn, void *arg, struct refusal *why)
 {
-	int rc;
+	if (!r->app->jobs) {
+		fn(r->app, arg);
+		return 0;
+	}
+	if (jobs_post(r->app->jobs, fn, r->app, arg) == 0)
+		return 0;
+	free(arg);
+	refuse(why, 503, "", "chiron is very busy; try again in a minute.");
+	why->retry_after = 60;
+	return 1;
+}
+
+/* The email in lower case, as a throttle's party ("email:..."). */
+static void
+email_party(char out[320], const char *email)
+{
+	snprintf(out, 320, "email:%s", email);
+	for (char *k = out; *k; k++)
+		*k = (char)tolower((unsigned char)*k);
+}
+
+/* A sign-up after the answer: the link, or a note that the email has an
+ * account. Owns u. */
+static void
+signup_job(void *ctx, void *arg)
+{
+	struct app *app = ctx;
+	struct store_user *u = arg, old;
+	char tok[48], msg[1400];
+	unsigned char raw[32], hash[32];
+	int found = 0;
+
+	if (STORE_CALL(app->store, user_find, u->email, &old, &found))
+		goto out;
+	if (found && strcasecmp(old.email, u->email) == 0) {
+		snprintf(msg, sizeof(msg), "Someone asked to create a chiron account with this "
+		         "address, which already has one (pseudonym %s).\nTo sign in, open %s/login; "
+		         "if you forgot the password, %s/reset.\nIf it was not you, ignore this "
+		         "message: nothing was changed.", old.handle, app->public_url ? app->public_url : "",
+		         app->public_url ? app->public_url : "");
+		app_outbox(app, u->email, "You already have a chiron account", msg);
+		goto out;
+	}
+	auth_random_token(tok, raw);
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(app->store, signup_put, hash, u, (int64_t)time(NULL) + SIGNUP_SECONDS))
+		goto out;
+	snprintf(msg, sizeof(msg), "Someone asked to create a chiron account with this address, "
+	         "under the pseudonym %s.\nTo finish, open %s/signup/confirm/%s within a day.\n"
+	         "If it was not you, ignore this message: no account is made.", u->handle,
+	         app->public_url ? app->public_url : "", tok);
+	app_outbox(app, u->email, "Finish creating your chiron account", msg);
+out:
+	sodium_memzero(u, sizeof(*u));
+	free(u);
+}
+
+int
+ask_signup(struct req *r, const struct signup *in, struct refusal *why)
+{
+	struct store_user *u;
+	char party[320];
 
 	if (!in->handle || !handle_ok(in->handle))
 		return refuse(why, 400, "handle",
@@ -79,23 +161,80 @@ create_account(struct req *r, const struct signup *in, struct store_user *u,
 	if (!in->role || (strcmp(in->role, "seeker") != 0 && strcmp(in->role, "therapist") != 0))
 		return refuse(why, 400, "role",
 		              "Choose whether you are looking for a therapist or are one.");
-	if (auth_throttled_address(r, "signup", SIGNUPS_PER_ADDRESS, 3600)) {
-		refuse(why, 429, "", "Too many accounts were made from here in the last hour; "
-		       "try again later.");
+	email_party(party, in->email);
+	if (auth_throttled_address(r, "signup", SIGNUPS_PER_ADDRESS, 3600) ||
+	    auth_throttled_party(r, "signup", party, SIGNUPS_PER_EMAIL, 3600)) {
+		refuse(why, 429, "", "Too many sign-ups were asked for from here or for this "
+		       "email in the last hour; try again later.");
 		why->retry_after = 3600;
 		return 1;
 	}
-	memset(u, 0, sizeof(*u));
+	if (!(u = calloc(1, sizeof(*u))))
+		return -1;
 	snprintf(u->handle, sizeof(u->handle), "%s", in->handle);
 	snprintf(u->email, sizeof(u->email), "%s", in->email);
 	snprintf(u->role, sizeof(u->role), "%s", in->role);
-	if (auth_hash_password(in->password, u->pw_hash))
+	/* Hashed here, on every sign-up alike: the password never waits in
+	 * memory for the job, and the answer takes the same time. */
+	if (auth_hash_password(in->password, u->pw_hash)) {
+		free(u);
 		return -1;
+	}
+	return later(r, signup_job, u, why);
+}
+
+int
+signup_pending(struct req *r, const char *token, struct store_user *u, int *found)
+{
+	unsigned char raw[32], hash[32];
+
+	*found = 0;
+	if (auth_token_decode(token, raw))
+		return 0;
+	auth_token_hash(raw, hash);
+	return STORE_CALL(r->app->store, signup_get, hash, (int64_t)time(NULL), u, found);
+}
+
+int
+confirm_signup(struct req *r, const char *token, const char *handle, struct store_user *u,
+               struct refusal *why)
+{
+	unsigned char raw[32], hash[32];
+	struct store_user other;
+	int found = 0, rc;
+
+	if (auth_token_decode(token, raw))
+		return refuse(why, 404, "token", "This sign-up link is not valid.");
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(r->app->store, signup_get, hash, (int64_t)time(NULL), u, &found))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "token", "This sign-up link was used already or has "
+		              "expired. Sign up again.");
+	if (handle && *handle) {
+		if (!handle_ok(handle))
+			return refuse(why, 400, "handle", "The pseudonym must be 3 to 40 letters, "
+			              "digits, dots, dashes or underscores.");
+		if (STORE_CALL(r->app->store, signup_rename, hash, handle))
+			return -1;
+		snprintf(u->handle, sizeof(u->handle), "%s", handle);
+	}
 	rc = STORE_CALL(r->app->store, user_create, u);
-	if (rc == STORE_EXISTS)
-		return refuse(why, 409, "",
-		              "That pseudonym or email already has an account. Sign in, or reset the password.");
-	return rc ? -1 : 0;
+	if (rc == STORE_EXISTS) {
+		if (STORE_CALL(r->app->store, user_find, u->email, &other, &found))
+			return -1;
+		if (found && strcasecmp(other.email, u->email) == 0) {
+			if (STORE_CALL(r->app->store, signup_delete, hash))
+				return -1;
+			return refuse(why, 409, "email", "This email got an account meanwhile. Sign "
+			              "in, or reset its password.");
+		}
+		return refuse(why, 409, "handle", "Someone took that pseudonym meanwhile. Choose "
+		              "another.");
+	}
+	if (rc || STORE_CALL(r->app->store, signup_delete, hash))
+		return -1;
+	return 0;
 }
 
 /*
@@ -176,38 +315,50 @@ app_outbox(struct app *app, const char *to, const char *subject, const char *bod
 	return 0;
 }
 
+/* A reset after the answer: the link, when the email has an account.
+ * Owns the email. */
+static void
+reset_job(void *ctx, void *arg)
+{
+	struct app *app = ctx;
+	char *email = arg, tok[48], msg[1200];
+	unsigned char raw[32], hash[32];
+	struct store_user u;
+	int found = 0;
+
+	if (STORE_CALL(app->store, user_find, email, &u, &found) || !found ||
+	    strcasecmp(u.email, email) != 0)
+		goto out;
+	auth_random_token(tok, raw);
+	auth_token_hash(raw, hash);
+	if (STORE_CALL(app->store, reset_put, hash, u.id, (int64_t)time(NULL) + RESET_SECONDS))
+		goto out;
+	snprintf(msg, sizeof(msg), "Someone asked to reset the password of the chiron "
+	         "account %s.\nTo choose a new password, open %s/reset/%s within an hour.\n"
+	         "If it was not you, ignore this message.", u.handle,
+	         app->public_url ? app->public_url : "", tok);
+	app_outbox(app, u.email, "Reset your chiron password", msg);
+out:
+	free(email);
+}
+
 int
 ask_reset(struct req *r, const char *email, struct refusal *why)
 {
-	struct store_user u;
-	char tok[48], msg[1200], party[320];
-	unsigned char raw[32], hash[32];
-	int found = 0;
+	char party[320], *copy;
 
 	if (!email || !email_ok(email))
 		return refuse(why, 400, "email", "Give the email address of the account.");
-	snprintf(party, sizeof(party), "email:%s", email);
-	for (char *k = party; *k; k++)
-		*k = (char)tolower((unsigned char)*k);
+	email_party(party, email);
 	if (auth_throttled_address(r, "reset", RESETS_PER_ADDRESS, 3600) ||
 	    auth_throttled_party(r, "reset", party, RESETS_PER_EMAIL, 3600)) {
 		refuse(why, 429, "", "Too many reset requests; try again in an hour.");
 		why->retry_after = 3600;
 		return 1;
 	}
-	if (STORE_CALL(r->app->store, user_find, email, &u, &found))
+	if (!(copy = strdup(email)))
 		return -1;
-	if (!found || strcmp(u.email, email) != 0)
-		return 0;
-	auth_random_token(tok, raw);
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, reset_put, hash, u.id, (int64_t)time(NULL) + RESET_SECONDS))
-		return -1;
-	snprintf(msg, sizeof(msg), "Someone asked to reset the password of the chiron "
-	         "account %s.\nTo choose a new password, open %s/reset/%s within an hour.\n"
-	         "If it was not you, ignore this message.", u.handle,
-	         r->app->public_url ? r->app->public_url : "", tok);
-	return app_outbox(r->app, u.email, "Reset your chiron password", msg);
+	return later(r, reset_job, copy, why);
 }
 
 int

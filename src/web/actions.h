@@ -54,12 +54,26 @@ struct signup {
 };
 
 /*
- * Creates a seeker or therapist account (never an admin); *u is the new
- * account. 409 when the handle or the email is taken. The caller starts
- * the session (auth_session_start).
+ * Asks for a seeker or therapist account (never an admin). The form is
+ * checked (400 naming the field) and the rest happens after the answer
+ * (app/jobs.h): a link to finish the sign-up is mailed to the email, or,
+ * when it already has an account, a note saying so. Done (0) either way,
+ * in the same time, so no one learns whether an email or pseudonym is
+ * taken by asking.
  */
-int create_account(struct req *r, const struct signup *in, struct store_user *u,
+int ask_signup(struct req *r, const struct signup *in, struct refusal *why);
+/*
+ * Finishes the sign-up of the mailed link's token (base64url text): the
+ * account is made and *u is it; the caller starts the session. handle,
+ * when not NULL, replaces the pseudonym asked for (taken meanwhile: 409
+ * on field "handle", the sign-up kept for another try). 404 when the
+ * link is not one, was used or has expired; 409 on "email" when the
+ * email got an account meanwhile.
+ */
+int confirm_signup(struct req *r, const char *token, const char *handle, struct store_user *u,
                    struct refusal *why);
+/* The pseudonym and email of a waiting sign-up, for its page (*found). */
+int signup_pending(struct req *r, const char *token, struct store_user *u, int *found);
 /*
  * Checks a sign-in by handle or email, throttled per account and per
  * address; *u is the account. One answer (401) for an unknown account
@@ -68,8 +82,9 @@ int create_account(struct req *r, const struct signup *in, struct store_user *u,
 int sign_in(struct req *r, const char *login, const char *password,
             struct store_user *u, struct refusal *why);
 /*
- * Sends a single-use reset link to the outbox when email has an account.
- * Done (0) either way, so no one learns whether it has one.
+ * Sends a single-use reset link to the outbox when email has an account,
+ * after the answer (app/jobs.h). Done (0) either way, in the same time,
+ * so no one learns whether it has one.
  */
 int ask_reset(struct req *r, const char *email, struct refusal *why);
 /*

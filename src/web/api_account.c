@@ -1,7 +1,8 @@
 /*
  * api_account.c: accounts and sessions in the JSON API.
  *
- *   POST   /api/v1/users            sign up; the session starts (201)
+ *   POST   /api/v1/users            ask for an account: a link is mailed (202)
+ *   POST   /api/v1/users/confirm    the link's token: the account, and its session (201)
  *   POST   /api/v1/session          sign in (200)
  *   DELETE /api/v1/session          sign out (204)
  *   DELETE /api/v1/sessions         sign out everywhere (204)
@@ -24,7 +25,6 @@ api_signup(struct req *r, struct resp *p)
 {
 	static const char *const keys[] = {"handle", "email", "password", "role", NULL};
 	struct signup in;
-	struct store_user u;
 	struct refusal why;
 	struct verr e;
 	jnode *o = api_body(r, keys, &e);
@@ -33,7 +33,29 @@ api_signup(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "handle", &in.handle, &e) || api_str(r, o, "email", &in.email, &e) ||
 	    api_str(r, o, "password", &in.password, &e) || api_str(r, o, "role", &in.role, &e))
 		return api_invalid(r, p, &e);
-	rc = create_account(r, &in, &u, &why);
+	rc = ask_signup(r, &in, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc || buf_adds(&p->body, "{\"message\":\"Check your email: a link to finish "
+	                   "creating the account is on its way (it works for a day).\"}\n"))
+		return -1;
+	return json_response(p, 202);
+}
+
+int
+api_signup_confirm(struct req *r, struct resp *p)
+{
+	static const char *const keys[] = {"token", "handle", NULL};
+	const char *token, *handle = NULL;
+	struct store_user u;
+	struct refusal why;
+	struct verr e;
+	jnode *o = api_body(r, keys, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "token", &token, &e) || api_str(r, o, "handle", &handle, &e))
+		return api_invalid(r, p, &e);
+	rc = confirm_signup(r, token, handle, &u, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || auth_session_start(r, p, &u) || resp_header(p, "Location", "/api/v1/me"))

@@ -41,6 +41,7 @@ enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_THERAPIST, WHO_ADMIN };
 const char *http_reason(int status);
 
 struct mailer;
+struct jobs;
 
 struct kv {
 	const char *key, *value;
@@ -68,6 +69,7 @@ struct app {
 	FILE *outbox_log;               /* a copy of every outbox message, or NULL */
 	pthread_mutex_t outbox_lock;
 	struct mailer *mailer;          /* sends the outbox by SMTP, or NULL */
+	struct jobs *jobs;              /* work after the answer (app/jobs.h); NULL: inline */
 	FILE *log;
 	pthread_mutex_t log_lock;
 	bool log_addresses;

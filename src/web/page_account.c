@@ -62,18 +62,73 @@ page_signup(struct req *r, struct resp *p)
 {
 	struct signup in = {req_arg(r, "handle"), req_arg(r, "email"), req_arg(r, "password"),
 	                    req_arg(r, "role")};
-	struct store_user u;
+	struct buf *b = &p->body;
 	struct refusal why;
 	int rc;
 
 	if (strcmp(r->method, "POST") != 0)
 		return signup_form(r, p, NULL);
-	rc = create_account(r, &in, &u, &why);
+	rc = ask_signup(r, &in, &why);
 	if (rc > 0) {
 		p->status = why.status;
 		return signup_form(r, p, why.message);
 	}
-	return rc || auth_session_start(r, p, &u) || redirect(r, p, "/account");
+	return rc || page_begin(r, p, "Check your email") ||
+	       html(b, "<h1>Check your email</h1>\n<p>We sent a message to <strong>") ||
+	       html_txt(b, in.email) ||
+	       html(b, "</strong>. Open the link in it, within a day, to finish creating your "
+	               "account.</p>\n<p class=\"hint\">Nothing arrived? Look in the spam folder, "
+	               "or <a href=\"/signup\">ask again</a>.</p>\n") ||
+	       page_end(p);
+}
+
+/* The page of a mailed sign-up link: one button, since mail scanners
+ * open links; a pseudonym taken meanwhile is asked for again. */
+static int
+signup_confirm_form(struct req *r, struct resp *p, const struct store_user *u, const char *msg,
+                    bool ask_handle)
+{
+	struct buf *b = &p->body;
+
+	return page_begin(r, p, "Finish creating your account") ||
+	       html(b, "<h1>Finish creating your account</h1>\n") || alert(b, msg) ||
+	       html(b, "<p>Email: <strong>") || html_txt(b, u->email) ||
+	       html(b, "</strong></p>\n<form method=\"post\" action=\"/signup/confirm/") ||
+	       url_arg(b, r->param) || html(b, "\">\n") || form_csrf(b, r, p) ||
+	       (ask_handle ? field(b, "handle", "A pseudonym (what therapists see)", "text",
+	                           req_arg(r, "handle"), "username")
+	                   : html(b, "<p>Pseudonym: <strong>") || html_txt(b, u->handle) ||
+	                     html(b, "</strong></p>\n")) ||
+	       html(b, "<p><button type=\"submit\">Create my account</button></p>\n</form>\n") ||
+	       page_end(p);
+}
+
+int
+page_signup_confirm(struct req *r, struct resp *p)
+{
+	struct store_user u;
+	struct refusal why;
+	int found = 0, rc;
+
+	if (strcmp(r->method, "POST") != 0) {
+		if (signup_pending(r, r->param, &u, &found))
+			return -1;
+		if (!found) {
+			error_response(r, p, 404, "", "This sign-up link was used already or has "
+			               "expired. Sign up again.");
+			return 0;
+		}
+		return signup_confirm_form(r, p, &u, NULL, false);
+	}
+	rc = confirm_signup(r, r->param, req_arg(r, "handle"), &u, &why);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return auth_session_start(r, p, &u) || redirect(r, p, "/account");
+	if (why.status == 404 || strcmp(why.field, "email") == 0)
+		return refusal_response(r, p, &why);
+	p->status = why.status;
+	return signup_confirm_form(r, p, &u, why.message, true);
 }
 
 /* ----------------------------------------------------------------------

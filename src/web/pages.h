@@ -36,6 +36,7 @@ int page_therapist(struct req *r, struct resp *p);
 int static_file(struct req *r, struct resp *p);
 
 int page_signup(struct req *r, struct resp *p);
+int page_signup_confirm(struct req *r, struct resp *p);
 int page_login(struct req *r, struct resp *p);
 int page_logout(struct req *r, struct resp *p);
 int page_logout_all(struct req *r, struct resp *p);
@@ -113,6 +114,7 @@ int api_orgs_add(struct req *r, struct resp *p);
 int api_openapi(struct req *r, struct resp *p);
 
 int api_signup(struct req *r, struct resp *p);
+int api_signup_confirm(struct req *r, struct resp *p);
 int api_signin(struct req *r, struct resp *p);
 int api_signout(struct req *r, struct resp *p);
 int api_signout_all(struct req *r, struct resp *p);

@@ -67,6 +67,8 @@ const struct route routes[] = {
 	{"POST", "/admin/orgs/merge",          page_admin_merge, WHO_ADMIN, true},
 	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true},
 	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true},
+	{"GET",  "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, false},
+	{"POST", "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, true},
 	{"GET",  "/reset/{id}",                page_reset_token, WHO_ANYONE, false},
 	{"POST", "/reset/{id}",                page_reset_token, WHO_ANYONE, true},
 	{"GET",  "/calendar",                  page_calendar,  WHO_SIGNED_IN, false},
@@ -102,6 +104,7 @@ const struct route routes[] = {
 	 * or in and the reset need no token: there is no session to ride, and
 	 * a cross-site form cannot send the JSON they take (415). */
 	{"POST", "/api/v1/users",              api_signup,     WHO_ANYONE,  false},
+	{"POST", "/api/v1/users/confirm",      api_signup_confirm, WHO_ANYONE, false},
 	{"POST", "/api/v1/session",            api_signin,     WHO_ANYONE,  false},
 	{"DELETE", "/api/v1/session",          api_signout,    WHO_SIGNED_IN, true},
 	{"DELETE", "/api/v1/sessions",         api_signout_all, WHO_SIGNED_IN, true},

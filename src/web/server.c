@@ -694,6 +694,8 @@ log_access(struct app *app, const char *addr_text, const char *method,
 		 * their tokens stay out of the log. */
 		if (strncmp(path, "/reset/", 7) == 0 && path[7])
 			path = "/reset/(token)";
+		else if (strncmp(path, "/signup/confirm/", 16) == 0 && path[16])
+			path = "/signup/confirm/(token)";
 		else if (strncmp(path, "/listing/confirm/", 17) == 0 && path[17])
 			path = "/listing/confirm/(token)";
 		else if (strncmp(path, "/feed/", 6) == 0 && path[6] && strcmp(path + 6, "revoke") != 0)

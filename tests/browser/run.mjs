@@ -125,6 +125,38 @@ async function newContext(options) {
 	return context;
 }
 
+// The newest link to PATH/TOKEN mailed to email, waiting for it (mail is
+// written after the answer): read from the mail chiron wrote.
+async function mailLink(email, linkPath) {
+	const re = new RegExp(`https?://[^ \\n]*${linkPath}/[A-Za-z0-9_-]{43}`, 'g');
+	for (const until = Date.now() + STEP_MS; Date.now() < until;) {
+		let text = '';
+		try {
+			text = fs.readFileSync(path.join(work, 'outbox.log'), 'utf8');
+		} catch { /* not yet written */ }
+		const mine = text.split('\n---\n').filter((m) => m.includes(`to: ${email}\n`)).join('\n');
+		const links = mine.match(re);
+		if (links)
+			return links[links.length - 1];
+		await sleep(100);
+	}
+	throw new Error(`no ${linkPath} link was mailed to ${email}`);
+}
+
+// Signs up as a clinician would: the form, "check your email", the mailed
+// link, and its one button; ends on the account page.
+async function signUp(page, base, handle, email, password) {
+	await page.goto(`${base}/signup`);
+	await page.getByLabel('A pseudonym (what therapists see)').fill(handle);
+	await page.getByLabel('Email (never shown to anyone)').fill(email);
+	await page.getByLabel('Password (10 characters or more)').fill(password);
+	await page.getByRole('button', { name: 'Create the account' }).click();
+	await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+	await page.goto(await mailLink(email, '/signup/confirm'));
+	await Promise.all([page.waitForURL(/\/account$/),
+		page.getByRole('button', { name: 'Create my account' }).click()]);
+}
+
 function sleep(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -139,7 +171,8 @@ async function startServer(db) {
 		const log = path.join(work, `serve-${attempt}.log`);
 		const out = fs.openSync(log, 'w');
 		const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-			'--compacts', COMPACTS], { stdio: ['ignore', out, out] });
+			'--compacts', COMPACTS, '--outbox-log', path.join(work, 'outbox.log')],
+			{ stdio: ['ignore', out, out] });
 		fs.closeSync(out);
 		server = child;
 		let exited = null;
@@ -314,12 +347,7 @@ async function accountsFlow(base) {
 	try {
 		const page = await seeker.newPage();
 		const signedUp = await check('flow_signup', async () => {
-			await page.goto(`${base}/signup`);
-			await page.getByLabel('A pseudonym (what therapists see)').fill('bt_seeker');
-			await page.getByLabel('Email (never shown to anyone)').fill('bt_seeker@example.org');
-			await page.getByLabel('Password (10 characters or more)').fill('bt-seeker-password');
-			await Promise.all([page.waitForURL(/\/account$/),
-				page.getByRole('button', { name: 'Create the account' }).click()]);
+			await signUp(page, base, 'bt_seeker', 'bt_seeker@example.org', 'bt-seeker-password');
 			const text = await page.locator('main').innerText();
 			assert(/Signed in as bt_seeker/.test(text), `the account page says "${text.slice(0, 80)}"`);
 		});
@@ -407,12 +435,7 @@ async function bookingFlow(base) {
 	try {
 		const page = await ctx.newPage();
 		const signedUp = await check('booking_signup', async () => {
-			await page.goto(`${base}/signup`);
-			await page.getByLabel('A pseudonym (what therapists see)').fill('bt_booker');
-			await page.getByLabel('Email (never shown to anyone)').fill('bt_booker@example.org');
-			await page.getByLabel('Password (10 characters or more)').fill('bt-booker-password');
-			await Promise.all([page.waitForURL(/\/account$/),
-				page.getByRole('button', { name: 'Create the account' }).click()]);
+			await signUp(page, base, 'bt_booker', 'bt_booker@example.org', 'bt-booker-password');
 		});
 		if (!signedUp)
 			return;
