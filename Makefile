@@ -29,7 +29,7 @@ else ifeq ($(SAN),fuzz)
 # The fuzz build (make fuzz-build): Debian's clang, every object carrying
 # libFuzzer's coverage hooks and the sanitizers; only the targets link
 # libFuzzer's main. -O1 as libFuzzer advises: fast, yet stacks still read.
-# Warnings that only clang gives do not stop it: gcc's -Werror build rules.
+# Warnings only clang gives do not stop it: the gcc build's -Werror is the rule.
 B       := build/fuzz
 CC      := clang
 CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \

@@ -33,7 +33,7 @@ for name in "$@"; do
 		failed="$failed $name"
 		echo "fuzz: $name FAILED (exit $st); the end of build/fuzz/$name.log:"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|ALARM|.*broken promise|.*runtime error|artifact_prefix=|    #[0-9]+ )' \
-			"build/fuzz/$name.log" | grep -vE 'fuzzer::|libc\.so|libc_start|_start |sanitizer_print|pthread_kill|raise\.c|abort\.c' | head -24
+			"build/fuzz/$name.log" | grep -vE 'fuzzer::|libc\.so|libc_start|_start |sanitizer_print|pthread_kill|raise\.c|abort\.c' | sed 's/ (BuildId: [0-9a-f]*)//' | head -24
 		for f in $(ls -t "build/fuzz/findings/$name" 2>/dev/null | head -3); do
 			echo "fuzz: reproduce with: $bin build/fuzz/findings/$name/$f"
 		done
