@@ -3,9 +3,10 @@
  * validated readers over its tree (core/jsonv.h).
  *
  * Promises checked: a refusal names a byte inside the input; an accepted
- * text is at most JN_MAX_DEPTH deep, its strings hold no NUL and are as
- * long as they say, an object's members all have keys (all different) and
- * an array's none; and the tree, written back as JSON, reads back the same.
+ * text is at most JN_MAX_DEPTH deep, its strings and keys are valid UTF-8
+ * (no surrogates, no overlong forms) with no NUL and as long as they say,
+ * an object's members all have keys (all different) and an array's none;
+ * and the tree, written back as JSON, reads back the same.
  */
 #include <math.h>
 #include <string.h>
@@ -29,6 +30,38 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Is s (n bytes) valid UTF-8, by RFC 3629's table? */
+static int
+utf8_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p, lo = 0x80, hi = 0xbf;
+		int k, i;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+		else
+			return 0;
+		if (end - p <= k || p[1] < lo || p[1] > hi)
+			return 0;
+		for (i = 2; i <= k; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		p += k + 1;
+	}
+	return 1;
+}
+
 static void
 check(const jnode *v, int depth)
 {
@@ -39,6 +72,7 @@ check(const jnode *v, int depth)
 	if (v->type == JN_STRING) {
 		FUZZ_CHECK(v->str != NULL);
 		FUZZ_CHECK(strlen(v->str) == v->len);
+		FUZZ_CHECK(utf8_ok(v->str, v->len));
 	} else if (v->type == JN_NUMBER && !v->is_int) {
 		FUZZ_CHECK(isfinite(v->num));
 	} else if (v->type == JN_ARRAY || v->type == JN_OBJECT) {
@@ -48,6 +82,7 @@ check(const jnode *v, int depth)
 
 			if (v->type == JN_OBJECT) {
 				FUZZ_CHECK(x->key != NULL);
+				FUZZ_CHECK(utf8_ok(x->key, strlen(x->key)));
 				for (k = 0; k < i; k++)
 					FUZZ_CHECK(strcmp(v->kids[k].key, x->key) != 0);
 				FUZZ_CHECK(jn_get(v, x->key) == x);
