@@ -6,6 +6,8 @@
 #   make test SAN=1 the same under AddressSanitizer and UBSan
 #   make bench      the 1M-therapist benchmark (figures and SQL ratios), then scheduling
 #   make lint       banned functions and style checks
+#   make fuzz       every libFuzzer target for FUZZ_S seconds (docs/testing.md)
+#   make fuzz-NAME  one of them (fuzz-json, fuzz-ics, ...)
 
 CC      ?= cc
 # -Wno-format-truncation: error messages are cut to their buffers on purpose.
@@ -23,6 +25,16 @@ ifeq ($(SAN),1)
 B       := build/san
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+# The fuzz build (make fuzz-build): Debian's clang, every object carrying
+# libFuzzer's coverage hooks and the sanitizers; only the targets link
+# libFuzzer's main. -O1 as libFuzzer advises: fast, yet stacks still read.
+# Warnings only clang gives do not stop it: the gcc build's -Werror is the rule.
+B       := build/fuzz
+CC      := clang
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-sanitize-recover=undefined -Wno-unknown-warning-option -Wno-error
+LDFLAGS += -fsanitize=fuzzer,address,undefined
 else
 B       := build
 endif
@@ -33,7 +45,7 @@ OBJS    := $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/data.o
 LIBOBJS := $(filter-out $(B)/obj/src/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: all run test check bench bench-http lint clean deps conformance
+.PHONY: all run test check bench bench-http lint clean deps conformance fuzz fuzz-build fuzz-bins
 all: $(BIN)
 
 deps:
@@ -88,6 +100,36 @@ run: deps
 
 lint:
 	@scripts/lint.sh
+
+# ----------------------------------------------------------------------
+# Fuzzing: one libFuzzer target per parser of outside input,
+# tests/fuzz/fuzz_NAME.c, with its seeds in tests/fuzz/corpus/NAME and
+# its dictionary in tests/fuzz/NAME.dict. The targets of the core parsers
+# link only what they need; those of the web's request parsers (the ones
+# in server.c) link the whole library, as server.c calls every handler.
+FUZZ_S     ?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_WEB   := multipart url
+FUZZ_CORE  := $(filter-out $(FUZZ_WEB),$(FUZZ_NAMES))
+CORE_OBJS  := $(filter $(B)/obj/src/core/%,$(OBJS)) $(B)/obj/src/app/ics_busy.o $(B)/obj/data.o
+
+fuzz-build:
+	@$(MAKE) --no-print-directory SAN=fuzz fuzz-bins
+
+fuzz-bins: $(FUZZ_NAMES:%=$(B)/fuzz_%)
+	@:
+
+$(FUZZ_CORE:%=$(B)/fuzz_%): $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(CORE_OBJS)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(CORE_OBJS) $(LDFLAGS) $(LDLIBS)
+
+$(FUZZ_WEB:%=$(B)/fuzz_%): $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBOBJS)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
+fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_S) $(FUZZ_NAMES)
+
+fuzz-%: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_S) $*
 
 clean:
 	rm -rf build

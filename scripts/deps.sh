@@ -2,13 +2,15 @@
 # Installs what chiron needs to build, run and test, from Debian's packages
 # (and npm, for the browser tests and tests/feed's ical.js). Idempotent:
 # when everything is present it changes nothing and says so in one line.
+# clang and its runtime (libFuzzer, the sanitizers) build the fuzzers.
 set -eu
 
 PKGS="build-essential pkg-config tzdata ca-certificates python3
 libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libical-dev
 libmicrohttpd-dev libpq-dev libcmocka-dev libcurl4-openssl-dev
 postgresql postgresql-client python3-psycopg2 python3-icalendar
-python3-recurring-ical-events linux-perf wrk nginx chromium $(command -v node >/dev/null || echo nodejs npm)"
+python3-recurring-ical-events linux-perf wrk nginx chromium
+clang libclang-rt-14-dev $(command -v node >/dev/null || echo nodejs npm)"
 
 missing=""
 for p in $PKGS; do

@@ -183,6 +183,17 @@ struct route {
 extern const struct route routes[];
 extern const size_t n_routes;
 
+/*
+ * The request parsers of server.c, for the fuzzers (tests/fuzz); the
+ * server calls them itself. http_parse_multipart reads r->body (body_len
+ * bytes) as multipart/form-data with the boundary of r->content_type into
+ * r's args and files (in r->a): 0, -1 when malformed, -2 out of memory.
+ * http_path_match says whether path fits a route's pattern, its {id}
+ * segment in *seg and *seg_len (pointing into path).
+ */
+int http_parse_multipart(struct req *r);
+int http_path_match(const char *pattern, const char *path, const char **seg, size_t *seg_len);
+
 /* The server. */
 struct server;
 struct server *server_start(struct app *app, const char *host, int port,

@@ -870,3 +870,20 @@ server_stop(struct server *s)
 	MHD_stop_daemon(s->d);
 	free(s);
 }
+
+/* ----------------------------------------------------------------------
+ * The request parsers above, without a connection: thin entry points for
+ * the fuzzers (tests/fuzz), so that what is fuzzed is what serves.
+ * ---------------------------------------------------------------------- */
+
+int
+http_parse_multipart(struct req *r)
+{
+	return parse_multipart(r);
+}
+
+int
+http_path_match(const char *pattern, const char *path, const char **seg, size_t *seg_len)
+{
+	return path_match(pattern, path, seg, seg_len);
+}
