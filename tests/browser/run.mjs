@@ -145,14 +145,24 @@ async function mailLink(email, linkPath) {
 
 // Signs up as a clinician would: the form, "check your email", the mailed
 // link, and its one button; ends on the account page.
-async function signUp(page, base, handle, email, password) {
+// With shots ("signup-1280"), the two pages of the way are kept as
+// build/browser/SHOTS-check-email.png and SHOTS-confirm.png.
+async function signUp(page, base, handle, email, password, shots) {
+	const keep = async (what) => {
+		if (!shots)
+			return;
+		fs.mkdirSync(SHOTS, { recursive: true });
+		await page.screenshot({ path: path.join(SHOTS, `${shots}-${what}.png`), fullPage: true });
+	};
 	await page.goto(`${base}/signup`);
 	await page.getByLabel('A pseudonym (what therapists see)').fill(handle);
 	await page.getByLabel('Email (never shown to anyone)').fill(email);
 	await page.getByLabel('Password (10 characters or more)').fill(password);
 	await page.getByRole('button', { name: 'Create the account' }).click();
 	await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+	await keep('check-email');
 	await page.goto(await mailLink(email, '/signup/confirm'));
+	await keep('confirm');
 	await Promise.all([page.waitForURL(/\/account$/),
 		page.getByRole('button', { name: 'Create my account' }).click()]);
 }
@@ -347,7 +357,8 @@ async function accountsFlow(base) {
 	try {
 		const page = await seeker.newPage();
 		const signedUp = await check('flow_signup', async () => {
-			await signUp(page, base, 'bt_seeker', 'bt_seeker@example.org', 'bt-seeker-password');
+			await signUp(page, base, 'bt_seeker', 'bt_seeker@example.org', 'bt-seeker-password',
+				'signup-1280');
 			const text = await page.locator('main').innerText();
 			assert(/Signed in as bt_seeker/.test(text), `the account page says "${text.slice(0, 80)}"`);
 		});
@@ -536,6 +547,11 @@ async function phoneCheck(base) {
 			});
 			assert(m.scroll <= m.inner,
 				`scrollWidth ${m.scroll} > innerWidth ${m.inner}; past the right edge: ${m.wide.join(', ')}`);
+		});
+		await check('phone_signup', async () => {
+			const page = await context.newPage();
+			await signUp(page, base, 'bt_phone', 'bt_phone@example.org', 'bt-phone-password',
+				'signup-375');
 		});
 	} finally {
 		await context.close();
