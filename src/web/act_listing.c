@@ -27,9 +27,9 @@
 #include <sodium.h>
 
 #include "core/record.h"
-#include "app/mailer.h"
 #include "core/tz.h"
 #include "app/directory.h"
+#include "app/mailer.h"
 #include "web/actions.h"
 #include "web/auth.h"
 #include "web/pages.h"
