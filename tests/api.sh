@@ -518,8 +518,8 @@ holds verified_me 'd["user"]["therapist_id"] == "t-0000004"'
 call verified_leaves_queue A GET /api/v1/admin/queue
 holds verified_leaves_queue '"t-0000004" not in [c["therapist_id"] for c in d["claims"]] and [(v["verified_by"], "office4@example.org" in v["verified_how"] and "Illinois IDFPR" in v["verified_how"]) for v in d["verified"] if v["therapist_id"] == "t-0000004"] == [("admin1", True)]'
 # A claim an admin rejects is gone, and its listing free to claim.
-call new_t4 T4 POST /api/v1/users \
-	'{"handle":"thera4","email":"t4@example.org","password":"long-enough-pw","role":"therapist"}'
+mkuser thera4 thera-password-4 therapist
+call new_t4 T4 POST /api/v1/session '{"login":"thera4","password":"thera-password-4"}'
 field new_t4 csrf >"$W/T4.csrf"
 call claim4 T4 POST /api/v1/listing/claim '{"therapist_id":"t-0000005","npi":"1234567893"}'
 expect claim4 201

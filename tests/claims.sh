@@ -32,6 +32,9 @@ sqlite3 "$DB" "INSERT INTO appointment (therapist_id, seeker_id, kind, start_utc
 	       (strftime('%s','now') / 86400 + 1) * 86400 + 57000, 'America/New_York', strftime('%s','now'), strftime('%s','now')
 	FROM user WHERE handle = 'seeker1'"
 APPT=$(sqlite3 "$DB" "SELECT id FROM appointment WHERE therapist_id = 't-0000010'")
+# And a request to it, ten days old, that no one could answer yet.
+sqlite3 "$DB" "INSERT INTO request (seeker_id, seeker_name, therapist_id, message, created_at)
+	SELECT id, handle, 't-0000010', 'An older question', strftime('%s','now') - 10 * 86400 FROM user WHERE handle = 'seeker1'"
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
@@ -56,9 +59,13 @@ api() {
 # jq-like: py EXPR, about d (the last body); prints the value.
 py() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/last" "$1" 2>/dev/null; }
 signin() { api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}" >/dev/null; py 'd["csrf"]' >"$1.csrf"; }
-signup() {
-	api "$1" POST /api/v1/users "{\"handle\":\"$2\",\"email\":\"$2@mail.example.org\",\"password\":\"long-enough-pw\",\"role\":\"therapist\"}" >/dev/null
-	py 'd["csrf"]' >"$1.csrf"
+# therapist JAR HANDLE: a new therapist account holding no listing, signed
+# in (made by the CLI, so this suite does not depend on how sign-up works:
+# what matters is an account anyone can have).
+therapist() {
+	echo long-enough-pw | "$BIN" user add --db "$DB" --handle "$2" --email "$2@mail.example.org" \
+		--role therapist --password-stdin
+	signin "$1" "$2" long-enough-pw
 }
 # The last code mailed (its 16 symbols in four groups).
 last_code() { grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1; }
@@ -67,7 +74,7 @@ S="$W/seeker"; signin "$S" seeker1 seeker-password-1
 A="$W/admin"; signin "$A" admin1 admin-password-1
 
 # --- a claim with the public NPI ---
-C="$W/claimant"; signup "$C" mallory
+C="$W/claimant"; therapist "$C" mallory
 NPI=$(curl -s "$B/api/v1/therapists/t-0000010" | python3 -c 'import json,sys; print(json.load(sys.stdin)["npi"])')
 check claim_with_public_npi test "$(api "$C" POST /api/v1/listing/claim "{\"therapist_id\":\"t-0000010\",\"npi\":\"$NPI\"}")" = 201
 check claim_state_waiting test "$(py 'd["state"]')" = waiting
@@ -100,6 +107,10 @@ check feed_made test "$(api "$C" POST /api/v1/me/feed)" = 201
 FEED=$(py 'd["url"]' | sed "s|^.*/feed/|/feed/|")
 curl -s "$B$FEED" | grep -q "appt-$APPT@chiron" && not_ok feed_without_listing || ok feed_without_listing
 curl -s "$B/therapists/t-0000010" | grep -q 'Confirmed current' && not_ok profile_not_confirmed || ok profile_not_confirmed
+# A claim no one verified holds nothing against the listing either.
+curl -s "$B/therapists/t-0000010" | grep -q 'unanswered for more than' && not_ok profile_no_late_requests || ok profile_no_late_requests
+api "$C" GET /api/v1/listing >/dev/null
+check standing_no_late_requests test "$(py '(d["late_requests"], d["paused"])')" = "(0, False)"
 page "$C" /listing | grep -q 'waits for verification' && ok listing_page_says_waiting || not_ok listing_page_says_waiting
 page "$C" /listing | grep -q 'href="/requests"' && not_ok listing_page_no_requests_link || ok listing_page_no_requests_link
 check claim_another_refused test "$(api "$C" POST /api/v1/listing/claim '{"therapist_id":"t-0000011","npi":"1234567893"}')" = 409
@@ -186,7 +197,7 @@ check record_after test "$(api "$C" GET /api/v1/listing/record)" = 200
 check code_after_verified test "$(api "$C" POST /api/v1/listing/code "{\"code\":\"$CODE2\"}")" = 409
 
 # --- a listing made at /listing/new is not public until verified ---
-N="$W/new"; signup "$N" fakethera
+N="$W/new"; therapist "$N" fakethera
 tn=$(csrf "$N" "$B/listing/new")
 check new_listing_made test "$(code "$N" POST /listing/new --data-urlencode "csrf=$tn" \
 	-d 'name=Ivy+Fairweather&credentials=LCSW&profession=social_worker&licenses=US-NC&fee_currency=USD&fee_session=60' \
@@ -216,7 +227,7 @@ check reject_new test "$(api "$A" POST "/api/v1/admin/listings/$NID/reject")" = 
 check rejected_new_gone test "$(sqlite3 "$DB" "SELECT count(*) FROM therapist WHERE id = '$NID'")" = 0
 
 # --- a rejected claim frees the listing ---
-R="$W/r"; signup "$R" rival
+R="$W/r"; therapist "$R" rival
 check rival_claims test "$(api "$R" POST /api/v1/listing/claim '{"therapist_id":"t-0000011","npi":"1234567893"}')" = 201
 check reject_claim test "$(api "$A" POST /api/v1/admin/listings/t-0000011/reject)" = 204
 check rejected_claim_gone test "$(api "$R" GET /api/v1/listing)" = 404

@@ -267,7 +267,14 @@ static const char *const migrations[] = {
 	"ALTER TABLE listing ADD COLUMN verified_by INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE listing ADD COLUMN verified_how TEXT NOT NULL DEFAULT '';"
 	"UPDATE listing SET verified_how = 'verified before chiron recorded how (NPI check only)' "
-	"  WHERE verified_at != 0;",
+	"  WHERE verified_at != 0;"
+	/* Unverified listings made at /listing/new before: its ids are "t-"
+	 * and 12 hex digits, and it confirmed them as it claimed them (a claim
+	 * starts unconfirmed). Better hidden until verified than a fake one
+	 * left public. */
+	"UPDATE listing SET created = 1 WHERE verified_at = 0 AND confirmed_at = claimed_at "
+	"  AND length(therapist_id) = 14 AND therapist_id GLOB 't-[0-9a-f][0-9a-f]*' "
+	"  AND substr(therapist_id, 3) NOT GLOB '*[^0-9a-f]*';",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

@@ -77,6 +77,10 @@ listing_standing_get(struct req *r, const char *tid, struct standing *s)
 	/* Only a verified listing goes stale: a waiting claim (perhaps not
 	 * the therapist's) must not pause the listing it names. */
 	s->paused = s->l.verified_at && stale(&s->l, now);
+	/* Requests wait for a verified holder: until there is one, none is
+	 * late, and the profile holds nothing against the listing. */
+	if (!s->l.verified_at)
+		return 0;
 	if (STORE_CALL(r->app->store, requests_unanswered, tid, at, 64, &n))
 		return -1;
 	for (i = 0; i < n; i++)
