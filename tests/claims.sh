@@ -118,6 +118,7 @@ check claim_another_refused test "$(api "$C" POST /api/v1/listing/claim '{"thera
 # --- proof of control: the code goes to the address the admin found ---
 LIC='{"board":"North Carolina Marriage and Family Therapy Licensure Board","licence_number":"NC-1010","licence_checked":true}'
 check verify_before_code_refused test "$(api "$A" POST /api/v1/admin/listings/t-0000010/verify "$LIC")" = 409
+check code_not_to_claimant test "$(api "$A" POST /api/v1/admin/listings/t-0000010/code '{"email":"MALLORY@mail.example.org","source":"the claim form"}')" = 400
 check code_not_by_therapist test "$(api "$C" POST /api/v1/admin/listings/t-0000010/code '{"email":"mallory@mail.example.org","source":"me"}')" = 403
 check code_sent test "$(api "$A" POST /api/v1/admin/listings/t-0000010/code '{"email":"office10@carter.example.org","source":"NC MFT board licensee lookup"}')" = 204
 CODE1=$(last_code)

@@ -22,6 +22,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -237,6 +238,7 @@ send_claim_code(struct req *r, const char *tid, const char *email, const char *s
 {
 	int64_t now = (int64_t)time(NULL);
 	struct store_listing l;
+	struct store_user claimant;
 	unsigned char raw[CLAIM_CODE_LEN], hash[32];
 	char code[CLAIM_CODE_LEN + 1], shown[CLAIM_CODE_LEN + 4], msg[2048];
 	const char *at = email ? strrchr(email, '@') : NULL;
@@ -247,6 +249,13 @@ send_claim_code(struct req *r, const char *tid, const char *email, const char *s
 	if (!email || !mail_address_ok(email) || !at || !strchr(at, '.') || strlen(email) >= 200)
 		return refuse(why, 400, "email", "enter the practice's email address as you found it, "
 		                                 "like office@example.org");
+	/* The one address known to be the claimant's is no proof of the practice. */
+	if (STORE_CALL(r->app->store, user_get, l.user, &claimant, &found))
+		return -1;
+	if (found && strcasecmp(claimant.email, email) == 0)
+		return refuse(why, 400, "email", "this is the claimant's own address: send the code "
+		                                 "to one found with the licensing board or on the "
+		                                 "practice's website");
 	if (!line_ok(source, 190))
 		return refuse(why, 400, "source", "say where you found the address (the licensing "
 		                                  "board's record, the practice's website), in at most "
