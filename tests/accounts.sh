@@ -158,8 +158,14 @@ curl -s -b "$A" "$B/admin" -o "$W/admin.html"
 grep -q 'NPI given: 1234567893 (check digit valid)' "$W/admin.html" && ok admin_queue_shows_claim || not_ok admin_queue_shows_claim
 ta=$(csrf "$A" "$B/admin")
 check admin_verify_needs_csrf test "$(code "$A" POST /admin/verify/t-0000004)" = 403
-check admin_verifies test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 303
-check admin_verify_twice_404 test "$(code "$A" POST /admin/verify/t-0000004 -d "csrf=$ta")" = 404
+# Verifying takes the code mailed to the practice first (tests/claims.sh has the rest).
+lic="csrf=$ta&board=Illinois IDFPR&licence_number=071-000004&licence_checked=1"
+check admin_verify_before_code_409 test "$(code "$A" POST /admin/verify/t-0000004 -d "$lic")" = 409
+check admin_sends_code test "$(code "$A" POST /admin/code/t-0000004 -d "csrf=$ta&email=office4@example.org&source=Illinois IDFPR record")" = 303
+cc=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1)
+check claimant_enters_code test "$(code "$T3" POST /listing/code -d "csrf=$t3&code=$cc")" = 303
+check admin_verifies test "$(code "$A" POST /admin/verify/t-0000004 -d "$lic")" = 303
+check admin_verify_twice_404 test "$(code "$A" POST /admin/verify/t-0000004 -d "$lic")" = 404
 
 # --- unanswered requests count against a listing, visibly ---
 curl -s "$B/therapists/t-0000001" | grep -q '1 consultation request unanswered for more than 5 business days' && ok unanswered_requests_shown || not_ok unanswered_requests_shown

@@ -408,7 +408,7 @@ call listing_seeker S GET /api/v1/listing
 expect listing_seeker 403 ""
 call listing T1 GET /api/v1/listing
 expect listing 200
-holds listing 'd["therapist_id"] == "t-0000001" and d["verified_at"] is None and not d["paused"] and not d["hidden"]'
+holds listing 'd["therapist_id"] == "t-0000001" and d["state"] == "verified" and isinstance(d["verified_at"], str) and not d["paused"] and not d["hidden"]'
 call listing_paused T2 GET /api/v1/listing
 expect listing_paused 200
 holds listing_paused 'd["therapist_id"] == "t-0000002" and d["paused"] and d["confirmed_at"] is None'
@@ -467,12 +467,17 @@ call claim_unknown T3 POST /api/v1/listing/claim '{"therapist_id":"t-9999998","n
 expect claim_unknown 400 therapist_id
 call claim T3 POST /api/v1/listing/claim "$CLAIM"
 expect claim 201
-holds claim 'd["therapist_id"] == "t-0000004" and d["verified_at"] is None and d["confirmed_at"] is None'
+holds claim 'd["therapist_id"] == "t-0000004" and d["state"] == "waiting" and d["verified_at"] is None and d["confirmed_at"] is None'
 call claim_second T3 POST /api/v1/listing/claim '{"therapist_id":"t-0000005","npi":"1234567893"}'
 expect claim_second 409 ""
 call claim_me T3 GET /api/v1/me
 expect claim_me 200
-holds claim_me 'd["user"]["therapist_id"] == "t-0000004"'
+# A claim holds nothing until verified.
+holds claim_me 'd["user"]["therapist_id"] is None'
+call claim_record T3 GET /api/v1/listing/record
+expect claim_record 404 ""
+call claim_code_none T3 POST /api/v1/listing/code '{"code":"ABCD-EFGH-JKMN-PQRS"}'
+expect claim_code_none 409 code
 
 # ======================================================================
 # The admin's queue: verify, hide, unhide
@@ -486,24 +491,71 @@ call queue_therapist T1 GET /api/v1/admin/queue
 expect queue_therapist 403 ""
 call queue A GET /api/v1/admin/queue
 expect queue 200
-holds queue '[(c["npi_given"], c["npi_valid"]) for c in d["claims"] if c["therapist_id"] == "t-0000004"] == [("1234567893", True)] and "t-0000001" in [c["therapist_id"] for c in d["claims"]]'
+holds queue '[(c["npi_given"], c["npi_valid"]) for c in d["claims"] if c["therapist_id"] == "t-0000004"] == [("1234567893", True)] and "t-0000001" not in [c["therapist_id"] for c in d["claims"]] and [v["verified_by"] for v in d["verified"] if v["therapist_id"] == "t-0000001"] == ["cli"]'
 call verify_therapist T1 POST /api/v1/admin/listings/t-0000004/verify
 expect verify_therapist 403 ""
 CSRF=none call verify_no_csrf A POST /api/v1/admin/listings/t-0000004/verify
 expect verify_no_csrf 403 X-CSRF-Token
-call verify A POST /api/v1/admin/listings/t-0000004/verify
+LIC='{"board":"Illinois IDFPR","licence_number":"071-000004","licence_checked":true}'
+call verify_before_code A POST /api/v1/admin/listings/t-0000004/verify "$LIC"
+expect verify_before_code 409 ""
+call code_therapist T1 POST /api/v1/admin/listings/t-0000004/code '{"email":"office4@example.org","source":"IDFPR record"}'
+expect code_therapist 403 ""
+call code_bad_email A POST /api/v1/admin/listings/t-0000004/code '{"email":"not an address","source":"IDFPR record"}'
+expect code_bad_email 400 email
+call code_no_source A POST /api/v1/admin/listings/t-0000004/code '{"email":"office4@example.org"}'
+expect code_no_source 400 source
+call code_unknown A POST /api/v1/admin/listings/t-9999998/code '{"email":"office4@example.org","source":"IDFPR record"}'
+expect code_unknown 404 ""
+call code_send A POST /api/v1/admin/listings/t-0000004/code '{"email":"office4@example.org","source":"IDFPR record"}'
+expect code_send 204
+CODE=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1)
+call code_sent_state T3 GET /api/v1/listing
+holds code_sent_state 'd["state"] == "code_sent"'
+call code_malformed T3 POST /api/v1/listing/code '{"code":"12"}'
+expect code_malformed 400 code
+call code_wrong T3 POST /api/v1/listing/code '{"code":"0000-0000-0000-0000"}'
+expect code_wrong 400 code
+call code_seeker S POST /api/v1/listing/code "{\"code\":\"$CODE\"}"
+expect code_seeker 403 ""
+call code_right T3 POST /api/v1/listing/code "{\"code\":\"$(echo "$CODE" | tr 'A-Z' 'a-z')\"}"
+expect code_right 200
+holds code_right 'd["state"] == "code_entered" and d["verified_at"] is None'
+call verify_no_board A POST /api/v1/admin/listings/t-0000004/verify '{"licence_number":"071-000004","licence_checked":true}'
+expect verify_no_board 400 board
+call verify_unchecked A POST /api/v1/admin/listings/t-0000004/verify '{"board":"Illinois IDFPR","licence_number":"071-000004","licence_checked":false}'
+expect verify_unchecked 400 licence_checked
+call verify A POST /api/v1/admin/listings/t-0000004/verify "$LIC"
 expect verify 204
-call verify_twice A POST /api/v1/admin/listings/t-0000004/verify
+call verify_twice A POST /api/v1/admin/listings/t-0000004/verify "$LIC"
 expect verify_twice 404 ""
+call code_after_verify T3 POST /api/v1/listing/code "{\"code\":\"$CODE\"}"
+expect code_after_verify 409 ""
 call verify_unknown A POST /api/v1/admin/listings/t-9999998/verify
 expect verify_unknown 404 ""
 call verify_bad_id A POST "/api/v1/admin/listings/t-0000001%27%3Cx%3E/verify"
 expect verify_bad_id 404 ""
 call verified_standing T3 GET /api/v1/listing
 expect verified_standing 200
-holds verified_standing 'isinstance(d["verified_at"], str)'
+holds verified_standing 'isinstance(d["verified_at"], str) and d["state"] == "verified"'
+call verified_me T3 GET /api/v1/me
+holds verified_me 'd["user"]["therapist_id"] == "t-0000004"'
 call verified_leaves_queue A GET /api/v1/admin/queue
-holds verified_leaves_queue '"t-0000004" not in [c["therapist_id"] for c in d["claims"]]'
+holds verified_leaves_queue '"t-0000004" not in [c["therapist_id"] for c in d["claims"]] and [(v["verified_by"], "office4@example.org" in v["verified_how"] and "Illinois IDFPR" in v["verified_how"]) for v in d["verified"] if v["therapist_id"] == "t-0000004"] == [("admin1", True)]'
+# A claim an admin rejects is gone, and its listing free to claim.
+mkuser thera4 thera-password-4 therapist
+call new_t4 T4 POST /api/v1/session '{"login":"thera4","password":"thera-password-4"}'
+field new_t4 csrf >"$W/T4.csrf"
+call claim4 T4 POST /api/v1/listing/claim '{"therapist_id":"t-0000005","npi":"1234567893"}'
+expect claim4 201
+call reject_therapist T4 POST /api/v1/admin/listings/t-0000005/reject
+expect reject_therapist 403 ""
+call reject A POST /api/v1/admin/listings/t-0000005/reject
+expect reject 204
+call reject_twice A POST /api/v1/admin/listings/t-0000005/reject
+expect reject_twice 404 ""
+call rejected_standing T4 GET /api/v1/listing
+expect rejected_standing 404 ""
 
 # closed_az NAME: Arizona listings counted as not accepting (hidden ones too).
 closed_az() {

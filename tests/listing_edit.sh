@@ -27,7 +27,7 @@ mk seeker1 seeker-password-1 seeker
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log off --access-log off 2>"$W/serve.err" &
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" --access-log off 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 
@@ -151,8 +151,12 @@ check new_listing_bad_refused test "$bad_new" = 400
 check new_listing_created test "$(code "$N" POST /listing/new --data "$FN")" = 303
 nid=$(sqlite3 "$W/c.db" "select listing.therapist_id from listing join user on user.id = listing.user_id where handle = 'newthera'")
 [ -n "$nid" ] && ok new_listing_claimed_by_creator || not_ok new_listing_claimed_by_creator
-check new_listing_profile test "$(code "$W/anon" GET "/therapists/$nid")" = 200
-case " $(match_ids "$Q") " in *" $nid "*) ok new_listing_in_search ;; *) not_ok new_listing_in_search "$nid" ;; esac
+# Not public until its claim is verified (below): no page, no search, no requests.
+check new_listing_not_public test "$(code "$W/anon" GET "/therapists/$nid")" = 404
+case " $(match_ids "$Q") " in *" $nid "*|" ERROR ") not_ok new_listing_not_in_search "$nid" ;; *) ok new_listing_not_in_search ;; esac
+ts=$(csrf "$S" "$B/therapists/t-0000001")
+check new_listing_no_requests test "$(code "$S" POST "/request/$nid" --data-urlencode "csrf=$ts" --data-urlencode 'message=Hello?')" = 404
+curl -s -b "$N" "$B/listing" | grep -q 'waits for verification' && ok new_listing_waits || not_ok new_listing_waits
 check new_listing_once test "$(code "$N" GET /listing/new)" = 303
 n=$(sqlite3 "$W/c.db" "select count(*) from listing l join user u on u.id = l.user_id where u.handle = 'newthera'")
 check new_listing_one_only test "$n" = 1
@@ -162,6 +166,15 @@ grep -q 'index rebuilt' "$W/serve.err" && ok rebuilds_logged || not_ok rebuilds_
 mk admin1 admin-password-1 admin
 A="$W/a"; login "$A" admin1 admin-password-1 >/dev/null
 ta=$(csrf "$A" "$B/admin")
+
+# The new listing's claim verified: now it is public.
+code "$A" POST "/admin/code/$nid" -d "csrf=$ta&email=wren@example.org&source=NY OP license search" >/dev/null
+cc=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1)
+tn=$(csrf "$N" "$B/listing")
+code "$N" POST /listing/code -d "csrf=$tn&code=$cc" >/dev/null
+check new_listing_verified test "$(code "$A" POST "/admin/verify/$nid" -d "csrf=$ta&board=NYSED Office of the Professions&licence_number=LCSW-1&licence_checked=1")" = 303
+check new_listing_profile test "$(code "$W/anon" GET "/therapists/$nid")" = 200
+case " $(match_ids "$Q") " in *" $nid "*) ok new_listing_in_search ;; *) not_ok new_listing_in_search "$nid" ;; esac
 ts=$(csrf "$S" "$B/therapists/t-0000002")
 code "$S" POST /request/t-0000002 --data-urlencode "csrf=$ts" --data-urlencode 'message=Before it went' >/dev/null
 check remove_seeker_refused test "$(code "$S" POST /admin/remove -d "csrf=$ts&therapist_id=t-0000002&sure=1")" = 403

@@ -6,6 +6,9 @@
  *                   [--therapist ID] [--password-stdin]
  *
  * Without --password-stdin a random password is made and printed once.
+ * --therapist links the account to a listing already verified: the
+ * operator at the console vouches for it, and the listing records that it
+ * was verified from the command line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +19,8 @@
 #include "cli/cli.h"
 #include "store/store.h"
 #include "web/auth.h"
+
+#define CLI_VERIFIED_HOW "cli: chiron user add --therapist, by the operator"
 
 static int
 usage_user(void)
@@ -100,6 +105,13 @@ cmd_user(int argc, char **argv)
 		if (rc == STORE_EXISTS) {
 			fprintf(stderr, "chiron user: listing %s is already claimed\n", tid);
 			rc = 1;
+		}
+		/* The operator vouches for this link: it is verified, by "cli". */
+		if (rc == 0) {
+			int found = 0;
+
+			rc = STORE_CALL(st, listing_verify, tid, 0, CLI_VERIFIED_HOW,
+			                (int64_t)time(NULL), &found);
 		}
 	}
 	if (rc == STORE_EXISTS)

@@ -36,7 +36,14 @@ struct store_user {
 	char email[256];
 	char pw_hash[160];              /* argon2id, libsodium's string form */
 	char role[16];
-	char therapist_id[72];          /* the listing a therapist claimed, or "" */
+	/*
+	 * The listing a therapist holds once an admin verified the claim, or
+	 * "": the one key to every private side of a listing (its requests,
+	 * appointments, feed, edits). Filled from the listing table, so a
+	 * claim waiting for verification never fills it.
+	 */
+	char therapist_id[72];
+	char claim_id[72];              /* the listing claimed, verified or not, or "" */
 };
 
 /* A consultation request (requests.md). */
@@ -59,6 +66,26 @@ struct store_listing {
 	int64_t user;                   /* the therapist account that claimed it */
 	char npi_given[16];             /* the NPI the claimant gave */
 	int64_t claimed_at, verified_at, confirmed_at;
+	int created;                    /* made by the claimant at /listing/new */
+	/* Proof of control: a one-time code mailed to a contact an admin
+	 * found for the practice (never one the claimant gave). */
+	char contact[256];              /* where the code went, "" before */
+	char contact_source[200];       /* where the admin found it */
+	int code_live;                  /* a code waits to be entered */
+	int64_t code_sent_at, code_sent_by, code_expires;
+	int code_tries;                 /* wrong entries of the current code */
+	int64_t code_ok_at;             /* when the claimant entered it, 0 = not yet */
+	int64_t verified_by;            /* the admin's user id; 0 = the command line */
+	char verified_how[512];
+};
+
+/* What listing_code_take found. */
+enum store_code {
+	STORE_CODE_NONE,                /* no code waits (never sent, used or voided) */
+	STORE_CODE_OK,                  /* the code: accepted, and spent */
+	STORE_CODE_WRONG,               /* not the code; *left tries remain */
+	STORE_CODE_VOIDED,              /* not the code, and that was the last try */
+	STORE_CODE_EXPIRED,             /* the code had expired (now spent) */
 };
 
 typedef int (*store_listing_fn)(void *arg, const struct store_listing *l);
@@ -297,12 +324,39 @@ struct store_ops {
 	                     const char *npi_given, int64_t now);
 	int (*listing_get)(struct store *s, const char *therapist_id,
 	                   struct store_listing *l, int *found);
-	int (*listing_verify)(struct store *s, const char *therapist_id, int64_t now, int *found);
+	/*
+	 * Verifies the waiting claim of therapist_id, recording the admin
+	 * `by` (0: the command line) and how (*found = 0 when none waits).
+	 */
+	int (*listing_verify)(struct store *s, const char *therapist_id, int64_t by,
+	                      const char *how, int64_t now, int *found);
+	/*
+	 * A new one-time code (its hash) for the waiting claim of
+	 * therapist_id, sent to contact (found by admin `by` at source),
+	 * valid until expires; the code before it and its tries are
+	 * forgotten (*found = 0 when no claim waits).
+	 */
+	int (*listing_code_put)(struct store *s, const char *therapist_id,
+	                        const unsigned char hash[32], const char *contact,
+	                        const char *source, int64_t by, int64_t expires, int64_t now,
+	                        int *found);
+	/*
+	 * user enters a code (its hash) for their waiting claim, in one
+	 * transaction: *result is an enum store_code; a wrong code counts a
+	 * try, and the max_tries-th wrong one voids the code.
+	 */
+	int (*listing_code_take)(struct store *s, int64_t user, const unsigned char hash[32],
+	                         int64_t now, int max_tries, int *result, int *left);
+	/* Drops the waiting claim of a listing the claimant did not create
+	 * (*found = 0 when there is none). */
+	int (*listing_unclaim)(struct store *s, const char *therapist_id, int *found);
+	/* Verified listings, the latest verified first, at most max. */
+	int (*listings_verified)(struct store *s, int max, store_listing_fn fn, void *arg);
 	int (*listing_confirm)(struct store *s, const char *therapist_id, int64_t now);
 	/* Claimed listings not yet verified, oldest first (the admin queue). */
 	int (*listings_unverified)(struct store *s, int max, store_listing_fn fn, void *arg);
 	/*
-	 * Claimed listings last confirmed (or, never confirmed, claimed)
+	 * Verified listings last confirmed (or, never confirmed, claimed)
 	 * before `before`: the ones to pause. fn runs after the store's locks
 	 * are released, so it may call the store.
 	 */
@@ -316,7 +370,11 @@ struct store_ops {
 	int (*profile_get)(struct store *s, int64_t user, char *out, size_t n);
 	int (*profile_put)(struct store *s, int64_t user, const char *fields, int64_t now);
 
-	/* Hiding a listing (admin): hidden ones leave search and their page. */
+	/*
+	 * Hiding a listing (admin): hidden ones leave search and their page.
+	 * A listing its claimant created counts as hidden until the claim is
+	 * verified; listings_hidden gives those too, with `created` set.
+	 */
 	int (*listing_hide)(struct store *s, const char *therapist_id, int hidden, int64_t now);
 	int (*listing_hidden)(struct store *s, const char *therapist_id, int *hidden);
 	/* Every hidden listing, through fn (after the store's locks are released). */
@@ -369,7 +427,7 @@ struct store_ops {
 	                 void *arg, int *found, long *changed);
 
 	/*
-	 * Confirmation reminders: claimed listings last confirmed (or never
+	 * Confirmation reminders: verified listings last confirmed (or never
 	 * confirmed and claimed) before `before` and not reminded since, through
 	 * fn after the locks are released; remind records that one was sent
 	 * with a single-use token (its hash) valid until expires; confirm_take

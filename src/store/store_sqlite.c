@@ -246,13 +246,42 @@ static const char *const migrations[] = {
 	/* 13: where a moved session was first booked (a series' feed names
 	 * the occurrence it replaces by it) */
 	"ALTER TABLE appointment ADD COLUMN orig_start INTEGER NOT NULL DEFAULT 0;",
-	/* 16: throttles name parties only by a keyed hash (web/auth.c): the
+	/*
+	 * 14: a claim proves control before it opens anything. A one-time
+	 * code (its BLAKE2b hash only) is mailed to a contact an admin found
+	 * for the practice (never one the claimant typed), expires, and is
+	 * void after CLAIM_CODE_TRIES wrong entries; who verified, how and
+	 * when is kept. `created`: the claimant made the listing at
+	 * /listing/new, so it stays out of searches until verified. Claims
+	 * verified before this migration say so in verified_how.
+	 */
+	"ALTER TABLE listing ADD COLUMN created INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN contact TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE listing ADD COLUMN contact_source TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE listing ADD COLUMN code_hash BLOB;"
+	"ALTER TABLE listing ADD COLUMN code_sent_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN code_sent_by INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN code_expires INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN code_tries INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN code_ok_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN verified_by INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN verified_how TEXT NOT NULL DEFAULT '';"
+	"UPDATE listing SET verified_how = 'verified before chiron recorded how (NPI check only)' "
+	"  WHERE verified_at != 0;"
+	/* Unverified listings made at /listing/new before: its ids are "t-"
+	 * and 12 hex digits, and it confirmed them as it claimed them (a claim
+	 * starts unconfirmed). Better hidden until verified than a fake one
+	 * left public. */
+	"UPDATE listing SET created = 1 WHERE verified_at = 0 AND confirmed_at = claimed_at "
+	"  AND length(therapist_id) = 14 AND therapist_id GLOB 't-[0-9a-f][0-9a-f]*' "
+	"  AND substr(therapist_id, 3) NOT GLOB '*[^0-9a-f]*';",
+	/* 15: throttles name parties only by a keyed hash (web/auth.c): the
 	 * rows written before held client addresses and login names in the
 	 * clear. They are dropped (they lapse within the hour anyway), and
 	 * the hourly expiry reads by time. */
 	"DELETE FROM throttle;"
 	"CREATE INDEX throttle_at ON throttle (at);",
-	/* 17: sign-ups wait for their email's confirmation (web/act_account.c):
+	/* 16: sign-ups wait for their email's confirmation (web/act_account.c):
 	 * the token is kept only as its hash, the password only as argon2id,
 	 * and a row lives a day. */
 	"CREATE TABLE signup_pending ("
@@ -629,7 +658,16 @@ struct found { void *out; int *found; };
 
 /* ---- users ---- */
 
-#define USER_COLS "id, handle, email, pw_hash, role, coalesce(therapist_id, '')"
+/*
+ * therapist_id is the listing the account holds only once its claim is
+ * verified: every therapist-side page, API call, feed and mail keys on it,
+ * so an unverified claimant reaches nothing private by any of them.
+ * claim_id is the listing claimed, verified or not.
+ */
+#define USER_COLS "id, handle, email, pw_hash, role, " \
+	"coalesce((SELECT l.therapist_id FROM listing l WHERE l.user_id = user.id " \
+	"AND l.verified_at != 0), ''), " \
+	"coalesce((SELECT l.therapist_id FROM listing l WHERE l.user_id = user.id), '')"
 
 static int
 row_user(sqlite3_stmt *st, void *arg)
@@ -643,6 +681,7 @@ row_user(sqlite3_stmt *st, void *arg)
 	copy_col(u->pw_hash, sizeof(u->pw_hash), st, 3);
 	copy_col(u->role, sizeof(u->role), st, 4);
 	copy_col(u->therapist_id, sizeof(u->therapist_id), st, 5);
+	copy_col(u->claim_id, sizeof(u->claim_id), st, 6);
 	*f->found = 1;
 	return 1;
 }
@@ -1086,7 +1125,9 @@ sq_listing_claim(struct store *bs, int64_t user, const char *tid, const char *np
 	return tx_end(s, rc);
 }
 
-#define LISTING_COLS "therapist_id, user_id, npi_given, claimed_at, verified_at, confirmed_at"
+#define LISTING_COLS "therapist_id, user_id, npi_given, claimed_at, verified_at, confirmed_at, " \
+	"created, contact, contact_source, code_hash IS NOT NULL, code_sent_at, code_sent_by, " \
+	"code_expires, code_tries, code_ok_at, verified_by, verified_how"
 
 static void
 read_listing(sqlite3_stmt *st, struct store_listing *l)
@@ -1097,6 +1138,17 @@ read_listing(sqlite3_stmt *st, struct store_listing *l)
 	l->claimed_at = sqlite3_column_int64(st, 3);
 	l->verified_at = sqlite3_column_int64(st, 4);
 	l->confirmed_at = sqlite3_column_int64(st, 5);
+	l->created = sqlite3_column_int(st, 6);
+	copy_col(l->contact, sizeof(l->contact), st, 7);
+	copy_col(l->contact_source, sizeof(l->contact_source), st, 8);
+	l->code_live = sqlite3_column_int(st, 9);
+	l->code_sent_at = sqlite3_column_int64(st, 10);
+	l->code_sent_by = sqlite3_column_int64(st, 11);
+	l->code_expires = sqlite3_column_int64(st, 12);
+	l->code_tries = sqlite3_column_int(st, 13);
+	l->code_ok_at = sqlite3_column_int64(st, 14);
+	l->verified_by = sqlite3_column_int64(st, 15);
+	copy_col(l->verified_how, sizeof(l->verified_how), st, 16);
 }
 
 static int
@@ -1120,15 +1172,112 @@ sq_listing_get(struct store *bs, const char *tid, struct store_listing *l, int *
 }
 
 static int
-sq_listing_verify(struct store *bs, const char *tid, int64_t now, int *found)
+sq_listing_verify(struct store *bs, const char *tid, int64_t by, const char *how, int64_t now,
+                  int *found)
 {
 	struct store_sqlite *s = S(bs);
 	int rc = run(s, "verifying a listing", NULL, NULL,
-	             "UPDATE listing SET verified_at = ?1 WHERE therapist_id = ?2 AND verified_at = 0",
-	             "it", now, tid);
+	             "UPDATE listing SET verified_at = ?1, verified_by = ?3, verified_how = ?4, "
+	             "code_hash = NULL WHERE therapist_id = ?2 AND verified_at = 0",
+	             "itit", now, tid, by, how);
 
 	*found = rc == 0 && changed(s) > 0;
 	return rc;
+}
+
+static int
+sq_listing_code_put(struct store *bs, const char *tid, const unsigned char hash[32],
+                    const char *contact, const char *source, int64_t by, int64_t expires,
+                    int64_t now, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc = run(s, "storing a claim's code", NULL, NULL,
+	             "UPDATE listing SET code_hash = ?2, contact = ?3, contact_source = ?4, "
+	             "code_sent_by = ?5, code_sent_at = ?6, code_expires = ?7, code_tries = 0, "
+	             "code_ok_at = 0 WHERE therapist_id = ?1 AND verified_at = 0",
+	             "tbttiii", tid, hash, contact, source, by, now, expires);
+
+	*found = rc == 0 && changed(s) > 0;
+	return rc;
+}
+
+struct code_row {
+	char tid[72];
+	int live, same, tries;
+	int64_t expires;
+};
+
+static int
+row_code(sqlite3_stmt *st, void *arg)
+{
+	struct code_row *c = arg;
+
+	copy_col(c->tid, sizeof(c->tid), st, 0);
+	c->live = sqlite3_column_int(st, 1);
+	c->expires = sqlite3_column_int64(st, 2);
+	c->tries = sqlite3_column_int(st, 3);
+	c->same = sqlite3_column_int(st, 4);
+	return 1;
+}
+
+static int
+sq_listing_code_take(struct store *bs, int64_t user, const unsigned char hash[32], int64_t now,
+                     int max_tries, int *result, int *left)
+{
+	struct store_sqlite *s = S(bs);
+	struct code_row c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	*result = STORE_CODE_NONE;
+	*left = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "checking a claim's code", row_code, &c,
+	         "SELECT therapist_id, code_hash IS NOT NULL, code_expires, code_tries, "
+	         "coalesce(code_hash = ?2, 0) FROM listing WHERE user_id = ?1 AND verified_at = 0",
+	         "ib", user, hash);
+	if (rc == 0 && c.tid[0] && c.live) {
+		if (c.expires <= now) {
+			*result = STORE_CODE_EXPIRED;
+			rc = run(s, "checking a claim's code", NULL, NULL,
+			         "UPDATE listing SET code_hash = NULL WHERE therapist_id = ?1", "t", c.tid);
+		} else if (c.same) {
+			*result = STORE_CODE_OK;
+			rc = run(s, "checking a claim's code", NULL, NULL,
+			         "UPDATE listing SET code_hash = NULL, code_ok_at = ?2 "
+			         "WHERE therapist_id = ?1", "ti", c.tid, now);
+		} else {
+			c.tries++;
+			*left = max_tries - c.tries > 0 ? max_tries - c.tries : 0;
+			*result = *left ? STORE_CODE_WRONG : STORE_CODE_VOIDED;
+			rc = run(s, "checking a claim's code", NULL, NULL,
+			         "UPDATE listing SET code_tries = ?2, "
+			         "code_hash = CASE WHEN ?3 THEN code_hash END WHERE therapist_id = ?1",
+			         "tii", c.tid, (int64_t)c.tries, (int64_t)(*left > 0));
+		}
+	}
+	return tx_end(s, rc);
+}
+
+static int
+sq_listing_unclaim(struct store *bs, const char *tid, int *found)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	*found = 0;
+	if (tx_begin(s))
+		return -1;
+	rc = run(s, "dropping a claim", NULL, NULL,
+	         "DELETE FROM listing WHERE therapist_id = ?1 AND verified_at = 0 AND created = 0",
+	         "t", tid);
+	if (rc == 0)
+		*found = sqlite3_changes(s->db) > 0;
+	if (rc == 0 && *found)
+		rc = run(s, "dropping a claim", NULL, NULL,
+		         "UPDATE user SET therapist_id = NULL WHERE therapist_id = ?1", "t", tid);
+	return tx_end(s, rc);
 }
 
 static int
@@ -1160,9 +1309,10 @@ row_listing_gather(sqlite3_stmt *st, void *arg)
 		x->cap = cap;
 	}
 	memset(&x->v[x->n], 0, sizeof(x->v[x->n]));
-	if (sqlite3_column_count(st) == 2) {     /* hidden_listing: id, when */
+	if (sqlite3_column_count(st) == 3) {     /* hidden: id, when, created */
 		copy_col(x->v[x->n].therapist_id, sizeof(x->v[x->n].therapist_id), st, 0);
 		x->v[x->n].claimed_at = sqlite3_column_int64(st, 1);
+		x->v[x->n].created = sqlite3_column_int(st, 2);
 	} else {
 		read_listing(st, &x->v[x->n]);
 	}
@@ -1195,12 +1345,24 @@ sq_listings_unverified(struct store *bs, int max, store_listing_fn fn, void *arg
 }
 
 static int
+sq_listings_verified(struct store *bs, int max, store_listing_fn fn, void *arg)
+{
+	struct listings x = {NULL, 0, 0, max, 0};
+	int rc = run(S(bs), "reading listings", row_listing_gather, &x,
+	             "SELECT " LISTING_COLS " FROM listing WHERE verified_at != 0 "
+	             "ORDER BY verified_at DESC, therapist_id LIMIT ?1", "i", (int64_t)max);
+
+	return hand_over(S(bs), &x, rc, fn, arg);
+}
+
+static int
 sq_listings_stale(struct store *bs, int64_t before, store_listing_fn fn, void *arg)
 {
 	struct listings x = {NULL, 0, 0, -1, 0};
 	int rc = run(S(bs), "reading stale listings", row_listing_gather, &x,
 	             "SELECT " LISTING_COLS " FROM listing "
-	             "WHERE max(confirmed_at, claimed_at) < ?1 ORDER BY therapist_id", "i", before);
+	             "WHERE verified_at != 0 AND max(confirmed_at, claimed_at) < ?1 "
+	             "ORDER BY therapist_id", "i", before);
 
 	return hand_over(S(bs), &x, rc, fn, arg);
 }
@@ -1211,7 +1373,7 @@ sq_listings_to_remind(struct store *bs, int64_t before, store_listing_fn fn, voi
 	struct listings x = {NULL, 0, 0, -1, 0};
 	int rc = run(S(bs), "reading listings to remind", row_listing_gather, &x,
 	             "SELECT " LISTING_COLS " FROM listing "
-	             "WHERE max(confirmed_at, claimed_at) < ?1 "
+	             "WHERE verified_at != 0 AND max(confirmed_at, claimed_at) < ?1 "
 	             "AND reminded_at <= max(confirmed_at, claimed_at) ORDER BY therapist_id",
 	             "i", before);
 
@@ -1286,7 +1448,9 @@ sq_listing_hidden(struct store *bs, const char *tid, int *hidden)
 {
 	*hidden = 0;
 	return run(S(bs), "reading hidden listings", row_flag, hidden,
-	           "SELECT 1 FROM hidden_listing WHERE therapist_id = ?1", "t", tid);
+	           "SELECT 1 FROM hidden_listing WHERE therapist_id = ?1 UNION ALL "
+	           "SELECT 1 FROM listing WHERE therapist_id = ?1 AND created = 1 AND verified_at = 0",
+	           "t", tid);
 }
 
 static int
@@ -1294,7 +1458,9 @@ sq_listings_hidden(struct store *bs, store_listing_fn fn, void *arg)
 {
 	struct listings x = {NULL, 0, 0, -1, 0};
 	int rc = run(S(bs), "reading hidden listings", row_listing_gather, &x,
-	             "SELECT therapist_id, hidden_at FROM hidden_listing ORDER BY therapist_id", "");
+	             "SELECT therapist_id, hidden_at, 0 FROM hidden_listing UNION ALL "
+	             "SELECT therapist_id, claimed_at, 1 FROM listing WHERE created = 1 "
+	             "AND verified_at = 0 ORDER BY 1, 3", "");
 
 	return hand_over(S(bs), &x, rc, fn, arg);
 }
@@ -1469,8 +1635,8 @@ sq_listing_create(struct store *bs, int64_t user, const char *id, const void *pa
 		rc = STORE_EXISTS;
 	if (rc == 0)
 		rc = run(s, "creating a listing", NULL, NULL,
-		         "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at, confirmed_at) "
-		         "VALUES (?1, ?2, ?3, ?4, ?4)", "titi", id, user, npi ? npi : "", now);
+		         "INSERT INTO listing (therapist_id, user_id, npi_given, claimed_at, confirmed_at, "
+		         "created) VALUES (?1, ?2, ?3, ?4, ?4, 1)", "titi", id, user, npi ? npi : "", now);
 	if (rc == 0)
 		rc = run(s, "creating a listing", NULL, NULL,
 		         "UPDATE user SET therapist_id = ?1 WHERE id = ?2", "ti", id, user);
@@ -2452,6 +2618,10 @@ static const struct store_ops sqlite_ops = {
 	.listing_claim = sq_listing_claim,
 	.listing_get = sq_listing_get,
 	.listing_verify = sq_listing_verify,
+	.listing_code_put = sq_listing_code_put,
+	.listing_code_take = sq_listing_code_take,
+	.listing_unclaim = sq_listing_unclaim,
+	.listings_verified = sq_listings_verified,
 	.listing_confirm = sq_listing_confirm,
 	.listings_unverified = sq_listings_unverified,
 	.listings_stale = sq_listings_stale,

@@ -2,9 +2,19 @@
  * act_listing.c: a therapist's hold on a listing, and the admin's side of
  * it (see actions.h).
  *
- * A therapist account claims one listing by its id and the NPI on it; an
- * admin then checks the claim (the NPI given against the listing's, and
- * its check digit) and verifies it. The therapist confirms the listing is
+ * A therapist account claims one listing by its id and the NPI on it. The
+ * NPI is public, so a claim proves nothing and opens nothing: until an
+ * admin verifies it, the claimant's account holds no listing (auth_load
+ * fills therapist_id only from a verified claim) and sees none of its
+ * requests, appointments, feed or edits. Verifying takes proof of
+ * control: an admin looks the practice up (licensing board, practice
+ * website) and has chiron mail a one-time code to the address found there
+ * (send_claim_code); the claimant enters it (enter_claim_code); the admin
+ * checks the licence with the board and verifies (verify_listing), which
+ * records who, how and when. Codes are stored as BLAKE2b hashes, expire
+ * after CLAIM_CODE_DAYS and die at the CLAIM_CODE_TRIES-th wrong entry.
+ * A listing the claimant created stays out of searches and its page until
+ * then (the store counts it as hidden). The therapist confirms the listing is
  * current with one click; a claimed listing left unconfirmed for
  * LISTING_STALE_DAYS is paused (matched as not accepting) until then, and
  * requests left unanswered for 5 business days count against it, visibly.
@@ -12,16 +22,21 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+
+#include <sodium.h>
 
 #include "core/record.h"
 #include "core/tz.h"
 #include "app/directory.h"
+#include "app/mailer.h"
 #include "web/actions.h"
 #include "web/auth.h"
 #include "web/pages.h"
 
 #define LATE_BUSINESS_DAYS 5
+#define CLAIM_CODE_LEN 16               /* symbols of Crockford base32: 80 bits */
 
 /* Weekdays (Monday to Friday) from UTC instant a to b. */
 static long
@@ -59,7 +74,14 @@ listing_standing_get(struct req *r, const char *tid, struct standing *s)
 	s->hidden = hidden != 0;
 	if (!s->claimed)
 		return 0;
-	s->paused = stale(&s->l, now);
+	s->state = claim_state(&s->l, now);
+	/* Only a verified listing goes stale: a waiting claim (perhaps not
+	 * the therapist's) must not pause the listing it names. */
+	s->paused = s->l.verified_at && stale(&s->l, now);
+	/* Requests wait for a verified holder: until there is one, none is
+	 * late, and the profile holds nothing against the listing. */
+	if (!s->l.verified_at)
+		return 0;
 	if (STORE_CALL(r->app->store, requests_unanswered, tid, at, 64, &n))
 		return -1;
 	for (i = 0; i < n; i++)
@@ -72,8 +94,10 @@ claim_listing(struct req *r, const char *tid, const char *npi, struct refusal *w
 {
 	int rc;
 
-	if (r->user->therapist_id[0])
-		return refuse(why, 409, "", "this account already holds a listing");
+	if (r->user->claim_id[0])
+		return refuse(why, 409, "", r->user->therapist_id[0] ?
+		              "this account already holds a listing" :
+		              "this account's claim of a listing waits for verification");
 	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid))
 		return refuse(why, 400, "therapist_id", "there is no listing with this id");
 	if (!npi || !npi_ok(npi))
@@ -84,7 +108,8 @@ claim_listing(struct req *r, const char *tid, const char *npi, struct refusal *w
 		              "this listing is already claimed; write to the administrators if it is yours");
 	if (rc)
 		return -1;
-	snprintf(r->user->therapist_id, sizeof(r->user->therapist_id), "%s", tid);
+	/* Claimed, not held: therapist_id stays empty until verified. */
+	snprintf(r->user->claim_id, sizeof(r->user->claim_id), "%s", tid);
 	return 0;
 }
 
@@ -95,7 +120,9 @@ confirm_listing(struct req *r, struct refusal *why)
 	int hidden = 0;
 
 	if (!tid[0])
-		return refuse(why, 409, "", "claim a listing first");
+		return refuse(why, 409, "", r->user->claim_id[0] ?
+		              "your claim waits for verification; you can confirm the listing once "
+		              "it is verified" : "claim a listing first");
 	if (STORE_CALL(r->app->store, listing_confirm, tid, (int64_t)time(NULL)) ||
 	    STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
 		return -1;
@@ -105,14 +132,260 @@ confirm_listing(struct req *r, struct refusal *why)
 	return 0;
 }
 
-int
-verify_listing(struct req *r, const char *tid, struct refusal *why)
+const char *
+claim_state(const struct store_listing *l, int64_t now)
+{
+	if (l->verified_at)
+		return "verified";
+	if (l->code_ok_at)
+		return "code_entered";
+	if (l->code_live && l->code_expires > now)
+		return "code_sent";
+	if (l->code_sent_at)
+		return "code_void";
+	return "waiting";
+}
+
+/* "a***@example.org": enough for the claimant to know which mailbox. */
+void
+mask_address(const char *a, char *out, size_t n)
+{
+	const char *at = strrchr(a, '@');
+
+	if (!at || at == a)
+		snprintf(out, n, "the practice's address");
+	else
+		snprintf(out, n, "%c***%s", a[0], at);
+}
+
+/* Crockford's base32: no I, L, O or U to misread. */
+static const char code_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/*
+ * The code as typed (any case, dashes and spaces anywhere, O for 0 and I
+ * or L for 1) into its CLAIM_CODE_LEN symbols; -1 when it is not one.
+ */
+static int
+code_normalize(const char *in, char out[CLAIM_CODE_LEN + 1])
+{
+	size_t n = 0;
+
+	for (; in && *in; in++) {
+		char c = *in;
+
+		if (c == '-' || c == ' ')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c == 'O')
+			c = '0';
+		else if (c == 'I' || c == 'L')
+			c = '1';
+		if (!strchr(code_alphabet, c) || c == '\0' || n == CLAIM_CODE_LEN)
+			return -1;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n == CLAIM_CODE_LEN ? 0 : -1;
+}
+
+static void
+code_hash(const char code[CLAIM_CODE_LEN + 1], unsigned char hash[32])
+{
+	crypto_generichash(hash, 32, (const unsigned char *)code, CLAIM_CODE_LEN, NULL, 0);
+}
+
+/* A printable line of at most max bytes (no control characters). */
+static bool
+line_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* The listing's name from the index, else its id (arena). */
+static const char *
+listing_name(struct req *r, const char *tid)
+{
+	const struct index *ix = req_index(r);
+	int64_t row = index_row(ix, tid);
+
+	return row >= 0 ? ix->name[row] : tid;
+}
+
+/* The waiting claim of tid into *l; a refusal (404) when none waits. */
+static int
+waiting_claim(struct req *r, const char *tid, struct store_listing *l, struct refusal *why)
 {
 	int found = 0;
 
-	if (!tid || !record_id_ok(tid) ||
-	    STORE_CALL(r->app->store, listing_verify, tid, (int64_t)time(NULL), &found))
+	if (!tid || !record_id_ok(tid) || STORE_CALL(r->app->store, listing_get, tid, l, &found))
 		found = 0;
+	if (!found || l->verified_at)
+		return refuse(why, 404, "", "no claim of this listing is waiting");
+	return 0;
+}
+
+int
+send_claim_code(struct req *r, const char *tid, const char *email, const char *source,
+                struct refusal *why)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct store_listing l;
+	struct store_user claimant;
+	unsigned char raw[CLAIM_CODE_LEN], hash[32];
+	char code[CLAIM_CODE_LEN + 1], shown[CLAIM_CODE_LEN + 4], msg[2048];
+	const char *at = email ? strrchr(email, '@') : NULL;
+	int found = 0, i, k;
+
+	if (waiting_claim(r, tid, &l, why))
+		return 1;
+	if (!email || !mail_address_ok(email) || !at || !strchr(at, '.') || strlen(email) >= 200)
+		return refuse(why, 400, "email", "enter the practice's email address as you found it, "
+		                                 "like office@example.org");
+	/* The one address known to be the claimant's is no proof of the practice. */
+	if (STORE_CALL(r->app->store, user_get, l.user, &claimant, &found))
+		return -1;
+	if (found && strcasecmp(claimant.email, email) == 0)
+		return refuse(why, 400, "email", "this is the claimant's own address: send the code "
+		                                 "to one found with the licensing board or on the "
+		                                 "practice's website");
+	if (!line_ok(source, 190))
+		return refuse(why, 400, "source", "say where you found the address (the licensing "
+		                                  "board's record, the practice's website), in at most "
+		                                  "190 characters");
+	/* 32 symbols: one random byte's low 5 bits each, so no bias. */
+	randombytes_buf(raw, sizeof(raw));
+	for (i = k = 0; i < CLAIM_CODE_LEN; i++) {
+		code[i] = code_alphabet[raw[i] & 31];
+		if (i && i % 4 == 0)
+			shown[k++] = '-';
+		shown[k++] = code[i];
+	}
+	code[CLAIM_CODE_LEN] = shown[k] = '\0';
+	code_hash(code, hash);
+	sodium_memzero(raw, sizeof(raw));
+	if (STORE_CALL(r->app->store, listing_code_put, tid, hash, email, source, r->user->id,
+	               now + (int64_t)CLAIM_CODE_DAYS * 86400, now, &found))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "", "no claim of this listing is waiting");
+	snprintf(msg, sizeof(msg),
+	         "Someone has claimed the listing of %.200s on chiron, a directory where\n"
+	         "clinicians find a therapist for their own therapy. We found this address for\n"
+	         "the practice and send this code here to check the claim is the practice's own.\n\n"
+	         "If you made the claim, sign in to chiron and enter this code at\n"
+	         "%s/listing :\n\n    %s\n\n"
+	         "It works for %d days, and stops working after %d wrong tries.\n\n"
+	         "If you did not claim this listing, do not share the code with anyone: without\n"
+	         "it the claim opens nothing, and an administrator will drop it.",
+	         listing_name(r, tid), r->app->public_url ? r->app->public_url : "", shown,
+	         CLAIM_CODE_DAYS, CLAIM_CODE_TRIES);
+	i = app_outbox(r->app, email, "Your code for claiming a chiron listing", msg);
+	sodium_memzero(code, sizeof(code));
+	sodium_memzero(shown, sizeof(shown));
+	sodium_memzero(msg, sizeof(msg));
+	return i ? -1 : 0;
+}
+
+int
+enter_claim_code(struct req *r, const char *code, struct refusal *why)
+{
+	char c[CLAIM_CODE_LEN + 1], text[160];
+	unsigned char hash[32];
+	int result = 0, left = 0;
+
+	if (r->user->therapist_id[0])
+		return refuse(why, 409, "", "your claim is verified already");
+	if (!r->user->claim_id[0])
+		return refuse(why, 409, "", "claim a listing first");
+	if (code_normalize(code, c))
+		return refuse(why, 400, "code", "the code is 16 letters and digits, as in the message "
+		                                "sent to your practice (like ABCD-EFGH-JKMN-PQRS)");
+	code_hash(c, hash);
+	sodium_memzero(c, sizeof(c));
+	if (STORE_CALL(r->app->store, listing_code_take, r->user->id, hash, (int64_t)time(NULL),
+	               CLAIM_CODE_TRIES, &result, &left))
+		return -1;
+	switch (result) {
+	case STORE_CODE_OK:
+		return 0;
+	case STORE_CODE_WRONG:
+		snprintf(text, sizeof(text), "that is not the code; %d %s left before it stops working",
+		         left, left == 1 ? "try" : "tries");
+		return refuse(why, 400, "code", arena_strdup(r->a, text));
+	case STORE_CODE_VOIDED:
+		return refuse(why, 400, "code", "that is not the code either, and it no longer works "
+		                                "after 5 wrong tries; an administrator can send a new one");
+	case STORE_CODE_EXPIRED:
+		return refuse(why, 409, "code", "this code has expired; an administrator can send a "
+		                                "new one");
+	default:
+		return refuse(why, 409, "code", "no code is waiting for your claim; an administrator "
+		                                "sends one to your practice's address");
+	}
+}
+
+int
+verify_listing(struct req *r, const char *tid, const char *board, const char *licence,
+               bool checked, struct refusal *why)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct store_listing l;
+	char how[512], day[16];
+	time_t ok;
+	struct tm tm;
+	int found = 0, hidden = 0;
+
+	if (waiting_claim(r, tid, &l, why))
+		return 1;
+	if (!l.code_ok_at)
+		return refuse(why, 409, "", "the claimant has not yet entered the code sent to the "
+		                            "practice's address: send one first, then verify");
+	if (!line_ok(board, 120))
+		return refuse(why, 400, "board", "name the licensing board you checked the licence "
+		                                 "with (at most 120 characters)");
+	if (!line_ok(licence, 60))
+		return refuse(why, 400, "licence_number", "enter the licence number the board "
+		                                          "shows (at most 60 characters)");
+	if (!checked)
+		return refuse(why, 400, "licence_checked", "tick that the board's record shows this "
+		                                           "licence current, for this person");
+	ok = (time_t)l.code_ok_at;
+	gmtime_r(&ok, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	snprintf(how, sizeof(how), "code to practice email %.120s (found: %.120s), entered %s + "
+	         "board licence check: %.120s, licence %.60s", l.contact, l.contact_source, day,
+	         board, licence);
+	if (STORE_CALL(r->app->store, listing_verify, tid, r->user->id, how, now, &found))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "", "no claim of this listing is waiting");
+	/* A listing its claimant created joins searches now (unless hidden). */
+	if (l.created && STORE_CALL(r->app->store, listing_hidden, tid, &hidden) == 0 && !hidden)
+		live_set_paused(r->app->live, tid, stale(&l, now));
+	return 0;
+}
+
+int
+reject_claim(struct req *r, const char *tid, struct refusal *why)
+{
+	struct store_listing l;
+	int found = 0;
+
+	if (waiting_claim(r, tid, &l, why))
+		return 1;
+	/* A listing the claimant made goes with the claim: no one vouched for it. */
+	if (l.created)
+		return remove_listing(r, tid, why);
+	if (STORE_CALL(r->app->store, listing_unclaim, tid, &found))
+		return -1;
 	return found ? 0 : refuse(why, 404, "", "no claim of this listing is waiting");
 }
 
@@ -128,7 +401,10 @@ hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why)
 	    STORE_CALL(r->app->store, listing_get, tid, &l, &found))
 		return -1;
 	/* Shown again, it may still be paused as unconfirmed. */
-	live_set_paused(r->app->live, tid, hidden || (found && stale(&l, (int64_t)time(NULL))));
+	if (!hidden && found && !l.verified_at && l.created)
+		return 0;               /* a created listing stays out until verified */
+	live_set_paused(r->app->live, tid,
+	                hidden || (found && l.verified_at && stale(&l, (int64_t)time(NULL))));
 	return 0;
 }
 
@@ -225,6 +501,19 @@ take_npi(void *arg, const char *id, const void *packed, size_t n)
 	return 0;
 }
 
+/* The handle of account id into out ("(account removed)" when gone). */
+static int
+handle_of(struct req *r, int64_t id, char *out, size_t n)
+{
+	struct store_user u;
+	int found = 0;
+
+	if (STORE_CALL(r->app->store, user_get, id, &u, &found))
+		return -1;
+	snprintf(out, n, "%s", found ? u.handle : "(account removed)");
+	return 0;
+}
+
 int
 listing_queue(struct req *r, struct claim **out, int *n)
 {
@@ -248,6 +537,36 @@ listing_queue(struct req *r, struct claim **out, int *n)
 		c->name = row >= 0 ? ix->name[row] : c->l.therapist_id;
 		c->npi_valid = npi_ok(c->l.npi_given);
 		c->npi_same = c->npi_listed[0] && strcmp(c->npi_listed, c->l.npi_given) == 0;
+		if (handle_of(r, c->l.user, c->claimant, sizeof(c->claimant)) ||
+		    (c->l.code_sent_by &&
+		     handle_of(r, c->l.code_sent_by, c->sent_by, sizeof(c->sent_by))))
+			return -1;
+	}
+	*out = q.v;
+	*n = q.n;
+	return 0;
+}
+
+int
+listing_verified(struct req *r, struct claim **out, int *n)
+{
+	struct queue q = {arena_calloc(r->a, QUEUE_MAX, sizeof(struct claim)), 0};
+	int i;
+
+	*out = NULL;
+	*n = 0;
+	if (!q.v || STORE_CALL(r->app->store, listings_verified, QUEUE_MAX, collect, &q))
+		return -1;
+	for (i = 0; i < q.n; i++) {
+		struct claim *c = &q.v[i];
+
+		c->name = listing_name(r, c->l.therapist_id);
+		if (handle_of(r, c->l.user, c->claimant, sizeof(c->claimant)))
+			return -1;
+		if (!c->l.verified_by)
+			snprintf(c->verified_by, sizeof(c->verified_by), "cli");
+		else if (handle_of(r, c->l.verified_by, c->verified_by, sizeof(c->verified_by)))
+			return -1;
 	}
 	*out = q.v;
 	*n = q.n;

@@ -25,7 +25,7 @@ send_request(struct req *r, const struct request_in *in, struct store_request *o
 {
 	struct store_user u;
 	char party[40];
-	int found;
+	int found, hidden = 0;
 
 	if (!in->therapist_id || !record_id_ok(in->therapist_id))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
@@ -51,7 +51,12 @@ send_request(struct req *r, const struct request_in *in, struct store_request *o
 	snprintf(out->therapist_id, sizeof(out->therapist_id), "%s", in->therapist_id);
 	snprintf(out->message, sizeof(out->message), "%s", in->message);
 	out->created_at = (int64_t)time(NULL);
-	if (!listing_exists(r, in->therapist_id))
+	/* A hidden listing (by an admin, or made by a claimant not yet
+	 * verified) takes no requests: its page is not shown either. */
+	if (!listing_exists(r, in->therapist_id) ||
+	    STORE_CALL(r->app->store, listing_hidden, in->therapist_id, &hidden))
+		return refuse(why, 404, "therapist_id", "no therapist has this id");
+	if (hidden)
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	return STORE_CALL(r->app->store, request_add, out) ? -1 : 0;
 }

@@ -360,14 +360,15 @@ tell(struct app *app, int64_t user, const char *subject, const char *fmt, const 
 	app_outbox(app, u.email, subject, body);
 }
 
-/* The account holding listing tid, or 0. */
+/* The account holding listing tid, or 0: only a verified claim holds one
+ * (a claimant still waiting hears nothing of its sessions). */
 static int64_t
 therapist_user(struct app *app, const char *tid)
 {
 	struct store_listing l;
 	int found = 0;
 
-	if (STORE_CALL(app->store, listing_get, tid, &l, &found) || !found)
+	if (STORE_CALL(app->store, listing_get, tid, &l, &found) || !found || !l.verified_at)
 		return 0;
 	return l.user;
 }

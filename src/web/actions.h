@@ -130,12 +130,45 @@ int64_t requests_before(const char *text);
  * Listings: claims, confirmation, standing, the admin's queue (act_listing.c)
  * ---------------------------------------------------------------------- */
 
-/* The signed-in therapist claims listing tid, giving the NPI on it. */
+/* A one-time code proving a claim works this many days, and dies at the
+ * CLAIM_CODE_TRIES-th wrong entry. */
+#define CLAIM_CODE_DAYS 7
+#define CLAIM_CODE_TRIES 5
+
+/*
+ * The signed-in therapist claims listing tid, giving the NPI on it. The
+ * claim opens nothing: r->user->claim_id is set, therapist_id stays empty
+ * until an admin verifies it.
+ */
 int claim_listing(struct req *r, const char *tid, const char *npi, struct refusal *why);
+/*
+ * An admin has chiron mail a new one-time code for the waiting claim of
+ * tid to email, the practice's address as found at source (the licensing
+ * board's record, the practice's website): never an address the claimant
+ * gave. The code is stored only hashed.
+ */
+int send_claim_code(struct req *r, const char *tid, const char *email, const char *source,
+                    struct refusal *why);
+/* The signed-in claimant enters the code (400 naming the tries left). */
+int enter_claim_code(struct req *r, const char *code, struct refusal *why);
+/*
+ * An admin verifies the waiting claim of tid, once its claimant entered
+ * the code and the admin checked the licence with the board (its name and
+ * the licence number are recorded in verified_how, with the admin and the
+ * time). 404 when no claim waits, 409 before the code was entered.
+ */
+int verify_listing(struct req *r, const char *tid, const char *board, const char *licence,
+                   bool checked, struct refusal *why);
+/* An admin drops the waiting claim of tid (a listing the claimant created
+ * goes with it). */
+int reject_claim(struct req *r, const char *tid, struct refusal *why);
+/* Where claim l stands: "waiting" (no code sent), "code_sent", "code_void"
+ * (voided or expired), "code_entered", "verified". */
+const char *claim_state(const struct store_listing *l, int64_t now);
+/* Address a as "a***@example.org" into out. */
+void mask_address(const char *a, char *out, size_t n);
 /* The signed-in therapist says their listing is current; a paused one resumes. */
 int confirm_listing(struct req *r, struct refusal *why);
-/* An admin verifies the waiting claim of tid (404 when none waits). */
-int verify_listing(struct req *r, const char *tid, struct refusal *why);
 /* An admin hides listing tid from searches and its page, or shows it again. */
 int hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why);
 
@@ -153,7 +186,8 @@ int merge_orgs(struct req *r, const char *from, const char *into, long *changed,
 struct standing {
 	bool claimed;                   /* false: only late is meaningful */
 	struct store_listing l;         /* when claimed */
-	bool hidden;                    /* by an admin */
+	const char *state;              /* claim_state(), when claimed */
+	bool hidden;                    /* by an admin, or created and not verified */
 	bool paused;                    /* claimed, unconfirmed for LISTING_STALE_DAYS */
 	int late;                       /* requests unanswered for 5 business days */
 };
@@ -167,7 +201,13 @@ struct claim {
 	char npi_listed[16];            /* the NPI on the listing, "" when none */
 	bool npi_valid;                 /* the NPI given has a valid check digit */
 	bool npi_same;                  /* and is the one on the listing */
+	char claimant[64];              /* the claiming account's handle */
+	char sent_by[64];               /* the admin who sent the code, "" when none was */
+	char verified_by[64];           /* the admin who verified, or "cli" */
 };
+
+/* The latest verifications, newest first, at most QUEUE_MAX (who, how, when). */
+int listing_verified(struct req *r, struct claim **out, int *n);
 
 /* The claims waiting for verification, oldest first, at most QUEUE_MAX. */
 int listing_queue(struct req *r, struct claim **out, int *n);

@@ -4,7 +4,12 @@
  *   GET  /api/v1/listing           its standing (claimed, verified and
  *                                  confirmed times, paused, hidden, late requests)
  *   POST /api/v1/listing/claim     claim a listing by its id and NPI (201)
+ *   POST /api/v1/listing/code      {"code"}: the one-time code mailed to the
+ *                                  practice, proving the claim (200)
  *   POST /api/v1/listing/confirm   "my listing is current" (200)
+ *
+ * A claim waiting for verification has a standing too (its "state"), but
+ * the account holds no listing until it is verified.
  *
  * The rules are act_listing.c's, shared with the pages. Editing the
  * listing's fields is another resource's (PUT /api/v1/listing); this file
@@ -13,21 +18,23 @@
 #include "web/actions.h"
 #include "web/pages.h"
 
-/* Answers status with the standing of the signed-in therapist's listing. */
+/* Answers status with the standing of the signed-in therapist's listing,
+ * or of their claim while it waits. */
 static int
 standing_response(struct req *r, struct resp *p, int status)
 {
-	const char *tid = r->user->therapist_id;
+	const char *tid = r->user->claim_id;
 	struct buf *b = &p->body;
 	struct standing s;
 
 	if (!tid[0] || listing_standing_get(r, tid, &s))
 		return -1;
-	if (!s.claimed) {
+	if (!s.claimed || s.l.user != r->user->id) {
 		error_response(r, p, 404, "", "this account holds no listing; claim one first");
 		return 0;
 	}
 	if (buf_adds(b, "{\"therapist_id\":") || buf_json_strz(b, tid) ||
+	    buf_adds(b, ",\"state\":") || buf_json_strz(b, s.state) ||
 	    buf_adds(b, ",\"claimed_at\":") || api_time(b, s.l.claimed_at) ||
 	    buf_adds(b, ",\"verified_at\":") || api_time(b, s.l.verified_at) ||
 	    buf_adds(b, ",\"confirmed_at\":") || api_time(b, s.l.confirmed_at) ||
@@ -40,7 +47,7 @@ standing_response(struct req *r, struct resp *p, int status)
 int
 api_listing(struct req *r, struct resp *p)
 {
-	if (!r->user->therapist_id[0]) {
+	if (!r->user->claim_id[0]) {
 		error_response(r, p, 404, "", "this account holds no listing; claim one first");
 		return 0;
 	}
@@ -65,6 +72,26 @@ api_listing_claim(struct req *r, struct resp *p)
 	if (rc || resp_header(p, "Location", "/api/v1/listing"))
 		return -1;
 	return standing_response(r, p, 201);
+}
+
+int
+api_listing_code(struct req *r, struct resp *p)
+{
+	static const char *const keys[] = {"code", NULL};
+	const char *code = NULL;
+	struct refusal why;
+	struct verr e;
+	jnode *o = api_body(r, keys, &e);
+	int rc;
+
+	if (!o || api_str(r, o, "code", &code, &e))
+		return api_invalid(r, p, &e);
+	rc = enter_claim_code(r, code, &why);
+	if (rc > 0)
+		return refusal_response(r, p, &why);
+	if (rc)
+		return -1;
+	return standing_response(r, p, 200);
 }
 
 int

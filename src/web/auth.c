@@ -105,6 +105,7 @@ set_user(struct req *r, const struct store_user *u, const char *csrf,
 	snprintf(x->handle, sizeof(x->handle), "%s", u->handle);
 	snprintf(x->role, sizeof(x->role), "%s", u->role);
 	snprintf(x->therapist_id, sizeof(x->therapist_id), "%s", u->therapist_id);
+	snprintf(x->claim_id, sizeof(x->claim_id), "%s", u->claim_id);
 	snprintf(x->csrf, sizeof(x->csrf), "%s", csrf);
 	memcpy(x->token_hash, hash, 32);
 	r->user = x;

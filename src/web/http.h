@@ -91,7 +91,10 @@ struct user_ctx {
 	int64_t id;
 	char handle[64];
 	char role[16];
+	/* The listing held, only once an admin verified the claim (store.h):
+	 * every therapist-side handler keys on it. */
 	char therapist_id[72];
+	char claim_id[72];              /* the listing claimed, verified or not */
 	char csrf[64];
 	unsigned char token_hash[32];
 };

@@ -389,8 +389,9 @@ save_listing(struct req *r, const char *id, const char *json, size_t len,
 		return rc;
 	if (STORE_CALL(r->app->store, listing_hidden, id, &hidden))
 		return -1;
-	if (!hidden)
-		live_set_paused(r->app->live, id, false);
+	/* A new listing is hidden until its claim is verified: say so to the
+	 * index too, so no build that read the store before this misses it. */
+	live_set_paused(r->app->live, id, hidden != 0);
 	live_wait(r->app->live, live_changed(r->app->live), BUILD_WAIT_MS);
 	if (!create)
 		waitlist_openings(r, id);       /* the hours may have grown */
@@ -876,6 +877,8 @@ page_listing_new(struct req *r, struct resp *p)
 
 	if (r->user->therapist_id[0])
 		return redirect(r, p, "/listing/edit");
+	if (r->user->claim_id[0])
+		return redirect(r, p, "/listing");     /* one claim at a time */
 	if (strcmp(r->method, "POST") != 0) {
 		if (req_add_form(r, "fee_currency=USD&accepting=1&modalities=telehealth&formats=individual"))
 			return -1;

@@ -17,6 +17,31 @@
 #include "web/pages.h"
 
 static int admin_done(struct buf *b, struct req *r);
+static int claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c);
+static int verified_list(struct buf *b, struct req *r);
+
+/* Instant t as "2026-12-01 18:00 UTC" into an arena string. */
+static const char *
+utc_text(struct req *r, int64_t t)
+{
+	char s[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%d %H:%M UTC", &tm);
+	return arena_strdup(r->a, s);
+}
+
+/* The listing's name from the index, else its id. */
+static const char *
+name_of(struct req *r, const char *tid)
+{
+	const struct index *ix = req_index(r);
+	int64_t row = index_row(ix, tid);
+
+	return row >= 0 ? ix->name[row] : tid;
+}
 
 /* The action's redirect when done, its refusal when refused. */
 static int
@@ -43,7 +68,10 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 		if (html(b, "<p class=\"conflict\">") || html_txt(b, text) || html(b, "</p>\n"))
 			return -1;
 	}
-	if (!s.claimed || !s.l.confirmed_at)
+	/* Only a verified holder's confirmation counts: a claim waiting for
+	 * verification (or a listing its claimant just made) is not
+	 * "confirmed current" by anyone chiron knows. */
+	if (!s.claimed || !s.l.verified_at || !s.l.confirmed_at)
 		return html(b, s.paused ?
 		               "<p class=\"conflict\">Claimed but never confirmed: paused, shown as not "
 		               "accepting new clients until the therapist confirms it.</p>\n" :
@@ -61,6 +89,50 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 	                "new clients until the therapist confirms it.</p>\n"));
 }
 
+/*
+ * A claim waiting for verification: where it stands and, while a code
+ * waits, the form to enter it. Nothing of the listing's private side.
+ */
+static int
+claim_waiting(struct buf *b, struct req *r, struct resp *p, const struct store_listing *l)
+{
+	const char *state = claim_state(l, (int64_t)time(NULL));
+	char masked[300];
+
+	if (html(b, "<p>You claimed <a href=\"/therapists/") || url_arg(b, l->therapist_id) ||
+	    html(b, "\">") || html_txt(b, name_of(r, l->therapist_id)) ||
+	    html(b, "</a>. The claim waits for verification.</p>\n"
+	            "<p class=\"hint\">An NPI is public, so it proves nothing on its own. Until an "
+	            "administrator verifies the claim, this account sees none of the listing's "
+	            "consultation requests or appointments and cannot change it; requests sent to it "
+	            "meanwhile wait for its verified owner. To verify, an administrator finds your "
+	            "practice's email address with your licensing board or on your practice's "
+	            "website and has chiron send a one-time code there; you enter it below, and the "
+	            "administrator checks your licence with the board.</p>\n"))
+		return -1;
+	if (strcmp(state, "waiting") == 0)
+		return html(b, "<p>No code has been sent yet.</p>\n");
+	if (strcmp(state, "code_entered") == 0)
+		return html(b, "<div class=\"card\" role=\"status\"><p>Code accepted on ") ||
+		       html_txt(b, utc_text(r, l->code_ok_at)) ||
+		       html(b, ". An administrator now checks your licence with the board.</p></div>\n");
+	mask_address(l->contact, masked, sizeof(masked));
+	if (strcmp(state, "code_void") == 0)
+		return html(b, "<p class=\"conflict\">The code sent to ") || html_txt(b, masked) ||
+		       html(b, " no longer works (it expired, or was entered wrong 5 times). An "
+		               "administrator can send a new one.</p>\n");
+	return html(b, "<p>A code was sent to ") || html_txt(b, masked) || html(b, " on ") ||
+	       html_txt(b, utc_text(r, l->code_sent_at)) ||
+	       html(b, ". It works for 7 days; 5 wrong tries end it.</p>\n"
+	               "<form method=\"post\" action=\"/listing/code\">") ||
+	       form_csrf(b, r, p) ||
+	       html(b, "<label for=\"code\">Code from the message</label>"
+	               "<p class=\"hint\" id=\"code-hint\">16 letters and digits, like "
+	               "ABCD-EFGH-JKMN-PQRS</p><input id=\"code\" name=\"code\" type=\"text\" "
+	               "autocomplete=\"one-time-code\" aria-describedby=\"code-hint\" required>"
+	               "<p><button type=\"submit\">Send the code</button></p></form>\n");
+}
+
 int
 page_listing(struct req *r, struct resp *p)
 {
@@ -70,13 +142,16 @@ page_listing(struct req *r, struct resp *p)
 
 	if (page_begin(r, p, "Your listing") || html(b, "<h1>Your listing</h1>\n"))
 		return -1;
-	if (r->user->therapist_id[0] &&
-	    STORE_CALL(r->app->store, listing_get, r->user->therapist_id, &l, &found))
+	if (r->user->claim_id[0] &&
+	    STORE_CALL(r->app->store, listing_get, r->user->claim_id, &l, &found))
 		return -1;
+	if (found && l.user != r->user->id)
+		found = 0;
 	if (!found) {
 		return html(b, "<p>Claim your listing in the directory: give its id (the end of its "
-		               "address, like t-0001234) and the NPI on it. An administrator checks the "
-		               "claim before it is marked verified.</p>\n"
+		               "address, like t-0001234) and the NPI on it. An administrator then "
+		               "verifies the claim with a code sent to your practice's address and a "
+		               "check of your licence; until then the claim opens nothing.</p>\n"
 		               "<form method=\"post\" action=\"/listing/claim\">") ||
 		       form_csrf(b, r, p) ||
 		       html(b, "<label for=\"tid\">Listing id</label><input id=\"tid\" name=\"therapist_id\" "
@@ -84,16 +159,18 @@ page_listing(struct req *r, struct resp *p)
 		               "name=\"npi\" type=\"text\" inputmode=\"numeric\" required>"
 		               "<p><button type=\"submit\">Claim</button></p></form>\n"
 		               "<p>Not in the directory yet? <a href=\"/listing/new\">Create your "
-		               "listing</a>.</p>\n") ||
+		               "listing</a>; it is shown in searches once verified.</p>\n") ||
 		       page_end(p);
 	}
+	if (!l.verified_at)
+		return claim_waiting(b, r, p, &l) || page_end(p);
 	if (req_arg(r, "saved") &&
 	    html(b, "<div class=\"card\" role=\"status\"><p>Saved. Searches now show your "
 	            "listing as it is.</p></div>\n"))
 		return -1;
 	return html(b, "<p>Your listing: <a href=\"/therapists/") || url_arg(b, l.therapist_id) ||
-	       html(b, "\">") || html_txt(b, l.therapist_id) || html(b, "</a> (") ||
-	       html(b, l.verified_at ? "verified" : "waiting for verification") || html(b, ").</p>\n") ||
+	       html(b, "\">") || html_txt(b, name_of(r, l.therapist_id)) ||
+	       html(b, "</a> (verified).</p>\n") ||
 	       listing_standing(b, r, l.therapist_id) ||
 	       html(b, "<form method=\"post\" action=\"/listing/confirm\">") || form_csrf(b, r, p) ||
 	       html(b, "<p><button type=\"submit\">My listing is current</button></p></form>\n"
@@ -107,6 +184,15 @@ page_listing_claim(struct req *r, struct resp *p)
 {
 	struct refusal why;
 	int rc = claim_listing(r, req_arg(r, "therapist_id"), req_arg(r, "npi"), &why);
+
+	return done(r, p, rc, &why, "/listing");
+}
+
+int
+page_listing_code(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	int rc = enter_claim_code(r, req_arg(r, "code"), &why);
 
 	return done(r, p, rc, &why, "/listing");
 }
@@ -232,6 +318,8 @@ hidden_one(void *arg, const struct store_listing *l)
 {
 	struct hidden_ctx *x = arg;
 
+	if (l->created)
+		return 0;               /* made by its claimant: under "Waiting for verification" */
 	if ((!x->n++ && html(x->b, "<h2>Hidden</h2>\n<ul>\n")) ||
 	    html(x->b, "<li>") || html_txt(x->b, l->therapist_id) ||
 	    html(x->b, " <form class=\"inline\" method=\"post\" action=\"/admin/unhide/") ||
@@ -303,22 +391,113 @@ page_admin(struct req *r, struct resp *p)
 	            "<input id=\"minto\" name=\"into\" type=\"text\" data-orgs required> "
 	            "<button type=\"submit\">Merge</button></form>\n"
 	            "<script src=\"/static/orgs.js\" defer></script>\n") ||
-	    html(b, "<h2>Waiting for verification</h2>\n"))
+	    html(b, "<h2>Waiting for verification</h2>\n<p class=\"hint\">A claim opens nothing "
+	            "until verified. Look the practice up with its licensing board or on its own "
+	            "website, never at an address the claimant gives, and send the code there; once "
+	            "the claimant has entered it, check the licence with the board and verify.</p>\n"))
 		return -1;
 	if (!n && html(b, "<p>None.</p>\n"))
 		return -1;
 	for (i = 0; i < n; i++)
-		if (html(b, "<article class=\"card\"><h2><a href=\"/therapists/") ||
-		    url_arg(b, q[i].l.therapist_id) || html(b, "\">") || html_txt(b, q[i].name) ||
-		    html(b, "</a></h2><p>NPI given: ") || html_txt(b, q[i].l.npi_given) ||
-		    html(b, q[i].npi_valid ? " (check digit valid)" : " (check digit NOT valid)") ||
-		    html(b, "; on the listing: ") || html_txt(b, q[i].npi_listed[0] ? q[i].npi_listed : "none") ||
-		    html(b, q[i].npi_same ? " — they match.</p>" : " — they do NOT match.</p>") ||
-		    html(b, "<form method=\"post\" action=\"/admin/verify/") ||
-		    url_arg(b, q[i].l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
-		    html(b, "<button type=\"submit\">Verify</button></form></article>\n"))
+		if (claim_card(b, r, p, &q[i]))
 			return -1;
+	if (verified_list(b, r))
+		return -1;
 	return page_end(p);
+}
+
+/* One claim of the queue: its evidence, then the step it waits for. */
+static int
+claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
+{
+	const char *state = claim_state(&c->l, (int64_t)time(NULL));
+	char tries[96];
+
+	snprintf(tries, sizeof(tries), "; %d wrong %s so far", c->l.code_tries,
+	         c->l.code_tries == 1 ? "try" : "tries");
+	if (html(b, "<article class=\"card\"><h3><a href=\"/therapists/") ||
+	    url_arg(b, c->l.therapist_id) || html(b, "\">") || html_txt(b, c->name) ||
+	    html(b, "</a></h3><p>Claimed by ") || html_txt(b, c->claimant) || html(b, " on ") ||
+	    html_txt(b, utc_text(r, c->l.claimed_at)) ||
+	    html(b, c->l.created ? "; a new listing they made (not shown in searches until "
+	                           "verified).</p>" : ".</p>") ||
+	    html(b, "<p>NPI given: ") || html_txt(b, c->l.npi_given[0] ? c->l.npi_given : "none") ||
+	    html(b, c->npi_valid ? " (check digit valid)" : " (check digit NOT valid)") ||
+	    html(b, "; on the listing: ") || html_txt(b, c->npi_listed[0] ? c->npi_listed : "none") ||
+	    html(b, c->npi_same ? " — they match (an NPI is public: this proves nothing alone).</p>" :
+	                          " — they do NOT match.</p>"))
+		return -1;
+	if (c->l.code_sent_at &&
+	    (html(b, "<p>Code sent to ") || html_txt(b, c->l.contact) || html(b, " (found: ") ||
+	     html_txt(b, c->l.contact_source) || html(b, ") by ") || html_txt(b, c->sent_by) ||
+	     html(b, " on ") || html_txt(b, utc_text(r, c->l.code_sent_at)) ||
+	     (c->l.code_ok_at ? html(b, "; entered on ") || html_txt(b, utc_text(r, c->l.code_ok_at)) :
+	                        html_txt(b, tries)) ||
+	     html(b, strcmp(state, "code_void") == 0 ? "; it no longer works.</p>" : ".</p>")))
+		return -1;
+	if (strcmp(state, "code_entered") == 0) {
+		if (html(b, "<form method=\"post\" action=\"/admin/verify/") ||
+		    url_arg(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
+		    html(b, "<label for=\"board-") || html_attr(b, c->l.therapist_id) ||
+		    html(b, "\">Licensing board checked</label><input id=\"board-") ||
+		    html_attr(b, c->l.therapist_id) ||
+		    html(b, "\" name=\"board\" type=\"text\" required><label for=\"lic-") ||
+		    html_attr(b, c->l.therapist_id) ||
+		    html(b, "\">Licence number the board shows</label><input id=\"lic-") ||
+		    html_attr(b, c->l.therapist_id) ||
+		    html(b, "\" name=\"licence_number\" type=\"text\" required><p class=\"check\">"
+		            "<label class=\"inline\"><input type=\"checkbox\" name=\"licence_checked\" "
+		            "value=\"1\" required> The board's record shows this licence current, for "
+		            "this person</label></p><button type=\"submit\">Verify</button></form>\n"))
+			return -1;
+	} else if (html(b, "<form method=\"post\" action=\"/admin/code/") ||
+	           url_arg(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
+	           html(b, "<label for=\"email-") || html_attr(b, c->l.therapist_id) ||
+	           html(b, "\">The practice's email address, as you found it</label><input id=\"email-") ||
+	           html_attr(b, c->l.therapist_id) ||
+	           html(b, "\" name=\"email\" type=\"email\" required><label for=\"src-") ||
+	           html_attr(b, c->l.therapist_id) ||
+	           html(b, "\">Where you found it</label><p class=\"hint\">The licensing board's "
+	                   "record, the practice's website: not the claimant.</p><input id=\"src-") ||
+	           html_attr(b, c->l.therapist_id) ||
+	           html(b, "\" name=\"source\" type=\"text\" required> <button type=\"submit\">") ||
+	           html(b, c->l.code_sent_at ? "Send a new code" : "Send a code") ||
+	           html(b, "</button></form>\n"))
+		return -1;
+	return html(b, "<form method=\"post\" action=\"/admin/reject/") ||
+	       url_arg(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
+	       html(b, "<button class=\"secondary\" type=\"submit\">") ||
+	       html(b, c->l.created ? "Reject the claim and remove the listing" : "Reject the claim") ||
+	       html(b, "</button></form></article>\n");
+}
+
+/* Who verified which listing, how and when: the latest first. */
+static int
+verified_list(struct buf *b, struct req *r)
+{
+	struct claim *v;
+	int i, n;
+
+	if (listing_verified(r, &v, &n) || html(b, "<h2>Verified</h2>\n"))
+		return -1;
+	if (!n)
+		return html(b, "<p>None yet.</p>\n");
+	if (html(b, "<table><thead><tr><th scope=\"col\">Listing</th><th scope=\"col\">Held by</th>"
+	            "<th scope=\"col\">Verified by</th><th scope=\"col\">How</th>"
+	            "<th scope=\"col\">When</th></tr></thead><tbody>\n"))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (html(b, "<tr><td><a href=\"/therapists/") || url_arg(b, v[i].l.therapist_id) ||
+		    html(b, "\">") || html_txt(b, v[i].name) || html(b, "</a></td><td>") ||
+		    html_txt(b, v[i].claimant) || html(b, "</td><td>") ||
+		    html_txt(b, strcmp(v[i].verified_by, "cli") == 0 ? "the command line (cli)" :
+		                                                       v[i].verified_by) ||
+		    html(b, "</td><td>") ||
+		    html_txt(b, v[i].l.verified_how[0] ? v[i].l.verified_how : "not recorded") ||
+		    html(b, "</td><td>") || html_txt(b, utc_text(r, v[i].l.verified_at)) ||
+		    html(b, "</td></tr>\n"))
+			return -1;
+	return html(b, "</tbody></table>\n");
 }
 
 /* What the last removal or merge did, from the address it redirected to. */
@@ -376,10 +555,29 @@ page_admin_merge(struct req *r, struct resp *p)
 }
 
 int
+page_admin_code(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	int rc = send_claim_code(r, r->param, req_arg(r, "email"), req_arg(r, "source"), &why);
+
+	return done(r, p, rc, &why, "/admin");
+}
+
+int
 page_admin_verify(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = verify_listing(r, r->param, &why);
+	int rc = verify_listing(r, r->param, req_arg(r, "board"), req_arg(r, "licence_number"),
+	                        req_arg(r, "licence_checked") != NULL, &why);
+
+	return done(r, p, rc, &why, "/admin");
+}
+
+int
+page_admin_reject(struct req *r, struct resp *p)
+{
+	struct refusal why;
+	int rc = reject_claim(r, r->param, &why);
 
 	return done(r, p, rc, &why, "/admin");
 }

@@ -56,6 +56,7 @@ int page_request_form(struct req *r, struct resp *p, const char *therapist_id);
 
 int page_listing(struct req *r, struct resp *p);
 int page_listing_claim(struct req *r, struct resp *p);
+int page_listing_code(struct req *r, struct resp *p);
 int page_listing_confirm(struct req *r, struct resp *p);
 int page_confirm_link(struct req *r, struct resp *p);
 int page_listing_edit(struct req *r, struct resp *p);
@@ -67,6 +68,8 @@ int page_feed_revoke(struct req *r, struct resp *p);
 int page_feed_ics(struct req *r, struct resp *p);
 int page_appointment_ics(struct req *r, struct resp *p);
 int page_admin(struct req *r, struct resp *p);
+int page_admin_code(struct req *r, struct resp *p);
+int page_admin_reject(struct req *r, struct resp *p);
 int page_admin_verify(struct req *r, struct resp *p);
 int page_admin_remove(struct req *r, struct resp *p);
 int page_admin_merge(struct req *r, struct resp *p);
@@ -128,6 +131,7 @@ int api_answer(struct req *r, struct resp *p);
 
 int api_listing(struct req *r, struct resp *p);
 int api_listing_claim(struct req *r, struct resp *p);
+int api_listing_code(struct req *r, struct resp *p);
 int api_listing_confirm(struct req *r, struct resp *p);
 
 int page_book(struct req *r, struct resp *p);
@@ -159,6 +163,8 @@ int api_waitlist(struct req *r, struct resp *p);
 int api_timezone(struct req *r, struct resp *p);
 
 int api_admin_queue(struct req *r, struct resp *p);
+int api_admin_code(struct req *r, struct resp *p);
+int api_admin_reject(struct req *r, struct resp *p);
 int api_admin_verify(struct req *r, struct resp *p);
 int api_admin_hide(struct req *r, struct resp *p);
 int api_admin_remove(struct req *r, struct resp *p);

@@ -339,7 +339,9 @@ async function clinicianFlow(base) {
 /*
  * Accounts in the browser: a clinician signs up and sends a consultation
  * request from a profile; the therapist holding that listing signs in and
- * sees it; an admin verifies the therapist's claim from the queue.
+ * sees it. Another therapist claims a listing; an admin sends a code to
+ * the practice's address, the claimant enters it from the mail, and the
+ * admin records the licence check and verifies.
  */
 async function signIn(page, base, who) {
 	await page.goto(`${base}/login`);
@@ -352,6 +354,7 @@ async function accountsFlow(base) {
 	const seeker = await newContext({ viewport: { width: 1280, height: 900 } });
 	const therapist = await newContext({ viewport: { width: 1280, height: 900 } });
 	const admin = await newContext({ viewport: { width: 1280, height: 900 } });
+	const claimant = await newContext({ viewport: { width: 1280, height: 900 } });
 	const message = 'Hello, I am a counselor looking for a space of my own. Tuesday evenings?';
 
 	try {
@@ -413,19 +416,53 @@ async function accountsFlow(base) {
 			assert(await ep.getByLabel('Fee for one session').inputValue() === '77', 'the form lost the other values');
 		});
 		const ap = await admin.newPage();
-		await check('flow_admin_verifies', async () => {
+		const cp = await claimant.newPage();
+		const card = () => ap.locator('article.card').filter({ has: ap.locator('a[href="/therapists/t-0000011"]') });
+		const claimed = await check('flow_claim_waits', async () => {
+			await signIn(cp, base, 'bt_claimant');
+			await cp.goto(`${base}/listing`);
+			await cp.getByLabel('Listing id').fill('t-0000011');
+			await cp.getByLabel('NPI').fill('1234567893');
+			await Promise.all([cp.waitForURL(/\/listing$/), cp.getByRole('button', { name: 'Claim' }).click()]);
+			const text = await cp.locator('main').innerText();
+			assert(/waits for verification/.test(text) && !/Consultation requests/.test(text),
+				`the claimant's page says "${text.slice(0, 120)}"`);
+		});
+		const sentCode = claimed && await check('flow_admin_sends_code', async () => {
 			await signIn(ap, base, 'bt_admin');
 			await ap.goto(`${base}/admin`);
-			const card = ap.locator('article.card', { hasText: /t-0000010|/ }).filter({ has: ap.locator('a[href="/therapists/t-0000010"]') });
-			assert(await card.count() === 1, 'the claim of t-0000010 is not in the queue');
-			await Promise.all([ap.waitForURL(/\/admin$/), card.getByRole('button', { name: 'Verify' }).click()]);
-			assert(await ap.locator('a[href="/therapists/t-0000010"]').count() === 0,
-				'the claim is still waiting after Verify');
+			assert(await card().count() === 1, 'the claim of t-0000011 is not in the queue');
+			await card().getByLabel('The practice\'s email address, as you found it').fill('office11@example.org');
+			await card().getByLabel('Where you found it').fill('State board licence lookup');
+			await Promise.all([ap.waitForURL(/\/admin$/), card().getByRole('button', { name: 'Send a code' }).click()]);
+			assert(/Code sent to office11@example\.org/.test(await card().innerText()), 'the card does not say where the code went');
+		});
+		const entered = sentCode && await check('flow_claimant_enters_code', async () => {
+			const mail = fs.readFileSync(path.join(work, 'outbox.log'), 'utf8');
+			const codes = mail.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/g) ?? [];
+			assert(codes.length > 0, 'no code in the outbox');
+			await cp.goto(`${base}/listing`);
+			await cp.getByLabel('Code from the message').fill(codes[codes.length - 1]);
+			await Promise.all([cp.waitForURL(/\/listing$/), cp.getByRole('button', { name: 'Send the code' }).click()]);
+			assert(/Code accepted/.test(await cp.locator('main').innerText()), 'the code was not accepted');
+		});
+		entered && await check('flow_admin_verifies', async () => {
+			await ap.goto(`${base}/admin`);
+			await card().getByLabel('Licensing board checked').fill('State Board of Examiners');
+			await card().getByLabel('Licence number the board shows').fill('PSY-11');
+			await card().getByLabel(/The board's record shows this licence current/).check();
+			await Promise.all([ap.waitForURL(/\/admin$/), card().getByRole('button', { name: 'Verify' }).click()]);
+			assert(await card().count() === 0, 'the claim is still waiting after Verify');
+			const row = await ap.locator('tr', { has: ap.locator('a[href="/therapists/t-0000011"]') }).innerText();
+			assert(/bt_admin/.test(row) && /PSY-11/.test(row), `the verified row says "${row}"`);
+			await cp.goto(`${base}/listing`);
+			assert(/Consultation requests/.test(await cp.locator('main').innerText()), 'the verified claimant has no listing');
 		});
 	} finally {
 		await seeker.close();
 		await therapist.close();
 		await admin.close();
+		await claimant.close();
 	}
 }
 
@@ -611,9 +648,10 @@ async function main() {
 		return;
 	}
 
-	// A therapist holding listing t-0000010, and an admin, made by the CLI.
+	// A therapist holding listing t-0000010, one holding none yet, and an
+	// admin, made by the CLI.
 	for (const [handle, role, extra] of [['bt_therapist', 'therapist', ['--therapist', 't-0000010']],
-		['bt_admin', 'admin', []]]) {
+		['bt_claimant', 'therapist', []], ['bt_admin', 'admin', []]]) {
 		const u = spawnSync(BIN, ['user', 'add', '--db', db, '--handle', handle, '--email',
 			`${handle}@example.org`, '--role', role, ...extra, '--password-stdin'],
 			{ encoding: 'utf8', input: `${handle}-password\n`, timeout: STEP_MS });
