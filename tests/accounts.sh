@@ -35,7 +35,7 @@ sqlite3 "$W/c.db" "INSERT INTO request (seeker_id, seeker_name, therapist_id, me
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" \
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
@@ -151,7 +151,10 @@ curl -s "$B/therapists/t-0000001" | grep -q '1 consultation request unanswered f
 curl -s "$B/therapists/t-0000003" | grep -q 'unanswered' && not_ok unanswered_only_where_due || ok unanswered_only_where_due
 
 # --- confirmation reminders with a one-click link ---
-python3 - "$W/outbox.log" > "$W/reminders" <<'PY'
+# The mail delivered to --mail-dir, as text (tests/mailbox.py).
+mailtext() { python3 "$ROOT/tests/mailbox.py" "$W/mail" "$W/c.db" > "$W/mail.txt"; }
+mailtext
+python3 - "$W/mail.txt" > "$W/reminders" <<'PY'
 import sys
 for m in open(sys.argv[1]).read().split("---\n"):
     if "Is your chiron listing still current?" in m:
@@ -202,9 +205,10 @@ check unhidden_back test -n "$c0" -a "$(closed_az)" = "$c0"
 R="$W/r"; t=$(csrf "$R" "$B/reset")
 check reset_unknown_email_same_answer test "$(code "$R" POST /reset -d "csrf=$t&email=nobody@example.org")" = 200
 check reset_request test "$(code "$R" POST /reset -d "csrf=$t&email=s1@example.org")" = 200
-link=$(grep -o '/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1)
+mailtext
+link=$(grep -o '/reset/[A-Za-z0-9_-]*' "$W/mail.txt" | tail -1)
 [ -n "$link" ] && [ "$(sqlite3 "$W/c.db" 'select count(*) from outbox')" -ge 1 ] && ok reset_in_outbox || not_ok reset_in_outbox
-grep -q "open $B/reset/" "$W/outbox.log" && ok reset_link_absolute || not_ok reset_link_absolute
+grep -q "open $B/reset/" "$W/mail.txt" && ok reset_link_absolute || not_ok reset_link_absolute
 check reset_short_password test "$(code "$R" POST "$link" -d "csrf=$t&password=short")" = 400
 check reset_set_password test "$(code "$R" POST "$link" -d "csrf=$t&password=brand-new-password")" = 303
 check reset_link_single_use test "$(code "$R" POST "$link" -d "csrf=$t&password=another-password1")" = 404
@@ -214,7 +218,7 @@ check login_old_password_refused test "$(login "$W/l10" seeker1 long-enough-pw)"
 
 # --- the API's rate limit per address ---
 P2=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$P2" --api-rate 2 --access-log off --outbox-log off 2>/dev/null &
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$P2" --api-rate 2 --access-log off 2>/dev/null &
 PID2=$!
 for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$P2/" && break; sleep 0.1; done
 s1=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/api/v1/taxonomy")
