@@ -2,8 +2,9 @@
  * test_outbox_seal.c: mail at rest (store.h). A sealed message opens
  * with its key for its row and nothing else: not with another key, not
  * for another row, not with a byte changed. Through the store: what is
- * written is not in the clear, a blob moved to another row is given up
- * (not sent), and a message sent or given up is erased.
+ * written is not in the clear, a blob moved to another row or sealed
+ * under another key is not sent (a failed try: the right key still
+ * sends it), and a message sent or given up is erased.
  */
 #include "testlib.h"
 
@@ -245,8 +246,8 @@ test_store_swapped_rows_not_sent(void **state)
 	assert_int_equal(count(path, "SELECT count(*) FROM outbox WHERE sealed IS NOT NULL"), 2);
 	assert_int_equal(STORE_CALL(s, outbox_pending, (int64_t)2, 1, 8, collect, &d), 0);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(count(path, "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts = 8 "
-	                             "AND sealed IS NULL AND last_error LIKE '%mail key%'"), 2);
+	assert_int_equal(count(path, "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts = 1 "
+	                             "AND sealed IS NOT NULL AND last_error LIKE '%mail key%'"), 2);
 	close_temp(s, dir);
 }
 
@@ -264,7 +265,33 @@ test_store_other_key_not_sent(void **state)
 	assert_int_equal(STORE_CALL(s, set_mail_key, KEY), 0);
 	assert_int_equal(STORE_CALL(s, outbox_pending, (int64_t)2, 1, 8, collect, &d), 0);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(count(path, "SELECT attempts FROM outbox"), 8);
+	assert_int_equal(count(path, "SELECT attempts FROM outbox"), 1);
+	/* The server restarted with the key it was sealed with: sent after all. */
+	assert_int_equal(STORE_CALL(s, set_mail_key, OTHER), 0);
+	assert_int_equal(STORE_CALL(s, outbox_pending, (int64_t)100, 1, 8, collect, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.ids[0], a);
+	close_temp(s, dir);
+}
+
+/* A message that fails its last try is given up, and erased, like one sent. */
+static void
+test_store_last_failure_erases(void **state)
+{
+	char dir[64], path[128];
+	struct store *s = open_temp(dir, path);
+	int64_t a;
+	int k;
+
+	(void)state;
+	assert_int_equal(STORE_CALL(s, set_mail_key, KEY), 0);
+	assert_int_equal(STORE_CALL(s, outbox_put, "a@example.org", "s", "body-a", 1, &a), 0);
+	for (k = 1; k < STORE_OUTBOX_MAX_ATTEMPTS; k++) {
+		assert_int_equal(STORE_CALL(s, outbox_failed, a, "down", (int64_t)k), 0);
+		assert_int_equal(count(path, "SELECT sealed IS NOT NULL FROM outbox"), 1);
+	}
+	assert_int_equal(STORE_CALL(s, outbox_failed, a, "down", (int64_t)k), 0);
+	assert_int_equal(count(path, "SELECT count(*) FROM outbox WHERE sealed IS NULL AND attempts = 8"), 1);
 	close_temp(s, dir);
 }
 
@@ -304,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_store_swapped_rows_not_sent),
 		cmocka_unit_test(test_store_other_key_not_sent),
 		cmocka_unit_test(test_store_seals_old_plain_rows),
+		cmocka_unit_test(test_store_last_failure_erases),
 	};
 
 	if (sodium_init() < 0)

@@ -923,7 +923,7 @@ mails_free(struct mails *x)
 	free(x->v);
 }
 
-static int sq_outbox_give_up(struct store *bs, int64_t id, const char *err, int64_t now);
+static int sq_outbox_failed(struct store *bs, int64_t id, const char *err, int64_t now);
 
 static int
 sq_outbox_pending(struct store *bs, int64_t now, int64_t retry_base, int max,
@@ -953,9 +953,14 @@ sq_outbox_pending(struct store *bs, int64_t now, int64_t retry_base, int max,
 
 		if (store_mail_open(s->mail_key, m->m.id, m->blob, m->n, &m->mem, &m->m.to,
 		                    &m->m.subject, &m->m.body)) {
-			/* Not this key's, not this row's, or changed: no retry mends it. */
-			rc = sq_outbox_give_up(bs, m->m.id, "not sent: the sealed message does not open "
-			                       "with this server's mail key", now);
+			/*
+			 * Not this key's, not this row's, or changed. Counted as a
+			 * failed try, not given up at once: a server started with
+			 * the wrong --mail-key, restarted with the right one, still
+			 * sends it. After the last try it is erased like any other.
+			 */
+			rc = sq_outbox_failed(bs, m->m.id, "not sent: the sealed message does not open "
+			                      "with this server's mail key", now);
 			continue;
 		}
 		if (fn(arg, &m->m))
@@ -978,12 +983,16 @@ sq_outbox_sent(struct store *bs, int64_t id, int64_t now)
 	           "WHERE id = ?2", "ii", now, id);
 }
 
+/* A failed try; the last one gives the message up, and erases it. */
 static int
 sq_outbox_failed(struct store *bs, int64_t id, const char *err, int64_t now)
 {
 	return run(S(bs), "recording a failed delivery", NULL, NULL,
-	           "UPDATE outbox SET tried_at = ?1, attempts = attempts + 1, last_error = ?2 "
-	           "WHERE id = ?3 AND sent_at IS NULL", "iti", now, err, id);
+	           "UPDATE outbox SET tried_at = ?1, attempts = attempts + 1, last_error = ?2, "
+	           "sealed = iif(attempts + 1 >= ?4, NULL, sealed), "
+	           "to_addr = '', subject = '', body = '' "
+	           "WHERE id = ?3 AND sent_at IS NULL", "itii", now, err, id,
+	           (int64_t)STORE_OUTBOX_MAX_ATTEMPTS);
 }
 
 static int
