@@ -92,6 +92,7 @@ struct req {
 	                                 * /api/v1/requests/{id}/answer */
 	struct kv *args;                /* query string, urlencoded or multipart form */
 	int n_args;
+	const char *bad_arg;            /* the first argument that was not valid text, or NULL */
 	struct upload *files;           /* the files of a multipart form */
 	int n_files;
 	const char *body;               /* raw body (NUL-ended), for JSON */
