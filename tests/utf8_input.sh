@@ -91,6 +91,9 @@ check page_query_bad_utf8_400 test "$(get '/search?q=%ED%A0%80')" = 400
 check path_nul_not_cut_short test "$(get '/therapists/t-0000001%00x')" = 400
 check path_bad_utf8_400 test "$(get '/therapists/t-0000001%FF')" = 400
 check path_good_200 test "$(get '/therapists/t-0000001')" = 200
+check api_path_bad_utf8_400 test "$(get '/api/v1/therapists/t-0000001%FF')" = 400
+python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["error"]; sys.exit("UTF-8" not in e["message"])' "$W/out" &&
+	ok api_path_bad_utf8_json_error || not_ok api_path_bad_utf8_json_error "$(cat "$W/out")"
 tc=$(csrf "$J" "$B/calendar")
 st=$(curl -s -c "$J" -b "$J" -o "$W/out" -w '%{http_code}' -X POST "$B/calendar" -F "csrf=$tc" \
 	-F "hours=$(printf '1\377')" -F "file=@/dev/null;filename=empty.ics")
