@@ -142,9 +142,14 @@ wait $bp; st=$?
 	ok world_readable_key_refused || not_ok world_readable_key_refused "exit $st: $(cat "$W/bad.err")"
 chmod 600 "$W/chiron.key"
 head -c 16 /dev/urandom > "$W/short.key"; chmod 600 "$W/short.key"
+# (and an outbox.log an older chiron wrote beside the database: named at start)
+printf -- '---\nto: %s\nsubject: Reset\n\nopen /reset/x\n' "$SEEKER" > "$W/outbox.log"
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$HP" --access-log off --mail-key "$W/short.key" 2>"$W/bad.err"
 st=$?
 [ $st -ne 0 ] && grep -q 'a mail key is 32 bytes, this file has 16' "$W/bad.err" && ok short_key_refused || not_ok short_key_refused "exit $st: $(cat "$W/bad.err")"
+grep -q "outbox.log, written by an older chiron, holds the full text of its mail.*delete it" "$W/bad.err" &&
+	ok old_outbox_log_named || not_ok old_outbox_log_named "$(cat "$W/bad.err")"
+rm -f "$W/outbox.log"
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$HP" --mail-dir "$W/mail" --smtp smtp://127.0.0.1:25 --smtp-from a@b.org 2>"$W/bad.err"
 st=$?
 [ $st = 2 ] && grep -q -- '--mail-dir and --smtp: choose one' "$W/bad.err" && ok mail_dir_or_smtp || not_ok mail_dir_or_smtp "exit $st: $(cat "$W/bad.err")"

@@ -343,6 +343,22 @@ cmd_serve(int argc, char **argv)
 	}
 	if (!s.mail_key[0])
 		mail_key_default(s.db, s.mail_key, sizeof(s.mail_key));
+	{
+		/* An older chiron copied every message, links included, to
+		 * outbox.log beside the database: say so, once a start. */
+		const char *slash = strrchr(s.db, '/');
+		char old[1100], head[8] = "";
+		FILE *f;
+
+		snprintf(old, sizeof(old), "%.*soutbox.log", slash ? (int)(slash - s.db + 1) : 0, s.db);
+		if ((f = fopen(old, "r"))) {
+			if (fread(head, 1, 7, f) == 7 && memcmp(head, "---\nto:", 7) == 0)
+				fprintf(stderr, "chiron: warning: %s, written by an older chiron, holds the "
+				        "full text of its mail (reset links, addresses, bookings): delete it\n",
+				        old);
+			fclose(f);
+		}
+	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "chiron serve: libsodium could not start\n");
 		return 1;
