@@ -102,5 +102,13 @@ check multipart_field_bad_utf8_400 test "$st" = 400
 st=$(curl -s -o /dev/null -w '%{http_code}' -H "$(printf 'Cookie: chiron_session=\377\376')" "$B/")
 check bad_cookie_ignored test "$st" = 200
 
+# The command line's accounts too.
+echo long-enough-pw | "$BIN" user add --db "$W/c.db" --handle "$(printf 'ab\377c')" --email x@example.org \
+	--role seeker --password-stdin >/dev/null 2>"$W/cli.err"
+st=$?
+[ $st = 1 ] && grep -q -- '--handle has characters chiron cannot read (not valid UTF-8)' "$W/cli.err" &&
+	[ "$(q "SELECT count(*) FROM user WHERE email = 'x@example.org'")" = 0 ] &&
+	ok cli_user_bad_utf8_refused || not_ok cli_user_bad_utf8_refused "exit $st: $(cat "$W/cli.err")"
+
 grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err" && not_ok no_sanitizer_reports "$(head -5 "$W/serve.err")" || ok no_sanitizer_reports
 [ "$fails" -eq 0 ]
