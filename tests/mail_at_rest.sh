@@ -76,6 +76,7 @@ for tok in $(dbfiles | grep -aoE '[A-Za-z0-9_-]{43}' | sort -u | head -200); do
 	[ "$c" = 404 ] || opened="$opened $tok:$c"
 done
 [ -z "$opened" ] && ok token_from_db_resets_nothing || not_ok token_from_db_resets_nothing "$tried tried:$opened"
+blob=$(q "SELECT hex(sealed) FROM outbox ORDER BY id LIMIT 1")
 stop
 
 # --- run 2: --mail-dir and the outbox log on; the waiting reset is delivered ---
@@ -127,6 +128,16 @@ grep -qvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z outbox [0-9]+ (reset|booking|l
 	not_ok log_lines_redacted "$(cat "$W/outbox.log")" || ok log_lines_redacted
 grep -qF -e "$SEEKER" -e "$NAME" -e "@" -e "/reset/" -e "$token" -e seekerq "$W/outbox.log" &&
 	not_ok log_holds_no_one "$(cat "$W/outbox.log")" || ok log_holds_no_one
+# Once the server has stopped (its WAL checkpointed), not even the sealed
+# bytes of the delivered reset are left: secure_delete overwrote them.
+stop
+python3 - "$W/c.db" "$blob" <<'PY' && ok erased_bytes_overwritten || not_ok erased_bytes_overwritten "${#blob} hex digits"
+import glob, sys
+blob = bytes.fromhex(sys.argv[2])
+data = b"".join(open(f, "rb").read() for f in glob.glob(sys.argv[1] + "*"))
+sys.exit(len(blob) < 64 or blob[24:56] in data)
+PY
+serve --mail-dir "$W/mail" --outbox-log "$W/outbox.log"
 # The link mailed works (after the files were searched for it).
 t=$(csrf "$W/jar" "$B/reset")
 check mailed_link_resets test "$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$link" --data-urlencode "csrf=$t" --data-urlencode "password=brand-new-password")" = 303
