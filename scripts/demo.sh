@@ -21,4 +21,5 @@ fi
 echo "demo accounts (role, handle, password):"
 sed 's/^/  /' var/demo-accounts.txt
 echo "open http://$LISTEN/ in a browser"
-exec "$BIN" serve --db "$DB" --listen "$LISTEN"
+echo "mail (reset links, booking notes) arrives in var/mail/<id>.eml, not sent"
+exec "$BIN" serve --db "$DB" --listen "$LISTEN" --mail-dir var/mail

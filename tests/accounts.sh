@@ -35,11 +35,11 @@ sqlite3 "$W/c.db" "INSERT INTO request (seeker_id, seeker_name, therapist_id, me
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" \
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
-OUTBOX_LOG=$W/outbox.log
+MAIL_DIR=$W/mail MAIL_DB=$W/c.db
 . "$ROOT/tests/lib/mail.sh"
 
 # csrf JAR URL: the form token a page gives this cookie jar
@@ -162,7 +162,7 @@ check admin_verify_needs_csrf test "$(code "$A" POST /admin/verify/t-0000004)" =
 lic="csrf=$ta&board=Illinois IDFPR&licence_number=071-000004&licence_checked=1"
 check admin_verify_before_code_409 test "$(code "$A" POST /admin/verify/t-0000004 -d "$lic")" = 409
 check admin_sends_code test "$(code "$A" POST /admin/code/t-0000004 -d "csrf=$ta&email=office4@example.org&source=Illinois IDFPR record")" = 303
-cc=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1)
+cc=$(mail_all | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | tail -1)
 check claimant_enters_code test "$(code "$T3" POST /listing/code -d "csrf=$t3&code=$cc")" = 303
 check admin_verifies test "$(code "$A" POST /admin/verify/t-0000004 -d "$lic")" = 303
 check admin_verify_twice_404 test "$(code "$A" POST /admin/verify/t-0000004 -d "$lic")" = 404
@@ -172,7 +172,10 @@ curl -s "$B/therapists/t-0000001" | grep -q '1 consultation request unanswered f
 curl -s "$B/therapists/t-0000003" | grep -q 'unanswered' && not_ok unanswered_only_where_due || ok unanswered_only_where_due
 
 # --- confirmation reminders with a one-click link ---
-python3 - "$W/outbox.log" > "$W/reminders" <<'PY'
+# The mail delivered to --mail-dir, as text (tests/mailbox.py).
+mailtext() { python3 "$ROOT/tests/mailbox.py" "$W/mail" "$W/c.db" > "$W/mail.txt"; }
+mailtext
+python3 - "$W/mail.txt" > "$W/reminders" <<'PY'
 import sys
 for m in open(sys.argv[1]).read().split("---\n"):
     if "Is your chiron listing still current?" in m:
@@ -237,7 +240,7 @@ check login_old_password_refused test "$(login "$W/l10" seeker1 long-enough-pw)"
 
 # --- the API's rate limit per address ---
 P2=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$P2" --api-rate 2 --access-log off --outbox-log off 2>/dev/null &
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$P2" --api-rate 2 --access-log off 2>/dev/null &
 PID2=$!
 for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$P2/" && break; sleep 0.1; done
 # The budget is per clock minute: start the three calls early in one, so

@@ -63,11 +63,13 @@ sqlite3 "$DB" "UPDATE listing SET claimed_at = strftime('%s', 'now') - 50 * 8640
 
 PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" \
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
-OUTBOX_LOG=$W/outbox.log
+MAIL_DIR=$W/mail MAIL_DB=$DB
+# The mail delivered to --mail-dir, as text (tests/mailbox.py).
+mailtext() { python3 "$ROOT/tests/mailbox.py" "$W/mail" "$DB" > "$W/mail.txt"; }
 . "$ROOT/tests/lib/mail.sh"
 DOC=$W/openapi.json
 curl -s -o "$DOC" "$B/api/v1/openapi.json" || { not_ok setup "the server does not answer"; exit 1; }
@@ -509,7 +511,7 @@ call code_unknown A POST /api/v1/admin/listings/t-9999998/code '{"email":"office
 expect code_unknown 404 ""
 call code_send A POST /api/v1/admin/listings/t-0000004/code '{"email":"office4@example.org","source":"IDFPR record"}'
 expect code_send 204
-CODE=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1)
+CODE=$(mail_all | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | tail -1)
 call code_sent_state T3 GET /api/v1/listing
 holds code_sent_state 'd["state"] == "code_sent"'
 call code_malformed T3 POST /api/v1/listing/code '{"code":"12"}'
@@ -630,7 +632,8 @@ expect merged_kept 200
 holds merged_kept 'any(o["id"] == "org-000509" for o in d["orgs"])'
 call confirm_bad_token - POST /api/v1/listing/confirmations '{"token":"not-a-token"}'
 expect confirm_bad_token 404 token
-REMIND=$(grep -o '/listing/confirm/[A-Za-z0-9_-]*' "$W/outbox.log" | head -1 | sed 's|.*/||')
+mailtext
+REMIND=$(grep -o '/listing/confirm/[A-Za-z0-9_-]*' "$W/mail.txt" | head -1 | sed 's|.*/||')
 fact confirm_token "a reminder with a link reached the outbox" test -n "$REMIND"
 call confirm_token - POST /api/v1/listing/confirmations "{\"token\":\"$REMIND\"}"
 expect confirm_token 204

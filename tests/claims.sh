@@ -38,7 +38,7 @@ sqlite3 "$DB" "INSERT INTO request (seeker_id, seeker_name, therapist_id, messag
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" \
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" \
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
@@ -68,7 +68,9 @@ therapist() {
 	signin "$1" "$2" long-enough-pw
 }
 # The last code mailed (its 16 symbols in four groups).
-last_code() { grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1; }
+MAIL_DIR=$W/mail MAIL_DB=$DB
+. "$ROOT/tests/lib/mail.sh"
+last_code() { mail_all | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | tail -1; }
 
 S="$W/seeker"; signin "$S" seeker1 seeker-password-1
 A="$W/admin"; signin "$A" admin1 admin-password-1
@@ -122,7 +124,8 @@ check code_not_to_claimant test "$(api "$A" POST /api/v1/admin/listings/t-000001
 check code_not_by_therapist test "$(api "$C" POST /api/v1/admin/listings/t-0000010/code '{"email":"mallory@mail.example.org","source":"me"}')" = 403
 check code_sent test "$(api "$A" POST /api/v1/admin/listings/t-0000010/code '{"email":"office10@carter.example.org","source":"NC MFT board licensee lookup"}')" = 204
 CODE1=$(last_code)
-grep -q '^to: office10@carter.example.org$' "$W/outbox.log" && ! grep -q '^to: mallory@' "$W/outbox.log" &&
+mail_all >"$W/mail.txt"
+grep -q '^to: office10@carter.example.org$' "$W/mail.txt" && ! grep -q '^to: mallory@' "$W/mail.txt" &&
 	ok code_mailed_to_practice || not_ok code_mailed_to_practice
 api "$C" GET /api/v1/listing >/dev/null
 check claim_state_code_sent test "$(py 'd["state"]')" = code_sent

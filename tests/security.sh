@@ -48,7 +48,7 @@ B="http://127.0.0.1:$PORT"
 serve() {
 	[ -n "$PID" ] && { kill "$PID"; wait "$PID" 2>/dev/null; }
 	"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --access-log "$W/access.log" \
-		--outbox-log off "$@" 2>>"$W/serve.err" &
+		"$@" 2>>"$W/serve.err" &
 	PID=$!
 	for _ in $(seq 600); do curl -s -o /dev/null "$B/" && return 0; sleep 0.1; done
 	return 1
@@ -133,9 +133,9 @@ check requests_bad_page test "$(from 13 "$W/t1" GET '/api/v1/requests?before=x')
 # ----------------------------------------------------------------------
 # Item 5: nothing tells whether an account exists: answers, and time
 # ----------------------------------------------------------------------
-OUTBOX_LOG=$W/outbox.log
+MAIL_DIR=$W/mail MAIL_DB=$W/c.db
 . "$ROOT/tests/lib/mail.sh"
-serve --outbox-log "$W/outbox.log"
+serve --mail-dir "$W/mail"
 # Sign-up: a taken pseudonym and email answer as a free one does.
 signup_answer() {
 	local t; rm -f "$W/su"; t=$(form 17 "$W/su" /signup)

@@ -59,18 +59,21 @@ serve() {
 stop() { local st; kill "$PID"; wait "$PID"; st=$?; PID=; return $st; }
 csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
 # reset EMAIL: asks for a reset link, prints the status; returns once the
-# link is in the outbox (it is written after the answer)
-links() { grep -c '/reset/[A-Za-z0-9_-]' "$W/outbox.log" 2>/dev/null; }
+# message is in the outbox (it is written after the answer)
 reset() {
 	local t n st
-	n=$(links)
+	n=$(q "SELECT count(*) FROM outbox")
 	t=$(csrf "$W/jar" "$B/reset")
 	st=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B/reset" --data-urlencode "csrf=$t" --data-urlencode "email=$1")
-	for _ in $(seq 600); do [ "$(links)" -gt "${n:-0}" ] && break; sleep 0.1; done
+	for _ in $(seq 600); do [ "$(q "SELECT count(*) FROM outbox")" -gt "${n:-0}" ] && break; sleep 0.1; done
 	echo "$st"
 }
-# The newest reset link of outbox.log.
-last_link() { grep -o 'http://[^ ]*/reset/[A-Za-z0-9_-]*' "$W/outbox.log" | tail -1; }
+# The reset link of a message received (the outbox holds it sealed, outbox.log not at all).
+link_in() { grep -o 'http://[^ ]*/reset/[A-Za-z0-9_-]*' "$1" 2>/dev/null | tail -1; }
+# mail_of ID: the message received for outbox row ID (its Message-ID names it)
+mail_of() { local f; f=$(grep -l "^Message-ID: <chiron\.$1\." "$W"/mail/*.eml 2>/dev/null | head -1); [ -n "$f" ] && echo "$f"; }
+# add TO SUBJECT BODY [CREATED_AT]: a message put in the outbox, sealed, as the server would; its id
+add() { "$BIN" outbox add --db "$W/c.db" --to "$1" --subject "$2" --body "$3" ${4:+--created-at "$4"}; }
 # mail_with TEXT: the first message received that holds TEXT (false if none)
 mail_with() { local f; f=$(grep -l -F -- "$1" "$W"/mail/*.eml 2>/dev/null | head -1); [ -n "$f" ] && echo "$f"; }
 
@@ -126,15 +129,16 @@ bad --config "$W/bad.conf"; st=$?
 smtp_up
 serve --smtp "smtp://127.0.0.1:$SP" --smtp-insecure --smtp-from "chiron <noreply@chiron.test>"
 check reset_requested test "$(reset s1@example.org)" = 200
-link=$(last_link)
 # The sender polls every 60 s here: arriving within 30 s means the web woke it.
 if until_ 300 mails_at_least 1; then ok mailed_at_once; else not_ok mailed_at_once "$(cat "$W/serve.err")"; fi
-f=$(mail_with "$link")
+f=$(mail_of "$(q "SELECT max(id) FROM outbox")")
+link=$(link_in "$f")
 env1=${f%.eml}.env
 [ -n "$f" ] && grep -qx 'MAIL FROM:<noreply@chiron.test>' "$env1" && grep -qx 'RCPT TO:<s1@example.org>' "$env1" &&
 	ok envelope || not_ok envelope "$(cat "$env1" 2>/dev/null)"
 out=$(msgcheck "${f:-/dev/null}" "$link" 2>&1) && ok headers_and_link || not_ok headers_and_link "$out"
 check row_sent test "$(q "SELECT sent_at IS NOT NULL, attempts, last_error IS NULL FROM outbox")" = "1|1|1"
+check row_sent_erased test "$(q "SELECT sealed IS NULL, to_addr || subject || body FROM outbox")" = "1|"
 t=$(csrf "$W/jar" "$B/reset")
 code=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$link" --data-urlencode "csrf=$t" --data-urlencode "password=brand-new-password")
 check mailed_link_works test "$code" = 303
@@ -145,33 +149,30 @@ smtp_down
 printf 'smtp = smtp://127.0.0.1:%s\nsmtp_insecure = true\n' "$SP" > "$W/chiron.conf"
 export CHIRON_SMTP_FROM="chiron <noreply@chiron.test>" CHIRON_SMTP_USER=mailer CHIRON_SMTP_PASSWORD=S3cret-pw-xyz
 # One more failed try is this one's last (8).
-q "INSERT INTO outbox (to_addr, subject, body, created_at, attempts, tried_at) VALUES
-	('s1@example.org', 'seventh', 'seventh-body', strftime('%s', 'now'), 7, 0)"
+seventh=$(add s1@example.org seventh seventh-body)
+q "UPDATE outbox SET attempts = 7, tried_at = 0 WHERE id = $seventh"
 serve --config "$W/chiron.conf" --smtp-retry-base 1
 unset CHIRON_SMTP_FROM CHIRON_SMTP_USER CHIRON_SMTP_PASSWORD
 check reset_while_down test "$(reset s1@example.org)" = 200
-link=$(last_link)
 id=$(q "SELECT max(id) FROM outbox")
 failed_twice() { test "$(q "SELECT attempts >= 2 AND sent_at IS NULL AND last_error <> '' FROM outbox WHERE id = $id")" = 1; }
 if until_ 600 failed_twice; then ok down_keeps_attempts_and_error; else not_ok down_keeps_attempts_and_error "$(q "SELECT * FROM outbox WHERE id = $id")"; fi
 q "SELECT last_error FROM outbox WHERE id = $id" | grep -qi 'connect' && ok last_error_says_why || not_ok last_error_says_why "$(q "SELECT last_error FROM outbox WHERE id = $id")"
 tries=$(q "SELECT attempts FROM outbox WHERE id = $id")
-check eighth_try_is_the_last test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE subject = 'seventh'")" = "8|1"
+check eighth_try_is_the_last test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $seventh")" = "8|1"
 # Rows put in directly: past their last try, too old, an injected header,
 # a back-off not yet run out, and UTF-8 with dot-leading lines.
 now=$(date +%s)
-q "INSERT INTO outbox (to_addr, subject, body, created_at, attempts, tried_at) VALUES
-	('s1@example.org', 'given up', 'gave-up-body', $now, 8, 0),
-	('s1@example.org', 'too old', 'too-old-body', $((now - 2 * 86400)), 0, NULL),
-	('x@example.org' || char(13, 10) || 'Bcc: evil@example.org', 'injected', 'injected-body', $now, 0, NULL),
-	('s1@example.org', 'Re: ok' || char(10) || 'Bcc: evil@example.org', 'injected-subject-body', $now, 0, NULL)"
+given_up=$(add s1@example.org 'given up' gave-up-body "$now")
+q "UPDATE outbox SET attempts = 8, tried_at = 0 WHERE id = $given_up"
+too_old=$(add s1@example.org 'too old' too-old-body $((now - 2 * 86400)))
+inj1=$(add $'x@example.org\r\nBcc: evil@example.org' injected injected-body "$now")
+inj2=$(add s1@example.org $'Re: ok\nBcc: evil@example.org' injected-subject-body "$now")
 # The one waiting was tried 3 times, the last a day ahead of this clock: its
 # back-off (4 s) cannot run out while the test runs, however slow the machine.
-q "INSERT INTO outbox (to_addr, subject, body, created_at, attempts, tried_at) VALUES
-	('s1@example.org', 'waiting', 'waiting-body', $now, 3, $((now + 86400)))"
-wait_id=$(q "SELECT max(id) FROM outbox")
-q "INSERT INTO outbox (to_addr, subject, body, created_at) VALUES
-	('s1@example.org', 'Réinitialisez ✓ votre mot de passe — 密码', 'Grüße,' || char(10) || '.' || char(10) || '..two' || char(10) || '.leading' || char(10) || 'end utf8-body', $now)"
+wait_id=$(add s1@example.org waiting waiting-body "$now")
+q "UPDATE outbox SET attempts = 3, tried_at = $((now + 86400)) WHERE id = $wait_id"
+add s1@example.org 'Réinitialisez ✓ votre mot de passe — 密码' $'Grüße,\n.\n..two\n.leading\nend utf8-body' "$now" >/dev/null
 smtp_up
 # Once the message queued after it has been delivered, the sender has looked
 # at the waiting one with the server up, and left it: its back-off has not
@@ -186,8 +187,12 @@ q "UPDATE outbox SET tried_at = $(date +%s) - 5 WHERE id = $wait_id"
 delivered() { test "$(q "SELECT sent_at IS NOT NULL FROM outbox WHERE id = $id")" = 1; }
 if until_ 600 delivered; then ok delivered_once_up; else not_ok delivered_once_up "$(q "SELECT * FROM outbox WHERE id = $id")"; fi
 check row_after_retry test "$(q "SELECT attempts >= $tries + 1, last_error IS NULL FROM outbox WHERE id = $id")" = "1|1"
-f=$(mail_with "$link")
-out=$(msgcheck "${f:-/dev/null}" "$link" 2>&1) && ok retried_message_right || not_ok retried_message_right "$out"
+f=$(mail_of "$id")
+link=$(link_in "$f")
+out=$(msgcheck "${f:-/dev/null}" "${link:-no link}" 2>&1) && ok retried_message_right || not_ok retried_message_right "$out"
+t=$(csrf "$W/jar" "$B/reset")
+code=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "${link:-$B/reset/none}" --data-urlencode "csrf=$t" --data-urlencode "password=brand-new-password-2")
+check retried_link_works test "$code" = 303
 grep -qx 'AUTH |mailer|S3cret-pw-xyz' "${f%.eml}.env" 2>/dev/null && ok password_from_env_to_auth || not_ok password_from_env_to_auth "$(cat "${f%.eml}.env" 2>/dev/null)"
 f=$(until_ 300 mail_with utf8-body)
 out=$(python3 - "${f:-/dev/null}" <<'EOF'
@@ -210,9 +215,10 @@ for what in gave-up-body too-old-body injected-body injected-subject-body sevent
 done
 [ -z "$sent_anyway" ] && ok refused_and_given_up_not_sent || not_ok refused_and_given_up_not_sent "$sent_anyway"
 grep -q evil "$W"/mail/*.env && not_ok no_injected_recipient || ok no_injected_recipient
-check injection_given_up test "$(q "SELECT count(*) FROM outbox WHERE subject IN ('injected', 'Re: ok' || char(10) || 'Bcc: evil@example.org') AND attempts = 8 AND sent_at IS NULL AND last_error LIKE 'refused: %'")" = 2
-check old_given_up test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE subject = 'too old'")" = "8|1"
-check past_last_try_left test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE subject = 'given up'")" = "8|1"
+check injection_given_up test "$(q "SELECT count(*) FROM outbox WHERE id IN ($inj1, $inj2) AND attempts = 8 AND sent_at IS NULL AND last_error LIKE 'refused: %'")" = 2
+check given_up_erased test "$(q "SELECT count(*) FROM outbox WHERE id IN ($inj1, $inj2, $too_old) AND sealed IS NULL")" = 3
+check old_given_up test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $too_old")" = "8|1"
+check past_last_try_left test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $given_up")" = "8|1"
 waited() { test "$(q "SELECT sent_at IS NOT NULL FROM outbox WHERE id = $wait_id")" = 1; }
 if until_ 600 waited; then ok backoff_then_sent; else not_ok backoff_then_sent "$(q "SELECT * FROM outbox WHERE id = $wait_id")"; fi
 stop; check sigterm_exit_0_b test $? = 0
@@ -222,8 +228,7 @@ smtp_down
 # --- run C: a server that never answers does not hold up SIGTERM ---
 rm -f "$W/mail/accepted"
 smtp_up --silent
-q "INSERT INTO outbox (to_addr, subject, body, created_at) VALUES ('s1@example.org', 'hung', 'hung-body', strftime('%s', 'now'))"
-hung=$(q "SELECT max(id) FROM outbox")
+hung=$(add s1@example.org hung hung-body)
 serve --smtp "smtp://127.0.0.1:$SP" --smtp-insecure --smtp-from noreply@chiron.test
 until_ 600 test -s "$W/mail/accepted"
 sleep 0.5
@@ -242,7 +247,7 @@ serve
 check reset_without_smtp test "$(reset s1@example.org)" = 200
 sleep 1
 check nothing_sent_without_smtp test "$(mails)" = "$before"
-check row_stays_unsent test "$(q "SELECT sent_at IS NULL, attempts FROM outbox ORDER BY id DESC LIMIT 1")" = "1|0"
+check row_stays_unsent test "$(q "SELECT sent_at IS NULL, attempts, sealed IS NOT NULL FROM outbox ORDER BY id DESC LIMIT 1")" = "1|0|1"
 stop
 smtp_down
 

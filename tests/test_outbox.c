@@ -57,6 +57,11 @@ open_temp(char dir[64])
 	s = store_open(path, err, sizeof err);
 	if (!s)
 		fail_msg("store_open: %s", err);
+	{
+		unsigned char key[STORE_MAIL_KEY_BYTES] = {1, 2, 3};
+
+		assert_int_equal(STORE_CALL(s, set_mail_key, key), 0);
+	}
 	return s;
 }
 

@@ -29,13 +29,22 @@
  *    Addresses with CR, LF or anything that would reshape an SMTP command
  *    or a header are refused, and so is a subject with CR or LF: such a
  *    message is given up at once, not retried.
+ *
+ * 5. The local transport (--mail-dir, for development and tests) is the
+ *    same loop with transfer() replaced by deliver_file(): each message
+ *    becomes DIR/<id>.eml, mode 0600, written under a temporary name and
+ *    renamed, so a reader never sees half a message. The store marks it
+ *    sent, and erases it, as after SMTP.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -329,8 +338,9 @@ mail_compose(struct buf *out, const char *from, const char *to, const char *subj
 
 struct mailer {
 	struct store *st;
-	CURL *curl;                     /* the sender thread's only, after start */
+	CURL *curl;                     /* the sender thread's only, after start; NULL with dir */
 	char *url, *from, *user, *password;
+	char *dir;                      /* --mail-dir: files instead of SMTP, or NULL */
 	char envelope[260];             /* <the From address>, for MAIL FROM */
 	long retry_base;
 	pthread_t thread;
@@ -378,6 +388,42 @@ on_read(char *dst, size_t size, size_t nmemb, void *arg)
 }
 
 enum outcome { SENT, FAILED, STOPPED };
+
+/* Writes msg (len bytes) to m->dir as <id>.eml, atomically, mode 0600. */
+static enum outcome
+deliver_file(struct mailer *m, int64_t id, const char *msg, size_t len, char *why, size_t n)
+{
+	char tmp[4200], path[4200];
+	size_t off = 0;
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%lld.eml.tmp", m->dir, (long long)id);
+	snprintf(path, sizeof(path), "%s/%lld.eml", m->dir, (long long)id);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(why, n, "%s: %s", tmp, strerror(errno));
+		return FAILED;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, msg + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(why, n, "%s: %s", tmp, w < 0 ? strerror(errno) : "short write");
+			close(fd);
+			unlink(tmp);
+			return FAILED;
+		}
+		off += (size_t)w;
+	}
+	if (fchmod(fd, 0600) != 0 || fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		snprintf(why, n, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return FAILED;
+	}
+	return SENT;
+}
 
 /*
  * Sends msg (len bytes) to `to`. On FAILED, why (n bytes) says what
@@ -451,7 +497,8 @@ send_one(void *arg, const struct store_mail *ml)
 		fprintf(stderr, "chiron: outbox %lld: %s\n", (long long)ml->id, why);
 		goto out;
 	}
-	switch (transfer(m, ml->to, msg.p, msg.len, why, sizeof(why))) {
+	switch (m->dir ? deliver_file(m, ml->id, msg.p, msg.len, why, sizeof(why))
+	               : transfer(m, ml->to, msg.p, msg.len, why, sizeof(why))) {
 	case SENT:
 		rc = STORE_CALL(m->st, outbox_sent, ml->id, (int64_t)time(NULL));
 		fprintf(stderr, "chiron: outbox %lld: sent\n", (long long)ml->id);
@@ -537,6 +584,19 @@ mailer_check(const struct mailer_config *c, char *err, size_t errlen)
 	char *scheme = NULL, *host = NULL, *user = NULL, *pw = NULL, addr[256];
 	int rc = -1;
 
+	if (c->dir && c->dir[0]) {
+		curl_url_cleanup(u);
+		if (c->url && c->url[0]) {
+			snprintf(err, errlen, "--mail-dir and --smtp: choose one (--mail-dir keeps the "
+			         "mail in files, for development; --smtp sends it)");
+			return -1;
+		}
+		if (c->from && c->from[0] && mail_from_address(c->from, addr, sizeof(addr))) {
+			snprintf(err, errlen, "--smtp-from: expected addr@domain or Name <addr@domain>");
+			return -1;
+		}
+		return 0;
+	}
 	if (!u) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -599,6 +659,7 @@ mailer_free(struct mailer *m)
 	free(m->url);
 	free(m->from);
 	free(m->user);
+	free(m->dir);
 	pthread_cond_destroy(&m->wake);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
@@ -662,8 +723,19 @@ mailer_start(struct store *st, const struct mailer_config *c, char *err, size_t 
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&m->wake, &ca);
 	pthread_condattr_destroy(&ca);
-	m->url = strdup(c->url);
-	m->from = strdup(c->from);
+	m->url = strdup(c->url ? c->url : "");
+	m->from = strdup(c->from && c->from[0] ? c->from : "chiron <chiron@localhost>");
+	if (c->dir && c->dir[0]) {
+		m->dir = strdup(c->dir);
+		if (!m->dir) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		if (mkdir(m->dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "--mail-dir %s: %s", m->dir, strerror(errno));
+			goto fail;
+		}
+	}
 	if (c->user && c->user[0]) {
 		m->user = strdup(c->user);
 		m->password = strdup(c->password);
@@ -671,16 +743,17 @@ mailer_start(struct store *st, const struct mailer_config *c, char *err, size_t 
 	{
 		char addr[256];
 
-		mail_from_address(c->from, addr, sizeof(addr));   /* checked above */
+		mail_from_address(m->from, addr, sizeof(addr));   /* checked above */
 		snprintf(m->envelope, sizeof(m->envelope), "<%s>", addr);
 	}
-	m->curl = curl_easy_init();
+	if (!m->dir)
+		m->curl = curl_easy_init();
 	if (!m->url || !m->from || (c->user && c->user[0] && (!m->user || !m->password)) ||
-	    !m->curl) {
+	    (!m->dir && !m->curl)) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	rc = setup(m, c->insecure);
+	rc = m->dir ? CURLE_OK : setup(m, c->insecure);
 	if (rc) {
 		snprintf(err, errlen, "--smtp: libcurl: %s", curl_easy_strerror(rc));
 		goto fail;

@@ -8,7 +8,11 @@
  * until a new message is written (mailer_wake) or a minute passes. A
  * failed message is retried with an exponential back-off, at most
  * STORE_OUTBOX_MAX_ATTEMPTS times (store.h). Without a mailer, messages
- * stay in the table (and outbox.log) as before.
+ * stay in the table, sealed (store.h, mail at rest).
+ *
+ * Instead of SMTP, the mailer may deliver to a directory (config dir,
+ * `--mail-dir`, for development and tests): one RFC 5322 file per
+ * message, through the same loop.
  *
  * The message itself (mail_compose) is a pure function, tested on its own.
  */
@@ -28,13 +32,14 @@ struct mailer_config {
 	const char *password;   /* the secret for user (from the environment), or NULL */
 	int insecure;           /* smtp:// may go without TLS when the server offers none */
 	long retry_base;        /* seconds before the first retry; each next one doubles */
+	const char *dir;        /* --mail-dir: each message to DIR/<id>.eml instead (no url) */
 };
 
 /* A message older than this at its first try is not sent at all. */
 #define MAILER_MAX_AGE (24 * 3600)
 
 /*
- * Checks c without starting anything: an smtp or smtps URL without
+ * Checks c without starting anything: a dir and no URL, or an smtp or smtps URL without
  * credentials in it, a From address, a user with a password, a positive
  * retry base. Returns 0, or -1 with the reason in err (never the password).
  */

@@ -17,6 +17,8 @@ int cmd_export(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+/* Hidden, for tests: a sealed message into the outbox (cmd_outbox.c). */
+int cmd_outbox(int argc, char **argv);
 /* Slot search and booking throughput on a temporary store (cmd_bench_schedule.c). */
 int cmd_bench_schedule(int argc, char **argv);
 

@@ -10,17 +10,23 @@
  * environment (CHIRON_DB, CHIRON_LISTEN, CHIRON_COMPACTS,
  * CHIRON_ACCESS_LOG, CHIRON_OUTBOX_LOG, CHIRON_SECURE_COOKIES=1,
  * CHIRON_SMTP, CHIRON_SMTP_FROM, CHIRON_SMTP_USER, CHIRON_SMTP_INSECURE=1,
- * CHIRON_PUBLIC_URL),
+ * CHIRON_PUBLIC_URL, CHIRON_MAIL_KEY_FILE, CHIRON_MAIL_DIR),
  * a config file of `key = value` lines (db, listen, compacts, access_log,
  * outbox_log, log_addresses, secure_cookies, api_rate, smtp, smtp_from,
- * smtp_user, smtp_insecure, public_url; # starts a comment), and the
- * defaults (var/chiron.db, 127.0.0.1:8080, the shipped compacts, an access
- * log on stderr without addresses, the outbox copied to outbox.log beside
- * the database, cookies without Secure: set it behind TLS, and at most 600
+ * smtp_user, smtp_insecure, public_url, mail_key, mail_dir; # starts a
+ * comment), and the defaults (var/chiron.db, 127.0.0.1:8080, the shipped
+ * compacts, an access log on stderr without addresses, no outbox log, the
+ * mail key chiron.key beside the database (created when missing), cookies
+ * without Secure: set it behind TLS, and at most 600
  * API requests a minute from one address: --api-rate 0 lifts the limit). SIGTERM or SIGINT stops accepting,
  * lets the requests in flight finish, and exits 0.
  *
- * Mail: without --smtp, messages stay in the outbox table (and its log).
+ * Mail: the outbox holds every message sealed with the mail key
+ * (--mail-key FILE, mode 0600; store.h, mail at rest) and erases it once
+ * sent. --outbox-log FILE writes one redacted line per message (time, id,
+ * kind: never an address, a name, a link). Without --smtp or --mail-dir,
+ * messages stay in the outbox, sealed. --mail-dir DIR (development and
+ * tests) delivers each to DIR/<id>.eml instead of sending it.
  * With --smtp smtp://HOST[:PORT] (STARTTLS required; --smtp-insecure lets
  * it go without TLS when the server offers none) or smtps://HOST[:PORT],
  * the mailer (app/mailer.h) sends them From --smtp-from, authenticating
@@ -53,6 +59,7 @@
 #include "app/directory.h"
 #include "app/jobs.h"
 #include "app/live.h"
+#include "app/mail_key.h"
 #include "app/mailer.h"
 #include "cli/progress.h"
 #include "web/auth.h"
@@ -60,6 +67,7 @@
 
 struct settings {
 	char db[1024], listen[128], compacts[1024], access_log[1024], outbox_log[1024];
+	char mail_key[1024], mail_dir[1024];
 	char smtp[1024], smtp_from[320], smtp_user[256];
 	char public_url[512], trusted_proxy[1024];
 	int log_addresses, secure_cookies, smtp_insecure;
@@ -78,6 +86,7 @@ usage_serve(void)
 	                "                    [--smtp-from ADDRESS] [--smtp-user NAME] [--smtp-insecure]\n"
 	                "                    [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR...]]\n"
 	                "                    [--connections-per-address N] [--max-connections N]\n"
+	                "                    [--mail-key FILE] [--mail-dir DIR]\n"
 	                "  The SMTP password is read from CHIRON_SMTP_PASSWORD only.\n");
 	return 2;
 }
@@ -172,6 +181,10 @@ read_config(const char *path, struct settings *s)
 			set(s->smtp_from, sizeof(s->smtp_from), v);
 		else if (strcmp(k, "smtp_user") == 0)
 			set(s->smtp_user, sizeof(s->smtp_user), v);
+		else if (strcmp(k, "mail_key") == 0)
+			set(s->mail_key, sizeof(s->mail_key), v);
+		else if (strcmp(k, "mail_dir") == 0)
+			set(s->mail_dir, sizeof(s->mail_dir), v);
 		else if (strcmp(k, "smtp_insecure") == 0)
 			s->smtp_insecure = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 		else if (strcmp(k, "smtp_password") == 0) {
@@ -327,6 +340,10 @@ cmd_serve(int argc, char **argv)
 			set(flags.smtp_user, sizeof(flags.smtp_user), argv[++i]);
 		else if (strcmp(argv[i], "--smtp-insecure") == 0)
 			flags.smtp_insecure = 1;
+		else if (strcmp(argv[i], "--mail-key") == 0 && i + 1 < argc)
+			set(flags.mail_key, sizeof(flags.mail_key), argv[++i]);
+		else if (strcmp(argv[i], "--mail-dir") == 0 && i + 1 < argc)
+			set(flags.mail_dir, sizeof(flags.mail_dir), argv[++i]);
 		else if (strcmp(argv[i], "--smtp-retry-base") == 0 && i + 1 < argc) {
 			char *end;
 
@@ -357,6 +374,8 @@ cmd_serve(int argc, char **argv)
 	from_env("CHIRON_SMTP_USER", s.smtp_user, sizeof(s.smtp_user));
 	if (getenv("CHIRON_SMTP_INSECURE") && strcmp(getenv("CHIRON_SMTP_INSECURE"), "1") == 0)
 		s.smtp_insecure = 1;
+	from_env("CHIRON_MAIL_KEY_FILE", s.mail_key, sizeof(s.mail_key));
+	from_env("CHIRON_MAIL_DIR", s.mail_dir, sizeof(s.mail_dir));
 	if (flags.db[0]) set(s.db, sizeof(s.db), flags.db);
 	if (flags.listen[0]) set(s.listen, sizeof(s.listen), flags.listen);
 	if (flags.compacts[0]) set(s.compacts, sizeof(s.compacts), flags.compacts);
@@ -377,6 +396,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (flags.smtp_user[0]) set(s.smtp_user, sizeof(s.smtp_user), flags.smtp_user);
 	if (flags.smtp_insecure) s.smtp_insecure = 1;
+	if (flags.mail_key[0]) set(s.mail_key, sizeof(s.mail_key), flags.mail_key);
+	if (flags.mail_dir[0]) set(s.mail_dir, sizeof(s.mail_dir), flags.mail_dir);
 	if (flags.smtp_retry_base > 0) s.smtp_retry_base = flags.smtp_retry_base;
 	if (strcmp(s.smtp, "off") == 0)
 		s.smtp[0] = '\0';
@@ -386,16 +407,28 @@ cmd_serve(int argc, char **argv)
 	mail.password = getenv("CHIRON_SMTP_PASSWORD");
 	mail.insecure = s.smtp_insecure;
 	mail.retry_base = s.smtp_retry_base;
-	if (s.smtp[0] && mailer_check(&mail, err, sizeof(err))) {
+	mail.dir = s.mail_dir;
+	if ((s.smtp[0] || s.mail_dir[0]) && mailer_check(&mail, err, sizeof(err))) {
 		fprintf(stderr, "chiron serve: %s\n", err);
 		return 2;
 	}
-	if (!s.outbox_log[0]) {
-		/* Beside the database: var/outbox.log by default. */
+	if (!s.mail_key[0])
+		mail_key_default(s.db, s.mail_key, sizeof(s.mail_key));
+	{
+		/* An older chiron copied every message, links included, to
+		 * outbox.log beside the database: say so, once a start. */
 		const char *slash = strrchr(s.db, '/');
+		char old[1100], head[8] = "";
+		FILE *f;
 
-		snprintf(s.outbox_log, sizeof(s.outbox_log), "%.*soutbox.log",
-		         slash ? (int)(slash - s.db + 1) : 0, s.db);
+		snprintf(old, sizeof(old), "%.*soutbox.log", slash ? (int)(slash - s.db + 1) : 0, s.db);
+		if ((f = fopen(old, "r"))) {
+			if (fread(head, 1, 7, f) == 7 && memcmp(head, "---\nto:", 7) == 0)
+				fprintf(stderr, "chiron: warning: %s, written by an older chiron, holds the "
+				        "full text of its mail (reset links, addresses, bookings): delete it\n",
+				        old);
+			fclose(f);
+		}
 	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "chiron serve: libsodium could not start\n");
@@ -444,6 +477,25 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "chiron serve: %s\n", err);
 		return 1;
 	}
+	{
+		unsigned char key[STORE_MAIL_KEY_BYTES];
+		int created, bad;
+
+		if (mail_key_load(s.mail_key, key, &created, err, sizeof(err))) {
+			fprintf(stderr, "chiron serve: %s\n", err);
+			goto out;
+		}
+		if (created)
+			fprintf(stderr, "chiron: created the mail key %s (back it up apart from the "
+			        "database: without it the unsent mail cannot be read)\n",
+			        s.mail_key);
+		bad = STORE_CALL(st, set_mail_key, key);
+		sodium_memzero(key, sizeof(key));
+		if (bad) {
+			fprintf(stderr, "chiron serve: %s\n", store_errmsg(st));
+			goto out;
+		}
+	}
 	t0 = now_seconds();
 	{
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -489,7 +541,7 @@ cmd_serve(int argc, char **argv)
 			setrlimit(RLIMIT_NOFILE, &nf);
 		}
 	}
-	if (strcmp(s.outbox_log, "off") != 0) {
+	if (s.outbox_log[0] && strcmp(s.outbox_log, "off") != 0) {
 		app.outbox_log = fopen(s.outbox_log, "a");
 		if (!app.outbox_log) {
 			fprintf(stderr, "chiron serve: %s: %s\n", s.outbox_log, strerror(errno));
@@ -512,12 +564,17 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* After the mask and SIGPIPE: its thread inherits both. */
-	if (s.smtp[0]) {
+	if (s.smtp[0] || s.mail_dir[0]) {
 		app.mailer = mailer_start(st, &mail, err, sizeof(err));
 		if (!app.mailer) {
 			fprintf(stderr, "chiron serve: %s\n", err);
 			goto out;
 		}
+	}
+	if (s.mail_dir[0])
+		fprintf(stderr, "chiron: mail is delivered to %s/<id>.eml, not sent (--mail-dir)\n",
+		        s.mail_dir);
+	else if (s.smtp[0]) {
 		fprintf(stderr, "chiron: sending the outbox by SMTP through %s%s\n", s.smtp,
 		        strncmp(s.smtp, "smtps:", 6) == 0 ? "" :
 		        s.smtp_insecure ? " (STARTTLS when offered)" : " (STARTTLS required)");

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "core/utf8.h"
 #include "store/store.h"
 #include "web/auth.h"
 
@@ -64,6 +65,11 @@ cmd_user(int argc, char **argv)
 	    strcmp(role, "admin") != 0) {
 		fprintf(stderr, "chiron user: --role \"%s\": use seeker, therapist or admin\n", role);
 		return 2;
+	}
+	if (utf8_check(handle, strlen(handle)) || utf8_check(email, strlen(email))) {
+		fprintf(stderr, "chiron user: --%s has characters chiron cannot read (not valid "
+		        "UTF-8); retype it\n", utf8_check(handle, strlen(handle)) ? "handle" : "email");
+		return 1;
 	}
 	if (sodium_init() < 0)
 		return 1;

@@ -17,13 +17,15 @@ hexval(int c)
 	return -1;
 }
 
-size_t
-form_decode(const char *s, size_t n, char *out, size_t cap)
+enum utf8_err
+form_decode_text(const char *s, size_t n, char *out, size_t cap, size_t *len)
 {
 	size_t i, o = 0;
+	enum utf8_err e;
 
+	*len = 0;
 	if (!cap)
-		return 0;
+		return UTF8_OK;
 	for (i = 0; i < n && o + 1 < cap; i++) {
 		if (s[i] == '+')
 			out[o++] = ' ';
@@ -33,8 +35,24 @@ form_decode(const char *s, size_t n, char *out, size_t cap)
 		} else
 			out[o++] = s[i];
 	}
+	if (i < n)                      /* cut to the buffer: between characters */
+		o = utf8_trim(out, o);
 	out[o] = '\0';
-	return o;
+	e = utf8_check(out, o);
+	if (e) {
+		out[0] = '\0';
+		return e;
+	}
+	*len = o;
+	return UTF8_OK;
+}
+
+size_t
+form_decode(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t len;
+
+	return form_decode_text(s, n, out, cap, &len) ? 0 : len;
 }
 
 int
@@ -50,8 +68,9 @@ form_value(const char *text, const char *key, char *out, size_t cap)
 		size_t len = amp ? (size_t)(amp - p) : strlen(p);
 
 		if (len > k && strncmp(p, key, k) == 0 && p[k] == '=') {
-			form_decode(p + k + 1, len - k - 1, out, cap);
-			return 0;
+			size_t n;
+
+			return form_decode_text(p + k + 1, len - k - 1, out, cap, &n) ? -1 : 0;
 		}
 		p = amp ? amp + 1 : NULL;
 	}

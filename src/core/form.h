@@ -8,15 +8,24 @@
 
 #include <stddef.h>
 
+#include "core/utf8.h"
+
 /*
  * Decodes n bytes of one component ('+' is a space, %XX a byte when both
  * X are hex digits, anything else as it is) into out, NUL-ended, at most
- * cap - 1 bytes. out may be s (decoding in place). Returns the length.
+ * cap - 1 bytes (cut between characters, never inside one). out may be s
+ * (decoding in place). The text decoded must be UTF-8 without NUL
+ * (utf8.h): returns UTF8_OK and the length in *len, or what is wrong,
+ * with out "" and *len 0.
  */
+enum utf8_err form_decode_text(const char *s, size_t n, char *out, size_t cap, size_t *len);
+
+/* form_decode_text, for callers that need only the text: its length, or
+ * 0 and out "" when it is not valid. */
 size_t form_decode(const char *s, size_t n, char *out, size_t cap);
 
 /* The decoded value of key in text (into out, cap bytes); 0 when found,
- * -1 (out "") when text has no such key. */
+ * -1 (out "") when text has no such key or its value is not valid text. */
 int form_value(const char *text, const char *key, char *out, size_t cap);
 
 #endif

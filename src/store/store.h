@@ -455,6 +455,19 @@ struct store_ops {
 	int (*outbox_failed)(struct store *s, int64_t id, const char *err, int64_t now);
 	/* A failure no retry can mend (a refused address): no more tries. */
 	int (*outbox_give_up)(struct store *s, int64_t id, const char *err, int64_t now);
+	/*
+	 * outbox_add, and the new message's id into *id. Like outbox_add it
+	 * fails (and stores nothing) until the store has a mail key.
+	 */
+	int (*outbox_put)(struct store *s, const char *to, const char *subject, const char *body,
+	                  int64_t now, int64_t *id);
+	/*
+	 * Mail at rest: the key (STORE_MAIL_KEY_BYTES) every message of the
+	 * outbox is sealed with (store_mail_seal). Copied; call once, after
+	 * opening, before the first outbox call. Messages stored in the clear
+	 * by an older chiron and still unsent are sealed by this call.
+	 */
+	int (*set_mail_key)(struct store *s, const unsigned char *key);
 
 	/*
 	 * Scheduling. Every function is safe across threads; the booking ones
@@ -569,6 +582,36 @@ static inline int store_get_therapist(struct store *s, const char *id,
 { return s->ops->get_therapist(s, id, fn, arg, found); }
 
 #define STORE_CALL(s, fn, ...) ((s)->ops->fn((s), __VA_ARGS__))
+
+/* ----------------------------------------------------------------------
+ * Mail at rest (store.c, shared by the engines)
+ *
+ * The outbox keeps each message's recipient, subject and body in one
+ * sealed blob: XChaCha20-Poly1305 under a key that is not in the
+ * database (chiron.key beside it, app/mail_key.h), a random nonce per
+ * message, the message's row id as associated data so a blob moved to
+ * another row does not open. Once a message is sent or given up, its
+ * blob is erased: the row keeps its id, times, attempts and last error.
+ * ---------------------------------------------------------------------- */
+
+#define STORE_MAIL_KEY_BYTES 32
+
+/*
+ * Seals to, subject and body (none may hold a NUL) for row id: a malloc'd
+ * blob into *out, *outn bytes, the caller's to free. Returns 0 or -1
+ * (out of memory).
+ */
+int store_mail_seal(const unsigned char *key, int64_t id, const char *to, const char *subject,
+                    const char *body, unsigned char **out, size_t *outn);
+
+/*
+ * Opens blob (n bytes) sealed for row id: *to, *subject and *body point
+ * into one malloc'd buffer returned in *mem, the caller's to free.
+ * Returns 0, or -1 when the blob does not open with key for id (another
+ * key, another row, a changed byte) or memory runs out.
+ */
+int store_mail_open(const unsigned char *key, int64_t id, const void *blob, size_t n,
+                    char **mem, const char **to, const char **subject, const char **body);
 
 /* The SQLite engine (store_sqlite.c). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errlen);

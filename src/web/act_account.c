@@ -298,16 +298,43 @@ sign_in(struct req *r, const char *login, const char *password, struct store_use
 	return 0;
 }
 
+/*
+ * What kind of message a subject is, for the outbox log: a word of ours,
+ * never the subject itself (which could one day carry a name).
+ */
+static const char *
+mail_kind(const char *subject)
+{
+	static const struct { const char *prefix, *kind; } kinds[] = {
+		{"Reset your chiron password", "reset"},
+		{"chiron: session", "booking"},
+		{"Is your chiron listing still current?", "listing-reminder"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strncmp(subject, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+			return kinds[i].kind;
+	return "other";
+}
+
 int
 app_outbox(struct app *app, const char *to, const char *subject, const char *body)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL), id;
 
-	if (STORE_CALL(app->store, outbox_add, to, subject, body, now))
+	if (STORE_CALL(app->store, outbox_put, to, subject, body, now, &id))
 		return -1;
 	if (app->outbox_log) {
+		/* Redacted: when, which message, what kind. No address, name, link or token. */
+		char when[32];
+		time_t t = (time_t)now;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		pthread_mutex_lock(&app->outbox_lock);
-		fprintf(app->outbox_log, "---\nto: %s\nsubject: %s\n\n%s\n", to, subject, body);
+		fprintf(app->outbox_log, "%s outbox %lld %s\n", when, (long long)id, mail_kind(subject));
 		fflush(app->outbox_log);
 		pthread_mutex_unlock(&app->outbox_lock);
 	}

@@ -66,7 +66,7 @@ struct app {
 	long api_rate;                  /* API requests a minute per address; 0 = no limit */
 	pthread_mutex_t rate_lock;
 	struct rate_slot { uint64_t who; int64_t minute; long n; } rate[1024];
-	FILE *outbox_log;               /* a copy of every outbox message, or NULL */
+	FILE *outbox_log;               /* a redacted line per outbox message, or NULL */
 	pthread_mutex_t outbox_lock;
 	struct mailer *mailer;          /* sends the outbox by SMTP, or NULL */
 	struct jobs *jobs;              /* work after the answer (app/jobs.h); NULL: inline */
@@ -111,6 +111,7 @@ struct req {
 	                                 * /api/v1/requests/{id}/answer */
 	struct kv *args;                /* query string, urlencoded or multipart form */
 	int n_args;
+	const char *bad_arg;            /* the first argument that was not valid text, or NULL */
 	struct upload *files;           /* the files of a multipart form */
 	int n_files;
 	const char *body;               /* raw body (NUL-ended), for JSON */
@@ -154,7 +155,8 @@ const struct index *req_index(struct req *r);
 struct match_ctx *req_ctx_take(struct req *r);
 void req_ctx_give(struct req *r, struct match_ctx *c);
 
-/* Puts a message in the outbox (the table, and the log when configured). */
+/* Puts a message in the outbox (sealed in the store; a redacted line in
+ * the outbox log when configured) and wakes the mailer. */
 int app_outbox(struct app *app, const char *to, const char *subject, const char *body);
 
 /*

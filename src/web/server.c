@@ -12,6 +12,7 @@
  * string, status, bytes and time; the client address only when the
  * operator asks for it.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include "web/auth.h"
 #include "core/form.h"
 #include "core/netaddr.h"
+#include "core/utf8.h"
 #include "web/http.h"
 #include "web/pages.h"
 
@@ -147,11 +149,28 @@ req_ctx_give(struct req *r, struct match_ctx *c)
 struct argv_acc {
 	struct req *r;
 	int cap;
+	int err;                        /* add_arg's first failure */
 };
 
+/*
+ * The one door every argument comes in by (query string, urlencoded and
+ * multipart forms, a saved profile merged in): key (klen bytes) and value
+ * (vlen bytes) must be UTF-8 without NUL (core/utf8.h). Returns 0; -2
+ * when either is not, with r->bad_arg naming the key (the first such;
+ * nothing is added); -1 when out of memory. The handler of a request
+ * with a bad argument never runs (dispatch answers 400), so no route can
+ * store or serve text it could not read back.
+ */
 static int
-add_arg(struct req *r, int *cap, const char *key, const char *value)
+add_arg(struct req *r, int *cap, const char *key, size_t klen, const char *value, size_t vlen)
 {
+	if (!value)
+		value = "";
+	if (utf8_check(key, klen) || utf8_check(value, vlen)) {
+		if (!r->bad_arg)
+			r->bad_arg = utf8_check(key, klen) ? "" : arena_strndup(r->a, key, klen);
+		return r->bad_arg ? -2 : -1;
+	}
 	if (r->n_args == *cap) {
 		int nc = *cap ? *cap * 2 : 32;
 		struct kv *n = arena_alloc(r->a, (size_t)nc * sizeof(*n));
@@ -163,32 +182,47 @@ add_arg(struct req *r, int *cap, const char *key, const char *value)
 		r->args = n;
 		*cap = nc;
 	}
-	r->args[r->n_args].key = arena_strdup(r->a, key);
-	r->args[r->n_args].value = arena_strdup(r->a, value ? value : "");
+	r->args[r->n_args].key = arena_strndup(r->a, key, klen);
+	r->args[r->n_args].value = arena_strndup(r->a, value, vlen);
 	if (!r->args[r->n_args].key || !r->args[r->n_args].value)
 		return -1;
 	r->n_args++;
 	return 0;
 }
 
+/* A query argument, as libmicrohttpd decoded it: with its length, so a
+ * %00 inside it is seen rather than cutting it short. */
 static enum MHD_Result
-get_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+get_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen, const char *value,
+        size_t vlen)
 {
 	struct argv_acc *acc = cls;
 
 	(void)kind;
-	return add_arg(acc->r, &acc->cap, key, value) ? MHD_NO : MHD_YES;
+	acc->err = add_arg(acc->r, &acc->cap, key, klen, value, value ? vlen : 0);
+	return acc->err ? MHD_NO : MHD_YES;
 }
 
+/*
+ * The arguments of urlencoded text (len bytes) into r: 0, -2 when one is
+ * not valid text (r->bad_arg names it; a raw NUL in the body counts), -1
+ * when out of memory.
+ */
 static int
 parse_form_text(struct req *r, int *cap, const char *text, size_t len)
 {
 	char *copy = arena_strndup(r->a, text, len), *p, *amp;
+	size_t kl, vl = 0;
 
 	if (!copy)
 		return -1;
+	if (memchr(text, '\0', len)) {
+		r->bad_arg = "";
+		return -2;
+	}
 	for (p = copy; p && *p; p = amp) {
 		char *eq;
+		int rc;
 
 		amp = strchr(p, '&');
 		if (amp)
@@ -196,11 +230,18 @@ parse_form_text(struct req *r, int *cap, const char *text, size_t len)
 		eq = strchr(p, '=');
 		if (eq)
 			*eq++ = '\0';
-		form_decode(p, strlen(p), p, strlen(p) + 1);
-		if (eq)
-			form_decode(eq, strlen(eq), eq, strlen(eq) + 1);
-		if (*p && add_arg(r, cap, p, eq ? eq : ""))
-			return -1;
+		if (form_decode_text(p, strlen(p), p, strlen(p) + 1, &kl)) {
+			if (!r->bad_arg)
+				r->bad_arg = "";
+			return -2;
+		}
+		if (eq && form_decode_text(eq, strlen(eq), eq, strlen(eq) + 1, &vl)) {
+			if (!r->bad_arg)
+				r->bad_arg = p;
+			return -2;
+		}
+		if (kl && (rc = add_arg(r, cap, p, kl, eq ? eq : "", eq ? vl : 0)))
+			return rc;
 	}
 	return 0;
 }
@@ -301,7 +342,9 @@ header_param(const char *v, const char *vend, const char *key, char *out, size_t
 /*
  * Reads the multipart body of r into its args and files. 0, or -1 when
  * the body is not well-formed multipart/form-data (or has more than
- * MULTIPART_MAX_PARTS parts), -2 when out of memory.
+ * MULTIPART_MAX_PARTS parts), -2 when out of memory, -3 when a field is
+ * not valid text (r->bad_arg names it; a file's bytes are its reader's
+ * to check).
  */
 static int
 parse_multipart(struct req *r)
@@ -326,7 +369,6 @@ parse_multipart(struct req *r)
 	}
 	for (parts = 0;; parts++) {
 		const char *hend, *h, *data;
-		char *value;
 
 		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
 			return 0;               /* the closing delimiter */
@@ -377,16 +419,90 @@ parse_multipart(struct req *r)
 			if (!r->files[r->n_files].field)
 				return -2;
 			r->n_files++;
-		} else if (!(value = arena_strndup(r->a, data, (size_t)(q - data))) ||
-		           add_arg(r, &cap, name, value)) {
-			return -2;
+		} else {
+			int rc = add_arg(r, &cap, name, strlen(name), data, (size_t)(q - data));
+
+			if (rc)
+				return rc == -2 ? -3 : -2;
 		}
 	}
+}
+
+/*
+ * libmicrohttpd's %XX decoding of the path and the query arguments, but
+ * for %00: it becomes 0xFF, a byte UTF-8 never has, so a NUL cannot cut
+ * a path short unseen (the path is a C string): the UTF-8 check of the
+ * path, or of the argument, refuses it.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *o = s, *i = s;
+
+	(void)cls, (void)c;
+	while (*i) {
+		if (i[0] == '%' && isxdigit((unsigned char)i[1]) && isxdigit((unsigned char)i[2])) {
+			char hex[3] = {i[1], i[2], 0};
+			unsigned char v = (unsigned char)strtoul(hex, NULL, 16);
+
+			*o++ = (char)(v ? v : 0xff);
+			i += 3;
+		} else
+			*o++ = *i++;
+	}
+	*o = '\0';
+	return (size_t)(o - s);
 }
 
 /* ----------------------------------------------------------------------
  * Dispatch
  * ---------------------------------------------------------------------- */
+
+/* The words a person knows a form field by, for the fields people type in. */
+static const char *
+field_words(const char *key)
+{
+	static const struct { const char *key, *words; } names[] = {
+		{"name", "The name you entered"}, {"message", "The message you wrote"},
+		{"answer", "The answer you wrote"}, {"note", "The note you wrote"},
+		{"q", "What you searched for"}, {"email", "The email address you entered"},
+		{"handle", "The pseudonym you entered"}, {"login", "The pseudonym or email you entered"},
+		{"password", "The password you entered"}, {"seeker_name", "The name you entered"},
+		{"confidentiality", "The policy you wrote"}, {"events", "The policy you wrote"},
+		{"dual", "The policy you wrote"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(key, names[i].key) == 0)
+			return names[i].words;
+	return "Something you entered";
+}
+
+/*
+ * 400 for a request with an argument that is not valid text (r->bad_arg):
+ * the API names the parameter, a page says which field in plain words.
+ * The handler does not run: nothing is stored.
+ */
+static void
+bad_text(struct req *r, struct resp *p)
+{
+	const char *k = r->bad_arg ? r->bad_arg : "";
+	char *msg = arena_alloc(r->a, 400);
+
+	if (!msg) {
+		error_response(r, p, 500, "", "out of memory");
+		return;
+	}
+	if (strncmp(r->path, "/api/", 5) == 0)
+		snprintf(msg, 400, "%s%.100s%s is not valid UTF-8 text (or holds a NUL byte, %%00); "
+		         "send it as UTF-8", k[0] ? "the parameter " : "a parameter's name", k,
+		         "");
+	else
+		snprintf(msg, 400, "%s has characters chiron cannot read (not valid UTF-8). Go back "
+		         "and retype it: nothing was saved.", field_words(k));
+	error_response(r, p, 400, k, msg);
+}
 
 /*
  * Does path fit pattern? A pattern is literal but for at most one "{id}",
@@ -498,6 +614,10 @@ dispatch(struct req *r, struct resp *p)
 
 			if (mp == -2) {
 				error_response(r, p, 500, "", "out of memory");
+				return;
+			}
+			if (mp == -3) {
+				bad_text(r, p);
 				return;
 			}
 			if (mp) {
@@ -771,14 +891,24 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	r.addr = client_addr(app, &c->a, mc);
 	acc.r = &r;
 	acc.cap = 0;
+	acc.err = 0;
+	/* A cookie header that is not plain text carries no session of ours. */
+	if (r.cookie && utf8_check(r.cookie, strlen(r.cookie)))
+		r.cookie = NULL;
 	p.status = 200;
 	if (c->too_big) {
 		error_response(&r, &p, 413, "", "the request is larger than 1 MiB");
-	} else if (MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, get_arg, &acc) < 0 ||
-	           (r.content_type &&
+	} else if (utf8_check(url, strlen(url))) {
+		error_response(&r, &p, 400, "", "the address has characters chiron cannot read "
+		               "(not valid UTF-8)");
+	} else if (MHD_get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, get_arg, &acc) < 0 ||
+	           acc.err == -1 ||
+	           (!acc.err && r.content_type &&
 	            strncmp(r.content_type, "application/x-www-form-urlencoded", 33) == 0 &&
-	            parse_form_text(&r, &acc.cap, r.body, r.body_len))) {
+	            (acc.err = parse_form_text(&r, &acc.cap, r.body, r.body_len)) == -1)) {
 		error_response(&r, &p, 500, "", "out of memory");
+	} else if (r.bad_arg) {
+		bad_text(&r, &p);
 	} else if (auth_load(&r)) {
 		error_response(&r, &p, 500, "", "cannot read the session");
 	} else {
@@ -851,6 +981,7 @@ server_start(struct app *app, const char *host, int port, char *err, size_t errl
 	                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->idle_seconds,
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->conn_max,
+	                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	                        MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, port);

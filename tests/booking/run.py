@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Booking through the JSON API against a running chiron (tests/booking.sh).
 
-  run.py BASE DB OUTBOX_LOG
+  run.py BASE DB MAIL_DIR     (the server's --mail-dir)
 
 Prints "ok NAME" / "not ok NAME" lines. The directory holds four
 therapists made for this test, one per zone (New York, Los Angeles,
@@ -13,7 +13,15 @@ form is not what is tested here).
 import base64, datetime, hashlib, http.client, json, os, sqlite3, sys, threading, time
 from zoneinfo import ZoneInfo
 
-BASE, DB, OUTBOX = sys.argv[1], sys.argv[2], sys.argv[3]
+BASE, DB, MAIL_DIR = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+def outbox():
+    """Every message delivered so far, as text (tests/mailbox.py waits for the outbox to drain)."""
+    import subprocess
+    here = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.run([sys.executable, os.path.join(here, "..", "mailbox.py"), MAIL_DIR, DB],
+                          capture_output=True, text=True, check=True).stdout
 HOST, PORT = BASE.split("//")[1].split(":")
 PORT = int(PORT)
 fails = 0
@@ -248,7 +256,7 @@ ok("cancel_late_inside_notice", st == 200 and cx["status"] == "cancelled" and cx
 st, cx2 = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, c1)
 ok("cancel_twice_409", st == 409, (st, cx2))
 time.sleep(0.2)
-log = open(OUTBOX).read()
+log = outbox()
 ok("waitlist_told", "a time opened on your waitlist" in log and "racer223@example.org" in log)
 ok("waitlist_only_when_it_fits", "racer226@example.org" not in log)
 ok("cancel_told_both", log.count("session cancelled (late") >= 2)
@@ -363,7 +371,7 @@ st, _ = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "
 st, _, loc = page("POST", "/schedule/closures/%s/delete" % cid[0], {}, ther)
 ok("page_closure_reopened", st == 303 and "reopened=1" in loc, (st, loc))
 time.sleep(0.2)
-ok("waitlist_told_of_reopened_time", "racer228@example.org" in open(OUTBOX).read())
+ok("waitlist_told_of_reopened_time", "racer228@example.org" in outbox())
 st, sch, _ = page("GET", "/schedule", None, pw)
 ok("page_schedule_seeker_403", st == 403, st)
 st, _, loc = page("POST", "/schedule", {"notice_hours": "48", "offer_individual": "1", "minutes_individual": "45",
@@ -408,7 +416,7 @@ if sr_ and sr_.get("series"):
     sid = sr_["series"][0]["id"]
     st, en = call("POST", "/api/v1/series/%d/end" % sid, None, people[221])
     time.sleep(0.2)
-    ok("series_end_tells_both", st == 200 and en["cancelled"] >= 1 and open(OUTBOX).read().count("which has ended") >= 2,
+    ok("series_end_tells_both", st == 200 and en["cancelled"] >= 1 and outbox().count("which has ended") >= 2,
        (st, en))
 else:
     ok("series_end_tells_both", False, sr_)

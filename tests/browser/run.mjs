@@ -125,22 +125,44 @@ async function newContext(options) {
 	return context;
 }
 
-// The newest link to PATH/TOKEN mailed to email, waiting for it (mail is
-// written after the answer): read from the mail chiron wrote.
-async function mailLink(email, linkPath) {
-	const re = new RegExp(`https?://[^ \\n]*${linkPath}/[A-Za-z0-9_-]{43}`, 'g');
+// The mail chiron delivered to --mail-dir, oldest first: each message's
+// recipient and its body, quoted-printable decoded (tests/mailbox.py does
+// the same for the shell suites).
+function mailbox() {
+	const dir = path.join(work, 'mail');
+	let names = [];
+	try {
+		names = fs.readdirSync(dir).filter((f) => /^[0-9]+\.eml$/.test(f));
+	} catch { /* nothing delivered yet */ }
+	names.sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+	return names.map((f) => {
+		const raw = fs.readFileSync(path.join(dir, f), 'latin1');
+		const cut = raw.indexOf('\r\n\r\n');
+		const head = raw.slice(0, cut).replace(/\r\n[ \t]+/g, ' ');
+		const to = (head.match(/^To: *(.*)$/im) ?? [])[1] ?? '';
+		const body = Buffer.from(raw.slice(cut + 4).replace(/=\r\n/g, '')
+			.replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1')
+			.toString('utf8');
+		return { to: to.trim(), body };
+	});
+}
+
+// The newest text matching re in the mail to email (any recipient when
+// null), waiting for it: mail is delivered after the answer.
+async function mailFind(email, re, what) {
 	for (const until = Date.now() + STEP_MS; Date.now() < until;) {
-		let text = '';
-		try {
-			text = fs.readFileSync(path.join(work, 'outbox.log'), 'utf8');
-		} catch { /* not yet written */ }
-		const mine = text.split('\n---\n').filter((m) => m.includes(`to: ${email}\n`)).join('\n');
-		const links = mine.match(re);
-		if (links)
-			return links[links.length - 1];
+		const found = mailbox().filter((m) => !email || m.to === email)
+			.flatMap((m) => m.body.match(re) ?? []);
+		if (found.length)
+			return found[found.length - 1];
 		await sleep(100);
 	}
-	throw new Error(`no ${linkPath} link was mailed to ${email}`);
+	throw new Error(`no ${what} was mailed${email ? ` to ${email}` : ''}`);
+}
+
+async function mailLink(email, linkPath) {
+	return mailFind(email, new RegExp(`https?://[^ \\r\\n]*${linkPath}/[A-Za-z0-9_-]{43}`, 'g'),
+		`${linkPath} link`);
 }
 
 // Signs up as a clinician would: the form, "check your email", the mailed
@@ -181,7 +203,7 @@ async function startServer(db) {
 		const log = path.join(work, `serve-${attempt}.log`);
 		const out = fs.openSync(log, 'w');
 		const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-			'--compacts', COMPACTS, '--outbox-log', path.join(work, 'outbox.log')],
+			'--compacts', COMPACTS, '--mail-dir', path.join(work, 'mail')],
 			{ stdio: ['ignore', out, out] });
 		fs.closeSync(out);
 		server = child;
@@ -438,11 +460,10 @@ async function accountsFlow(base) {
 			assert(/Code sent to office11@example\.org/.test(await card().innerText()), 'the card does not say where the code went');
 		});
 		const entered = sentCode && await check('flow_claimant_enters_code', async () => {
-			const mail = fs.readFileSync(path.join(work, 'outbox.log'), 'utf8');
-			const codes = mail.match(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/g) ?? [];
-			assert(codes.length > 0, 'no code in the outbox');
+			const code = await mailFind('office11@example.org', /[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/g,
+				'claim code');
 			await cp.goto(`${base}/listing`);
-			await cp.getByLabel('Code from the message').fill(codes[codes.length - 1]);
+			await cp.getByLabel('Code from the message').fill(code);
 			await Promise.all([cp.waitForURL(/\/listing$/), cp.getByRole('button', { name: 'Send the code' }).click()]);
 			assert(/Code accepted/.test(await cp.locator('main').innerText()), 'the code was not accepted');
 		});

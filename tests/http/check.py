@@ -157,9 +157,9 @@ def required_errors(method, path, who, csrf, op):
     if "requestBody" in op:
         codes |= {"400", "413", "415"}                  # bad JSON, too large, not JSON
     if "{" in path:
-        codes.add("404")                                # no such {id}
-    if any(p.get("required") and p.get("in") == "query" for p in op.get("parameters", [])):
-        codes.add("400")
+        codes |= {"400", "404"}                         # an {id} not UTF-8 text; no such {id}
+    if any(p.get("in") == "query" for p in op.get("parameters", [])):
+        codes.add("400")                                # a query argument missing or not UTF-8 text
     return codes
 
 

@@ -1,6 +1,11 @@
 # tests/lib/mail.sh: reading the mail chiron sent, for the shell suites
-# (sourced, not run). Set OUTBOX_LOG to the --outbox-log file first.
+# (sourced, not run). Start the server with --mail-dir "$MAIL_DIR" and set
+# MAIL_DIR and MAIL_DB (its --db) first.
 #
+#   mail_all                 every message delivered, as text ("---",
+#                            "to: ...", "subject: ...", a blank line, the
+#                            body), oldest first (tests/mailbox.py)
+#   mail_to EMAIL            the messages to EMAIL, the same way
 #   mail_link EMAIL PATH     the newest link to PATH/TOKEN mailed to EMAIL,
 #                            waiting up to a minute (mail goes out after the
 #                            answer); exit 1 when none came
@@ -9,9 +14,12 @@
 #                            link, its page and its button; prints the
 #                            final status (303 when signed in)
 
-# mail_to EMAIL: every message to EMAIL, in order.
+mail_all() {
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../mailbox.py" "$MAIL_DIR" "$MAIL_DB" 2>/dev/null
+}
+
 mail_to() {
-	awk -v to="to: $1" '/^---$/ { keep = 0; next } $0 == to { keep = 1 } keep' "$OUTBOX_LOG" 2>/dev/null
+	mail_all | awk -v to="to: $1" '/^---$/ { keep = 0; next } $0 == to { keep = 1 } keep'
 }
 
 mail_link() {
