@@ -31,16 +31,53 @@
  *    file's own VTIMEZONE (libical's to convert) or a Z says where they
  *    are: a time is a struct tval, UTC or wall time in a zone, and (C)
  *    compares wall times with the window widened by SLACK, more than any
- *    UTC offset, to decide what to keep; (D) decides exactly.
+ *    UTC offset, to decide what to keep; (D) decides exactly. (C) lets the
+ *    lock go between two events and every CLOCK_EVERY calls to libical's
+ *    iterator, and no call it makes under the lock is unbounded (note 5):
+ *    a download of an .ics, or a zone's first load, waits at most that.
  *
- * 5. Bounds: the file is at most ICS_MAX_BYTES; at most ICS_MAX_EVENTS
- *    occurrences may fall in the window (4 times as many near it in (C));
- *    all recurrence rules together may take MAX_STEPS steps. A daily or
- *    slower rule without COUNT starts near the window
- *    (icalrecur_iterator_set_start; tested against a full expansion), so
- *    a weekly series begun years ago costs a few steps. libical's
- *    set_start is wrong for sub-daily rules with an INTERVAL, so those
- *    and rules with a COUNT run from DTSTART.
+ * 5. Bounds. The file is at most ICS_MAX_BYTES; at most ICS_MAX_EVENTS
+ *    occurrences may fall in the window (4 times as many near it in (C)).
+ *    The work is bounded by what libical does, not by the occurrences it
+ *    returns: one call to icalrecur_iterator_next() searches, candidate
+ *    by candidate, until one passes the rule's filters, so a rule that
+ *    never gives a date (FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30) made it
+ *    search to the year 2582 in one call, holding the lock. libical 3.0
+ *    stops that search at the rule's UNTIL (icalrecur.c: the do/while of
+ *    icalrecur_iterator_next), but not its searches for a month or a year
+ *    that gives a day (next_yearday's for(;;), __iterator_set_start's loop
+ *    to the year 20000, increment_month's). So plan_rule(), before libical
+ *    sees a rule:
+ *    - moves its UNTIL to just after the window: no daily or shorter
+ *      search goes further;
+ *    - starts it near the window when no COUNT needs DTSTART: a daily or
+ *      slower rule with icalrecur_iterator_set_start (tested against a
+ *      full expansion); a sub-daily one in UTC or floating time (where
+ *      libical's steps are the clock's) from a DTSTART a whole number of
+ *      its steps later, when it expands no BYSECOND or BYMINUTE (libical's
+ *      set_start is wrong for those with an INTERVAL). Others, and rules
+ *      with a COUNT, run from DTSTART;
+ *    - for a monthly or yearly rule, asks libical which kinds of month
+ *      (length, weekday of the 1st: 28 kinds) or of year (leap, weekday of
+ *      1 January: 14) give a day, each in one bounded call (probe()), and
+ *      walks the periods the rule visits over the 400 years after which
+ *      the calendar repeats (longest_gap()): a rule none of whose periods
+ *      gives a day has no occurrence and is not expanded; any other one's
+ *      searches are at most its longest run of empty periods;
+ *    - counts what libical may then examine between start and UNTIL
+ *      (the candidates of each step, times the times of day its BYHOUR,
+ *      BYMINUTE and BYSECOND expand to; every day of each month or year,
+ *      and the searches) and refuses the rule, naming its line, when the
+ *      file's rules together would pass ICS_MAX_STEPS (struct
+ *      ics_budget). A rule every second is refused; one every minute for
+ *      the four weeks is not.
+ *    The clock is read between events and every CLOCK_EVERY calls to the
+ *    iterator: a file that takes longer than ICS_MAX_MS (a slow machine)
+ *    is refused at the line it had reached, and the reading stops when
+ *    told to (the server shutting down). A time zone's own rule, which
+ *    libical expands when it converts a time, must look like one (yearly,
+ *    one or two months, a few days) and give a day in some kind of year
+ *    (zone_rule()). A rule libical cannot apply is refused with its line.
  *
  * 6. Durations: an all-day event lasts whole local days (DTEND - DTSTART,
  *    or DURATION, or one day) in the clinician's zone; a timed event the
@@ -53,6 +90,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
@@ -61,7 +99,7 @@
 
 #define DAY 86400
 #define SLACK (2 * DAY)                 /* more than any UTC offset */
-#define MAX_STEPS 200000                /* recurrence steps per file */
+#define CLOCK_EVERY 64                  /* libical's calls between two looks at the clock */
 #define MAX_DEPTH 16                    /* nested components */
 #define MAX_ZONES 100                   /* distinct TZIDs used */
 #define TZID_MAX 128
@@ -148,7 +186,11 @@ struct scan {
 	int depth;
 	int calendars;                  /* VCALENDARs closed */
 	bool in_event;
+	long steps;                     /* libical's, for the zones' rules */
 };
+
+static bool probe(const struct icalrecurrencetype *r, struct icaltimetype dt, int sh);
+static int by_count(const struct icalrecurrencetype *r, int part);
 
 static void
 upcase(char *dst, size_t n, const char *s, size_t len)
@@ -492,6 +534,41 @@ end(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
 	return ICS_OK;
 }
 
+/*
+ * The rule of a time zone of the file (STANDARD or DAYLIGHT), which
+ * libical expands itself, with no UNTIL of chiron's, whenever a time is
+ * read in that zone: only a time zone's kind of rule is let through,
+ * yearly, in one or two months, on a few days, and one that gives a day
+ * in some year (all 14 kinds of year are asked of libical).
+ */
+static enum ics_status
+zone_rule(struct scan *sc, struct cl *c, int line, struct ics_error *err)
+{
+	struct icalrecurrencetype r;
+	struct icaltimetype dt = icaltime_null_time();
+	int sh;
+
+	c->value[trimmed(c->value)] = '\0';
+	r = icalrecurrencetype_from_string(c->value);
+	if (r.freq != ICAL_YEARLY_RECURRENCE || r.interval != 1 || r.rscale ||
+	    by_count(&r, 0) || by_count(&r, 1) || by_count(&r, 2) ||       /* BYSECOND to BYHOUR */
+	    by_count(&r, 5) || by_count(&r, 6) || by_count(&r, 8) ||       /* BYYEARDAY, BYWEEKNO, BYSETPOS */
+	    by_count(&r, 7) < 1 || by_count(&r, 7) > 2 ||                   /* BYMONTH */
+	    (by_count(&r, 3) < 1 && by_count(&r, 4) < 1) || by_count(&r, 3) > 7 || by_count(&r, 4) > 7)
+		return fail(err, ICS_MALFORMED, line, "RRULE", "a time zone's rule must be yearly "
+		            "(FREQ=YEARLY, no INTERVAL), in one or two months (BYMONTH), on at most 7 "
+		            "days (BYDAY or BYMONTHDAY), like FREQ=YEARLY;BYMONTH=3;BYDAY=2SU");
+	dt.year = 2000;
+	dt.month = dt.day = 1;
+	dt.hour = 2;
+	for (sh = 0; sh < 14; sh++) {
+		sc->steps += 8;
+		if (probe(&r, dt, sh))
+			return ICS_OK;
+	}
+	return fail(err, ICS_MALFORMED, line, "RRULE", "this time zone's rule never gives a date");
+}
+
 /* One logical (unfolded) line, NUL-ended, that began on line `line`. */
 static enum ics_status
 scan_line(struct scan *sc, char *s, int line, struct ics_error *err)
@@ -538,6 +615,8 @@ scan_line(struct scan *sc, char *s, int line, struct ics_error *err)
 		}
 		return ICS_OK;
 	}
+	if (sc->depth == 3 && strcmp(sc->comp[1], "VTIMEZONE") == 0 && strcmp(c.name, "RRULE") == 0)
+		return zone_rule(sc, &c, line, err);
 	if (sc->in_event && sc->depth == 2)
 		return event_prop(sc, &sc->ev[sc->n_ev - 1], &c, line, err);
 	return ICS_OK;
@@ -694,7 +773,10 @@ struct ctx {
 	int n_occ, cap_occ;
 	struct exdate *ex;
 	int n_ex, cap_ex;
-	long steps;
+	long steps, max_steps;          /* libical's steps taken, and allowed (note 5) */
+	long budget_ms;
+	struct timespec deadline;       /* CLOCK_MONOTONIC */
+	const atomic_int *stop;
 	struct ics_error *err;
 };
 
@@ -815,49 +897,447 @@ iter_zone(const struct frame *f)
 	return f->z ? icaltimezone_get_builtin_timezone(tz_name(f->z)) : NULL;
 }
 
+/* ----------------------------------------------------------------------
+ * (C) Bounding libical's work on a rule (design note 5)
+ * ---------------------------------------------------------------------- */
+
+/* libical 3.0's table of what each BY part does for each FREQ
+ * (icalrecur.c's expand_map): C filters, E expands, X is not allowed. */
+enum { P_SECOND, P_MINUTE, P_HOUR, P_DAY, P_MONTHDAY, P_YEARDAY, P_WEEKNO, P_MONTH, P_SETPOS,
+       P__MAX };
+enum { C = 1, E = 2, X = 3 };
+static const char by_role[7][P__MAX] = {
+	/*          s  m  h  D  MD YD W  M  P */
+	[ICAL_SECONDLY_RECURRENCE] = {C, C, C, C, C, C, X, C, C},
+	[ICAL_MINUTELY_RECURRENCE] = {E, C, C, C, C, C, X, C, C},
+	[ICAL_HOURLY_RECURRENCE] = {E, E, C, C, C, C, X, C, C},
+	[ICAL_DAILY_RECURRENCE] = {E, E, E, C, C, X, X, C, C},
+	[ICAL_WEEKLY_RECURRENCE] = {E, E, E, E, X, X, X, C, C},
+	[ICAL_MONTHLY_RECURRENCE] = {E, E, E, E, E, X, X, C, C},
+	[ICAL_YEARLY_RECURRENCE] = {E, E, E, E, E, E, E, E, C},
+};
+static const char *const by_name[P__MAX] = {"BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY",
+	"BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS"};
+static const char *const freq_name[7] = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY",
+	"MONTHLY", "YEARLY"};
+
+/* How many values BY part `part` of r lists (0 when absent). */
+static int
+by_count(const struct icalrecurrencetype *r, int part)
+{
+	const short *v;
+	int i, size;
+
+	switch (part) {
+	case P_SECOND: v = r->by_second; size = ICAL_BY_SECOND_SIZE; break;
+	case P_MINUTE: v = r->by_minute; size = ICAL_BY_MINUTE_SIZE; break;
+	case P_HOUR: v = r->by_hour; size = ICAL_BY_HOUR_SIZE; break;
+	case P_DAY: v = r->by_day; size = ICAL_BY_DAY_SIZE; break;
+	case P_MONTHDAY: v = r->by_month_day; size = ICAL_BY_MONTHDAY_SIZE; break;
+	case P_YEARDAY: v = r->by_year_day; size = ICAL_BY_YEARDAY_SIZE; break;
+	case P_WEEKNO: v = r->by_week_no; size = ICAL_BY_WEEKNO_SIZE; break;
+	case P_MONTH: v = r->by_month; size = ICAL_BY_MONTH_SIZE; break;
+	default: v = r->by_set_pos; size = ICAL_BY_SETPOS_SIZE; break;
+	}
+	for (i = 0; i < size && v[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+		;
+	return i;
+}
+
+static bool
+leap(int64_t y)
+{
+	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+static int
+month_days(int64_t y, int m)
+{
+	static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return m == 2 && leap(y) ? 29 : n[m - 1];
+}
+
+/* The year of the same calendar as year y, from 2000 to 2399 (the
+ * Gregorian calendar repeats every 400 years). */
+static int
+same_year(int64_t y)
+{
+	return 2000 + (int)(((y % 400) + 400) % 400);
+}
+
+/* A year's shape: whether it is leap and the weekday of 1 January (0..13).
+ * libical's expansion of a yearly rule over a year depends on nothing else. */
+static int
+year_shape(int64_t y)
+{
+	int r = same_year(y);
+
+	return (leap(r) ? 7 : 0) + tz_weekday(tz_days_from_civil(r, 1, 1));
+}
+
+/* A month's shape: its length and the weekday of its 1st (0..27). */
+static int
+month_shape(int64_t y, int m)
+{
+	int r = same_year(y);
+
+	return (month_days(r, m) - 28) * 7 + tz_weekday(tz_days_from_civil(r, (unsigned)m, 1));
+}
+
+/*
+ * Does libical's expansion of rule r (DTSTART dt) give a day in a period
+ * (a year, or a month) of shape sh? Asked of libical itself, in one call
+ * that costs a bounded number of periods: an iterator whose INTERVAL is a
+ * multiple of 400 years finds the period of that shape empty in every
+ * step, until the year 20000 where it stops searching (about eight
+ * steps), or gives a day in the first.
+ */
+static bool
+probe(const struct icalrecurrencetype *r, struct icaltimetype dt, int sh)
+{
+	struct icalrecurrencetype p = *r;
+	icalrecur_iterator *it;
+	int y, m = dt.month;
+
+	if (r->freq == ICAL_YEARLY_RECURRENCE) {
+		for (y = 2000; y < 2400 && year_shape(y) != sh; y++)
+			;
+		p.interval = 2000;
+	} else {
+		for (y = 2000; y < 2400; y++) {
+			for (m = 1; m <= 12 && month_shape(y, m) != sh; m++)
+				;
+			if (m <= 12)
+				break;
+		}
+		p.interval = 28800;             /* 2,400 years of months */
+	}
+	if (y == 2400)
+		return false;
+	p.count = 0;
+	p.until = icaltime_null_time();
+	dt.zone = NULL;
+	dt.year = y;
+	dt.month = m;
+	if (dt.day > month_days(y, m))
+		dt.day = month_days(y, m);
+	it = icalrecur_iterator_new(p, dt);
+	if (!it)
+		return false;
+	icalrecur_iterator_free(it);
+	return true;
+}
+
+/* Would libical's default day (DTSTART's) be the only day of each period? */
+static bool
+default_day(const struct icalrecurrencetype *r)
+{
+	return !by_count(r, P_MONTHDAY) && !by_count(r, P_DAY) && !by_count(r, P_YEARDAY) &&
+	       !by_count(r, P_WEEKNO);
+}
+
+/* Does a period of shape sh, month m of year y (or year y), give a day? */
+static bool
+productive(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype dt,
+           signed char *memo, int sh, int64_t y, int m)
+{
+	if (memo[sh] >= 0)
+		return memo[sh];
+	if (r->freq == ICAL_MONTHLY_RECURRENCE && default_day(r) && dt.day > month_days(y, m)) {
+		memo[sh] = 0;   /* DTSTART's day, which this month has not */
+	} else if (r->freq == ICAL_YEARLY_RECURRENCE && default_day(r)) {
+		int i, n = by_count(r, P_MONTH);
+
+		memo[sh] = 0;
+		for (i = 0; i < (n ? n : 1); i++) {
+			int mm = n ? r->by_month[i] & 0xff : dt.month;
+
+			if (mm >= 1 && mm <= 12 && dt.day <= month_days(same_year(y), mm))
+				memo[sh] = 1;
+		}
+		if (memo[sh])
+			memo[sh] = probe(r, dt, sh);
+	} else {
+		memo[sh] = probe(r, dt, sh);
+	}
+	x->steps += 8;                  /* a probe: about eight periods' work */
+	return memo[sh];
+}
+
+static int64_t
+gcd(int64_t a, int64_t b)
+{
+	while (b) {
+		int64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * The periods a monthly or yearly rule visits, from DTSTART's, repeat
+ * every 400 years: its longest run of periods that give no day (libical's
+ * longest search, which no UNTIL stops), in periods; -1 when no period
+ * gives one (libical would search to the year 20000, or for ever).
+ * Months the rule's BYMONTH leaves out count in a run: libical steps
+ * over them one by one.
+ */
+static long
+longest_gap(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype dt)
+{
+	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE, months[13] = {false};
+	signed char memo[28];
+	int64_t cycle = yearly ? 400 : 4800, step = r->interval > 0 ? r->interval : 1, k, n;
+	int64_t first = yearly ? dt.year : (int64_t)dt.year * 12 + dt.month - 1;
+	long run = 0, longest = 0;
+	bool any = false;
+	int i, nm = by_count(r, P_MONTH);
+
+	memset(memo, -1, sizeof(memo));
+	for (i = 0; i < nm; i++)
+		if ((r->by_month[i] & 0xff) >= 1 && (r->by_month[i] & 0xff) <= 12)
+			months[r->by_month[i] & 0xff] = true;
+	n = cycle / gcd(step % cycle ? step % cycle : cycle, cycle);
+	/* Two turns of the cycle: a run may wrap round its end. */
+	for (k = 0; k < 2 * n; k++) {
+		int64_t p = first + k * step, y = yearly ? p : p / 12;
+		int m = yearly ? 0 : (int)(p % 12) + 1;
+		bool day;
+
+		if (yearly)
+			day = productive(x, r, dt, memo, year_shape(y), y, 0);
+		else
+			day = (!nm || months[m]) && productive(x, r, dt, memo, month_shape(y, m), y, m);
+		if (day) {
+			any = true;
+			run = 0;
+		} else if (++run > longest) {
+			longest = run;
+		}
+		if (k == n - 1 && !any)
+			return -1;
+	}
+	x->steps += (long)(2 * n / 64);
+	return longest;
+}
+
+/* What expand() will ask of libical for one rule, and what it costs. */
+struct plan {
+	struct icalrecurrencetype rule; /* UNTIL near the window */
+	struct icaltimetype dt;         /* the iterator's DTSTART: the event's, or moved forward */
+	struct icaltimetype start;      /* for icalrecur_iterator_set_start, or null */
+	double steps;                   /* candidates libical may examine, at most */
+	bool nothing;                   /* no occurrence at all: libical is not asked */
+};
+
+static struct icaltimetype
+time_at(struct icaltimetype like, int64_t civil)
+{
+	int y;
+	unsigned m, d;
+	int64_t day = civil >= 0 ? civil / DAY : -((-civil + DAY - 1) / DAY), sec = civil - day * DAY;
+
+	tz_civil_from_days(day, &y, &m, &d);
+	like.year = y;
+	like.month = (int)m;
+	like.day = (int)d;
+	if (!like.is_date) {
+		like.hour = (int)(sec / 3600);
+		like.minute = (int)(sec / 60 % 60);
+		like.second = (int)(sec % 60);
+	}
+	return like;
+}
+
+/*
+ * Plans the expansion of event k's rule (its DTSTART dt, read in frame f)
+ * so that libical never searches far: its UNTIL is moved to just after the
+ * window; it starts near the window when it can; a monthly or yearly rule
+ * whose periods give no day is not expanded, and any other one's searches
+ * are measured (longest_gap). pl->steps bounds the candidates libical
+ * examines, whatever the rule.
+ */
+static enum ics_status
+plan_rule(struct ctx *x, int k, struct icalrecurrencetype rule, struct icaltimetype dt,
+          const struct frame *f, struct plan *pl)
+{
+	static const int64_t unit[3] = {1, 60, 3600};
+	int line = x->sc->ev[k].rrule, freq = rule.freq, i;
+	int64_t lo = x->from - x->ev[k].span - SLACK, s, u, step = rule.interval > 0 ? rule.interval : 1;
+	double span, times = 1, periods;
+	bool filters = false;
+	long gap = 0;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->start = icaltime_null_time();
+	if (freq < ICAL_SECONDLY_RECURRENCE || freq > ICAL_YEARLY_RECURRENCE)
+		return fail(x->err, ICS_MALFORMED, line, "RRULE", "not a recurrence rule (like "
+		            "FREQ=WEEKLY;BYDAY=TU)");
+	if (rule.rscale)
+		return fail(x->err, ICS_MALFORMED, line, "RRULE", "chiron reads rules of the Gregorian "
+		            "calendar only (no RSCALE)");
+	for (i = 0; i < P__MAX; i++) {
+		int n = by_count(&rule, i);
+
+		if (n && by_role[freq][i] == X)
+			return fail(x->err, ICS_MALFORMED, line, "RRULE", "%s cannot be used with FREQ=%s",
+			            by_name[i], freq_name[freq]);
+		if (n && by_role[freq][i] == C && i != P_SETPOS)
+			filters = true;
+		if (n && by_role[freq][i] == E && i <= P_HOUR)
+			times *= n;
+	}
+	if (freq == ICAL_YEARLY_RECURRENCE &&
+	    ((by_count(&rule, P_YEARDAY) && (by_count(&rule, P_WEEKNO) || by_count(&rule, P_MONTH) ||
+	                                     by_count(&rule, P_MONTHDAY))) ||
+	     (by_count(&rule, P_WEEKNO) && (by_count(&rule, P_MONTHDAY) ||
+	                                    (by_count(&rule, P_MONTH) && !by_count(&rule, P_DAY))))))
+		return fail(x->err, ICS_MALFORMED, line, "RRULE", "libical cannot apply BYYEARDAY or "
+		            "BYWEEKNO together with BYMONTH or BYMONTHDAY");
+	if (freq >= ICAL_MONTHLY_RECURRENCE) {
+		gap = longest_gap(x, &rule, dt);
+		if (gap < 0) {
+			pl->nothing = true;     /* no period of it gives a day: none in the window */
+			return ICS_OK;
+		}
+	}
+
+	/* Where libical starts: near the window when no COUNT needs DTSTART. */
+	pl->dt = dt;
+	s = civil_seconds(dt);
+	if (rule.count == 0 && freq >= ICAL_DAILY_RECURRENCE && frame_val(f, dt).v < lo - SLACK) {
+		pl->start = time_at(dt, (lo - SLACK) / DAY * DAY);
+		s = civil_seconds(pl->start);
+	} else if (rule.count == 0 && freq <= ICAL_HOURLY_RECURRENCE && !dt.is_date &&
+	           (!dt.zone || dt.zone == icaltimezone_get_utc_timezone()) &&
+	           !(freq >= ICAL_MINUTELY_RECURRENCE && by_count(&rule, P_SECOND)) &&
+	           !(freq == ICAL_HOURLY_RECURRENCE && by_count(&rule, P_MINUTE)) &&
+	           s < lo - SLACK) {
+		/* A whole number of the rule's steps later: the same series. */
+		int64_t d = step * unit[freq];
+
+		s += (lo - SLACK - s) / d * d;
+		pl->dt = time_at(dt, s);
+	}
+	/* Where it stops: just after the window, or at the rule's own UNTIL. */
+	u = x->to + 2 * SLACK;
+	if (dt.is_date)
+		u = u / DAY * DAY;
+	if (icaltime_is_null_time(rule.until) || civil_seconds(rule.until) > u) {
+		rule.until = time_at(dt, u);
+		rule.until.zone = dt.zone;
+	} else {
+		u = civil_seconds(rule.until);
+	}
+	pl->rule = rule;
+
+	/* What libical may examine between s and u. */
+	span = (double)(u > s ? u - s : 0) + DAY;
+	switch (freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+	case ICAL_MINUTELY_RECURRENCE:
+	case ICAL_HOURLY_RECURRENCE:
+		pl->steps = span / (double)(step * unit[freq]) * times;
+		break;
+	case ICAL_DAILY_RECURRENCE:
+		pl->steps = span / (double)(step * DAY) * times;
+		break;
+	case ICAL_WEEKLY_RECURRENCE:
+		pl->steps = (span / (double)(step * 7 * DAY) + 1) *
+		            (by_count(&rule, P_DAY) ? by_count(&rule, P_DAY) : 1) * times;
+		break;
+	default:
+		/* Every day of every period it visits, and its searches between. */
+		periods = span / (freq == ICAL_MONTHLY_RECURRENCE ? 28.0 * DAY : 365.0 * DAY) /
+		          (double)step + 2;
+		pl->steps = periods * (freq == ICAL_MONTHLY_RECURRENCE ? 31 : 366) * times +
+		            periods * (double)(gap + 1) * 2;
+		break;
+	}
+	/* Every candidate is an occurrence (but those of DTSTART's week
+	 * before it): the COUNT bounds them too. */
+	if (rule.count > 0 && !filters && freq <= ICAL_WEEKLY_RECURRENCE &&
+	    pl->steps > (double)rule.count + 7 * times)
+		pl->steps = (double)rule.count + 7 * times;
+	pl->steps += 2;
+	return ICS_OK;
+}
+
+static int64_t
+ms_left(const struct ctx *x)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(x->deadline.tv_sec - now.tv_sec) * 1000 +
+	       (x->deadline.tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Told to stop, or out of time? The reading stops at line `line`. */
+static enum ics_status
+in_time(struct ctx *x, int line, const char *prop)
+{
+	if (x->stop && atomic_load(x->stop))
+		return fail(x->err, ICS_STOPPED, 0, "", "the server is stopping; upload the calendar "
+		            "again in a minute");
+	if (ms_left(x) < 0)
+		return fail(x->err, ICS_TOO_SLOW, line, prop, "reading the calendar took too long "
+		            "(more than %ld seconds) and stopped here; export fewer weeks, or fewer "
+		            "calendars", (x->budget_ms + 999) / 1000);
+	return ICS_OK;
+}
+
 /* The occurrences of event k's rule rp from dtstart dt (read in frame f). */
 static enum ics_status
 expand(struct ctx *x, int k, icalproperty *rp, struct icaltimetype dt, const struct frame *f)
 {
-	struct icalrecurrencetype rule = icalproperty_get_rrule(rp);
 	const struct event *ev = &x->ev[k];
-	int64_t lo = x->from - ev->span - SLACK;
+	int line = x->sc->ev[k].rrule;
 	struct icaltimetype t;
 	icalrecur_iterator *it;
-	enum ics_status st = ICS_OK;
+	enum ics_status st;
+	struct plan pl;
+	double calls = 0;
 
 	dt.zone = iter_zone(f);
-	it = icalrecur_iterator_new(rule, dt);
+	st = plan_rule(x, k, icalproperty_get_rrule(rp), dt, f, &pl);
+	if (st || pl.nothing)
+		return st;
+	if (pl.steps > (double)(x->max_steps - x->steps))
+		return fail(x->err, ICS_TOO_MANY, line, "RRULE", "this rule repeats too often to read "
+		            "(with it, the rules of the calendar would take about %.0f steps to expand; "
+		            "chiron takes at most %ld)", (double)x->steps + pl.steps, x->max_steps);
+	x->steps += (long)pl.steps;
+	it = icalrecur_iterator_new(pl.rule, pl.dt);
 	if (!it)
-		return fail(x->err, ICS_MALFORMED, x->sc->ev[k].rrule, "RRULE",
+		return fail(x->err, ICS_MALFORMED, line, "RRULE",
 		            "the rule cannot be applied to this event's DTSTART");
 	/* Start near the window (design note 5). */
-	if (rule.count == 0 && rule.freq >= ICAL_DAILY_RECURRENCE &&
-	    rule.freq <= ICAL_YEARLY_RECURRENCE && frame_val(f, dt).v < lo - SLACK) {
-		struct icaltimetype s = dt;
-		int y;
-		unsigned m, d;
-
-		tz_civil_from_days((lo - SLACK) / DAY, &y, &m, &d);
-		s.year = y;
-		s.month = (int)m;
-		s.day = (int)d;
-		if (!s.is_date)
-			s.hour = s.minute = s.second = 0;
-		if (!icalrecur_iterator_set_start(it, s)) {
-			icalrecur_iterator_free(it);
-			it = icalrecur_iterator_new(rule, dt);
-			if (!it)
-				return ICS_NO_MEMORY;
-		}
+	if (!icaltime_is_null_time(pl.start) && !icalrecur_iterator_set_start(it, pl.start)) {
+		icalrecur_iterator_free(it);
+		it = icalrecur_iterator_new(pl.rule, pl.dt);
+		if (!it)
+			return ICS_NO_MEMORY;
 	}
 	while (!icaltime_is_null_time(t = icalrecur_iterator_next(it))) {
 		struct occ o = {k, frame_val(f, t), {0, NULL, false}, END_EVENT, 0};
 
-		if (++x->steps > MAX_STEPS) {
-			st = fail(x->err, ICS_TOO_MANY, x->sc->ev[k].rrule, "RRULE", "the rules of this "
-			          "calendar repeat too often to expand (more than %d times)", MAX_STEPS);
+		/* plan_rule's bound holds; this only guards it. */
+		if (++calls > pl.steps) {
+			st = fail(x->err, ICS_TOO_MANY, line, "RRULE", "this rule repeats too often to "
+			          "read");
 			break;
+		}
+		/* Others may use libical between two looks at the clock. */
+		if ((long)calls % CLOCK_EVERY == 0) {
+			tz_ical_unlock();
+			st = in_time(x, line, "RRULE");
+			tz_ical_lock();
+			if (st)
+				break;
 		}
 		if (o.start.v > x->to + SLACK)
 			break;
@@ -999,12 +1479,19 @@ extract_calendar(struct ctx *x, icalcomponent *cal, int *k)
 		if (*k >= x->n_ev)
 			return fail(x->err, ICS_MALFORMED, 0, "", "libical found more events than the "
 			            "file has; it could not be read");
+		/* Between two events others may use libical (design note 4). */
+		tz_ical_unlock();
+		st = in_time(x, x->sc->ev[*k].line, "VEVENT");
+		tz_ical_lock();
+		if (st)
+			return st;
 		st = extract_event(x, cal, ve, (*k)++);
 	}
 	return st;
 }
 
-/* (C): parses the text (NUL-ended) and extracts every event. Holds the libical lock. */
+/* (C): parses the text (NUL-ended) and extracts every event. Called with the
+ * libical lock held; lets it go between events. */
 static enum ics_status
 extract(struct ctx *x, const char *text)
 {
@@ -1208,6 +1695,14 @@ enum ics_status
 ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from, int64_t to,
          struct ics_interval **out, int *n, struct ics_error *err)
 {
+	return ics_busy_budget(text, len, zone, from, to, out, n, err, NULL);
+}
+
+enum ics_status
+ics_busy_budget(const char *text, size_t len, const struct tz_zone *zone, int64_t from,
+                int64_t to, struct ics_interval **out, int *n, struct ics_error *err,
+                struct ics_budget *b)
+{
 	struct scan sc;
 	struct ctx x;
 	char *copy = NULL;
@@ -1238,6 +1733,16 @@ ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from,
 	x.zone = zone;
 	x.from = from;
 	x.to = to;
+	x.max_steps = b && b->max_steps > 0 ? b->max_steps : ICS_MAX_STEPS;
+	x.budget_ms = b && b->max_ms > 0 ? b->max_ms : ICS_MAX_MS;
+	x.stop = b ? b->stop : NULL;
+	clock_gettime(CLOCK_MONOTONIC, &x.deadline);
+	x.deadline.tv_sec += x.budget_ms / 1000;
+	x.deadline.tv_nsec += x.budget_ms % 1000 * 1000000;
+	if (x.deadline.tv_nsec >= 1000000000) {
+		x.deadline.tv_sec++;
+		x.deadline.tv_nsec -= 1000000000;
+	}
 	x.sc = &sc;
 	x.n_ev = sc.n_ev;
 	x.err = err;
@@ -1252,6 +1757,13 @@ ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from,
 		st = resolve(&x, out, n);
 	if (st == ICS_NO_MEMORY)
 		fail(err, ICS_NO_MEMORY, 0, "", "out of memory");
+	if (st != ICS_OK) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	if (b)
+		b->steps = x.steps + sc.steps;
 	for (i = 0; x.ev && i < x.n_ev; i++)
 		free(x.ev[i].uid);
 	free(x.ev);
