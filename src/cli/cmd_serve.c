@@ -18,7 +18,9 @@
  * log on stderr without addresses, the outbox copied to outbox.log beside
  * the database, cookies without Secure: set it behind TLS, and at most 600
  * API requests a minute from one address: --api-rate 0 lifts the limit). SIGTERM or SIGINT stops accepting,
- * lets the requests in flight finish, and exits 0.
+ * lets the requests in flight finish (a calendar being read gives up),
+ * and exits 0; still stopping 10 seconds later, or at a second signal, it
+ * exits 1 there and then.
  *
  * Mail: without --smtp, messages stay in the outbox table (and its log).
  * With --smtp smtp://HOST[:PORT] (STARTTLS required; --smtp-insecure lets
@@ -201,6 +203,30 @@ chores_run(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/*
+ * After SIGTERM or SIGINT, serve stops in order: the server waits for the
+ * requests in flight (a calendar upload gives up at once: app.stopping),
+ * the mailer for the message in flight (its transfer is aborted), the
+ * index builder for the build in flight. Whatever still holds it after
+ * STOP_GRACE seconds, or a second signal, this thread ends the process
+ * there, with status 1: the store is SQLite, whose transactions survive
+ * that, and the outbox is sent again from the store.
+ */
+#define STOP_GRACE 10
+
+static void *
+stop_watchdog(void *arg)
+{
+	const sigset_t *sigs = arg;
+	struct timespec grace = {STOP_GRACE, 0};
+	int sig = sigtimedwait(sigs, NULL, &grace);
+
+	fprintf(stderr, "chiron: %s; exiting now\n", sig > 0 ? "a second signal" :
+	        "still stopping after 10 seconds");
+	_exit(1);
 	return NULL;
 }
 
@@ -446,9 +472,14 @@ cmd_serve(int argc, char **argv)
 		pthread_t ct;
 		int have = pthread_create(&ct, NULL, chores_run, &ch) == 0;
 
+		pthread_t wd;
+
 		if (sigwait(&sigs, &sig) == 0)
 			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
 			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		atomic_store(&app.stopping, 1);
+		if (pthread_create(&wd, NULL, stop_watchdog, &sigs) == 0)
+			pthread_detach(wd);
 		if (have) {
 			pthread_mutex_lock(&ch.lock);
 			ch.stop = 1;
