@@ -59,18 +59,25 @@
  *      with a COUNT, run from DTSTART;
  *    - for a monthly or yearly rule, asks libical which kinds of month
  *      (length, weekday of the 1st: 28 kinds) or of year (leap, weekday of
- *      1 January: 14) give a day, each in one bounded call (probe()), and
- *      walks the periods the rule visits over the 400 years after which
- *      the calendar repeats (longest_gap()): a rule none of whose periods
- *      gives a day has no occurrence and is not expanded; any other one's
- *      searches are at most its longest run of empty periods;
+ *      1 January: 14) give a day, each in one bounded call (probe();
+ *      remembered for the next rule of the same kind, kinds_of()): a rule
+ *      no kind of whose periods gives a day has no occurrence and is not
+ *      expanded; when every kind does, libical never searches (but for a
+ *      month of its BYMONTH); otherwise longest_gap() walks the periods
+ *      the rule visits over the 400 years after which the calendar
+ *      repeats, and its searches are at most the longest run of empty
+ *      ones;
  *    - counts what libical may then examine between start and UNTIL
  *      (the candidates of each step, times the times of day its BYHOUR,
- *      BYMINUTE and BYSECOND expand to; every day of each month or year,
- *      and the searches) and refuses the rule, naming its line, when the
+ *      BYMINUTE and BYSECOND expand to, and libical walks a BY list of the
+ *      rule's own unit in every larger unit, whatever its INTERVAL; every
+ *      day of each month or year, and the searches; five times that in a
+ *      named zone, where libical's steps go through ICU's time zones and
+ *      cost so much more) and refuses the rule, naming its line, when the
  *      file's rules together would pass ICS_MAX_STEPS (struct
  *      ics_budget). A rule every second is refused; one every minute for
- *      the four weeks is not.
+ *      the four weeks in UTC is not. 100,000 steps take about 0.2 to 1
+ *      second here, depending on the load.
  *    The clock is read between events and every CLOCK_EVERY calls to the
  *    iterator: a file that takes longer than ICS_MAX_MS (a slow machine)
  *    is refused at the line it had reached, and the reading stops when
@@ -86,6 +93,7 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +108,8 @@
 #define DAY 86400
 #define SLACK (2 * DAY)                 /* more than any UTC offset */
 #define CLOCK_EVERY 64                  /* libical's calls between two looks at the clock */
+#define KINDS_KEPT 4                    /* kinds of monthly or yearly rule remembered (kinds_of) */
+#define ZONED_STEP 5                    /* a step in a named zone costs libical (ICU) that many */
 #define MAX_DEPTH 16                    /* nested components */
 #define MAX_ZONES 100                   /* distinct TZIDs used */
 #define TZID_MAX 128
@@ -775,6 +785,14 @@ struct ctx {
 	int n_ex, cap_ex;
 	long steps, max_steps;          /* libical's steps taken, and allowed (note 5) */
 	long budget_ms;
+	struct kinds {                  /* the kinds of period a kind of rule gives a day in */
+		struct icalrecurrencetype r;    /* its BY parts only */
+		icalrecurrencetype_frequency freq;
+		icalrecurrencetype_weekday week_start;
+		int month, day;
+		signed char gives[28];
+	} kinds[KINDS_KEPT];
+	int n_kinds, next_kind;
 	struct timespec deadline;       /* CLOCK_MONOTONIC */
 	const atomic_int *stop;
 	struct ics_error *err;
@@ -1037,32 +1055,59 @@ default_day(const struct icalrecurrencetype *r)
 	       !by_count(r, P_WEEKNO);
 }
 
-/* Does a period of shape sh, month m of year y (or year y), give a day? */
+/* Does a period of kind sh give rule r (DTSTART dt) a day? */
 static bool
-productive(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype dt,
-           signed char *memo, int sh, int64_t y, int m)
+kind_gives_day(const struct icalrecurrencetype *r, struct icaltimetype dt, int sh)
 {
-	if (memo[sh] >= 0)
-		return memo[sh];
-	if (r->freq == ICAL_MONTHLY_RECURRENCE && default_day(r) && dt.day > month_days(y, m)) {
-		memo[sh] = 0;   /* DTSTART's day, which this month has not */
-	} else if (r->freq == ICAL_YEARLY_RECURRENCE && default_day(r)) {
+	if (r->freq == ICAL_MONTHLY_RECURRENCE && default_day(r) && dt.day > 28 + sh / 7)
+		return false;   /* DTSTART's day, which a month of this length has not */
+	if (r->freq == ICAL_YEARLY_RECURRENCE && default_day(r)) {
 		int i, n = by_count(r, P_MONTH);
+		bool any = false;
 
-		memo[sh] = 0;
 		for (i = 0; i < (n ? n : 1); i++) {
-			int mm = n ? r->by_month[i] & 0xff : dt.month;
+			int m = n ? r->by_month[i] & 0xff : dt.month;
 
-			if (mm >= 1 && mm <= 12 && dt.day <= month_days(same_year(y), mm))
-				memo[sh] = 1;
+			if (m >= 1 && m <= 12 && dt.day <= month_days(sh >= 7 ? 2000 : 2001, m))
+				any = true;
 		}
-		if (memo[sh])
-			memo[sh] = probe(r, dt, sh);
-	} else {
-		memo[sh] = probe(r, dt, sh);
+		if (!any)
+			return false;
 	}
-	x->steps += 8;                  /* a probe: about eight periods' work */
-	return memo[sh];
+	return probe(r, dt, sh);
+}
+
+/*
+ * The kinds of period that give rule r (DTSTART dt) a day, 1 or 0 each,
+ * asked of libical once per kind of rule in a file: they depend on its
+ * BY parts and DTSTART's month and day, not on its INTERVAL, COUNT or
+ * UNTIL, and a calendar repeats its rules.
+ */
+static const signed char *
+kinds_of(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype dt)
+{
+	size_t from = offsetof(struct icalrecurrencetype, by_second);
+	size_t len = offsetof(struct icalrecurrencetype, by_set_pos) + sizeof(r->by_set_pos) - from;
+	struct kinds *k;
+	int i, n = r->freq == ICAL_YEARLY_RECURRENCE ? 14 : 28;
+
+	for (i = 0; i < x->n_kinds; i++) {
+		k = &x->kinds[i];
+		if (k->freq == r->freq && k->week_start == r->week_start && k->month == dt.month &&
+		    k->day == dt.day && memcmp((const char *)&k->r + from, (const char *)r + from, len) == 0)
+			return k->gives;
+	}
+	k = &x->kinds[x->n_kinds < KINDS_KEPT ? x->n_kinds++ : (x->next_kind++ % KINDS_KEPT)];
+	memcpy((char *)&k->r + from, (const char *)r + from, len);
+	k->freq = r->freq;
+	k->week_start = r->week_start;
+	k->month = dt.month;
+	k->day = dt.day;
+	for (i = 0; i < n; i++) {
+		k->gives[i] = kind_gives_day(r, dt, i);
+		x->steps += 8;          /* a probe: about eight periods' work */
+	}
+	return k->gives;
 }
 
 static int64_t
@@ -1088,29 +1133,45 @@ gcd(int64_t a, int64_t b)
 static long
 longest_gap(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype dt)
 {
-	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE, months[13] = {false};
-	signed char memo[28];
+	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE, months[13] = {false}, all = true, none = true;
+	const signed char *gives = kinds_of(x, r, dt);
 	int64_t cycle = yearly ? 400 : 4800, step = r->interval > 0 ? r->interval : 1, k, n;
 	int64_t first = yearly ? dt.year : (int64_t)dt.year * 12 + dt.month - 1;
 	long run = 0, longest = 0;
 	bool any = false;
 	int i, nm = by_count(r, P_MONTH);
 
-	memset(memo, -1, sizeof(memo));
+	for (i = 0; i < (yearly ? 14 : 28); i++) {
+		all = all && gives[i];
+		none = none && !gives[i];
+	}
+	if (none)
+		return -1;
 	for (i = 0; i < nm; i++)
 		if ((r->by_month[i] & 0xff) >= 1 && (r->by_month[i] & 0xff) <= 12)
 			months[r->by_month[i] & 0xff] = true;
+	if (all) {
+		/* Every period gives a day: a monthly rule's only search is for a
+		 * month of its BYMONTH, if its INTERVAL reaches one. */
+		if (yearly || !nm)
+			return 0;
+		for (k = 0; k < 12; k++)
+			if (months[(first + k * step) % 12 + 1])
+				return 11;
+		return -1;
+	}
 	n = cycle / gcd(step % cycle ? step % cycle : cycle, cycle);
-	/* Two turns of the cycle: a run may wrap round its end. */
+	/* Some kinds do, some do not: walk the periods, two turns of the
+	 * cycle, as a run may wrap round its end. */
 	for (k = 0; k < 2 * n; k++) {
 		int64_t p = first + k * step, y = yearly ? p : p / 12;
 		int m = yearly ? 0 : (int)(p % 12) + 1;
 		bool day;
 
 		if (yearly)
-			day = productive(x, r, dt, memo, year_shape(y), y, 0);
+			day = gives[year_shape(y)];
 		else
-			day = (!nm || months[m]) && productive(x, r, dt, memo, month_shape(y, m), y, m);
+			day = (!nm || months[m]) && gives[month_shape(y, m)];
 		if (day) {
 			any = true;
 			run = 0;
@@ -1213,8 +1274,9 @@ plan_rule(struct ctx *x, int k, struct icalrecurrencetype rule, struct icaltimet
 		s = civil_seconds(pl->start);
 	} else if (rule.count == 0 && freq <= ICAL_HOURLY_RECURRENCE && !dt.is_date &&
 	           (!dt.zone || dt.zone == icaltimezone_get_utc_timezone()) &&
-	           !(freq >= ICAL_MINUTELY_RECURRENCE && by_count(&rule, P_SECOND)) &&
-	           !(freq == ICAL_HOURLY_RECURRENCE && by_count(&rule, P_MINUTE)) &&
+	           !by_count(&rule, P_SECOND) && !(freq >= ICAL_MINUTELY_RECURRENCE &&
+	                                           by_count(&rule, P_MINUTE)) &&
+	           !(freq == ICAL_HOURLY_RECURRENCE && by_count(&rule, P_HOUR)) &&
 	           s < lo - SLACK) {
 		/* A whole number of the rule's steps later: the same series. */
 		int64_t d = step * unit[freq];
@@ -1240,7 +1302,14 @@ plan_rule(struct ctx *x, int k, struct icalrecurrencetype rule, struct icaltimet
 	case ICAL_SECONDLY_RECURRENCE:
 	case ICAL_MINUTELY_RECURRENCE:
 	case ICAL_HOURLY_RECURRENCE:
-		pl->steps = span / (double)(step * unit[freq]) * times;
+		/* With a BY list of its own unit (BYHOUR of an HOURLY rule),
+		 * libical walks that list in every minute, hour or day, whatever
+		 * the INTERVAL (icalrecur.c's next_unit). */
+		if (by_count(&rule, freq))
+			pl->steps = span / (double)(freq == ICAL_HOURLY_RECURRENCE ? DAY : 60 * unit[freq]) *
+			            by_count(&rule, freq) * times;
+		else
+			pl->steps = span / (double)(step * unit[freq]) * times;
 		break;
 	case ICAL_DAILY_RECURRENCE:
 		pl->steps = span / (double)(step * DAY) * times;
@@ -1263,6 +1332,9 @@ plan_rule(struct ctx *x, int k, struct icalrecurrencetype rule, struct icaltimet
 	    pl->steps > (double)rule.count + 7 * times)
 		pl->steps = (double)rule.count + 7 * times;
 	pl->steps += 2;
+	/* libical (with ICU) steps several times slower in a named zone. */
+	if (dt.zone && dt.zone != icaltimezone_get_utc_timezone())
+		pl->steps *= ZONED_STEP;
 	return ICS_OK;
 }
 
