@@ -586,6 +586,40 @@ test_zone_rules(void **state)
 			fail_msg("rule %zu: status %d, line %d: %s", i, g.st, g.err.line, g.err.msg);
 		assert_null(g.iv);
 	}
+
+	/* A zone's rules are all expanded from their DTSTART, however far
+	 * back: a zone that would change 14 times a year since the year 1,
+	 * in 8 parts, is refused when a time is read in it, and only then. */
+	{
+		struct buf t = BUF_INIT;
+		struct ics_budget b;
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			buf_reset(&t);
+			assert_int_equal(buf_adds(&t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			                          "BEGIN:VTIMEZONE\r\nTZID:Busy\r\n"), 0);
+			for (i = 0; i < 8; i++)
+				assert_int_equal(buf_adds(&t, "BEGIN:STANDARD\r\nDTSTART:00010101T020000\r\n"
+				                          "TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nRRULE:FREQ=YEARLY;"
+				                          "BYMONTH=1,2;BYMONTHDAY=1,2,3,4,5,6,7\r\nEND:STANDARD\r\n"), 0);
+			assert_int_equal(buf_printf(&t, "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:z\r\n"
+			                            "DTSTART%s:20261020T100000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
+			                            "END:VCALENDAR\r\n", k ? ";TZID=Busy" : ""), 0);
+			memset(&b, 0, sizeof(b));
+			g.st = ics_busy_budget(t.p, t.len, ny(), FROM, TO, &g.iv, &g.n, &g.err, &b);
+			if (k == 0) {
+				assert_ok(&g, 1);       /* floating: the zone is not used */
+				free(g.iv);
+			} else if (g.st != ICS_TOO_MANY || g.err.line != 3 ||
+			           strcmp(g.err.property, "VTIMEZONE") != 0) {
+				fail_msg("a zone changing too often: status %d, line %d: %s", g.st, g.err.line,
+				         g.err.msg);
+			}
+			assert_true(b.steps <= ICS_MAX_STEPS);
+		}
+		buf_free(&t);
+	}
 }
 
 /*
