@@ -209,6 +209,10 @@ struct scan {
 	long vtz_changes, sub_per_year;
 };
 
+/* A rule's BY parts, in libical's order (by_count()). */
+enum { P_SECOND, P_MINUTE, P_HOUR, P_DAY, P_MONTHDAY, P_YEARDAY, P_WEEKNO, P_MONTH, P_SETPOS,
+       P__MAX };
+
 static bool probe(const struct icalrecurrencetype *r, struct icaltimetype dt, int sh);
 static enum ics_status zone_changes(struct scan *sc, struct ics_error *err);
 static int by_count(const struct icalrecurrencetype *r, int part);
@@ -589,22 +593,23 @@ zone_rule(struct scan *sc, struct cl *c, int line, struct ics_error *err)
 	c->value[trimmed(c->value)] = '\0';
 	r = icalrecurrencetype_from_string(c->value);
 	if (r.freq != ICAL_YEARLY_RECURRENCE || r.interval != 1 || r.rscale ||
-	    by_count(&r, 0) || by_count(&r, 1) || by_count(&r, 2) ||       /* BYSECOND to BYHOUR */
-	    by_count(&r, 5) || by_count(&r, 6) || by_count(&r, 8) ||       /* BYYEARDAY, BYWEEKNO, BYSETPOS */
-	    by_count(&r, 7) < 1 || by_count(&r, 7) > 2 ||                   /* BYMONTH */
-	    (by_count(&r, 3) < 1 && by_count(&r, 4) < 1) || by_count(&r, 3) > 7 || by_count(&r, 4) > 7)
+	    by_count(&r, P_SECOND) || by_count(&r, P_MINUTE) || by_count(&r, P_HOUR) ||
+	    by_count(&r, P_YEARDAY) || by_count(&r, P_WEEKNO) || by_count(&r, P_SETPOS) ||
+	    by_count(&r, P_MONTH) < 1 || by_count(&r, P_MONTH) > 2 ||
+	    (by_count(&r, P_DAY) < 1 && by_count(&r, P_MONTHDAY) < 1) ||
+	    by_count(&r, P_DAY) > 7 || by_count(&r, P_MONTHDAY) > 7)
 		return fail(err, ICS_MALFORMED, line, "RRULE", "a time zone's rule must be yearly "
 		            "(FREQ=YEARLY, no INTERVAL), in one or two months (BYMONTH), on at most 7 "
 		            "days (BYDAY or BYMONTHDAY), like FREQ=YEARLY;BYMONTH=3;BYDAY=2SU");
 	/* The changes a year: libical expands them all, from the part's
 	 * DTSTART to a few years from now (zone_changes()). */
-	if (by_count(&r, 4)) {
-		sc->sub_per_year = by_count(&r, 4);
+	if (by_count(&r, P_MONTHDAY)) {
+		sc->sub_per_year = by_count(&r, P_MONTHDAY);
 	} else {
-		for (sh = 0; sh < by_count(&r, 3); sh++)
+		for (sh = 0; sh < by_count(&r, P_DAY); sh++)
 			sc->sub_per_year += icalrecurrencetype_day_position(r.by_day[sh]) ? 1 : 5;
 	}
-	sc->sub_per_year *= by_count(&r, 7);
+	sc->sub_per_year *= by_count(&r, P_MONTH);
 	dt.year = 2000;
 	dt.month = dt.day = 1;
 	dt.hour = 2;
@@ -993,8 +998,6 @@ iter_zone(const struct frame *f)
 
 /* libical 3.0's table of what each BY part does for each FREQ
  * (icalrecur.c's expand_map): C filters, E expands, X is not allowed. */
-enum { P_SECOND, P_MINUTE, P_HOUR, P_DAY, P_MONTHDAY, P_YEARDAY, P_WEEKNO, P_MONTH, P_SETPOS,
-       P__MAX };
 enum { C = 1, E = 2, X = 3 };
 static const char by_role[7][P__MAX] = {
 	/*          s  m  h  D  MD YD W  M  P */
@@ -1374,9 +1377,10 @@ plan_rule(struct ctx *x, int k, struct icalrecurrencetype rule, struct icaltimet
 	case ICAL_SECONDLY_RECURRENCE:
 	case ICAL_MINUTELY_RECURRENCE:
 	case ICAL_HOURLY_RECURRENCE:
-		/* With a BY list of its own unit (BYHOUR of an HOURLY rule),
-		 * libical walks that list in every minute, hour or day, whatever
-		 * the INTERVAL (icalrecur.c's next_unit). */
+		/* With a BY list of its own unit (BYHOUR of an HOURLY rule: the
+		 * part of the same index), libical walks that list in every
+		 * minute, hour or day, whatever the INTERVAL (icalrecur.c's
+		 * next_unit). */
 		if (by_count(&rule, freq))
 			pl->steps = span / (double)(freq == ICAL_HOURLY_RECURRENCE ? DAY : 60 * unit[freq]) *
 			            by_count(&rule, freq) * times;
@@ -1429,8 +1433,8 @@ in_time(struct ctx *x, int line, const char *prop)
 		            "again in a minute");
 	if (ms_left(x) < 0)
 		return fail(x->err, ICS_TOO_SLOW, line, prop, "reading the calendar took too long "
-		            "(more than %ld seconds) and stopped here; export fewer weeks, or fewer "
-		            "calendars", (x->budget_ms + 999) / 1000);
+		            "(more than %ld second%s) and stopped here; export fewer weeks, or fewer "
+		            "calendars", (x->budget_ms + 999) / 1000, x->budget_ms > 1000 ? "s" : "");
 	return ICS_OK;
 }
 

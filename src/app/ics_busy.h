@@ -22,7 +22,9 @@
  * times as UTC; floating times (no TZID, no Z) in the clinician's zone.
  *
  * Pure computation: no store, no network, nothing kept between calls.
- * Safe to call from many threads (libical is called under tz.h's lock).
+ * Safe to call from many threads (libical is called under tz.h's lock,
+ * let go between events). Its work is bounded whatever the file says: a
+ * budget of libical's steps and of time (struct ics_budget).
  */
 #ifndef CHIRON_ICS_BUSY_H
 #define CHIRON_ICS_BUSY_H
