@@ -508,6 +508,46 @@ test_pathological(void **state)
 }
 
 /*
+ * What a real caseload costs: series of sessions with a COUNT, begun and
+ * ended years ago, in a named zone, cost their sessions, not the years
+ * since; weekly series without an end start near the window. 700 series,
+ * many more than a practice has, fit in the budget.
+ */
+static void
+test_budget_caseload(void **state)
+{
+	static const char *const rules[] = {
+		"FREQ=MONTHLY;BYDAY=2TU;COUNT=24", "FREQ=MONTHLY;BYMONTHDAY=14;COUNT=12",
+		"FREQ=WEEKLY;BYDAY=MO,TH;COUNT=40", "FREQ=DAILY;COUNT=10", "FREQ=YEARLY;COUNT=5",
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", "FREQ=MONTHLY;BYDAY=-1FR",
+	};
+	struct buf t = BUF_INIT;
+	struct ics_budget b;
+	struct got g;
+	size_t i;
+	int k;
+
+	(void)state;
+	assert_int_equal(buf_adds(&t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 0);
+	for (k = 0; k < 100; k++)
+		for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			assert_int_equal(buf_printf(&t, "BEGIN:VEVENT\r\nUID:c%d-%zu\r\n"
+			                            "DTSTART;TZID=America/New_York:20%02d0%zu1%dT0%d0000\r\n"
+			                            "DURATION:PT50M\r\nRRULE:%s\r\nEND:VEVENT\r\n",
+			                            k, i, 5 + k % 20, 1 + i, k % 10, 8 + k % 2, rules[i]), 0);
+	assert_int_equal(buf_adds(&t, "END:VCALENDAR\r\n"), 0);
+	memset(&b, 0, sizeof(b));
+	g.st = ics_busy_budget(t.p, t.len, ny(), FROM, TO, &g.iv, &g.n, &g.err, &b);
+	if (g.st != ICS_OK)
+		fail_msg("700 series: status %d, %ld steps: %s", g.st, b.steps, g.err.msg);
+	assert_true(g.n > 0);
+	if (b.steps > ICS_MAX_STEPS / 2)
+		fail_msg("700 series took %ld steps", b.steps);
+	free(g.iv);
+	buf_free(&t);
+}
+
+/*
  * A file of many events with such rules costs at most the upload's
  * budget: refused as a whole, naming the line where it ran out.
  */
@@ -722,6 +762,7 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_mangled),
 		cmocka_unit_test(test_pathological),
+		cmocka_unit_test(test_budget_caseload),
 		cmocka_unit_test(test_budget_per_file),
 		cmocka_unit_test(test_zone_rules),
 		cmocka_unit_test(test_fast_forward_subdaily),

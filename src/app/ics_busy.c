@@ -76,7 +76,7 @@
  *      cost so much more) and refuses the rule, naming its line, when the
  *      file's rules together would pass ICS_MAX_STEPS (struct
  *      ics_budget). A rule every second is refused; one every minute for
- *      the four weeks in UTC is not. 100,000 steps take about 0.2 to 1
+ *      the four weeks in UTC is not. 200,000 steps take about 0.3 to 1
  *      second here, depending on the load.
  *    The clock is read between events and every CLOCK_EVERY calls to the
  *    iterator: a file that takes longer than ICS_MAX_MS (a slow machine)
@@ -112,7 +112,7 @@
 #define DAY 86400
 #define SLACK (2 * DAY)                 /* more than any UTC offset */
 #define CLOCK_EVERY 64                  /* libical's calls between two looks at the clock */
-#define KINDS_KEPT 4                    /* kinds of monthly or yearly rule remembered (kinds_of) */
+#define KINDS_KEPT 8                    /* kinds of monthly or yearly rule remembered (kinds_of) */
 #define ZONED_STEP 5                    /* a step in a named zone costs libical (ICU) that many */
 #define MAX_DEPTH 16                    /* nested components */
 #define MAX_ZONES 100                   /* distinct TZIDs used */
@@ -1164,20 +1164,29 @@ kinds_of(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype 
 	size_t from = offsetof(struct icalrecurrencetype, by_second);
 	size_t len = offsetof(struct icalrecurrencetype, by_set_pos) + sizeof(r->by_set_pos) - from;
 	struct kinds *k;
-	int i, n = r->freq == ICAL_YEARLY_RECURRENCE ? 14 : 28;
+	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE;
+	int i, n = yearly ? 14 : 28, month = dt.month, day = dt.day;
 
+	/* DTSTART's month and day count only where libical reads them: its
+	 * default month (YEARLY) and day, and a BYWEEKNO without BYDAY. */
+	if (!yearly || by_count(r, P_MONTH) || by_count(r, P_YEARDAY) ||
+	    (by_count(r, P_WEEKNO) && by_count(r, P_DAY)) ||
+	    (by_count(r, P_DAY) && !by_count(r, P_MONTHDAY)))
+		month = 0;
+	if (!default_day(r) && !(yearly && by_count(r, P_WEEKNO) && !by_count(r, P_DAY)))
+		day = 0;
 	for (i = 0; i < x->n_kinds; i++) {
 		k = &x->kinds[i];
-		if (k->freq == r->freq && k->week_start == r->week_start && k->month == dt.month &&
-		    k->day == dt.day && memcmp((const char *)&k->r + from, (const char *)r + from, len) == 0)
+		if (k->freq == r->freq && k->week_start == r->week_start && k->month == month &&
+		    k->day == day && memcmp((const char *)&k->r + from, (const char *)r + from, len) == 0)
 			return k->gives;
 	}
 	k = &x->kinds[x->n_kinds < KINDS_KEPT ? x->n_kinds++ : (x->next_kind++ % KINDS_KEPT)];
 	memcpy((char *)&k->r + from, (const char *)r + from, len);
 	k->freq = r->freq;
 	k->week_start = r->week_start;
-	k->month = dt.month;
-	k->day = dt.day;
+	k->month = month;
+	k->day = day;
 	for (i = 0; i < n; i++) {
 		k->gives[i] = kind_gives_day(r, dt, i);
 		x->steps += 8;          /* a probe: about eight periods' work */
@@ -1258,6 +1267,33 @@ longest_gap(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimety
 	}
 	x->steps += (long)(2 * n / 64);
 	return longest;
+}
+
+/*
+ * How many days a month (MONTHLY) or a year (YEARLY) of rule r gives, at
+ * most: libical's iterator examines those, not every day of the period.
+ */
+static double
+days_per_period(const struct icalrecurrencetype *r)
+{
+	int md = by_count(r, P_MONTHDAY), nd = by_count(r, P_DAY), i;
+	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE;
+	double bd = 0, n;
+
+	for (i = 0; i < nd; i++)
+		bd += icalrecurrencetype_day_position(r->by_day[i]) ? 1 :
+		      yearly && !by_count(r, P_MONTH) ? 53 : 5;
+	if (yearly && by_count(r, P_YEARDAY))
+		n = by_count(r, P_YEARDAY);
+	else if (yearly && by_count(r, P_WEEKNO))
+		n = by_count(r, P_WEEKNO) * (nd ? nd : 1);
+	else if (md && nd)
+		n = md < bd ? md : bd;
+	else
+		n = md ? md : nd ? bd : 1;
+	if (yearly && !by_count(r, P_YEARDAY) && !by_count(r, P_WEEKNO) && (md || !nd || by_count(r, P_MONTH)))
+		n *= by_count(r, P_MONTH) ? by_count(r, P_MONTH) : md ? 12 : 1;
+	return n < (yearly ? 366 : 31) ? n : (yearly ? 366 : 31);
 }
 
 /* What expand() will ask of libical for one rule, and what it costs. */
@@ -1398,15 +1434,19 @@ plan_rule(struct ctx *x, int k, struct icalrecurrencetype rule, struct icaltimet
 		/* Every day of every period it visits, and its searches between. */
 		periods = span / (freq == ICAL_MONTHLY_RECURRENCE ? 28.0 * DAY : 365.0 * DAY) /
 		          (double)step + 2;
-		pl->steps = periods * (freq == ICAL_MONTHLY_RECURRENCE ? 31 : 366) * times +
-		            periods * (double)(gap + 1) * 2;
+		pl->steps = periods * days_per_period(&rule) * times + periods * (double)(gap + 1) * 2;
 		break;
 	}
-	/* Every candidate is an occurrence (but those of DTSTART's week
-	 * before it): the COUNT bounds them too. */
-	if (rule.count > 0 && !filters && freq <= ICAL_WEEKLY_RECURRENCE &&
-	    pl->steps > (double)rule.count + 7 * times)
-		pl->steps = (double)rule.count + 7 * times;
+	/* Every candidate is an occurrence (but those of DTSTART's week,
+	 * month or year before it), and every month or year gives one: the
+	 * COUNT bounds them too. A series of 24 sessions begun years ago
+	 * costs 24 steps and a few, not years of them. */
+	if (rule.count > 0 && !filters && gap == 0) {
+		double first = freq >= ICAL_MONTHLY_RECURRENCE ? days_per_period(&rule) : 7;
+
+		if (pl->steps > ((double)rule.count + first) * times)
+			pl->steps = ((double)rule.count + first) * times;
+	}
 	pl->steps += 2;
 	/* libical (with ICU) steps several times slower in a named zone. */
 	if (dt.zone && dt.zone != icaltimezone_get_utc_timezone())

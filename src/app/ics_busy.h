@@ -37,7 +37,7 @@
 
 #define ICS_MAX_BYTES ((size_t)1 << 20)  /* a larger file is refused */
 #define ICS_MAX_EVENTS 5000             /* occurrences in the window, at most */
-#define ICS_MAX_STEPS 100000            /* libical's recurrence steps per file, at most */
+#define ICS_MAX_STEPS 200000            /* libical's recurrence steps per file, at most */
 #define ICS_MAX_MS 2000                 /* milliseconds per file, at most */
 
 /* A busy interval [start, end), seconds since the epoch (UTC). */
