@@ -217,13 +217,38 @@ chores_run(void *arg)
  */
 #define STOP_GRACE 10
 
+struct stop_watch {
+	sigset_t sigs;                  /* SIGTERM and SIGINT, blocked in every thread */
+	atomic_int done;                /* the orderly stop is over: stand down */
+};
+
+static double
+mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Waits in slices, so that an interrupted wait (EINTR) or the end of the
+ * orderly stop (cmd_serve joins it then) is noticed. */
 static void *
 stop_watchdog(void *arg)
 {
-	const sigset_t *sigs = arg;
-	struct timespec grace = {STOP_GRACE, 0};
-	int sig = sigtimedwait(sigs, NULL, &grace);
+	struct stop_watch *w = arg;
+	double until = mono_now() + STOP_GRACE;
+	int sig = -1;
 
+	while (!atomic_load(&w->done) && mono_now() < until) {
+		struct timespec slice = {0, 200 * 1000 * 1000};
+
+		sig = sigtimedwait(&w->sigs, NULL, &slice);
+		if (sig > 0)
+			break;
+	}
+	if (atomic_load(&w->done))
+		return NULL;
 	fprintf(stderr, "chiron: %s; exiting now\n", sig > 0 ? "a second signal" :
 	        "still stopping after 10 seconds");
 	_exit(1);
@@ -244,6 +269,9 @@ cmd_serve(int argc, char **argv)
 	const char *config = NULL;
 	char err[600], host[64];
 	sigset_t sigs;
+	struct stop_watch watch;
+	pthread_t wd;
+	bool watching = false;
 	double t0;
 	int i, port, sig, rc = 1;
 
@@ -472,14 +500,13 @@ cmd_serve(int argc, char **argv)
 		pthread_t ct;
 		int have = pthread_create(&ct, NULL, chores_run, &ch) == 0;
 
-		pthread_t wd;
-
 		if (sigwait(&sigs, &sig) == 0)
 			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
 			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		atomic_store(&app.stopping, 1);
-		if (pthread_create(&wd, NULL, stop_watchdog, &sigs) == 0)
-			pthread_detach(wd);
+		watch.sigs = sigs;
+		atomic_init(&watch.done, 0);
+		watching = pthread_create(&wd, NULL, stop_watchdog, &watch) == 0;
 		if (have) {
 			pthread_mutex_lock(&ch.lock);
 			ch.stop = 1;
@@ -501,5 +528,9 @@ out:
 		fclose(app.outbox_log);
 	live_close(lv);
 	store_close(st);
+	if (watching) {
+		atomic_store(&watch.done, 1);
+		pthread_join(wd, NULL);
+	}
 	return rc;
 }
