@@ -16,6 +16,7 @@ set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONF="$ROOT/../shared/conformance"
+CHECK="$ROOT/tests/http/check.py"
 W=$(mktemp -d "${TMPDIR:-/tmp}/chiron-freeze.XXXXXX")
 PID=
 cleanup() {
@@ -54,7 +55,11 @@ B="http://127.0.0.1:$PORT"
 	2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -m 5 -o /dev/null "$B/" && break; sleep 0.1; done
-curl -s -m 60 -o /dev/null "$B/" || { not_ok setup "the server does not answer"; exit 1; }
+curl -s -m 60 -o "$W/openapi.json" "$B/api/v1/openapi.json" || { not_ok setup "the server does not answer"; exit 1; }
+# conforms NAME STATUS [FIELD]: the answer to PUT /api/v1/me/busy fits the OpenAPI document.
+conforms() {
+	python3 -S "$CHECK" answer "$W/openapi.json" PUT /api/v1/me/busy "$2" "$W/$1" ${3+"$3"} >"$W/$1.why" 2>&1
+}
 
 # login JAR HANDLE: a session, and its CSRF token for the API in JAR.csrf
 login() {
@@ -104,7 +109,7 @@ put daily "$W/bad1" "$W/daily.ics"
 [ "$(cat "$W/daily.s")" = 200 ] && ok daily_rules_read_promptly ||
 	not_ok daily_rules_read_promptly "$(cat "$W/daily.s") $(cat "$W/daily.b")"
 put heavy "$W/bad1" "$W/heavy.ics"
-[ "$(cat "$W/heavy.s")" = 400 ] && grep -q '"field":"calendar"' "$W/heavy.b" &&
+[ "$(cat "$W/heavy.s")" = 400 ] && conforms heavy 400 calendar &&
 	grep -Eq '"message":"line [0-9]+, RRULE: ' "$W/heavy.b" &&
 	ok heavy_file_refused_naming_a_line || not_ok heavy_file_refused_naming_a_line "$(cat "$W/heavy.s") $(cat "$W/heavy.b")"
 
@@ -139,8 +144,9 @@ s1=$(cat "$W/bg1.s") s2=$(cat "$W/bg2.s")
 if [ "$s1" = 503 ] || [ "$s2" = 503 ]; then
 	[ "$s1" = 503 ] && k=bg1 || k=bg2
 	grep -q '"message":"another calendar is being read just now; try again in a few seconds"' \
-		"$W/$k.b" && grep -qi '^Retry-After: 5' "$W/$k.h" && ok busy_upload_told_to_come_back ||
-		not_ok busy_upload_told_to_come_back "$(cat "$W/$k.h" "$W/$k.b")"
+		"$W/$k.b" && grep -qi '^Retry-After: 5' "$W/$k.h" && conforms "$k" 503 calendar &&
+		ok busy_upload_told_to_come_back ||
+		not_ok busy_upload_told_to_come_back "$(cat "$W/$k.h" "$W/$k.b" "$W/$k.why")"
 else
 	ok busy_upload_told_to_come_back   # read one after the other: nothing to tell
 fi
