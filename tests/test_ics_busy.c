@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "app/ics_busy.h"
+#include "core/buf.h"
 
 #define H 3600
 #define M 60
@@ -424,6 +425,284 @@ test_limits(void **state)
 }
 
 /*
+ * Rules that never, or hardly ever, give a date, and rules that would
+ * make libical search for a long time: each is read promptly (ICS_OK with
+ * nothing, or a refusal naming the RRULE's line), and the steps the reader
+ * reports stay under its budget. Steps, not wall time: steady on a busy
+ * machine.
+ */
+static struct got
+read_budget(const char *text, struct ics_budget *b)
+{
+	struct got g;
+
+	g.st = ics_busy_budget(text, strlen(text), ny(), FROM, TO, &g.iv, &g.n, &g.err, b);
+	return g;
+}
+
+static void
+test_pathological(void **state)
+{
+	static const struct {
+		const char *dtstart, *rule;
+		enum ics_status st;
+		long max_steps;                 /* what the reading may cost, at most */
+		int n;                          /* intervals in the window */
+	} cases[] = {
+		/* The review's: no February has a 30th. */
+		{"20000101T090000Z", "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30", ICS_OK, 100000, 0},
+		{"20000101T090000Z", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", ICS_OK, 1000, 0},
+		{"20000101T090000Z", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", ICS_OK, 5000, 0},
+		{"20000101T090000Z", "FREQ=WEEKLY;BYMONTH=2;BYDAY=MO;INTERVAL=52", ICS_OK, 1000, 0},
+		{"20000101T090000Z", "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30", ICS_OK, 5000, 0},
+		{"20000101T090000Z", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", ICS_OK, 5000, 0},
+		{"20000101T090000Z", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=5", ICS_OK, 20000, 0},
+		{"20000101T090000Z", "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2,4,6", ICS_OK, 5000, 0},
+		/* BYSETPOS over a set that is always empty. */
+		{"20000101T090000Z", "FREQ=MONTHLY;BYDAY=MO;BYMONTHDAY=31;BYMONTH=2;BYSETPOS=-1", ICS_OK, 5000, 0},
+		{"20000101T090000Z", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30,31;BYSETPOS=-1", ICS_OK, 5000, 0},
+		/* Rare but real: week 53, the 366th day, leap days, the 5th Friday. */
+		{"20000101T090000Z", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO", ICS_OK, 5000, 0},
+		{"20000101T090000Z", "FREQ=YEARLY;BYYEARDAY=366", ICS_OK, 5000, 0},
+		{"20000101T090000Z", "FREQ=YEARLY;BYYEARDAY=366;INTERVAL=4", ICS_OK, 5000, 0},
+		{"20000229T090000Z", "FREQ=YEARLY", ICS_OK, 5000, 0},
+		{"20000101T090000Z", "FREQ=MONTHLY;BYDAY=5FR", ICS_OK, 5000, 1},     /* 2026-10-30 */
+		/* Months the rule's interval never reaches. */
+		{"20000201T090000Z", "FREQ=MONTHLY;INTERVAL=12;BYMONTH=3", ICS_OK, 5000, 0},
+		{"20000131T090000Z", "FREQ=MONTHLY;BYMONTH=4", ICS_OK, 5000, 0},
+		{"20010101T090000Z", "FREQ=YEARLY;INTERVAL=4;BYYEARDAY=366", ICS_OK, 5000, 0},
+		/* Every second: too often to read. */
+		{"20000101T090000Z", "FREQ=SECONDLY", ICS_TOO_MANY, ICS_MAX_STEPS, 0},
+		{"20261019T090000Z", "FREQ=SECONDLY", ICS_TOO_MANY, ICS_MAX_STEPS, 0},
+		{"20000101T090000Z", "FREQ=SECONDLY;BYMONTH=2", ICS_TOO_MANY, ICS_MAX_STEPS, 0},
+		{"20000101T090000Z", "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30;COUNT=5", ICS_TOO_MANY,
+		 ICS_MAX_STEPS, 0},
+		{"20000101T090000Z", "FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,"
+		 "19,20,21,22,23;BYMINUTE=0,10,20,30,40,50;BYMONTH=2;BYMONTHDAY=30;COUNT=3", ICS_TOO_MANY,
+		 ICS_MAX_STEPS, 0},
+	};
+	char text[1024];
+	struct ics_budget b;
+	struct got g;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&b, 0, sizeof(b));
+		snprintf(text, sizeof(text), CAL("BEGIN:VEVENT\r\nUID:p\r\nDTSTART:%s\r\n"
+		         "DURATION:PT1M\r\nRRULE:%s\r\nEND:VEVENT\r\n"), cases[i].dtstart, cases[i].rule);
+		g = read_budget(text, &b);
+		if (g.st != cases[i].st || b.steps > cases[i].max_steps)
+			fail_msg("case %zu (%s): status %d, %ld steps: %s", i, cases[i].rule, g.st, b.steps,
+			         g.err.msg);
+		if (g.st == ICS_OK) {
+			if (g.n != cases[i].n)
+				fail_msg("case %zu (%s): %d intervals", i, cases[i].rule, g.n);
+		} else {
+			assert_int_equal(g.err.line, 8);
+			assert_string_equal(g.err.property, "RRULE");
+			assert_non_null(strstr(g.err.msg, "line 8, RRULE: "));
+		}
+		free(g.iv);
+	}
+}
+
+/*
+ * What a real caseload costs: series of sessions with a COUNT, begun and
+ * ended years ago, in a named zone, cost their sessions, not the years
+ * since; weekly series without an end start near the window. 700 series,
+ * many more than a practice has, fit in the budget.
+ */
+static void
+test_budget_caseload(void **state)
+{
+	static const char *const rules[] = {
+		"FREQ=MONTHLY;BYDAY=2TU;COUNT=24", "FREQ=MONTHLY;BYMONTHDAY=14;COUNT=12",
+		"FREQ=WEEKLY;BYDAY=MO,TH;COUNT=40", "FREQ=DAILY;COUNT=10", "FREQ=YEARLY;COUNT=5",
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", "FREQ=MONTHLY;BYDAY=-1FR",
+	};
+	struct buf t = BUF_INIT;
+	struct ics_budget b;
+	struct got g;
+	size_t i;
+	int k;
+
+	(void)state;
+	assert_int_equal(buf_adds(&t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 0);
+	for (k = 0; k < 100; k++)
+		for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			assert_int_equal(buf_printf(&t, "BEGIN:VEVENT\r\nUID:c%d-%zu\r\n"
+			                            "DTSTART;TZID=America/New_York:20%02d0%zu1%dT0%d0000\r\n"
+			                            "DURATION:PT50M\r\nRRULE:%s\r\nEND:VEVENT\r\n",
+			                            k, i, 5 + k % 20, 1 + i, k % 10, 8 + k % 2, rules[i]), 0);
+	assert_int_equal(buf_adds(&t, "END:VCALENDAR\r\n"), 0);
+	memset(&b, 0, sizeof(b));
+	g.st = ics_busy_budget(t.p, t.len, ny(), FROM, TO, &g.iv, &g.n, &g.err, &b);
+	if (g.st != ICS_OK)
+		fail_msg("700 series: status %d, %ld steps: %s", g.st, b.steps, g.err.msg);
+	assert_true(g.n > 0);
+	if (b.steps > ICS_MAX_STEPS / 2)
+		fail_msg("700 series took %ld steps", b.steps);
+	free(g.iv);
+	buf_free(&t);
+}
+
+/*
+ * A file of many events with such rules costs at most the upload's
+ * budget: refused as a whole, naming the line where it ran out.
+ */
+static void
+test_budget_per_file(void **state)
+{
+	struct buf t = BUF_INIT;
+	struct ics_budget b;
+	struct got g;
+	int i;
+
+	(void)state;
+	assert_int_equal(buf_adds(&t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), 0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(buf_printf(&t, "BEGIN:VEVENT\r\nUID:e%d\r\nDTSTART:20000101T090000Z\r\n"
+		                            "DURATION:PT1M\r\nRRULE:FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30\r\n"
+		                            "END:VEVENT\r\n", i), 0);
+	assert_int_equal(buf_adds(&t, "END:VCALENDAR\r\n"), 0);
+	memset(&b, 0, sizeof(b));
+	g.st = ics_busy_budget(t.p, t.len, ny(), FROM, TO, &g.iv, &g.n, &g.err, &b);
+	assert_int_equal(g.st, ICS_TOO_MANY);
+	assert_true(b.steps <= ICS_MAX_STEPS);
+	assert_string_equal(g.err.property, "RRULE");
+	assert_true(g.err.line > 3);
+	assert_null(g.iv);
+
+	/* The same file with no step budget to speak of, but one millisecond:
+	 * millions of libical's steps do not fit in it. */
+	memset(&b, 0, sizeof(b));
+	b.max_steps = 1000000000;
+	b.max_ms = 1;
+	g.st = ics_busy_budget(t.p, t.len, ny(), FROM, TO, &g.iv, &g.n, &g.err, &b);
+	assert_int_equal(g.st, ICS_TOO_SLOW);
+	assert_non_null(strstr(g.err.msg, "line "));
+	assert_null(g.iv);
+
+	/* Told to stop (the server is shutting down): stops. */
+	{
+		atomic_int stop = 1;
+
+		memset(&b, 0, sizeof(b));
+		b.stop = &stop;
+		g.st = ics_busy_budget(t.p, t.len, ny(), FROM, TO, &g.iv, &g.n, &g.err, &b);
+		assert_int_equal(g.st, ICS_STOPPED);
+		assert_null(g.iv);
+	}
+	buf_free(&t);
+}
+
+/*
+ * A time zone of the file whose rule is not a time zone's (yearly, in
+ * given months, on given days): refused, naming its line, before libical
+ * expands it.
+ */
+static void
+test_zone_rules(void **state)
+{
+	static const char *const rules[] = {
+		"FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+		"FREQ=YEARLY;BYMONTH=3", "FREQ=YEARLY;INTERVAL=3;BYMONTH=3;BYDAY=2SU",
+		"FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;BYHOUR=1,2,3",
+	};
+	char text[2048];
+	struct got g;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		snprintf(text, sizeof(text), CAL(
+			"BEGIN:VTIMEZONE\r\nTZID:Odd\r\nBEGIN:STANDARD\r\nDTSTART:16010101T020000\r\n"
+			"TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nRRULE:%s\r\nEND:STANDARD\r\n"
+			"END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Odd:20261020T100000\r\n"
+			"DURATION:PT1H\r\nEND:VEVENT\r\n"), rules[i]);
+		g = read_cal(ny(), FROM, TO, text);
+		if (g.st != ICS_MALFORMED || g.err.line != 10 || strcmp(g.err.property, "RRULE") != 0)
+			fail_msg("rule %zu: status %d, line %d: %s", i, g.st, g.err.line, g.err.msg);
+		assert_null(g.iv);
+	}
+
+	/* A zone's rules are all expanded from their DTSTART, however far
+	 * back: a zone that would change 14 times a year since the year 1,
+	 * in 8 parts, is refused when a time is read in it, and only then. */
+	{
+		struct buf t = BUF_INIT;
+		struct ics_budget b;
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			buf_reset(&t);
+			assert_int_equal(buf_adds(&t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			                          "BEGIN:VTIMEZONE\r\nTZID:Busy\r\n"), 0);
+			for (i = 0; i < 8; i++)
+				assert_int_equal(buf_adds(&t, "BEGIN:STANDARD\r\nDTSTART:00010101T020000\r\n"
+				                          "TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nRRULE:FREQ=YEARLY;"
+				                          "BYMONTH=1,2;BYMONTHDAY=1,2,3,4,5,6,7\r\nEND:STANDARD\r\n"), 0);
+			assert_int_equal(buf_printf(&t, "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:z\r\n"
+			                            "DTSTART%s:20261020T100000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
+			                            "END:VCALENDAR\r\n", k ? ";TZID=Busy" : ""), 0);
+			memset(&b, 0, sizeof(b));
+			g.st = ics_busy_budget(t.p, t.len, ny(), FROM, TO, &g.iv, &g.n, &g.err, &b);
+			if (k == 0) {
+				assert_ok(&g, 1);       /* floating: the zone is not used */
+				free(g.iv);
+			} else if (g.st != ICS_TOO_MANY || g.err.line != 3 ||
+			           strcmp(g.err.property, "VTIMEZONE") != 0) {
+				fail_msg("a zone changing too often: status %d, line %d: %s", g.st, g.err.line,
+				         g.err.msg);
+			}
+			assert_true(b.steps <= ICS_MAX_STEPS);
+		}
+		buf_free(&t);
+	}
+}
+
+/*
+ * A sub-daily series begun long ago starts near the window too, when its
+ * steps allow; with a COUNT it runs from DTSTART. Both must agree.
+ */
+static void
+test_fast_forward_subdaily(void **state)
+{
+	static const char *const rules[] = {
+		"FREQ=HOURLY;INTERVAL=7", "FREQ=HOURLY;INTERVAL=5;BYDAY=TU,TH",
+		"FREQ=MINUTELY;INTERVAL=97", "FREQ=SECONDLY;INTERVAL=7207",
+		"FREQ=HOURLY;INTERVAL=3;BYMINUTE=0,30",
+	};
+	char a[1024], b[1024];
+	struct got ga, gb;
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		/* In UTC, and floating (the clinician's zone); a series in a
+		 * named zone steps through its clock changes, and runs from DTSTART. */
+		const char *start = i % 2 ? "20260301T081500Z" : "20260301T081500";
+
+		snprintf(a, sizeof(a), CAL("BEGIN:VEVENT\r\nUID:x\r\nDTSTART:%s\r\n"
+		         "DURATION:PT10M\r\nRRULE:%s\r\nEND:VEVENT\r\n"), start, rules[i]);
+		snprintf(b, sizeof(b), CAL("BEGIN:VEVENT\r\nUID:x\r\nDTSTART:%s\r\n"
+		         "DURATION:PT10M\r\nRRULE:%s;COUNT=100000\r\nEND:VEVENT\r\n"), start, rules[i]);
+		ga = read_cal(ny(), FROM, TO, a);
+		gb = read_cal(ny(), FROM, TO, b);
+		if (gb.st != ICS_OK)
+			fail_msg("rule %zu with a COUNT: %s", i, gb.err.msg);
+		assert_ok(&ga, gb.n);
+		assert_true(ga.n > 0);
+		for (k = 0; k < ga.n; k++)
+			assert_iv(&ga, k, gb.iv[k].start, gb.iv[k].end);
+		free(ga.iv);
+		free(gb.iv);
+	}
+}
+
+/*
  * Every prefix of a calendar, and thousands of one-byte changes to it,
  * are read or refused: never a crash, a leak or an interval outside the
  * window (run under SAN=1 too).
@@ -482,6 +761,11 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_mangled),
+		cmocka_unit_test(test_pathological),
+		cmocka_unit_test(test_budget_caseload),
+		cmocka_unit_test(test_budget_per_file),
+		cmocka_unit_test(test_zone_rules),
+		cmocka_unit_test(test_fast_forward_subdaily),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

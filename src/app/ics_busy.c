@@ -31,16 +31,64 @@
  *    file's own VTIMEZONE (libical's to convert) or a Z says where they
  *    are: a time is a struct tval, UTC or wall time in a zone, and (C)
  *    compares wall times with the window widened by SLACK, more than any
- *    UTC offset, to decide what to keep; (D) decides exactly.
+ *    UTC offset, to decide what to keep; (D) decides exactly. (C) lets the
+ *    lock go between two events and every CLOCK_EVERY calls to libical's
+ *    iterator, and no call it makes under the lock is unbounded (note 5):
+ *    a download of an .ics, or a zone's first load, waits at most that.
  *
- * 5. Bounds: the file is at most ICS_MAX_BYTES; at most ICS_MAX_EVENTS
- *    occurrences may fall in the window (4 times as many near it in (C));
- *    all recurrence rules together may take MAX_STEPS steps. A daily or
- *    slower rule without COUNT starts near the window
- *    (icalrecur_iterator_set_start; tested against a full expansion), so
- *    a weekly series begun years ago costs a few steps. libical's
- *    set_start is wrong for sub-daily rules with an INTERVAL, so those
- *    and rules with a COUNT run from DTSTART.
+ * 5. Bounds. The file is at most ICS_MAX_BYTES; at most ICS_MAX_EVENTS
+ *    occurrences may fall in the window (4 times as many near it in (C)).
+ *    The work is bounded by what libical does, not by the occurrences it
+ *    returns: one call to icalrecur_iterator_next() searches, candidate
+ *    by candidate, until one passes the rule's filters, so a rule that
+ *    never gives a date (FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30) made it
+ *    search to the year 2582 in one call, holding the lock. libical 3.0
+ *    stops that search at the rule's UNTIL (icalrecur.c: the do/while of
+ *    icalrecur_iterator_next), but not its searches for a month or a year
+ *    that gives a day (next_yearday's for(;;), __iterator_set_start's loop
+ *    to the year 20000, increment_month's). So plan_rule(), before libical
+ *    sees a rule:
+ *    - moves its UNTIL to just after the window: no daily or shorter
+ *      search goes further;
+ *    - starts it near the window when no COUNT needs DTSTART: a daily or
+ *      slower rule with icalrecur_iterator_set_start (tested against a
+ *      full expansion); a sub-daily one in UTC or floating time (where
+ *      libical's steps are the clock's) from a DTSTART a whole number of
+ *      its steps later, when it expands no BYSECOND or BYMINUTE (libical's
+ *      set_start is wrong for those with an INTERVAL). Others, and rules
+ *      with a COUNT, run from DTSTART;
+ *    - for a monthly or yearly rule, asks libical which kinds of month
+ *      (length, weekday of the 1st: 28 kinds) or of year (leap, weekday of
+ *      1 January: 14) give a day, each in one bounded call (probe();
+ *      remembered for the next rule of the same kind, kinds_of()): a rule
+ *      no kind of whose periods gives a day has no occurrence and is not
+ *      expanded; when every kind does, libical never searches (but for a
+ *      month of its BYMONTH); otherwise longest_gap() walks the periods
+ *      the rule visits over the 400 years after which the calendar
+ *      repeats, and its searches are at most the longest run of empty
+ *      ones;
+ *    - counts what libical may then examine between start and UNTIL
+ *      (the candidates of each step, times the times of day its BYHOUR,
+ *      BYMINUTE and BYSECOND expand to, and libical walks a BY list of the
+ *      rule's own unit in every larger unit, whatever its INTERVAL; every
+ *      day of each month or year, and the searches; five times that in a
+ *      named zone, where libical's steps go through ICU's time zones and
+ *      cost so much more) and refuses the rule, naming its line, when the
+ *      file's rules together would pass ICS_MAX_STEPS (struct
+ *      ics_budget). A rule every second is refused; one every minute for
+ *      the four weeks in UTC is not. 200,000 steps take about 0.3 to 1
+ *      second here, depending on the load.
+ *    The clock is read between events and every CLOCK_EVERY calls to the
+ *    iterator: a file that takes longer than ICS_MAX_MS (a slow machine)
+ *    is refused at the line it had reached, and the reading stops when
+ *    told to (the server shutting down). A time zone's own rule, which
+ *    libical expands when it converts a time, must look like one (yearly,
+ *    one or two months, a few days) and give a day in some kind of year
+ *    (zone_rule()); libical expands all of a zone's rules from their
+ *    DTSTART (1601 in Outlook's) to a few years from now, so the changes
+ *    of the zones the file uses count as steps too (zone_changes(): a
+ *    1.3 KB zone changing 14 times a year since the year 1 took 1.3 s).
+ *    A rule libical cannot apply is refused with its line.
  *
  * 6. Durations: an all-day event lasts whole local days (DTEND - DTSTART,
  *    or DURATION, or one day) in the clinician's zone; a timed event the
@@ -49,10 +97,12 @@
  */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
@@ -61,7 +111,9 @@
 
 #define DAY 86400
 #define SLACK (2 * DAY)                 /* more than any UTC offset */
-#define MAX_STEPS 200000                /* recurrence steps per file */
+#define CLOCK_EVERY 64                  /* libical's calls between two looks at the clock */
+#define KINDS_KEPT 8                    /* kinds of monthly or yearly rule remembered (kinds_of) */
+#define ZONED_STEP 5                    /* a step in a named zone costs libical (ICU) that many */
 #define MAX_DEPTH 16                    /* nested components */
 #define MAX_ZONES 100                   /* distinct TZIDs used */
 #define TZID_MAX 128
@@ -135,6 +187,9 @@ struct zref {
 	int line;
 	char prop[16];
 	bool defined;                   /* a VTIMEZONE of the file has it */
+	bool used;                      /* a time of the file is read in it */
+	long changes;                   /* its VTIMEZONEs' rules: what libical expands */
+	int vtz_line;                   /* BEGIN:VTIMEZONE, of the last */
 	const struct tz_zone *z;
 };
 
@@ -148,7 +203,19 @@ struct scan {
 	int depth;
 	int calendars;                  /* VCALENDARs closed */
 	bool in_event;
+	long steps, max_steps;          /* libical's, for the zones' rules */
+	/* The VTIMEZONE open, and its STANDARD or DAYLIGHT (zone_changes()). */
+	int vtz_zone, vtz_line, sub_year, end_year;
+	long vtz_changes, sub_per_year;
 };
+
+/* A rule's BY parts, in libical's order (by_count()). */
+enum { P_SECOND, P_MINUTE, P_HOUR, P_DAY, P_MONTHDAY, P_YEARDAY, P_WEEKNO, P_MONTH, P_SETPOS,
+       P__MAX };
+
+static bool probe(const struct icalrecurrencetype *r, struct icaltimetype dt, int sh);
+static enum ics_status zone_changes(struct scan *sc, struct ics_error *err);
+static int by_count(const struct icalrecurrencetype *r, int part);
 
 static void
 upcase(char *dst, size_t n, const char *s, size_t len)
@@ -297,8 +364,10 @@ note_zone(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
 		return fail(err, ICS_MALFORMED, line, c->name, "the TZID is longer than %d characters",
 		            TZID_MAX - 1);
 	for (i = 0; i < sc->n_zones; i++)
-		if (strcmp(sc->zones[i].tzid, c->tzid) == 0)
+		if (strcmp(sc->zones[i].tzid, c->tzid) == 0) {
+			sc->zones[i].used = true;
 			return ICS_OK;
+		}
 	if (sc->n_zones == MAX_ZONES)
 		return fail(err, ICS_MALFORMED, line, c->name, "the file uses more than %d time zones",
 		            MAX_ZONES);
@@ -308,6 +377,7 @@ note_zone(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
 	snprintf(sc->zones[sc->n_zones].tzid, TZID_MAX, "%s", c->tzid);
 	snprintf(sc->zones[sc->n_zones].prop, sizeof(sc->zones[0].prop), "%s", c->name);
 	sc->zones[sc->n_zones].line = line;
+	sc->zones[sc->n_zones].used = true;
 	sc->n_zones++;
 	return ICS_OK;
 }
@@ -446,6 +516,13 @@ begin(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
 	memcpy(sc->comp[sc->depth], name, sizeof(name));
 	sc->comp_line[sc->depth] = line;
 	sc->depth++;
+	if (sc->depth == 2 && strcmp(name, "VTIMEZONE") == 0) {
+		sc->vtz_zone = -1;
+		sc->vtz_line = line;
+		sc->vtz_changes = 0;
+	}
+	if (sc->depth == 3 && strcmp(sc->comp[1], "VTIMEZONE") == 0)
+		sc->sub_year = sc->sub_per_year = 0;
 	if (sc->depth == 2 && strcmp(name, "VEVENT") == 0) {
 		if (grow(&sc->ev, &sc->cap_ev, sc->n_ev, sizeof(*sc->ev)))
 			return ICS_NO_MEMORY;
@@ -486,10 +563,64 @@ end(struct scan *sc, const struct cl *c, int line, struct ics_error *err)
 			            "(line %d) is a %s", ev->dtend_date ? "date" : "date and time",
 			            ev->dtstart, ev->dtstart_date ? "date" : "date and time");
 	}
+	if (sc->depth == 3 && strcmp(sc->comp[1], "VTIMEZONE") == 0 && sc->sub_per_year)
+		sc->vtz_changes += (long)(sc->end_year - (sc->sub_year < sc->end_year ? sc->sub_year :
+		                                          sc->end_year) + 1) * sc->sub_per_year;
+	if (sc->depth == 2 && strcmp(top, "VTIMEZONE") == 0 && sc->vtz_zone >= 0) {
+		sc->zones[sc->vtz_zone].changes += sc->vtz_changes;
+		sc->zones[sc->vtz_zone].vtz_line = sc->vtz_line;
+	}
 	sc->depth--;
 	if (sc->depth == 0)
 		sc->calendars++;
 	return ICS_OK;
+}
+
+/*
+ * The rule of a time zone of the file (STANDARD or DAYLIGHT), which
+ * libical expands itself, with no UNTIL of chiron's, whenever a time is
+ * read in that zone: only a time zone's kind of rule is let through,
+ * yearly, in one or two months, on a few days, and one that gives a day
+ * in some year (all 14 kinds of year are asked of libical).
+ */
+static enum ics_status
+zone_rule(struct scan *sc, struct cl *c, int line, struct ics_error *err)
+{
+	struct icalrecurrencetype r;
+	struct icaltimetype dt = icaltime_null_time();
+	int sh;
+
+	c->value[trimmed(c->value)] = '\0';
+	r = icalrecurrencetype_from_string(c->value);
+	if (r.freq != ICAL_YEARLY_RECURRENCE || r.interval != 1 || r.rscale ||
+	    by_count(&r, P_SECOND) || by_count(&r, P_MINUTE) || by_count(&r, P_HOUR) ||
+	    by_count(&r, P_YEARDAY) || by_count(&r, P_WEEKNO) || by_count(&r, P_SETPOS) ||
+	    by_count(&r, P_MONTH) < 1 || by_count(&r, P_MONTH) > 2 ||
+	    (by_count(&r, P_DAY) < 1 && by_count(&r, P_MONTHDAY) < 1) ||
+	    by_count(&r, P_DAY) > 7 || by_count(&r, P_MONTHDAY) > 7)
+		return fail(err, ICS_MALFORMED, line, "RRULE", "a time zone's rule must be yearly "
+		            "(FREQ=YEARLY, no INTERVAL), in one or two months (BYMONTH), on at most 7 "
+		            "days (BYDAY or BYMONTHDAY), like FREQ=YEARLY;BYMONTH=3;BYDAY=2SU");
+	/* The changes a year: libical expands them all, from the part's
+	 * DTSTART to a few years from now (zone_changes()). */
+	if (by_count(&r, P_MONTHDAY)) {
+		sc->sub_per_year = by_count(&r, P_MONTHDAY);
+	} else {
+		for (sh = 0; sh < by_count(&r, P_DAY); sh++)
+			sc->sub_per_year += icalrecurrencetype_day_position(r.by_day[sh]) ? 1 : 5;
+	}
+	sc->sub_per_year *= by_count(&r, P_MONTH);
+	dt.year = 2000;
+	dt.month = dt.day = 1;
+	dt.hour = 2;
+	for (sh = 0; sh < 14; sh++) {
+		if ((sc->steps += 8) > sc->max_steps)
+			return fail(err, ICS_TOO_MANY, line, "RRULE", "the file's time zones have more "
+			            "rules than chiron reads");
+		if (probe(&r, dt, sh))
+			return ICS_OK;
+	}
+	return fail(err, ICS_MALFORMED, line, "RRULE", "this time zone's rule never gives a date");
 }
 
 /* One logical (unfolded) line, NUL-ended, that began on line `line`. */
@@ -522,8 +653,10 @@ scan_line(struct scan *sc, char *s, int line, struct ics_error *err)
 
 		c.value[trimmed(c.value)] = '\0';
 		for (i = 0; i < sc->n_zones; i++)
-			if (strcmp(sc->zones[i].tzid, c.value) == 0)
+			if (strcmp(sc->zones[i].tzid, c.value) == 0) {
 				sc->zones[i].defined = found = true;
+				sc->vtz_zone = i;
+			}
 		if (!found && strlen(c.value) < TZID_MAX) {
 			/* Defined before it is used: note it now. */
 			if (sc->n_zones == MAX_ZONES)
@@ -534,10 +667,16 @@ scan_line(struct scan *sc, char *s, int line, struct ics_error *err)
 			memset(&sc->zones[i], 0, sizeof(*sc->zones));
 			snprintf(sc->zones[i].tzid, TZID_MAX, "%s", c.value);
 			sc->zones[i].defined = true;
+			sc->vtz_zone = i;
 			sc->n_zones++;
 		}
 		return ICS_OK;
 	}
+	if (sc->depth == 3 && strcmp(sc->comp[1], "VTIMEZONE") == 0 && strcmp(c.name, "RRULE") == 0)
+		return zone_rule(sc, &c, line, err);
+	if (sc->depth == 3 && strcmp(sc->comp[1], "VTIMEZONE") == 0 && strcmp(c.name, "DTSTART") == 0 &&
+	    all_digits(c.value, strnlen(c.value, 4)) && strnlen(c.value, 4) == 4)
+		sc->sub_year = num(c.value, 4);
 	if (sc->in_event && sc->depth == 2)
 		return event_prop(sc, &sc->ev[sc->n_ev - 1], &c, line, err);
 	return ICS_OK;
@@ -594,6 +733,8 @@ scan(struct scan *sc, const char *text, size_t len, struct ics_error *err)
 		          known_comp(sc->comp[sc->depth - 1]));
 	if (st == ICS_OK && !sc->calendars)
 		st = fail(err, ICS_MALFORMED, 0, "", "the file is empty: it has no BEGIN:VCALENDAR");
+	if (st == ICS_OK)
+		st = zone_changes(sc, err);
 	return st;
 }
 
@@ -606,6 +747,31 @@ tzid_shown(char *out, size_t n, const char *s)
 	for (i = 0; s[i] && i + 1 < n; i++)
 		out[i] = strchr(NAME_CHARS "/_+. ", s[i]) ? s[i] : '?';
 	out[i] = '\0';
+}
+
+/*
+ * libical expands every rule of a file's time zone, from the DTSTART of
+ * its STANDARD or DAYLIGHT part to a few years from now, the first time
+ * a time is read in that zone: the changes of the zones the file uses
+ * count as steps, and a file whose zones change too often is refused,
+ * naming the VTIMEZONE.
+ */
+static enum ics_status
+zone_changes(struct scan *sc, struct ics_error *err)
+{
+	int i;
+
+	for (i = 0; i < sc->n_zones; i++) {
+		struct zref *zr = &sc->zones[i];
+
+		if (!zr->used || !zr->defined)
+			continue;
+		if (zr->changes > sc->max_steps - sc->steps)
+			return fail(err, ICS_TOO_MANY, zr->vtz_line, "VTIMEZONE", "this time zone changes "
+			            "too often to read (%ld changes since its first DTSTART)", zr->changes);
+		sc->steps += zr->changes;
+	}
+	return ICS_OK;
 }
 
 /* ----------------------------------------------------------------------
@@ -694,7 +860,18 @@ struct ctx {
 	int n_occ, cap_occ;
 	struct exdate *ex;
 	int n_ex, cap_ex;
-	long steps;
+	long steps, max_steps;          /* libical's steps taken, and allowed (note 5) */
+	long budget_ms;
+	struct kinds {                  /* the kinds of period a kind of rule gives a day in */
+		struct icalrecurrencetype r;    /* its BY parts only */
+		icalrecurrencetype_frequency freq;
+		icalrecurrencetype_weekday week_start;
+		int month, day;
+		signed char gives[28];
+	} kinds[KINDS_KEPT];
+	int n_kinds, next_kind;
+	struct timespec deadline;       /* CLOCK_MONOTONIC */
+	const atomic_int *stop;
 	struct ics_error *err;
 };
 
@@ -815,49 +992,540 @@ iter_zone(const struct frame *f)
 	return f->z ? icaltimezone_get_builtin_timezone(tz_name(f->z)) : NULL;
 }
 
+/* ----------------------------------------------------------------------
+ * (C) Bounding libical's work on a rule (design note 5)
+ * ---------------------------------------------------------------------- */
+
+/* libical 3.0's table of what each BY part does for each FREQ
+ * (icalrecur.c's expand_map): C filters, E expands, X is not allowed. */
+enum { C = 1, E = 2, X = 3 };
+static const char by_role[7][P__MAX] = {
+	/*          s  m  h  D  MD YD W  M  P */
+	[ICAL_SECONDLY_RECURRENCE] = {C, C, C, C, C, C, X, C, C},
+	[ICAL_MINUTELY_RECURRENCE] = {E, C, C, C, C, C, X, C, C},
+	[ICAL_HOURLY_RECURRENCE] = {E, E, C, C, C, C, X, C, C},
+	[ICAL_DAILY_RECURRENCE] = {E, E, E, C, C, X, X, C, C},
+	[ICAL_WEEKLY_RECURRENCE] = {E, E, E, E, X, X, X, C, C},
+	[ICAL_MONTHLY_RECURRENCE] = {E, E, E, E, E, X, X, C, C},
+	[ICAL_YEARLY_RECURRENCE] = {E, E, E, E, E, E, E, E, C},
+};
+static const char *const by_name[P__MAX] = {"BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY",
+	"BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS"};
+static const char *const freq_name[7] = {"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY",
+	"MONTHLY", "YEARLY"};
+
+/* How many values BY part `part` of r lists (0 when absent). */
+static int
+by_count(const struct icalrecurrencetype *r, int part)
+{
+	const short *v;
+	int i, size;
+
+	switch (part) {
+	case P_SECOND: v = r->by_second; size = ICAL_BY_SECOND_SIZE; break;
+	case P_MINUTE: v = r->by_minute; size = ICAL_BY_MINUTE_SIZE; break;
+	case P_HOUR: v = r->by_hour; size = ICAL_BY_HOUR_SIZE; break;
+	case P_DAY: v = r->by_day; size = ICAL_BY_DAY_SIZE; break;
+	case P_MONTHDAY: v = r->by_month_day; size = ICAL_BY_MONTHDAY_SIZE; break;
+	case P_YEARDAY: v = r->by_year_day; size = ICAL_BY_YEARDAY_SIZE; break;
+	case P_WEEKNO: v = r->by_week_no; size = ICAL_BY_WEEKNO_SIZE; break;
+	case P_MONTH: v = r->by_month; size = ICAL_BY_MONTH_SIZE; break;
+	default: v = r->by_set_pos; size = ICAL_BY_SETPOS_SIZE; break;
+	}
+	for (i = 0; i < size && v[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+		;
+	return i;
+}
+
+static bool
+leap(int64_t y)
+{
+	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+static int
+month_days(int64_t y, int m)
+{
+	static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return m == 2 && leap(y) ? 29 : n[m - 1];
+}
+
+/* The year of the same calendar as year y, from 2000 to 2399 (the
+ * Gregorian calendar repeats every 400 years). */
+static int
+same_year(int64_t y)
+{
+	return 2000 + (int)(((y % 400) + 400) % 400);
+}
+
+/* A year's shape: whether it is leap and the weekday of 1 January (0..13).
+ * libical's expansion of a yearly rule over a year depends on nothing else. */
+static int
+year_shape(int64_t y)
+{
+	int r = same_year(y);
+
+	return (leap(r) ? 7 : 0) + tz_weekday(tz_days_from_civil(r, 1, 1));
+}
+
+/* A month's shape: its length and the weekday of its 1st (0..27). */
+static int
+month_shape(int64_t y, int m)
+{
+	int r = same_year(y);
+
+	return (month_days(r, m) - 28) * 7 + tz_weekday(tz_days_from_civil(r, (unsigned)m, 1));
+}
+
+/*
+ * Does libical's expansion of rule r (DTSTART dt) give a day in a period
+ * (a year, or a month) of shape sh? Asked of libical itself, in one call
+ * that costs a bounded number of periods: an iterator whose INTERVAL is a
+ * multiple of 400 years finds the period of that shape empty in every
+ * step, until the year 20000 where it stops searching (about eight
+ * steps), or gives a day in the first.
+ */
+static bool
+probe(const struct icalrecurrencetype *r, struct icaltimetype dt, int sh)
+{
+	struct icalrecurrencetype p = *r;
+	icalrecur_iterator *it;
+	int y, m = dt.month;
+
+	if (r->freq == ICAL_YEARLY_RECURRENCE) {
+		for (y = 2000; y < 2400 && year_shape(y) != sh; y++)
+			;
+		p.interval = 2000;
+	} else {
+		for (y = 2000; y < 2400; y++) {
+			for (m = 1; m <= 12 && month_shape(y, m) != sh; m++)
+				;
+			if (m <= 12)
+				break;
+		}
+		p.interval = 28800;             /* 2,400 years of months */
+	}
+	if (y == 2400)
+		return false;
+	p.count = 0;
+	p.until = icaltime_null_time();
+	dt.zone = NULL;
+	dt.year = y;
+	dt.month = m;
+	if (dt.day > month_days(y, m))
+		dt.day = month_days(y, m);
+	it = icalrecur_iterator_new(p, dt);
+	if (!it)
+		return false;
+	icalrecur_iterator_free(it);
+	return true;
+}
+
+/* Would libical's default day (DTSTART's) be the only day of each period? */
+static bool
+default_day(const struct icalrecurrencetype *r)
+{
+	return !by_count(r, P_MONTHDAY) && !by_count(r, P_DAY) && !by_count(r, P_YEARDAY) &&
+	       !by_count(r, P_WEEKNO);
+}
+
+/* Does a period of kind sh give rule r (DTSTART dt) a day? */
+static bool
+kind_gives_day(const struct icalrecurrencetype *r, struct icaltimetype dt, int sh)
+{
+	if (r->freq == ICAL_MONTHLY_RECURRENCE && default_day(r) && dt.day > 28 + sh / 7)
+		return false;   /* DTSTART's day, which a month of this length has not */
+	if (r->freq == ICAL_YEARLY_RECURRENCE && default_day(r)) {
+		int i, n = by_count(r, P_MONTH);
+		bool any = false;
+
+		for (i = 0; i < (n ? n : 1); i++) {
+			int m = n ? r->by_month[i] & 0xff : dt.month;
+
+			if (m >= 1 && m <= 12 && dt.day <= month_days(sh >= 7 ? 2000 : 2001, m))
+				any = true;
+		}
+		if (!any)
+			return false;
+	}
+	return probe(r, dt, sh);
+}
+
+/*
+ * The kinds of period that give rule r (DTSTART dt) a day, 1 or 0 each,
+ * asked of libical once per kind of rule in a file: they depend on its
+ * BY parts and DTSTART's month and day, not on its INTERVAL, COUNT or
+ * UNTIL, and a calendar repeats its rules.
+ */
+static const signed char *
+kinds_of(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype dt)
+{
+	size_t from = offsetof(struct icalrecurrencetype, by_second);
+	size_t len = offsetof(struct icalrecurrencetype, by_set_pos) + sizeof(r->by_set_pos) - from;
+	struct kinds *k;
+	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE;
+	int i, n = yearly ? 14 : 28, month = dt.month, day = dt.day;
+
+	/* DTSTART's month and day count only where libical reads them: its
+	 * default month (YEARLY) and day, and a BYWEEKNO without BYDAY. */
+	if (!yearly || by_count(r, P_MONTH) || by_count(r, P_YEARDAY) ||
+	    (by_count(r, P_WEEKNO) && by_count(r, P_DAY)) ||
+	    (by_count(r, P_DAY) && !by_count(r, P_MONTHDAY)))
+		month = 0;
+	if (!default_day(r) && !(yearly && by_count(r, P_WEEKNO) && !by_count(r, P_DAY)))
+		day = 0;
+	for (i = 0; i < x->n_kinds; i++) {
+		k = &x->kinds[i];
+		if (k->freq == r->freq && k->week_start == r->week_start && k->month == month &&
+		    k->day == day && memcmp((const char *)&k->r + from, (const char *)r + from, len) == 0)
+			return k->gives;
+	}
+	k = &x->kinds[x->n_kinds < KINDS_KEPT ? x->n_kinds++ : (x->next_kind++ % KINDS_KEPT)];
+	memcpy((char *)&k->r + from, (const char *)r + from, len);
+	k->freq = r->freq;
+	k->week_start = r->week_start;
+	k->month = month;
+	k->day = day;
+	for (i = 0; i < n; i++) {
+		k->gives[i] = kind_gives_day(r, dt, i);
+		x->steps += 8;          /* a probe: about eight periods' work */
+	}
+	return k->gives;
+}
+
+static int64_t
+gcd(int64_t a, int64_t b)
+{
+	while (b) {
+		int64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * The periods a monthly or yearly rule visits, from DTSTART's, repeat
+ * every 400 years: its longest run of periods that give no day (libical's
+ * longest search, which no UNTIL stops), in periods; -1 when no period
+ * gives one (libical would search to the year 20000, or for ever).
+ * Months the rule's BYMONTH leaves out count in a run: libical steps
+ * over them one by one.
+ */
+static long
+longest_gap(struct ctx *x, const struct icalrecurrencetype *r, struct icaltimetype dt)
+{
+	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE, months[13] = {false}, all = true, none = true;
+	const signed char *gives = kinds_of(x, r, dt);
+	int64_t cycle = yearly ? 400 : 4800, step = r->interval > 0 ? r->interval : 1, k, n;
+	int64_t first = yearly ? dt.year : (int64_t)dt.year * 12 + dt.month - 1;
+	long run = 0, longest = 0;
+	bool any = false;
+	int i, nm = by_count(r, P_MONTH);
+
+	for (i = 0; i < (yearly ? 14 : 28); i++) {
+		all = all && gives[i];
+		none = none && !gives[i];
+	}
+	if (none)
+		return -1;
+	for (i = 0; i < nm; i++)
+		if ((r->by_month[i] & 0xff) >= 1 && (r->by_month[i] & 0xff) <= 12)
+			months[r->by_month[i] & 0xff] = true;
+	if (all) {
+		/* Every period gives a day: a monthly rule's only search is for a
+		 * month of its BYMONTH, if its INTERVAL reaches one. */
+		if (yearly || !nm)
+			return 0;
+		for (k = 0; k < 12; k++)
+			if (months[(first + k * step) % 12 + 1])
+				return 11;
+		return -1;
+	}
+	n = cycle / gcd(step % cycle ? step % cycle : cycle, cycle);
+	/* Some kinds do, some do not: walk the periods, two turns of the
+	 * cycle, as a run may wrap round its end. */
+	for (k = 0; k < 2 * n; k++) {
+		int64_t p = first + k * step, y = yearly ? p : p / 12;
+		int m = yearly ? 0 : (int)(p % 12) + 1;
+		bool day;
+
+		if (yearly)
+			day = gives[year_shape(y)];
+		else
+			day = (!nm || months[m]) && gives[month_shape(y, m)];
+		if (day) {
+			any = true;
+			run = 0;
+		} else if (++run > longest) {
+			longest = run;
+		}
+		if (k == n - 1 && !any)
+			return -1;
+	}
+	x->steps += (long)(2 * n / 64);
+	return longest;
+}
+
+/*
+ * How many days a month (MONTHLY) or a year (YEARLY) of rule r gives, at
+ * most: libical's iterator examines those, not every day of the period.
+ */
+static double
+days_per_period(const struct icalrecurrencetype *r)
+{
+	int md = by_count(r, P_MONTHDAY), nd = by_count(r, P_DAY), i;
+	bool yearly = r->freq == ICAL_YEARLY_RECURRENCE;
+	double bd = 0, n;
+
+	for (i = 0; i < nd; i++)
+		bd += icalrecurrencetype_day_position(r->by_day[i]) ? 1 :
+		      yearly && !by_count(r, P_MONTH) ? 53 : 5;
+	if (yearly && by_count(r, P_YEARDAY))
+		n = by_count(r, P_YEARDAY);
+	else if (yearly && by_count(r, P_WEEKNO))
+		n = by_count(r, P_WEEKNO) * (nd ? nd : 1);
+	else if (md && nd)
+		n = md < bd ? md : bd;
+	else
+		n = md ? md : nd ? bd : 1;
+	if (yearly && !by_count(r, P_YEARDAY) && !by_count(r, P_WEEKNO) && (md || !nd || by_count(r, P_MONTH)))
+		n *= by_count(r, P_MONTH) ? by_count(r, P_MONTH) : md ? 12 : 1;
+	return n < (yearly ? 366 : 31) ? n : (yearly ? 366 : 31);
+}
+
+/* What expand() will ask of libical for one rule, and what it costs. */
+struct plan {
+	struct icalrecurrencetype rule; /* UNTIL near the window */
+	struct icaltimetype dt;         /* the iterator's DTSTART: the event's, or moved forward */
+	struct icaltimetype start;      /* for icalrecur_iterator_set_start, or null */
+	double steps;                   /* candidates libical may examine, at most */
+	bool nothing;                   /* no occurrence at all: libical is not asked */
+};
+
+static struct icaltimetype
+time_at(struct icaltimetype like, int64_t civil)
+{
+	int y;
+	unsigned m, d;
+	int64_t day = civil >= 0 ? civil / DAY : -((-civil + DAY - 1) / DAY), sec = civil - day * DAY;
+
+	tz_civil_from_days(day, &y, &m, &d);
+	like.year = y;
+	like.month = (int)m;
+	like.day = (int)d;
+	if (!like.is_date) {
+		like.hour = (int)(sec / 3600);
+		like.minute = (int)(sec / 60 % 60);
+		like.second = (int)(sec % 60);
+	}
+	return like;
+}
+
+/*
+ * Plans the expansion of event k's rule (its DTSTART dt, read in frame f)
+ * so that libical never searches far: its UNTIL is moved to just after the
+ * window; it starts near the window when it can; a monthly or yearly rule
+ * whose periods give no day is not expanded, and any other one's searches
+ * are measured (longest_gap). pl->steps bounds the candidates libical
+ * examines, whatever the rule.
+ */
+static enum ics_status
+plan_rule(struct ctx *x, int k, struct icalrecurrencetype rule, struct icaltimetype dt,
+          const struct frame *f, struct plan *pl)
+{
+	static const int64_t unit[3] = {1, 60, 3600};
+	int line = x->sc->ev[k].rrule, freq = rule.freq, i;
+	int64_t lo = x->from - x->ev[k].span - SLACK, s, u, step = rule.interval > 0 ? rule.interval : 1;
+	double span, times = 1, periods;
+	bool filters = false;
+	long gap = 0;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->start = icaltime_null_time();
+	if (freq < ICAL_SECONDLY_RECURRENCE || freq > ICAL_YEARLY_RECURRENCE)
+		return fail(x->err, ICS_MALFORMED, line, "RRULE", "not a recurrence rule (like "
+		            "FREQ=WEEKLY;BYDAY=TU)");
+	if (rule.rscale)
+		return fail(x->err, ICS_MALFORMED, line, "RRULE", "chiron reads rules of the Gregorian "
+		            "calendar only (no RSCALE)");
+	for (i = 0; i < P__MAX; i++) {
+		int n = by_count(&rule, i);
+
+		if (n && by_role[freq][i] == X)
+			return fail(x->err, ICS_MALFORMED, line, "RRULE", "%s cannot be used with FREQ=%s",
+			            by_name[i], freq_name[freq]);
+		if (n && by_role[freq][i] == C && i != P_SETPOS)
+			filters = true;
+		if (n && by_role[freq][i] == E && i <= P_HOUR)
+			times *= n;
+	}
+	if (freq == ICAL_YEARLY_RECURRENCE &&
+	    ((by_count(&rule, P_YEARDAY) && (by_count(&rule, P_WEEKNO) || by_count(&rule, P_MONTH) ||
+	                                     by_count(&rule, P_MONTHDAY))) ||
+	     (by_count(&rule, P_WEEKNO) && (by_count(&rule, P_MONTHDAY) ||
+	                                    (by_count(&rule, P_MONTH) && !by_count(&rule, P_DAY))))))
+		return fail(x->err, ICS_MALFORMED, line, "RRULE", "libical cannot apply BYYEARDAY or "
+		            "BYWEEKNO together with BYMONTH or BYMONTHDAY");
+	if (freq >= ICAL_MONTHLY_RECURRENCE) {
+		gap = longest_gap(x, &rule, dt);
+		if (gap < 0) {
+			pl->nothing = true;     /* no period of it gives a day: none in the window */
+			return ICS_OK;
+		}
+	}
+
+	/* Where libical starts: near the window when no COUNT needs DTSTART. */
+	pl->dt = dt;
+	s = civil_seconds(dt);
+	if (rule.count == 0 && freq >= ICAL_DAILY_RECURRENCE && frame_val(f, dt).v < lo - SLACK) {
+		pl->start = time_at(dt, (lo - SLACK) / DAY * DAY);
+		s = civil_seconds(pl->start);
+	} else if (rule.count == 0 && freq <= ICAL_HOURLY_RECURRENCE && !dt.is_date &&
+	           (!dt.zone || dt.zone == icaltimezone_get_utc_timezone()) &&
+	           !by_count(&rule, P_SECOND) && !(freq >= ICAL_MINUTELY_RECURRENCE &&
+	                                           by_count(&rule, P_MINUTE)) &&
+	           !(freq == ICAL_HOURLY_RECURRENCE && by_count(&rule, P_HOUR)) &&
+	           s < lo - SLACK) {
+		/* A whole number of the rule's steps later: the same series. */
+		int64_t d = step * unit[freq];
+
+		s += (lo - SLACK - s) / d * d;
+		pl->dt = time_at(dt, s);
+	}
+	/* Where it stops: just after the window, or at the rule's own UNTIL. */
+	u = x->to + 2 * SLACK;
+	if (dt.is_date)
+		u = u / DAY * DAY;
+	if (icaltime_is_null_time(rule.until) || civil_seconds(rule.until) > u) {
+		rule.until = time_at(dt, u);
+		rule.until.zone = dt.zone;
+	} else {
+		u = civil_seconds(rule.until);
+	}
+	pl->rule = rule;
+
+	/* What libical may examine between s and u. */
+	span = (double)(u > s ? u - s : 0) + DAY;
+	switch (freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+	case ICAL_MINUTELY_RECURRENCE:
+	case ICAL_HOURLY_RECURRENCE:
+		/* With a BY list of its own unit (BYHOUR of an HOURLY rule: the
+		 * part of the same index), libical walks that list in every
+		 * minute, hour or day, whatever the INTERVAL (icalrecur.c's
+		 * next_unit). */
+		if (by_count(&rule, freq))
+			pl->steps = span / (double)(freq == ICAL_HOURLY_RECURRENCE ? DAY : 60 * unit[freq]) *
+			            by_count(&rule, freq) * times;
+		else
+			pl->steps = span / (double)(step * unit[freq]) * times;
+		break;
+	case ICAL_DAILY_RECURRENCE:
+		pl->steps = span / (double)(step * DAY) * times;
+		break;
+	case ICAL_WEEKLY_RECURRENCE:
+		pl->steps = (span / (double)(step * 7 * DAY) + 1) *
+		            (by_count(&rule, P_DAY) ? by_count(&rule, P_DAY) : 1) * times;
+		break;
+	default:
+		/* Every day of every period it visits, and its searches between. */
+		periods = span / (freq == ICAL_MONTHLY_RECURRENCE ? 28.0 * DAY : 365.0 * DAY) /
+		          (double)step + 2;
+		pl->steps = periods * days_per_period(&rule) * times + periods * (double)(gap + 1) * 2;
+		break;
+	}
+	/* Every candidate is an occurrence (but those of DTSTART's week,
+	 * month or year before it), and every month or year gives one: the
+	 * COUNT bounds them too. A series of 24 sessions begun years ago
+	 * costs 24 steps and a few, not years of them. */
+	if (rule.count > 0 && !filters && gap == 0) {
+		double first = freq >= ICAL_MONTHLY_RECURRENCE ? days_per_period(&rule) : 7;
+
+		if (pl->steps > ((double)rule.count + first) * times)
+			pl->steps = ((double)rule.count + first) * times;
+	}
+	pl->steps += 2;
+	/* libical (with ICU) steps several times slower in a named zone. */
+	if (dt.zone && dt.zone != icaltimezone_get_utc_timezone())
+		pl->steps *= ZONED_STEP;
+	return ICS_OK;
+}
+
+static int64_t
+ms_left(const struct ctx *x)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(x->deadline.tv_sec - now.tv_sec) * 1000 +
+	       (x->deadline.tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Told to stop, or out of time? The reading stops at line `line`. */
+static enum ics_status
+in_time(struct ctx *x, int line, const char *prop)
+{
+	if (x->stop && atomic_load(x->stop))
+		return fail(x->err, ICS_STOPPED, 0, "", "the server is stopping; upload the calendar "
+		            "again in a minute");
+	if (ms_left(x) < 0)
+		return fail(x->err, ICS_TOO_SLOW, line, prop, "reading the calendar took too long "
+		            "(more than %ld second%s) and stopped here; export fewer weeks, or fewer "
+		            "calendars", (x->budget_ms + 999) / 1000, x->budget_ms > 1000 ? "s" : "");
+	return ICS_OK;
+}
+
 /* The occurrences of event k's rule rp from dtstart dt (read in frame f). */
 static enum ics_status
 expand(struct ctx *x, int k, icalproperty *rp, struct icaltimetype dt, const struct frame *f)
 {
-	struct icalrecurrencetype rule = icalproperty_get_rrule(rp);
 	const struct event *ev = &x->ev[k];
-	int64_t lo = x->from - ev->span - SLACK;
+	int line = x->sc->ev[k].rrule;
 	struct icaltimetype t;
 	icalrecur_iterator *it;
-	enum ics_status st = ICS_OK;
+	enum ics_status st;
+	struct plan pl;
+	double calls = 0;
 
 	dt.zone = iter_zone(f);
-	it = icalrecur_iterator_new(rule, dt);
+	st = plan_rule(x, k, icalproperty_get_rrule(rp), dt, f, &pl);
+	if (st || pl.nothing)
+		return st;
+	if (pl.steps > (double)(x->max_steps - x->steps))
+		return fail(x->err, ICS_TOO_MANY, line, "RRULE", "this rule repeats too often to read "
+		            "(with it, the rules of the calendar would take about %.0f steps to expand; "
+		            "chiron takes at most %ld)", (double)x->steps + pl.steps, x->max_steps);
+	x->steps += (long)pl.steps;
+	it = icalrecur_iterator_new(pl.rule, pl.dt);
 	if (!it)
-		return fail(x->err, ICS_MALFORMED, x->sc->ev[k].rrule, "RRULE",
+		return fail(x->err, ICS_MALFORMED, line, "RRULE",
 		            "the rule cannot be applied to this event's DTSTART");
 	/* Start near the window (design note 5). */
-	if (rule.count == 0 && rule.freq >= ICAL_DAILY_RECURRENCE &&
-	    rule.freq <= ICAL_YEARLY_RECURRENCE && frame_val(f, dt).v < lo - SLACK) {
-		struct icaltimetype s = dt;
-		int y;
-		unsigned m, d;
-
-		tz_civil_from_days((lo - SLACK) / DAY, &y, &m, &d);
-		s.year = y;
-		s.month = (int)m;
-		s.day = (int)d;
-		if (!s.is_date)
-			s.hour = s.minute = s.second = 0;
-		if (!icalrecur_iterator_set_start(it, s)) {
-			icalrecur_iterator_free(it);
-			it = icalrecur_iterator_new(rule, dt);
-			if (!it)
-				return ICS_NO_MEMORY;
-		}
+	if (!icaltime_is_null_time(pl.start) && !icalrecur_iterator_set_start(it, pl.start)) {
+		icalrecur_iterator_free(it);
+		it = icalrecur_iterator_new(pl.rule, pl.dt);
+		if (!it)
+			return ICS_NO_MEMORY;
 	}
 	while (!icaltime_is_null_time(t = icalrecur_iterator_next(it))) {
 		struct occ o = {k, frame_val(f, t), {0, NULL, false}, END_EVENT, 0};
 
-		if (++x->steps > MAX_STEPS) {
-			st = fail(x->err, ICS_TOO_MANY, x->sc->ev[k].rrule, "RRULE", "the rules of this "
-			          "calendar repeat too often to expand (more than %d times)", MAX_STEPS);
+		/* plan_rule's bound holds; this only guards it. */
+		if (++calls > pl.steps) {
+			st = fail(x->err, ICS_TOO_MANY, line, "RRULE", "this rule repeats too often to "
+			          "read");
 			break;
+		}
+		/* Others may use libical between two looks at the clock. */
+		if ((long)calls % CLOCK_EVERY == 0) {
+			tz_ical_unlock();
+			st = in_time(x, line, "RRULE");
+			tz_ical_lock();
+			if (st)
+				break;
 		}
 		if (o.start.v > x->to + SLACK)
 			break;
@@ -999,12 +1667,19 @@ extract_calendar(struct ctx *x, icalcomponent *cal, int *k)
 		if (*k >= x->n_ev)
 			return fail(x->err, ICS_MALFORMED, 0, "", "libical found more events than the "
 			            "file has; it could not be read");
+		/* Between two events others may use libical (design note 4). */
+		tz_ical_unlock();
+		st = in_time(x, x->sc->ev[*k].line, "VEVENT");
+		tz_ical_lock();
+		if (st)
+			return st;
 		st = extract_event(x, cal, ve, (*k)++);
 	}
 	return st;
 }
 
-/* (C): parses the text (NUL-ended) and extracts every event. Holds the libical lock. */
+/* (C): parses the text (NUL-ended) and extracts every event. Called with the
+ * libical lock held; lets it go between events. */
 static enum ics_status
 extract(struct ctx *x, const char *text)
 {
@@ -1208,6 +1883,14 @@ enum ics_status
 ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from, int64_t to,
          struct ics_interval **out, int *n, struct ics_error *err)
 {
+	return ics_busy_budget(text, len, zone, from, to, out, n, err, NULL);
+}
+
+enum ics_status
+ics_busy_budget(const char *text, size_t len, const struct tz_zone *zone, int64_t from,
+                int64_t to, struct ics_interval **out, int *n, struct ics_error *err,
+                struct ics_budget *b)
+{
 	struct scan sc;
 	struct ctx x;
 	char *copy = NULL;
@@ -1226,6 +1909,13 @@ ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from,
 	if (memchr(text, '\0', len))
 		return fail(err, ICS_MALFORMED, 0, "", "the file has a NUL byte: it is not a text "
 		            "file (is it an .ics file?)");
+	sc.max_steps = b && b->max_steps > 0 ? b->max_steps : ICS_MAX_STEPS;
+	{
+		unsigned m, d;
+
+		tz_civil_from_days(to / DAY, &sc.end_year, &m, &d);
+		sc.end_year += 6;       /* libical's coverage: this year and 5 more */
+	}
 	tz_ical_lock();
 	st = scan(&sc, text, len, err);
 	tz_ical_unlock();
@@ -1238,6 +1928,17 @@ ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from,
 	x.zone = zone;
 	x.from = from;
 	x.to = to;
+	x.max_steps = sc.max_steps;
+	x.steps = sc.steps;             /* the zones' rules, in (A) */
+	x.budget_ms = b && b->max_ms > 0 ? b->max_ms : ICS_MAX_MS;
+	x.stop = b ? b->stop : NULL;
+	clock_gettime(CLOCK_MONOTONIC, &x.deadline);
+	x.deadline.tv_sec += x.budget_ms / 1000;
+	x.deadline.tv_nsec += x.budget_ms % 1000 * 1000000;
+	if (x.deadline.tv_nsec >= 1000000000) {
+		x.deadline.tv_sec++;
+		x.deadline.tv_nsec -= 1000000000;
+	}
 	x.sc = &sc;
 	x.n_ev = sc.n_ev;
 	x.err = err;
@@ -1252,6 +1953,13 @@ ics_busy(const char *text, size_t len, const struct tz_zone *zone, int64_t from,
 		st = resolve(&x, out, n);
 	if (st == ICS_NO_MEMORY)
 		fail(err, ICS_NO_MEMORY, 0, "", "out of memory");
+	if (st != ICS_OK) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	if (b)
+		b->steps = x.steps;
 	for (i = 0; x.ev && i < x.n_ev; i++)
 		free(x.ev[i].uid);
 	free(x.ev);

@@ -22,11 +22,14 @@
  * times as UTC; floating times (no TZID, no Z) in the clinician's zone.
  *
  * Pure computation: no store, no network, nothing kept between calls.
- * Safe to call from many threads (libical is called under tz.h's lock).
+ * Safe to call from many threads (libical is called under tz.h's lock,
+ * let go between events). Its work is bounded whatever the file says: a
+ * budget of libical's steps and of time (struct ics_budget).
  */
 #ifndef CHIRON_ICS_BUSY_H
 #define CHIRON_ICS_BUSY_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +37,8 @@
 
 #define ICS_MAX_BYTES ((size_t)1 << 20)  /* a larger file is refused */
 #define ICS_MAX_EVENTS 5000             /* occurrences in the window, at most */
+#define ICS_MAX_STEPS 200000            /* libical's recurrence steps per file, at most */
+#define ICS_MAX_MS 2000                 /* milliseconds per file, at most */
 
 /* A busy interval [start, end), seconds since the epoch (UTC). */
 struct ics_interval {
@@ -47,6 +52,8 @@ enum ics_status {
 	ICS_TOO_MANY,                   /* more than ICS_MAX_EVENTS occurrences, or a rule
 	                                 * that repeats too often to expand */
 	ICS_NO_MEMORY,
+	ICS_TOO_SLOW,                   /* the reading took longer than its budget */
+	ICS_STOPPED,                    /* told to stop (the server is shutting down) */
 };
 
 struct ics_error {
@@ -66,5 +73,25 @@ struct ics_error {
 enum ics_status ics_busy(const char *text, size_t len, const struct tz_zone *zone,
                          int64_t from, int64_t to, struct ics_interval **out, int *n,
                          struct ics_error *err);
+
+/*
+ * What one reading may cost. Steps are libical's own work on recurrence
+ * rules, counted before it is done (ics_busy.c, design note 5): the
+ * candidates its iterator may examine, not the occurrences it returns.
+ * The clock is read between libical's calls, none of which may take
+ * more than a bounded number of steps. ics_busy() is ics_busy_budget()
+ * with the defaults.
+ */
+struct ics_budget {
+	long max_steps;                 /* 0: ICS_MAX_STEPS */
+	long max_ms;                    /* 0: ICS_MAX_MS */
+	const atomic_int *stop;         /* NULL, or non-zero when the reading must stop */
+	long steps;                     /* out: the steps taken */
+};
+
+/* ics_busy() within budget b (NULL: the defaults); b->steps says what it cost. */
+enum ics_status ics_busy_budget(const char *text, size_t len, const struct tz_zone *zone,
+                                int64_t from, int64_t to, struct ics_interval **out, int *n,
+                                struct ics_error *err, struct ics_budget *b);
 
 #endif

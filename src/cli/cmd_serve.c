@@ -19,7 +19,9 @@
  * mail key chiron.key beside the database (created when missing), cookies
  * without Secure: set it behind TLS, and at most 600
  * API requests a minute from one address: --api-rate 0 lifts the limit). SIGTERM or SIGINT stops accepting,
- * lets the requests in flight finish, and exits 0.
+ * lets the requests in flight finish (a calendar being read gives up),
+ * and exits 0; still stopping 10 seconds later, or at a second signal, it
+ * exits 1 there and then.
  *
  * Mail: the outbox holds every message sealed with the mail key
  * (--mail-key FILE, mode 0600; store.h, mail at rest) and erases it once
@@ -262,6 +264,55 @@ chores_run(void *arg)
 	return NULL;
 }
 
+/*
+ * After SIGTERM or SIGINT, serve stops in order: the server waits for the
+ * requests in flight (a calendar upload gives up at once: app.stopping),
+ * the mailer for the message in flight (its transfer is aborted), the
+ * index builder for the build in flight. Whatever still holds it after
+ * STOP_GRACE seconds, or a second signal, this thread ends the process
+ * there, with status 1: the store is SQLite, whose transactions survive
+ * that, and the outbox is sent again from the store.
+ */
+#define STOP_GRACE 10
+
+struct stop_watch {
+	sigset_t sigs;                  /* SIGTERM and SIGINT, blocked in every thread */
+	atomic_int done;                /* the orderly stop is over: stand down */
+};
+
+static double
+mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Waits in slices, so that an interrupted wait (EINTR) or the end of the
+ * orderly stop (cmd_serve joins it then) is noticed. */
+static void *
+stop_watchdog(void *arg)
+{
+	struct stop_watch *w = arg;
+	double until = mono_now() + STOP_GRACE;
+	int sig = -1;
+
+	while (!atomic_load(&w->done) && mono_now() < until) {
+		struct timespec slice = {0, 200 * 1000 * 1000};
+
+		sig = sigtimedwait(&w->sigs, NULL, &slice);
+		if (sig > 0)
+			break;
+	}
+	if (atomic_load(&w->done))
+		return NULL;
+	fprintf(stderr, "chiron: %s; exiting now\n", sig > 0 ? "a second signal" :
+	        "still stopping after 10 seconds");
+	_exit(1);
+	return NULL;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -276,6 +327,9 @@ cmd_serve(int argc, char **argv)
 	const char *config = NULL;
 	char err[600], host[64];
 	sigset_t sigs;
+	struct stop_watch watch;
+	pthread_t wd;
+	bool watching = false;
 	double t0;
 	int i, port, sig, rc = 1;
 
@@ -599,6 +653,10 @@ cmd_serve(int argc, char **argv)
 		if (sigwait(&sigs, &sig) == 0)
 			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
 			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		atomic_store(&app.stopping, 1);
+		watch.sigs = sigs;
+		atomic_init(&watch.done, 0);
+		watching = pthread_create(&wd, NULL, stop_watchdog, &watch) == 0;
 		if (have) {
 			pthread_mutex_lock(&ch.lock);
 			ch.stop = 1;
@@ -622,5 +680,9 @@ out:
 		fclose(app.outbox_log);
 	live_close(lv);
 	store_close(st);
+	if (watching) {
+		atomic_store(&watch.done, 1);
+		pthread_join(wd, NULL);
+	}
 	return rc;
 }

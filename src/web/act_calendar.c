@@ -168,6 +168,7 @@ calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
                 struct refusal *why)
 {
 	struct ics_interval *iv = NULL;
+	struct ics_budget budget = {0, 0, NULL, 0};
 	struct ics_error err;
 	enum ics_status st;
 	char key[48];
@@ -180,8 +181,20 @@ calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
 	if (!text || len == 0)
 		return refuse(why, 400, "calendar", "choose your calendar file (.ics), exported from "
 		              "your practice system or calendar");
+	/* At most calendars_max read at once, so that a thread of the server
+	 * is always free for pages (docs/web.md); the others are asked to
+	 * come back, not queued on a thread. */
+	if (atomic_fetch_add(&r->app->calendars_reading, 1) >=
+	    (r->app->calendars_max > 0 ? r->app->calendars_max : 1)) {
+		atomic_fetch_sub(&r->app->calendars_reading, 1);
+		refuse(why, 503, "calendar", "another calendar is being read just now; try again in a "
+		       "few seconds");
+		why->retry_after = 5;
+		return 1;
+	}
 	snprintf(key, sizeof(key), "user:%lld", (long long)r->user->id);
 	if (auth_throttled_party(r, "calendar", key, 60, 3600)) {
+		atomic_fetch_sub(&r->app->calendars_reading, 1);
 		refuse(why, 429, "", "you uploaded 60 calendars in the last hour; try again later");
 		why->retry_after = 3600;
 		return 1;
@@ -189,9 +202,19 @@ calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
 	c->first_day = coming_monday(c);
 	from = tz_local_to_utc(c->zone, c->first_day * DAY);
 	to = tz_local_to_utc(c->zone, (c->first_day + 7 * CAL_WEEKS) * DAY);
-	st = ics_busy(text, len, c->zone, from, to, &iv, &n, &err);
+	/* Within ics_busy.h's budget (steps and ICS_MAX_MS), and given up
+	 * when the server is told to stop. */
+	budget.stop = &r->app->stopping;
+	st = ics_busy_budget(text, len, c->zone, from, to, &iv, &n, &err, &budget);
+	atomic_fetch_sub(&r->app->calendars_reading, 1);
 	if (st == ICS_NO_MEMORY)
 		return -1;
+	if (st == ICS_STOPPED) {
+		refuse(why, 503, "calendar", "the server is restarting; upload your calendar again in "
+		       "a minute");
+		why->retry_after = 60;
+		return 1;
+	}
 	if (st != ICS_OK) {
 		const char *msg = arena_strdup(r->a, err.msg);
 

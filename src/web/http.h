@@ -11,6 +11,7 @@
 #ifndef CHIRON_HTTP_H
 #define CHIRON_HTTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <pthread.h>
@@ -84,6 +85,9 @@ struct app {
 	unsigned char conn_key[16];
 	pthread_mutex_t conn_lock;
 	struct conn_slot { int n; } conns[CONN_SLOTS];
+	atomic_int stopping;            /* set once, on SIGTERM: long work gives up */
+	atomic_int calendars_reading;   /* calendar uploads being read now */
+	int calendars_max;              /* at most this many at once (server_start) */
 };
 
 /* The signed-in user of a request (auth.c), when there is one. */

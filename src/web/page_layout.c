@@ -97,7 +97,8 @@ refusal_response(struct req *r, struct resp *p, const struct refusal *why)
 	char *s;
 
 	error_response(r, p, why->status, why->field, why->message);
-	if (why->status == 429 && why->retry_after > 0 && (s = arena_alloc(r->a, 16))) {
+	if ((why->status == 429 || why->status == 503) && why->retry_after > 0 &&
+	    (s = arena_alloc(r->a, 16))) {
 		snprintf(s, 16, "%d", why->retry_after);
 		resp_header(p, "Retry-After", s);
 	}

@@ -1,7 +1,8 @@
 /*
  * server.c: chiron's HTTP server on libmicrohttpd.
  *
- * libmicrohttpd owns sockets and threads (a pool, one per core); this file
+ * libmicrohttpd owns sockets and threads (a pool, one per core, two at
+ * least); this file
  * turns each request into a struct req, finds its route, checks who may
  * call it before anything is read, runs the handler and sends the struct
  * resp with the security headers every response carries. The per-request
@@ -972,11 +973,16 @@ server_start(struct app *app, const char *host, int port, char *err, size_t errl
 		return NULL;
 	}
 	s->app = app;
+	/* Two threads at least, and calendar uploads on all but one of them
+	 * at a time (act_calendar.c): pages always have a thread. */
+	if (cpus < 2)
+		cpus = 2;
+	app->calendars_max = (int)cpus - 1;
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	                        MHD_USE_TURBO | MHD_USE_ERROR_LOG,
 	                        (uint16_t)port, on_accept, app, on_request, app,
 	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cpus > 0 ? cpus : 1),
+	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cpus,
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->idle_seconds,
