@@ -158,7 +158,7 @@ curl -s -b "$A" "$B/admin" -o "$W/admin.html"
 grep -q 'NPI given: 1234567893 (check digit valid)' "$W/admin.html" && ok admin_queue_shows_claim || not_ok admin_queue_shows_claim
 ta=$(csrf "$A" "$B/admin")
 check admin_verify_needs_csrf test "$(code "$A" POST /admin/verify/t-0000004)" = 403
-# Verifying takes the code mailed to the practice first (tests/claims.sh has the rest).
+# Verifying takes the code mailed to the practice first (tests/security_claims.sh has the rest).
 lic="csrf=$ta&board=Illinois IDFPR&licence_number=071-000004&licence_checked=1"
 check admin_verify_before_code_409 test "$(code "$A" POST /admin/verify/t-0000004 -d "$lic")" = 409
 check admin_sends_code test "$(code "$A" POST /admin/code/t-0000004 -d "csrf=$ta&email=office4@example.org&source=Illinois IDFPR record")" = 303

@@ -220,7 +220,7 @@ for tid, zone in list(ZONES.items()):
 # --- cancel, late inside the notice period, the waitlist hears ---
 ther = seekers(1, "thera")[0]
 db.execute("UPDATE user SET role = 'therapist', therapist_id = 't-9000002' WHERE id = ?", (ther[0],))
-# A verified claim (an unverified one holds nothing: tests/claims.sh).
+# A verified claim (an unverified one holds nothing: tests/security_claims.sh).
 db.execute("INSERT INTO listing (therapist_id, user_id, claimed_at, confirmed_at, verified_at, verified_how) "
            "VALUES ('t-9000002', ?, ?, ?, ?, 'test: linked in the database')",
            (ther[0], int(time.time()), int(time.time()), int(time.time())))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# utf8_input.sh: text that is not UTF-8, or holds a NUL, is refused at the
+# security_utf8.sh: text that is not UTF-8, or holds a NUL, is refused at the
 # door (docs/web.md, input checking), against a running `chiron serve`.
 #
-#   tests/utf8_input.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
+#   tests/security_utf8.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
 #
 # A form field, a query argument, a multipart field and a URL path with
 # invalid UTF-8 (or %00) get a 400 that names what was wrong, and nothing

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ics_freeze.sh: a calendar file whose rules libical cannot finish (issue 8,
+# security_ics.sh: a calendar file whose rules libical cannot finish (issue 8,
 # item 1), against a running `chiron serve` on loopback. A rule that never
 # gives a date (FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30 from 2000) once held a
 # server thread and the libical lock for minutes: now it is read promptly,
@@ -11,7 +11,7 @@
 # (curl -m 60, 20 s for the process to end), so a hang fails, and a busy
 # machine only makes the suite slower.
 #
-#   tests/ics_freeze.sh build/chiron      (prints "ok N - NAME" / "not ok N - NAME")
+#   tests/security_ics.sh build/chiron      (prints "ok N - NAME" / "not ok N - NAME")
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

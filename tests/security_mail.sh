@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# mail_at_rest.sh: what a copy of the database, its WAL or the outbox log
+# security_mail.sh: what a copy of the database, its WAL or the outbox log
 # tells of the mail chiron sends (docs/web.md, mail at rest), against a
 # running `chiron serve` on loopback.
 #
-#   tests/mail_at_rest.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
+#   tests/security_mail.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
 #
 # A reset link and a booking's notes are sealed in the outbox: neither the
 # token, nor the addresses, nor who booked whom is readable in the files,

@@ -7,7 +7,7 @@
 # nothing of the listing's private side by any page, API call or feed, and
 # the requests sent meanwhile wait for the verified owner. A listing a new
 # account makes at /listing/new is not public until verified.
-#   tests/claims.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
+#   tests/security_claims.sh BUILD/chiron      (prints "ok NAME" / "not ok NAME")
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
