@@ -196,7 +196,8 @@ extern const size_t n_routes;
  * The request parsers of server.c, for the fuzzers (tests/fuzz); the
  * server calls them itself. http_parse_multipart reads r->body (body_len
  * bytes) as multipart/form-data with the boundary of r->content_type into
- * r's args and files (in r->a): 0, -1 when malformed, -2 out of memory.
+ * r's args and files (in r->a): 0, -1 when malformed, -2 out of memory,
+ * -3 when a field is not text (r->bad_arg names it: utf8.h).
  * http_path_match says whether path fits a route's pattern, its {id}
  * segment in *seg and *seg_len (pointing into path).
  */

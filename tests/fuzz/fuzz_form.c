@@ -7,6 +7,7 @@
  * whether it decodes in place or not, and exactly what a plain reading of
  * the rule gives; form_value finds a key the text has, cut to its buffer.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -56,21 +57,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *out = malloc(size + 1), *ref = malloc(size + 1), *in = malloc(size + 1);
 	char small[8], key[16];
 	size_t n, r, cap, k, i;
+	bool valid;
 	char *text;
 
 	if (!out || !ref || !in)
 		abort();
-	/* Unbounded: exactly the rule, and never longer than the input. */
+	/* Unbounded: exactly the rule, and never longer than the input, when
+	 * what it decodes to is text (UTF-8 without NUL); else nothing. */
 	n = form_decode(s, size, out, size + 1);
 	r = reference(s, size, ref);
-	FUZZ_CHECK(n <= size && n == r);
+	valid = utf8_check(ref, r) == UTF8_OK;
+	FUZZ_CHECK(valid ? n <= size && n == r : n == 0);
 	FUZZ_CHECK(out[n] == '\0');
 	FUZZ_CHECK(memcmp(out, ref, n) == 0);
 	/* In place: the same. */
 	if (size)
 		memcpy(in, s, size);
 	n = form_decode(in, size, in, size + 1);
-	FUZZ_CHECK(n == r && memcmp(in, ref, n) == 0 && in[n] == '\0');
+	FUZZ_CHECK((valid ? n == r : n == 0) && memcmp(in, ref, n) == 0 && in[n] == '\0');
 	/* Cut to a small buffer: a prefix of the whole, NUL-ended. */
 	for (cap = 0; cap <= sizeof(small); cap++) {
 		memset(small, 'x', sizeof(small));
@@ -91,10 +95,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		key[k] = '\0';
 		if (text[k] == '=' && k > 0) {
 			i = strcspn(text + k + 1, "&");
-			FUZZ_CHECK(form_value(text, key, out, size + 1) == 0);
-			FUZZ_CHECK(strlen(out) <= i);
-			FUZZ_CHECK(form_value(text, key, small, sizeof(small)) == 0);
-			FUZZ_CHECK(strlen(small) < sizeof(small));
+			/* Found, or refused as not text: then empty. */
+			if (form_value(text, key, out, size + 1) == 0)
+				FUZZ_CHECK(strlen(out) <= i);
+			else
+				FUZZ_CHECK(out[0] == '\0');
+			if (form_value(text, key, small, sizeof(small)) == 0)
+				FUZZ_CHECK(strlen(small) < sizeof(small) &&
+				           utf8_check(small, strlen(small)) == UTF8_OK);
+			else
+				FUZZ_CHECK(small[0] == '\0');
 		}
 	}
 	if (form_value(text, "\x01no such key", small, sizeof(small)) != 0)
