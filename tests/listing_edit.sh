@@ -27,7 +27,7 @@ mk seeker1 seeker-password-1 seeker
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --outbox-log "$W/outbox.log" --access-log off 2>"$W/serve.err" &
+"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" --access-log off 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
 
@@ -169,7 +169,9 @@ ta=$(csrf "$A" "$B/admin")
 
 # The new listing's claim verified: now it is public.
 code "$A" POST "/admin/code/$nid" -d "csrf=$ta&email=wren@example.org&source=NY OP license search" >/dev/null
-cc=$(grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' "$W/outbox.log" | tail -1)
+MAIL_DIR=$W/mail MAIL_DB=$W/c.db
+. "$ROOT/tests/lib/mail.sh"
+cc=$(mail_all | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | tail -1)
 tn=$(csrf "$N" "$B/listing")
 code "$N" POST /listing/code -d "csrf=$tn&code=$cc" >/dev/null
 check new_listing_verified test "$(code "$A" POST "/admin/verify/$nid" -d "csrf=$ta&board=NYSED Office of the Professions&licence_number=LCSW-1&licence_checked=1")" = 303
