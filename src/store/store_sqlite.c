@@ -585,16 +585,18 @@ run(struct store_sqlite *s, const char *what, row_fn row, void *arg,
 	return rc;
 }
 
-/* The rows an UPDATE or DELETE just changed (after run()). */
+/*
+ * Counts the rows of a statement into *(int *)arg: with "RETURNING 1", the
+ * rows an UPDATE or DELETE changed, read inside run()'s lock. (Asking
+ * sqlite3_changes() after run() returned read whatever another thread's
+ * statement had changed meanwhile.)
+ */
 static int
-changed(struct store_sqlite *s)
+row_count(sqlite3_stmt *st, void *arg)
 {
-	int n;
-
-	pthread_mutex_lock(&s->acct_lock);
-	n = sqlite3_changes(s->db);
-	pthread_mutex_unlock(&s->acct_lock);
-	return n;
+	(void)st;
+	(*(int *)arg)++;
+	return 0;
 }
 
 /*
@@ -1232,12 +1234,12 @@ static int
 sq_request_answer(struct store *bs, int64_t id, const char *tid, const char *answer,
                   int64_t now, int *found)
 {
-	struct store_sqlite *s = S(bs);
-	int rc = run(s, "answering a request", NULL, NULL,
-	             "UPDATE request SET answer = ?1, answered_at = ?2 "
-	             "WHERE id = ?3 AND therapist_id = ?4", "tiit", answer, now, id, tid);
+	int n = 0, rc = run(S(bs), "answering a request", row_count, &n,
+	                    "UPDATE request SET answer = ?1, answered_at = ?2 "
+	                    "WHERE id = ?3 AND therapist_id = ?4 RETURNING 1", "tiit",
+	                    answer, now, id, tid);
 
-	*found = rc == 0 && changed(s) > 0;
+	*found = rc == 0 && n > 0;
 	return rc;
 }
 
@@ -1335,13 +1337,12 @@ static int
 sq_listing_verify(struct store *bs, const char *tid, int64_t by, const char *how, int64_t now,
                   int *found)
 {
-	struct store_sqlite *s = S(bs);
-	int rc = run(s, "verifying a listing", NULL, NULL,
-	             "UPDATE listing SET verified_at = ?1, verified_by = ?3, verified_how = ?4, "
-	             "code_hash = NULL WHERE therapist_id = ?2 AND verified_at = 0",
-	             "itit", now, tid, by, how);
+	int n = 0, rc = run(S(bs), "verifying a listing", row_count, &n,
+	                    "UPDATE listing SET verified_at = ?1, verified_by = ?3, verified_how = ?4, "
+	                    "code_hash = NULL WHERE therapist_id = ?2 AND verified_at = 0 RETURNING 1",
+	                    "itit", now, tid, by, how);
 
-	*found = rc == 0 && changed(s) > 0;
+	*found = rc == 0 && n > 0;
 	return rc;
 }
 
@@ -1350,14 +1351,13 @@ sq_listing_code_put(struct store *bs, const char *tid, const unsigned char hash[
                     const char *contact, const char *source, int64_t by, int64_t expires,
                     int64_t now, int *found)
 {
-	struct store_sqlite *s = S(bs);
-	int rc = run(s, "storing a claim's code", NULL, NULL,
-	             "UPDATE listing SET code_hash = ?2, contact = ?3, contact_source = ?4, "
-	             "code_sent_by = ?5, code_sent_at = ?6, code_expires = ?7, code_tries = 0, "
-	             "code_ok_at = 0 WHERE therapist_id = ?1 AND verified_at = 0",
-	             "tbttiii", tid, hash, contact, source, by, now, expires);
+	int n = 0, rc = run(S(bs), "storing a claim's code", row_count, &n,
+	                    "UPDATE listing SET code_hash = ?2, contact = ?3, contact_source = ?4, "
+	                    "code_sent_by = ?5, code_sent_at = ?6, code_expires = ?7, code_tries = 0, "
+	                    "code_ok_at = 0 WHERE therapist_id = ?1 AND verified_at = 0 RETURNING 1",
+	                    "tbttiii", tid, hash, contact, source, by, now, expires);
 
-	*found = rc == 0 && changed(s) > 0;
+	*found = rc == 0 && n > 0;
 	return rc;
 }
 
