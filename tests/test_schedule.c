@@ -147,7 +147,7 @@ test_series_across_dst(void **state)
 		int i;
 
 		assert_non_null(z);
-		assert_int_equal(sched_series(z, day - 14, 18 * 60, 1, 5, t), 5);
+		assert_int_equal(sched_series(z, day - 14, 18 * 60, 1, 5, t, NULL), 5);
 		for (i = 0; i < 5; i++) {
 			int64_t d = day - 14 + 7 * i;
 
@@ -155,12 +155,12 @@ test_series_across_dst(void **state)
 			assert_int_equal(t[i], d * DAY + 18 * H - (int64_t)(i < 2 ? k->before : k->after) * H);
 		}
 		/* Fortnightly: every other week, still 18:00. */
-		assert_int_equal(sched_series(z, day - 14, 18 * 60, 2, 3, t), 3);
+		assert_int_equal(sched_series(z, day - 14, 18 * 60, 2, 3, t, NULL), 3);
 		for (i = 0; i < 3; i++)
 			assert_int_equal(wall(z, t[i]), (day - 14 + 14 * i) * DAY + 18 * H);
 	}
-	assert_int_equal(sched_series(tz_get("Europe/London"), 0, 1440, 1, 1, NULL), -1);
-	assert_int_equal(sched_series(tz_get("Europe/London"), 0, 60, 0, 1, NULL), -1);
+	assert_int_equal(sched_series(tz_get("Europe/London"), 0, 1440, 1, 1, NULL, NULL), -1);
+	assert_int_equal(sched_series(tz_get("Europe/London"), 0, 60, 0, 1, NULL, NULL), -1);
 }
 
 /* Slots on the transition dates themselves: 18:00 is 18:00 local. */
@@ -269,6 +269,30 @@ test_free_weekly(void **state)
 	assert_int_equal(sched_free_weekly(NULL, work, 5, busy, 6, mon, 4, 50, out, 32), -1);
 }
 
+/*
+ * A weekly series at 02:30 in New York from 2027-03-07: the 14th has no
+ * 02:30 (the clocks go from 02:00 to 03:00). Its date is marked a gap (the
+ * booking skips it) and carries the RFC 5545 reading, 03:30 EDT, for the
+ * feed's rule; the dates around it keep 02:30 in their own offsets.
+ */
+static void
+test_series_spring_gap(void **state)
+{
+	const struct tz_zone *z = tz_get("America/New_York");
+	int64_t day = tz_days_from_civil(2027, 3, 7), t[3];
+	bool gap[3] = {true, false, true};
+
+	(void)state;
+	assert_non_null(z);
+	assert_int_equal(sched_series(z, day, 150, 1, 3, t, gap), 3);
+	assert_false(gap[0]);
+	assert_true(gap[1]);
+	assert_false(gap[2]);
+	assert_int_equal(t[0], day * 86400 + 150 * 60 + 5 * 3600);             /* EST */
+	assert_int_equal(t[1], (day + 7) * 86400 + 210 * 60 + 4 * 3600);       /* 03:30 EDT */
+	assert_int_equal(t[2], (day + 14) * 86400 + 150 * 60 + 4 * 3600);      /* EDT */
+}
+
 int
 main(void)
 {
@@ -279,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_slots_on_dst_days),
 		cmocka_unit_test(test_gap_and_fold),
 		cmocka_unit_test(test_free_weekly),
+		cmocka_unit_test(test_series_spring_gap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

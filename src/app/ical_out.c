@@ -288,7 +288,7 @@ plan_series(struct plan *pl, const struct store_series *sr, const struct store_a
 		pl->oom = true;
 		return;
 	}
-	if (sched_series(z, sr->first_day, sr->minute, sr->interval_weeks, n, slot) != n)
+	if (sched_series(z, sr->first_day, sr->minute, sr->interval_weeks, n, slot, NULL) != n)
 		goto singles;
 	m.kind = EV_SERIES;
 	m.id = sr->id;

@@ -153,16 +153,24 @@ sched_slot_open(const struct sched_params *p, int64_t start, int64_t end)
 
 int
 sched_series(const struct tz_zone *zone, int64_t first_day, int minute,
-             int interval_weeks, int n, int64_t *out)
+             int interval_weeks, int n, int64_t *out, bool *gap)
 {
 	int k;
 
 	if (!zone || minute < 0 || minute >= 1440 || interval_weeks < 1 || interval_weeks > 52 ||
 	    n < 0)
 		return -1;
-	for (k = 0; k < n; k++)
-		out[k] = tz_local_to_utc(zone, (first_day + (int64_t)7 * interval_weeks * k) * DAY +
-		                               (int64_t)minute * 60);
+	for (k = 0; k < n; k++) {
+		int64_t local = (first_day + (int64_t)7 * interval_weeks * k) * DAY +
+		                (int64_t)minute * 60;
+		bool exists = true;
+
+		out[k] = tz_wall_to_utc(zone, local, &exists);
+		if (!exists)
+			out[k] = tz_local_to_utc(zone, local);
+		if (gap)
+			gap[k] = !exists;
+	}
 	return n;
 }
 

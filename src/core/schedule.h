@@ -84,10 +84,12 @@ bool sched_slot_open(const struct sched_params *p, int64_t start, int64_t end);
  * placed in UTC on its own date (an 18:00 session stays 18:00 local
  * across daylight saving). Returns n, or -1 when an argument is out of
  * range. A date whose wall time falls in the spring gap is given the
- * RFC 5545 reading (the offset from before the gap).
+ * RFC 5545 reading (the offset from before the gap: what a calendar
+ * app shows for the series' rule), and, when gap is not NULL, gap[k] says
+ * so: that date has no such wall time, and booking skips it.
  */
 int sched_series(const struct tz_zone *zone, int64_t first_day, int minute,
-                 int interval_weeks, int n, int64_t *out);
+                 int interval_weeks, int n, int64_t *out, bool *gap);
 
 /*
  * The weekly windows free in every one of `weeks` weeks starting on

@@ -753,8 +753,9 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 	const struct store_session_type *t;
 	const char *side;
 	int64_t times[SERIES_MAX];
+	bool gap[SERIES_MAX];
 	struct check k;
-	int rc, i, *ok;
+	int rc, i, n_occ = 0, n_gap = 0, *ok;
 
 	*booked = *skipped = 0;
 	if (!c)
@@ -785,28 +786,38 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 	sr->count = count;
 	snprintf(sr->created_by, sizeof(sr->created_by), "%s", side);
 	sr->anchor = a.id;
-	if (sched_series(c->tz, sr->first_day, sr->minute, interval_weeks, count, times) != count)
+	if (sched_series(c->tz, sr->first_day, sr->minute, interval_weeks, count, times, gap) != count)
 		return -1;
 	occ = arena_calloc(r->a, (size_t)count, sizeof(*occ));
 	ok = arena_calloc(r->a, (size_t)count, sizeof(*ok));
 	if (!occ || !ok)
 		return -1;
+	/* A date whose wall time falls in the spring gap has no such hour:
+	 * it is skipped, as a time not open is, never moved an hour on. */
 	for (i = 1; i < count; i++) {
-		occ[i - 1] = a;
-		occ[i - 1].id = 0;
-		occ[i - 1].start = times[i];
-		occ[i - 1].end = times[i] + (int64_t)t->minutes * 60;
+		if (gap[i]) {
+			n_gap++;
+			continue;
+		}
+		occ[n_occ] = a;
+		occ[n_occ].id = 0;
+		occ[n_occ].start = times[i];
+		occ[n_occ].end = times[i] + (int64_t)t->minutes * 60;
+		n_occ++;
 	}
+	if (n_occ == 0)
+		return refuse(why, 409, "", "none of the following sessions is open; choose another time");
 	k = (struct check){r, c, t, modality_bit(a.modality) > 0 ? modality_bit(a.modality) : 0, 0};
-	rc = STORE_CALL(r->app->store, appt_book, sr, occ, count - 1, slot_still_open, &k, ok);
+	rc = STORE_CALL(r->app->store, appt_book, sr, occ, n_occ, slot_still_open, &k, ok);
 	if (k.err)
 		return -1;
 	if (rc == STORE_TAKEN)
 		return refuse(why, 409, "", "none of the following sessions is open; choose another time");
 	if (rc)
 		return -1;
-	for (i = 0; i < count - 1; i++)
+	for (i = 0; i < n_occ; i++)
 		*(ok[i] ? booked : skipped) += 1;
+	*skipped += n_gap;
 	*booked += 1;                   /* the first, already booked */
 	tell_both(r->app, &a, c->name, interval_weeks == 1 ? "now weekly" : "now fortnightly");
 	return 0;
