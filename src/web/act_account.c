@@ -100,11 +100,12 @@ later(struct req *r, job_fn fn, void *arg, struct refusal *why)
 	return 1;
 }
 
-/* The email in lower case, as a throttle's party ("email:..."). */
+/* A throttle's party "KIND:TEXT" in lower case ("email:a@b.org"), so
+ * that A@B.org and a@b.org share one budget. */
 static void
-email_party(char out[320], const char *email)
+party_lower(char out[320], const char *kind, const char *text)
 {
-	snprintf(out, 320, "email:%s", email);
+	snprintf(out, 320, "%s:%s", kind, text);
 	for (char *k = out; *k; k++)
 		*k = (char)tolower((unsigned char)*k);
 }
@@ -161,7 +162,7 @@ ask_signup(struct req *r, const struct signup *in, struct refusal *why)
 	if (!in->role || (strcmp(in->role, "seeker") != 0 && strcmp(in->role, "therapist") != 0))
 		return refuse(why, 400, "role",
 		              "Choose whether you are looking for a therapist or are one.");
-	email_party(party, in->email);
+	party_lower(party, "email", in->email);
 	if (auth_throttled_address(r, "signup", SIGNUPS_PER_ADDRESS, 3600) ||
 	    auth_throttled_party(r, "signup", party, SIGNUPS_PER_EMAIL, 3600)) {
 		refuse(why, 429, "", "Too many sign-ups were asked for from here or for this "
@@ -280,11 +281,8 @@ sign_in(struct req *r, const char *login, const char *password, struct store_use
 	 * answers are the same either way. */
 	if (found)
 		snprintf(party, sizeof(party), "user:%lld", (long long)u->id);
-	else {
-		snprintf(party, sizeof(party), "login:%s", login);
-		for (char *k = party; *k; k++)
-			*k = (char)tolower((unsigned char)*k);
-	}
+	else
+		party_lower(party, "login", login);
 	if (auth_throttled_party(r, "login", party, LOGINS_PER_ACCOUNT, 900)) {
 		refuse(why, 429, "", "Too many attempts for this account; wait 15 minutes.");
 		why->retry_after = 900;
@@ -376,7 +374,7 @@ ask_reset(struct req *r, const char *email, struct refusal *why)
 
 	if (!email || !email_ok(email))
 		return refuse(why, 400, "email", "Give the email address of the account.");
-	email_party(party, email);
+	party_lower(party, "email", email);
 	if (auth_throttled_address(r, "reset", RESETS_PER_ADDRESS, 3600) ||
 	    auth_throttled_party(r, "reset", party, RESETS_PER_EMAIL, 3600)) {
 		refuse(why, 429, "", "Too many reset requests; try again in an hour.");
