@@ -64,6 +64,7 @@
 #include "app/mail_key.h"
 #include "app/mailer.h"
 #include "cli/progress.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/http.h"
 
@@ -237,20 +238,20 @@ chores_run(void *arg)
 		long n;
 
 		pthread_mutex_unlock(&c->lock);
-		n = listing_reminders(c->app, (int64_t)time(NULL));
+		n = listing_reminders(&c->app->sv, clock_now(&c->app->sv.clock));
 		if (n < 0)
-			fprintf(stderr, "chiron: sending reminders: %s\n", store_errmsg(c->app->store));
+			fprintf(stderr, "chiron: sending reminders: %s\n", store_errmsg(c->app->sv.store));
 		else if (n > 0)
 			fprintf(stderr, "chiron: %ld confirmation reminder%s sent to the outbox\n", n,
 			        n == 1 ? "" : "s");
-		if (STORE_CALL(c->app->store, throttle_expire,
+		if (STORE_CALL(c->app->sv.store, throttle_expire,
 		               (int64_t)time(NULL) - THROTTLE_KEEP_SECONDS) ||
-		    STORE_CALL(c->app->store, signup_expire, (int64_t)time(NULL)))
+		    STORE_CALL(c->app->sv.store, signup_expire, (int64_t)time(NULL)))
 			fprintf(stderr, "chiron: forgetting old attempts: %s\n",
-			        store_errmsg(c->app->store));
-		n = appointment_reminders(c->app, (int64_t)time(NULL));
+			        store_errmsg(c->app->sv.store));
+		n = appointment_reminders(&c->app->sv, clock_now(&c->app->sv.clock));
 		if (n < 0)
-			fprintf(stderr, "chiron: session reminders: %s\n", store_errmsg(c->app->store));
+			fprintf(stderr, "chiron: session reminders: %s\n", store_errmsg(c->app->sv.store));
 		else if (n > 0)
 			fprintf(stderr, "chiron: %ld session reminder%s sent to the outbox\n", n,
 			        n == 1 ? "" : "s");
@@ -266,7 +267,7 @@ chores_run(void *arg)
 
 /*
  * After SIGTERM or SIGINT, serve stops in order: the server waits for the
- * requests in flight (a calendar upload gives up at once: app.stopping),
+ * requests in flight (a calendar upload gives up at once: app.sv.stopping),
  * the mailer for the message in flight (its transfer is aborted), the
  * index builder for the build in flight. Whatever still holds it after
  * STOP_GRACE seconds, or a second signal, this thread ends the process
@@ -568,18 +569,18 @@ cmd_serve(int argc, char **argv)
 		live_give(lv, sn);
 	}
 
-	app.tax = tax;
-	app.public_url = s.public_url;
-	app.live = lv;
-	app.store = st;
+	app.sv.tax = tax;
+	app.sv.public_url = s.public_url;
+	app.sv.live = lv;
+	app.sv.store = st;
 	pthread_mutex_init(&app.log_lock, NULL);
 	app.log_addresses = s.log_addresses;
 	app.secure_cookies = s.secure_cookies;
 	app.api_rate = s.api_rate;
 	pthread_mutex_init(&app.rate_lock, NULL);
-	pthread_mutex_init(&app.outbox_lock, NULL);
+	pthread_mutex_init(&app.sv.outbox_lock, NULL);
 	pthread_mutex_init(&app.conn_lock, NULL);
-	randombytes_buf(app.throttle_key, sizeof(app.throttle_key));
+	randombytes_buf(app.sv.throttle_key, sizeof(app.sv.throttle_key));
 	randombytes_buf(app.conn_key, sizeof(app.conn_key));
 	app.conn_per_addr = (int)s.conn_per_addr;
 	app.conn_max = (int)s.max_connections;
@@ -596,8 +597,8 @@ cmd_serve(int argc, char **argv)
 		}
 	}
 	if (s.outbox_log[0] && strcmp(s.outbox_log, "off") != 0) {
-		app.outbox_log = fopen(s.outbox_log, "a");
-		if (!app.outbox_log) {
+		app.sv.outbox_log = fopen(s.outbox_log, "a");
+		if (!app.sv.outbox_log) {
 			fprintf(stderr, "chiron serve: %s: %s\n", s.outbox_log, strerror(errno));
 			goto out;
 		}
@@ -619,8 +620,8 @@ cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* After the mask and SIGPIPE: its thread inherits both. */
 	if (s.smtp[0] || s.mail_dir[0]) {
-		app.mailer = mailer_start(st, &mail, err, sizeof(err));
-		if (!app.mailer) {
+		app.sv.mailer = mailer_start(st, &mail, err, sizeof(err));
+		if (!app.sv.mailer) {
 			fprintf(stderr, "chiron serve: %s\n", err);
 			goto out;
 		}
@@ -634,8 +635,8 @@ cmd_serve(int argc, char **argv)
 		        s.smtp_insecure ? " (STARTTLS when offered)" : " (STARTTLS required)");
 	}
 	/* After the mask: the jobs thread takes no signal either. */
-	app.jobs = jobs_start(1024);
-	if (!app.jobs) {
+	app.sv.jobs = jobs_start(1024);
+	if (!app.sv.jobs) {
 		fprintf(stderr, "chiron serve: cannot start the jobs thread\n");
 		goto out;
 	}
@@ -653,7 +654,7 @@ cmd_serve(int argc, char **argv)
 		if (sigwait(&sigs, &sig) == 0)
 			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
 			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		atomic_store(&app.stopping, 1);
+		atomic_store(&app.sv.stopping, 1);
 		watch.sigs = sigs;
 		atomic_init(&watch.done, 0);
 		watching = pthread_create(&wd, NULL, stop_watchdog, &watch) == 0;
@@ -670,14 +671,14 @@ cmd_serve(int argc, char **argv)
 	server_stop(srv);
 	rc = 0;
 out:
-	jobs_stop(app.jobs);
-	mailer_stop(app.mailer);
+	jobs_stop(app.sv.jobs);
+	mailer_stop(app.sv.mailer);
 	if (rc == 0)
 		fprintf(stderr, "chiron: stopped\n");
 	if (app.log && app.log != stderr)
 		fclose(app.log);
-	if (app.outbox_log)
-		fclose(app.outbox_log);
+	if (app.sv.outbox_log)
+		fclose(app.sv.outbox_log);
 	live_close(lv);
 	store_close(st);
 	if (watching) {

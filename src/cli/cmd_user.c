@@ -83,7 +83,7 @@ cmd_user(int argc, char **argv)
 		n = strcspn(pw, "\r\n");
 		pw[n] = '\0';
 	} else {
-		auth_random_token(pw, raw);
+		token_random(pw, raw);
 		pw[16] = '\0';
 	}
 	if (strlen(pw) < PASSWORD_MIN || strlen(pw) > PASSWORD_MAX) {
@@ -96,7 +96,7 @@ cmd_user(int argc, char **argv)
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	snprintf(u.role, sizeof(u.role), "%s", role);
 	/* A listing is claimed below, which also records it on the account. */
-	if (auth_hash_password(pw, u.pw_hash)) {
+	if (password_hash(pw, u.pw_hash)) {
 		fprintf(stderr, "chiron user: out of memory hashing the password\n");
 		return 1;
 	}

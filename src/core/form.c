@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/form.h"
 
 static int
@@ -75,4 +76,26 @@ form_value(const char *text, const char *key, char *out, size_t cap)
 		p = amp ? amp + 1 : NULL;
 	}
 	return -1;
+}
+
+int
+form_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+			if (buf_addc(b, (char)c))
+				return -1;
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+			if (buf_add(b, e, 3))
+				return -1;
+		}
+	}
+	return 0;
 }

@@ -28,4 +28,8 @@ size_t form_decode(const char *s, size_t n, char *out, size_t cap);
  * -1 (out "") when text has no such key or its value is not valid text. */
 int form_value(const char *text, const char *key, char *out, size_t cap);
 
+struct buf;
+/* Appends s percent-encoded as a form value (all but A-Z a-z 0-9 - _ . ~). */
+int form_encode(struct buf *b, const char *s);
+
 #endif

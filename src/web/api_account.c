@@ -16,7 +16,7 @@
  * The rules are act_account.c's, shared with the pages.
  */
 #include "core/jsonv.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/pages.h"
 
@@ -33,7 +33,7 @@ api_signup(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "handle", &in.handle, &e) || api_str(r, o, "email", &in.email, &e) ||
 	    api_str(r, o, "password", &in.password, &e) || api_str(r, o, "role", &in.role, &e))
 		return api_invalid(r, p, &e);
-	rc = ask_signup(r, &in, &why);
+	rc = ask_signup(&r->cx, &r->who, &in, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || buf_adds(&p->body, "{\"message\":\"Check your email: a link to finish "
@@ -55,7 +55,7 @@ api_signup_confirm(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "token", &token, &e) || api_str(r, o, "handle", &handle, &e))
 		return api_invalid(r, p, &e);
-	rc = confirm_signup(r, token, handle, &u, &why);
+	rc = confirm_signup(&r->cx, &r->who, token, handle, &u, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || auth_session_start(r, p, &u) || resp_header(p, "Location", "/api/v1/me"))
@@ -76,7 +76,7 @@ api_signin(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "login", &login, &e) || api_str(r, o, "password", &pw, &e))
 		return api_invalid(r, p, &e);
-	rc = sign_in(r, login, pw, &u, &why);
+	rc = sign_in(&r->cx, &r->who, login, pw, &u, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || auth_session_start(r, p, &u))
@@ -120,7 +120,7 @@ api_reset(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "email", &email, &e))
 		return api_invalid(r, p, &e);
-	rc = ask_reset(r, email, &why);
+	rc = ask_reset(&r->cx, &r->who, email, &why);
 	return no_content(r, p, rc, &why);
 }
 
@@ -136,6 +136,6 @@ api_password(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "token", &token, &e) || api_str(r, o, "password", &pw, &e))
 		return api_invalid(r, p, &e);
-	rc = use_reset(r, token, pw, &why);
+	rc = use_reset(&r->cx, &r->who, token, pw, &why);
 	return no_content(r, p, rc, &why);
 }

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "core/jsonv.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/pages.h"
 
 struct hidden {
@@ -48,7 +48,7 @@ api_admin_queue(struct req *r, struct resp *p)
 
 	int64_t now = (int64_t)time(NULL);
 
-	if (listing_queue(r, &q, &n) || buf_adds(b, "{\"claims\":["))
+	if (listing_queue(&r->cx, &r->who, &q, &n) || buf_adds(b, "{\"claims\":["))
 		return -1;
 	for (i = 0; i < n; i++)
 		if ((i && buf_addc(b, ',')) || buf_adds(b, "{\"therapist_id\":") ||
@@ -73,8 +73,8 @@ api_admin_queue(struct req *r, struct resp *p)
 		    buf_printf(b, ",\"code_wrong_tries\":%d}", q[i].l.code_tries))
 			return -1;
 	if (buf_adds(b, "],\"hidden\":[") ||
-	    STORE_CALL(r->app->store, listings_hidden, hidden_one, &h) || h.err ||
-	    buf_adds(b, "],\"verified\":[") || listing_verified(r, &q, &n))
+	    STORE_CALL(r->app->sv.store, listings_hidden, hidden_one, &h) || h.err ||
+	    buf_adds(b, "],\"verified\":[") || listing_verified(&r->cx, &r->who, &q, &n))
 		return -1;
 	for (i = 0; i < n; i++)
 		if ((i && buf_addc(b, ',')) || buf_adds(b, "{\"therapist_id\":") ||
@@ -101,7 +101,7 @@ api_admin_code(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "email", &email, &e) || api_str(r, o, "source", &source, &e))
 		return api_invalid(r, p, &e);
-	return no_content(r, p, send_claim_code(r, r->param, email, source, &why), &why);
+	return no_content(r, p, send_claim_code(&r->cx, &r->who, r->param, email, source, &why), &why);
 }
 
 int
@@ -118,7 +118,7 @@ api_admin_verify(struct req *r, struct resp *p)
 	    api_str(r, o, "licence_number", &licence, &e) ||
 	    jv_bool(o, "licence_checked", false, false, &checked, "", &e))
 		return api_invalid(r, p, &e);
-	return no_content(r, p, verify_listing(r, r->param, board, licence, checked, &why), &why);
+	return no_content(r, p, verify_listing(&r->cx, &r->who, r->param, board, licence, checked, &why), &why);
 }
 
 int
@@ -126,7 +126,7 @@ api_admin_reject(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return no_content(r, p, reject_claim(r, r->param, &why), &why);
+	return no_content(r, p, reject_claim(&r->cx, &r->who, r->param, &why), &why);
 }
 
 int
@@ -134,7 +134,7 @@ api_admin_hide(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return no_content(r, p, hide_listing(r, r->param, true, &why), &why);
+	return no_content(r, p, hide_listing(&r->cx, &r->who, r->param, true, &why), &why);
 }
 
 int
@@ -142,7 +142,7 @@ api_admin_unhide(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return no_content(r, p, hide_listing(r, r->param, false, &why), &why);
+	return no_content(r, p, hide_listing(&r->cx, &r->who, r->param, false, &why), &why);
 }
 
 int
@@ -150,7 +150,7 @@ api_admin_remove(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return no_content(r, p, remove_listing(r, r->param, &why), &why);
+	return no_content(r, p, remove_listing(&r->cx, &r->who, r->param, &why), &why);
 }
 
 int
@@ -166,7 +166,7 @@ api_admin_merge(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "from", &from, &e) || api_str(r, o, "into", &into, &e))
 		return api_invalid(r, p, &e);
-	rc = merge_orgs(r, from, into, &changed, &why);
+	rc = merge_orgs(&r->cx, &r->who, from, into, &changed, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || buf_adds(&p->body, "{\"into\":") || buf_json_strz(&p->body, into) ||

@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/pages.h"
 
 /* The query's zone and working hours: "DAY HH:MM-HH:MM" (or with a +). */
@@ -32,7 +32,7 @@ read_query(struct req *r, struct calendar *c, struct refusal *why)
 	int n = req_args(r, "hours", v, CAL_HOURS_MAX + 1), i, rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = calendar_zone(r, req_arg(r, "timezone"), c, why)))
+	if ((rc = calendar_zone(&r->cx, &r->who, req_arg(r, "timezone"), c, why)))
 		return rc;
 	if (n > CAL_HOURS_MAX)
 		return refuse(why, 400, "hours", "give at most 14 stretches of working hours");
@@ -125,15 +125,15 @@ api_busy(struct req *r, struct resp *p)
 	int rc;
 
 	if (strcmp(r->method, "DELETE") == 0) {
-		if (calendar_forget(r))
+		if (calendar_forget(&r->cx, &r->who))
 			return -1;
 		p->status = 204;
 		return 0;
 	}
 	rc = read_query(r, &c, &why);
 	if (rc == 0)
-		rc = strcmp(r->method, "PUT") == 0 ? calendar_upload(r, r->body, r->body_len, &c, &why) :
-		     calendar_load(r, &c);
+		rc = strcmp(r->method, "PUT") == 0 ? calendar_upload(&r->cx, &r->who, r->body, r->body_len, &c, &why) :
+		     calendar_load(&r->cx, &r->who, &c);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	return rc ? -1 : answer(p, &c);

@@ -66,14 +66,14 @@ api_time(struct buf *b, int64_t t)
 int
 api_session(struct req *r, struct resp *p, int status)
 {
-	const struct user_ctx *u = r->user;
+	const struct actor *u = &r->who;
 	struct buf *b = &p->body;
 
 	if (buf_adds(b, "{\"user\":{\"handle\":") || buf_json_strz(b, u->handle) ||
-	    buf_adds(b, ",\"role\":") || buf_json_strz(b, u->role) ||
+	    buf_adds(b, ",\"role\":") || buf_json_strz(b, role_name(u->role)) ||
 	    buf_adds(b, ",\"therapist_id\":") ||
 	    (u->therapist_id[0] ? buf_json_strz(b, u->therapist_id) : buf_adds(b, "null")) ||
-	    buf_adds(b, "},\"csrf\":") || buf_json_strz(b, u->csrf) || buf_adds(b, "}\n"))
+	    buf_adds(b, "},\"csrf\":") || buf_json_strz(b, r->user->csrf) || buf_adds(b, "}\n"))
 		return -1;
 	return json_response(p, status);
 }

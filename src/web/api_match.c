@@ -17,7 +17,7 @@ api_match(struct req *r, struct resp *p)
 	struct match_ctx *mc;
 	int rc;
 
-	if (query_parse(r->app->tax, r->body, r->body_len, (int64_t)time(NULL),
+	if (query_parse(r->app->sv.tax, r->body, r->body_len, (int64_t)time(NULL),
 	                r->a, &q, &e)) {
 		error_response(r, p, 400, e.field, e.msg);
 		return 0;
@@ -57,7 +57,7 @@ api_taxonomy(struct req *r, struct resp *p)
 	if (buf_addc(b, '{'))
 		return -1;
 	for (l = 0; l < TAX__MAX; l++)
-		if ((l && buf_addc(b, ',')) || list_json(b, r->app->tax, (enum tax_list)l))
+		if ((l && buf_addc(b, ',')) || list_json(b, r->app->sv.tax, (enum tax_list)l))
 			return -1;
 	if (buf_adds(b, "}\n"))
 		return -1;

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/pages.h"
 
 struct orgs_out {
@@ -43,7 +43,7 @@ api_orgs(struct req *r, struct resp *p)
 		return 0;
 	}
 	if (buf_adds(&p->body, "{\"orgs\":[") ||
-	    STORE_CALL(r->app->store, orgs_find, q, 20, org_json, &x) || x.err ||
+	    STORE_CALL(r->app->sv.store, orgs_find, q, 20, org_json, &x) || x.err ||
 	    buf_adds(&p->body, "]}\n"))
 		return -1;
 	return json_response(p, 200);
@@ -64,7 +64,7 @@ api_orgs_add(struct req *r, struct resp *p)
 	if (!o || api_str(r, o, "name", &in.name, &e) || api_str(r, o, "kind", &in.kind, &e) ||
 	    api_str(r, o, "jurisdiction", &in.jurisdiction, &e))
 		return api_invalid(r, p, &e);
-	rc = add_org(r, &in, id, &why);
+	rc = add_org(&r->cx, &r->who, &in, id, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || buf_adds(b, "{\"id\":") || buf_json_strz(b, id) || buf_adds(b, ",\"name\":") ||

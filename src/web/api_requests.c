@@ -11,7 +11,7 @@
  * as for a request that does not exist. The rules are act_requests.c's.
  */
 #include "core/jsonv.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/pages.h"
 
 /* One request as JSON (the Request schema of web/openapi.json). */
@@ -51,9 +51,9 @@ api_requests(struct req *r, struct resp *p)
 		               "before must be the received_next of a page (a request id)");
 		return 0;
 	}
-	if (buf_adds(&p->body, "{\"sent\":[") || requests_sent(r, one, &sent) ||
+	if (buf_adds(&p->body, "{\"sent\":[") || requests_sent(&r->cx, &r->who, one, &sent) ||
 	    buf_adds(&p->body, "],\"received\":[") ||
-	    requests_received(r, before, one, &received, &next) ||
+	    requests_received(&r->cx, &r->who, before, one, &received, &next) ||
 	    buf_adds(&p->body, "],\"received_next\":") ||
 	    (next ? buf_printf(&p->body, "%lld", (long long)next) : buf_adds(&p->body, "null")) ||
 	    buf_adds(&p->body, "}\n"))
@@ -76,7 +76,7 @@ api_request_send(struct req *r, struct resp *p)
 	    api_str(r, o, "message", &in.message, &e) ||
 	    jv_bool(o, "reveal", false, false, &in.reveal, "", &e))
 		return api_invalid(r, p, &e);
-	rc = send_request(r, &in, &rq, &why);
+	rc = send_request(&r->cx, &r->who, &in, &rq, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || request_json(&p->body, &rq) || buf_addc(&p->body, '\n'))
@@ -96,6 +96,6 @@ api_answer(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "answer", &answer, &e))
 		return api_invalid(r, p, &e);
-	rc = answer_request(r, r->param, answer, &why);
+	rc = answer_request(&r->cx, &r->who, r->param, answer, &why);
 	return no_content(r, p, rc, &why);
 }

@@ -26,7 +26,7 @@
 #include "core/jsonv.h"
 #include "core/record.h"
 #include "core/tz.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/pages.h"
 
 #define DAY 86400
@@ -88,7 +88,7 @@ api_slots(struct req *r, struct resp *p)
 
 	if (!c || !s)
 		return -1;
-	if ((rc = book_ctx_load(r, r->param, c, &why)) != 0)
+	if ((rc = book_ctx_load(&r->cx, &r->who, r->param, c, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	if (!kind)
 		kind = "individual";
@@ -114,7 +114,7 @@ api_slots(struct req *r, struct resp *p)
 	}
 	from = tz_local_to_utc(c->tz, from_day * DAY);
 	to = tz_local_to_utc(c->tz, (from_day + days) * DAY);
-	n = open_slots(r, c, kind, modality, from, to, s, SLOTS_MAX, &why);
+	n = open_slots(&r->cx, &r->who, c, kind, modality, from, to, s, SLOTS_MAX, &why);
 	if (n == -2)
 		return refusal_response(r, p, &why);
 	if (n < 0)
@@ -160,7 +160,7 @@ api_book(struct req *r, struct resp *p)
 		error_response(r, p, 400, "start", "an instant like 2026-12-01T23:00:00Z");
 		return 0;
 	}
-	rc = book(r, tid, kind ? kind : "individual", modality, start, &a, &why);
+	rc = book(&r->cx, &r->who, tid, kind ? kind : "individual", modality, start, &a, &why);
 	if (rc == 0) {
 		char loc[48];
 
@@ -194,10 +194,10 @@ api_appointments(struct req *r, struct resp *p)
 
 	if (buf_adds(&p->body, "{\"appointments\":["))
 		return -1;
-	if (r->user->therapist_id[0]
-	        ? STORE_CALL(r->app->store, appts_of_therapist, r->user->therapist_id, from,
+	if (r->who.therapist_id[0]
+	        ? STORE_CALL(r->app->sv.store, appts_of_therapist, r->who.therapist_id, from,
 	                     from + (int64_t)(HORIZON_WEEKS + 30) * 7 * DAY, 500, appt_one, &x)
-	        : STORE_CALL(r->app->store, appts_of_seeker, r->user->id, from, 500, appt_one, &x))
+	        : STORE_CALL(r->app->sv.store, appts_of_seeker, r->who.id, from, 500, appt_one, &x))
 		return -1;
 	if (x.err || buf_adds(&p->body, "]}\n"))
 		return -1;
@@ -210,7 +210,7 @@ api_appt_cancel(struct req *r, struct resp *p)
 	struct store_appt a;
 	struct refusal why;
 
-	return appt_response(r, p, cancel_appt(r, r->param, &a, &why), &why, &a, 200);
+	return appt_response(r, p, cancel_appt(&r->cx, &r->who, r->param, &a, &why), &why, &a, 200);
 }
 
 int
@@ -230,7 +230,7 @@ api_appt_move(struct req *r, struct resp *p)
 		error_response(r, p, 400, "start", "an instant like 2026-12-01T23:00:00Z");
 		return 0;
 	}
-	return appt_response(r, p, move_appt(r, r->param, start, &a, &why), &why, &a, 200);
+	return appt_response(r, p, move_appt(&r->cx, &r->who, r->param, start, &a, &why), &why, &a, 200);
 }
 
 static int
@@ -266,7 +266,7 @@ api_appt_series(struct req *r, struct resp *p)
 	if (!o || jv_int(o, "interval_weeks", false, 1, 2, 1, &interval, "", &e) ||
 	    jv_int(o, "count", false, 2, SERIES_MAX, 12, &count, "", &e))
 		return api_invalid(r, p, &e);
-	rc = start_series(r, r->param, (int)interval, (int)count, &sr, &booked, &skipped, &why);
+	rc = start_series(&r->cx, &r->who, r->param, (int)interval, (int)count, &sr, &booked, &skipped, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || buf_adds(&p->body, "{\"series\":") || series_json(&p->body, &sr) ||
@@ -296,8 +296,8 @@ api_series(struct req *r, struct resp *p)
 	struct series_list x = {&p->body, 0, 0};
 
 	if (buf_adds(&p->body, "{\"series\":[") ||
-	    STORE_CALL(r->app->store, series_of_user, r->user->id,
-	               r->user->therapist_id[0] ? r->user->therapist_id : NULL, series_one, &x) ||
+	    STORE_CALL(r->app->sv.store, series_of_user, r->who.id,
+	               r->who.therapist_id[0] ? r->who.therapist_id : NULL, series_one, &x) ||
 	    x.err || buf_adds(&p->body, "]}\n"))
 		return -1;
 	return json_response(p, 200);
@@ -308,7 +308,7 @@ api_series_end(struct req *r, struct resp *p)
 {
 	struct refusal why;
 	long cancelled = 0;
-	int rc = end_series(r, r->param, &cancelled, &why);
+	int rc = end_series(&r->cx, &r->who, r->param, &cancelled, &why);
 
 	if (rc > 0)
 		return refusal_response(r, p, &why);
@@ -361,7 +361,7 @@ schedule_json(struct req *r, struct resp *p)
 
 	if (!c)
 		return -1;
-	if ((rc = book_ctx_load(r, r->user->therapist_id, c, &why)) < 0)
+	if ((rc = book_ctx_load(&r->cx, &r->who, r->who.therapist_id, c, &why)) < 0)
 		return -1;
 	if (rc > 0 && why.status != 409)
 		return refusal_response(r, p, &why);
@@ -375,7 +375,7 @@ schedule_json(struct req *r, struct resp *p)
 		               c->sc.types[i].step, c->sc.types[i].capacity))
 			return -1;
 	if (buf_adds(b, "],\"closures\":[") ||
-	    STORE_CALL(r->app->store, closed_list, r->user->therapist_id, (int64_t)time(NULL) / DAY - 1,
+	    STORE_CALL(r->app->sv.store, closed_list, r->who.therapist_id, (int64_t)time(NULL) / DAY - 1,
 	               closed_one, &x) ||
 	    x.err || buf_adds(b, "]}\n"))
 		return -1;
@@ -385,7 +385,7 @@ schedule_json(struct req *r, struct resp *p)
 static bool
 own_listing(struct req *r, struct resp *p)
 {
-	if (r->user->therapist_id[0])
+	if (r->who.therapist_id[0])
 		return true;
 	error_response(r, p, 404, "", "this account holds no listing; claim or create one first");
 	return false;
@@ -441,7 +441,7 @@ api_schedule(struct req *r, struct resp *p)
 		sc.types[i].capacity = (int)cap;
 		sc.n_types++;
 	}
-	rc = schedule_save(r, &sc, &why);
+	rc = schedule_save(&r->cx, &r->who, &sc, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	return rc ? -1 : schedule_json(r, p);
@@ -481,7 +481,7 @@ api_closure_add(struct req *r, struct resp *p)
 		return 0;
 	}
 	snprintf(c.note, sizeof(c.note), "%s", note ? note : "");
-	rc = closure_add(r, &c, &why);
+	rc = closure_add(&r->cx, &r->who, &c, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc)
@@ -499,7 +499,7 @@ int
 api_closure_delete(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = closure_delete(r, r->param, &why);
+	int rc = closure_delete(&r->cx, &r->who, r->param, &why);
 
 	return no_content(r, p, rc, &why);
 }
@@ -539,7 +539,7 @@ api_waitlist(struct req *r, struct resp *p)
 		struct wait_list x = {&p->body, 0, 0};
 
 		if (buf_adds(&p->body, "{\"waitlist\":[") ||
-		    STORE_CALL(r->app->store, waits_of_seeker, r->user->id, wait_one, &x) || x.err ||
+		    STORE_CALL(r->app->sv.store, waits_of_seeker, r->who.id, wait_one, &x) || x.err ||
 		    buf_adds(&p->body, "]}\n"))
 			return -1;
 		return json_response(p, 200);
@@ -549,8 +549,8 @@ api_waitlist(struct req *r, struct resp *p)
 		return api_invalid(r, p, &e);
 	if (!kind)
 		kind = "individual";
-	rc = strcmp(r->path + strlen(r->path) - 6, "/leave") == 0 ? wait_leave(r, tid, kind, &why)
-	                                                         : wait_join(r, tid, kind, &why);
+	rc = strcmp(r->path + strlen(r->path) - 6, "/leave") == 0 ? wait_leave(&r->cx, &r->who, tid, kind, &why)
+	                                                         : wait_join(&r->cx, &r->who, tid, kind, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc)
@@ -586,6 +586,6 @@ api_timezone(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "timezone", &zone, &e))
 		return api_invalid(r, p, &e);
-	rc = zone_set(r, zone, &why);
+	rc = zone_set(&r->cx, &r->who, zone, &why);
 	return no_content(r, p, rc, &why);
 }

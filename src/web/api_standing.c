@@ -15,7 +15,7 @@
  * listing's fields is another resource's (PUT /api/v1/listing); this file
  * is named for the standing so the two stay apart.
  */
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/pages.h"
 
 /* Answers status with the standing of the signed-in therapist's listing,
@@ -23,13 +23,13 @@
 static int
 standing_response(struct req *r, struct resp *p, int status)
 {
-	const char *tid = r->user->claim_id;
+	const char *tid = r->who.claim_id;
 	struct buf *b = &p->body;
 	struct standing s;
 
-	if (!tid[0] || listing_standing_get(r, tid, &s))
+	if (!tid[0] || listing_standing_get(&r->cx, &r->who, tid, &s))
 		return -1;
-	if (!s.claimed || s.l.user != r->user->id) {
+	if (!s.claimed || s.l.user != r->who.id) {
 		error_response(r, p, 404, "", "this account holds no listing; claim one first");
 		return 0;
 	}
@@ -47,7 +47,7 @@ standing_response(struct req *r, struct resp *p, int status)
 int
 api_listing(struct req *r, struct resp *p)
 {
-	if (!r->user->claim_id[0]) {
+	if (!r->who.claim_id[0]) {
 		error_response(r, p, 404, "", "this account holds no listing; claim one first");
 		return 0;
 	}
@@ -66,7 +66,7 @@ api_listing_claim(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "therapist_id", &tid, &e) || api_str(r, o, "npi", &npi, &e))
 		return api_invalid(r, p, &e);
-	rc = claim_listing(r, tid, npi, &why);
+	rc = claim_listing(&r->cx, &r->who, tid, npi, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || resp_header(p, "Location", "/api/v1/listing"))
@@ -86,7 +86,7 @@ api_listing_code(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "code", &code, &e))
 		return api_invalid(r, p, &e);
-	rc = enter_claim_code(r, code, &why);
+	rc = enter_claim_code(&r->cx, &r->who, code, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc)
@@ -98,7 +98,7 @@ int
 api_listing_confirm(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = confirm_listing(r, &why);
+	int rc = confirm_listing(&r->cx, &r->who, &why);
 
 	if (rc > 0)
 		return refusal_response(r, p, &why);
@@ -120,6 +120,6 @@ api_listing_confirm_token(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "token", &token, &e))
 		return api_invalid(r, p, &e);
-	rc = confirm_by_token(r, token, tid, &why);
+	rc = confirm_by_token(&r->cx, &r->who, token, tid, &why);
 	return no_content(r, p, rc, &why);
 }

@@ -49,28 +49,6 @@ html_attr(struct buf *b, const char *s)
 }
 
 int
-url_arg(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-			if (buf_addc(b, (char)c))
-				return -1;
-		} else {
-			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-
-			if (buf_add(b, e, 3))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-int
 html_int(struct buf *b, long v)
 {
 	return buf_printf(b, "%ld", v);

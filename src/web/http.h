@@ -22,6 +22,7 @@
 #include "core/index.h"
 #include "core/match.h"
 #include "core/netaddr.h"
+#include "app/ctx.h"
 #include "app/live.h"
 #include "store/store.h"
 
@@ -56,28 +57,21 @@ struct upload {
 	size_t len;
 };
 
-/* What every request shares: read-only after start but for the pools. */
+/* What every request shares: read-only after start but for the pools.
+ * The services' part (app/ctx.h) is what the rules see; the rest is the
+ * server's own. */
 struct app {
-	const struct taxonomy *tax;
-	struct live *live;              /* the index, as snapshots (app/live.h) */
-	struct store *store;
-	const char *public_url;         /* links in messages start with it, no final / */
+	struct services sv;
 	const char *access_log;         /* path, "-" for stderr, NULL for none */
 	bool secure_cookies;            /* behind TLS: cookies get Secure */
 	long api_rate;                  /* API requests a minute per address; 0 = no limit */
 	pthread_mutex_t rate_lock;
 	struct rate_slot { uint64_t who; int64_t minute; long n; } rate[1024];
-	FILE *outbox_log;               /* a redacted line per outbox message, or NULL */
-	pthread_mutex_t outbox_lock;
-	struct mailer *mailer;          /* sends the outbox by SMTP, or NULL */
-	struct jobs *jobs;              /* work after the answer (app/jobs.h); NULL: inline */
 	FILE *log;
 	pthread_mutex_t log_lock;
 	bool log_addresses;
 	/* Who a client is: X-Forwarded-For is read only from these peers. */
 	struct netlist trusted_proxies;
-	/* Throttles store parties only as BLAKE2b keyed with this (auth.c). */
-	unsigned char throttle_key[32];
 	/* Connections: at most conn_per_addr at once from one address (0: no
 	 * limit), conn_max in all, each closed after idle_seconds without a
 	 * byte (server.c). */
@@ -85,30 +79,21 @@ struct app {
 	unsigned char conn_key[16];
 	pthread_mutex_t conn_lock;
 	struct conn_slot { int n; } conns[CONN_SLOTS];
-	atomic_int stopping;            /* set once, on SIGTERM: long work gives up */
-	atomic_int calendars_reading;   /* calendar uploads being read now */
-	int calendars_max;              /* at most this many at once (server_start) */
 };
 
-/* The signed-in user of a request (auth.c), when there is one. */
-struct user_ctx {
-	int64_t id;
-	char handle[64];
-	char role[16];
-	/* The listing held, only once an admin verified the claim (store.h):
-	 * every therapist-side handler keys on it. */
-	char therapist_id[72];
-	char claim_id[72];              /* the listing claimed, verified or not */
+/* The session of a signed-in request (auth.c); who it is, is r->who. */
+struct session {
 	char csrf[64];
 	unsigned char token_hash[32];
 };
 
 struct req {
 	struct app *app;
-	struct user_ctx *user;          /* NULL when no one is signed in */
+	struct session *user;           /* NULL when no one is signed in */
+	struct actor who;               /* who is asking (anonymous: id 0) */
+	struct ctx cx;                  /* the services' context of this request */
 	const char *addr;               /* the client's address, for throttling only */
 	struct arena *a;
-	struct snap *snap;              /* the index this request reads, once taken */
 	const char *method;
 	const char *path;               /* without the query string */
 	const char *param;              /* the {id} of a route like /therapists/{id} or
@@ -158,20 +143,6 @@ const struct index *req_index(struct req *r);
 /* A match context for req_index(r); NULL when out of memory. */
 struct match_ctx *req_ctx_take(struct req *r);
 void req_ctx_give(struct req *r, struct match_ctx *c);
-
-/* Puts a message in the outbox (sealed in the store; a redacted line in
- * the outbox log when configured) and wakes the mailer. */
-int app_outbox(struct app *app, const char *to, const char *subject, const char *body);
-
-/*
- * Sends the confirmation reminders due at now (listings unconfirmed for
- * LISTING_REMIND_DAYS, each reminded once per confirmation). Returns how
- * many, or -1. Run hourly by `chiron serve`.
- */
-long listing_reminders(struct app *app, int64_t now);
-/* Reminders of the sessions in the next 24 hours, to both sides, once
- * each (act_schedule.c). Returns how many, or -1. */
-long appointment_reminders(struct app *app, int64_t now);
 
 typedef int (*handler_fn)(struct req *, struct resp *);
 

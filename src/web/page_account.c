@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -68,7 +68,7 @@ page_signup(struct req *r, struct resp *p)
 
 	if (strcmp(r->method, "POST") != 0)
 		return signup_form(r, p, NULL);
-	rc = ask_signup(r, &in, &why);
+	rc = ask_signup(&r->cx, &r->who, &in, &why);
 	if (rc > 0) {
 		p->status = why.status;
 		return signup_form(r, p, why.message);
@@ -94,7 +94,7 @@ signup_confirm_form(struct req *r, struct resp *p, const struct store_user *u, c
 	       html(b, "<h1>Finish creating your account</h1>\n") || alert(b, msg) ||
 	       html(b, "<p>Email: <strong>") || html_txt(b, u->email) ||
 	       html(b, "</strong></p>\n<form method=\"post\" action=\"/signup/confirm/") ||
-	       url_arg(b, r->param) || html(b, "\">\n") || form_csrf(b, r, p) ||
+	       form_encode(b, r->param) || html(b, "\">\n") || form_csrf(b, r, p) ||
 	       (ask_handle ? field(b, "handle", "A pseudonym (what therapists see)", "text",
 	                           req_arg(r, "handle"), "username")
 	                   : html(b, "<p>Pseudonym: <strong>") || html_txt(b, u->handle) ||
@@ -111,7 +111,7 @@ page_signup_confirm(struct req *r, struct resp *p)
 	int found = 0, rc;
 
 	if (strcmp(r->method, "POST") != 0) {
-		if (signup_pending(r, r->param, &u, &found))
+		if (signup_pending(&r->cx, &r->who, r->param, &u, &found))
 			return -1;
 		if (!found) {
 			error_response(r, p, 404, "", "This sign-up link was used already or has "
@@ -120,7 +120,7 @@ page_signup_confirm(struct req *r, struct resp *p)
 		}
 		return signup_confirm_form(r, p, &u, NULL, false);
 	}
-	rc = confirm_signup(r, r->param, req_arg(r, "handle"), &u, &why);
+	rc = confirm_signup(&r->cx, &r->who, r->param, req_arg(r, "handle"), &u, &why);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -159,7 +159,7 @@ page_login(struct req *r, struct resp *p)
 
 	if (strcmp(r->method, "POST") != 0)
 		return login_form(r, p, NULL);
-	rc = sign_in(r, req_arg(r, "login"), req_arg(r, "password"), &u, &why);
+	rc = sign_in(&r->cx, &r->who, req_arg(r, "login"), req_arg(r, "password"), &u, &why);
 	if (rc > 0) {
 		p->status = why.status;
 		return login_form(r, p, why.message);
@@ -185,14 +185,14 @@ page_account(struct req *r, struct resp *p)
 	struct buf *b = &p->body;
 
 	return page_begin(r, p, "Your account") || html(b, "<h1>Your account</h1>\n<p>Signed in as <strong>") ||
-	       html_txt(b, r->user->handle) || html(b, "</strong> (") || html_txt(b, r->user->role) ||
+	       html_txt(b, r->who.handle) || html(b, "</strong> (") || html_txt(b, role_name(r->who.role)) ||
 	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n"
 	               "<p><a href=\"/calendar\">Your calendar</a>: free hours for your searches, "
 	               "from your caseload</p>\n"
 	               "<p><a href=\"/feed\">Calendar feed</a>: your appointments in your calendar app</p>\n") ||
-	       (strcmp(r->user->role, "seeker") != 0 &&
+	       (r->who.role != ACCT_SEEKER &&
 	        html(b, "<p><a href=\"/listing\">Your listing</a></p>\n")) ||
-	       (strcmp(r->user->role, "admin") == 0 &&
+	       (r->who.role == ACCT_ADMIN &&
 	        html(b, "<p><a href=\"/admin\">Verification queue</a></p>\n")) ||
 	       html(b, ""
 	               "<form method=\"post\" action=\"/logout\">") || form_csrf(b, r, p) ||
@@ -216,7 +216,7 @@ page_reset(struct req *r, struct resp *p)
 	int rc;
 
 	if (strcmp(r->method, "POST") == 0) {
-		rc = ask_reset(r, email, &why);
+		rc = ask_reset(&r->cx, &r->who, email, &why);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -242,12 +242,12 @@ page_reset_token(struct req *r, struct resp *p)
 	unsigned char raw[32];
 	int rc;
 
-	if (auth_token_decode(r->param, raw)) {
+	if (token_decode(r->param, raw)) {
 		error_response(r, p, 404, "", "this reset link is not valid");
 		return 0;
 	}
 	if (strcmp(r->method, "POST") == 0) {
-		rc = use_reset(r, r->param, req_arg(r, "password"), &why);
+		rc = use_reset(&r->cx, &r->who, r->param, req_arg(r, "password"), &why);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -258,7 +258,7 @@ page_reset_token(struct req *r, struct resp *p)
 	}
 	return page_begin(r, p, "Choose a new password") || html(b, "<h1>Choose a new password</h1>\n") ||
 	       alert(b, why.message) ||
-	       html(b, "<form method=\"post\" action=\"/reset/") || url_arg(b, r->param) ||
+	       html(b, "<form method=\"post\" action=\"/reset/") || form_encode(b, r->param) ||
 	       html(b, "\">\n") || form_csrf(b, r, p) ||
 	       field(b, "password", "New password", "password", "", "new-password") ||
 	       html(b, "<p><button type=\"submit\">Save and sign in again</button></p>\n</form>\n") ||

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -287,7 +287,7 @@ read_form(struct req *r, struct calendar *c, struct refusal *why, int *refused)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	rc = calendar_zone(r, req_arg(r, "timezone"), c, why);
+	rc = calendar_zone(&r->cx, &r->who, req_arg(r, "timezone"), c, why);
 	if (rc == 0)
 		rc = read_hours(r, c, why);
 	if (rc < 0)
@@ -319,7 +319,7 @@ page_calendar(struct req *r, struct resp *p)
 	if (read_form(r, &c, &why, &refused))
 		return -1;
 	if (!refused && strcmp(r->method, "POST") == 0 && f && f->len) {
-		rc = calendar_upload(r, f->data, f->len, &c, &why);
+		rc = calendar_upload(&r->cx, &r->who, f->data, f->len, &c, &why);
 		if (rc < 0)
 			return -1;
 		refused = rc > 0;
@@ -327,7 +327,7 @@ page_calendar(struct req *r, struct resp *p)
 	if (refused || !(strcmp(r->method, "POST") == 0 && f && f->len)) {
 		if (refused)
 			c.n_hours = 0;  /* no proposal beside an error */
-		if (calendar_load(r, &c))
+		if (calendar_load(&r->cx, &r->who, &c))
 			return -1;
 	}
 	if (!refused && strcmp(r->method, "POST") == 0 && !c.stored && !(f && f->len)) {
@@ -368,9 +368,9 @@ page_calendar_use(struct req *r, struct resp *p)
 
 	if (read_form(r, &c, &why, &refused))
 		return -1;
-	if (!refused && calendar_load(r, &c))
+	if (!refused && calendar_load(&r->cx, &r->who, &c))
 		return -1;
-	rc = refused ? 1 : calendar_use(r, &c, &why);
+	rc = refused ? 1 : calendar_use(&r->cx, &r->who, &c, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc)
@@ -381,7 +381,7 @@ page_calendar_use(struct req *r, struct resp *p)
 int
 page_calendar_forget(struct req *r, struct resp *p)
 {
-	if (calendar_forget(r))
+	if (calendar_forget(&r->cx, &r->who))
 		return -1;
 	return redirect(r, p, "/calendar");
 }

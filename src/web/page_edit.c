@@ -23,7 +23,7 @@
 
 #include "core/json.h"
 #include "core/record.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -359,7 +359,7 @@ save_listing(struct req *r, const char *id, const char *json, size_t len,
 	int64_t now = (int64_t)time(NULL);
 	int rc, found = 0, hidden = 0;
 
-	if (record_parse(r->app->tax, json, len, r->a, &rec, e))
+	if (record_parse(r->app->sv.tax, json, len, r->a, &rec, e))
 		return 1;
 	if (rec.type != REC_THERAPIST) {
 		verr_set(e, "type", "must be \"therapist\"");
@@ -369,32 +369,32 @@ save_listing(struct req *r, const char *id, const char *json, size_t len,
 		verr_set(e, "id", "must be the id of your own listing");
 		return 1;
 	}
-	if (therapist_pack(r->app->tax, &rec.t, &packed))
+	if (therapist_pack(r->app->sv.tax, &rec.t, &packed))
 		return -1;
 	if (create)
-		rc = STORE_CALL(r->app->store, listing_create, r->user->id, id, packed.p, packed.len,
+		rc = STORE_CALL(r->app->sv.store, listing_create, r->who.id, id, packed.p, packed.len,
 		                rec.t.npi, pol, modes, now);
 	else {
-		rc = STORE_CALL(r->app->store, listing_save, id, packed.p, packed.len, pol, modes, now,
+		rc = STORE_CALL(r->app->sv.store, listing_save, id, packed.p, packed.len, pol, modes, now,
 		                &found);
 		if (rc == 0 && !found) {
 			verr_set(e, "id", "this listing no longer exists");
 			rc = 1;
 		}
 		if (rc == 0)
-			rc = STORE_CALL(r->app->store, listing_confirm, id, now);
+			rc = STORE_CALL(r->app->sv.store, listing_confirm, id, now);
 	}
 	buf_free(&packed);
 	if (rc)
 		return rc;
-	if (STORE_CALL(r->app->store, listing_hidden, id, &hidden))
+	if (STORE_CALL(r->app->sv.store, listing_hidden, id, &hidden))
 		return -1;
 	/* A new listing is hidden until its claim is verified: say so to the
 	 * index too, so no build that read the store before this misses it. */
-	live_set_paused(r->app->live, id, hidden != 0);
-	live_wait(r->app->live, live_changed(r->app->live), BUILD_WAIT_MS);
+	live_set_paused(r->app->sv.live, id, hidden != 0);
+	live_wait(r->app->sv.live, live_changed(r->app->sv.live), BUILD_WAIT_MS);
 	if (!create)
-		waitlist_openings(r, id);       /* the hours may have grown */
+		waitlist_openings(&r->cx, &r->who, id);       /* the hours may have grown */
 	return 0;
 }
 
@@ -415,8 +415,8 @@ new_id(char *out, size_t n)
 static int
 kv(struct buf *f, const char *k, const char *v)
 {
-	return (f->len && buf_addc(f, '&')) || url_arg(f, k) || buf_addc(f, '=') ||
-	       url_arg(f, v ? v : "");
+	return (f->len && buf_addc(f, '&')) || form_encode(f, k) || buf_addc(f, '=') ||
+	       form_encode(f, v ? v : "");
 }
 
 static int
@@ -446,7 +446,7 @@ static int
 therapist_as_form(struct req *r, const struct therapist *t, const struct store_policy *pol,
                   const struct store_avail_modes *m)
 {
-	const struct taxonomy *tax = r->app->tax;
+	const struct taxonomy *tax = r->app->sv.tax;
 	struct buf f = BUF_INIT, w = BUF_INIT;
 	char s[64];
 	int i, d, rc = -1;
@@ -586,7 +586,7 @@ check(struct buf *b, struct req *r, const char *key, const char *value, const ch
 static int
 checks(struct buf *b, struct req *r, const char *key, enum tax_list l, const char *legend)
 {
-	const struct taxonomy *tax = r->app->tax;
+	const struct taxonomy *tax = r->app->sv.tax;
 	int i;
 
 	if (html(b, "<fieldset class=\"checks\"><legend>") || html_txt(b, legend) ||
@@ -623,7 +623,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	static const char *const roles[] = {
 		"employer", "trainee", "faculty", "member", "supervisor", "supervisee",
 	};
-	const struct taxonomy *tax = r->app->tax;
+	const struct taxonomy *tax = r->app->sv.tax;
 	struct buf *b = &p->body;
 	const char *v;
 	int i, k, rows;
@@ -845,7 +845,7 @@ post_form(struct req *r, struct resp *p, const char *id, bool create)
 int
 page_listing_edit(struct req *r, struct resp *p)
 {
-	const char *id = r->user->therapist_id;
+	const char *id = r->who.therapist_id;
 	struct therapist t;
 	struct store_policy *pol;
 	struct store_avail_modes *modes;
@@ -857,9 +857,9 @@ page_listing_edit(struct req *r, struct resp *p)
 		return post_form(r, p, id, false);
 	pol = arena_alloc(r->a, sizeof(*pol));
 	modes = arena_alloc(r->a, sizeof(*modes));
-	if (!pol || !modes || (rc = therapist_load(r->app, r->a, id, &t)) < 0 ||
-	    STORE_CALL(r->app->store, policy_get, id, pol, &pfound) ||
-	    STORE_CALL(r->app->store, avail_modes_get, id, modes))
+	if (!pol || !modes || (rc = therapist_load(&r->cx, id, &t)) < 0 ||
+	    STORE_CALL(r->app->sv.store, policy_get, id, pol, &pfound) ||
+	    STORE_CALL(r->app->sv.store, avail_modes_get, id, modes))
 		return -1;
 	if (rc) {
 		error_response(r, p, 404, "", "your listing is no longer in the directory");
@@ -875,9 +875,9 @@ page_listing_new(struct req *r, struct resp *p)
 {
 	char id[24];
 
-	if (r->user->therapist_id[0])
+	if (r->who.therapist_id[0])
 		return redirect(r, p, "/listing/edit");
-	if (r->user->claim_id[0])
+	if (r->who.claim_id[0])
 		return redirect(r, p, "/listing");     /* one claim at a time */
 	if (strcmp(r->method, "POST") != 0) {
 		if (req_add_form(r, "fee_currency=USD&accepting=1&modalities=telehealth&formats=individual"))
@@ -895,7 +895,7 @@ page_listing_new(struct req *r, struct resp *p)
 static bool
 own_listing(struct req *r, struct resp *p)
 {
-	if (r->user->therapist_id[0])
+	if (r->who.therapist_id[0])
 		return true;
 	error_response(r, p, 404, "", "this account holds no listing; claim or create one first");
 	return false;
@@ -904,7 +904,7 @@ own_listing(struct req *r, struct resp *p)
 int
 api_listing_record(struct req *r, struct resp *p)
 {
-	const char *id = r->user->therapist_id;
+	const char *id = r->who.therapist_id;
 	struct therapist t;
 	struct verr e;
 	int rc;
@@ -921,13 +921,13 @@ api_listing_record(struct req *r, struct resp *p)
 		if (rc)
 			return -1;
 	}
-	if ((rc = therapist_load(r->app, r->a, id, &t)) < 0)
+	if ((rc = therapist_load(&r->cx, id, &t)) < 0)
 		return -1;
 	if (rc) {
 		error_response(r, p, 404, "", "your listing is no longer in the directory");
 		return 0;
 	}
-	if (therapist_to_json(r->app->tax, &t, &p->body) || buf_addc(&p->body, '\n'))
+	if (therapist_to_json(r->app->sv.tax, &t, &p->body) || buf_addc(&p->body, '\n'))
 		return -1;
 	return json_response(p, 200);
 }
@@ -949,7 +949,7 @@ api_listing_policies(struct req *r, struct resp *p)
 		{"professional_events", offsetof(struct store_policy, events)},
 		{"dual_relationships", offsetof(struct store_policy, dual)},
 	};
-	const char *id = r->user->therapist_id;
+	const char *id = r->who.therapist_id;
 	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
 	int found = 0;
 	size_t i;
@@ -988,14 +988,14 @@ api_listing_policies(struct req *r, struct resp *p)
 			}
 			snprintf((char *)pol + f[x].off, STORE_POLICY_MAX, "%s", k->str);
 		}
-		if (STORE_CALL(r->app->store, policy_save, id, pol, (int64_t)time(NULL), &found))
+		if (STORE_CALL(r->app->sv.store, policy_save, id, pol, (int64_t)time(NULL), &found))
 			return -1;
 		if (!found) {
 			error_response(r, p, 404, "", "your listing is no longer in the directory");
 			return 0;
 		}
 	}
-	if (STORE_CALL(r->app->store, policy_get, id, pol, &found))
+	if (STORE_CALL(r->app->sv.store, policy_get, id, pol, &found))
 		return -1;
 	if (policy_json(&p->body, pol))
 		return -1;

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -26,7 +26,7 @@ feed_page(struct req *r, struct resp *p, const char *url)
 	struct buf *b = &p->body;
 	bool active;
 
-	if (feed_active(r, &active))
+	if (feed_active(&r->cx, &r->who, &active))
 		return -1;
 	if (page_begin(r, p, "Calendar feed") ||
 	    html(b, "<h1>Calendar feed</h1>\n<p>A private address your calendar app (Apple "
@@ -71,7 +71,7 @@ page_feed(struct req *r, struct resp *p)
 
 	if (strcmp(r->method, "POST") != 0)
 		return feed_page(r, p, NULL);
-	if (!(url = arena_alloc(r->a, FEED_URL_MAX)) || feed_create(r, url))
+	if (!(url = arena_alloc(r->a, FEED_URL_MAX)) || feed_create(&r->cx, &r->who, url))
 		return -1;
 	return feed_page(r, p, url);
 }
@@ -79,7 +79,7 @@ page_feed(struct req *r, struct resp *p)
 int
 page_feed_revoke(struct req *r, struct resp *p)
 {
-	if (feed_revoke(r))
+	if (feed_revoke(&r->cx, &r->who))
 		return -1;
 	return redirect(r, p, "/feed");
 }
@@ -88,7 +88,7 @@ int
 page_feed_ics(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = feed_calendar(r, r->param, &p->body, &why);
+	int rc = feed_calendar(&r->cx, &r->who, r->param, &p->body, &why);
 
 	if (rc)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
@@ -101,7 +101,7 @@ page_appointment_ics(struct req *r, struct resp *p)
 {
 	struct refusal why;
 	char *disp;
-	int rc = appointment_ics(r, r->param, &p->body, &why);
+	int rc = appointment_ics(&r->cx, &r->who, r->param, &p->body, &why);
 
 	if (rc)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;

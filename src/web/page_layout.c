@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/html.h"
 #include "web/auth.h"
 #include "web/pages.h"
@@ -34,9 +34,9 @@ page_begin(struct req *r, struct resp *p, const char *title)
 	               "<li><a href=\"/search\">Find a therapist</a></li>"
 	               "<li><a href=\"/privacy\">Privacy</a></li>") ||
 	       (r->user ? html(b, "<li><a href=\"/therapy\">My therapy</a></li>") ||
-	                  (r->user->therapist_id[0] &&
+	                  (r->who.therapist_id[0] &&
 	                   html(b, "<li><a href=\"/schedule\">My schedule</a></li>")) ||
-	                  html(b, "<li><a href=\"/account\">") || html_txt(b, r->user->handle) ||
+	                  html(b, "<li><a href=\"/account\">") || html_txt(b, r->who.handle) ||
 	                  html(b, "</a></li>")
 	                : html(b, "<li><a href=\"/login\">Sign in</a></li>")) ||
 	       html(b, "</ul></nav></header>\n<main id=\"main\">\n");
@@ -79,16 +79,6 @@ error_response(struct req *r, struct resp *p, int status, const char *field,
 	    html_txt(b, message) || html(b, "</p>\n<p><a href=\"/\">Home</a></p>\n") ||
 	    page_end(p))
 		buf_reset(b);
-}
-
-int
-refuse(struct refusal *why, int status, const char *field, const char *message)
-{
-	why->status = status;
-	why->field = field;
-	why->message = message;
-	why->retry_after = 0;
-	return 1;
 }
 
 int

@@ -11,7 +11,7 @@
 
 #include "core/record.h"
 #include "app/directory.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -59,7 +59,7 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 	int64_t days;
 	char text[128];
 
-	if (listing_standing_get(r, therapist_id, &s))
+	if (listing_standing_get(&r->cx, &r->who, therapist_id, &s))
 		return -1;
 	if (s.late) {
 		snprintf(text, sizeof(text),
@@ -99,7 +99,7 @@ claim_waiting(struct buf *b, struct req *r, struct resp *p, const struct store_l
 	const char *state = claim_state(l, (int64_t)time(NULL));
 	char masked[300];
 
-	if (html(b, "<p>You claimed <a href=\"/therapists/") || url_arg(b, l->therapist_id) ||
+	if (html(b, "<p>You claimed <a href=\"/therapists/") || form_encode(b, l->therapist_id) ||
 	    html(b, "\">") || html_txt(b, name_of(r, l->therapist_id)) ||
 	    html(b, "</a>. The claim waits for verification.</p>\n"
 	            "<p class=\"hint\">An NPI is public, so it proves nothing on its own. Until an "
@@ -142,10 +142,10 @@ page_listing(struct req *r, struct resp *p)
 
 	if (page_begin(r, p, "Your listing") || html(b, "<h1>Your listing</h1>\n"))
 		return -1;
-	if (r->user->claim_id[0] &&
-	    STORE_CALL(r->app->store, listing_get, r->user->claim_id, &l, &found))
+	if (r->who.claim_id[0] &&
+	    STORE_CALL(r->app->sv.store, listing_get, r->who.claim_id, &l, &found))
 		return -1;
-	if (found && l.user != r->user->id)
+	if (found && l.user != r->who.id)
 		found = 0;
 	if (!found) {
 		return html(b, "<p>Claim your listing in the directory: give its id (the end of its "
@@ -168,7 +168,7 @@ page_listing(struct req *r, struct resp *p)
 	    html(b, "<div class=\"card\" role=\"status\"><p>Saved. Searches now show your "
 	            "listing as it is.</p></div>\n"))
 		return -1;
-	return html(b, "<p>Your listing: <a href=\"/therapists/") || url_arg(b, l.therapist_id) ||
+	return html(b, "<p>Your listing: <a href=\"/therapists/") || form_encode(b, l.therapist_id) ||
 	       html(b, "\">") || html_txt(b, name_of(r, l.therapist_id)) ||
 	       html(b, "</a> (verified).</p>\n") ||
 	       listing_standing(b, r, l.therapist_id) ||
@@ -183,7 +183,7 @@ int
 page_listing_claim(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = claim_listing(r, req_arg(r, "therapist_id"), req_arg(r, "npi"), &why);
+	int rc = claim_listing(&r->cx, &r->who, req_arg(r, "therapist_id"), req_arg(r, "npi"), &why);
 
 	return done(r, p, rc, &why, "/listing");
 }
@@ -192,7 +192,7 @@ int
 page_listing_code(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = enter_claim_code(r, req_arg(r, "code"), &why);
+	int rc = enter_claim_code(&r->cx, &r->who, req_arg(r, "code"), &why);
 
 	return done(r, p, rc, &why, "/listing");
 }
@@ -201,75 +201,13 @@ int
 page_listing_confirm(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = confirm_listing(r, &why);
+	int rc = confirm_listing(&r->cx, &r->who, &why);
 
 	return done(r, p, rc, &why, "/listing");
 }
 
-/* ----------------------------------------------------------------------
- * Reminders, and confirming from one
- *
- * A listing unconfirmed for LISTING_REMIND_DAYS gets one reminder in the
- * outbox with a single-use link. The link opens a page with one button
- * rather than confirming on GET: mail scanners and link previews open
- * links, and a listing confirmed by a robot is exactly the ghost listing
- * this is meant to catch.
- * ---------------------------------------------------------------------- */
-
-struct remind {
-	struct app *app;
-	int64_t now;
-	long n;
-	int err;
-};
-
-static int
-remind_one(void *arg, const struct store_listing *l)
-{
-	struct remind *x = arg;
-	struct store_user u;
-	unsigned char raw[32], hash[32];
-	char tok[48], msg[2048];
-	int64_t last = l->confirmed_at > l->claimed_at ? l->confirmed_at : l->claimed_at;
-	int found = 0;
-
-	if (STORE_CALL(x->app->store, user_get, l->user, &u, &found) || !found)
-		return 0;
-	if (auth_random_token(tok, raw))
-		return x->err = 1;
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(x->app->store, listing_remind, l->therapist_id, hash,
-	               x->now + (int64_t)LISTING_REMIND_LINK_DAYS * 86400, x->now)) {
-		x->err = 1;
-		return 1;
-	}
-	snprintf(msg, sizeof(msg),
-	         "Your chiron listing %s was last confirmed %lld days ago.\n"
-	         "Clinicians rely on listings being current, so a listing not confirmed for %d days\n"
-	         "is paused: shown as not accepting new clients until you confirm it.\n\n"
-	         "If it is still right, open %s/listing/confirm/%s and press the button\n"
-	         "(the link works once, for %d days). If something changed, sign in and edit it at\n"
-	         "%s/listing/edit; saving confirms it too.",
-	         l->therapist_id, (long long)((x->now - last) / 86400), LISTING_STALE_DAYS,
-	         x->app->public_url, tok, LISTING_REMIND_LINK_DAYS, x->app->public_url);
-	if (app_outbox(x->app, u.email, "Is your chiron listing still current?", msg)) {
-		x->err = 1;
-		return 1;
-	}
-	x->n++;
-	return 0;
-}
-
-long
-listing_reminders(struct app *app, int64_t now)
-{
-	struct remind x = {app, now, 0, 0};
-
-	if (STORE_CALL(app->store, listings_to_remind, now - (int64_t)LISTING_REMIND_DAYS * 86400,
-	               remind_one, &x) || x.err)
-		return -1;
-	return x.n;
-}
+/* Confirming from a reminder: the link opens a page with one button rather
+ * than confirming on GET (app/listing.c says why). */
 
 int
 page_confirm_link(struct req *r, struct resp *p)
@@ -280,7 +218,7 @@ page_confirm_link(struct req *r, struct resp *p)
 	char tid[72];
 	int rc;
 
-	if (auth_token_decode(r->param, raw)) {
+	if (token_decode(r->param, raw)) {
 		error_response(r, p, 404, "", "this confirmation link is not valid");
 		return 0;
 	}
@@ -289,12 +227,12 @@ page_confirm_link(struct req *r, struct resp *p)
 		       html(b, "<h1>Confirm your listing</h1>\n<p>Is everything on your listing still "
 		               "right: fees, open hours, whether you take new clients?</p>\n"
 		               "<form method=\"post\" action=\"/listing/confirm/") ||
-		       url_arg(b, r->param) || html(b, "\">") || form_csrf(b, r, p) ||
+		       form_encode(b, r->param) || html(b, "\">") || form_csrf(b, r, p) ||
 		       html(b, "<p><button type=\"submit\">Yes, my listing is current</button></p>"
 		               "</form>\n<p>Something changed? <a href=\"/listing/edit\">Sign in and "
 		               "edit it</a>; saving confirms it too.</p>\n") ||
 		       page_end(p);
-	if ((rc = confirm_by_token(r, r->param, tid, &why)) != 0)
+	if ((rc = confirm_by_token(&r->cx, &r->who, r->param, tid, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	return page_begin(r, p, "Listing confirmed") ||
 	       html(b, "<h1>Thank you</h1>\n<p>Your listing is confirmed as current for another "
@@ -323,7 +261,7 @@ hidden_one(void *arg, const struct store_listing *l)
 	if ((!x->n++ && html(x->b, "<h2>Hidden</h2>\n<ul>\n")) ||
 	    html(x->b, "<li>") || html_txt(x->b, l->therapist_id) ||
 	    html(x->b, " <form class=\"inline\" method=\"post\" action=\"/admin/unhide/") ||
-	    url_arg(x->b, l->therapist_id) || html(x->b, "\">") || form_csrf(x->b, x->r, x->p) ||
+	    form_encode(x->b, l->therapist_id) || html(x->b, "\">") || form_csrf(x->b, x->r, x->p) ||
 	    html(x->b, "<button type=\"submit\">Show again</button></form></li>\n"))
 		x->err = 1;
 	return x->err;
@@ -334,7 +272,7 @@ hidden_list(struct buf *b, struct req *r, struct resp *p)
 {
 	struct hidden_ctx x = {b, r, p, 0, 0};
 
-	if (STORE_CALL(r->app->store, listings_hidden, hidden_one, &x) || x.err)
+	if (STORE_CALL(r->app->sv.store, listings_hidden, hidden_one, &x) || x.err)
 		return -1;
 	return x.n ? html(b, "</ul>\n") : 0;
 }
@@ -343,7 +281,7 @@ int
 page_admin_hide(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = hide_listing(r, req_arg(r, "therapist_id"), true, &why);
+	int rc = hide_listing(&r->cx, &r->who, req_arg(r, "therapist_id"), true, &why);
 
 	return done(r, p, rc, &why, "/admin");
 }
@@ -352,7 +290,7 @@ int
 page_admin_unhide(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = hide_listing(r, r->param, false, &why);
+	int rc = hide_listing(&r->cx, &r->who, r->param, false, &why);
 
 	return done(r, p, rc, &why, "/admin");
 }
@@ -364,7 +302,7 @@ page_admin(struct req *r, struct resp *p)
 	struct claim *q;
 	int i, n;
 
-	if (listing_queue(r, &q, &n))
+	if (listing_queue(&r->cx, &r->who, &q, &n))
 		return -1;
 	if (page_begin(r, p, "Verification queue") ||
 	    html(b, "<h1>Listings</h1>\n<h2>Hide a listing</h2>\n<p class=\"hint\">A hidden listing "
@@ -416,7 +354,7 @@ claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 	snprintf(tries, sizeof(tries), "; %d wrong %s so far", c->l.code_tries,
 	         c->l.code_tries == 1 ? "try" : "tries");
 	if (html(b, "<article class=\"card\"><h3><a href=\"/therapists/") ||
-	    url_arg(b, c->l.therapist_id) || html(b, "\">") || html_txt(b, c->name) ||
+	    form_encode(b, c->l.therapist_id) || html(b, "\">") || html_txt(b, c->name) ||
 	    html(b, "</a></h3><p>Claimed by ") || html_txt(b, c->claimant) || html(b, " on ") ||
 	    html_txt(b, utc_text(r, c->l.claimed_at)) ||
 	    html(b, c->l.created ? "; a new listing they made (not shown in searches until "
@@ -437,7 +375,7 @@ claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 		return -1;
 	if (strcmp(state, "code_entered") == 0) {
 		if (html(b, "<form method=\"post\" action=\"/admin/verify/") ||
-		    url_arg(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
+		    form_encode(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
 		    html(b, "<label for=\"board-") || html_attr(b, c->l.therapist_id) ||
 		    html(b, "\">Licensing board checked</label><input id=\"board-") ||
 		    html_attr(b, c->l.therapist_id) ||
@@ -451,7 +389,7 @@ claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 		            "this person</label></p><button type=\"submit\">Verify</button></form>\n"))
 			return -1;
 	} else if (html(b, "<form method=\"post\" action=\"/admin/code/") ||
-	           url_arg(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
+	           form_encode(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
 	           html(b, "<label for=\"email-") || html_attr(b, c->l.therapist_id) ||
 	           html(b, "\">The practice's email address, as you found it</label><input id=\"email-") ||
 	           html_attr(b, c->l.therapist_id) ||
@@ -465,7 +403,7 @@ claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 	           html(b, "</button></form>\n"))
 		return -1;
 	return html(b, "<form method=\"post\" action=\"/admin/reject/") ||
-	       url_arg(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
+	       form_encode(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
 	       html(b, "<button class=\"secondary\" type=\"submit\">") ||
 	       html(b, c->l.created ? "Reject the claim and remove the listing" : "Reject the claim") ||
 	       html(b, "</button></form></article>\n");
@@ -478,7 +416,7 @@ verified_list(struct buf *b, struct req *r)
 	struct claim *v;
 	int i, n;
 
-	if (listing_verified(r, &v, &n) || html(b, "<h2>Verified</h2>\n"))
+	if (listing_verified(&r->cx, &r->who, &v, &n) || html(b, "<h2>Verified</h2>\n"))
 		return -1;
 	if (!n)
 		return html(b, "<p>None yet.</p>\n");
@@ -487,7 +425,7 @@ verified_list(struct buf *b, struct req *r)
 	            "<th scope=\"col\">When</th></tr></thead><tbody>\n"))
 		return -1;
 	for (i = 0; i < n; i++)
-		if (html(b, "<tr><td><a href=\"/therapists/") || url_arg(b, v[i].l.therapist_id) ||
+		if (html(b, "<tr><td><a href=\"/therapists/") || form_encode(b, v[i].l.therapist_id) ||
 		    html(b, "\">") || html_txt(b, v[i].name) || html(b, "</a></td><td>") ||
 		    html_txt(b, v[i].claimant) || html(b, "</td><td>") ||
 		    html_txt(b, strcmp(v[i].verified_by, "cli") == 0 ? "the command line (cli)" :
@@ -529,9 +467,9 @@ page_admin_remove(struct req *r, struct resp *p)
 		error_response(r, p, 400, "sure", "tick \"I am sure\": a removal cannot be undone");
 		return 0;
 	}
-	if ((rc = remove_listing(r, tid, &why)) != 0)
+	if ((rc = remove_listing(&r->cx, &r->who, tid, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
-	rc = buf_adds(&where, "/admin?removed=") || url_arg(&where, tid) || buf_addc(&where, '\0') ||
+	rc = buf_adds(&where, "/admin?removed=") || form_encode(&where, tid) || buf_addc(&where, '\0') ||
 	     redirect(r, p, arena_strdup(r->a, where.p));
 	buf_free(&where);
 	return rc ? -1 : 0;
@@ -545,9 +483,9 @@ page_admin_merge(struct req *r, struct resp *p)
 	long changed = 0;
 	int rc;
 
-	if ((rc = merge_orgs(r, req_arg(r, "from"), req_arg(r, "into"), &changed, &why)) != 0)
+	if ((rc = merge_orgs(&r->cx, &r->who, req_arg(r, "from"), req_arg(r, "into"), &changed, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
-	rc = buf_adds(&where, "/admin?merged=") || url_arg(&where, req_arg(r, "into")) ||
+	rc = buf_adds(&where, "/admin?merged=") || form_encode(&where, req_arg(r, "into")) ||
 	     buf_printf(&where, "&changed=%ld", changed) || buf_addc(&where, '\0') ||
 	     redirect(r, p, arena_strdup(r->a, where.p));
 	buf_free(&where);
@@ -558,7 +496,7 @@ int
 page_admin_code(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = send_claim_code(r, r->param, req_arg(r, "email"), req_arg(r, "source"), &why);
+	int rc = send_claim_code(&r->cx, &r->who, r->param, req_arg(r, "email"), req_arg(r, "source"), &why);
 
 	return done(r, p, rc, &why, "/admin");
 }
@@ -567,7 +505,7 @@ int
 page_admin_verify(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = verify_listing(r, r->param, req_arg(r, "board"), req_arg(r, "licence_number"),
+	int rc = verify_listing(&r->cx, &r->who, r->param, req_arg(r, "board"), req_arg(r, "licence_number"),
 	                        req_arg(r, "licence_checked") != NULL, &why);
 
 	return done(r, p, rc, &why, "/admin");
@@ -577,7 +515,7 @@ int
 page_admin_reject(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = reject_claim(r, r->param, &why);
+	int rc = reject_claim(&r->cx, &r->who, r->param, &why);
 
 	return done(r, p, rc, &why, "/admin");
 }

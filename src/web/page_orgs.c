@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -14,7 +14,7 @@
 static int
 org_form(struct req *r, struct resp *p, const char *msg)
 {
-	const struct taxonomy *tax = r->app->tax;
+	const struct taxonomy *tax = r->app->sv.tax;
 	struct buf *b = &p->body;
 	int i;
 
@@ -52,7 +52,7 @@ page_org_new(struct req *r, struct resp *p)
 
 	if (strcmp(r->method, "POST") != 0)
 		return org_form(r, p, NULL);
-	rc = add_org(r, &in, id, &why);
+	rc = add_org(&r->cx, &r->who, &in, id, &why);
 	if (rc > 0) {
 		p->status = why.status;
 		return org_form(r, p, why.message);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -22,9 +22,9 @@ page_request_form(struct req *r, struct resp *p, const char *therapist_id)
 		               "<a href=\"/signup\">create an account</a> to send this therapist a short "
 		               "message under a pseudonym.</p>\n");
 	return html(b, "<h2>Ask for a consultation</h2>\n<form method=\"post\" action=\"/request/") ||
-	       url_arg(b, therapist_id) || html(b, "\">\n") || form_csrf(b, r, p) ||
+	       form_encode(b, therapist_id) || html(b, "\">\n") || form_csrf(b, r, p) ||
 	       html(b, "\n<label for=\"message\">A short message (they will see it signed ") ||
-	       html_txt(b, r->user->handle) ||
+	       html_txt(b, r->who.handle) ||
 	       html(b, ")</label><textarea id=\"message\" name=\"message\" rows=\"5\" cols=\"60\" "
 	               "maxlength=\"2000\" required></textarea>\n<p class=\"check\">"
 	               "<label class=\"inline\"><input type=\"checkbox\" name=\"reveal\" value=\"1\"> "
@@ -38,7 +38,7 @@ page_request_send(struct req *r, struct resp *p)
 	struct request_in in = {r->param, req_arg(r, "message"), req_arg(r, "reveal") != NULL};
 	struct store_request rq;
 	struct refusal why;
-	int rc = send_request(r, &in, &rq, &why);
+	int rc = send_request(&r->cx, &r->who, &in, &rq, &why);
 
 	if (rc > 0)
 		return refusal_response(r, p, &why);
@@ -76,7 +76,7 @@ one(void *arg, const struct store_request *rq)
 	snprintf(id, sizeof(id), "%lld", (long long)rq->id);
 	if (html(b, "<article class=\"card\"><p class=\"meta\">") ||
 	    (x->therapist ? html(b, "From ") || html_txt(b, rq->seeker_name)
-	                  : html(b, "To <a href=\"/therapists/") || url_arg(b, rq->therapist_id) ||
+	                  : html(b, "To <a href=\"/therapists/") || form_encode(b, rq->therapist_id) ||
 	                    html(b, "\">") || html_txt(b, rq->therapist_id) || html(b, "</a>")) ||
 	    html(b, ", ") || when(b, rq->created_at) || html(b, "</p>\n<p>") ||
 	    html_txt(b, rq->message) || html(b, "</p>\n"))
@@ -114,16 +114,16 @@ page_requests(struct req *r, struct resp *p)
 	if (page_begin(r, p, "Consultation requests") ||
 	    html(b, "<h1>Consultation requests</h1>\n<h2>Sent by you</h2>\n"))
 		return -1;
-	if (requests_sent(r, one, &x))
+	if (requests_sent(&r->cx, &r->who, one, &x))
 		return -1;
 	if (!x.n && html(b, "<p>None yet. Open a therapist's listing to ask for a consultation.</p>\n"))
 		return -1;
-	if (r->user->therapist_id[0]) {
+	if (r->who.therapist_id[0]) {
 		x.n = 0;
 		x.therapist = 1;
 		if (html(b, before ? "<h2 id=\"received\">Sent to your listing (older)</h2>\n" :
 		                     "<h2 id=\"received\">Sent to your listing</h2>\n") ||
-		    requests_received(r, before, one, &x, &next) ||
+		    requests_received(&r->cx, &r->who, before, one, &x, &next) ||
 		    (!x.n && html(b, before ? "<p>No older requests.</p>\n" : "<p>None yet.</p>\n")))
 			return -1;
 		snprintf(at, sizeof(at), "%lld", (long long)next);
@@ -139,7 +139,7 @@ int
 page_answer(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = answer_request(r, r->param, req_arg(r, "answer"), &why);
+	int rc = answer_request(&r->cx, &r->who, r->param, req_arg(r, "answer"), &why);
 
 	if (rc > 0)
 		return refusal_response(r, p, &why);

@@ -17,7 +17,7 @@
 
 #include "core/record.h"
 #include "core/tz.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -103,17 +103,17 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 
 	if (!c || !s)
 		return -1;
-	if ((rc = book_ctx_load(r, tid, c, &why)) != 0)
+	if ((rc = book_ctx_load(&r->cx, &r->who, tid, c, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	if (!kind || !book_type(c, kind))
 		kind = book_type(c, "consultation") ? "consultation" : c->sc.types[0].kind;
 	if (week < 0 || week > HORIZON_WEEKS / 2)
 		week = 0;
-	vz = viewer_zone(r, c->zone);
+	vz = viewer_zone(&r->cx, &r->who, c->zone);
 	day0 = (now + tz_offset_at(vz, now)) / DAY + week * PAGE_DAYS;
 	if (modality && strcmp(modality, "in_person") != 0 && strcmp(modality, "telehealth") != 0)
 		modality = NULL;
-	n = open_slots(r, c, kind, modality, tz_local_to_utc(vz, day0 * DAY),
+	n = open_slots(&r->cx, &r->who, c, kind, modality, tz_local_to_utc(vz, day0 * DAY),
 	               tz_local_to_utc(vz, (day0 + PAGE_DAYS) * DAY), s, SLOTS_MAX, &why);
 	if (n == -2)
 		return refusal_response(r, p, &why);
@@ -129,8 +129,8 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		for (i = 0; i < c->sc.n_types; i++) {
 			const char *k = c->sc.types[i].kind;
 
-			if (html(b, "<li><a href=\"/therapists/") || url_arg(b, tid) || html(b, "/book?kind=") ||
-			    url_arg(b, k) || html(b, strcmp(k, kind) == 0 ? "\" aria-current=\"page\">" : "\">") ||
+			if (html(b, "<li><a href=\"/therapists/") || form_encode(b, tid) || html(b, "/book?kind=") ||
+			    form_encode(b, k) || html(b, strcmp(k, kind) == 0 ? "\" aria-current=\"page\">" : "\">") ||
 			    html_txt(b, kind_label(k)) || html(b, "</a></li>"))
 				return -1;
 		}
@@ -143,8 +143,8 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 			if (html(b, "<nav aria-label=\"How you meet\"><ul class=\"kinds\">"))
 				return -1;
 			for (i = 0; i < 3; i++)
-				if (html(b, "<li><a href=\"/therapists/") || url_arg(b, tid) || html(b, "/book?kind=") ||
-				    url_arg(b, kind) || html(b, "&amp;modality=") || html(b, mv[i]) ||
+				if (html(b, "<li><a href=\"/therapists/") || form_encode(b, tid) || html(b, "/book?kind=") ||
+				    form_encode(b, kind) || html(b, "&amp;modality=") || html(b, mv[i]) ||
 				    html(b, strcmp(mv[i], modality ? modality : "") == 0 ? "\" aria-current=\"page\">"
 				                                                        : "\">") ||
 				    html(b, ml[i]) || html(b, "</a></li>"))
@@ -179,8 +179,8 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		}
 		when_text(w, vz, s[i].start);
 		if (html(b, "<li><form method=\"post\" action=\"") ||
-		    (move_id ? html(b, "/appointments/") || url_arg(b, move_id) || html(b, "/move")
-		             : html(b, "/therapists/") || url_arg(b, tid) || html(b, "/book")) ||
+		    (move_id ? html(b, "/appointments/") || form_encode(b, move_id) || html(b, "/move")
+		             : html(b, "/therapists/") || form_encode(b, tid) || html(b, "/book")) ||
 		    html(b, "\">") || form_csrf(b, r, p) ||
 		    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
 		    (modality && (html(b, "\"><input type=\"hidden\" name=\"modality\" value=\"") ||
@@ -208,7 +208,7 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		return -1;
 	if (!move_id &&
 	    (html(b, "<h2>Nothing fits?</h2>\n<form method=\"post\" action=\"/waitlist/") ||
-	     url_arg(b, tid) || html(b, "\">") || form_csrf(b, r, p) ||
+	     form_encode(b, tid) || html(b, "\">") || form_csrf(b, r, p) ||
 	     html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
 	     html(b, "\"><p>Join the waitlist: you will hear when a time opens.</p>"
 	             "<button type=\"submit\">Join the waitlist</button></form>\n")))
@@ -236,7 +236,7 @@ page_book(struct req *r, struct resp *p)
 
 	if (strcmp(r->method, "POST") != 0)
 		return slots_page(r, p, r->param, req_arg(r, "kind"), NULL, NULL);
-	rc = book(r, r->param, req_arg(r, "kind"), req_arg(r, "modality"), arg_start(r), &a, &why);
+	rc = book(&r->cx, &r->who, r->param, req_arg(r, "kind"), req_arg(r, "modality"), arg_start(r), &a, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
@@ -258,11 +258,11 @@ page_move(struct req *r, struct resp *p)
 	int rc;
 
 	if (strcmp(r->method, "POST") != 0) {
-		if ((rc = appt_mine(r, r->param, &a, &side, &why)) != 0)
+		if ((rc = appt_mine(&r->cx, &r->who, r->param, &a, &side, &why)) != 0)
 			return rc > 0 ? refusal_response(r, p, &why) : -1;
 		return slots_page(r, p, a.therapist_id, a.kind, NULL, r->param);
 	}
-	rc = move_appt(r, r->param, arg_start(r), &a, &why);
+	rc = move_appt(&r->cx, &r->who, r->param, arg_start(r), &a, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
@@ -304,7 +304,7 @@ appt_card(void *arg, const struct store_appt *a)
 	    html_txt(b, kind_label(a->kind)) || html(b, ", ") || html_int(b, (long)((a->end - a->start) / 60)) ||
 	    html(b, " minutes") ||
 	    (a->modality[0] && html(b, strcmp(a->modality, "telehealth") == 0 ? ", by telehealth" : ", in person")) ||
-	    ((html(b, " with <a href=\"/therapists/") || url_arg(b, a->therapist_id) ||
+	    ((html(b, " with <a href=\"/therapists/") || form_encode(b, a->therapist_id) ||
 	                            html(b, "\">") || html_txt(b, a->therapist_id) || html(b, "</a>"))) ||
 	    (a->series_id && html(b, "; part of a series")) ||
 	    (!booked && (html(b, "<br><span class=\"conflict\">Cancelled by the ") ||
@@ -385,10 +385,10 @@ wait_row(void *arg, const struct store_wait *w)
 	struct buf *b = &x->p->body;
 
 	x->n++;
-	if (html(b, "<li><a href=\"/therapists/") || url_arg(b, w->therapist_id) || html(b, "\">") ||
+	if (html(b, "<li><a href=\"/therapists/") || form_encode(b, w->therapist_id) || html(b, "\">") ||
 	    html_txt(b, w->therapist_id) || html(b, "</a>: ") || html_txt(b, kind_label(w->kind)) ||
 	    html(b, " <form method=\"post\" class=\"inline\" action=\"/waitlist/") ||
-	    url_arg(b, w->therapist_id) || html(b, "/leave\">") || form_csrf(b, x->r, x->p) ||
+	    form_encode(b, w->therapist_id) || html(b, "/leave\">") || form_csrf(b, x->r, x->p) ||
 	    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, w->kind) ||
 	    html(b, "\"><button type=\"submit\">Leave</button></form></li>\n"))
 		return x->err = 1;
@@ -399,12 +399,12 @@ int
 page_therapy(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
-	struct appt_cards x = {r, p, viewer_zone(r, NULL), 0, 0};
+	struct appt_cards x = {r, p, viewer_zone(&r->cx, &r->who, NULL), 0, 0};
 	struct series_rows sx = {r, p, 0, 0};
 	struct wait_rows wx = {r, p, 0, 0};
 	char zone[64] = "";
 
-	if (STORE_CALL(r->app->store, user_zone_get, r->user->id, zone, sizeof(zone)))
+	if (STORE_CALL(r->app->sv.store, user_zone_get, r->who.id, zone, sizeof(zone)))
 		return -1;
 	if (page_begin(r, p, "My therapy") || html(b, "<h1>My therapy</h1>\n") ||
 	    note(b, req_arg(r, "booked") ? "Booked. Both of you have a note in the outbox; it is held "
@@ -420,7 +420,7 @@ page_therapy(struct req *r, struct resp *p)
 	/* Without a zone of their own, each session shows in its own zone. */
 	if (!zone[0] || !tz_get(zone))
 		x.vz = NULL;
-	if (STORE_CALL(r->app->store, appts_of_seeker, r->user->id, (int64_t)time(NULL) - 3600, 200,
+	if (STORE_CALL(r->app->sv.store, appts_of_seeker, r->who.id, (int64_t)time(NULL) - 3600, 200,
 	               appt_card, &x) || x.err)
 		return -1;
 	if (html(b, "</ul>\n") ||
@@ -428,13 +428,13 @@ page_therapy(struct req *r, struct resp *p)
 	                     "open their profile and book a first consultation.</p>\n")) ||
 	    html(b, "<h2>Series</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->store, series_of_user, r->user->id, NULL, series_row, &sx) || sx.err)
+	if (STORE_CALL(r->app->sv.store, series_of_user, r->who.id, NULL, series_row, &sx) || sx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!sx.n && html(b, "<p class=\"hint\">None. Any booked session can "
 	                                            "start a weekly or fortnightly series.</p>\n")) ||
 	    html(b, "<h2>Waitlists</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->store, waits_of_seeker, r->user->id, wait_row, &wx) || wx.err)
+	if (STORE_CALL(r->app->sv.store, waits_of_seeker, r->who.id, wait_row, &wx) || wx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!wx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
 	    html(b, "<h2 id=\"zone\">Time zone and calendar</h2>\n<form method=\"post\" action=\"/therapy/timezone\">") ||
@@ -476,7 +476,7 @@ page_appt_cancel(struct req *r, struct resp *p)
 	struct store_appt a;
 	struct refusal why;
 
-	return back(r, p, cancel_appt(r, r->param, &a, &why), &why, "cancelled");
+	return back(r, p, cancel_appt(&r->cx, &r->who, r->param, &a, &why), &why, "cancelled");
 }
 
 int
@@ -487,7 +487,7 @@ page_appt_series(struct req *r, struct resp *p)
 	const char *iv = req_arg(r, "interval_weeks"), *ct = req_arg(r, "count");
 	int booked, skipped;
 
-	return back(r, p, start_series(r, r->param, iv ? atoi_safe(iv) : 1, ct ? atoi_safe(ct) : 12, &sr,
+	return back(r, p, start_series(&r->cx, &r->who, r->param, iv ? atoi_safe(iv) : 1, ct ? atoi_safe(ct) : 12, &sr,
 	                               &booked, &skipped, &why), &why, "series");
 }
 
@@ -497,7 +497,7 @@ page_series_end(struct req *r, struct resp *p)
 	struct refusal why;
 	long n = 0;
 
-	return back(r, p, end_series(r, r->param, &n, &why), &why, "ended");
+	return back(r, p, end_series(&r->cx, &r->who, r->param, &n, &why), &why, "ended");
 }
 
 int
@@ -505,7 +505,7 @@ page_wait_join(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return back(r, p, wait_join(r, r->param, req_arg(r, "kind"), &why), &why, "waiting");
+	return back(r, p, wait_join(&r->cx, &r->who, r->param, req_arg(r, "kind"), &why), &why, "waiting");
 }
 
 int
@@ -513,7 +513,7 @@ page_wait_leave(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return back(r, p, wait_leave(r, r->param, req_arg(r, "kind"), &why), &why, "left");
+	return back(r, p, wait_leave(&r->cx, &r->who, r->param, req_arg(r, "kind"), &why), &why, "left");
 }
 
 int
@@ -521,7 +521,7 @@ page_timezone(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return back(r, p, zone_set(r, req_arg(r, "timezone") ? req_arg(r, "timezone") : "", &why), &why,
+	return back(r, p, zone_set(&r->cx, &r->who, req_arg(r, "timezone") ? req_arg(r, "timezone") : "", &why), &why,
 	            "zone");
 }
 
@@ -586,7 +586,7 @@ calendar_row(void *arg, const struct store_appt *a)
 
 	if (strcmp(a->status, "booked") != 0)
 		return 0;
-	if (STORE_CALL(x->r->app->store, user_get, a->seeker, &u, &found) || !found)
+	if (STORE_CALL(x->r->app->sv.store, user_get, a->seeker, &u, &found) || !found)
 		snprintf(u.handle, sizeof(u.handle), "a clinician");
 	when_text(w, x->vz, a->start);
 	snprintf(id, sizeof(id), "%lld", (long long)a->id);
@@ -636,15 +636,15 @@ page_schedule(struct req *r, struct resp *p)
 
 	if (!c)
 		return -1;
-	if (!r->user->therapist_id[0]) {
+	if (!r->who.therapist_id[0]) {
 		return redirect(r, p, "/listing");
 	}
-	rc = book_ctx_load(r, r->user->therapist_id, c, &why);
+	rc = book_ctx_load(&r->cx, &r->who, r->who.therapist_id, c, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0 && why.status != 409)
 		return refusal_response(r, p, &why);
-	dx.vz = viewer_zone(r, c->zone[0] ? c->zone : NULL);
+	dx.vz = viewer_zone(&r->cx, &r->who, c->zone[0] ? c->zone : NULL);
 	if (page_begin(r, p, "My schedule") || html(b, "<h1>My schedule</h1>\n") ||
 	    note(b, req_arg(r, "saved") ? "Saved." : req_arg(r, "closed") ? "Closed." :
 	            req_arg(r, "reopened") ? "Reopened." : req_arg(r, "cancelled") ? "Cancelled; your client "
@@ -655,14 +655,14 @@ page_schedule(struct req *r, struct resp *p)
 	            "the same hours the search matches clinicians' free time against.</p>\n"
 	            "<h2>The weeks ahead</h2>\n"))
 		return -1;
-	if (STORE_CALL(r->app->store, appts_of_therapist, r->user->therapist_id, now - 3600,
+	if (STORE_CALL(r->app->sv.store, appts_of_therapist, r->who.therapist_id, now - 3600,
 	               now + 28 * DAY, 500, calendar_row, &dx) || dx.err)
 		return -1;
 	if ((dx.last_day >= 0 && html(b, "</ul>\n")) ||
 	    (!dx.n && html(b, "<p>No sessions booked in the next four weeks.</p>\n")) ||
 	    html(b, "<h2>Series</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->store, series_of_user, 0, r->user->therapist_id, series_row, &sx) || sx.err)
+	if (STORE_CALL(r->app->sv.store, series_of_user, 0, r->who.therapist_id, series_row, &sx) || sx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!sx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
 	    html(b, "<h2>Sessions you offer</h2>\n<form method=\"post\" action=\"/schedule\">") ||
@@ -695,7 +695,7 @@ page_schedule(struct req *r, struct resp *p)
 	}
 	if (html(b, "<p><button type=\"submit\">Save</button></p></form>\n<h2>Closed dates</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->store, closed_list, r->user->therapist_id, now / DAY - 1, closure_row, &cx) ||
+	if (STORE_CALL(r->app->sv.store, closed_list, r->who.therapist_id, now / DAY - 1, closure_row, &cx) ||
 	    cx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!cx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
@@ -741,7 +741,7 @@ page_schedule_save(struct req *r, struct resp *p)
 		sc.n_types++;
 	}
 	{
-		int rc = schedule_save(r, &sc, &why);
+		int rc = schedule_save(&r->cx, &r->who, &sc, &why);
 
 		if (rc)
 			return rc > 0 ? refusal_response(r, p, &why) : -1;
@@ -776,7 +776,7 @@ page_closure_add(struct req *r, struct resp *p)
 		return 0;
 	}
 	snprintf(c.note, sizeof(c.note), "%s", (v = req_arg(r, "note")) ? v : "");
-	if ((rc = closure_add(r, &c, &why)) != 0)
+	if ((rc = closure_add(&r->cx, &r->who, &c, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	return redirect(r, p, "/schedule?closed=1");
 }
@@ -785,7 +785,7 @@ int
 page_closure_delete(struct req *r, struct resp *p)
 {
 	struct refusal why;
-	int rc = closure_delete(r, r->param, &why);
+	int rc = closure_delete(&r->cx, &r->who, r->param, &why);
 
 	if (rc)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;

@@ -21,7 +21,7 @@
 
 #include "core/json.h"
 #include "core/query.h"
-#include "web/actions.h"
+#include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -209,7 +209,7 @@ selected(struct req *r, const char *field, const char *code)
 static int
 options(struct buf *b, struct req *r, const char *field, enum tax_list l, int none)
 {
-	const struct taxonomy *tax = r->app->tax;
+	const struct taxonomy *tax = r->app->sv.tax;
 	int i;
 
 	if (none && html(b, "<option value=\"\">No preference</option>"))
@@ -519,7 +519,7 @@ card(struct buf *b, const jnode *x)
 
 	if (!id || !name)
 		return 0;
-	if (html(b, "<article class=\"card\"><h2><a href=\"/therapists/") || url_arg(b, id->str) ||
+	if (html(b, "<article class=\"card\"><h2><a href=\"/therapists/") || form_encode(b, id->str) ||
 	    html(b, "\">") || html_txt(b, name->str) || html(b, "</a>") ||
 	    (cred && (html(b, ", ") || html_txt(b, cred->str))) || html(b, "</h2>\n<p class=\"meta\">"))
 		return -1;
@@ -569,8 +569,8 @@ bookmark(struct buf *b, struct req *r, int page)
 		for (j = 0; j < n; j++) {
 			if (!*v[j])
 				continue;
-			if ((!first && html(b, "&amp;")) || url_arg(b, plain_fields[i]) ||
-			    html(b, "=") || url_arg(b, v[j]))
+			if ((!first && html(b, "&amp;")) || form_encode(b, plain_fields[i]) ||
+			    html(b, "=") || form_encode(b, v[j]))
 				return -1;
 			first = 0;
 		}
@@ -585,7 +585,7 @@ bookmark(struct buf *b, struct req *r, int page)
 			snprintf(f, sizeof(f), "%s%d", parts[j], i);
 			if (!(v = arg(r, f)))
 				continue;
-			if ((!first && html(b, "&amp;")) || url_arg(b, f) || html(b, "=") || url_arg(b, v))
+			if ((!first && html(b, "&amp;")) || form_encode(b, f) || html(b, "=") || form_encode(b, v))
 				return -1;
 			first = 0;
 		}
@@ -653,11 +653,11 @@ save_profile(struct req *r)
 		if (!r->args[i].value[0] || strcmp(k, "csrf") == 0 || strcmp(k, "page") == 0 ||
 		    strcmp(k, "save_profile") == 0)
 			continue;
-		rc = (f.len && buf_addc(&f, '&')) || url_arg(&f, k) || buf_addc(&f, '=') ||
-		     url_arg(&f, r->args[i].value);
+		rc = (f.len && buf_addc(&f, '&')) || form_encode(&f, k) || buf_addc(&f, '=') ||
+		     form_encode(&f, r->args[i].value);
 	}
 	if (rc == 0 && f.len < 4000)
-		rc = STORE_CALL(r->app->store, profile_put, r->user->id, f.p ? f.p : "",
+		rc = STORE_CALL(r->app->sv.store, profile_put, r->who.id, f.p ? f.p : "",
 		                (int64_t)time(NULL));
 	buf_free(&f);
 	return rc;
@@ -682,7 +682,7 @@ page_search(struct req *r, struct resp *p)
 	limit = page * PER_PAGE;
 	if (page_begin(r, p, "Find a therapist") || html(b, "<h1>Find a therapist for yourself</h1>\n"))
 		goto out;
-	if (r->user && STORE_CALL(r->app->store, profile_get, r->user->id, saved, sizeof(saved)))
+	if (r->user && STORE_CALL(r->app->sv.store, profile_get, r->who.id, saved, sizeof(saved)))
 		goto out;
 	if (!arg(r, "jurisdiction")) {
 		/* A signed-in clinician's saved preferences fill the form. */
@@ -704,7 +704,7 @@ page_search(struct req *r, struct resp *p)
 		rc = form(b, r, bad, "must be a number") || page_end(p);
 		goto out;
 	}
-	if (query_parse(r->app->tax, qj.p, qj.len, (int64_t)time(NULL), r->a, &q, &e)) {
+	if (query_parse(r->app->sv.tax, qj.p, qj.len, (int64_t)time(NULL), r->a, &q, &e)) {
 		p->status = 400;
 		rc = form(b, r, e.field, e.msg) || page_end(p);
 		goto out;

@@ -10,35 +10,6 @@
 #include "web/html.h"
 #include "web/pages.h"
 
-struct found {
-	const struct taxonomy *tax;
-	struct arena *a;
-	struct therapist *t;
-	int rc;
-};
-
-static int
-take(void *arg, const char *id, const void *packed, size_t n)
-{
-	struct found *f = arg;
-	struct verr e;
-
-	(void)id;
-	f->rc = therapist_unpack(f->tax, packed, n, f->a, f->t, &e);
-	return 0;
-}
-
-int
-therapist_load(struct app *app, struct arena *a, const char *id, struct therapist *t)
-{
-	struct found f = {app->tax, a, t, -1};
-	int found = 0;
-
-	if (store_get_therapist(app->store, id, take, &f, &found))
-		return -1;
-	return found && f.rc == 0 ? 0 : 1;
-}
-
 /*
  * 0 and *t filled, 1 when there is no such therapist (or an admin hid the
  * listing and the caller is not an admin), -1 on failure.
@@ -50,11 +21,11 @@ load(struct req *r, struct therapist *t)
 
 	if (!record_id_ok(r->param))
 		return 1;
-	if (STORE_CALL(r->app->store, listing_hidden, r->param, &hidden))
+	if (STORE_CALL(r->app->sv.store, listing_hidden, r->param, &hidden))
 		return -1;
-	if (hidden && !(r->user && strcmp(r->user->role, "admin") == 0))
+	if (hidden && !(r->who.role == ACCT_ADMIN))
 		return 1;
-	return therapist_load(r->app, r->a, r->param, t);
+	return therapist_load(&r->cx, r->param, t);
 }
 
 int
@@ -70,7 +41,7 @@ api_therapist(struct req *r, struct resp *p)
 		return 0;
 	}
 	t.n_affils = 0;
-	if (therapist_to_json(r->app->tax, &t, &p->body) || buf_addc(&p->body, '\n'))
+	if (therapist_to_json(r->app->sv.tax, &t, &p->body) || buf_addc(&p->body, '\n'))
 		return -1;
 	return json_response(p, 200);
 }
@@ -124,7 +95,7 @@ policies(struct buf *b, struct req *r, const char *id)
 	const char *a[3];
 	int found = 0, i;
 
-	if (!pol || STORE_CALL(r->app->store, policy_get, id, pol, &found))
+	if (!pol || STORE_CALL(r->app->sv.store, policy_get, id, pol, &found))
 		return -1;
 	a[0] = pol->confidentiality;
 	a[1] = pol->events;
@@ -144,7 +115,7 @@ policies(struct buf *b, struct req *r, const char *id)
 int
 page_therapist(struct req *r, struct resp *p)
 {
-	const struct taxonomy *tax = r->app->tax;
+	const struct taxonomy *tax = r->app->sv.tax;
 	struct buf *b = &p->body;
 	struct therapist t;
 	char num[64];
@@ -210,29 +181,9 @@ page_therapist(struct req *r, struct resp *p)
 	if ((!t.n_avail && html(b, "none listed")) || html(b, " (") ||
 	    html_txt(b, t.timezone) || html(b, ")</dd>\n</dl>\n") ||
 	    policies(b, r, t.id) ||
-	    (t.n_avail && (html(b, "<p><a class=\"button\" href=\"/therapists/") || url_arg(b, t.id) ||
+	    (t.n_avail && (html(b, "<p><a class=\"button\" href=\"/therapists/") || form_encode(b, t.id) ||
 	                   html(b, "/book\">Book a time</a></p>\n"))) ||
 	    page_request_form(r, p, t.id) || page_end(p))
 		return -1;
 	return 0;
-}
-
-static int
-exists_fn(void *arg, const char *id, const void *packed, size_t n)
-{
-	(void)arg;
-	(void)id;
-	(void)packed;
-	(void)n;
-	return 0;
-}
-
-bool
-listing_exists(struct req *r, const char *therapist_id)
-{
-	int found = 0;
-
-	if (store_get_therapist(r->app->store, therapist_id, exists_fn, NULL, &found))
-		return false;
-	return found != 0;
 }

@@ -9,6 +9,7 @@
 
 #include "core/json.h"
 #include "core/verr.h"
+#include "app/services.h"
 #include "web/http.h"
 
 /* The page frame: <head>, the site header and navigation, then <main>. */
@@ -25,6 +26,12 @@ int redirect(struct req *r, struct resp *p, const char *where);
  */
 void error_response(struct req *r, struct resp *p, int status,
                     const char *field, const char *message);
+
+/* error_response() for a service's refusal, with Retry-After on a 429. Returns 0. */
+int refusal_response(struct req *r, struct resp *p, const struct refusal *why);
+/* An API action's answer: 204 when done (rc 0), its refusal (rc > 0), or
+ * -1 for the server's 500 (rc < 0). */
+int no_content(struct req *r, struct resp *p, int rc, const struct refusal *why);
 
 /* Sends buf as JSON with the given status. */
 int json_response(struct resp *p, int status);
@@ -75,13 +82,6 @@ int page_admin_remove(struct req *r, struct resp *p);
 int page_admin_merge(struct req *r, struct resp *p);
 int page_admin_hide(struct req *r, struct resp *p);
 int page_admin_unhide(struct req *r, struct resp *p);
-/*
- * The stored therapist id, unpacked into a: 0, 1 when there is none (or
- * its record cannot be read back), -1 when the store fails.
- */
-int therapist_load(struct app *app, struct arena *a, const char *id, struct therapist *t);
-/* True when the store holds a therapist with this id (false on error). */
-bool listing_exists(struct req *r, const char *therapist_id);
 /* "Confirmed current N days ago; verified" for a profile. */
 int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
 

@@ -125,22 +125,19 @@ app_rate_limited(struct app *app, const char *addr)
 const struct index *
 req_index(struct req *r)
 {
-	if (!r->snap)
-		r->snap = live_take(r->app->live);
-	return r->snap->ix;
+	return ctx_index(&r->cx);
 }
 
 struct match_ctx *
 req_ctx_take(struct req *r)
 {
-	req_index(r);
-	return live_ctx_take(r->app->live, r->snap);
+	return ctx_match_take(&r->cx);
 }
 
 void
 req_ctx_give(struct req *r, struct match_ctx *c)
 {
-	live_ctx_give(r->app->live, r->snap, c);
+	ctx_match_give(&r->cx, c);
 }
 
 /* ----------------------------------------------------------------------
@@ -601,9 +598,9 @@ dispatch(struct req *r, struct resp *p)
 			}
 			return;
 		}
-		if ((rt->who == WHO_THERAPIST && strcmp(r->user->role, "therapist") != 0 &&
-		     strcmp(r->user->role, "admin") != 0) ||
-		    (rt->who == WHO_ADMIN && strcmp(r->user->role, "admin") != 0)) {
+		if ((rt->who == WHO_THERAPIST && r->who.role != ACCT_THERAPIST &&
+		     r->who.role != ACCT_ADMIN) ||
+		    (rt->who == WHO_ADMIN && r->who.role != ACCT_ADMIN)) {
 			error_response(r, p, 403, "", "your account may not use this");
 			return;
 		}
@@ -890,6 +887,8 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	r.accept = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Accept");
 	r.csrf_header = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
 	r.addr = client_addr(app, &c->a, mc);
+	ctx_begin(&r.cx, &app->sv, r.a);
+	actor_anonymous(&r.who, r.addr);
 	acc.r = &r;
 	acc.cap = 0;
 	acc.err = 0;
@@ -915,8 +914,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	} else {
 		dispatch(&r, &p);
 	}
-	if (r.snap)
-		live_give(app->live, r.snap);
+	ctx_done(&r.cx);
 
 	body = buf_take(&p.body, &len);
 	mr = MHD_create_response_from_buffer(len, body ? body : (void *)"",
@@ -977,7 +975,7 @@ server_start(struct app *app, const char *host, int port, char *err, size_t errl
 	 * at a time (act_calendar.c): pages always have a thread. */
 	if (cpus < 2)
 		cpus = 2;
-	app->calendars_max = (int)cpus - 1;
+	app->sv.calendars_max = (int)cpus - 1;
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	                        MHD_USE_TURBO | MHD_USE_ERROR_LOG,
 	                        (uint16_t)port, on_accept, app, on_request, app,

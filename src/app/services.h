@@ -13,15 +13,18 @@
  * sentence in its form or on an error page, the API answers it as
  * {"error":{"field","message"}}; neither repeats the rules.
  */
-#ifndef CHIRON_ACTIONS_H
-#define CHIRON_ACTIONS_H
+#ifndef CHIRON_APP_SERVICES_H
+#define CHIRON_APP_SERVICES_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "core/record.h"
 #include "core/schedule.h"
-#include "web/http.h"
+#include "app/ctx.h"
+#include "app/notify.h"
+#include "core/buf.h"
+#include "core/match.h"
 
 #define MESSAGE_MAX 2000                /* a request's message, an answer */
 #define FREE_HOURS_MAX 14               /* free-hour windows of the search form and a saved profile */
@@ -37,16 +40,19 @@ struct refusal {
 	int retry_after;                /* seconds, for a 429; else 0 */
 };
 
-/* Fills *why and returns 1, so an action can "return refuse(...)". */
-int refuse(struct refusal *why, int status, const char *field, const char *message);
-/* error_response() for a refusal, with Retry-After on a 429. Returns 0. */
-int refusal_response(struct req *r, struct resp *p, const struct refusal *why);
-/* An API action's answer: 204 when done (rc 0), its refusal (rc > 0), or
- * -1 for the server's 500 (rc < 0). */
-int no_content(struct req *r, struct resp *p, int rc, const struct refusal *why);
+/* Fills *why and returns 1, so a service can "return refuse(...)". */
+static inline int
+refuse(struct refusal *why, int status, const char *field, const char *message)
+{
+	why->status = status;
+	why->field = field;
+	why->message = message;
+	why->retry_after = 0;
+	return 1;
+}
 
 /* ----------------------------------------------------------------------
- * Accounts (act_account.c)
+ * Accounts (app/account.c)
  * ---------------------------------------------------------------------- */
 
 struct signup {
@@ -61,7 +67,7 @@ struct signup {
  * in the same time, so no one learns whether an email or pseudonym is
  * taken by asking.
  */
-int ask_signup(struct req *r, const struct signup *in, struct refusal *why);
+int ask_signup(struct ctx *cx, const struct actor *who, const struct signup *in, struct refusal *why);
 /*
  * Finishes the sign-up of the mailed link's token (base64url text): the
  * account is made and *u is it; the caller starts the session. handle,
@@ -70,33 +76,43 @@ int ask_signup(struct req *r, const struct signup *in, struct refusal *why);
  * link is not one, was used or has expired; 409 on "email" when the
  * email got an account meanwhile.
  */
-int confirm_signup(struct req *r, const char *token, const char *handle, struct store_user *u,
+int confirm_signup(struct ctx *cx, const struct actor *who, const char *token, const char *handle, struct store_user *u,
                    struct refusal *why);
 /* The pseudonym and email of a waiting sign-up, for its page (*found). */
-int signup_pending(struct req *r, const char *token, struct store_user *u, int *found);
+int signup_pending(struct ctx *cx, const struct actor *who, const char *token, struct store_user *u, int *found);
 /*
  * Checks a sign-in by handle or email, throttled per account and per
  * address; *u is the account. One answer (401) for an unknown account
  * and a wrong password.
  */
-int sign_in(struct req *r, const char *login, const char *password,
+int sign_in(struct ctx *cx, const struct actor *who, const char *login, const char *password,
             struct store_user *u, struct refusal *why);
 /*
  * Sends a single-use reset link to the outbox when email has an account,
  * after the answer (app/jobs.h). Done (0) either way, in the same time,
  * so no one learns whether it has one.
  */
-int ask_reset(struct req *r, const char *email, struct refusal *why);
+int ask_reset(struct ctx *cx, const struct actor *who, const char *email, struct refusal *why);
 /*
  * Sets a new password with a reset token (its base64url text), which is
  * then spent, and ends every session of the account. 404 when the token
  * is not one, was used or has expired.
  */
-int use_reset(struct req *r, const char *token, const char *password,
+int use_reset(struct ctx *cx, const struct actor *who, const char *token, const char *password,
               struct refusal *why);
 
+/*
+ * Sends the confirmation reminders due at now (listings unconfirmed for
+ * LISTING_REMIND_DAYS, each reminded once per confirmation). Returns how
+ * many, or -1. Run hourly by `chiron serve`.
+ */
+long listing_reminders(struct services *sv, int64_t now);
+/* Reminders of the sessions in the next 24 hours, to both sides, once
+ * each (app/booking.c). Returns how many, or -1. */
+long appointment_reminders(struct services *sv, int64_t now);
+
 /* ----------------------------------------------------------------------
- * Consultation requests (act_requests.c)
+ * Consultation requests (app/requests.c)
  * ---------------------------------------------------------------------- */
 
 struct request_in {
@@ -105,29 +121,29 @@ struct request_in {
 };
 
 /* The signed-in user asks a listing for a consultation; *out is the request. */
-int send_request(struct req *r, const struct request_in *in, struct store_request *out,
+int send_request(struct ctx *cx, const struct actor *who, const struct request_in *in, struct store_request *out,
                  struct refusal *why);
 /*
  * The signed-in therapist answers request id (its decimal text). 404 when
  * it is not a request to their listing: another therapist's request looks
  * exactly like a missing one.
  */
-int answer_request(struct req *r, const char *id, const char *answer, struct refusal *why);
+int answer_request(struct ctx *cx, const struct actor *who, const char *id, const char *answer, struct refusal *why);
 /* The requests the signed-in user sent, newest first, through fn. */
-int requests_sent(struct req *r, store_request_fn fn, void *arg);
+int requests_sent(struct ctx *cx, const struct actor *who, store_request_fn fn, void *arg);
 /*
  * The requests sent to the signed-in therapist's listing (none without
  * one), newest first, a page of at most REQUESTS_PAGE older than request
  * before (0: the newest) through fn; *next is the before of the next
  * page, 0 when this is the last.
  */
-int requests_received(struct req *r, int64_t before, store_request_fn fn, void *arg,
+int requests_received(struct ctx *cx, const struct actor *who, int64_t before, store_request_fn fn, void *arg,
                       int64_t *next);
 /* A page's before from its text ("" or NULL: the first page); -1 when bad. */
 int64_t requests_before(const char *text);
 
 /* ----------------------------------------------------------------------
- * Listings: claims, confirmation, standing, the admin's queue (act_listing.c)
+ * Listings: claims, confirmation, standing, the admin's queue (app/listing.c)
  * ---------------------------------------------------------------------- */
 
 /* A one-time code proving a claim works this many days, and dies at the
@@ -137,50 +153,58 @@ int64_t requests_before(const char *text);
 
 /*
  * The signed-in therapist claims listing tid, giving the NPI on it. The
- * claim opens nothing: r->user->claim_id is set, therapist_id stays empty
+ * claim opens nothing: r->who.claim_id is set, therapist_id stays empty
  * until an admin verifies it.
  */
-int claim_listing(struct req *r, const char *tid, const char *npi, struct refusal *why);
+int claim_listing(struct ctx *cx, struct actor *who, const char *tid, const char *npi, struct refusal *why);
 /*
  * An admin has chiron mail a new one-time code for the waiting claim of
  * tid to email, the practice's address as found at source (the licensing
  * board's record, the practice's website): never an address the claimant
  * gave. The code is stored only hashed.
  */
-int send_claim_code(struct req *r, const char *tid, const char *email, const char *source,
+int send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const char *email, const char *source,
                     struct refusal *why);
 /* The signed-in claimant enters the code (400 naming the tries left). */
-int enter_claim_code(struct req *r, const char *code, struct refusal *why);
+int enter_claim_code(struct ctx *cx, const struct actor *who, const char *code, struct refusal *why);
 /*
  * An admin verifies the waiting claim of tid, once its claimant entered
  * the code and the admin checked the licence with the board (its name and
  * the licence number are recorded in verified_how, with the admin and the
  * time). 404 when no claim waits, 409 before the code was entered.
  */
-int verify_listing(struct req *r, const char *tid, const char *board, const char *licence,
+int verify_listing(struct ctx *cx, const struct actor *who, const char *tid, const char *board, const char *licence,
                    bool checked, struct refusal *why);
 /* An admin drops the waiting claim of tid (a listing the claimant created
  * goes with it). */
-int reject_claim(struct req *r, const char *tid, struct refusal *why);
+int reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct refusal *why);
 /* Where claim l stands: "waiting" (no code sent), "code_sent", "code_void"
  * (voided or expired), "code_entered", "verified". */
 const char *claim_state(const struct store_listing *l, int64_t now);
 /* Address a as "a***@example.org" into out. */
 void mask_address(const char *a, char *out, size_t n);
 /* The signed-in therapist says their listing is current; a paused one resumes. */
-int confirm_listing(struct req *r, struct refusal *why);
+int confirm_listing(struct ctx *cx, const struct actor *who, struct refusal *why);
 /* An admin hides listing tid from searches and its page, or shows it again. */
-int hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why);
+int hide_listing(struct ctx *cx, const struct actor *who, const char *tid, bool hidden, struct refusal *why);
 
 /* Confirms the listing a reminder's single-use token names (404 when the
  * token is not one, was used or expired); *tid is that listing. */
-int confirm_by_token(struct req *r, const char *token, char tid[72], struct refusal *why);
+int confirm_by_token(struct ctx *cx, const struct actor *who, const char *token, char tid[72], struct refusal *why);
 /* An admin removes listing tid from the directory (see store.h). */
-int remove_listing(struct req *r, const char *tid, struct refusal *why);
+int remove_listing(struct ctx *cx, const struct actor *who, const char *tid, struct refusal *why);
 /* An admin merges organization `from` into `into`; *changed counts the
  * listings and saved profiles rewritten. */
-int merge_orgs(struct req *r, const char *from, const char *into, long *changed,
+int merge_orgs(struct ctx *cx, const struct actor *who, const char *from, const char *into, long *changed,
                struct refusal *why);
+
+/*
+ * The stored therapist id, unpacked into cx's arena: 0, 1 when there is
+ * none (or its record cannot be read back), -1 when the store fails.
+ */
+int therapist_load(struct ctx *cx, const char *id, struct therapist *t);
+/* True when the store holds a therapist with this id (false on error). */
+bool listing_exists(struct ctx *cx, const char *therapist_id);
 
 /* How a listing stands, as its profile, its therapist and the API show it. */
 struct standing {
@@ -192,7 +216,7 @@ struct standing {
 	int late;                       /* requests unanswered for 5 business days */
 };
 
-int listing_standing_get(struct req *r, const char *tid, struct standing *s);
+int listing_standing_get(struct ctx *cx, const struct actor *who, const char *tid, struct standing *s);
 
 /* One claim of the admin's queue. */
 struct claim {
@@ -207,13 +231,13 @@ struct claim {
 };
 
 /* The latest verifications, newest first, at most QUEUE_MAX (who, how, when). */
-int listing_verified(struct req *r, struct claim **out, int *n);
+int listing_verified(struct ctx *cx, const struct actor *who, struct claim **out, int *n);
 
 /* The claims waiting for verification, oldest first, at most QUEUE_MAX. */
-int listing_queue(struct req *r, struct claim **out, int *n);
+int listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *n);
 
 /* ----------------------------------------------------------------------
- * The organization registry (act_orgs.c)
+ * The organization registry (app/orgs.c)
  * ---------------------------------------------------------------------- */
 
 struct org_in {
@@ -221,10 +245,10 @@ struct org_in {
 };
 
 /* Adds an organization; its new id (org-u + 10 hex digits) goes into id. */
-int add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why);
+int add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char id[24], struct refusal *why);
 
 /* ----------------------------------------------------------------------
- * Scheduling (act_schedule.c)
+ * Scheduling (app/booking.c)
  * ---------------------------------------------------------------------- */
 
 #define SLOTS_MAX 2000                  /* slots listed at once */
@@ -250,54 +274,54 @@ struct book_ctx {
 
 /* Loads it (404 when there is no such listing, 409 when it keeps no
  * weekly hours or time zone to book: c->sc is filled even then). */
-int book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal *why);
+int book_ctx_load(struct ctx *cx, const struct actor *who, const char *tid, struct book_ctx *c, struct refusal *why);
 /* The session type of kind, or NULL when the therapist does not offer it. */
 const struct store_session_type *book_type(const struct book_ctx *c, const char *kind);
 /* Open slots of kind starting in [from, to), at most max; modality
  * ("in_person", "telehealth", or NULL/"" for either) keeps the windows
  * held that way. Returns how many, -2 when refused (*why), -1 on failure. */
-int open_slots(struct req *r, const struct book_ctx *c, const char *kind, const char *modality,
+int open_slots(struct ctx *cx, const struct actor *who, const struct book_ctx *c, const char *kind, const char *modality,
                int64_t from, int64_t to, struct sched_slot *out, int max, struct refusal *why);
 
 /* The signed-in user books kind at start (UTC) with therapist tid.
  * 409 "just taken" when someone else was first. *a is the appointment. */
-int book(struct req *r, const char *tid, const char *kind, const char *modality, int64_t start,
+int book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, const char *modality, int64_t start,
          struct store_appt *a, struct refusal *why);
 /* The appointment id (decimal text) when the signed-in user is its seeker
  * or its therapist; 404 otherwise. *side is "seeker" or "therapist". */
-int appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side,
+int appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_appt *a, const char **side,
               struct refusal *why);
 /* Cancels (late when inside the notice period) or moves an appointment. */
-int cancel_appt(struct req *r, const char *id, struct store_appt *a, struct refusal *why);
-int move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a,
+int cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct store_appt *a, struct refusal *why);
+int move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start, struct store_appt *a,
               struct refusal *why);
 /* Makes a booked single appointment the first of a weekly (1) or
  * fortnightly (2) series of count sessions; *skipped counts those not
  * open (a closure, someone else's booking). */
-int start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
+int start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int interval_weeks, int count,
                  struct store_series *sr, int *booked, int *skipped, struct refusal *why);
 /* Ends a series: its sessions still ahead are cancelled. */
-int end_series(struct req *r, const char *id, long *cancelled, struct refusal *why);
+int end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancelled, struct refusal *why);
 /* A therapist's settings: notice and session types. */
-int schedule_save(struct req *r, const struct store_schedule *sc, struct refusal *why);
-int closure_add(struct req *r, struct store_closed *c, struct refusal *why);
-int closure_delete(struct req *r, const char *id, struct refusal *why);
+int schedule_save(struct ctx *cx, const struct actor *who, const struct store_schedule *sc, struct refusal *why);
+int closure_add(struct ctx *cx, const struct actor *who, struct store_closed *c, struct refusal *why);
+int closure_delete(struct ctx *cx, const struct actor *who, const char *id, struct refusal *why);
 /* The waitlist of tid for kind: join (409 when already on it) or leave. */
-int wait_join(struct req *r, const char *tid, const char *kind, struct refusal *why);
-int wait_leave(struct req *r, const char *tid, const char *kind, struct refusal *why);
+int wait_join(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why);
+int wait_leave(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why);
 /* Time opened on tid's week (hours, closures, session types changed): its
  * waitlist hears of the first fitting slot, at most once a day each. */
-void waitlist_openings(struct req *r, const char *tid);
+void waitlist_openings(struct ctx *cx, const struct actor *who, const char *tid);
 /* The viewer's zone: their own setting, else fallback, else UTC. */
-const struct tz_zone *viewer_zone(struct req *r, const char *fallback);
-int zone_set(struct req *r, const char *zone, struct refusal *why);
+const struct tz_zone *viewer_zone(struct ctx *cx, const struct actor *who, const char *fallback);
+int zone_set(struct ctx *cx, const struct actor *who, const char *zone, struct refusal *why);
 
 /* "Tue 9 Mar 2027, 18:00" of t in z (the buffer holds 48 bytes). */
 void when_text(char out[48], const struct tz_zone *z, int64_t t);
 
 /* ----------------------------------------------------------------------
  * The clinician's own calendar: busy times, working hours, free windows
- * (act_calendar.c)
+ * (app/calendar.c)
  * ---------------------------------------------------------------------- */
 
 #define CAL_WEEKS 4                     /* weeks of an upload read, from the coming Monday */
@@ -329,7 +353,7 @@ void calendar_hhmm(char out[6], int minutes);
  * c's zone: the one named, or (name NULL or "") the account's own (set
  * on "My therapy"), or the saved search profile's, if any. 400 timezone.
  */
-int calendar_zone(struct req *r, const char *name, struct calendar *c, struct refusal *why);
+int calendar_zone(struct ctx *cx, const struct actor *who, const char *name, struct calendar *c, struct refusal *why);
 /* Adds working hours on day (0 = Monday) from start to end ("HH:MM"); a refusal names field. */
 int calendar_hours(struct calendar *c, int day, const char *start, const char *end,
                    const char *field, struct refusal *why);
@@ -340,21 +364,21 @@ int calendar_hours(struct calendar *c, int day, const char *start, const char *e
  * field calendar, with the file's line and property; 413 past 1 MiB;
  * 429 past 60 uploads an hour) and stores nothing when it cannot read it.
  */
-int calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
+int calendar_upload(struct ctx *cx, const struct actor *who, const char *text, size_t len, struct calendar *c,
                     struct refusal *why);
 /* The signed-in user's stored busy times and (with a zone) the windows they leave. */
-int calendar_load(struct req *r, struct calendar *c);
+int calendar_load(struct ctx *cx, const struct actor *who, struct calendar *c);
 /* Deletes the signed-in user's busy times. */
-int calendar_forget(struct req *r);
+int calendar_forget(struct ctx *cx, const struct actor *who);
 /*
  * Saves c's zone and windows into the signed-in user's saved search
  * profile as the search form's timezone and free-hours fields, in place
  * of those it had; everything else saved stays.
  */
-int calendar_use(struct req *r, const struct calendar *c, struct refusal *why);
+int calendar_use(struct ctx *cx, const struct actor *who, const struct calendar *c, struct refusal *why);
 
 /* ----------------------------------------------------------------------
- * Calendar feeds and the .ics of one appointment (act_feed.c)
+ * Calendar feeds and the .ics of one appointment (app/feed.c)
  * ---------------------------------------------------------------------- */
 
 #define FEED_URL_MAX 640                /* public_url/feed/TOKEN.ics */
@@ -366,22 +390,22 @@ int calendar_use(struct req *r, const struct calendar *c, struct refusal *why);
  * The token is in the address only: the store keeps its hash, so this is
  * the one time it can be shown.
  */
-int feed_create(struct req *r, char url[FEED_URL_MAX]);
+int feed_create(struct ctx *cx, const struct actor *who, char url[FEED_URL_MAX]);
 /* Stops the signed-in user's feed (done when there is none). */
-int feed_revoke(struct req *r);
+int feed_revoke(struct ctx *cx, const struct actor *who);
 /* Whether the signed-in user has a feed address. */
-int feed_active(struct req *r, bool *active);
+int feed_active(struct ctx *cx, const struct actor *who, bool *active);
 /*
  * The calendar of the feed address whose last segment is id
  * ("TOKEN.ics"), appended to out; no session needed, the token is the
  * credential. 404 when id is not a live feed's (revoked or replaced).
  */
-int feed_calendar(struct req *r, const char *id, struct buf *out, struct refusal *why);
+int feed_calendar(struct ctx *cx, const struct actor *who, const char *id, struct buf *out, struct refusal *why);
 /*
  * Appointment id (its decimal text) as a calendar of one event, for its
  * seeker or its therapist, appended to out. 404 for anyone else, exactly
  * as for an appointment that does not exist.
  */
-int appointment_ics(struct req *r, const char *id, struct buf *out, struct refusal *why);
+int appointment_ics(struct ctx *cx, const struct actor *who, const char *id, struct buf *out, struct refusal *why);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * act_requests.c: consultation requests (see actions.h). A signed-in
+ * requests.c: consultation requests (see actions.h). A signed-in
  * clinician sends a short message to one therapist's listing, under their
  * pseudonym unless they choose to add their email; the therapist holding
  * that listing answers. No one else sees a request, and a therapist never
@@ -11,16 +11,16 @@
 #include <time.h>
 
 #include "core/record.h"
-#include "web/actions.h"
-#include "web/auth.h"
-#include "web/pages.h"
+#include "app/services.h"
+#include "app/secret.h"
+#include "app/throttle.h"
 
 /* One clinician may send 30 requests an hour; one address 100. */
 #define REQUESTS_PER_ACCOUNT 30
 #define REQUESTS_PER_ADDRESS 100
 
 int
-send_request(struct req *r, const struct request_in *in, struct store_request *out,
+send_request(struct ctx *cx, const struct actor *who, const struct request_in *in, struct store_request *out,
              struct refusal *why)
 {
 	struct store_user u;
@@ -31,18 +31,18 @@ send_request(struct req *r, const struct request_in *in, struct store_request *o
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	if (!in->message || !*in->message || strlen(in->message) > MESSAGE_MAX)
 		return refuse(why, 400, "message", "write a message of 1 to 2000 characters");
-	snprintf(party, sizeof(party), "user:%lld", (long long)r->user->id);
-	if (auth_throttled_party(r, "request", party, REQUESTS_PER_ACCOUNT, 3600) ||
-	    auth_throttled_address(r, "request", REQUESTS_PER_ADDRESS, 3600)) {
+	snprintf(party, sizeof(party), "user:%lld", (long long)who->id);
+	if (throttled_party(cx, "request", party, REQUESTS_PER_ACCOUNT, 3600) ||
+	    throttled_address(cx, who, "request", REQUESTS_PER_ADDRESS, 3600)) {
 		refuse(why, 429, "", "you sent many requests in the last hour; try again later");
 		why->retry_after = 3600;
 		return 1;
 	}
 	memset(out, 0, sizeof(*out));
-	out->seeker = r->user->id;
-	snprintf(out->seeker_name, sizeof(out->seeker_name), "%s", r->user->handle);
+	out->seeker = who->id;
+	snprintf(out->seeker_name, sizeof(out->seeker_name), "%s", who->handle);
 	if (in->reveal) {
-		if (STORE_CALL(r->app->store, user_get, r->user->id, &u, &found))
+		if (STORE_CALL(cx->sv->store, user_get, who->id, &u, &found))
 			return -1;
 		if (found)
 			snprintf(out->seeker_name, sizeof(out->seeker_name), "%.20s <%.40s>", u.handle,
@@ -50,19 +50,19 @@ send_request(struct req *r, const struct request_in *in, struct store_request *o
 	}
 	snprintf(out->therapist_id, sizeof(out->therapist_id), "%s", in->therapist_id);
 	snprintf(out->message, sizeof(out->message), "%s", in->message);
-	out->created_at = (int64_t)time(NULL);
+	out->created_at = ctx_now(cx);
 	/* A hidden listing (by an admin, or made by a claimant not yet
 	 * verified) takes no requests: its page is not shown either. */
-	if (!listing_exists(r, in->therapist_id) ||
-	    STORE_CALL(r->app->store, listing_hidden, in->therapist_id, &hidden))
+	if (!listing_exists(cx, in->therapist_id) ||
+	    STORE_CALL(cx->sv->store, listing_hidden, in->therapist_id, &hidden))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	if (hidden)
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
-	return STORE_CALL(r->app->store, request_add, out) ? -1 : 0;
+	return STORE_CALL(cx->sv->store, request_add, out) ? -1 : 0;
 }
 
 int
-answer_request(struct req *r, const char *id, const char *answer, struct refusal *why)
+answer_request(struct ctx *cx, const struct actor *who, const char *id, const char *answer, struct refusal *why)
 {
 	char *end;
 	long long n = id ? strtoll(id, &end, 10) : 0;
@@ -72,18 +72,18 @@ answer_request(struct req *r, const char *id, const char *answer, struct refusal
 		return refuse(why, 404, "", "no such request");
 	if (!answer || !*answer || strlen(answer) > MESSAGE_MAX)
 		return refuse(why, 400, "answer", "write an answer of 1 to 2000 characters");
-	if (!r->user->therapist_id[0] ||
-	    STORE_CALL(r->app->store, request_answer, (int64_t)n, r->user->therapist_id, answer,
-	               (int64_t)time(NULL), &found))
+	if (!who->therapist_id[0] ||
+	    STORE_CALL(cx->sv->store, request_answer, (int64_t)n, who->therapist_id, answer,
+	               ctx_now(cx), &found))
 		found = 0;
 	/* Another therapist's request looks exactly like a missing one. */
 	return found ? 0 : refuse(why, 404, "", "no such request");
 }
 
 int
-requests_sent(struct req *r, store_request_fn fn, void *arg)
+requests_sent(struct ctx *cx, const struct actor *who, store_request_fn fn, void *arg)
 {
-	return STORE_CALL(r->app->store, requests_of_seeker, r->user->id, REQUESTS_MAX, fn, arg);
+	return STORE_CALL(cx->sv->store, requests_of_seeker, who->id, REQUESTS_MAX, fn, arg);
 }
 
 /* One more row than a page is read: it says whether a next page exists. */
@@ -109,16 +109,16 @@ page_row(void *arg, const struct store_request *rq)
 }
 
 int
-requests_received(struct req *r, int64_t before, store_request_fn fn, void *arg,
+requests_received(struct ctx *cx, const struct actor *who, int64_t before, store_request_fn fn, void *arg,
                   int64_t *next)
 {
 	struct page_rows x = {fn, arg, 0, 0, 0};
 	int rc;
 
 	*next = 0;
-	if (!r->user->therapist_id[0])
+	if (!who->therapist_id[0])
 		return 0;
-	rc = STORE_CALL(r->app->store, requests_to_therapist, r->user->therapist_id, before,
+	rc = STORE_CALL(cx->sv->store, requests_to_therapist, who->therapist_id, before,
 	                REQUESTS_PAGE + 1, page_row, &x);
 	*next = x.next;
 	return rc;

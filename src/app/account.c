@@ -1,5 +1,5 @@
 /*
- * act_account.c: creating an account, checking a sign-in, and resetting
+ * account.c: creating an account, checking a sign-in, and resetting
  * a forgotten password by a single-use token sent to the outbox (see
  * actions.h). The sign-in page and POST /api/v1/session, the sign-up page
  * and POST /api/v1/users, the reset pages and the reset API all come here.
@@ -18,7 +18,7 @@
  *    same time.
  * 3. Reset answers at once; the lookup and the mail come after.
  *
- * Links go to the outbox (and, with --smtp, on by mail: app_outbox()
+ * Links go to the outbox (and, with --smtp, on by mail: notify_send()
  * wakes the mailer); their tokens are stored only as BLAKE2b hashes.
  */
 #include <ctype.h>
@@ -33,8 +33,9 @@
 
 #include "app/jobs.h"
 #include "app/mailer.h"
-#include "web/actions.h"
-#include "web/auth.h"
+#include "app/services.h"
+#include "app/secret.h"
+#include "app/throttle.h"
 
 #define RESET_SECONDS 3600
 #define SIGNUP_SECONDS 86400
@@ -78,21 +79,21 @@ email_ok(const char *e)
 }
 
 static bool
-password_ok(const char *pw)
+password_fits(const char *pw)
 {
 	return pw && strlen(pw) >= PASSWORD_MIN && strlen(pw) <= PASSWORD_MAX;
 }
 
-/* Runs fn(app, arg) after the answer, or now when there is no jobs
+/* Runs fn(sv, arg) after the answer, or now when there is no jobs
  * thread (the CLI's tests); 1 with a 503 refusal when the queue is full. */
 static int
-later(struct req *r, job_fn fn, void *arg, struct refusal *why)
+later(struct ctx *cx, job_fn fn, void *arg, struct refusal *why)
 {
-	if (!r->app->jobs) {
-		fn(r->app, arg);
+	if (!cx->sv->jobs) {
+		fn(cx->sv, arg);
 		return 0;
 	}
-	if (jobs_post(r->app->jobs, fn, r->app, arg) == 0)
+	if (jobs_post(cx->sv->jobs, fn, cx->sv, arg) == 0)
 		return 0;
 	free(arg);
 	refuse(why, 503, "", "chiron is very busy; try again in a minute.");
@@ -115,39 +116,39 @@ party_lower(char out[320], const char *kind, const char *text)
 static void
 signup_job(void *ctx, void *arg)
 {
-	struct app *app = ctx;
+	struct services *sv = ctx;
 	struct store_user *u = arg, old;
 	char tok[48], msg[1400];
 	unsigned char raw[32], hash[32];
 	int found = 0;
 
-	if (STORE_CALL(app->store, user_find, u->email, &old, &found))
+	if (STORE_CALL(sv->store, user_find, u->email, &old, &found))
 		goto out;
 	if (found && strcasecmp(old.email, u->email) == 0) {
 		snprintf(msg, sizeof(msg), "Someone asked to create a chiron account with this "
 		         "address, which already has one (pseudonym %s).\nTo sign in, open %s/login; "
 		         "if you forgot the password, %s/reset.\nIf it was not you, ignore this "
-		         "message: nothing was changed.", old.handle, app->public_url ? app->public_url : "",
-		         app->public_url ? app->public_url : "");
-		app_outbox(app, u->email, "You already have a chiron account", msg);
+		         "message: nothing was changed.", old.handle, sv->public_url ? sv->public_url : "",
+		         sv->public_url ? sv->public_url : "");
+		notify_send(sv, u->email, "You already have a chiron account", msg);
 		goto out;
 	}
-	auth_random_token(tok, raw);
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(app->store, signup_put, hash, u, (int64_t)time(NULL) + SIGNUP_SECONDS))
+	token_random(tok, raw);
+	token_hash(raw, hash);
+	if (STORE_CALL(sv->store, signup_put, hash, u, clock_now(&sv->clock) + SIGNUP_SECONDS))
 		goto out;
 	snprintf(msg, sizeof(msg), "Someone asked to create a chiron account with this address, "
 	         "under the pseudonym %s.\nTo finish, open %s/signup/confirm/%s within a day.\n"
 	         "If it was not you, ignore this message: no account is made.", u->handle,
-	         app->public_url ? app->public_url : "", tok);
-	app_outbox(app, u->email, "Finish creating your chiron account", msg);
+	         sv->public_url ? sv->public_url : "", tok);
+	notify_send(sv, u->email, "Finish creating your chiron account", msg);
 out:
 	sodium_memzero(u, sizeof(*u));
 	free(u);
 }
 
 int
-ask_signup(struct req *r, const struct signup *in, struct refusal *why)
+ask_signup(struct ctx *cx, const struct actor *who, const struct signup *in, struct refusal *why)
 {
 	struct store_user *u;
 	char party[320];
@@ -157,14 +158,14 @@ ask_signup(struct req *r, const struct signup *in, struct refusal *why)
 		              "The pseudonym must be 3 to 40 letters, digits, dots, dashes or underscores.");
 	if (!in->email || !email_ok(in->email))
 		return refuse(why, 400, "email", "That does not look like an email address.");
-	if (!password_ok(in->password))
+	if (!password_fits(in->password))
 		return refuse(why, 400, "password", "The password must be 10 to 1024 characters.");
 	if (!in->role || (strcmp(in->role, "seeker") != 0 && strcmp(in->role, "therapist") != 0))
 		return refuse(why, 400, "role",
 		              "Choose whether you are looking for a therapist or are one.");
 	party_lower(party, "email", in->email);
-	if (auth_throttled_address(r, "signup", SIGNUPS_PER_ADDRESS, 3600) ||
-	    auth_throttled_party(r, "signup", party, SIGNUPS_PER_EMAIL, 3600)) {
+	if (throttled_address(cx, who, "signup", SIGNUPS_PER_ADDRESS, 3600) ||
+	    throttled_party(cx, "signup", party, SIGNUPS_PER_EMAIL, 3600)) {
 		refuse(why, 429, "", "Too many sign-ups were asked for from here or for this "
 		       "email in the last hour; try again later.");
 		why->retry_after = 3600;
@@ -177,37 +178,39 @@ ask_signup(struct req *r, const struct signup *in, struct refusal *why)
 	snprintf(u->role, sizeof(u->role), "%s", in->role);
 	/* Hashed here, on every sign-up alike: the password never waits in
 	 * memory for the job, and the answer takes the same time. */
-	if (auth_hash_password(in->password, u->pw_hash)) {
+	if (password_hash(in->password, u->pw_hash)) {
 		free(u);
 		return -1;
 	}
-	return later(r, signup_job, u, why);
+	return later(cx, signup_job, u, why);
 }
 
 int
-signup_pending(struct req *r, const char *token, struct store_user *u, int *found)
+signup_pending(struct ctx *cx, const struct actor *who, const char *token, struct store_user *u, int *found)
 {
 	unsigned char raw[32], hash[32];
 
+	(void)who;
 	*found = 0;
-	if (auth_token_decode(token, raw))
+	if (token_decode(token, raw))
 		return 0;
-	auth_token_hash(raw, hash);
-	return STORE_CALL(r->app->store, signup_get, hash, (int64_t)time(NULL), u, found);
+	token_hash(raw, hash);
+	return STORE_CALL(cx->sv->store, signup_get, hash, ctx_now(cx), u, found);
 }
 
 int
-confirm_signup(struct req *r, const char *token, const char *handle, struct store_user *u,
+confirm_signup(struct ctx *cx, const struct actor *who, const char *token, const char *handle, struct store_user *u,
                struct refusal *why)
 {
 	unsigned char raw[32], hash[32];
 	struct store_user other;
 	int found = 0, rc;
 
-	if (auth_token_decode(token, raw))
+	(void)who;
+	if (token_decode(token, raw))
 		return refuse(why, 404, "token", "This sign-up link is not valid.");
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, signup_get, hash, (int64_t)time(NULL), u, &found))
+	token_hash(raw, hash);
+	if (STORE_CALL(cx->sv->store, signup_get, hash, ctx_now(cx), u, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "token", "This sign-up link was used already or has "
@@ -216,16 +219,16 @@ confirm_signup(struct req *r, const char *token, const char *handle, struct stor
 		if (!handle_ok(handle))
 			return refuse(why, 400, "handle", "The pseudonym must be 3 to 40 letters, "
 			              "digits, dots, dashes or underscores.");
-		if (STORE_CALL(r->app->store, signup_rename, hash, handle))
+		if (STORE_CALL(cx->sv->store, signup_rename, hash, handle))
 			return -1;
 		snprintf(u->handle, sizeof(u->handle), "%s", handle);
 	}
-	rc = STORE_CALL(r->app->store, user_create, u);
+	rc = STORE_CALL(cx->sv->store, user_create, u);
 	if (rc == STORE_EXISTS) {
-		if (STORE_CALL(r->app->store, user_find, u->email, &other, &found))
+		if (STORE_CALL(cx->sv->store, user_find, u->email, &other, &found))
 			return -1;
 		if (found && strcasecmp(other.email, u->email) == 0) {
-			if (STORE_CALL(r->app->store, signup_delete, hash))
+			if (STORE_CALL(cx->sv->store, signup_delete, hash))
 				return -1;
 			return refuse(why, 409, "email", "This email got an account meanwhile. Sign "
 			              "in, or reset its password.");
@@ -233,7 +236,7 @@ confirm_signup(struct req *r, const char *token, const char *handle, struct stor
 		return refuse(why, 409, "handle", "Someone took that pseudonym meanwhile. Choose "
 		              "another.");
 	}
-	if (rc || STORE_CALL(r->app->store, signup_delete, hash))
+	if (rc || STORE_CALL(cx->sv->store, signup_delete, hash))
 		return -1;
 	return 0;
 }
@@ -252,13 +255,13 @@ decoy_make(void)
 	char pw[48];
 	unsigned char raw[32];
 
-	auth_random_token(pw, raw);
-	if (auth_hash_password(pw, decoy_hash))
+	token_random(pw, raw);
+	if (password_hash(pw, decoy_hash))
 		decoy_hash[0] = '\0';          /* verify then fails at once: still refused */
 }
 
 int
-sign_in(struct req *r, const char *login, const char *password, struct store_user *u,
+sign_in(struct ctx *cx, const struct actor *who, const char *login, const char *password, struct store_user *u,
         struct refusal *why)
 {
 	char party[320];
@@ -269,12 +272,12 @@ sign_in(struct req *r, const char *login, const char *password, struct store_use
 		return refuse(why, 400, "login", "Give your pseudonym or email and your password.");
 	if (!password || strlen(password) > PASSWORD_MAX)
 		return refuse(why, 400, "password", "Give your pseudonym or email and your password.");
-	if (auth_throttled_address(r, "login", LOGINS_PER_ADDRESS, 900)) {
+	if (throttled_address(cx, who, "login", LOGINS_PER_ADDRESS, 900)) {
 		refuse(why, 429, "", "Too many attempts from here; wait 15 minutes.");
 		why->retry_after = 900;
 		return 1;
 	}
-	if (STORE_CALL(r->app->store, user_find, login, u, &found))
+	if (STORE_CALL(cx->sv->store, user_find, login, u, &found))
 		return -1;
 	/* One budget per account, whether it is named by pseudonym or email;
 	 * a login that names no account has a budget of its own, so the
@@ -283,60 +286,16 @@ sign_in(struct req *r, const char *login, const char *password, struct store_use
 		snprintf(party, sizeof(party), "user:%lld", (long long)u->id);
 	else
 		party_lower(party, "login", login);
-	if (auth_throttled_party(r, "login", party, LOGINS_PER_ACCOUNT, 900)) {
+	if (throttled_party(cx, "login", party, LOGINS_PER_ACCOUNT, 900)) {
 		refuse(why, 429, "", "Too many attempts for this account; wait 15 minutes.");
 		why->retry_after = 900;
 		return 1;
 	}
 	pthread_once(&decoy_once, decoy_make);
-	match = auth_password_ok(found ? u->pw_hash : decoy_hash, password);
+	match = password_ok(found ? u->pw_hash : decoy_hash, password);
 	if (!found || !match)
 		return refuse(why, 401, "",
 		              "That pseudonym or email and password do not match an account.");
-	return 0;
-}
-
-/*
- * What kind of message a subject is, for the outbox log: a word of ours,
- * never the subject itself (which could one day carry a name).
- */
-static const char *
-mail_kind(const char *subject)
-{
-	static const struct { const char *prefix, *kind; } kinds[] = {
-		{"Reset your chiron password", "reset"},
-		{"chiron: session", "booking"},
-		{"Is your chiron listing still current?", "listing-reminder"},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strncmp(subject, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
-			return kinds[i].kind;
-	return "other";
-}
-
-int
-app_outbox(struct app *app, const char *to, const char *subject, const char *body)
-{
-	int64_t now = (int64_t)time(NULL), id;
-
-	if (STORE_CALL(app->store, outbox_put, to, subject, body, now, &id))
-		return -1;
-	if (app->outbox_log) {
-		/* Redacted: when, which message, what kind. No address, name, link or token. */
-		char when[32];
-		time_t t = (time_t)now;
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		pthread_mutex_lock(&app->outbox_lock);
-		fprintf(app->outbox_log, "%s outbox %lld %s\n", when, (long long)id, mail_kind(subject));
-		fflush(app->outbox_log);
-		pthread_mutex_unlock(&app->outbox_lock);
-	}
-	mailer_wake(app->mailer);
 	return 0;
 }
 
@@ -345,67 +304,68 @@ app_outbox(struct app *app, const char *to, const char *subject, const char *bod
 static void
 reset_job(void *ctx, void *arg)
 {
-	struct app *app = ctx;
+	struct services *sv = ctx;
 	char *email = arg, tok[48], msg[1200];
 	unsigned char raw[32], hash[32];
 	struct store_user u;
 	int found = 0;
 
-	if (STORE_CALL(app->store, user_find, email, &u, &found) || !found ||
+	if (STORE_CALL(sv->store, user_find, email, &u, &found) || !found ||
 	    strcasecmp(u.email, email) != 0)
 		goto out;
-	auth_random_token(tok, raw);
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(app->store, reset_put, hash, u.id, (int64_t)time(NULL) + RESET_SECONDS))
+	token_random(tok, raw);
+	token_hash(raw, hash);
+	if (STORE_CALL(sv->store, reset_put, hash, u.id, clock_now(&sv->clock) + RESET_SECONDS))
 		goto out;
 	snprintf(msg, sizeof(msg), "Someone asked to reset the password of the chiron "
 	         "account %s.\nTo choose a new password, open %s/reset/%s within an hour.\n"
 	         "If it was not you, ignore this message.", u.handle,
-	         app->public_url ? app->public_url : "", tok);
-	app_outbox(app, u.email, "Reset your chiron password", msg);
+	         sv->public_url ? sv->public_url : "", tok);
+	notify_send(sv, u.email, "Reset your chiron password", msg);
 out:
 	free(email);
 }
 
 int
-ask_reset(struct req *r, const char *email, struct refusal *why)
+ask_reset(struct ctx *cx, const struct actor *who, const char *email, struct refusal *why)
 {
 	char party[320], *copy;
 
 	if (!email || !email_ok(email))
 		return refuse(why, 400, "email", "Give the email address of the account.");
 	party_lower(party, "email", email);
-	if (auth_throttled_address(r, "reset", RESETS_PER_ADDRESS, 3600) ||
-	    auth_throttled_party(r, "reset", party, RESETS_PER_EMAIL, 3600)) {
+	if (throttled_address(cx, who, "reset", RESETS_PER_ADDRESS, 3600) ||
+	    throttled_party(cx, "reset", party, RESETS_PER_EMAIL, 3600)) {
 		refuse(why, 429, "", "Too many reset requests; try again in an hour.");
 		why->retry_after = 3600;
 		return 1;
 	}
 	if (!(copy = strdup(email)))
 		return -1;
-	return later(r, reset_job, copy, why);
+	return later(cx, reset_job, copy, why);
 }
 
 int
-use_reset(struct req *r, const char *token, const char *password, struct refusal *why)
+use_reset(struct ctx *cx, const struct actor *who, const char *token, const char *password, struct refusal *why)
 {
 	unsigned char raw[32], hash[32];
 	char h[160];
 	int64_t uid;
 	int found = 0;
 
-	if (auth_token_decode(token, raw))
+	(void)who;
+	if (token_decode(token, raw))
 		return refuse(why, 404, "token", "this reset link is not valid");
-	if (!password_ok(password))
+	if (!password_fits(password))
 		return refuse(why, 400, "password", "The password must be 10 to 1024 characters.");
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, reset_take, hash, (int64_t)time(NULL), &uid, &found))
+	token_hash(raw, hash);
+	if (STORE_CALL(cx->sv->store, reset_take, hash, ctx_now(cx), &uid, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "token", "this reset link was used already or has expired");
-	if (auth_hash_password(password, h) ||
-	    STORE_CALL(r->app->store, user_set_password, uid, h) ||
-	    STORE_CALL(r->app->store, sessions_delete_user, uid))
+	if (password_hash(password, h) ||
+	    STORE_CALL(cx->sv->store, user_set_password, uid, h) ||
+	    STORE_CALL(cx->sv->store, sessions_delete_user, uid))
 		return -1;
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * act_orgs.c: adding an organization to the registry when the one a
+ * orgs.c: adding an organization to the registry when the one a
  * clinician belongs to is missing, so they can name it to screen out dual
  * relationships (see actions.h). The new organization gets an id of its
  * own and can be found by the type-ahead at once.
@@ -9,13 +9,14 @@
 
 #include <sodium.h>
 
-#include "web/actions.h"
-#include "web/auth.h"
+#include "app/services.h"
+#include "app/secret.h"
+#include "app/throttle.h"
 
 int
-add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why)
+add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char id[24], struct refusal *why)
 {
-	const struct taxonomy *tax = r->app->tax;
+	const struct taxonomy *tax = cx->sv->tax;
 	unsigned char raw[5];
 	char party[40];
 	struct store_org o;
@@ -28,9 +29,9 @@ add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why
 		return refuse(why, 400, "kind", "Choose what kind of organization it is.");
 	if (!in->jurisdiction || tax_find(tax, TAX_JURISDICTION, in->jurisdiction) < 0)
 		return refuse(why, 400, "jurisdiction", "Choose its state or province.");
-	snprintf(party, sizeof(party), "user:%lld", (long long)r->user->id);
-	if (auth_throttled_party(r, "org-add", party, 20, 3600) ||
-	    auth_throttled_address(r, "org-add", 100, 3600)) {
+	snprintf(party, sizeof(party), "user:%lld", (long long)who->id);
+	if (throttled_party(cx, "org-add", party, 20, 3600) ||
+	    throttled_address(cx, who, "org-add", 100, 3600)) {
 		refuse(why, 429, "", "You added many organizations in the last hour; try again later.");
 		why->retry_after = 3600;
 		return 1;
@@ -43,7 +44,7 @@ add_org(struct req *r, const struct org_in *in, char id[24], struct refusal *why
 		o.name = in->name;
 		o.kind = in->kind;
 		o.jurisdiction = in->jurisdiction;
-		rc = STORE_CALL(r->app->store, org_add, &o);
+		rc = STORE_CALL(cx->sv->store, org_add, &o);
 		if (rc != STORE_EXISTS)
 			break;
 	}

@@ -1,5 +1,5 @@
 /*
- * act_calendar.c: the clinician's own calendar (see actions.h), shared by
+ * calendar.c: the clinician's own calendar (see actions.h), shared by
  * the page (/calendar) and the API (/api/v1/me/busy).
  *
  * A clinician uploads the .ics of their caseload. app/ics_busy.c reads
@@ -24,9 +24,9 @@
 #include "app/ics_busy.h"
 #include "core/schedule.h"
 #include "core/form.h"
-#include "web/actions.h"
-#include "web/auth.h"
-#include "web/html.h"
+#include "app/services.h"
+#include "app/secret.h"
+#include "app/throttle.h"
 
 #define DAY 86400
 #define PROFILE_MAX 4000                /* the search page keeps profiles under this */
@@ -50,26 +50,26 @@ calendar_hhmm(char out[6], int minutes)
 
 /* The saved search profile's value of key (urlencoded there), or "". */
 static int
-profile_value(struct req *r, const char *key, char *out, size_t n)
+profile_value(struct ctx *cx, const struct actor *who, const char *key, char *out, size_t n)
 {
 	char saved[4096];
 
 	out[0] = '\0';
-	if (STORE_CALL(r->app->store, profile_get, r->user->id, saved, sizeof(saved)))
+	if (STORE_CALL(cx->sv->store, profile_get, who->id, saved, sizeof(saved)))
 		return -1;
 	form_value(saved, key, out, n);
 	return 0;
 }
 
 int
-calendar_zone(struct req *r, const char *name, struct calendar *c, struct refusal *why)
+calendar_zone(struct ctx *cx, const struct actor *who, const char *name, struct calendar *c, struct refusal *why)
 {
 	char saved[80] = "";
 
 	if (!name || !*name) {
-		if (STORE_CALL(r->app->store, user_zone_get, r->user->id, saved, sizeof(saved)))
+		if (STORE_CALL(cx->sv->store, user_zone_get, who->id, saved, sizeof(saved)))
 			return -1;
-		if (!saved[0] && profile_value(r, "timezone", saved, sizeof(saved)))
+		if (!saved[0] && profile_value(cx, who, "timezone", saved, sizeof(saved)))
 			return -1;
 		name = saved;
 	}
@@ -122,7 +122,7 @@ by_time(const void *a, const void *b)
 
 /* The windows free in every week of c, from c->first_day. */
 static int
-propose(struct req *r, struct calendar *c)
+propose(struct ctx *cx, struct calendar *c)
 {
 	struct sched_busy *busy = NULL;
 	struct window all[7 * (1440 / CAL_MIN_MINUTES + 1)];
@@ -131,7 +131,7 @@ propose(struct req *r, struct calendar *c)
 	c->n_windows = c->dropped = 0;
 	if (!c->zone || !c->n_hours)
 		return 0;
-	if (c->n_busy && !(busy = arena_calloc(r->a, (size_t)c->n_busy, sizeof(*busy))))
+	if (c->n_busy && !(busy = arena_calloc(cx->a, (size_t)c->n_busy, sizeof(*busy))))
 		return -1;
 	for (i = 0; i < c->n_busy; i++) {
 		busy[i].start = c->busy[i].start;
@@ -156,15 +156,15 @@ propose(struct req *r, struct calendar *c)
 
 /* The Monday after today, in c's zone. */
 static int64_t
-coming_monday(const struct calendar *c)
+coming_monday(const struct calendar *c, int64_t now)
 {
-	int64_t today = tz_local_day(c->zone, (int64_t)time(NULL));
+	int64_t today = tz_local_day(c->zone, now);
 
 	return today + 7 - tz_weekday(today);
 }
 
 int
-calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
+calendar_upload(struct ctx *cx, const struct actor *who, const char *text, size_t len, struct calendar *c,
                 struct refusal *why)
 {
 	struct ics_interval *iv = NULL;
@@ -184,29 +184,29 @@ calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
 	/* At most calendars_max read at once, so that a thread of the server
 	 * is always free for pages (docs/web.md); the others are asked to
 	 * come back, not queued on a thread. */
-	if (atomic_fetch_add(&r->app->calendars_reading, 1) >=
-	    (r->app->calendars_max > 0 ? r->app->calendars_max : 1)) {
-		atomic_fetch_sub(&r->app->calendars_reading, 1);
+	if (atomic_fetch_add(&cx->sv->calendars_reading, 1) >=
+	    (cx->sv->calendars_max > 0 ? cx->sv->calendars_max : 1)) {
+		atomic_fetch_sub(&cx->sv->calendars_reading, 1);
 		refuse(why, 503, "calendar", "another calendar is being read just now; try again in a "
 		       "few seconds");
 		why->retry_after = 5;
 		return 1;
 	}
-	snprintf(key, sizeof(key), "user:%lld", (long long)r->user->id);
-	if (auth_throttled_party(r, "calendar", key, 60, 3600)) {
-		atomic_fetch_sub(&r->app->calendars_reading, 1);
+	snprintf(key, sizeof(key), "user:%lld", (long long)who->id);
+	if (throttled_party(cx, "calendar", key, 60, 3600)) {
+		atomic_fetch_sub(&cx->sv->calendars_reading, 1);
 		refuse(why, 429, "", "you uploaded 60 calendars in the last hour; try again later");
 		why->retry_after = 3600;
 		return 1;
 	}
-	c->first_day = coming_monday(c);
+	c->first_day = coming_monday(c, ctx_now(cx));
 	from = tz_local_to_utc(c->zone, c->first_day * DAY);
 	to = tz_local_to_utc(c->zone, (c->first_day + 7 * CAL_WEEKS) * DAY);
 	/* Within ics_busy.h's budget (steps and ICS_MAX_MS), and given up
 	 * when the server is told to stop. */
-	budget.stop = &r->app->stopping;
+	budget.stop = &cx->sv->stopping;
 	st = ics_busy_budget(text, len, c->zone, from, to, &iv, &n, &err, &budget);
-	atomic_fetch_sub(&r->app->calendars_reading, 1);
+	atomic_fetch_sub(&cx->sv->calendars_reading, 1);
 	if (st == ICS_NO_MEMORY)
 		return -1;
 	if (st == ICS_STOPPED) {
@@ -216,13 +216,13 @@ calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
 		return 1;
 	}
 	if (st != ICS_OK) {
-		const char *msg = arena_strdup(r->a, err.msg);
+		const char *msg = arena_strdup(cx->a, err.msg);
 
 		return refuse(why, st == ICS_TOO_LARGE ? 413 : 400, "calendar",
 		              msg ? msg : "the calendar could not be read");
 	}
 	/* struct ics_interval and struct store_busy are both [start, end). */
-	c->busy = n ? arena_calloc(r->a, (size_t)n, sizeof(*c->busy)) : NULL;
+	c->busy = n ? arena_calloc(cx->a, (size_t)n, sizeof(*c->busy)) : NULL;
 	if (n && !c->busy) {
 		free(iv);
 		return -1;
@@ -234,12 +234,13 @@ calendar_upload(struct req *r, const char *text, size_t len, struct calendar *c,
 	free(iv);
 	c->n_busy = n;
 	c->stored = true;
-	rc = STORE_CALL(r->app->store, busy_replace, r->user->id, c->busy, n);
-	return rc ? -1 : propose(r, c);
+	rc = STORE_CALL(cx->sv->store, busy_replace, who->id, c->busy, n);
+	return rc ? -1 : propose(cx, c);
 }
 
 struct busy_acc {
-	struct req *r;
+	struct ctx *cx;
+	const struct actor *who;
 	struct calendar *c;
 	int cap;
 	int err;
@@ -253,7 +254,7 @@ add_busy(void *arg, const struct store_busy *b)
 
 	if (c->n_busy == x->cap) {
 		int nc = x->cap ? x->cap * 2 : 64;
-		struct store_busy *v = arena_alloc(x->r->a, (size_t)nc * sizeof(*v));
+		struct store_busy *v = arena_alloc(x->cx->a, (size_t)nc * sizeof(*v));
 
 		if (!v) {
 			x->err = 1;
@@ -269,13 +270,13 @@ add_busy(void *arg, const struct store_busy *b)
 }
 
 int
-calendar_load(struct req *r, struct calendar *c)
+calendar_load(struct ctx *cx, const struct actor *who, struct calendar *c)
 {
-	struct busy_acc x = {r, c, 0, 0};
+	struct busy_acc x = {cx, who, c, 0, 0};
 
 	c->busy = NULL;
 	c->n_busy = 0;
-	if (STORE_CALL(r->app->store, busy_list, r->user->id, add_busy, &x) || x.err)
+	if (STORE_CALL(cx->sv->store, busy_list, who->id, add_busy, &x) || x.err)
 		return -1;
 	c->stored = c->n_busy > 0;
 	if (!c->zone)
@@ -285,15 +286,15 @@ calendar_load(struct req *r, struct calendar *c)
 
 		c->first_day = day - tz_weekday(day);
 	} else {
-		c->first_day = coming_monday(c);
+		c->first_day = coming_monday(c, ctx_now(cx));
 	}
-	return propose(r, c);
+	return propose(cx, c);
 }
 
 int
-calendar_forget(struct req *r)
+calendar_forget(struct ctx *cx, const struct actor *who)
 {
-	return STORE_CALL(r->app->store, busy_replace, r->user->id, NULL, 0) ? -1 : 0;
+	return STORE_CALL(cx->sv->store, busy_replace, who->id, NULL, 0) ? -1 : 0;
 }
 
 /* Is key (of an urlencoded profile) one of the search form's free hours, or the zone? */
@@ -315,7 +316,7 @@ replaced_key(const char *p, size_t n)
 }
 
 int
-calendar_use(struct req *r, const struct calendar *c, struct refusal *why)
+calendar_use(struct ctx *cx, const struct actor *who, const struct calendar *c, struct refusal *why)
 {
 	char saved[4096], t[6];
 	const char *p;
@@ -324,7 +325,7 @@ calendar_use(struct req *r, const struct calendar *c, struct refusal *why)
 
 	if (!c->zone)
 		return refuse(why, 400, "timezone", "give your time zone, like America/New_York");
-	if (STORE_CALL(r->app->store, profile_get, r->user->id, saved, sizeof(saved)))
+	if (STORE_CALL(cx->sv->store, profile_get, who->id, saved, sizeof(saved)))
 		return -1;
 	/* Everything saved before but the free hours and the zone stays. */
 	for (p = saved; *p && rc == 0;) {
@@ -337,15 +338,15 @@ calendar_use(struct req *r, const struct calendar *c, struct refusal *why)
 	}
 	if (rc == 0)
 		rc = (f.len && buf_addc(&f, '&')) || buf_adds(&f, "timezone=") ||
-		     url_arg(&f, tz_name(c->zone));
+		     form_encode(&f, tz_name(c->zone));
 	for (i = 0; rc == 0 && i < c->n_windows; i++) {
 		const struct window *w = &c->windows[i];
 
 		rc = buf_printf(&f, "&free_day%d=%s&free_start%d=", i + 1, day_names[w->day], i + 1);
 		calendar_hhmm(t, w->start);
-		rc = rc || url_arg(&f, t) || buf_printf(&f, "&free_end%d=", i + 1);
+		rc = rc || form_encode(&f, t) || buf_printf(&f, "&free_end%d=", i + 1);
 		calendar_hhmm(t, w->end);
-		rc = rc || url_arg(&f, t);
+		rc = rc || form_encode(&f, t);
 	}
 	if (rc) {
 		buf_free(&f);
@@ -356,7 +357,7 @@ calendar_use(struct req *r, const struct calendar *c, struct refusal *why)
 		return refuse(why, 400, "", "your saved search preferences would be too long with "
 		              "these hours; save fewer organizations or preferences first");
 	}
-	rc = STORE_CALL(r->app->store, profile_put, r->user->id, f.p, (int64_t)time(NULL));
+	rc = STORE_CALL(cx->sv->store, profile_put, who->id, f.p, ctx_now(cx));
 	buf_free(&f);
 	return rc ? -1 : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * act_listing.c: a therapist's hold on a listing, and the admin's side of
+ * listing.c: a therapist's hold on a listing, and the admin's side of
  * it (see actions.h).
  *
  * A therapist account claims one listing by its id and the NPI on it. The
@@ -31,9 +31,10 @@
 #include "core/tz.h"
 #include "app/directory.h"
 #include "app/mailer.h"
-#include "web/actions.h"
-#include "web/auth.h"
-#include "web/pages.h"
+#include "app/live.h"
+#include "app/services.h"
+#include "app/secret.h"
+#include "app/throttle.h"
 
 #define LATE_BUSINESS_DAYS 5
 #define CLAIM_CODE_LEN 16               /* symbols of Crockford base32: 80 bits */
@@ -61,14 +62,15 @@ stale(const struct store_listing *l, int64_t now)
 }
 
 int
-listing_standing_get(struct req *r, const char *tid, struct standing *s)
+listing_standing_get(struct ctx *cx, const struct actor *who, const char *tid, struct standing *s)
 {
-	int64_t now = (int64_t)time(NULL), at[64];
+	int64_t now = ctx_now(cx), at[64];
 	int found = 0, hidden = 0, n = 0, i;
 
+	(void)who;
 	memset(s, 0, sizeof(*s));
-	if (STORE_CALL(r->app->store, listing_get, tid, &s->l, &found) ||
-	    STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
+	if (STORE_CALL(cx->sv->store, listing_get, tid, &s->l, &found) ||
+	    STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden))
 		return -1;
 	s->claimed = found != 0;
 	s->hidden = hidden != 0;
@@ -82,7 +84,7 @@ listing_standing_get(struct req *r, const char *tid, struct standing *s)
 	 * late, and the profile holds nothing against the listing. */
 	if (!s->l.verified_at)
 		return 0;
-	if (STORE_CALL(r->app->store, requests_unanswered, tid, at, 64, &n))
+	if (STORE_CALL(cx->sv->store, requests_unanswered, tid, at, 64, &n))
 		return -1;
 	for (i = 0; i < n; i++)
 		s->late += business_days(at[i], now) >= LATE_BUSINESS_DAYS;
@@ -90,45 +92,45 @@ listing_standing_get(struct req *r, const char *tid, struct standing *s)
 }
 
 int
-claim_listing(struct req *r, const char *tid, const char *npi, struct refusal *why)
+claim_listing(struct ctx *cx, struct actor *who, const char *tid, const char *npi, struct refusal *why)
 {
 	int rc;
 
-	if (r->user->claim_id[0])
-		return refuse(why, 409, "", r->user->therapist_id[0] ?
+	if (who->claim_id[0])
+		return refuse(why, 409, "", who->therapist_id[0] ?
 		              "this account already holds a listing" :
 		              "this account's claim of a listing waits for verification");
-	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid))
+	if (!tid || !record_id_ok(tid) || !listing_exists(cx, tid))
 		return refuse(why, 400, "therapist_id", "there is no listing with this id");
 	if (!npi || !npi_ok(npi))
 		return refuse(why, 400, "npi", "an NPI is 10 digits with a valid check digit");
-	rc = STORE_CALL(r->app->store, listing_claim, r->user->id, tid, npi, (int64_t)time(NULL));
+	rc = STORE_CALL(cx->sv->store, listing_claim, who->id, tid, npi, ctx_now(cx));
 	if (rc == STORE_EXISTS)
 		return refuse(why, 409, "therapist_id",
 		              "this listing is already claimed; write to the administrators if it is yours");
 	if (rc)
 		return -1;
 	/* Claimed, not held: therapist_id stays empty until verified. */
-	snprintf(r->user->claim_id, sizeof(r->user->claim_id), "%s", tid);
+	snprintf(who->claim_id, sizeof(who->claim_id), "%s", tid);
 	return 0;
 }
 
 int
-confirm_listing(struct req *r, struct refusal *why)
+confirm_listing(struct ctx *cx, const struct actor *who, struct refusal *why)
 {
-	const char *tid = r->user->therapist_id;
+	const char *tid = who->therapist_id;
 	int hidden = 0;
 
 	if (!tid[0])
-		return refuse(why, 409, "", r->user->claim_id[0] ?
+		return refuse(why, 409, "", who->claim_id[0] ?
 		              "your claim waits for verification; you can confirm the listing once "
 		              "it is verified" : "claim a listing first");
-	if (STORE_CALL(r->app->store, listing_confirm, tid, (int64_t)time(NULL)) ||
-	    STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
+	if (STORE_CALL(cx->sv->store, listing_confirm, tid, ctx_now(cx)) ||
+	    STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden))
 		return -1;
 	/* A paused listing is back in searches at once (unless hidden). */
 	if (!hidden)
-		live_set_paused(r->app->live, tid, false);
+		live_set_paused(cx->sv->live, tid, false);
 	return 0;
 }
 
@@ -211,9 +213,9 @@ line_ok(const char *s, size_t max)
 
 /* The listing's name from the index, else its id (arena). */
 static const char *
-listing_name(struct req *r, const char *tid)
+listing_name(struct ctx *cx, const char *tid)
 {
-	const struct index *ix = req_index(r);
+	const struct index *ix = ctx_index(cx);
 	int64_t row = index_row(ix, tid);
 
 	return row >= 0 ? ix->name[row] : tid;
@@ -221,11 +223,11 @@ listing_name(struct req *r, const char *tid)
 
 /* The waiting claim of tid into *l; a refusal (404) when none waits. */
 static int
-waiting_claim(struct req *r, const char *tid, struct store_listing *l, struct refusal *why)
+waiting_claim(struct ctx *cx, const char *tid, struct store_listing *l, struct refusal *why)
 {
 	int found = 0;
 
-	if (!tid || !record_id_ok(tid) || STORE_CALL(r->app->store, listing_get, tid, l, &found))
+	if (!tid || !record_id_ok(tid) || STORE_CALL(cx->sv->store, listing_get, tid, l, &found))
 		found = 0;
 	if (!found || l->verified_at)
 		return refuse(why, 404, "", "no claim of this listing is waiting");
@@ -233,10 +235,10 @@ waiting_claim(struct req *r, const char *tid, struct store_listing *l, struct re
 }
 
 int
-send_claim_code(struct req *r, const char *tid, const char *email, const char *source,
+send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const char *email, const char *source,
                 struct refusal *why)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ctx_now(cx);
 	struct store_listing l;
 	struct store_user claimant;
 	unsigned char raw[CLAIM_CODE_LEN], hash[32];
@@ -244,13 +246,13 @@ send_claim_code(struct req *r, const char *tid, const char *email, const char *s
 	const char *at = email ? strrchr(email, '@') : NULL;
 	int found = 0, i, k;
 
-	if (waiting_claim(r, tid, &l, why))
+	if (waiting_claim(cx, tid, &l, why))
 		return 1;
 	if (!email || !mail_address_ok(email) || !at || !strchr(at, '.') || strlen(email) >= 200)
 		return refuse(why, 400, "email", "enter the practice's email address as you found it, "
 		                                 "like office@example.org");
 	/* The one address known to be the claimant's is no proof of the practice. */
-	if (STORE_CALL(r->app->store, user_get, l.user, &claimant, &found))
+	if (STORE_CALL(cx->sv->store, user_get, l.user, &claimant, &found))
 		return -1;
 	if (found && strcasecmp(claimant.email, email) == 0)
 		return refuse(why, 400, "email", "this is the claimant's own address: send the code "
@@ -271,7 +273,7 @@ send_claim_code(struct req *r, const char *tid, const char *email, const char *s
 	code[CLAIM_CODE_LEN] = shown[k] = '\0';
 	code_hash(code, hash);
 	sodium_memzero(raw, sizeof(raw));
-	if (STORE_CALL(r->app->store, listing_code_put, tid, hash, email, source, r->user->id,
+	if (STORE_CALL(cx->sv->store, listing_code_put, tid, hash, email, source, who->id,
 	               now + (int64_t)CLAIM_CODE_DAYS * 86400, now, &found))
 		return -1;
 	if (!found)
@@ -285,9 +287,9 @@ send_claim_code(struct req *r, const char *tid, const char *email, const char *s
 	         "It works for %d days, and stops working after %d wrong tries.\n\n"
 	         "If you did not claim this listing, do not share the code with anyone: without\n"
 	         "it the claim opens nothing, and an administrator will drop it.",
-	         listing_name(r, tid), r->app->public_url ? r->app->public_url : "", shown,
+	         listing_name(cx, tid), cx->sv->public_url ? cx->sv->public_url : "", shown,
 	         CLAIM_CODE_DAYS, CLAIM_CODE_TRIES);
-	i = app_outbox(r->app, email, "Your code for claiming a chiron listing", msg);
+	i = notify_send(cx->sv, email, "Your code for claiming a chiron listing", msg);
 	sodium_memzero(code, sizeof(code));
 	sodium_memzero(shown, sizeof(shown));
 	sodium_memzero(msg, sizeof(msg));
@@ -295,22 +297,22 @@ send_claim_code(struct req *r, const char *tid, const char *email, const char *s
 }
 
 int
-enter_claim_code(struct req *r, const char *code, struct refusal *why)
+enter_claim_code(struct ctx *cx, const struct actor *who, const char *code, struct refusal *why)
 {
 	char c[CLAIM_CODE_LEN + 1], text[160];
 	unsigned char hash[32];
 	int result = 0, left = 0;
 
-	if (r->user->therapist_id[0])
+	if (who->therapist_id[0])
 		return refuse(why, 409, "", "your claim is verified already");
-	if (!r->user->claim_id[0])
+	if (!who->claim_id[0])
 		return refuse(why, 409, "", "claim a listing first");
 	if (code_normalize(code, c))
 		return refuse(why, 400, "code", "the code is 16 letters and digits, as in the message "
 		                                "sent to your practice (like ABCD-EFGH-JKMN-PQRS)");
 	code_hash(c, hash);
 	sodium_memzero(c, sizeof(c));
-	if (STORE_CALL(r->app->store, listing_code_take, r->user->id, hash, (int64_t)time(NULL),
+	if (STORE_CALL(cx->sv->store, listing_code_take, who->id, hash, ctx_now(cx),
 	               CLAIM_CODE_TRIES, &result, &left))
 		return -1;
 	switch (result) {
@@ -319,7 +321,7 @@ enter_claim_code(struct req *r, const char *code, struct refusal *why)
 	case STORE_CODE_WRONG:
 		snprintf(text, sizeof(text), "that is not the code; %d %s left before it stops working",
 		         left, left == 1 ? "try" : "tries");
-		return refuse(why, 400, "code", arena_strdup(r->a, text));
+		return refuse(why, 400, "code", arena_strdup(cx->a, text));
 	case STORE_CODE_VOIDED:
 		return refuse(why, 400, "code", "that is not the code either, and it no longer works "
 		                                "after 5 wrong tries; an administrator can send a new one");
@@ -333,17 +335,17 @@ enter_claim_code(struct req *r, const char *code, struct refusal *why)
 }
 
 int
-verify_listing(struct req *r, const char *tid, const char *board, const char *licence,
+verify_listing(struct ctx *cx, const struct actor *who, const char *tid, const char *board, const char *licence,
                bool checked, struct refusal *why)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ctx_now(cx);
 	struct store_listing l;
 	char how[512], day[16];
 	time_t ok;
 	struct tm tm;
 	int found = 0, hidden = 0;
 
-	if (waiting_claim(r, tid, &l, why))
+	if (waiting_claim(cx, tid, &l, why))
 		return 1;
 	if (!l.code_ok_at)
 		return refuse(why, 409, "", "the claimant has not yet entered the code sent to the "
@@ -363,103 +365,110 @@ verify_listing(struct req *r, const char *tid, const char *board, const char *li
 	snprintf(how, sizeof(how), "code to practice email %.120s (found: %.120s), entered %s + "
 	         "board licence check: %.120s, licence %.60s", l.contact, l.contact_source, day,
 	         board, licence);
-	if (STORE_CALL(r->app->store, listing_verify, tid, r->user->id, how, now, &found))
+	if (STORE_CALL(cx->sv->store, listing_verify, tid, who->id, how, now, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "no claim of this listing is waiting");
 	/* A listing its claimant created joins searches now (unless hidden). */
-	if (l.created && STORE_CALL(r->app->store, listing_hidden, tid, &hidden) == 0 && !hidden)
-		live_set_paused(r->app->live, tid, stale(&l, now));
+	if (l.created && STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden) == 0 && !hidden)
+		live_set_paused(cx->sv->live, tid, stale(&l, now));
 	return 0;
 }
 
 int
-reject_claim(struct req *r, const char *tid, struct refusal *why)
+reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct refusal *why)
 {
 	struct store_listing l;
 	int found = 0;
 
-	if (waiting_claim(r, tid, &l, why))
+	if (waiting_claim(cx, tid, &l, why))
 		return 1;
 	/* A listing the claimant made goes with the claim: no one vouched for it. */
 	if (l.created)
-		return remove_listing(r, tid, why);
-	if (STORE_CALL(r->app->store, listing_unclaim, tid, &found))
+		return remove_listing(cx, who, tid, why);
+	if (STORE_CALL(cx->sv->store, listing_unclaim, tid, &found))
 		return -1;
 	return found ? 0 : refuse(why, 404, "", "no claim of this listing is waiting");
 }
 
 int
-hide_listing(struct req *r, const char *tid, bool hidden, struct refusal *why)
+hide_listing(struct ctx *cx, const struct actor *who, const char *tid, bool hidden, struct refusal *why)
 {
 	struct store_listing l;
 	int found = 0;
 
-	if (!tid || !record_id_ok(tid) || !listing_exists(r, tid))
+	if (who->role != ACCT_ADMIN)
+		return refuse(why, 403, "", "only an administrator may do this");
+	if (!tid || !record_id_ok(tid) || !listing_exists(cx, tid))
 		return refuse(why, 404, "", "there is no listing with this id");
-	if (STORE_CALL(r->app->store, listing_hide, tid, hidden, (int64_t)time(NULL)) ||
-	    STORE_CALL(r->app->store, listing_get, tid, &l, &found))
+	if (STORE_CALL(cx->sv->store, listing_hide, tid, hidden, ctx_now(cx)) ||
+	    STORE_CALL(cx->sv->store, listing_get, tid, &l, &found))
 		return -1;
 	/* Shown again, it may still be paused as unconfirmed. */
 	if (!hidden && found && !l.verified_at && l.created)
 		return 0;               /* a created listing stays out until verified */
-	live_set_paused(r->app->live, tid,
-	                hidden || (found && l.verified_at && stale(&l, (int64_t)time(NULL))));
+	live_set_paused(cx->sv->live, tid,
+	                hidden || (found && l.verified_at && stale(&l, ctx_now(cx))));
 	return 0;
 }
 
 int
-confirm_by_token(struct req *r, const char *token, char tid[72], struct refusal *why)
+confirm_by_token(struct ctx *cx, const struct actor *who, const char *token, char tid[72], struct refusal *why)
 {
 	unsigned char raw[32], hash[32];
 	int found = 0, hidden = 0;
 
-	if (!token || auth_token_decode(token, raw))
+	(void)who;
+	if (!token || token_decode(token, raw))
 		return refuse(why, 404, "token", "this confirmation link is not valid");
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, confirm_take, hash, (int64_t)time(NULL), tid, &found))
+	token_hash(raw, hash);
+	if (STORE_CALL(cx->sv->store, confirm_take, hash, ctx_now(cx), tid, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "token", "this confirmation link was used already or has "
 		                                 "expired; sign in to confirm your listing");
-	if (STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
+	if (STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden))
 		return -1;
 	if (!hidden)
-		live_set_paused(r->app->live, tid, false);
+		live_set_paused(cx->sv->live, tid, false);
 	return 0;
 }
 
 int
-remove_listing(struct req *r, const char *tid, struct refusal *why)
+remove_listing(struct ctx *cx, const struct actor *who, const char *tid, struct refusal *why)
 {
 	int found = 0;
 
+	if (who->role != ACCT_ADMIN)
+		return refuse(why, 403, "", "only an administrator may do this");
 	if (!tid || !record_id_ok(tid))
 		return refuse(why, 404, "therapist_id", "there is no listing with this id");
-	if (STORE_CALL(r->app->store, listing_remove, tid, &found))
+	if (STORE_CALL(cx->sv->store, listing_remove, tid, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "therapist_id", "there is no listing with this id");
-	live_wait(r->app->live, live_changed(r->app->live), 10000);
+	live_wait(cx->sv->live, live_changed(cx->sv->live), 10000);
 	return 0;
 }
 
 int
-merge_orgs(struct req *r, const char *from, const char *into, long *changed,
+merge_orgs(struct ctx *cx, const struct actor *who, const char *from, const char *into, long *changed,
            struct refusal *why)
 {
 	int found = 0;
 
+	if (who->role != ACCT_ADMIN)
+		return refuse(why, 403, "", "only an administrator may do this");
 	*changed = 0;
 	if (!from || !record_id_ok(from))
 		return refuse(why, 400, "from", "give the duplicate organization's id");
 	if (!into || !record_id_ok(into) || strcmp(from, into) == 0)
 		return refuse(why, 400, "into", "give the id of another organization to keep");
-	if (directory_merge_orgs(r->app->store, r->app->tax, from, into, &found, changed))
+	if (directory_merge_orgs(cx->sv->store, cx->sv->tax, from, into, &found, changed))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "from", "both organizations must be in the registry");
-	live_wait(r->app->live, live_changed(r->app->live), 10000);
+	live_wait(cx->sv->live, live_changed(cx->sv->live), 10000);
 	return 0;
 }
 
@@ -503,43 +512,45 @@ take_npi(void *arg, const char *id, const void *packed, size_t n)
 
 /* The handle of account id into out ("(account removed)" when gone). */
 static int
-handle_of(struct req *r, int64_t id, char *out, size_t n)
+handle_of(struct ctx *cx, int64_t id, char *out, size_t n)
 {
 	struct store_user u;
 	int found = 0;
 
-	if (STORE_CALL(r->app->store, user_get, id, &u, &found))
+	if (STORE_CALL(cx->sv->store, user_get, id, &u, &found))
 		return -1;
 	snprintf(out, n, "%s", found ? u.handle : "(account removed)");
 	return 0;
 }
 
 int
-listing_queue(struct req *r, struct claim **out, int *n)
+listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *n)
 {
-	struct queue q = {arena_calloc(r->a, QUEUE_MAX, sizeof(struct claim)), 0};
+	struct queue q = {arena_calloc(cx->a, QUEUE_MAX, sizeof(struct claim)), 0};
 	const struct index *ix;
 	int i;
 
 	*out = NULL;
 	*n = 0;
-	if (!q.v || STORE_CALL(r->app->store, listings_unverified, QUEUE_MAX, collect, &q))
+	if (who->role != ACCT_ADMIN)
+		return 0;      /* only admins see claims */
+	if (!q.v || STORE_CALL(cx->sv->store, listings_unverified, QUEUE_MAX, collect, &q))
 		return -1;
-	ix = req_index(r);
+	ix = ctx_index(cx);
 	for (i = 0; i < q.n; i++) {
 		struct claim *c = &q.v[i];
-		struct npi_of x = {r->app->tax, r->a, c->npi_listed, sizeof(c->npi_listed)};
+		struct npi_of x = {cx->sv->tax, cx->a, c->npi_listed, sizeof(c->npi_listed)};
 		int64_t row = index_row(ix, c->l.therapist_id);
 		int found;
 
-		if (store_get_therapist(r->app->store, c->l.therapist_id, take_npi, &x, &found))
+		if (store_get_therapist(cx->sv->store, c->l.therapist_id, take_npi, &x, &found))
 			return -1;
 		c->name = row >= 0 ? ix->name[row] : c->l.therapist_id;
 		c->npi_valid = npi_ok(c->l.npi_given);
 		c->npi_same = c->npi_listed[0] && strcmp(c->npi_listed, c->l.npi_given) == 0;
-		if (handle_of(r, c->l.user, c->claimant, sizeof(c->claimant)) ||
+		if (handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)) ||
 		    (c->l.code_sent_by &&
-		     handle_of(r, c->l.code_sent_by, c->sent_by, sizeof(c->sent_by))))
+		     handle_of(cx, c->l.code_sent_by, c->sent_by, sizeof(c->sent_by))))
 			return -1;
 	}
 	*out = q.v;
@@ -548,27 +559,144 @@ listing_queue(struct req *r, struct claim **out, int *n)
 }
 
 int
-listing_verified(struct req *r, struct claim **out, int *n)
+listing_verified(struct ctx *cx, const struct actor *who, struct claim **out, int *n)
 {
-	struct queue q = {arena_calloc(r->a, QUEUE_MAX, sizeof(struct claim)), 0};
+	struct queue q = {arena_calloc(cx->a, QUEUE_MAX, sizeof(struct claim)), 0};
 	int i;
 
 	*out = NULL;
 	*n = 0;
-	if (!q.v || STORE_CALL(r->app->store, listings_verified, QUEUE_MAX, collect, &q))
+	if (who->role != ACCT_ADMIN)
+		return 0;      /* only admins see claims */
+	if (!q.v || STORE_CALL(cx->sv->store, listings_verified, QUEUE_MAX, collect, &q))
 		return -1;
 	for (i = 0; i < q.n; i++) {
 		struct claim *c = &q.v[i];
 
-		c->name = listing_name(r, c->l.therapist_id);
-		if (handle_of(r, c->l.user, c->claimant, sizeof(c->claimant)))
+		c->name = listing_name(cx, c->l.therapist_id);
+		if (handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)))
 			return -1;
 		if (!c->l.verified_by)
 			snprintf(c->verified_by, sizeof(c->verified_by), "cli");
-		else if (handle_of(r, c->l.verified_by, c->verified_by, sizeof(c->verified_by)))
+		else if (handle_of(cx, c->l.verified_by, c->verified_by, sizeof(c->verified_by)))
 			return -1;
 	}
 	*out = q.v;
 	*n = q.n;
 	return 0;
 }
+
+struct found {
+	const struct taxonomy *tax;
+	struct arena *a;
+	struct therapist *t;
+	int rc;
+};
+
+static int
+take(void *arg, const char *id, const void *packed, size_t n)
+{
+	struct found *f = arg;
+	struct verr e;
+
+	(void)id;
+	f->rc = therapist_unpack(f->tax, packed, n, f->a, f->t, &e);
+	return 0;
+}
+
+int
+therapist_load(struct ctx *cx, const char *id, struct therapist *t)
+{
+	struct found f = {cx->sv->tax, cx->a, t, -1};
+	int found = 0;
+
+	if (store_get_therapist(cx->sv->store, id, take, &f, &found))
+		return -1;
+	return found && f.rc == 0 ? 0 : 1;
+}
+
+static int
+exists_fn(void *arg, const char *id, const void *packed, size_t n)
+{
+	(void)arg;
+	(void)id;
+	(void)packed;
+	(void)n;
+	return 0;
+}
+
+bool
+listing_exists(struct ctx *cx, const char *therapist_id)
+{
+	int found = 0;
+
+	if (store_get_therapist(cx->sv->store, therapist_id, exists_fn, NULL, &found))
+		return false;
+	return found != 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Reminders, and confirming from one
+ *
+ * A listing unconfirmed for LISTING_REMIND_DAYS gets one reminder in the
+ * outbox with a single-use link. The link opens a page with one button
+ * rather than confirming on GET: mail scanners and link previews open
+ * links, and a listing confirmed by a robot is exactly the ghost listing
+ * this is meant to catch.
+ * ---------------------------------------------------------------------- */
+
+struct remind {
+	struct services *sv;
+	int64_t now;
+	long n;
+	int err;
+};
+
+static int
+remind_one(void *arg, const struct store_listing *l)
+{
+	struct remind *x = arg;
+	struct store_user u;
+	unsigned char raw[32], hash[32];
+	char tok[48], msg[2048];
+	int64_t last = l->confirmed_at > l->claimed_at ? l->confirmed_at : l->claimed_at;
+	int found = 0;
+
+	if (STORE_CALL(x->sv->store, user_get, l->user, &u, &found) || !found)
+		return 0;
+	if (token_random(tok, raw))
+		return x->err = 1;
+	token_hash(raw, hash);
+	if (STORE_CALL(x->sv->store, listing_remind, l->therapist_id, hash,
+	               x->now + (int64_t)LISTING_REMIND_LINK_DAYS * 86400, x->now)) {
+		x->err = 1;
+		return 1;
+	}
+	snprintf(msg, sizeof(msg),
+	         "Your chiron listing %s was last confirmed %lld days ago.\n"
+	         "Clinicians rely on listings being current, so a listing not confirmed for %d days\n"
+	         "is paused: shown as not accepting new clients until you confirm it.\n\n"
+	         "If it is still right, open %s/listing/confirm/%s and press the button\n"
+	         "(the link works once, for %d days). If something changed, sign in and edit it at\n"
+	         "%s/listing/edit; saving confirms it too.",
+	         l->therapist_id, (long long)((x->now - last) / 86400), LISTING_STALE_DAYS,
+	         x->sv->public_url, tok, LISTING_REMIND_LINK_DAYS, x->sv->public_url);
+	if (notify_send(x->sv, u.email, "Is your chiron listing still current?", msg)) {
+		x->err = 1;
+		return 1;
+	}
+	x->n++;
+	return 0;
+}
+
+long
+listing_reminders(struct services *sv, int64_t now)
+{
+	struct remind x = {sv, now, 0, 0};
+
+	if (STORE_CALL(sv->store, listings_to_remind, now - (int64_t)LISTING_REMIND_DAYS * 86400,
+	               remind_one, &x) || x.err)
+		return -1;
+	return x.n;
+}
+

@@ -1,5 +1,5 @@
 /*
- * act_schedule.c: booking therapy like a clinical commitment (actions.h).
+ * schedule.c: booking therapy like a clinical commitment (actions.h).
  *
  * The week comes from the therapist's record (the same availability the
  * matcher's time rule reads) with their session types, notice period and
@@ -21,8 +21,7 @@
 #include "core/record.h"
 #include "core/schedule.h"
 #include "core/tz.h"
-#include "web/actions.h"
-#include "web/pages.h"
+#include "app/services.h"
 
 #define LEAD_SECONDS 3600               /* no slot sooner than this */
 #define DAY 86400
@@ -96,17 +95,18 @@ default_types(struct store_schedule *sc, bool couples, bool group)
 }
 
 int
-book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal *why)
+book_ctx_load(struct ctx *cx, const struct actor *who, const char *tid, struct book_ctx *c, struct refusal *why)
 {
 	struct therapist t;
-	struct closed_acc x = {r->a, NULL, 0, 0, 0};
+	struct closed_acc x = {cx->a, NULL, 0, 0, 0};
 	int found = 0, hidden = 0, rc;
 
+	(void)who;
 	memset(c, 0, sizeof(*c));
 	if (!tid || !record_id_ok(tid))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
-	if ((rc = therapist_load(r->app, r->a, tid, &t)) < 0 ||
-	    STORE_CALL(r->app->store, listing_hidden, tid, &hidden))
+	if ((rc = therapist_load(cx, tid, &t)) < 0 ||
+	    STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden))
 		return -1;
 	if (rc || hidden)
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
@@ -120,7 +120,7 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	c->modalities = t.modalities;
 	/* The settings first: a listing without hours still has them (its
 	 * schedule page shows them with the 409 below). */
-	if (STORE_CALL(r->app->store, schedule_get, tid, &c->sc, &found))
+	if (STORE_CALL(cx->sv->store, schedule_get, tid, &c->sc, &found))
 		return -1;
 	if (!found)
 		c->sc.notice_hours = 24;
@@ -129,17 +129,17 @@ book_ctx_load(struct req *r, const char *tid, struct book_ctx *c, struct refusal
 	if (!c->tz || !c->n_weekly)
 		return refuse(why, 409, "therapist_id",
 		              "this therapist keeps no weekly hours to book; send a consultation request instead");
-	if (STORE_CALL(r->app->store, closed_list, tid, (int64_t)time(NULL) / DAY - 1, closed_one, &x) ||
+	if (STORE_CALL(cx->sv->store, closed_list, tid, ctx_now(cx) / DAY - 1, closed_one, &x) ||
 	    x.err)
 		return -1;
 	c->closed = x.v;
 	c->n_closed = x.n;
 	{
-		struct store_avail_modes *m = arena_alloc(r->a, sizeof(*m));
+		struct store_avail_modes *m = arena_alloc(cx->a, sizeof(*m));
 		int i, k;
 
-		c->wmodes = arena_calloc(r->a, (size_t)c->n_weekly, 1);
-		if (!m || !c->wmodes || STORE_CALL(r->app->store, avail_modes_get, tid, m))
+		c->wmodes = arena_calloc(cx->a, (size_t)c->n_weekly, 1);
+		if (!m || !c->wmodes || STORE_CALL(cx->sv->store, avail_modes_get, tid, m))
 			return -1;
 		for (i = 0; i < c->n_weekly; i++)
 			for (k = 0; k < m->n; k++)
@@ -190,7 +190,7 @@ kind_tag(const char *kind)
 /* The core's inputs for c and type t, for slots starting in [from, to):
  * the closures of those local days only (a day either side). */
 static int
-params(struct req *r, const struct book_ctx *c, const struct store_session_type *t, int mode,
+params(struct ctx *cx, const struct book_ctx *c, const struct store_session_type *t, int mode,
        int64_t from, int64_t to, struct sched_params *p)
 {
 	int64_t d0 = from / DAY - 2, d1 = to / DAY + 2;
@@ -200,7 +200,7 @@ params(struct req *r, const struct book_ctx *c, const struct store_session_type 
 	int64_t d;
 
 	if (mode) {             /* only the windows held that way */
-		w = arena_alloc(r->a, (size_t)(nw ? nw : 1) * sizeof(*w));
+		w = arena_alloc(cx->a, (size_t)(nw ? nw : 1) * sizeof(*w));
 		if (!w)
 			return -1;
 		for (i = nw = 0; i < c->n_weekly; i++)
@@ -218,7 +218,7 @@ params(struct req *r, const struct book_ctx *c, const struct store_session_type 
 			if (b >= a)
 				total += (long)(b - a + 1);
 		}
-		cl = arena_alloc(r->a, (size_t)(total ? total : 1) * sizeof(*cl));
+		cl = arena_alloc(cx->a, (size_t)(total ? total : 1) * sizeof(*cl));
 		if (!cl)
 			return -1;
 		for (i = 0; i < c->n_closed; i++)
@@ -271,15 +271,16 @@ busy_one(void *arg, const struct store_appt *ap)
 }
 
 int
-open_slots(struct req *r, const struct book_ctx *c, const char *kind, const char *modality,
+open_slots(struct ctx *cx, const struct actor *who, const struct book_ctx *c, const char *kind, const char *modality,
            int64_t from, int64_t to, struct sched_slot *out, int max, struct refusal *why)
 {
 	const struct store_session_type *t = book_type(c, kind);
-	struct busy_acc b = {r->a, NULL, 0, 0, 0};
+	struct busy_acc b = {cx->a, NULL, 0, 0, 0};
 	struct sched_params p;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ctx_now(cx);
 	int mode = modality_bit(modality);
 
+	(void)who;              /* anyone may see a listing's open slots */
 	if (!t)
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session") - 3;
 	if (mode < 0 || (mode && !(c->modalities & mode)))
@@ -290,8 +291,8 @@ open_slots(struct req *r, const struct book_ctx *c, const char *kind, const char
 		to = now + (int64_t)HORIZON_WEEKS * 7 * DAY;
 	if (to <= from)
 		return 0;
-	if (STORE_CALL(r->app->store, appts_of_therapist, c->tid, from - DAY, to + DAY, 0, busy_one, &b) ||
-	    b.err || params(r, c, t, mode, from, to, &p))
+	if (STORE_CALL(cx->sv->store, appts_of_therapist, c->tid, from - DAY, to + DAY, 0, busy_one, &b) ||
+	    b.err || params(cx, c, t, mode, from, to, &p))
 		return -1;
 	p.busy = b.v;
 	p.n_busy = b.n;
@@ -302,7 +303,8 @@ open_slots(struct req *r, const struct book_ctx *c, const char *kind, const char
 
 /* The store's question, inside the booking's transaction. */
 struct check {
-	struct req *r;
+	struct ctx *cx;
+	const struct actor *who;
 	const struct book_ctx *c;
 	const struct store_session_type *t;
 	int mode;
@@ -317,8 +319,8 @@ slot_still_open(void *arg, const struct store_appt *a, const struct store_span *
 	struct sched_busy *b;
 	int i;
 
-	if (params(k->r, k->c, k->t, k->mode, a->start, a->end, &p) ||
-	    !(b = arena_alloc(k->r->a, (size_t)(n_busy ? n_busy : 1) * sizeof(*b)))) {
+	if (params(k->cx, k->c, k->t, k->mode, a->start, a->end, &p) ||
+	    !(b = arena_alloc(k->cx->a, (size_t)(n_busy ? n_busy : 1) * sizeof(*b)))) {
 		k->err = 1;
 		return -1;
 	}
@@ -339,7 +341,7 @@ slot_still_open(void *arg, const struct store_appt *a, const struct store_span *
  * there, never into a format).
  */
 static void
-tell(struct app *app, int64_t user, const char *subject, const char *fmt, const char *who,
+tell(struct services *sv, int64_t user, const char *subject, const char *fmt, const char *who,
      int64_t t, const char *appt_zone, const char *tail)
 {
 	struct store_user u;
@@ -347,54 +349,54 @@ tell(struct app *app, int64_t user, const char *subject, const char *fmt, const 
 	const struct tz_zone *z;
 	int found = 0;
 
-	if (!user || STORE_CALL(app->store, user_get, user, &u, &found) || !found)
+	if (!user || STORE_CALL(sv->store, user_get, user, &u, &found) || !found)
 		return;
-	if (STORE_CALL(app->store, user_zone_get, user, zone, sizeof(zone)) || !(z = tz_get(zone))) {
+	if (STORE_CALL(sv->store, user_zone_get, user, zone, sizeof(zone)) || !(z = tz_get(zone))) {
 		z = tz_get(appt_zone);
 		snprintf(zone, sizeof(zone), "%s", appt_zone);
 	}
 	when_text(when, z, t);
 	snprintf(body, sizeof(body), fmt, who, when, zone);
 	snprintf(body + strlen(body), sizeof(body) - strlen(body), "%s\n\nYour sessions: %s/therapy\n",
-	         tail ? tail : "", app->public_url ? app->public_url : "");
-	app_outbox(app, u.email, subject, body);
+	         tail ? tail : "", sv->public_url ? sv->public_url : "");
+	notify_send(sv, u.email, subject, body);
 }
 
 /* The account holding listing tid, or 0: only a verified claim holds one
  * (a claimant still waiting hears nothing of its sessions). */
 static int64_t
-therapist_user(struct app *app, const char *tid)
+therapist_user(struct services *sv, const char *tid)
 {
 	struct store_listing l;
 	int found = 0;
 
-	if (STORE_CALL(app->store, listing_get, tid, &l, &found) || !found || !l.verified_at)
+	if (STORE_CALL(sv->store, listing_get, tid, &l, &found) || !found || !l.verified_at)
 		return 0;
 	return l.user;
 }
 
 /* What happened to appointment a, told to both sides. */
 static void
-tell_both(struct app *app, const struct store_appt *a, const char *tname, const char *what)
+tell_both(struct services *sv, const struct store_appt *a, const char *tname, const char *what)
 {
 	struct store_user s;
 	char subject[128], fmt[256];
 	int found = 0;
 
-	if (STORE_CALL(app->store, user_get, a->seeker, &s, &found) || !found)
+	if (STORE_CALL(sv->store, user_get, a->seeker, &s, &found) || !found)
 		snprintf(s.handle, sizeof(s.handle), "a clinician");
 	snprintf(subject, sizeof(subject), "chiron: session %s", what);
 	snprintf(fmt, sizeof(fmt), "Your %.20s session with %%s on %%s (%%s) is %.80s.", a->kind, what);
-	tell(app, a->seeker, subject, fmt, tname, a->start, a->zone, NULL);
-	tell(app, therapist_user(app, a->therapist_id), subject, fmt, s.handle, a->start, a->zone, NULL);
+	tell(sv, a->seeker, subject, fmt, tname, a->start, a->zone, NULL);
+	tell(sv, therapist_user(sv, a->therapist_id), subject, fmt, s.handle, a->start, a->zone, NULL);
 }
 
 /* A freed slot: everyone on the waitlist for its kind hears of it. */
 static void
-tell_waitlist(struct app *app, const struct store_appt *a, const char *tname);
+tell_waitlist(struct services *sv, const struct store_appt *a, const char *tname);
 
 struct waitlist_tell {
-	struct app *app;
+	struct services *sv;
 	const struct store_appt *a;
 	const char *tname;
 };
@@ -407,14 +409,14 @@ struct free_hours {
 };
 
 static void
-free_hours_load(struct app *app, int64_t seeker, struct free_hours *fh)
+free_hours_load(struct services *sv, int64_t seeker, struct free_hours *fh)
 {
 	char prof[4096], key[24], day[8], a[8], b[8], zone[64];
 	int i, d, fs, fe;
 
 	fh->zone = NULL;
 	fh->n = 0;
-	if (STORE_CALL(app->store, profile_get, seeker, prof, sizeof(prof)))
+	if (STORE_CALL(sv->store, profile_get, seeker, prof, sizeof(prof)))
 		return;
 	form_value(prof, "timezone", zone, sizeof(zone));
 	if (!(fh->zone = tz_get(zone)))
@@ -462,10 +464,10 @@ notify_waiting(struct waitlist_tell *x, const struct store_wait *w)
 	snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).", x->a->kind);
 	snprintf(tail, sizeof(tail), "\nBook it, if it suits you, at %s/therapists/%s/book?kind=%s\n"
 	         "(You are on their waitlist; first come, first served.)",
-	         x->app->public_url ? x->app->public_url : "", x->a->therapist_id, x->a->kind);
-	tell(x->app, w->seeker, "chiron: a time opened on your waitlist", fmt, x->tname, x->a->start,
+	         x->sv->public_url ? x->sv->public_url : "", x->a->therapist_id, x->a->kind);
+	tell(x->sv, w->seeker, "chiron: a time opened on your waitlist", fmt, x->tname, x->a->start,
 	     x->a->zone, tail);
-	STORE_CALL(x->app->store, wait_notified, w->id, (int64_t)time(NULL));
+	STORE_CALL(x->sv->store, wait_notified, w->id, clock_now(&x->sv->clock));
 	return 0;
 }
 
@@ -477,16 +479,16 @@ tell_one_waiting(void *arg, const struct store_wait *w)
 
 	if (strcmp(w->kind, x->a->kind) != 0)
 		return 0;
-	free_hours_load(x->app, w->seeker, &fh);
+	free_hours_load(x->sv, w->seeker, &fh);
 	return fits(&fh, x->a->start, x->a->end) ? notify_waiting(x, w) : 0;
 }
 
 static void
-tell_waitlist(struct app *app, const struct store_appt *a, const char *tname)
+tell_waitlist(struct services *sv, const struct store_appt *a, const char *tname)
 {
-	struct waitlist_tell x = {app, a, tname};
+	struct waitlist_tell x = {sv, a, tname};
 
-	STORE_CALL(app->store, waits_of_therapist, a->therapist_id, tell_one_waiting, &x);
+	STORE_CALL(sv->store, waits_of_therapist, a->therapist_id, tell_one_waiting, &x);
 }
 
 /*
@@ -496,7 +498,8 @@ tell_waitlist(struct app *app, const struct store_appt *a, const char *tname)
  * saved free hours, if there is one.
  */
 struct openings {
-	struct req *r;
+	struct ctx *cx;
+	const struct actor *who;
 	const struct book_ctx *c;
 	int64_t now;
 	struct sched_slot *slots[STORE_SESSION_TYPES];  /* each kind's, found once */
@@ -519,15 +522,15 @@ tell_one_opening(void *arg, const struct store_wait *w)
 	if (k == x->c->sc.n_types)
 		return 0;
 	if (!x->slots[k]) {
-		if (!(x->slots[k] = arena_alloc(x->r->a, 400 * sizeof(*x->slots[k]))))
+		if (!(x->slots[k] = arena_alloc(x->cx->a, 400 * sizeof(*x->slots[k]))))
 			return 0;
-		x->n[k] = open_slots(x->r, x->c, w->kind, NULL, x->now, x->now + 14 * DAY, x->slots[k],
+		x->n[k] = open_slots(x->cx, x->who, x->c, w->kind, NULL, x->now, x->now + 14 * DAY, x->slots[k],
 		                     400, &why);
 	}
-	free_hours_load(x->r->app, w->seeker, &fh);
+	free_hours_load(x->cx->sv, w->seeker, &fh);
 	for (i = 0; i < x->n[k]; i++)
 		if (fits(&fh, x->slots[k][i].start, x->slots[k][i].end)) {
-			struct waitlist_tell t = {x->r->app, &a, x->c->name};
+			struct waitlist_tell t = {x->cx->sv, &a, x->c->name};
 
 			memset(&a, 0, sizeof(a));
 			snprintf(a.therapist_id, sizeof(a.therapist_id), "%s", x->c->tid);
@@ -541,19 +544,20 @@ tell_one_opening(void *arg, const struct store_wait *w)
 }
 
 void
-waitlist_openings(struct req *r, const char *tid)
+waitlist_openings(struct ctx *cx, const struct actor *who, const char *tid)
 {
-	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct book_ctx *c = arena_alloc(cx->a, sizeof(*c));
 	struct refusal why;
 	struct openings x;
 
-	if (!c || book_ctx_load(r, tid, c, &why) != 0)
+	if (!c || book_ctx_load(cx, who, tid, c, &why) != 0)
 		return;
 	memset(&x, 0, sizeof(x));
-	x.r = r;
+	x.cx = cx;
+	x.who = who;
 	x.c = c;
-	x.now = (int64_t)time(NULL);
-	STORE_CALL(r->app->store, waits_of_therapist, tid, tell_one_opening, &x);
+	x.now = ctx_now(cx);
+	STORE_CALL(cx->sv->store, waits_of_therapist, tid, tell_one_opening, &x);
 }
 
 /* ----------------------------------------------------------------------
@@ -577,25 +581,25 @@ history_one(void *arg, const struct store_appt *a)
 }
 
 int
-book(struct req *r, const char *tid, const char *kind, const char *modality, int64_t start,
+book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, const char *modality, int64_t start,
      struct store_appt *a, struct refusal *why)
 {
-	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct book_ctx *c = arena_alloc(cx->a, sizeof(*c));
 	const struct store_session_type *t;
 	struct check k;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ctx_now(cx);
 	int rc, booked = 0;
 
 	if (!c)
 		return -1;
-	if ((rc = book_ctx_load(r, tid, c, why)) != 0)
+	if ((rc = book_ctx_load(cx, who, tid, c, why)) != 0)
 		return rc;
-	if (strcmp(r->user->therapist_id, tid) == 0)
+	if (strcmp(who->therapist_id, tid) == 0)
 		return refuse(why, 400, "therapist_id", "you cannot book your own listing");
 	if (!c->accepting) {
 		struct history h = {tid, false};
 
-		if (STORE_CALL(r->app->store, appts_of_seeker, r->user->id, 0, 0, history_one, &h))
+		if (STORE_CALL(cx->sv->store, appts_of_seeker, who->id, 0, 0, history_one, &h))
 			return -1;
 		if (!h.seen)
 			return refuse(why, 409, "therapist_id", "this therapist is not taking new clients "
@@ -610,13 +614,13 @@ book(struct req *r, const char *tid, const char *kind, const char *modality, int
 	memset(a, 0, sizeof(*a));
 	snprintf(a->modality, sizeof(a->modality), "%s", modality ? modality : "");
 	snprintf(a->therapist_id, sizeof(a->therapist_id), "%s", tid);
-	a->seeker = r->user->id;
+	a->seeker = who->id;
 	snprintf(a->kind, sizeof(a->kind), "%s", t->kind);
 	a->start = start;
 	a->end = start + (int64_t)t->minutes * 60;
 	snprintf(a->zone, sizeof(a->zone), "%s", c->zone);
-	k = (struct check){r, c, t, modality_bit(modality), 0};
-	rc = STORE_CALL(r->app->store, appt_book, NULL, a, 1, slot_still_open, &k, &booked);
+	k = (struct check){cx, who, c, t, modality_bit(modality), 0};
+	rc = STORE_CALL(cx->sv->store, appt_book, NULL, a, 1, slot_still_open, &k, &booked);
 	if (k.err)
 		return -1;
 	if (rc == STORE_TAKEN)
@@ -624,12 +628,12 @@ book(struct req *r, const char *tid, const char *kind, const char *modality, int
 		                                 "or it is not one of the open slots; choose another");
 	if (rc)
 		return -1;
-	tell_both(r->app, a, c->name, "booked");
+	tell_both(cx->sv, a, c->name, "booked");
 	return 0;
 }
 
 int
-appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side,
+appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_appt *a, const char **side,
           struct refusal *why)
 {
 	char *end;
@@ -638,11 +642,11 @@ appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side
 
 	if (!id || !*id || *end || n <= 0)
 		return refuse(why, 404, "", "there is no such appointment");
-	if (STORE_CALL(r->app->store, appt_get, (int64_t)n, a, &found))
+	if (STORE_CALL(cx->sv->store, appt_get, (int64_t)n, a, &found))
 		return -1;
-	if (found && a->seeker == r->user->id)
+	if (found && a->seeker == who->id)
 		*side = "seeker";
-	else if (found && r->user->therapist_id[0] && strcmp(a->therapist_id, r->user->therapist_id) == 0)
+	else if (found && who->therapist_id[0] && strcmp(a->therapist_id, who->therapist_id) == 0)
 		*side = "therapist";
 	else
 		return refuse(why, 404, "", "there is no such appointment");
@@ -651,40 +655,40 @@ appt_mine(struct req *r, const char *id, struct store_appt *a, const char **side
 
 /* Inside the therapist's notice period: the seeker's change is late. */
 static int
-is_late(const struct store_appt *a, const char *side, int notice_hours)
+is_late(const struct store_appt *a, const char *side, int notice_hours, int64_t now)
 {
-	return strcmp(side, "seeker") == 0 && a->start - (int64_t)time(NULL) < (int64_t)notice_hours * 3600;
+	return strcmp(side, "seeker") == 0 && a->start - now < (int64_t)notice_hours * 3600;
 }
 
 static const char *
-name_of(struct req *r, const char *tid)
+name_of(struct ctx *cx, const char *tid)
 {
 	struct therapist t;
 
-	return therapist_load(r->app, r->a, tid, &t) == 0 ? t.name : "your therapist";
+	return therapist_load(cx, tid, &t) == 0 ? t.name : "your therapist";
 }
 
 int
-cancel_appt(struct req *r, const char *id, struct store_appt *a, struct refusal *why)
+cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct store_appt *a, struct refusal *why)
 {
 	const char *side;
 	int rc, late, found = 0;
 
-	if ((rc = appt_mine(r, id, a, &side, why)) != 0)
+	if ((rc = appt_mine(cx, who, id, a, &side, why)) != 0)
 		return rc;
 	if (strcmp(a->status, "booked") != 0)
 		return refuse(why, 409, "", "this session is already cancelled");
-	if (a->end <= (int64_t)time(NULL))
+	if (a->end <= ctx_now(cx))
 		return refuse(why, 409, "", "this session has passed");
 	{
 		struct store_schedule sc;
 		int have = 0;
 
-		if (STORE_CALL(r->app->store, schedule_get, a->therapist_id, &sc, &have))
+		if (STORE_CALL(cx->sv->store, schedule_get, a->therapist_id, &sc, &have))
 			return -1;
-		late = is_late(a, side, have ? sc.notice_hours : 24);
+		late = is_late(a, side, have ? sc.notice_hours : 24, ctx_now(cx));
 	}
-	if (STORE_CALL(r->app->store, appt_cancel, a->id, side, late, (int64_t)time(NULL), &found))
+	if (STORE_CALL(cx->sv->store, appt_cancel, a->id, side, late, ctx_now(cx), &found))
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "this session is already cancelled");
@@ -692,43 +696,43 @@ cancel_appt(struct req *r, const char *id, struct store_appt *a, struct refusal 
 	snprintf(a->cancelled_by, sizeof(a->cancelled_by), "%s", side);
 	a->late = late;
 	{
-		const char *tname = name_of(r, a->therapist_id);
+		const char *tname = name_of(cx, a->therapist_id);
 
-		tell_both(r->app, a, tname, late ? "cancelled (late: inside the notice period)" : "cancelled");
-		tell_waitlist(r->app, a, tname);
+		tell_both(cx->sv, a, tname, late ? "cancelled (late: inside the notice period)" : "cancelled");
+		tell_waitlist(cx->sv, a, tname);
 	}
 	return 0;
 }
 
 int
-move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a, struct refusal *why)
+move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start, struct store_appt *a, struct refusal *why)
 {
-	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct book_ctx *c = arena_alloc(cx->a, sizeof(*c));
 	const struct store_session_type *t;
 	struct store_appt moved;
 	const char *side;
 	struct check k;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ctx_now(cx);
 	int rc, late, found = 0;
 
 	if (!c)
 		return -1;
-	if ((rc = appt_mine(r, id, a, &side, why)) != 0)
+	if ((rc = appt_mine(cx, who, id, a, &side, why)) != 0)
 		return rc;
 	if (strcmp(a->status, "booked") != 0 || a->start <= now)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
-	if ((rc = book_ctx_load(r, a->therapist_id, c, why)) != 0)
+	if ((rc = book_ctx_load(cx, who, a->therapist_id, c, why)) != 0)
 		return rc;
 	if (!(t = book_type(c, a->kind)))
 		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
 	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
 		return refuse(why, 400, "start", "choose a time at least an hour and at most a year ahead");
-	late = is_late(a, side, c->sc.notice_hours);
+	late = is_late(a, side, c->sc.notice_hours, ctx_now(cx));
 	moved = *a;
 	moved.start = start;
 	moved.end = start + (int64_t)t->minutes * 60;
-	k = (struct check){r, c, t, modality_bit(a->modality) > 0 ? modality_bit(a->modality) : 0, 0};
-	rc = STORE_CALL(r->app->store, appt_move, &moved, late, slot_still_open, &k, now, &found);
+	k = (struct check){cx, who, c, t, modality_bit(a->modality) > 0 ? modality_bit(a->modality) : 0, 0};
+	rc = STORE_CALL(cx->sv->store, appt_move, &moved, late, slot_still_open, &k, now, &found);
 	if (k.err)
 		return -1;
 	if (rc == STORE_TAKEN)
@@ -737,18 +741,18 @@ move_appt(struct req *r, const char *id, int64_t start, struct store_appt *a, st
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
-	tell_both(r->app, &moved, c->name, late ? "moved (late: inside the notice period)" : "moved");
-	tell_waitlist(r->app, a, c->name);
+	tell_both(cx->sv, &moved, c->name, late ? "moved (late: inside the notice period)" : "moved");
+	tell_waitlist(cx->sv, a, c->name);
 	*a = moved;
 	a->late = late;
 	return 0;
 }
 
 int
-start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
+start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int interval_weeks, int count,
              struct store_series *sr, int *booked, int *skipped, struct refusal *why)
 {
-	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct book_ctx *c = arena_alloc(cx->a, sizeof(*c));
 	struct store_appt a, *occ;
 	const struct store_session_type *t;
 	const char *side;
@@ -760,9 +764,9 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 	*booked = *skipped = 0;
 	if (!c)
 		return -1;
-	if ((rc = appt_mine(r, appt_id, &a, &side, why)) != 0)
+	if ((rc = appt_mine(cx, who, appt_id, &a, &side, why)) != 0)
 		return rc;
-	if (strcmp(a.status, "booked") != 0 || a.start <= (int64_t)time(NULL))
+	if (strcmp(a.status, "booked") != 0 || a.start <= ctx_now(cx))
 		return refuse(why, 409, "", "a series starts from a booked session still ahead");
 	if (a.series_id)
 		return refuse(why, 409, "", "this session is already part of a series");
@@ -770,7 +774,7 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 		return refuse(why, 400, "interval_weeks", "a series is weekly (1) or fortnightly (2)");
 	if (count < 2 || count > SERIES_MAX)
 		return refuse(why, 400, "count", "a series has 2 to 26 sessions");
-	if ((rc = book_ctx_load(r, a.therapist_id, c, why)) != 0)
+	if ((rc = book_ctx_load(cx, who, a.therapist_id, c, why)) != 0)
 		return rc;
 	if (!(t = book_type(c, a.kind)))
 		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
@@ -788,8 +792,8 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 	sr->anchor = a.id;
 	if (sched_series(c->tz, sr->first_day, sr->minute, interval_weeks, count, times, gap) != count)
 		return -1;
-	occ = arena_calloc(r->a, (size_t)count, sizeof(*occ));
-	ok = arena_calloc(r->a, (size_t)count, sizeof(*ok));
+	occ = arena_calloc(cx->a, (size_t)count, sizeof(*occ));
+	ok = arena_calloc(cx->a, (size_t)count, sizeof(*ok));
 	if (!occ || !ok)
 		return -1;
 	/* A date whose wall time falls in the spring gap has no such hour:
@@ -807,8 +811,8 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 	}
 	if (n_occ == 0)
 		return refuse(why, 409, "", "none of the following sessions is open; choose another time");
-	k = (struct check){r, c, t, modality_bit(a.modality) > 0 ? modality_bit(a.modality) : 0, 0};
-	rc = STORE_CALL(r->app->store, appt_book, sr, occ, n_occ, slot_still_open, &k, ok);
+	k = (struct check){cx, who, c, t, modality_bit(a.modality) > 0 ? modality_bit(a.modality) : 0, 0};
+	rc = STORE_CALL(cx->sv->store, appt_book, sr, occ, n_occ, slot_still_open, &k, ok);
 	if (k.err)
 		return -1;
 	if (rc == STORE_TAKEN)
@@ -819,13 +823,14 @@ start_series(struct req *r, const char *appt_id, int interval_weeks, int count,
 		*(ok[i] ? booked : skipped) += 1;
 	*skipped += n_gap;
 	*booked += 1;                   /* the first, already booked */
-	tell_both(r->app, &a, c->name, interval_weeks == 1 ? "now weekly" : "now fortnightly");
+	tell_both(cx->sv, &a, c->name, interval_weeks == 1 ? "now weekly" : "now fortnightly");
 	return 0;
 }
 
 /* The first booked session ahead of a series. */
 struct next_of {
 	int64_t series;
+	int64_t now;
 	struct store_appt next;
 	bool found;
 };
@@ -836,7 +841,7 @@ next_one(void *arg, const struct store_appt *a)
 	struct next_of *x = arg;
 
 	if (a->series_id == x->series && strcmp(a->status, "booked") == 0 &&
-	    a->start > (int64_t)time(NULL)) {
+	    a->start > x->now) {
 		x->next = *a;
 		x->found = true;
 		return 1;
@@ -845,7 +850,7 @@ next_one(void *arg, const struct store_appt *a)
 }
 
 int
-end_series(struct req *r, const char *id, long *cancelled, struct refusal *why)
+end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancelled, struct refusal *why)
 {
 	struct store_series sr;
 	char *end;
@@ -854,34 +859,34 @@ end_series(struct req *r, const char *id, long *cancelled, struct refusal *why)
 	int found = 0;
 
 	if (!id || !*id || *end || n <= 0 ||
-	    STORE_CALL(r->app->store, series_get, (int64_t)n, &sr, &found))
+	    STORE_CALL(cx->sv->store, series_get, (int64_t)n, &sr, &found))
 		return found ? -1 : refuse(why, 404, "", "there is no such series");
 	if (!found)
 		return refuse(why, 404, "", "there is no such series");
-	if (sr.seeker == r->user->id)
+	if (sr.seeker == who->id)
 		side = "seeker";
-	else if (r->user->therapist_id[0] && strcmp(sr.therapist_id, r->user->therapist_id) == 0)
+	else if (who->therapist_id[0] && strcmp(sr.therapist_id, who->therapist_id) == 0)
 		side = "therapist";
 	else
 		return refuse(why, 404, "", "there is no such series");
 	if (strcmp(sr.status, "active") != 0)
 		return refuse(why, 409, "", "this series has ended");
 	{
-		struct next_of x = {sr.id, {0}, false};
+		struct next_of x = {sr.id, ctx_now(cx), {0}, false};
 		char what[128];
 
-		if (STORE_CALL(r->app->store, appts_of_seeker, sr.seeker, (int64_t)time(NULL), 0,
+		if (STORE_CALL(cx->sv->store, appts_of_seeker, sr.seeker, ctx_now(cx), 0,
 		               next_one, &x) ||
-		    STORE_CALL(r->app->store, series_end, sr.id, side, (int64_t)time(NULL),
-		               (int64_t)time(NULL), cancelled))
+		    STORE_CALL(cx->sv->store, series_end, sr.id, side, ctx_now(cx),
+		               ctx_now(cx), cancelled))
 			return -1;
 		/* Both hear of it once, by the first session it cancelled. */
 		if (x.found && *cancelled > 0) {
 			snprintf(what, sizeof(what), "cancelled with the %ld session%s ahead of its series, "
 			         "which has ended", *cancelled, *cancelled == 1 ? "" : "s");
-			tell_both(r->app, &x.next, name_of(r, sr.therapist_id), what);
+			tell_both(cx->sv, &x.next, name_of(cx, sr.therapist_id), what);
 		}
-		waitlist_openings(r, sr.therapist_id);
+		waitlist_openings(cx, who, sr.therapist_id);
 	}
 	return 0;
 }
@@ -891,12 +896,12 @@ end_series(struct req *r, const char *id, long *cancelled, struct refusal *why)
  * ---------------------------------------------------------------------- */
 
 int
-schedule_save(struct req *r, const struct store_schedule *sc, struct refusal *why)
+schedule_save(struct ctx *cx, const struct actor *who, const struct store_schedule *sc, struct refusal *why)
 {
 	static const char *const kinds[] = {"consultation", "individual", "couples", "group"};
 	int i, j, k;
 
-	if (!r->user->therapist_id[0])
+	if (!who->therapist_id[0])
 		return refuse(why, 409, "", "claim or create your listing first");
 	if (sc->notice_hours < 0 || sc->notice_hours > 168)
 		return refuse(why, 400, "notice_hours", "the notice period is 0 to 168 hours");
@@ -922,9 +927,9 @@ schedule_save(struct req *r, const struct store_schedule *sc, struct refusal *wh
 			return refuse(why, 400, "session_types.capacity",
 			              "only a group has more than one seat (at most 100)");
 	}
-	if (STORE_CALL(r->app->store, schedule_put, r->user->therapist_id, sc, (int64_t)time(NULL)))
+	if (STORE_CALL(cx->sv->store, schedule_put, who->therapist_id, sc, ctx_now(cx)))
 		return -1;
-	waitlist_openings(r, r->user->therapist_id);
+	waitlist_openings(cx, who, who->therapist_id);
 	return 0;
 }
 
@@ -939,11 +944,11 @@ count_one(void *arg, const struct store_closed *c)
 }
 
 int
-closure_add(struct req *r, struct store_closed *c, struct refusal *why)
+closure_add(struct ctx *cx, const struct actor *who, struct store_closed *c, struct refusal *why)
 {
-	int64_t today = (int64_t)time(NULL) / DAY;
+	int64_t today = ctx_now(cx) / DAY;
 
-	if (!r->user->therapist_id[0])
+	if (!who->therapist_id[0])
 		return refuse(why, 409, "", "claim or create your listing first");
 	if (c->first_day < today - 1 || c->first_day > today + 800)
 		return refuse(why, 400, "first_day", "give a date from today to two years ahead");
@@ -954,76 +959,76 @@ closure_add(struct req *r, struct store_closed *c, struct refusal *why)
 	{
 		int n = 0;
 
-		if (STORE_CALL(r->app->store, closed_list, r->user->therapist_id, today - 1, count_one, &n))
+		if (STORE_CALL(cx->sv->store, closed_list, who->therapist_id, today - 1, count_one, &n))
 			return -1;
 		if (n >= CLOSURES_MAX)
 			return refuse(why, 409, "", "at most 500 closures ahead; reopen some first");
 	}
-	return STORE_CALL(r->app->store, closed_add, r->user->therapist_id, c) ? -1 : 0;
+	return STORE_CALL(cx->sv->store, closed_add, who->therapist_id, c) ? -1 : 0;
 }
 
 int
-closure_delete(struct req *r, const char *id, struct refusal *why)
+closure_delete(struct ctx *cx, const struct actor *who, const char *id, struct refusal *why)
 {
 	char *end;
 	long long n = id ? strtoll(id, &end, 10) : 0;
 	int found = 0;
 
-	if (!r->user->therapist_id[0] || !id || !*id || *end || n <= 0)
+	if (!who->therapist_id[0] || !id || !*id || *end || n <= 0)
 		return refuse(why, 404, "", "there is no such closure");
-	if (STORE_CALL(r->app->store, closed_delete, r->user->therapist_id, (int64_t)n, &found))
+	if (STORE_CALL(cx->sv->store, closed_delete, who->therapist_id, (int64_t)n, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "there is no such closure");
-	waitlist_openings(r, r->user->therapist_id);
+	waitlist_openings(cx, who, who->therapist_id);
 	return 0;
 }
 
 int
-wait_join(struct req *r, const char *tid, const char *kind, struct refusal *why)
+wait_join(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why)
 {
-	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
+	struct book_ctx *c = arena_alloc(cx->a, sizeof(*c));
 	struct store_wait w;
 	int rc;
 
 	if (!c)
 		return -1;
-	if ((rc = book_ctx_load(r, tid, c, why)) != 0)
+	if ((rc = book_ctx_load(cx, who, tid, c, why)) != 0)
 		return rc;
-	if (strcmp(r->user->therapist_id, tid) == 0)
+	if (strcmp(who->therapist_id, tid) == 0)
 		return refuse(why, 400, "therapist_id", "this is your own listing");
 	if (!book_type(c, kind))
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
 	memset(&w, 0, sizeof(w));
 	snprintf(w.therapist_id, sizeof(w.therapist_id), "%s", tid);
-	w.seeker = r->user->id;
+	w.seeker = who->id;
 	snprintf(w.kind, sizeof(w.kind), "%s", kind);
-	w.created_at = (int64_t)time(NULL);
-	rc = STORE_CALL(r->app->store, wait_add, &w);
+	w.created_at = ctx_now(cx);
+	rc = STORE_CALL(cx->sv->store, wait_add, &w);
 	if (rc == STORE_EXISTS)
 		return refuse(why, 409, "", "you are on this waitlist already");
 	return rc ? -1 : 0;
 }
 
 int
-wait_leave(struct req *r, const char *tid, const char *kind, struct refusal *why)
+wait_leave(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why)
 {
 	int found = 0;
 
 	if (!tid || !kind)
 		return refuse(why, 404, "", "you are not on this waitlist");
-	if (STORE_CALL(r->app->store, wait_remove, tid, r->user->id, kind, &found))
+	if (STORE_CALL(cx->sv->store, wait_remove, tid, who->id, kind, &found))
 		return -1;
 	return found ? 0 : refuse(why, 404, "", "you are not on this waitlist");
 }
 
 const struct tz_zone *
-viewer_zone(struct req *r, const char *fallback)
+viewer_zone(struct ctx *cx, const struct actor *who, const char *fallback)
 {
 	char zone[64] = "";
 	const struct tz_zone *z = NULL;
 
-	if (r->user && STORE_CALL(r->app->store, user_zone_get, r->user->id, zone, sizeof(zone)) == 0)
+	if (who->id && STORE_CALL(cx->sv->store, user_zone_get, who->id, zone, sizeof(zone)) == 0)
 		z = zone[0] ? tz_get(zone) : NULL;
 	if (!z && fallback)
 		z = tz_get(fallback);
@@ -1031,11 +1036,11 @@ viewer_zone(struct req *r, const char *fallback)
 }
 
 int
-zone_set(struct req *r, const char *zone, struct refusal *why)
+zone_set(struct ctx *cx, const struct actor *who, const char *zone, struct refusal *why)
 {
 	if (!zone || strlen(zone) >= 64 || (zone[0] && !tz_get(zone)))
 		return refuse(why, 400, "timezone", "give an IANA time zone, like America/New_York");
-	return STORE_CALL(r->app->store, user_zone_set, r->user->id, zone) ? -1 : 0;
+	return STORE_CALL(cx->sv->store, user_zone_set, who->id, zone) ? -1 : 0;
 }
 
 /* ----------------------------------------------------------------------
@@ -1044,18 +1049,20 @@ zone_set(struct req *r, const char *zone, struct refusal *why)
 
 /* The listing's name, outside a request. */
 static void
-therapist_name(struct app *app, const char *tid, char *out, size_t n)
+therapist_name(struct services *sv, const char *tid, char *out, size_t n)
 {
 	struct arena a;
 	struct therapist t;
+	struct ctx cx;
 
 	arena_init(&a, 4096);
-	snprintf(out, n, "%s", therapist_load(app, &a, tid, &t) == 0 ? t.name : "your therapist");
+	ctx_begin(&cx, sv, &a);
+	snprintf(out, n, "%s", therapist_load(&cx, tid, &t) == 0 ? t.name : "your therapist");
 	arena_free(&a);
 }
 
 struct remind_appt {
-	struct app *app;
+	struct services *sv;
 	long n;
 	int err;
 };
@@ -1068,27 +1075,27 @@ remind_appt(void *arg, const struct store_appt *a)
 	char fmt[256], tname[128];
 	int found = 0;
 
-	therapist_name(x->app, a->therapist_id, tname, sizeof(tname));
-	if (STORE_CALL(x->app->store, user_get, a->seeker, &s, &found) || !found)
+	therapist_name(x->sv, a->therapist_id, tname, sizeof(tname));
+	if (STORE_CALL(x->sv->store, user_get, a->seeker, &s, &found) || !found)
 		snprintf(s.handle, sizeof(s.handle), "a clinician");
 	snprintf(fmt, sizeof(fmt), "A reminder: your %.20s session with %%s is on %%s (%%s).\n"
 	         "It is held for you like a clinical hour; if you cannot come, cancel it on chiron.",
 	         a->kind);
-	tell(x->app, a->seeker, "chiron: your session tomorrow", fmt, tname, a->start, a->zone, NULL);
-	tell(x->app, therapist_user(x->app, a->therapist_id), "chiron: your session tomorrow", fmt,
+	tell(x->sv, a->seeker, "chiron: your session tomorrow", fmt, tname, a->start, a->zone, NULL);
+	tell(x->sv, therapist_user(x->sv, a->therapist_id), "chiron: your session tomorrow", fmt,
 	     s.handle, a->start, a->zone, NULL);
-	if (STORE_CALL(x->app->store, appt_reminded, a->id, (int64_t)time(NULL)))
+	if (STORE_CALL(x->sv->store, appt_reminded, a->id, clock_now(&x->sv->clock)))
 		x->err = 1;
 	x->n++;
 	return x->err;
 }
 
 long
-appointment_reminders(struct app *app, int64_t now)
+appointment_reminders(struct services *sv, int64_t now)
 {
-	struct remind_appt x = {app, 0, 0};
+	struct remind_appt x = {sv, 0, 0};
 
-	if (STORE_CALL(app->store, appts_to_remind, now, now + DAY, remind_appt, &x) || x.err)
+	if (STORE_CALL(sv->store, appts_to_remind, now, now + DAY, remind_appt, &x) || x.err)
 		return -1;
 	return x.n;
 }

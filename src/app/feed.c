@@ -1,5 +1,5 @@
 /*
- * act_feed.c: private calendar feeds and the .ics of one appointment,
+ * feed.c: private calendar feeds and the .ics of one appointment,
  * shared by the pages (page_feed.c) and the API (api_feed.c).
  *
  * A feed address is public_url/feed/TOKEN.ics, TOKEN 32 random bytes in
@@ -19,40 +19,40 @@
 
 #include "app/ical_out.h"
 #include "core/record.h"
-#include "web/actions.h"
-#include "web/auth.h"
-#include "web/pages.h"
+#include "app/services.h"
+#include "app/secret.h"
+#include "app/throttle.h"
 
 #define FEED_NAME "chiron appointments"
 
 int
-feed_create(struct req *r, char url[FEED_URL_MAX])
+feed_create(struct ctx *cx, const struct actor *who, char url[FEED_URL_MAX])
 {
 	unsigned char raw[32], hash[32];
 	char tok[48];
 
-	if (auth_random_token(tok, raw))
+	if (token_random(tok, raw))
 		return -1;
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, feed_put, r->user->id, hash, (int64_t)time(NULL)))
+	token_hash(raw, hash);
+	if (STORE_CALL(cx->sv->store, feed_put, who->id, hash, ctx_now(cx)))
 		return -1;
 	snprintf(url, FEED_URL_MAX, "%s/feed/%s.ics",
-	         r->app->public_url ? r->app->public_url : "", tok);
+	         cx->sv->public_url ? cx->sv->public_url : "", tok);
 	return 0;
 }
 
 int
-feed_revoke(struct req *r)
+feed_revoke(struct ctx *cx, const struct actor *who)
 {
-	return STORE_CALL(r->app->store, feed_delete, r->user->id);
+	return STORE_CALL(cx->sv->store, feed_delete, who->id);
 }
 
 int
-feed_active(struct req *r, bool *active)
+feed_active(struct ctx *cx, const struct actor *who, bool *active)
 {
 	int found = 0;
 
-	if (STORE_CALL(r->app->store, feed_exists, r->user->id, &found))
+	if (STORE_CALL(cx->sv->store, feed_exists, who->id, &found))
 		return -1;
 	*active = found != 0;
 	return 0;
@@ -94,7 +94,7 @@ gather_appt(void *arg, const struct store_appt *a)
 
 /* Summaries, each looked up once per calendar. */
 struct names {
-	struct req *r;
+	struct ctx *cx;
 	int64_t user;                   /* whose calendar */
 	struct name_memo {
 		char tid[72];
@@ -113,7 +113,7 @@ static const char *
 event_name(void *arg, const struct store_appt *a)
 {
 	struct names *x = arg;
-	struct req *r = x->r;
+	struct ctx *cx = x->cx;
 	bool mine = a->seeker == x->user;
 	struct store_user u;
 	const char *who = NULL;
@@ -128,15 +128,15 @@ event_name(void *arg, const struct store_appt *a)
 	if (mine) {
 		struct therapist t;
 
-		if (therapist_load(r->app, r->a, a->therapist_id, &t) == 0)
+		if (therapist_load(cx, a->therapist_id, &t) == 0)
 			who = t.name;
-	} else if (STORE_CALL(r->app->store, user_get, a->seeker, &u, &found) == 0 && found) {
-		who = arena_strdup(r->a, u.handle);
+	} else if (STORE_CALL(cx->sv->store, user_get, a->seeker, &u, &found) == 0 && found) {
+		who = arena_strdup(cx->a, u.handle);
 	}
 	if (!who || !*who)
 		return mine ? "Therapy session" : "Session";
 	len = strlen(who) + 16;
-	if (!(text = arena_alloc(r->a, len)))
+	if (!(text = arena_alloc(cx->a, len)))
 		return NULL;
 	snprintf(text, len, "%s with %s", mine ? "Therapy" : "Session", who);
 	if (x->n < (int)(sizeof(x->memo) / sizeof(x->memo[0]))) {
@@ -152,18 +152,18 @@ event_name(void *arg, const struct store_appt *a)
  * the therapist of their listing) with the series they belong to.
  */
 static int
-write_calendar(struct req *r, const struct store_user *u, struct gather *g,
+write_calendar(struct ctx *cx, const struct store_user *u, struct gather *g,
                int64_t cancelled_since, struct buf *out)
 {
 	struct store_series *sr = NULL;
-	struct names *nm = arena_calloc(r->a, 1, sizeof(*nm));
+	struct names *nm = arena_calloc(cx->a, 1, sizeof(*nm));
 	struct ical_cal c;
 	size_t i, j, n_sr = 0;
 	int rc = -1, found;
 
 	if (!nm)
 		return -1;
-	nm->r = r;
+	nm->cx = cx;
 	nm->user = u->id;
 	if (g->n && !(sr = calloc(g->n, sizeof(*sr))))
 		return -1;
@@ -174,14 +174,14 @@ write_calendar(struct req *r, const struct store_user *u, struct gather *g,
 			;
 		if (j < n_sr)
 			continue;
-		if (STORE_CALL(r->app->store, series_get, g->v[i].series_id, &sr[n_sr], &found))
+		if (STORE_CALL(cx->sv->store, series_get, g->v[i].series_id, &sr[n_sr], &found))
 			goto out;
 		if (found)
 			n_sr++;
 	}
 	memset(&c, 0, sizeof(c));
 	c.name = FEED_NAME;
-	c.now = (int64_t)time(NULL);
+	c.now = ctx_now(cx);
 	c.cancelled_since = cancelled_since;
 	c.appts = g->v;
 	c.n_appts = g->n;
@@ -196,7 +196,7 @@ out:
 }
 
 int
-feed_calendar(struct req *r, const char *id, struct buf *out, struct refusal *why)
+feed_calendar(struct ctx *cx, const struct actor *who, const char *id, struct buf *out, struct refusal *why)
 {
 	struct gather g = {NULL, 0, 0, false};
 	unsigned char raw[32], hash[32];
@@ -206,34 +206,35 @@ feed_calendar(struct req *r, const char *id, struct buf *out, struct refusal *wh
 	int64_t uid;
 	int found = 0, rc = -1;
 
+	(void)who;              /* no session: the token is the credential */
 	/* TOKEN.ics, TOKEN 43 characters of base64url. */
 	if (n != 47 || strcmp(id + 43, ".ics") != 0)
 		return refuse(why, 404, "", "there is no calendar at this address");
 	memcpy(tok, id, 43);
 	tok[43] = '\0';
-	if (auth_token_decode(tok, raw))
+	if (token_decode(tok, raw))
 		return refuse(why, 404, "", "there is no calendar at this address");
-	auth_token_hash(raw, hash);
-	if (STORE_CALL(r->app->store, feed_user, hash, &uid, &found))
+	token_hash(raw, hash);
+	if (STORE_CALL(cx->sv->store, feed_user, hash, &uid, &found))
 		return -1;
-	if (found && STORE_CALL(r->app->store, user_get, uid, &u, &found))
+	if (found && STORE_CALL(cx->sv->store, user_get, uid, &u, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "there is no calendar at this address");
-	if (STORE_CALL(r->app->store, appts_of_seeker, u.id, 0, 0, gather_appt, &g) ||
+	if (STORE_CALL(cx->sv->store, appts_of_seeker, u.id, 0, 0, gather_appt, &g) ||
 	    (u.therapist_id[0] &&
-	     STORE_CALL(r->app->store, appts_of_therapist, u.therapist_id, 0, INT64_MAX, 0,
+	     STORE_CALL(cx->sv->store, appts_of_therapist, u.therapist_id, 0, INT64_MAX, 0,
 	                gather_appt, &g)) ||
 	    g.oom)
 		goto out;
-	rc = write_calendar(r, &u, &g, (int64_t)time(NULL) - FEED_CANCELLED_DAYS * 86400, out);
+	rc = write_calendar(cx, &u, &g, ctx_now(cx) - FEED_CANCELLED_DAYS * 86400, out);
 out:
 	free(g.v);
 	return rc;
 }
 
 int
-appointment_ics(struct req *r, const char *id, struct buf *out, struct refusal *why)
+appointment_ics(struct ctx *cx, const struct actor *who, const char *id, struct buf *out, struct refusal *why)
 {
 	struct gather g = {NULL, 0, 0, false};
 	struct store_user u;
@@ -247,19 +248,19 @@ appointment_ics(struct req *r, const char *id, struct buf *out, struct refusal *
 			return refuse(why, 404, "", "there is no such appointment");
 		aid = aid * 10 + (id[i] - '0');
 	}
-	if (aid <= 0 || STORE_CALL(r->app->store, appt_get, aid, &a, &found))
+	if (aid <= 0 || STORE_CALL(cx->sv->store, appt_get, aid, &a, &found))
 		return aid <= 0 ? refuse(why, 404, "", "there is no such appointment") : -1;
 	/* Only its seeker and its therapist; anyone else sees no appointment. */
-	if (!found || (a.seeker != r->user->id &&
-	               (!r->user->therapist_id[0] || strcmp(a.therapist_id, r->user->therapist_id) != 0)))
+	if (!found || (a.seeker != who->id &&
+	               (!who->therapist_id[0] || strcmp(a.therapist_id, who->therapist_id) != 0)))
 		return refuse(why, 404, "", "there is no such appointment");
 	/* One event on its own, whether or not it is one of a series. */
 	a.series_id = 0;
 	memset(&u, 0, sizeof(u));
-	u.id = r->user->id;
+	u.id = who->id;
 	if (gather_appt(&g, &a) || g.oom)
 		return -1;
-	rc = write_calendar(r, &u, &g, 0, out);
+	rc = write_calendar(cx, &u, &g, 0, out);
 	free(g.v);
 	return rc;
 }
