@@ -1,5 +1,5 @@
 /*
- * schedule.c: booking therapy like a clinical commitment (actions.h).
+ * booking.c: booking therapy like a clinical commitment (booking.h).
  *
  * The week comes from the therapist's record (the same availability the
  * matcher's time rule reads) with their session types, notice period and
@@ -9,8 +9,62 @@
  * they stand at that moment: two clinicians racing for one slot get one
  * booking and one "just taken".
  *
- * Every change goes to the outbox for both sides, each in their own
- * time zone; a cancellation tells the therapist's waitlist.
+ * Every change goes to the outbox for both sides, each in their own time
+ * zone (the words are notify.c's); a cancellation or a move tells the
+ * listing's waitlist (waitlist.c).
+ *
+ * States, as the store keeps them (appointment.status, cancelled_by,
+ * late, orig_start; series.status; a waitlist row and its notified_at),
+ * and the function behind each move:
+ *
+ *   Appointment
+ *
+ *     open slot --book()---------------+
+ *     anchor ----start_series()--+     |     move_appt(): a new time, still
+ *       (each open occurrence)   v     v     booked; orig_start keeps the
+ *                             +----------+   first; late when the seeker
+ *             move_appt() +-->|  booked  |   moves inside the notice period
+ *                         +---|          |   (both told, waitlist_freed)
+ *                             +----------+
+ *                 cancel_appt()  |  |  | end_series(): each one still
+ *        seeker, before notice   |  |  | ahead, by the side ending it
+ *                  +-------------+  |  +-------------+
+ *                  v                v                v
+ *        +-----------------+ +-----------------+ +-----------------------+
+ *        | cancelled       | | cancelled, late | | cancelled             |
+ *        | by seeker or by | | by the seeker   | | by the side that      |
+ *        | therapist (never| | inside notice   | | ended the series      |
+ *        | late)           | | hours           | | (never late)          |
+ *        +-----------------+ +-----------------+ +-----------------------+
+ *
+ *     A cancelled appointment never changes again (cancel and move answer
+ *     409). A booked one whose start has passed stays "booked": moving it
+ *     or making it a series is refused (409), and cancelling once it has
+ *     ended. appointment_reminders marks it reminded (reminded_at), once,
+ *     the day before: no change of state.
+ *
+ *   Series
+ *
+ *     booked single --start_series()--> active --end_series()--> ended
+ *
+ *     The anchor becomes its first session; occurrences not open (a
+ *     closure, someone else's booking, a wall time in the spring gap) are
+ *     skipped, never stored. Ending cancels the booked ones ahead and
+ *     tells both sides once; the freed time goes to waitlist_openings.
+ *
+ *   Waitlist (one row per listing, account and kind; waitlist.c)
+ *
+ *     wait_join() --> waiting --wait_leave()--> gone
+ *                      |    ^
+ *                      +----+  waitlist_freed (every freed time that fits)
+ *                              waitlist_openings (at most once a day):
+ *                              notified_at = now, still waiting
+ *
+ *     Booking does not take a clinician off a waitlist; only leaving does.
+ *
+ * Who may do what is checked here, before anything is read: see
+ * booking.h. A stranger asking for someone's appointment or series is
+ * answered 404, exactly as for one that does not exist.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +79,28 @@
 
 #define LEAD_SECONDS 3600               /* no slot sooner than this */
 #define DAY 86400
+
+/* The refusals of the dispatcher (web/server.c), so a page, the API and
+ * a command calling a service directly are answered alike. */
+static int
+signed_in(const struct actor *who, struct refusal *why)
+{
+	return who->id ? 0 : refuse(why, 401, "", "sign in to use this");
+}
+
+/* A therapist-side service: a therapist's (or an admin's) account, then
+ * a verified listing (refused with status and message otherwise). */
+static int
+listing_holder(const struct actor *who, int status, const char *message, struct refusal *why)
+{
+	if (signed_in(who, why))
+		return 1;
+	if (who->role != ACCT_THERAPIST && who->role != ACCT_ADMIN)
+		return refuse(why, 403, "", "your account may not use this");
+	if (!who->therapist_id[0])
+		return refuse(why, status, "", message);
+	return 0;
+}
 
 static const char *const month_abbr[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -335,31 +411,26 @@ slot_still_open(void *arg, const struct store_appt *a, const struct store_span *
  * Telling both sides
  * ---------------------------------------------------------------------- */
 
-/*
- * Sends fmt (our own text, with three %s: who, when, the zone) to a user,
- * the time in their zone, then tail as it is (data such as addresses goes
- * there, never into a format).
- */
-static void
-tell(struct services *sv, int64_t user, const char *subject, const char *fmt, const char *who,
-     int64_t t, const char *appt_zone, const char *tail)
+int
+recipient_of(struct services *sv, int64_t user, const char *appt_zone, int64_t start, struct recipient *r)
 {
 	struct store_user u;
-	char zone[64], when[48], body[1024];
 	const struct tz_zone *z;
 	int found = 0;
 
-	if (!user || STORE_CALL(sv->store, user_get, user, &u, &found) || !found)
-		return;
-	if (STORE_CALL(sv->store, user_zone_get, user, zone, sizeof(zone)) || !(z = tz_get(zone))) {
+	if (!user)
+		return 1;
+	if (STORE_CALL(sv->store, user_get, user, &u, &found))
+		return -1;
+	if (!found)
+		return 1;
+	snprintf(r->email, sizeof(r->email), "%s", u.email);
+	if (STORE_CALL(sv->store, user_zone_get, user, r->zone, sizeof(r->zone)) || !(z = tz_get(r->zone))) {
 		z = tz_get(appt_zone);
-		snprintf(zone, sizeof(zone), "%s", appt_zone);
+		snprintf(r->zone, sizeof(r->zone), "%s", appt_zone);
 	}
-	when_text(when, z, t);
-	snprintf(body, sizeof(body), fmt, who, when, zone);
-	snprintf(body + strlen(body), sizeof(body) - strlen(body), "%s\n\nYour sessions: %s/therapy\n",
-	         tail ? tail : "", sv->public_url ? sv->public_url : "");
-	notify_send(sv, u.email, subject, body);
+	when_text(r->when, z, start);
+	return 0;
 }
 
 /* The account holding listing tid, or 0: only a verified claim holds one
@@ -375,189 +446,38 @@ therapist_user(struct services *sv, const char *tid)
 	return l.user;
 }
 
-/* What happened to appointment a, told to both sides. */
+/* The seeker's pseudonym as the therapist is shown it. */
 static void
-tell_both(struct services *sv, const struct store_appt *a, const char *tname, const char *what)
+seeker_handle(struct services *sv, int64_t seeker, char handle[64])
 {
-	struct store_user s;
-	char subject[128], fmt[256];
+	struct store_user u;
 	int found = 0;
 
-	if (STORE_CALL(sv->store, user_get, a->seeker, &s, &found) || !found)
-		snprintf(s.handle, sizeof(s.handle), "a clinician");
-	snprintf(subject, sizeof(subject), "chiron: session %s", what);
-	snprintf(fmt, sizeof(fmt), "Your %.20s session with %%s on %%s (%%s) is %.80s.", a->kind, what);
-	tell(sv, a->seeker, subject, fmt, tname, a->start, a->zone, NULL);
-	tell(sv, therapist_user(sv, a->therapist_id), subject, fmt, s.handle, a->start, a->zone, NULL);
-}
-
-/* A freed slot: everyone on the waitlist for its kind hears of it. */
-static void
-tell_waitlist(struct services *sv, const struct store_appt *a, const char *tname);
-
-struct waitlist_tell {
-	struct services *sv;
-	const struct store_appt *a;
-	const char *tname;
-};
-
-/* The free hours a seeker saved with their search profile, read once. */
-struct free_hours {
-	const struct tz_zone *zone;     /* NULL: none saved, every time fits */
-	struct window w[FREE_HOURS_MAX];
-	int n;
-};
-
-static void
-free_hours_load(struct services *sv, int64_t seeker, struct free_hours *fh)
-{
-	char prof[4096], key[24], day[8], a[8], b[8], zone[64];
-	int i, d, fs, fe;
-
-	fh->zone = NULL;
-	fh->n = 0;
-	if (STORE_CALL(sv->store, profile_get, seeker, prof, sizeof(prof)))
-		return;
-	form_value(prof, "timezone", zone, sizeof(zone));
-	if (!(fh->zone = tz_get(zone)))
-		return;
-	for (i = 1; i <= FREE_HOURS_MAX; i++) {
-		snprintf(key, sizeof(key), "free_day%d", i);
-		form_value(prof, key, day, sizeof(day));
-		snprintf(key, sizeof(key), "free_start%d", i);
-		form_value(prof, key, a, sizeof(a));
-		snprintf(key, sizeof(key), "free_end%d", i);
-		form_value(prof, key, b, sizeof(b));
-		for (d = 0; d < 7 && strcmp(day, day_names[d]) != 0; d++)
-			;
-		if (d < 7 && (fs = parse_hhmm(a)) >= 0 && (fe = parse_hhmm(b)) >= 0)
-			fh->w[fh->n++] = (struct window){(uint8_t)d, (uint16_t)fs, (uint16_t)fe};
-	}
-}
-
-/* Does [start, end) fall in one of the free windows, in the seeker's zone?
- * With none saved, every time fits. */
-static bool
-fits(const struct free_hours *fh, int64_t start, int64_t end)
-{
-	int64_t ls, le, d;
-	int i;
-
-	if (!fh->zone || !fh->n)
-		return true;
-	ls = start + tz_offset_at(fh->zone, start);
-	le = end + tz_offset_at(fh->zone, end);
-	d = tz_local_day(fh->zone, start);
-	for (i = 0; i < fh->n; i++)
-		if (fh->w[i].day == tz_weekday(d) && ls >= d * DAY + fh->w[i].start * 60 &&
-		    le <= d * DAY + fh->w[i].end * 60)
-			return true;
-	return false;
-}
-
-/* Tells one waiting clinician of the time x->a, and records it. */
-static int
-notify_waiting(struct waitlist_tell *x, const struct store_wait *w)
-{
-	char fmt[128], tail[512];
-
-	snprintf(fmt, sizeof(fmt), "A %.20s time opened with %%s: %%s (%%s).", x->a->kind);
-	snprintf(tail, sizeof(tail), "\nBook it, if it suits you, at %s/therapists/%s/book?kind=%s\n"
-	         "(You are on their waitlist; first come, first served.)",
-	         x->sv->public_url ? x->sv->public_url : "", x->a->therapist_id, x->a->kind);
-	tell(x->sv, w->seeker, "chiron: a time opened on your waitlist", fmt, x->tname, x->a->start,
-	     x->a->zone, tail);
-	STORE_CALL(x->sv->store, wait_notified, w->id, clock_now(&x->sv->clock));
-	return 0;
-}
-
-static int
-tell_one_waiting(void *arg, const struct store_wait *w)
-{
-	struct waitlist_tell *x = arg;
-	struct free_hours fh;
-
-	if (strcmp(w->kind, x->a->kind) != 0)
-		return 0;
-	free_hours_load(x->sv, w->seeker, &fh);
-	return fits(&fh, x->a->start, x->a->end) ? notify_waiting(x, w) : 0;
-}
-
-static void
-tell_waitlist(struct services *sv, const struct store_appt *a, const char *tname)
-{
-	struct waitlist_tell x = {sv, a, tname};
-
-	STORE_CALL(sv->store, waits_of_therapist, a->therapist_id, tell_one_waiting, &x);
+	if (STORE_CALL(sv->store, user_get, seeker, &u, &found) || !found)
+		snprintf(handle, 64, "a clinician");
+	else
+		snprintf(handle, 64, "%s", u.handle);
 }
 
 /*
- * The therapist opened time (new hours, a reopened date, other session
- * types): each waiting clinician not told in the last day hears of the
- * first open slot of their kind in the next two weeks that fits their
- * saved free hours, if there is one.
+ * What happened to appointment a, told to both sides, each in their own
+ * zone: the seeker hears the listing's name tname, the therapist the
+ * seeker's pseudonym. cancelled: as notify_session's.
  */
-struct openings {
-	struct ctx *cx;
-	const struct actor *who;
-	const struct book_ctx *c;
-	int64_t now;
-	struct sched_slot *slots[STORE_SESSION_TYPES];  /* each kind's, found once */
-	int n[STORE_SESSION_TYPES];
-};
-
-static int
-tell_one_opening(void *arg, const struct store_wait *w)
+static void
+tell_both(struct services *sv, const struct store_appt *a, const char *tname, enum session_news what,
+          long cancelled)
 {
-	struct openings *x = arg;
-	struct free_hours fh;
-	struct refusal why;
-	struct store_appt a;
-	int k, i;
+	struct recipient r;
+	struct session_note n = {a->kind, tname, r.when, r.zone};
+	char handle[64];
 
-	if (w->notified_at > x->now - DAY)
-		return 0;
-	for (k = 0; k < x->c->sc.n_types && strcmp(x->c->sc.types[k].kind, w->kind) != 0; k++)
-		;
-	if (k == x->c->sc.n_types)
-		return 0;
-	if (!x->slots[k]) {
-		if (!(x->slots[k] = arena_alloc(x->cx->a, 400 * sizeof(*x->slots[k]))))
-			return 0;
-		x->n[k] = open_slots(x->cx, x->who, x->c, w->kind, NULL, x->now, x->now + 14 * DAY, x->slots[k],
-		                     400, &why);
-	}
-	free_hours_load(x->cx->sv, w->seeker, &fh);
-	for (i = 0; i < x->n[k]; i++)
-		if (fits(&fh, x->slots[k][i].start, x->slots[k][i].end)) {
-			struct waitlist_tell t = {x->cx->sv, &a, x->c->name};
-
-			memset(&a, 0, sizeof(a));
-			snprintf(a.therapist_id, sizeof(a.therapist_id), "%s", x->c->tid);
-			snprintf(a.kind, sizeof(a.kind), "%s", w->kind);
-			snprintf(a.zone, sizeof(a.zone), "%s", x->c->zone);
-			a.start = x->slots[k][i].start;
-			a.end = x->slots[k][i].end;
-			return notify_waiting(&t, w);
-		}
-	return 0;
-}
-
-void
-waitlist_openings(struct ctx *cx, const struct actor *who, const char *tid)
-{
-	struct book_ctx *c = arena_alloc(cx->a, sizeof(*c));
-	struct refusal why;
-	struct openings x;
-
-	if (!c || book_ctx_load(cx, who, tid, c, &why) != 0)
-		return;
-	memset(&x, 0, sizeof(x));
-	x.cx = cx;
-	x.who = who;
-	x.c = c;
-	x.now = ctx_now(cx);
-	STORE_CALL(cx->sv->store, waits_of_therapist, tid, tell_one_opening, &x);
+	if (recipient_of(sv, a->seeker, a->zone, a->start, &r) == 0)
+		notify_session(sv, r.email, what, &n, cancelled);
+	seeker_handle(sv, a->seeker, handle);
+	n.with = handle;
+	if (recipient_of(sv, therapist_user(sv, a->therapist_id), a->zone, a->start, &r) == 0)
+		notify_session(sv, r.email, what, &n, cancelled);
 }
 
 /* ----------------------------------------------------------------------
@@ -590,6 +510,8 @@ book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind,
 	int64_t now = ctx_now(cx);
 	int rc, booked = 0;
 
+	if (signed_in(who, why))
+		return 1;
 	if (!c)
 		return -1;
 	if ((rc = book_ctx_load(cx, who, tid, c, why)) != 0)
@@ -628,7 +550,7 @@ book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind,
 		                                 "or it is not one of the open slots; choose another");
 	if (rc)
 		return -1;
-	tell_both(cx->sv, a, c->name, "booked");
+	tell_both(cx->sv, a, c->name, NEWS_BOOKED, 0);
 	return 0;
 }
 
@@ -640,6 +562,8 @@ appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_
 	long long n = id ? strtoll(id, &end, 10) : 0;
 	int found = 0;
 
+	if (signed_in(who, why))
+		return 1;
 	if (!id || !*id || *end || n <= 0)
 		return refuse(why, 404, "", "there is no such appointment");
 	if (STORE_CALL(cx->sv->store, appt_get, (int64_t)n, a, &found))
@@ -698,8 +622,8 @@ cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct stor
 	{
 		const char *tname = name_of(cx, a->therapist_id);
 
-		tell_both(cx->sv, a, tname, late ? "cancelled (late: inside the notice period)" : "cancelled");
-		tell_waitlist(cx->sv, a, tname);
+		tell_both(cx->sv, a, tname, late ? NEWS_CANCELLED_LATE : NEWS_CANCELLED, 0);
+		waitlist_freed(cx->sv, a, tname);
 	}
 	return 0;
 }
@@ -741,8 +665,8 @@ move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
-	tell_both(cx->sv, &moved, c->name, late ? "moved (late: inside the notice period)" : "moved");
-	tell_waitlist(cx->sv, a, c->name);
+	tell_both(cx->sv, &moved, c->name, late ? NEWS_MOVED_LATE : NEWS_MOVED, 0);
+	waitlist_freed(cx->sv, a, c->name);
 	*a = moved;
 	a->late = late;
 	return 0;
@@ -823,7 +747,7 @@ start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int i
 		*(ok[i] ? booked : skipped) += 1;
 	*skipped += n_gap;
 	*booked += 1;                   /* the first, already booked */
-	tell_both(cx->sv, &a, c->name, interval_weeks == 1 ? "now weekly" : "now fortnightly");
+	tell_both(cx->sv, &a, c->name, interval_weeks == 1 ? NEWS_WEEKLY : NEWS_FORTNIGHTLY, 0);
 	return 0;
 }
 
@@ -858,6 +782,8 @@ end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancel
 	const char *side;
 	int found = 0;
 
+	if (signed_in(who, why))
+		return 1;
 	if (!id || !*id || *end || n <= 0 ||
 	    STORE_CALL(cx->sv->store, series_get, (int64_t)n, &sr, &found))
 		return found ? -1 : refuse(why, 404, "", "there is no such series");
@@ -873,7 +799,6 @@ end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancel
 		return refuse(why, 409, "", "this series has ended");
 	{
 		struct next_of x = {sr.id, ctx_now(cx), {0}, false};
-		char what[128];
 
 		if (STORE_CALL(cx->sv->store, appts_of_seeker, sr.seeker, ctx_now(cx), 0,
 		               next_one, &x) ||
@@ -881,11 +806,8 @@ end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancel
 		               ctx_now(cx), cancelled))
 			return -1;
 		/* Both hear of it once, by the first session it cancelled. */
-		if (x.found && *cancelled > 0) {
-			snprintf(what, sizeof(what), "cancelled with the %ld session%s ahead of its series, "
-			         "which has ended", *cancelled, *cancelled == 1 ? "" : "s");
-			tell_both(cx->sv, &x.next, name_of(cx, sr.therapist_id), what);
-		}
+		if (x.found && *cancelled > 0)
+			tell_both(cx->sv, &x.next, name_of(cx, sr.therapist_id), NEWS_SERIES_ENDED, *cancelled);
 		waitlist_openings(cx, who, sr.therapist_id);
 	}
 	return 0;
@@ -901,8 +823,8 @@ schedule_save(struct ctx *cx, const struct actor *who, const struct store_schedu
 	static const char *const kinds[] = {"consultation", "individual", "couples", "group"};
 	int i, j, k;
 
-	if (!who->therapist_id[0])
-		return refuse(why, 409, "", "claim or create your listing first");
+	if (listing_holder(who, 409, "claim or create your listing first", why))
+		return 1;
 	if (sc->notice_hours < 0 || sc->notice_hours > 168)
 		return refuse(why, 400, "notice_hours", "the notice period is 0 to 168 hours");
 	if (sc->n_types < 1 || sc->n_types > STORE_SESSION_TYPES)
@@ -948,8 +870,8 @@ closure_add(struct ctx *cx, const struct actor *who, struct store_closed *c, str
 {
 	int64_t today = ctx_now(cx) / DAY;
 
-	if (!who->therapist_id[0])
-		return refuse(why, 409, "", "claim or create your listing first");
+	if (listing_holder(who, 409, "claim or create your listing first", why))
+		return 1;
 	if (c->first_day < today - 1 || c->first_day > today + 800)
 		return refuse(why, 400, "first_day", "give a date from today to two years ahead");
 	if (c->last_day < c->first_day || c->last_day - c->first_day > 366)
@@ -974,7 +896,9 @@ closure_delete(struct ctx *cx, const struct actor *who, const char *id, struct r
 	long long n = id ? strtoll(id, &end, 10) : 0;
 	int found = 0;
 
-	if (!who->therapist_id[0] || !id || !*id || *end || n <= 0)
+	if (listing_holder(who, 404, "there is no such closure", why))
+		return 1;
+	if (!id || !*id || *end || n <= 0)
 		return refuse(why, 404, "", "there is no such closure");
 	if (STORE_CALL(cx->sv->store, closed_delete, who->therapist_id, (int64_t)n, &found))
 		return -1;
@@ -982,44 +906,6 @@ closure_delete(struct ctx *cx, const struct actor *who, const char *id, struct r
 		return refuse(why, 404, "", "there is no such closure");
 	waitlist_openings(cx, who, who->therapist_id);
 	return 0;
-}
-
-int
-wait_join(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why)
-{
-	struct book_ctx *c = arena_alloc(cx->a, sizeof(*c));
-	struct store_wait w;
-	int rc;
-
-	if (!c)
-		return -1;
-	if ((rc = book_ctx_load(cx, who, tid, c, why)) != 0)
-		return rc;
-	if (strcmp(who->therapist_id, tid) == 0)
-		return refuse(why, 400, "therapist_id", "this is your own listing");
-	if (!book_type(c, kind))
-		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
-	memset(&w, 0, sizeof(w));
-	snprintf(w.therapist_id, sizeof(w.therapist_id), "%s", tid);
-	w.seeker = who->id;
-	snprintf(w.kind, sizeof(w.kind), "%s", kind);
-	w.created_at = ctx_now(cx);
-	rc = STORE_CALL(cx->sv->store, wait_add, &w);
-	if (rc == STORE_EXISTS)
-		return refuse(why, 409, "", "you are on this waitlist already");
-	return rc ? -1 : 0;
-}
-
-int
-wait_leave(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why)
-{
-	int found = 0;
-
-	if (!tid || !kind)
-		return refuse(why, 404, "", "you are not on this waitlist");
-	if (STORE_CALL(cx->sv->store, wait_remove, tid, who->id, kind, &found))
-		return -1;
-	return found ? 0 : refuse(why, 404, "", "you are not on this waitlist");
 }
 
 const struct tz_zone *
@@ -1038,9 +924,127 @@ viewer_zone(struct ctx *cx, const struct actor *who, const char *fallback)
 int
 zone_set(struct ctx *cx, const struct actor *who, const char *zone, struct refusal *why)
 {
+	if (signed_in(who, why))
+		return 1;
 	if (!zone || strlen(zone) >= 64 || (zone[0] && !tz_get(zone)))
 		return refuse(why, 400, "timezone", "give an IANA time zone, like America/New_York");
 	return STORE_CALL(cx->sv->store, user_zone_set, who->id, zone) ? -1 : 0;
+}
+
+/* ----------------------------------------------------------------------
+ * What the pages and the API read
+ * ---------------------------------------------------------------------- */
+
+struct appt_acc {
+	struct arena *a;
+	struct store_appt *v;
+	int n, cap, err;
+};
+
+static int
+appt_acc_one(void *arg, const struct store_appt *ap)
+{
+	struct appt_acc *x = arg;
+
+	if (x->n == x->cap) {
+		int nc = x->cap ? x->cap * 2 : 32;
+		struct store_appt *v = arena_alloc(x->a, (size_t)nc * sizeof(*v));
+
+		if (!v) {
+			x->err = 1;
+			return 1;
+		}
+		if (x->n)
+			memcpy(v, x->v, (size_t)x->n * sizeof(*v));
+		x->v = v;
+		x->cap = nc;
+	}
+	x->v[x->n++] = *ap;
+	return 0;
+}
+
+/* Does a come before b in the order of a schedule: by start, then id? */
+static bool
+appt_before(const struct store_appt *a, const struct store_appt *b)
+{
+	return a->start < b->start || (a->start == b->start && a->id < b->id);
+}
+
+int
+appointments_mine(struct ctx *cx, const struct actor *who, unsigned sides, int64_t from, int64_t to,
+                  appt_view_fn fn, void *arg, struct refusal *why)
+{
+	struct appt_acc s = {cx->a, NULL, 0, 0, 0}, t = {cx->a, NULL, 0, 0, 0};
+	char handle[64], tid[72] = "", tname[128] = "";
+	int i = 0, j = 0;
+
+	if (signed_in(who, why))
+		return 1;
+	if (!to)
+		to = INT64_MAX;
+	if ((sides & SIDE_SEEKER) &&
+	    (STORE_CALL(cx->sv->store, appts_of_seeker, who->id, from, APPTS_MAX, appt_acc_one, &s) || s.err))
+		return -1;
+	/* Only a verified listing has a therapist's side (ctx.h). */
+	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
+	    (STORE_CALL(cx->sv->store, appts_of_therapist, who->therapist_id, from, to, APPTS_MAX, appt_acc_one,
+	                &t) || t.err))
+		return -1;
+	/* Both lists come by start: merged, one schedule. */
+	while (i < s.n || j < t.n) {
+		struct appt_view v;
+
+		if (j == t.n || (i < s.n && appt_before(&s.v[i], &t.v[j]))) {
+			v.a = &s.v[i++];
+			if (v.a->start >= to)
+				continue;
+			v.side = "seeker";
+			if (strcmp(tid, v.a->therapist_id) != 0) {
+				snprintf(tid, sizeof(tid), "%s", v.a->therapist_id);
+				snprintf(tname, sizeof(tname), "%s", name_of(cx, tid));
+			}
+			v.with = tname;
+		} else {
+			v.a = &t.v[j++];
+			v.side = "therapist";
+			seeker_handle(cx->sv, v.a->seeker, handle);
+			v.with = handle;
+		}
+		if (fn(arg, &v))
+			break;
+	}
+	return 0;
+}
+
+int
+series_mine(struct ctx *cx, const struct actor *who, unsigned sides, store_series_fn fn, void *arg,
+            struct refusal *why)
+{
+	if (signed_in(who, why))
+		return 1;
+	if ((sides & SIDE_SEEKER) && STORE_CALL(cx->sv->store, series_of_user, who->id, NULL, fn, arg))
+		return -1;
+	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
+	    STORE_CALL(cx->sv->store, series_of_user, 0, who->therapist_id, fn, arg))
+		return -1;
+	return 0;
+}
+
+int
+closures_mine(struct ctx *cx, const struct actor *who, store_closed_fn fn, void *arg, struct refusal *why)
+{
+	if (listing_holder(who, 404, "this account holds no listing; claim or create one first", why))
+		return 1;
+	return STORE_CALL(cx->sv->store, closed_list, who->therapist_id, ctx_now(cx) / DAY - 1, fn, arg) ? -1 : 0;
+}
+
+int
+zone_mine(struct ctx *cx, const struct actor *who, char zone[64], struct refusal *why)
+{
+	zone[0] = '\0';
+	if (signed_in(who, why))
+		return 1;
+	return STORE_CALL(cx->sv->store, user_zone_get, who->id, zone, 64) ? -1 : 0;
 }
 
 /* ----------------------------------------------------------------------
@@ -1071,19 +1075,18 @@ static int
 remind_appt(void *arg, const struct store_appt *a)
 {
 	struct remind_appt *x = arg;
-	struct store_user s;
-	char fmt[256], tname[128];
-	int found = 0;
+	struct recipient r;
+	struct session_note n = {a->kind, NULL, r.when, r.zone};
+	char tname[128], handle[64];
 
 	therapist_name(x->sv, a->therapist_id, tname, sizeof(tname));
-	if (STORE_CALL(x->sv->store, user_get, a->seeker, &s, &found) || !found)
-		snprintf(s.handle, sizeof(s.handle), "a clinician");
-	snprintf(fmt, sizeof(fmt), "A reminder: your %.20s session with %%s is on %%s (%%s).\n"
-	         "It is held for you like a clinical hour; if you cannot come, cancel it on chiron.",
-	         a->kind);
-	tell(x->sv, a->seeker, "chiron: your session tomorrow", fmt, tname, a->start, a->zone, NULL);
-	tell(x->sv, therapist_user(x->sv, a->therapist_id), "chiron: your session tomorrow", fmt,
-	     s.handle, a->start, a->zone, NULL);
+	seeker_handle(x->sv, a->seeker, handle);
+	n.with = tname;
+	if (recipient_of(x->sv, a->seeker, a->zone, a->start, &r) == 0)
+		notify_session_reminder(x->sv, r.email, &n);
+	n.with = handle;
+	if (recipient_of(x->sv, therapist_user(x->sv, a->therapist_id), a->zone, a->start, &r) == 0)
+		notify_session_reminder(x->sv, r.email, &n);
 	if (STORE_CALL(x->sv->store, appt_reminded, a->id, clock_now(&x->sv->clock)))
 		x->err = 1;
 	x->n++;

@@ -1,18 +1,31 @@
 /*
- * notify.c: the outbox, where every message chiron sends goes first
- * (notify.h). The store seals each message (store.h); the outbox log, when
+ * notify.c: the outbox, where every message chiron sends goes first, and
+ * the text of every message (notify.h).
+ *
+ * The store seals each message (store.h); the outbox log, when
  * configured, gets a redacted line: when, which message, what kind.
+ *
+ * Each message below is one function with its words in fixed formats
+ * (checked by the compiler against their arguments, -Wformat=2): what a
+ * caller passes is only ever a value printed by %s or %d, so a name or a
+ * zone read from the store can never become a format. A value has a
+ * precision where it lands inside a sentence, so a long one cannot push
+ * the link at the end out of its buffer.
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "app/directory.h"
 #include "app/mailer.h"
 #include "app/notify.h"
 
 /*
  * What kind of message a subject is, for the outbox log: a word of ours,
- * never the subject itself (which could one day carry a name).
+ * never the subject itself (which could one day carry a name). Only for
+ * notify_send's callers: the messages below name their kind.
  */
 static const char *
 mail_kind(const char *subject)
@@ -30,8 +43,9 @@ mail_kind(const char *subject)
 	return "other";
 }
 
-int
-notify_send(struct services *sv, const char *to, const char *subject, const char *body)
+/* Puts one message of kind in the outbox. */
+static int
+put(struct services *sv, const char *to, const char *subject, const char *body, const char *kind)
 {
 	int64_t now = clock_now(&sv->clock), id;
 
@@ -46,7 +60,7 @@ notify_send(struct services *sv, const char *to, const char *subject, const char
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		pthread_mutex_lock(&sv->outbox_lock);
-		fprintf(sv->outbox_log, "%s outbox %lld %s\n", when, (long long)id, mail_kind(subject));
+		fprintf(sv->outbox_log, "%s outbox %lld %s\n", when, (long long)id, kind);
 		fflush(sv->outbox_log);
 		pthread_mutex_unlock(&sv->outbox_lock);
 	}
@@ -54,3 +68,143 @@ notify_send(struct services *sv, const char *to, const char *subject, const char
 	return 0;
 }
 
+int
+notify_send(struct services *sv, const char *to, const char *subject, const char *body)
+{
+	return put(sv, to, subject, body, mail_kind(subject));
+}
+
+/* The address links start with: the public URL, "" when none is set. */
+static const char *
+site(const struct services *sv)
+{
+	return sv->public_url ? sv->public_url : "";
+}
+
+/* ----------------------------------------------------------------------
+ * Sessions and waitlists
+ * ---------------------------------------------------------------------- */
+
+/* How each piece of news ends its sentence and its subject. */
+static const char *const news_words[NEWS__MAX] = {
+	[NEWS_BOOKED] = "booked",
+	[NEWS_CANCELLED] = "cancelled",
+	[NEWS_CANCELLED_LATE] = "cancelled (late: inside the notice period)",
+	[NEWS_MOVED] = "moved",
+	[NEWS_MOVED_LATE] = "moved (late: inside the notice period)",
+	[NEWS_WEEKLY] = "now weekly",
+	[NEWS_FORTNIGHTLY] = "now fortnightly",
+	[NEWS_SERIES_ENDED] = "cancelled",      /* its own sentence, below */
+};
+
+int
+notify_session(struct services *sv, const char *to, enum session_news what, const struct session_note *s,
+               long cancelled)
+{
+	char subject[160], body[1024];
+
+	if ((unsigned)what >= NEWS__MAX)
+		return -1;
+	if (what == NEWS_SERIES_ENDED) {
+		const char *plural = cancelled == 1 ? "" : "s";
+
+		snprintf(subject, sizeof(subject), "chiron: session cancelled with the %ld session%s ahead "
+		         "of its series, which has ended", cancelled, plural);
+		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) is cancelled with "
+		         "the %ld session%s ahead of its series, which has ended.\n\nYour sessions: %s/therapy\n",
+		         s->kind, s->with, s->when, s->zone, cancelled, plural, site(sv));
+	} else {
+		snprintf(subject, sizeof(subject), "chiron: session %s", news_words[what]);
+		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) is %s.\n\n"
+		         "Your sessions: %s/therapy\n", s->kind, s->with, s->when, s->zone, news_words[what],
+		         site(sv));
+	}
+	return put(sv, to, subject, body, "booking");
+}
+
+int
+notify_session_reminder(struct services *sv, const char *to, const struct session_note *s)
+{
+	char body[1024];
+
+	snprintf(body, sizeof(body), "A reminder: your %.20s session with %.128s is on %s (%.63s).\n"
+	         "It is held for you like a clinical hour; if you cannot come, cancel it on chiron.\n\n"
+	         "Your sessions: %s/therapy\n", s->kind, s->with, s->when, s->zone, site(sv));
+	return put(sv, to, "chiron: your session tomorrow", body, "booking");
+}
+
+int
+notify_waitlist_opening(struct services *sv, const char *to, const struct session_note *s, const char *tid)
+{
+	char body[1024];
+
+	snprintf(body, sizeof(body), "A %.20s time opened with %.128s: %s (%.63s).\n"
+	         "Book it, if it suits you, at %s/therapists/%.71s/book?kind=%.20s\n"
+	         "(You are on their waitlist; first come, first served.)\n\n"
+	         "Your sessions: %s/therapy\n", s->kind, s->with, s->when, s->zone, site(sv), tid, s->kind,
+	         site(sv));
+	return put(sv, to, "chiron: a time opened on your waitlist", body, "booking");
+}
+
+/* ----------------------------------------------------------------------
+ * Listings and accounts
+ * ---------------------------------------------------------------------- */
+
+int
+notify_listing_reminder(struct services *sv, const char *to, const char *tid, long long days, const char *token)
+{
+	char body[2048];
+	int rc;
+
+	snprintf(body, sizeof(body),
+	         "Your chiron listing %.71s was last confirmed %lld days ago.\n"
+	         "Clinicians rely on listings being current, so a listing not confirmed for %d days\n"
+	         "is paused: shown as not accepting new clients until you confirm it.\n\n"
+	         "If it is still right, open %s/listing/confirm/%s and press the button\n"
+	         "(the link works once, for %d days). If something changed, sign in and edit it at\n"
+	         "%s/listing/edit; saving confirms it too.",
+	         tid, days, LISTING_STALE_DAYS, site(sv), token, LISTING_REMIND_LINK_DAYS, site(sv));
+	rc = put(sv, to, "Is your chiron listing still current?", body, "listing-reminder");
+	sodium_memzero(body, sizeof(body));
+	return rc;
+}
+
+int
+notify_signup_exists(struct services *sv, const char *to, const char *handle)
+{
+	char body[1400];
+
+	snprintf(body, sizeof(body), "Someone asked to create a chiron account with this "
+	         "address, which already has one (pseudonym %.63s).\nTo sign in, open %s/login; "
+	         "if you forgot the password, %s/reset.\nIf it was not you, ignore this "
+	         "message: nothing was changed.", handle, site(sv), site(sv));
+	return put(sv, to, "You already have a chiron account", body, "other");
+}
+
+int
+notify_signup_link(struct services *sv, const char *to, const char *handle, const char *token)
+{
+	char body[1400];
+	int rc;
+
+	snprintf(body, sizeof(body), "Someone asked to create a chiron account with this address, "
+	         "under the pseudonym %.63s.\nTo finish, open %s/signup/confirm/%s within a day.\n"
+	         "If it was not you, ignore this message: no account is made.", handle, site(sv), token);
+	rc = put(sv, to, "Finish creating your chiron account", body, "other");
+	sodium_memzero(body, sizeof(body));
+	return rc;
+}
+
+int
+notify_reset_link(struct services *sv, const char *to, const char *handle, const char *token)
+{
+	char body[1200];
+	int rc;
+
+	snprintf(body, sizeof(body), "Someone asked to reset the password of the chiron "
+	         "account %.63s.\nTo choose a new password, open %s/reset/%s within an hour.\n"
+	         "If it was not you, ignore this message.", handle, site(sv), token);
+	rc = put(sv, to, "Reset your chiron password", body, "reset");
+	sodium_memzero(body, sizeof(body));
+	return rc;
+}

@@ -1,5 +1,11 @@
 /*
  * notify.h: the messages chiron sends, through the outbox.
+ *
+ * Every text chiron mails is written here, once, as a function with a
+ * fixed format: the callers hand over values (a name, a time already in
+ * the recipient's zone, a link's token), never text to be used as a
+ * format. A caller finds who is told and in what zone; this file says
+ * what they are told.
  */
 #ifndef CHIRON_APP_NOTIFY_H
 #define CHIRON_APP_NOTIFY_H
@@ -7,7 +13,58 @@
 #include "app/ctx.h"
 
 /* Puts a message in the outbox (sealed in the store; a redacted line in
- * the outbox log when configured) and wakes the mailer. */
+ * the outbox log when configured) and wakes the mailer. Returns 0, or -1
+ * when the store fails. */
 int notify_send(struct services *sv, const char *to, const char *subject, const char *body);
+
+/* ----------------------------------------------------------------------
+ * Sessions and waitlists (app/booking.c, app/waitlist.c)
+ * ---------------------------------------------------------------------- */
+
+/* What became of a session, as both its sides hear it. */
+enum session_news {
+	NEWS_BOOKED,
+	NEWS_CANCELLED,
+	NEWS_CANCELLED_LATE,            /* by the seeker, inside the notice period */
+	NEWS_MOVED,
+	NEWS_MOVED_LATE,
+	NEWS_WEEKLY,                    /* now the first of a weekly series */
+	NEWS_FORTNIGHTLY,
+	NEWS_SERIES_ENDED,              /* cancelled with the sessions ahead of its ended series */
+	NEWS__MAX
+};
+
+/* A session as one recipient is shown it. Every pointer is borrowed for
+ * the call. */
+struct session_note {
+	const char *kind;               /* "individual", ... */
+	const char *with;               /* the other side: the listing's name or the seeker's pseudonym */
+	const char *when;               /* when_text() in the recipient's zone */
+	const char *zone;               /* that zone's name */
+};
+
+/* Tells `to` what became of session s; cancelled counts the sessions an
+ * ended series took with it (NEWS_SERIES_ENDED only). */
+int notify_session(struct services *sv, const char *to, enum session_news what, const struct session_note *s,
+                   long cancelled);
+/* The reminder of session s, the day before. */
+int notify_session_reminder(struct services *sv, const char *to, const struct session_note *s);
+/* A time of kind s->kind opened with listing tid, for someone on its waitlist. */
+int notify_waitlist_opening(struct services *sv, const char *to, const struct session_note *s, const char *tid);
+
+/* ----------------------------------------------------------------------
+ * Listings and accounts (app/listing.c, app/account.c)
+ * ---------------------------------------------------------------------- */
+
+/* Asks the holder of listing tid, last confirmed `days` days ago, to
+ * confirm it through the single-use token's link. */
+int notify_listing_reminder(struct services *sv, const char *to, const char *tid, long long days,
+                            const char *token);
+/* Someone asked for an account with an address that has one, `handle`. */
+int notify_signup_exists(struct services *sv, const char *to, const char *handle);
+/* The link finishing the sign-up of `handle`. */
+int notify_signup_link(struct services *sv, const char *to, const char *handle, const char *token);
+/* The link resetting the password of `handle`. */
+int notify_reset_link(struct services *sv, const char *to, const char *handle, const char *token);
 
 #endif

@@ -107,9 +107,6 @@ int use_reset(struct ctx *cx, const struct actor *who, const char *token, const 
  * many, or -1. Run hourly by `chiron serve`.
  */
 long listing_reminders(struct services *sv, int64_t now);
-/* Reminders of the sessions in the next 24 hours, to both sides, once
- * each (app/booking.c). Returns how many, or -1. */
-long appointment_reminders(struct services *sv, int64_t now);
 
 /* ----------------------------------------------------------------------
  * Consultation requests (app/requests.c)
@@ -248,76 +245,11 @@ struct org_in {
 int add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char id[24], struct refusal *why);
 
 /* ----------------------------------------------------------------------
- * Scheduling (app/booking.c)
+ * Scheduling (app/booking.h) and waitlists (app/waitlist.h)
  * ---------------------------------------------------------------------- */
 
-#define SLOTS_MAX 2000                  /* slots listed at once */
-#define HORIZON_WEEKS 52                /* how far ahead one may book */
-#define SERIES_MAX 26                   /* occurrences of one series */
-
-/* A therapist's week for booking: the record's hours and zone, the
- * session types and notice period (defaults when never set). */
-struct book_ctx {
-	char tid[72];
-	char name[128];
-	char zone[64];
-	const struct tz_zone *tz;
-	struct window *weekly;
-	int n_weekly;
-	uint8_t *wmodes;                /* per weekly window: modality bits, 0 = every one */
-	uint8_t modalities;             /* the listing's (bit per enum modality) */
-	struct store_schedule sc;
-	struct store_closed *closed;
-	int n_closed;
-	bool accepting;                 /* new clients */
-};
-
-/* Loads it (404 when there is no such listing, 409 when it keeps no
- * weekly hours or time zone to book: c->sc is filled even then). */
-int book_ctx_load(struct ctx *cx, const struct actor *who, const char *tid, struct book_ctx *c, struct refusal *why);
-/* The session type of kind, or NULL when the therapist does not offer it. */
-const struct store_session_type *book_type(const struct book_ctx *c, const char *kind);
-/* Open slots of kind starting in [from, to), at most max; modality
- * ("in_person", "telehealth", or NULL/"" for either) keeps the windows
- * held that way. Returns how many, -2 when refused (*why), -1 on failure. */
-int open_slots(struct ctx *cx, const struct actor *who, const struct book_ctx *c, const char *kind, const char *modality,
-               int64_t from, int64_t to, struct sched_slot *out, int max, struct refusal *why);
-
-/* The signed-in user books kind at start (UTC) with therapist tid.
- * 409 "just taken" when someone else was first. *a is the appointment. */
-int book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, const char *modality, int64_t start,
-         struct store_appt *a, struct refusal *why);
-/* The appointment id (decimal text) when the signed-in user is its seeker
- * or its therapist; 404 otherwise. *side is "seeker" or "therapist". */
-int appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_appt *a, const char **side,
-              struct refusal *why);
-/* Cancels (late when inside the notice period) or moves an appointment. */
-int cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct store_appt *a, struct refusal *why);
-int move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start, struct store_appt *a,
-              struct refusal *why);
-/* Makes a booked single appointment the first of a weekly (1) or
- * fortnightly (2) series of count sessions; *skipped counts those not
- * open (a closure, someone else's booking). */
-int start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int interval_weeks, int count,
-                 struct store_series *sr, int *booked, int *skipped, struct refusal *why);
-/* Ends a series: its sessions still ahead are cancelled. */
-int end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancelled, struct refusal *why);
-/* A therapist's settings: notice and session types. */
-int schedule_save(struct ctx *cx, const struct actor *who, const struct store_schedule *sc, struct refusal *why);
-int closure_add(struct ctx *cx, const struct actor *who, struct store_closed *c, struct refusal *why);
-int closure_delete(struct ctx *cx, const struct actor *who, const char *id, struct refusal *why);
-/* The waitlist of tid for kind: join (409 when already on it) or leave. */
-int wait_join(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why);
-int wait_leave(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why);
-/* Time opened on tid's week (hours, closures, session types changed): its
- * waitlist hears of the first fitting slot, at most once a day each. */
-void waitlist_openings(struct ctx *cx, const struct actor *who, const char *tid);
-/* The viewer's zone: their own setting, else fallback, else UTC. */
-const struct tz_zone *viewer_zone(struct ctx *cx, const struct actor *who, const char *fallback);
-int zone_set(struct ctx *cx, const struct actor *who, const char *zone, struct refusal *why);
-
-/* "Tue 9 Mar 2027, 18:00" of t in z (the buffer holds 48 bytes). */
-void when_text(char out[48], const struct tz_zone *z, int64_t t);
+#include "app/booking.h"
+#include "app/waitlist.h"
 
 /* ----------------------------------------------------------------------
  * The clinician's own calendar: busy times, working hours, free windows
