@@ -1,13 +1,15 @@
 /*
- * api_schedule.c: scheduling in the JSON API (the rules are act_schedule.c's).
+ * api_schedule.c: scheduling in the JSON API (the rules are app/booking.c's and
+ * app/waitlist.c's; every read here is the pages' read, through the same
+ * services).
  *
  *   GET  /api/v1/therapists/{id}/slots?kind=&from=YYYY-MM-DD&days=N
- *   GET  /api/v1/appointments                 mine ahead (seeker, or my listing's)
+ *   GET  /api/v1/appointments                 mine ahead, both sides, each with its "side"
  *   POST /api/v1/appointments                 {"therapist_id","kind","start"}: 201 or 409
  *   POST /api/v1/appointments/{id}/cancel
  *   POST /api/v1/appointments/{id}/move       {"start"}
  *   POST /api/v1/appointments/{id}/series     {"interval_weeks","count"}
- *   GET  /api/v1/series                       mine, active
+ *   GET  /api/v1/series                       mine, active (both sides)
  *   POST /api/v1/series/{id}/end
  *   GET  /api/v1/schedule, PUT /api/v1/schedule           a therapist's settings
  *   POST /api/v1/schedule/closures, DELETE /api/v1/schedule/closures/{id}
@@ -45,8 +47,10 @@ wall_json(struct buf *b, const char *zone, int64_t t)
 	return buf_adds(b, s);
 }
 
+/* Appointment a as JSON; side, when not NULL, is the reader's ("seeker"
+ * or "therapist"), as the list gives it. */
 static int
-appt_json(struct buf *b, const struct store_appt *a)
+appt_json(struct buf *b, const struct store_appt *a, const char *side)
 {
 	return buf_printf(b, "{\"id\":%lld,\"therapist_id\":", (long long)a->id) ||
 	       buf_json_strz(b, a->therapist_id) || buf_adds(b, ",\"kind\":") ||
@@ -59,7 +63,7 @@ appt_json(struct buf *b, const struct store_appt *a)
 	       (a->cancelled_by[0] ? buf_json_strz(b, a->cancelled_by) : buf_adds(b, "null")) ||
 	       buf_printf(b, ",\"late\":%s,\"series_id\":", a->late ? "true" : "false") ||
 	       (a->series_id ? buf_printf(b, "%lld", (long long)a->series_id) : buf_adds(b, "null")) ||
-	       buf_addc(b, '}');
+	       (side && (buf_adds(b, ",\"side\":") || buf_json_strz(b, side))) || buf_addc(b, '}');
 }
 
 static int
@@ -68,7 +72,7 @@ appt_response(struct req *r, struct resp *p, int rc, const struct refusal *why,
 {
 	if (rc > 0)
 		return refusal_response(r, p, why);
-	if (rc || appt_json(&p->body, a) || buf_addc(&p->body, '\n'))
+	if (rc || appt_json(&p->body, a, NULL) || buf_addc(&p->body, '\n'))
 		return -1;
 	return json_response(p, status);
 }
@@ -102,7 +106,7 @@ api_slots(struct req *r, struct resp *p)
 			return 0;
 		}
 	} else
-		from_day = ((int64_t)time(NULL) + tz_offset_at(c->tz, (int64_t)time(NULL))) / DAY;
+		from_day = (ctx_now(&r->cx) + tz_offset_at(c->tz, ctx_now(&r->cx))) / DAY;
 	if (days_s) {
 		char *end;
 
@@ -177,29 +181,32 @@ struct appt_list {
 };
 
 static int
-appt_one(void *arg, const struct store_appt *a)
+appt_one(void *arg, const struct appt_view *v)
 {
 	struct appt_list *x = arg;
 
-	if ((x->n++ && buf_addc(x->b, ',')) || appt_json(x->b, a))
+	if ((x->n++ && buf_addc(x->b, ',')) || appt_json(x->b, v->a, v->side))
 		x->err = 1;
 	return x->err;
 }
 
+/* The sessions the account takes and, with a listing, those it gives:
+ * the /therapy and /schedule pages' sessions together. */
 int
 api_appointments(struct req *r, struct resp *p)
 {
 	struct appt_list x = {&p->body, 0, 0};
-	int64_t from = (int64_t)time(NULL) - DAY;
+	struct refusal why;
+	int rc;
 
 	if (buf_adds(&p->body, "{\"appointments\":["))
 		return -1;
-	if (r->who.therapist_id[0]
-	        ? STORE_CALL(r->app->sv.store, appts_of_therapist, r->who.therapist_id, from,
-	                     from + (int64_t)(HORIZON_WEEKS + 30) * 7 * DAY, 500, appt_one, &x)
-	        : STORE_CALL(r->app->sv.store, appts_of_seeker, r->who.id, from, 500, appt_one, &x))
-		return -1;
-	if (x.err || buf_adds(&p->body, "]}\n"))
+	rc = appointments_mine(&r->cx, &r->who, SIDE_BOTH, ctx_now(&r->cx) - DAY, 0, appt_one, &x, &why);
+	if (rc > 0) {
+		buf_reset(&p->body);
+		return refusal_response(r, p, &why);
+	}
+	if (rc || x.err || buf_adds(&p->body, "]}\n"))
 		return -1;
 	return json_response(p, 200);
 }
@@ -294,11 +301,17 @@ int
 api_series(struct req *r, struct resp *p)
 {
 	struct series_list x = {&p->body, 0, 0};
+	struct refusal why;
+	int rc;
 
-	if (buf_adds(&p->body, "{\"series\":[") ||
-	    STORE_CALL(r->app->sv.store, series_of_user, r->who.id,
-	               r->who.therapist_id[0] ? r->who.therapist_id : NULL, series_one, &x) ||
-	    x.err || buf_adds(&p->body, "]}\n"))
+	if (buf_adds(&p->body, "{\"series\":["))
+		return -1;
+	rc = series_mine(&r->cx, &r->who, SIDE_BOTH, series_one, &x, &why);
+	if (rc > 0) {
+		buf_reset(&p->body);
+		return refusal_response(r, p, &why);
+	}
+	if (rc || x.err || buf_adds(&p->body, "]}\n"))
 		return -1;
 	return json_response(p, 200);
 }
@@ -374,10 +387,13 @@ schedule_json(struct req *r, struct resp *p)
 		    buf_printf(b, ",\"minutes\":%d,\"step\":%d,\"capacity\":%d}", c->sc.types[i].minutes,
 		               c->sc.types[i].step, c->sc.types[i].capacity))
 			return -1;
-	if (buf_adds(b, "],\"closures\":[") ||
-	    STORE_CALL(r->app->sv.store, closed_list, r->who.therapist_id, (int64_t)time(NULL) / DAY - 1,
-	               closed_one, &x) ||
-	    x.err || buf_adds(b, "]}\n"))
+	if (buf_adds(b, "],\"closures\":["))
+		return -1;
+	if ((rc = closures_mine(&r->cx, &r->who, closed_one, &x, &why)) > 0) {
+		buf_reset(b);
+		return refusal_response(r, p, &why);
+	}
+	if (rc || x.err || buf_adds(b, "]}\n"))
 		return -1;
 	return json_response(p, 200);
 }
@@ -538,9 +554,13 @@ api_waitlist(struct req *r, struct resp *p)
 	if (strcmp(r->method, "GET") == 0) {
 		struct wait_list x = {&p->body, 0, 0};
 
-		if (buf_adds(&p->body, "{\"waitlist\":[") ||
-		    STORE_CALL(r->app->sv.store, waits_of_seeker, r->who.id, wait_one, &x) || x.err ||
-		    buf_adds(&p->body, "]}\n"))
+		if (buf_adds(&p->body, "{\"waitlist\":["))
+			return -1;
+		if ((rc = waits_mine(&r->cx, &r->who, wait_one, &x, &why)) > 0) {
+			buf_reset(&p->body);
+			return refusal_response(r, p, &why);
+		}
+		if (rc || x.err || buf_adds(&p->body, "]}\n"))
 			return -1;
 		return json_response(p, 200);
 	}
@@ -562,7 +582,7 @@ api_waitlist(struct req *r, struct resp *p)
 		memset(&w, 0, sizeof(w));
 		snprintf(w.therapist_id, sizeof(w.therapist_id), "%s", tid);
 		snprintf(w.kind, sizeof(w.kind), "%s", kind);
-		w.created_at = (int64_t)time(NULL);
+		w.created_at = ctx_now(&r->cx);
 		{
 			struct wait_list x = {&p->body, 0, 0};
 

@@ -1,5 +1,6 @@
 /*
- * page_schedule.c: the booking pages (the rules are act_schedule.c's).
+ * page_schedule.c: the booking pages (the rules, and every read, are
+ * app/booking.c's and app/waitlist.c's: the API reads the same).
  *
  *   /therapists/{id}/book     a therapist's open slots, in the viewer's zone; book one
  *   /therapy                  my therapy: next sessions, series, waitlists, my zone
@@ -96,7 +97,7 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 	struct refusal why;
 	const struct tz_zone *vz;
 	const char *wk = req_arg(r, "week");
-	int64_t now = (int64_t)time(NULL), day0, last_day = -1;
+	int64_t now = ctx_now(&r->cx), day0, last_day = -1;
 	long week = wk ? strtol(wk, NULL, 10) : 0;
 	int rc, n, i;
 	char title[200], url[160];
@@ -286,16 +287,18 @@ struct appt_cards {
 };
 
 static int
-appt_card(void *arg, const struct store_appt *a)
+appt_card(void *arg, const struct appt_view *v)
 {
 	struct appt_cards *x = arg;
+	const struct store_appt *a = v->a;
 	struct buf *b = &x->p->body;
 	struct req *r = x->r;
 	const struct tz_zone *vz = x->vz ? x->vz : tz_get(a->zone);
-	bool booked = strcmp(a->status, "booked") == 0, ahead = a->start > (int64_t)time(NULL);
+	int64_t now = ctx_now(&r->cx);
+	bool booked = strcmp(a->status, "booked") == 0, ahead = a->start > now;
 	char id[24];
 
-	if (!booked && a->updated_at < (int64_t)time(NULL) - 14 * DAY)
+	if (!booked && a->updated_at < now - 14 * DAY)
 		return 0;               /* old cancellations fade away */
 	snprintf(id, sizeof(id), "%lld", (long long)a->id);
 	x->n++;
@@ -402,10 +405,12 @@ page_therapy(struct req *r, struct resp *p)
 	struct appt_cards x = {r, p, viewer_zone(&r->cx, &r->who, NULL), 0, 0};
 	struct series_rows sx = {r, p, 0, 0};
 	struct wait_rows wx = {r, p, 0, 0};
-	char zone[64] = "";
+	struct refusal why;
+	char zone[64];
+	int rc;
 
-	if (STORE_CALL(r->app->sv.store, user_zone_get, r->who.id, zone, sizeof(zone)))
-		return -1;
+	if ((rc = zone_mine(&r->cx, &r->who, zone, &why)) != 0)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	if (page_begin(r, p, "My therapy") || html(b, "<h1>My therapy</h1>\n") ||
 	    note(b, req_arg(r, "booked") ? "Booked. Both of you have a note in the outbox; it is held "
 	                                   "for you like a clinical hour." :
@@ -420,21 +425,22 @@ page_therapy(struct req *r, struct resp *p)
 	/* Without a zone of their own, each session shows in its own zone. */
 	if (!zone[0] || !tz_get(zone))
 		x.vz = NULL;
-	if (STORE_CALL(r->app->sv.store, appts_of_seeker, r->who.id, (int64_t)time(NULL) - 3600, 200,
-	               appt_card, &x) || x.err)
+	/* The sessions taken; those given are on /schedule. */
+	if (appointments_mine(&r->cx, &r->who, SIDE_SEEKER, ctx_now(&r->cx) - 3600, 0, appt_card, &x, &why) ||
+	    x.err)
 		return -1;
 	if (html(b, "</ul>\n") ||
 	    (!x.n && html(b, "<p>None yet. Find a therapist on the <a href=\"/search\">search</a>, "
 	                     "open their profile and book a first consultation.</p>\n")) ||
 	    html(b, "<h2>Series</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->sv.store, series_of_user, r->who.id, NULL, series_row, &sx) || sx.err)
+	if (series_mine(&r->cx, &r->who, SIDE_SEEKER, series_row, &sx, &why) || sx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!sx.n && html(b, "<p class=\"hint\">None. Any booked session can "
 	                                            "start a weekly or fortnightly series.</p>\n")) ||
 	    html(b, "<h2>Waitlists</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->sv.store, waits_of_seeker, r->who.id, wait_row, &wx) || wx.err)
+	if (waits_mine(&r->cx, &r->who, wait_row, &wx, &why) || wx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!wx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
 	    html(b, "<h2 id=\"zone\">Time zone and calendar</h2>\n<form method=\"post\" action=\"/therapy/timezone\">") ||
@@ -575,19 +581,16 @@ struct day_rows {
 };
 
 static int
-calendar_row(void *arg, const struct store_appt *a)
+calendar_row(void *arg, const struct appt_view *v)
 {
 	struct day_rows *x = arg;
+	const struct store_appt *a = v->a;
 	struct buf *b = &x->p->body;
-	struct store_user u;
 	int64_t d = (a->start + tz_offset_at(x->vz, a->start)) / DAY;
 	char w[48], id[24];
-	int found = 0;
 
 	if (strcmp(a->status, "booked") != 0)
 		return 0;
-	if (STORE_CALL(x->r->app->sv.store, user_get, a->seeker, &u, &found) || !found)
-		snprintf(u.handle, sizeof(u.handle), "a clinician");
 	when_text(w, x->vz, a->start);
 	snprintf(id, sizeof(id), "%lld", (long long)a->id);
 	if (d != x->last_day) {
@@ -602,7 +605,7 @@ calendar_row(void *arg, const struct store_appt *a)
 	}
 	x->n++;
 	if (html(b, "<li>") || html_txt(b, w + strlen(w) - 5) || html(b, " ") ||
-	    html_txt(b, kind_label(a->kind)) || html(b, " with ") || html_txt(b, u.handle) ||
+	    html_txt(b, kind_label(a->kind)) || html(b, " with ") || html_txt(b, v->with) ||
 	    (a->series_id && html(b, " (series)")) ||
 	    html(b, " <form method=\"post\" class=\"inline\" action=\"/appointments/") || html(b, id) ||
 	    html(b, "/cancel\">") || form_csrf(b, x->r, x->p) ||
@@ -631,7 +634,7 @@ page_schedule(struct req *r, struct resp *p)
 	struct day_rows dx = {r, p, NULL, -1, 0, 0};
 	struct series_rows sx = {r, p, 0, 0};
 	struct refusal why;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ctx_now(&r->cx);
 	int rc, i;
 
 	if (!c)
@@ -655,14 +658,15 @@ page_schedule(struct req *r, struct resp *p)
 	            "the same hours the search matches clinicians' free time against.</p>\n"
 	            "<h2>The weeks ahead</h2>\n"))
 		return -1;
-	if (STORE_CALL(r->app->sv.store, appts_of_therapist, r->who.therapist_id, now - 3600,
-	               now + 28 * DAY, 500, calendar_row, &dx) || dx.err)
+	/* The sessions given; those taken are on /therapy. */
+	if (appointments_mine(&r->cx, &r->who, SIDE_THERAPIST, now - 3600, now + 28 * DAY, calendar_row, &dx,
+	                      &why) || dx.err)
 		return -1;
 	if ((dx.last_day >= 0 && html(b, "</ul>\n")) ||
 	    (!dx.n && html(b, "<p>No sessions booked in the next four weeks.</p>\n")) ||
 	    html(b, "<h2>Series</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->sv.store, series_of_user, 0, r->who.therapist_id, series_row, &sx) || sx.err)
+	if (series_mine(&r->cx, &r->who, SIDE_THERAPIST, series_row, &sx, &why) || sx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!sx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
 	    html(b, "<h2>Sessions you offer</h2>\n<form method=\"post\" action=\"/schedule\">") ||
@@ -695,8 +699,7 @@ page_schedule(struct req *r, struct resp *p)
 	}
 	if (html(b, "<p><button type=\"submit\">Save</button></p></form>\n<h2>Closed dates</h2>\n<ul>\n"))
 		return -1;
-	if (STORE_CALL(r->app->sv.store, closed_list, r->who.therapist_id, now / DAY - 1, closure_row, &cx) ||
-	    cx.err)
+	if (closures_mine(&r->cx, &r->who, closure_row, &cx, &why) || cx.err)
 		return -1;
 	if (html(b, "</ul>\n") || (!cx.n && html(b, "<p class=\"hint\">None.</p>\n")) ||
 	    html(b, "<form method=\"post\" action=\"/schedule/closures\">") || form_csrf(b, r, p) ||

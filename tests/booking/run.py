@@ -420,4 +420,26 @@ if sr_ and sr_.get("series"):
        (st, en))
 else:
     ok("series_end_tells_both", False, sr_)
+
+# --- a therapist in therapy: GET /api/v1/appointments gives the sessions
+# they take as a client (side "seeker") with those they give (side
+# "therapist"), the sessions of /therapy and /schedule together ---
+client = seekers(1, "client")[0]
+st, s6 = call("GET", "/api/v1/therapists/t-9000002/slots?kind=individual&days=7")
+st, given = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000002", "kind": "individual",
+                                                  "start": s6["slots"][-1]["start"]}, client)
+st, s7 = call("GET", "/api/v1/therapists/t-9000003/slots?kind=individual&days=7")
+st, taken = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000003", "kind": "individual",
+                                                  "start": s7["slots"][0]["start"]}, ther)
+ok("therapist_books_as_client", st == 201 and given and "id" in given, (st, taken, given))
+st, mine = call("GET", "/api/v1/appointments", None, ther)
+sides = {a["id"]: a.get("side") for a in mine["appointments"]} if st == 200 else {}
+ok("api_appointments_therapist_sees_own_therapy",
+   sides.get(taken.get("id")) == "seeker" and sides.get(given.get("id")) == "therapist", (st, sides))
+st, mine = call("GET", "/api/v1/appointments", None, client)
+ok("api_appointments_seeker_side", st == 200 and [a["side"] for a in mine["appointments"]] == ["seeker"], mine)
+st, th, _ = page("GET", "/therapy", None, ther)
+st2, sc, _ = page("GET", "/schedule", None, ther)
+ok("pages_show_the_same_sessions", 'id="a%d"' % taken["id"] in th and 'id="a%d"' % given["id"] not in th and
+   "/appointments/%d/cancel" % given["id"] in sc and "/appointments/%d/cancel" % taken["id"] not in sc, (st, st2))
 sys.exit(1 if fails else 0)
