@@ -118,30 +118,21 @@ signup_job(void *ctx, void *arg)
 {
 	struct services *sv = ctx;
 	struct store_user *u = arg, old;
-	char tok[48], msg[1400];
+	char tok[48];
 	unsigned char raw[32], hash[32];
 	int found = 0;
 
 	if (STORE_CALL(sv->store, user_find, u->email, &old, &found))
 		goto out;
 	if (found && strcasecmp(old.email, u->email) == 0) {
-		snprintf(msg, sizeof(msg), "Someone asked to create a chiron account with this "
-		         "address, which already has one (pseudonym %s).\nTo sign in, open %s/login; "
-		         "if you forgot the password, %s/reset.\nIf it was not you, ignore this "
-		         "message: nothing was changed.", old.handle, sv->public_url ? sv->public_url : "",
-		         sv->public_url ? sv->public_url : "");
-		notify_send(sv, u->email, "You already have a chiron account", msg);
+		notify_signup_exists(sv, u->email, old.handle);
 		goto out;
 	}
 	token_random(tok, raw);
 	token_hash(raw, hash);
 	if (STORE_CALL(sv->store, signup_put, hash, u, clock_now(&sv->clock) + SIGNUP_SECONDS))
 		goto out;
-	snprintf(msg, sizeof(msg), "Someone asked to create a chiron account with this address, "
-	         "under the pseudonym %s.\nTo finish, open %s/signup/confirm/%s within a day.\n"
-	         "If it was not you, ignore this message: no account is made.", u->handle,
-	         sv->public_url ? sv->public_url : "", tok);
-	notify_send(sv, u->email, "Finish creating your chiron account", msg);
+	notify_signup_link(sv, u->email, u->handle, tok);
 out:
 	sodium_memzero(u, sizeof(*u));
 	free(u);
@@ -305,7 +296,7 @@ static void
 reset_job(void *ctx, void *arg)
 {
 	struct services *sv = ctx;
-	char *email = arg, tok[48], msg[1200];
+	char *email = arg, tok[48];
 	unsigned char raw[32], hash[32];
 	struct store_user u;
 	int found = 0;
@@ -317,11 +308,7 @@ reset_job(void *ctx, void *arg)
 	token_hash(raw, hash);
 	if (STORE_CALL(sv->store, reset_put, hash, u.id, clock_now(&sv->clock) + RESET_SECONDS))
 		goto out;
-	snprintf(msg, sizeof(msg), "Someone asked to reset the password of the chiron "
-	         "account %s.\nTo choose a new password, open %s/reset/%s within an hour.\n"
-	         "If it was not you, ignore this message.", u.handle,
-	         sv->public_url ? sv->public_url : "", tok);
-	notify_send(sv, u.email, "Reset your chiron password", msg);
+	notify_reset_link(sv, u.email, u.handle, tok);
 out:
 	free(email);
 }

@@ -658,7 +658,7 @@ remind_one(void *arg, const struct store_listing *l)
 	struct remind *x = arg;
 	struct store_user u;
 	unsigned char raw[32], hash[32];
-	char tok[48], msg[2048];
+	char tok[48];
 	int64_t last = l->confirmed_at > l->claimed_at ? l->confirmed_at : l->claimed_at;
 	int found = 0;
 
@@ -672,16 +672,7 @@ remind_one(void *arg, const struct store_listing *l)
 		x->err = 1;
 		return 1;
 	}
-	snprintf(msg, sizeof(msg),
-	         "Your chiron listing %s was last confirmed %lld days ago.\n"
-	         "Clinicians rely on listings being current, so a listing not confirmed for %d days\n"
-	         "is paused: shown as not accepting new clients until you confirm it.\n\n"
-	         "If it is still right, open %s/listing/confirm/%s and press the button\n"
-	         "(the link works once, for %d days). If something changed, sign in and edit it at\n"
-	         "%s/listing/edit; saving confirms it too.",
-	         l->therapist_id, (long long)((x->now - last) / 86400), LISTING_STALE_DAYS,
-	         x->sv->public_url, tok, LISTING_REMIND_LINK_DAYS, x->sv->public_url);
-	if (notify_send(x->sv, u.email, "Is your chiron listing still current?", msg)) {
+	if (notify_listing_reminder(x->sv, u.email, l->therapist_id, (long long)((x->now - last) / 86400), tok)) {
 		x->err = 1;
 		return 1;
 	}
