@@ -242,7 +242,7 @@ send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const 
 	struct store_listing l;
 	struct store_user claimant;
 	unsigned char raw[CLAIM_CODE_LEN], hash[32];
-	char code[CLAIM_CODE_LEN + 1], shown[CLAIM_CODE_LEN + 4], msg[2048];
+	char code[CLAIM_CODE_LEN + 1], shown[CLAIM_CODE_LEN + 4];
 	const char *at = email ? strrchr(email, '@') : NULL;
 	int found = 0, i, k;
 
@@ -278,21 +278,9 @@ send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const 
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "no claim of this listing is waiting");
-	snprintf(msg, sizeof(msg),
-	         "Someone has claimed the listing of %.200s on chiron, a directory where\n"
-	         "clinicians find a therapist for their own therapy. We found this address for\n"
-	         "the practice and send this code here to check the claim is the practice's own.\n\n"
-	         "If you made the claim, sign in to chiron and enter this code at\n"
-	         "%s/listing :\n\n    %s\n\n"
-	         "It works for %d days, and stops working after %d wrong tries.\n\n"
-	         "If you did not claim this listing, do not share the code with anyone: without\n"
-	         "it the claim opens nothing, and an administrator will drop it.",
-	         listing_name(cx, tid), cx->sv->public_url ? cx->sv->public_url : "", shown,
-	         CLAIM_CODE_DAYS, CLAIM_CODE_TRIES);
-	i = notify_send(cx->sv, email, "Your code for claiming a chiron listing", msg);
+	i = notify_claim_code(cx->sv, email, listing_name(cx, tid), shown, CLAIM_CODE_DAYS, CLAIM_CODE_TRIES);
 	sodium_memzero(code, sizeof(code));
 	sodium_memzero(shown, sizeof(shown));
-	sodium_memzero(msg, sizeof(msg));
 	return i ? -1 : 0;
 }
 

@@ -170,6 +170,27 @@ notify_listing_reminder(struct services *sv, const char *to, const char *tid, lo
 }
 
 int
+notify_claim_code(struct services *sv, const char *to, const char *name, const char *code, int days, int tries)
+{
+	char body[2048];
+	int rc;
+
+	snprintf(body, sizeof(body),
+	         "Someone has claimed the listing of %.200s on chiron, a directory where\n"
+	         "clinicians find a therapist for their own therapy. We found this address for\n"
+	         "the practice and send this code here to check the claim is the practice's own.\n\n"
+	         "If you made the claim, sign in to chiron and enter this code at\n"
+	         "%s/listing :\n\n    %s\n\n"
+	         "It works for %d days, and stops working after %d wrong tries.\n\n"
+	         "If you did not claim this listing, do not share the code with anyone: without\n"
+	         "it the claim opens nothing, and an administrator will drop it.",
+	         name, site(sv), code, days, tries);
+	rc = put(sv, to, "Your code for claiming a chiron listing", body, "other");
+	sodium_memzero(body, sizeof(body));
+	return rc;
+}
+
+int
 notify_signup_exists(struct services *sv, const char *to, const char *handle)
 {
 	char body[1400];

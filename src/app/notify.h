@@ -60,6 +60,11 @@ int notify_waitlist_opening(struct services *sv, const char *to, const struct se
  * confirm it through the single-use token's link. */
 int notify_listing_reminder(struct services *sv, const char *to, const char *tid, long long days,
                             const char *token);
+/* The one-time code (shown as typed, e.g. "ABCD-EFGH-...") of a claim of
+ * the listing `name`, to the practice's address; it works `days` days
+ * and dies after `tries` wrong entries. */
+int notify_claim_code(struct services *sv, const char *to, const char *name, const char *code, int days,
+                      int tries);
 /* Someone asked for an account with an address that has one, `handle`. */
 int notify_signup_exists(struct services *sv, const char *to, const char *handle);
 /* The link finishing the sign-up of `handle`. */
