@@ -26,18 +26,19 @@
 #define LISTING_A "t-7000001"           /* held by the therapist account */
 #define LISTING_B "t-7000002"           /* held by no one */
 
-/* A listing open every day 17:00-20:00 in New York, taking new clients. */
-static const char listing_fmt[] =
-	"{\"type\":\"therapist\",\"id\":\"%s\",\"name\":\"%s\",\"credentials\":\"PhD\","
-	"\"profession\":\"psychologist\",\"licenses\":[\"US-NY\"],\"modalities\":[\"telehealth\"],"
-	"\"formats\":[\"individual\"],\"accepting_new_clients\":true,"
-	"\"fee\":{\"currency\":\"USD\",\"session\":100},\"orientations\":[\"cbt\"],"
-	"\"focus_areas\":[\"burnout\"],\"languages\":[\"en\"],\"career_stages\":[\"early_career\"],"
-	"\"clinician_clients\":true,\"timezone\":\"America/New_York\",\"availability\":["
-	"{\"day\":\"mon\",\"start\":\"17:00\",\"end\":\"20:00\"},{\"day\":\"tue\",\"start\":\"17:00\",\"end\":\"20:00\"},"
-	"{\"day\":\"wed\",\"start\":\"17:00\",\"end\":\"20:00\"},{\"day\":\"thu\",\"start\":\"17:00\",\"end\":\"20:00\"},"
-	"{\"day\":\"fri\",\"start\":\"17:00\",\"end\":\"20:00\"},{\"day\":\"sat\",\"start\":\"17:00\",\"end\":\"20:00\"},"
-	"{\"day\":\"sun\",\"start\":\"17:00\",\"end\":\"20:00\"}]}";
+/* A listing open every day 17:00-20:00 in New York, taking new clients
+ * (a literal, so the compiler checks the format against its arguments). */
+#define LISTING_JSON \
+	"{\"type\":\"therapist\",\"id\":\"%s\",\"name\":\"%s\",\"credentials\":\"PhD\"," \
+	"\"profession\":\"psychologist\",\"licenses\":[\"US-NY\"],\"modalities\":[\"telehealth\"]," \
+	"\"formats\":[\"individual\"],\"accepting_new_clients\":true," \
+	"\"fee\":{\"currency\":\"USD\",\"session\":100},\"orientations\":[\"cbt\"]," \
+	"\"focus_areas\":[\"burnout\"],\"languages\":[\"en\"],\"career_stages\":[\"early_career\"]," \
+	"\"clinician_clients\":true,\"timezone\":\"America/New_York\",\"availability\":[" \
+	"{\"day\":\"mon\",\"start\":\"17:00\",\"end\":\"20:00\"},{\"day\":\"tue\",\"start\":\"17:00\",\"end\":\"20:00\"}," \
+	"{\"day\":\"wed\",\"start\":\"17:00\",\"end\":\"20:00\"},{\"day\":\"thu\",\"start\":\"17:00\",\"end\":\"20:00\"}," \
+	"{\"day\":\"fri\",\"start\":\"17:00\",\"end\":\"20:00\"},{\"day\":\"sat\",\"start\":\"17:00\",\"end\":\"20:00\"}," \
+	"{\"day\":\"sun\",\"start\":\"17:00\",\"end\":\"20:00\"}]}"
 
 struct fixture {
 	char dir[64];
@@ -56,7 +57,7 @@ put_listing(struct fixture *f, const char *id, const char *name)
 	struct record r;
 	struct verr e;
 	struct buf packed;
-	int n = snprintf(line, sizeof(line), listing_fmt, id, name);
+	int n = snprintf(line, sizeof(line), LISTING_JSON, id, name);
 
 	assert_true(n > 0 && (size_t)n < sizeof(line));
 	if (record_parse(TAX, line, (size_t)n, &f->a, &r, &e))
