@@ -29,7 +29,6 @@
 #include "app/throttle.h"
 
 #define DAY 86400
-#define PROFILE_MAX 4000                /* the search page keeps profiles under this */
 
 int
 calendar_day(const char *s)
@@ -55,7 +54,7 @@ profile_value(struct ctx *cx, const struct actor *who, const char *key, char *ou
 	char saved[4096];
 
 	out[0] = '\0';
-	if (STORE_CALL(cx->sv->store, profile_get, who->id, saved, sizeof(saved)))
+	if (profile_load(cx, who, saved, sizeof(saved)))
 		return -1;
 	form_value(saved, key, out, n);
 	return 0;
@@ -325,7 +324,7 @@ calendar_use(struct ctx *cx, const struct actor *who, const struct calendar *c, 
 
 	if (!c->zone)
 		return refuse(why, 400, "timezone", "give your time zone, like America/New_York");
-	if (STORE_CALL(cx->sv->store, profile_get, who->id, saved, sizeof(saved)))
+	if (profile_load(cx, who, saved, sizeof(saved)))
 		return -1;
 	/* Everything saved before but the free hours and the zone stays. */
 	for (p = saved; *p && rc == 0;) {
@@ -357,7 +356,7 @@ calendar_use(struct ctx *cx, const struct actor *who, const struct calendar *c, 
 		return refuse(why, 400, "", "your saved search preferences would be too long with "
 		              "these hours; save fewer organizations or preferences first");
 	}
-	rc = STORE_CALL(cx->sv->store, profile_put, who->id, f.p, ctx_now(cx));
+	rc = profile_save(cx, who, f.p, why);
 	buf_free(&f);
-	return rc ? -1 : 0;
+	return rc;
 }
