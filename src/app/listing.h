@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/record.h"
 #include "app/ctx.h"
 
@@ -104,6 +105,83 @@ int listing_verified(struct ctx *cx, const struct actor *who, struct claim **out
 
 /* The claims waiting for verification, oldest first, at most QUEUE_MAX. */
 int listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *n);
+
+/* ----------------------------------------------------------------------
+ * Editing the listing held (see listing.c's notes on editing)
+ * ---------------------------------------------------------------------- */
+
+/* An edit: the contract's therapist record and what goes with it. */
+struct listing_in {
+	const char *json;               /* the record (matching.md section 1.2), len bytes */
+	size_t len;
+	const struct store_policy *pol; /* NULL: the stated policies stay */
+	/* Where windows are held (a window without an entry: either way);
+	 * NULL: the stored places stay as they are. */
+	const struct store_avail_modes *modes;
+};
+
+/* The listing held, as its edit form shows it. */
+struct listing_mine {
+	struct therapist t;             /* unpacked into the call's arena */
+	struct store_policy pol;        /* zeroed when none are stated */
+	bool pol_stated;
+	struct store_avail_modes modes;
+};
+
+/* A fresh listing id: "t-" and 12 random hex digits. */
+void listing_new_id(char out[24]);
+/*
+ * Saves in as the signed-in therapist's listing and confirms it current.
+ * 404 when the account holds none; 400 naming the contract field when the
+ * record is invalid (nothing stored). The field and message of a refusal
+ * may live in cx's arena.
+ */
+int listing_save_record(struct ctx *cx, const struct actor *who, const struct listing_in *in, struct refusal *why);
+/*
+ * Stores in as a new listing with id (listing_new_id), claimed by the
+ * signed-in therapist and hidden until an admin verifies the claim. 409
+ * when the account already claims or holds one.
+ */
+int listing_create_record(struct ctx *cx, const struct actor *who, const char *id, const struct listing_in *in,
+                          struct refusal *why);
+/* The signed-in therapist's listing, policies and windows' places; 404 when none. */
+int listing_mine(struct ctx *cx, const struct actor *who, struct listing_mine *m, struct refusal *why);
+/*
+ * The record of the listing held, as JSON appended to out, each window
+ * with its "modality": "in_person", "telehealth" or "either".
+ */
+int listing_record_json(struct ctx *cx, const struct actor *who, struct buf *out, struct refusal *why);
+/*
+ * Saves the record body (len bytes of JSON) as the listing held. A
+ * window's "modality" sets where it is held; a window without one keeps
+ * the place of the stored window it matches (the same day and times, or
+ * else the one on its day it overlaps most), and is held either way when
+ * it overlaps none. 400 "availability[i].modality" for another value.
+ */
+int listing_record_put(struct ctx *cx, const struct actor *who, const char *body, size_t len, struct refusal *why);
+/* The policies of the listing held (zeroed when none are stated); 404 when none. */
+int listing_policies_get(struct ctx *cx, const struct actor *who, struct store_policy *pol, struct refusal *why);
+/* Replaces only the policies of the listing held. */
+int listing_policies_save(struct ctx *cx, const struct actor *who, const struct store_policy *pol,
+                          struct refusal *why);
+
+/* ----------------------------------------------------------------------
+ * Reading a listing
+ * ---------------------------------------------------------------------- */
+
+/*
+ * Listing id as its public page shows it, unpacked into cx's arena: 0,
+ * or 1 when there is none or it is hidden (by an admin, or created and
+ * not yet verified) and who is not an admin; -1 when the store fails.
+ */
+int listing_public(struct ctx *cx, const struct actor *who, const char *id, struct therapist *t);
+/* The stated policies of listing id (zeroed when none), shown as listing_public shows it. */
+int listing_policies_public(struct ctx *cx, const struct actor *who, const char *id, struct store_policy *pol);
+/* The signed-in user's own claim, verified or not (*found = 0 when none). */
+int listing_claim_of(struct ctx *cx, const struct actor *who, struct store_listing *l, int *found);
+/* Every hidden listing, through fn; an admin's only (403 for anyone else). */
+int listings_hidden_list(struct ctx *cx, const struct actor *who, store_listing_fn fn, void *arg,
+                         struct refusal *why);
 
 /*
  * Sends the confirmation reminders due at now (listings unconfirmed for
