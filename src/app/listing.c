@@ -98,6 +98,8 @@ claim_listing(struct ctx *cx, struct actor *who, const char *tid, const char *np
 {
 	int rc;
 
+	if (who->role != ACCT_THERAPIST)
+		return refuse(why, 403, "", "only a therapist account can claim a listing");
 	if (who->claim_id[0])
 		return refuse(why, 409, "", who->therapist_id[0] ?
 		              "this account already holds a listing" :
@@ -223,12 +225,16 @@ listing_name(struct ctx *cx, const char *tid)
 	return row >= 0 ? ix->name[row] : tid;
 }
 
-/* The waiting claim of tid into *l; a refusal (404) when none waits. */
+/* The waiting claim of tid into *l, for an admin; a refusal (403 for
+ * anyone else, 404 when none waits). */
 static int
-waiting_claim(struct ctx *cx, const char *tid, struct store_listing *l, struct refusal *why)
+waiting_claim(struct ctx *cx, const struct actor *who, const char *tid, struct store_listing *l,
+              struct refusal *why)
 {
 	int found = 0;
 
+	if (who->role != ACCT_ADMIN)
+		return refuse(why, 403, "", "only an administrator may do this");
 	if (!tid || !record_id_ok(tid) || STORE_CALL(cx->sv->store, listing_get, tid, l, &found))
 		found = 0;
 	if (!found || l->verified_at)
@@ -248,7 +254,7 @@ send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const 
 	const char *at = email ? strrchr(email, '@') : NULL;
 	int found = 0, i, k;
 
-	if (waiting_claim(cx, tid, &l, why))
+	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	if (!email || !mail_address_ok(email) || !at || !strchr(at, '.') || strlen(email) >= 200)
 		return refuse(why, 400, "email", "enter the practice's email address as you found it, "
@@ -347,7 +353,7 @@ verify_listing(struct ctx *cx, const struct actor *who, const char *tid, const c
 	struct tm tm;
 	int found = 0, hidden = 0;
 
-	if (waiting_claim(cx, tid, &l, why))
+	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	if (!l.code_ok_at)
 		return refuse(why, 409, "", "the claimant has not yet entered the code sent to the "
@@ -383,7 +389,7 @@ reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct re
 	struct store_listing l;
 	int found = 0;
 
-	if (waiting_claim(cx, tid, &l, why))
+	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	/* A listing the claimant made goes with the claim: no one vouched for it. */
 	if (l.created)

@@ -50,3 +50,14 @@ add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char i
 	}
 	return rc ? -1 : 0;
 }
+
+int
+orgs_search(struct ctx *cx, const struct actor *who, const char *q, store_org_fn fn, void *arg, struct refusal *why)
+{
+	(void)who;                      /* the registry is public */
+	if (!q || strlen(q) < 2)
+		return refuse(why, 400, "q", "give at least two characters of the organization's name");
+	if (strlen(q) > 100)
+		return refuse(why, 400, "q", "is longer than 100 characters");
+	return STORE_CALL(cx->sv->store, orgs_find, q, ORGS_FOUND_MAX, fn, arg);
+}

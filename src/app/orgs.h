@@ -16,4 +16,13 @@ struct org_in {
 /* Adds an organization; its new id (org-u + 10 hex digits) goes into id. */
 int add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char id[24], struct refusal *why);
 
+#define ORGS_FOUND_MAX 20               /* organizations a search names */
+
+/*
+ * The organizations whose name contains q (2 to 100 bytes, any case), by
+ * name, at most ORGS_FOUND_MAX, through fn. 400 on "q". Anyone may ask.
+ */
+int orgs_search(struct ctx *cx, const struct actor *who, const char *q, store_org_fn fn, void *arg,
+                struct refusal *why);
+
 #endif

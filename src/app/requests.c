@@ -27,6 +27,8 @@ send_request(struct ctx *cx, const struct actor *who, const struct request_in *i
 	char party[40];
 	int found, hidden = 0;
 
+	if (!who->id)
+		return refuse(why, 401, "", "sign in to send a request");
 	if (!in->therapist_id || !record_id_ok(in->therapist_id))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	if (!in->message || !*in->message || strlen(in->message) > MESSAGE_MAX)
@@ -83,6 +85,8 @@ answer_request(struct ctx *cx, const struct actor *who, const char *id, const ch
 int
 requests_sent(struct ctx *cx, const struct actor *who, store_request_fn fn, void *arg)
 {
+	if (!who->id)
+		return 0;               /* the anonymous actor sent none */
 	return STORE_CALL(cx->sv->store, requests_of_seeker, who->id, REQUESTS_MAX, fn, arg);
 }
 

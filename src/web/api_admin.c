@@ -14,7 +14,6 @@
  * Admins only (the dispatcher answers 403 to anyone else). The rules and
  * the NPI check are act_listing.c's, shared with the admin page.
  */
-#include <time.h>
 
 #include "core/jsonv.h"
 #include "app/services.h"
@@ -46,7 +45,8 @@ api_admin_queue(struct req *r, struct resp *p)
 	struct claim *q;
 	int i, n;
 
-	int64_t now = (int64_t)time(NULL);
+	struct refusal why;
+	int64_t now = ctx_now(&r->cx);
 
 	if (listing_queue(&r->cx, &r->who, &q, &n) || buf_adds(b, "{\"claims\":["))
 		return -1;
@@ -73,7 +73,7 @@ api_admin_queue(struct req *r, struct resp *p)
 		    buf_printf(b, ",\"code_wrong_tries\":%d}", q[i].l.code_tries))
 			return -1;
 	if (buf_adds(b, "],\"hidden\":[") ||
-	    STORE_CALL(r->app->sv.store, listings_hidden, hidden_one, &h) || h.err ||
+	    listings_hidden_list(&r->cx, &r->who, hidden_one, &h, &why) || h.err ||
 	    buf_adds(b, "],\"verified\":[") || listing_verified(&r->cx, &r->who, &q, &n))
 		return -1;
 	for (i = 0; i < n; i++)
