@@ -1,6 +1,6 @@
 /*
- * listing.c: a therapist's hold on a listing, and the admin's side of
- * it (see actions.h).
+ * listing.c: a therapist's listing: holding it, editing it, and the
+ * admin's side of it (app/listing.h).
  *
  * A therapist account claims one listing by its id and the NPI on it. The
  * NPI is public, so a claim proves nothing and opens nothing: until an
@@ -19,6 +19,26 @@
  * LISTING_STALE_DAYS is paused (matched as not accepting) until then, and
  * requests left unanswered for 5 business days count against it, visibly.
  * An admin may hide a listing from searches and its page.
+ *
+ * States of a listing's hold: unclaimed -> claimed ("waiting") -> code
+ * sent -> code entered -> verified; a code may go void (expired, or 5
+ * wrong tries) and be sent again; an admin may reject a claim at any
+ * step before verification (a listing the claimant created goes with
+ * it). A verified listing is confirmed or, unconfirmed too long, paused;
+ * any listing may be hidden by an admin, removed, or have its
+ * organizations merged.
+ *
+ * Who may do what: a therapist account claims, enters the code, and,
+ * once verified, edits, confirms and states policies for the one listing
+ * it holds; admins send codes, verify, reject, hide, remove and merge
+ * (403 for anyone else); anyone reads a listing that is not hidden (a
+ * hidden one is a 404 to all but admins).
+ *
+ * What it stores: the packed record, the policies, where each window is
+ * held, the claim (account, NPI given, the address a code went to and
+ * where the admin found it, who verified, how, when), codes only hashed.
+ * Never: the code itself, the claimant's own address as proof, or who
+ * looked at a listing.
  */
 #include <stdio.h>
 #include <stdlib.h>

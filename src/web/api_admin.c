@@ -12,7 +12,7 @@
  *   POST /api/v1/admin/orgs/merge             {"from","into"}: merge a duplicate
  *
  * Admins only (the dispatcher answers 403 to anyone else). The rules and
- * the NPI check are act_listing.c's, shared with the admin page.
+ * the NPI check are app/listing.c's, shared with the admin page.
  */
 
 #include "core/jsonv.h"

@@ -2,7 +2,7 @@
  * page_listing.c: a therapist's listing as pages (the claim form, the
  * standing, "my listing is current", the reminders' confirmation links)
  * and the admin's queue (verify, hide, remove, merge organizations).
- * What claiming, confirming, verifying and hiding do is in act_listing.c,
+ * What claiming, confirming, verifying and hiding do is in app/listing.c,
  * shared with the API (api_standing.c, api_admin.c).
  */
 #include <stdio.h>
