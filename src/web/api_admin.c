@@ -43,10 +43,9 @@ api_admin_queue(struct req *r, struct resp *p)
 	struct buf *b = &p->body;
 	struct hidden h = {b, 0, 0};
 	struct claim *q;
-	int i, n;
-
 	struct refusal why;
 	int64_t now = ctx_now(&r->cx);
+	int i, n;
 
 	if (listing_queue(&r->cx, &r->who, &q, &n) || buf_adds(b, "{\"claims\":["))
 		return -1;

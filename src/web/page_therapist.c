@@ -77,7 +77,7 @@ policies(struct buf *b, struct req *r, const char *id)
 	const char *a[3];
 	int i;
 
-	if (!pol || listing_policies_public(&r->cx, &r->who, id, pol))
+	if (!pol || listing_policies_public(&r->cx, &r->who, id, pol) < 0)
 		return -1;
 	a[0] = pol->confidentiality;
 	a[1] = pol->events;
