@@ -442,6 +442,8 @@ holds policies_put 'd["confidentiality"] == "Nothing leaves the room."'
 call record_get T1 GET /api/v1/listing/record
 expect record_get 200
 holds record_get 'd["id"] == "t-0000001"'
+# Every window says where it is held (docs/web.md).
+holds record_get 'all(w["modality"] in ("in_person", "telehealth", "either") for w in d["availability"])'
 
 call new_therapist_ask - POST /api/v1/users \
 	'{"handle":"thera3","email":"t3@example.org","password":"long-enough-pw","role":"therapist"}'

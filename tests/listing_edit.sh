@@ -134,6 +134,34 @@ m=$(sqlite3 "$W/c.db" "select day || ' ' || start_min || ' ' || end_min || ' ' |
 check edit_modality_stored test "$m" = "0 540 720 2;0 780 900 1;"
 curl -s -b "$T" "$B/listing/edit" | grep -q 'value="09:00-12:00 telehealth, 13:00-15:00 in person, 16:00-17:00"' && ok edit_modality_prefilled || not_ok edit_modality_prefilled
 
+# --- the same places through the API (GET/PUT /api/v1/listing/record) ---
+TA="$W/ta"
+tka=$(curl -s -c "$TA" -H 'Content-Type: application/json' -X POST "$B/api/v1/session" \
+	-d '{"login":"thera1","password":"thera-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+rec() { curl -s -b "$TA" "$B/api/v1/listing/record"; }
+put() { curl -s -b "$TA" -o "$W/put.b" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' -H "X-CSRF-Token: $tka" --data-binary "$1" "$B/api/v1/listing/record"; }
+places() { python3 -c 'import json,sys; print(";".join(w["start"]+"-"+w["end"]+" "+w["modality"] for w in json.load(sys.stdin)["availability"] if w["day"]=="mon"))'; }
+modes() { sqlite3 "$W/c.db" "select day || ' ' || start_min || ' ' || end_min || ' ' || modes from avail_mode where therapist_id = 't-0000001' order by start_min" | tr '\n' ';'; }
+check api_window_place_read test "$(rec | places)" = "09:00-12:00 telehealth;13:00-15:00 in_person;16:00-17:00 either"
+# Putting back what was read changes nothing.
+check api_window_round_trip test "$(put "$(rec)")" = 200
+check api_window_round_trip_places test "$(modes)" = "0 540 720 2;0 780 900 1;"
+# A window set through the API, and one changed without its place: it keeps the place it had.
+R=$(rec | python3 -c '
+import json,sys; d=json.load(sys.stdin)
+for w in d["availability"]:
+    if w["day"]=="mon" and w["start"]=="16:00": w["modality"]="telehealth"
+    if w["day"]=="mon" and w["start"]=="09:00": w["end"]="12:30"; del w["modality"]
+print(json.dumps(d))')
+check api_window_place_set test "$(put "$R")" = 200
+check api_window_place_stored test "$(modes)" = "0 540 750 2;0 780 900 1;0 960 1020 2;"
+curl -s -b "$T" "$B/listing/edit" | grep -q 'value="09:00-12:30 telehealth, 13:00-15:00 in person, 16:00-17:00 telehealth"' && ok api_window_place_on_page || not_ok api_window_place_on_page
+R=$(rec | python3 -c '
+import json,sys; d=json.load(sys.stdin); d["availability"][0]["modality"]="moon"; print(json.dumps(d))')
+check api_window_place_bad test "$(put "$R")" = 400
+grep -q '"field":"availability\[0\]\.modality"' "$W/put.b" && ok api_window_place_bad_named || not_ok api_window_place_bad_named "$(cat "$W/put.b")"
+check api_window_place_bad_stores_nothing test "$(modes)" = "0 540 750 2;0 780 900 1;0 960 1020 2;"
+
 # --- creating a listing ---
 N="$W/n"; mk newthera long-enough-pw therapist >/dev/null; login "$N" newthera long-enough-pw >/dev/null
 check new_listing_offered grep -q 'href="/listing/new"' <(curl -s -b "$N" "$B/listing")

@@ -1,8 +1,21 @@
 /*
  * account.c: creating an account, checking a sign-in, and resetting
- * a forgotten password by a single-use token sent to the outbox (see
- * actions.h). The sign-in page and POST /api/v1/session, the sign-up page
- * and POST /api/v1/users, the reset pages and the reset API all come here.
+ * a forgotten password by a single-use token sent to the outbox. The
+ * sign-in page and POST /api/v1/session, the sign-up page and POST
+ * /api/v1/users, the reset pages and the reset API, and `chiron user`
+ * all come here (app/account.h).
+ *
+ * States. A sign-up is asked (a pending row: pseudonym, email, password
+ * hash, role, the link's hash, a day to live), then confirmed into an
+ * account, or it expires. An account is a seeker, a therapist or an
+ * admin; a reset is asked (a token's hash, an hour to live), then used
+ * once, or it expires.
+ *
+ * Who. Anyone may ask for a seeker or therapist account (never an admin:
+ * only `chiron user add` makes one), sign in, and ask for a reset; using
+ * a link takes holding it. Every path is throttled per address and per
+ * account or email asked about, so nobody's budget is spent by anyone
+ * else.
  *
  * Nothing here says whether an email or pseudonym has an account, by its
  * answer or by its time (an account's existence here says a colleague is
@@ -18,8 +31,11 @@
  *    same time.
  * 3. Reset answers at once; the lookup and the mail come after.
  *
- * Links go to the outbox (and, with --smtp, on by mail: notify_send()
- * wakes the mailer); their tokens are stored only as BLAKE2b hashes.
+ * What it stores: the pseudonym, the email, the role and an argon2id
+ * hash of the password; links' tokens only as BLAKE2b hashes; throttle
+ * counts under keyed hashes (app/throttle.h). Never: a password, a
+ * token, or who asked about which address. Links go to the outbox (and,
+ * with --smtp, on by mail: notify_send() wakes the mailer).
  */
 #include <ctype.h>
 #include <pthread.h>

@@ -1,5 +1,5 @@
 /*
- * calendar.c: the clinician's own calendar (see actions.h), shared by
+ * calendar.c: the clinician's own calendar (app/calendar.h), shared by
  * the page (/calendar) and the API (/api/v1/me/busy).
  *
  * A clinician uploads the .ics of their caseload. app/ics_busy.c reads
@@ -8,8 +8,16 @@
  * the ones stored before. With the working hours they state, the weekly
  * windows free in every one of the four weeks, at least 50 minutes long
  * (core/schedule.h's sched_free_weekly), are proposed; "use these" writes
- * them into the saved search profile as the search form's free-hours
- * fields, so every search they make starts from them.
+ * them into the saved search profile (app/profile.h) as the search form's
+ * free-hours fields, so every search they make starts from them.
+ *
+ * States: no busy times stored, or one upload's; forgetting deletes them.
+ * Who: a signed-in user, for their own calendar only (uploads throttled,
+ * 60 an hour, and read at most calendars_max at once); no one else, an
+ * admin included, reads another's busy times.
+ *
+ * What it stores: busy intervals, start and end in UTC. Never: the file,
+ * an event's title, attendees, place or description (they name clients).
  *
  * Stored intervals do not say which four weeks they were read for; they
  * are read again from the Monday of the week of the first one. Weeks
@@ -29,7 +37,6 @@
 #include "app/throttle.h"
 
 #define DAY 86400
-#define PROFILE_MAX 4000                /* the search page keeps profiles under this */
 
 int
 calendar_day(const char *s)
@@ -55,7 +62,7 @@ profile_value(struct ctx *cx, const struct actor *who, const char *key, char *ou
 	char saved[4096];
 
 	out[0] = '\0';
-	if (STORE_CALL(cx->sv->store, profile_get, who->id, saved, sizeof(saved)))
+	if (profile_load(cx, who, saved, sizeof(saved)))
 		return -1;
 	form_value(saved, key, out, n);
 	return 0;
@@ -175,6 +182,8 @@ calendar_upload(struct ctx *cx, const struct actor *who, const char *text, size_
 	int64_t from, to;
 	int n = 0, i, rc;
 
+	if (!who->id)
+		return refuse(why, 401, "", "sign in to upload your calendar");
 	if (!c->zone)
 		return refuse(why, 400, "timezone", "give your time zone, like America/New_York: "
 		              "times without one in the file are read in it");
@@ -276,6 +285,8 @@ calendar_load(struct ctx *cx, const struct actor *who, struct calendar *c)
 
 	c->busy = NULL;
 	c->n_busy = 0;
+	if (!who->id)
+		return 0;               /* no one signed in keeps a calendar */
 	if (STORE_CALL(cx->sv->store, busy_list, who->id, add_busy, &x) || x.err)
 		return -1;
 	c->stored = c->n_busy > 0;
@@ -294,6 +305,8 @@ calendar_load(struct ctx *cx, const struct actor *who, struct calendar *c)
 int
 calendar_forget(struct ctx *cx, const struct actor *who)
 {
+	if (!who->id)
+		return 0;
 	return STORE_CALL(cx->sv->store, busy_replace, who->id, NULL, 0) ? -1 : 0;
 }
 
@@ -323,9 +336,11 @@ calendar_use(struct ctx *cx, const struct actor *who, const struct calendar *c, 
 	struct buf f = BUF_INIT;
 	int i, rc = 0;
 
+	if (!who->id)
+		return refuse(why, 401, "", "sign in to save your search");
 	if (!c->zone)
 		return refuse(why, 400, "timezone", "give your time zone, like America/New_York");
-	if (STORE_CALL(cx->sv->store, profile_get, who->id, saved, sizeof(saved)))
+	if (profile_load(cx, who, saved, sizeof(saved)))
 		return -1;
 	/* Everything saved before but the free hours and the zone stays. */
 	for (p = saved; *p && rc == 0;) {
@@ -357,7 +372,7 @@ calendar_use(struct ctx *cx, const struct actor *who, const struct calendar *c, 
 		return refuse(why, 400, "", "your saved search preferences would be too long with "
 		              "these hours; save fewer organizations or preferences first");
 	}
-	rc = STORE_CALL(cx->sv->store, profile_put, who->id, f.p, ctx_now(cx));
+	rc = profile_save(cx, who, f.p, why);
 	buf_free(&f);
-	return rc ? -1 : 0;
+	return rc;
 }

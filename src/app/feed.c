@@ -1,6 +1,7 @@
 /*
- * feed.c: private calendar feeds and the .ics of one appointment,
- * shared by the pages (page_feed.c) and the API (api_feed.c).
+ * feed.c: private calendar feeds and the .ics of one appointment
+ * (app/feed.h), shared by the pages (page_feed.c) and the API
+ * (api_feed.c).
  *
  * A feed address is public_url/feed/TOKEN.ics, TOKEN 32 random bytes in
  * base64url. The address is the credential (a calendar app subscribes
@@ -9,9 +10,16 @@
  * deletes it, and either way the old address answers 404 at once. The
  * token is shown once, when it is made; the access log never sees it.
  *
+ * States: a user has no feed, or one live address. Who: a signed-in user
+ * makes, replaces or revokes their own; whoever holds the address reads
+ * it; an appointment's .ics is for its seeker and its therapist only (404
+ * for anyone else, as for one that does not exist).
+ *
  * What a calendar shows: a seeker's appointments as "Therapy with" the
  * listing's name, a therapist's as "Session with" the seeker's pseudonym;
- * never an email or an affiliation (app/ical_out.h).
+ * never an email or an affiliation (app/ical_out.h). What it stores: the
+ * token's hash and when it was made; never the token, nor when a feed was
+ * read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +39,8 @@ feed_create(struct ctx *cx, const struct actor *who, char url[FEED_URL_MAX])
 	unsigned char raw[32], hash[32];
 	char tok[48];
 
+	if (!who->id)
+		return -1;              /* the route lets no one anonymous here */
 	if (token_random(tok, raw))
 		return -1;
 	token_hash(raw, hash);

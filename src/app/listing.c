@@ -1,6 +1,6 @@
 /*
- * listing.c: a therapist's hold on a listing, and the admin's side of
- * it (see actions.h).
+ * listing.c: a therapist's listing: holding it, editing it, and the
+ * admin's side of it (app/listing.h).
  *
  * A therapist account claims one listing by its id and the NPI on it. The
  * NPI is public, so a claim proves nothing and opens nothing: until an
@@ -19,14 +19,36 @@
  * LISTING_STALE_DAYS is paused (matched as not accepting) until then, and
  * requests left unanswered for 5 business days count against it, visibly.
  * An admin may hide a listing from searches and its page.
+ *
+ * States of a listing's hold: unclaimed -> claimed ("waiting") -> code
+ * sent -> code entered -> verified; a code may go void (expired, or 5
+ * wrong tries) and be sent again; an admin may reject a claim at any
+ * step before verification (a listing the claimant created goes with
+ * it). A verified listing is confirmed or, unconfirmed too long, paused;
+ * any listing may be hidden by an admin, removed, or have its
+ * organizations merged.
+ *
+ * Who may do what: a therapist account claims, enters the code, and,
+ * once verified, edits, confirms and states policies for the one listing
+ * it holds; admins send codes, verify, reject, hide, remove and merge
+ * (403 for anyone else); anyone reads a listing that is not hidden (a
+ * hidden one is a 404 to all but admins).
+ *
+ * What it stores: the packed record, the policies, where each window is
+ * held, the claim (account, NPI given, the address a code went to and
+ * where the admin found it, who verified, how, when), codes only hashed.
+ * Never: the code itself, the claimant's own address as proof, or who
+ * looked at a listing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
 
+#include "core/json.h"
 #include "core/record.h"
 #include "core/tz.h"
 #include "app/directory.h"
@@ -96,6 +118,8 @@ claim_listing(struct ctx *cx, struct actor *who, const char *tid, const char *np
 {
 	int rc;
 
+	if (who->role != ACCT_THERAPIST)
+		return refuse(why, 403, "", "only a therapist account can claim a listing");
 	if (who->claim_id[0])
 		return refuse(why, 409, "", who->therapist_id[0] ?
 		              "this account already holds a listing" :
@@ -221,12 +245,16 @@ listing_name(struct ctx *cx, const char *tid)
 	return row >= 0 ? ix->name[row] : tid;
 }
 
-/* The waiting claim of tid into *l; a refusal (404) when none waits. */
+/* The waiting claim of tid into *l, for an admin; a refusal (403 for
+ * anyone else, 404 when none waits). */
 static int
-waiting_claim(struct ctx *cx, const char *tid, struct store_listing *l, struct refusal *why)
+waiting_claim(struct ctx *cx, const struct actor *who, const char *tid, struct store_listing *l,
+              struct refusal *why)
 {
 	int found = 0;
 
+	if (who->role != ACCT_ADMIN)
+		return refuse(why, 403, "", "only an administrator may do this");
 	if (!tid || !record_id_ok(tid) || STORE_CALL(cx->sv->store, listing_get, tid, l, &found))
 		found = 0;
 	if (!found || l->verified_at)
@@ -246,7 +274,7 @@ send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const 
 	const char *at = email ? strrchr(email, '@') : NULL;
 	int found = 0, i, k;
 
-	if (waiting_claim(cx, tid, &l, why))
+	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	if (!email || !mail_address_ok(email) || !at || !strchr(at, '.') || strlen(email) >= 200)
 		return refuse(why, 400, "email", "enter the practice's email address as you found it, "
@@ -333,7 +361,7 @@ verify_listing(struct ctx *cx, const struct actor *who, const char *tid, const c
 	struct tm tm;
 	int found = 0, hidden = 0;
 
-	if (waiting_claim(cx, tid, &l, why))
+	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	if (!l.code_ok_at)
 		return refuse(why, 409, "", "the claimant has not yet entered the code sent to the "
@@ -369,7 +397,7 @@ reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct re
 	struct store_listing l;
 	int found = 0;
 
-	if (waiting_claim(cx, tid, &l, why))
+	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	/* A listing the claimant made goes with the claim: no one vouched for it. */
 	if (l.created)
@@ -679,3 +707,410 @@ listing_reminders(struct services *sv, int64_t now)
 	return x.n;
 }
 
+
+/* ----------------------------------------------------------------------
+ * Editing: the record, its policies and where each window is held
+ *
+ * One validator: whatever the edit came from (the page's form, the API's
+ * JSON, a command), it arrives as the contract's therapist record and is
+ * parsed by record_parse(), the import's own parser, so an edited listing
+ * obeys exactly the rules an imported one does and a refusal names the
+ * contract field. Nothing is stored unless the whole record is valid; the
+ * record, its policies and its windows' places are written in one
+ * transaction. Saving counts as confirming the listing is current.
+ * ---------------------------------------------------------------------- */
+
+#define BUILD_WAIT_MS 10000     /* how long a save waits for the index */
+
+void
+listing_new_id(char out[24])
+{
+	unsigned char raw[6];
+
+	randombytes_buf(raw, sizeof(raw));
+	snprintf(out, 24, "t-%02x%02x%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]);
+}
+
+/* A record's refusal as a 400 naming its field; the words go to the arena. */
+static int
+refuse_record(struct ctx *cx, struct refusal *why, const struct verr *e)
+{
+	const char *f = arena_strdup(cx->a, e->field), *m = arena_strdup(cx->a, e->msg);
+
+	if (!f || !m)
+		return -1;
+	return refuse(why, 400, f, m);
+}
+
+/* The 404 of an actor holding no listing (a claim waiting counts as none). */
+static int
+holds_listing(const struct actor *who, struct refusal *why)
+{
+	if (who->role == ACCT_THERAPIST && who->therapist_id[0])
+		return 0;
+	return refuse(why, 404, "", "this account holds no listing; claim or create one first");
+}
+
+/*
+ * Validates in's record as listing id and stores it: over the existing
+ * one, or (create) as a new listing claimed by who. The caller checked
+ * who may.
+ */
+static int
+store_record(struct ctx *cx, const struct actor *who, const char *id, const struct listing_in *in, bool create,
+             struct refusal *why)
+{
+	const struct taxonomy *tax = cx->sv->tax;
+	int64_t now = ctx_now(cx);
+	struct record rec;
+	struct buf packed = BUF_INIT;
+	struct verr e;
+	int rc, found = 0, hidden = 0;
+
+	if (record_parse(tax, in->json ? in->json : "", in->json ? in->len : 0, cx->a, &rec, &e))
+		return refuse_record(cx, why, &e);
+	if (rec.type != REC_THERAPIST)
+		return refuse(why, 400, "type", "must be \"therapist\"");
+	if (strcmp(rec.id, id) != 0)
+		return refuse(why, 400, "id", "must be the id of your own listing");
+	if (therapist_pack(tax, &rec.t, &packed))
+		return -1;
+	if (create)
+		rc = STORE_CALL(cx->sv->store, listing_create, who->id, id, packed.p, packed.len, rec.t.npi, in->pol,
+		                in->modes, now);
+	else {
+		rc = STORE_CALL(cx->sv->store, listing_save, id, packed.p, packed.len, in->pol, in->modes, now,
+		                &found);
+		if (rc == 0 && !found) {
+			buf_free(&packed);
+			return refuse(why, 404, "id", "this listing no longer exists");
+		}
+		if (rc == 0)
+			rc = STORE_CALL(cx->sv->store, listing_confirm, id, now);
+	}
+	buf_free(&packed);
+	if (rc == STORE_EXISTS && create)
+		return refuse(why, 409, "", "this account already holds a listing");
+	if (rc || STORE_CALL(cx->sv->store, listing_hidden, id, &hidden))
+		return -1;
+	/* A new listing is hidden until its claim is verified: say so to the
+	 * index too, so no build that read the store before this misses it. */
+	live_set_paused(cx->sv->live, id, hidden != 0);
+	live_wait(cx->sv->live, live_changed(cx->sv->live), BUILD_WAIT_MS);
+	if (!create)
+		waitlist_openings(cx, who, id);         /* the hours may have grown */
+	return 0;
+}
+
+int
+listing_save_record(struct ctx *cx, const struct actor *who, const struct listing_in *in, struct refusal *why)
+{
+	if (holds_listing(who, why))
+		return 1;
+	return store_record(cx, who, who->therapist_id, in, false, why);
+}
+
+int
+listing_create_record(struct ctx *cx, const struct actor *who, const char *id, const struct listing_in *in,
+                      struct refusal *why)
+{
+	if (who->role != ACCT_THERAPIST)
+		return refuse(why, 403, "", "only a therapist account can create a listing");
+	if (who->claim_id[0])
+		return refuse(why, 409, "", who->therapist_id[0] ? "this account already holds a listing" :
+		              "this account's claim of a listing waits for verification");
+	if (!id || !record_id_ok(id))
+		return refuse(why, 400, "id", "is not a listing id");
+	return store_record(cx, who, id, in, true, why);
+}
+
+int
+listing_mine(struct ctx *cx, const struct actor *who, struct listing_mine *m, struct refusal *why)
+{
+	int rc, found = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (holds_listing(who, why))
+		return 1;
+	if ((rc = therapist_load(cx, who->therapist_id, &m->t)) < 0)
+		return -1;
+	if (rc)
+		return refuse(why, 404, "", "your listing is no longer in the directory");
+	if (STORE_CALL(cx->sv->store, policy_get, who->therapist_id, &m->pol, &found) ||
+	    STORE_CALL(cx->sv->store, avail_modes_get, who->therapist_id, &m->modes))
+		return -1;
+	m->pol_stated = found != 0;
+	return 0;
+}
+
+/* ---- The API's record: windows carry their place ----------------------- */
+
+static const char *const place_names[4] = {"either", "in_person", "telehealth", "either"};
+
+/* Where window w is held, by modes: a bit per enum modality, 0 for either. */
+static int
+place_of(const struct store_avail_modes *m, const struct window *w)
+{
+	int i, best = -1, overlap = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (m->v[i].day == w->day && m->v[i].start == w->start && m->v[i].end == w->end)
+			return m->v[i].modes;
+	/* A changed window keeps the place of the stored one it overlaps most. */
+	for (i = 0; i < m->n; i++) {
+		int a = m->v[i].start > w->start ? m->v[i].start : w->start;
+		int b = m->v[i].end < w->end ? m->v[i].end : w->end;
+
+		if (m->v[i].day == w->day && b - a > overlap) {
+			overlap = b - a;
+			best = i;
+		}
+	}
+	return best < 0 ? 0 : m->v[best].modes;
+}
+
+/* Writes the JSON value v (a tree of core/json.h) to b. */
+static int
+json_write(struct buf *b, const jnode *v)
+{
+	size_t i;
+
+	switch (v->type) {
+	case JN_NULL:
+		return buf_adds(b, "null");
+	case JN_FALSE:
+		return buf_adds(b, "false");
+	case JN_TRUE:
+		return buf_adds(b, "true");
+	case JN_NUMBER:
+		if (v->is_int)
+			return buf_printf(b, "%lld", (long long)v->i);
+		{
+			char s[40];
+
+			/* The shortest that reads back the same double. */
+			snprintf(s, sizeof(s), "%.15g", v->num);
+			if (strtod(s, NULL) != v->num)
+				snprintf(s, sizeof(s), "%.17g", v->num);
+			return buf_adds(b, s);
+		}
+	case JN_STRING:
+		return buf_json_str(b, v->str, v->len);
+	case JN_ARRAY:
+	case JN_OBJECT:
+		if (buf_addc(b, v->type == JN_ARRAY ? '[' : '{'))
+			return -1;
+		for (i = 0; i < v->len; i++) {
+			if ((i && buf_addc(b, ',')) ||
+			    (v->type == JN_OBJECT && (buf_json_strz(b, v->kids[i].key) || buf_addc(b, ':'))) ||
+			    json_write(b, &v->kids[i]))
+				return -1;
+		}
+		return buf_addc(b, v->type == JN_ARRAY ? ']' : '}');
+	}
+	return -1;
+}
+
+int
+listing_record_json(struct ctx *cx, const struct actor *who, struct buf *out, struct refusal *why)
+{
+	struct listing_mine *m = arena_alloc(cx->a, sizeof(*m));
+	struct buf j = BUF_INIT;
+	struct verr e;
+	jnode *root, *av;
+	int rc, i;
+
+	if (!m)
+		return -1;
+	if ((rc = listing_mine(cx, who, m, why)) != 0)
+		return rc;
+	if (therapist_to_json(cx->sv->tax, &m->t, &j) ||
+	    !(root = jn_parse(j.p, j.len, cx->a, &e))) {
+		buf_free(&j);
+		return -1;
+	}
+	buf_free(&j);
+	/* therapist_to_json writes the windows in m->t.avail's order. */
+	av = jn_get(root, "availability");
+	for (i = 0; av && jn_is_array(av) && i < (int)av->len && i < m->t.n_avail; i++) {
+		jnode *w = &av->kids[i], *k = arena_calloc(cx->a, w->len + 1, sizeof(*k));
+		const char *place = place_names[place_of(&m->modes, &m->t.avail[i]) & 3];
+
+		if (!k)
+			return -1;
+		memcpy(k, w->kids, w->len * sizeof(*k));
+		k[w->len].type = JN_STRING;
+		k[w->len].key = "modality";
+		k[w->len].str = place;
+		k[w->len].len = (uint32_t)strlen(place);
+		w->kids = k;
+		w->len++;
+	}
+	return json_write(out, root) || buf_addc(out, '\n') ? -1 : 0;
+}
+
+int
+listing_record_put(struct ctx *cx, const struct actor *who, const char *body, size_t len, struct refusal *why)
+{
+	struct store_avail_modes *old = arena_alloc(cx->a, sizeof(*old)),
+	                         *now = arena_calloc(cx->a, 1, sizeof(*now));
+	signed char *given = NULL;
+	struct listing_in in = {body, len, NULL, NULL};
+	struct buf j = BUF_INIT;
+	struct record rec;
+	struct verr e;
+	jnode *root, *av;
+	size_t i, n = 0;
+	int rc;
+
+	if (!old || !now)
+		return -1;
+	if (holds_listing(who, why))
+		return 1;
+	root = body ? jn_parse(body, len, cx->a, &e) : NULL;
+	av = root && jn_is_object(root) ? jn_get(root, "availability") : NULL;
+	if (!root || !jn_is_object(root) || (av && !jn_is_null(av) && !jn_is_array(av)))
+		return store_record(cx, who, who->therapist_id, &in, false, why);  /* it says what is wrong */
+	/* Each window's "modality" is taken out (the record has no such
+	 * field) and kept by the window's place in the array. */
+	n = av && jn_is_array(av) ? av->len : 0;
+	if (!(given = arena_calloc(cx->a, n + 1, 1)))
+		return -1;
+	for (i = 0; i < n; i++) {
+		jnode *w = &av->kids[i];
+		size_t k;
+
+		if (!jn_is_object(w))
+			continue;               /* record_parse refuses it */
+		given[i] = -1;                  /* not given: as it was */
+		for (k = 0; k < w->len; k++)
+			if (strcmp(w->kids[k].key, "modality") == 0)
+				break;
+		if (k == w->len)
+			continue;
+		if (jn_is_string(&w->kids[k]) && strcmp(w->kids[k].str, "either") == 0)
+			given[i] = 0;
+		else if (jn_is_string(&w->kids[k]) && strcmp(w->kids[k].str, "in_person") == 0)
+			given[i] = 1 << MOD_IN_PERSON;
+		else if (jn_is_string(&w->kids[k]) && strcmp(w->kids[k].str, "telehealth") == 0)
+			given[i] = 1 << MOD_TELEHEALTH;
+		else {
+			char *f = arena_alloc(cx->a, 48);
+
+			if (!f)
+				return -1;
+			snprintf(f, 48, "availability[%zu].modality", i);
+			return refuse(why, 400, f, "must be \"in_person\", \"telehealth\" or \"either\"");
+		}
+		memmove(&w->kids[k], &w->kids[k + 1], (w->len - k - 1) * sizeof(w->kids[0]));
+		w->len--;
+	}
+	if (json_write(&j, root)) {
+		buf_free(&j);
+		return -1;
+	}
+	/* The places follow the windows as record_parse reads them. */
+	if (record_parse(cx->sv->tax, j.p, j.len, cx->a, &rec, &e)) {
+		buf_free(&j);
+		return refuse_record(cx, why, &e);
+	}
+	if (STORE_CALL(cx->sv->store, avail_modes_get, who->therapist_id, old)) {
+		buf_free(&j);
+		return -1;
+	}
+	for (i = 0; rec.type == REC_THERAPIST && i < (size_t)rec.t.n_avail && i < n; i++) {
+		const struct window *w = &rec.t.avail[i];
+		int modes = given[i] >= 0 ? given[i] : place_of(old, w);
+
+		if (modes && modes != 3 && now->n < STORE_AVAIL_MODES_MAX)
+			now->v[now->n++] = (struct store_avail_mode){(uint8_t)w->day, (uint16_t)w->start,
+			                                             (uint16_t)w->end, (uint8_t)modes};
+	}
+	in.json = j.p;
+	in.len = j.len;
+	in.modes = now;
+	rc = store_record(cx, who, who->therapist_id, &in, false, why);
+	buf_free(&j);
+	return rc;
+}
+
+/* ---- Policies ------------------------------------------------------------ */
+
+int
+listing_policies_get(struct ctx *cx, const struct actor *who, struct store_policy *pol, struct refusal *why)
+{
+	int found = 0;
+
+	if (holds_listing(who, why))
+		return 1;
+	return STORE_CALL(cx->sv->store, policy_get, who->therapist_id, pol, &found);
+}
+
+int
+listing_policies_save(struct ctx *cx, const struct actor *who, const struct store_policy *pol, struct refusal *why)
+{
+	int found = 0;
+
+	if (holds_listing(who, why))
+		return 1;
+	if (STORE_CALL(cx->sv->store, policy_save, who->therapist_id, pol, ctx_now(cx), &found))
+		return -1;
+	if (!found)
+		return refuse(why, 404, "", "your listing is no longer in the directory");
+	return 0;
+}
+
+/* ---- Reads for everyone, and the admin's list of hidden listings --------- */
+
+/* 0 when listing id is shown to who, 1 when not (hidden, or no such id). */
+static int
+shown_to(struct ctx *cx, const struct actor *who, const char *id)
+{
+	int hidden = 0;
+
+	if (!id || !record_id_ok(id))
+		return 1;
+	if (STORE_CALL(cx->sv->store, listing_hidden, id, &hidden))
+		return -1;
+	return hidden && who->role != ACCT_ADMIN ? 1 : 0;
+}
+
+int
+listing_public(struct ctx *cx, const struct actor *who, const char *id, struct therapist *t)
+{
+	int rc = shown_to(cx, who, id);
+
+	return rc ? rc : therapist_load(cx, id, t);
+}
+
+int
+listing_policies_public(struct ctx *cx, const struct actor *who, const char *id, struct store_policy *pol)
+{
+	int found = 0, rc = shown_to(cx, who, id);
+
+	memset(pol, 0, sizeof(*pol));
+	if (rc)
+		return rc;
+	return STORE_CALL(cx->sv->store, policy_get, id, pol, &found);
+}
+
+int
+listing_claim_of(struct ctx *cx, const struct actor *who, struct store_listing *l, int *found)
+{
+	*found = 0;
+	if (!who->id || !who->claim_id[0])
+		return 0;
+	if (STORE_CALL(cx->sv->store, listing_get, who->claim_id, l, found))
+		return -1;
+	if (*found && l->user != who->id)
+		*found = 0;
+	return 0;
+}
+
+int
+listings_hidden_list(struct ctx *cx, const struct actor *who, store_listing_fn fn, void *arg, struct refusal *why)
+{
+	if (who->role != ACCT_ADMIN)
+		return refuse(why, 403, "", "only an administrator may do this");
+	return STORE_CALL(cx->sv->store, listings_hidden, fn, arg);
+}

@@ -297,6 +297,8 @@ live_changed(struct live *lv)
 {
 	uint64_t g;
 
+	if (!lv)
+		return 0;       /* a tool or a test without an index */
 	pthread_mutex_lock(&lv->lock);
 	/* A build already running read the store before this change: the
 	 * change needs the build after it. */
@@ -312,6 +314,8 @@ live_wait(struct live *lv, uint64_t generation, long ms)
 	struct timespec until;
 	int rc = 0;
 
+	if (!lv)
+		return 0;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += ms / 1000;
 	until.tv_nsec += (ms % 1000) * 1000000L;
@@ -333,6 +337,8 @@ live_set_paused(struct live *lv, const char *therapist_id, bool paused)
 {
 	struct pause_note *n;
 
+	if (!lv)
+		return;
 	pthread_mutex_lock(&lv->lock);
 	apply_pause(lv->cur->ix, therapist_id, paused);
 	if (lv->n_journal == JOURNAL_MAX) {

@@ -68,6 +68,7 @@ void live_ctx_give(struct live *lv, struct snap *s, struct match_ctx *c);
  * will include the change; live_wait() waits (at most ms milliseconds)
  * until it is current and returns 0, or 1 on time-out.
  */
+/* A NULL lv (a tool or a test without an index) makes these three do nothing. */
 uint64_t live_changed(struct live *lv);
 int live_wait(struct live *lv, uint64_t generation, long ms);
 

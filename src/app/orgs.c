@@ -1,8 +1,20 @@
 /*
- * orgs.c: adding an organization to the registry when the one a
- * clinician belongs to is missing, so they can name it to screen out dual
- * relationships (see actions.h). The new organization gets an id of its
- * own and can be found by the type-ahead at once.
+ * orgs.c: the organization registry (app/orgs.h). A clinician names the
+ * organizations they belong to so that chiron can keep them from being
+ * matched with colleagues; when theirs is missing, they add it.
+ *
+ * States: an organization exists once added (imported, or added here
+ * with an id of its own, org-u and 10 hex digits) until an admin merges
+ * it into another (merge_orgs, app/listing.c), which rewrites every
+ * listing and saved profile naming it.
+ *
+ * Who: anyone signed in adds one (20 an hour per account, 100 per
+ * address); anyone looks one up by name (the type-ahead): the registry
+ * is public.
+ *
+ * What it stores: the name, kind and jurisdiction. Never: who added it,
+ * or who looked for which organization (a search for an organization
+ * says where a colleague works).
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,4 +61,15 @@ add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char i
 			break;
 	}
 	return rc ? -1 : 0;
+}
+
+int
+orgs_search(struct ctx *cx, const struct actor *who, const char *q, store_org_fn fn, void *arg, struct refusal *why)
+{
+	(void)who;                      /* the registry is public */
+	if (!q || strlen(q) < 2)
+		return refuse(why, 400, "q", "give at least two characters of the organization's name");
+	if (strlen(q) > 100)
+		return refuse(why, 400, "q", "is longer than 100 characters");
+	return STORE_CALL(cx->sv->store, orgs_find, q, ORGS_FOUND_MAX, fn, arg);
 }

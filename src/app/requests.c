@@ -1,9 +1,24 @@
 /*
- * requests.c: consultation requests (see actions.h). A signed-in
+ * requests.c: consultation requests (app/requests.h). A signed-in
  * clinician sends a short message to one therapist's listing, under their
  * pseudonym unless they choose to add their email; the therapist holding
- * that listing answers. No one else sees a request, and a therapist never
- * sees a seeker's affiliations or searches (they are not stored).
+ * that listing answers.
+ *
+ * States: sent, then answered (once; the answer is final). A request sent
+ * to a listing whose claim is not yet verified waits for its verified
+ * holder; one left unanswered for 5 business days counts against the
+ * listing, visibly (listing_standing_get).
+ *
+ * Who: anyone signed in sends (throttled, 30 an hour per account, 100 per
+ * address), but not to a hidden listing; only the sender lists what they
+ * sent, and only the verified holder of the listing lists and answers
+ * what it received. To anyone else a request does not exist: an answer
+ * from another therapist, the sender or an admin is a 404, exactly as for
+ * a request that was never sent.
+ *
+ * What it stores: the message, the answer, the listing, the sender's
+ * account and the name they chose to show, the times. Never: the
+ * sender's searches, affiliations or saved profile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +42,8 @@ send_request(struct ctx *cx, const struct actor *who, const struct request_in *i
 	char party[40];
 	int found, hidden = 0;
 
+	if (!who->id)
+		return refuse(why, 401, "", "sign in to send a request");
 	if (!in->therapist_id || !record_id_ok(in->therapist_id))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	if (!in->message || !*in->message || strlen(in->message) > MESSAGE_MAX)
@@ -83,6 +100,8 @@ answer_request(struct ctx *cx, const struct actor *who, const char *id, const ch
 int
 requests_sent(struct ctx *cx, const struct actor *who, store_request_fn fn, void *arg)
 {
+	if (!who->id)
+		return 0;               /* the anonymous actor sent none */
 	return STORE_CALL(cx->sv->store, requests_of_seeker, who->id, REQUESTS_MAX, fn, arg);
 }
 

@@ -12,9 +12,8 @@
  *   POST /api/v1/admin/orgs/merge             {"from","into"}: merge a duplicate
  *
  * Admins only (the dispatcher answers 403 to anyone else). The rules and
- * the NPI check are act_listing.c's, shared with the admin page.
+ * the NPI check are app/listing.c's, shared with the admin page.
  */
-#include <time.h>
 
 #include "core/jsonv.h"
 #include "app/services.h"
@@ -44,9 +43,9 @@ api_admin_queue(struct req *r, struct resp *p)
 	struct buf *b = &p->body;
 	struct hidden h = {b, 0, 0};
 	struct claim *q;
+	struct refusal why;
+	int64_t now = ctx_now(&r->cx);
 	int i, n;
-
-	int64_t now = (int64_t)time(NULL);
 
 	if (listing_queue(&r->cx, &r->who, &q, &n) || buf_adds(b, "{\"claims\":["))
 		return -1;
@@ -73,7 +72,7 @@ api_admin_queue(struct req *r, struct resp *p)
 		    buf_printf(b, ",\"code_wrong_tries\":%d}", q[i].l.code_tries))
 			return -1;
 	if (buf_adds(b, "],\"hidden\":[") ||
-	    STORE_CALL(r->app->sv.store, listings_hidden, hidden_one, &h) || h.err ||
+	    listings_hidden_list(&r->cx, &r->who, hidden_one, &h, &why) || h.err ||
 	    buf_adds(b, "],\"verified\":[") || listing_verified(&r->cx, &r->who, &q, &n))
 		return -1;
 	for (i = 0; i < n; i++)

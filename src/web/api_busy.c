@@ -16,7 +16,7 @@
  * ({"day","start","end"}, the query's "free"), free in every one of the
  * four weeks, at least 50 minutes long.
  *
- * The rules are act_calendar.c's, shared with the page.
+ * The rules are app/calendar.c's, shared with the page.
  */
 #include <stdio.h>
 #include <string.h>

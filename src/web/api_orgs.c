@@ -31,20 +31,18 @@ org_json(void *arg, const struct store_org *o)
 int
 api_orgs(struct req *r, struct resp *p)
 {
-	const char *q = req_arg(r, "q");
 	struct orgs_out x = {&p->body, 0, 0};
+	struct refusal why;
+	int rc;
 
-	if (!q || strlen(q) < 2) {
-		error_response(r, p, 400, "q", "give at least two characters of the organization's name");
-		return 0;
+	if (buf_adds(&p->body, "{\"orgs\":["))
+		return -1;
+	rc = orgs_search(&r->cx, &r->who, req_arg(r, "q"), org_json, &x, &why);
+	if (rc > 0) {
+		buf_reset(&p->body);
+		return refusal_response(r, p, &why);
 	}
-	if (strlen(q) > 100) {
-		error_response(r, p, 400, "q", "is longer than 100 characters");
-		return 0;
-	}
-	if (buf_adds(&p->body, "{\"orgs\":[") ||
-	    STORE_CALL(r->app->sv.store, orgs_find, q, 20, org_json, &x) || x.err ||
-	    buf_adds(&p->body, "]}\n"))
+	if (rc || x.err || buf_adds(&p->body, "]}\n"))
 		return -1;
 	return json_response(p, 200);
 }

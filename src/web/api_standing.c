@@ -11,7 +11,7 @@
  * A claim waiting for verification has a standing too (its "state"), but
  * the account holds no listing until it is verified.
  *
- * The rules are act_listing.c's, shared with the pages. Editing the
+ * The rules are app/listing.c's, shared with the pages. Editing the
  * listing's fields is another resource's (PUT /api/v1/listing); this file
  * is named for the standing so the two stay apart.
  */

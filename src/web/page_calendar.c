@@ -158,7 +158,7 @@ stored_part(struct buf *b, struct req *r, struct resp *p, const struct calendar 
 	if (html(b, ".</p>\n"))
 		return -1;
 	if (c->zone) {
-		today = (int64_t)time(NULL);
+		today = ctx_now(&r->cx);
 		today = (today + tz_offset_at(c->zone, today)) / 86400;
 		if (c->first_day + 7 * CAL_WEEKS <= today &&
 		    html(b, "<p class=\"conflict\">These weeks have passed: upload a fresh calendar for "

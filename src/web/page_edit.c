@@ -1,25 +1,21 @@
 /*
  * page_edit.c: a therapist edits every field of their listing, its open
  * hours and its stated policies, or creates a listing when the directory
- * has none for them; the same through the API.
+ * has none for them; the same through the API (GET and PUT
+ * /api/v1/listing/record and /api/v1/listing/policies).
  *
- * One validator: the form is turned into the contract's therapist record
- * (section 1.2) and parsed by record_parse(), the import's own parser, so
- * a listing edited on the web obeys exactly the rules an imported one
- * does, and an error names the contract field. Nothing is stored unless
- * the whole record is valid; the record and its policies are written in
- * one transaction. Saving counts as confirming the listing is current.
- * The index is rebuilt in the background (app/live.h); the handler waits
- * for that build (up to a few seconds) so the therapist's next search
- * shows the change.
+ * This file only turns the form into the contract's therapist record
+ * (section 1.2) and the stored listing back into form values; the rules
+ * (the record validated by the import's own parser, who may save, the
+ * one transaction, confirming, the index) are app/listing.c's, shared
+ * with the API and the commands. The form writes where each window is
+ * held after its hours ("09:00-12:00 telehealth"), the API as each
+ * window's "modality".
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <sodium.h>
 
 #include "core/json.h"
 #include "core/record.h"
@@ -31,7 +27,6 @@
 #define AFF_MAX 40              /* affiliation rows on the form */
 #define AFF_BLANK 3             /* empty rows offered for new ones */
 #define LIST_MAX 256            /* values of one multi-valued field */
-#define BUILD_WAIT_MS 10000     /* how long a save waits for the index */
 
 static const char *const days[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 static const char *const day_labels[7] = {
@@ -191,6 +186,7 @@ json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad
  * The record the form describes, as one JSON object with the given id.
  * Returns 0, or 1 with *field and *msg set when a value is not even of
  * the right shape (a fee that is not a number), or -1 when out of memory.
+ * *field and *msg are static text or live in r's arena.
  */
 static int
 form_record(struct req *r, const char *id, struct buf *j, const char **field, const char **msg,
@@ -250,10 +246,11 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 		return -1;
 	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (whole(r, nums[i][0], &num, &present)) {
-			static char f[48];
+			char f[48];
 
 			snprintf(f, sizeof(f), "fee.%s", nums[i][1]);
-			*field = f;
+			if (!(*field = arena_strdup(r->a, f)))
+				return -1;
 			*msg = "must be a whole number";
 			return 1;
 		}
@@ -281,10 +278,11 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 		if (json_hours(j, req_arg(r, key), d, &first, &bad, m))
 			return -1;
 		if (bad) {
-			static char f[32];
+			char f[32];
 
 			snprintf(f, sizeof(f), "availability.%s", bad);
-			*field = f;
+			if (!(*field = arena_strdup(r->a, f)))
+				return -1;
 			*msg = "write the hours like 09:00-12:00, 14:00-17:30";
 			return 1;
 		}
@@ -337,75 +335,6 @@ form_policy(struct req *r, struct store_policy *pol, const char **field)
 		snprintf((char *)pol + f[i].off, STORE_POLICY_MAX, "%s", v ? v : "");
 	}
 	return 0;
-}
-
-/* ----------------------------------------------------------------------
- * Saving, shared by the page and the API
- * ---------------------------------------------------------------------- */
-
-/*
- * Validates the record JSON, and stores it (with pol, when not NULL) as
- * the listing `id` of the signed-in therapist, or as a new listing when
- * create. Returns 0 when stored; 1 with e naming the field when invalid
- * (nothing stored); STORE_EXISTS when the id is taken; -1 on failure.
- */
-static int
-save_listing(struct req *r, const char *id, const char *json, size_t len,
-             const struct store_policy *pol, const struct store_avail_modes *modes, bool create,
-             struct verr *e)
-{
-	struct record rec;
-	struct buf packed = BUF_INIT;
-	int64_t now = (int64_t)time(NULL);
-	int rc, found = 0, hidden = 0;
-
-	if (record_parse(r->app->sv.tax, json, len, r->a, &rec, e))
-		return 1;
-	if (rec.type != REC_THERAPIST) {
-		verr_set(e, "type", "must be \"therapist\"");
-		return 1;
-	}
-	if (strcmp(rec.id, id) != 0) {
-		verr_set(e, "id", "must be the id of your own listing");
-		return 1;
-	}
-	if (therapist_pack(r->app->sv.tax, &rec.t, &packed))
-		return -1;
-	if (create)
-		rc = STORE_CALL(r->app->sv.store, listing_create, r->who.id, id, packed.p, packed.len,
-		                rec.t.npi, pol, modes, now);
-	else {
-		rc = STORE_CALL(r->app->sv.store, listing_save, id, packed.p, packed.len, pol, modes, now,
-		                &found);
-		if (rc == 0 && !found) {
-			verr_set(e, "id", "this listing no longer exists");
-			rc = 1;
-		}
-		if (rc == 0)
-			rc = STORE_CALL(r->app->sv.store, listing_confirm, id, now);
-	}
-	buf_free(&packed);
-	if (rc)
-		return rc;
-	if (STORE_CALL(r->app->sv.store, listing_hidden, id, &hidden))
-		return -1;
-	/* A new listing is hidden until its claim is verified: say so to the
-	 * index too, so no build that read the store before this misses it. */
-	live_set_paused(r->app->sv.live, id, hidden != 0);
-	live_wait(r->app->sv.live, live_changed(r->app->sv.live), BUILD_WAIT_MS);
-	if (!create)
-		waitlist_openings(&r->cx, &r->who, id);       /* the hours may have grown */
-	return 0;
-}
-
-/* A fresh listing id: "t-" and 12 random hex digits. */
-static void
-new_id(char *out, size_t n)
-{
-	unsigned char raw[6];
-
-	randombytes_buf(raw, sizeof(raw));
-	snprintf(out, n, "t-%02x%02x%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3], raw[4], raw[5]);
 }
 
 /* ----------------------------------------------------------------------
@@ -813,6 +742,8 @@ post_form(struct req *r, struct resp *p, const char *id, bool create)
 	struct buf j = BUF_INIT;
 	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
 	struct store_avail_modes *modes = arena_calloc(r->a, 1, sizeof(*modes));
+	struct listing_in in;
+	struct refusal why;
 	const char *field = NULL, *msg = NULL;
 	struct verr e;
 	int rc;
@@ -827,45 +758,39 @@ post_form(struct req *r, struct resp *p, const char *id, bool create)
 		rc = 1;
 	}
 	if (rc == 1)
-		verr_set(&e, field, "%s", msg);
-	else if (rc == 0)
-		rc = save_listing(r, id, j.p, j.len, pol, modes, create, &e);
-	buf_free(&j);
-	if (rc == STORE_EXISTS && create) {
-		error_response(r, p, 409, "", "this account already holds a listing");
-		return 0;
+		refuse(&why, 400, field, msg);
+	else if (rc == 0) {
+		in = (struct listing_in){j.p, j.len, pol, modes};
+		rc = create ? listing_create_record(&r->cx, &r->who, id, &in, &why) :
+		              listing_save_record(&r->cx, &r->who, &in, &why);
 	}
-	if (rc == 1) {
+	buf_free(&j);
+	if (rc == 1 && why.status == 400) {
+		verr_set(&e, why.field, "%s", why.message);
 		p->status = 400;
 		return edit_form(r, p, create, &e);
 	}
+	if (rc == 1)
+		return refusal_response(r, p, &why);
 	return rc ? -1 : redirect(r, p, "/listing?saved=1");
 }
 
 int
 page_listing_edit(struct req *r, struct resp *p)
 {
-	const char *id = r->who.therapist_id;
-	struct therapist t;
-	struct store_policy *pol;
-	struct store_avail_modes *modes;
-	int rc, pfound = 0;
+	struct listing_mine *m;
+	struct refusal why;
+	int rc;
 
-	if (!id[0])
+	if (!r->who.therapist_id[0])
 		return redirect(r, p, "/listing");
 	if (strcmp(r->method, "POST") == 0)
-		return post_form(r, p, id, false);
-	pol = arena_alloc(r->a, sizeof(*pol));
-	modes = arena_alloc(r->a, sizeof(*modes));
-	if (!pol || !modes || (rc = therapist_load(&r->cx, id, &t)) < 0 ||
-	    STORE_CALL(r->app->sv.store, policy_get, id, pol, &pfound) ||
-	    STORE_CALL(r->app->sv.store, avail_modes_get, id, modes))
+		return post_form(r, p, r->who.therapist_id, false);
+	if (!(m = arena_alloc(r->a, sizeof(*m))))
 		return -1;
-	if (rc) {
-		error_response(r, p, 404, "", "your listing is no longer in the directory");
-		return 0;
-	}
-	if (therapist_as_form(r, &t, pfound ? pol : NULL, modes))
+	if ((rc = listing_mine(&r->cx, &r->who, m, &why)) != 0)
+		return rc < 0 ? -1 : refusal_response(r, p, &why);
+	if (therapist_as_form(r, &m->t, m->pol_stated ? &m->pol : NULL, &m->modes))
 		return -1;
 	return edit_form(r, p, false, NULL);
 }
@@ -884,7 +809,7 @@ page_listing_new(struct req *r, struct resp *p)
 			return -1;
 		return edit_form(r, p, true, NULL);
 	}
-	new_id(id, sizeof(id));
+	listing_new_id(id);
 	return post_form(r, p, id, true);
 }
 
@@ -892,43 +817,18 @@ page_listing_new(struct req *r, struct resp *p)
  * The API: GET/PUT /api/v1/listing/record and /api/v1/listing/policies
  * ---------------------------------------------------------------------- */
 
-static bool
-own_listing(struct req *r, struct resp *p)
-{
-	if (r->who.therapist_id[0])
-		return true;
-	error_response(r, p, 404, "", "this account holds no listing; claim or create one first");
-	return false;
-}
-
 int
 api_listing_record(struct req *r, struct resp *p)
 {
-	const char *id = r->who.therapist_id;
-	struct therapist t;
-	struct verr e;
-	int rc;
+	struct refusal why;
+	int rc = 0;
 
-	if (!own_listing(r, p))
-		return 0;
-	if (strcmp(r->method, "PUT") == 0) {
-		memset(&e, 0, sizeof(e));
-		rc = save_listing(r, id, r->body, r->body_len, NULL, NULL, false, &e);
-		if (rc == 1) {
-			error_response(r, p, 400, e.field, e.msg);
-			return 0;
-		}
-		if (rc)
-			return -1;
-	}
-	if ((rc = therapist_load(&r->cx, id, &t)) < 0)
-		return -1;
-	if (rc) {
-		error_response(r, p, 404, "", "your listing is no longer in the directory");
-		return 0;
-	}
-	if (therapist_to_json(r->app->sv.tax, &t, &p->body) || buf_addc(&p->body, '\n'))
-		return -1;
+	if (strcmp(r->method, "PUT") == 0)
+		rc = listing_record_put(&r->cx, &r->who, r->body, r->body_len, &why);
+	if (rc == 0)
+		rc = listing_record_json(&r->cx, &r->who, &p->body, &why);
+	if (rc)
+		return rc < 0 ? -1 : refusal_response(r, p, &why);
 	return json_response(p, 200);
 }
 
@@ -949,15 +849,16 @@ api_listing_policies(struct req *r, struct resp *p)
 		{"professional_events", offsetof(struct store_policy, events)},
 		{"dual_relationships", offsetof(struct store_policy, dual)},
 	};
-	const char *id = r->who.therapist_id;
 	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
-	int found = 0;
+	struct refusal why;
 	size_t i;
+	int rc;
 
 	if (!pol)
 		return -1;
-	if (!own_listing(r, p))
-		return 0;
+	/* Who may is asked before the body is read, as for the record. */
+	if ((rc = listing_policies_get(&r->cx, &r->who, pol, &why)) != 0)
+		return rc < 0 ? -1 : refusal_response(r, p, &why);
 	if (strcmp(r->method, "PUT") == 0) {
 		struct verr e;
 		jnode *root = jn_parse(r->body, r->body_len, r->a, &e);
@@ -988,15 +889,11 @@ api_listing_policies(struct req *r, struct resp *p)
 			}
 			snprintf((char *)pol + f[x].off, STORE_POLICY_MAX, "%s", k->str);
 		}
-		if (STORE_CALL(r->app->sv.store, policy_save, id, pol, (int64_t)time(NULL), &found))
-			return -1;
-		if (!found) {
-			error_response(r, p, 404, "", "your listing is no longer in the directory");
-			return 0;
-		}
+		if ((rc = listing_policies_save(&r->cx, &r->who, pol, &why)) != 0)
+			return rc < 0 ? -1 : refusal_response(r, p, &why);
 	}
-	if (STORE_CALL(r->app->sv.store, policy_get, id, pol, &found))
-		return -1;
+	if ((rc = listing_policies_get(&r->cx, &r->who, pol, &why)) != 0)
+		return rc < 0 ? -1 : refusal_response(r, p, &why);
 	if (policy_json(&p->body, pol))
 		return -1;
 	return json_response(p, 200);

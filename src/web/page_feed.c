@@ -1,7 +1,7 @@
 /*
  * page_feed.c: the calendar feed's page (make, replace or turn off the
  * private address), the feed itself, and the .ics of one appointment.
- * What they do is in act_feed.c, shared with the API (api_feed.c).
+ * What they do is in app/feed.c, shared with the API (api_feed.c).
  *
  *   GET  /feed                   the page: is there a feed, and the buttons
  *   POST /feed                   a new address, shown on this answer only

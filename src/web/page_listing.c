@@ -2,7 +2,7 @@
  * page_listing.c: a therapist's listing as pages (the claim form, the
  * standing, "my listing is current", the reminders' confirmation links)
  * and the admin's queue (verify, hide, remove, merge organizations).
- * What claiming, confirming, verifying and hiding do is in act_listing.c,
+ * What claiming, confirming, verifying and hiding do is in app/listing.c,
  * shared with the API (api_standing.c, api_admin.c).
  */
 #include <stdio.h>
@@ -76,7 +76,7 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 		               "<p class=\"conflict\">Claimed but never confirmed: paused, shown as not "
 		               "accepting new clients until the therapist confirms it.</p>\n" :
 		               "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
-	days = ((int64_t)time(NULL) - s.l.confirmed_at) / 86400;
+	days = (ctx_now(&r->cx) - s.l.confirmed_at) / 86400;
 	if (days == 0)
 		snprintf(text, sizeof(text), "Confirmed current today");
 	else
@@ -96,7 +96,7 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 static int
 claim_waiting(struct buf *b, struct req *r, struct resp *p, const struct store_listing *l)
 {
-	const char *state = claim_state(l, (int64_t)time(NULL));
+	const char *state = claim_state(l, ctx_now(&r->cx));
 	char masked[300];
 
 	if (html(b, "<p>You claimed <a href=\"/therapists/") || form_encode(b, l->therapist_id) ||
@@ -142,11 +142,8 @@ page_listing(struct req *r, struct resp *p)
 
 	if (page_begin(r, p, "Your listing") || html(b, "<h1>Your listing</h1>\n"))
 		return -1;
-	if (r->who.claim_id[0] &&
-	    STORE_CALL(r->app->sv.store, listing_get, r->who.claim_id, &l, &found))
+	if (listing_claim_of(&r->cx, &r->who, &l, &found))
 		return -1;
-	if (found && l.user != r->who.id)
-		found = 0;
 	if (!found) {
 		return html(b, "<p>Claim your listing in the directory: give its id (the end of its "
 		               "address, like t-0001234) and the NPI on it. An administrator then "
@@ -271,8 +268,9 @@ static int
 hidden_list(struct buf *b, struct req *r, struct resp *p)
 {
 	struct hidden_ctx x = {b, r, p, 0, 0};
+	struct refusal why;
 
-	if (STORE_CALL(r->app->sv.store, listings_hidden, hidden_one, &x) || x.err)
+	if (listings_hidden_list(&r->cx, &r->who, hidden_one, &x, &why) || x.err)
 		return -1;
 	return x.n ? html(b, "</ul>\n") : 0;
 }
@@ -348,7 +346,7 @@ page_admin(struct req *r, struct resp *p)
 static int
 claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 {
-	const char *state = claim_state(&c->l, (int64_t)time(NULL));
+	const char *state = claim_state(&c->l, ctx_now(&r->cx));
 	char tries[96];
 
 	snprintf(tries, sizeof(tries), "; %d wrong %s so far", c->l.code_tries,

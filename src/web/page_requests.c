@@ -1,7 +1,7 @@
 /*
  * page_requests.c: consultation requests as pages: the form on a
  * profile, the list of requests sent and received, and the answer form.
- * What sending and answering do is in act_requests.c, shared with the API
+ * What sending and answering do is in app/requests.c, shared with the API
  * (api_requests.c).
  */
 #include <stdio.h>

@@ -643,6 +643,7 @@ static int
 save_profile(struct req *r)
 {
 	struct buf f = BUF_INIT;
+	struct refusal why;
 	int i, rc = 0;
 
 	if (!auth_csrf_ok(r))
@@ -656,9 +657,9 @@ save_profile(struct req *r)
 		rc = (f.len && buf_addc(&f, '&')) || form_encode(&f, k) || buf_addc(&f, '=') ||
 		     form_encode(&f, r->args[i].value);
 	}
-	if (rc == 0 && f.len < 4000)
-		rc = STORE_CALL(r->app->sv.store, profile_put, r->who.id, f.p ? f.p : "",
-		                (int64_t)time(NULL));
+	/* A profile too long to keep is not saved; the search still runs. */
+	if (rc == 0)
+		rc = profile_save(&r->cx, &r->who, f.p ? f.p : "", &why) < 0 ? -1 : 0;
 	buf_free(&f);
 	return rc;
 }
@@ -682,7 +683,7 @@ page_search(struct req *r, struct resp *p)
 	limit = page * PER_PAGE;
 	if (page_begin(r, p, "Find a therapist") || html(b, "<h1>Find a therapist for yourself</h1>\n"))
 		goto out;
-	if (r->user && STORE_CALL(r->app->sv.store, profile_get, r->who.id, saved, sizeof(saved)))
+	if (profile_load(&r->cx, &r->who, saved, sizeof(saved)))
 		goto out;
 	if (!arg(r, "jurisdiction")) {
 		/* A signed-in clinician's saved preferences fill the form. */
@@ -704,7 +705,7 @@ page_search(struct req *r, struct resp *p)
 		rc = form(b, r, bad, "must be a number") || page_end(p);
 		goto out;
 	}
-	if (query_parse(r->app->sv.tax, qj.p, qj.len, (int64_t)time(NULL), r->a, &q, &e)) {
+	if (query_parse(r->app->sv.tax, qj.p, qj.len, ctx_now(&r->cx), r->a, &q, &e)) {
 		p->status = 400;
 		rc = form(b, r, e.field, e.msg) || page_end(p);
 		goto out;

@@ -10,29 +10,11 @@
 #include "web/html.h"
 #include "web/pages.h"
 
-/*
- * 0 and *t filled, 1 when there is no such therapist (or an admin hid the
- * listing and the caller is not an admin), -1 on failure.
- */
-static int
-load(struct req *r, struct therapist *t)
-{
-	int hidden;
-
-	if (!record_id_ok(r->param))
-		return 1;
-	if (STORE_CALL(r->app->sv.store, listing_hidden, r->param, &hidden))
-		return -1;
-	if (hidden && !(r->who.role == ACCT_ADMIN))
-		return 1;
-	return therapist_load(&r->cx, r->param, t);
-}
-
 int
 api_therapist(struct req *r, struct resp *p)
 {
 	struct therapist t;
-	int rc = load(r, &t);
+	int rc = listing_public(&r->cx, &r->who, r->param, &t);
 
 	if (rc < 0)
 		return -1;
@@ -93,9 +75,9 @@ policies(struct buf *b, struct req *r, const char *id)
 	};
 	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
 	const char *a[3];
-	int found = 0, i;
+	int i;
 
-	if (!pol || STORE_CALL(r->app->sv.store, policy_get, id, pol, &found))
+	if (!pol || listing_policies_public(&r->cx, &r->who, id, pol) < 0)
 		return -1;
 	a[0] = pol->confidentiality;
 	a[1] = pol->events;
@@ -119,7 +101,7 @@ page_therapist(struct req *r, struct resp *p)
 	struct buf *b = &p->body;
 	struct therapist t;
 	char num[64];
-	int rc = load(r, &t), i;
+	int rc = listing_public(&r->cx, &r->who, r->param, &t), i;
 
 	if (rc < 0)
 		return -1;
