@@ -557,9 +557,13 @@ is_checked(struct req *r, const char *key, const char *value)
 	return false;
 }
 
+/* A text field; extra is markup, its attributes as a literal ("" for none). */
+#define text_input(b, r, key, label, hint, extra) \
+	text_input_((b), (r), (key), (label), (hint), MARKUP(extra))
+
 static int
-text_input(struct buf *b, struct req *r, const char *key, const char *label,
-           const char *hint, const char *extra)
+text_input_(struct buf *b, struct req *r, const char *key, const char *label,
+            const char *hint, struct markup extra)
 {
 	const char *v = req_arg(r, key);
 
@@ -571,7 +575,7 @@ text_input(struct buf *b, struct req *r, const char *key, const char *label,
 	       html(b, "\" name=\"") || html_attr(b, key) || html(b, "\" value=\"") ||
 	       html_attr(b, v ? v : "") || html(b, "\"") ||
 	       (hint && (html(b, " aria-describedby=\"h-") || html_attr(b, key) || html(b, "\""))) ||
-	       html(b, " ") || html(b, extra ? extra : "") || html(b, ">\n");
+	       html(b, " ") || html_markup(b, extra) || html(b, ">\n");
 }
 
 static int
@@ -579,7 +583,7 @@ check(struct buf *b, struct req *r, const char *key, const char *value, const ch
 {
 	return html(b, "<label class=\"inline\"><input type=\"checkbox\" name=\"") ||
 	       html_attr(b, key) || html(b, "\" value=\"") || html_attr(b, value) ||
-	       html(b, is_checked(r, key, value) ? "\" checked> " : "\"> ") ||
+	       html_pick(b, is_checked(r, key, value), "\" checked> ", "\"> ") ||
 	       html_txt(b, label) || html(b, "</label>\n");
 }
 
@@ -613,8 +617,8 @@ textarea(struct buf *b, struct req *r, const char *key, const char *label)
 static int
 legend(struct buf *b, int k)
 {
-	return html(b, "<fieldset id=\"") || html(b, sections[k].anchor) ||
-	       html(b, "\"><legend>") || html(b, sections[k].legend) || html(b, "</legend>\n");
+	return html(b, "<fieldset id=\"") || html_attr(b, sections[k].anchor) ||
+	       html(b, "\"><legend>") || html_txt(b, sections[k].legend) || html(b, "</legend>\n");
 }
 
 static int
@@ -629,15 +633,15 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	int i, k, rows;
 
 	if (page_begin(r, p, create ? "Create your listing" : "Edit your listing") ||
-	    html(b, create ? "<h1>Create your listing</h1>\n" : "<h1>Edit your listing</h1>\n"))
+	    html_pick(b, create, "<h1>Create your listing</h1>\n", "<h1>Edit your listing</h1>\n"))
 		return -1;
 	if (e) {
 		const struct section *s = section_of(e->field);
 
 		if (html(b, "<div class=\"card conflict\" role=\"alert\" tabindex=\"-1\"><p>Nothing was "
 		            "saved. ") ||
-		    (s && (html(b, "<a href=\"#") || html(b, s->anchor) || html(b, "\">") ||
-		           html(b, s->legend) || html(b, "</a>, "))) ||
+		    (s && (html(b, "<a href=\"#") || html_attr(b, s->anchor) || html(b, "\">") ||
+		           html_txt(b, s->legend) || html(b, "</a>, "))) ||
 		    (e->field[0] && (html(b, "<code>") || html_txt(b, e->field) || html(b, "</code>: "))) ||
 		    html_txt(b, e->msg) || html(b, "</p></div>\n"))
 			return -1;
@@ -646,7 +650,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	            "affiliations, which chiron uses only to keep clinicians you know from being "
 	            "matched with you. Saving also confirms your listing is current.</p>\n"
 	            "<form method=\"post\" action=\"") ||
-	    html(b, create ? "/listing/new" : "/listing/edit") || html(b, "\">") ||
+	    html_pick(b, create, "/listing/new", "/listing/edit") || html(b, "\">") ||
 	    form_csrf(b, r, p))
 		return -1;
 
@@ -661,7 +665,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 		const char *code = tax_code(tax, TAX_PROFESSION, i);
 
 		if (html(b, "<option value=\"") || html_attr(b, code) ||
-		    html(b, v && strcmp(v, code) == 0 ? "\" selected>" : "\">") ||
+		    html_pick(b, v && strcmp(v, code) == 0, "\" selected>", "\">") ||
 		    html_txt(b, i < 7 ? profession_labels[i] : tax_label(tax, TAX_PROFESSION, i)) ||
 		    html(b, "</option>"))
 			return -1;
@@ -673,7 +677,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 
 	if (legend(b, 1) ||
 	    text_input(b, r, "licenses", "Licensed in",
-	               "State or province codes, separated by commas: US-NY, US-NJ", NULL) ||
+	               "State or province codes, separated by commas: US-NY, US-NJ", "") ||
 	    checks(b, r, "compacts", TAX_COMPACT, "Interstate compacts you practise under") ||
 	    checks(b, r, "modalities", TAX_MODALITY, "How you meet clients") ||
 	    checks(b, r, "formats", TAX_FORMAT, "Formats") ||
@@ -681,14 +685,14 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	            "telehealth only):</p>\n") ||
 	    text_input(b, r, "office_lat", "Office latitude", NULL, "inputmode=\"decimal\"") ||
 	    text_input(b, r, "office_lon", "Office longitude", NULL, "inputmode=\"decimal\"") ||
-	    text_input(b, r, "office_jurisdiction", "Office state or province", "Like US-NY", NULL) ||
+	    text_input(b, r, "office_jurisdiction", "Office state or province", "Like US-NY", "") ||
 	    html(b, "</fieldset>\n"))
 		return -1;
 
 	if (legend(b, 2) ||
 	    html(b, "<p class=\"check\"><label class=\"inline\"><input type=\"checkbox\" "
 	            "name=\"accepting\" value=\"1\"") ||
-	    html(b, req_arg(r, "accepting") ? " checked" : "") ||
+	    html_pick(b, req_arg(r, "accepting"), " checked", "") ||
 	    html(b, "> I am accepting new clients</label></p>\n") ||
 	    text_input(b, r, "fee_currency", "Currency", "Three letters, like USD", "maxlength=\"3\"") ||
 	    text_input(b, r, "fee_session", "Fee for one session", NULL, "inputmode=\"numeric\" required") ||
@@ -708,13 +712,13 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	    checks(b, r, "career_stages", TAX_CAREER, "Career stages you work with") ||
 	    html(b, "<p class=\"check\"><label class=\"inline\"><input type=\"checkbox\" "
 	            "name=\"clinician_clients\" value=\"1\"") ||
-	    html(b, req_arg(r, "clinician_clients") ? " checked" : "") ||
+	    html_pick(b, req_arg(r, "clinician_clients"), " checked", "") ||
 	    html(b, "> I see clinicians as clients</label></p>\n</fieldset>\n"))
 		return -1;
 
 	if (legend(b, 4) ||
 	    text_input(b, r, "languages", "Languages", "ISO 639-1 codes, separated by commas: en, es",
-	               NULL) ||
+	               "") ||
 	    html(b, "</fieldset>\n"))
 		return -1;
 
@@ -768,19 +772,23 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 		    html(b, ": role\">"))
 			return -1;
 		for (k = 0; k < 6; k++)
-			if (html(b, "<option value=\"") || html(b, roles[k]) ||
-			    html(b, v && strcmp(v, roles[k]) == 0 ? "\" selected>" : "\">") ||
+			if (html(b, "<option value=\"") || html_attr(b, roles[k]) ||
+			    html_pick(b, v && strcmp(v, roles[k]) == 0, "\" selected>", "\">") ||
 			    html_txt(b, tax_label(tax, TAX_ROLE, k)) || html(b, "</option>"))
 				return -1;
 		snprintf(f, sizeof(f), "aff_person%d", i);
 		if (html(b, "</select> <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-		    html_attr(b, f) || html(b, req_arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html_attr(b, f) || html_pick(b, req_arg(r, f),
+		                                 "\" value=\"1\" checked",
+		                                 "\" value=\"1\"") ||
 		    html(b, " aria-label=\"Affiliation ") || html_int(b, i) ||
 		    html(b, ": a person\"> a person</label>"))
 			return -1;
 		snprintf(f, sizeof(f), "aff_past%d", i);
 		if (html(b, " <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-		    html_attr(b, f) || html(b, req_arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html_attr(b, f) || html_pick(b, req_arg(r, f),
+		                                 "\" value=\"1\" checked",
+		                                 "\" value=\"1\"") ||
 		    html(b, " aria-label=\"Affiliation ") || html_int(b, i) ||
 		    html(b, ": in the past\"> in the past</label></p>\n"))
 			return -1;
@@ -795,7 +803,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	    textarea(b, r, "policy_events", "Meeting clients at professional events") ||
 	    textarea(b, r, "policy_dual", "A dual relationship found later") ||
 	    html(b, "</fieldset>\n<p><button type=\"submit\">") ||
-	    html(b, create ? "Create my listing" : "Save") ||
+	    html_pick(b, create, "Create my listing", "Save") ||
 	    html(b, "</button></p></form>\n<script src=\"/static/orgs.js\" defer></script>\n") ||
 	    page_end(p))
 		return -1;

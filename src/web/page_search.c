@@ -216,7 +216,7 @@ options(struct buf *b, struct req *r, const char *field, enum tax_list l, int no
 		return -1;
 	for (i = 0; i < tax_count(tax, l); i++)
 		if (html(b, "<option value=\"") || html_attr(b, tax_code(tax, l, i)) ||
-		    html(b, selected(r, field, tax_code(tax, l, i)) ? "\" selected>" : "\">") ||
+		    html_pick(b, selected(r, field, tax_code(tax, l, i)), "\" selected>", "\">") ||
 		    html_txt(b, tax_label(tax, l, i)) || html(b, "</option>"))
 			return -1;
 	return 0;
@@ -236,25 +236,30 @@ multi(struct buf *b, struct req *r, const char *field, const char *label,
 	       options(b, r, field, l, 0) || html(b, "</select>\n");
 }
 
+/* A field; extra is markup, its attributes as a literal. */
+#define input(b, r, field, label, type, extra) \
+	input_((b), (r), (field), (label), (type), MARKUP(extra))
+
 static int
-input(struct buf *b, struct req *r, const char *field, const char *label,
-      const char *type, const char *extra)
+input_(struct buf *b, struct req *r, const char *field, const char *label,
+       const char *type, struct markup extra)
 {
 	const char *v = req_arg(r, field);
 
 	return html(b, "<label for=\"") || html_attr(b, field) || html(b, "\">") ||
-	       html_txt(b, label) || html(b, "</label><input type=\"") || html(b, type) ||
+	       html_txt(b, label) || html(b, "</label><input type=\"") || html_attr(b, type) ||
 	       html(b, "\" id=\"") || html_attr(b, field) || html(b, "\" name=\"") ||
 	       html_attr(b, field) || html(b, "\" value=\"") || html_attr(b, v ? v : "") ||
-	       html(b, "\" ") || html(b, extra) || html(b, ">\n");
+	       html(b, "\" ") || html_markup(b, extra) || html(b, ">\n");
 }
 
 static int
 checkbox(struct buf *b, struct req *r, const char *field, const char *label)
 {
 	return html(b, "<label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-	       html_attr(b, field) || html(b, arg(r, field) ? "\" value=\"1\" checked> " :
-	                                                   "\" value=\"1\"> ") ||
+	       html_attr(b, field) || html_pick(b, arg(r, field),
+	                                        "\" value=\"1\" checked> ",
+	                                        "\" value=\"1\"> ") ||
 	       html_txt(b, label) || html(b, "</label>\n");
 }
 
@@ -267,7 +272,7 @@ radio(struct buf *b, struct req *r, const char *field, const char *value,
 
 	return html(b, "<label class=\"inline\"><input type=\"radio\" name=\"") ||
 	       html_attr(b, field) || html(b, "\" value=\"") || html_attr(b, value) ||
-	       html(b, on ? "\" checked> " : "\"> ") || html_txt(b, label) ||
+	       html_pick(b, on, "\" checked> ", "\"> ") || html_txt(b, label) ||
 	       html(b, "</label>\n");
 }
 
@@ -286,9 +291,9 @@ day_select(struct buf *b, struct req *r, int i)
 	    html_int(b, i) || html(b, "\"><option value=\"\">Day</option>"))
 		return -1;
 	for (d = 0; d < 7; d++)
-		if (html(b, "<option value=\"") || html(b, day_names[d]) ||
-		    html(b, v && strcmp(v, day_names[d]) == 0 ? "\" selected>" : "\">") ||
-		    html(b, names[d]) || html(b, "</option>"))
+		if (html(b, "<option value=\"") || html_attr(b, day_names[d]) ||
+		    html_pick(b, v && strcmp(v, day_names[d]) == 0, "\" selected>", "\">") ||
+		    html_txt(b, names[d]) || html(b, "</option>"))
 			return -1;
 	return html(b, "</select>");
 }
@@ -407,13 +412,15 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 		    html(b, "\">"))
 			return -1;
 		for (k = 0; k < 6; k++)
-			if (html(b, "<option value=\"") || html(b, roles[k]) ||
-			    html(b, v && strcmp(v, roles[k]) == 0 ? "\" selected>" : "\">") ||
-			    html(b, role_labels[k]) || html(b, "</option>"))
+			if (html(b, "<option value=\"") || html_attr(b, roles[k]) ||
+			    html_pick(b, v && strcmp(v, roles[k]) == 0, "\" selected>", "\">") ||
+			    html_txt(b, role_labels[k]) || html(b, "</option>"))
 				return -1;
 		snprintf(f, sizeof(f), "aff_past%d", i);
 		if (html(b, "</select> <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-		    html_attr(b, f) || html(b, arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html_attr(b, f) || html_pick(b, arg(r, f),
+		                                 "\" value=\"1\" checked",
+		                                 "\" value=\"1\"") ||
 		    html(b, " aria-label=\"Organization ") || html_int(b, i) ||
 		    html(b, ": in the past\"> in the past</label></p>\n"))
 			return -1;
@@ -463,7 +470,7 @@ funnel(struct buf *b, const jnode *res)
 	int i, wi = -1;
 
 	if (html(b, "<section class=\"funnel\" aria-labelledby=\"funnel-h\"><h2 id=\"funnel-h\">") ||
-	    html_int(b, total) || html(b, total == 1 ? " therapist fits" : " therapists fit") ||
+	    html_int(b, total) || html_pick(b, total == 1, " therapist fits", " therapists fit") ||
 	    html(b, "</h2><table><caption class=\"hint\">Set aside, each by the first rule it failed"
 	            "</caption><thead><tr><th scope=\"col\">Reason</th><th scope=\"col\">Therapists</th>"
 	            "</tr></thead><tbody>\n"))
