@@ -652,12 +652,13 @@ struct intent {
 	bool boundary;                  /* a distance limit next to an office */
 };
 
+/* v as the query's text holds it: printed with that many decimals, read back. */
 static double
-parse_num(const char *fmt, double v)
+parse_num(int decimals, double v)
 {
 	char s[64];
 
-	snprintf(s, sizeof(s), fmt, v);
+	snprintf(s, sizeof(s), "%.*f", decimals, v);
 	return strtod(s, NULL);
 }
 
@@ -697,8 +698,8 @@ gen_query(struct buf *b, struct dir *d, struct intent *in)
 	if (has_loc) {
 		int c = chance(6) ? 4 + rnd(2) : rnd(4), t = rnd(d->n);
 
-		lat = parse_num("%.5f", centers[c].lat + (urand() - 0.5) * 1.2);
-		lon = parse_num("%.5f", centers[c].lon + (urand() - 0.5) * 1.2);
+		lat = parse_num(5, centers[c].lat + (urand() - 0.5) * 1.2);
+		lon = parse_num(5, centers[c].lon + (urand() - 0.5) * 1.2);
 		if (lon > 180)
 			lon -= 360;
 		/* Sometimes right at an office: distance 0, which "at most 0"
@@ -717,7 +718,7 @@ gen_query(struct buf *b, struct dir *d, struct intent *in)
 	default: buf_adds(b, ",\"modality\":\"in_person\""); in->modality = QMOD_IN_PERSON; break;
 	}
 	if (chance(60)) {
-		in->max_km = chance(10) ? (double)(1000 * rnd(41)) : parse_num("%.3f", 200 * urand());
+		in->max_km = chance(10) ? (double)(1000 * rnd(41)) : parse_num(3, 200 * urand());
 		if (chance(3))
 			in->max_km = 40075;
 		/* Now and then a hair above or below the distance of some
@@ -739,7 +740,7 @@ gen_query(struct buf *b, struct dir *d, struct intent *in)
 		buf_printf(b, ",\"max_distance_km\":%.17g", in->max_km);
 	}
 	if (chance(30)) {
-		in->min_km = chance(50) ? parse_num("%.3f", 40 * urand()) : 0;
+		in->min_km = chance(50) ? parse_num(3, 40 * urand()) : 0;
 		if (has_loc && chance(20)) {
 			int t = rnd(d->n);
 

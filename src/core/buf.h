@@ -29,7 +29,8 @@ int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Appends s (n bytes) as a JSON string literal, quotes included. */
 int buf_json_str(struct buf *b, const char *s, size_t n);
 int buf_json_strz(struct buf *b, const char *s);

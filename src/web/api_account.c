@@ -27,6 +27,7 @@ api_signup(struct req *r, struct resp *p)
 	struct signup in;
 	struct refusal why;
 	struct verr e;
+	struct jw w;
 	jnode *o = api_body(r, keys, &e);
 	int rc;
 
@@ -36,10 +37,14 @@ api_signup(struct req *r, struct resp *p)
 	rc = ask_signup(&r->cx, &r->who, &in, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || buf_adds(&p->body, "{\"message\":\"Check your email: a link to finish "
-	                   "creating the account is on its way (it works for a day).\"}\n"))
+	if (rc)
 		return -1;
-	return json_response(p, 202);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kstr(&w, "message", "Check your email: a link to finish creating the account is on "
+	        "its way (it works for a day).");
+	jw_obj_close(&w);
+	return json_reply(p, &w, 202);
 }
 
 int

@@ -19,74 +19,75 @@
 #include "app/services.h"
 #include "web/pages.h"
 
-struct hidden {
-	struct buf *b;
-	int n, err;
-};
-
+/* One hidden listing into the writer arg (store's listings_hidden). */
 static int
 hidden_one(void *arg, const struct store_listing *l)
 {
-	struct hidden *x = arg;
+	struct jw *w = arg;
 
 	if (l->created)
 		return 0;               /* waiting for its claim: in "claims" */
-	if ((x->n++ && buf_addc(x->b, ',')) || buf_adds(x->b, "{\"therapist_id\":") ||
-	    buf_json_strz(x->b, l->therapist_id) || buf_addc(x->b, '}'))
-		x->err = 1;
-	return x->err;
+	jw_obj_open(w);
+	jw_kstr(w, "therapist_id", l->therapist_id);
+	return jw_obj_close(w);
 }
 
 int
 api_admin_queue(struct req *r, struct resp *p)
 {
-	struct buf *b = &p->body;
-	struct hidden h = {b, 0, 0};
 	struct claim *q;
 	struct refusal why;
-	int64_t now = ctx_now(&r->cx);
+	struct jw w;
 	int i, n;
 
-	if (listing_queue(&r->cx, &r->who, &q, &n) || buf_adds(b, "{\"claims\":["))
+	int64_t now = ctx_now(&r->cx);
+
+	if (listing_queue(&r->cx, &r->who, &q, &n))
 		return -1;
-	for (i = 0; i < n; i++)
-		if ((i && buf_addc(b, ',')) || buf_adds(b, "{\"therapist_id\":") ||
-		    buf_json_strz(b, q[i].l.therapist_id) || buf_adds(b, ",\"name\":") ||
-		    buf_json_strz(b, q[i].name) || buf_adds(b, ",\"claimant\":") ||
-		    buf_json_strz(b, q[i].claimant) || buf_adds(b, ",\"created\":") ||
-		    buf_adds(b, q[i].l.created ? "true" : "false") || buf_adds(b, ",\"claimed_at\":") ||
-		    api_time(b, q[i].l.claimed_at) || buf_adds(b, ",\"npi_given\":") ||
-		    buf_json_strz(b, q[i].l.npi_given) || buf_adds(b, ",\"npi_listed\":") ||
-		    (q[i].npi_listed[0] ? buf_json_strz(b, q[i].npi_listed) : buf_adds(b, "null")) ||
-		    buf_printf(b, ",\"npi_valid\":%s,\"npi_same\":%s", q[i].npi_valid ? "true" : "false",
-		               q[i].npi_same ? "true" : "false") ||
-		    buf_adds(b, ",\"state\":") || buf_json_strz(b, claim_state(&q[i].l, now)) ||
-		    buf_adds(b, ",\"code_sent_to\":") ||
-		    (q[i].l.contact[0] ? buf_json_strz(b, q[i].l.contact) : buf_adds(b, "null")) ||
-		    buf_adds(b, ",\"code_source\":") ||
-		    (q[i].l.contact_source[0] ? buf_json_strz(b, q[i].l.contact_source) : buf_adds(b, "null")) ||
-		    buf_adds(b, ",\"code_sent_by\":") ||
-		    (q[i].sent_by[0] ? buf_json_strz(b, q[i].sent_by) : buf_adds(b, "null")) ||
-		    buf_adds(b, ",\"code_sent_at\":") || api_time(b, q[i].l.code_sent_at) ||
-		    buf_adds(b, ",\"code_entered_at\":") || api_time(b, q[i].l.code_ok_at) ||
-		    buf_printf(b, ",\"code_wrong_tries\":%d}", q[i].l.code_tries))
-			return -1;
-	if (buf_adds(b, "],\"hidden\":[") ||
-	    listings_hidden_list(&r->cx, &r->who, hidden_one, &h, &why) || h.err ||
-	    buf_adds(b, "],\"verified\":[") || listing_verified(&r->cx, &r->who, &q, &n))
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_karr_open(&w, "claims");
+	for (i = 0; i < n; i++) {
+		jw_obj_open(&w);
+		jw_kstr(&w, "therapist_id", q[i].l.therapist_id);
+		jw_kstr(&w, "name", q[i].name);
+		jw_kstr(&w, "claimant", q[i].claimant);
+		jw_kbool(&w, "created", q[i].l.created);
+		jw_ktime(&w, "claimed_at", q[i].l.claimed_at);
+		jw_kstr(&w, "npi_given", q[i].l.npi_given);
+		jw_kstr_or_null(&w, "npi_listed", q[i].npi_listed);
+		jw_kbool(&w, "npi_valid", q[i].npi_valid);
+		jw_kbool(&w, "npi_same", q[i].npi_same);
+		jw_kstr(&w, "state", claim_state(&q[i].l, now));
+		jw_kstr_or_null(&w, "code_sent_to", q[i].l.contact);
+		jw_kstr_or_null(&w, "code_source", q[i].l.contact_source);
+		jw_kstr_or_null(&w, "code_sent_by", q[i].sent_by);
+		jw_ktime(&w, "code_sent_at", q[i].l.code_sent_at);
+		jw_ktime(&w, "code_entered_at", q[i].l.code_ok_at);
+		jw_kint(&w, "code_wrong_tries", q[i].l.code_tries);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_karr_open(&w, "hidden");
+	if (listings_hidden_list(&r->cx, &r->who, hidden_one, &w, &why))
 		return -1;
-	for (i = 0; i < n; i++)
-		if ((i && buf_addc(b, ',')) || buf_adds(b, "{\"therapist_id\":") ||
-		    buf_json_strz(b, q[i].l.therapist_id) || buf_adds(b, ",\"name\":") ||
-		    buf_json_strz(b, q[i].name) || buf_adds(b, ",\"claimant\":") ||
-		    buf_json_strz(b, q[i].claimant) || buf_adds(b, ",\"verified_by\":") ||
-		    buf_json_strz(b, q[i].verified_by) || buf_adds(b, ",\"verified_how\":") ||
-		    buf_json_strz(b, q[i].l.verified_how) || buf_adds(b, ",\"verified_at\":") ||
-		    api_time(b, q[i].l.verified_at) || buf_addc(b, '}'))
-			return -1;
-	if (buf_adds(b, "]}\n"))
+	jw_arr_close(&w);
+	if (listing_verified(&r->cx, &r->who, &q, &n))
 		return -1;
-	return json_response(p, 200);
+	jw_karr_open(&w, "verified");
+	for (i = 0; i < n; i++) {
+		jw_obj_open(&w);
+		jw_kstr(&w, "therapist_id", q[i].l.therapist_id);
+		jw_kstr(&w, "name", q[i].name);
+		jw_kstr(&w, "claimant", q[i].claimant);
+		jw_kstr(&w, "verified_by", q[i].verified_by);
+		jw_kstr(&w, "verified_how", q[i].l.verified_how);
+		jw_ktime(&w, "verified_at", q[i].l.verified_at);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int
@@ -159,6 +160,7 @@ api_admin_merge(struct req *r, struct resp *p)
 	const char *from = NULL, *into = NULL;
 	struct refusal why;
 	struct verr e;
+	struct jw w;
 	long changed = 0;
 	jnode *o = api_body(r, allowed, &e);
 	int rc;
@@ -168,8 +170,12 @@ api_admin_merge(struct req *r, struct resp *p)
 	rc = merge_orgs(&r->cx, &r->who, from, into, &changed, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || buf_adds(&p->body, "{\"into\":") || buf_json_strz(&p->body, into) ||
-	    buf_printf(&p->body, ",\"changed\":%ld}\n", changed))
+	if (rc)
 		return -1;
-	return json_response(p, 200);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kstr(&w, "into", into);
+	jw_kint(&w, "changed", changed);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }

@@ -66,55 +66,60 @@ bad:
 	              "hours=mon 09:00-17:00 (days mon to sun)");
 }
 
-static int
-windows_json(struct buf *b, const struct window *w, int n)
+/* Working hours or free windows, as key: [{"day","start","end"}]. */
+static void
+windows_json(struct jw *w, const char *key, const struct window *win, int n)
 {
 	char s[6], e[6];
 	int i;
 
-	if (buf_addc(b, '['))
-		return -1;
+	jw_karr_open(w, key);
 	for (i = 0; i < n; i++) {
-		calendar_hhmm(s, w[i].start);
-		calendar_hhmm(e, w[i].end);
-		if (buf_printf(b, "%s{\"day\":\"%s\",\"start\":\"%s\",\"end\":\"%s\"}", i ? "," : "",
-		               day_names[w[i].day], s, e))
-			return -1;
+		calendar_hhmm(s, win[i].start);
+		calendar_hhmm(e, win[i].end);
+		jw_obj_open(w);
+		jw_kstr(w, "day", day_names[win[i].day]);
+		jw_kstr(w, "start", s);
+		jw_kstr(w, "end", e);
+		jw_obj_close(w);
 	}
-	return buf_addc(b, ']');
+	jw_arr_close(w);
 }
 
 static int
 answer(struct resp *p, const struct calendar *c)
 {
-	struct buf *b = &p->body;
+	struct jw w;
 	int i;
 
-	if (buf_adds(b, "{\"timezone\":") ||
-	    (c->zone ? buf_json_strz(b, tz_name(c->zone)) : buf_adds(b, "null")) ||
-	    buf_adds(b, ",\"first_week\":"))
-		return -1;
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	if (c->zone)
+		jw_kstr(&w, "timezone", tz_name(c->zone));
+	else
+		jw_knull(&w, "timezone");
 	if (c->zone && c->stored) {
 		int y;
 		unsigned m, d;
 
 		tz_civil_from_days(c->first_day, &y, &m, &d);
-		if (buf_printf(b, "\"%04d-%02u-%02u\"", y, m, d))
-			return -1;
-	} else if (buf_adds(b, "null")) {
-		return -1;
+		jw_kstrf(&w, "first_week", "%04d-%02u-%02u", y, m, d);
+	} else {
+		jw_knull(&w, "first_week");
 	}
-	if (buf_adds(b, ",\"busy\":["))
-		return -1;
-	for (i = 0; i < c->n_busy; i++)
-		if (buf_adds(b, i ? ",{\"start\":" : "{\"start\":") || api_time(b, c->busy[i].start) ||
-		    buf_adds(b, ",\"end\":") || api_time(b, c->busy[i].end) || buf_addc(b, '}'))
-			return -1;
-	if (buf_adds(b, "],\"hours\":") || windows_json(b, c->hours, c->n_hours) ||
-	    buf_adds(b, ",\"windows\":") || windows_json(b, c->windows, c->n_windows) ||
-	    buf_printf(b, ",\"windows_left_out\":%d}\n", c->dropped))
-		return -1;
-	return json_response(p, 200);
+	jw_karr_open(&w, "busy");
+	for (i = 0; i < c->n_busy; i++) {
+		jw_obj_open(&w);
+		jw_ktime(&w, "start", c->busy[i].start);
+		jw_ktime(&w, "end", c->busy[i].end);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	windows_json(&w, "hours", c->hours, c->n_hours);
+	windows_json(&w, "windows", c->windows, c->n_windows);
+	jw_kint(&w, "windows_left_out", c->dropped);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int

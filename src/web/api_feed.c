@@ -15,23 +15,31 @@ int
 api_feed(struct req *r, struct resp *p)
 {
 	bool active;
+	struct jw w;
 
-	if (feed_active(&r->cx, &r->who, &active) ||
-	    buf_adds(&p->body, active ? "{\"active\":true}\n" : "{\"active\":false}\n"))
+	if (feed_active(&r->cx, &r->who, &active))
 		return -1;
-	return json_response(p, 200);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kbool(&w, "active", active);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int
 api_feed_create(struct req *r, struct resp *p)
 {
 	char *url = arena_alloc(r->a, FEED_URL_MAX);
+	struct jw w;
 
-	if (!url || feed_create(&r->cx, &r->who, url) || buf_adds(&p->body, "{\"url\":") ||
-	    buf_json_strz(&p->body, url) || buf_adds(&p->body, "}\n") ||
+	if (!url || feed_create(&r->cx, &r->who, url) ||
 	    resp_header(p, "Location", "/api/v1/me/feed"))
 		return -1;
-	return json_response(p, 201);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kstr(&w, "url", url);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 201);
 }
 
 int

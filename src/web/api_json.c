@@ -2,7 +2,7 @@
  * api_json.c: what every authenticated API resource shares: reading a
  * JSON body with the strict reader (core/json.h), answering its 400
  * naming the field, and writing the objects several answers hold (the
- * signed-in user, instants).
+ * signed-in user).
  *
  * A body is read for its types only (a string is a string, a flag true or
  * false, no unknown keys); the rules (lengths, codes, ownership) are the
@@ -50,32 +50,21 @@ api_invalid(struct req *r, struct resp *p, const struct verr *e)
 }
 
 int
-api_time(struct buf *b, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char s[32];
-
-	if (!t)
-		return buf_adds(b, "null");
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof(s), "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
-	return buf_adds(b, s);
-}
-
-int
 api_session(struct req *r, struct resp *p, int status)
 {
 	const struct actor *u = &r->who;
-	struct buf *b = &p->body;
+	struct jw w;
 
-	if (buf_adds(b, "{\"user\":{\"handle\":") || buf_json_strz(b, u->handle) ||
-	    buf_adds(b, ",\"role\":") || buf_json_strz(b, role_name(u->role)) ||
-	    buf_adds(b, ",\"therapist_id\":") ||
-	    (u->therapist_id[0] ? buf_json_strz(b, u->therapist_id) : buf_adds(b, "null")) ||
-	    buf_adds(b, "},\"csrf\":") || buf_json_strz(b, r->user->csrf) || buf_adds(b, "}\n"))
-		return -1;
-	return json_response(p, status);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kobj_open(&w, "user");
+	jw_kstr(&w, "handle", u->handle);
+	jw_kstr(&w, "role", role_name(u->role));
+	jw_kstr_or_null(&w, "therapist_id", u->therapist_id);
+	jw_obj_close(&w);
+	jw_kstr(&w, "csrf", r->user->csrf);
+	jw_obj_close(&w);
+	return json_reply(p, &w, status);
 }
 
 /* "2026-12-01T18:00:00Z" or with a +HH:MM / -HH:MM offset. */

@@ -33,34 +33,26 @@ api_match(struct req *r, struct resp *p)
 	return json_response(p, 200);
 }
 
-static int
-list_json(struct buf *b, const struct taxonomy *tax, enum tax_list l)
-{
-	int i;
-
-	if (buf_printf(b, "\"%s\":[", tax_list_name(l)))
-		return -1;
-	for (i = 0; i < tax_count(tax, l); i++)
-		if (buf_adds(b, i ? ",{\"code\":" : "{\"code\":") ||
-		    buf_json_strz(b, tax_code(tax, l, i)) || buf_adds(b, ",\"label\":") ||
-		    buf_json_strz(b, tax_label(tax, l, i)) || buf_addc(b, '}'))
-			return -1;
-	return buf_addc(b, ']');
-}
-
 int
 api_taxonomy(struct req *r, struct resp *p)
 {
-	struct buf *b = &p->body;
-	int l;
+	const struct taxonomy *tax = r->app->sv.tax;
+	struct jw w;
+	int l, i;
 
-	if (buf_addc(b, '{'))
-		return -1;
-	for (l = 0; l < TAX__MAX; l++)
-		if ((l && buf_addc(b, ',')) || list_json(b, r->app->sv.tax, (enum tax_list)l))
-			return -1;
-	if (buf_adds(b, "}\n"))
-		return -1;
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	for (l = 0; l < TAX__MAX; l++) {
+		jw_karr_open(&w, tax_list_name((enum tax_list)l));
+		for (i = 0; i < tax_count(tax, (enum tax_list)l); i++) {
+			jw_obj_open(&w);
+			jw_kstr(&w, "code", tax_code(tax, (enum tax_list)l, i));
+			jw_kstr(&w, "label", tax_label(tax, (enum tax_list)l, i));
+			jw_obj_close(&w);
+		}
+		jw_arr_close(&w);
+	}
+	jw_obj_close(&w);
 	resp_header(p, "Cache-Control", "public, max-age=3600");
-	return json_response(p, 200);
+	return json_reply(p, &w, 200);
 }

@@ -11,50 +11,49 @@
 #include "app/services.h"
 #include "web/pages.h"
 
-struct orgs_out {
-	struct buf *b;
-	int n, err;
-};
-
+/* One organization into the writer arg (store's orgs_find). */
 static int
 org_json(void *arg, const struct store_org *o)
 {
-	struct orgs_out *x = arg;
+	struct jw *w = arg;
 
-	if (buf_adds(x->b, x->n++ ? ",{\"id\":" : "{\"id\":") || buf_json_strz(x->b, o->id) ||
-	    buf_adds(x->b, ",\"name\":") || buf_json_strz(x->b, o->name) ||
-	    buf_adds(x->b, ",\"kind\":") || buf_json_strz(x->b, o->kind) || buf_addc(x->b, '}'))
-		x->err = 1;
-	return x->err;
+	jw_obj_open(w);
+	jw_kstr(w, "id", o->id);
+	jw_kstr(w, "name", o->name);
+	jw_kstr(w, "kind", o->kind);
+	return jw_obj_close(w);
 }
 
 int
 api_orgs(struct req *r, struct resp *p)
 {
-	struct orgs_out x = {&p->body, 0, 0};
 	struct refusal why;
+	struct jw w;
 	int rc;
 
-	if (buf_adds(&p->body, "{\"orgs\":["))
-		return -1;
-	rc = orgs_search(&r->cx, &r->who, req_arg(r, "q"), org_json, &x, &why);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_karr_open(&w, "orgs");
+	rc = orgs_search(&r->cx, &r->who, req_arg(r, "q"), org_json, &w, &why);
 	if (rc > 0) {
 		buf_reset(&p->body);
 		return refusal_response(r, p, &why);
 	}
-	if (rc || x.err || buf_adds(&p->body, "]}\n"))
+	if (rc)
 		return -1;
-	return json_response(p, 200);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int
 api_orgs_add(struct req *r, struct resp *p)
 {
 	static const char *const keys[] = {"name", "kind", "jurisdiction", NULL};
-	struct buf *b = &p->body;
 	struct org_in in;
 	struct refusal why;
 	struct verr e;
+	struct jw w;
 	char id[24];
 	jnode *o = api_body(r, keys, &e);
 	int rc;
@@ -65,10 +64,14 @@ api_orgs_add(struct req *r, struct resp *p)
 	rc = add_org(&r->cx, &r->who, &in, id, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || buf_adds(b, "{\"id\":") || buf_json_strz(b, id) || buf_adds(b, ",\"name\":") ||
-	    buf_json_strz(b, in.name) || buf_adds(b, ",\"kind\":") || buf_json_strz(b, in.kind) ||
-	    buf_adds(b, ",\"jurisdiction\":") || buf_json_strz(b, in.jurisdiction) ||
-	    buf_adds(b, "}\n"))
+	if (rc)
 		return -1;
-	return json_response(p, 201);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kstr(&w, "id", id);
+	jw_kstr(&w, "name", in.name);
+	jw_kstr(&w, "kind", in.kind);
+	jw_kstr(&w, "jurisdiction", in.jurisdiction);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 201);
 }

@@ -16,34 +16,33 @@
 
 /* One request as JSON (the Request schema of web/openapi.json). */
 static int
-request_json(struct buf *b, const struct store_request *rq)
+request_json(struct jw *w, const struct store_request *rq)
 {
-	return buf_printf(b, "{\"id\":%lld,\"therapist_id\":", (long long)rq->id) ||
-	       buf_json_strz(b, rq->therapist_id) || buf_adds(b, ",\"from\":") ||
-	       buf_json_strz(b, rq->seeker_name) || buf_adds(b, ",\"message\":") ||
-	       buf_json_strz(b, rq->message) || buf_adds(b, ",\"created_at\":") ||
-	       api_time(b, rq->created_at) || buf_adds(b, ",\"answer\":") ||
-	       (rq->answered_at ? buf_json_strz(b, rq->answer) : buf_adds(b, "null")) ||
-	       buf_adds(b, ",\"answered_at\":") || api_time(b, rq->answered_at) || buf_addc(b, '}');
+	jw_obj_open(w);
+	jw_kint(w, "id", rq->id);
+	jw_kstr(w, "therapist_id", rq->therapist_id);
+	jw_kstr(w, "from", rq->seeker_name);
+	jw_kstr(w, "message", rq->message);
+	jw_ktime(w, "created_at", rq->created_at);
+	if (rq->answered_at)
+		jw_kstr(w, "answer", rq->answer);
+	else
+		jw_knull(w, "answer");
+	jw_ktime(w, "answered_at", rq->answered_at);
+	return jw_obj_close(w);
 }
 
-struct list {
-	struct buf *b;
-	int n;
-};
-
+/* One request of a list into the writer arg (requests_sent, _received). */
 static int
 one(void *arg, const struct store_request *rq)
 {
-	struct list *x = arg;
-
-	return (x->n++ && buf_addc(x->b, ',')) || request_json(x->b, rq);
+	return request_json(arg, rq);
 }
 
 int
 api_requests(struct req *r, struct resp *p)
 {
-	struct list sent = {&p->body, 0}, received = {&p->body, 0};
+	struct jw w;
 	int64_t before = requests_before(req_arg(r, "before")), next = 0;
 
 	if (before < 0) {
@@ -51,14 +50,22 @@ api_requests(struct req *r, struct resp *p)
 		               "before must be the received_next of a page (a request id)");
 		return 0;
 	}
-	if (buf_adds(&p->body, "{\"sent\":[") || requests_sent(&r->cx, &r->who, one, &sent) ||
-	    buf_adds(&p->body, "],\"received\":[") ||
-	    requests_received(&r->cx, &r->who, before, one, &received, &next) ||
-	    buf_adds(&p->body, "],\"received_next\":") ||
-	    (next ? buf_printf(&p->body, "%lld", (long long)next) : buf_adds(&p->body, "null")) ||
-	    buf_adds(&p->body, "}\n"))
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_karr_open(&w, "sent");
+	if (requests_sent(&r->cx, &r->who, one, &w))
 		return -1;
-	return json_response(p, 200);
+	jw_arr_close(&w);
+	jw_karr_open(&w, "received");
+	if (requests_received(&r->cx, &r->who, before, one, &w, &next))
+		return -1;
+	jw_arr_close(&w);
+	if (next)
+		jw_kint(&w, "received_next", next);
+	else
+		jw_knull(&w, "received_next");
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int
@@ -69,6 +76,7 @@ api_request_send(struct req *r, struct resp *p)
 	struct store_request rq;
 	struct refusal why;
 	struct verr e;
+	struct jw w;
 	jnode *o = api_body(r, keys, &e);
 	int rc;
 
@@ -79,9 +87,11 @@ api_request_send(struct req *r, struct resp *p)
 	rc = send_request(&r->cx, &r->who, &in, &rq, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || request_json(&p->body, &rq) || buf_addc(&p->body, '\n'))
+	if (rc)
 		return -1;
-	return json_response(p, 201);
+	jw_init(&w, &p->body);
+	request_json(&w, &rq);
+	return json_reply(p, &w, 201);
 }
 
 int

@@ -33,8 +33,9 @@
 
 #define DAY 86400
 
+/* key: the wall time of instant t in zone, "2026-12-01T18:00". */
 static int
-wall_json(struct buf *b, const char *zone, int64_t t)
+wall_json(struct jw *w, const char *key, const char *zone, int64_t t)
 {
 	const struct tz_zone *z = tz_get(zone);
 	int64_t local = t + (z ? tz_offset_at(z, t) : 0);
@@ -43,38 +44,67 @@ wall_json(struct buf *b, const char *zone, int64_t t)
 	char s[32];
 
 	gmtime_r(&tt, &tm);
-	strftime(s, sizeof(s), "\"%Y-%m-%dT%H:%M\"", &tm);
-	return buf_adds(b, s);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M", &tm);
+	return jw_kstr(w, key, s);
+}
+
+/* key: a day (days since 1970-01-01) as "YYYY-MM-DD". */
+static int
+day_json(struct jw *w, const char *key, int64_t day)
+{
+	int y;
+	unsigned m, d;
+
+	tz_civil_from_days(day, &y, &m, &d);
+	return jw_kstrf(w, key, "%04d-%02u-%02u", y, m, d);
+}
+
+/* key: minutes after midnight as "HH:MM". */
+static int
+hhmm_json(struct jw *w, const char *key, int minute)
+{
+	return jw_kstrf(w, key, "%02d:%02d", minute / 60, minute % 60);
 }
 
 /* Appointment a as JSON; side, when not NULL, is the reader's ("seeker"
  * or "therapist"), as the list gives it. */
 static int
-appt_json(struct buf *b, const struct store_appt *a, const char *side)
+appt_json(struct jw *w, const struct store_appt *a, const char *side)
 {
-	return buf_printf(b, "{\"id\":%lld,\"therapist_id\":", (long long)a->id) ||
-	       buf_json_strz(b, a->therapist_id) || buf_adds(b, ",\"kind\":") ||
-	       buf_json_strz(b, a->kind) || buf_adds(b, ",\"modality\":") ||
-	       buf_json_strz(b, a->modality) || buf_adds(b, ",\"start\":") || api_time(b, a->start) ||
-	       buf_adds(b, ",\"end\":") || api_time(b, a->end) || buf_adds(b, ",\"zone\":") ||
-	       buf_json_strz(b, a->zone) || buf_adds(b, ",\"local_start\":") ||
-	       wall_json(b, a->zone, a->start) || buf_adds(b, ",\"status\":") ||
-	       buf_json_strz(b, a->status) || buf_adds(b, ",\"cancelled_by\":") ||
-	       (a->cancelled_by[0] ? buf_json_strz(b, a->cancelled_by) : buf_adds(b, "null")) ||
-	       buf_printf(b, ",\"late\":%s,\"series_id\":", a->late ? "true" : "false") ||
-	       (a->series_id ? buf_printf(b, "%lld", (long long)a->series_id) : buf_adds(b, "null")) ||
-	       (side && (buf_adds(b, ",\"side\":") || buf_json_strz(b, side))) || buf_addc(b, '}');
+	jw_obj_open(w);
+	jw_kint(w, "id", a->id);
+	jw_kstr(w, "therapist_id", a->therapist_id);
+	jw_kstr(w, "kind", a->kind);
+	jw_kstr(w, "modality", a->modality);
+	jw_ktime(w, "start", a->start);
+	jw_ktime(w, "end", a->end);
+	jw_kstr(w, "zone", a->zone);
+	wall_json(w, "local_start", a->zone, a->start);
+	jw_kstr(w, "status", a->status);
+	jw_kstr_or_null(w, "cancelled_by", a->cancelled_by);
+	jw_kbool(w, "late", a->late);
+	if (a->series_id)
+		jw_kint(w, "series_id", a->series_id);
+	else
+		jw_knull(w, "series_id");
+	if (side)
+		jw_kstr(w, "side", side);
+	return jw_obj_close(w);
 }
 
 static int
 appt_response(struct req *r, struct resp *p, int rc, const struct refusal *why,
               const struct store_appt *a, int status)
 {
+	struct jw w;
+
 	if (rc > 0)
 		return refusal_response(r, p, why);
-	if (rc || appt_json(&p->body, a, NULL) || buf_addc(&p->body, '\n'))
+	if (rc)
 		return -1;
-	return json_response(p, status);
+	jw_init(&w, &p->body);
+	appt_json(&w, a, NULL);
+	return json_reply(p, &w, status);
 }
 
 int
@@ -86,7 +116,7 @@ api_slots(struct req *r, struct resp *p)
 	const char *kind = req_arg(r, "kind"), *from_s = req_arg(r, "from"), *days_s = req_arg(r, "days"),
 	           *modality = req_arg(r, "modality");
 	struct refusal why;
-	struct buf *b = &p->body;
+	struct jw w;
 	int64_t from_day, days = 14, from, to;
 	int rc, n, i;
 
@@ -123,22 +153,27 @@ api_slots(struct req *r, struct resp *p)
 		return refusal_response(r, p, &why);
 	if (n < 0)
 		return -1;
-	if (buf_adds(b, "{\"therapist_id\":") || buf_json_strz(b, c->tid) ||
-	    buf_adds(b, ",\"zone\":") || buf_json_strz(b, c->zone) || buf_adds(b, ",\"kind\":") ||
-	    buf_json_strz(b, t->kind) || buf_adds(b, ",\"modality\":") ||
-	    buf_json_strz(b, modality ? modality : "") ||
-	    buf_printf(b, ",\"minutes\":%d,\"capacity\":%d,\"notice_hours\":%d,\"slots\":[", t->minutes,
-	               t->capacity, c->sc.notice_hours))
-		return -1;
-	for (i = 0; i < n; i++)
-		if ((i && buf_addc(b, ',')) || buf_adds(b, "{\"start\":") || api_time(b, s[i].start) ||
-		    buf_adds(b, ",\"end\":") || api_time(b, s[i].end) || buf_adds(b, ",\"local_start\":") ||
-		    wall_json(b, c->zone, s[i].start) ||
-		    buf_printf(b, ",\"seats_left\":%d}", t->capacity - s[i].seats_taken))
-			return -1;
-	if (buf_adds(b, "]}\n"))
-		return -1;
-	return json_response(p, 200);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kstr(&w, "therapist_id", c->tid);
+	jw_kstr(&w, "zone", c->zone);
+	jw_kstr(&w, "kind", t->kind);
+	jw_kstr(&w, "modality", modality ? modality : "");
+	jw_kint(&w, "minutes", t->minutes);
+	jw_kint(&w, "capacity", t->capacity);
+	jw_kint(&w, "notice_hours", c->sc.notice_hours);
+	jw_karr_open(&w, "slots");
+	for (i = 0; i < n; i++) {
+		jw_obj_open(&w);
+		jw_ktime(&w, "start", s[i].start);
+		jw_ktime(&w, "end", s[i].end);
+		wall_json(&w, "local_start", c->zone, s[i].start);
+		jw_kint(&w, "seats_left", t->capacity - s[i].seats_taken);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int
@@ -175,19 +210,11 @@ api_book(struct req *r, struct resp *p)
 	return appt_response(r, p, rc, &why, &a, 201);
 }
 
-struct appt_list {
-	struct buf *b;
-	int n, err;
-};
-
+/* One appointment of a list into the writer arg. */
 static int
 appt_one(void *arg, const struct appt_view *v)
 {
-	struct appt_list *x = arg;
-
-	if ((x->n++ && buf_addc(x->b, ',')) || appt_json(x->b, v->a, v->side))
-		x->err = 1;
-	return x->err;
+	return appt_json(arg, v->a, v->side);
 }
 
 /* The sessions the account takes and, with a listing, those it gives:
@@ -195,20 +222,23 @@ appt_one(void *arg, const struct appt_view *v)
 int
 api_appointments(struct req *r, struct resp *p)
 {
-	struct appt_list x = {&p->body, 0, 0};
 	struct refusal why;
+	struct jw w;
 	int rc;
 
-	if (buf_adds(&p->body, "{\"appointments\":["))
-		return -1;
-	rc = appointments_mine(&r->cx, &r->who, SIDE_BOTH, ctx_now(&r->cx) - DAY, 0, appt_one, &x, &why);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_karr_open(&w, "appointments");
+	rc = appointments_mine(&r->cx, &r->who, SIDE_BOTH, ctx_now(&r->cx) - DAY, 0, appt_one, &w, &why);
 	if (rc > 0) {
 		buf_reset(&p->body);
 		return refusal_response(r, p, &why);
 	}
-	if (rc || x.err || buf_adds(&p->body, "]}\n"))
+	if (rc)
 		return -1;
-	return json_response(p, 200);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int
@@ -241,22 +271,20 @@ api_appt_move(struct req *r, struct resp *p)
 }
 
 static int
-series_json(struct buf *b, const struct store_series *sr)
+series_json(struct jw *w, const struct store_series *sr)
 {
-	int y;
-	unsigned m, d;
-	char day[16];
-
-	tz_civil_from_days(sr->first_day, &y, &m, &d);
-	snprintf(day, sizeof(day), "%04d-%02u-%02u", y, m, d);
-	return buf_printf(b, "{\"id\":%lld,\"therapist_id\":", (long long)sr->id) ||
-	       buf_json_strz(b, sr->therapist_id) || buf_adds(b, ",\"kind\":") ||
-	       buf_json_strz(b, sr->kind) || buf_adds(b, ",\"zone\":") || buf_json_strz(b, sr->zone) ||
-	       buf_adds(b, ",\"first_day\":") || buf_json_strz(b, day) ||
-	       buf_printf(b, ",\"local_time\":\"%02d:%02d\",\"minutes\":%d,\"interval_weeks\":%d,"
-	                  "\"count\":%d,\"status\":", sr->minute / 60, sr->minute % 60, sr->minutes,
-	                  sr->interval_weeks, sr->count) ||
-	       buf_json_strz(b, sr->status) || buf_addc(b, '}');
+	jw_obj_open(w);
+	jw_kint(w, "id", sr->id);
+	jw_kstr(w, "therapist_id", sr->therapist_id);
+	jw_kstr(w, "kind", sr->kind);
+	jw_kstr(w, "zone", sr->zone);
+	day_json(w, "first_day", sr->first_day);
+	hhmm_json(w, "local_time", sr->minute);
+	jw_kint(w, "minutes", sr->minutes);
+	jw_kint(w, "interval_weeks", sr->interval_weeks);
+	jw_kint(w, "count", sr->count);
+	jw_kstr(w, "status", sr->status);
+	return jw_obj_close(w);
 }
 
 int
@@ -266,6 +294,7 @@ api_appt_series(struct req *r, struct resp *p)
 	struct store_series sr;
 	struct refusal why;
 	struct verr e;
+	struct jw w;
 	int64_t interval, count;
 	int booked, skipped, rc;
 	jnode *o = api_body(r, allowed, &e);
@@ -276,100 +305,90 @@ api_appt_series(struct req *r, struct resp *p)
 	rc = start_series(&r->cx, &r->who, r->param, (int)interval, (int)count, &sr, &booked, &skipped, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || buf_adds(&p->body, "{\"series\":") || series_json(&p->body, &sr) ||
-	    buf_printf(&p->body, ",\"booked\":%d,\"skipped\":%d}\n", booked, skipped))
+	if (rc)
 		return -1;
-	return json_response(p, 201);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_key(&w, "series");
+	series_json(&w, &sr);
+	jw_kint(&w, "booked", booked);
+	jw_kint(&w, "skipped", skipped);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 201);
 }
 
-struct series_list {
-	struct buf *b;
-	int n, err;
-};
-
+/* One series of a list into the writer arg. */
 static int
 series_one(void *arg, const struct store_series *sr)
 {
-	struct series_list *x = arg;
-
-	if ((x->n++ && buf_addc(x->b, ',')) || series_json(x->b, sr))
-		x->err = 1;
-	return x->err;
+	return series_json(arg, sr);
 }
 
 int
 api_series(struct req *r, struct resp *p)
 {
-	struct series_list x = {&p->body, 0, 0};
 	struct refusal why;
+	struct jw w;
 	int rc;
 
-	if (buf_adds(&p->body, "{\"series\":["))
-		return -1;
-	rc = series_mine(&r->cx, &r->who, SIDE_BOTH, series_one, &x, &why);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_karr_open(&w, "series");
+	rc = series_mine(&r->cx, &r->who, SIDE_BOTH, series_one, &w, &why);
 	if (rc > 0) {
 		buf_reset(&p->body);
 		return refusal_response(r, p, &why);
 	}
-	if (rc || x.err || buf_adds(&p->body, "]}\n"))
+	if (rc)
 		return -1;
-	return json_response(p, 200);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 int
 api_series_end(struct req *r, struct resp *p)
 {
 	struct refusal why;
+	struct jw w;
 	long cancelled = 0;
 	int rc = end_series(&r->cx, &r->who, r->param, &cancelled, &why);
 
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || buf_printf(&p->body, "{\"cancelled\":%ld}\n", cancelled))
+	if (rc)
 		return -1;
-	return json_response(p, 200);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kint(&w, "cancelled", cancelled);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 /* ---- a therapist's settings ---- */
 
-struct closed_list {
-	struct buf *b;
-	int n, err;
-};
-
-static int
-day_json(struct buf *b, int64_t day)
-{
-	int y;
-	unsigned m, d;
-
-	tz_civil_from_days(day, &y, &m, &d);
-	return buf_printf(b, "\"%04d-%02u-%02u\"", y, m, d);
-}
-
+/* One closure into the writer arg (store's closed_list). */
 static int
 closed_one(void *arg, const struct store_closed *c)
 {
-	struct closed_list *x = arg;
+	struct jw *w = arg;
 
-	if ((x->n++ && buf_addc(x->b, ',')) ||
-	    buf_printf(x->b, "{\"id\":%lld,\"first_day\":", (long long)c->id) ||
-	    day_json(x->b, c->first_day) || buf_adds(x->b, ",\"last_day\":") ||
-	    day_json(x->b, c->last_day) ||
-	    buf_printf(x->b, ",\"start\":\"%02d:%02d\",\"end\":\"%02d:%02d\",\"note\":", c->start_min / 60,
-	               c->start_min % 60, c->end_min / 60, c->end_min % 60) ||
-	    buf_json_strz(x->b, c->note) || buf_addc(x->b, '}'))
-		x->err = 1;
-	return x->err;
+	jw_obj_open(w);
+	jw_kint(w, "id", c->id);
+	day_json(w, "first_day", c->first_day);
+	day_json(w, "last_day", c->last_day);
+	hhmm_json(w, "start", c->start_min);
+	hhmm_json(w, "end", c->end_min);
+	jw_kstr(w, "note", c->note);
+	return jw_obj_close(w);
 }
 
 static int
 schedule_json(struct req *r, struct resp *p)
 {
 	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
-	struct closed_list x = {&p->body, 0, 0};
-	struct buf *b = &p->body;
 	struct refusal why;
+	struct jw w;
 	int rc, i;
 
 	if (!c)
@@ -378,24 +397,30 @@ schedule_json(struct req *r, struct resp *p)
 		return -1;
 	if (rc > 0 && why.status != 409)
 		return refusal_response(r, p, &why);
-	if (buf_printf(b, "{\"notice_hours\":%d,\"zone\":", c->sc.notice_hours) ||
-	    buf_json_strz(b, c->zone) || buf_adds(b, ",\"session_types\":["))
-		return -1;
-	for (i = 0; i < c->sc.n_types; i++)
-		if ((i && buf_addc(b, ',')) || buf_adds(b, "{\"kind\":") ||
-		    buf_json_strz(b, c->sc.types[i].kind) ||
-		    buf_printf(b, ",\"minutes\":%d,\"step\":%d,\"capacity\":%d}", c->sc.types[i].minutes,
-		               c->sc.types[i].step, c->sc.types[i].capacity))
-			return -1;
-	if (buf_adds(b, "],\"closures\":["))
-		return -1;
-	if ((rc = closures_mine(&r->cx, &r->who, closed_one, &x, &why)) > 0) {
-		buf_reset(b);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kint(&w, "notice_hours", c->sc.notice_hours);
+	jw_kstr(&w, "zone", c->zone);
+	jw_karr_open(&w, "session_types");
+	for (i = 0; i < c->sc.n_types; i++) {
+		jw_obj_open(&w);
+		jw_kstr(&w, "kind", c->sc.types[i].kind);
+		jw_kint(&w, "minutes", c->sc.types[i].minutes);
+		jw_kint(&w, "step", c->sc.types[i].step);
+		jw_kint(&w, "capacity", c->sc.types[i].capacity);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_karr_open(&w, "closures");
+	if ((rc = closures_mine(&r->cx, &r->who, closed_one, &w, &why)) > 0) {
+		buf_reset(&p->body);
 		return refusal_response(r, p, &why);
 	}
-	if (rc || x.err || buf_adds(b, "]}\n"))
+	if (rc)
 		return -1;
-	return json_response(p, 200);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return json_reply(p, &w, 200);
 }
 
 static bool
@@ -471,6 +496,7 @@ api_closure_add(struct req *r, struct resp *p)
 	struct store_closed c;
 	struct refusal why;
 	struct verr e;
+	struct jw w;
 	jnode *o = api_body(r, allowed, &e);
 	int rc;
 
@@ -502,13 +528,9 @@ api_closure_add(struct req *r, struct resp *p)
 		return refusal_response(r, p, &why);
 	if (rc)
 		return -1;
-	{
-		struct closed_list x = {&p->body, 0, 0};
-
-		if (closed_one(&x, &c) || x.err || buf_addc(&p->body, '\n'))
-			return -1;
-	}
-	return json_response(p, 201);
+	jw_init(&w, &p->body);
+	closed_one(&w, &c);
+	return json_reply(p, &w, 201);
 }
 
 int
@@ -522,23 +544,18 @@ api_closure_delete(struct req *r, struct resp *p)
 
 /* ---- waitlists, the viewer's zone ---- */
 
-struct wait_list {
-	struct buf *b;
-	int n, err;
-};
-
+/* One place on a waitlist into the writer arg (store's waits_of_seeker). */
 static int
-wait_one(void *arg, const struct store_wait *w)
+wait_one(void *arg, const struct store_wait *wt)
 {
-	struct wait_list *x = arg;
+	struct jw *w = arg;
 
-	if ((x->n++ && buf_addc(x->b, ',')) || buf_adds(x->b, "{\"therapist_id\":") ||
-	    buf_json_strz(x->b, w->therapist_id) || buf_adds(x->b, ",\"kind\":") ||
-	    buf_json_strz(x->b, w->kind) || buf_adds(x->b, ",\"since\":") ||
-	    api_time(x->b, w->created_at) || buf_adds(x->b, ",\"last_told\":") ||
-	    api_time(x->b, w->notified_at) || buf_addc(x->b, '}'))
-		x->err = 1;
-	return x->err;
+	jw_obj_open(w);
+	jw_kstr(w, "therapist_id", wt->therapist_id);
+	jw_kstr(w, "kind", wt->kind);
+	jw_ktime(w, "since", wt->created_at);
+	jw_ktime(w, "last_told", wt->notified_at);
+	return jw_obj_close(w);
 }
 
 int
@@ -548,21 +565,23 @@ api_waitlist(struct req *r, struct resp *p)
 	const char *tid = NULL, *kind = NULL;
 	struct refusal why;
 	struct verr e;
+	struct jw jw;
 	jnode *o;
 	int rc;
 
 	if (strcmp(r->method, "GET") == 0) {
-		struct wait_list x = {&p->body, 0, 0};
-
-		if (buf_adds(&p->body, "{\"waitlist\":["))
-			return -1;
-		if ((rc = waits_mine(&r->cx, &r->who, wait_one, &x, &why)) > 0) {
+		jw_init(&jw, &p->body);
+		jw_obj_open(&jw);
+		jw_karr_open(&jw, "waitlist");
+		if ((rc = waits_mine(&r->cx, &r->who, wait_one, &jw, &why)) > 0) {
 			buf_reset(&p->body);
 			return refusal_response(r, p, &why);
 		}
-		if (rc || x.err || buf_adds(&p->body, "]}\n"))
+		if (rc)
 			return -1;
-		return json_response(p, 200);
+		jw_arr_close(&jw);
+		jw_obj_close(&jw);
+		return json_reply(p, &jw, 200);
 	}
 	if (!(o = api_body(r, allowed, &e)) || api_str(r, o, "therapist_id", &tid, &e) ||
 	    api_str(r, o, "kind", &kind, &e))
@@ -583,13 +602,9 @@ api_waitlist(struct req *r, struct resp *p)
 		snprintf(w.therapist_id, sizeof(w.therapist_id), "%s", tid);
 		snprintf(w.kind, sizeof(w.kind), "%s", kind);
 		w.created_at = ctx_now(&r->cx);
-		{
-			struct wait_list x = {&p->body, 0, 0};
-
-			if (wait_one(&x, &w) || buf_addc(&p->body, '\n'))
-				return -1;
-		}
-		return json_response(p, 201);
+		jw_init(&jw, &p->body);
+		wait_one(&jw, &w);
+		return json_reply(p, &jw, 201);
 	}
 	return 0;
 }

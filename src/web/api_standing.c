@@ -24,8 +24,8 @@ static int
 standing_response(struct req *r, struct resp *p, int status)
 {
 	const char *tid = r->who.claim_id;
-	struct buf *b = &p->body;
 	struct standing s;
+	struct jw w;
 
 	if (!tid[0] || listing_standing_get(&r->cx, &r->who, tid, &s))
 		return -1;
@@ -33,15 +33,18 @@ standing_response(struct req *r, struct resp *p, int status)
 		error_response(r, p, 404, "", "this account holds no listing; claim one first");
 		return 0;
 	}
-	if (buf_adds(b, "{\"therapist_id\":") || buf_json_strz(b, tid) ||
-	    buf_adds(b, ",\"state\":") || buf_json_strz(b, s.state) ||
-	    buf_adds(b, ",\"claimed_at\":") || api_time(b, s.l.claimed_at) ||
-	    buf_adds(b, ",\"verified_at\":") || api_time(b, s.l.verified_at) ||
-	    buf_adds(b, ",\"confirmed_at\":") || api_time(b, s.l.confirmed_at) ||
-	    buf_printf(b, ",\"paused\":%s,\"hidden\":%s,\"late_requests\":%d}\n",
-	               s.paused ? "true" : "false", s.hidden ? "true" : "false", s.late))
-		return -1;
-	return json_response(p, status);
+	jw_init(&w, &p->body);
+	jw_obj_open(&w);
+	jw_kstr(&w, "therapist_id", tid);
+	jw_kstr(&w, "state", s.state);
+	jw_ktime(&w, "claimed_at", s.l.claimed_at);
+	jw_ktime(&w, "verified_at", s.l.verified_at);
+	jw_ktime(&w, "confirmed_at", s.l.confirmed_at);
+	jw_kbool(&w, "paused", s.paused);
+	jw_kbool(&w, "hidden", s.hidden);
+	jw_kint(&w, "late_requests", s.late);
+	jw_obj_close(&w);
+	return json_reply(p, &w, status);
 }
 
 int

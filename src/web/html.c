@@ -7,9 +7,15 @@
 #include "web/html.h"
 
 int
-html(struct buf *b, const char *literal)
+html_lit_(struct buf *b, const char *literal, size_t n)
 {
-	return buf_adds(b, literal);
+	return buf_add(b, literal, n);
+}
+
+int
+html_markup(struct buf *b, struct markup m)
+{
+	return buf_add(b, m.s, m.n);
 }
 
 /* Escapes the five characters that matter in text and quoted attributes. */

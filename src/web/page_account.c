@@ -17,7 +17,7 @@ field(struct buf *b, const char *name, const char *label, const char *type,
 	return html(b, "<label for=\"") || html_attr(b, name) || html(b, "\">") ||
 	       html_txt(b, label) || html(b, "</label><input id=\"") || html_attr(b, name) ||
 	       html(b, "\" name=\"") || html_attr(b, name) || html(b, "\" type=\"") ||
-	       html(b, type) || html(b, "\" autocomplete=\"") || html(b, autocomplete) ||
+	       html_attr(b, type) || html(b, "\" autocomplete=\"") || html_attr(b, autocomplete) ||
 	       html(b, "\" required value=\"") || html_attr(b, value ? value : "") || html(b, "\">\n");
 }
 
@@ -48,10 +48,11 @@ signup_form(struct req *r, struct resp *p, const char *msg)
 	       field(b, "email", "Email (never shown to anyone)", "email", req_arg(r, "email"), "email") ||
 	       field(b, "password", "Password (10 characters or more)", "password", "", "new-password") ||
 	       html(b, "<fieldset><legend>I am</legend><p>") ||
-	       html(b, therapist ? "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"seeker\"> looking for a therapist</label>"
-	                           "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"therapist\" checked> a therapist with a listing</label>"
-	                         : "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"seeker\" checked> looking for a therapist</label>"
-	                           "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"therapist\"> a therapist with a listing</label>") ||
+	       html_pick(b, therapist,
+	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"seeker\"> looking for a therapist</label>"
+	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"therapist\" checked> a therapist with a listing</label>",
+	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"seeker\" checked> looking for a therapist</label>"
+	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"therapist\"> a therapist with a listing</label>") ||
 	       html(b, "</p></fieldset>\n<p><button type=\"submit\">Create the account</button></p>\n</form>\n"
 	               "<p>Already have one? <a href=\"/login\">Sign in</a>.</p>\n") ||
 	       page_end(p);

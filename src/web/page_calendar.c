@@ -151,7 +151,7 @@ stored_part(struct buf *b, struct req *r, struct resp *p, const struct calendar 
 	if (!c->stored)
 		return html(b, "<p>No calendar is stored for your account.</p>\n");
 	if (html(b, "<section aria-labelledby=\"stored-h\"><h2 id=\"stored-h\">Kept now</h2>\n<p>") ||
-	    html_int(b, c->n_busy) || html(b, c->n_busy == 1 ? " busy time" : " busy times"))
+	    html_int(b, c->n_busy) || html_pick(b, c->n_busy == 1, " busy time", " busy times"))
 		return -1;
 	if (c->zone && (html(b, " in the four weeks from ") || date_txt(b, c->first_day)))
 		return -1;

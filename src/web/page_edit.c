@@ -93,14 +93,11 @@ whole(struct req *r, const char *key, long *out, bool *present)
 	return *end ? key : NULL;
 }
 
-/* Appends "key":[ "a","b" ] from the values split at commas and spaces. */
+/* Writes "key":[ "a","b" ] from the values split at commas and spaces. */
 static int
-json_words(struct buf *j, const char *key, const char *text)
+json_words(struct jw *j, const char *key, const char *text)
 {
-	bool first = true;
-
-	if (buf_printf(j, ",\"%s\":[", key))
-		return -1;
+	jw_karr_open(j, key);
 	while (text && *text) {
 		size_t n;
 
@@ -112,28 +109,24 @@ json_words(struct buf *j, const char *key, const char *text)
 			char tmp[128];
 
 			snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 127 ? n : 127), text);
-			if ((!first && buf_addc(j, ',')) || buf_json_strz(j, tmp))
-				return -1;
+			jw_str(j, tmp);
 		}
-		first = false;
 		text += n;
 	}
-	return buf_addc(j, ']');
+	return jw_arr_close(j);
 }
 
-/* Appends "key":[...] from the checked boxes named key. */
+/* Writes "key":[...] from the checked boxes named key. */
 static int
-json_checked(struct buf *j, struct req *r, const char *key)
+json_checked(struct jw *j, struct req *r, const char *key)
 {
 	const char *v[LIST_MAX];
 	int n = req_args(r, key, v, LIST_MAX), i;
 
-	if (buf_printf(j, ",\"%s\":[", key))
-		return -1;
+	jw_karr_open(j, key);
 	for (i = 0; i < n; i++)
-		if ((i && buf_addc(j, ',')) || buf_json_strz(j, v[i]))
-			return -1;
-	return buf_addc(j, ']');
+		jw_str(j, v[i]);
+	return jw_arr_close(j);
 }
 
 /*
@@ -142,8 +135,7 @@ json_checked(struct buf *j, struct req *r, const char *key)
  * "office"; neither: every modality of the listing) goes to m.
  */
 static int
-json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad,
-           struct store_avail_modes *m)
+json_hours(struct jw *j, const char *text, int d, const char **bad, struct store_avail_modes *m)
 {
 	while (text && *text) {
 		char start[8], end[8];
@@ -159,11 +151,12 @@ json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad
 			*bad = days[d];
 			return 0;
 		}
-		if ((!*first && buf_addc(j, ',')) ||
-		    buf_printf(j, "{\"day\":\"%s\",\"start\":", days[d]) || buf_json_strz(j, start) ||
-		    buf_adds(j, ",\"end\":") || buf_json_strz(j, end) || buf_addc(j, '}'))
+		jw_obj_open(j);
+		jw_kstr(j, "day", days[d]);
+		jw_kstr(j, "start", start);
+		jw_kstr(j, "end", end);
+		if (jw_obj_close(j))
 			return -1;
-		*first = false;
 		{
 			char rest[64];
 			int modes = 0, a = parse_hhmm(start), b = parse_hhmm(end);
@@ -182,6 +175,16 @@ json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad
 	return 0;
 }
 
+/* A coordinate at the 7 decimals the form keeps (about a centimetre). */
+static double
+degrees7(double v)
+{
+	char s[64];
+
+	snprintf(s, sizeof(s), "%.7f", v);
+	return strtod(s, NULL);
+}
+
 /*
  * The record the form describes, as one JSON object with the given id.
  * Returns 0, or 1 with *field and *msg set when a value is not even of
@@ -189,7 +192,7 @@ json_hours(struct buf *j, const char *text, int d, bool *first, const char **bad
  * *field and *msg are static text or live in r's arena.
  */
 static int
-form_record(struct req *r, const char *id, struct buf *j, const char **field, const char **msg,
+form_record(struct req *r, const char *id, struct buf *out, const char **field, const char **msg,
             struct store_avail_modes *m)
 {
 	static const char *const nums[][2] = {
@@ -197,24 +200,23 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 		{"fee_discount", "clinician_discount_pct"}, {"fee_group", "group_session"},
 	};
 	const char *v, *bad = NULL;
-	bool present, first = true;
+	bool present;
 	long num;
 	size_t i;
 	int d;
+	struct jw jw, *j = &jw;
 
-	if (buf_adds(j, "{\"type\":\"therapist\",\"id\":") || buf_json_strz(j, id))
-		return -1;
-	if (buf_adds(j, ",\"name\":") || buf_json_strz(j, (v = req_arg(r, "name")) ? v : "") ||
-	    buf_adds(j, ",\"credentials\":") ||
-	    buf_json_strz(j, (v = req_arg(r, "credentials")) ? v : "") ||
-	    buf_adds(j, ",\"profession\":") ||
-	    buf_json_strz(j, (v = req_arg(r, "profession")) ? v : ""))
-		return -1;
-	if ((v = req_arg(r, "npi")) && v[0] &&
-	    (buf_adds(j, ",\"npi\":") || buf_json_strz(j, v)))
-		return -1;
-	if (json_words(j, "licenses", req_arg(r, "licenses")) || json_checked(j, r, "compacts"))
-		return -1;
+	jw_init(j, out);
+	jw_obj_open(j);
+	jw_kstr(j, "type", "therapist");
+	jw_kstr(j, "id", id);
+	jw_kstr(j, "name", (v = req_arg(r, "name")) ? v : "");
+	jw_kstr(j, "credentials", (v = req_arg(r, "credentials")) ? v : "");
+	jw_kstr(j, "profession", (v = req_arg(r, "profession")) ? v : "");
+	if ((v = req_arg(r, "npi")) && v[0])
+		jw_kstr(j, "npi", v);
+	json_words(j, "licenses", req_arg(r, "licenses"));
+	json_checked(j, r, "compacts");
 	{
 		const char *lat = req_arg(r, "office_lat"), *lon = req_arg(r, "office_lon"),
 		           *jur = req_arg(r, "office_jurisdiction");
@@ -233,17 +235,18 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 				*msg = "give the office's longitude as a number, like -74.0060";
 				return 1;
 			}
-			if (buf_printf(j, ",\"office\":{\"lat\":%.7f,\"lon\":%.7f,\"jurisdiction\":", la, lo) ||
-			    buf_json_strz(j, jur ? jur : "") || buf_addc(j, '}'))
-				return -1;
+			jw_kobj_open(j, "office");
+			jw_knum(j, "lat", degrees7(la));
+			jw_knum(j, "lon", degrees7(lo));
+			jw_kstr(j, "jurisdiction", jur ? jur : "");
+			jw_obj_close(j);
 		}
 	}
-	if (json_checked(j, r, "modalities") || json_checked(j, r, "formats") ||
-	    buf_printf(j, ",\"accepting_new_clients\":%s", req_arg(r, "accepting") ? "true" : "false"))
-		return -1;
-	if (buf_adds(j, ",\"fee\":{\"currency\":") ||
-	    buf_json_strz(j, (v = req_arg(r, "fee_currency")) && v[0] ? v : "USD"))
-		return -1;
+	json_checked(j, r, "modalities");
+	json_checked(j, r, "formats");
+	jw_kbool(j, "accepting_new_clients", req_arg(r, "accepting") != NULL);
+	jw_kobj_open(j, "fee");
+	jw_kstr(j, "currency", (v = req_arg(r, "fee_currency")) && v[0] ? v : "USD");
 	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (whole(r, nums[i][0], &num, &present)) {
 			char f[48];
@@ -259,23 +262,23 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 			*msg = "give your fee for one session";
 			return 1;
 		}
-		if (present && buf_printf(j, ",\"%s\":%ld", nums[i][1], num))
-			return -1;
+		if (present)
+			jw_kint(j, nums[i][1], num);
 	}
-	if (buf_addc(j, '}') || json_checked(j, r, "orientations") ||
-	    json_checked(j, r, "focus_areas") || json_checked(j, r, "populations") ||
-	    json_words(j, "languages", req_arg(r, "languages")) ||
-	    json_checked(j, r, "career_stages") ||
-	    buf_printf(j, ",\"clinician_clients\":%s", req_arg(r, "clinician_clients") ? "true" : "false") ||
-	    buf_adds(j, ",\"timezone\":") ||
-	    buf_json_strz(j, (v = req_arg(r, "timezone")) ? v : "") ||
-	    buf_adds(j, ",\"availability\":["))
-		return -1;
+	jw_obj_close(j);
+	json_checked(j, r, "orientations");
+	json_checked(j, r, "focus_areas");
+	json_checked(j, r, "populations");
+	json_words(j, "languages", req_arg(r, "languages"));
+	json_checked(j, r, "career_stages");
+	jw_kbool(j, "clinician_clients", req_arg(r, "clinician_clients") != NULL);
+	jw_kstr(j, "timezone", (v = req_arg(r, "timezone")) ? v : "");
+	jw_karr_open(j, "availability");
 	for (d = 0; d < 7; d++) {
 		char key[16];
 
 		snprintf(key, sizeof(key), "avail_%s", days[d]);
-		if (json_hours(j, req_arg(r, key), d, &first, &bad, m))
+		if (json_hours(j, req_arg(r, key), d, &bad, m))
 			return -1;
 		if (bad) {
 			char f[32];
@@ -287,9 +290,8 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 			return 1;
 		}
 	}
-	if (buf_adds(j, "],\"affiliations\":["))
-		return -1;
-	first = true;
+	jw_arr_close(j);
+	jw_karr_open(j, "affiliations");
 	for (i = 1; i <= AFF_MAX; i++) {
 		char k1[24], k2[24], k3[24], k4[24];
 		const char *ref, *role;
@@ -302,15 +304,15 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 		role = req_arg(r, k2);
 		if (!ref || !ref[0])
 			continue;
-		if ((!first && buf_addc(j, ',')) ||
-		    buf_adds(j, req_arg(r, k4) ? "{\"person\":" : "{\"org\":") ||
-		    buf_json_strz(j, ref) || buf_adds(j, ",\"role\":") ||
-		    buf_json_strz(j, role ? role : "") ||
-		    buf_printf(j, ",\"current\":%s}", req_arg(r, k3) ? "false" : "true"))
-			return -1;
-		first = false;
+		jw_obj_open(j);
+		jw_kstr(j, req_arg(r, k4) ? "person" : "org", ref);
+		jw_kstr(j, "role", role ? role : "");
+		jw_kbool(j, "current", !req_arg(r, k3));
+		jw_obj_close(j);
 	}
-	return buf_adds(j, "]}");
+	jw_arr_close(j);
+	jw_obj_close(j);
+	return jw_end(j);
 }
 
 /* The stated policies from the form (or the API's object). */
@@ -486,9 +488,13 @@ is_checked(struct req *r, const char *key, const char *value)
 	return false;
 }
 
+/* A text field; extra is markup, its attributes as a literal ("" for none). */
+#define text_input(b, r, key, label, hint, extra) \
+	text_input_((b), (r), (key), (label), (hint), MARKUP(extra))
+
 static int
-text_input(struct buf *b, struct req *r, const char *key, const char *label,
-           const char *hint, const char *extra)
+text_input_(struct buf *b, struct req *r, const char *key, const char *label,
+            const char *hint, struct markup extra)
 {
 	const char *v = req_arg(r, key);
 
@@ -500,7 +506,7 @@ text_input(struct buf *b, struct req *r, const char *key, const char *label,
 	       html(b, "\" name=\"") || html_attr(b, key) || html(b, "\" value=\"") ||
 	       html_attr(b, v ? v : "") || html(b, "\"") ||
 	       (hint && (html(b, " aria-describedby=\"h-") || html_attr(b, key) || html(b, "\""))) ||
-	       html(b, " ") || html(b, extra ? extra : "") || html(b, ">\n");
+	       html(b, " ") || html_markup(b, extra) || html(b, ">\n");
 }
 
 static int
@@ -508,7 +514,7 @@ check(struct buf *b, struct req *r, const char *key, const char *value, const ch
 {
 	return html(b, "<label class=\"inline\"><input type=\"checkbox\" name=\"") ||
 	       html_attr(b, key) || html(b, "\" value=\"") || html_attr(b, value) ||
-	       html(b, is_checked(r, key, value) ? "\" checked> " : "\"> ") ||
+	       html_pick(b, is_checked(r, key, value), "\" checked> ", "\"> ") ||
 	       html_txt(b, label) || html(b, "</label>\n");
 }
 
@@ -542,8 +548,8 @@ textarea(struct buf *b, struct req *r, const char *key, const char *label)
 static int
 legend(struct buf *b, int k)
 {
-	return html(b, "<fieldset id=\"") || html(b, sections[k].anchor) ||
-	       html(b, "\"><legend>") || html(b, sections[k].legend) || html(b, "</legend>\n");
+	return html(b, "<fieldset id=\"") || html_attr(b, sections[k].anchor) ||
+	       html(b, "\"><legend>") || html_txt(b, sections[k].legend) || html(b, "</legend>\n");
 }
 
 static int
@@ -558,15 +564,15 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	int i, k, rows;
 
 	if (page_begin(r, p, create ? "Create your listing" : "Edit your listing") ||
-	    html(b, create ? "<h1>Create your listing</h1>\n" : "<h1>Edit your listing</h1>\n"))
+	    html_pick(b, create, "<h1>Create your listing</h1>\n", "<h1>Edit your listing</h1>\n"))
 		return -1;
 	if (e) {
 		const struct section *s = section_of(e->field);
 
 		if (html(b, "<div class=\"card conflict\" role=\"alert\" tabindex=\"-1\"><p>Nothing was "
 		            "saved. ") ||
-		    (s && (html(b, "<a href=\"#") || html(b, s->anchor) || html(b, "\">") ||
-		           html(b, s->legend) || html(b, "</a>, "))) ||
+		    (s && (html(b, "<a href=\"#") || html_attr(b, s->anchor) || html(b, "\">") ||
+		           html_txt(b, s->legend) || html(b, "</a>, "))) ||
 		    (e->field[0] && (html(b, "<code>") || html_txt(b, e->field) || html(b, "</code>: "))) ||
 		    html_txt(b, e->msg) || html(b, "</p></div>\n"))
 			return -1;
@@ -575,7 +581,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	            "affiliations, which chiron uses only to keep clinicians you know from being "
 	            "matched with you. Saving also confirms your listing is current.</p>\n"
 	            "<form method=\"post\" action=\"") ||
-	    html(b, create ? "/listing/new" : "/listing/edit") || html(b, "\">") ||
+	    html_pick(b, create, "/listing/new", "/listing/edit") || html(b, "\">") ||
 	    form_csrf(b, r, p))
 		return -1;
 
@@ -590,7 +596,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 		const char *code = tax_code(tax, TAX_PROFESSION, i);
 
 		if (html(b, "<option value=\"") || html_attr(b, code) ||
-		    html(b, v && strcmp(v, code) == 0 ? "\" selected>" : "\">") ||
+		    html_pick(b, v && strcmp(v, code) == 0, "\" selected>", "\">") ||
 		    html_txt(b, i < 7 ? profession_labels[i] : tax_label(tax, TAX_PROFESSION, i)) ||
 		    html(b, "</option>"))
 			return -1;
@@ -602,7 +608,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 
 	if (legend(b, 1) ||
 	    text_input(b, r, "licenses", "Licensed in",
-	               "State or province codes, separated by commas: US-NY, US-NJ", NULL) ||
+	               "State or province codes, separated by commas: US-NY, US-NJ", "") ||
 	    checks(b, r, "compacts", TAX_COMPACT, "Interstate compacts you practise under") ||
 	    checks(b, r, "modalities", TAX_MODALITY, "How you meet clients") ||
 	    checks(b, r, "formats", TAX_FORMAT, "Formats") ||
@@ -610,14 +616,14 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	            "telehealth only):</p>\n") ||
 	    text_input(b, r, "office_lat", "Office latitude", NULL, "inputmode=\"decimal\"") ||
 	    text_input(b, r, "office_lon", "Office longitude", NULL, "inputmode=\"decimal\"") ||
-	    text_input(b, r, "office_jurisdiction", "Office state or province", "Like US-NY", NULL) ||
+	    text_input(b, r, "office_jurisdiction", "Office state or province", "Like US-NY", "") ||
 	    html(b, "</fieldset>\n"))
 		return -1;
 
 	if (legend(b, 2) ||
 	    html(b, "<p class=\"check\"><label class=\"inline\"><input type=\"checkbox\" "
 	            "name=\"accepting\" value=\"1\"") ||
-	    html(b, req_arg(r, "accepting") ? " checked" : "") ||
+	    html_pick(b, req_arg(r, "accepting"), " checked", "") ||
 	    html(b, "> I am accepting new clients</label></p>\n") ||
 	    text_input(b, r, "fee_currency", "Currency", "Three letters, like USD", "maxlength=\"3\"") ||
 	    text_input(b, r, "fee_session", "Fee for one session", NULL, "inputmode=\"numeric\" required") ||
@@ -637,13 +643,13 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	    checks(b, r, "career_stages", TAX_CAREER, "Career stages you work with") ||
 	    html(b, "<p class=\"check\"><label class=\"inline\"><input type=\"checkbox\" "
 	            "name=\"clinician_clients\" value=\"1\"") ||
-	    html(b, req_arg(r, "clinician_clients") ? " checked" : "") ||
+	    html_pick(b, req_arg(r, "clinician_clients"), " checked", "") ||
 	    html(b, "> I see clinicians as clients</label></p>\n</fieldset>\n"))
 		return -1;
 
 	if (legend(b, 4) ||
 	    text_input(b, r, "languages", "Languages", "ISO 639-1 codes, separated by commas: en, es",
-	               NULL) ||
+	               "") ||
 	    html(b, "</fieldset>\n"))
 		return -1;
 
@@ -697,19 +703,23 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 		    html(b, ": role\">"))
 			return -1;
 		for (k = 0; k < 6; k++)
-			if (html(b, "<option value=\"") || html(b, roles[k]) ||
-			    html(b, v && strcmp(v, roles[k]) == 0 ? "\" selected>" : "\">") ||
+			if (html(b, "<option value=\"") || html_attr(b, roles[k]) ||
+			    html_pick(b, v && strcmp(v, roles[k]) == 0, "\" selected>", "\">") ||
 			    html_txt(b, tax_label(tax, TAX_ROLE, k)) || html(b, "</option>"))
 				return -1;
 		snprintf(f, sizeof(f), "aff_person%d", i);
 		if (html(b, "</select> <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-		    html_attr(b, f) || html(b, req_arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html_attr(b, f) || html_pick(b, req_arg(r, f),
+		                                 "\" value=\"1\" checked",
+		                                 "\" value=\"1\"") ||
 		    html(b, " aria-label=\"Affiliation ") || html_int(b, i) ||
 		    html(b, ": a person\"> a person</label>"))
 			return -1;
 		snprintf(f, sizeof(f), "aff_past%d", i);
 		if (html(b, " <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-		    html_attr(b, f) || html(b, req_arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html_attr(b, f) || html_pick(b, req_arg(r, f),
+		                                 "\" value=\"1\" checked",
+		                                 "\" value=\"1\"") ||
 		    html(b, " aria-label=\"Affiliation ") || html_int(b, i) ||
 		    html(b, ": in the past\"> in the past</label></p>\n"))
 			return -1;
@@ -724,7 +734,7 @@ edit_form(struct req *r, struct resp *p, bool create, const struct verr *e)
 	    textarea(b, r, "policy_events", "Meeting clients at professional events") ||
 	    textarea(b, r, "policy_dual", "A dual relationship found later") ||
 	    html(b, "</fieldset>\n<p><button type=\"submit\">") ||
-	    html(b, create ? "Create my listing" : "Save") ||
+	    html_pick(b, create, "Create my listing", "Save") ||
 	    html(b, "</button></p></form>\n<script src=\"/static/orgs.js\" defer></script>\n") ||
 	    page_end(p))
 		return -1;
@@ -832,13 +842,15 @@ api_listing_record(struct req *r, struct resp *p)
 	return json_response(p, 200);
 }
 
-static int
-policy_json(struct buf *b, const struct store_policy *pol)
+static void
+policy_json(struct jw *w, const struct store_policy *pol)
 {
-	return buf_adds(b, "{\"confidentiality\":") || buf_json_strz(b, pol->confidentiality) ||
-	       buf_adds(b, ",\"professional_events\":") || buf_json_strz(b, pol->events) ||
-	       buf_adds(b, ",\"dual_relationships\":") || buf_json_strz(b, pol->dual) ||
-	       buf_printf(b, ",\"updated_at\":%lld}\n", (long long)pol->updated_at);
+	jw_obj_open(w);
+	jw_kstr(w, "confidentiality", pol->confidentiality);
+	jw_kstr(w, "professional_events", pol->events);
+	jw_kstr(w, "dual_relationships", pol->dual);
+	jw_kint(w, "updated_at", pol->updated_at);
+	jw_obj_close(w);
 }
 
 int
@@ -851,6 +863,7 @@ api_listing_policies(struct req *r, struct resp *p)
 	};
 	struct store_policy *pol = arena_alloc(r->a, sizeof(*pol));
 	struct refusal why;
+	struct jw w;
 	size_t i;
 	int rc;
 
@@ -894,7 +907,7 @@ api_listing_policies(struct req *r, struct resp *p)
 	}
 	if ((rc = listing_policies_get(&r->cx, &r->who, pol, &why)) != 0)
 		return rc < 0 ? -1 : refusal_response(r, p, &why);
-	if (policy_json(&p->body, pol))
-		return -1;
-	return json_response(p, 200);
+	jw_init(&w, &p->body);
+	policy_json(&w, pol);
+	return json_reply(p, &w, 200);
 }

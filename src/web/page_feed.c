@@ -56,8 +56,9 @@ feed_page(struct req *r, struct resp *p, const char *url)
 	               "nothing else: no email, no notes. Keep it to yourself.</p>\n"
 	               "<form method=\"post\" action=\"/feed\">") ||
 	       form_csrf(b, r, p) ||
-	       html(b, active ? "<button type=\"submit\">Make a new address</button></form>\n"
-	                      : "<button type=\"submit\">Make a feed address</button></form>\n") ||
+	       html_pick(b, active,
+	                 "<button type=\"submit\">Make a new address</button></form>\n",
+	                 "<button type=\"submit\">Make a feed address</button></form>\n") ||
 	       (active && (html(b, "<form method=\"post\" action=\"/feed/revoke\">") ||
 	                   form_csrf(b, r, p) ||
 	                   html(b, "<button type=\"submit\">Turn the feed off</button></form>\n"))) ||

@@ -58,6 +58,14 @@ json_response(struct resp *p, int status)
 	return 0;
 }
 
+int
+json_reply(struct resp *p, struct jw *w, int status)
+{
+	if (jw_end(w) || buf_addc(w->b, '\n'))
+		return -1;
+	return json_response(p, status);
+}
+
 void
 error_response(struct req *r, struct resp *p, int status, const char *field,
                const char *message)
@@ -67,10 +75,17 @@ error_response(struct req *r, struct resp *p, int status, const char *field,
 	buf_reset(b);
 	p->status = status;
 	if (strncmp(r->path, "/api/", 5) == 0) {
+		struct jw w;
+
 		p->content_type = "application/json";
-		if (buf_adds(b, "{\"error\":{\"field\":") || buf_json_strz(b, field) ||
-		    buf_adds(b, ",\"message\":") || buf_json_strz(b, message) ||
-		    buf_adds(b, "}}\n"))
+		jw_init(&w, b);
+		jw_obj_open(&w);
+		jw_kobj_open(&w, "error");
+		jw_kstr(&w, "field", field);
+		jw_kstr(&w, "message", message);
+		jw_obj_close(&w);
+		jw_obj_close(&w);
+		if (jw_end(&w) || buf_addc(b, '\n'))
 			buf_reset(b);
 		return;
 	}

@@ -72,10 +72,10 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 	 * verification (or a listing its claimant just made) is not
 	 * "confirmed current" by anyone chiron knows. */
 	if (!s.claimed || !s.l.verified_at || !s.l.confirmed_at)
-		return html(b, s.paused ?
-		               "<p class=\"conflict\">Claimed but never confirmed: paused, shown as not "
-		               "accepting new clients until the therapist confirms it.</p>\n" :
-		               "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
+		return html_pick(b, s.paused,
+		                 "<p class=\"conflict\">Claimed but never confirmed: paused, shown as not "
+		                 "accepting new clients until the therapist confirms it.</p>\n",
+		                 "<p class=\"hint\">Not yet confirmed by the therapist on chiron.</p>\n");
 	days = (ctx_now(&r->cx) - s.l.confirmed_at) / 86400;
 	if (days == 0)
 		snprintf(text, sizeof(text), "Confirmed current today");
@@ -83,7 +83,7 @@ listing_standing(struct buf *b, struct req *r, const char *therapist_id)
 		snprintf(text, sizeof(text), "Confirmed current %lld day%s ago", (long long)days,
 		         days == 1 ? "" : "s");
 	return html(b, "<p class=\"hint\">") || html_txt(b, text) ||
-	       html(b, s.l.verified_at ? "; license verified by chiron." : ".") || html(b, "</p>\n") ||
+	       html_pick(b, s.l.verified_at, "; license verified by chiron.", ".") || html(b, "</p>\n") ||
 	       (s.paused &&
 	        html(b, "<p class=\"conflict\">Not confirmed for 45 days: paused, shown as not accepting "
 	                "new clients until the therapist confirms it.</p>\n"));
@@ -355,13 +355,16 @@ claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 	    form_encode(b, c->l.therapist_id) || html(b, "\">") || html_txt(b, c->name) ||
 	    html(b, "</a></h3><p>Claimed by ") || html_txt(b, c->claimant) || html(b, " on ") ||
 	    html_txt(b, utc_text(r, c->l.claimed_at)) ||
-	    html(b, c->l.created ? "; a new listing they made (not shown in searches until "
-	                           "verified).</p>" : ".</p>") ||
+	    html_pick(b, c->l.created,
+	              "; a new listing they made (not shown in searches until "
+	              "verified).</p>",
+	              ".</p>") ||
 	    html(b, "<p>NPI given: ") || html_txt(b, c->l.npi_given[0] ? c->l.npi_given : "none") ||
-	    html(b, c->npi_valid ? " (check digit valid)" : " (check digit NOT valid)") ||
+	    html_pick(b, c->npi_valid, " (check digit valid)", " (check digit NOT valid)") ||
 	    html(b, "; on the listing: ") || html_txt(b, c->npi_listed[0] ? c->npi_listed : "none") ||
-	    html(b, c->npi_same ? " — they match (an NPI is public: this proves nothing alone).</p>" :
-	                          " — they do NOT match.</p>"))
+	    html_pick(b, c->npi_same,
+	              " — they match (an NPI is public: this proves nothing alone).</p>",
+	              " — they do NOT match.</p>"))
 		return -1;
 	if (c->l.code_sent_at &&
 	    (html(b, "<p>Code sent to ") || html_txt(b, c->l.contact) || html(b, " (found: ") ||
@@ -369,7 +372,7 @@ claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 	     html(b, " on ") || html_txt(b, utc_text(r, c->l.code_sent_at)) ||
 	     (c->l.code_ok_at ? html(b, "; entered on ") || html_txt(b, utc_text(r, c->l.code_ok_at)) :
 	                        html_txt(b, tries)) ||
-	     html(b, strcmp(state, "code_void") == 0 ? "; it no longer works.</p>" : ".</p>")))
+	     html_pick(b, strcmp(state, "code_void") == 0, "; it no longer works.</p>", ".</p>")))
 		return -1;
 	if (strcmp(state, "code_entered") == 0) {
 		if (html(b, "<form method=\"post\" action=\"/admin/verify/") ||
@@ -397,13 +400,15 @@ claim_card(struct buf *b, struct req *r, struct resp *p, const struct claim *c)
 	                   "record, the practice's website: not the claimant.</p><input id=\"src-") ||
 	           html_attr(b, c->l.therapist_id) ||
 	           html(b, "\" name=\"source\" type=\"text\" required> <button type=\"submit\">") ||
-	           html(b, c->l.code_sent_at ? "Send a new code" : "Send a code") ||
+	           html_pick(b, c->l.code_sent_at, "Send a new code", "Send a code") ||
 	           html(b, "</button></form>\n"))
 		return -1;
 	return html(b, "<form method=\"post\" action=\"/admin/reject/") ||
 	       form_encode(b, c->l.therapist_id) || html(b, "\">") || form_csrf(b, r, p) ||
 	       html(b, "<button class=\"secondary\" type=\"submit\">") ||
-	       html(b, c->l.created ? "Reject the claim and remove the listing" : "Reject the claim") ||
+	       html_pick(b, c->l.created,
+	                 "Reject the claim and remove the listing",
+	                 "Reject the claim") ||
 	       html(b, "</button></form></article>\n");
 }
 

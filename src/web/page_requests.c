@@ -121,10 +121,13 @@ page_requests(struct req *r, struct resp *p)
 	if (r->who.therapist_id[0]) {
 		x.n = 0;
 		x.therapist = 1;
-		if (html(b, before ? "<h2 id=\"received\">Sent to your listing (older)</h2>\n" :
-		                     "<h2 id=\"received\">Sent to your listing</h2>\n") ||
+		if (html_pick(b, before,
+		              "<h2 id=\"received\">Sent to your listing (older)</h2>\n",
+		              "<h2 id=\"received\">Sent to your listing</h2>\n") ||
 		    requests_received(&r->cx, &r->who, before, one, &x, &next) ||
-		    (!x.n && html(b, before ? "<p>No older requests.</p>\n" : "<p>None yet.</p>\n")))
+		    (!x.n && html_pick(b, before,
+		                       "<p>No older requests.</p>\n",
+		                       "<p>None yet.</p>\n")))
 			return -1;
 		snprintf(at, sizeof(at), "%lld", (long long)next);
 		if ((next && (html(b, "<p><a href=\"/requests?before=") || html_attr(b, at) ||

@@ -57,8 +57,9 @@ atoi_safe(const char *s)
 static int
 note(struct buf *b, const char *msg, bool bad)
 {
-	return !msg ? 0 : html(b, bad ? "<div class=\"card conflict\" role=\"alert\"><p>"
-	                              : "<div class=\"card\" role=\"status\"><p>") ||
+	return !msg ? 0 : html_pick(b, bad,
+	                            "<div class=\"card conflict\" role=\"alert\"><p>",
+	                            "<div class=\"card\" role=\"status\"><p>") ||
 	                  html_txt(b, msg) || html(b, "</p></div>\n");
 }
 
@@ -100,7 +101,7 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 	int64_t now = ctx_now(&r->cx), day0, last_day = -1;
 	long week = wk ? strtol(wk, NULL, 10) : 0;
 	int rc, n, i;
-	char title[200], url[160];
+	char title[200];
 
 	if (!c || !s)
 		return -1;
@@ -131,7 +132,9 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 			const char *k = c->sc.types[i].kind;
 
 			if (html(b, "<li><a href=\"/therapists/") || form_encode(b, tid) || html(b, "/book?kind=") ||
-			    form_encode(b, k) || html(b, strcmp(k, kind) == 0 ? "\" aria-current=\"page\">" : "\">") ||
+			    form_encode(b, k) || html_pick(b, strcmp(k, kind) == 0,
+			                                   "\" aria-current=\"page\">",
+			                                   "\">") ||
 			    html_txt(b, kind_label(k)) || html(b, "</a></li>"))
 				return -1;
 		}
@@ -145,10 +148,11 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 				return -1;
 			for (i = 0; i < 3; i++)
 				if (html(b, "<li><a href=\"/therapists/") || form_encode(b, tid) || html(b, "/book?kind=") ||
-				    form_encode(b, kind) || html(b, "&amp;modality=") || html(b, mv[i]) ||
-				    html(b, strcmp(mv[i], modality ? modality : "") == 0 ? "\" aria-current=\"page\">"
-				                                                        : "\">") ||
-				    html(b, ml[i]) || html(b, "</a></li>"))
+				    form_encode(b, kind) || html(b, "&amp;modality=") || html_attr(b, mv[i]) ||
+				    html_pick(b, strcmp(mv[i], modality ? modality : "") == 0,
+				              "\" aria-current=\"page\">",
+				              "\">") ||
+				    html_txt(b, ml[i]) || html(b, "</a></li>"))
 					return -1;
 			if (html(b, "</ul></nav>\n"))
 				return -1;
@@ -185,7 +189,7 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		    html(b, "\">") || form_csrf(b, r, p) ||
 		    html(b, "<input type=\"hidden\" name=\"kind\" value=\"") || html_attr(b, kind) ||
 		    (modality && (html(b, "\"><input type=\"hidden\" name=\"modality\" value=\"") ||
-		                  html(b, modality))) ||
+		                  html_attr(b, modality))) ||
 		    html(b, "\"><input type=\"hidden\" name=\"start\" value=\"") ||
 		    html_int(b, (long)s[i].start) || html(b, "\"><button type=\"submit\" aria-label=\"") ||
 		    html_attr(b, move_id ? "Move to " : "Book ") || html_attr(b, w) || html(b, "\">") ||
@@ -199,11 +203,11 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 	}
 	if (last_day >= 0 && html(b, "</ul></section>\n"))
 		return -1;
-	snprintf(url, sizeof(url), "?kind=%s&amp;week=", kind);
 	if (html(b, "<nav class=\"pager\" aria-label=\"Weeks\">") ||
-	    (week > 0 && (html(b, "<a href=\"") || html(b, url) || html_int(b, week - 1) ||
-	                  html(b, "\">Earlier</a> "))) ||
-	    (week < HORIZON_WEEKS / 2 && (html(b, "<a href=\"") || html(b, url) || html_int(b, week + 1) ||
+	    (week > 0 && (html(b, "<a href=\"?kind=") || form_encode(b, kind) || html(b, "&amp;week=") ||
+	                  html_int(b, week - 1) || html(b, "\">Earlier</a> "))) ||
+	    (week < HORIZON_WEEKS / 2 && (html(b, "<a href=\"?kind=") || form_encode(b, kind) ||
+	                                  html(b, "&amp;week=") || html_int(b, week + 1) ||
 	                                  html(b, "\">Later</a>"))) ||
 	    html(b, "</nav>\n"))
 		return -1;
@@ -302,35 +306,37 @@ appt_card(void *arg, const struct appt_view *v)
 		return 0;               /* old cancellations fade away */
 	snprintf(id, sizeof(id), "%lld", (long long)a->id);
 	x->n++;
-	if (html(b, "<li class=\"card\" id=\"a") || html(b, id) || html(b, "\"><p><strong>") ||
+	if (html(b, "<li class=\"card\" id=\"a") || html_attr(b, id) || html(b, "\"><p><strong>") ||
 	    when(b, vz, a->zone, a->start) || html(b, "</strong><br>") ||
 	    html_txt(b, kind_label(a->kind)) || html(b, ", ") || html_int(b, (long)((a->end - a->start) / 60)) ||
 	    html(b, " minutes") ||
-	    (a->modality[0] && html(b, strcmp(a->modality, "telehealth") == 0 ? ", by telehealth" : ", in person")) ||
+	    (a->modality[0] && html_pick(b, strcmp(a->modality, "telehealth") == 0,
+	                                 ", by telehealth",
+	                                 ", in person")) ||
 	    ((html(b, " with <a href=\"/therapists/") || form_encode(b, a->therapist_id) ||
 	                            html(b, "\">") || html_txt(b, a->therapist_id) || html(b, "</a>"))) ||
 	    (a->series_id && html(b, "; part of a series")) ||
 	    (!booked && (html(b, "<br><span class=\"conflict\">Cancelled by the ") ||
-	                 html_txt(b, a->cancelled_by) || html(b, a->late ? ", late" : "") || html(b, "</span>"))) ||
+	                 html_txt(b, a->cancelled_by) || html_pick(b, a->late, ", late", "") || html(b, "</span>"))) ||
 	    html(b, "</p>"))
 		return x->err = 1;
 	if (booked && ahead &&
 	    (html(b, "<div class=\"actions\"><form method=\"post\" action=\"/appointments/") ||
-	     html(b, id) || html(b, "/cancel\">") || form_csrf(b, r, x->p) ||
+	     html_attr(b, id) || html(b, "/cancel\">") || form_csrf(b, r, x->p) ||
 	     html(b, "<button type=\"submit\" aria-label=\"Cancel the session of ") ||
 	     when_attr(b, vz, a->start) || html(b, "\">Cancel</button></form> ") ||
-	     html(b, "<a class=\"button\" href=\"/appointments/") || html(b, id) ||
-	     html(b, "/move\">Move</a> <a href=\"/appointments/") || html(b, id) ||
+	     html(b, "<a class=\"button\" href=\"/appointments/") || html_attr(b, id) ||
+	     html(b, "/move\">Move</a> <a href=\"/appointments/") || html_attr(b, id) ||
 	     html(b, "/ics\">Add to my calendar (.ics)</a></div>")))
 		return x->err = 1;
 	if (booked && ahead && !a->series_id &&
-	    (html(b, "<form method=\"post\" class=\"series\" action=\"/appointments/") || html(b, id) ||
+	    (html(b, "<form method=\"post\" class=\"series\" action=\"/appointments/") || html_attr(b, id) ||
 	     html(b, "/series\">") || form_csrf(b, r, x->p) ||
-	     html(b, "<label for=\"iv") || html(b, id) || html(b, "\">Repeat</label><select id=\"iv") ||
-	     html(b, id) || html(b, "\" name=\"interval_weeks\"><option value=\"1\">every week</option>"
+	     html(b, "<label for=\"iv") || html_attr(b, id) || html(b, "\">Repeat</label><select id=\"iv") ||
+	     html_attr(b, id) || html(b, "\" name=\"interval_weeks\"><option value=\"1\">every week</option>"
 	                            "<option value=\"2\">every two weeks</option></select> "
-	                            "<label for=\"ct") || html(b, id) ||
-	     html(b, "\">sessions</label><input id=\"ct") || html(b, id) ||
+	                            "<label for=\"ct") || html_attr(b, id) ||
+	     html(b, "\">sessions</label><input id=\"ct") || html_attr(b, id) ||
 	     html(b, "\" name=\"count\" type=\"number\" min=\"2\" max=\"26\" value=\"12\"> "
 	             "<button type=\"submit\">Make it a series</button></form>")))
 		return x->err = 1;
@@ -607,7 +613,7 @@ calendar_row(void *arg, const struct appt_view *v)
 	if (html(b, "<li>") || html_txt(b, w + strlen(w) - 5) || html(b, " ") ||
 	    html_txt(b, kind_label(a->kind)) || html(b, " with ") || html_txt(b, v->with) ||
 	    (a->series_id && html(b, " (series)")) ||
-	    html(b, " <form method=\"post\" class=\"inline\" action=\"/appointments/") || html(b, id) ||
+	    html(b, " <form method=\"post\" class=\"inline\" action=\"/appointments/") || html_attr(b, id) ||
 	    html(b, "/cancel\">") || form_csrf(b, x->r, x->p) ||
 	    html(b, "<input type=\"hidden\" name=\"from_schedule\" value=\"1\">"
 	            "<button type=\"submit\" aria-label=\"Cancel ") || html_attr(b, w) ||
@@ -619,9 +625,9 @@ calendar_row(void *arg, const struct appt_view *v)
 static int
 number(struct buf *b, const char *name, const char *label, int value, int min, int max)
 {
-	return html(b, "<label for=\"") || html(b, name) || html(b, "\">") || html_txt(b, label) ||
-	       html(b, "</label><input type=\"number\" id=\"") || html(b, name) || html(b, "\" name=\"") ||
-	       html(b, name) || html(b, "\" min=\"") || html_int(b, min) || html(b, "\" max=\"") ||
+	return html(b, "<label for=\"") || html_attr(b, name) || html(b, "\">") || html_txt(b, label) ||
+	       html(b, "</label><input type=\"number\" id=\"") || html_attr(b, name) || html(b, "\" name=\"") ||
+	       html_attr(b, name) || html(b, "\" min=\"") || html_int(b, min) || html(b, "\" max=\"") ||
 	       html_int(b, max) || html(b, "\" value=\"") || html_int(b, value) || html(b, "\">");
 }
 
@@ -680,8 +686,9 @@ page_schedule(struct req *r, struct resp *p)
 
 		if (html(b, "<fieldset><legend>") || html_txt(b, kind_labels[i]) ||
 		    html(b, "</legend><label class=\"inline\"><input type=\"checkbox\" name=\"offer_") ||
-		    html(b, kinds[i]) || html(b, t ? "\" value=\"1\" checked> Offered</label>" :
-		                                     "\" value=\"1\"> Offered</label>"))
+		    html_attr(b, kinds[i]) || html_pick(b, t,
+		                                   "\" value=\"1\" checked> Offered</label>",
+		                                   "\" value=\"1\"> Offered</label>"))
 			return -1;
 		snprintf(f, sizeof(f), "minutes_%s", kinds[i]);
 		if (number(b, f, "Minutes", t ? t->minutes : dmin[i], 5, 480))

@@ -48,105 +48,93 @@ arg(struct req *r, const char *k)
 	return v && *v ? v : NULL;
 }
 
-/* Adds "key":number when the field holds one; a field that is not is an error. */
-static int
-json_number(struct buf *q, struct req *r, const char *field, const char *key,
-            int *first, const char **bad)
+/* Writes "key":number when the field holds one; a field that is not is an error. */
+static void
+json_number(struct jw *q, struct req *r, const char *field, const char *key, const char **bad)
 {
 	const char *v = arg(r, field);
 	char *end;
 
 	if (!v)
-		return 0;
-	/* Plain decimal only: the text goes into JSON as it is. */
+		return;
+	/* Plain decimal only. */
 	if (strspn(v, "0123456789.-+eE") != strlen(v) || !isdigit((unsigned char)v[strspn(v, "-+")]) ||
 	    (strtod(v, &end), *end) || !isfinite(strtod(v, NULL))) {
 		*bad = field;
-		return 0;
+		return;
 	}
-	if (buf_printf(q, "%s\"%s\":%s", *first ? "" : ",", key, v))
-		return -1;
-	*first = 0;
-	return 0;
+	jw_knum(q, key, strtod(v, NULL));
 }
 
-static int
-json_string(struct buf *q, struct req *r, const char *field, int *first)
+static void
+json_string(struct jw *q, struct req *r, const char *field)
 {
 	const char *v = arg(r, field);
 
-	if (!v)
-		return 0;
-	if (buf_printf(q, "%s\"%s\":", *first ? "" : ",", field) || buf_json_strz(q, v))
-		return -1;
-	*first = 0;
-	return 0;
+	if (v)
+		jw_kstr(q, field, v);
 }
 
-static int
-json_flag(struct buf *q, struct req *r, const char *field, int *first)
+static void
+json_flag(struct jw *q, struct req *r, const char *field)
 {
-	if (!arg(r, field))
-		return 0;
-	if (buf_printf(q, "%s\"%s\":true", *first ? "" : ",", field))
-		return -1;
-	*first = 0;
-	return 0;
+	if (arg(r, field))
+		jw_kbool(q, field, true);
 }
 
-static int
-json_list(struct buf *q, struct req *r, const char *field, int *first)
+static void
+json_list(struct jw *q, struct req *r, const char *field)
 {
 	const char *v[256];
-	int n = req_args(r, field, v, 256), i, k = 0;
+	int n = req_args(r, field, v, 256), i;
 
 	if (!n)
-		return 0;
-	if (buf_printf(q, "%s\"%s\":[", *first ? "" : ",", field))
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (!*v[i])
-			continue;
-		if ((k++ && buf_addc(q, ',')) || buf_json_strz(q, v[i]))
-			return -1;
-	}
-	*first = 0;
-	return buf_addc(q, ']');
+		return;
+	jw_karr_open(q, field);
+	for (i = 0; i < n; i++)
+		if (*v[i])
+			jw_str(q, v[i]);
+	jw_arr_close(q);
 }
 
 /*
- * The query for the form's fields (limit as given). *bad names a field
- * that is not a number when it should be.
+ * The query for the form's fields (limit as given), written to out. *bad
+ * names a field that is not a number when it should be.
  */
 static int
-form_query(struct req *r, struct buf *q, int limit, int with_affiliations,
+form_query(struct req *r, struct buf *out, int limit, int with_affiliations,
            const char **bad)
 {
 	char f[32];
-	int first = 1, i, n;
+	int i, n;
+	struct jw jw, *q = &jw;
 
 	*bad = NULL;
-	if (buf_addc(q, '{') ||
-	    json_string(q, r, "jurisdiction", &first) || json_string(q, r, "modality", &first) ||
-	    json_number(q, r, "max_distance_km", "max_distance_km", &first, bad) ||
-	    json_number(q, r, "min_distance_km", "min_distance_km", &first, bad) ||
-	    json_number(q, r, "budget", "budget", &first, bad) ||
-	    json_flag(q, r, "sliding_scale", &first) || json_flag(q, r, "clinician_discount", &first) ||
-	    json_flag(q, r, "group_ok", &first) || json_string(q, r, "orientation_mode", &first) ||
-	    json_list(q, r, "my_orientations", &first) ||
-	    json_list(q, r, "preferred_orientations", &first) || json_list(q, r, "goals", &first) ||
-	    json_list(q, r, "populations", &first) || json_list(q, r, "languages", &first) ||
-	    json_string(q, r, "career_stage", &first) || json_string(q, r, "timezone", &first) ||
-	    json_string(q, r, "week_of", &first) || json_flag(q, r, "require_overlap", &first))
-		return -1;
+	jw_init(q, out);
+	jw_obj_open(q);
+	json_string(q, r, "jurisdiction");
+	json_string(q, r, "modality");
+	json_number(q, r, "max_distance_km", "max_distance_km", bad);
+	json_number(q, r, "min_distance_km", "min_distance_km", bad);
+	json_number(q, r, "budget", "budget", bad);
+	json_flag(q, r, "sliding_scale");
+	json_flag(q, r, "clinician_discount");
+	json_flag(q, r, "group_ok");
+	json_string(q, r, "orientation_mode");
+	json_list(q, r, "my_orientations");
+	json_list(q, r, "preferred_orientations");
+	json_list(q, r, "goals");
+	json_list(q, r, "populations");
+	json_list(q, r, "languages");
+	json_string(q, r, "career_stage");
+	json_string(q, r, "timezone");
+	json_string(q, r, "week_of");
+	json_flag(q, r, "require_overlap");
 	if (arg(r, "lat") || arg(r, "lon")) {
-		int lfirst = 1;
-
-		if (buf_printf(q, "%s\"location\":{", first ? "" : ",") ||
-		    json_number(q, r, "lat", "lat", &lfirst, bad) ||
-		    json_number(q, r, "lon", "lon", &lfirst, bad) || buf_addc(q, '}'))
-			return -1;
-		first = 0;
+		jw_kobj_open(q, "location");
+		json_number(q, r, "lat", "lat", bad);
+		json_number(q, r, "lon", "lon", bad);
+		jw_obj_close(q);
 	}
 	for (i = 1, n = 0; i <= FREE_ROWS; i++) {
 		const char *d, *s, *e;
@@ -159,14 +147,16 @@ form_query(struct req *r, struct buf *q, int limit, int with_affiliations,
 		e = arg(r, f);
 		if (!d || !s || !e)
 			continue;
-		if (buf_adds(q, n++ ? ",{\"day\":" : (first ? "\"free\":[{\"day\":" : ",\"free\":[{\"day\":")) ||
-		    buf_json_strz(q, d) || buf_adds(q, ",\"start\":") || buf_json_strz(q, s) ||
-		    buf_adds(q, ",\"end\":") || buf_json_strz(q, e) || buf_addc(q, '}'))
-			return -1;
-		first = 0;
+		if (!n++)
+			jw_karr_open(q, "free");
+		jw_obj_open(q);
+		jw_kstr(q, "day", d);
+		jw_kstr(q, "start", s);
+		jw_kstr(q, "end", e);
+		jw_obj_close(q);
 	}
-	if (n && buf_addc(q, ']'))
-		return -1;
+	if (n)
+		jw_arr_close(q);
 	for (i = 1, n = 0; with_affiliations && i <= AFF_ROWS; i++) {
 		const char *o, *role;
 
@@ -177,17 +167,19 @@ form_query(struct req *r, struct buf *q, int limit, int with_affiliations,
 		if (!o)
 			continue;
 		snprintf(f, sizeof(f), "aff_past%d", i);
-		if (buf_adds(q, n++ ? ",{\"org\":" : (first ? "\"affiliations\":[{\"org\":" :
-		                                        ",\"affiliations\":[{\"org\":")) ||
-		    buf_json_strz(q, o) || buf_adds(q, ",\"role\":") ||
-		    buf_json_strz(q, role ? role : "member") ||
-		    buf_printf(q, ",\"current\":%s}", arg(r, f) ? "false" : "true"))
-			return -1;
-		first = 0;
+		if (!n++)
+			jw_karr_open(q, "affiliations");
+		jw_obj_open(q);
+		jw_kstr(q, "org", o);
+		jw_kstr(q, "role", role ? role : "member");
+		jw_kbool(q, "current", !arg(r, f));
+		jw_obj_close(q);
 	}
-	if (n && buf_addc(q, ']'))
-		return -1;
-	return buf_printf(q, "%s\"limit\":%d}", first ? "" : ",", limit);
+	if (n)
+		jw_arr_close(q);
+	jw_kint(q, "limit", limit);
+	jw_obj_close(q);
+	return jw_end(q);
 }
 
 /* ----------------------------------------------------------------------
@@ -216,7 +208,7 @@ options(struct buf *b, struct req *r, const char *field, enum tax_list l, int no
 		return -1;
 	for (i = 0; i < tax_count(tax, l); i++)
 		if (html(b, "<option value=\"") || html_attr(b, tax_code(tax, l, i)) ||
-		    html(b, selected(r, field, tax_code(tax, l, i)) ? "\" selected>" : "\">") ||
+		    html_pick(b, selected(r, field, tax_code(tax, l, i)), "\" selected>", "\">") ||
 		    html_txt(b, tax_label(tax, l, i)) || html(b, "</option>"))
 			return -1;
 	return 0;
@@ -236,25 +228,30 @@ multi(struct buf *b, struct req *r, const char *field, const char *label,
 	       options(b, r, field, l, 0) || html(b, "</select>\n");
 }
 
+/* A field; extra is markup, its attributes as a literal. */
+#define input(b, r, field, label, type, extra) \
+	input_((b), (r), (field), (label), (type), MARKUP(extra))
+
 static int
-input(struct buf *b, struct req *r, const char *field, const char *label,
-      const char *type, const char *extra)
+input_(struct buf *b, struct req *r, const char *field, const char *label,
+       const char *type, struct markup extra)
 {
 	const char *v = req_arg(r, field);
 
 	return html(b, "<label for=\"") || html_attr(b, field) || html(b, "\">") ||
-	       html_txt(b, label) || html(b, "</label><input type=\"") || html(b, type) ||
+	       html_txt(b, label) || html(b, "</label><input type=\"") || html_attr(b, type) ||
 	       html(b, "\" id=\"") || html_attr(b, field) || html(b, "\" name=\"") ||
 	       html_attr(b, field) || html(b, "\" value=\"") || html_attr(b, v ? v : "") ||
-	       html(b, "\" ") || html(b, extra) || html(b, ">\n");
+	       html(b, "\" ") || html_markup(b, extra) || html(b, ">\n");
 }
 
 static int
 checkbox(struct buf *b, struct req *r, const char *field, const char *label)
 {
 	return html(b, "<label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-	       html_attr(b, field) || html(b, arg(r, field) ? "\" value=\"1\" checked> " :
-	                                                   "\" value=\"1\"> ") ||
+	       html_attr(b, field) || html_pick(b, arg(r, field),
+	                                        "\" value=\"1\" checked> ",
+	                                        "\" value=\"1\"> ") ||
 	       html_txt(b, label) || html(b, "</label>\n");
 }
 
@@ -267,7 +264,7 @@ radio(struct buf *b, struct req *r, const char *field, const char *value,
 
 	return html(b, "<label class=\"inline\"><input type=\"radio\" name=\"") ||
 	       html_attr(b, field) || html(b, "\" value=\"") || html_attr(b, value) ||
-	       html(b, on ? "\" checked> " : "\"> ") || html_txt(b, label) ||
+	       html_pick(b, on, "\" checked> ", "\"> ") || html_txt(b, label) ||
 	       html(b, "</label>\n");
 }
 
@@ -286,9 +283,9 @@ day_select(struct buf *b, struct req *r, int i)
 	    html_int(b, i) || html(b, "\"><option value=\"\">Day</option>"))
 		return -1;
 	for (d = 0; d < 7; d++)
-		if (html(b, "<option value=\"") || html(b, day_names[d]) ||
-		    html(b, v && strcmp(v, day_names[d]) == 0 ? "\" selected>" : "\">") ||
-		    html(b, names[d]) || html(b, "</option>"))
+		if (html(b, "<option value=\"") || html_attr(b, day_names[d]) ||
+		    html_pick(b, v && strcmp(v, day_names[d]) == 0, "\" selected>", "\">") ||
+		    html_txt(b, names[d]) || html(b, "</option>"))
 			return -1;
 	return html(b, "</select>");
 }
@@ -407,13 +404,15 @@ form(struct buf *b, struct req *r, const char *error_field, const char *error)
 		    html(b, "\">"))
 			return -1;
 		for (k = 0; k < 6; k++)
-			if (html(b, "<option value=\"") || html(b, roles[k]) ||
-			    html(b, v && strcmp(v, roles[k]) == 0 ? "\" selected>" : "\">") ||
-			    html(b, role_labels[k]) || html(b, "</option>"))
+			if (html(b, "<option value=\"") || html_attr(b, roles[k]) ||
+			    html_pick(b, v && strcmp(v, roles[k]) == 0, "\" selected>", "\">") ||
+			    html_txt(b, role_labels[k]) || html(b, "</option>"))
 				return -1;
 		snprintf(f, sizeof(f), "aff_past%d", i);
 		if (html(b, "</select> <label class=\"inline\"><input type=\"checkbox\" name=\"") ||
-		    html_attr(b, f) || html(b, arg(r, f) ? "\" value=\"1\" checked" : "\" value=\"1\"") ||
+		    html_attr(b, f) || html_pick(b, arg(r, f),
+		                                 "\" value=\"1\" checked",
+		                                 "\" value=\"1\"") ||
 		    html(b, " aria-label=\"Organization ") || html_int(b, i) ||
 		    html(b, ": in the past\"> in the past</label></p>\n"))
 			return -1;
@@ -463,7 +462,7 @@ funnel(struct buf *b, const jnode *res)
 	int i, wi = -1;
 
 	if (html(b, "<section class=\"funnel\" aria-labelledby=\"funnel-h\"><h2 id=\"funnel-h\">") ||
-	    html_int(b, total) || html(b, total == 1 ? " therapist fits" : " therapists fit") ||
+	    html_int(b, total) || html_pick(b, total == 1, " therapist fits", " therapists fit") ||
 	    html(b, "</h2><table><caption class=\"hint\">Set aside, each by the first rule it failed"
 	            "</caption><thead><tr><th scope=\"col\">Reason</th><th scope=\"col\">Therapists</th>"
 	            "</tr></thead><tbody>\n"))

@@ -112,8 +112,8 @@ page_therapist(struct req *r, struct resp *p)
 	if (page_begin(r, p, t.name) || html(b, "<h1>") || html_txt(b, t.name) ||
 	    html(b, ", ") || html_txt(b, t.credentials) || html(b, "</h1>\n<p class=\"meta\">") ||
 	    html_txt(b, tax_label(tax, TAX_PROFESSION, t.profession)) ||
-	    html(b, t.accepting ? " · accepting new clients" : " · not accepting new clients") ||
-	    html(b, t.clinician_clients ? " · sees clinicians as clients" : "") ||
+	    html_pick(b, t.accepting, " · accepting new clients", " · not accepting new clients") ||
+	    html_pick(b, t.clinician_clients, " · sees clinicians as clients", "") ||
 	    html(b, "</p>\n") || listing_standing(b, r, t.id) ||
 	    html(b, "<dl class=\"facts\">\n"))
 		return -1;

@@ -8,6 +8,7 @@
 #define CHIRON_PAGES_H
 
 #include "core/json.h"
+#include "core/jw.h"
 #include "core/verr.h"
 #include "app/services.h"
 #include "web/http.h"
@@ -35,6 +36,10 @@ int no_content(struct req *r, struct resp *p, int rc, const struct refusal *why)
 
 /* Sends buf as JSON with the given status. */
 int json_response(struct resp *p, int status);
+/* Ends w (core/jw.h), adds the newline every answer ends with, and sends
+ * it as JSON with the given status: 0, or -1 (the server's 500) when w
+ * failed at any point. */
+int json_reply(struct resp *p, struct jw *w, int status);
 
 int page_home(struct req *r, struct resp *p);
 int page_privacy(struct req *r, struct resp *p);
@@ -104,8 +109,6 @@ int api_invalid(struct req *r, struct resp *p, const struct verr *e);
  */
 int web_parse_instant(const char *s, int64_t *out);
 int web_parse_day(const char *s, int64_t *out);
-/* An instant as an RFC 3339 string in UTC, or null for 0. */
-int api_time(struct buf *b, int64_t t);
 /* Answers status with {"user":{handle, role, therapist_id},"csrf"} of r->user. */
 int api_session(struct req *r, struct resp *p, int status);
 
