@@ -52,18 +52,17 @@ DB=$W/c.db
 	{ not_ok setup "import failed: $(cat "$W/err")"; exit 1; }
 mkuser() {
 	echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" \
-		${4:+--therapist $4} --password-stdin >/dev/null
+		${4:+--therapist $4} ${5:+--claimed-days-ago $5} --password-stdin >/dev/null
 }
 mkuser admin1 admin-password-1 admin
 mkuser thera1 thera-password-1 therapist t-0000001
-mkuser thera2 thera-password-2 therapist t-0000002
 # thera2's listing was claimed 50 days ago and never confirmed: paused.
-sqlite3 "$DB" "UPDATE listing SET claimed_at = strftime('%s', 'now') - 50 * 86400
-	WHERE therapist_id = 't-0000002'"
+mkuser thera2 thera-password-2 therapist t-0000002 50
 
 PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
-"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" \
+echo 0 >"$W/clock"
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" --clock-file "$W/clock" \
 	--access-log "$W/access.log" 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "$B/" && break; sleep 0.1; done
@@ -246,12 +245,13 @@ expect expiring_ask 202
 call expiring_signup X POST /api/v1/users/confirm \
 	"{\"token\":\"$(mail_link ex@example.org /signup/confirm | sed 's|.*/||')\"}"
 field expiring_signup csrf >"$W/X.csrf"
-sqlite3 "$DB" "UPDATE session SET expires_at = strftime('%s', 'now') - 1
-	WHERE user_id = (SELECT id FROM user WHERE handle = 'expiring')"
+# The server's clock moved past the session's end (14 days), then back.
+echo $((14 * 86400 + 60)) >"$W/clock"
 call expired_session X GET /api/v1/me
 expect expired_session 401 ""
 call expired_session_cannot_sign_out X DELETE /api/v1/session
 expect expired_session_cannot_sign_out 401 ""
+echo 0 >"$W/clock"
 
 # Password reset: the token travels in the body, never in an address.
 call reset_ask - POST /api/v1/password-reset '{"email":"s1@example.org"}'

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""mailbox.py DIR DB: the mail `chiron serve --mail-dir DIR` delivered, as text.
+"""mailbox.py DIR DB [CHIRON]: the mail `chiron serve --mail-dir DIR` delivered, as text.
 
-Waits (a two-minute watchdog, polling) until the outbox of DB has no
-message left untried, so every message written before the call is in
-DIR, then prints each DIR/<id>.eml in id order, decoded:
+Waits until the outbox of DB has no message left untried (`chiron outbox
+wait`, a two-minute watchdog: through the store, so it holds for any
+engine), so every message written before the call is in DIR, then prints
+each DIR/<id>.eml in id order, decoded:
 
     ---
     to: ADDRESS
@@ -17,24 +18,21 @@ longer holds messages: docs/web.md, mail at rest).
 import email
 import email.policy
 import os
-import sqlite3
+import subprocess
 import sys
-import time
 
-def untried(db):
-    try:
-        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=60)
-        n = c.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts = 0").fetchone()[0]
-        c.close()
-        return n
-    except sqlite3.Error:
-        return -1
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+def chiron():
+    """The binary: the third argument, $CHIRON_BIN (tests/run sets it,
+    relative to the repository), or build/chiron."""
+    b = sys.argv[3] if len(sys.argv) > 3 else os.environ.get("CHIRON_BIN", "build/chiron")
+    return b if os.path.isabs(b) else os.path.join(ROOT, b)
 
 def main():
     d, db = sys.argv[1], sys.argv[2]
-    deadline = time.monotonic() + 120
-    while untried(db) != 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    subprocess.run([chiron(), "outbox", "wait", "--db", db], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     names = sorted((f for f in os.listdir(d) if f.endswith(".eml")) if os.path.isdir(d) else [],
                    key=lambda f: int(f[:-4]))
     out = []

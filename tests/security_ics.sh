@@ -151,9 +151,14 @@ else
 	ok busy_upload_told_to_come_back   # read one after the other: nothing to tell
 fi
 # The store kept the good clinician's times and nothing of the refused files.
-rows=$(sqlite3 "$DB" "SELECT COUNT(*) FROM busy WHERE user_id = (SELECT id FROM user WHERE handle = 'good')")
-bad=$(sqlite3 "$DB" "SELECT COUNT(*) FROM busy WHERE user_id IN (SELECT id FROM user WHERE handle IN ('bad1', 'bad2'))")
-[ "$rows" = 3 ] && [ "$bad" = 0 ] && ok store_kept_only_good_times || not_ok store_kept_only_good_times "good $rows, bad $bad"
+# Read through the API (GET /api/v1/me/busy), as each clinician sees it.
+kept() {
+	curl -s -m 60 -b "$1" "$B/api/v1/me/busy" |
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)["busy"]))' 2>/dev/null || echo ERROR
+}
+rows=$(kept "$W/good")
+bad="$(kept "$W/bad1") $(kept "$W/bad2")"
+[ "$rows" = 3 ] && [ "$bad" = "0 0" ] && ok store_kept_only_good_times || not_ok store_kept_only_good_times "good $rows, bad $bad"
 
 # ----------------------------------------------------------------------
 # SIGTERM during an upload

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/ctx.h"
 #include "core/buf.h"
 #include "store/store.h"
 
@@ -33,6 +34,7 @@ struct mailer_config {
 	int insecure;           /* smtp:// may go without TLS when the server offers none */
 	long retry_base;        /* seconds before the first retry; each next one doubles */
 	const char *dir;        /* --mail-dir: each message to DIR/<id>.eml instead (no url) */
+	struct clock *clock;    /* the time of due, sent and failed; NULL: the system's */
 };
 
 /* A message older than this at its first try is not sent at all. */

@@ -36,6 +36,13 @@
  * never on the command line or in the config file. The hidden
  * --smtp-retry-base SECONDS (60) sets the first retry's delay, for tests.
  *
+ * Tests: the hidden --clock-file PATH makes the server's clock (ctx.h)
+ * the system's time plus the seconds written in PATH, read at each use:
+ * a test moves time (the mail back-off, reminders, expiry) by writing a
+ * number there instead of sleeping. SIGUSR1 runs the chores once now and
+ * wakes the mailer, so what a moved clock made due happens at once
+ * (docs/testing.md).
+ *
  * Clients: --trusted-proxy ADDR[,ADDR...] (CHIRON_TRUSTED_PROXY,
  * trusted_proxy; addresses or networks) lists the reverse proxies whose
  * X-Forwarded-For names the client; --connections-per-address N (32; 0
@@ -225,6 +232,7 @@ struct chores {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int stop;
+	int kicked;                     /* SIGUSR1: run once now (under lock) */
 };
 
 static void *
@@ -235,21 +243,24 @@ chores_run(void *arg)
 	pthread_mutex_lock(&c->lock);
 	while (!c->stop) {
 		struct timespec until;
+		int64_t now;
 		long n;
 
+		c->kicked = 0;
 		pthread_mutex_unlock(&c->lock);
-		n = listing_reminders(&c->app->sv, clock_now(&c->app->sv.clock));
+		now = clock_now(&c->app->sv.clock);
+		n = listing_reminders(&c->app->sv, now);
 		if (n < 0)
 			fprintf(stderr, "chiron: sending reminders: %s\n", store_errmsg(c->app->sv.store));
 		else if (n > 0)
 			fprintf(stderr, "chiron: %ld confirmation reminder%s sent to the outbox\n", n,
 			        n == 1 ? "" : "s");
 		if (STORE_CALL(c->app->sv.store, throttle_expire,
-		               (int64_t)time(NULL) - THROTTLE_KEEP_SECONDS) ||
-		    STORE_CALL(c->app->sv.store, signup_expire, (int64_t)time(NULL)))
+		               now - THROTTLE_KEEP_SECONDS) ||
+		    STORE_CALL(c->app->sv.store, signup_expire, now))
 			fprintf(stderr, "chiron: forgetting old attempts: %s\n",
 			        store_errmsg(c->app->sv.store));
-		n = appointment_reminders(&c->app->sv, clock_now(&c->app->sv.clock));
+		n = appointment_reminders(&c->app->sv, now);
 		if (n < 0)
 			fprintf(stderr, "chiron: session reminders: %s\n", store_errmsg(c->app->sv.store));
 		else if (n > 0)
@@ -258,7 +269,8 @@ chores_run(void *arg)
 		pthread_mutex_lock(&c->lock);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 3600;
-		while (!c->stop && pthread_cond_timedwait(&c->wake, &c->lock, &until) == 0)
+		while (!c->stop && !c->kicked &&
+		       pthread_cond_timedwait(&c->wake, &c->lock, &until) == 0)
 			;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -325,14 +337,14 @@ cmd_serve(int argc, char **argv)
 	struct server *srv = NULL;
 	struct app app;
 	struct mailer_config mail;
-	const char *config = NULL;
+	const char *config = NULL, *clock_file = NULL;
 	char err[600], host[64];
-	sigset_t sigs;
+	sigset_t sigs, waits;
 	struct stop_watch watch;
 	pthread_t wd;
 	bool watching = false;
 	double t0;
-	int i, port, sig, rc = 1;
+	int i, port, sig = 0, rc = 1;
 
 	memset(&s, 0, sizeof(s));
 	memset(&flags, 0, sizeof(flags));
@@ -410,6 +422,8 @@ cmd_serve(int argc, char **argv)
 		}
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			config = argv[++i];
+		else if (strcmp(argv[i], "--clock-file") == 0 && i + 1 < argc)
+			clock_file = argv[++i];         /* hidden: for tests */
 		else
 			return usage_serve();
 	}
@@ -463,6 +477,8 @@ cmd_serve(int argc, char **argv)
 	mail.insecure = s.smtp_insecure;
 	mail.retry_base = s.smtp_retry_base;
 	mail.dir = s.mail_dir;
+	mail.clock = &app.sv.clock;
+	app.sv.clock.file = clock_file;
 	if ((s.smtp[0] || s.mail_dir[0]) && mailer_check(&mail, err, sizeof(err))) {
 		fprintf(stderr, "chiron serve: %s\n", err);
 		return 2;
@@ -616,7 +632,9 @@ cmd_serve(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	waits = sigs;
+	sigaddset(&waits, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &waits, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* After the mask and SIGPIPE: its thread inherits both. */
 	if (s.smtp[0] || s.mail_dir[0]) {
@@ -647,11 +665,19 @@ cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "chiron: serving http://%s:%d/ (Ctrl-C or SIGTERM to stop)\n", host, port);
 	{
-		struct chores ch = {&app, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+		struct chores ch = {&app, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
 		pthread_t ct;
 		int have = pthread_create(&ct, NULL, chores_run, &ch) == 0;
 
-		if (sigwait(&sigs, &sig) == 0)
+		/* SIGUSR1: the chores once now, and the mailer (for tests). */
+		while (sigwait(&waits, &sig) == 0 && sig == SIGUSR1) {
+			pthread_mutex_lock(&ch.lock);
+			ch.kicked = 1;
+			pthread_cond_signal(&ch.wake);
+			pthread_mutex_unlock(&ch.lock);
+			mailer_wake(app.sv.mailer);
+		}
+		if (sig == SIGTERM || sig == SIGINT)
 			fprintf(stderr, "chiron: %s: finishing the requests in flight\n",
 			        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		atomic_store(&app.sv.stopping, 1);

@@ -4,7 +4,8 @@
 #
 #   mail_all                 every message delivered, as text ("---",
 #                            "to: ...", "subject: ...", a blank line, the
-#                            body), oldest first (tests/mailbox.py)
+#                            body), oldest first (tests/mailbox.py, after
+#                            `chiron outbox wait`; $BIN when set)
 #   mail_to EMAIL            the messages to EMAIL, the same way
 #   mail_link EMAIL PATH     the newest link to PATH/TOKEN mailed to EMAIL,
 #                            waiting up to a minute (mail goes out after the
@@ -15,7 +16,7 @@
 #                            final status (303 when signed in)
 
 mail_all() {
-	python3 "$(dirname "${BASH_SOURCE[0]}")/../mailbox.py" "$MAIL_DIR" "$MAIL_DB" 2>/dev/null
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../mailbox.py" "$MAIL_DIR" "$MAIL_DB" ${BIN:+"$BIN"} 2>/dev/null
 }
 
 mail_to() {
