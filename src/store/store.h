@@ -10,7 +10,7 @@
  * Writes happen inside store_begin() / store_commit(); store_rollback()
  * undoes everything since store_begin(), so an import is all or nothing.
  * Every function returns 0 on success and -1 on failure, with the reason
- * in store_errmsg().
+ * in store_errmsg(), which the failing call set for its own thread.
  */
 #ifndef CHIRON_STORE_H
 #define CHIRON_STORE_H
@@ -549,7 +549,6 @@ struct store_ops {
 
 struct store {
 	const struct store_ops *ops;
-	char errmsg[512];
 };
 
 /*
@@ -559,7 +558,17 @@ struct store {
  */
 struct store *store_open(const char *spec, char *err, size_t errlen);
 void store_close(struct store *s);
+
+/*
+ * Why the last failing store call of this thread failed. The text is
+ * per thread, not per store: two threads failing at once on one store
+ * each read their own reason, and a call that succeeds leaves it as it
+ * was. Valid until this thread's next failing call.
+ */
 const char *store_errmsg(const struct store *s);
+
+/* For the engines: records a failing call's reason for this thread. */
+void store_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static inline int store_begin(struct store *s) { return s->ops->begin(s); }
 static inline int store_commit(struct store *s) { return s->ops->commit(s); }

@@ -27,8 +27,16 @@ struct store_sqlite {
 	sqlite3 *db;
 	sqlite3_stmt *put_org, *put_therapist, *del_org, *del_therapist,
 	             *scan_orgs, *scan_therapists, *get_therapist;
-	pthread_mutex_t get_lock;       /* get_therapist's statement, across threads */
-	pthread_mutex_t acct_lock;      /* the account functions, one at a time */
+	/*
+	 * The connection's one lock, recursive: every statement, and every
+	 * read of what a statement left on the connection (sqlite3_changes,
+	 * last_insert_rowid, sqlite3_errmsg), runs holding it; a transaction
+	 * (tx_begin, or store_begin) holds it from BEGIN to COMMIT or
+	 * ROLLBACK, so no other thread's statement lands inside it or reads
+	 * what it has not committed.
+	 */
+	pthread_mutex_t lock;
+	bool in_user_tx;                /* store_begin's transaction is open (under lock) */
 	/* run()'s prepared statements, by the address of their SQL text
 	 * (every one is a string literal), kept for the connection's life. */
 	struct { const char *sql; sqlite3_stmt *st; } stmts[192];
@@ -318,8 +326,7 @@ S(struct store *s)
 static int
 fail(struct store_sqlite *s, const char *what)
 {
-	snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s: %s", what,
-	         sqlite3_errmsg(s->db));
+	store_error("%s: %s", what, sqlite3_errmsg(s->db));
 	return -1;
 }
 
@@ -329,33 +336,86 @@ exec(struct store_sqlite *s, const char *sql)
 	char *msg = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s",
-		         msg ? msg : sqlite3_errmsg(s->db));
+		store_error("%s", msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
 	return 0;
 }
 
-static int sq_begin(struct store *s) { return exec(S(s), "BEGIN IMMEDIATE"); }
-static int sq_commit(struct store *s) { return exec(S(s), "COMMIT"); }
-
+/*
+ * store_begin's transaction keeps the connection's lock until
+ * store_commit or store_rollback: the same thread's calls inside it go
+ * on (the lock is recursive), another thread's wait. A commit that
+ * fails rolls back, and ends the transaction all the same.
+ */
 static int
-sq_rollback(struct store *s)
+sq_begin(struct store *bs)
 {
-	if (sqlite3_get_autocommit(S(s)->db))
-		return 0;
-	return exec(S(s), "ROLLBACK");
+	struct store_sqlite *s = S(bs);
+
+	pthread_mutex_lock(&s->lock);
+	if (exec(s, "BEGIN IMMEDIATE")) {
+		pthread_mutex_unlock(&s->lock);
+		return -1;
+	}
+	s->in_user_tx = true;
+	return 0;
+}
+
+/* Ends store_begin's transaction, if one is open, releasing its hold. */
+static void
+end_user_tx(struct store_sqlite *s)
+{
+	if (s->in_user_tx) {
+		s->in_user_tx = false;
+		pthread_mutex_unlock(&s->lock);
+	}
 }
 
 static int
+sq_commit(struct store *bs)
+{
+	struct store_sqlite *s = S(bs);
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = exec(s, "COMMIT");
+	if (rc && !sqlite3_get_autocommit(s->db)) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", store_errmsg(bs));
+		exec(s, "ROLLBACK");
+		store_error("%s", why);
+	}
+	end_user_tx(s);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+static int
+sq_rollback(struct store *bs)
+{
+	struct store_sqlite *s = S(bs);
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (!sqlite3_get_autocommit(s->db))
+		rc = exec(s, "ROLLBACK");
+	end_user_tx(s);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+/* Steps st to its end and resets it; the caller holds the lock. */
+static int
 step_done(struct store_sqlite *s, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st), ok = rc == SQLITE_DONE ? 0 : fail(s, what);
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, what);
+	return ok;
 }
 
 static int
@@ -363,13 +423,17 @@ sq_put_org(struct store *bs, const struct store_org *o)
 {
 	struct store_sqlite *s = S(bs);
 	sqlite3_stmt *st = s->put_org;
+	int rc;
 
+	pthread_mutex_lock(&s->lock);
 	sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, o->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, o->kind, -1, SQLITE_STATIC);
 	if (o->jurisdiction)
 		sqlite3_bind_text(st, 4, o->jurisdiction, -1, SQLITE_STATIC);
-	return step_done(s, st, "storing an organization");
+	rc = step_done(s, st, "storing an organization");
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 static int
@@ -377,10 +441,14 @@ sq_put_therapist(struct store *bs, const char *id, const void *p, size_t n)
 {
 	struct store_sqlite *s = S(bs);
 	sqlite3_stmt *st = s->put_therapist;
+	int rc;
 
+	pthread_mutex_lock(&s->lock);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, p, (int)n, SQLITE_STATIC);
-	return step_done(s, st, "storing a therapist");
+	rc = step_done(s, st, "storing a therapist");
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 static int
@@ -388,17 +456,23 @@ sq_remove(struct store *bs, const char *id, int *found)
 {
 	struct store_sqlite *s = S(bs);
 
+	int rc = -1;
+
 	*found = 0;
+	pthread_mutex_lock(&s->lock);
 	sqlite3_bind_text(s->del_org, 1, id, -1, SQLITE_STATIC);
 	if (step_done(s, s->del_org, "deleting an organization"))
-		return -1;
+		goto out;
 	*found += sqlite3_changes(s->db);
 	sqlite3_bind_text(s->del_therapist, 1, id, -1, SQLITE_STATIC);
 	if (step_done(s, s->del_therapist, "deleting a therapist"))
-		return -1;
+		goto out;
 	*found += sqlite3_changes(s->db);
 	*found = *found > 0;
-	return 0;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 static int
@@ -408,6 +482,7 @@ sq_scan_orgs(struct store *bs, store_org_fn fn, void *arg)
 	sqlite3_stmt *st = s->scan_orgs;
 	int rc, stop = 0;
 
+	pthread_mutex_lock(&s->lock);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_org o = {
 			(const char *)sqlite3_column_text(st, 0),
@@ -417,10 +492,11 @@ sq_scan_orgs(struct store *bs, store_org_fn fn, void *arg)
 		};
 		stop = fn(arg, &o);
 	}
+	if (!stop)
+		stop = rc == SQLITE_DONE ? 0 : fail(s, "reading organizations");
 	sqlite3_reset(st);
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? 0 : fail(s, "reading organizations");
+	pthread_mutex_unlock(&s->lock);
+	return stop;
 }
 
 static int
@@ -430,14 +506,16 @@ sq_scan_therapists(struct store *bs, store_therapist_fn fn, void *arg)
 	sqlite3_stmt *st = s->scan_therapists;
 	int rc, stop = 0;
 
+	pthread_mutex_lock(&s->lock);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		stop = fn(arg, (const char *)sqlite3_column_text(st, 0),
 		          sqlite3_column_blob(st, 1),
 		          (size_t)sqlite3_column_bytes(st, 1));
+	if (!stop)
+		stop = rc == SQLITE_DONE ? 0 : fail(s, "reading therapists");
 	sqlite3_reset(st);
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? 0 : fail(s, "reading therapists");
+	pthread_mutex_unlock(&s->lock);
+	return stop;
 }
 
 static int
@@ -449,7 +527,7 @@ sq_get_therapist(struct store *bs, const char *id, store_therapist_fn fn,
 	int rc;
 
 	*found = 0;
-	pthread_mutex_lock(&s->get_lock);
+	pthread_mutex_lock(&s->lock);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -457,12 +535,11 @@ sq_get_therapist(struct store *bs, const char *id, store_therapist_fn fn,
 		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
 		   (size_t)sqlite3_column_bytes(st, 1));
 	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading a therapist");
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	pthread_mutex_unlock(&s->get_lock);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "reading a therapist");
-	return 0;
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 static void
@@ -479,8 +556,7 @@ sq_close(struct store *bs)
 	sqlite3_finalize(s->get_therapist);
 	while (s->n_stmts > 0)
 		sqlite3_finalize(s->stmts[--s->n_stmts].st);
-	pthread_mutex_destroy(&s->get_lock);
-	pthread_mutex_destroy(&s->acct_lock);
+	pthread_mutex_destroy(&s->lock);
 	sqlite3_close(s->db);
 	sodium_memzero(s->mail_key, sizeof(s->mail_key));
 	free(s);
@@ -492,7 +568,7 @@ sq_close(struct store *bs)
  * This traffic is light next to matching (which reads the index, not the
  * store). Every statement goes through run(): prepared once per
  * connection (then reset and reused), bound from a format and stepped
- * under acct_lock, each result row handed to a row function.
+ * under lock, each result row handed to a row function.
  * ---------------------------------------------------------------------- */
 
 /*
@@ -546,7 +622,7 @@ run(struct store_sqlite *s, const char *what, row_fn row, void *arg,
 	int rc = -1, step = SQLITE_DONE, i;
 	bool kept;
 
-	pthread_mutex_lock(&s->acct_lock);
+	pthread_mutex_lock(&s->lock);
 	st = prep(s, sql, &kept);
 	if (st) {
 		va_start(ap, fmt);
@@ -581,7 +657,7 @@ run(struct store_sqlite *s, const char *what, row_fn row, void *arg,
 		sqlite3_clear_bindings(st);
 	} else
 		sqlite3_finalize(st);
-	pthread_mutex_unlock(&s->acct_lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -600,7 +676,7 @@ row_count(sqlite3_stmt *st, void *arg)
 }
 
 /*
- * A transaction on the shared connection: acct_lock is held from
+ * A transaction on the shared connection: lock is held from
  * tx_begin to tx_end, so no other thread's statement lands inside it.
  * tx_end commits when ok is 0 and rolls back otherwise; returns ok, or
  * -1 when the commit fails.
@@ -608,9 +684,9 @@ row_count(sqlite3_stmt *st, void *arg)
 static int
 tx_begin(struct store_sqlite *s)
 {
-	pthread_mutex_lock(&s->acct_lock);
+	pthread_mutex_lock(&s->lock);
 	if (exec(s, "BEGIN IMMEDIATE")) {
-		pthread_mutex_unlock(&s->acct_lock);
+		pthread_mutex_unlock(&s->lock);
 		return -1;
 	}
 	return 0;
@@ -622,13 +698,13 @@ tx_end(struct store_sqlite *s, int ok)
 	if (ok == 0 && exec(s, "COMMIT"))
 		ok = -1;
 	if (ok != 0) {
-		char why[sizeof(s->base.errmsg)];
+		char why[512];
 
-		memcpy(why, s->base.errmsg, sizeof(why));
+		snprintf(why, sizeof(why), "%s", store_errmsg(&s->base));
 		exec(s, "ROLLBACK");
-		memcpy(s->base.errmsg, why, sizeof(why));
+		store_error("%s", why);
 	}
-	pthread_mutex_unlock(&s->acct_lock);
+	pthread_mutex_unlock(&s->lock);
 	return ok;
 }
 
@@ -826,14 +902,13 @@ sq_outbox_put(struct store *bs, const char *to, const char *subject, const char 
 
 	*id = 0;
 	if (!s->has_mail_key) {
-		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-		         "writing to the outbox: no mail key (the store was opened without one)");
+		store_error("writing to the outbox: no mail key (the store was opened without one)");
 		return -1;
 	}
-	pthread_mutex_lock(&s->acct_lock);
+	pthread_mutex_lock(&s->lock);
 	own_tx = sqlite3_get_autocommit(s->db);
 	if (own_tx && tx_begin(s)) {
-		pthread_mutex_unlock(&s->acct_lock);
+		pthread_mutex_unlock(&s->lock);
 		return -1;
 	}
 	rc = run(s, "writing to the outbox", row_int64, id,
@@ -847,7 +922,7 @@ sq_outbox_put(struct store *bs, const char *to, const char *subject, const char 
 	free(blob);
 	if (own_tx)
 		rc = tx_end(s, rc);
-	pthread_mutex_unlock(&s->acct_lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1061,8 +1136,7 @@ sq_outbox_pending(struct store *bs, int64_t now, int64_t retry_base, int max,
 	int rc;
 
 	if (!s->has_mail_key) {
-		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-		         "reading the outbox: no mail key (the store was opened without one)");
+		store_error("reading the outbox: no mail key (the store was opened without one)");
 		return -1;
 	}
 	/* Try k (k = attempts so far, 1 or more) is due retry_base * 2^(k-1) after the last. */
@@ -1955,8 +2029,7 @@ sq_org_merge(struct store *bs, const char *from, const char *into,
 		rc = run(s, "merging organizations", row_rewrite, &w,
 		         "SELECT id, packed, 0 FROM therapist ORDER BY id", "");
 		if (rc == 0 && w.err)
-			rc = -1, snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-			                  "merging organizations: rewriting a therapist failed");
+			rc = -1, store_error("merging organizations: rewriting a therapist failed");
 		for (i = 0; rc == 0 && i < w.n; i++)
 			rc = run(s, "merging organizations", NULL, NULL,
 			         "UPDATE therapist SET packed = ?2 WHERE id = ?1", "tB",
@@ -1969,8 +2042,7 @@ sq_org_merge(struct store *bs, const char *from, const char *into,
 			rc = run(s, "merging organizations", row_rewrite, &w,
 			         "SELECT CAST(user_id AS TEXT), fields, user_id FROM seeker_profile", "");
 		if (rc == 0 && w.err)
-			rc = -1, snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-			                  "merging organizations: rewriting a profile failed");
+			rc = -1, store_error("merging organizations: rewriting a profile failed");
 		for (i = 0; rc == 0 && i < w.n; i++)
 			rc = run(s, "merging organizations", NULL, NULL,
 			         "UPDATE seeker_profile SET fields = ?2 WHERE user_id = ?1", "it",
@@ -2851,9 +2923,8 @@ migrate(struct store_sqlite *s)
 	version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (version > N_MIGRATIONS) {
-		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-		         "the database has schema version %d, newer than this chiron (%d)",
-		         version, N_MIGRATIONS);
+		store_error("the database has schema version %d, newer than this chiron (%d)",
+		            version, N_MIGRATIONS);
 		return -1;
 	}
 	for (v = version; v < N_MIGRATIONS; v++) {
@@ -2864,10 +2935,9 @@ migrate(struct store_sqlite *s)
 		    exec(s, sql) || exec(s, "COMMIT")) {
 			char why[512];
 
-			snprintf(why, sizeof(why), "%s", s->base.errmsg);
+			snprintf(why, sizeof(why), "%s", store_errmsg(&s->base));
 			sq_rollback(&s->base);
-			snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-			         "migrating the schema to version %d: %.400s", v + 1, why);
+			store_error("migrating the schema to version %d: %.400s", v + 1, why);
 			return -1;
 		}
 	}
@@ -2900,14 +2970,13 @@ store_sqlite_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	s->base.ops = &sqlite_ops;
-	pthread_mutex_init(&s->get_lock, NULL);
 	{
 		/* Recursive: a transaction (tx_begin) holds it across run()s. */
 		pthread_mutexattr_t ma;
 
 		pthread_mutexattr_init(&ma);
 		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
-		pthread_mutex_init(&s->acct_lock, &ma);
+		pthread_mutex_init(&s->lock, &ma);
 		pthread_mutexattr_destroy(&ma);
 	}
 	make_parent(path);
@@ -2950,7 +3019,7 @@ store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	return &s->base;
 fail:
-	snprintf(err, errlen, "%s: %s", path, s->base.errmsg);
+	snprintf(err, errlen, "%s: %s", path, store_errmsg(&s->base));
 	sq_close(&s->base);
 	return NULL;
 }
@@ -2989,14 +3058,14 @@ store_sqlite_durability(struct store *bs, const char *set, char *journal, char *
 	int rc = -1;
 
 	if (bs->ops != &sqlite_ops) {
-		snprintf(bs->errmsg, sizeof(bs->errmsg), "durability: not a SQLite store");
+		store_error("durability: not a SQLite store");
 		return -1;
 	}
 	if (set && strcmp(set, "NORMAL") != 0 && strcmp(set, "FULL") != 0) {
-		snprintf(bs->errmsg, sizeof(bs->errmsg), "durability: \"%s\": use NORMAL or FULL", set);
+		store_error("durability: \"%s\": use NORMAL or FULL", set);
 		return -1;
 	}
-	pthread_mutex_lock(&s->acct_lock);
+	pthread_mutex_lock(&s->lock);
 	if (set) {
 		snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s", set);
 		if (exec(s, sql))
@@ -3009,6 +3078,6 @@ store_sqlite_durability(struct store *bs, const char *set, char *journal, char *
 	snprintf(sync, n, "%s", k >= 0 && k < 4 ? level[k] : num);
 	rc = 0;
 out:
-	pthread_mutex_unlock(&s->acct_lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
