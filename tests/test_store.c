@@ -8,6 +8,10 @@
  *   read the open transaction's rows).
  * - Each thread reads the reason of its own failing call, never
  *   another's (there was one errmsg buffer per store).
+ * - The feed's SEQUENCE (app/ical_out.c, design note 5) grows with every
+ *   change to an appointment or a series, however many fall within one
+ *   second: the store counts them (schema 18), every change here given
+ *   the same clock.
  *
  * The threads meet at points the test sets; none waits for a time to
  * pass to be right. The reader test sleeps once only to give a broken
@@ -21,6 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/ical_out.h"
+#include "core/buf.h"
+#include "core/schedule.h"
+#include "core/tz.h"
 #include "store/store.h"
 
 static struct store *
@@ -208,6 +216,193 @@ test_errors_per_thread(void **state)
 	close_temp(s, dir);
 }
 
+/* ---- SEQUENCE ---- */
+
+#define NOW 1790000000                  /* 2026-09-21, every change's clock */
+
+static int
+always_open(void *arg, const struct store_appt *a, const struct store_span *busy, int n)
+{
+	(void)arg, (void)a, (void)busy, (void)n;
+	return 0;
+}
+
+struct cal {
+	struct store_appt a[8];
+	int n;
+};
+
+static int
+gather(void *arg, const struct store_appt *a)
+{
+	struct cal *c = arg;
+
+	assert_true(c->n < 8);
+	c->a[c->n++] = *a;
+	return 0;
+}
+
+/*
+ * The seeker's calendar as the feed writes it (app/feed.c: the
+ * appointments, and the series they name): the SEQUENCE of the event
+ * with uid, checked to be the same on every component of that uid.
+ */
+static long
+sequence_in_feed(struct store *s, int64_t seeker, int64_t series_id, const char *uid)
+{
+	struct cal c = {.n = 0};
+	struct store_series sr;
+	struct ical_cal ic = {"t", NOW, 0, c.a, 0, &sr, 0, NULL, NULL};
+	struct buf b = BUF_INIT;
+	char needle[64], *text;
+	const char *p;
+	long seq = -1;
+	int found = 0;
+
+	assert_int_equal(STORE_CALL(s, appts_of_seeker, seeker, 0, 0, gather, &c), 0);
+	ic.n_appts = (size_t)c.n;
+	if (series_id) {
+		assert_int_equal(STORE_CALL(s, series_get, series_id, &sr, &found), 0);
+		assert_int_equal(found, 1);
+		ic.n_series = 1;
+	}
+	assert_int_equal(ical_write(&ic, &b), 0);
+	text = buf_take(&b, NULL);
+	snprintf(needle, sizeof needle, "\r\nUID:%s\r\n", uid);
+	for (p = strstr(text, needle); p; p = strstr(p + 1, needle)) {
+		const char *q = strstr(p, "\r\nSEQUENCE:"), *end = strstr(p, "END:VEVENT");
+		long v;
+
+		assert_non_null(q);
+		assert_true(q < end);
+		v = strtol(q + 11, NULL, 10);
+		if (seq >= 0)
+			assert_int_equal(v, seq);       /* master and overrides alike */
+		seq = v;
+	}
+	if (seq < 0)
+		fail_msg("no %s in:\n%s", uid, text);
+	free(text);
+	return seq;
+}
+
+static int64_t
+make_seeker(struct store *s)
+{
+	struct store_user u;
+
+	memset(&u, 0, sizeof u);
+	snprintf(u.handle, sizeof u.handle, "quietfern");
+	snprintf(u.email, sizeof u.email, "q@example.org");
+	snprintf(u.pw_hash, sizeof u.pw_hash, "x");
+	snprintf(u.role, sizeof u.role, "seeker");
+	assert_int_equal(STORE_CALL(s, user_create, &u), 0);
+	return u.id;
+}
+
+static void
+test_sequence_single(void **state)
+{
+	char dir[64], uid[32];
+	struct store *s = open_temp(dir);
+	struct store_appt a, got;
+	int booked, found;
+	long seq[5];
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	snprintf(a.therapist_id, sizeof a.therapist_id, "t-0123456789ab");
+	a.seeker = make_seeker(s);
+	snprintf(a.kind, sizeof a.kind, "individual");
+	snprintf(a.zone, sizeof a.zone, "America/New_York");
+	a.start = NOW + 7 * 86400;
+	a.end = a.start + 50 * 60;
+	assert_int_equal(STORE_CALL(s, appt_book, NULL, &a, 1, always_open, NULL, &booked), 0);
+	assert_int_equal(booked, 1);
+	snprintf(uid, sizeof uid, "appt-%lld@chiron", (long long)a.id);
+	seq[0] = sequence_in_feed(s, a.seeker, 0, uid);
+	/* Moved, moved back, moved again and cancelled, all in one second. */
+	a.start += 3600, a.end += 3600;
+	assert_int_equal(STORE_CALL(s, appt_move, &a, 0, always_open, NULL, (int64_t)NOW, &found), 0);
+	seq[1] = sequence_in_feed(s, a.seeker, 0, uid);
+	a.start -= 3600, a.end -= 3600;
+	assert_int_equal(STORE_CALL(s, appt_move, &a, 0, always_open, NULL, (int64_t)NOW, &found), 0);
+	seq[2] = sequence_in_feed(s, a.seeker, 0, uid);
+	a.start += 7200, a.end += 7200;
+	assert_int_equal(STORE_CALL(s, appt_move, &a, 0, always_open, NULL, (int64_t)NOW, &found), 0);
+	seq[3] = sequence_in_feed(s, a.seeker, 0, uid);
+	assert_int_equal(STORE_CALL(s, appt_cancel, a.id, "seeker", 0, (int64_t)NOW, &found), 0);
+	assert_int_equal(found, 1);
+	seq[4] = sequence_in_feed(s, a.seeker, 0, uid);
+	assert_int_equal(seq[0], 0);
+	assert_true(seq[1] > seq[0]);
+	assert_true(seq[2] > seq[1]);
+	assert_true(seq[3] > seq[2]);
+	assert_true(seq[4] > seq[3]);
+	assert_int_equal(STORE_CALL(s, appt_get, a.id, &got, &found), 0);
+	assert_int_equal(got.seq, 4);
+	close_temp(s, dir);
+}
+
+static void
+test_sequence_series(void **state)
+{
+	const struct tz_zone *ny = tz_get("America/New_York");
+	char dir[64], uid[32];
+	struct store *s = open_temp(dir);
+	struct store_series sr;
+	struct store_appt occ[4], moved;
+	int64_t at[4];
+	int booked[4], i, found;
+	long cancelled, seq[5];
+
+	(void)state;
+	assert_non_null(ny);
+	memset(&sr, 0, sizeof sr);
+	snprintf(sr.therapist_id, sizeof sr.therapist_id, "t-0123456789ab");
+	sr.seeker = make_seeker(s);
+	snprintf(sr.kind, sizeof sr.kind, "individual");
+	snprintf(sr.zone, sizeof sr.zone, "America/New_York");
+	sr.first_day = tz_days_from_civil(2026, 10, 1);
+	sr.minute = 18 * 60;
+	sr.minutes = 50;
+	sr.interval_weeks = 1;
+	sr.count = 4;
+	snprintf(sr.created_by, sizeof sr.created_by, "seeker");
+	assert_int_equal(sched_series(ny, sr.first_day, sr.minute, 1, 4, at, NULL), 4);
+	memset(occ, 0, sizeof occ);
+	for (i = 0; i < 4; i++) {
+		snprintf(occ[i].therapist_id, sizeof occ[i].therapist_id, "t-0123456789ab");
+		occ[i].seeker = sr.seeker;
+		snprintf(occ[i].kind, sizeof occ[i].kind, "individual");
+		snprintf(occ[i].zone, sizeof occ[i].zone, "America/New_York");
+		occ[i].start = at[i];
+		occ[i].end = at[i] + 50 * 60;
+	}
+	assert_int_equal(STORE_CALL(s, appt_book, &sr, occ, 4, always_open, NULL, booked), 0);
+	snprintf(uid, sizeof uid, "series-%lld@chiron", (long long)sr.id);
+	seq[0] = sequence_in_feed(s, sr.seeker, sr.id, uid);
+	/* One occurrence cancelled, one moved (an override) and moved
+	 * again, then the series ended: one second for all. */
+	assert_int_equal(STORE_CALL(s, appt_cancel, occ[2].id, "seeker", 0, (int64_t)NOW, &found), 0);
+	seq[1] = sequence_in_feed(s, sr.seeker, sr.id, uid);
+	moved = occ[1];
+	moved.start += 3600, moved.end += 3600;
+	assert_int_equal(STORE_CALL(s, appt_move, &moved, 0, always_open, NULL, (int64_t)NOW, &found), 0);
+	seq[2] = sequence_in_feed(s, sr.seeker, sr.id, uid);
+	moved.start += 3600, moved.end += 3600;
+	assert_int_equal(STORE_CALL(s, appt_move, &moved, 0, always_open, NULL, (int64_t)NOW, &found), 0);
+	seq[3] = sequence_in_feed(s, sr.seeker, sr.id, uid);
+	assert_int_equal(STORE_CALL(s, series_end, sr.id, "seeker", at[2], (int64_t)NOW, &cancelled), 0);
+	assert_int_equal(cancelled, 1);
+	seq[4] = sequence_in_feed(s, sr.seeker, sr.id, uid);
+	assert_int_equal(seq[0], 0);
+	for (i = 1; i < 5; i++)
+		if (seq[i] <= seq[i - 1])
+			fail_msg("SEQUENCE %ld after %ld (change %d)", seq[i], seq[i - 1], i);
+	close_temp(s, dir);
+}
+
 int
 main(void)
 {
@@ -215,6 +410,8 @@ main(void)
 		cmocka_unit_test(test_reader_never_sees_uncommitted),
 		cmocka_unit_test(test_reader_sees_committed),
 		cmocka_unit_test(test_errors_per_thread),
+		cmocka_unit_test(test_sequence_single),
+		cmocka_unit_test(test_sequence_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -191,6 +191,7 @@ struct store_appt {
 	char cancelled_by[12];          /* seeker, therapist, or "" */
 	int late;                       /* cancelled or moved inside the notice period */
 	int64_t created_at, updated_at;
+	int64_t seq;                    /* changes since booking: one more with each */
 };
 
 typedef int (*store_appt_fn)(void *arg, const struct store_appt *a);
@@ -208,6 +209,7 @@ struct store_series {
 	char status[12];                /* active, ended */
 	char created_by[12];            /* seeker or therapist */
 	int64_t created_at;
+	int64_t seq;                    /* changes to the series row since it began */
 	int64_t anchor;                 /* booking: an appointment to make its first (not stored) */
 };
 

@@ -314,6 +314,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN sealed BLOB;"
 	"UPDATE outbox SET to_addr = '', subject = '', body = '' "
 	"  WHERE sent_at IS NOT NULL OR attempts >= 8;",
+	/*
+	 * 18: a change counter per appointment and per series (the feed's
+	 * SEQUENCE, app/ical_out.c), raised by one in the statement of every
+	 * change. It counted seconds since creation before, so two changes
+	 * within a second left it where it was. Rows start from what the
+	 * feed last showed for them (an appointment: its seconds; a series:
+	 * the seconds to its latest row's change), so no SEQUENCE a
+	 * subscriber has seen goes down.
+	 */
+	"ALTER TABLE appointment ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE series ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE appointment SET seq = max(0, updated_at - created_at);"
+	"UPDATE series SET seq = coalesce((SELECT max(0, max(a.updated_at) - series.created_at) "
+	"  FROM appointment a WHERE a.series_id = series.id), 0);",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -2194,7 +2208,7 @@ sq_closed_delete(struct store *bs, const char *tid, int64_t id, int *found)
 
 #define APPT_COLS "id, therapist_id, seeker_id, kind, start_utc, end_utc, zone, " \
                   "coalesce(series_id, 0), status, cancelled_by, late, created_at, updated_at, modality, " \
-                  "orig_start"
+                  "orig_start, seq"
 
 static void
 read_appt(sqlite3_stmt *st, struct store_appt *a)
@@ -2214,6 +2228,7 @@ read_appt(sqlite3_stmt *st, struct store_appt *a)
 	a->updated_at = sqlite3_column_int64(st, 12);
 	copy_col(a->modality, sizeof(a->modality), st, 13);
 	a->orig_start = sqlite3_column_int64(st, 14);
+	a->seq = sqlite3_column_int64(st, 15);
 }
 
 /* Appointments gathered first, handed over after the locks are released. */
@@ -2312,6 +2327,7 @@ insert_appt(struct store_sqlite *s, struct store_appt *a, int64_t now)
 		a->id = sqlite3_last_insert_rowid(s->db);
 		snprintf(a->status, sizeof(a->status), "booked");
 		a->created_at = a->updated_at = now;
+		a->seq = 0;
 	}
 	return rc;
 }
@@ -2342,6 +2358,7 @@ sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, 
 		if (rc == 0) {
 			sr->id = sqlite3_last_insert_rowid(s->db);
 			sr->created_at = now;
+			sr->seq = 0;
 			snprintf(sr->status, sizeof(sr->status), "active");
 		}
 	}
@@ -2378,7 +2395,7 @@ sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, 
 		rc = STORE_TAKEN;
 	if (rc == 0 && sr && sr->anchor)
 		rc = run(s, "starting a series", NULL, NULL,
-		         "UPDATE appointment SET series_id = ?1, updated_at = ?3 WHERE id = ?2",
+		         "UPDATE appointment SET series_id = ?1, updated_at = ?3, seq = seq + 1 WHERE id = ?2",
 		         "iii", sr->id, sr->anchor, now);
 	free(x);
 	return tx_end(s, rc);
@@ -2441,7 +2458,7 @@ sq_appt_cancel(struct store *bs, int64_t id, const char *by, int late, int64_t n
 		return -1;
 	rc = run(s, "cancelling", NULL, NULL,
 	         "UPDATE appointment SET status = 'cancelled', cancelled_by = ?2, late = max(late, ?3), "
-	         "updated_at = ?4 WHERE id = ?1 AND status = 'booked'", "itii", id, by, (int64_t)late, now);
+	         "updated_at = ?4, seq = seq + 1 WHERE id = ?1 AND status = 'booked'", "itii", id, by, (int64_t)late, now);
 	if (rc == 0)
 		*found = sqlite3_changes(s->db) > 0;
 	return tx_end(s, rc);
@@ -2479,7 +2496,7 @@ sq_appt_move(struct store *bs, const struct store_appt *a, int late, store_slot_
 			rc = run(s, "moving an appointment", NULL, NULL,
 			         "UPDATE appointment SET orig_start = CASE orig_start WHEN 0 THEN start_utc "
 			         "ELSE orig_start END, start_utc = ?2, end_utc = ?3, late = max(late, ?4), updated_at = ?5, "
-			         "reminded_at = 0 WHERE id = ?1", "iiiii", a->id, a->start, a->end, (int64_t)late, now);
+			         "reminded_at = 0, seq = seq + 1 WHERE id = ?1", "iiiii", a->id, a->start, a->end, (int64_t)late, now);
 		if (rc == STORE_EXISTS)
 			rc = STORE_TAKEN;
 	}
@@ -2488,7 +2505,7 @@ sq_appt_move(struct store *bs, const struct store_appt *a, int late, store_slot_
 }
 
 #define SERIES_COLS "id, therapist_id, seeker_id, kind, zone, first_day, minute, minutes, " \
-                    "interval_weeks, count, status, created_by, created_at"
+                    "interval_weeks, count, status, created_by, created_at, seq"
 
 static void
 read_series(sqlite3_stmt *st, struct store_series *sr)
@@ -2506,6 +2523,7 @@ read_series(sqlite3_stmt *st, struct store_series *sr)
 	copy_col(sr->status, sizeof(sr->status), st, 10);
 	copy_col(sr->created_by, sizeof(sr->created_by), st, 11);
 	sr->created_at = sqlite3_column_int64(st, 12);
+	sr->seq = sqlite3_column_int64(st, 13);
 }
 
 static int
@@ -2575,12 +2593,12 @@ sq_series_end(struct store *bs, int64_t id, const char *by, int64_t after, int64
 	if (tx_begin(s))
 		return -1;
 	rc = run(s, "ending a series", NULL, NULL,
-	         "UPDATE appointment SET status = 'cancelled', cancelled_by = ?2, updated_at = ?4 "
+	         "UPDATE appointment SET status = 'cancelled', cancelled_by = ?2, updated_at = ?4, seq = seq + 1 "
 	         "WHERE series_id = ?1 AND status = 'booked' AND start_utc > ?3", "itii", id, by, after, now);
 	if (rc == 0) {
 		*cancelled = sqlite3_changes(s->db);
 		rc = run(s, "ending a series", NULL, NULL,
-		         "UPDATE series SET status = 'ended' WHERE id = ?1", "i", id);
+		         "UPDATE series SET status = 'ended', seq = seq + 1 WHERE id = ?1", "i", id);
 	}
 	return tx_end(s, rc);
 }
