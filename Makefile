@@ -40,7 +40,7 @@ B       := build
 endif
 
 BIN     := $(B)/chiron
-SRCS    := $(wildcard src/core/*.c src/store/*.c src/app/*.c src/web/*.c src/cli/*.c)
+SRCS    := $(wildcard src/core/*.c src/store/*.c src/store/sqlite/*.c src/app/*.c src/web/*.c src/cli/*.c)
 OBJS    := $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/data.o
 LIBOBJS := $(filter-out $(B)/obj/src/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))

@@ -624,7 +624,7 @@ int store_mail_seal(const unsigned char *key, int64_t id, const char *to, const 
 int store_mail_open(const unsigned char *key, int64_t id, const void *blob, size_t n,
                     char **mem, const char **to, const char **subject, const char **body);
 
-/* The SQLite engine (store_sqlite.c). */
+/* The SQLite engine (src/store/sqlite/). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
 
 /*
