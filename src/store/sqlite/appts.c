@@ -46,19 +46,13 @@ static int
 row_appt_gather(sqlite3_stmt *st, void *arg)
 {
 	struct appts *x = arg;
+	struct store_appt *a = VEC_PUSH(x->v, x->n, x->cap);
 
-	if (x->n == x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 32;
-		struct store_appt *v = realloc(x->v, nc * sizeof(*v));
-
-		if (!v) {
-			x->oom = 1;
-			return 1;
-		}
-		x->v = v;
-		x->cap = nc;
+	if (!a) {
+		x->oom = 1;
+		return 1;
 	}
-	read_appt(st, &x->v[x->n++]);
+	read_appt(st, a);
 	return x->max > 0 && x->n == (size_t)x->max;
 }
 

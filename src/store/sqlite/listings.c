@@ -198,15 +198,8 @@ row_listing_gather(sqlite3_stmt *st, void *arg)
 {
 	struct listings *x = arg;
 
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		struct store_listing *v = realloc(x->v, cap * sizeof(*v));
-
-		if (!v)
-			return x->oom = 1;
-		x->v = v;
-		x->cap = cap;
-	}
+	if (vec_grow(&x->v, &x->cap, x->n + 1, sizeof(*x->v)))
+		return x->oom = 1;
 	memset(&x->v[x->n], 0, sizeof(x->v[x->n]));
 	if (sqlite3_column_count(st) == 3) {     /* hidden: id, when, created */
 		sq_copy_col(x->v[x->n].therapist_id, sizeof(x->v[x->n].therapist_id), st, 0);

@@ -81,17 +81,10 @@ row_rewrite(sqlite3_stmt *st, void *arg)
 	}
 	if (rc == 0)
 		return 0;
-	if (w->n == w->cap) {
-		size_t nc = w->cap ? w->cap * 2 : 64;
-		struct rewrite *v = realloc(w->v, nc * sizeof(*v));
-
-		if (!v) {
-			free(out);
-			w->err = 1;
-			return 1;
-		}
-		w->v = v;
-		w->cap = nc;
+	if (vec_grow(&w->v, &w->cap, w->n + 1, sizeof(*w->v))) {
+		free(out);
+		w->err = 1;
+		return 1;
 	}
 	w->v[w->n].key = strdup(key);
 	w->v[w->n].val = out;

@@ -93,15 +93,8 @@ row_mail_gather(sqlite3_stmt *st, void *arg)
 	struct mails *x = arg;
 	struct mail_row *m;
 
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 16;
-		struct mail_row *v = realloc(x->v, cap * sizeof(*v));
-
-		if (!v)
-			return x->oom = 1;
-		x->v = v;
-		x->cap = cap;
-	}
+	if (vec_grow(&x->v, &x->cap, x->n + 1, sizeof(*x->v)))
+		return x->oom = 1;
 	m = &x->v[x->n];
 	memset(m, 0, sizeof(*m));
 	m->m.id = sqlite3_column_int64(st, 0);

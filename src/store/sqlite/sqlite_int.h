@@ -31,6 +31,7 @@
 
 #include <sqlite3.h>
 
+#include "core/vec.h"
 #include "store/store.h"
 
 struct store_sqlite {
