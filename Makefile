@@ -42,7 +42,7 @@ B       := build
 endif
 
 BIN     := $(B)/chiron
-SRCS    := $(wildcard src/core/*.c src/store/*.c src/app/*.c src/web/*.c src/cli/*.c)
+SRCS    := $(wildcard src/core/*.c src/store/*.c src/store/sqlite/*.c src/app/*.c src/web/*.c src/cli/*.c)
 OBJS    := $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/data.o
 LIBOBJS := $(filter-out $(B)/obj/src/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
@@ -64,10 +64,11 @@ $(B)/bin2c: tools/bin2c.c
 	@mkdir -p $(B)
 	$(CC) -O2 -o $@ $<
 
-$(B)/obj/data.c: data/taxonomy.json data/compacts.json web/static/style.css web/static/orgs.js web/openapi.json $(B)/bin2c
+$(B)/obj/data.c: data/taxonomy.json data/compacts.json data/gen.json web/static/style.css web/static/orgs.js web/openapi.json $(B)/bin2c
 	@mkdir -p $(dir $@)
 	{ $(B)/bin2c chiron_taxonomy_json < data/taxonomy.json; \
 	  $(B)/bin2c chiron_compacts_json < data/compacts.json; \
+	  $(B)/bin2c chiron_gen_json < data/gen.json; \
 	  $(B)/bin2c chiron_style_css < web/static/style.css; \
 	  $(B)/bin2c chiron_orgs_js < web/static/orgs.js; \
 	  $(B)/bin2c chiron_openapi_json < web/openapi.json; } > $@

@@ -4,7 +4,7 @@
 # src/web; html() taking anything but a literal.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-bad=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gets)\s*\(' src/*/*.c src/*/*.h tests/*.c 2>/dev/null | grep -v '^\s*//')
+bad=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|gets)\s*\(' src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/*.c 2>/dev/null | grep -v '^\s*//')
 if [ -n "$bad" ]; then
 	echo "lint: banned functions:"
 	echo "$bad"

@@ -36,9 +36,11 @@
  *    cloned, cut to start on 1 January of the first year the calendar uses
  *    it, and given the plain IANA name as TZID (libical prefixes its own).
  *
- * 5. SEQUENCE is the seconds between a row's creation and its last change
- *    (a series: its latest row's), so it grows with every change without a
- *    counter in the store.
+ * 5. SEQUENCE is the store's change counter (schema 18): an appointment's
+ *    own; a series' own plus every one of its appointments', written on
+ *    the master and on each override alike, so a change to any row of the
+ *    series raises all of them. (It was the seconds since creation, which
+ *    two changes within one second left unchanged.)
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -148,12 +150,11 @@ summary_of(struct plan *pl, const struct store_appt *a)
 	return s ? s : DEFAULT_SUMMARY;
 }
 
+/* A SEQUENCE from counts that only grow, held to what the property takes. */
 static int64_t
-sequence_of(int64_t created, int64_t updated)
+sequence_of(int64_t seq)
 {
-	int64_t d = updated - created;
-
-	return d < 0 ? 0 : d > INT_MAX ? INT_MAX : d;
+	return seq < 0 ? 0 : seq > INT_MAX ? INT_MAX : seq;
 }
 
 static struct ev *
@@ -191,7 +192,7 @@ plan_single(struct plan *pl, const struct store_appt *a)
 	e->start = when_of(pl, z, a->start);
 	e->end = when_of(pl, z, a->end);
 	e->cancelled = cancelled;
-	e->sequence = sequence_of(a->created_at, a->updated_at);
+	e->sequence = sequence_of(a->seq);
 	e->modified = a->updated_at;
 }
 
@@ -258,7 +259,7 @@ add_override(struct plan *pl, struct ev *m, const struct store_series *sr,
 	o->summary = m->summary;
 	o->start = when_of(pl, z, a->start);
 	o->end = when_of(pl, z, a->end);
-	o->sequence = sequence_of(sr->created_at, a->updated_at);
+	o->sequence = m->sequence;     /* the series' (design note 5) */
 	o->modified = a->updated_at;
 	o->rid = slot_wall(sr, i);
 	o->rid_zone = z;
@@ -269,7 +270,7 @@ static void
 plan_series(struct plan *pl, const struct store_series *sr, const struct store_appt **rows, int k)
 {
 	const struct tz_zone *z = tz_get(sr->zone);
-	int64_t *slot = NULL, last = 0;
+	int64_t *slot = NULL, last = 0, seq;
 	unsigned char *st = NULL;
 	const struct store_appt **moved = NULL, **single = NULL;
 	int n = sr->count, n_moved = 0, n_single = 0, i, booked = 0;
@@ -295,6 +296,12 @@ plan_series(struct plan *pl, const struct store_series *sr, const struct store_a
 	m.summary = summary_of(pl, rows[0]);
 	m.interval = sr->interval_weeks;
 	m.count = n;
+	/* SEQUENCE (design note 5), for the master and every override. */
+	seq = sr->seq;
+	for (i = 0; i < k; i++)
+		if (rows[i]->seq > 0 && seq < INT_MAX)
+			seq += rows[i]->seq;
+	m.sequence = sequence_of(seq);
 
 	/* a. Appointments at an occurrence's time. */
 	for (i = 0; i < k; i++) {
@@ -351,7 +358,6 @@ plan_series(struct plan *pl, const struct store_series *sr, const struct store_a
 		m.end.wall = m.start.wall + (int64_t)sr->minutes * 60;
 		m.end.zone = z;
 		use_zone(pl, z, slot[0]);
-		m.sequence = sequence_of(sr->created_at, last);
 		m.modified = last;
 		*e = m;
 	}

@@ -57,6 +57,7 @@
  *    booking.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,6 +73,7 @@
 #include "core/buf.h"
 #include "core/schedule.h"
 #include "core/tz.h"
+#include "core/vec.h"
 #include "store/store.h"
 
 #define DAY 86400
@@ -410,23 +412,17 @@ lat_of(double *v, int n)
 
 struct busy_acc {
 	struct sched_busy *v;
-	int n, cap, err;
+	int n, err;
+	size_t cap;
 };
 
 /* Room for one more range in x; -1 (and x->err) when out of memory. */
 static int
 busy_room(struct busy_acc *x)
 {
-	if (x->n == x->cap) {
-		int nc = x->cap ? x->cap * 2 : 64;
-		struct sched_busy *v = realloc(x->v, (size_t)nc * sizeof(*v));
-
-		if (!v) {
-			x->err = 1;
-			return -1;
-		}
-		x->v = v;
-		x->cap = nc;
+	if (x->n == INT_MAX || vec_grow(&x->v, &x->cap, (size_t)x->n + 1, sizeof(*x->v))) {
+		x->err = 1;
+		return -1;
 	}
 	return 0;
 }

@@ -37,7 +37,12 @@
  *    affine bijection of the therapist index modulo 10^8, and the tenth
  *    digit is the Luhn check digit over "80840" and the first nine.
  *
- * 4. Speed. Records are formatted by hand into one 256 KiB buffer that is
+ * 4. The tables (states, cities, names, organizations, how common each
+ *    code is) are data, in data/gen.json, built into the binary and read
+ *    at the start of every run (gen_data_load); the enums the code names
+ *    them by stay here, and the file is checked against them.
+ *
+ * 5. Speed. Records are formatted by hand into one 256 KiB buffer that is
  *    handed to fwrite when full; no printf runs per record. Codes from the
  *    tables below are plain ASCII and are written between quotes as they
  *    are; every name (people, organizations, credentials, zones) goes
@@ -52,11 +57,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #define GEN_MAX_THERAPISTS 9999999u	/* "t-%07d" */
 #define GEN_MAX_ORGS 999999u		/* "org-%06d" */
 #define GEN_MAX_QUERIES 10000000u
 #define GEN_DEFAULT_QUERY_THERAPISTS 1000u
 #define OUT_BUFSZ (256u * 1024u)
+
+/* The most rows data/gen.json may give a table. */
+#define GEN_MAX_CODES 64
+#define GEN_MAX_CREDS 8
+#define GEN_MAX_ZONES 32
+#define GEN_MAX_CITIES 512
+#define GEN_MAX_NAMES 256
+#define GEN_MAX_NICKNAMES 64
+#define GEN_MAX_NATIONAL 64
+#define GEN_MAX_TMPLS 128
 
 enum { STREAM_ORGS = 1, STREAM_THERAPIST = 2, STREAM_QUERY = 3 };
 
@@ -77,51 +94,23 @@ enum {
 };
 #define PM(p) (1u << (p))
 
-static const struct wcode professions[P__MAX] = {
-	{"psychologist", 15}, {"counselor", 30}, {"social_worker", 25},
-	{"mft", 15}, {"psychiatrist", 5}, {"psychiatric_np", 5}, {"other", 5},
-};
+static struct wcode professions[P__MAX];
 
 enum { ORI_FAMILY_SYSTEMS = 10, ORI_EFT = 17 };
-static const struct wcode orientations[] = {
-	{"cbt", 20}, {"integrative", 16}, {"person_centered", 12},
-	{"psychodynamic", 12}, {"mindfulness_based", 10}, {"act", 8},
-	{"dbt", 7}, {"emdr", 7}, {"humanistic", 6}, {"ifs", 6},
-	{"family_systems", 5}, {"solution_focused", 4}, {"psychoanalytic", 4},
-	{"somatic", 4}, {"existential", 3}, {"narrative", 3},
-	{"compassion_focused", 3}, {"eft", 3}, {"gestalt", 2}, {"schema", 2},
-};
-#define N_ORIENTATIONS (sizeof orientations / sizeof orientations[0])
+static struct wcode orientations[GEN_MAX_CODES];
+static size_t n_orientations;
+#define N_ORIENTATIONS n_orientations
 
-static const struct wcode focus_areas[] = {
-	{"burnout", 14}, {"anxiety", 14}, {"depression", 12}, {"trauma", 10},
-	{"vicarious_trauma", 9}, {"compassion_fatigue", 8},
-	{"countertransference", 8}, {"relationships", 8},
-	{"life_transitions", 7}, {"work_stress", 7}, {"imposter_syndrome", 6},
-	{"boundaries", 6}, {"grief", 6}, {"professional_identity", 5},
-	{"career_transition", 5}, {"self_compassion", 5}, {"shame", 5},
-	{"attachment", 5}, {"family_of_origin", 5}, {"perfectionism", 5},
-	{"identity", 4}, {"moral_injury", 3}, {"racial_trauma", 3},
-	{"parenting", 3}, {"substance_use", 3}, {"chronic_illness", 2},
-	{"eating_disorders", 2}, {"spirituality", 2}, {"aging", 2},
-	{"retirement", 2},
-};
-#define N_FOCUS (sizeof focus_areas / sizeof focus_areas[0])
+static struct wcode focus_areas[GEN_MAX_CODES];
+static size_t n_focus;
+#define N_FOCUS n_focus
 
 enum { POP_CLINICIANS = 0, POP_LATINX = 5 };
-static const struct wcode populations[] = {
-	{"clinicians", 15}, {"lgbtq_affirming", 15}, {"bipoc", 8},
-	{"neurodivergent", 7}, {"first_generation", 4}, {"latinx", 5},
-	{"black", 4}, {"asian_american", 4}, {"immigrants", 4},
-	{"veterans", 4}, {"disability", 3}, {"jewish", 3}, {"christian", 3},
-	{"muslim", 2}, {"indigenous", 2},
-};
-#define N_POPULATIONS (sizeof populations / sizeof populations[0])
+static struct wcode populations[GEN_MAX_CODES];
+static size_t n_populations;
+#define N_POPULATIONS n_populations
 
-static const struct wcode career_stages[] = {
-	{"graduate_student", 12}, {"early_career", 33}, {"mid_career", 35},
-	{"late_career", 20},
-};
+static struct wcode career_stages[4];
 
 static const char *const day_codes[7] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun"
@@ -143,14 +132,9 @@ struct lang_info {
 	unsigned per10k;
 	unsigned group;
 };
-static const struct lang_info languages[] = {
-	{"en", 0, NG_GEN}, {"es", 0, NG_ES},
-	{"zh", 120, NG_ZH}, {"vi", 60, NG_VI}, {"ko", 50, NG_KO},
-	{"fr", 60, NG_FR}, {"ru", 60, NG_RU}, {"ar", 50, NG_AR},
-	{"tl", 50, NG_TL}, {"pt", 40, NG_PT}, {"hi", 50, NG_HI},
-	{"de", 40, NG_DE}, {"he", 30, NG_HE}, {"yi", 10, NG_HE},
-};
-#define N_LANGUAGES (sizeof languages / sizeof languages[0])
+static struct lang_info languages[GEN_MAX_CODES];
+static size_t n_languages;
+#define N_LANGUAGES n_languages
 
 /* ------------------------------------------------------------------------
  * Jurisdictions and cities
@@ -171,12 +155,9 @@ enum {
 
 /* Counselor and social-work license titles differ by state; the state
  * table indexes these. */
-static const char *const counselor_creds[] = {
-	"LPC", "LMHC", "LPCC", "LCPC", "LCMHC"
-};
-static const char *const social_work_creds[] = {
-	"LCSW", "LICSW", "LCSW-C", "LISW-S", "LISW"
-};
+static const char *counselor_creds[GEN_MAX_CREDS];
+static const char *social_work_creds[GEN_MAX_CREDS];
+static size_t n_counselor_creds, n_social_work_creds;
 
 /*
  * One row per jurisdiction: its ISO 3166-2 code, name, 2020 census
@@ -195,92 +176,17 @@ struct state_info {
 	unsigned char coun_cred, sw_cred;
 };
 
-#define P_ CP_PSYPACT
-#define C_ CP_COUNSELING
-#define W_ CP_SOCIAL_WORK
-static const struct state_info states[S__MAX] = {
-	{"US-AL", "Alabama", 5024, "FL GA MS TN", P_ | C_ | W_, 0, 1},
-	{"US-AK", "Alaska", 733, "WA", 0, 0, 0},
-	{"US-AZ", "Arizona", 7152, "CA CO NM NV UT", P_ | C_, 0, 0},
-	{"US-AR", "Arkansas", 3012, "LA MO MS OK TN TX", P_ | C_, 0, 0},
-	{"US-CA", "California", 39538, "AZ NV OR", 0, 2, 0},
-	{"US-CO", "Colorado", 5774, "AZ KS NE NM OK UT WY", P_ | C_ | W_, 0, 0},
-	{"US-CT", "Connecticut", 3606, "MA NY RI", P_ | C_ | W_, 0, 0},
-	{"US-DE", "Delaware", 990, "MD NJ PA", P_ | C_, 0, 0},
-	{"US-DC", "District of Columbia", 690, "MD VA", P_, 0, 1},
-	{"US-FL", "Florida", 21538, "AL GA", C_, 1, 0},
-	{"US-GA", "Georgia", 10712, "AL FL NC SC TN", P_ | C_ | W_, 0, 0},
-	{"US-HI", "Hawaii", 1455, "CA", 0, 1, 0},
-	{"US-ID", "Idaho", 1839, "MT NV OR UT WA WY", P_, 3, 0},
-	{"US-IL", "Illinois", 12812, "IA IN KY MO WI", P_, 3, 0},
-	{"US-IN", "Indiana", 6785, "IL KY MI OH", P_ | C_, 1, 0},
-	{"US-IA", "Iowa", 3190, "IL MN MO NE SD WI", C_ | W_, 0, 4},
-	{"US-KS", "Kansas", 2937, "CO MO NE OK", P_ | C_ | W_, 3, 0},
-	{"US-KY", "Kentucky", 4505, "IL IN MO OH TN VA WV", P_ | C_ | W_, 2, 0},
-	{"US-LA", "Louisiana", 4657, "AR MS TX", C_, 0, 0},
-	{"US-ME", "Maine", 1362, "NH", P_ | C_ | W_, 3, 0},
-	{"US-MD", "Maryland", 6177, "DC DE PA VA WV", P_ | C_, 3, 2},
-	{"US-MA", "Massachusetts", 7029, "CT NH NY RI VT", P_, 1, 1},
-	{"US-MI", "Michigan", 10077, "IN OH WI", P_, 0, 0},
-	{"US-MN", "Minnesota", 5706, "IA ND SD WI", P_ | C_ | W_, 2, 1},
-	{"US-MS", "Mississippi", 2961, "AL AR LA TN", C_ | W_, 0, 0},
-	{"US-MO", "Missouri", 6154, "AR IA IL KS KY NE OK TN", P_ | C_ | W_, 0, 0},
-	{"US-MT", "Montana", 1084, "ID ND SD WY", C_, 3, 0},
-	{"US-NE", "Nebraska", 1962, "CO IA KS MO SD WY", P_ | C_ | W_, 0, 0},
-	{"US-NV", "Nevada", 3105, "AZ CA ID OR UT", P_, 3, 0},
-	{"US-NH", "New Hampshire", 1377, "MA ME VT", P_ | C_, 4, 1},
-	{"US-NJ", "New Jersey", 9289, "DE NY PA", P_ | C_, 0, 0},
-	{"US-NM", "New Mexico", 2118, "AZ CO OK TX UT", 0, 2, 4},
-	{"US-NY", "New York", 20201, "CT MA NJ PA VT", 0, 1, 0},
-	{"US-NC", "North Carolina", 10439, "GA SC TN VA", P_ | C_ | W_, 4, 0},
-	{"US-ND", "North Dakota", 779, "MN MT SD", P_ | C_, 2, 0},
-	{"US-OH", "Ohio", 11799, "IN KY MI PA WV", P_ | C_ | W_, 2, 3},
-	{"US-OK", "Oklahoma", 3959, "AR CO KS MO NM TX", P_ | C_ | W_, 0, 0},
-	{"US-OR", "Oregon", 4237, "CA ID NV WA", 0, 0, 0},
-	{"US-PA", "Pennsylvania", 13003, "DE MD NJ NY OH WV", P_, 0, 0},
-	{"US-RI", "Rhode Island", 1097, "CT MA", P_ | C_ | W_, 1, 1},
-	{"US-SC", "South Carolina", 5118, "GA NC", P_ | C_, 0, 4},
-	{"US-SD", "South Dakota", 887, "IA MN MT ND NE WY", P_ | C_ | W_, 0, 0},
-	{"US-TN", "Tennessee", 6911, "AL AR GA KY MO MS NC VA", P_ | C_ | W_, 0, 0},
-	{"US-TX", "Texas", 29146, "AR LA NM OK", P_, 0, 0},
-	{"US-UT", "Utah", 3272, "AZ CO ID NM NV WY", P_ | C_ | W_, 0, 0},
-	{"US-VT", "Vermont", 643, "MA NH NY", P_ | C_ | W_, 4, 1},
-	{"US-VA", "Virginia", 8631, "DC KY MD NC TN WV", P_ | C_ | W_, 0, 0},
-	{"US-WA", "Washington", 7705, "ID OR", P_ | C_ | W_, 1, 1},
-	{"US-WV", "West Virginia", 1794, "KY MD OH PA VA", P_ | C_, 0, 0},
-	{"US-WI", "Wisconsin", 5894, "IA IL MI MN", P_ | C_ | W_, 0, 0},
-	{"US-WY", "Wyoming", 577, "CO ID MT NE SD UT", P_ | C_, 0, 0},
-	{"US-PR", "Puerto Rico", 3286, "FL NY", 0, 0, 0},
-};
-#undef P_
-#undef C_
-#undef W_
+static struct state_info states[S__MAX];
 
-#define TZ_NY "America/New_York"
-#define TZ_CHI "America/Chicago"
-#define TZ_DEN "America/Denver"
-#define TZ_PHX "America/Phoenix"
-#define TZ_LA "America/Los_Angeles"
-#define TZ_ANC "America/Anchorage"
-#define TZ_HNL "Pacific/Honolulu"
-#define TZ_PR "America/Puerto_Rico"
-#define TZ_DET "America/Detroit"
-#define TZ_IND "America/Indiana/Indianapolis"
-#define TZ_BOI "America/Boise"
-#define TZ_LOU "America/Kentucky/Louisville"
-
-/* Zones a seeker may give that differ from where they ask about. */
-static const char *const us_zones[] = {
-	TZ_NY, TZ_CHI, TZ_DEN, TZ_PHX, TZ_LA, TZ_ANC, TZ_HNL, TZ_PR, TZ_DET,
-	TZ_IND, TZ_BOI, TZ_LOU,
-};
+static const char *us_zones[GEN_MAX_ZONES];
+static size_t n_us_zones;
 
 /*
  * Cities: state, name, coordinates of the center, a weight (roughly the
  * metro population in thousands) and the city's own IANA zone, which is
  * not always the state's main one (El Paso, Pensacola, Knoxville, Gary,
  * Rapid City...). Rows are grouped by state in the order of the state
- * enum; gen_init() checks that.
+ * enum; gen_data_load() checks that.
  */
 struct city_info {
 	unsigned char state;
@@ -290,227 +196,9 @@ struct city_info {
 	const char *tz;
 };
 
-static const struct city_info cities[] = {
-	{S_AL, "Birmingham", 33.5186, -86.8104, 1115, TZ_CHI},
-	{S_AL, "Huntsville", 34.7304, -86.5861, 490, TZ_CHI},
-	{S_AL, "Montgomery", 32.3668, -86.3000, 385, TZ_CHI},
-	{S_AL, "Mobile", 30.6954, -88.0399, 430, TZ_CHI},
-	{S_AK, "Anchorage", 61.2181, -149.9003, 400, TZ_ANC},
-	{S_AK, "Fairbanks", 64.8378, -147.7164, 95, TZ_ANC},
-	{S_AK, "Juneau", 58.3019, -134.4197, 32, "America/Juneau"},
-	{S_AZ, "Phoenix", 33.4484, -112.0740, 3300, TZ_PHX},
-	{S_AZ, "Mesa", 33.4152, -111.8315, 600, TZ_PHX},
-	{S_AZ, "Tucson", 32.2226, -110.9747, 1040, TZ_PHX},
-	{S_AZ, "Flagstaff", 35.1983, -111.6513, 145, TZ_PHX},
-	{S_AR, "Little Rock", 34.7465, -92.2896, 750, TZ_CHI},
-	{S_AR, "Fayetteville", 36.0626, -94.1574, 550, TZ_CHI},
-	{S_AR, "Fort Smith", 35.3859, -94.3985, 250, TZ_CHI},
-	{S_CA, "Los Angeles", 34.0522, -118.2437, 9800, TZ_LA},
-	{S_CA, "Long Beach", 33.7701, -118.1937, 1000, TZ_LA},
-	{S_CA, "San Diego", 32.7157, -117.1611, 3300, TZ_LA},
-	{S_CA, "Riverside", 33.9533, -117.3962, 2400, TZ_LA},
-	{S_CA, "San Francisco", 37.7749, -122.4194, 2000, TZ_LA},
-	{S_CA, "Oakland", 37.8044, -122.2712, 1400, TZ_LA},
-	{S_CA, "Berkeley", 37.8715, -122.2730, 300, TZ_LA},
-	{S_CA, "San Jose", 37.3382, -121.8863, 2000, TZ_LA},
-	{S_CA, "Sacramento", 38.5816, -121.4944, 2400, TZ_LA},
-	{S_CA, "Fresno", 36.7378, -119.7871, 1000, TZ_LA},
-	{S_CA, "Santa Barbara", 34.4208, -119.6982, 450, TZ_LA},
-	{S_CO, "Denver", 39.7392, -104.9903, 2960, TZ_DEN},
-	{S_CO, "Colorado Springs", 38.8339, -104.8214, 750, TZ_DEN},
-	{S_CO, "Boulder", 40.0150, -105.2705, 330, TZ_DEN},
-	{S_CO, "Fort Collins", 40.5853, -105.0844, 360, TZ_DEN},
-	{S_CT, "Hartford", 41.7658, -72.6734, 1200, TZ_NY},
-	{S_CT, "New Haven", 41.3083, -72.9279, 860, TZ_NY},
-	{S_CT, "Stamford", 41.0534, -73.5387, 950, TZ_NY},
-	{S_DE, "Wilmington", 39.7391, -75.5398, 700, TZ_NY},
-	{S_DE, "Dover", 39.1582, -75.5244, 180, TZ_NY},
-	{S_DC, "Washington", 38.9072, -77.0369, 690, TZ_NY},
-	{S_FL, "Miami", 25.7617, -80.1918, 2700, TZ_NY},
-	{S_FL, "Fort Lauderdale", 26.1224, -80.1373, 1900, TZ_NY},
-	{S_FL, "Tampa", 27.9506, -82.4572, 2200, TZ_NY},
-	{S_FL, "St. Petersburg", 27.7676, -82.6403, 1000, TZ_NY},
-	{S_FL, "Orlando", 28.5383, -81.3792, 2600, TZ_NY},
-	{S_FL, "Jacksonville", 30.3322, -81.6557, 1600, TZ_NY},
-	{S_FL, "Tallahassee", 30.4383, -84.2807, 390, TZ_NY},
-	{S_FL, "Gainesville", 29.6516, -82.3248, 340, TZ_NY},
-	{S_FL, "Pensacola", 30.4213, -87.2169, 510, TZ_CHI},
-	{S_GA, "Atlanta", 33.7490, -84.3880, 6100, TZ_NY},
-	{S_GA, "Savannah", 32.0809, -81.0912, 400, TZ_NY},
-	{S_GA, "Augusta", 33.4735, -82.0105, 610, TZ_NY},
-	{S_GA, "Athens", 33.9519, -83.3576, 215, TZ_NY},
-	{S_GA, "Macon", 32.8407, -83.6324, 230, TZ_NY},
-	{S_HI, "Honolulu", 21.3069, -157.8583, 1000, TZ_HNL},
-	{S_HI, "Hilo", 19.7241, -155.0868, 200, TZ_HNL},
-	{S_HI, "Kahului", 20.8893, -156.4729, 165, TZ_HNL},
-	{S_ID, "Boise", 43.6150, -116.2023, 760, TZ_BOI},
-	{S_ID, "Idaho Falls", 43.4917, -112.0339, 160, TZ_BOI},
-	{S_ID, "Coeur d'Alene", 47.6777, -116.7805, 180, TZ_LA},
-	{S_IL, "Chicago", 41.8781, -87.6298, 8000, TZ_CHI},
-	{S_IL, "Evanston", 42.0451, -87.6877, 400, TZ_CHI},
-	{S_IL, "Rockford", 42.2711, -89.0940, 340, TZ_CHI},
-	{S_IL, "Peoria", 40.6936, -89.5890, 400, TZ_CHI},
-	{S_IL, "Springfield", 39.7817, -89.6501, 210, TZ_CHI},
-	{S_IL, "Champaign", 40.1164, -88.2434, 230, TZ_CHI},
-	{S_IN, "Indianapolis", 39.7684, -86.1581, 2100, TZ_IND},
-	{S_IN, "Fort Wayne", 41.0793, -85.1394, 420, TZ_IND},
-	{S_IN, "Bloomington", 39.1653, -86.5264, 160, TZ_IND},
-	{S_IN, "Gary", 41.5934, -87.3464, 700, TZ_CHI},
-	{S_IA, "Des Moines", 41.5868, -93.6250, 700, TZ_CHI},
-	{S_IA, "Cedar Rapids", 41.9779, -91.6656, 275, TZ_CHI},
-	{S_IA, "Iowa City", 41.6611, -91.5302, 175, TZ_CHI},
-	{S_KS, "Wichita", 37.6872, -97.3301, 650, TZ_CHI},
-	{S_KS, "Kansas City", 39.1141, -94.6275, 900, TZ_CHI},
-	{S_KS, "Topeka", 39.0473, -95.6752, 230, TZ_CHI},
-	{S_KS, "Lawrence", 38.9717, -95.2353, 120, TZ_CHI},
-	{S_KY, "Louisville", 38.2527, -85.7585, 1300, TZ_LOU},
-	{S_KY, "Lexington", 38.0406, -84.5037, 520, TZ_NY},
-	{S_KY, "Bowling Green", 36.9685, -86.4808, 180, TZ_CHI},
-	{S_LA, "New Orleans", 29.9511, -90.0715, 1270, TZ_CHI},
-	{S_LA, "Baton Rouge", 30.4515, -91.1871, 870, TZ_CHI},
-	{S_LA, "Shreveport", 32.5252, -93.7502, 390, TZ_CHI},
-	{S_LA, "Lafayette", 30.2241, -92.0198, 480, TZ_CHI},
-	{S_ME, "Portland", 43.6591, -70.2568, 550, TZ_NY},
-	{S_ME, "Bangor", 44.8016, -68.7712, 150, TZ_NY},
-	{S_ME, "Augusta", 44.3106, -69.7795, 120, TZ_NY},
-	{S_MD, "Baltimore", 39.2904, -76.6122, 2800, TZ_NY},
-	{S_MD, "Bethesda", 38.9847, -77.0947, 1100, TZ_NY},
-	{S_MD, "Annapolis", 38.9784, -76.4922, 590, TZ_NY},
-	{S_MD, "Frederick", 39.4143, -77.4105, 270, TZ_NY},
-	{S_MA, "Boston", 42.3601, -71.0589, 3500, TZ_NY},
-	{S_MA, "Cambridge", 42.3736, -71.1097, 1200, TZ_NY},
-	{S_MA, "Worcester", 42.2626, -71.8023, 950, TZ_NY},
-	{S_MA, "Springfield", 42.1015, -72.5898, 700, TZ_NY},
-	{S_MA, "Northampton", 42.3251, -72.6412, 160, TZ_NY},
-	{S_MI, "Detroit", 42.3314, -83.0458, 4300, TZ_DET},
-	{S_MI, "Ann Arbor", 42.2808, -83.7430, 370, TZ_DET},
-	{S_MI, "Grand Rapids", 42.9634, -85.6681, 1100, TZ_DET},
-	{S_MI, "Lansing", 42.7325, -84.5555, 540, TZ_DET},
-	{S_MI, "Marquette", 46.5436, -87.3954, 67, TZ_DET},
-	{S_MN, "Minneapolis", 44.9778, -93.2650, 2500, TZ_CHI},
-	{S_MN, "Saint Paul", 44.9537, -93.0900, 1200, TZ_CHI},
-	{S_MN, "Rochester", 44.0121, -92.4802, 225, TZ_CHI},
-	{S_MN, "Duluth", 46.7867, -92.1005, 290, TZ_CHI},
-	{S_MS, "Jackson", 32.2988, -90.1848, 590, TZ_CHI},
-	{S_MS, "Gulfport", 30.3674, -89.0928, 420, TZ_CHI},
-	{S_MS, "Hattiesburg", 31.3271, -89.2903, 170, TZ_CHI},
-	{S_MS, "Oxford", 34.3665, -89.5192, 60, TZ_CHI},
-	{S_MO, "St. Louis", 38.6270, -90.1994, 2800, TZ_CHI},
-	{S_MO, "Kansas City", 39.0997, -94.5786, 1300, TZ_CHI},
-	{S_MO, "Springfield", 37.2090, -93.2923, 475, TZ_CHI},
-	{S_MO, "Columbia", 38.9517, -92.3341, 210, TZ_CHI},
-	{S_MT, "Billings", 45.7833, -108.5007, 185, TZ_DEN},
-	{S_MT, "Missoula", 46.8721, -113.9940, 120, TZ_DEN},
-	{S_MT, "Bozeman", 45.6770, -111.0429, 120, TZ_DEN},
-	{S_MT, "Helena", 46.5891, -112.0391, 85, TZ_DEN},
-	{S_NE, "Omaha", 41.2565, -95.9345, 970, TZ_CHI},
-	{S_NE, "Lincoln", 40.8136, -96.7026, 340, TZ_CHI},
-	{S_NE, "Kearney", 40.6993, -99.0832, 55, TZ_CHI},
-	{S_NE, "Scottsbluff", 41.8666, -103.6672, 38, TZ_DEN},
-	{S_NV, "Las Vegas", 36.1699, -115.1398, 2000, TZ_LA},
-	{S_NV, "Henderson", 36.0395, -114.9817, 320, TZ_LA},
-	{S_NV, "Reno", 39.5296, -119.8138, 490, TZ_LA},
-	{S_NH, "Manchester", 42.9956, -71.4548, 420, TZ_NY},
-	{S_NH, "Concord", 43.2081, -71.5376, 150, TZ_NY},
-	{S_NH, "Portsmouth", 43.0718, -70.7626, 200, TZ_NY},
-	{S_NJ, "Newark", 40.7357, -74.1724, 2200, TZ_NY},
-	{S_NJ, "Jersey City", 40.7178, -74.0431, 700, TZ_NY},
-	{S_NJ, "Princeton", 40.3573, -74.6672, 390, TZ_NY},
-	{S_NJ, "Trenton", 40.2171, -74.7429, 300, TZ_NY},
-	{S_NJ, "Camden", 39.9259, -75.1196, 1200, TZ_NY},
-	{S_NM, "Albuquerque", 35.0844, -106.6504, 920, TZ_DEN},
-	{S_NM, "Santa Fe", 35.6870, -105.9378, 155, TZ_DEN},
-	{S_NM, "Las Cruces", 32.3199, -106.7637, 220, TZ_DEN},
-	{S_NY, "New York", 40.7128, -74.0060, 8300, TZ_NY},
-	{S_NY, "Brooklyn", 40.6782, -73.9442, 2600, TZ_NY},
-	{S_NY, "White Plains", 41.0340, -73.7629, 1000, TZ_NY},
-	{S_NY, "Buffalo", 42.8864, -78.8784, 1160, TZ_NY},
-	{S_NY, "Rochester", 43.1566, -77.6088, 1090, TZ_NY},
-	{S_NY, "Albany", 42.6526, -73.7562, 900, TZ_NY},
-	{S_NY, "Syracuse", 43.0481, -76.1474, 660, TZ_NY},
-	{S_NY, "Ithaca", 42.4440, -76.5019, 100, TZ_NY},
-	{S_NC, "Charlotte", 35.2271, -80.8431, 2600, TZ_NY},
-	{S_NC, "Raleigh", 35.7796, -78.6382, 1400, TZ_NY},
-	{S_NC, "Durham", 35.9940, -78.8986, 650, TZ_NY},
-	{S_NC, "Greensboro", 36.0726, -79.7920, 770, TZ_NY},
-	{S_NC, "Asheville", 35.5951, -82.5515, 470, TZ_NY},
-	{S_NC, "Wilmington", 34.2257, -77.9447, 290, TZ_NY},
-	{S_ND, "Fargo", 46.8772, -96.7898, 250, TZ_CHI},
-	{S_ND, "Bismarck", 46.8083, -100.7837, 130, TZ_CHI},
-	{S_ND, "Grand Forks", 47.9253, -97.0329, 100, TZ_CHI},
-	{S_OH, "Columbus", 39.9612, -82.9988, 2100, TZ_NY},
-	{S_OH, "Cleveland", 41.4993, -81.6944, 2100, TZ_NY},
-	{S_OH, "Cincinnati", 39.1031, -84.5120, 2250, TZ_NY},
-	{S_OH, "Toledo", 41.6528, -83.5379, 640, TZ_NY},
-	{S_OH, "Akron", 41.0814, -81.5190, 700, TZ_NY},
-	{S_OH, "Dayton", 39.7589, -84.1916, 810, TZ_NY},
-	{S_OK, "Oklahoma City", 35.4676, -97.5164, 1400, TZ_CHI},
-	{S_OK, "Tulsa", 36.1540, -95.9928, 1000, TZ_CHI},
-	{S_OK, "Norman", 35.2226, -97.4395, 130, TZ_CHI},
-	{S_OR, "Portland", 45.5152, -122.6784, 2500, TZ_LA},
-	{S_OR, "Salem", 44.9429, -123.0351, 430, TZ_LA},
-	{S_OR, "Eugene", 44.0521, -123.0868, 380, TZ_LA},
-	{S_OR, "Bend", 44.0582, -121.3153, 200, TZ_LA},
-	{S_PA, "Philadelphia", 39.9526, -75.1652, 4700, TZ_NY},
-	{S_PA, "Pittsburgh", 40.4406, -79.9959, 2370, TZ_NY},
-	{S_PA, "Harrisburg", 40.2732, -76.8867, 590, TZ_NY},
-	{S_PA, "Allentown", 40.6023, -75.4714, 860, TZ_NY},
-	{S_PA, "Erie", 42.1292, -80.0851, 270, TZ_NY},
-	{S_PA, "State College", 40.7934, -77.8600, 160, TZ_NY},
-	{S_RI, "Providence", 41.8240, -71.4128, 900, TZ_NY},
-	{S_RI, "Newport", 41.4901, -71.3128, 85, TZ_NY},
-	{S_SC, "Columbia", 34.0007, -81.0348, 830, TZ_NY},
-	{S_SC, "Charleston", 32.7765, -79.9311, 800, TZ_NY},
-	{S_SC, "Greenville", 34.8526, -82.3940, 920, TZ_NY},
-	{S_SD, "Sioux Falls", 43.5446, -96.7311, 270, TZ_CHI},
-	{S_SD, "Pierre", 44.3683, -100.3510, 20, TZ_CHI},
-	{S_SD, "Rapid City", 44.0805, -103.2310, 145, TZ_DEN},
-	{S_TN, "Nashville", 36.1627, -86.7816, 1990, TZ_CHI},
-	{S_TN, "Memphis", 35.1495, -90.0490, 1340, TZ_CHI},
-	{S_TN, "Knoxville", 35.9606, -83.9207, 880, TZ_NY},
-	{S_TN, "Chattanooga", 35.0456, -85.3097, 560, TZ_NY},
-	{S_TX, "Houston", 29.7604, -95.3698, 7100, TZ_CHI},
-	{S_TX, "Dallas", 32.7767, -96.7970, 5000, TZ_CHI},
-	{S_TX, "Fort Worth", 32.7555, -97.3308, 2600, TZ_CHI},
-	{S_TX, "San Antonio", 29.4241, -98.4936, 2550, TZ_CHI},
-	{S_TX, "Austin", 30.2672, -97.7431, 2300, TZ_CHI},
-	{S_TX, "El Paso", 31.7619, -106.4850, 870, TZ_DEN},
-	{S_TX, "Lubbock", 33.5779, -101.8552, 320, TZ_CHI},
-	{S_TX, "Corpus Christi", 27.8006, -97.3964, 420, TZ_CHI},
-	{S_UT, "Salt Lake City", 40.7608, -111.8910, 1250, TZ_DEN},
-	{S_UT, "Provo", 40.2338, -111.6585, 650, TZ_DEN},
-	{S_UT, "Ogden", 41.2230, -111.9738, 690, TZ_DEN},
-	{S_UT, "St. George", 37.0965, -113.5684, 180, TZ_DEN},
-	{S_VT, "Burlington", 44.4759, -73.2121, 225, TZ_NY},
-	{S_VT, "Montpelier", 44.2601, -72.5754, 60, TZ_NY},
-	{S_VT, "Brattleboro", 42.8509, -72.5579, 45, TZ_NY},
-	{S_VA, "Richmond", 37.5407, -77.4360, 1300, TZ_NY},
-	{S_VA, "Virginia Beach", 36.8529, -75.9780, 1800, TZ_NY},
-	{S_VA, "Arlington", 38.8816, -77.0910, 2300, TZ_NY},
-	{S_VA, "Charlottesville", 38.0293, -78.4767, 220, TZ_NY},
-	{S_VA, "Roanoke", 37.2710, -79.9414, 315, TZ_NY},
-	{S_WA, "Seattle", 47.6062, -122.3321, 4000, TZ_LA},
-	{S_WA, "Tacoma", 47.2529, -122.4443, 900, TZ_LA},
-	{S_WA, "Spokane", 47.6588, -117.4260, 590, TZ_LA},
-	{S_WA, "Olympia", 47.0379, -122.9007, 300, TZ_LA},
-	{S_WA, "Bellingham", 48.7519, -122.4787, 225, TZ_LA},
-	{S_WV, "Charleston", 38.3498, -81.6326, 255, TZ_NY},
-	{S_WV, "Morgantown", 39.6295, -79.9559, 140, TZ_NY},
-	{S_WV, "Huntington", 38.4192, -82.4452, 360, TZ_NY},
-	{S_WI, "Milwaukee", 43.0389, -87.9065, 1570, TZ_CHI},
-	{S_WI, "Madison", 43.0731, -89.4012, 680, TZ_CHI},
-	{S_WI, "Green Bay", 44.5133, -88.0133, 330, TZ_CHI},
-	{S_WI, "Eau Claire", 44.8113, -91.4985, 170, TZ_CHI},
-	{S_WY, "Cheyenne", 41.1400, -104.8202, 100, TZ_DEN},
-	{S_WY, "Casper", 42.8666, -106.3131, 80, TZ_DEN},
-	{S_WY, "Laramie", 41.3114, -105.5911, 38, TZ_DEN},
-	{S_WY, "Jackson", 43.4799, -110.7624, 23, TZ_DEN},
-	{S_PR, "San Juan", 18.4655, -66.1057, 1800, TZ_PR},
-	{S_PR, "Bayam\xc3\xb3n", 18.3985, -66.1557, 400, TZ_PR},
-	{S_PR, "Ponce", 18.0111, -66.6141, 300, TZ_PR},
-	{S_PR, "Mayag\xc3\xbc" "ez", 18.2013, -67.1397, 200, TZ_PR},
-};
-#define N_CITIES (sizeof cities / sizeof cities[0])
+static struct city_info cities[GEN_MAX_CITIES];
+static size_t n_cities;
+#define N_CITIES n_cities
 
 /* ------------------------------------------------------------------------
  * Names
@@ -518,185 +206,18 @@ static const struct city_info cities[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const first_gen[] = {
-	"Aaliyah", "Aaron", "Abigail", "Adam", "Adrian", "Aisha", "Alan",
-	"Alexandra", "Alicia", "Amanda", "Amir", "Amy", "Ana", "Andre",
-	"Andrea", "Andrew", "Angela", "Anna", "Anthony", "Ashley", "Benjamin",
-	"Brandon", "Brian", "Brittany", "Caleb", "Camille", "Carlos",
-	"Caroline", "Catherine", "Charles", "Chlo\xc3\xa9", "Christina",
-	"Christopher", "Claire", "Daniel", "Danielle", "David", "Deborah",
-	"Denise", "Derek", "Diana", "Dominic", "Dorothy", "Ebony", "Elena",
-	"Elizabeth", "Emily", "Emma", "Eric", "Erin", "Ethan", "Evelyn",
-	"Faith", "Frances", "Gabriel", "Grace", "Gregory", "Hannah", "Heather",
-	"Helen", "Imani", "Isaac", "Isabel", "Jacob", "Jamal", "James",
-	"Janet", "Jasmine", "Jason", "Jennifer", "Jeremy", "Jessica", "John",
-	"Jonathan", "Jordan", "Joseph", "Joshua", "Julia", "Julian", "Karen",
-	"Katherine", "Keisha", "Kenneth", "Kevin", "Kimberly", "Kristen",
-	"Laura", "Lauren", "Leah", "Linda", "Lisa", "Lucas", "Madeline",
-	"Malik", "Margaret", "Maria", "Marcus", "Mark", "Matthew", "Maya",
-	"Megan", "Melissa", "Michael", "Michelle", "Miriam", "Monica", "Naomi",
-	"Natalie", "Nathan", "Nicole", "Noah", "Olivia", "Patricia", "Patrick",
-	"Paul", "Rachel", "Rebecca", "Ren\xc3\xa9" "e", "Richard", "Robert",
-	"Ruth", "Ryan", "Samantha", "Samuel", "Sandra", "Sarah", "Sean",
-	"Sharon", "Sophia", "Stephanie", "Stephen", "Susan", "Tamara",
-	"Taylor", "Teresa", "Thomas", "Timothy", "Tyler", "Valerie", "Vanessa",
-	"Victoria", "William", "Zo\xc3\xab", "Darnell", "Latoya", "Terrence",
-	"Shanice", "Winona", "Dakota", "Kai", "Leilani", "Noelani",
-};
-static const char *const last_gen[] = {
-	"Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis",
-	"Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Jackson", "Martin",
-	"Lee", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson",
-	"Walker", "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green",
-	"Adams", "Baker", "Nelson", "Carter", "Mitchell", "Roberts", "Turner",
-	"Phillips", "Campbell", "Parker", "Evans", "Edwards", "Collins",
-	"Stewart", "Morris", "Murphy", "Cook", "Rogers", "Morgan", "Cooper",
-	"Peterson", "Reed", "Bailey", "Bell", "Kelly", "Howard", "Ward", "Cox",
-	"Richardson", "Wood", "Watson", "Brooks", "Bennett", "Gray", "James",
-	"Hughes", "Price", "Sanders", "Myers", "Long", "Ross", "Foster",
-	"Powell", "Jenkins", "Perry", "Russell", "Sullivan", "Fisher",
-	"Henderson", "Coleman", "Simmons", "Patterson", "Jordan", "Reynolds",
-	"Hamilton", "Graham", "Wallace", "Washington", "Jefferson",
-	"O'Brien", "O'Connor", "McCarthy", "Kowalski", "Nowak", "Rossi",
-	"Russo", "Novak", "Olsen", "Larsen", "Yazzie", "Begay", "Tsosie",
-	"Okafor", "Adeyemi", "Mensah", "Diallo", "Haile", "Kaur", "Singh",
-	"Patel", "Kim", "Nguyen", "Chen", "Wang", "Cohen", "Levy",
-	"Hern\xc3\xa1ndez", "Garc\xc3\xad" "a", "Martinez", "Lopez", "Gonzalez",
-	"Rodriguez", "Yilmaz", "Haddad", "Khan", "Ali", "Papadopoulos",
-	"Kealoha", "Kahananui", "Sato", "Tanaka", "Dubois", "Fitzgerald",
-	"Gallagher", "Lindqvist", "Okonkwo", "Abernathy",
-};
-static const char *const first_es[] = {
-	"Alejandro", "Ana", "Carmen", "Diego", "Elena", "Fernando", "Gabriela",
-	"Javier", "Jos\xc3\xa9", "Juan", "Luc\xc3\xad" "a", "Luis",
-	"Mar\xc3\xad" "a", "Miguel", "Rosa", "Sof\xc3\xad" "a", "Valentina",
-	"Andr\xc3\xa9s", "Ram\xc3\xb3n", "Isabel", "Marisol", "Ra\xc3\xba" "l",
-	"Ximena", "Jes\xc3\xbas", "Yesenia", "Mariela",
-};
-static const char *const last_es[] = {
-	"Garc\xc3\xad" "a", "Rodr\xc3\xad" "guez", "Mart\xc3\xad" "nez",
-	"Hern\xc3\xa1ndez", "L\xc3\xb3pez", "Gonz\xc3\xa1lez", "P\xc3\xa9rez",
-	"S\xc3\xa1nchez", "Ram\xc3\xadrez", "Torres", "Flores", "Rivera",
-	"G\xc3\xb3mez", "D\xc3\xad" "az", "Cruz", "Morales", "Reyes",
-	"Guti\xc3\xa9rrez", "Ortiz", "Ruiz", "Castillo", "Vargas", "Romero",
-	"Mendoza", "\xc3\x81lvarez", "Delgado", "Santiago", "Col\xc3\xb3n",
-	"Figueroa", "Garc\xc3\xad" "a-L\xc3\xb3pez", "V\xc3\xa1zquez", "Rosario",
-};
-static const char *const first_zh[] = {
-	"Wei", "Mei", "Jing", "Li", "Xiaoming", "Yan", "Hui", "Lin", "Grace",
-	"Kevin", "Michelle", "Jennifer",
-};
-static const char *const last_zh[] = {
-	"Chen", "Wang", "Li", "Zhang", "Liu", "Yang", "Huang", "Zhao", "Wu",
-	"Zhou", "Lin", "Xu", "Sun", "Ma", "Chan", "Wong", "Lau", "Leung",
-};
-static const char *const first_vi[] = {
-	"Anh", "Minh", "Linh", "Thanh", "Huong", "Tuan", "Lan", "Duc", "Hoa",
-	"Quang", "Vivian", "Peter",
-};
-static const char *const last_vi[] = {
-	"Nguyen", "Tran", "Le", "Pham", "Hoang", "Phan", "Vu", "Dang", "Bui",
-	"Do", "Ho", "Ngo", "Duong",
-};
-static const char *const first_ko[] = {
-	"Ji-woo", "Min-jun", "Seo-yeon", "Hyun", "Soo-jin", "Eun-ji", "Jae",
-	"Young", "Daniel", "Esther",
-};
-static const char *const last_ko[] = {
-	"Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang",
-	"Lim", "Han", "Shin",
-};
-static const char *const first_fr[] = {
-	"Jean", "Marie", "Pierre", "Claire", "\xc3\x89tienne", "Sophie", "Luc",
-	"Nad\xc3\xa8ge", "Fabienne", "Jean-Baptiste", "Rose-Marie",
-};
-static const char *const last_fr[] = {
-	"Dubois", "Laurent", "Moreau", "Lefebvre", "Girard", "Bernard",
-	"Jean-Louis", "Pierre-Louis", "Toussaint", "Charles", "Baptiste",
-	"Fontaine",
-};
-static const char *const first_ru[] = {
-	"Dmitri", "Natalia", "Olga", "Sergei", "Anna", "Irina", "Yuri",
-	"Svetlana", "Mikhail", "Tatiana",
-};
-static const char *const last_ru[] = {
-	"Ivanov", "Smirnova", "Kuznetsov", "Popova", "Volkov", "Sokolova",
-	"Petrov", "Lebedeva", "Kozlov", "Novikova", "Morozov",
-};
-static const char *const first_ar[] = {
-	"Ahmed", "Fatima", "Omar", "Layla", "Youssef", "Nour", "Karim", "Rania",
-	"Hassan", "Leila",
-};
-static const char *const last_ar[] = {
-	"Haddad", "Khalil", "Hassan", "Nasser", "Saleh", "Mansour", "Farah",
-	"Abboud", "Aziz", "Ibrahim", "Hamdan", "Khoury",
-};
-static const char *const first_tl[] = {
-	"Maria", "Jose", "Angelica", "Mark", "Kristine", "Rommel", "Marites",
-	"Jerome", "Ligaya", "Rowena",
-};
-static const char *const last_tl[] = {
-	"Santos", "Reyes", "Cruz", "Bautista", "Del Rosario", "Garcia",
-	"Mendoza", "Aquino", "Villanueva", "Dizon", "Manalo", "Pascual",
-};
-static const char *const first_pt[] = {
-	"Jo\xc3\xa3o", "Ana", "Luiz", "Beatriz", "Thiago", "Camila", "Rafael",
-	"Fernanda", "Paulo", "Mariana",
-};
-static const char *const last_pt[] = {
-	"Silva", "Santos", "Oliveira", "Souza", "Costa", "Pereira", "Almeida",
-	"Ferreira", "Carvalho", "Gon\xc3\xa7" "alves", "Rocha", "Azevedo",
-};
-static const char *const first_hi[] = {
-	"Priya", "Rahul", "Anjali", "Arjun", "Deepa", "Vikram", "Sanjay",
-	"Kavita", "Neha", "Rohan",
-};
-static const char *const last_hi[] = {
-	"Patel", "Shah", "Sharma", "Gupta", "Singh", "Kumar", "Reddy", "Iyer",
-	"Desai", "Mehta", "Rao", "Joshi", "Banerjee",
-};
-static const char *const first_de[] = {
-	"Klaus", "Greta", "Lukas", "Anke", "Matthias", "Johanna", "Stefan",
-	"Ingrid", "J\xc3\xbcrgen", "Heike",
-};
-static const char *const last_de[] = {
-	"M\xc3\xbcller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer",
-	"Wagner", "Becker", "Hoffmann", "Schulz", "Koch", "Richter",
-};
-static const char *const first_he[] = {
-	"Avi", "Miriam", "Yael", "Shira", "Eli", "Noa", "Moshe", "Tova", "Ari",
-	"Rivka", "Chaim", "Devorah", "Shmuel",
-};
-static const char *const last_he[] = {
-	"Cohen", "Levy", "Friedman", "Goldberg", "Katz", "Shapiro", "Rosen",
-	"Klein", "Weiss", "Stern", "Ben-David", "Mizrahi", "Rubin",
-};
-
 struct name_group {
-	const char *const *first;
+	const char *first[GEN_MAX_NAMES];
 	unsigned nfirst;
-	const char *const *last;
+	const char *last[GEN_MAX_NAMES];
 	unsigned nlast;
 };
-#define NAME_GROUP(f, l) {f, COUNT(f), l, COUNT(l)}
-static const struct name_group name_groups[NG__MAX] = {
-	NAME_GROUP(first_gen, last_gen), NAME_GROUP(first_es, last_es),
-	NAME_GROUP(first_zh, last_zh), NAME_GROUP(first_vi, last_vi),
-	NAME_GROUP(first_ko, last_ko), NAME_GROUP(first_fr, last_fr),
-	NAME_GROUP(first_ru, last_ru), NAME_GROUP(first_ar, last_ar),
-	NAME_GROUP(first_tl, last_tl), NAME_GROUP(first_pt, last_pt),
-	NAME_GROUP(first_hi, last_hi), NAME_GROUP(first_de, last_de),
-	NAME_GROUP(first_he, last_he),
-};
+static struct name_group name_groups[NG__MAX];
 
 /* A few listings show the name people use between quotes, which is also
  * what makes the JSON escaper earn its keep. */
-static const char *const nicknames[][2] = {
-	{"Katherine", "Kate"}, {"Robert", "Bob"}, {"William", "Bill"},
-	{"Elizabeth", "Liz"}, {"Margaret", "Peggy"}, {"Richard", "Rick"},
-	{"Jennifer", "Jen"}, {"Alexandra", "Sasha"}, {"Theodore", "Ted"},
-	{"Patricia", "Trish"},
-};
+static const char *nicknames[GEN_MAX_NICKNAMES][2];
+static size_t n_nicknames;
 
 /* ------------------------------------------------------------------------
  * Organizations
@@ -735,113 +256,421 @@ struct national_org {
 	unsigned char state;
 	unsigned prof;
 };
-static const struct national_org national_orgs[] = {
-	{"American Psychological Association", S_DC, PM(P_PSYCHOLOGIST)},
-	{"National Association of Social Workers", S_DC, PM(P_SOCIAL_WORKER)},
-	{"American Counseling Association", S_VA, PM(P_COUNSELOR)},
-	{"American Association for Marriage and Family Therapy", S_VA, PM(P_MFT)},
-	{"American Psychiatric Association", S_DC, PM(P_PSYCHIATRIST)},
-	{"American Psychiatric Nurses Association", S_VA, PM(P_PSYCHIATRIC_NP)},
-	{"American Mental Health Counselors Association", S_VA, PM(P_COUNSELOR)},
-	{"Association for Behavioral and Cognitive Therapies", S_NY, 0},
-	{"EMDR International Association", S_TX, 0},
-	{"International Society for Traumatic Stress Studies", S_IL, 0},
-	{"American Group Psychotherapy Association", S_NY, 0},
-	{"Association of Black Psychologists", S_DC, PM(P_PSYCHOLOGIST)},
-};
-#define N_NATIONAL COUNT(national_orgs)
+static struct national_org national_orgs[GEN_MAX_NATIONAL];
+static size_t n_national;
+#define N_NATIONAL n_national
 
-static const struct org_tmpl state_assoc_tmpls[] = {
-	{"%S Psychological Association", K_ASSOCIATION, 60, PM(P_PSYCHOLOGIST)},
-	{"National Association of Social Workers, %S Chapter", K_ASSOCIATION, 60,
-	 PM(P_SOCIAL_WORKER)},
-	{"%S Counseling Association", K_ASSOCIATION, 60, PM(P_COUNSELOR)},
-	{"%S Association for Marriage and Family Therapy", K_ASSOCIATION, 60,
-	 PM(P_MFT)},
-	{"%S Society for Clinical Social Work", K_ASSOCIATION, 60,
-	 PM(P_SOCIAL_WORKER)},
-	{"%S Psychiatric Society", K_ASSOCIATION, 60, PM(P_PSYCHIATRIST)},
-	{"%S Mental Health Counselors Association", K_ASSOCIATION, 60,
-	 PM(P_COUNSELOR)},
-	{"%S Association of Psychiatric Nurse Practitioners", K_ASSOCIATION, 60,
-	 PM(P_PSYCHIATRIC_NP)},
-};
-#define N_STATE_ASSOC COUNT(state_assoc_tmpls)
+static struct org_tmpl state_assoc_tmpls[GEN_MAX_TMPLS];
+static size_t n_state_assoc;
+#define N_STATE_ASSOC n_state_assoc
 
-static const struct org_tmpl big_tmpls[] = {
-	{"%C VA Medical Center", K_EMPLOYER, 12, 0},
-	{"%C Psychoanalytic Institute", K_TRAINING, 12, 0},
-	{"%C County Behavioral Health Services", K_EMPLOYER, 12, 0},
-	{"%C School of Social Work", K_TRAINING, 12, 0},
-	{"%C University Counseling Center", K_EMPLOYER, 12, 0},
-	{"%C Psychology Internship Consortium", K_TRAINING, 12, 0},
-	{"%C Children's Hospital Department of Psychiatry", K_EMPLOYER, 12, 0},
-	{"%C Psychiatry Residency Program", K_TRAINING, 12, 0},
-};
-#define N_BIG COUNT(big_tmpls)
+static struct org_tmpl big_tmpls[GEN_MAX_TMPLS];
+static size_t n_big;
+#define N_BIG n_big
 
 /* Small organizations; grouped by kind, in the order of the kind enum. */
-static const struct org_tmpl small_tmpls[] = {
-	{"%C Community Mental Health Center", K_EMPLOYER, 4, 0},
-	{"%L Behavioral Health", K_EMPLOYER, 1, 0},
-	{"%L Psychological Associates", K_EMPLOYER, 1, 0},
-	{"%L & %M Counseling Group", K_EMPLOYER, 1, 0},
-	{"%C Counseling Associates", K_EMPLOYER, 1, 0},
-	{"%C Family Services", K_EMPLOYER, 3, 0},
-	{"%C Therapy Collective", K_EMPLOYER, 1, 0},
-	{"%L Psychotherapy, PLLC", K_EMPLOYER, 1, 0},
-	{"%C Center for Anxiety and OCD", K_EMPLOYER, 2, 0},
-	{"%C Trauma Recovery Center", K_EMPLOYER, 2, 0},
-	{"%C Veterans Affairs Clinic", K_EMPLOYER, 6, 0},
-	{"%C Behavioral Health Hospital", K_EMPLOYER, 5, 0},
-	{"%C Integrated Primary Care Clinic", K_EMPLOYER, 3, 0},
-	{"%C Wellness Collective", K_EMPLOYER, 1, 0},
-	{"%C Eating Disorder Center", K_EMPLOYER, 2, 0},
-	{"%C Institute for Contemporary Psychotherapy", K_TRAINING, 3, 0},
-	{"%C Family Therapy Training Institute", K_TRAINING, 3, 0},
-	{"%L Postdoctoral Fellowship", K_TRAINING, 2, 0},
-	{"%S Institute for Clinical Social Work", K_TRAINING, 4, 0},
-	{"%C Gestalt Training Center", K_TRAINING, 2, 0},
-	{"%C EMDR Training Institute", K_TRAINING, 2, 0},
-	{"%C Center for Psychodynamic Training", K_TRAINING, 2, 0},
-	{"%C Counseling Practicum Consortium", K_TRAINING, 3, 0},
-	{"%C DBT Intensive Training Program", K_TRAINING, 2, 0},
-	{"%C Peer Consultation Group", K_CONSULTATION, 1, 0},
-	{"%L DBT Consultation Team", K_CONSULTATION, 1, 0},
-	{"%C Trauma Consultation Circle", K_CONSULTATION, 1, 0},
-	{"%L Case Consultation Group", K_CONSULTATION, 1, 0},
-	{"%C Psychodynamic Study Group", K_CONSULTATION, 1, 0},
-	{"%C Clinicians of Color Consultation Group", K_CONSULTATION, 1, 0},
-	{"%C Eating Disorders Consultation Group", K_CONSULTATION, 1, 0},
-	{"%L Group Practice Consultation Team", K_CONSULTATION, 1, 0},
-	{"%C Perinatal Mental Health Consultation Group", K_CONSULTATION, 1, 0},
-	{"%C LGBTQ+ Affirming Clinicians Group", K_CONSULTATION, 1, 0},
-	{"%C Area Psychological Association", K_ASSOCIATION, 6,
-	 PM(P_PSYCHOLOGIST)},
-	{"%C Society for Psychoanalytic Psychology", K_ASSOCIATION, 4, 0},
-	{"%C Association of Black Psychologists", K_ASSOCIATION, 3,
-	 PM(P_PSYCHOLOGIST)},
-	{"%C Society for Clinical Social Work", K_ASSOCIATION, 4,
-	 PM(P_SOCIAL_WORKER)},
-	{"%C Group Psychotherapy Society", K_ASSOCIATION, 4, 0},
-	{"%C Association for Infant Mental Health", K_ASSOCIATION, 3, 0},
-	{"%C Chapter of the %S Counseling Association", K_ASSOCIATION, 5,
-	 PM(P_COUNSELOR)},
-	{"%C Crisis Line", K_OTHER, 1, 0},
-	{"%L Mutual Aid Network", K_OTHER, 1, 0},
-	{"%C Clinician Wellness Collective", K_OTHER, 1, 0},
-	{"%S Disaster Mental Health Corps", K_OTHER, 2, 0},
-	{"%C Harm Reduction Coalition", K_OTHER, 1, 0},
-	{"%C Psychotherapy Book Club", K_OTHER, 1, 0},
-	{"%C Suicide Prevention Coalition", K_OTHER, 1, 0},
-};
-#define N_SMALL COUNT(small_tmpls)
+static struct org_tmpl small_tmpls[GEN_MAX_TMPLS];
+static size_t n_small;
+#define N_SMALL n_small
 
 /* Kind mix of the small organizations, per 10,000, in kind enum order. */
 static const unsigned small_kind_w[K__MAX] = {4000, 1300, 2500, 1000, 1200};
 
 /* How an affiliation slot of a therapist (or a seeker) picks its kind. */
 static const unsigned slot_kind_w[K__MAX] = {3200, 1500, 1100, 3600, 600};
+
+/* ------------------------------------------------------------------------
+ * The tables, read from data/gen.json
+ *
+ * The rows above are filled once, at the start of `chiron gen`, from the
+ * data file built into the binary (the Makefile's bin2c, like
+ * data/taxonomy.json). The enums stay here, as the code names their
+ * members, and the file is checked against them: professions, states and
+ * name groups in enum order, the codes the code names at their indexes,
+ * cities grouped by state in state order, small organizations by kind.
+ * Every string points into the parsed file, kept until gen_data_free().
+ * ---------------------------------------------------------------------- */
+
+extern const char chiron_gen_json[];
+extern const size_t chiron_gen_json_len;
+
+static json_t *gen_root;
+
+/* What the enums mean, to check the file against them. */
+static const char *const prof_codes[P__MAX] = {
+	"psychologist", "counselor", "social_worker", "mft", "psychiatrist",
+	"psychiatric_np", "other"
+};
+static const char *const group_codes[NG__MAX] = {
+	"gen", "es", "zh", "vi", "ko", "fr", "ru", "ar", "tl", "pt", "hi", "de", "he"
+};
+/* The state enum's order, two letters each. */
+static const char state_letters[] =
+	"AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN "
+	"MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA "
+	"WV WI WY PR";
+
+/* Why loading failed: the table, the row (or -1) and what. */
+static char gen_err[200];
+
+static int
+data_bad(const char *table, long row, const char *what)
+{
+	if (row >= 0)
+		snprintf(gen_err, sizeof gen_err, "%s, row %ld: %s", table, row + 1, what);
+	else
+		snprintf(gen_err, sizeof gen_err, "%s: %s", table, what);
+	return -1;
+}
+
+/* The array under key with min to max rows, or NULL with the reason. */
+static json_t *
+data_list(const char *key, size_t min, size_t max)
+{
+	json_t *v = json_object_get(gen_root, key);
+
+	if (!json_is_array(v)) {
+		data_bad(key, -1, "missing, or not a list");
+		return NULL;
+	}
+	if (json_array_size(v) < min || json_array_size(v) > max) {
+		data_bad(key, -1, "too few or too many rows");
+		return NULL;
+	}
+	return v;
+}
+
+static const char *
+data_str(json_t *row, size_t i)
+{
+	return json_string_value(json_array_get(row, i));
+}
+
+static int
+data_uint(json_t *row, size_t i, unsigned max, unsigned *out)
+{
+	json_t *v = json_array_get(row, i);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > (json_int_t)max)
+		return -1;
+	*out = (unsigned)json_integer_value(v);
+	return 0;
+}
+
+static int
+data_state(const char *code)
+{
+	unsigned s;
+
+	for (s = 0; code != NULL && s < S__MAX; s++)
+		if (strcmp(states[s].code, code) == 0)
+			return (int)s;
+	return -1;
+}
+
+/* The professions mask of a list of profession codes; -1 when one is unknown. */
+static long
+data_profs(json_t *list)
+{
+	size_t i;
+	unsigned p;
+	long mask = 0;
+
+	if (!json_is_array(list))
+		return -1;
+	for (i = 0; i < json_array_size(list); i++) {
+		const char *c = json_string_value(json_array_get(list, i));
+
+		for (p = 0; p < P__MAX && (c == NULL || strcmp(c, prof_codes[p]) != 0); p++)
+			;
+		if (p == P__MAX)
+			return -1;
+		mask |= (long)PM(p);
+	}
+	return mask;
+}
+
+static int
+data_wcodes(const char *key, struct wcode *t, size_t *n, size_t min, size_t max)
+{
+	json_t *l = data_list(key, min, max), *row;
+	size_t i;
+
+	if (l == NULL)
+		return -1;
+	json_array_foreach(l, i, row) {
+		t[i].code = data_str(row, 0);
+		if (t[i].code == NULL || data_uint(row, 1, 1000000, &t[i].w))
+			return data_bad(key, (long)i, "not [code, weight]");
+	}
+	if (n != NULL)
+		*n = json_array_size(l);
+	return 0;
+}
+
+static int
+data_strings(const char *key, const char **t, size_t *n, size_t min, size_t max)
+{
+	json_t *l = data_list(key, min, max), *v;
+	size_t i;
+
+	if (l == NULL)
+		return -1;
+	json_array_foreach(l, i, v)
+		if ((t[i] = json_string_value(v)) == NULL)
+			return data_bad(key, (long)i, "not a string");
+	*n = json_array_size(l);
+	return 0;
+}
+
+static int
+data_tmpls(const char *key, struct org_tmpl *t, size_t *n)
+{
+	json_t *l = data_list(key, 1, GEN_MAX_TMPLS), *row;
+	size_t i;
+
+	if (l == NULL)
+		return -1;
+	json_array_foreach(l, i, row) {
+		const char *kind = data_str(row, 1);
+		unsigned k, w;
+		long prof = data_profs(json_array_get(row, 3));
+
+		for (k = 0; k < K__MAX && (kind == NULL || strcmp(kind, org_kinds[k]) != 0); k++)
+			;
+		t[i].pat = data_str(row, 0);
+		if (t[i].pat == NULL || k == K__MAX || data_uint(row, 2, 255, &w) || prof < 0)
+			return data_bad(key, (long)i, "not [pattern, kind, weight, professions]");
+		t[i].kind = (unsigned char)k;
+		t[i].weight = (unsigned char)w;
+		t[i].prof = (unsigned)prof;
+	}
+	*n = json_array_size(l);
+	return 0;
+}
+
+static int
+data_states(void)
+{
+	json_t *l = data_list("states", S__MAX, S__MAX), *row;
+	size_t i, j;
+
+	if (l == NULL)
+		return -1;
+	json_array_foreach(l, i, row) {
+		struct state_info *st = &states[i];
+		json_t *comp = json_array_get(row, 4), *c;
+		unsigned cc, sw;
+
+		st->code = data_str(row, 0);
+		st->name = data_str(row, 1);
+		st->near = data_str(row, 3);
+		if (st->code == NULL || strncmp(st->code, "US-", 3) != 0 || strlen(st->code) != 5 ||
+		    strncmp(st->code + 3, state_letters + 3 * i, 2) != 0)
+			return data_bad("states", (long)i, "not the state of the enum's order");
+		if (st->name == NULL || st->near == NULL || data_uint(row, 2, 1000000, &st->pop_k) ||
+		    !json_is_array(comp) || data_uint(row, 5, (unsigned)n_counselor_creds - 1, &cc) ||
+		    data_uint(row, 6, (unsigned)n_social_work_creds - 1, &sw))
+			return data_bad("states", (long)i, "not [code, name, population, near, "
+			                "compacts, counselor title, social work title]");
+		st->coun_cred = (unsigned char)cc;
+		st->sw_cred = (unsigned char)sw;
+		st->compacts = 0;
+		json_array_foreach(comp, j, c) {
+			const char *v = json_string_value(c);
+
+			if (v != NULL && strcmp(v, "psypact") == 0)
+				st->compacts |= CP_PSYPACT;
+			else if (v != NULL && strcmp(v, "counseling") == 0)
+				st->compacts |= CP_COUNSELING;
+			else if (v != NULL && strcmp(v, "social_work") == 0)
+				st->compacts |= CP_SOCIAL_WORK;
+			else
+				return data_bad("states", (long)i, "a compact not psypact, "
+				                "counseling or social_work");
+		}
+	}
+	return 0;
+}
+
+static int
+data_cities(void)
+{
+	json_t *l = data_list("cities", S__MAX, GEN_MAX_CITIES), *row;
+	size_t i;
+	int last = 0;
+
+	if (l == NULL)
+		return -1;
+	json_array_foreach(l, i, row) {
+		struct city_info *c = &cities[i];
+		int s = data_state(data_str(row, 0));
+		json_t *lat = json_array_get(row, 2), *lon = json_array_get(row, 3);
+
+		c->name = data_str(row, 1);
+		c->tz = data_str(row, 5);
+		if (s < 0 || c->name == NULL || c->tz == NULL || !json_is_number(lat) ||
+		    !json_is_number(lon) || data_uint(row, 4, 1000000, &c->w))
+			return data_bad("cities", (long)i, "not [state, name, latitude, longitude, "
+			                "weight, zone]");
+		/* Grouped by state in state order, every state with a city. */
+		if (s != last && s != last + 1)
+			return data_bad("cities", (long)i, "out of state order, or a state without cities");
+		if (i == 0 && s != 0)
+			return data_bad("cities", 0, "the first state has no city");
+		last = s;
+		c->state = (unsigned char)s;
+		c->lat = json_number_value(lat);
+		c->lon = json_number_value(lon);
+	}
+	if (last != S__MAX - 1)
+		return data_bad("cities", -1, "the last states have no city");
+	n_cities = json_array_size(l);
+	return 0;
+}
+
+static int
+data_names(void)
+{
+	json_t *l = data_list("names", NG__MAX, NG__MAX), *g;
+	size_t i, side;
+
+	if (l == NULL)
+		return -1;
+	json_array_foreach(l, i, g) {
+		const char *code = json_string_value(json_object_get(g, "group"));
+		struct name_group *ng = &name_groups[i];
+
+		if (code == NULL || strcmp(code, group_codes[i]) != 0)
+			return data_bad("names", (long)i, "not the name group of the enum's order");
+		for (side = 0; side < 2; side++) {
+			json_t *v = json_object_get(g, side ? "last" : "first"), *x;
+			const char **to = side ? ng->last : ng->first;
+			size_t k;
+
+			if (!json_is_array(v) || json_array_size(v) == 0 ||
+			    json_array_size(v) > GEN_MAX_NAMES)
+				return data_bad("names", (long)i, "first and last: 1 to 256 names each");
+			json_array_foreach(v, k, x)
+				if ((to[k] = json_string_value(x)) == NULL)
+					return data_bad("names", (long)i, "a name not a string");
+			*(side ? &ng->nlast : &ng->nfirst) = (unsigned)json_array_size(v);
+		}
+	}
+	return 0;
+}
+
+static int
+data_misc(void)
+{
+	json_t *l, *row;
+	size_t i;
+
+	if ((l = data_list("languages", L__TAIL, GEN_MAX_CODES)) == NULL)
+		return -1;
+	json_array_foreach(l, i, row) {
+		const char *g = data_str(row, 2);
+		unsigned k;
+
+		for (k = 0; k < NG__MAX && (g == NULL || strcmp(g, group_codes[k]) != 0); k++)
+			;
+		languages[i].code = data_str(row, 0);
+		languages[i].group = k;
+		if (languages[i].code == NULL || k == NG__MAX ||
+		    data_uint(row, 1, 10000, &languages[i].per10k))
+			return data_bad("languages", (long)i, "not [code, per 10,000, name group]");
+	}
+	n_languages = json_array_size(l);
+	if ((l = data_list("nicknames", 1, GEN_MAX_NICKNAMES)) == NULL)
+		return -1;
+	json_array_foreach(l, i, row)
+		if ((nicknames[i][0] = data_str(row, 0)) == NULL ||
+		    (nicknames[i][1] = data_str(row, 1)) == NULL)
+			return data_bad("nicknames", (long)i, "not [name, nickname]");
+	n_nicknames = json_array_size(l);
+	if ((l = data_list("national_orgs", 1, GEN_MAX_NATIONAL)) == NULL)
+		return -1;
+	json_array_foreach(l, i, row) {
+		int s = data_state(data_str(row, 1));
+		long prof = data_profs(json_array_get(row, 2));
+
+		national_orgs[i].name = data_str(row, 0);
+		if (national_orgs[i].name == NULL || s < 0 || prof < 0)
+			return data_bad("national_orgs", (long)i, "not [name, state, professions]");
+		national_orgs[i].state = (unsigned char)s;
+		national_orgs[i].prof = (unsigned)prof;
+	}
+	n_national = json_array_size(l);
+	return 0;
+}
+
+/* Whether code is at index i of a table of n codes. */
+static int
+data_at(const char *key, const struct wcode *t, size_t n, size_t i, const char *code)
+{
+	if (i >= n || strcmp(t[i].code, code) != 0)
+		return data_bad(key, (long)i, "not the code the generator names there");
+	return 0;
+}
+
+/*
+ * Fills the tables from data/gen.json. Returns 0, or -1 with the reason
+ * in gen_err. Called once, before anything else of `chiron gen`.
+ */
+static int
+gen_data_load(void)
+{
+	json_error_t je;
+	size_t i, k;
+
+	gen_root = json_loadb(chiron_gen_json, chiron_gen_json_len, 0, &je);
+	if (gen_root == NULL) {
+		snprintf(gen_err, sizeof gen_err, "line %d: %s", je.line, je.text);
+		return -1;
+	}
+	if (data_wcodes("professions", professions, NULL, P__MAX, P__MAX) ||
+	    data_wcodes("orientations", orientations, &n_orientations, 1, GEN_MAX_CODES) ||
+	    data_wcodes("focus_areas", focus_areas, &n_focus, 1, GEN_MAX_CODES) ||
+	    data_wcodes("populations", populations, &n_populations, 1, GEN_MAX_CODES) ||
+	    data_wcodes("career_stages", career_stages, NULL, 4, 4) ||
+	    data_strings("counselor_creds", counselor_creds, &n_counselor_creds, 1, GEN_MAX_CREDS) ||
+	    data_strings("social_work_creds", social_work_creds, &n_social_work_creds, 1,
+	                 GEN_MAX_CREDS) ||
+	    data_strings("us_zones", us_zones, &n_us_zones, 1, GEN_MAX_ZONES) ||
+	    data_states() || data_cities() || data_names() || data_misc() ||
+	    data_tmpls("state_associations", state_assoc_tmpls, &n_state_assoc) ||
+	    data_tmpls("big_orgs", big_tmpls, &n_big) ||
+	    data_tmpls("small_orgs", small_tmpls, &n_small))
+		return -1;
+	for (i = 0; i < P__MAX; i++)
+		if (data_at("professions", professions, P__MAX, i, prof_codes[i]))
+			return -1;
+	if (data_at("orientations", orientations, n_orientations, ORI_FAMILY_SYSTEMS,
+	            "family_systems") ||
+	    data_at("orientations", orientations, n_orientations, ORI_EFT, "eft") ||
+	    data_at("populations", populations, n_populations, POP_CLINICIANS, "clinicians") ||
+	    data_at("populations", populations, n_populations, POP_LATINX, "latinx"))
+		return -1;
+	if (strcmp(languages[L_EN].code, "en") != 0 || strcmp(languages[L_ES].code, "es") != 0)
+		return data_bad("languages", -1, "en and es first");
+	/* Small organizations are grouped by kind, in kind order, every kind there. */
+	for (i = 0, k = 0; i < n_small; i++) {
+		if (small_tmpls[i].kind != k && small_tmpls[i].kind != k + 1)
+			return data_bad("small_orgs", (long)i, "out of kind order");
+		k = small_tmpls[i].kind;
+	}
+	if (small_tmpls[0].kind != 0 || k != K__MAX - 1)
+		return data_bad("small_orgs", -1, "a kind without organizations");
+	return 0;
+}
+
+static void
+gen_data_free(void)
+{
+	json_decref(gen_root);
+	gen_root = NULL;
+}
 
 struct org {
 	char name[128];
@@ -1180,7 +1009,7 @@ struct gen {
 	uint32_t *sk_idx, *sk_cum;
 	uint32_t k_off[K__MAX + 1];
 	uint32_t *k_idx, *k_cum;
-	uint32_t national[N_NATIONAL];
+	uint32_t national[GEN_MAX_NATIONAL];
 	unsigned nnational;
 	/* Kind and profession mask of each org, packed: affiliation picks
 	 * read these for random orgs and stay in cache. */
@@ -1188,8 +1017,8 @@ struct gen {
 
 	unsigned state_cum[S__MAX];
 	unsigned city_first[S__MAX], city_count[S__MAX];
-	unsigned city_cum[N_CITIES];	/* running weight within the state */
-	double city_coslat[N_CITIES];
+	unsigned city_cum[GEN_MAX_CITIES];	/* running weight within the state */
+	double city_coslat[GEN_MAX_CITIES];
 	unsigned char near[S__MAX][9];
 	unsigned nnear[S__MAX];
 
@@ -1360,7 +1189,7 @@ static int cmp_state_pop(const void *a, const void *b)
 static int build_orgs(struct gen *g)
 {
 	struct rng r;
-	unsigned city_order[N_CITIES], state_order[S__MAX];
+	unsigned city_order[GEN_MAX_CITIES], state_order[S__MAX];
 	uint32_t m = g->norgs, n = 0, budget, i;
 	unsigned t, k, round;
 
@@ -1942,7 +1771,7 @@ static void make_name(struct rng *r, struct therapist *t)
 
 	t->name[0] = '\0';
 	if (rng_chance(r, 20)) {
-		unsigned k = rng_below(r, COUNT(nicknames));
+		unsigned k = rng_below(r, n_nicknames);
 
 		append(t->name, sizeof t->name, &len, nicknames[k][0]);
 		append(t->name, sizeof t->name, &len, " \"");
@@ -2586,7 +2415,7 @@ static void gen_query(const struct gen *g, struct out *o, uint32_t q)
 	/* Time: a zone (mostly the city's), a week, free windows. */
 	if (rng_chance(&r, 7500)) {
 		tz = rng_chance(&r, 8800) ? cities[city].tz
-		     : us_zones[rng_below(&r, COUNT(us_zones))];
+		     : us_zones[rng_below(&r, n_us_zones)];
 		x = rng_below(&r, 100);
 		require = x < 88 ? 1 : x < 98 ? 0 : -1;
 		out_lit(o, ",\"timezone\":");
@@ -2839,6 +2668,10 @@ int cmd_gen(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 
 	rc = 1;
+	if (gen_data_load()) {
+		fprintf(stderr, "chiron gen: data/gen.json: %s\n", gen_err);
+		goto out;
+	}
 	g = gen_new((uint32_t)opts.therapists, (uint32_t)opts.orgs, opts.seed);
 	o = malloc(sizeof *o);
 	if (g == NULL || o == NULL) {
@@ -2894,5 +2727,6 @@ out:
 		fclose(f);
 	free(o);
 	gen_free(g);
+	gen_data_free();
 	return rc;
 }

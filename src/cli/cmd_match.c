@@ -13,6 +13,7 @@
 #include "app/directory.h"
 #include "cli/progress.h"
 #include "core/match.h"
+#include "core/vec.h"
 
 static int
 usage_match(void)
@@ -30,21 +31,14 @@ struct phase_times {
 static void
 times_add(struct phase_times *t, double parse, double run, double json)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		double *a = realloc(t->parse, cap * sizeof(double));
-		double *b = a ? realloc(t->run, cap * sizeof(double)) : NULL;
-		double *c = b ? realloc(t->json, cap * sizeof(double)) : NULL;
+	/* Three arrays of one length: each grows as the others did. */
+	size_t a = t->cap, b = t->cap, c = t->cap;
 
-		if (a)
-			t->parse = a;
-		if (b)
-			t->run = b;
-		if (!c)
-			return;
-		t->json = c;
-		t->cap = cap;
-	}
+	if (vec_grow(&t->parse, &a, t->n + 1, sizeof(double)) ||
+	    vec_grow(&t->run, &b, t->n + 1, sizeof(double)) ||
+	    vec_grow(&t->json, &c, t->n + 1, sizeof(double)))
+		return;
+	t->cap = c;
 	t->parse[t->n] = parse;
 	t->run[t->n] = run;
 	t->json[t->n] = json;

@@ -1,24 +1,18 @@
 /*
  * cmd_serve.c: `chiron serve`: the website and the JSON API.
  *
- *   chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]
- *                [--access-log PATH|-] [--log-addresses] [--config FILE]
- *                [--smtp URL|off] [--smtp-from ADDRESS] [--smtp-user NAME]
- *                [--smtp-insecure]
+ *   chiron serve [SETTING...] [--config FILE]
  *
- * Settings come from, in this order of precedence: the flags, the
- * environment (CHIRON_DB, CHIRON_LISTEN, CHIRON_COMPACTS,
- * CHIRON_ACCESS_LOG, CHIRON_OUTBOX_LOG, CHIRON_SECURE_COOKIES=1,
- * CHIRON_SMTP, CHIRON_SMTP_FROM, CHIRON_SMTP_USER, CHIRON_SMTP_INSECURE=1,
- * CHIRON_PUBLIC_URL, CHIRON_MAIL_KEY_FILE, CHIRON_MAIL_DIR),
- * a config file of `key = value` lines (db, listen, compacts, access_log,
- * outbox_log, log_addresses, secure_cookies, api_rate, smtp, smtp_from,
- * smtp_user, smtp_insecure, public_url, mail_key, mail_dir; # starts a
- * comment), and the defaults (var/chiron.db, 127.0.0.1:8080, the shipped
- * compacts, an access log on stderr without addresses, no outbox log, the
- * mail key chiron.key beside the database (created when missing), cookies
- * without Secure: set it behind TLS, and at most 600
- * API requests a minute from one address: --api-rate 0 lifts the limit). SIGTERM or SIGINT stops accepting,
+ * Every setting is a row of settings_table below: its flag, its
+ * environment variable, its key in the config file (`key = value` lines,
+ * # starts a comment), its default and the check its value passes; the
+ * flag wins over the variable, the variable over the file, the file over
+ * the default, and `chiron serve --help` lists them from the table.
+ * The defaults: var/chiron.db, 127.0.0.1:8080, the shipped compacts, an
+ * access log on stderr without addresses, no outbox log, the mail key
+ * chiron.key beside the database (created when missing), cookies without
+ * Secure (set it behind TLS), and at most 600 API requests a minute from
+ * one address (--api-rate 0 lifts the limit). SIGTERM or SIGINT stops accepting,
  * lets the requests in flight finish (a calendar being read gives up),
  * and exits 0; still stopping 10 seconds later, or at a second signal, it
  * exits 1 there and then.
@@ -54,6 +48,7 @@
  * by default http://HOST:PORT of --listen.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +73,7 @@
 struct settings {
 	char db[1024], listen[128], compacts[1024], access_log[1024], outbox_log[1024];
 	char mail_key[1024], mail_dir[1024];
+	char clock_file[1024];          /* hidden, for tests */
 	char smtp[1024], smtp_from[320], smtp_user[256];
 	char public_url[512], trusted_proxy[1024];
 	int log_addresses, secure_cookies, smtp_insecure;
@@ -86,54 +82,205 @@ struct settings {
 	long smtp_retry_base;           /* -1 when not set */
 };
 
+/*
+ * The settings, one row each: the flag, the environment variable and the
+ * config file's key that give it (NULL where there is none), the form of
+ * its value and its default, the field of struct settings it fills, and
+ * the check its value passes whichever of the three gives it. Reading the
+ * flags, the environment and the config file walks this table, and so
+ * does `chiron serve --help`. --config FILE itself is not a row.
+ */
+struct setting;
+typedef int (*setting_check)(const struct setting *row, const char *v, void *field);
+
+struct setting {
+	const char *flag, *env, *key;
+	const char *arg;                /* the value's form in --help; NULL for a switch */
+	const char *def;                /* the default, through the same check; NULL: none */
+	size_t off, size;               /* the field in struct settings */
+	setting_check check;
+	long min, max;                  /* a number's bounds */
+	const char *why;                /* what a value must be, said when it is not */
+	const char *help;               /* NULL: not listed (for tests) */
+};
+
+/* Text, copied (cut to its field). */
 static int
-usage_serve(void)
+check_text(const struct setting *row, const char *v, void *field)
 {
-	fprintf(stderr, "usage: chiron serve [--db PATH] [--listen HOST:PORT] [--compacts FILE]\n"
-	                "                    [--access-log PATH|-|off] [--log-addresses] [--outbox-log PATH|off]\n"
-	                "                    [--secure-cookies] [--api-rate N] [--config FILE]\n"
-	                "                    [--smtp smtp://HOST[:PORT]|smtps://HOST[:PORT]|off]\n"
-	                "                    [--smtp-from ADDRESS] [--smtp-user NAME] [--smtp-insecure]\n"
-	                "                    [--public-url https://HOST] [--trusted-proxy ADDR[,ADDR...]]\n"
-	                "                    [--connections-per-address N] [--max-connections N]\n"
-	                "                    [--mail-key FILE] [--mail-dir DIR]\n"
-	                "  The SMTP password is read from CHIRON_SMTP_PASSWORD only.\n");
-	return 2;
+	snprintf(field, row->size, "%s", v);
+	return 0;
 }
 
-static void
-set(char *dst, size_t n, const char *v)
+/* A switch: on when given as a flag (v NULL), or as "1" or "true". */
+static int
+check_switch(const struct setting *row, const char *v, void *field)
 {
-	snprintf(dst, n, "%s", v);
+	(void)row;
+	*(int *)field = !v || strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+	return 0;
 }
 
-/* A whole number from min to 1,000,000 into *out; -1 when v is not one. */
+/* A whole number from row->min to row->max. */
 static int
-count_arg(const char *v, long min, long *out)
+check_number(const struct setting *row, const char *v, void *field)
 {
 	char *end;
 	long n;
 
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > 1000000)
+	if (errno || end == v || *end || n < row->min || n > row->max)
 		return -1;
-	*out = n;
+	*(long *)field = n;
 	return 0;
+}
+
+#define TEXT(f) offsetof(struct settings, f), sizeof(((struct settings *)0)->f), check_text, 0, 0, ""
+#define SWITCH(f) offsetof(struct settings, f), sizeof(int), check_switch, 0, 0, ""
+#define NUMBER(f, lo, hi, why) offsetof(struct settings, f), sizeof(long), check_number, lo, hi, why
+
+static const struct setting settings_table[] = {
+	{"--db", "CHIRON_DB", "db", "PATH", DEFAULT_DB, TEXT(db),
+	 "the database (created when missing)"},
+	{"--listen", "CHIRON_LISTEN", "listen", "HOST:PORT", "127.0.0.1:8080", TEXT(listen),
+	 "where to accept connections"},
+	{"--compacts", "CHIRON_COMPACTS", "compacts", "FILE", NULL, TEXT(compacts),
+	 "the licensure compacts (default: the shipped ones)"},
+	{"--access-log", "CHIRON_ACCESS_LOG", "access_log", "PATH|-|off", "-", TEXT(access_log),
+	 "one line per request (-: standard error)"},
+	{"--log-addresses", NULL, "log_addresses", NULL, NULL, SWITCH(log_addresses),
+	 "write client addresses in the access log"},
+	{"--outbox-log", "CHIRON_OUTBOX_LOG", "outbox_log", "PATH|off", NULL, TEXT(outbox_log),
+	 "one redacted line per message"},
+	{"--secure-cookies", "CHIRON_SECURE_COOKIES", "secure_cookies", NULL, NULL,
+	 SWITCH(secure_cookies), "cookies marked Secure: set it behind TLS"},
+	{"--api-rate", NULL, "api_rate", "N", "600",
+	 NUMBER(api_rate, 0, LONG_MAX, "a whole number of requests a minute (0: no limit)"),
+	 "API requests a minute from one address (0: no limit)"},
+	{"--smtp", "CHIRON_SMTP", "smtp", "smtp://HOST[:PORT]|smtps://HOST[:PORT]|off", NULL,
+	 TEXT(smtp), "send mail there (smtp:// requires STARTTLS)"},
+	{"--smtp-from", "CHIRON_SMTP_FROM", "smtp_from", "ADDRESS", NULL, TEXT(smtp_from),
+	 "the sender of every message"},
+	{"--smtp-user", "CHIRON_SMTP_USER", "smtp_user", "NAME", NULL, TEXT(smtp_user),
+	 "the SMTP login (its password: CHIRON_SMTP_PASSWORD only)"},
+	{"--smtp-insecure", "CHIRON_SMTP_INSECURE", "smtp_insecure", NULL, NULL,
+	 SWITCH(smtp_insecure), "send without TLS when the server offers none"},
+	{"--public-url", "CHIRON_PUBLIC_URL", "public_url", "https://HOST", NULL, TEXT(public_url),
+	 "the site's address in links (default: http://HOST:PORT of --listen)"},
+	{"--trusted-proxy", "CHIRON_TRUSTED_PROXY", "trusted_proxy", "ADDR[,ADDR...]", NULL,
+	 TEXT(trusted_proxy), "reverse proxies whose X-Forwarded-For names the client"},
+	{"--connections-per-address", NULL, "connections_per_address", "N", "32",
+	 NUMBER(conn_per_addr, 0, 1000000, "a whole number (0: no limit)"),
+	 "connections one address may hold open (0: no limit)"},
+	{"--max-connections", NULL, "max_connections", "N", "1000",
+	 NUMBER(max_connections, 1, 1000000, "a whole number, 1 or more"),
+	 "connections everyone may hold open"},
+	{"--mail-key", "CHIRON_MAIL_KEY_FILE", "mail_key", "FILE", NULL, TEXT(mail_key),
+	 "the key mail is sealed with (default: chiron.key beside the database)"},
+	{"--mail-dir", "CHIRON_MAIL_DIR", "mail_dir", "DIR", NULL, TEXT(mail_dir),
+	 "deliver each message to DIR/<id>.eml instead (development, tests)"},
+	{"--smtp-retry-base", NULL, NULL, "SECONDS", "60",
+	 NUMBER(smtp_retry_base, 1, LONG_MAX, "a whole number of seconds, 1 or more"), NULL},
+	{"--clock-file", NULL, NULL, "PATH", NULL, TEXT(clock_file), NULL},
+};
+#define N_SETTINGS (sizeof(settings_table) / sizeof(settings_table[0]))
+
+static void *
+field_of(const struct setting *row, struct settings *s)
+{
+	return (char *)s + row->off;
+}
+
+/* The short form, for a mistake on the command line (stderr, 2). */
+static int
+usage_serve(void)
+{
+	size_t i, col;
+
+	col = (size_t)fprintf(stderr, "usage: chiron serve");
+	for (i = 0; i < N_SETTINGS; i++) {
+		const struct setting *row = &settings_table[i];
+		char one[128];
+		size_t n;
+
+		if (!row->help)
+			continue;
+		n = (size_t)snprintf(one, sizeof(one), " [%s%s%s]", row->flag, row->arg ? " " : "",
+		                     row->arg ? row->arg : "");
+		if (col + n > 96)
+			col = (size_t)fprintf(stderr, "\n                   ");
+		col += (size_t)fprintf(stderr, "%s", one);
+	}
+	fprintf(stderr, "%s [--config FILE]\n  chiron serve --help lists what each does.\n",
+	        col > 80 ? "\n                  " : "");
+	return 2;
+}
+
+/* --help: every listed row, with its variable, key and default. */
+static int
+help_serve(void)
+{
+	size_t i;
+
+	printf("usage: chiron serve [SETTING...] [--config FILE]\n\n"
+	       "Each setting comes from its flag, else its environment variable, else its\n"
+	       "key in the --config file (key = value lines, # a comment), else its default.\n"
+	       "The SMTP password is read from CHIRON_SMTP_PASSWORD only.\n\n");
+	for (i = 0; i < N_SETTINGS; i++) {
+		const struct setting *row = &settings_table[i];
+
+		if (!row->help)
+			continue;
+		printf("  %s%s%s\n      %s\n", row->flag, row->arg ? " " : "", row->arg ? row->arg : "",
+		       row->help);
+		printf("      %s%s%s%s%s%s%s\n", row->env ? "env " : "", row->env ? row->env : "",
+		       row->env && row->key ? ", " : "", row->key ? "config " : "",
+		       row->key ? row->key : "", row->def ? "; default " : "", row->def ? row->def : "");
+	}
+	return 0;
+}
+
+/*
+ * Sets row's field of s from v (NULL: a switch given as a flag), saying
+ * where it came from (a flag, a variable, "FILE:LINE: key") when v does
+ * not pass the row's check. Returns 0 or -1.
+ */
+static int
+setting_apply(const struct setting *row, const char *v, struct settings *s, const char *where)
+{
+	if (row->check(row, v, field_of(row, s)) == 0)
+		return 0;
+	fprintf(stderr, "chiron serve: %s \"%s\": %s\n", where, v ? v : "", row->why);
+	return -1;
+}
+
+/* The defaults of every row into s. */
+static void
+settings_defaults(struct settings *s)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < N_SETTINGS; i++)
+		if (settings_table[i].def)
+			settings_table[i].check(&settings_table[i], settings_table[i].def,
+			                        field_of(&settings_table[i], s));
 }
 
 static int
 read_config(const char *path, struct settings *s)
 {
 	FILE *f = fopen(path, "r");
-	char line[2048];
-	int lineno = 0;
+	char line[2048], where[1200];
+	int lineno = 0, rc = 0;
+	size_t i;
 
 	if (!f) {
 		fprintf(stderr, "chiron serve: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		char *k = line, *v, *e;
 
 		lineno++;
@@ -144,8 +291,8 @@ read_config(const char *path, struct settings *s)
 		v = strchr(k, '=');
 		if (!v) {
 			fprintf(stderr, "chiron serve: %s:%d: expected key = value\n", path, lineno);
-			fclose(f);
-			return -1;
+			rc = -1;
+			break;
 		}
 		*v++ = '\0';
 		for (e = v + strlen(v); e > v && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'); e--)
@@ -154,71 +301,84 @@ read_config(const char *path, struct settings *s)
 			v++;
 		for (e = k + strlen(k); e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
 			e[-1] = '\0';
-		if (strcmp(k, "db") == 0)
-			set(s->db, sizeof(s->db), v);
-		else if (strcmp(k, "listen") == 0)
-			set(s->listen, sizeof(s->listen), v);
-		else if (strcmp(k, "compacts") == 0)
-			set(s->compacts, sizeof(s->compacts), v);
-		else if (strcmp(k, "access_log") == 0)
-			set(s->access_log, sizeof(s->access_log), v);
-		else if (strcmp(k, "outbox_log") == 0)
-			set(s->outbox_log, sizeof(s->outbox_log), v);
-		else if (strcmp(k, "log_addresses") == 0)
-			s->log_addresses = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
-		else if (strcmp(k, "api_rate") == 0)
-			s->api_rate = strtol(v, NULL, 10);
-		else if (strcmp(k, "secure_cookies") == 0)
-			s->secure_cookies = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
-		else if (strcmp(k, "smtp") == 0)
-			set(s->smtp, sizeof(s->smtp), v);
-		else if (strcmp(k, "public_url") == 0)
-			set(s->public_url, sizeof(s->public_url), v);
-		else if (strcmp(k, "trusted_proxy") == 0)
-			set(s->trusted_proxy, sizeof(s->trusted_proxy), v);
-		else if (strcmp(k, "connections_per_address") == 0 ||
-		         strcmp(k, "max_connections") == 0) {
-			long *dst = k[0] == 'c' ? &s->conn_per_addr : &s->max_connections;
-
-			if (count_arg(v, k[0] == 'c' ? 0 : 1, dst)) {
-				fprintf(stderr, "chiron serve: %s:%d: %s \"%s\": a whole number%s\n", path,
-				        lineno, k, v, k[0] == 'c' ? " (0: no limit)" : ", 1 or more");
-				fclose(f);
-				return -1;
-			}
-		}
-		else if (strcmp(k, "smtp_from") == 0)
-			set(s->smtp_from, sizeof(s->smtp_from), v);
-		else if (strcmp(k, "smtp_user") == 0)
-			set(s->smtp_user, sizeof(s->smtp_user), v);
-		else if (strcmp(k, "mail_key") == 0)
-			set(s->mail_key, sizeof(s->mail_key), v);
-		else if (strcmp(k, "mail_dir") == 0)
-			set(s->mail_dir, sizeof(s->mail_dir), v);
-		else if (strcmp(k, "smtp_insecure") == 0)
-			s->smtp_insecure = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
-		else if (strcmp(k, "smtp_password") == 0) {
+		if (strcmp(k, "smtp_password") == 0) {
 			fprintf(stderr, "chiron serve: %s:%d: the SMTP password goes in the "
 			        "environment (CHIRON_SMTP_PASSWORD), not in a file\n", path, lineno);
-			fclose(f);
-			return -1;
-		} else {
-			fprintf(stderr, "chiron serve: %s:%d: unknown setting \"%s\"\n", path, lineno, k);
-			fclose(f);
-			return -1;
+			rc = -1;
+			break;
 		}
+		for (i = 0; i < N_SETTINGS; i++)
+			if (settings_table[i].key && strcmp(k, settings_table[i].key) == 0)
+				break;
+		if (i == N_SETTINGS) {
+			fprintf(stderr, "chiron serve: %s:%d: unknown setting \"%s\"\n", path, lineno, k);
+			rc = -1;
+			break;
+		}
+		snprintf(where, sizeof(where), "%s:%d: %s", path, lineno, k);
+		rc = setting_apply(&settings_table[i], v, s, where);
 	}
 	fclose(f);
-	return 0;
+	return rc;
 }
 
-static void
-from_env(const char *name, char *dst, size_t n)
+/*
+ * Reads the settings into s: the defaults, then the config file named by
+ * --config, then the environment, then the flags, each over the last.
+ * Returns 0; -1 after --help; 2 for a mistake on the command line (or in
+ * the environment), 1 for one in the config file, both said on stderr.
+ */
+static int
+settings_read(int argc, char **argv, struct settings *s)
 {
-	const char *v = getenv(name);
+	struct settings flags;
+	bool given[N_SETTINGS] = {false};
+	const char *config = NULL;
+	size_t k;
+	int i;
 
-	if (v && *v)
-		set(dst, n, v);
+	memset(&flags, 0, sizeof(flags));
+	for (i = 1; i < argc; i++) {
+		const struct setting *row = NULL;
+
+		if (strcmp(argv[i], "--help") == 0)
+			return help_serve() == 0 ? -1 : 2;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			config = argv[++i];
+			continue;
+		}
+		for (k = 0; k < N_SETTINGS; k++)
+			if (strcmp(argv[i], settings_table[k].flag) == 0) {
+				row = &settings_table[k];
+				break;
+			}
+		if (!row || (row->arg && i + 1 >= argc))
+			return usage_serve();
+		if (!row->arg) {
+			check_switch(row, NULL, field_of(row, &flags));
+			given[k] = true;
+		} else if (row->check == check_text && !argv[i + 1][0])
+			i++;            /* an empty text leaves the setting as it is */
+		else if (setting_apply(row, argv[++i], &flags, row->flag))
+			return 2;
+		else
+			given[k] = true;
+	}
+	settings_defaults(s);
+	if (config && read_config(config, s))
+		return 1;
+	for (k = 0; k < N_SETTINGS; k++) {
+		const struct setting *row = &settings_table[k];
+		const char *v = row->env ? getenv(row->env) : NULL;
+
+		if (v && *v && setting_apply(row, v, s, row->env))
+			return 2;
+	}
+	for (k = 0; k < N_SETTINGS; k++)
+		if (given[k])
+			memcpy(field_of(&settings_table[k], s), field_of(&settings_table[k], &flags),
+			       settings_table[k].size);
+	return 0;
 }
 
 /*
@@ -289,7 +449,7 @@ chores_run(void *arg)
 #define STOP_GRACE 10
 
 struct stop_watch {
-	sigset_t sigs;                  /* SIGTERM and SIGINT, blocked in every thread */
+	sigset_t sigs, waits;                  /* SIGTERM and SIGINT, blocked in every thread */
 	atomic_int done;                /* the orderly stop is over: stand down */
 };
 
@@ -330,144 +490,30 @@ int
 cmd_serve(int argc, char **argv)
 {
 	const struct taxonomy *tax = cli_taxonomy();
-	struct settings s, flags;
+	struct settings s;
 	struct compacts cx;
 	struct store *st = NULL;
 	struct live *lv = NULL;
 	struct server *srv = NULL;
 	struct app app;
 	struct mailer_config mail;
-	const char *config = NULL, *clock_file = NULL;
 	char err[600], host[64];
 	sigset_t sigs, waits;
 	struct stop_watch watch;
 	pthread_t wd;
 	bool watching = false;
 	double t0;
-	int i, port, sig = 0, rc = 1;
+	int port, sig = 0, rc = 1;
 
-	memset(&s, 0, sizeof(s));
-	memset(&flags, 0, sizeof(flags));
 	memset(&app, 0, sizeof(app));
-	flags.api_rate = -1;
-	s.api_rate = 600;
-	flags.smtp_retry_base = -1;
-	s.smtp_retry_base = 60;
-	flags.conn_per_addr = flags.max_connections = -1;
-	s.conn_per_addr = 32;
-	s.max_connections = 1000;
-	set(s.db, sizeof(s.db), DEFAULT_DB);
-	set(s.listen, sizeof(s.listen), "127.0.0.1:8080");
-	set(s.access_log, sizeof(s.access_log), "-");
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-			set(flags.db, sizeof(flags.db), argv[++i]);
-		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
-			set(flags.listen, sizeof(flags.listen), argv[++i]);
-		else if (strcmp(argv[i], "--compacts") == 0 && i + 1 < argc)
-			set(flags.compacts, sizeof(flags.compacts), argv[++i]);
-		else if (strcmp(argv[i], "--access-log") == 0 && i + 1 < argc)
-			set(flags.access_log, sizeof(flags.access_log), argv[++i]);
-		else if (strcmp(argv[i], "--outbox-log") == 0 && i + 1 < argc)
-			set(flags.outbox_log, sizeof(flags.outbox_log), argv[++i]);
-		else if (strcmp(argv[i], "--log-addresses") == 0)
-			flags.log_addresses = 1;
-		else if (strcmp(argv[i], "--secure-cookies") == 0)
-			flags.secure_cookies = 1;
-		else if (strcmp(argv[i], "--api-rate") == 0 && i + 1 < argc) {
-			char *end;
-
-			flags.api_rate = strtol(argv[++i], &end, 10);
-			if (*end || flags.api_rate < 0) {
-				fprintf(stderr, "chiron serve: --api-rate \"%s\": a whole number of requests a minute (0: no limit)\n", argv[i]);
-				return 2;
-			}
-		}
-		else if (strcmp(argv[i], "--smtp") == 0 && i + 1 < argc)
-			set(flags.smtp, sizeof(flags.smtp), argv[++i]);
-		else if (strcmp(argv[i], "--public-url") == 0 && i + 1 < argc)
-			set(flags.public_url, sizeof(flags.public_url), argv[++i]);
-		else if (strcmp(argv[i], "--trusted-proxy") == 0 && i + 1 < argc)
-			set(flags.trusted_proxy, sizeof(flags.trusted_proxy), argv[++i]);
-		else if (strcmp(argv[i], "--connections-per-address") == 0 && i + 1 < argc) {
-			if (count_arg(argv[++i], 0, &flags.conn_per_addr)) {
-				fprintf(stderr, "chiron serve: --connections-per-address \"%s\": a whole number (0: no limit)\n", argv[i]);
-				return 2;
-			}
-		}
-		else if (strcmp(argv[i], "--max-connections") == 0 && i + 1 < argc) {
-			if (count_arg(argv[++i], 1, &flags.max_connections)) {
-				fprintf(stderr, "chiron serve: --max-connections \"%s\": a whole number, 1 or more\n", argv[i]);
-				return 2;
-			}
-		}
-		else if (strcmp(argv[i], "--smtp-from") == 0 && i + 1 < argc)
-			set(flags.smtp_from, sizeof(flags.smtp_from), argv[++i]);
-		else if (strcmp(argv[i], "--smtp-user") == 0 && i + 1 < argc)
-			set(flags.smtp_user, sizeof(flags.smtp_user), argv[++i]);
-		else if (strcmp(argv[i], "--smtp-insecure") == 0)
-			flags.smtp_insecure = 1;
-		else if (strcmp(argv[i], "--mail-key") == 0 && i + 1 < argc)
-			set(flags.mail_key, sizeof(flags.mail_key), argv[++i]);
-		else if (strcmp(argv[i], "--mail-dir") == 0 && i + 1 < argc)
-			set(flags.mail_dir, sizeof(flags.mail_dir), argv[++i]);
-		else if (strcmp(argv[i], "--smtp-retry-base") == 0 && i + 1 < argc) {
-			char *end;
-
-			flags.smtp_retry_base = strtol(argv[++i], &end, 10);
-			if (*end || flags.smtp_retry_base < 1) {
-				fprintf(stderr, "chiron serve: --smtp-retry-base \"%s\": a whole number of seconds, 1 or more\n", argv[i]);
-				return 2;
-			}
-		}
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			config = argv[++i];
-		else if (strcmp(argv[i], "--clock-file") == 0 && i + 1 < argc)
-			clock_file = argv[++i];         /* hidden: for tests */
-		else
-			return usage_serve();
-	}
-	if (config && read_config(config, &s))
-		return 1;
-	from_env("CHIRON_DB", s.db, sizeof(s.db));
-	from_env("CHIRON_LISTEN", s.listen, sizeof(s.listen));
-	from_env("CHIRON_COMPACTS", s.compacts, sizeof(s.compacts));
-	from_env("CHIRON_ACCESS_LOG", s.access_log, sizeof(s.access_log));
-	from_env("CHIRON_OUTBOX_LOG", s.outbox_log, sizeof(s.outbox_log));
-	if (getenv("CHIRON_SECURE_COOKIES") && strcmp(getenv("CHIRON_SECURE_COOKIES"), "1") == 0)
-		s.secure_cookies = 1;
-	from_env("CHIRON_SMTP", s.smtp, sizeof(s.smtp));
-	from_env("CHIRON_SMTP_FROM", s.smtp_from, sizeof(s.smtp_from));
-	from_env("CHIRON_PUBLIC_URL", s.public_url, sizeof(s.public_url));
-	from_env("CHIRON_TRUSTED_PROXY", s.trusted_proxy, sizeof(s.trusted_proxy));
-	from_env("CHIRON_SMTP_USER", s.smtp_user, sizeof(s.smtp_user));
-	if (getenv("CHIRON_SMTP_INSECURE") && strcmp(getenv("CHIRON_SMTP_INSECURE"), "1") == 0)
-		s.smtp_insecure = 1;
-	from_env("CHIRON_MAIL_KEY_FILE", s.mail_key, sizeof(s.mail_key));
-	from_env("CHIRON_MAIL_DIR", s.mail_dir, sizeof(s.mail_dir));
-	if (flags.db[0]) set(s.db, sizeof(s.db), flags.db);
-	if (flags.listen[0]) set(s.listen, sizeof(s.listen), flags.listen);
-	if (flags.compacts[0]) set(s.compacts, sizeof(s.compacts), flags.compacts);
-	if (flags.access_log[0]) set(s.access_log, sizeof(s.access_log), flags.access_log);
-	if (flags.outbox_log[0]) set(s.outbox_log, sizeof(s.outbox_log), flags.outbox_log);
-	if (flags.log_addresses) s.log_addresses = 1;
-	if (flags.secure_cookies) s.secure_cookies = 1;
-	if (flags.api_rate >= 0) s.api_rate = flags.api_rate;
-	if (flags.smtp[0]) set(s.smtp, sizeof(s.smtp), flags.smtp);
-	if (flags.smtp_from[0]) set(s.smtp_from, sizeof(s.smtp_from), flags.smtp_from);
-	if (flags.public_url[0]) set(s.public_url, sizeof(s.public_url), flags.public_url);
-	if (flags.trusted_proxy[0]) set(s.trusted_proxy, sizeof(s.trusted_proxy), flags.trusted_proxy);
-	if (flags.conn_per_addr >= 0) s.conn_per_addr = flags.conn_per_addr;
-	if (flags.max_connections >= 0) s.max_connections = flags.max_connections;
+	rc = settings_read(argc, argv, &s);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
 	if (netlist_parse(s.trusted_proxy, &app.trusted_proxies, err, sizeof(err))) {
 		fprintf(stderr, "chiron serve: --trusted-proxy: %s\n", err);
 		return 2;
 	}
-	if (flags.smtp_user[0]) set(s.smtp_user, sizeof(s.smtp_user), flags.smtp_user);
-	if (flags.smtp_insecure) s.smtp_insecure = 1;
-	if (flags.mail_key[0]) set(s.mail_key, sizeof(s.mail_key), flags.mail_key);
-	if (flags.mail_dir[0]) set(s.mail_dir, sizeof(s.mail_dir), flags.mail_dir);
-	if (flags.smtp_retry_base > 0) s.smtp_retry_base = flags.smtp_retry_base;
 	if (strcmp(s.smtp, "off") == 0)
 		s.smtp[0] = '\0';
 	mail.url = s.smtp;
@@ -478,7 +524,7 @@ cmd_serve(int argc, char **argv)
 	mail.retry_base = s.smtp_retry_base;
 	mail.dir = s.mail_dir;
 	mail.clock = &app.sv.clock;
-	app.sv.clock.file = clock_file;
+	app.sv.clock.file = s.clock_file[0] ? s.clock_file : NULL;
 	if ((s.smtp[0] || s.mail_dir[0]) && mailer_check(&mail, err, sizeof(err))) {
 		fprintf(stderr, "chiron serve: %s\n", err);
 		return 2;

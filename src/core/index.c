@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/index.h"
+#include "core/vec.h"
 
 #define KIND_UNKNOWN 255
 
@@ -36,7 +37,6 @@ struct pair { uint32_t row; uint16_t code; };
 struct affil_rec { uint32_t org; uint32_t row; uint8_t role, current; };
 struct npi_rec { uint64_t key; uint32_t row; };
 
-struct vec { void *p; size_t n, cap, size; };
 
 struct index_builder {
 	struct index *ix;
@@ -46,21 +46,6 @@ struct index_builder {
 	struct strmap zone_of;
 	int failed;
 };
-
-static void *
-vec_push(struct vec *v)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 1024;
-		void *p = realloc(v->p, cap * v->size);
-
-		if (!p)
-			return NULL;
-		v->p = p;
-		v->cap = cap;
-	}
-	return (char *)v->p + v->size * v->n++;
-}
 
 static int
 grow_rows(struct index_builder *b)

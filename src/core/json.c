@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/vec.h"
 
 struct jp {
 	const unsigned char *s, *p, *end;
@@ -42,16 +43,11 @@ ws(struct jp *j)
 static int
 push(struct jp *j, const jnode *v)
 {
-	if (j->sp == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 64;
-		jnode *n = realloc(j->stack, cap * sizeof(*n));
+	jnode *n = VEC_PUSH(j->stack, j->sp, j->cap);
 
-		if (!n)
-			return -1;
-		j->stack = n;
-		j->cap = cap;
-	}
-	j->stack[j->sp++] = *v;
+	if (!n)
+		return -1;
+	*n = *v;
 	return 0;
 }
 

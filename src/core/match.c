@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "core/match.h"
+#include "core/vec.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -186,16 +187,11 @@ match_index(const struct match_ctx *c)
 static int
 touch(uint32_t **v, size_t *n, size_t *cap, uint32_t row)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 1024;
-		uint32_t *p = realloc(*v, nc * sizeof(uint32_t));
+	uint32_t *p = VEC_PUSH(*v, *n, *cap);
 
-		if (!p)
-			return -1;
-		*v = p;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = row;
+	if (!p)
+		return -1;
+	*p = row;
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * store.c: choosing the engine for a store spec.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,24 @@ store_close(struct store *s)
 		s->ops->close(s);
 }
 
+/* One reason per thread (store.h): no thread reads another's. */
+static _Thread_local char last_error[512];
+
+void
+store_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+}
+
 const char *
 store_errmsg(const struct store *s)
 {
-	return s->errmsg;
+	(void)s;
+	return last_error;
 }
 
 /* ----------------------------------------------------------------------

@@ -10,7 +10,7 @@
  * Writes happen inside store_begin() / store_commit(); store_rollback()
  * undoes everything since store_begin(), so an import is all or nothing.
  * Every function returns 0 on success and -1 on failure, with the reason
- * in store_errmsg().
+ * in store_errmsg(), which the failing call set for its own thread.
  */
 #ifndef CHIRON_STORE_H
 #define CHIRON_STORE_H
@@ -191,6 +191,7 @@ struct store_appt {
 	char cancelled_by[12];          /* seeker, therapist, or "" */
 	int late;                       /* cancelled or moved inside the notice period */
 	int64_t created_at, updated_at;
+	int64_t seq;                    /* changes since booking: one more with each */
 };
 
 typedef int (*store_appt_fn)(void *arg, const struct store_appt *a);
@@ -208,6 +209,7 @@ struct store_series {
 	char status[12];                /* active, ended */
 	char created_by[12];            /* seeker or therapist */
 	int64_t created_at;
+	int64_t seq;                    /* changes to the series row since it began */
 	int64_t anchor;                 /* booking: an appointment to make its first (not stored) */
 };
 
@@ -549,7 +551,6 @@ struct store_ops {
 
 struct store {
 	const struct store_ops *ops;
-	char errmsg[512];
 };
 
 /*
@@ -559,7 +560,17 @@ struct store {
  */
 struct store *store_open(const char *spec, char *err, size_t errlen);
 void store_close(struct store *s);
+
+/*
+ * Why the last failing store call of this thread failed. The text is
+ * per thread, not per store: two threads failing at once on one store
+ * each read their own reason, and a call that succeeds leaves it as it
+ * was. Valid until this thread's next failing call.
+ */
 const char *store_errmsg(const struct store *s);
+
+/* For the engines: records a failing call's reason for this thread. */
+void store_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static inline int store_begin(struct store *s) { return s->ops->begin(s); }
 static inline int store_commit(struct store *s) { return s->ops->commit(s); }
@@ -613,7 +624,7 @@ int store_mail_seal(const unsigned char *key, int64_t id, const char *to, const 
 int store_mail_open(const unsigned char *key, int64_t id, const void *blob, size_t n,
                     char **mem, const char **to, const char **subject, const char **body);
 
-/* The SQLite engine (store_sqlite.c). */
+/* The SQLite engine (src/store/sqlite/). */
 struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
 
 /*
