@@ -9,4 +9,6 @@ if [ -n "$bad" ]; then
 	echo "$bad"
 	exit 1
 fi
+# No circle between the files of src/web (scripts/web_deps.sh).
+scripts/web_deps.sh >/dev/null || { scripts/web_deps.sh | grep circle; exit 1; }
 echo "lint: clean"
