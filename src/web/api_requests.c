@@ -44,13 +44,8 @@ int
 api_requests(struct req *r, struct resp *p)
 {
 	struct list sent = {&p->body, 0}, received = {&p->body, 0};
-	int64_t before = requests_before(req_arg(r, "before")), next = 0;
+	int64_t before = req_int(r, "before", 0), next = 0;
 
-	if (before < 0) {
-		error_response(r, p, 400, "before",
-		               "before must be the received_next of a page (a request id)");
-		return 0;
-	}
 	if (buf_adds(&p->body, "{\"sent\":[") || requests_sent(&r->cx, &r->who, one, &sent) ||
 	    buf_adds(&p->body, "],\"received\":[") ||
 	    requests_received(&r->cx, &r->who, before, one, &received, &next) ||

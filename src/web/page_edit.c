@@ -21,6 +21,7 @@
 
 #include <sodium.h>
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
 #include "app/services.h"
@@ -81,22 +82,6 @@ section_of(const char *field)
 /* ----------------------------------------------------------------------
  * The form as the contract's record
  * ---------------------------------------------------------------------- */
-
-/* The first field that is not a whole number (or NULL); *out its value. */
-static const char *
-whole(struct req *r, const char *key, long *out, bool *present)
-{
-	const char *v = req_arg(r, key);
-	char *end;
-
-	*present = v && v[0];
-	if (!*present)
-		return NULL;
-	*out = strtol(v, &end, 10);
-	while (*end == ' ')
-		end++;
-	return *end ? key : NULL;
-}
 
 /* Appends "key":[ "a","b" ] from the values split at commas and spaces. */
 static int
@@ -196,13 +181,21 @@ static int
 form_record(struct req *r, const char *id, struct buf *j, const char **field, const char **msg,
             struct store_avail_modes *m)
 {
-	static const char *const nums[][2] = {
-		{"fee_session", "session"}, {"fee_sliding", "sliding_scale_min"},
-		{"fee_discount", "clinician_discount_pct"}, {"fee_group", "group_session"},
+	/* The fees: whole numbers here, their bounds the record's to check
+	 * (core/record.c), so its sentences name what is wrong. */
+	static const struct { struct field f; const char *key; } nums[] = {
+		{{"fee_session", F_INT, -INT64_MAX / 10, INT64_MAX / 10, false, NULL, NULL}, "session"},
+		{{"fee_sliding", F_INT, -INT64_MAX / 10, INT64_MAX / 10, false, NULL, NULL}, "sliding_scale_min"},
+		{{"fee_discount", F_INT, -INT64_MAX / 10, INT64_MAX / 10, false, NULL, NULL}, "clinician_discount_pct"},
+		{{"fee_group", F_INT, -INT64_MAX / 10, INT64_MAX / 10, false, NULL, NULL}, "group_session"},
+	};
+	static const char *const num_fields[] = {
+		"fee.session", "fee.sliding_scale_min", "fee.clinician_discount_pct", "fee.group_session",
 	};
 	const char *v, *bad = NULL;
-	bool present, first = true;
-	long num;
+	bool first = true;
+	struct fval num;
+	struct verr e;
 	size_t i;
 	int d;
 
@@ -249,20 +242,17 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 	    buf_json_strz(j, (v = req_arg(r, "fee_currency")) && v[0] ? v : "USD"))
 		return -1;
 	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-		if (whole(r, nums[i][0], &num, &present)) {
-			static char f[48];
-
-			snprintf(f, sizeof(f), "fee.%s", nums[i][1]);
-			*field = f;
+		if (field_check(&nums[i].f, req_arg(r, nums[i].f.name), &num, &e)) {
+			*field = num_fields[i];
 			*msg = "must be a whole number";
 			return 1;
 		}
-		if (i == 0 && !present) {
+		if (i == 0 && !num.set) {
 			*field = "fee.session";
 			*msg = "give your fee for one session";
 			return 1;
 		}
-		if (present && buf_printf(j, ",\"%s\":%ld", nums[i][1], num))
+		if (num.set && buf_printf(j, ",\"%s\":%lld", nums[i].key, (long long)num.n))
 			return -1;
 	}
 	if (buf_addc(j, '}') || json_checked(j, r, "orientations") ||

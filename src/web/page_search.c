@@ -667,13 +667,13 @@ int
 page_search(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body, qj = BUF_INIT, rj = BUF_INIT;
-	const char *bad = NULL, *pg = req_arg(r, "page");
+	const char *bad = NULL;
 	struct query q;
 	struct verr e;
 	struct match_result res;
 	struct match_ctx *mc;
 	jnode *root, *results;
-	int page = pg ? (int)strtol(pg, NULL, 10) : 1, limit, rc = -1;
+	int page = (int)req_int(r, "page", 1), limit, rc = -1;
 	char saved[4096] = "";
 	size_t i;
 

@@ -333,7 +333,44 @@ bad_text(struct req *r, struct resp *p)
 	else
 		snprintf(msg, 400, "%s has characters chiron cannot read (not valid UTF-8). Go back "
 		         "and retype it: nothing was saved.", field_words(k));
-	error_response(r, p, 400, k, msg);
+	refusal_response(r, p, &(struct refusal){400, k, msg, 0});
+}
+
+/*
+ * The route's declared fields (core/field.h), checked in their order
+ * before the handler runs: their typed values go to r->vals. A field
+ * that is not what its table says is answered 400 naming it (the API's
+ * JSON error, or a page saying what to give), and the handler does not
+ * run; a path's {id} that cannot be an id is a 404, as an id that names
+ * nothing is. Returns 0 when every field is good, -1 when answered.
+ */
+static int
+check_fields(struct req *r, struct resp *p, const struct field *fields, int api)
+{
+	struct refusal why;
+	struct verr e;
+	int i, n;
+
+	for (n = 0; fields[n].name; n++)
+		;
+	if (!(r->vals = arena_calloc(r->a, (size_t)n, sizeof(*r->vals)))) {
+		error_response(r, p, 500, "", "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct field *f = &fields[i];
+		bool path = strcmp(f->name, "{id}") == 0;
+
+		verr_clear(&e);
+		if (!field_check(f, path ? r->param : req_arg(r, f->name), &r->vals[i], &e))
+			continue;
+		if (path)
+			error_response(r, p, 404, "", api ? "no such resource" : "there is no page here");
+		else
+			refusal_response(r, p, refusal_of_verr(r, 400, &e, &why));
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -478,8 +515,15 @@ dispatch(struct req *r, struct resp *p)
 			resp_header(p, "Retry-After", "60");
 			return;
 		}
+		r->route = rt;
 		r->param = seg ? arena_strndup(r->a, seg, seg_len) : NULL;
-		if ((seg && !r->param) || rt->fn(r, p) != 0) {
+		if (seg && !r->param) {
+			error_response(r, p, 500, "", "out of memory");
+			return;
+		}
+		if (rt->fields && check_fields(r, p, rt->fields, api))
+			return;
+		if (rt->fn(r, p) != 0) {
 			buf_reset(&p->body);
 			p->n_headers = 0;
 			error_response(r, p, 500, "", "something went wrong on our side");
