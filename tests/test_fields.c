@@ -51,6 +51,32 @@ test_int(void **state)
 }
 
 static void
+test_number(void **state)
+{
+	const struct field f = {"lat", F_NUMBER, -90, 90, false, NULL, NULL};
+	const struct field g = {"budget", F_NUMBER, 0, 0, false, NULL, NULL};
+	struct fval v;
+	struct verr e;
+
+	(void)state;
+	assert_int_equal(check(&f, "40.7128", &v, &e), 0);
+	assert_true(v.d > 40.71 && v.d < 40.72);
+	assert_int_equal(check(&f, "-74", &v, &e), 0);
+	assert_int_equal(check(&g, "1e3", &v, &e), 0);
+	assert_true(v.d == 1000);
+	assert_int_equal(check(&g, "0.5", &v, &e), 0);
+	/* Only what JSON reads as a number: its text goes into JSON as it is. */
+	static const char *const bad[] = {"+5", ".5", "5.", "05", "1e", "nan", "inf", "0x10", " 5",
+	                                  "5 ", "1,5", "--1", "1e999"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(check(&g, bad[i], &v, &e), -1);
+		assert_string_equal(e.msg, "give a number, like 12 or 40.7128");
+	}
+	assert_int_equal(check(&f, "90.5", &v, &e), -1);
+	assert_string_equal(e.msg, "give a number from -90 to 90");
+}
+
+static void
 test_required(void **state)
 {
 	const struct field f = {"first_day", F_DAY, 0, 0, true, NULL, NULL};
@@ -217,6 +243,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int),
+		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_day),

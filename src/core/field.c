@@ -4,7 +4,9 @@
  * a sentence that says what to give, never the field's internal name.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/field.h"
@@ -47,6 +49,44 @@ field_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 	}
 	*out = neg ? -(int64_t)v : (int64_t)v;
 	return *out < min || *out > max ? -1 : 0;
+}
+
+/* Digits at p, at least one: how many. */
+static size_t
+run_of_digits(const char *p)
+{
+	return strspn(p, "0123456789");
+}
+
+int
+field_parse_number(const char *s, double *out)
+{
+	const char *p = s;
+	size_t n;
+
+	if (!s || strlen(s) > 32)
+		return -1;
+	if (*p == '-')
+		p++;
+	if (!(n = run_of_digits(p)) || (*p == '0' && n > 1))
+		return -1;
+	p += n;
+	if (*p == '.') {
+		if (!(n = run_of_digits(++p)))
+			return -1;
+		p += n;
+	}
+	if (*p == 'e' || *p == 'E') {
+		if (*++p == '+' || *p == '-')
+			p++;
+		if (!(n = run_of_digits(p)))
+			return -1;
+		p += n;
+	}
+	if (*p)
+		return -1;
+	*out = strtod(s, NULL);
+	return isfinite(*out) ? 0 : -1;
 }
 
 /* YYYY-MM-DD at s (10 bytes); -1 when it is not a calendar date. */
@@ -127,6 +167,10 @@ refuse(const struct field *f, struct verr *e)
 		return verr_set(e, f->name, "write at least %" PRId64 " characters", f->min);
 	case F_INT:
 		return verr_set(e, f->name, "give a whole number from %" PRId64 " to %" PRId64, f->min, f->max);
+	case F_NUMBER:
+		if (f->min || f->max)
+			return verr_set(e, f->name, "give a number from %" PRId64 " to %" PRId64, f->min, f->max);
+		return verr_set(e, f->name, "give a number, like 12 or 40.7128");
 	case F_ID:
 		return verr_set(e, f->name, "give an id of letters, digits and . _ : - (as chiron shows it)");
 	case F_DAY:
@@ -181,6 +225,11 @@ field_check(const struct field *f, const char *text, struct fval *v, struct verr
 		break;
 	case F_INT:
 		if (field_parse_int(text, f->min, f->max, &v->n))
+			return refuse(f, e);
+		break;
+	case F_NUMBER:
+		if (field_parse_number(text, &v->d) ||
+		    ((f->min || f->max) && (v->d < (double)f->min || v->d > (double)f->max)))
 			return refuse(f, e);
 		break;
 	case F_ID:

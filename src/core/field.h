@@ -26,6 +26,9 @@
  *
  *   F_TEXT     text of min..max characters (code points); v->s
  *   F_INT      a decimal whole number in min..max; v->n
+ *   F_NUMBER   a number as JSON writes one (-12, 40.7128, 1e3), in
+ *              min..max unless both are 0; v->d, and v->s its text,
+ *              fit to go into JSON as it is
  *   F_ID       a record id (core/record.h record_id_ok); v->s
  *   F_DAY      a date YYYY-MM-DD; v->n days since 1970-01-01
  *   F_INSTANT  an RFC 3339 instant (2026-12-01T18:00:00Z, or an offset
@@ -38,12 +41,12 @@
  * Empty text counts as absent for every type but F_TEXT and F_BOOL: an
  * empty box in a form is a field left out.
  */
-enum ftype { F_TEXT, F_INT, F_ID, F_DAY, F_INSTANT, F_HHMM, F_BOOL, F_ENUM, F_TOKEN, F__MAX };
+enum ftype { F_TEXT, F_INT, F_NUMBER, F_ID, F_DAY, F_INSTANT, F_HHMM, F_BOOL, F_ENUM, F_TOKEN, F__MAX };
 
 struct field {
 	const char *name;               /* the form or query key; "{id}" for the path's segment */
 	enum ftype type;
-	int64_t min, max;               /* F_INT: bounds; F_TEXT, F_TOKEN: length (0 max: no cap) */
+	int64_t min, max;               /* F_INT, F_NUMBER: bounds; F_TEXT, F_TOKEN: length (0 max: no cap) */
 	bool required;
 	const char *const *names;       /* F_ENUM: its name table (core/kinds.h) */
 	const char *say;                /* the sentence when it is missing or wrong; NULL: by type */
@@ -53,6 +56,7 @@ struct field {
 struct fval {
 	bool set;
 	int64_t n;
+	double d;                       /* F_NUMBER */
 	const char *s;
 };
 
@@ -67,5 +71,7 @@ int field_check(const struct field *f, const char *text, struct fval *v, struct 
 int field_parse_day(const char *s, int64_t *days);
 int field_parse_instant(const char *s, int64_t *t);
 int field_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+/* A JSON number (RFC 8259's grammar, at most 32 bytes) into *out. */
+int field_parse_number(const char *s, double *out);
 
 #endif

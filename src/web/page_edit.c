@@ -217,20 +217,21 @@ form_record(struct req *r, const char *id, struct buf *j, const char **field, co
 		           *jur = req_arg(r, "office_jurisdiction");
 
 		if ((lat && lat[0]) || (lon && lon[0]) || (jur && jur[0])) {
-			char *e1 = NULL, *e2 = NULL;
-			double la = lat ? strtod(lat, &e1) : 0, lo = lon ? strtod(lon, &e2) : 0;
+			static const struct field flat = {"office_lat", F_NUMBER, 0, 0, true, NULL, NULL},
+			                          flon = {"office_lon", F_NUMBER, 0, 0, true, NULL, NULL};
+			struct fval la, lo;
 
-			if (!lat || !lat[0] || *e1) {
+			if (field_check(&flat, lat, &la, &e)) {
 				*field = "office.lat";
 				*msg = "give the office's latitude as a number, like 40.7128";
 				return 1;
 			}
-			if (!lon || !lon[0] || *e2) {
+			if (field_check(&flon, lon, &lo, &e)) {
 				*field = "office.lon";
 				*msg = "give the office's longitude as a number, like -74.0060";
 				return 1;
 			}
-			if (buf_printf(j, ",\"office\":{\"lat\":%.7f,\"lon\":%.7f,\"jurisdiction\":", la, lo) ||
+			if (buf_printf(j, ",\"office\":{\"lat\":%.7f,\"lon\":%.7f,\"jurisdiction\":", la.d, lo.d) ||
 			    buf_json_strz(j, jur ? jur : "") || buf_addc(j, '}'))
 				return -1;
 		}

@@ -53,14 +53,15 @@ static int
 json_number(struct buf *q, struct req *r, const char *field, const char *key,
             int *first, const char **bad)
 {
+	const struct field f = {field, F_NUMBER, 0, 0, false, NULL, NULL};
 	const char *v = arg(r, field);
-	char *end;
+	struct fval num;
+	struct verr e;
 
 	if (!v)
 		return 0;
-	/* Plain decimal only: the text goes into JSON as it is. */
-	if (strspn(v, "0123456789.-+eE") != strlen(v) || !isdigit((unsigned char)v[strspn(v, "-+")]) ||
-	    (strtod(v, &end), *end) || !isfinite(strtod(v, NULL))) {
+	/* A JSON number only: the text goes into JSON as it is. */
+	if (field_check(&f, v, &num, &e)) {
 		*bad = field;
 		return 0;
 	}

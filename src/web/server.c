@@ -4,8 +4,11 @@
  * libmicrohttpd owns sockets and threads (a pool, one per core, two at
  * least); this file
  * turns each request into a struct req, finds its route, checks who may
- * call it before anything is read, runs the handler and sends the struct
- * resp with the security headers every response carries. The per-request
+ * call it before anything is read and the fields it declares (routes.c,
+ * core/field.h) before the handler runs, runs the handler and sends the
+ * struct resp with the security headers every response carries. What a
+ * handler asks of its request lives in request.c, so no handler calls
+ * back into this file. The per-request
  * state (arena, body) lives from the first callback to the completion
  * callback, where it is freed in one place.
  *
