@@ -27,4 +27,6 @@ if ! html_check 'html(b, "<p>")' || html_check 'html(b, s)'; then
 	echo "lint: html() accepted a variable as markup, or refused a literal (web/html.h)"
 	exit 1
 fi
+# No circle between the files of src/web (scripts/web_deps.sh).
+scripts/web_deps.sh >/dev/null || { scripts/web_deps.sh | grep circle; exit 1; }
 echo "lint: clean"

@@ -344,6 +344,18 @@ fetch thmissing GET /api/v1/therapists/t-8888888
 judge thmissing error '*' "$W/thmissing.b"
 fetch thbad GET "/api/v1/therapists/t-0000001%27%3Cx%3E"
 judge thbad error '*' "$W/thbad.b"
+# Typed fields (routes.c): a value that is not what the route declares
+# is a 400 naming the field before any handler runs; a path's {id} that
+# cannot be an id is a 404.
+fetch slotsdays GET '/api/v1/therapists/t-0000001/slots?days=two'
+judge slotsdays error days "$W/slotsdays.b" '1 to 364'
+fetch slotsfrom GET '/api/v1/therapists/t-0000001/slots?from=2026-02-30'
+judge slotsfrom error from "$W/slotsfrom.b" 'YYYY-MM-DD'
+fetch slotskind GET '/api/v1/therapists/t-0000001/slots?kind=massage'
+judge slotskind error kind "$W/slotskind.b" 'consultation, individual, couples, group'
+fetch slotsid GET '/api/v1/therapists/t~x/slots'
+judge slotsid error '*' "$W/slotsid.b"
+fetch searchpage GET '/search?jurisdiction=US-NY&page=two'
 fetch tax GET /api/v1/taxonomy
 judge tax taxonomy "$SPEC/taxonomy-core.json" "$W/tax.b"
 fetch orgs GET '/api/v1/orgs?q=Assoc'
@@ -519,6 +531,22 @@ if json_error thbad 404; then
 	ok therapist_api_bad_id
 else
 	not_ok therapist_api_bad_id "$(why thbad)" "$(evidence thbad)"
+fi
+if json_error slotsdays 400 && json_error slotsfrom 400 && json_error slotskind 400; then
+	ok typed_fields_api_400
+else
+	not_ok typed_fields_api_400 "$(why slotsdays)$(why slotsfrom)$(why slotskind)" \
+		"$(evidence slotsdays)" "$(evidence slotsfrom)" "$(evidence slotskind)"
+fi
+if json_error slotsid 404; then
+	ok typed_fields_api_path_id_404
+else
+	not_ok typed_fields_api_path_id_404 "$(why slotsid)" "$(evidence slotsid)"
+fi
+if [ "$(st searchpage)" = 400 ] && is_html searchpage && grep -q 'choose a page of results' "$W/searchpage.b"; then
+	ok typed_fields_page_400
+else
+	not_ok typed_fields_page_400 "$(evidence searchpage)"
 fi
 if [ "$(st tax)" = 200 ] && is_json tax && passed tax; then
 	ok taxonomy_api

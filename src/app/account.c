@@ -167,7 +167,7 @@ ask_signup(struct ctx *cx, const struct actor *who, const struct signup *in, str
 		return refuse(why, 400, "email", "That does not look like an email address.");
 	if (!password_fits(in->password))
 		return refuse(why, 400, "password", "The password must be 10 to 1024 characters.");
-	if (!in->role || (strcmp(in->role, "seeker") != 0 && strcmp(in->role, "therapist") != 0))
+	if (role_parse(in->role) != ACCT_SEEKER && role_parse(in->role) != ACCT_THERAPIST)
 		return refuse(why, 400, "role",
 		              "Choose whether you are looking for a therapist or are one.");
 	party_lower(party, "email", in->email);

@@ -76,6 +76,7 @@
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
 #include "core/form.h"
+#include "core/kinds.h"
 #include "core/record.h"
 #include "core/schedule.h"
 #include "core/tz.h"
@@ -236,9 +237,9 @@ modality_bit(const char *modality)
 {
 	if (!modality || !*modality)
 		return 0;
-	if (strcmp(modality, "in_person") == 0)
+	if (modality_parse(modality) == MOD_IN_PERSON)
 		return 1 << MOD_IN_PERSON;
-	if (strcmp(modality, "telehealth") == 0)
+	if (modality_parse(modality) == MOD_TELEHEALTH)
 		return 1 << MOD_TELEHEALTH;
 	return -1;
 }
@@ -331,7 +332,7 @@ busy_one(void *arg, const struct store_appt *ap)
 {
 	struct busy_acc *x = arg;
 
-	if (strcmp(ap->status, "booked") != 0)
+	if (appt_status_parse(ap->status) != APPT_BOOKED)
 		return 0;
 	if (x->n == x->cap) {
 		int nc = x->cap ? x->cap * 2 : 64;
@@ -585,7 +586,7 @@ appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_
 static int
 is_late(const struct store_appt *a, const char *side, int notice_hours, int64_t now)
 {
-	return strcmp(side, "seeker") == 0 && a->start - now < (int64_t)notice_hours * 3600;
+	return role_parse(side) == ACCT_SEEKER && a->start - now < (int64_t)notice_hours * 3600;
 }
 
 static const char *
@@ -604,7 +605,7 @@ cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct stor
 
 	if ((rc = appt_mine(cx, who, id, a, &side, why)) != 0)
 		return rc;
-	if (strcmp(a->status, "booked") != 0)
+	if (appt_status_parse(a->status) != APPT_BOOKED)
 		return refuse(why, 409, "", "this session is already cancelled");
 	if (a->end <= ctx_now(cx))
 		return refuse(why, 409, "", "this session has passed");
@@ -647,7 +648,7 @@ move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start
 		return -1;
 	if ((rc = appt_mine(cx, who, id, a, &side, why)) != 0)
 		return rc;
-	if (strcmp(a->status, "booked") != 0 || a->start <= now)
+	if (appt_status_parse(a->status) != APPT_BOOKED || a->start <= now)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
 	if ((rc = book_ctx_load(cx, who, a->therapist_id, c, why)) != 0)
 		return rc;
@@ -694,7 +695,7 @@ start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int i
 		return -1;
 	if ((rc = appt_mine(cx, who, appt_id, &a, &side, why)) != 0)
 		return rc;
-	if (strcmp(a.status, "booked") != 0 || a.start <= ctx_now(cx))
+	if (appt_status_parse(a.status) != APPT_BOOKED || a.start <= ctx_now(cx))
 		return refuse(why, 409, "", "a series starts from a booked session still ahead");
 	if (a.series_id)
 		return refuse(why, 409, "", "this session is already part of a series");
@@ -768,7 +769,7 @@ next_one(void *arg, const struct store_appt *a)
 {
 	struct next_of *x = arg;
 
-	if (a->series_id == x->series && strcmp(a->status, "booked") == 0 &&
+	if (a->series_id == x->series && appt_status_parse(a->status) == APPT_BOOKED &&
 	    a->start > x->now) {
 		x->next = *a;
 		x->found = true;

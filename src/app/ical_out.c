@@ -52,6 +52,7 @@
 
 #include "app/ical_out.h"
 #include "core/arena.h"
+#include "core/kinds.h"
 #include "core/schedule.h"
 #include "core/tz.h"
 
@@ -178,7 +179,7 @@ new_ev(struct plan *pl)
 static void
 plan_single(struct plan *pl, const struct store_appt *a)
 {
-	bool cancelled = strcmp(a->status, "booked") != 0;
+	bool cancelled = appt_status_parse(a->status) != APPT_BOOKED;
 	const struct tz_zone *z = tz_get(a->zone);
 	struct ev *e;
 
@@ -312,7 +313,7 @@ plan_series(struct plan *pl, const struct store_series *sr, const struct store_a
 			last = a->updated_at;
 		if (j < 0) {
 			moved[n_moved++] = a;
-		} else if (strcmp(a->status, "booked") != 0) {
+		} else if (appt_status_parse(a->status) != APPT_BOOKED) {
 			if (st[j] == SLOT_OPEN)
 				st[j] = SLOT_GONE;
 		} else if (st[j] == SLOT_BOOKED) {
@@ -328,7 +329,7 @@ plan_series(struct plan *pl, const struct store_series *sr, const struct store_a
 	for (i = 0; i < n_moved; i++) {
 		const struct store_appt *a = moved[i];
 		int j = a->orig_start ? slot_at(slot, n, a->orig_start) : -1;
-		bool is_booked = strcmp(a->status, "booked") == 0;
+		bool is_booked = appt_status_parse(a->status) == APPT_BOOKED;
 
 		if (j < 0 || st[j] != SLOT_OPEN)
 			j = nearest_open(slot, st, n, a->start);

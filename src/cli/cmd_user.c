@@ -82,8 +82,7 @@ cmd_user(int argc, char **argv)
 	}
 	if (!handle || !email || !role)
 		return usage_user();
-	if (strcmp(role, "seeker") != 0 && strcmp(role, "therapist") != 0 &&
-	    strcmp(role, "admin") != 0) {
+	if (role_parse(role) == ACCT_NONE) {
 		fprintf(stderr, "chiron user: --role \"%s\": use seeker, therapist or admin\n", role);
 		return 2;
 	}

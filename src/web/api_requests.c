@@ -43,13 +43,8 @@ int
 api_requests(struct req *r, struct resp *p)
 {
 	struct jw w;
-	int64_t before = requests_before(req_arg(r, "before")), next = 0;
+	int64_t before = req_int(r, "before", 0), next = 0;
 
-	if (before < 0) {
-		error_response(r, p, 400, "before",
-		               "before must be the received_next of a page (a request id)");
-		return 0;
-	}
 	jw_init(&w, &p->body);
 	jw_obj_open(&w);
 	jw_karr_open(&w, "sent");

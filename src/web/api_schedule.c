@@ -113,11 +113,10 @@ api_slots(struct req *r, struct resp *p)
 	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
 	struct sched_slot *s = arena_alloc(r->a, SLOTS_MAX * sizeof(*s));
 	const struct store_session_type *t;
-	const char *kind = req_arg(r, "kind"), *from_s = req_arg(r, "from"), *days_s = req_arg(r, "days"),
-	           *modality = req_arg(r, "modality");
+	const char *kind = req_text(r, "kind"), *modality = req_text(r, "modality");
 	struct refusal why;
 	struct jw w;
-	int64_t from_day, days = 14, from, to;
+	int64_t from_day, days = req_int(r, "days", 14), from, to;
 	int rc, n, i;
 
 	if (!c || !s)
@@ -130,22 +129,8 @@ api_slots(struct req *r, struct resp *p)
 		error_response(r, p, 400, "kind", "this therapist does not offer that kind of session");
 		return 0;
 	}
-	if (from_s) {
-		if (web_parse_day(from_s, &from_day)) {
-			error_response(r, p, 400, "from", "a date YYYY-MM-DD");
-			return 0;
-		}
-	} else
-		from_day = (ctx_now(&r->cx) + tz_offset_at(c->tz, ctx_now(&r->cx))) / DAY;
-	if (days_s) {
-		char *end;
-
-		days = strtol(days_s, &end, 10);
-		if (*end || days < 1 || days > HORIZON_WEEKS * 7) {
-			error_response(r, p, 400, "days", "1 to 364 days");
-			return 0;
-		}
-	}
+	from_day = req_has(r, "from") ? req_int(r, "from", 0) :
+	           (ctx_now(&r->cx) + tz_offset_at(c->tz, ctx_now(&r->cx))) / DAY;
 	from = tz_local_to_utc(c->tz, from_day * DAY);
 	to = tz_local_to_utc(c->tz, (from_day + days) * DAY);
 	n = open_slots(&r->cx, &r->who, c, kind, modality, from, to, s, SLOTS_MAX, &why);
@@ -195,7 +180,7 @@ api_book(struct req *r, struct resp *p)
 		error_response(r, p, 400, "therapist_id", "required");
 		return 0;
 	}
-	if (web_parse_instant(start_s, &start)) {
+	if (field_parse_instant(start_s, &start)) {
 		error_response(r, p, 400, "start", "an instant like 2026-12-01T23:00:00Z");
 		return 0;
 	}
@@ -263,7 +248,7 @@ api_appt_move(struct req *r, struct resp *p)
 
 	if (!o || api_str(r, o, "start", &start_s, &e))
 		return api_invalid(r, p, &e);
-	if (web_parse_instant(start_s, &start)) {
+	if (field_parse_instant(start_s, &start)) {
 		error_response(r, p, 400, "start", "an instant like 2026-12-01T23:00:00Z");
 		return 0;
 	}
@@ -508,13 +493,13 @@ api_closure_add(struct req *r, struct resp *p)
 		return api_invalid(r, p, &e);
 	memset(&c, 0, sizeof(c));
 	c.end_min = 1440;
-	if (web_parse_day(first, &c.first_day)) {
+	if (field_parse_day(first, &c.first_day)) {
 		error_response(r, p, 400, "first_day", "a date YYYY-MM-DD");
 		return 0;
 	}
 	if (!last)
 		c.last_day = c.first_day;
-	else if (web_parse_day(last, &c.last_day)) {
+	else if (field_parse_day(last, &c.last_day)) {
 		error_response(r, p, 400, "last_day", "a date YYYY-MM-DD");
 		return 0;
 	}

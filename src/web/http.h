@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/field.h"
 #include "core/index.h"
 #include "core/match.h"
 #include "core/netaddr.h"
@@ -109,6 +110,8 @@ struct req {
 	const char *cookie;
 	const char *accept;
 	const char *csrf_header;        /* X-CSRF-Token, for the API's state changes */
+	const struct route *route;      /* the route dispatched to */
+	struct fval *vals;              /* the typed values of route->fields, in order */
 };
 
 #define RESP_MAX_HEADERS 8
@@ -123,11 +126,32 @@ struct resp {
 
 /* The value of a query/form argument, or NULL. */
 const char *req_arg(const struct req *r, const char *key);
+/*
+ * The typed values of the route's declared fields (core/field.h), checked
+ * by the dispatcher before the handler ran: req_has says whether the
+ * field was given; req_int is an F_INT, F_DAY (days), F_INSTANT
+ * (seconds), F_HHMM (minutes), F_BOOL (1) or F_ENUM (index) value, or
+ * dflt when not given; req_text is an F_TEXT, F_ID, F_TOKEN or F_ENUM
+ * text, or NULL. Asking for a field the route does not declare is a
+ * programming error: it answers as if the field were not given.
+ */
+bool req_has(const struct req *r, const char *name);
+int64_t req_int(const struct req *r, const char *name, int64_t dflt);
+const char *req_text(const struct req *r, const char *name);
 /* Every value of a repeated argument (a=1&a=2): up to max into out. */
 int req_args(const struct req *r, const char *key, const char **out, int max);
 int resp_header(struct resp *p, const char *key, const char *value);
 /* Adds the arguments of an urlencoded text (a=1&b=2) after r's own. */
 int req_add_form(struct req *r, const char *text);
+/*
+ * The one door every argument comes in by (request.c): key (klen bytes)
+ * and value (vlen bytes) must be UTF-8 without NUL. 0; -2 when either is
+ * not, with r->bad_arg naming the key; -1 when out of memory. *cap is the
+ * room of r->args. req_parse_form reads urlencoded text (len bytes) the
+ * same way.
+ */
+int req_add_arg(struct req *r, int *cap, const char *key, size_t klen, const char *value, size_t vlen);
+int req_parse_form(struct req *r, int *cap, const char *text, size_t len);
 /* The file sent in form field `field` (of a route taking multipart/form-data), or NULL. */
 const struct upload *req_file(const struct req *r, const char *field);
 
@@ -158,6 +182,10 @@ struct route {
 	                                 * urlencoded form on a page); a page's
 	                                 * "multipart/form-data" is parsed into args
 	                                 * and files before the CSRF check */
+	const struct field *fields;     /* the query and form fields it reads, and
+	                                 * "{id}" for its path segment, ended by a
+	                                 * NULL name; NULL for none. The dispatcher
+	                                 * checks them before the handler runs. */
 };
 
 extern const struct route routes[];

@@ -37,7 +37,7 @@ signup_form(struct req *r, struct resp *p, const char *msg)
 {
 	struct buf *b = &p->body;
 	const char *role = req_arg(r, "role");
-	int therapist = role && strcmp(role, "therapist") == 0;
+	int therapist = role_parse(role) == ACCT_THERAPIST;
 
 	return page_begin(r, p, "Create an account") ||
 	       html(b, "<h1>Create an account</h1>\n<p>You need no account to search. An account "

@@ -110,6 +110,15 @@ refusal_response(struct req *r, struct resp *p, const struct refusal *why)
 	return 0;
 }
 
+struct refusal *
+refusal_of_verr(struct req *r, int status, const struct verr *e, struct refusal *why)
+{
+	const char *field = arena_strdup(r->a, e->field), *msg = arena_strdup(r->a, e->msg);
+
+	refuse(why, status, field ? field : "", msg ? msg : "this value cannot be read");
+	return why;
+}
+
 int
 form_csrf(struct buf *b, struct req *r, struct resp *p)
 {

@@ -447,13 +447,13 @@ admin_done(struct buf *b, struct req *r)
 {
 	const char *v;
 
-	if ((v = req_arg(r, "removed")) && record_id_ok(v))
+	if ((v = req_text(r, "removed")))
 		return html(b, "<div class=\"card\" role=\"status\"><p>Removed ") || html_txt(b, v) ||
 		       html(b, ".</p></div>\n");
-	if ((v = req_arg(r, "merged")) && record_id_ok(v))
+	if ((v = req_text(r, "merged")))
 		return html(b, "<div class=\"card\" role=\"status\"><p>Merged into ") ||
 		       html_txt(b, v) || html(b, "; ") ||
-		       html_txt(b, (v = req_arg(r, "changed")) && strspn(v, "0123456789") == strlen(v) ? v : "0") ||
+		       html_int(b, (long)req_int(r, "changed", 0)) ||
 		       html(b, " listings and profiles now name it.</p></div>\n");
 	return 0;
 }

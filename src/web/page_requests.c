@@ -104,13 +104,9 @@ page_requests(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
 	struct list_ctx x = {r, p, 0, 0};
-	int64_t before = requests_before(req_arg(r, "before")), next = 0;
+	int64_t before = req_int(r, "before", 0), next = 0;
 	char at[24];
 
-	if (before < 0) {
-		error_response(r, p, 400, "before", "That page of requests does not exist.");
-		return 0;
-	}
 	if (page_begin(r, p, "Consultation requests") ||
 	    html(b, "<h1>Consultation requests</h1>\n<h2>Sent by you</h2>\n"))
 		return -1;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/kinds.h"
 #include "core/record.h"
 #include "core/tz.h"
 #include "app/services.h"
@@ -26,33 +27,16 @@
 #define DAY 86400
 #define PAGE_DAYS 14
 
-static const char *const kinds[] = {"consultation", "individual", "couples", "group"};
-static const char *const kind_labels[] = {
-	"Free 15-minute consultation", "Individual session", "Couples session", "Group session",
-};
-
+/* The words for a stored kind of session; the kind itself when it names none. */
 static const char *
 kind_label(const char *kind)
 {
-	int i;
+	int k = session_kind_parse(kind);
 
-	for (i = 0; i < 4; i++)
-		if (strcmp(kind, kinds[i]) == 0)
-			return kind_labels[i];
-	return kind;
+	return k < 0 ? kind : session_kind_label((enum session_kind)k);
 }
 
 static int when_attr(struct buf *b, const struct tz_zone *z, int64_t t);
-
-/* A form's whole number; 0 when it is not one (the action then refuses it). */
-static int
-atoi_safe(const char *s)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	return *s && !*end && v > -100000 && v < 100000 ? (int)v : 0;
-}
 
 static int
 note(struct buf *b, const char *msg, bool bad)
@@ -91,15 +75,13 @@ static int
 slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, const char *msg,
            const char *move_id)
 {
-	const char *modality = req_arg(r, "modality");
+	const char *modality = req_text(r, "modality");
 	struct buf *b = &p->body;
 	struct book_ctx *c = arena_alloc(r->a, sizeof(*c));
 	struct sched_slot *s = arena_alloc(r->a, SLOTS_MAX * sizeof(*s));
 	struct refusal why;
 	const struct tz_zone *vz;
-	const char *wk = req_arg(r, "week");
-	int64_t now = ctx_now(&r->cx), day0, last_day = -1;
-	long week = wk ? strtol(wk, NULL, 10) : 0;
+	int64_t now = ctx_now(&r->cx), day0, last_day = -1, week = req_int(r, "week", 0);
 	int rc, n, i;
 	char title[200];
 
@@ -109,12 +91,8 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	if (!kind || !book_type(c, kind))
 		kind = book_type(c, "consultation") ? "consultation" : c->sc.types[0].kind;
-	if (week < 0 || week > HORIZON_WEEKS / 2)
-		week = 0;
 	vz = viewer_zone(&r->cx, &r->who, c->zone);
 	day0 = (now + tz_offset_at(vz, now)) / DAY + week * PAGE_DAYS;
-	if (modality && strcmp(modality, "in_person") != 0 && strcmp(modality, "telehealth") != 0)
-		modality = NULL;
 	n = open_slots(&r->cx, &r->who, c, kind, modality, tz_local_to_utc(vz, day0 * DAY),
 	               tz_local_to_utc(vz, (day0 + PAGE_DAYS) * DAY), s, SLOTS_MAX, &why);
 	if (n == -2)
@@ -221,16 +199,6 @@ slots_page(struct req *r, struct resp *p, const char *tid, const char *kind, con
 	return page_end(p);
 }
 
-static int64_t
-arg_start(struct req *r)
-{
-	const char *v = req_arg(r, "start");
-	char *end;
-	long long t = v ? strtoll(v, &end, 10) : 0;
-
-	return v && *v && !*end ? (int64_t)t : 0;
-}
-
 int
 page_book(struct req *r, struct resp *p)
 {
@@ -240,15 +208,15 @@ page_book(struct req *r, struct resp *p)
 	char where[64];
 
 	if (strcmp(r->method, "POST") != 0)
-		return slots_page(r, p, r->param, req_arg(r, "kind"), NULL, NULL);
-	rc = book(&r->cx, &r->who, r->param, req_arg(r, "kind"), req_arg(r, "modality"), arg_start(r), &a, &why);
+		return slots_page(r, p, r->param, req_text(r, "kind"), NULL, NULL);
+	rc = book(&r->cx, &r->who, r->param, req_text(r, "kind"), req_text(r, "modality"), req_int(r, "start", 0), &a, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
 		if (why.status == 404)
 			return refusal_response(r, p, &why);
 		p->status = why.status;
-		return slots_page(r, p, r->param, req_arg(r, "kind"), why.message, NULL);
+		return slots_page(r, p, r->param, req_text(r, "kind"), why.message, NULL);
 	}
 	snprintf(where, sizeof(where), "/therapy?booked=%lld", (long long)a.id);
 	return redirect(r, p, where);
@@ -267,7 +235,7 @@ page_move(struct req *r, struct resp *p)
 			return rc > 0 ? refusal_response(r, p, &why) : -1;
 		return slots_page(r, p, a.therapist_id, a.kind, NULL, r->param);
 	}
-	rc = move_appt(&r->cx, &r->who, r->param, arg_start(r), &a, &why);
+	rc = move_appt(&r->cx, &r->who, r->param, req_int(r, "start", 0), &a, &why);
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
@@ -299,7 +267,7 @@ appt_card(void *arg, const struct appt_view *v)
 	struct req *r = x->r;
 	const struct tz_zone *vz = x->vz ? x->vz : tz_get(a->zone);
 	int64_t now = ctx_now(&r->cx);
-	bool booked = strcmp(a->status, "booked") == 0, ahead = a->start > now;
+	bool booked = appt_status_parse(a->status) == APPT_BOOKED, ahead = a->start > now;
 	char id[24];
 
 	if (!booked && a->updated_at < now - 14 * DAY)
@@ -310,7 +278,7 @@ appt_card(void *arg, const struct appt_view *v)
 	    when(b, vz, a->zone, a->start) || html(b, "</strong><br>") ||
 	    html_txt(b, kind_label(a->kind)) || html(b, ", ") || html_int(b, (long)((a->end - a->start) / 60)) ||
 	    html(b, " minutes") ||
-	    (a->modality[0] && html_pick(b, strcmp(a->modality, "telehealth") == 0,
+	    (a->modality[0] && html_pick(b, modality_parse(a->modality) == MOD_TELEHEALTH,
 	                                 ", by telehealth",
 	                                 ", in person")) ||
 	    ((html(b, " with <a href=\"/therapists/") || form_encode(b, a->therapist_id) ||
@@ -496,10 +464,10 @@ page_appt_series(struct req *r, struct resp *p)
 {
 	struct store_series sr;
 	struct refusal why;
-	const char *iv = req_arg(r, "interval_weeks"), *ct = req_arg(r, "count");
 	int booked, skipped;
 
-	return back(r, p, start_series(&r->cx, &r->who, r->param, iv ? atoi_safe(iv) : 1, ct ? atoi_safe(ct) : 12, &sr,
+	return back(r, p, start_series(&r->cx, &r->who, r->param, (int)req_int(r, "interval_weeks", 1),
+	                               (int)req_int(r, "count", 12), &sr,
 	                               &booked, &skipped, &why), &why, "series");
 }
 
@@ -517,7 +485,7 @@ page_wait_join(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return back(r, p, wait_join(&r->cx, &r->who, r->param, req_arg(r, "kind"), &why), &why, "waiting");
+	return back(r, p, wait_join(&r->cx, &r->who, r->param, req_text(r, "kind"), &why), &why, "waiting");
 }
 
 int
@@ -525,7 +493,7 @@ page_wait_leave(struct req *r, struct resp *p)
 {
 	struct refusal why;
 
-	return back(r, p, wait_leave(&r->cx, &r->who, r->param, req_arg(r, "kind"), &why), &why, "left");
+	return back(r, p, wait_leave(&r->cx, &r->who, r->param, req_text(r, "kind"), &why), &why, "left");
 }
 
 int
@@ -595,7 +563,7 @@ calendar_row(void *arg, const struct appt_view *v)
 	int64_t d = (a->start + tz_offset_at(x->vz, a->start)) / DAY;
 	char w[48], id[24];
 
-	if (strcmp(a->status, "booked") != 0)
+	if (appt_status_parse(a->status) != APPT_BOOKED)
 		return 0;
 	when_text(w, x->vz, a->start);
 	snprintf(id, sizeof(id), "%lld", (long long)a->id);
@@ -679,25 +647,25 @@ page_schedule(struct req *r, struct resp *p)
 	    form_csrf(b, r, p) ||
 	    number(b, "notice_hours", "Notice for cancelling or moving (hours)", c->sc.notice_hours, 0, 168))
 		return -1;
-	for (i = 0; i < 4; i++) {
-		const struct store_session_type *t = book_type(c, kinds[i]);
-		static const int dmin[4] = {15, 50, 80, 90}, dstep[4] = {30, 60, 60, 60};
+	for (i = 0; i < SESSION_KIND__MAX; i++) {
+		const struct store_session_type *t = book_type(c, session_kind_names[i]);
+		static const int dmin[SESSION_KIND__MAX] = {15, 50, 80, 90}, dstep[SESSION_KIND__MAX] = {30, 60, 60, 60};
 		char f[32];
 
-		if (html(b, "<fieldset><legend>") || html_txt(b, kind_labels[i]) ||
+		if (html(b, "<fieldset><legend>") || html_txt(b, session_kind_label((enum session_kind)i)) ||
 		    html(b, "</legend><label class=\"inline\"><input type=\"checkbox\" name=\"offer_") ||
-		    html_attr(b, kinds[i]) || html_pick(b, t,
+		    html_attr(b, session_kind_names[i]) || html_pick(b, t,
 		                                   "\" value=\"1\" checked> Offered</label>",
 		                                   "\" value=\"1\"> Offered</label>"))
 			return -1;
-		snprintf(f, sizeof(f), "minutes_%s", kinds[i]);
+		snprintf(f, sizeof(f), "minutes_%s", session_kind_names[i]);
 		if (number(b, f, "Minutes", t ? t->minutes : dmin[i], 5, 480))
 			return -1;
-		snprintf(f, sizeof(f), "step_%s", kinds[i]);
+		snprintf(f, sizeof(f), "step_%s", session_kind_names[i]);
 		if (number(b, f, "A new one may start every (minutes)", t ? t->step : dstep[i], 5, 1440))
 			return -1;
 		if (i == 3) {
-			snprintf(f, sizeof(f), "capacity_%s", kinds[i]);
+			snprintf(f, sizeof(f), "capacity_%s", session_kind_names[i]);
 			if (number(b, f, "Seats", t ? t->capacity : 8, 1, 100))
 				return -1;
 		}
@@ -726,28 +694,24 @@ page_schedule_save(struct req *r, struct resp *p)
 {
 	struct store_schedule sc;
 	struct refusal why;
-	const char *v = req_arg(r, "notice_hours");
 	int i;
 
 	memset(&sc, 0, sizeof(sc));
-	if (!v || !*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 4) {
-		error_response(r, p, 400, "notice_hours", "give the notice period in whole hours, 0 to 168");
-		return 0;
-	}
-	sc.notice_hours = atoi_safe(v);
-	for (i = 0; i < 4; i++) {
+	sc.notice_hours = (int)req_int(r, "notice_hours", 0);
+	for (i = 0; i < SESSION_KIND__MAX; i++) {
+		const char *k = session_kind_names[i];
 		char f[32];
 
-		snprintf(f, sizeof(f), "offer_%s", kinds[i]);
-		if (!req_arg(r, f))
+		snprintf(f, sizeof(f), "offer_%s", k);
+		if (!req_has(r, f))
 			continue;
-		snprintf(sc.types[sc.n_types].kind, sizeof(sc.types[0].kind), "%s", kinds[i]);
-		snprintf(f, sizeof(f), "minutes_%s", kinds[i]);
-		sc.types[sc.n_types].minutes = (v = req_arg(r, f)) ? atoi_safe(v) : 0;
-		snprintf(f, sizeof(f), "step_%s", kinds[i]);
-		sc.types[sc.n_types].step = (v = req_arg(r, f)) ? atoi_safe(v) : 0;
-		snprintf(f, sizeof(f), "capacity_%s", kinds[i]);
-		sc.types[sc.n_types].capacity = (v = req_arg(r, f)) ? atoi_safe(v) : 1;
+		snprintf(sc.types[sc.n_types].kind, sizeof(sc.types[0].kind), "%s", k);
+		snprintf(f, sizeof(f), "minutes_%s", k);
+		sc.types[sc.n_types].minutes = (int)req_int(r, f, 0);
+		snprintf(f, sizeof(f), "step_%s", k);
+		sc.types[sc.n_types].step = (int)req_int(r, f, 0);
+		snprintf(f, sizeof(f), "capacity_%s", k);
+		sc.types[sc.n_types].capacity = (int)req_int(r, f, 1);
 		sc.n_types++;
 	}
 	{
@@ -769,22 +733,10 @@ page_closure_add(struct req *r, struct resp *p)
 
 	memset(&c, 0, sizeof(c));
 	c.end_min = 1440;
-	if (web_parse_day(req_arg(r, "first_day"), &c.first_day)) {
-		error_response(r, p, 400, "first_day", "give the first closed date");
-		return 0;
-	}
-	v = req_arg(r, "last_day");
-	if (!v || !*v)
-		c.last_day = c.first_day;
-	else if (web_parse_day(v, &c.last_day)) {
-		error_response(r, p, 400, "last_day", "a date YYYY-MM-DD");
-		return 0;
-	}
-	if (((v = req_arg(r, "start")) && *v && (c.start_min = parse_hhmm(v)) < 0) ||
-	    ((v = req_arg(r, "end")) && *v && (c.end_min = parse_hhmm(v)) < 0)) {
-		error_response(r, p, 400, "start", "times HH:MM");
-		return 0;
-	}
+	c.first_day = req_int(r, "first_day", 0);
+	c.last_day = req_int(r, "last_day", c.first_day);
+	c.start_min = (int)req_int(r, "start", c.start_min);
+	c.end_min = (int)req_int(r, "end", c.end_min);
 	snprintf(c.note, sizeof(c.note), "%s", (v = req_arg(r, "note")) ? v : "");
 	if ((rc = closure_add(&r->cx, &r->who, &c, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;

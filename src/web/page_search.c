@@ -52,18 +52,19 @@ arg(struct req *r, const char *k)
 static void
 json_number(struct jw *q, struct req *r, const char *field, const char *key, const char **bad)
 {
+	const struct field f = {field, F_NUMBER, 0, 0, false, NULL, NULL};
 	const char *v = arg(r, field);
-	char *end;
+	struct fval num;
+	struct verr e;
 
 	if (!v)
 		return;
-	/* Plain decimal only. */
-	if (strspn(v, "0123456789.-+eE") != strlen(v) || !isdigit((unsigned char)v[strspn(v, "-+")]) ||
-	    (strtod(v, &end), *end) || !isfinite(strtod(v, NULL))) {
+	/* A JSON number only: the text is checked by the field's validator. */
+	if (field_check(&f, v, &num, &e)) {
 		*bad = field;
 		return;
 	}
-	jw_knum(q, key, strtod(v, NULL));
+	jw_knum(q, key, num.d);
 }
 
 static void
@@ -667,13 +668,13 @@ int
 page_search(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body, qj = BUF_INIT, rj = BUF_INIT;
-	const char *bad = NULL, *pg = req_arg(r, "page");
+	const char *bad = NULL;
 	struct query q;
 	struct verr e;
 	struct match_result res;
 	struct match_ctx *mc;
 	jnode *root, *results;
-	int page = pg ? (int)strtol(pg, NULL, 10) : 1, limit, rc = -1;
+	int page = (int)req_int(r, "page", 1), limit, rc = -1;
 	char saved[4096] = "";
 	size_t i;
 

@@ -28,8 +28,16 @@ int redirect(struct req *r, struct resp *p, const char *where);
 void error_response(struct req *r, struct resp *p, int status,
                     const char *field, const char *message);
 
-/* error_response() for a service's refusal, with Retry-After on a 429. Returns 0. */
+/*
+ * The one error of services and handlers is struct refusal (status, field,
+ * message: app/services.h). refusal_response() answers it (error_response
+ * with Retry-After on a 429 or 503) and returns 0. A validator's struct
+ * verr (core/verr.h: records, queries, typed fields) becomes a refusal in
+ * one place, refusal_of_verr(): its field and sentence copied into r's
+ * arena (a generic sentence if that fails); returns why.
+ */
 int refusal_response(struct req *r, struct resp *p, const struct refusal *why);
+struct refusal *refusal_of_verr(struct req *r, int status, const struct verr *e, struct refusal *why);
 /* An API action's answer: 204 when done (rc 0), its refusal (rc > 0), or
  * -1 for the server's 500 (rc < 0). */
 int no_content(struct req *r, struct resp *p, int rc, const struct refusal *why);
@@ -102,13 +110,8 @@ int listing_standing(struct buf *b, struct req *r, const char *therapist_id);
 jnode *api_body(struct req *r, const char *const *allowed, struct verr *e);
 int api_str(struct req *r, jnode *o, const char *key, const char **out, struct verr *e);
 int api_invalid(struct req *r, struct resp *p, const struct verr *e);
-/*
- * Input: an RFC 3339 instant ("2026-12-01T23:00:00Z", or with an offset
- * like -05:00), a date "YYYY-MM-DD" as days since 1970-01-01. 0, or -1
- * when malformed. (A time "HH:MM" is core/record.h's parse_hhmm.)
- */
-int web_parse_instant(const char *s, int64_t *out);
-int web_parse_day(const char *s, int64_t *out);
+/* Input: instants and dates are read by core/field.h's field_parse_instant
+ * and field_parse_day, the validators of the typed form fields. */
 /* Answers status with {"user":{handle, role, therapist_id},"csrf"} of r->user. */
 int api_session(struct req *r, struct resp *p, int status);
 

@@ -1,20 +1,102 @@
 /*
- * routes.c: every address chiron answers, who may call it, and whether a
- * CSRF token is required. The dispatcher (server.c) checks the method and
- * the caller before the handler runs.
+ * routes.c: every address chiron answers, who may call it, whether a
+ * CSRF token is required, and the fields it reads. The dispatcher
+ * (server.c) checks the method, the caller and the fields before the
+ * handler runs: a field that is not what its table says is answered 400
+ * naming it (a path's {id}, 404), and the handler reads typed values
+ * (req_int, req_text, req_has in http.h), never converting text itself.
  */
+#include <stdint.h>
+
+#include "core/kinds.h"
+#include "core/query.h"
 #include "web/pages.h"
 
-/* A row may leave out the last field (body): most take the default. */
+/* A row may leave out the last fields (body, fields): most take the default. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+/* ----------------------------------------------------------------------
+ * The fields of the routes that read more than text (core/field.h)
+ * ---------------------------------------------------------------------- */
+
+#define F_END {NULL, F_TEXT, 0, 0, false, NULL, NULL}
+/* A path's {id}: a listing's record id, or a number (appointment, series,
+ * closure, request). */
+#define PATH_RECORD {"{id}", F_ID, 0, 0, true, NULL, NULL}
+#define PATH_NUMBER {"{id}", F_INT, 1, INT64_MAX, true, NULL, NULL}
+#define KIND(req) {"kind", F_ENUM, 0, 0, req, session_kind_names, NULL}
+#define MODALITY {"modality", F_ENUM, 0, 0, false, modality_names, NULL}
+/* A week of the booking page, from this one to half the horizon ahead. */
+#define WEEK {"week", F_INT, 0, HORIZON_WEEKS / 2, false, NULL, \
+	"choose a week from this one to 26 weeks ahead"}
+/* A slot's start, in seconds since 1970, as the booking page's buttons send it. */
+#define START {"start", F_INT, 0, INT64_MAX, false, NULL, "choose one of the times shown"}
+#define CHECKBOX(name) {name, F_BOOL, 0, 0, false, NULL, NULL}
+#define WHOLE(name, say) {name, F_INT, 0, 99999, false, NULL, say}
+
+static const struct field f_record[] = { PATH_RECORD, F_END };
+static const struct field f_number[] = { PATH_NUMBER, F_END };
+static const struct field f_search[] = {
+	{"page", F_INT, 1, QUERY_LIMIT_MAX / 10, false, NULL, "choose a page of results shown"},
+	F_END,
+};
+static const struct field f_book[] = { PATH_RECORD, WEEK, KIND(false), MODALITY, START, F_END };
+static const struct field f_move[] = { PATH_NUMBER, WEEK, KIND(false), MODALITY, START, F_END };
+static const struct field f_appt_back[] = { PATH_NUMBER, CHECKBOX("from_schedule"), F_END };
+static const struct field f_series[] = {
+	PATH_NUMBER,
+	{"interval_weeks", F_INT, 1, 2, false, NULL, "a series is weekly (1) or fortnightly (2)"},
+	{"count", F_INT, 2, SERIES_MAX, false, NULL, "a series has 2 to 26 sessions"},
+	CHECKBOX("from_schedule"),
+	F_END,
+};
+static const struct field f_wait[] = { PATH_RECORD, KIND(false), CHECKBOX("from_schedule"), F_END };
+#define OFFER(k) CHECKBOX("offer_" k), \
+	WHOLE("minutes_" k, "give the session's length in whole minutes"), \
+	WHOLE("step_" k, "give how often sessions start, in whole minutes"), \
+	WHOLE("capacity_" k, "give the number of seats as a whole number")
+static const struct field f_schedule_save[] = {
+	{"notice_hours", F_INT, 0, 168, true, NULL, "give the notice period in whole hours, 0 to 168"},
+	OFFER("consultation"), OFFER("individual"), OFFER("couples"), OFFER("group"),
+	F_END,
+};
+static const struct field f_closure_add[] = {
+	{"first_day", F_DAY, 0, 0, true, NULL, "give the first closed date as YYYY-MM-DD"},
+	{"last_day", F_DAY, 0, 0, false, NULL, "give the last closed date as YYYY-MM-DD, or leave it empty"},
+	{"start", F_HHMM, 0, 0, false, NULL, "give the time closing starts as HH:MM, or leave it empty"},
+	{"end", F_HHMM, 0, 0, false, NULL, "give the time closing ends as HH:MM, or leave it empty"},
+	{"note", F_TEXT, 0, 0, false, NULL, NULL},
+	F_END,
+};
+static const struct field f_requests_page[] = {
+	{"before", F_INT, 1, INT64_MAX, false, NULL, "That page of requests does not exist."},
+	F_END,
+};
+static const struct field f_requests_api[] = {
+	{"before", F_INT, 1, INT64_MAX, false, NULL,
+	 "before must be the received_next of a page (a request id)"},
+	F_END,
+};
+static const struct field f_admin[] = {
+	{"removed", F_ID, 0, 0, false, NULL, NULL},
+	{"merged", F_ID, 0, 0, false, NULL, NULL},
+	{"changed", F_INT, 0, INT64_MAX, false, NULL, NULL},
+	F_END,
+};
+static const struct field f_slots_api[] = {
+	PATH_RECORD, KIND(false), MODALITY,
+	{"from", F_DAY, 0, 0, false, NULL, "a date YYYY-MM-DD"},
+	{"days", F_INT, 1, HORIZON_WEEKS * 7, false, NULL, "1 to 364 days"},
+	F_END,
+};
+
 const struct route routes[] = {
-	/* method  path                        handler         who          csrf  [body] */
+	/* method  path                        handler         who          csrf  [body] [.fields] */
 	{"GET",  "/",                          page_home,      WHO_ANYONE,  false},
 	{"GET",  "/privacy",                   page_privacy,   WHO_ANYONE,  false},
-	{"GET",  "/search",                    page_search,    WHO_ANYONE,  false},
-	{"POST", "/search",                    page_search,    WHO_ANYONE,  false},
-	{"GET",  "/therapists/{id}",           page_therapist, WHO_ANYONE,  false},
+	{"GET",  "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search},
+	{"POST", "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search},
+	{"GET",  "/therapists/{id}",           page_therapist, WHO_ANYONE,  false, .fields = f_record},
 	{"GET",  "/static/{id}",               static_file,    WHO_ANYONE,  false},
 	{"GET",  "/signup",                    page_signup,    WHO_ANYONE,  false},
 	{"POST", "/signup",                    page_signup,    WHO_ANYONE,  true},
@@ -27,9 +109,9 @@ const struct route routes[] = {
 	{"POST", "/reset",                     page_reset,     WHO_ANYONE,  true},
 	{"GET",  "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, false},
 	{"POST", "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, true},
-	{"GET",  "/requests",                  page_requests,  WHO_SIGNED_IN, false},
-	{"POST", "/request/{id}",              page_request_send, WHO_SIGNED_IN, true},
-	{"POST", "/answer/{id}",               page_answer,    WHO_THERAPIST, true},
+	{"GET",  "/requests",                  page_requests,  WHO_SIGNED_IN, false, .fields = f_requests_page},
+	{"POST", "/request/{id}",              page_request_send, WHO_SIGNED_IN, true, .fields = f_record},
+	{"POST", "/answer/{id}",               page_answer,    WHO_THERAPIST, true, .fields = f_number},
 	{"GET",  "/listing",                   page_listing,   WHO_THERAPIST, false},
 	{"POST", "/listing/claim",             page_listing_claim, WHO_THERAPIST, true},
 	{"POST", "/listing/code",              page_listing_code, WHO_THERAPIST, true},
@@ -40,36 +122,36 @@ const struct route routes[] = {
 	{"POST", "/listing/edit",              page_listing_edit, WHO_THERAPIST, true},
 	{"GET",  "/listing/new",               page_listing_new, WHO_THERAPIST, false},
 	{"POST", "/listing/new",               page_listing_new, WHO_THERAPIST, true},
-	{"GET",  "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, false},
-	{"POST", "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, true},
+	{"GET",  "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, false, .fields = f_book},
+	{"POST", "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, true, .fields = f_book},
 	{"GET",  "/therapy",                   page_therapy,   WHO_SIGNED_IN, false},
 	{"POST", "/therapy/timezone",          page_timezone,  WHO_SIGNED_IN, true},
-	{"GET",  "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, false},
-	{"POST", "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, true},
-	{"POST", "/appointments/{id}/cancel",  page_appt_cancel, WHO_SIGNED_IN, true},
-	{"POST", "/appointments/{id}/series",  page_appt_series, WHO_SIGNED_IN, true},
-	{"POST", "/series/{id}/end",           page_series_end, WHO_SIGNED_IN, true},
-	{"POST", "/waitlist/{id}",             page_wait_join, WHO_SIGNED_IN, true},
-	{"POST", "/waitlist/{id}/leave",       page_wait_leave, WHO_SIGNED_IN, true},
+	{"GET",  "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, false, .fields = f_move},
+	{"POST", "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, true, .fields = f_move},
+	{"POST", "/appointments/{id}/cancel",  page_appt_cancel, WHO_SIGNED_IN, true, .fields = f_appt_back},
+	{"POST", "/appointments/{id}/series",  page_appt_series, WHO_SIGNED_IN, true, .fields = f_series},
+	{"POST", "/series/{id}/end",           page_series_end, WHO_SIGNED_IN, true, .fields = f_appt_back},
+	{"POST", "/waitlist/{id}",             page_wait_join, WHO_SIGNED_IN, true, .fields = f_wait},
+	{"POST", "/waitlist/{id}/leave",       page_wait_leave, WHO_SIGNED_IN, true, .fields = f_wait},
 	{"GET",  "/schedule",                  page_schedule,  WHO_THERAPIST, false},
-	{"POST", "/schedule",                  page_schedule_save, WHO_THERAPIST, true},
-	{"POST", "/schedule/closures",         page_closure_add, WHO_THERAPIST, true},
-	{"POST", "/schedule/closures/{id}/delete", page_closure_delete, WHO_THERAPIST, true},
+	{"POST", "/schedule",                  page_schedule_save, WHO_THERAPIST, true, .fields = f_schedule_save},
+	{"POST", "/schedule/closures",         page_closure_add, WHO_THERAPIST, true, .fields = f_closure_add},
+	{"POST", "/schedule/closures/{id}/delete", page_closure_delete, WHO_THERAPIST, true, .fields = f_number},
 	{"GET",  "/feed",                      page_feed,      WHO_SIGNED_IN, false},
 	{"POST", "/feed",                      page_feed,      WHO_SIGNED_IN, true},
 	{"POST", "/feed/revoke",               page_feed_revoke, WHO_SIGNED_IN, true},
 	/* The feed itself: the token in the address is the credential, for a
 	 * calendar app that has no session. */
 	{"GET",  "/feed/{id}",                 page_feed_ics,  WHO_ANYONE,  false},
-	{"GET",  "/appointments/{id}/ics",     page_appointment_ics, WHO_SIGNED_IN, false},
-	{"GET",  "/admin",                     page_admin,     WHO_ADMIN,   false},
-	{"POST", "/admin/code/{id}",           page_admin_code, WHO_ADMIN,  true},
-	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true},
-	{"POST", "/admin/reject/{id}",         page_admin_reject, WHO_ADMIN, true},
+	{"GET",  "/appointments/{id}/ics",     page_appointment_ics, WHO_SIGNED_IN, false, .fields = f_number},
+	{"GET",  "/admin",                     page_admin,     WHO_ADMIN,   false, .fields = f_admin},
+	{"POST", "/admin/code/{id}",           page_admin_code, WHO_ADMIN,  true, .fields = f_record},
+	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true, .fields = f_record},
+	{"POST", "/admin/reject/{id}",         page_admin_reject, WHO_ADMIN, true, .fields = f_record},
 	{"POST", "/admin/remove",              page_admin_remove, WHO_ADMIN, true},
 	{"POST", "/admin/orgs/merge",          page_admin_merge, WHO_ADMIN, true},
 	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true},
-	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true},
+	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true, .fields = f_record},
 	{"GET",  "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, false},
 	{"POST", "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, true},
 	{"GET",  "/reset/{id}",                page_reset_token, WHO_ANYONE, false},
@@ -79,25 +161,25 @@ const struct route routes[] = {
 	{"POST", "/calendar/use",              page_calendar_use, WHO_SIGNED_IN, true},
 	{"POST", "/calendar/forget",           page_calendar_forget, WHO_SIGNED_IN, true},
 	{"POST", "/api/v1/match",              api_match,      WHO_ANYONE,  false},
-	{"GET",  "/api/v1/therapists/{id}",    api_therapist,  WHO_ANYONE,  false},
+	{"GET",  "/api/v1/therapists/{id}",    api_therapist,  WHO_ANYONE,  false, .fields = f_record},
 	{"GET",  "/api/v1/taxonomy",           api_taxonomy,   WHO_ANYONE,  false},
 	{"GET",  "/api/v1/orgs",               api_orgs,       WHO_ANYONE,  false},
 	{"GET",  "/api/v1/listing/record",     api_listing_record, WHO_THERAPIST, false},
 	{"PUT",  "/api/v1/listing/record",     api_listing_record, WHO_THERAPIST, true},
 	{"GET",  "/api/v1/listing/policies",   api_listing_policies, WHO_THERAPIST, false},
 	{"PUT",  "/api/v1/listing/policies",   api_listing_policies, WHO_THERAPIST, true},
-	{"GET",  "/api/v1/therapists/{id}/slots", api_slots,    WHO_ANYONE,  false},
+	{"GET",  "/api/v1/therapists/{id}/slots", api_slots,    WHO_ANYONE,  false, .fields = f_slots_api},
 	{"GET",  "/api/v1/appointments",       api_appointments, WHO_SIGNED_IN, false},
 	{"POST", "/api/v1/appointments",       api_book,       WHO_SIGNED_IN, true},
-	{"POST", "/api/v1/appointments/{id}/cancel", api_appt_cancel, WHO_SIGNED_IN, true},
-	{"POST", "/api/v1/appointments/{id}/move",   api_appt_move,   WHO_SIGNED_IN, true},
-	{"POST", "/api/v1/appointments/{id}/series", api_appt_series, WHO_SIGNED_IN, true},
+	{"POST", "/api/v1/appointments/{id}/cancel", api_appt_cancel, WHO_SIGNED_IN, true, .fields = f_number},
+	{"POST", "/api/v1/appointments/{id}/move",   api_appt_move,   WHO_SIGNED_IN, true, .fields = f_number},
+	{"POST", "/api/v1/appointments/{id}/series", api_appt_series, WHO_SIGNED_IN, true, .fields = f_number},
 	{"GET",  "/api/v1/series",             api_series,     WHO_SIGNED_IN, false},
-	{"POST", "/api/v1/series/{id}/end",    api_series_end, WHO_SIGNED_IN, true},
+	{"POST", "/api/v1/series/{id}/end",    api_series_end, WHO_SIGNED_IN, true, .fields = f_number},
 	{"GET",  "/api/v1/schedule",           api_schedule,   WHO_THERAPIST, false},
 	{"PUT",  "/api/v1/schedule",           api_schedule,   WHO_THERAPIST, true},
 	{"POST", "/api/v1/schedule/closures",  api_closure_add, WHO_THERAPIST, true},
-	{"DELETE", "/api/v1/schedule/closures/{id}", api_closure_delete, WHO_THERAPIST, true},
+	{"DELETE", "/api/v1/schedule/closures/{id}", api_closure_delete, WHO_THERAPIST, true, .fields = f_number},
 	{"GET",  "/api/v1/waitlist",           api_waitlist,   WHO_SIGNED_IN, false},
 	{"POST", "/api/v1/waitlist",           api_waitlist,   WHO_SIGNED_IN, true},
 	{"POST", "/api/v1/waitlist/leave",     api_waitlist,   WHO_SIGNED_IN, true},
@@ -114,21 +196,21 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/me",                 api_me,         WHO_SIGNED_IN, false},
 	{"POST", "/api/v1/password-reset",     api_reset,      WHO_ANYONE,  false},
 	{"PUT",  "/api/v1/password",           api_password,   WHO_ANYONE,  false},
-	{"GET",  "/api/v1/requests",           api_requests,   WHO_SIGNED_IN, false},
+	{"GET",  "/api/v1/requests",           api_requests,   WHO_SIGNED_IN, false, .fields = f_requests_api},
 	{"POST", "/api/v1/requests",           api_request_send, WHO_SIGNED_IN, true},
-	{"POST", "/api/v1/requests/{id}/answer", api_answer,   WHO_THERAPIST, true},
+	{"POST", "/api/v1/requests/{id}/answer", api_answer,   WHO_THERAPIST, true, .fields = f_number},
 	{"POST", "/api/v1/orgs",               api_orgs_add,   WHO_SIGNED_IN, true},
 	{"GET",  "/api/v1/listing",            api_listing,    WHO_THERAPIST, false},
 	{"POST", "/api/v1/listing/claim",      api_listing_claim, WHO_THERAPIST, true},
 	{"POST", "/api/v1/listing/code",       api_listing_code, WHO_THERAPIST, true},
 	{"POST", "/api/v1/listing/confirm",    api_listing_confirm, WHO_THERAPIST, true},
 	{"GET",  "/api/v1/admin/queue",        api_admin_queue, WHO_ADMIN,  false},
-	{"POST", "/api/v1/admin/listings/{id}/code",   api_admin_code,   WHO_ADMIN, true},
-	{"POST", "/api/v1/admin/listings/{id}/verify", api_admin_verify, WHO_ADMIN, true},
-	{"POST", "/api/v1/admin/listings/{id}/reject", api_admin_reject, WHO_ADMIN, true},
-	{"POST", "/api/v1/admin/listings/{id}/hide",   api_admin_hide,   WHO_ADMIN, true},
-	{"POST", "/api/v1/admin/listings/{id}/unhide", api_admin_unhide, WHO_ADMIN, true},
-	{"DELETE", "/api/v1/admin/listings/{id}",      api_admin_remove, WHO_ADMIN, true},
+	{"POST", "/api/v1/admin/listings/{id}/code",   api_admin_code,   WHO_ADMIN, true, .fields = f_record},
+	{"POST", "/api/v1/admin/listings/{id}/verify", api_admin_verify, WHO_ADMIN, true, .fields = f_record},
+	{"POST", "/api/v1/admin/listings/{id}/reject", api_admin_reject, WHO_ADMIN, true, .fields = f_record},
+	{"POST", "/api/v1/admin/listings/{id}/hide",   api_admin_hide,   WHO_ADMIN, true, .fields = f_record},
+	{"POST", "/api/v1/admin/listings/{id}/unhide", api_admin_unhide, WHO_ADMIN, true, .fields = f_record},
+	{"DELETE", "/api/v1/admin/listings/{id}",      api_admin_remove, WHO_ADMIN, true, .fields = f_record},
 	{"POST", "/api/v1/admin/orgs/merge",   api_admin_merge, WHO_ADMIN,  true},
 	{"POST", "/api/v1/listing/confirmations", api_listing_confirm_token, WHO_ANYONE, false},
 	/* The clinician's own calendar: the body of a PUT is the .ics itself. */

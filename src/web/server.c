@@ -4,8 +4,11 @@
  * libmicrohttpd owns sockets and threads (a pool, one per core, two at
  * least); this file
  * turns each request into a struct req, finds its route, checks who may
- * call it before anything is read, runs the handler and sends the struct
- * resp with the security headers every response carries. The per-request
+ * call it before anything is read and the fields it declares (routes.c,
+ * core/field.h) before the handler runs, runs the handler and sends the
+ * struct resp with the security headers every response carries. What a
+ * handler asks of its request lives in request.c, so no handler calls
+ * back into this file. The per-request
  * state (arena, body) lives from the first callback to the completion
  * callback, where it is freed in one place.
  *
@@ -49,50 +52,6 @@ struct conn {
 	struct timespec t0;
 };
 
-const char *
-http_reason(int status)
-{
-	switch (status) {
-#define X(code, text) case code: return text;
-	HTTP_STATUSES(X)
-#undef X
-	}
-	return "Unknown";
-}
-
-const char *
-req_arg(const struct req *r, const char *key)
-{
-	int i;
-
-	for (i = 0; i < r->n_args; i++)
-		if (strcmp(r->args[i].key, key) == 0)
-			return r->args[i].value;
-	return NULL;
-}
-
-int
-req_args(const struct req *r, const char *key, const char **out, int max)
-{
-	int i, n = 0;
-
-	for (i = 0; i < r->n_args && n < max; i++)
-		if (strcmp(r->args[i].key, key) == 0)
-			out[n++] = r->args[i].value;
-	return n;
-}
-
-int
-resp_header(struct resp *p, const char *key, const char *value)
-{
-	if (p->n_headers == RESP_MAX_HEADERS)
-		return -1;
-	p->headers[p->n_headers].key = key;
-	p->headers[p->n_headers].value = value;
-	p->n_headers++;
-	return 0;
-}
-
 /*
  * A fixed table of per-address counters for the current minute, keyed by
  * a hash of the address: a collision at worst shares a budget. Nothing
@@ -122,71 +81,11 @@ app_rate_limited(struct app *app, const char *addr)
 	return over;
 }
 
-const struct index *
-req_index(struct req *r)
-{
-	return ctx_index(&r->cx);
-}
-
-struct match_ctx *
-req_ctx_take(struct req *r)
-{
-	return ctx_match_take(&r->cx);
-}
-
-void
-req_ctx_give(struct req *r, struct match_ctx *c)
-{
-	ctx_match_give(&r->cx, c);
-}
-
-/* ----------------------------------------------------------------------
- * Arguments
- * ---------------------------------------------------------------------- */
-
 struct argv_acc {
 	struct req *r;
 	int cap;
-	int err;                        /* add_arg's first failure */
+	int err;                        /* req_add_arg's first failure */
 };
-
-/*
- * The one door every argument comes in by (query string, urlencoded and
- * multipart forms, a saved profile merged in): key (klen bytes) and value
- * (vlen bytes) must be UTF-8 without NUL (core/utf8.h). Returns 0; -2
- * when either is not, with r->bad_arg naming the key (the first such;
- * nothing is added); -1 when out of memory. The handler of a request
- * with a bad argument never runs (dispatch answers 400), so no route can
- * store or serve text it could not read back.
- */
-static int
-add_arg(struct req *r, int *cap, const char *key, size_t klen, const char *value, size_t vlen)
-{
-	if (!value)
-		value = "";
-	if (utf8_check(key, klen) || utf8_check(value, vlen)) {
-		if (!r->bad_arg)
-			r->bad_arg = utf8_check(key, klen) ? "" : arena_strndup(r->a, key, klen);
-		return r->bad_arg ? -2 : -1;
-	}
-	if (r->n_args == *cap) {
-		int nc = *cap ? *cap * 2 : 32;
-		struct kv *n = arena_alloc(r->a, (size_t)nc * sizeof(*n));
-
-		if (!n)
-			return -1;
-		if (r->n_args)
-			memcpy(n, r->args, (size_t)r->n_args * sizeof(*n));
-		r->args = n;
-		*cap = nc;
-	}
-	r->args[r->n_args].key = arena_strndup(r->a, key, klen);
-	r->args[r->n_args].value = arena_strndup(r->a, value, vlen);
-	if (!r->args[r->n_args].key || !r->args[r->n_args].value)
-		return -1;
-	r->n_args++;
-	return 0;
-}
 
 /* A query argument, as libmicrohttpd decoded it: with its length, so a
  * %00 inside it is seen rather than cutting it short. */
@@ -197,70 +96,8 @@ get_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen, const 
 	struct argv_acc *acc = cls;
 
 	(void)kind;
-	acc->err = add_arg(acc->r, &acc->cap, key, klen, value, value ? vlen : 0);
+	acc->err = req_add_arg(acc->r, &acc->cap, key, klen, value, value ? vlen : 0);
 	return acc->err ? MHD_NO : MHD_YES;
-}
-
-/*
- * The arguments of urlencoded text (len bytes) into r: 0, -2 when one is
- * not valid text (r->bad_arg names it; a raw NUL in the body counts), -1
- * when out of memory.
- */
-static int
-parse_form_text(struct req *r, int *cap, const char *text, size_t len)
-{
-	char *copy = arena_strndup(r->a, text, len), *p, *amp;
-	size_t kl, vl = 0;
-
-	if (!copy)
-		return -1;
-	if (memchr(text, '\0', len)) {
-		r->bad_arg = "";
-		return -2;
-	}
-	for (p = copy; p && *p; p = amp) {
-		char *eq;
-		int rc;
-
-		amp = strchr(p, '&');
-		if (amp)
-			*amp++ = '\0';
-		eq = strchr(p, '=');
-		if (eq)
-			*eq++ = '\0';
-		if (form_decode_text(p, strlen(p), p, strlen(p) + 1, &kl)) {
-			if (!r->bad_arg)
-				r->bad_arg = "";
-			return -2;
-		}
-		if (eq && form_decode_text(eq, strlen(eq), eq, strlen(eq) + 1, &vl)) {
-			if (!r->bad_arg)
-				r->bad_arg = p;
-			return -2;
-		}
-		if (kl && (rc = add_arg(r, cap, p, kl, eq ? eq : "", eq ? vl : 0)))
-			return rc;
-	}
-	return 0;
-}
-
-int
-req_add_form(struct req *r, const char *text)
-{
-	int cap = r->n_args;    /* full: the first add reallocates */
-
-	return parse_form_text(r, &cap, text, strlen(text));
-}
-
-const struct upload *
-req_file(const struct req *r, const char *field)
-{
-	int i;
-
-	for (i = 0; i < r->n_files; i++)
-		if (strcmp(r->files[i].field, field) == 0)
-			return &r->files[i];
-	return NULL;
 }
 
 /* ----------------------------------------------------------------------
@@ -418,7 +255,7 @@ parse_multipart(struct req *r)
 				return -2;
 			r->n_files++;
 		} else {
-			int rc = add_arg(r, &cap, name, strlen(name), data, (size_t)(q - data));
+			int rc = req_add_arg(r, &cap, name, strlen(name), data, (size_t)(q - data));
 
 			if (rc)
 				return rc == -2 ? -3 : -2;
@@ -499,7 +336,44 @@ bad_text(struct req *r, struct resp *p)
 	else
 		snprintf(msg, 400, "%s has characters chiron cannot read (not valid UTF-8). Go back "
 		         "and retype it: nothing was saved.", field_words(k));
-	error_response(r, p, 400, k, msg);
+	refusal_response(r, p, &(struct refusal){400, k, msg, 0});
+}
+
+/*
+ * The route's declared fields (core/field.h), checked in their order
+ * before the handler runs: their typed values go to r->vals. A field
+ * that is not what its table says is answered 400 naming it (the API's
+ * JSON error, or a page saying what to give), and the handler does not
+ * run; a path's {id} that cannot be an id is a 404, as an id that names
+ * nothing is. Returns 0 when every field is good, -1 when answered.
+ */
+static int
+check_fields(struct req *r, struct resp *p, const struct field *fields, int api)
+{
+	struct refusal why;
+	struct verr e;
+	int i, n;
+
+	for (n = 0; fields[n].name; n++)
+		;
+	if (!(r->vals = arena_calloc(r->a, (size_t)n, sizeof(*r->vals)))) {
+		error_response(r, p, 500, "", "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct field *f = &fields[i];
+		bool path = strcmp(f->name, "{id}") == 0;
+
+		verr_clear(&e);
+		if (!field_check(f, path ? r->param : req_arg(r, f->name), &r->vals[i], &e))
+			continue;
+		if (path)
+			error_response(r, p, 404, "", api ? "no such resource" : "there is no page here");
+		else
+			refusal_response(r, p, refusal_of_verr(r, 400, &e, &why));
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -644,8 +518,15 @@ dispatch(struct req *r, struct resp *p)
 			resp_header(p, "Retry-After", "60");
 			return;
 		}
+		r->route = rt;
 		r->param = seg ? arena_strndup(r->a, seg, seg_len) : NULL;
-		if ((seg && !r->param) || rt->fn(r, p) != 0) {
+		if (seg && !r->param) {
+			error_response(r, p, 500, "", "out of memory");
+			return;
+		}
+		if (rt->fields && check_fields(r, p, rt->fields, api))
+			return;
+		if (rt->fn(r, p) != 0) {
 			buf_reset(&p->body);
 			p->n_headers = 0;
 			error_response(r, p, 500, "", "something went wrong on our side");
@@ -905,7 +786,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	           acc.err == -1 ||
 	           (!acc.err && r.content_type &&
 	            strncmp(r.content_type, "application/x-www-form-urlencoded", 33) == 0 &&
-	            (acc.err = parse_form_text(&r, &acc.cap, r.body, r.body_len)) == -1)) {
+	            (acc.err = req_parse_form(&r, &acc.cap, r.body, r.body_len)) == -1)) {
 		error_response(&r, &p, 500, "", "out of memory");
 	} else if (r.bad_arg) {
 		bad_text(&r, &p);
