@@ -124,7 +124,8 @@ for w in d["availability"]:
 print(json.dumps(d))')
 check api_window_place_set test "$(put "$R")" = 200
 check api_window_place_stored test "$(modes)" = "0 540 750 2;0 780 900 1;0 960 1020 2;"
-curl -s -b "$T" "$B/listing/edit" | grep -q 'value="09:00-12:30 telehealth, 13:00-15:00 in person, 16:00-17:00 telehealth"' && ok api_window_place_on_page || not_ok api_window_place_on_page
+http "$T" GET /listing/edit >/dev/null
+body_has 'value="09:00-12:30 telehealth, 13:00-15:00 in person, 16:00-17:00 telehealth"' && ok api_window_place_on_page || not_ok api_window_place_on_page
 R=$(rec | python3 -c '
 import json,sys; d=json.load(sys.stdin); d["availability"][0]["modality"]="moon"; print(json.dumps(d))')
 check api_window_place_bad test "$(put "$R")" = 400

@@ -71,10 +71,6 @@
 #include <string.h>
 #include <time.h>
 
-/* tell() fills in a format made at run time (-Wformat-nonliteral):
- * removed when notify.c holds every mail's text. */
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-
 #include "core/form.h"
 #include "core/kinds.h"
 #include "core/record.h"

@@ -49,6 +49,7 @@
 #include <sodium.h>
 
 #include "core/json.h"
+#include "core/jw.h"
 #include "core/record.h"
 #include "core/tz.h"
 #include "app/directory.h"
@@ -873,42 +874,11 @@ place_of(const struct store_avail_modes *m, const struct window *w)
 static int
 json_write(struct buf *b, const jnode *v)
 {
-	size_t i;
+	struct jw w;
 
-	switch (v->type) {
-	case JN_NULL:
-		return buf_adds(b, "null");
-	case JN_FALSE:
-		return buf_adds(b, "false");
-	case JN_TRUE:
-		return buf_adds(b, "true");
-	case JN_NUMBER:
-		if (v->is_int)
-			return buf_printf(b, "%lld", (long long)v->i);
-		{
-			char s[40];
-
-			/* The shortest that reads back the same double. */
-			snprintf(s, sizeof(s), "%.15g", v->num);
-			if (strtod(s, NULL) != v->num)
-				snprintf(s, sizeof(s), "%.17g", v->num);
-			return buf_adds(b, s);
-		}
-	case JN_STRING:
-		return buf_json_str(b, v->str, v->len);
-	case JN_ARRAY:
-	case JN_OBJECT:
-		if (buf_addc(b, v->type == JN_ARRAY ? '[' : '{'))
-			return -1;
-		for (i = 0; i < v->len; i++) {
-			if ((i && buf_addc(b, ',')) ||
-			    (v->type == JN_OBJECT && (buf_json_strz(b, v->kids[i].key) || buf_addc(b, ':'))) ||
-			    json_write(b, &v->kids[i]))
-				return -1;
-		}
-		return buf_addc(b, v->type == JN_ARRAY ? ']' : '}');
-	}
-	return -1;
+	jw_init(&w, b);
+	jw_node(&w, v);
+	return jw_end(&w);
 }
 
 int

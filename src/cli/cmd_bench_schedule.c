@@ -18,7 +18,7 @@
  *    over Monday to Saturday (67 hours: a busy practice's availability),
  *    has 10 dated closures in the horizon (afternoons, single days, a
  *    3-day conference, a week's vacation: 16 days touched), and offers
- *    act_schedule.c's default individual session, 50 minutes every 60.
+ *    app/booking.c's default individual session, 50 minutes every 60.
  *    The horizon is 12 weeks from local midnight of a Monday chosen so
  *    that the zone's next daylight saving change falls inside it: the
  *    transition week is cut on real dates like every other.
@@ -26,7 +26,7 @@
  * 2. Slot search. With 0, 100 and 1,000 bookings of that therapist in
  *    the horizon, all open slots of the 12 weeks are computed many
  *    times: by the core alone (sched_slots, the bookings in memory),
- *    then as the web's slot search does it (act_schedule.c's open_slots:
+ *    then as the web's slot search does it (app/booking.c's open_slots:
  *    appts_of_therapist reads the bookings, the booked ones become busy
  *    ranges, sched_slots cuts). Both must find the same slots. Bookings
  *    are placed at random among the open times, half 50-minute sessions
@@ -38,7 +38,7 @@
  *
  * 3. Booking throughput. 100 therapists in four US zones keep that week.
  *    Distinct open slots are booked one at a time through appt_book with
- *    the check act_schedule.c's slot_still_open makes inside the
+ *    the check app/booking.c's slot_still_open makes inside the
  *    transaction (sched_slot_open on the booked spans the store passes):
  *    one thread, then two threads on one shared connection (as `chiron
  *    serve` shares one), with synchronous=NORMAL and FULL (set by
@@ -231,7 +231,7 @@ date_text(char out[24], int64_t day)
 }
 
 /* ----------------------------------------------------------------------
- * The booking check (act_schedule.c's slot_still_open) and one booking
+ * The booking check (app/booking.c's slot_still_open) and one booking
  * ---------------------------------------------------------------------- */
 
 struct check {
@@ -427,7 +427,7 @@ busy_room(struct busy_acc *x)
 	return 0;
 }
 
-/* act_schedule.c's busy_one: the booked appointments as busy ranges. */
+/* app/booking.c's busy_one: the booked appointments as busy ranges. */
 static int
 busy_one(void *arg, const struct store_appt *ap)
 {

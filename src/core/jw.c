@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/json.h"
 #include "core/jw.h"
 
 void
@@ -319,4 +320,31 @@ int
 jw_karr_open(struct jw *w, const char *key)
 {
 	return jw_key(w, key) ? -1 : jw_arr_open(w);
+}
+
+int
+jw_node(struct jw *w, const struct jnode *v)
+{
+	uint32_t i;
+
+	switch (v->type) {
+	case JN_NULL:
+		return jw_null(w);
+	case JN_FALSE:
+	case JN_TRUE:
+		return jw_bool(w, v->type == JN_TRUE);
+	case JN_NUMBER:
+		return v->is_int ? jw_int(w, v->i) : jw_num(w, v->num);
+	case JN_STRING:
+		return jw_strn(w, v->str, v->len);
+	case JN_ARRAY:
+	case JN_OBJECT:
+		if (v->type == JN_ARRAY ? jw_arr_open(w) : jw_obj_open(w))
+			return -1;
+		for (i = 0; i < v->len; i++)
+			if ((v->type == JN_OBJECT && jw_key(w, v->kids[i].key)) || jw_node(w, &v->kids[i]))
+				return -1;
+		return v->type == JN_ARRAY ? jw_arr_close(w) : jw_obj_close(w);
+	}
+	return -1;
 }

@@ -78,6 +78,9 @@ int jw_null(struct jw *w);
 /* An instant (seconds since 1970, UTC) as RFC 3339, "2026-12-01T18:00:00Z";
  * 0 means none and writes null. */
 int jw_time(struct jw *w, int64_t t);
+/* A value read by core/json.h, written back whole (members in their order). */
+struct jnode;
+int jw_node(struct jw *w, const struct jnode *v);
 
 /* Key and value in one call. */
 int jw_kstr(struct jw *w, const char *key, const char *s);

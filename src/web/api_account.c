@@ -13,7 +13,7 @@
  * Signing up or in sets the same HttpOnly session cookie as the pages and
  * answers {"user", "csrf"}: the client sends that token back in the
  * X-CSRF-Token header of every state-changing call (server.c checks it).
- * The rules are act_account.c's, shared with the pages.
+ * The rules are app/account.c's, shared with the pages.
  */
 #include "core/jsonv.h"
 #include "app/services.h"

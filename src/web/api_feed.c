@@ -6,7 +6,7 @@
  *   DELETE /api/v1/me/feed   no feed any more (204)
  *
  * The address holds the token, shown in this one answer only (the store
- * keeps its hash). The rules are act_feed.c's, shared with the pages.
+ * keeps its hash). The rules are app/feed.c's, shared with the pages.
  */
 #include "app/services.h"
 #include "web/pages.h"

@@ -6,7 +6,7 @@
  *
  * A body is read for its types only (a string is a string, a flag true or
  * false, no unknown keys); the rules (lengths, codes, ownership) are the
- * actions' (actions.h), so the API and the pages refuse the same things
+ * services' (app/services.h), so the API and the pages refuse the same things
  * in the same words.
  */
 #include <string.h>

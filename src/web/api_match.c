@@ -17,7 +17,7 @@ api_match(struct req *r, struct resp *p)
 	struct match_ctx *mc;
 	int rc;
 
-	if (query_parse(r->app->sv.tax, r->body, r->body_len, (int64_t)time(NULL),
+	if (query_parse(r->app->sv.tax, r->body, r->body_len, ctx_now(&r->cx),
 	                r->a, &q, &e)) {
 		error_response(r, p, 400, e.field, e.msg);
 		return 0;

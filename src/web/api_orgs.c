@@ -4,7 +4,7 @@
  *   GET  /api/v1/orgs?q=   type-ahead: organizations whose name holds q
  *   POST /api/v1/orgs      a signed-in user adds a missing one (201)
  *
- * Adding follows act_orgs.c's rules, shared with the form (page_orgs.c).
+ * Adding follows app/orgs.c's rules, shared with the form (page_orgs.c).
  */
 #include <string.h>
 

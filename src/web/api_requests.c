@@ -8,7 +8,7 @@
  * "sent" are the signed-in user's own requests; "received" those sent to
  * the listing a therapist holds (empty for anyone else). Another user's
  * request is never listed, and answering another therapist's is a 404,
- * as for a request that does not exist. The rules are act_requests.c's.
+ * as for a request that does not exist. The rules are app/requests.c's.
  */
 #include "core/jsonv.h"
 #include "app/services.h"

@@ -1,7 +1,7 @@
 /*
  * page_account.c: the forms for signing up, signing in and out (here or
  * everywhere), the account page, and resetting a forgotten password. What
- * they do is in act_account.c, shared with the API (api_account.c).
+ * they do is in app/account.c, shared with the API (api_account.c).
  */
 #include <string.h>
 

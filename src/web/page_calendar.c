@@ -9,7 +9,7 @@
  *   POST /calendar/forget   the stored busy times are deleted
  *
  * The page says exactly what is kept, and shows it: the start and end of
- * each busy time, nothing else. What the forms do is act_calendar.c's,
+ * each busy time, nothing else. What the forms do is app/calendar.c's,
  * shared with the API (api_busy.c).
  */
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * page_orgs.c: the form for adding an organization to the registry when
  * the one a clinician belongs to is missing. Signed-in clinicians only;
- * what adding does is in act_orgs.c, shared with POST /api/v1/orgs.
+ * what adding does is in app/orgs.c, shared with POST /api/v1/orgs.
  */
 #include <stdio.h>
 #include <string.h>

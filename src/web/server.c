@@ -61,7 +61,7 @@ bool
 app_rate_limited(struct app *app, const char *addr)
 {
 	uint64_t h = 1469598103934665603ull;
-	int64_t minute = (int64_t)time(NULL) / 60;
+	int64_t minute = clock_now(&app->sv.clock) / 60;
 	struct rate_slot *s;
 	bool over;
 
@@ -853,7 +853,7 @@ server_start(struct app *app, const char *host, int port, char *err, size_t errl
 	}
 	s->app = app;
 	/* Two threads at least, and calendar uploads on all but one of them
-	 * at a time (act_calendar.c): pages always have a thread. */
+	 * at a time (app/calendar.c): pages always have a thread. */
 	if (cpus < 2)
 		cpus = 2;
 	app->sv.calendars_max = (int)cpus - 1;

@@ -257,7 +257,7 @@ static const char *const migrations[] = {
 	 * the hourly expiry reads by time. */
 	"DELETE FROM throttle;"
 	"CREATE INDEX throttle_at ON throttle (at);",
-	/* 16: sign-ups wait for their email's confirmation (web/act_account.c):
+	/* 16: sign-ups wait for their email's confirmation (app/account.c):
 	 * the token is kept only as its hash, the password only as argon2id,
 	 * and a row lives a day. */
 	"CREATE TABLE signup_pending ("
