@@ -13,7 +13,8 @@ lines. Arguments are bytes; replies are UTF-8 text.
 Commands (the last answer is the one of the last `req` or `form`):
 
   req USER METHOD PATH [BODY [HEADER: VALUE ...]]
-        USER names a cookie jar ("-": none, and nothing kept). A body that
+        USER names a cookie jar ("-": none, and nothing kept). PATH may
+        be a whole http://HOST:PORT/... URL, for a second server. A body that
         starts with { or [ is sent as application/json, any other as a
         urlencoded form, unless a Content-Type header is given. Redirects
         are not followed. Replies with the status (000 when the
@@ -28,11 +29,14 @@ Commands (the last answer is the one of the last `req` or `form`):
         would send them, urlencoded; with KEY VALUE: data with KEY set
   with DATA KEY VALUE DATA with KEY set to VALUE (added when missing)
   status | body | header NAME     of the last answer ("" when missing)
+  headers NAME        every value of header NAME, one a line
+  load FILE           FILE's bytes become the last answer (status 000),
+        for the checks below on a file (a CLI's output)
   json PATH           the value at PATH in the last answer's JSON (a.b.0.c;
         "" for the whole): strings as they are, anything else as JSON;
         "<missing>" when PATH is not there, "<not json>" when no JSON
   jsonpy EXPR         a Python expression over d (the last answer's JSON),
-        its value printed as json does
+        its value printed as json does (json, re, time, datetime there)
   has TEXT | lacks TEXT           1 or 0: the last body holds TEXT
   grep REGEX          the first match of REGEX in the last body, group 1
         when it has one, "" when none
@@ -52,6 +56,8 @@ import json
 import os
 import re
 import sys
+import time
+import datetime
 import urllib.parse
 
 
@@ -111,7 +117,7 @@ class Client:
         self.jars = {}          # user -> {name: value}
         self.form_csrf = {}     # user -> the last csrf input seen
         self.api_csrf = {}      # user -> the last "csrf" of a JSON answer
-        self.conn = None
+        self.conns = {}         # (host, port) -> a kept connection
         self.status, self.headers, self.body = 0, [], b""
 
     def request(self, user, method, path, body=b"", headers=()):
@@ -125,25 +131,30 @@ class Client:
         jar = self.jars.setdefault(user, {}) if user != "-" else {}
         if jar and not any(k.lower() == "cookie" for k in hs):
             hs["Cookie"] = "; ".join("%s=%s" % kv for kv in jar.items())
+        where = (self.host, self.port)
+        if path.startswith("http://"):
+            u = urllib.parse.urlsplit(path)
+            where = (u.hostname, u.port or 80)
+            path = urllib.parse.urlunsplit(("", "", u.path or "/", u.query, ""))
         for attempt in (0, 1):
             try:
-                if self.conn is None:
-                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
-                self.conn.request(method, path, body=body or None, headers=hs)
-                r = self.conn.getresponse()
+                if where not in self.conns:
+                    self.conns[where] = http.client.HTTPConnection(*where, timeout=300)
+                conn = self.conns[where]
+                conn.request(method, path, body=body or None, headers=hs)
+                r = conn.getresponse()
                 data = r.read()
                 break
             except (OSError, http.client.HTTPException):
-                if self.conn:
-                    self.conn.close()
-                self.conn = None
+                conn = self.conns.pop(where, None)
+                if conn:
+                    conn.close()
                 if attempt:
                     self.status, self.headers, self.body = 0, [], b""
                     return "000"
         self.status, self.headers, self.body = r.status, r.getheaders(), data
         if r.getheader("Connection", "").lower() == "close" or r.will_close:
-            self.conn.close()
-            self.conn = None
+            self.conns.pop(where).close()
         if user != "-":
             for k, v in self.headers:
                 if k.lower() != "set-cookie":
@@ -256,6 +267,12 @@ def main():
                 r = c.text()
             elif cmd == "header":
                 r = next((v for k, v in c.headers if k.lower() == s(0).lower()), "")
+            elif cmd == "headers":
+                r = "\n".join(v for k, v in c.headers if k.lower() == s(0).lower())
+            elif cmd == "load":
+                with open(s(0), "rb") as f:
+                    c.status, c.headers, c.body = 0, [], f.read()
+                r = ""
             elif cmd == "json":
                 r = c.json_at(s(0))
             elif cmd == "jsonpy":
@@ -264,7 +281,8 @@ def main():
                 except ValueError:
                     d = None
                 try:
-                    r = show(eval(s(0), {"json": json, "re": re}, {"d": d}))
+                    r = show(eval(s(0), {"json": json, "re": re, "time": time, "datetime": datetime},
+                                  {"d": d}))
                 except Exception as e:
                     r = "<error %s>" % type(e).__name__
             elif cmd in ("has", "lacks"):
