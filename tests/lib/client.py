@@ -37,6 +37,11 @@ Commands (the last answer is the one of the last `req` or `form`):
         "<missing>" when PATH is not there, "<not json>" when no JSON
   jsonpy EXPR         a Python expression over d (the last answer's JSON),
         its value printed as json does (json, re, time, datetime there)
+  answer OPENAPI STATUS [FIELD]   "" when the last answer has STATUS, as the
+        OpenAPI document (a file) declares it for the request's operation:
+        its body fits the schema, its headers are there, an error names
+        FIELD (tests/http/check.py check_answer); else why not
+  holds EXPR          "" when the Python EXPR holds of d, the last JSON; else why
   has TEXT | lacks TEXT           1 or 0: the last body holds TEXT
   grep REGEX          the first match of REGEX in the last body, group 1
         when it has one, "" when none
@@ -59,6 +64,9 @@ import sys
 import time
 import datetime
 import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
+import check                    # tests/http/check.py: the OpenAPI checks
 
 
 class Form(html.parser.HTMLParser):
@@ -119,6 +127,7 @@ class Client:
         self.api_csrf = {}      # user -> the last "csrf" of a JSON answer
         self.conns = {}         # (host, port) -> a kept connection
         self.status, self.headers, self.body = 0, [], b""
+        self.method, self.path = "", ""
 
     def request(self, user, method, path, body=b"", headers=()):
         hs = {}
@@ -131,6 +140,7 @@ class Client:
         jar = self.jars.setdefault(user, {}) if user != "-" else {}
         if jar and not any(k.lower() == "cookie" for k in hs):
             hs["Cookie"] = "; ".join("%s=%s" % kv for kv in jar.items())
+        self.method, self.path = method, path
         where = (self.host, self.port)
         if path.startswith("http://"):
             u = urllib.parse.urlsplit(path)
@@ -285,6 +295,23 @@ def main():
                                   {"d": d}))
                 except Exception as e:
                     r = "<error %s>" % type(e).__name__
+            elif cmd == "answer":
+                base = os.path.join(c.work, "last")
+                for ext, data in ((".s", b"%03d" % c.status), (".b", c.body),
+                                  (".h", "".join("%s: %s\n" % kv for kv in c.headers).encode("latin-1"))):
+                    with open(base + ext, "wb") as f:
+                        f.write(data)
+                try:
+                    check.check_answer(s(0), c.method, c.path, s(1), base, *[s(i) for i in range(2, len(a))])
+                    r = ""
+                except check.Fail as e:
+                    r = str(e)
+            elif cmd == "holds":
+                try:
+                    d = json.loads(c.body)
+                    r = "" if eval(s(0), {"d": d}) else "%s does not hold of %s" % (s(0), json.dumps(d)[:300])
+                except Exception as e:
+                    r = "%s: %s: %s" % (s(0), type(e).__name__, e)
             elif cmd in ("has", "lacks"):
                 r = "1" if (a[0] in c.body) == (cmd == "has") else "0"
             elif cmd == "grep":
