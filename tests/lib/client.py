@@ -30,6 +30,9 @@ Commands (the last answer is the one of the last `req` or `form`):
   with DATA KEY VALUE DATA with KEY set to VALUE (added when missing)
   status | body | header NAME     of the last answer ("" when missing)
   headers NAME        every value of header NAME, one a line
+  save NAME           writes the last answer to WORKDIR/NAME.s (status),
+        NAME.h (headers, "Name: value" lines) and NAME.b (body)
+  batch DIR SPEC      tests/http/check.py's batch of checks, in this process
   load FILE           FILE's bytes become the last answer (status 000),
         for the checks below on a file (a CLI's output)
   json PATH           the value at PATH in the last answer's JSON (a.b.0.c;
@@ -190,6 +193,12 @@ class Client:
             f.write(data)
         return "%03d" % self.status
 
+    def save(self, base):
+        for ext, data in ((".s", b"%03d" % self.status), (".b", self.body),
+                          (".h", "".join("%s: %s\n" % kv for kv in self.headers).encode("latin-1"))):
+            with open(base + ext, "wb") as f:
+                f.write(data)
+
     def text(self):
         return self.body.decode("utf-8", "replace")
 
@@ -295,12 +304,17 @@ def main():
                                   {"d": d}))
                 except Exception as e:
                     r = "<error %s>" % type(e).__name__
+            elif cmd == "save":
+                c.save(os.path.join(c.work, s(0)))
+                r = ""
+            elif cmd == "batch":
+                import contextlib, io
+                with contextlib.redirect_stdout(io.StringIO()):
+                    check.batch(s(0), s(1))
+                r = ""
             elif cmd == "answer":
                 base = os.path.join(c.work, "last")
-                for ext, data in ((".s", b"%03d" % c.status), (".b", c.body),
-                                  (".h", "".join("%s: %s\n" % kv for kv in c.headers).encode("latin-1"))):
-                    with open(base + ext, "wb") as f:
-                        f.write(data)
+                c.save(base)
                 try:
                     check.check_answer(s(0), c.method, c.path, s(1), base, *[s(i) for i in range(2, len(a))])
                     r = ""
