@@ -45,6 +45,7 @@ Commands (the last answer is the one of the last `req` or `form`):
         its body fits the schema, its headers are there, an error names
         FIELD (tests/http/check.py check_answer); else why not
   holds EXPR          "" when the Python EXPR holds of d, the last JSON; else why
+  utf8                1 or 0: the last body is UTF-8 and holds no NUL
   has TEXT | lacks TEXT           1 or 0: the last body holds TEXT
   grep REGEX          the first match of REGEX in the last body, group 1
         when it has one, "" when none
@@ -136,7 +137,12 @@ class Client:
         hs = {}
         for h in headers:
             k, _, v = h.partition(":")
-            hs[k.strip()] = v.strip()
+            v = v.strip()
+            try:
+                v.encode("latin-1")
+            except UnicodeEncodeError:     # bytes that are not text, sent as they came
+                v = v.encode("utf-8", "surrogateescape")
+            hs[k.strip()] = v
         if body and not any(k.lower() == "content-type" for k in hs):
             hs["Content-Type"] = ("application/json" if body[:1] in (b"{", b"[")
                                   else "application/x-www-form-urlencoded")
@@ -326,6 +332,11 @@ def main():
                     r = "" if eval(s(0), {"d": d}) else "%s does not hold of %s" % (s(0), json.dumps(d)[:300])
                 except Exception as e:
                     r = "%s: %s: %s" % (s(0), type(e).__name__, e)
+            elif cmd == "utf8":
+                try:
+                    r = "1" if "\0" not in c.body.decode("utf-8") else "0"
+                except UnicodeDecodeError:
+                    r = "0"
             elif cmd in ("has", "lacks"):
                 r = "1" if (a[0] in c.body) == (cmd == "has") else "0"
             elif cmd == "grep":
