@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# http.sh: `chiron serve` seen from outside, over loopback with curl.
+# http.sh: `chiron serve` seen from outside, over loopback, through the
+# suite's one client (tests/lib/suite.sh, tests/lib/client.py).
 #
 #   tests/http.sh build/chiron
 #
@@ -18,77 +19,28 @@
 # has one line per request without query strings or addresses; and that
 # SIGTERM stops the server with status 0.
 #
-# Prints "ok NAME" or "not ok NAME" (with the evidence indented below) per
-# check, and exits 1 if any check failed. The server is always stopped.
+# Prints "ok NAME" or "not ok NAME" (with the evidence below) per check,
+# and exits 1 if any check failed. The server is always stopped.
 #
 # The script asks everything first, then judges: the JSON and HTML checks
-# run in one Python process (tests/http/check.py; starting Python costs
-# more than any request), the 150 queries in another (tests/http/match.py).
-set -u
-
-BIN=${1:?usage: tests/http.sh path/to/chiron}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CONF=$ROOT/../shared/conformance
+# of tests/http/check.py run in the client's process (`c batch`), the 150
+# queries in one more (tests/http/match.py, one and eight connections).
+. "$(dirname "$0")/lib/suite.sh" "$1"
 SPEC=$ROOT/../shared/spec
 HELP=$ROOT/tests/http
 PY="python3 -S" # the helpers need no site packages; -S starts faster
-W=$(mktemp -d "${TMPDIR:-/tmp}/chiron-http.XXXXXX")
-PID=
 PID2=
 
-# stop PID: SIGTERM, then SIGKILL after 2 s; reaps it.
+# stop PID: SIGTERM, then SIGKILL after a minute; reaps it.
 stop() {
 	local pid=$1
 	[ -n "$pid" ] || return 0
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null
-		for _ in $(seq 40); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -KILL "$pid" 2>/dev/null
-	fi
+	kill -TERM "$pid" 2>/dev/null && until_ 60 eval "! kill -0 $pid 2>/dev/null"
+	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 }
-cleanup() {
-	stop "$PID2"
-	stop "$PID"
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'stop "$PID2"; suite_cleanup' EXIT
 
-# Checks that fail because of a bug already reported to the lead: they
-# print "ok NAME # TODO known bug" with the evidence, so the suite stays
-# green until the fix lands; take the name out of this list then.
-KNOWN_BUGS=" "
-
-ok() {
-	if [[ $KNOWN_BUGS == *" $1 "* ]]; then
-		echo "ok $1 (a known bug is fixed: take $1 out of KNOWN_BUGS)"
-	else
-		echo "ok $1"
-	fi
-}
-not_ok() {
-	local name=$1
-	shift
-	if [[ $KNOWN_BUGS == *" $name "* ]]; then
-		echo "ok $name # TODO known bug"
-	else
-		echo "not ok $name"
-		echo "$name" >>"$W/failed"
-	fi
-	printf '%s\n' "$@" | sed 's/^/    /'
-}
-
-for tool in curl python3; do
-	if ! command -v "$tool" >/dev/null; then
-		not_ok prerequisites "$tool is not installed"
-		exit 1
-	fi
-done
 for f in "$CONF/directory.jsonl" "$CONF/queries.jsonl" "$CONF/compacts.json" \
 	"$SPEC/taxonomy-core.json" "$ROOT/src/web/routes.c"; do
 	if [ ! -r "$f" ]; then
@@ -104,32 +56,33 @@ done
 # fetch NAME METHOD PATH [CURL OPTIONS]: the answer's headers in $W/NAME.h,
 # body in $W/NAME.b, status in $W/NAME.s. Every request also goes to
 # $W/expected.log as "METHOD PATH STATUS" (path decoded, without its query
-# string): what the access log must say.
-# Once a request times out, the server is taken for hung: the requests
-# after it are not sent (status 000), so the suite still ends in seconds.
+# string): what the access log must say. Through the suite's one client
+# (tests/lib/client.py, `save`); BODY is JSON when it starts with { or [,
+# a form otherwise, unless a Content-Type header is given.
+# Once a request fails (the client waits minutes), the server is taken for
+# hung: the requests after it are not sent (status 000).
 HUNG=
 fetch() {
-	local name=$1 method=$2 path=$3 p
+	local name=$1 method=$2 path=$3 p st=000
 	shift 3
-	: >"$W/$name.b"
-	: >"$W/$name.h"
 	if [ -n "$HUNG" ]; then
-		echo 000 >"$W/$name.s"
-		echo "not sent: $HUNG timed out" >"$W/$name.err"
+		: >"$W/$name.b"
+		: >"$W/$name.h"
+		echo "not sent: $HUNG failed" >"$W/$name.err"
 	else
-		curl -sS --max-time 5 -o "$W/$name.b" -D "$W/$name.h" -w '%{http_code}' \
-			-X "$method" "$@" "http://127.0.0.1:$PORT$path" >"$W/$name.s" 2>"$W/$name.err"
-		[ $? -eq 28 ] && HUNG="$method $path"
+		st=$(c req - "$method" "$path" "$@")
+		c save "$name"
+		[ "$st" = 000 ] && HUNG="$method $path"
+		: >"$W/$name.err"
 	fi
+	echo "$st" >"$W/$name.s"
 	p=${path%%\?*}
-	printf '%s %b %s\n' "$method" "${p//%/\\x}" "$(cat "$W/$name.s")" >>"$W/expected.log"
+	printf '%s %b %s\n' "$method" "${p//%/\\x}" "$st" >>"$W/expected.log"
 	printf '%s %s\n' "$name" "$path" >>"$W/fetched"
 }
 
 # post_query NAME BODY: POST /api/v1/match with BODY.
-post_query() {
-	fetch "$1" POST /api/v1/match -H 'Content-Type: application/json' --data-binary "$2"
-}
+post_query() { fetch "$1" POST /api/v1/match "$2"; }
 
 # judge CHECK COMMAND ARGS...: queue a check.py check for the batch; after
 # it, passed CHECK tells whether it held and why CHECK says why not.
@@ -219,7 +172,6 @@ else
 	not_ok store_import "cannot make the directory" "$(cat "$W/err")"
 	exit 1
 fi
-DB=$W/chiron.db
 if "$BIN" import --db "$DB" "$W/directory.jsonl" >"$W/out" 2>"$W/err"; then
 	ok store_import
 else
@@ -227,15 +179,12 @@ else
 	exit 1
 fi
 # ----------------------------------------------------------------------
-# The server, on a port that was free a moment ago. It listens with
-# SO_REUSEPORT (see listen_port_in_use below), so a busy port does not
-# always make it fail: after the start, /proc/net/tcp must show one
-# listener on the port, or the answers could come from someone else.
+# The server (tests/lib/suite.sh), on a port that was free a moment ago.
+# It listens with SO_REUSEPORT (see listen_port_in_use below), so a busy
+# port does not always make it fail: after the start, /proc/net/tcp must
+# show one listener on the port, or the answers could come from someone
+# else.
 # ----------------------------------------------------------------------
-
-free_port() {
-	$PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # listeners PORT: how many sockets listen on 127.0.0.1:PORT or *:PORT.
 listeners() {
@@ -245,10 +194,11 @@ listeners() {
 	awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p' /proc/net/tcp | wc -l
 }
 
-# wait_serving PID ERRFILE: until the server says it serves (0), exits or
-# 60 s pass (1).
+# wait_serving PID ERRFILE: until the server says it serves (0) or exits
+# (1); a watchdog of minutes.
 wait_serving() {
-	for _ in $(seq 1200); do
+	local i
+	for ((i = 0; i < 3600; i++)); do
 		grep -q '^chiron: serving ' "$2" 2>/dev/null && return 0
 		kill -0 "$1" 2>/dev/null || return 1
 		sleep 0.05
@@ -256,30 +206,14 @@ wait_serving() {
 	return 1
 }
 
-started=0
-for _ in 1 2 3; do
-	PORT=$(free_port)
-	"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --compacts "$CONF/compacts.json" \
-		--access-log "$W/access.log" >"$W/serve.out" 2>"$W/serve.err" &
-	PID=$!
-	if wait_serving "$PID" "$W/serve.err"; then
-		if [ "$(listeners "$PORT")" -eq 1 ]; then
-			started=1
-			break
-		fi
-		echo "port $PORT: another server listens there too; trying another" >>"$W/start.log"
-	fi
-	stop "$PID"
-	PID=
-	cat "$W/serve.err" >>"$W/start.log"
-	: >"$W/access.log"
-done
-if [ $started -eq 1 ]; then
+serve --compacts "$CONF/compacts.json" --access-log "$W/access.log"
+if [ "$(listeners "$PORT")" -eq 1 ]; then
 	ok server_start
 else
-	not_ok server_start "$(cat "$W/start.log")"
+	not_ok server_start "port $PORT: another server listens there too"
 	exit 1
 fi
+client_start
 
 # ======================================================================
 # Ask
@@ -324,17 +258,17 @@ post_query limit200 '{"jurisdiction":"US-NY","limit":200}'
 q='{"jurisdiction":"US-NY","limit":1}'
 { printf '%s' "$q"; head -c $((1048576 - ${#q})) /dev/zero | tr '\0' ' '; } >"$W/mib.json"
 { cat "$W/mib.json"; printf ' '; } >"$W/mib1.json"
-fetch mib POST /api/v1/match -H 'Content-Type: application/json' --data-binary "@$W/mib.json"
-fetch mib1 POST /api/v1/match -H 'Content-Type: application/json' --data-binary "@$W/mib1.json"
+fetch mib POST /api/v1/match "$(<"$W/mib.json")"
+fetch mib1 POST /api/v1/match "$(<"$W/mib1.json") "
 judge mib1 error '*' "$W/mib1.b"
 # The API reads JSON only: a form or plain text (what a cross-site form can
 # send) is 415, application/json with a charset is fine.
-fetch ctform POST /api/v1/match --data '{"jurisdiction":"US-NY","limit":1}'
+fetch ctform POST /api/v1/match '{"jurisdiction":"US-NY","limit":1}' 'Content-Type: application/x-www-form-urlencoded'
 judge ctform error Content-Type "$W/ctform.b"
-fetch cttext POST /api/v1/match -H 'Content-Type: text/plain' --data-binary '{"jurisdiction":"US-NY","limit":1}'
+fetch cttext POST /api/v1/match '{"jurisdiction":"US-NY","limit":1}' 'Content-Type: text/plain'
 judge cttext error Content-Type "$W/cttext.b"
-fetch ctcharset POST /api/v1/match -H 'Content-Type: Application/JSON; charset=utf-8' \
-	--data-binary '{"jurisdiction":"US-NY","limit":1}'
+fetch ctcharset POST /api/v1/match '{"jurisdiction":"US-NY","limit":1}' \
+	'Content-Type: Application/JSON; charset=utf-8'
 
 # Therapists (t-0000001 exists; with a quote and markup after it, it is
 # no id at all), taxonomy, organizations, OpenAPI.
@@ -369,21 +303,21 @@ judge openapi openapi "$ROOT/src/web/routes.c" "$W/openapi.b"
 # The search page.
 fetch sget GET '/search?jurisdiction=US-NY&modality=telehealth'
 judge sget hrefs "$W/sget.b"
-fetch spost POST /search --data 'jurisdiction=US-NY&modality=telehealth'
+fetch spost POST /search 'jurisdiction=US-NY&modality=telehealth'
 judge spost hrefs "$W/spost.b"
 fetch sbad GET '/search?jurisdiction=US-NY&budget=abc'
 # strtod() takes these, JSON does not (see search_bad_number_names_field).
 fetch sinf GET '/search?jurisdiction=US-NY&budget=inf'
 fetch shex GET '/search?jurisdiction=US-NY&budget=0x10'
 # With and without the employer the <script> therapist shares.
-fetch shard POST /search --data "jurisdiction=US-NY&languages=cy&aff_org1=$ORG_HARD&aff_role1=employer"
-fetch snone POST /search --data "jurisdiction=US-NY&languages=cy"
+fetch shard POST /search "jurisdiction=US-NY&languages=cy&aff_org1=$ORG_HARD&aff_role1=employer"
+fetch snone POST /search "jurisdiction=US-NY&languages=cy"
 judge snone hrefs "$W/snone.b"
 # An association they share (a soft conflict): one result, and pages of them.
 fetch saff POST /search \
-	--data "jurisdiction=US-NY&modality=telehealth&languages=cy&aff_org1=$ORG_SOFT&aff_role1=member"
+	"jurisdiction=US-NY&modality=telehealth&languages=cy&aff_org1=$ORG_SOFT&aff_role1=member"
 judge saff hrefs "$W/saff.b"
-fetch saffmany POST /search --data "jurisdiction=US-NY&modality=telehealth&aff_org1=$ORG_SOFT&aff_role1=member"
+fetch saffmany POST /search "jurisdiction=US-NY&modality=telehealth&aff_org1=$ORG_SOFT&aff_role1=member"
 judge saffmany hrefs "$W/saffmany.b"
 fetch tpage GET "/therapists/$XSS"
 fetch thmiss GET /therapists/t-8888888
@@ -392,7 +326,7 @@ fetch sreflect GET '/search?jurisdiction=US-NY&timezone=%3Cscript%3Ealert(1)%3C%
 # The headers of every answer above.
 judge headers headers "$W"
 
-$PY "$HELP/check.py" batch "$W" "$W/spec" >"$W/batch.err" 2>&1
+c batch "$W" "$W/spec" >"$W/batch.err"
 
 # ======================================================================
 # Judge
@@ -697,10 +631,8 @@ fi
 
 # A log line is written as its answer is queued: wait for the last ones.
 want=$(wc -l <"$W/expected.log")
-for _ in $(seq 600); do
-	[ "$(wc -l <"$W/access.log")" -ge "$want" ] && break
-	sleep 0.05
-done
+logged() { [ "$(wc -l <"$W/access.log")" -ge "$1" ]; }
+until_ 120 logged "$want"
 awk 'NF == 6 && $6 ~ /ms$/ { print $2, $3, $4; next } { print "bad line:", $0 }' "$W/access.log" |
 	sort >"$W/got.sorted"
 sort "$W/expected.log" >"$W/want.sorted"
@@ -723,10 +655,7 @@ fi
 # The path is logged decoded and raw: a %0A in it starts a forged line.
 lines=$(wc -l <"$W/access.log")
 fetch inject GET '/x%0A2026-01-01T00:00:00Z%20GET%20/forged%20200'
-for _ in $(seq 600); do
-	[ "$(wc -l <"$W/access.log")" -gt "$lines" ] && break
-	sleep 0.05
-done
+until_ 120 logged $((lines + 1))
 if [ "$(wc -l <"$W/access.log")" -eq $((lines + 1)) ]; then
 	ok access_log_escapes_path
 else
@@ -754,14 +683,14 @@ else
 fi
 PID2=
 
-# SIGTERM: exit 0 within 20 s (at once, on a quiet machine), saying "stopped".
+# SIGTERM: exit 0 (at once, on a quiet machine; a watchdog of two
+# minutes), saying "stopped".
 kill -TERM "$PID" 2>/dev/null
 t0=$(date +%s%N)
-while kill -0 "$PID" 2>/dev/null && [ $(($(date +%s%N) - t0)) -lt 20000000000 ]; do
-	sleep 0.02
-done
+gone() { ! kill -0 "$PID" 2>/dev/null; }
+until_ 120 gone
 if kill -0 "$PID" 2>/dev/null; then
-	not_ok sigterm_stops "still running 20 s after SIGTERM" "$(tail -n 3 "$W/serve.err")"
+	not_ok sigterm_stops "still running 2 min after SIGTERM" "$(tail -n 3 "$W/serve.err")"
 else
 	wait "$PID"
 	rc=$?
@@ -781,4 +710,4 @@ else
 	not_ok server_no_sanitizer_reports "$(grep -A6 -e 'Sanitizer' -e 'runtime error' "$W/serve.err" | head -20)"
 fi
 
-[ ! -s "$W/failed" ]
+done_suite

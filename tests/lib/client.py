@@ -13,7 +13,8 @@ lines. Arguments are bytes; replies are UTF-8 text.
 Commands (the last answer is the one of the last `req` or `form`):
 
   req USER METHOD PATH [BODY [HEADER: VALUE ...]]
-        USER names a cookie jar ("-": none, and nothing kept). A body that
+        USER names a cookie jar ("-": none, and nothing kept). PATH may
+        be a whole http://HOST:PORT/... URL, for a second server. A body that
         starts with { or [ is sent as application/json, any other as a
         urlencoded form, unless a Content-Type header is given. Redirects
         are not followed. Replies with the status (000 when the
@@ -28,11 +29,23 @@ Commands (the last answer is the one of the last `req` or `form`):
         would send them, urlencoded; with KEY VALUE: data with KEY set
   with DATA KEY VALUE DATA with KEY set to VALUE (added when missing)
   status | body | header NAME     of the last answer ("" when missing)
+  headers NAME        every value of header NAME, one a line
+  save NAME           writes the last answer to WORKDIR/NAME.s (status),
+        NAME.h (headers, "Name: value" lines) and NAME.b (body)
+  batch DIR SPEC      tests/http/check.py's batch of checks, in this process
+  load FILE           FILE's bytes become the last answer (status 000),
+        for the checks below on a file (a CLI's output)
   json PATH           the value at PATH in the last answer's JSON (a.b.0.c;
         "" for the whole): strings as they are, anything else as JSON;
         "<missing>" when PATH is not there, "<not json>" when no JSON
   jsonpy EXPR         a Python expression over d (the last answer's JSON),
-        its value printed as json does
+        its value printed as json does (json, re, time, datetime there)
+  answer OPENAPI STATUS [FIELD]   "" when the last answer has STATUS, as the
+        OpenAPI document (a file) declares it for the request's operation:
+        its body fits the schema, its headers are there, an error names
+        FIELD (tests/http/check.py check_answer); else why not
+  holds EXPR          "" when the Python EXPR holds of d, the last JSON; else why
+  utf8                1 or 0: the last body is UTF-8 and holds no NUL
   has TEXT | lacks TEXT           1 or 0: the last body holds TEXT
   grep REGEX          the first match of REGEX in the last body, group 1
         when it has one, "" when none
@@ -52,7 +65,12 @@ import json
 import os
 import re
 import sys
+import time
+import datetime
 import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
+import check                    # tests/http/check.py: the OpenAPI checks
 
 
 class Form(html.parser.HTMLParser):
@@ -111,39 +129,51 @@ class Client:
         self.jars = {}          # user -> {name: value}
         self.form_csrf = {}     # user -> the last csrf input seen
         self.api_csrf = {}      # user -> the last "csrf" of a JSON answer
-        self.conn = None
+        self.conns = {}         # (host, port) -> a kept connection
         self.status, self.headers, self.body = 0, [], b""
+        self.method, self.path = "", ""
 
     def request(self, user, method, path, body=b"", headers=()):
         hs = {}
         for h in headers:
             k, _, v = h.partition(":")
-            hs[k.strip()] = v.strip()
+            v = v.strip()
+            try:
+                v.encode("latin-1")
+            except UnicodeEncodeError:     # bytes that are not text, sent as they came
+                v = v.encode("utf-8", "surrogateescape")
+            hs[k.strip()] = v
         if body and not any(k.lower() == "content-type" for k in hs):
             hs["Content-Type"] = ("application/json" if body[:1] in (b"{", b"[")
                                   else "application/x-www-form-urlencoded")
         jar = self.jars.setdefault(user, {}) if user != "-" else {}
         if jar and not any(k.lower() == "cookie" for k in hs):
             hs["Cookie"] = "; ".join("%s=%s" % kv for kv in jar.items())
+        self.method, self.path = method, path
+        where = (self.host, self.port)
+        if path.startswith("http://"):
+            u = urllib.parse.urlsplit(path)
+            where = (u.hostname, u.port or 80)
+            path = urllib.parse.urlunsplit(("", "", u.path or "/", u.query, ""))
         for attempt in (0, 1):
             try:
-                if self.conn is None:
-                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=300)
-                self.conn.request(method, path, body=body or None, headers=hs)
-                r = self.conn.getresponse()
+                if where not in self.conns:
+                    self.conns[where] = http.client.HTTPConnection(*where, timeout=300)
+                conn = self.conns[where]
+                conn.request(method, path, body=body or None, headers=hs)
+                r = conn.getresponse()
                 data = r.read()
                 break
             except (OSError, http.client.HTTPException):
-                if self.conn:
-                    self.conn.close()
-                self.conn = None
+                conn = self.conns.pop(where, None)
+                if conn:
+                    conn.close()
                 if attempt:
                     self.status, self.headers, self.body = 0, [], b""
                     return "000"
         self.status, self.headers, self.body = r.status, r.getheaders(), data
         if r.getheader("Connection", "").lower() == "close" or r.will_close:
-            self.conn.close()
-            self.conn = None
+            self.conns.pop(where).close()
         if user != "-":
             for k, v in self.headers:
                 if k.lower() != "set-cookie":
@@ -168,6 +198,12 @@ class Client:
         with open(os.path.join(self.work, "body"), "wb") as f:
             f.write(data)
         return "%03d" % self.status
+
+    def save(self, base):
+        for ext, data in ((".s", b"%03d" % self.status), (".b", self.body),
+                          (".h", "".join("%s: %s\n" % kv for kv in self.headers).encode("latin-1"))):
+            with open(base + ext, "wb") as f:
+                f.write(data)
 
     def text(self):
         return self.body.decode("utf-8", "replace")
@@ -256,6 +292,12 @@ def main():
                 r = c.text()
             elif cmd == "header":
                 r = next((v for k, v in c.headers if k.lower() == s(0).lower()), "")
+            elif cmd == "headers":
+                r = "\n".join(v for k, v in c.headers if k.lower() == s(0).lower())
+            elif cmd == "load":
+                with open(s(0), "rb") as f:
+                    c.status, c.headers, c.body = 0, [], f.read()
+                r = ""
             elif cmd == "json":
                 r = c.json_at(s(0))
             elif cmd == "jsonpy":
@@ -264,9 +306,37 @@ def main():
                 except ValueError:
                     d = None
                 try:
-                    r = show(eval(s(0), {"json": json, "re": re}, {"d": d}))
+                    r = show(eval(s(0), {"json": json, "re": re, "time": time, "datetime": datetime},
+                                  {"d": d}))
                 except Exception as e:
                     r = "<error %s>" % type(e).__name__
+            elif cmd == "save":
+                c.save(os.path.join(c.work, s(0)))
+                r = ""
+            elif cmd == "batch":
+                import contextlib, io
+                with contextlib.redirect_stdout(io.StringIO()):
+                    check.batch(s(0), s(1))
+                r = ""
+            elif cmd == "answer":
+                base = os.path.join(c.work, "last")
+                c.save(base)
+                try:
+                    check.check_answer(s(0), c.method, c.path, s(1), base, *[s(i) for i in range(2, len(a))])
+                    r = ""
+                except check.Fail as e:
+                    r = str(e)
+            elif cmd == "holds":
+                try:
+                    d = json.loads(c.body)
+                    r = "" if eval(s(0), {"d": d}) else "%s does not hold of %s" % (s(0), json.dumps(d)[:300])
+                except Exception as e:
+                    r = "%s: %s: %s" % (s(0), type(e).__name__, e)
+            elif cmd == "utf8":
+                try:
+                    r = "1" if "\0" not in c.body.decode("utf-8") else "0"
+                except UnicodeDecodeError:
+                    r = "0"
             elif cmd in ("has", "lacks"):
                 r = "1" if (a[0] in c.body) == (cmd == "has") else "0"
             elif cmd == "grep":

@@ -25,6 +25,12 @@
 #   sign_in USER PASSWORD [LOGIN]       the web sign-in as USER's jar; prints
 #                                       the status (303 when signed in)
 #   api_sign_in USER PASSWORD [LOGIN]   the API's: POST /api/v1/session
+#   mail_c / mail_c_to EMAIL            mail_all / mail_to through the client
+#   mail_c_link EMAIL PATH              mail_link through the client: the
+#                                       newest link to PATH/TOKEN mailed to
+#                                       EMAIL, polled (minutes); exit 1 if none
+#   signup USER HANDLE EMAIL PASSWORD ROLE   web_signup as USER's jar;
+#                                       prints the final status (303)
 #   until_ SECONDS COMMAND...           COMMAND until it succeeds, polling;
 #                                       a watchdog, never a measure
 #   done_suite                          the summary; the exit status
@@ -148,6 +154,32 @@ sign_in() {
 
 api_sign_in() {
 	c req "$1" POST /api/v1/session "{\"login\":\"${3:-$1}\",\"password\":\"$2\"}"
+}
+
+# The mail through the client: `chiron outbox wait` (everything written
+# before is delivered), then client.py reads $MAIL_DIR; no python3 per look.
+mail_c() { "$BIN" outbox wait --db "$MAIL_DB" >/dev/null 2>&1; c mail "$MAIL_DIR"; }
+mail_c_to() { mail_c | awk -v to="to: $1" '/^---$/ { keep = 0; next } $0 == to { keep = 1 } keep'; }
+mail_c_link() {
+	local i l
+	for ((i = 0; i < 2400; i++)); do
+		l=$(mail_c_to "$1" | grep -o "https\?://[^ ]*$2/[A-Za-z0-9_-]\{43\}" | tail -1)
+		[ -n "$l" ] && { echo "$l"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+_more_links() { [ "$(mail_c_to "$1" | grep -c '/signup/confirm/')" -gt "$2" ]; }
+signup() {
+	local before link
+	before=$(mail_c_to "$3" | grep -c '/signup/confirm/')
+	c req "$1" GET /signup >/dev/null
+	c form "$1" /signup "handle=$2" "email=$3" "password=$4" "role=$5" >/dev/null
+	until_ 120 _more_links "$3" "$before"
+	link=$(mail_c_link "$3" /signup/confirm) || { echo 000; return 1; }
+	link=/${link#http*://*/}
+	c req "$1" GET "$link" >/dev/null
+	c form "$1" "$link"
 }
 
 . "$(dirname "${BASH_SOURCE[0]}")/mail.sh"
