@@ -121,6 +121,23 @@ struct store_mail {
 
 typedef int (*store_mail_fn)(void *arg, const struct store_mail *m);
 
+/*
+ * A row of the outbox as it stands, for tests (`chiron outbox list`): no
+ * recipient, subject or body, only what became of it. The strings and the
+ * sealed bytes belong to the store and live until the callback returns.
+ */
+struct store_outbox_row {
+	int64_t id, created_at;
+	int64_t tried_at, sent_at;      /* 0: never */
+	int attempts;
+	const unsigned char *sealed;    /* the sealed message, NULL once erased */
+	size_t sealed_n;
+	int clear;                      /* a recipient, subject or body kept in the clear */
+	const char *last_error;         /* "" when none */
+};
+
+typedef int (*store_outbox_row_fn)(void *arg, const struct store_outbox_row *r);
+
 /* A busy interval of a user's calendar, [start, end) in UTC seconds. */
 struct store_busy {
 	int64_t start, end;
@@ -470,6 +487,8 @@ struct store_ops {
 	 * by an older chiron and still unsent are sealed by this call.
 	 */
 	int (*set_mail_key)(struct store *s, const unsigned char *key);
+	/* Every row of the outbox, by id, through fn (for tests; no key needed). */
+	int (*outbox_list)(struct store *s, store_outbox_row_fn fn, void *arg);
 
 	/*
 	 * Scheduling. Every function is safe across threads; the booking ones

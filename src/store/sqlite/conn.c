@@ -376,6 +376,7 @@ static const struct store_ops sqlite_ops = {
 	.outbox_give_up = sq_outbox_give_up,
 	.outbox_put = sq_outbox_put,
 	.set_mail_key = sq_set_mail_key,
+	.outbox_list = sq_outbox_list,
 	.schedule_get = sq_schedule_get,
 	.schedule_put = sq_schedule_put,
 	.closed_list = sq_closed_list,
