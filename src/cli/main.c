@@ -50,6 +50,12 @@ main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	if (strcmp(argv[1], "outbox") == 0)     /* hidden: for tests (cmd_outbox.c) */
 		return cmd_outbox(argc - 1, argv + 1);
+	if (strcmp(argv[1], "throttle") == 0)   /* hidden: for tests (cmd_seed.c) */
+		return cmd_throttle(argc - 1, argv + 1);
+	if (strcmp(argv[1], "request") == 0)    /* hidden: for tests (cmd_seed.c) */
+		return cmd_request(argc - 1, argv + 1);
+	if (strcmp(argv[1], "listing") == 0)    /* hidden: for tests (cmd_seed.c) */
+		return cmd_listing(argc - 1, argv + 1);
 	fprintf(stderr, "chiron: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -301,6 +301,9 @@ struct store_ops {
 	                    int64_t since, long *count);
 	/* Forgets every attempt made before `before` (the hourly chore). */
 	int (*throttle_expire)(struct store *s, int64_t before);
+	/* Every attempt kept, its key and time, through fn (for tests). */
+	int (*throttle_list)(struct store *s, int (*fn)(void *arg, const char *key, int64_t at),
+	                     void *arg);
 	/*
 	 * Sign-ups waiting for their email's confirmation, by the BLAKE2b
 	 * hash of the link's token: u's handle, email, pw_hash and role.

@@ -330,6 +330,7 @@ static const struct store_ops sqlite_ops = {
 	.sessions_delete_user = sq_sessions_delete_user,
 	.throttle_hit = sq_throttle_hit,
 	.throttle_expire = sq_throttle_expire,
+	.throttle_list = sq_throttle_list,
 	.signup_put = sq_signup_put,
 	.signup_get = sq_signup_get,
 	.signup_rename = sq_signup_rename,

@@ -1,0 +1,198 @@
+/*
+ * cmd_seed.c: hidden commands for tests, through the store (store.h),
+ * never the database's tables, so the suites hold for any engine.
+ *
+ *   chiron throttle list [--db PATH]
+ *
+ * One line an attempt the throttles keep: its time (UNIX) and its key.
+ *
+ *   chiron throttle add [--db PATH] --key KEY --at UNIX
+ *
+ * One attempt under KEY at that time (an old one, for the chore that
+ * forgets them).
+ *
+ *   chiron request add [--db PATH] --seeker HANDLE --therapist ID
+ *                      --message TEXT [--created-at UNIX] [--count N]
+ *
+ * N consultation requests (1) from the seeker, signed with the handle:
+ * "TEXT 1" ... "TEXT N" made at UNIX+1 ... UNIX+N (TEXT and UNIX alone
+ * when N is 1 and --count is not given).
+ *
+ *   chiron listing modes [--db PATH] ID
+ *
+ * Where each weekly window of listing ID is held, as the store keeps it
+ * for the schedule (avail_modes_get): "DAY START END MODES" a line, DAY 0
+ * for Monday, START and END in minutes, MODES a bit per modality (1 in
+ * person, 2 telehealth). A window not listed serves every modality.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+
+static int
+usage_seed(void)
+{
+	fprintf(stderr, "usage: chiron throttle list [--db PATH]\n"
+	                "       chiron throttle add [--db PATH] --key KEY --at UNIX\n"
+	                "       chiron request add [--db PATH] --seeker HANDLE --therapist ID "
+	                "--message TEXT [--created-at UNIX] [--count N]\n"
+	                "       chiron listing modes [--db PATH] ID\n");
+	return 2;
+}
+
+static struct store *
+open_db(const char *db)
+{
+	char err[1200];
+	struct store *st = store_open(db, err, sizeof(err));
+
+	if (!st)
+		fprintf(stderr, "chiron: %s\n", err);
+	return st;
+}
+
+static int
+print_throttle(void *arg, const char *key, int64_t at)
+{
+	(void)arg;
+	printf("%lld %s\n", (long long)at, key);
+	return 0;
+}
+
+int
+cmd_throttle(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *key = NULL;
+	int64_t at = -1;
+	struct store *st;
+	char *end;
+	long n;
+	int i, rc, add;
+
+	if (argc < 2 || (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "add") != 0))
+		return usage_seed();
+	add = strcmp(argv[1], "add") == 0;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (add && strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (add && strcmp(argv[i], "--at") == 0 && i + 1 < argc) {
+			at = strtoll(argv[++i], &end, 10);
+			if (*end || at < 0)
+				return usage_seed();
+		} else
+			return usage_seed();
+	}
+	if (add && (!key || at < 0))
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	rc = add ? STORE_CALL(st, throttle_hit, key, at, at, &n)
+	         : STORE_CALL(st, throttle_list, print_throttle, NULL);
+	if (rc)
+		fprintf(stderr, "chiron throttle: %s\n", store_errmsg(st));
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
+int
+cmd_request(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *seeker = NULL, *tid = NULL, *msg = NULL;
+	int64_t created = (int64_t)time(NULL);
+	long count = 1, k;
+	int numbered = 0, i, rc = 0, found = 0;
+	struct store_user u;
+	struct store *st;
+	char *end;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage_seed();
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strcmp(argv[i], "--seeker") == 0 && i + 1 < argc)
+			seeker = argv[++i];
+		else if (strcmp(argv[i], "--therapist") == 0 && i + 1 < argc)
+			tid = argv[++i];
+		else if (strcmp(argv[i], "--message") == 0 && i + 1 < argc)
+			msg = argv[++i];
+		else if (strcmp(argv[i], "--created-at") == 0 && i + 1 < argc) {
+			created = strtoll(argv[++i], &end, 10);
+			if (*end)
+				return usage_seed();
+		} else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+			count = strtol(argv[++i], &end, 10);
+			if (*end || count < 1 || count > 100000)
+				return usage_seed();
+			numbered = 1;
+		} else
+			return usage_seed();
+	}
+	if (!seeker || !tid || !msg)
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	memset(&u, 0, sizeof(u));
+	if (STORE_CALL(st, user_find, seeker, &u, &found) || !found) {
+		fprintf(stderr, "chiron request: %s\n", found ? store_errmsg(st) : "no such seeker");
+		store_close(st);
+		return 1;
+	}
+	for (k = 1; rc == 0 && k <= count; k++) {
+		struct store_request rq;
+
+		memset(&rq, 0, sizeof(rq));
+		rq.seeker = u.id;
+		snprintf(rq.seeker_name, sizeof(rq.seeker_name), "%s", u.handle);
+		snprintf(rq.therapist_id, sizeof(rq.therapist_id), "%s", tid);
+		if (numbered)
+			snprintf(rq.message, sizeof(rq.message), "%s %ld", msg, k);
+		else
+			snprintf(rq.message, sizeof(rq.message), "%s", msg);
+		rq.created_at = numbered ? created + k : created;
+		rc = STORE_CALL(st, request_add, &rq);
+	}
+	if (rc)
+		fprintf(stderr, "chiron request: %s\n", store_errmsg(st));
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
+int
+cmd_listing(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *id = NULL;
+	struct store_avail_modes m;
+	struct store *st;
+	int i, rc;
+
+	if (argc < 2 || strcmp(argv[1], "modes") != 0)
+		return usage_seed();
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (!id && argv[i][0] != '-')
+			id = argv[i];
+		else
+			return usage_seed();
+	}
+	if (!id)
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	memset(&m, 0, sizeof(m));
+	rc = STORE_CALL(st, avail_modes_get, id, &m);
+	if (rc)
+		fprintf(stderr, "chiron listing: %s\n", store_errmsg(st));
+	for (i = 0; rc == 0 && i < m.n; i++)
+		printf("%u %u %u %u\n", (unsigned)m.v[i].day, (unsigned)m.v[i].start,
+		       (unsigned)m.v[i].end, (unsigned)m.v[i].modes);
+	store_close(st);
+	return rc ? 1 : 0;
+}
