@@ -24,6 +24,12 @@
  * for the schedule (avail_modes_get): "DAY START END MODES" a line, DAY 0
  * for Monday, START and END in minutes, MODES a bit per modality (1 in
  * person, 2 telehealth). A window not listed serves every modality.
+ *
+ *   chiron listing modes [--db PATH] ID --set DAY:START:END:MODES...
+ *
+ * Replaces them (listing_save with the record as it is): the places of
+ * the hours the edit page and the API would set, for a listing no one has
+ * claimed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +46,7 @@ usage_seed(void)
 	                "       chiron throttle add [--db PATH] --key KEY --at UNIX\n"
 	                "       chiron request add [--db PATH] --seeker HANDLE --therapist ID "
 	                "--message TEXT [--created-at UNIX] [--count N]\n"
-	                "       chiron listing modes [--db PATH] ID\n");
+	                "       chiron listing modes [--db PATH] ID [--set DAY:START:END:MODES]...\n");
 	return 2;
 }
 
@@ -164,20 +170,75 @@ cmd_request(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+struct packed_copy {
+	void *p;
+	size_t n;
+};
+
+static int
+copy_packed(void *arg, const char *id, const void *packed, size_t n)
+{
+	struct packed_copy *c = arg;
+
+	(void)id;
+	if (!(c->p = malloc(n ? n : 1)))
+		return 1;
+	memcpy(c->p, packed, n);
+	c->n = n;
+	return 0;
+}
+
+/* Replaces the places of id's windows with set (listing_save, the record unchanged). */
+static int
+modes_set(struct store *st, const char *id, const struct store_avail_modes *set)
+{
+	struct packed_copy c = {NULL, 0};
+	int found = 0, rc;
+
+	rc = STORE_CALL(st, get_therapist, id, copy_packed, &c, &found);
+	if (rc == 0 && (!found || !c.p)) {
+		fprintf(stderr, "chiron listing: %s\n", found ? "out of memory" : "no such therapist");
+		free(c.p);
+		return 1;
+	}
+	if (rc == 0)
+		rc = STORE_CALL(st, listing_save, id, c.p, c.n, NULL, set, (int64_t)time(NULL), &found);
+	if (rc)
+		fprintf(stderr, "chiron listing: %s\n", store_errmsg(st));
+	free(c.p);
+	return rc ? 1 : 0;
+}
+
 int
 cmd_listing(int argc, char **argv)
 {
 	const char *db = DEFAULT_DB, *id = NULL;
-	struct store_avail_modes m;
+	struct store_avail_modes m, set;
+	int i, rc, setting = 0;
 	struct store *st;
-	int i, rc;
 
 	if (argc < 2 || strcmp(argv[1], "modes") != 0)
 		return usage_seed();
 	for (i = 2; i < argc; i++) {
+		unsigned d, a, b, k;
+		char end;
+
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
-		else if (!id && argv[i][0] != '-')
+		else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+			if (!setting)
+				memset(&set, 0, sizeof(set));
+			setting = 1;
+			if (set.n == STORE_AVAIL_MODES_MAX ||
+			    sscanf(argv[++i], "%u:%u:%u:%u%c", &d, &a, &b, &k, &end) != 4 || d > 6 ||
+			    a >= b || b > 1440 || k < 1 || k > 3)
+				return usage_seed();
+			set.v[set.n].day = (uint8_t)d;
+			set.v[set.n].start = (uint16_t)a;
+			set.v[set.n].end = (uint16_t)b;
+			set.v[set.n].modes = (uint8_t)k;
+			set.n++;
+		} else if (!id && argv[i][0] != '-')
 			id = argv[i];
 		else
 			return usage_seed();
@@ -186,6 +247,11 @@ cmd_listing(int argc, char **argv)
 		return usage_seed();
 	if (!(st = open_db(db)))
 		return 1;
+	if (setting) {
+		rc = modes_set(st, id, &set);
+		store_close(st);
+		return rc;
+	}
 	memset(&m, 0, sizeof(m));
 	rc = STORE_CALL(st, avail_modes_get, id, &m);
 	if (rc)
