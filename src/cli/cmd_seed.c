@@ -30,6 +30,19 @@
  * Replaces them (listing_save with the record as it is): the places of
  * the hours the edit page and the API would set, for a listing no one has
  * claimed.
+ *
+ *   chiron appointment add [--db PATH] --therapist ID --seeker HANDLE
+ *                          --kind KIND --start UNIX --end UNIX --zone ZONE
+ *
+ * A single session booked (appt_book), whatever the listing's hours or
+ * claim, as the API would have booked it: for a listing no one holds yet,
+ * which no route books. Prints its id.
+ *
+ *   chiron busy list [--db PATH] HANDLE
+ *   chiron busy clear [--db PATH] HANDLE...
+ *
+ * The busy times the store keeps of a user's calendar, "START END" a line
+ * in UTC (YYYY-MM-DDTHH:MM:SSZ), by start; or forgets them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +59,10 @@ usage_seed(void)
 	                "       chiron throttle add [--db PATH] --key KEY --at UNIX\n"
 	                "       chiron request add [--db PATH] --seeker HANDLE --therapist ID "
 	                "--message TEXT [--created-at UNIX] [--count N]\n"
-	                "       chiron listing modes [--db PATH] ID [--set DAY:START:END:MODES]...\n");
+	                "       chiron listing modes [--db PATH] ID [--set DAY:START:END:MODES]...\n"
+	                "       chiron appointment add [--db PATH] --therapist ID --seeker HANDLE "
+	                "--kind KIND --start UNIX --end UNIX --zone ZONE\n"
+	                "       chiron busy list|clear [--db PATH] HANDLE...\n");
 	return 2;
 }
 
@@ -259,6 +275,138 @@ cmd_listing(int argc, char **argv)
 	for (i = 0; rc == 0 && i < m.n; i++)
 		printf("%u %u %u %u\n", (unsigned)m.v[i].day, (unsigned)m.v[i].start,
 		       (unsigned)m.v[i].end, (unsigned)m.v[i].modes);
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
+static int
+always_open(void *arg, const struct store_appt *a, const struct store_span *busy, int n_busy)
+{
+	(void)arg;
+	(void)a;
+	(void)busy;
+	(void)n_busy;
+	return 0;
+}
+
+int
+cmd_appointment(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *tid = NULL, *seeker = NULL, *kind = NULL, *zone = NULL;
+	int64_t start = -1, end = -1;
+	struct store_appt a;
+	struct store_user u;
+	int i, rc, found = 0, booked = 0;
+	struct store *st;
+	char *e;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage_seed();
+	for (i = 2; i < argc; i++) {
+		if (i + 1 >= argc)
+			return usage_seed();
+		if (strcmp(argv[i], "--db") == 0)
+			db = argv[++i];
+		else if (strcmp(argv[i], "--therapist") == 0)
+			tid = argv[++i];
+		else if (strcmp(argv[i], "--seeker") == 0)
+			seeker = argv[++i];
+		else if (strcmp(argv[i], "--kind") == 0)
+			kind = argv[++i];
+		else if (strcmp(argv[i], "--zone") == 0)
+			zone = argv[++i];
+		else if (strcmp(argv[i], "--start") == 0 || strcmp(argv[i], "--end") == 0) {
+			int64_t *t = argv[i][2] == 's' ? &start : &end;
+
+			*t = strtoll(argv[++i], &e, 10);
+			if (*e || *t < 0)
+				return usage_seed();
+		} else
+			return usage_seed();
+	}
+	if (!tid || !seeker || !kind || !zone || start < 0 || end <= start)
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	memset(&u, 0, sizeof(u));
+	if (STORE_CALL(st, user_find, seeker, &u, &found) || !found) {
+		fprintf(stderr, "chiron appointment: %s\n", found ? store_errmsg(st) : "no such seeker");
+		store_close(st);
+		return 1;
+	}
+	memset(&a, 0, sizeof(a));
+	snprintf(a.therapist_id, sizeof(a.therapist_id), "%s", tid);
+	a.seeker = u.id;
+	snprintf(a.kind, sizeof(a.kind), "%s", kind);
+	snprintf(a.zone, sizeof(a.zone), "%s", zone);
+	snprintf(a.status, sizeof(a.status), "booked");
+	a.start = start;
+	a.end = end;
+	a.created_at = a.updated_at = (int64_t)time(NULL);
+	rc = STORE_CALL(st, appt_book, NULL, &a, 1, always_open, NULL, &booked);
+	if (rc || !booked)
+		fprintf(stderr, "chiron appointment: %s\n", rc ? store_errmsg(st) : "not booked");
+	else
+		printf("%lld\n", (long long)a.id);
+	store_close(st);
+	return rc || !booked ? 1 : 0;
+}
+
+static int
+print_busy(void *arg, const struct store_busy *b)
+{
+	char s0[32], s1[32];
+	time_t t0 = (time_t)b->start, t1 = (time_t)b->end;
+	struct tm tm;
+
+	(void)arg;
+	strftime(s0, sizeof(s0), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t0, &tm));
+	strftime(s1, sizeof(s1), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t1, &tm));
+	printf("%s %s\n", s0, s1);
+	return 0;
+}
+
+int
+cmd_busy(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB;
+	int i, rc = 0, found, list, n = 0;
+	struct store_user u;
+	struct store *st;
+
+	if (argc < 2 || (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "clear") != 0))
+		return usage_seed();
+	list = strcmp(argv[1], "list") == 0;
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (argv[i][0] == '-')
+			return usage_seed();
+		else
+			n++;
+	if (n == 0 || (list && n != 1))
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	for (i = 2; rc == 0 && i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0) {
+			i++;
+			continue;
+		}
+		memset(&u, 0, sizeof(u));
+		found = 0;
+		rc = STORE_CALL(st, user_find, argv[i], &u, &found);
+		if (rc == 0 && !found) {
+			fprintf(stderr, "chiron busy: no such user: %s\n", argv[i]);
+			rc = 1;
+			break;
+		}
+		if (rc == 0)
+			rc = list ? STORE_CALL(st, busy_list, u.id, print_busy, NULL)
+			          : STORE_CALL(st, busy_replace, u.id, NULL, 0);
+		if (rc)
+			fprintf(stderr, "chiron busy: %s\n", store_errmsg(st));
+	}
 	store_close(st);
 	return rc ? 1 : 0;
 }

@@ -56,6 +56,10 @@ main(int argc, char **argv)
 		return cmd_request(argc - 1, argv + 1);
 	if (strcmp(argv[1], "listing") == 0)    /* hidden: for tests (cmd_seed.c) */
 		return cmd_listing(argc - 1, argv + 1);
+	if (strcmp(argv[1], "appointment") == 0) /* hidden: for tests (cmd_seed.c) */
+		return cmd_appointment(argc - 1, argv + 1);
+	if (strcmp(argv[1], "busy") == 0)       /* hidden: for tests (cmd_seed.c) */
+		return cmd_busy(argc - 1, argv + 1);
 	fprintf(stderr, "chiron: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;
