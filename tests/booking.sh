@@ -44,7 +44,7 @@ PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print
 	--access-log off --api-rate 0 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
-python3 "$ROOT/tests/booking/run.py" "http://127.0.0.1:$PORT" "$W/c.db" "$W/mail"
+python3 "$ROOT/tests/booking/run.py" "http://127.0.0.1:$PORT" "$W/c.db" "$W/mail" "$BIN"
 rc=$?
 grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err" && { echo "not ok no_sanitizer_reports"; head -20 "$W/serve.err" | sed 's/^/#   /'; rc=1; } || echo "ok no_sanitizer_reports"
 exit $rc

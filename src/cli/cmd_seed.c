@@ -43,12 +43,33 @@
  *
  * The busy times the store keeps of a user's calendar, "START END" a line
  * in UTC (YYYY-MM-DDTHH:MM:SSZ), by start; or forgets them.
+ *
+ *   chiron appointment list [--db PATH] --therapist ID --from UNIX --to UNIX
+ *   chiron appointment show [--db PATH] ID
+ *
+ * Appointments as the store keeps them (appts_of_therapist, appt_get),
+ * one a line: "ID THERAPIST SEEKER KIND START END STATUS LATE".
+ *
+ *   chiron sessions add [--db PATH] --prefix P --count N
+ *
+ * N seekers P000 ... (email P000@example.org, no password that signs in),
+ * each signed in: "ID TOKEN CSRF" a line, the session cookie's token and
+ * its CSRF token, for two weeks (SESSION_SECONDS). Signing up hundreds of
+ * accounts through the throttled form is not what such a test is about.
+ *
+ *   chiron profile set [--db PATH] HANDLE FIELDS
+ *
+ * A seeker's saved search profile (profile_put), FIELDS urlencoded.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "app/secret.h"
+#include "app/session.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -62,7 +83,11 @@ usage_seed(void)
 	                "       chiron listing modes [--db PATH] ID [--set DAY:START:END:MODES]...\n"
 	                "       chiron appointment add [--db PATH] --therapist ID --seeker HANDLE "
 	                "--kind KIND --start UNIX --end UNIX --zone ZONE\n"
-	                "       chiron busy list|clear [--db PATH] HANDLE...\n");
+	                "       chiron busy list|clear [--db PATH] HANDLE...\n"
+	                "       chiron appointment list [--db PATH] --therapist ID --from UNIX --to UNIX\n"
+	                "       chiron appointment show [--db PATH] ID\n"
+	                "       chiron sessions add [--db PATH] --prefix P --count N\n"
+	                "       chiron profile set [--db PATH] HANDLE FIELDS\n");
 	return 2;
 }
 
@@ -289,6 +314,62 @@ always_open(void *arg, const struct store_appt *a, const struct store_span *busy
 	return 0;
 }
 
+static int
+print_appt(void *arg, const struct store_appt *a)
+{
+	(void)arg;
+	printf("%lld %s %lld %s %lld %lld %s %d\n", (long long)a->id, a->therapist_id,
+	       (long long)a->seeker, a->kind, (long long)a->start, (long long)a->end, a->status,
+	       a->late);
+	return 0;
+}
+
+static int
+appointment_read(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *tid = NULL;
+	int64_t from = -1, to = -1, id = 0;
+	int i, rc, show = strcmp(argv[1], "show") == 0, found = 0;
+	struct store_appt a;
+	struct store *st;
+	char *e;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (!show && strcmp(argv[i], "--therapist") == 0 && i + 1 < argc)
+			tid = argv[++i];
+		else if (!show && (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) &&
+		         i + 1 < argc) {
+			int64_t *t = argv[i][2] == 'f' ? &from : &to;
+
+			*t = strtoll(argv[++i], &e, 10);
+			if (*e || *t < 0)
+				return usage_seed();
+		} else if (show && !id) {
+			id = strtoll(argv[i], &e, 10);
+			if (*e || id <= 0)
+				return usage_seed();
+		} else
+			return usage_seed();
+	}
+	if (show ? !id : (!tid || from < 0 || to < 0))
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	if (show) {
+		memset(&a, 0, sizeof(a));
+		rc = STORE_CALL(st, appt_get, id, &a, &found);
+		if (rc == 0 && found)
+			print_appt(NULL, &a);
+	} else
+		rc = STORE_CALL(st, appts_of_therapist, tid, from, to, 100000, print_appt, NULL);
+	if (rc)
+		fprintf(stderr, "chiron appointment: %s\n", store_errmsg(st));
+	store_close(st);
+	return rc ? 1 : (show && !found) ? 1 : 0;
+}
+
 int
 cmd_appointment(int argc, char **argv)
 {
@@ -300,6 +381,8 @@ cmd_appointment(int argc, char **argv)
 	struct store *st;
 	char *e;
 
+	if (argc >= 2 && (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0))
+		return appointment_read(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
 		return usage_seed();
 	for (i = 2; i < argc; i++) {
@@ -409,4 +492,96 @@ cmd_busy(int argc, char **argv)
 	}
 	store_close(st);
 	return rc ? 1 : 0;
+}
+
+int
+cmd_sessions(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *prefix = NULL;
+	long count = 0, k;
+	int i, rc = 0;
+	struct store *st;
+	char *e;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage_seed();
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strcmp(argv[i], "--prefix") == 0 && i + 1 < argc)
+			prefix = argv[++i];
+		else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+			count = strtol(argv[++i], &e, 10);
+			if (*e || count < 1 || count > 1000)
+				return usage_seed();
+		} else
+			return usage_seed();
+	}
+	if (!prefix || !count || strlen(prefix) > 40)
+		return usage_seed();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "chiron sessions: libsodium could not start\n");
+		return 1;
+	}
+	if (!(st = open_db(db)))
+		return 1;
+	for (k = 0; rc == 0 && k < count; k++) {
+		unsigned char raw[32], craw[32], hash[32];
+		char tok[48], csrf[48];
+		struct store_user u;
+
+		memset(&u, 0, sizeof(u));
+		snprintf(u.handle, sizeof(u.handle), "%s%03ld", prefix, k);
+		snprintf(u.email, sizeof(u.email), "%s%03ld@example.org", prefix, k);
+		snprintf(u.pw_hash, sizeof(u.pw_hash), "x");   /* no password signs in */
+		snprintf(u.role, sizeof(u.role), "seeker");
+		rc = STORE_CALL(st, user_create, &u);
+		if (rc == 0 && (token_random(tok, raw) || token_random(csrf, craw)))
+			rc = -1;
+		if (rc == 0) {
+			token_hash(raw, hash);
+			rc = STORE_CALL(st, session_put, hash, u.id, csrf,
+			                (int64_t)time(NULL) + SESSION_SECONDS);
+		}
+		if (rc == 0)
+			printf("%lld %s %s\n", (long long)u.id, tok, csrf);
+	}
+	if (rc)
+		fprintf(stderr, "chiron sessions: %s\n", store_errmsg(st));
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
+int
+cmd_profile(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *handle = NULL, *fields = NULL;
+	struct store_user u;
+	int i, rc, found = 0;
+	struct store *st;
+
+	if (argc < 2 || strcmp(argv[1], "set") != 0)
+		return usage_seed();
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (!handle)
+			handle = argv[i];
+		else if (!fields)
+			fields = argv[i];
+		else
+			return usage_seed();
+	}
+	if (!handle || !fields)
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	memset(&u, 0, sizeof(u));
+	rc = STORE_CALL(st, user_find, handle, &u, &found);
+	if (rc == 0 && found)
+		rc = STORE_CALL(st, profile_put, u.id, fields, 0);
+	if (rc || !found)
+		fprintf(stderr, "chiron profile: %s\n", rc ? store_errmsg(st) : "no such user");
+	store_close(st);
+	return rc || !found ? 1 : 0;
 }
