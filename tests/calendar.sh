@@ -376,7 +376,7 @@ diff -q "$W/busy.expected" <(busy_rows clin1) >/dev/null && ok refused_calls_kee
 # ======================================================================
 
 # The busy table's columns, from its CREATE TABLE as SQLite keeps it in the
-# file (engine-specific on purpose: read as bytes, not through sqlite3).
+# file (engine-specific on purpose: read as bytes, not through SQL).
 cols=$(cat "$DB" "$DB-wal" 2>/dev/null | grep -aoP 'CREATE TABLE busy *\((?:[^()]|\([^()]*\))*\)' | head -1 |
 	sed 's/^[^(]*(//; s/)$//' | tr ',' '\n' | awk 'NF >= 2 && $1 !~ /^(PRIMARY|UNIQUE|FOREIGN|CHECK)$/ { printf "%s%s:%s", sep, $1, $2; sep = " " }')
 check store_busy_columns test "$cols" = "user_id:INTEGER start_utc:INTEGER end_utc:INTEGER"

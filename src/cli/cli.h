@@ -27,6 +27,8 @@ int cmd_appointment(int argc, char **argv);
 int cmd_busy(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_series(int argc, char **argv);
+int cmd_account(int argc, char **argv);
 /* Slot search and booking throughput on a temporary store (cmd_bench_schedule.c). */
 int cmd_bench_schedule(int argc, char **argv);
 

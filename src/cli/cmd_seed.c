@@ -45,10 +45,34 @@
  * in UTC (YYYY-MM-DDTHH:MM:SSZ), by start; or forgets them.
  *
  *   chiron appointment list [--db PATH] --therapist ID --from UNIX --to UNIX
+ *   chiron appointment list [--db PATH] --seeker HANDLE --from UNIX
  *   chiron appointment show [--db PATH] ID
  *
- * Appointments as the store keeps them (appts_of_therapist, appt_get),
- * one a line: "ID THERAPIST SEEKER KIND START END STATUS LATE".
+ * Appointments as the store keeps them (appts_of_therapist,
+ * appts_of_seeker, appt_get), one a line: "ID THERAPIST SEEKER KIND START
+ * END STATUS LATE SERIES ORIG_START CREATED UPDATED ZONE" (SERIES 0 when
+ * single, ORIG_START 0 when never moved).
+ *
+ *   chiron appointment cancel [--db PATH] ID --by seeker|therapist --at UNIX
+ *   chiron appointment move [--db PATH] ID --start UNIX --end UNIX --at UNIX
+ *
+ * appt_cancel, appt_move at that time (whatever else is booked then).
+ *
+ *   chiron series add [--db PATH] --therapist ID --seeker HANDLE --kind KIND
+ *                     --zone ZONE --first-day DAYS --minute M --minutes N
+ *                     --interval WEEKS --count C [--created-at UNIX] START...
+ *
+ * A series (appt_book) with its occurrences booked at the UTC STARTs given
+ * (worked out by the caller from the wall time; any left out were never
+ * booked). Prints the series' id, then each appointment's, a line each.
+ *
+ *   chiron series show [--db PATH] ID
+ *
+ * "ID THERAPIST SEEKER KIND ZONE FIRST_DAY MINUTE MINUTES INTERVAL COUNT STATUS".
+ *
+ *   chiron account show [--db PATH] HANDLE|ID
+ *
+ * "ID HANDLE THERAPIST EMAIL" (THERAPIST - when none).
  *
  *   chiron sessions add [--db PATH] --prefix P --count N
  *
@@ -87,7 +111,15 @@ usage_seed(void)
 	                "       chiron appointment list [--db PATH] --therapist ID --from UNIX --to UNIX\n"
 	                "       chiron appointment show [--db PATH] ID\n"
 	                "       chiron sessions add [--db PATH] --prefix P --count N\n"
-	                "       chiron profile set [--db PATH] HANDLE FIELDS\n");
+	                "       chiron profile set [--db PATH] HANDLE FIELDS\n"
+	                "       chiron appointment list [--db PATH] --seeker HANDLE --from UNIX\n"
+	                "       chiron appointment cancel [--db PATH] ID --by WHO --at UNIX\n"
+	                "       chiron appointment move [--db PATH] ID --start UNIX --end UNIX --at UNIX\n"
+	                "       chiron series add [--db PATH] --therapist ID --seeker HANDLE --kind K "
+	                "--zone Z --first-day D --minute M --minutes N --interval W --count C "
+	                "[--created-at UNIX] START...\n"
+	                "       chiron series show [--db PATH] ID\n"
+	                "       chiron account show [--db PATH] HANDLE|ID\n");
 	return 2;
 }
 
@@ -318,17 +350,19 @@ static int
 print_appt(void *arg, const struct store_appt *a)
 {
 	(void)arg;
-	printf("%lld %s %lld %s %lld %lld %s %d\n", (long long)a->id, a->therapist_id,
-	       (long long)a->seeker, a->kind, (long long)a->start, (long long)a->end, a->status,
-	       a->late);
+	printf("%lld %s %lld %s %lld %lld %s %d %lld %lld %lld %lld %s\n", (long long)a->id,
+	       a->therapist_id, (long long)a->seeker, a->kind, (long long)a->start, (long long)a->end,
+	       a->status, a->late, (long long)a->series_id, (long long)a->orig_start,
+	       (long long)a->created_at, (long long)a->updated_at, a->zone);
 	return 0;
 }
 
 static int
 appointment_read(int argc, char **argv)
 {
-	const char *db = DEFAULT_DB, *tid = NULL;
+	const char *db = DEFAULT_DB, *tid = NULL, *seeker = NULL;
 	int64_t from = -1, to = -1, id = 0;
+	struct store_user u;
 	int i, rc, show = strcmp(argv[1], "show") == 0, found = 0;
 	struct store_appt a;
 	struct store *st;
@@ -339,6 +373,8 @@ appointment_read(int argc, char **argv)
 			db = argv[++i];
 		else if (!show && strcmp(argv[i], "--therapist") == 0 && i + 1 < argc)
 			tid = argv[++i];
+		else if (!show && strcmp(argv[i], "--seeker") == 0 && i + 1 < argc)
+			seeker = argv[++i];
 		else if (!show && (strcmp(argv[i], "--from") == 0 || strcmp(argv[i], "--to") == 0) &&
 		         i + 1 < argc) {
 			int64_t *t = argv[i][2] == 'f' ? &from : &to;
@@ -353,7 +389,7 @@ appointment_read(int argc, char **argv)
 		} else
 			return usage_seed();
 	}
-	if (show ? !id : (!tid || from < 0 || to < 0))
+	if (show ? !id : seeker ? (tid || from < 0) : (!tid || from < 0 || to < 0))
 		return usage_seed();
 	if (!(st = open_db(db)))
 		return 1;
@@ -362,6 +398,14 @@ appointment_read(int argc, char **argv)
 		rc = STORE_CALL(st, appt_get, id, &a, &found);
 		if (rc == 0 && found)
 			print_appt(NULL, &a);
+	} else if (seeker) {
+		memset(&u, 0, sizeof(u));
+		rc = STORE_CALL(st, user_find, seeker, &u, &found);
+		if (rc == 0 && found)
+			rc = STORE_CALL(st, appts_of_seeker, u.id, from, 100000, print_appt, NULL);
+		else if (rc == 0)
+			fprintf(stderr, "chiron appointment: no such seeker\n");
+		show = 1;       /* not found: exit 1 */
 	} else
 		rc = STORE_CALL(st, appts_of_therapist, tid, from, to, 100000, print_appt, NULL);
 	if (rc)
@@ -370,11 +414,68 @@ appointment_read(int argc, char **argv)
 	return rc ? 1 : (show && !found) ? 1 : 0;
 }
 
+/* appointment cancel|move (cmd_appointment). */
+static int
+appointment_change(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *by = NULL;
+	int64_t id = 0, start = -1, end = -1, at = -1, *t;
+	int i, rc, found = 0, move = strcmp(argv[1], "move") == 0;
+	struct store_appt a;
+	struct store *st;
+	char *e;
+
+	for (i = 2; i < argc; i++) {
+		t = NULL;
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (!move && strcmp(argv[i], "--by") == 0 && i + 1 < argc)
+			by = argv[++i];
+		else if (move && strcmp(argv[i], "--start") == 0)
+			t = &start;
+		else if (move && strcmp(argv[i], "--end") == 0)
+			t = &end;
+		else if (strcmp(argv[i], "--at") == 0)
+			t = &at;
+		else if (!id && argv[i][0] != '-') {
+			id = strtoll(argv[i], &e, 10);
+			if (*e || id <= 0)
+				return usage_seed();
+		} else
+			return usage_seed();
+		if (t) {
+			if (i + 1 >= argc)
+				return usage_seed();
+			*t = strtoll(argv[++i], &e, 10);
+			if (*e || *t < 0)
+				return usage_seed();
+		}
+	}
+	if (!id || at < 0 || (move ? (start < 0 || end <= start) : !by))
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	if (move) {
+		memset(&a, 0, sizeof(a));
+		rc = STORE_CALL(st, appt_get, id, &a, &found);
+		if (rc == 0 && found) {
+			a.start = start;
+			a.end = end;
+			rc = STORE_CALL(st, appt_move, &a, 0, always_open, NULL, at, &found);
+		}
+	} else
+		rc = STORE_CALL(st, appt_cancel, id, by, 0, at, &found);
+	if (rc || !found)
+		fprintf(stderr, "chiron appointment: %s\n", rc ? store_errmsg(st) : "not booked");
+	store_close(st);
+	return rc || !found ? 1 : 0;
+}
+
 int
 cmd_appointment(int argc, char **argv)
 {
 	const char *db = DEFAULT_DB, *tid = NULL, *seeker = NULL, *kind = NULL, *zone = NULL;
-	int64_t start = -1, end = -1;
+	int64_t start = -1, end = -1, created = (int64_t)time(NULL);
 	struct store_appt a;
 	struct store_user u;
 	int i, rc, found = 0, booked = 0;
@@ -383,6 +484,8 @@ cmd_appointment(int argc, char **argv)
 
 	if (argc >= 2 && (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "show") == 0))
 		return appointment_read(argc, argv);
+	if (argc >= 2 && (strcmp(argv[1], "cancel") == 0 || strcmp(argv[1], "move") == 0))
+		return appointment_change(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
 		return usage_seed();
 	for (i = 2; i < argc; i++) {
@@ -398,8 +501,9 @@ cmd_appointment(int argc, char **argv)
 			kind = argv[++i];
 		else if (strcmp(argv[i], "--zone") == 0)
 			zone = argv[++i];
-		else if (strcmp(argv[i], "--start") == 0 || strcmp(argv[i], "--end") == 0) {
-			int64_t *t = argv[i][2] == 's' ? &start : &end;
+		else if (strcmp(argv[i], "--start") == 0 || strcmp(argv[i], "--end") == 0 ||
+		         strcmp(argv[i], "--created-at") == 0) {
+			int64_t *t = argv[i][2] == 's' ? &start : argv[i][2] == 'e' ? &end : &created;
 
 			*t = strtoll(argv[++i], &e, 10);
 			if (*e || *t < 0)
@@ -425,7 +529,7 @@ cmd_appointment(int argc, char **argv)
 	snprintf(a.status, sizeof(a.status), "booked");
 	a.start = start;
 	a.end = end;
-	a.created_at = a.updated_at = (int64_t)time(NULL);
+	a.created_at = a.updated_at = created;
 	rc = STORE_CALL(st, appt_book, NULL, &a, 1, always_open, NULL, &booked);
 	if (rc || !booked)
 		fprintf(stderr, "chiron appointment: %s\n", rc ? store_errmsg(st) : "not booked");
@@ -582,6 +686,161 @@ cmd_profile(int argc, char **argv)
 		rc = STORE_CALL(st, profile_put, u.id, fields, 0);
 	if (rc || !found)
 		fprintf(stderr, "chiron profile: %s\n", rc ? store_errmsg(st) : "no such user");
+	store_close(st);
+	return rc || !found ? 1 : 0;
+}
+
+/* A user by handle, email or id. */
+static int
+find_user(struct store *st, const char *who, struct store_user *u, int *found)
+{
+	char *e;
+	long long id = strtoll(who, &e, 10);
+
+	memset(u, 0, sizeof(*u));
+	*found = 0;
+	if (*who && !*e && id > 0)
+		return STORE_CALL(st, user_get, (int64_t)id, u, found);
+	return STORE_CALL(st, user_find, who, u, found);
+}
+
+#define SERIES_MAX 64
+
+int
+cmd_series(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *tid = NULL, *seeker = NULL, *kind = NULL, *zone = NULL;
+	long long num[6] = {-1, -1, -1, -1, -1, -1};  /* first-day minute minutes interval count created */
+	static const char *const nums[6] = {"--first-day", "--minute", "--minutes", "--interval",
+	                                    "--count", "--created-at"};
+	struct store_appt occ[SERIES_MAX];
+	int booked[SERIES_MAX], n = 0, i, j, rc, found = 0, show;
+	struct store_series sr;
+	struct store_user u;
+	long long id = 0;
+	struct store *st;
+	char *e;
+
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "show") != 0))
+		return usage_seed();
+	show = strcmp(argv[1], "show") == 0;
+	for (i = 2; i < argc; i++) {
+		for (j = 0; j < 6 && strcmp(argv[i], nums[j]) != 0; j++)
+			;
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (!show && j < 6 && i + 1 < argc) {
+			num[j] = strtoll(argv[++i], &e, 10);
+			if (*e || num[j] < 0)
+				return usage_seed();
+		} else if (!show && i + 1 < argc && strcmp(argv[i], "--therapist") == 0)
+			tid = argv[++i];
+		else if (!show && i + 1 < argc && strcmp(argv[i], "--seeker") == 0)
+			seeker = argv[++i];
+		else if (!show && i + 1 < argc && strcmp(argv[i], "--kind") == 0)
+			kind = argv[++i];
+		else if (!show && i + 1 < argc && strcmp(argv[i], "--zone") == 0)
+			zone = argv[++i];
+		else if (argv[i][0] != '-' && (show ? !id : n < SERIES_MAX)) {
+			long long v = strtoll(argv[i], &e, 10);
+
+			if (*e || v <= 0)
+				return usage_seed();
+			if (show)
+				id = v;
+			else {
+				memset(&occ[n], 0, sizeof(occ[n]));
+				occ[n++].start = v;
+			}
+		} else
+			return usage_seed();
+	}
+	if (show ? !id : (!tid || !seeker || !kind || !zone || !n || num[0] < 0 || num[1] < 0 ||
+	                  num[2] <= 0 || num[3] <= 0 || num[4] < n))
+		return usage_seed();
+	if (num[5] < 0)
+		num[5] = (long long)time(NULL);
+	if (!(st = open_db(db)))
+		return 1;
+	memset(&sr, 0, sizeof(sr));
+	if (show) {
+		rc = STORE_CALL(st, series_get, (int64_t)id, &sr, &found);
+		if (rc == 0 && found)
+			printf("%lld %s %lld %s %s %lld %d %d %d %d %s\n", (long long)sr.id,
+			       sr.therapist_id, (long long)sr.seeker, sr.kind, sr.zone,
+			       (long long)sr.first_day, sr.minute, sr.minutes, sr.interval_weeks, sr.count,
+			       sr.status);
+		goto out;
+	}
+	rc = find_user(st, seeker, &u, &found);
+	if (rc || !found)
+		goto out;
+	snprintf(sr.therapist_id, sizeof(sr.therapist_id), "%s", tid);
+	sr.seeker = u.id;
+	snprintf(sr.kind, sizeof(sr.kind), "%s", kind);
+	snprintf(sr.zone, sizeof(sr.zone), "%s", zone);
+	sr.first_day = num[0];
+	sr.minute = (int)num[1];
+	sr.minutes = (int)num[2];
+	sr.interval_weeks = (int)num[3];
+	sr.count = (int)num[4];
+	snprintf(sr.status, sizeof(sr.status), "active");
+	snprintf(sr.created_by, sizeof(sr.created_by), "seeker");
+	sr.created_at = num[5];
+	for (i = 0; i < n; i++) {
+		snprintf(occ[i].therapist_id, sizeof(occ[i].therapist_id), "%s", tid);
+		occ[i].seeker = u.id;
+		snprintf(occ[i].kind, sizeof(occ[i].kind), "%s", kind);
+		snprintf(occ[i].zone, sizeof(occ[i].zone), "%s", zone);
+		snprintf(occ[i].status, sizeof(occ[i].status), "booked");
+		occ[i].end = occ[i].start + 60 * (int64_t)sr.minutes;
+		occ[i].created_at = occ[i].updated_at = num[5];
+	}
+	rc = STORE_CALL(st, appt_book, &sr, occ, n, always_open, NULL, booked);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (!booked[i])
+			rc = 1;
+	if (rc == 0) {
+		printf("%lld\n", (long long)sr.id);
+		for (i = 0; i < n; i++)
+			printf("%lld\n", (long long)occ[i].id);
+	}
+out:
+	if (rc || !found)
+		fprintf(stderr, "chiron series: %s\n", rc < 0 ? store_errmsg(st) : rc ? "not booked" :
+		        show ? "no such series" : "no such seeker");
+	store_close(st);
+	return rc || !found ? 1 : 0;
+}
+
+int
+cmd_account(int argc, char **argv)
+{
+	const char *db = DEFAULT_DB, *who = NULL;
+	struct store_user u;
+	int i, rc, found = 0;
+	struct store *st;
+
+	if (argc < 2 || strcmp(argv[1], "show") != 0)
+		return usage_seed();
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (!who)
+			who = argv[i];
+		else
+			return usage_seed();
+	}
+	if (!who)
+		return usage_seed();
+	if (!(st = open_db(db)))
+		return 1;
+	rc = find_user(st, who, &u, &found);
+	if (rc == 0 && found)
+		printf("%lld %s %s %s\n", (long long)u.id, u.handle,
+		       u.therapist_id[0] ? u.therapist_id : "-", u.email);
+	else
+		fprintf(stderr, "chiron account: %s\n", rc ? store_errmsg(st) : "no such user");
 	store_close(st);
 	return rc || !found ? 1 : 0;
 }

@@ -64,6 +64,10 @@ main(int argc, char **argv)
 		return cmd_sessions(argc - 1, argv + 1);
 	if (strcmp(argv[1], "profile") == 0)    /* hidden: for tests (cmd_seed.c) */
 		return cmd_profile(argc - 1, argv + 1);
+	if (strcmp(argv[1], "series") == 0)     /* hidden: for tests (cmd_seed.c) */
+		return cmd_series(argc - 1, argv + 1);
+	if (strcmp(argv[1], "account") == 0)    /* hidden: for tests (cmd_seed.c) */
+		return cmd_account(argc - 1, argv + 1);
 	fprintf(stderr, "chiron: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;
