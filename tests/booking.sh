@@ -35,15 +35,16 @@ with open(sys.argv[1], "w") as f:
 PY
 "$BIN" import --db "$W/c.db" "$W/dir.jsonl" 2>/dev/null || { echo "not ok setup"; exit 1; }
 # t-9000007 holds 17:00-18:00 by telehealth only and 18:00-20:00 in person only.
-for d in 0 1 2 3 4 5 6; do
-	sqlite3 "$W/c.db" "INSERT INTO avail_mode VALUES ('t-9000007', $d, 1020, 1080, 2), ('t-9000007', $d, 1080, 1200, 1)"
-done
+# (The places the edit page would set, through the hidden `chiron listing modes`.)
+set=()
+for d in 0 1 2 3 4 5 6; do set+=(--set "$d:1020:1080:2" --set "$d:1080:1200:1"); done
+"$BIN" listing modes --db "$W/c.db" t-9000007 "${set[@]}" || { echo "not ok setup"; exit 1; }
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 "$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$PORT" --mail-dir "$W/mail" \
 	--access-log off --api-rate 0 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
-python3 "$ROOT/tests/booking/run.py" "http://127.0.0.1:$PORT" "$W/c.db" "$W/mail"
+python3 "$ROOT/tests/booking/run.py" "http://127.0.0.1:$PORT" "$W/c.db" "$W/mail" "$BIN"
 rc=$?
 grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err" && { echo "not ok no_sanitizer_reports"; head -20 "$W/serve.err" | sed 's/^/#   /'; rc=1; } || echo "ok no_sanitizer_reports"
 exit $rc

@@ -3,7 +3,8 @@
 # on loopback: uploading the .ics of a caseload through the page (a
 # multipart form, curl -F) and through the API (PUT /api/v1/me/busy), the
 # free windows proposed, "use these" filling the search form, what the
-# store holds (start and end times only: checked with sqlite3), forgetting,
+# store holds (start and end times only: through the hidden `chiron busy
+# list`, and the database file read as bytes), forgetting,
 # and the denials (no session, no or a wrong CSRF token, the wrong media
 # type, a malformed file, more than 1 MiB).
 #
@@ -199,11 +200,9 @@ conforms() {
 	python3 -S "$CHECK" answer "$W/openapi.json" "$1" "$2" "$3" "$W/$name" ${4+"$4"} >"$W/$name.why" 2>&1
 }
 # busy_rows: the user's busy times in the store, "START END" in UTC.
-busy_rows() {
-	sqlite3 "$DB" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', start_utc, 'unixepoch') || ' ' ||
-		strftime('%Y-%m-%dT%H:%M:%SZ', end_utc, 'unixepoch') FROM busy
-		WHERE user_id = (SELECT id FROM user WHERE handle = '$1') ORDER BY start_utc"
-}
+busy_rows() { "$BIN" busy list --db "$DB" "$1"; }
+# busy_clear: every clinician's busy times forgotten, through the store.
+busy_clear() { "$BIN" busy clear --db "$DB" clin1 clin2; }
 
 # ======================================================================
 # Who may
@@ -283,7 +282,7 @@ body = (part(b'Content-Disposition: form-data; name="csrf"', t.encode()) +
 open(f"{w}/raw.multipart", "wb").write(body)
 open(f"{w}/cut.multipart", "wb").write(body[: len(body) // 2])
 PY
-sqlite3 "$DB" "DELETE FROM busy"
+busy_clear
 check multipart_quoted_boundary test "$(code "$J" POST /calendar -H 'Content-Type: multipart/form-data; boundary="b0und;ary"' --data-binary "@$W/raw.multipart")" = 200
 diff -q "$W/busy.expected" <(busy_rows clin1) >/dev/null && ok multipart_file_name_not_a_field || not_ok multipart_file_name_not_a_field
 check multipart_cut_short_400 test "$(code "$J" POST /calendar -H 'Content-Type: multipart/form-data; boundary="b0und;ary"' --data-binary "@$W/cut.multipart")" = 400
@@ -323,7 +322,7 @@ curl -s -b "$J2" "$B/search" | grep -q 'name="free_start1"[^>]*value="08:00"' &&
 
 curl -s -b "$J" "$B/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])' >"$J.csrf"
 curl -s -b "$J2" -c "$J2" "$B/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])' >"$J2.csrf"
-sqlite3 "$DB" "DELETE FROM busy"
+busy_clear
 api put "$J" PUT "/api/v1/me/busy?$QUERY" -H 'Content-Type: text/calendar' --data-binary "@$W/caseload.ics"
 conforms put PUT /api/v1/me/busy 200 && ok api_put || not_ok api_put "$(cat "$W/put.why")"
 python3 - "$W/put.b" "$W/busy.expected" "$WINDOWS" "$(cat "$W/monday")" >"$W/put.why2" 2>&1 <<'PY' &&
@@ -376,10 +375,14 @@ diff -q "$W/busy.expected" <(busy_rows clin1) >/dev/null && ok refused_calls_kee
 # What the store holds, and what reaches a log: times, nothing else
 # ======================================================================
 
-cols=$(sqlite3 "$DB" "SELECT group_concat(name || ':' || type, ' ') FROM pragma_table_info('busy')")
+# The busy table's columns, from its CREATE TABLE as SQLite keeps it in the
+# file (engine-specific on purpose: read as bytes, not through SQL).
+cols=$(cat "$DB" "$DB-wal" 2>/dev/null | grep -aoP 'CREATE TABLE busy *\((?:[^()]|\([^()]*\))*\)' | head -1 |
+	sed 's/^[^(]*(//; s/)$//' | tr ',' '\n' | awk 'NF >= 2 && $1 !~ /^(PRIMARY|UNIQUE|FOREIGN|CHECK)$/ { printf "%s%s:%s", sep, $1, $2; sep = " " }')
 check store_busy_columns test "$cols" = "user_id:INTEGER start_utc:INTEGER end_utc:INTEGER"
-sqlite3 "$DB" .dump >"$W/dump.sql"
-grep -q "$SECRETS" "$W/dump.sql" && not_ok store_holds_nothing_of_the_file "$(grep -o "$SECRETS" "$W/dump.sql" | sort -u | head)" ||
+# What the store gives back: the directory, both clinicians' busy times.
+{ "$BIN" export --db "$DB" -; busy_rows clin1; busy_rows clin2; } >"$W/store.txt" 2>&1
+grep -q "$SECRETS" "$W/store.txt" && not_ok store_holds_nothing_of_the_file "$(grep -o "$SECRETS" "$W/store.txt" | sort -u | head)" ||
 	ok store_holds_nothing_of_the_file
 cat "$DB"* | grep -aq "$SECRETS" && not_ok database_files_hold_nothing_of_the_file || ok database_files_hold_nothing_of_the_file
 grep -q "$SECRETS" "$W/access.log" "$W/serve.err" "$W/outbox.log" 2>/dev/null && not_ok logs_hold_nothing_of_the_file ||

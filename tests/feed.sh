@@ -7,7 +7,8 @@
 #
 #   tests/feed.sh build/chiron      (prints "ok N - NAME" / "not ok N - NAME")
 #
-# The appointments are rows written straight into the database: a weekly
+# The appointments are made through the store by hidden commands (`chiron
+# series add`, `appointment add|cancel|move`), whatever the hours: a weekly
 # 18:00 America/New_York series across the change of 2026-11-01 with one
 # occurrence cancelled (an EXDATE) and one moved (a RECURRENCE-ID
 # override); a fortnightly Europe/London series across 2026-10-25 with one
@@ -17,7 +18,7 @@
 # Then a series made the way users make one: booked, made weekly,
 # one session cancelled and one moved, all through the API.
 # tests/feed/judge.py checks each feed, as each parser read it, against
-# those rows (every occurrence's start, end, zone and wall time; each
+# those appointments as the store gives them back (every occurrence's start, end, zone and wall time; each
 # series' RRULE, EXDATEs and overrides; the 18:00 across daylight saving).
 #
 # Installs tests/feed's pinned ical.js with `npm ci` when node_modules is
@@ -102,16 +103,26 @@ mkuser brightwren seeker-password-2 seeker
 mkuser thera1 thera-password-1 therapist t-0000001      # New York
 mkuser thera3 thera-password-3 therapist t-0000003      # Sydney, no appointment of brightwren
 
-# The rows, with every UTC instant computed from its wall time by zoneinfo.
-python3 - "$W/rows.sql" <<'EOF' || setup_failed "cannot write the rows"
-import sys, time
+# The appointments, with every UTC instant computed from its wall time by
+# zoneinfo, made through the store by the hidden commands; their ids into
+# $W/ids.sh (A101=..., S1=...: the names of the rows they once were).
+python3 - "$W/ids.sh" "$BIN" "$DB" <<'EOF' || setup_failed "cannot make the appointments"
+import subprocess, sys, time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 NOW = int(time.time())
 NY, LON, SYD, LA = "America/New_York", "Europe/London", "Australia/Sydney", "America/Los_Angeles"
 CREATED = NOW - 90 * 86400
+BIN, DB = sys.argv[2], sys.argv[3]
 out = []
+
+def chiron(*args):
+    r = subprocess.run([BIN, args[0], args[1], "--db", DB] + [str(a) for a in args[2:]],
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(f"chiron {' '.join(map(str, args))}: {r.stderr}")
+    return r.stdout.split()
 
 def utc(zone, y, m, d, h, mi):
     return int(datetime(y, m, d, h, mi, tzinfo=ZoneInfo(zone)).timestamp())
@@ -119,47 +130,48 @@ def utc(zone, y, m, d, h, mi):
 def day(y, m, d):
     return (date(y, m, d) - date(1970, 1, 1)).days
 
-def user(h):
-    return f"(SELECT id FROM user WHERE handle = '{h}')"
+def series(name, tid, seeker, zone, first, minute, interval, count, starts, names):
+    ids = chiron("series", "add", "--therapist", tid, "--seeker", seeker, "--kind", "individual",
+                 "--zone", zone, "--first-day", first, "--minute", minute, "--minutes", 50,
+                 "--interval", interval, "--count", count, "--created-at", CREATED, *starts)
+    out.append(f"{name}={ids[0]}")
+    out.extend(f"{n}={i}" for n, i in zip(names, ids[1:]))
+    return dict(zip(names, ids[1:]))
 
-def series(sid, tid, seeker, zone, first, minute, interval, count):
-    out.append(f"INSERT INTO series (id, therapist_id, seeker_id, kind, zone, first_day, minute, "
-               f"minutes, interval_weeks, count, created_by, created_at) VALUES ({sid}, '{tid}', "
-               f"{user(seeker)}, 'individual', '{zone}', {first}, {minute}, 50, {interval}, {count}, "
-               f"'seeker', {CREATED});")
+def appt(name, tid, seeker, zone, start, minutes=50):
+    i = chiron("appointment", "add", "--therapist", tid, "--seeker", seeker, "--kind", "individual",
+               "--start", start, "--end", start + minutes * 60, "--zone", zone, "--created-at", CREATED)[0]
+    out.append(f"{name}={i}")
+    return i
 
-def appt(aid, tid, seeker, zone, start, status="booked", sid="NULL", updated=CREATED, minutes=50):
-    out.append(f"INSERT INTO appointment (id, therapist_id, seeker_id, kind, start_utc, end_utc, "
-               f"zone, series_id, status, cancelled_by, created_at, updated_at) VALUES ({aid}, "
-               f"'{tid}', {user(seeker)}, 'individual', {start}, {start + minutes * 60}, '{zone}', "
-               f"{sid}, '{status}', '{'seeker' if status == 'cancelled' else ''}', {CREATED}, {updated});")
+def cancel(i, at):
+    chiron("appointment", "cancel", i, "--by", "seeker", "--at", at)
 
 # Weekly, Thursdays 18:00 New York, 6 times from 2026-10-15 across 11-01:
 # 11-05 cancelled, 11-12 moved to Friday 11-13 17:00.
-series(1, "t-0000001", "quietfern", NY, day(2026, 10, 15), 18 * 60, 1, 6)
-appt(101, "t-0000001", "quietfern", NY, utc(NY, 2026, 10, 15, 18, 0), sid=1)
-appt(102, "t-0000001", "quietfern", NY, utc(NY, 2026, 10, 22, 18, 0), sid=1)
-appt(103, "t-0000001", "quietfern", NY, utc(NY, 2026, 10, 29, 18, 0), sid=1)
-appt(104, "t-0000001", "quietfern", NY, utc(NY, 2026, 11, 5, 18, 0), "cancelled", 1, NOW - 86400)
-appt(105, "t-0000001", "quietfern", NY, utc(NY, 2026, 11, 13, 17, 0), sid=1, updated=NOW - 3600)
-appt(106, "t-0000001", "quietfern", NY, utc(NY, 2026, 11, 19, 18, 0), sid=1)
+s1 = series("S1", "t-0000001", "quietfern", NY, day(2026, 10, 15), 18 * 60, 1, 6,
+            [utc(NY, 2026, m, d, 18, 0) for m, d in ((10, 15), (10, 22), (10, 29), (11, 5), (11, 12), (11, 19))],
+            ["A101", "A102", "A103", "A104", "A105", "A106"])
+cancel(s1["A104"], NOW - 86400)
+moved = utc(NY, 2026, 11, 13, 17, 0)
+chiron("appointment", "move", s1["A105"], "--start", moved, "--end", moved + 50 * 60, "--at", NOW - 3600)
 # Fortnightly, Wednesdays 08:30 London, 5 times from 2026-10-14 across
 # 10-25; 11-11 never booked (the slot was taken).
-series(2, "t-0000002", "quietfern", LON, day(2026, 10, 14), 8 * 60 + 30, 2, 5)
-for aid, (m, d) in zip((201, 202, 203, 204), ((10, 14), (10, 28), (11, 25), (12, 9))):
-    appt(aid, "t-0000002", "quietfern", LON, utc(LON, 2026, m, d, 8, 30), sid=2)
+series("S2", "t-0000002", "quietfern", LON, day(2026, 10, 14), 8 * 60 + 30, 2, 5,
+       [utc(LON, 2026, m, d, 8, 30) for m, d in ((10, 14), (10, 28), (11, 25), (12, 9))],
+       ["A201", "A202", "A203", "A204"])
 # Sydney at 09:00 on 2026-10-04, hours after its clocks sprang forward.
-appt(301, "t-0000003", "quietfern", SYD, utc(SYD, 2026, 10, 4, 9, 0))
+appt("A301", "t-0000003", "quietfern", SYD, utc(SYD, 2026, 10, 4, 9, 0))
 # Los Angeles at 10:00 on 2026-03-08, the day its clocks sprang forward.
-appt(401, "t-0000004", "quietfern", LA, utc(LA, 2026, 3, 8, 10, 0))
+appt("A401", "t-0000004", "quietfern", LA, utc(LA, 2026, 3, 8, 10, 0))
 # Cancellations: one yesterday (shown, CANCELLED), one 60 days ago (not).
-appt(501, "t-0000001", "quietfern", NY, utc(NY, 2026, 12, 3, 12, 0), "cancelled", updated=NOW - 86400)
-appt(502, "t-0000001", "quietfern", NY, utc(NY, 2026, 6, 1, 12, 0), "cancelled", updated=NOW - 60 * 86400)
+cancel(appt("A501", "t-0000001", "quietfern", NY, utc(NY, 2026, 12, 3, 12, 0)), NOW - 86400)
+cancel(appt("A502", "t-0000001", "quietfern", NY, utc(NY, 2026, 6, 1, 12, 0)), NOW - 60 * 86400)
 # Another seeker with the same therapist.
-appt(601, "t-0000001", "brightwren", NY, utc(NY, 2026, 11, 10, 15, 0))
+appt("A601", "t-0000001", "brightwren", NY, utc(NY, 2026, 11, 10, 15, 0))
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 EOF
-sqlite3 "$DB" <"$W/rows.sql" || setup_failed "sqlite3 could not insert the rows"
+. "$W/ids.sh"
 
 PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
@@ -221,7 +233,7 @@ judge() {
 	local p line
 	for p in icalendar icaljs; do
 		[ -s "$W/$1.$p.json" ] || continue
-		"$PY" "$FD/judge.py" "$DB" "$DIR" "$2" "$3" "$W/$1.ics" \
+		CHIRON_BIN="$BIN" "$PY" "$FD/judge.py" "$DB" "$DIR" "$2" "$3" "$W/$1.ics" \
 			"$W/$1.$p.json" "$1_$p" >"$W/$1.$p.judged" 2>&1 ||
 			{ not_ok "$1_${p}_judged" "$(head -c 1500 "$W/$1.$p.judged")"; continue; }
 		while IFS= read -r line; do
@@ -253,7 +265,7 @@ SFEED=$(url_of feed_create)
 remember "$SFEED"
 check feed_url_is_public_url test "${SFEED%/feed/*}" = "$B"
 check feed_token_stored_hashed_only \
-	bash -c "! sqlite3 '$DB' 'SELECT hex(token_hash) FROM feed_token' | grep -qiF '${TOKENS[0]}'"
+	bash -c "! cat '$DB' '$DB-wal' 2>/dev/null | grep -aqF '${TOKENS[0]}'"
 
 get seeker "$SFEED"
 check seeker_feed_200 test "$(cat "$W/seeker.s")" = 200
@@ -270,23 +282,23 @@ judge seeker seeker quietfern
 for p in icalendar icaljs; do
 	J=$W/seeker.$p.json
 	holds "seeker_${p}_ny_18h_local_across_dst" "$J" \
-		'[(o["start_local"][11:16], __import__("time").gmtime(o["start"]).tm_hour) for o in d["occurrences"] if o["uid"] == "series-1@chiron" and o["start_local"][5:10] != "11-13"] == [("18:00", 22)] * 3 + [("18:00", 23)]'
+		'[(o["start_local"][11:16], __import__("time").gmtime(o["start"]).tm_hour) for o in d["occurrences"] if o["uid"] == "series-'"$S1"'@chiron" and o["start_local"][5:10] != "11-13"] == [("18:00", 22)] * 3 + [("18:00", 23)]'
 	holds "seeker_${p}_ny_one_exdate" "$J" \
-		'[e["exdates"] for e in d["events"] if e["uid"] == "series-1@chiron" and e["rrule"]] == [["2026-11-05T18:00:00"]]'
+		'[e["exdates"] for e in d["events"] if e["uid"] == "series-'"$S1"'@chiron" and e["rrule"]] == [["2026-11-05T18:00:00"]]'
 	holds "seeker_${p}_ny_moved_is_override" "$J" \
-		'[(e["recurrence_id"], e["start_local"], e["tzid"]) for e in d["events"] if e["uid"] == "series-1@chiron" and e["recurrence_id"]] == [("2026-11-12T18:00:00", "2026-11-13T17:00:00", "America/New_York")]'
+		'[(e["recurrence_id"], e["start_local"], e["tzid"]) for e in d["events"] if e["uid"] == "series-'"$S1"'@chiron" and e["recurrence_id"]] == [("2026-11-12T18:00:00", "2026-11-13T17:00:00", "America/New_York")]'
 	holds "seeker_${p}_london_fortnightly" "$J" \
-		'[(e["rrule"], e["exdates"], e["start_local"]) for e in d["events"] if e["uid"] == "series-2@chiron"] == [({"freq": "WEEKLY", "interval": 2, "count": 5}, ["2026-11-11T08:30:00"], "2026-10-14T08:30:00")]'
+		'[(e["rrule"], e["exdates"], e["start_local"]) for e in d["events"] if e["uid"] == "series-'"$S2"'@chiron"] == [({"freq": "WEEKLY", "interval": 2, "count": 5}, ["2026-11-11T08:30:00"], "2026-10-14T08:30:00")]'
 	holds "seeker_${p}_london_0830_across_dst" "$J" \
-		'[(o["start_local"][11:16], __import__("time").gmtime(o["start"]).tm_hour) for o in d["occurrences"] if o["uid"] == "series-2@chiron"] == [("08:30", 7), ("08:30", 8), ("08:30", 8), ("08:30", 8)]'
+		'[(o["start_local"][11:16], __import__("time").gmtime(o["start"]).tm_hour) for o in d["occurrences"] if o["uid"] == "series-'"$S2"'@chiron"] == [("08:30", 7), ("08:30", 8), ("08:30", 8), ("08:30", 8)]'
 	holds "seeker_${p}_sydney_single" "$J" \
-		'[(o["tzid"], o["start_local"], o["end"] - o["start"]) for o in d["occurrences"] if o["uid"] == "appt-301@chiron"] == [("Australia/Sydney", "2026-10-04T09:00:00", 3000)]'
+		'[(o["tzid"], o["start_local"], o["end"] - o["start"]) for o in d["occurrences"] if o["uid"] == "appt-'"$A301"'@chiron"] == [("Australia/Sydney", "2026-10-04T09:00:00", 3000)]'
 	holds "seeker_${p}_los_angeles_single" "$J" \
-		'[(o["tzid"], o["start_local"], o["summary"]) for o in d["occurrences"] if o["uid"] == "appt-401@chiron"] == [("America/Los_Angeles", "2026-03-08T10:00:00", "Therapy with Sandra O\x27Brien")]'
+		'[(o["tzid"], o["start_local"], o["summary"]) for o in d["occurrences"] if o["uid"] == "appt-'"$A401"'@chiron"] == [("America/Los_Angeles", "2026-03-08T10:00:00", "Therapy with Sandra O\x27Brien")]'
 	holds "seeker_${p}_cancellations" "$J" \
-		'[(o["uid"], o["status"]) for o in d["occurrences"] if o["uid"] in ("appt-501@chiron", "appt-502@chiron")] == [("appt-501@chiron", "CANCELLED")]'
+		'[(o["uid"], o["status"]) for o in d["occurrences"] if o["uid"] in ("appt-'"$A501"'@chiron", "appt-'"$A502"'@chiron")] == [("appt-'"$A501"'@chiron", "CANCELLED")]'
 	holds "seeker_${p}_not_another_seekers" "$J" \
-		'all(o["uid"] != "appt-601@chiron" for o in d["occurrences"])'
+		'all(o["uid"] != "appt-'"$A601"'@chiron" for o in d["occurrences"])'
 done
 check seeker_feed_one_vtimezone_per_zone test "$(grep -c '^BEGIN:VTIMEZONE' "$W/seeker.ics")" = 4
 
@@ -307,7 +319,7 @@ for p in icalendar icaljs; do
 	holds "therapist_${p}_pseudonyms" "$W/therapist.$p.json" \
 		'sorted({o["summary"] for o in d["occurrences"]}) == ["Session with brightwren", "Session with quietfern"]'
 	holds "therapist_${p}_only_their_listing" "$W/therapist.$p.json" \
-		'sorted({o["uid"] for o in d["occurrences"]}) == ["appt-501@chiron", "appt-601@chiron", "series-1@chiron"]'
+		'sorted({o["uid"] for o in d["occurrences"]}) == ["appt-'"$A501"'@chiron", "appt-'"$A601"'@chiron", "series-'"$S1"'@chiron"]'
 done
 
 # ======================================================================
@@ -383,7 +395,7 @@ get booked "$BFEED"
 check booked_feed_200 test "$(cat "$W/booked.s")" = 200
 read_both booked
 judge booked seeker brightwren
-BSID=$(sqlite3 "$DB" "SELECT id FROM series WHERE therapist_id = 't-9100001'")
+BSID=$("$BIN" appointment list --db "$DB" --therapist t-9100001 --from 0 --to $((1 << 40)) | awk '$9 != 0 { print $9; exit }')
 for p in icalendar icaljs; do
 	holds "booked_${p}_series_as_made" "$W/booked.$p.json" \
 		"[(e['rrule'], e['exdates'], e['summary']) for e in d['events'] if e['uid'] == 'series-$BSID@chiron' and e['rrule']] == [({'freq': 'WEEKLY', 'interval': 1, 'count': 5}, ['$CANCELLED'], 'Therapy with Nadia Feedwell')]"
@@ -395,32 +407,32 @@ done
 # One appointment's .ics
 # ======================================================================
 
-get ics_own "$B/appointments/401/ics" -b "$W/S"
+get ics_own "$B/appointments/$A401/ics" -b "$W/S"
 check ics_own_200 test "$(cat "$W/ics_own.s")" = 200
-check ics_own_attachment test "$(hdr ics_own Content-Disposition)" = 'attachment; filename="appointment-401.ics"'
+check ics_own_attachment test "$(hdr ics_own Content-Disposition)" = "attachment; filename=\"appointment-$A401.ics\""
 check ics_own_content_type test "$(hdr ics_own Content-Type)" = "text/calendar; charset=utf-8"
 read_both ics_own
 for p in icalendar icaljs; do
 	holds "ics_own_${p}_event" "$W/ics_own.$p.json" \
-		"[(o['uid'], o['tzid'], o['start'], o['end'], o['summary']) for o in d['occurrences']] == [('appt-401@chiron', 'America/Los_Angeles', $(sqlite3 "$DB" 'SELECT start_utc FROM appointment WHERE id = 401'), $(sqlite3 "$DB" 'SELECT end_utc FROM appointment WHERE id = 401'), 'Therapy with Sandra O\x27Brien')]"
+		"[(o['uid'], o['tzid'], o['start'], o['end'], o['summary']) for o in d['occurrences']] == [('appt-$A401@chiron', 'America/Los_Angeles', $("$BIN" appointment show --db "$DB" "$A401" | cut -d' ' -f5), $("$BIN" appointment show --db "$DB" "$A401" | cut -d' ' -f6), 'Therapy with Sandra O\x27Brien')]"
 done
-get ics_series_row "$B/appointments/105/ics" -b "$W/S"
+get ics_series_row "$B/appointments/$A105/ics" -b "$W/S"
 read_both ics_series_row
 holds ics_series_row_is_one_event "$W/ics_series_row.icaljs.json" \
-	'[(o["uid"], o["start_local"]) for o in d["occurrences"]] == [("appt-105@chiron", "2026-11-13T17:00:00")]'
-get ics_therapist "$B/appointments/601/ics" -b "$W/T"
+	'[(o["uid"], o["start_local"]) for o in d["occurrences"]] == [("appt-'"$A105"'@chiron", "2026-11-13T17:00:00")]'
+get ics_therapist "$B/appointments/$A601/ics" -b "$W/T"
 check ics_therapist_200 test "$(cat "$W/ics_therapist.s")" = 200
 check ics_therapist_pseudonym grep -q '^SUMMARY:Session with brightwren' "$W/ics_therapist.b"
-get ics_other_seekers "$B/appointments/601/ics" -b "$W/S"
+get ics_other_seekers "$B/appointments/$A601/ics" -b "$W/S"
 check ics_other_seekers_404 test "$(cat "$W/ics_other_seekers.s")" = 404
-get ics_other_therapists "$B/appointments/601/ics" -b "$W/T3"
+get ics_other_therapists "$B/appointments/$A601/ics" -b "$W/T3"
 check ics_other_therapists_404 test "$(cat "$W/ics_other_therapists.s")" = 404
 get ics_missing "$B/appointments/999999/ics" -b "$W/S"
 check ics_missing_404 test "$(cat "$W/ics_missing.s")" = 404
 check ics_other_looks_missing cmp -s "$W/ics_other_seekers.b" "$W/ics_missing.b"
 get ics_bad_id "$B/appointments/4x1/ics" -b "$W/S"
 check ics_bad_id_404 test "$(cat "$W/ics_bad_id.s")" = 404
-get ics_anonymous "$B/appointments/401/ics"
+get ics_anonymous "$B/appointments/$A401/ics"
 check ics_anonymous_to_sign_in test "$(cat "$W/ics_anonymous.s") $(hdr ics_anonymous Location)" = "303 /login"
 
 # ======================================================================

@@ -110,7 +110,9 @@ tka=$(curl -s -c "$TA" -H 'Content-Type: application/json' -X POST "$B/api/v1/se
 rec() { curl -s -b "$TA" "$B/api/v1/listing/record"; }
 put() { curl -s -b "$TA" -o "$W/put.b" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' -H "X-CSRF-Token: $tka" --data-binary "$1" "$B/api/v1/listing/record"; }
 places() { python3 -c 'import json,sys; print(";".join(w["start"]+"-"+w["end"]+" "+w["modality"] for w in json.load(sys.stdin)["availability"] if w["day"]=="mon"))'; }
-modes() { sqlite3 "$W/c.db" "select day || ' ' || start_min || ' ' || end_min || ' ' || modes from avail_mode where therapist_id = 't-0000001' order by start_min" | tr '\n' ';'; }
+# The windows' places as the store keeps them for the schedule (hidden
+# `chiron listing modes`): "DAY START END MODES;" each, 1 in person, 2 telehealth.
+modes() { "$BIN" listing modes --db "$W/c.db" t-0000001 | tr '\n' ';'; }
 check api_window_place_read test "$(rec | places)" = "09:00-12:00 telehealth;13:00-15:00 in_person;16:00-17:00 either"
 # Putting back what was read changes nothing.
 check api_window_round_trip test "$(put "$(rec)")" = 200

@@ -27,11 +27,11 @@ mk() { echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.
 mk admin1 admin-password-1 admin
 mk seeker1 seeker-password-1 seeker
 # A session of t-0000010 booked before anyone claimed it (tomorrow, 15:00 UTC).
-sqlite3 "$DB" "INSERT INTO appointment (therapist_id, seeker_id, kind, start_utc, end_utc, zone, created_at, updated_at)
-	SELECT 't-0000010', id, 'consultation', (strftime('%s','now') / 86400 + 1) * 86400 + 54000,
-	       (strftime('%s','now') / 86400 + 1) * 86400 + 57000, 'America/New_York', strftime('%s','now'), strftime('%s','now')
-	FROM user WHERE handle = 'seeker1'"
-APPT=$(sqlite3 "$DB" "SELECT id FROM appointment WHERE therapist_id = 't-0000010'")
+# (No route books an unclaimed listing: the hidden `chiron appointment add`, through the store.)
+day=$(($(date +%s) / 86400 + 1))
+APPT=$("$BIN" appointment add --db "$DB" --therapist t-0000010 --seeker seeker1 --kind consultation \
+	--start $((day * 86400 + 54000)) --end $((day * 86400 + 57000)) --zone America/New_York) ||
+	{ not_ok setup "appointment add failed"; exit 1; }
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"

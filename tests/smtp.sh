@@ -8,7 +8,8 @@
 # A password reset is mailed at once (the web wakes the mailer) with the
 # headers of RFC 5322 and the link of the outbox; with the SMTP server
 # down the row keeps its attempts and last error and is delivered once
-# the server is back, with the back-off; non-ASCII subjects, bodies and
+# the server is back, with the back-off (the server's clock moved, not
+# waited for: --clock-file and SIGUSR1); non-ASCII subjects, bodies and
 # dot-leading lines arrive intact; header injection, old messages and
 # messages past their last try are not sent; the password travels only
 # from the environment to AUTH; a hung server does not hold up SIGTERM;
@@ -34,7 +35,19 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "f
 # until TENTHS CMD...: true as soon as CMD is, false after TENTHS tenths of a second
 until_() { local i; for ((i = 0; i < $1; i++)); do "${@:2}" && return 0; sleep 0.1; done; "${@:2}"; }
 freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-q() { sqlite3 "$W/c.db" "$1"; }
+# The outbox's rows through the store (`chiron outbox list`): per message
+# ID STATE ATTEMPTS SEALED_BYTES CLEAR SAMPLE TRIED ERROR...; no address, no body.
+ob() { "$BIN" outbox list --db "$W/c.db"; }
+# row ID: "ATTEMPTS STATE" of that message
+row() { ob | awk -v id="$1" '$1 == id { print $3, $2 }'; }
+# err ID: its last error
+err() { ob | awk -v id="$1" '$1 == id { $1 = $2 = $3 = $4 = $5 = $6 = $7 = ""; sub(/^ +/, ""); print }'; }
+last_id() { ob | awk 'END { print $1 }'; }
+# The server's clock: the system's time plus the seconds in $W/clock.
+echo 0 >"$W/clock"
+clock_set() { echo "$1" >"$W/clock.new" && mv "$W/clock.new" "$W/clock"; }
+# SIGUSR1: the mailer wakes (and looks at the outbox at the clock's time).
+chores_now() { kill -USR1 "$PID"; }
 mails() { find "$W/mail" -name '*.eml' | wc -l; }
 mails_at_least() { test "$(mails)" -ge "$1"; }
 
@@ -51,7 +64,7 @@ smtp_up() {
 smtp_down() { kill "$SPID"; wait "$SPID" 2>/dev/null; SPID=; }
 serve() {
 	"$BIN" serve --db "$W/c.db" --listen "127.0.0.1:$HP" --access-log "$W/access.log" \
-		--outbox-log "$W/outbox.log" "$@" 2>>"$W/serve.err" &
+		--outbox-log "$W/outbox.log" --clock-file "$W/clock" "$@" 2>>"$W/serve.err" &
 	PID=$!
 	until_ 600 curl -s -o /dev/null "$B/"
 }
@@ -62,18 +75,22 @@ csrf() { curl -s -c "$1" -b "$1" "$2" | grep -o 'name="csrf" value="[^"]*"' | he
 # message is in the outbox (it is written after the answer)
 reset() {
 	local t n st
-	n=$(q "SELECT count(*) FROM outbox")
+	n=$(ob | wc -l)
 	t=$(csrf "$W/jar" "$B/reset")
 	st=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$B/reset" --data-urlencode "csrf=$t" --data-urlencode "email=$1")
-	for _ in $(seq 600); do [ "$(q "SELECT count(*) FROM outbox")" -gt "${n:-0}" ] && break; sleep 0.1; done
+	for _ in $(seq 3000); do [ "$(ob | wc -l)" -gt "${n:-0}" ] && break; sleep 0.1; done
 	echo "$st"
 }
 # The reset link of a message received (the outbox holds it sealed, outbox.log not at all).
 link_in() { grep -o 'http://[^ ]*/reset/[A-Za-z0-9_-]*' "$1" 2>/dev/null | tail -1; }
 # mail_of ID: the message received for outbox row ID (its Message-ID names it)
 mail_of() { local f; f=$(grep -l "^Message-ID: <chiron\.$1\." "$W"/mail/*.eml 2>/dev/null | head -1); [ -n "$f" ] && echo "$f"; }
-# add TO SUBJECT BODY [CREATED_AT]: a message put in the outbox, sealed, as the server would; its id
-add() { "$BIN" outbox add --db "$W/c.db" --to "$1" --subject "$2" --body "$3" ${4:+--created-at "$4"}; }
+# add TO SUBJECT BODY [CREATED_AT [TRIES [TRIED_AT]]]: a message put in the
+# outbox, sealed, as the server would, after TRIES failed tries; its id
+add() {
+	"$BIN" outbox add --db "$W/c.db" --to "$1" --subject "$2" --body "$3" ${4:+--created-at "$4"} \
+		${5:+--tried "$5"} ${6:+--tried-at "$6"}
+}
 # mail_with TEXT: the first message received that holds TEXT (false if none)
 mail_with() { local f; f=$(grep -l -F -- "$1" "$W"/mail/*.eml 2>/dev/null | head -1); [ -n "$f" ] && echo "$f"; }
 
@@ -131,62 +148,77 @@ serve --smtp "smtp://127.0.0.1:$SP" --smtp-insecure --smtp-from "chiron <noreply
 check reset_requested test "$(reset s1@example.org)" = 200
 # The sender polls every 60 s here: arriving within 30 s means the web woke it.
 if until_ 300 mails_at_least 1; then ok mailed_at_once; else not_ok mailed_at_once "$(cat "$W/serve.err")"; fi
-f=$(mail_of "$(q "SELECT max(id) FROM outbox")")
+f=$(mail_of "$(last_id)")
 link=$(link_in "$f")
 env1=${f%.eml}.env
 [ -n "$f" ] && grep -qx 'MAIL FROM:<noreply@chiron.test>' "$env1" && grep -qx 'RCPT TO:<s1@example.org>' "$env1" &&
 	ok envelope || not_ok envelope "$(cat "$env1" 2>/dev/null)"
 out=$(msgcheck "${f:-/dev/null}" "$link" 2>&1) && ok headers_and_link || not_ok headers_and_link "$out"
-check row_sent test "$(q "SELECT sent_at IS NOT NULL, attempts, last_error IS NULL FROM outbox")" = "1|1|1"
-check row_sent_erased test "$(q "SELECT sealed IS NULL, to_addr || subject || body FROM outbox")" = "1|"
+check row_sent test "$(ob | awk '{ print $2, $3, $8 }')" = "sent 1 -"
+check row_sent_erased test "$(ob | awk '{ print $4, $5 }')" = "0 0"
 t=$(csrf "$W/jar" "$B/reset")
 code=$(curl -s -c "$W/jar" -b "$W/jar" -o /dev/null -w '%{http_code}' -X POST "$link" --data-urlencode "csrf=$t" --data-urlencode "password=brand-new-password")
 check mailed_link_works test "$code" = 303
 stop; check sigterm_exit_0 test $? = 0
 smtp_down
 
-# --- run B: config file and environment, a short back-off, the server down ---
+# --- run B: config file and environment, the back-off on the server's clock, the server down ---
+# The first retry waits an hour (--smtp-retry-base 3600), the k-th 2^(k-1)
+# hours: nothing becomes due by the system's time while the test runs,
+# however slow the machine; the clock file moves the server's time on.
 printf 'smtp = smtp://127.0.0.1:%s\nsmtp_insecure = true\n' "$SP" > "$W/chiron.conf"
 export CHIRON_SMTP_FROM="chiron <noreply@chiron.test>" CHIRON_SMTP_USER=mailer CHIRON_SMTP_PASSWORD=S3cret-pw-xyz
-# One more failed try is this one's last (8).
-seventh=$(add s1@example.org seventh seventh-body)
-q "UPDATE outbox SET attempts = 7, tried_at = 0 WHERE id = $seventh"
-serve --config "$W/chiron.conf" --smtp-retry-base 1
+# One more failed try is this one's last (8): seven tried three days ago (due).
+now=$(date +%s)
+seventh=$(add s1@example.org seventh seventh-body "$now" 7 $((now - 3 * 86400)))
+serve --config "$W/chiron.conf" --smtp-retry-base 3600
 unset CHIRON_SMTP_FROM CHIRON_SMTP_USER CHIRON_SMTP_PASSWORD
 check reset_while_down test "$(reset s1@example.org)" = 200
-id=$(q "SELECT max(id) FROM outbox")
-failed_twice() { test "$(q "SELECT attempts >= 2 AND sent_at IS NULL AND last_error <> '' FROM outbox WHERE id = $id")" = 1; }
-if until_ 600 failed_twice; then ok down_keeps_attempts_and_error; else not_ok down_keeps_attempts_and_error "$(q "SELECT * FROM outbox WHERE id = $id")"; fi
-q "SELECT last_error FROM outbox WHERE id = $id" | grep -qi 'connect' && ok last_error_says_why || not_ok last_error_says_why "$(q "SELECT last_error FROM outbox WHERE id = $id")"
-tries=$(q "SELECT attempts FROM outbox WHERE id = $id")
-check eighth_try_is_the_last test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $seventh")" = "8|1"
-# Rows put in directly: past their last try, too old, an injected header,
-# a back-off not yet run out, and UTF-8 with dot-leading lines.
-now=$(date +%s)
-given_up=$(add s1@example.org 'given up' gave-up-body "$now")
-q "UPDATE outbox SET attempts = 8, tried_at = 0 WHERE id = $given_up"
+id=$(last_id)
+# Tried once at once; an hour and more on, tried again.
+tried_once() { test "$(row "$id")" = "1 unsent"; }
+until_ 3000 tried_once
+clock_set 3700
+chores_now
+failed_twice() { ob | awk -v id="$id" '$1 == id && $3 >= 2 && $2 == "unsent" && $8 != "-" { f = 1 } END { exit !f }'; }
+if until_ 3000 failed_twice; then ok down_keeps_attempts_and_error; else not_ok down_keeps_attempts_and_error "$(ob | awk -v id="$id" '$1 == id')"; fi
+err "$id" | grep -qi 'connect' && ok last_error_says_why || not_ok last_error_says_why "$(err "$id")"
+tries=$(row "$id" | cut -d' ' -f1)
+check eighth_try_is_the_last test "$(row "$seventh")" = "8 unsent"
+# Rows put in through the CLI, at the server's time (the clock 3700 s on):
+# past their last try, too old, an injected header, a back-off not yet run
+# out, and UTF-8 with dot-leading lines.
+now=$(($(date +%s) + 3700))
+given_up=$(add s1@example.org 'given up' gave-up-body "$now" 8 "$now")
 too_old=$(add s1@example.org 'too old' too-old-body $((now - 2 * 86400)))
 inj1=$(add $'x@example.org\r\nBcc: evil@example.org' injected injected-body "$now")
 inj2=$(add s1@example.org $'Re: ok\nBcc: evil@example.org' injected-subject-body "$now")
-# The one waiting was tried 3 times, the last a day ahead of this clock: its
-# back-off (4 s) cannot run out while the test runs, however slow the machine.
-wait_id=$(add s1@example.org waiting waiting-body "$now")
-q "UPDATE outbox SET attempts = 3, tried_at = $((now + 86400)) WHERE id = $wait_id"
+# The one waiting was tried 3 times, the last now: due 4 hours on.
+wait_id=$(add s1@example.org waiting waiting-body "$now" 3 "$now")
 add s1@example.org 'Réinitialisez ✓ votre mot de passe — 密码' $'Grüße,\n.\n..two\n.leading\nend utf8-body' "$now" >/dev/null
 smtp_up
+chores_now
 # Once the message queued after it has been delivered, the sender has looked
 # at the waiting one with the server up, and left it: its back-off has not
 # run out. (The arithmetic of the back-off, try by try, is test_outbox's.)
-if until_ 600 mail_with utf8-body >/dev/null; then
-	check backoff_waits test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $wait_id")" = "3|1"
+if until_ 3000 mail_with utf8-body >/dev/null; then
+	check backoff_waits test "$(row "$wait_id")" = "3 unsent"
+	# and so did the reset, tried twice, the last at 3700: due at 3700 + 2 hours.
+	check retry_waits_its_backoff test "$(row "$id")" = "$tries unsent"
 else
 	not_ok backoff_waits "the message queued after it was not delivered"
+	not_ok retry_waits_its_backoff "the message queued after it was not delivered"
 fi
-# Its last try moves 5 s back from now: due, and sent.
-q "UPDATE outbox SET tried_at = $(date +%s) - 5 WHERE id = $wait_id"
-delivered() { test "$(q "SELECT sent_at IS NOT NULL FROM outbox WHERE id = $id")" = 1; }
-if until_ 600 delivered; then ok delivered_once_up; else not_ok delivered_once_up "$(q "SELECT * FROM outbox WHERE id = $id")"; fi
-check row_after_retry test "$(q "SELECT attempts >= $tries + 1, last_error IS NULL FROM outbox WHERE id = $id")" = "1|1"
+# The clock past the reset's next try (3700 + 7200): due, and sent; the
+# waiting one's (3700 + 14400) not yet.
+clock_set 11000
+chores_now
+delivered() { test "$(row "$id" | cut -d' ' -f2)" = sent; }
+if until_ 3000 delivered; then ok delivered_once_up; else not_ok delivered_once_up "$(ob | awk -v id="$id" '$1 == id')"; fi
+check row_after_retry test "$(ob | awk -v id="$id" -v t="$tries" '$1 == id { print ($3 >= t + 1), $8 }')" = "1 -"
+check backoff_doubles test "$(row "$wait_id")" = "3 unsent"
+# The reset link lives an hour from its making: back to that time to use it.
+clock_set 0
 f=$(mail_of "$id")
 link=$(link_in "$f")
 out=$(msgcheck "${f:-/dev/null}" "${link:-no link}" 2>&1) && ok retried_message_right || not_ok retried_message_right "$out"
@@ -215,12 +247,16 @@ for what in gave-up-body too-old-body injected-body injected-subject-body sevent
 done
 [ -z "$sent_anyway" ] && ok refused_and_given_up_not_sent || not_ok refused_and_given_up_not_sent "$sent_anyway"
 grep -q evil "$W"/mail/*.env && not_ok no_injected_recipient || ok no_injected_recipient
-check injection_given_up test "$(q "SELECT count(*) FROM outbox WHERE id IN ($inj1, $inj2) AND attempts = 8 AND sent_at IS NULL AND last_error LIKE 'refused: %'")" = 2
-check given_up_erased test "$(q "SELECT count(*) FROM outbox WHERE id IN ($inj1, $inj2, $too_old) AND sealed IS NULL")" = 3
-check old_given_up test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $too_old")" = "8|1"
-check past_last_try_left test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $given_up")" = "8|1"
-waited() { test "$(q "SELECT sent_at IS NOT NULL FROM outbox WHERE id = $wait_id")" = 1; }
-if until_ 600 waited; then ok backoff_then_sent; else not_ok backoff_then_sent "$(q "SELECT * FROM outbox WHERE id = $wait_id")"; fi
+check injection_given_up test "$(ob | awk -v a="$inj1" -v b="$inj2" '($1 == a || $1 == b) && $3 == 8 && $2 == "unsent" && $8 == "refused:" { n++ } END { print n + 0 }')" = 2
+check given_up_erased test "$(ob | awk -v a="$inj1" -v b="$inj2" -v c="$too_old" '($1 == a || $1 == b || $1 == c) && $4 == 0 { n++ } END { print n + 0 }')" = 3
+check old_given_up test "$(row "$too_old")" = "8 unsent"
+check past_last_try_left test "$(row "$given_up")" = "8 unsent"
+# The clock past the waiting one's next try (3700 + 4 hours): sent.
+clock_set 18200
+chores_now
+waited() { test "$(row "$wait_id" | cut -d' ' -f2)" = sent; }
+if until_ 3000 waited; then ok backoff_then_sent; else not_ok backoff_then_sent "$(ob | awk -v id="$wait_id" '$1 == id')"; fi
+clock_set 0
 stop; check sigterm_exit_0_b test $? = 0
 if grep -q 'S3cret-pw-xyz' "$W/serve.err" "$W/access.log" "$W/outbox.log"; then not_ok password_not_logged; else ok password_not_logged; fi
 smtp_down
@@ -236,9 +272,8 @@ t0=$(date +%s%N)
 stop; st=$?  # the transfer itself would hang for 300 s
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ $st = 0 ] && [ $ms -lt 20000 ] && ok stops_promptly_mid_transfer || not_ok stops_promptly_mid_transfer "exit $st after $ms ms"
-check abandoned_not_counted test "$(q "SELECT attempts, sent_at IS NULL FROM outbox WHERE id = $hung")" = "0|1"
+check abandoned_not_counted test "$(row "$hung")" = "0 unsent"
 smtp_down
-q "UPDATE outbox SET attempts = 8 WHERE id = $hung"
 
 # --- run D: without --smtp nothing is sent ---
 smtp_up
@@ -247,7 +282,7 @@ serve
 check reset_without_smtp test "$(reset s1@example.org)" = 200
 sleep 1
 check nothing_sent_without_smtp test "$(mails)" = "$before"
-check row_stays_unsent test "$(q "SELECT sent_at IS NULL, attempts, sealed IS NOT NULL FROM outbox ORDER BY id DESC LIMIT 1")" = "1|0|1"
+check row_stays_unsent test "$(ob | awk 'END { print $2, $3, ($4 > 0) }')" = "unsent 0 1"
 stop
 smtp_down
 

@@ -19,6 +19,16 @@ int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 /* Hidden, for tests: a sealed message into the outbox (cmd_outbox.c). */
 int cmd_outbox(int argc, char **argv);
+/* Hidden, for tests: data the web makes slowly or not at all (cmd_seed.c). */
+int cmd_throttle(int argc, char **argv);
+int cmd_request(int argc, char **argv);
+int cmd_listing(int argc, char **argv);
+int cmd_appointment(int argc, char **argv);
+int cmd_busy(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_series(int argc, char **argv);
+int cmd_account(int argc, char **argv);
 /* Slot search and booking throughput on a temporary store (cmd_bench_schedule.c). */
 int cmd_bench_schedule(int argc, char **argv);
 

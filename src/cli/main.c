@@ -50,6 +50,24 @@ main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	if (strcmp(argv[1], "outbox") == 0)     /* hidden: for tests (cmd_outbox.c) */
 		return cmd_outbox(argc - 1, argv + 1);
+	if (strcmp(argv[1], "throttle") == 0)   /* hidden: for tests (cmd_seed.c) */
+		return cmd_throttle(argc - 1, argv + 1);
+	if (strcmp(argv[1], "request") == 0)    /* hidden: for tests (cmd_seed.c) */
+		return cmd_request(argc - 1, argv + 1);
+	if (strcmp(argv[1], "listing") == 0)    /* hidden: for tests (cmd_seed.c) */
+		return cmd_listing(argc - 1, argv + 1);
+	if (strcmp(argv[1], "appointment") == 0) /* hidden: for tests (cmd_seed.c) */
+		return cmd_appointment(argc - 1, argv + 1);
+	if (strcmp(argv[1], "busy") == 0)       /* hidden: for tests (cmd_seed.c) */
+		return cmd_busy(argc - 1, argv + 1);
+	if (strcmp(argv[1], "sessions") == 0)   /* hidden: for tests (cmd_seed.c) */
+		return cmd_sessions(argc - 1, argv + 1);
+	if (strcmp(argv[1], "profile") == 0)    /* hidden: for tests (cmd_seed.c) */
+		return cmd_profile(argc - 1, argv + 1);
+	if (strcmp(argv[1], "series") == 0)     /* hidden: for tests (cmd_seed.c) */
+		return cmd_series(argc - 1, argv + 1);
+	if (strcmp(argv[1], "account") == 0)    /* hidden: for tests (cmd_seed.c) */
+		return cmd_account(argc - 1, argv + 1);
 	fprintf(stderr, "chiron: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;

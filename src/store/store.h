@@ -121,6 +121,23 @@ struct store_mail {
 
 typedef int (*store_mail_fn)(void *arg, const struct store_mail *m);
 
+/*
+ * A row of the outbox as it stands, for tests (`chiron outbox list`): no
+ * recipient, subject or body, only what became of it. The strings and the
+ * sealed bytes belong to the store and live until the callback returns.
+ */
+struct store_outbox_row {
+	int64_t id, created_at;
+	int64_t tried_at, sent_at;      /* 0: never */
+	int attempts;
+	const unsigned char *sealed;    /* the sealed message, NULL once erased */
+	size_t sealed_n;
+	int clear;                      /* a recipient, subject or body kept in the clear */
+	const char *last_error;         /* "" when none */
+};
+
+typedef int (*store_outbox_row_fn)(void *arg, const struct store_outbox_row *r);
+
 /* A busy interval of a user's calendar, [start, end) in UTC seconds. */
 struct store_busy {
 	int64_t start, end;
@@ -284,6 +301,9 @@ struct store_ops {
 	                    int64_t since, long *count);
 	/* Forgets every attempt made before `before` (the hourly chore). */
 	int (*throttle_expire)(struct store *s, int64_t before);
+	/* Every attempt kept, its key and time, through fn (for tests). */
+	int (*throttle_list)(struct store *s, int (*fn)(void *arg, const char *key, int64_t at),
+	                     void *arg);
 	/*
 	 * Sign-ups waiting for their email's confirmation, by the BLAKE2b
 	 * hash of the link's token: u's handle, email, pw_hash and role.
@@ -470,6 +490,8 @@ struct store_ops {
 	 * by an older chiron and still unsent are sealed by this call.
 	 */
 	int (*set_mail_key)(struct store *s, const unsigned char *key);
+	/* Every row of the outbox, by id, through fn (for tests; no key needed). */
+	int (*outbox_list)(struct store *s, store_outbox_row_fn fn, void *arg);
 
 	/*
 	 * Scheduling. Every function is safe across threads; the booking ones

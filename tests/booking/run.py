@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
 """Booking through the JSON API against a running chiron (tests/booking.sh).
 
-  run.py BASE DB MAIL_DIR     (the server's --mail-dir)
+  run.py BASE DB MAIL_DIR BIN     (the server's --mail-dir; the chiron binary)
 
 Prints "ok NAME" / "not ok NAME" lines. The directory holds four
 therapists made for this test, one per zone (New York, Los Angeles,
 London, Sydney), open every day 17:00-20:00 local, plus a group
-therapist; the seekers and their sessions are written into the store
-directly (200 of them: signing up 200 accounts through the throttled
-form is not what is tested here).
+therapist; the seekers and their sessions are made by the hidden `chiron
+sessions add` (200 of them: signing up 200 accounts through the throttled
+form is not what is tested here), and what the store holds is read with
+the hidden `chiron appointment list|show`, never the database.
 """
-import base64, datetime, hashlib, http.client, json, os, sqlite3, sys, threading, time
+import datetime, http.client, json, os, subprocess, sys, threading, time
 from zoneinfo import ZoneInfo
 
-BASE, DB, MAIL_DIR = sys.argv[1], sys.argv[2], sys.argv[3]
+BASE, DB, MAIL_DIR, BIN = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+
+
+def chiron(*args):
+    """A command of the chiron binary on the suite's store; its output."""
+    return subprocess.run([BIN, args[0], args[1], "--db", DB] + list(args[2:]),
+                          capture_output=True, text=True, check=True).stdout
 
 
 def outbox():
     """Every message delivered so far, as text (tests/mailbox.py waits for the outbox to drain)."""
-    import subprocess
     here = os.path.dirname(os.path.abspath(__file__))
     return subprocess.run([sys.executable, os.path.join(here, "..", "mailbox.py"), MAIL_DIR, DB],
                           capture_output=True, text=True, check=True).stdout
@@ -41,23 +47,18 @@ def ok(name, cond, why=""):
 
 def seekers(n, prefix):
     """n seekers with sessions: [(user_id, cookie, csrf)]."""
-    db = sqlite3.connect(DB, timeout=10)
     out = []
-    now = int(time.time())
-    for i in range(n):
-        h = "%s%03d" % (prefix, i)
-        cur = db.execute("INSERT INTO user (handle, email, pw_hash, role) VALUES (?, ?, 'x', 'seeker')",
-                         (h, h + "@example.org"))
-        uid = cur.lastrowid
-        raw = os.urandom(32)
-        tok = base64.urlsafe_b64encode(raw).decode().rstrip("=")
-        csrf = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
-        db.execute("INSERT INTO session (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
-                   (hashlib.blake2b(raw, digest_size=32).digest(), uid, csrf, now + 3600))
-        out.append((uid, "chiron_session=" + tok, csrf))
-    db.commit()
-    db.close()
+    for line in chiron("sessions", "add", "--prefix", prefix, "--count", str(n)).splitlines():
+        uid, tok, csrf = line.split()
+        out.append((int(uid), "chiron_session=" + tok, csrf))
     return out
+
+
+def booked_at(tid, start):
+    """How many booked appointments the store holds for tid starting at start."""
+    rows = chiron("appointment", "list", "--therapist", tid, "--from", str(start - 1),
+                  "--to", str(start + 1)).splitlines()
+    return sum(1 for r in rows if int(r.split()[4]) == start and r.split()[6] == "booked")
 
 
 def call(method, path, body=None, who=None, src=None):
@@ -136,9 +137,7 @@ ok("race_200_one_booking", codes.count(201) == 1 and codes.count(409) == 199,
 taken = [r[1] for r in results if r[0] == 409]
 ok("race_losers_told_just_taken", taken and all(t["error"]["message"].startswith("just taken") for t in taken),
    taken[:1])
-db = sqlite3.connect(DB)
-n = db.execute("SELECT count(*) FROM appointment WHERE therapist_id = 't-9000001' AND start_utc = ? "
-               "AND status = 'booked'", (parse(slot["start"]),)).fetchone()[0]
+n = booked_at("t-9000001", parse(slot["start"]))
 ok("race_store_holds_one", n == 1, n)
 st, again = call("GET", "/api/v1/therapists/t-9000001/slots?kind=individual&days=14")
 ok("race_slot_gone", st == 200 and slot["start"] not in [s["start"] for s in again["slots"]])
@@ -164,8 +163,7 @@ for t in ts:
     t.join()
 gc = [r[0] for r in gres]
 ok("group_fills_to_capacity", gc.count(201) == 8 and gc.count(409) == 12, gc)
-n = db.execute("SELECT count(*) FROM appointment WHERE therapist_id = 't-9000005' AND start_utc = ? "
-               "AND status = 'booked'", (parse(gs),)).fetchone()[0]
+n = booked_at("t-9000005", parse(gs))
 ok("group_store_holds_capacity", n == 8, n)
 winner = [people[200 + i] for i in range(20) if gres[i][0] == 201][0]
 st, twice = call("POST", "/api/v1/appointments", {"therapist_id": "t-9000005", "kind": "group", "start": gs}, winner)
@@ -218,13 +216,24 @@ for tid, zone in list(ZONES.items()):
        offs == {7 * 86400, 7 * 86400 + int((tr[2] - tr[3]).total_seconds())}, offs)
 
 # --- cancel, late inside the notice period, the waitlist hears ---
-ther = seekers(1, "thera")[0]
-db.execute("UPDATE user SET role = 'therapist', therapist_id = 't-9000002' WHERE id = ?", (ther[0],))
-# A verified claim (an unverified one holds nothing: tests/security_claims.sh).
-db.execute("INSERT INTO listing (therapist_id, user_id, claimed_at, confirmed_at, verified_at, verified_how) "
-           "VALUES ('t-9000002', ?, ?, ?, ?, 'test: linked in the database')",
-           (ther[0], int(time.time()), int(time.time()), int(time.time())))
-db.commit()
+# A verified claim (an unverified one holds nothing: tests/security_claims.sh),
+# by `chiron user add --therapist`, signed in through the API.
+subprocess.run([BIN, "user", "add", "--db", DB, "--handle", "thera000", "--email", "thera000@example.org",
+                "--role", "therapist", "--therapist", "t-9000002", "--password-stdin"],
+               input="thera-password-2\n", capture_output=True, text=True, check=True)
+
+
+def sign_in(login, password):
+    c = http.client.HTTPConnection(HOST, PORT, timeout=60)
+    c.request("POST", "/api/v1/session", body=json.dumps({"login": login, "password": password}),
+              headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    d = json.loads(r.read())
+    c.close()
+    return (d.get("user", {}).get("id"), r.getheader("Set-Cookie").split(";")[0], d["csrf"])
+
+
+ther = sign_in("thera000", "thera-password-2")
 st, sch = call("PUT", "/api/v1/schedule", {"notice_hours": 168, "session_types": [
     {"kind": "consultation", "minutes": 15, "step": 30}, {"kind": "individual", "minutes": 50, "step": 60}]}, ther)
 ok("schedule_notice_set", st == 200 and sch["notice_hours"] == 168, (st, sch))
@@ -243,9 +252,8 @@ ok("waitlist_join", st == 201, (st, w))
 st, w2 = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, waiter)
 ok("waitlist_once", st == 409, (st, w2))
 picky = people[226]
-db.execute("INSERT INTO seeker_profile (user_id, fields, updated_at) VALUES (?, ?, 0)",
-           (picky[0], "timezone=America%2FLos_Angeles&free_day1=mon&free_start1=06%3A00&free_end1=07%3A00"))
-db.commit()
+chiron("profile", "set", "racer226",
+       "timezone=America%2FLos_Angeles&free_day1=mon&free_start1=06%3A00&free_end1=07%3A00")
 st, w3 = call("POST", "/api/v1/waitlist", {"therapist_id": "t-9000002", "kind": "individual"}, picky)
 ok("waitlist_join_picky", st == 201, (st, w3))
 st, other = call("POST", "/api/v1/appointments/%d/cancel" % a["id"], None, waiter)
@@ -425,7 +433,7 @@ ok("group_not_seated_on_individual", st == 201 and st2 == 409, (st, st2, g5))
 st, mv = call("POST", "/api/v1/appointments/%d/move" % a5["id"], {"start": s5["slots"][3]["start"]}, people[229])
 ok("late_move", st == 200 and mv["late"] is True, (st, mv))
 st, cx = call("POST", "/api/v1/appointments/%d/cancel" % a5["id"], None, ther)
-late = db.execute("SELECT late FROM appointment WHERE id = ?", (a5["id"],)).fetchone()[0]
+late = int(chiron("appointment", "show", str(a5["id"])).split()[7])
 ok("late_stays_late", st == 200 and late == 1, (st, late))
 st, sr_ = call("GET", "/api/v1/series", None, people[221])
 if sr_ and sr_.get("series"):

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """judge.py: a calendar feed, as one parser read it, against what the
-database holds. Standard library only (sqlite3, zoneinfo): the expected
-events are worked out here from the appointment and series rows, not by
-chiron.
+store holds. Standard library only (zoneinfo): the expected events are
+worked out here from the appointments and series as the store gives them
+back (the hidden `chiron appointment list`, `series show`, `account show`
+of $CHIRON_BIN: never the database's tables), not by chiron's feed code.
 
     judge.py DB DIRECTORY VIEW HANDLE FEED.ics PARSED.json PREFIX
 
@@ -32,7 +33,8 @@ What a feed must be, from the rows:
 import datetime
 import json
 import re
-import sqlite3
+import os
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -54,26 +56,48 @@ def slot_of(series, i):
     return local.strftime("%Y-%m-%dT%H:%M:%S"), t
 
 
+def chiron(db, *args):
+    """Lines of a hidden chiron command on the store db, split in fields."""
+    r = subprocess.run([os.environ["CHIRON_BIN"], args[0], args[1], "--db", db] + list(args[2:]),
+                       capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"judge.py: chiron {' '.join(args)}: {r.stderr.strip()}")
+    return [line.split(" ") for line in r.stdout.splitlines()]
+
+
+APPT = ("id", "therapist_id", "seeker_id", "kind", "start_utc", "end_utc", "status", "late",
+        "series_id", "orig_start", "created_at", "updated_at", "zone")
+SERIES = ("id", "therapist_id", "seeker_id", "kind", "zone", "first_day", "minute", "minutes",
+          "interval_weeks", "count", "status")
+
+
+def record(names, fields):
+    return {k: (v if k in ("therapist_id", "kind", "status", "zone") else int(v))
+            for k, v in zip(names, fields)}
+
+
 def load(db, directory, view, handle):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    user = con.execute("SELECT id, therapist_id FROM user WHERE handle = ?", (handle,)).fetchone()
-    if user is None:
-        raise SystemExit(f"judge.py: no user {handle}")
+    uid, _, tid, email = chiron(db, "account", "show", handle)[0]
     if view == "seeker":
-        rows = con.execute("SELECT * FROM appointment WHERE seeker_id = ?", (user["id"],)).fetchall()
+        rows = chiron(db, "appointment", "list", "--seeker", handle, "--from", "0")
     else:
-        rows = con.execute("SELECT * FROM appointment WHERE therapist_id = ?", (user["therapist_id"],)).fetchall()
-    series = {r["id"]: dict(r) for r in con.execute("SELECT * FROM series")}
-    handles = {r["id"]: r["handle"] for r in con.execute("SELECT id, handle FROM user")}
-    emails = [r[0] for r in con.execute("SELECT email FROM user")]
+        rows = chiron(db, "appointment", "list", "--therapist", tid, "--from", "0", "--to", str(1 << 40))
+    rows = [record(APPT, r) for r in rows]
+    series = {sid: record(SERIES, chiron(db, "series", "show", str(sid))[0])
+              for sid in {r["series_id"] for r in rows if r["series_id"]}}
+    people = {int(uid): (handle, email)}
+    for sid in {r["seeker_id"] for r in rows} - set(people):
+        _, h, _, e = chiron(db, "account", "show", str(sid))[0]
+        people[sid] = (h, e)
+    handles = {k: v[0] for k, v in people.items()}
+    emails = [v[1] for v in people.values()]
     names = {}
     with open(directory) as f:
         for line in f:
             rec = json.loads(line)
             if rec.get("type") == "therapist":
                 names[rec["id"]] = rec["name"]
-    return [dict(r) for r in rows], series, handles, emails, names
+    return rows, series, handles, emails, names
 
 
 def summary(view, row, handles, names):

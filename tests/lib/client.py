@@ -3,7 +3,7 @@
 
 A suite starts it once (tests/lib/suite.sh, as a bash coprocess) and asks
 it for every request and every check of an answer, so a check costs a
-line on a pipe, not a process (curl, python3 -c, sqlite3) per check.
+line on a pipe, not a process (curl, python3 -c) per check.
 
 Protocol, on stdin: a command is a count of arguments on one line, then
 each argument as its length in bytes on one line, its bytes, and a

@@ -153,6 +153,29 @@ sq_throttle_expire(struct store *bs, int64_t before)
 		      "DELETE FROM throttle WHERE at < ?1", "i", before);
 }
 
+struct throttle_each {
+	int (*fn)(void *arg, const char *key, int64_t at);
+	void *arg;
+};
+
+static int
+row_throttle(sqlite3_stmt *st, void *arg)
+{
+	struct throttle_each *x = arg;
+	const unsigned char *k = sqlite3_column_text(st, 0);
+
+	return x->fn(x->arg, k ? (const char *)k : "", sqlite3_column_int64(st, 1));
+}
+
+int
+sq_throttle_list(struct store *bs, int (*fn)(void *arg, const char *key, int64_t at), void *arg)
+{
+	struct throttle_each x = {fn, arg};
+
+	return sq_run(S(bs), "listing attempts", row_throttle, &x,
+		      "SELECT key, at FROM throttle ORDER BY at, key", "");
+}
+
 int
 sq_signup_put(struct store *bs, const unsigned char hash[32], const struct store_user *u,
               int64_t expires)

@@ -255,3 +255,43 @@ sq_set_mail_key(struct store *bs, const unsigned char *key)
 	mails_free(&x);
 	return sq_tx_end(s, rc);
 }
+
+/* The outbox's rows as they stand, for tests (store.h). */
+struct list_arg {
+	store_outbox_row_fn fn;
+	void *arg;
+};
+
+static int
+row_outbox_list(sqlite3_stmt *st, void *arg)
+{
+	struct list_arg *x = arg;
+	struct store_outbox_row r;
+	const unsigned char *e;
+
+	memset(&r, 0, sizeof(r));
+	r.id = sqlite3_column_int64(st, 0);
+	r.created_at = sqlite3_column_int64(st, 1);
+	r.tried_at = sqlite3_column_int64(st, 2);
+	r.sent_at = sqlite3_column_int64(st, 3);
+	r.attempts = sqlite3_column_int(st, 4);
+	if (sqlite3_column_type(st, 5) == SQLITE_BLOB) {
+		r.sealed = sqlite3_column_blob(st, 5);
+		r.sealed_n = (size_t)sqlite3_column_bytes(st, 5);
+	}
+	r.clear = sqlite3_column_int(st, 6) != 0;
+	e = sqlite3_column_text(st, 7);
+	r.last_error = e ? (const char *)e : "";
+	return x->fn(x->arg, &r);
+}
+
+int
+sq_outbox_list(struct store *bs, store_outbox_row_fn fn, void *arg)
+{
+	struct list_arg x = {fn, arg};
+
+	return sq_run(S(bs), "listing the outbox", row_outbox_list, &x,
+		      "SELECT id, created_at, coalesce(tried_at, 0), coalesce(sent_at, 0), attempts, "
+		      "sealed, to_addr <> '' OR subject <> '' OR body <> '', last_error "
+		      "FROM outbox ORDER BY id", "");
+}

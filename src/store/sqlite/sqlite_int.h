@@ -141,6 +141,9 @@ int sq_outbox_sent(struct store *bs, int64_t id, int64_t now);
 int sq_outbox_failed(struct store *bs, int64_t id, const char *err, int64_t now);
 int sq_outbox_give_up(struct store *bs, int64_t id, const char *err, int64_t now);
 int sq_set_mail_key(struct store *bs, const unsigned char *key);
+int sq_outbox_list(struct store *bs, store_outbox_row_fn fn, void *arg);
+int sq_throttle_list(struct store *bs, int (*fn)(void *arg, const char *key, int64_t at),
+                     void *arg);
 
 /* requests.c */
 int sq_request_add(struct store *bs, struct store_request *rq);
