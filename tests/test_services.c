@@ -49,6 +49,7 @@ struct fix {
 	char dir[64], db[128];
 	struct store *st;
 	struct live *lv;
+	struct compacts cmp;            /* read by the index builder: lives as long as lv */
 	struct services sv;
 	struct arena a;
 	struct ctx cx;
@@ -110,7 +111,6 @@ setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 	unsigned char key[STORE_MAIL_KEY_BYTES] = {7, 7, 7};
-	struct compacts cmp;
 	char err[256];
 
 	assert_non_null(f);
@@ -121,9 +121,9 @@ setup(void **state)
 		fail_msg("store_open: %s", err);
 	assert_int_equal(STORE_CALL(f->st, set_mail_key, key), 0);
 	put_listing(f->st);
-	if (directory_compacts(TAX, NULL, &cmp, err, sizeof(err)))
+	if (directory_compacts(TAX, NULL, &f->cmp, err, sizeof(err)))
 		fail_msg("compacts: %s", err);
-	if (!(f->lv = live_open(f->db, TAX, &cmp, 2, err, sizeof(err))))
+	if (!(f->lv = live_open(f->db, TAX, &f->cmp, 2, err, sizeof(err))))
 		fail_msg("live_open: %s", err);
 	services_init(&f->sv, f->st, TAX);
 	f->sv.live = f->lv;

@@ -47,7 +47,9 @@ struct live;
 /*
  * Opens the live directory of the store at db_spec: builds the first
  * snapshot (synchronously) and starts the builder thread. max_ctx bounds
- * the concurrent matches per snapshot. NULL with the reason in err.
+ * the concurrent matches per snapshot. tax and cx are kept, not copied:
+ * they must outlive the live directory (the builder reads them on every
+ * rebuild). NULL with the reason in err.
  */
 struct live *live_open(const char *db_spec, const struct taxonomy *tax,
                        const struct compacts *cx, int max_ctx,
