@@ -923,7 +923,7 @@ int
 listing_record_put(struct ctx *cx, const struct actor *who, const char *body, size_t len, struct refusal *why)
 {
 	struct store_avail_modes *old = arena_alloc(cx->a, sizeof(*old)),
-	                         *now = arena_calloc(cx->a, 1, sizeof(*now));
+	                         *placed = arena_calloc(cx->a, 1, sizeof(*placed));
 	signed char *given = NULL;
 	struct listing_in in = {body, len, NULL, NULL};
 	struct buf j = BUF_INIT;
@@ -933,7 +933,7 @@ listing_record_put(struct ctx *cx, const struct actor *who, const char *body, si
 	size_t i, n = 0;
 	int rc;
 
-	if (!old || !now)
+	if (!old || !placed)
 		return -1;
 	if (holds_listing(who, why))
 		return 1;
@@ -992,13 +992,13 @@ listing_record_put(struct ctx *cx, const struct actor *who, const char *body, si
 		const struct window *w = &rec.t.avail[i];
 		int modes = given[i] >= 0 ? given[i] : place_of(old, w);
 
-		if (modes && modes != 3 && now->n < STORE_AVAIL_MODES_MAX)
-			now->v[now->n++] = (struct store_avail_mode){(uint8_t)w->day, (uint16_t)w->start,
+		if (modes && modes != 3 && placed->n < STORE_AVAIL_MODES_MAX)
+			placed->v[placed->n++] = (struct store_avail_mode){(uint8_t)w->day, (uint16_t)w->start,
 			                                             (uint16_t)w->end, (uint8_t)modes};
 	}
 	in.json = j.p;
 	in.len = j.len;
-	in.modes = now;
+	in.modes = placed;
 	rc = store_record(cx, who, who->therapist_id, &in, false, why);
 	buf_free(&j);
 	return rc;

@@ -28,11 +28,11 @@
 #include "core/buf.h"
 #include "core/match.h"
 
-/* Why an action refused: 400, 401, 404, 409 or 429. */
+/* Why a service refused: 400, 401, 403, 404, 409, 413 or 429. */
 struct refusal {
 	int status;
 	const char *field;              /* "" when no one field is at fault */
-	const char *message;            /* static text */
+	const char *message;            /* static text, or in the call's arena */
 	int retry_after;                /* seconds, for a 429; else 0 */
 };
 
