@@ -136,21 +136,13 @@ static int
 closed_one(void *arg, const struct store_closed *c)
 {
 	struct closed_acc *x = arg;
+	struct store_closed *slot = arena_grow(x->a, &x->v, &x->n, &x->cap, sizeof(*slot), 16);
 
-	if (x->n == x->cap) {
-		int nc = x->cap ? x->cap * 2 : 16;
-		struct store_closed *v = arena_alloc(x->a, (size_t)nc * sizeof(*v));
-
-		if (!v) {
-			x->err = 1;
-			return 1;
-		}
-		if (x->n)
-			memcpy(v, x->v, (size_t)x->n * sizeof(*v));
-		x->v = v;
-		x->cap = nc;
+	if (!slot) {
+		x->err = 1;
+		return 1;
 	}
-	x->v[x->n++] = *c;
+	*slot = *c;
 	return 0;
 }
 
@@ -327,23 +319,17 @@ static int
 busy_one(void *arg, const struct store_appt *ap)
 {
 	struct busy_acc *x = arg;
+	struct sched_busy *slot;
 
 	if (appt_status_parse(ap->status) != APPT_BOOKED)
 		return 0;
-	if (x->n == x->cap) {
-		int nc = x->cap ? x->cap * 2 : 64;
-		struct sched_busy *v = arena_alloc(x->a, (size_t)nc * sizeof(*v));
+	slot = arena_grow(x->a, &x->v, &x->n, &x->cap, sizeof(*slot), 64);
 
-		if (!v) {
-			x->err = 1;
-			return 1;
-		}
-		if (x->n)
-			memcpy(v, x->v, (size_t)x->n * sizeof(*v));
-		x->v = v;
-		x->cap = nc;
+	if (!slot) {
+		x->err = 1;
+		return 1;
 	}
-	x->v[x->n++] = (struct sched_busy){ap->start, ap->end, 1, kind_tag(ap->kind)};
+	*slot = (struct sched_busy){ap->start, ap->end, 1, kind_tag(ap->kind)};
 	return 0;
 }
 
@@ -946,21 +932,13 @@ static int
 appt_acc_one(void *arg, const struct store_appt *ap)
 {
 	struct appt_acc *x = arg;
+	struct store_appt *slot = arena_grow(x->a, &x->v, &x->n, &x->cap, sizeof(*slot), 32);
 
-	if (x->n == x->cap) {
-		int nc = x->cap ? x->cap * 2 : 32;
-		struct store_appt *v = arena_alloc(x->a, (size_t)nc * sizeof(*v));
-
-		if (!v) {
-			x->err = 1;
-			return 1;
-		}
-		if (x->n)
-			memcpy(v, x->v, (size_t)x->n * sizeof(*v));
-		x->v = v;
-		x->cap = nc;
+	if (!slot) {
+		x->err = 1;
+		return 1;
 	}
-	x->v[x->n++] = *ap;
+	*slot = *ap;
 	return 0;
 }
 

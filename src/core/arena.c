@@ -63,6 +63,25 @@ arena_calloc(struct arena *a, size_t n, size_t size)
 	return p;
 }
 
+void *
+arena_grow(struct arena *a, void *v, int *n, int *cap, size_t size, int first)
+{
+	void **pv = v;
+
+	if (*n == *cap) {
+		int nc = *cap ? *cap * 2 : first;
+		void *p;
+
+		if (nc <= *cap || (size_t)nc > SIZE_MAX / size || !(p = arena_alloc(a, (size_t)nc * size)))
+			return NULL;
+		if (*n)
+			memcpy(p, *pv, (size_t)*n * size);
+		*pv = p;
+		*cap = nc;
+	}
+	return (char *)*pv + (size_t)(*n)++ * size;
+}
+
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {

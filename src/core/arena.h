@@ -21,6 +21,13 @@ struct arena {
 void arena_init(struct arena *a, size_t block_size);
 void *arena_alloc(struct arena *a, size_t n);       /* 16-byte aligned */
 void *arena_calloc(struct arena *a, size_t n, size_t size);
+/*
+ * Room for one more element of size bytes in the array *v of *n used and
+ * *cap allocated in a: doubles it (from first) into new arena memory when
+ * full, the old copy left to the arena. The new element's address, or
+ * NULL (nothing changed) when out of memory.
+ */
+void *arena_grow(struct arena *a, void *v, int *n, int *cap, size_t size, int first);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 /* Releases everything but the first block, which is kept for reuse. */
