@@ -35,12 +35,8 @@ api_orgs(struct req *r, struct resp *p)
 	jw_obj_open(&w);
 	jw_karr_open(&w, "orgs");
 	rc = orgs_search(&r->cx, &r->who, req_arg(r, "q"), org_json, &w, &why);
-	if (rc > 0) {
-		buf_reset(&p->body);
-		return refusal_response(r, p, &why);
-	}
 	if (rc)
-		return -1;
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	jw_arr_close(&w);
 	jw_obj_close(&w);
 	return json_reply(p, &w, 200);

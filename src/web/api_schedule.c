@@ -215,12 +215,8 @@ api_appointments(struct req *r, struct resp *p)
 	jw_obj_open(&w);
 	jw_karr_open(&w, "appointments");
 	rc = appointments_mine(&r->cx, &r->who, SIDE_BOTH, ctx_now(&r->cx) - DAY, 0, appt_one, &w, &why);
-	if (rc > 0) {
-		buf_reset(&p->body);
-		return refusal_response(r, p, &why);
-	}
 	if (rc)
-		return -1;
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	jw_arr_close(&w);
 	jw_obj_close(&w);
 	return json_reply(p, &w, 200);
@@ -320,12 +316,8 @@ api_series(struct req *r, struct resp *p)
 	jw_obj_open(&w);
 	jw_karr_open(&w, "series");
 	rc = series_mine(&r->cx, &r->who, SIDE_BOTH, series_one, &w, &why);
-	if (rc > 0) {
-		buf_reset(&p->body);
-		return refusal_response(r, p, &why);
-	}
 	if (rc)
-		return -1;
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	jw_arr_close(&w);
 	jw_obj_close(&w);
 	return json_reply(p, &w, 200);
@@ -397,12 +389,8 @@ schedule_json(struct req *r, struct resp *p)
 	}
 	jw_arr_close(&w);
 	jw_karr_open(&w, "closures");
-	if ((rc = closures_mine(&r->cx, &r->who, closed_one, &w, &why)) > 0) {
-		buf_reset(&p->body);
-		return refusal_response(r, p, &why);
-	}
-	if (rc)
-		return -1;
+	if ((rc = closures_mine(&r->cx, &r->who, closed_one, &w, &why)) != 0)
+		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	jw_arr_close(&w);
 	jw_obj_close(&w);
 	return json_reply(p, &w, 200);
@@ -558,12 +546,8 @@ api_waitlist(struct req *r, struct resp *p)
 		jw_init(&jw, &p->body);
 		jw_obj_open(&jw);
 		jw_karr_open(&jw, "waitlist");
-		if ((rc = waits_mine(&r->cx, &r->who, wait_one, &jw, &why)) > 0) {
-			buf_reset(&p->body);
-			return refusal_response(r, p, &why);
-		}
-		if (rc)
-			return -1;
+		if ((rc = waits_mine(&r->cx, &r->who, wait_one, &jw, &why)) != 0)
+			return rc > 0 ? refusal_response(r, p, &why) : -1;
 		jw_arr_close(&jw);
 		jw_obj_close(&jw);
 		return json_reply(p, &jw, 200);
