@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # browser.sh: chiron's pages in Debian's Chromium (tests/browser/run.mjs):
-# a clinician's search without JavaScript, axe-core's WCAG 2.1 A/AA rules on
-# every kind of page, the results on a phone, and a screenshot of them in
-# build/browser/results.png.
+# each person's journeys (tests/browser/journeys/), with JavaScript off and
+# on, at 1280 and 375 px; every page visited is checked by axe-core's WCAG
+# 2.2 A/AA rules, must not scroll sideways or show ids, and is kept as
+# build/browser/<mode>/<name>.png.
 #
-#   tests/browser.sh build/chiron
+#   tests/browser.sh build/chiron [JOURNEY...]
 #
 # Installs tests/browser's pinned packages with `npm ci` when node_modules is
 # missing or was made from another package.json or package-lock.json (a
@@ -46,4 +47,4 @@ else
 	usable || setup_failed "after npm ci, playwright-core or axe-core does not load in $DIR"
 fi
 
-exec node "$DIR/run.mjs" "$BIN"
+exec node "$DIR/run.mjs" "$BIN" "${@:2}"

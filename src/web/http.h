@@ -112,7 +112,17 @@ struct req {
 	const char *csrf_header;        /* X-CSRF-Token, for the API's state changes */
 	const struct route *route;      /* the route dispatched to */
 	struct fval *vals;              /* the typed values of route->fields, in order */
+	struct form_err *errs;          /* what is wrong with a form's fields (req_fail), in r->a */
+	int n_errs;
 };
+
+/* One thing wrong with a form: the field (its input's id is its name, so
+ * the error summary links to it) and a sentence in plain words. */
+struct form_err {
+	const char *field;
+	const char *msg;
+};
+#define FORM_ERRS_MAX 32
 
 #define RESP_MAX_HEADERS 8
 
@@ -141,6 +151,20 @@ const char *req_text(const struct req *r, const char *name);
 /* Every value of a repeated argument (a=1&a=2): up to max into out. */
 int req_args(const struct req *r, const char *key, const char **out, int max);
 int resp_header(struct resp *p, const char *key, const char *value);
+
+/*
+ * A form's errors, one pattern for every page (pages.h error_summary and
+ * field_error show them). req_fail records that field is wrong, with a
+ * sentence (printf format, copied into r's arena; a second error for the
+ * same field is dropped: the person fixes one thing at a time per field).
+ * Returns 1, so a check reads `if (bad) req_fail(...)` or counts.
+ * req_failed says whether any was recorded; req_error gives a field's
+ * sentence, or NULL.
+ */
+int req_fail(struct req *r, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool req_failed(const struct req *r);
+const char *req_error(const struct req *r, const char *field);
 /* Adds the arguments of an urlencoded text (a=1&b=2) after r's own. */
 int req_add_form(struct req *r, const char *text);
 /*
@@ -186,6 +210,15 @@ struct route {
 	                                 * "{id}" for its path segment, ended by a
 	                                 * NULL name; NULL for none. The dispatcher
 	                                 * checks them before the handler runs. */
+	bool form;                      /* a page form that shows its own errors:
+	                                 * a field at fault is recorded with
+	                                 * req_fail (all of them, not the first)
+	                                 * and the handler runs, reads
+	                                 * req_failed() before it acts, and shows
+	                                 * the form again with the person's values
+	                                 * and error_summary(). Without it a field
+	                                 * at fault is a 400 page. A path's {id}
+	                                 * at fault is a 404 either way. */
 };
 
 extern const struct route routes[];

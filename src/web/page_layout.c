@@ -119,6 +119,61 @@ refusal_of_verr(struct req *r, int status, const struct verr *e, struct refusal 
 	return why;
 }
 
+/* A sentence with its first letter capitalized, escaped. */
+static int
+sentence(struct buf *b, const char *s)
+{
+	char first[2] = {0, 0};
+
+	if (!s || !*s)
+		return 0;
+	first[0] = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+	return html_txt(b, first) || html_txt(b, s + 1);
+}
+
+int
+error_summary(struct buf *b, const struct req *r)
+{
+	int i;
+
+	if (!req_failed(r))
+		return 0;
+	if (html(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
+	            "aria-labelledby=\"error-summary-title\">\n"
+	            "<h2 id=\"error-summary-title\">There is a problem</h2>\n"
+	            "<p>Nothing was saved. What you typed is kept below.</p>\n<ul>\n"))
+		return -1;
+	for (i = 0; i < r->n_errs; i++) {
+		const struct form_err *e = &r->errs[i];
+
+		if (html(b, "<li>") ||
+		    (e->field[0] ? html(b, "<a href=\"#") || html_attr(b, e->field) || html(b, "\">") ||
+		                   sentence(b, e->msg) || html(b, "</a>")
+		                 : sentence(b, e->msg)) ||
+		    html(b, "</li>\n"))
+			return -1;
+	}
+	return html(b, "</ul>\n</div>\n");
+}
+
+int
+field_error(struct buf *b, const struct req *r, const char *field)
+{
+	const char *msg = req_error(r, field);
+
+	return !msg ? 0 : html(b, "<p class=\"field-error\" id=\"") || html_attr(b, field) ||
+	                  html(b, "-error\"><span class=\"visually-hidden\">Error: </span>") ||
+	                  sentence(b, msg) || html(b, "</p>\n");
+}
+
+int
+field_invalid(struct buf *b, const struct req *r, const char *field)
+{
+	return !req_error(r, field) ? 0 :
+	       html(b, " aria-invalid=\"true\" aria-describedby=\"") || html_attr(b, field) ||
+	       html(b, "-error\"");
+}
+
 int
 form_csrf(struct buf *b, struct req *r, struct resp *p)
 {

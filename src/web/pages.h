@@ -18,6 +18,26 @@ int page_begin(struct req *r, struct resp *p, const char *title);
 int page_end(struct resp *p);
 /* The form's hidden CSRF field (the token of auth_csrf_token). */
 int form_csrf(struct buf *b, struct req *r, struct resp *p);
+/*
+ * A form's errors (req_fail, http.h), one pattern on every page, after
+ * the GOV.UK Design System's error summary:
+ *   error_summary  at the top of the form's page, before its <h1>'s
+ *                  content is read: "There is a problem" and one link
+ *                  per error to the field's input (#name; an input's id
+ *                  is its field's name); nothing when there is no error.
+ *                  The page's <title> should begin "Error: " then
+ *                  (page_begin does it when req_failed).
+ *   field_error    the field's own sentence, just above its input, with
+ *                  id "NAME-error"; nothing when the field has none.
+ *   field_invalid  inside the input's tag: ' aria-invalid="true"
+ *                  aria-describedby="NAME-error"' when it has an error.
+ * Sentences are shown with their first letter capitalized. Each returns
+ * 0, or -1 when the buffer could not grow.
+ */
+int error_summary(struct buf *b, const struct req *r);
+int field_error(struct buf *b, const struct req *r, const char *field);
+int field_invalid(struct buf *b, const struct req *r, const char *field);
+
 /* 303 to where (copied into the request's arena). */
 int redirect(struct req *r, struct resp *p, const char *where);
 

@@ -7,6 +7,7 @@
  * it without reaching back into the server that dispatches them
  * (scripts/web_deps.sh checks there is no circle).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -218,4 +219,41 @@ req_text(const struct req *r, const char *name)
 	const struct fval *v = fval_of(r, name);
 
 	return v ? v->s : NULL;
+}
+
+int
+req_fail(struct req *r, const char *field, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	if (req_error(r, field) || r->n_errs >= FORM_ERRS_MAX)
+		return 1;
+	if (!r->errs && !(r->errs = arena_calloc(r->a, FORM_ERRS_MAX, sizeof(*r->errs))))
+		return 1;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	r->errs[r->n_errs].field = arena_strdup(r->a, field ? field : "");
+	r->errs[r->n_errs].msg = arena_strdup(r->a, text);
+	if (r->errs[r->n_errs].field && r->errs[r->n_errs].msg)
+		r->n_errs++;
+	return 1;
+}
+
+bool
+req_failed(const struct req *r)
+{
+	return r->n_errs > 0;
+}
+
+const char *
+req_error(const struct req *r, const char *field)
+{
+	int i;
+
+	for (i = 0; i < r->n_errs; i++)
+		if (strcmp(r->errs[i].field, field ? field : "") == 0)
+			return r->errs[i].msg;
+	return NULL;
 }

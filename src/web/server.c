@@ -367,6 +367,12 @@ check_fields(struct req *r, struct resp *p, const struct field *fields, int api)
 		verr_clear(&e);
 		if (!field_check(f, path ? r->param : req_arg(r, f->name), &r->vals[i], &e))
 			continue;
+		if (!path && !api && r->route->form) {
+			/* The handler shows the form again, every fault named. */
+			r->vals[i].set = false;
+			req_fail(r, f->name, "%s", e.msg);
+			continue;
+		}
 		if (path)
 			error_response(r, p, 404, "", api ? "no such resource" : "there is no page here");
 		else
