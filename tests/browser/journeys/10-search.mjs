@@ -124,3 +124,16 @@ export default async function (env) {
 	}
 }
 
+// The organizations' type-ahead, with JavaScript on.
+export async function typeahead(env) {
+	const { base, check, STEP_MS } = env;
+	const page = await env.page('seeker');
+		await check('flow_org_typeahead', async () => {
+			await page.goto(`${base}/search`);
+			await page.locator('input[name="aff_org1"]').pressSequentially('Psych', { delay: 20 });
+			await page.waitForFunction(() => document.querySelectorAll('#orgs-0 option').length > 0,
+				null, { timeout: STEP_MS });
+			const first = await page.locator('#orgs-0 option').first().getAttribute('value');
+			assert(/^org-/.test(first ?? ''), `the first suggestion is "${first}"`);
+		});
+}
