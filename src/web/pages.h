@@ -38,6 +38,17 @@ int error_summary(struct buf *b, const struct req *r);
 int field_error(struct buf *b, const struct req *r, const char *field);
 int field_invalid(struct buf *b, const struct req *r, const char *field);
 
+/* The booking pages' shared words (page_schedule.c): the words for a
+ * stored kind of session (the kind itself when it names none), and a
+ * note after an action (role=status, or role=alert when bad; nothing
+ * when msg is NULL). */
+const char *kind_label(const char *kind);
+int note(struct buf *b, const char *msg, bool bad);
+/* The <li> rows of the series the viewer has on side (app/booking.h
+ * SIDE_SEEKER or SIDE_THERAPIST), each with its "End the series" form;
+ * how many in *n. 0, or -1. */
+int series_list(struct req *r, struct resp *p, int side, int *n);
+
 /* 303 to where (copied into the request's arena). */
 int redirect(struct req *r, struct resp *p, const char *where);
 
