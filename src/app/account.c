@@ -47,6 +47,8 @@
 
 #include <sodium.h>
 
+#include "core/buf.h"
+#include "core/form.h"
 #include "app/jobs.h"
 #include "app/mailer.h"
 #include "app/services.h"
@@ -127,14 +129,22 @@ party_lower(char out[320], const char *kind, const char *text)
 		*k = (char)tolower((unsigned char)*k);
 }
 
+/* What the job of a sign-up needs: the account asked for, and the page
+ * to land on when the link is used ("" for the account page). */
+struct signup_ask {
+	struct store_user u;
+	char next[SIGNUP_NEXT_MAX + 1];
+};
+
 /* A sign-up after the answer: the link, or a note that the email has an
- * account. Owns u. */
+ * account. Owns arg, a struct signup_ask. */
 static void
 signup_job(void *ctx, void *arg)
 {
 	struct services *sv = ctx;
-	struct store_user *u = arg, old;
-	char tok[48];
+	struct signup_ask *ask = arg;
+	struct store_user *u = &ask->u, old;
+	char tok[48 + 12 + 3 * SIGNUP_NEXT_MAX];
 	unsigned char raw[32], hash[32];
 	int found = 0;
 
@@ -148,15 +158,36 @@ signup_job(void *ctx, void *arg)
 	token_hash(raw, hash);
 	if (STORE_CALL(sv->store, signup_put, hash, u, clock_now(&sv->clock) + SIGNUP_SECONDS))
 		goto out;
+	/* The link's tail: the token, then where to land, percent-encoded
+	 * (a checked local path: no space or line break reaches the mail). */
+	if (ask->next[0]) {
+		struct buf b;
+		size_t n;
+
+		buf_init(&b, sizeof(tok) - strlen(tok) - 1);
+		if (buf_adds(&b, "?next=") == 0 && form_encode(&b, ask->next) == 0 && b.p) {
+			n = strlen(tok);
+			snprintf(tok + n, sizeof(tok) - n, "%s", b.p);
+		}
+		buf_free(&b);
+	}
 	notify_signup_link(sv, u->email, u->handle, tok);
 out:
-	sodium_memzero(u, sizeof(*u));
-	free(u);
+	sodium_memzero(ask, sizeof(*ask));
+	free(ask);
 }
 
 int
 ask_signup(struct ctx *cx, const struct actor *who, const struct signup *in, struct refusal *why)
 {
+	return ask_signup_to(cx, who, in, NULL, why);
+}
+
+int
+ask_signup_to(struct ctx *cx, const struct actor *who, const struct signup *in, const char *next,
+              struct refusal *why)
+{
+	struct signup_ask *ask;
 	struct store_user *u;
 	char party[320];
 
@@ -178,18 +209,23 @@ ask_signup(struct ctx *cx, const struct actor *who, const struct signup *in, str
 		why->retry_after = 3600;
 		return 1;
 	}
-	if (!(u = calloc(1, sizeof(*u))))
+	if (!(ask = calloc(1, sizeof(*ask))))
 		return -1;
+	u = &ask->u;
+	/* Only a path of this site (the page checked it, web/auth.h); one
+	 * that is too long for a mail is dropped, the account page instead. */
+	if (next && next[0] == '/' && strlen(next) <= SIGNUP_NEXT_MAX && !strpbrk(next, " \r\n\t\\"))
+		snprintf(ask->next, sizeof(ask->next), "%s", next);
 	snprintf(u->handle, sizeof(u->handle), "%s", in->handle);
 	snprintf(u->email, sizeof(u->email), "%s", in->email);
 	snprintf(u->role, sizeof(u->role), "%s", in->role);
 	/* Hashed here, on every sign-up alike: the password never waits in
 	 * memory for the job, and the answer takes the same time. */
 	if (password_hash(in->password, u->pw_hash)) {
-		free(u);
+		free(ask);
 		return -1;
 	}
-	return later(cx, signup_job, u, why);
+	return later(cx, signup_job, ask, why);
 }
 
 int

@@ -24,6 +24,15 @@ struct signup {
  */
 int ask_signup(struct ctx *cx, const struct actor *who, const struct signup *in, struct refusal *why);
 /*
+ * ask_signup, and the mailed link carries next, a path of this site (the
+ * web's checked `next`, web/auth.h) at most SIGNUP_NEXT_MAX bytes, so that
+ * finishing the sign-up lands there; NULL, or one that does not fit, for
+ * the account page.
+ */
+#define SIGNUP_NEXT_MAX 250
+int ask_signup_to(struct ctx *cx, const struct actor *who, const struct signup *in, const char *next,
+                  struct refusal *why);
+/*
  * Finishes the sign-up of the mailed link's token (base64url text): the
  * account is made and *u is it; the caller starts the session. handle,
  * when not NULL, replaces the pseudonym asked for (taken meanwhile: 409

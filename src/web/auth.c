@@ -8,6 +8,7 @@
  * token in a cookie of its own. Comparisons are constant-time.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,6 +16,7 @@
 
 #include "app/secret.h"
 #include "app/session.h"
+#include "core/form.h"
 #include "web/auth.h"
 
 #define COOKIE_SESSION "chiron_session"
@@ -176,4 +178,77 @@ bool
 auth_csrf_header_ok(struct req *r)
 {
 	return csrf_matches(r, r->csrf_header);
+}
+
+/* ----------------------------------------------------------------------
+ * Where to go after signing in: the `next` of the sign-in and sign-up
+ * forms
+ * ---------------------------------------------------------------------- */
+
+bool
+auth_next_ok(const char *s)
+{
+	size_t i;
+
+	/* One "/" then not a second one or a backslash: "//evil" and "/\evil"
+	 * are another host to a browser. Beginning with "/", it has no scheme. */
+	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')
+		return false;
+	for (i = 0; s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (i >= NEXT_MAX || ch < 0x20 || ch == 0x7f || ch == '\\')
+			return false;
+	}
+	return true;
+}
+
+const char *
+auth_next(const char *s)
+{
+	return auth_next_ok(s) ? s : "/account";
+}
+
+/* Appends the path s percent-encoded but for its slashes. */
+static int
+path_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    strchr("/-._~", ch)) {
+			if (buf_addc(b, (char)ch))
+				return -1;
+		} else if (buf_addc(b, '%') || buf_addc(b, hex[ch >> 4]) || buf_addc(b, hex[ch & 15])) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *
+auth_here(struct req *r)
+{
+	struct buf b;
+	const char *out;
+	size_t len;
+	char *s;
+	int i, bad;
+
+	buf_init(&b, 4 * NEXT_MAX);
+	bad = path_encode(&b, r->path);
+	for (i = 0; !bad && i < r->n_args; i++)
+		bad = buf_addc(&b, i ? '&' : '?') || form_encode(&b, r->args[i].key) ||
+		      buf_addc(&b, '=') || form_encode(&b, r->args[i].value);
+	if (bad) {
+		buf_free(&b);
+		return NULL;
+	}
+	s = buf_take(&b, &len);
+	out = s && auth_next_ok(s) ? arena_strdup(r->a, s) : NULL;
+	free(s);
+	return out;
 }

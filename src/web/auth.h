@@ -34,4 +34,20 @@ bool auth_csrf_ok(struct req *r);
 /* Does the X-CSRF-Token header (the API's way to present it) match? */
 bool auth_csrf_header_ok(struct req *r);
 
+/*
+ * Where a person goes after signing in or up: `next`, a path of this site
+ * carried by the sign-in and sign-up forms (and the mailed sign-up link).
+ * auth_next_ok says whether s may be followed: it begins with one "/"
+ * (not "//" or "/\\", which a browser reads as another host; so it has no
+ * scheme), holds no control character or backslash, and is at most
+ * NEXT_MAX bytes. auth_next is s when it may, else "/account".
+ * auth_here is the path and query of r (a GET's: its arguments are its
+ * query), percent-encoded, in r's arena; NULL when it is not fit to come
+ * back to (too long) or out of memory.
+ */
+#define NEXT_MAX 1000
+bool auth_next_ok(const char *s);
+const char *auth_next(const char *s);
+const char *auth_here(struct req *r);
+
 #endif

@@ -10,22 +10,32 @@
 #include "web/html.h"
 #include "web/pages.h"
 
+/* The hidden field that carries where to go after (web/auth.h), when it may be followed. */
 static int
-field(struct buf *b, const char *name, const char *label, const char *type,
-      const char *value, const char *autocomplete)
+next_field(struct buf *b, const char *next)
 {
-	return html(b, "<label for=\"") || html_attr(b, name) || html(b, "\">") ||
-	       html_txt(b, label) || html(b, "</label><input id=\"") || html_attr(b, name) ||
-	       html(b, "\" name=\"") || html_attr(b, name) || html(b, "\" type=\"") ||
-	       html_attr(b, type) || html(b, "\" autocomplete=\"") || html_attr(b, autocomplete) ||
-	       html(b, "\" required value=\"") || html_attr(b, value ? value : "") || html(b, "\">\n");
+	return !auth_next_ok(next) ? 0 :
+	       html(b, "<input type=\"hidden\" name=\"next\" value=\"") || html_attr(b, next) ||
+	       html(b, "\">\n");
 }
 
+/* A link to path carrying next ("?next=..."), when it may be followed. */
 static int
-alert(struct buf *b, const char *msg)
+next_link(struct buf *b, const char *path, const char *next)
 {
-	return !msg ? 0 : html(b, "<div class=\"card conflict\" role=\"alert\"><p>") ||
-	                  html_txt(b, msg) || html(b, "</p></div>\n");
+	return html_attr(b, path) ||
+	       (auth_next_ok(next) && (html(b, "?next=") || form_encode(b, next)));
+}
+
+/* A service's refusal on the form: its field's error, or the form's
+ * ("" when it names no field of the form). */
+static void
+fail_refusal(struct req *r, struct resp *p, const struct refusal *why, const char *dflt_field)
+{
+	const char *f = why->field && why->field[0] ? why->field : dflt_field;
+
+	p->status = why->status;
+	req_fail(r, f, "%s", why->message);
 }
 
 /* ----------------------------------------------------------------------
@@ -33,28 +43,37 @@ alert(struct buf *b, const char *msg)
  * ---------------------------------------------------------------------- */
 
 static int
-signup_form(struct req *r, struct resp *p, const char *msg)
+signup_form(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
-	const char *role = req_arg(r, "role");
+	const char *role = req_arg(r, "role"), *next = req_arg(r, "next");
 	int therapist = role_parse(role) == ACCT_THERAPIST;
 
-	return page_begin(r, p, "Create an account") ||
-	       html(b, "<h1>Create an account</h1>\n<p>You need no account to search. An account "
-	               "lets you keep your preferences and contact a therapist under a pseudonym.</p>\n") ||
-	       alert(b, msg) ||
-	       html(b, "<form method=\"post\" action=\"/signup\">\n") || form_csrf(b, r, p) ||
-	       field(b, "handle", "A pseudonym (what therapists see)", "text", req_arg(r, "handle"), "username") ||
-	       field(b, "email", "Email (never shown to anyone)", "email", req_arg(r, "email"), "email") ||
-	       field(b, "password", "Password (10 characters or more)", "password", "", "new-password") ||
-	       html(b, "<fieldset><legend>I am</legend><p>") ||
+	return page_begin(r, p, "Create an account") || error_summary(b, r) ||
+	       html(b, "<h1>Create an account</h1>\n<p class=\"lede\">You need no account to search. "
+	               "An account lets you book, keep your preferences and write to a therapist "
+	               "under a pseudonym.</p>\n") ||
+	       html(b, "<form method=\"post\" action=\"/signup\" novalidate>\n") || form_csrf(b, r, p) ||
+	       next_field(b, next) ||
+	       form_input(b, r, "handle", "A pseudonym (what therapists see)",
+	                  "3 to 40 letters, digits, dots, dashes or underscores. Not your name, "
+	                  "unless you want it seen.", "text", req_arg(r, "handle"),
+	                  MARKUP("autocomplete=\"username\" required maxlength=\"40\"")) ||
+	       form_input(b, r, "email", "Email (never shown to anyone)",
+	                  "We send a link to it to finish creating the account.", "email",
+	                  req_arg(r, "email"), MARKUP("autocomplete=\"email\" required")) ||
+	       form_input(b, r, "password", "Password (10 characters or more)", NULL, "password", "",
+	                  MARKUP("autocomplete=\"new-password\" required")) ||
+	       html(b, "<div class=\"form-group\">") || field_error(b, r, "role") ||
+	       html(b, "<fieldset id=\"role\"><legend>I am</legend>") ||
 	       html_pick(b, therapist,
 	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"seeker\"> looking for a therapist</label>"
 	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"therapist\" checked> a therapist with a listing</label>",
 	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"seeker\" checked> looking for a therapist</label>"
 	                 "<label class=\"inline\"><input type=\"radio\" name=\"role\" value=\"therapist\"> a therapist with a listing</label>") ||
-	       html(b, "</p></fieldset>\n<p><button type=\"submit\">Create the account</button></p>\n</form>\n"
-	               "<p>Already have one? <a href=\"/login\">Sign in</a>.</p>\n") ||
+	       html(b, "</fieldset></div>\n<div class=\"actions\"><button type=\"submit\">Create the account</button></div>\n</form>\n"
+	               "<p>Already have one? <a href=\"") || next_link(b, "/login", next) ||
+	       html(b, "\">Sign in</a>.</p>\n") ||
 	       page_end(p);
 }
 
@@ -63,44 +82,53 @@ page_signup(struct req *r, struct resp *p)
 {
 	struct signup in = {req_arg(r, "handle"), req_arg(r, "email"), req_arg(r, "password"),
 	                    req_arg(r, "role")};
+	const char *next = req_arg(r, "next");
 	struct buf *b = &p->body;
 	struct refusal why;
 	int rc;
 
 	if (strcmp(r->method, "POST") != 0)
-		return signup_form(r, p, NULL);
-	rc = ask_signup(&r->cx, &r->who, &in, &why);
+		return signup_form(r, p);
+	if (req_failed(r)) {
+		p->status = 400;
+		return signup_form(r, p);
+	}
+	rc = ask_signup_to(&r->cx, &r->who, &in, auth_next_ok(next) ? next : NULL, &why);
 	if (rc > 0) {
-		p->status = why.status;
-		return signup_form(r, p, why.message);
+		fail_refusal(r, p, &why, "");
+		return signup_form(r, p);
 	}
 	return rc || page_begin(r, p, "Check your email") ||
 	       html(b, "<h1>Check your email</h1>\n<p>We sent a message to <strong>") ||
 	       html_txt(b, in.email) ||
 	       html(b, "</strong>. Open the link in it, within a day, to finish creating your "
 	               "account.</p>\n<p class=\"hint\">Nothing arrived? Look in the spam folder, "
-	               "or <a href=\"/signup\">ask again</a>.</p>\n") ||
+	               "or <a href=\"") || next_link(b, "/signup", next) ||
+	       html(b, "\">ask again</a>.</p>\n") ||
 	       page_end(p);
 }
 
 /* The page of a mailed sign-up link: one button, since mail scanners
  * open links; a pseudonym taken meanwhile is asked for again. */
 static int
-signup_confirm_form(struct req *r, struct resp *p, const struct store_user *u, const char *msg,
-                    bool ask_handle)
+signup_confirm_form(struct req *r, struct resp *p, const struct store_user *u, bool ask_handle)
 {
 	struct buf *b = &p->body;
 
-	return page_begin(r, p, "Finish creating your account") ||
-	       html(b, "<h1>Finish creating your account</h1>\n") || alert(b, msg) ||
-	       html(b, "<p>Email: <strong>") || html_txt(b, u->email) ||
-	       html(b, "</strong></p>\n<form method=\"post\" action=\"/signup/confirm/") ||
+	return page_begin(r, p, "Finish creating your account") || error_summary(b, r) ||
+	       html(b, "<h1>Finish creating your account</h1>\n") ||
+	       html(b, "<dl class=\"facts\"><dt>Email</dt><dd>") || html_txt(b, u->email) ||
+	       html(b, "</dd>") ||
+	       (!ask_handle && (html(b, "<dt>Pseudonym</dt><dd>") || html_txt(b, u->handle) ||
+	                        html(b, "</dd>"))) ||
+	       html(b, "</dl>\n<form method=\"post\" action=\"/signup/confirm/") ||
 	       form_encode(b, r->param) || html(b, "\">\n") || form_csrf(b, r, p) ||
-	       (ask_handle ? field(b, "handle", "A pseudonym (what therapists see)", "text",
-	                           req_arg(r, "handle"), "username")
-	                   : html(b, "<p>Pseudonym: <strong>") || html_txt(b, u->handle) ||
-	                     html(b, "</strong></p>\n")) ||
-	       html(b, "<p><button type=\"submit\">Create my account</button></p>\n</form>\n") ||
+	       next_field(b, req_arg(r, "next")) ||
+	       (ask_handle && form_input(b, r, "handle", "A pseudonym (what therapists see)",
+	                                 "3 to 40 letters, digits, dots, dashes or underscores.",
+	                                 "text", req_arg(r, "handle") ? req_arg(r, "handle") : "",
+	                                 MARKUP("autocomplete=\"username\" required maxlength=\"40\""))) ||
+	       html(b, "<div class=\"actions\"><button type=\"submit\">Create my account</button></div>\n</form>\n") ||
 	       page_end(p);
 }
 
@@ -111,7 +139,7 @@ page_signup_confirm(struct req *r, struct resp *p)
 	struct refusal why;
 	int found = 0, rc;
 
-	if (strcmp(r->method, "POST") != 0) {
+	if (strcmp(r->method, "POST") != 0 || req_failed(r)) {
 		if (signup_pending(&r->cx, &r->who, r->param, &u, &found))
 			return -1;
 		if (!found) {
@@ -119,17 +147,19 @@ page_signup_confirm(struct req *r, struct resp *p)
 			               "expired. Sign up again.");
 			return 0;
 		}
-		return signup_confirm_form(r, p, &u, NULL, false);
+		if (req_failed(r))
+			p->status = 400;
+		return signup_confirm_form(r, p, &u, req_failed(r));
 	}
 	rc = confirm_signup(&r->cx, &r->who, r->param, req_arg(r, "handle"), &u, &why);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
-		return auth_session_start(r, p, &u) || redirect(r, p, "/account");
+		return auth_session_start(r, p, &u) || redirect(r, p, auth_next(req_arg(r, "next")));
 	if (why.status == 404 || strcmp(why.field, "email") == 0)
 		return refusal_response(r, p, &why);
-	p->status = why.status;
-	return signup_confirm_form(r, p, &u, why.message, true);
+	fail_refusal(r, p, &why, "handle");
+	return signup_confirm_form(r, p, &u, true);
 }
 
 /* ----------------------------------------------------------------------
@@ -137,17 +167,24 @@ page_signup_confirm(struct req *r, struct resp *p)
  * ---------------------------------------------------------------------- */
 
 static int
-login_form(struct req *r, struct resp *p, const char *msg)
+login_form(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
+	const char *next = req_arg(r, "next");
 
-	return page_begin(r, p, "Sign in") || html(b, "<h1>Sign in</h1>\n") || alert(b, msg) ||
-	       html(b, "<form method=\"post\" action=\"/login\">\n") || form_csrf(b, r, p) ||
-	       field(b, "login", "Pseudonym or email", "text", req_arg(r, "login"), "username") ||
-	       field(b, "password", "Password", "password", "", "current-password") ||
-	       html(b, "<p><button type=\"submit\">Sign in</button></p>\n</form>\n"
-	               "<p><a href=\"/reset\">Forgot the password?</a> · "
-	               "<a href=\"/signup\">Create an account</a></p>\n") ||
+	return page_begin(r, p, "Sign in") || error_summary(b, r) || html(b, "<h1>Sign in</h1>\n") ||
+	       (auth_next_ok(next) && strcmp(next, "/account") != 0 &&
+	        html(b, "<p class=\"lede\">Sign in, or create an account, to go on: you come back "
+	                "to the page you were on.</p>\n")) ||
+	       html(b, "<form method=\"post\" action=\"/login\" novalidate>\n") || form_csrf(b, r, p) ||
+	       next_field(b, next) ||
+	       form_input(b, r, "login", "Pseudonym or email", NULL, "text", req_arg(r, "login"),
+	                  MARKUP("autocomplete=\"username\" required")) ||
+	       form_input(b, r, "password", "Password", NULL, "password", "",
+	                  MARKUP("autocomplete=\"current-password\" required")) ||
+	       html(b, "<div class=\"actions\"><button type=\"submit\">Sign in</button></div>\n</form>\n"
+	               "<p><a href=\"/reset\">Forgot the password?</a> · <a href=\"") ||
+	       next_link(b, "/signup", next) || html(b, "\">Create an account</a></p>\n") ||
 	       page_end(p);
 }
 
@@ -159,13 +196,18 @@ page_login(struct req *r, struct resp *p)
 	int rc;
 
 	if (strcmp(r->method, "POST") != 0)
-		return login_form(r, p, NULL);
+		return login_form(r, p);
+	if (req_failed(r)) {
+		p->status = 400;
+		return login_form(r, p);
+	}
 	rc = sign_in(&r->cx, &r->who, req_arg(r, "login"), req_arg(r, "password"), &u, &why);
 	if (rc > 0) {
-		p->status = why.status;
-		return login_form(r, p, why.message);
+		/* One sentence for an unknown account and a wrong password. */
+		fail_refusal(r, p, &why, "password");
+		return login_form(r, p);
 	}
-	return rc || auth_session_start(r, p, &u) || redirect(r, p, "/account");
+	return rc || auth_session_start(r, p, &u) || redirect(r, p, auth_next(req_arg(r, "next")));
 }
 
 int
@@ -185,22 +227,35 @@ page_account(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
 
-	return page_begin(r, p, "Your account") || html(b, "<h1>Your account</h1>\n<p>Signed in as <strong>") ||
-	       html_txt(b, r->who.handle) || html(b, "</strong> (") || html_txt(b, role_name(r->who.role)) ||
-	       html(b, ").</p>\n<p><a href=\"/requests\">Consultation requests</a></p>\n"
-	               "<p><a href=\"/calendar\">Your calendar</a>: free hours for your searches, "
-	               "from your caseload</p>\n"
-	               "<p><a href=\"/feed\">Calendar feed</a>: your appointments in your calendar app</p>\n") ||
+	return page_begin(r, p, "Your account") || html(b, "<h1>Your account</h1>\n<p class=\"lede\">Signed in as <strong>") ||
+	       html_txt(b, r->who.handle) || html(b, "</strong>") ||
+	       (r->who.role == ACCT_ADMIN && html(b, ", an administrator")) ||
+	       (r->who.role == ACCT_THERAPIST && html(b, ", a therapist")) ||
+	       html(b, ".</p>\n<ul class=\"cards\">\n"
+	               "<li class=\"card\"><h2><a href=\"/therapy\">My therapy</a></h2><p>Your sessions, "
+	               "series and waitlists.</p></li>\n"
+	               "<li class=\"card\"><h2><a href=\"/requests\">Consultation requests</a></h2>"
+	               "<p>What you wrote to therapists, and their answers.</p></li>\n"
+	               "<li class=\"card\"><h2><a href=\"/calendar\">Your calendar</a></h2><p>Free hours "
+	               "for your searches, read from your caseload's calendar.</p></li>\n"
+	               "<li class=\"card\"><h2><a href=\"/feed\">Calendar feed</a></h2><p>Your "
+	               "appointments in your own calendar app.</p></li>\n") ||
 	       (r->who.role != ACCT_SEEKER &&
-	        html(b, "<p><a href=\"/listing\">Your listing</a></p>\n")) ||
+	        html(b, "<li class=\"card\"><h2><a href=\"/listing\">Your listing</a></h2><p>What "
+	                "clinicians see of your practice.</p></li>\n"
+	                "<li class=\"card\"><h2><a href=\"/schedule\">My schedule</a></h2><p>Your "
+	                "hours, sessions and closures.</p></li>\n")) ||
 	       (r->who.role == ACCT_ADMIN &&
-	        html(b, "<p><a href=\"/admin\">Verification queue</a></p>\n")) ||
-	       html(b, ""
+	        html(b, "<li class=\"card\"><h2><a href=\"/admin\">Admin</a></h2><p>Claims waiting "
+	                "for verification, hidden listings, organizations.</p></li>\n")) ||
+	       html(b, "</ul>\n<h2>Signing out</h2>\n<div class=\"actions\">"
 	               "<form method=\"post\" action=\"/logout\">") || form_csrf(b, r, p) ||
-	       html(b, "<button type=\"submit\">Sign out</button></form>\n"
+	       html(b, "<button type=\"submit\" class=\"button secondary\">Sign out</button></form>\n"
 	               "<form method=\"post\" action=\"/logout-all\">") || form_csrf(b, r, p) ||
-	       html(b, "<p class=\"hint\">Signed in on a shared computer, or lost a device?</p>"
-	               "<button type=\"submit\">Sign out everywhere</button></form>\n") ||
+	       html(b, "<button type=\"submit\" class=\"button secondary\">Sign out everywhere</button>"
+	               "</form></div>\n<p class=\"hint\">Signed in on a shared computer, or lost a "
+	               "device? &ldquo;Sign out everywhere&rdquo; ends every session of this account.</p>\n"
+	               "<p><a href=\"/privacy\">What chiron keeps about you</a></p>\n") ||
 	       page_end(p);
 }
 
@@ -213,10 +268,10 @@ page_reset(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
 	const char *email = req_arg(r, "email");
-	struct refusal why = {0, "", NULL, 0};
+	struct refusal why;
 	int rc;
 
-	if (strcmp(r->method, "POST") == 0) {
+	if (strcmp(r->method, "POST") == 0 && !req_failed(r)) {
 		rc = ask_reset(&r->cx, &r->who, email, &why);
 		if (rc < 0)
 			return -1;
@@ -225,13 +280,17 @@ page_reset(struct req *r, struct resp *p)
 			       html(b, "<h1>Check your email</h1>\n<p>If an account has that address, a link to "
 			               "choose a new password is on its way. It works once, for an hour.</p>\n") ||
 			       page_end(p);
-		p->status = why.status;
+		fail_refusal(r, p, &why, "email");
+	} else if (req_failed(r)) {
+		p->status = 400;
 	}
-	return page_begin(r, p, "Reset the password") || html(b, "<h1>Reset the password</h1>\n") ||
-	       alert(b, why.message) ||
-	       html(b, "<form method=\"post\" action=\"/reset\">\n") || form_csrf(b, r, p) ||
-	       field(b, "email", "Email of the account", "email", email, "email") ||
-	       html(b, "<p><button type=\"submit\">Send a reset link</button></p>\n</form>\n") ||
+	return page_begin(r, p, "Reset the password") || error_summary(b, r) ||
+	       html(b, "<h1>Reset the password</h1>\n") ||
+	       html(b, "<form method=\"post\" action=\"/reset\" novalidate>\n") || form_csrf(b, r, p) ||
+	       form_input(b, r, "email", "Email of the account",
+	                  "If an account has it, we send a link to choose a new password.", "email",
+	                  email, MARKUP("autocomplete=\"email\" required")) ||
+	       html(b, "<div class=\"actions\"><button type=\"submit\">Send a reset link</button></div>\n</form>\n") ||
 	       page_end(p);
 }
 
@@ -239,15 +298,16 @@ int
 page_reset_token(struct req *r, struct resp *p)
 {
 	struct buf *b = &p->body;
-	struct refusal why = {0, "", NULL, 0};
+	struct refusal why;
 	unsigned char raw[32];
 	int rc;
 
 	if (token_decode(r->param, raw)) {
-		error_response(r, p, 404, "", "this reset link is not valid");
+		error_response(r, p, 404, "", "This reset link is not valid. Ask for a new one "
+		               "from the sign-in page.");
 		return 0;
 	}
-	if (strcmp(r->method, "POST") == 0) {
+	if (strcmp(r->method, "POST") == 0 && !req_failed(r)) {
 		rc = use_reset(&r->cx, &r->who, r->param, req_arg(r, "password"), &why);
 		if (rc < 0)
 			return -1;
@@ -255,13 +315,16 @@ page_reset_token(struct req *r, struct resp *p)
 			return redirect(r, p, "/login");
 		if (why.status != 400)
 			return refusal_response(r, p, &why);
+		fail_refusal(r, p, &why, "password");
+	} else if (req_failed(r)) {
 		p->status = 400;
 	}
-	return page_begin(r, p, "Choose a new password") || html(b, "<h1>Choose a new password</h1>\n") ||
-	       alert(b, why.message) ||
+	return page_begin(r, p, "Choose a new password") || error_summary(b, r) ||
+	       html(b, "<h1>Choose a new password</h1>\n") ||
 	       html(b, "<form method=\"post\" action=\"/reset/") || form_encode(b, r->param) ||
-	       html(b, "\">\n") || form_csrf(b, r, p) ||
-	       field(b, "password", "New password", "password", "", "new-password") ||
-	       html(b, "<p><button type=\"submit\">Save and sign in again</button></p>\n</form>\n") ||
+	       html(b, "\" novalidate>\n") || form_csrf(b, r, p) ||
+	       form_input(b, r, "password", "New password", "10 characters or more.", "password", "",
+	                  MARKUP("autocomplete=\"new-password\" required")) ||
+	       html(b, "<div class=\"actions\"><button type=\"submit\">Save and sign in again</button></div>\n</form>\n") ||
 	       page_end(p);
 }

@@ -189,19 +189,21 @@ upload_form(struct buf *b, struct req *r, struct resp *p, const struct calendar 
 	if (html(b, "<form method=\"post\" action=\"/calendar\" enctype=\"multipart/form-data\">\n") ||
 	    form_csrf(b, r, p) || html(b, "<input type=\"hidden\" name=\"hours\" value=\"1\">\n") ||
 	    html(b, "<fieldset><legend>Your calendar</legend>"
-	            "<label for=\"calendar\">Calendar file (.ics, at most 1 MiB)</label>"
-	            "<input type=\"file\" id=\"calendar\" name=\"calendar\" "
-	            "accept=\".ics,text/calendar\" aria-describedby=\"calendar-hint\">\n"
+	            "<div class=\"form-group\"><label for=\"calendar\">Calendar file (.ics, at most 1 MiB)</label>"
 	            "<p class=\"hint\" id=\"calendar-hint\">Export your caseload from your practice "
 	            "system or calendar as iCalendar (.ics). Recurring sessions, exceptions and "
 	            "moved sessions are understood; events shown as free and cancelled ones are "
 	            "not busy. Leave it empty to keep the calendar already stored and change only "
-	            "your hours.</p>\n"
-	            "<label for=\"timezone\">Your time zone</label><input type=\"text\" id=\"timezone\" "
-	            "name=\"timezone\" placeholder=\"America/New_York\" required value=\"") ||
-	    html_attr(b, tz ? tz : "") ||
-	    html(b, "\" aria-describedby=\"tz-hint\"><p class=\"hint\" id=\"tz-hint\">Times in the file "
-	            "without a zone, and all-day events, are read in it.</p></fieldset>\n"
+	            "your hours.</p>\n") || field_error(b, r, "calendar") ||
+	    html(b, "<input type=\"file\" id=\"calendar\" name=\"calendar\" "
+	            "accept=\".ics,text/calendar\"") ||
+	    html_pick(b, req_error(r, "calendar") != NULL,
+	              " aria-invalid=\"true\" aria-describedby=\"calendar-hint calendar-error\"></div>\n",
+	              " aria-describedby=\"calendar-hint\"></div>\n") ||
+	    form_input(b, r, "timezone", "Your time zone", "Its name, like America/New_York or "
+	               "Europe/London. Times in the file without a zone, and all-day events, are read "
+	               "in it.", "text", tz ? tz : "", MARKUP("required autocomplete=\"off\"")) ||
+	    html(b, "</fieldset>\n"
 	            "<fieldset><legend>Your working hours</legend><p class=\"hint\">The hours of each "
 	            "day you could see a therapist of your own. Leave a day empty if none.</p>\n"))
 		return -1;
@@ -222,13 +224,16 @@ upload_form(struct buf *b, struct req *r, struct resp *p, const struct calendar 
 			vs = req_arg(r, fs) ? req_arg(r, fs) : "";
 			ve = req_arg(r, fe) ? req_arg(r, fe) : "";
 		}
-		if (html(b, "<p><span class=\"day\">") || html_txt(b, day_labels[d]) ||
-		    html(b, "</span> <input type=\"time\" name=\"") || html_attr(b, fs) ||
-		    html(b, "\" aria-label=\"") || html_txt(b, day_labels[d]) ||
+		if (html(b, "<div class=\"form-group\">") || field_error(b, r, fs) ||
+		    html(b, "<p><span class=\"day\">") || html_txt(b, day_labels[d]) ||
+		    html(b, "</span> <input type=\"time\" id=\"") || html_attr(b, fs) ||
+		    html(b, "\" name=\"") || html_attr(b, fs) || html(b, "\"") ||
+		    field_invalid(b, r, fs) ||
+		    html(b, " aria-label=\"") || html_txt(b, day_labels[d]) ||
 		    html(b, " from\" value=\"") || html_attr(b, vs) ||
 		    html(b, "\"> to <input type=\"time\" name=\"") || html_attr(b, fe) ||
 		    html(b, "\" aria-label=\"") || html_txt(b, day_labels[d]) ||
-		    html(b, " until\" value=\"") || html_attr(b, ve) || html(b, "\"></p>\n"))
+		    html(b, " until\" value=\"") || html_attr(b, ve) || html(b, "\"></p></div>\n"))
 			return -1;
 	}
 	return html(b, "</fieldset>\n<p><button type=\"submit\">Read my calendar</button></p>\n</form>\n");
@@ -296,15 +301,25 @@ read_form(struct req *r, struct calendar *c, struct refusal *why, int *refused)
 	return 0;
 }
 
-/* What a refusal's field is called on this page. */
+/* The input a refusal's field names on this page: the file, the zone, or
+ * a day's first working-hours box (calendar_hours names the day); "" for
+ * the form as a whole. */
 static const char *
-field_label(const char *field)
+field_input(struct req *r, const char *field)
 {
-	if (strcmp(field, "calendar") == 0)
-		return "your calendar file";
-	if (strcmp(field, "timezone") == 0)
-		return "your time zone";
-	return *field ? field : "the form";
+	int d;
+
+	if (strcmp(field, "calendar") == 0 || strcmp(field, "timezone") == 0)
+		return field;
+	for (d = 0; d < 7; d++)
+		if (strcmp(field, day_labels[d]) == 0) {
+			char *f = arena_alloc(r->a, 32);
+
+			if (f)
+				snprintf(f, 32, "work_%s_start", day_names[d]);
+			return f ? f : "";
+		}
+	return "";
 }
 
 int
@@ -335,8 +350,19 @@ page_calendar(struct req *r, struct resp *p)
 		       "practice system or calendar");
 		refused = 1;
 	}
-	if (refused)
+	if (refused) {
+		const char *in = field_input(r, why.field);
+		int d;
+
 		p->status = why.status;
+		for (d = 0; d < 7 && strncmp(in, "work_", 5) == 0; d++)
+			if (strcmp(why.field, day_labels[d]) == 0)
+				break;
+		if (d < 7 && strncmp(in, "work_", 5) == 0)
+			req_fail(r, in, "%s: %s", day_labels[d], why.message);
+		else
+			req_fail(r, in, "%s", why.message);
+	}
 	if (refused && why.retry_after) {
 		char ra[16], *v;
 
@@ -344,16 +370,11 @@ page_calendar(struct req *r, struct resp *p)
 		if (!(v = arena_strdup(r->a, ra)) || resp_header(p, "Retry-After", v))
 			return -1;
 	}
-	if (page_begin(r, p, "Your calendar") ||
+	if (page_begin(r, p, "Your calendar") || error_summary(b, r) ||
 	    html(b, "<h1>Your calendar, for your own therapy</h1>\n<p class=\"lede\">Upload the calendar "
 	            "of your caseload: chiron finds the hours free in every one of the next four weeks, "
 	            "within the hours you could see a therapist, and your searches can use them.</p>\n") ||
 	    what_is_kept(b))
-		return -1;
-	if (refused &&
-	    (html(b, "<div class=\"card conflict\" role=\"alert\"><p><strong>Please check ") ||
-	     html_txt(b, field_label(why.field)) ||
-	     html(b, ":</strong> ") || html_txt(b, why.message) || html(b, "</p></div>\n")))
 		return -1;
 	return stored_part(b, r, p, &c) || upload_form(b, r, p, &c) || proposal(b, r, p, &c) ||
 	       page_end(p);

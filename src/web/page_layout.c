@@ -175,6 +175,33 @@ field_invalid(struct buf *b, const struct req *r, const char *field)
 }
 
 int
+form_input(struct buf *b, const struct req *r, const char *name, const char *label,
+           const char *hint, const char *type, const char *value, struct markup extra)
+{
+	bool bad = req_error(r, name) != NULL;
+
+	if (html(b, "<div class=\"form-group\"><label for=\"") || html_attr(b, name) ||
+	    html(b, "\">") || html_txt(b, label) || html(b, "</label>\n"))
+		return -1;
+	if (hint && (html(b, "<p class=\"hint\" id=\"") || html_attr(b, name) ||
+	             html(b, "-hint\">") || html_txt(b, hint) || html(b, "</p>\n")))
+		return -1;
+	if (field_error(b, r, name) ||
+	    html(b, "<input id=\"") || html_attr(b, name) || html(b, "\" name=\"") ||
+	    html_attr(b, name) || html(b, "\" type=\"") || html_attr(b, type) ||
+	    html(b, "\" value=\"") || html_attr(b, value ? value : "") || html(b, "\" ") ||
+	    html_markup(b, extra))
+		return -1;
+	if ((hint || bad) && (html(b, " aria-describedby=\"") ||
+	                      (hint && (html_attr(b, name) || html(b, "-hint"))) ||
+	                      (hint && bad && html(b, " ")) ||
+	                      (bad && (html_attr(b, name) || html(b, "-error"))) ||
+	                      html(b, "\"")))
+		return -1;
+	return html_pick(b, bad, " aria-invalid=\"true\"></div>\n", "></div>\n");
+}
+
+int
 form_csrf(struct buf *b, struct req *r, struct resp *p)
 {
 	return html(b, "<input type=\"hidden\" name=\"csrf\" value=\"") ||

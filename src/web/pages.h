@@ -11,6 +11,7 @@
 #include "core/jw.h"
 #include "core/verr.h"
 #include "app/services.h"
+#include "web/html.h"
 #include "web/http.h"
 
 /* The page frame: <head>, the site header and navigation, then <main>. */
@@ -37,6 +38,16 @@ int form_csrf(struct buf *b, struct req *r, struct resp *p);
 int error_summary(struct buf *b, const struct req *r);
 int field_error(struct buf *b, const struct req *r, const char *field);
 int field_invalid(struct buf *b, const struct req *r, const char *field);
+
+/*
+ * One input of a form in the one pattern: a .form-group holding the
+ * label, the hint (when not NULL, id "NAME-hint"), the field's error and
+ * the input (id and name NAME, of the type, holding value, with extra
+ * markup such as MARKUP("required autocomplete=\"email\"")), described
+ * by its hint and error, aria-invalid when it has one. 0, or -1.
+ */
+int form_input(struct buf *b, const struct req *r, const char *name, const char *label,
+               const char *hint, const char *type, const char *value, struct markup extra);
 
 /* The booking pages' shared words (page_schedule.c): the words for a
  * stored kind of session (the kind itself when it names none), and a

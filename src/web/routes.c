@@ -90,6 +90,43 @@ static const struct field f_slots_api[] = {
 	F_END,
 };
 
+/* The forms of accounts (page_account.c): each says in plain words what to give. */
+#define HANDLE {"handle", F_TEXT, 3, 40, true, NULL, \
+	"give a pseudonym of 3 to 40 letters, digits, dots, dashes or underscores"}
+#define EMAIL(say) {"email", F_TEXT, 3, 254, true, NULL, say}
+#define PASSWORD(min, say) {"password", F_TEXT, min, 1024, true, NULL, say}
+static const struct field f_signup[] = {
+	HANDLE,
+	EMAIL("give your email address, like name@example.org"),
+	PASSWORD(10, "choose a password of 10 characters or more"),
+	{"role", F_TEXT, 1, 20, true, NULL, "choose whether you are looking for a therapist or are one"},
+	F_END,
+};
+static const struct field f_signup_confirm[] = {
+	{"handle", F_TEXT, 0, 40, false, NULL,
+	 "give a pseudonym of 3 to 40 letters, digits, dots, dashes or underscores"},
+	F_END,
+};
+static const struct field f_login[] = {
+	{"login", F_TEXT, 1, 254, true, NULL, "give your pseudonym or the email of your account"},
+	PASSWORD(1, "give your password"),
+	F_END,
+};
+static const struct field f_reset[] = {
+	EMAIL("give the email address of your account, like name@example.org"),
+	F_END,
+};
+static const struct field f_reset_token[] = {
+	PASSWORD(10, "choose a password of 10 characters or more"),
+	F_END,
+};
+static const struct field f_org_new[] = {
+	{"name", F_TEXT, 3, 200, true, NULL, "give the organization's name, 3 to 200 characters"},
+	{"kind", F_TEXT, 1, 40, true, NULL, "choose what kind of organization it is"},
+	{"jurisdiction", F_TEXT, 1, 40, true, NULL, "choose the state or province it is in"},
+	F_END,
+};
+
 const struct route routes[] = {
 	/* method  path                        handler         who          csrf  [body] [.fields] */
 	{"GET",  "/",                          page_home,      WHO_ANYONE,  false},
@@ -99,16 +136,16 @@ const struct route routes[] = {
 	{"GET",  "/therapists/{id}",           page_therapist, WHO_ANYONE,  false, .fields = f_record},
 	{"GET",  "/static/{id}",               static_file,    WHO_ANYONE,  false},
 	{"GET",  "/signup",                    page_signup,    WHO_ANYONE,  false},
-	{"POST", "/signup",                    page_signup,    WHO_ANYONE,  true},
+	{"POST", "/signup",                    page_signup,    WHO_ANYONE,  true, .fields = f_signup, .form = true},
 	{"GET",  "/login",                     page_login,     WHO_ANYONE,  false},
-	{"POST", "/login",                     page_login,     WHO_ANYONE,  true},
+	{"POST", "/login",                     page_login,     WHO_ANYONE,  true, .fields = f_login, .form = true},
 	{"POST", "/logout",                    page_logout,    WHO_SIGNED_IN, true},
 	{"POST", "/logout-all",                page_logout_all, WHO_SIGNED_IN, true},
 	{"GET",  "/account",                   page_account,   WHO_SIGNED_IN, false},
 	{"GET",  "/reset",                     page_reset,     WHO_ANYONE,  false},
-	{"POST", "/reset",                     page_reset,     WHO_ANYONE,  true},
+	{"POST", "/reset",                     page_reset,     WHO_ANYONE,  true, .fields = f_reset, .form = true},
 	{"GET",  "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, false},
-	{"POST", "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, true},
+	{"POST", "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, true, .fields = f_org_new, .form = true},
 	{"GET",  "/requests",                  page_requests,  WHO_SIGNED_IN, false, .fields = f_requests_page},
 	{"POST", "/request/{id}",              page_request_send, WHO_SIGNED_IN, true, .fields = f_record},
 	{"POST", "/answer/{id}",               page_answer,    WHO_THERAPIST, true, .fields = f_number},
@@ -153,11 +190,11 @@ const struct route routes[] = {
 	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true},
 	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true, .fields = f_record},
 	{"GET",  "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, false},
-	{"POST", "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, true},
+	{"POST", "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, true, .fields = f_signup_confirm, .form = true},
 	{"GET",  "/reset/{id}",                page_reset_token, WHO_ANYONE, false},
-	{"POST", "/reset/{id}",                page_reset_token, WHO_ANYONE, true},
+	{"POST", "/reset/{id}",                page_reset_token, WHO_ANYONE, true, .fields = f_reset_token, .form = true},
 	{"GET",  "/calendar",                  page_calendar,  WHO_SIGNED_IN, false},
-	{"POST", "/calendar",                  page_calendar,  WHO_SIGNED_IN, true, "multipart/form-data"},
+	{"POST", "/calendar",                  page_calendar,  WHO_SIGNED_IN, true, "multipart/form-data", .form = true},
 	{"POST", "/calendar/use",              page_calendar_use, WHO_SIGNED_IN, true},
 	{"POST", "/calendar/forget",           page_calendar_forget, WHO_SIGNED_IN, true},
 	{"POST", "/api/v1/match",              api_match,      WHO_ANYONE,  false},

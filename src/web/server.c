@@ -437,6 +437,33 @@ is_type(const char *ct, const char *type)
 }
 
 /*
+ * A signed-out person asked for a page that needs an account: 303 to the
+ * sign-in page, whose `next` (web/auth.h) is this page when it was a GET
+ * whose address is fit to come back to.
+ */
+static void
+login_redirect(struct req *r, struct resp *p)
+{
+	const char *here = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0 ?
+	                   auth_here(r) : NULL;
+	struct buf b;
+	char *where;
+	size_t len;
+
+	p->status = 303;
+	buf_init(&b, 8 * NEXT_MAX);
+	if (!here || buf_adds(&b, "/login?next=") || form_encode(&b, here) ||
+	    !(where = buf_take(&b, &len))) {
+		buf_free(&b);
+		resp_header(p, "Location", "/login");
+		return;
+	}
+	here = arena_strdup(r->a, where);
+	free(where);
+	resp_header(p, "Location", here ? here : "/login");
+}
+
+/*
  * Finds the route of r and checks, in this order, before its handler
  * runs: the method (405 with Allow), the caller (a page sends an
  * anonymous caller to sign in, the API answers 401; 403 for the wrong
@@ -472,9 +499,10 @@ dispatch(struct req *r, struct resp *p)
 			if (api) {
 				error_response(r, p, 401, "", "sign in to use this");
 			} else {
-				/* A page: go and sign in. */
-				p->status = 303;
-				resp_header(p, "Location", "/login");
+				/* A page: go and sign in, and come back here after
+				 * (a GET only: a form sent signed out is sent again
+				 * from its page). */
+				login_redirect(r, p);
 			}
 			return;
 		}
