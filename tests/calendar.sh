@@ -261,7 +261,7 @@ st=$(curl -s -c "$J" -b "$J" -o "$W/rehours.html" -w '%{http_code}' -X POST "$B/
 # A malformed file: the line and the property, and the calendar kept is untouched.
 printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Session with Zephyrine\r\nDTSTART:2026-13-45\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$W/bad.ics"
 st=$(curl -s -b "$J" -o "$W/bad.html" -w '%{http_code}' -X POST "$B/calendar" -F "csrf=$T" "${HOURS[@]}" -F "calendar=@$W/bad.ics")
-[ "$st" = 400 ] && grep -q 'your calendar file:</strong> line 5, DTSTART: not a date' "$W/bad.html" &&
+[ "$st" = 400 ] && grep -q 'error-summary' "$W/bad.html" && grep -q '<a href="#calendar">Line 5, DTSTART: not a date' "$W/bad.html" &&
 	! grep -q Zephyrine "$W/bad.html" && ok page_malformed_names_line || not_ok page_malformed_names_line "status $st"
 diff -q "$W/busy.expected" <(busy_rows clin1) >/dev/null && ok malformed_keeps_calendar || not_ok malformed_keeps_calendar
 # Multipart read with care: a quoted boundary, a file name holding "; name=",

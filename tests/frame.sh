@@ -12,6 +12,8 @@
 mkuser frame_admin frame-admin-pw admin
 mkuser frame_thera frame-thera-pw therapist t-0000001
 mkuser frame_seek frame-seek-pw1 seeker
+# Signs in once per hostile value below (the throttle allows ten an account).
+mkuser frame_host frame-host-pw1 seeker
 
 serve
 client_start
@@ -47,12 +49,93 @@ for pair in "https_evil|https://evil.example/" "slashes|//evil.example/x" "backs
 	name=${pair%%|*}; val=${pair#*|}
 	[ "$name" = crlf ] && val=$(printf '/account\r\nSet-Cookie: x=1')
 	csrf "h_$name" /login
-	st=$(c form "h_$name" /login login=frame_seek password=frame-seek-pw1 "next=$val")
+	st=$(c form "h_$name" /login login=frame_host password=frame-host-pw1 "next=$val")
 	same "next_hostile_${name}_status" "$st" 303
 	same "next_hostile_${name}_to_account" "$(loc)" /account
 	# Shown again in a form, it is not carried.
 	http "h_$name" GET "/login?next=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1],safe=""))' "$val")" >/dev/null
 	body_lacks 'name="next"' && ok "next_hostile_${name}_not_carried" || not_ok "next_hostile_${name}_not_carried"
 done
+
+# --- sign up from a page: the mailed link lands there ----------------
+PROFILE=/therapists/t-0000003
+csrf su "/signup?next=$(printf %s "$PROFILE" | sed 's|/|%2F|g')"
+body_has "<input type=\"hidden\" name=\"next\" value=\"$PROFILE\">" && ok signup_form_carries_next || not_ok signup_form_carries_next
+same signup_next_asked "$(c form su /signup handle=frame_new email=frame_new@example.org password=long-enough-pw role=seeker "next=$PROFILE")" 200
+link=$(mail_c_link frame_new@example.org /signup/confirm) || not_ok signup_next_mailed
+full=$(mail_c_to frame_new@example.org | grep -o "https\?://[^ ]*/signup/confirm/[A-Za-z0-9_-]\{43\}[^ ]*" | tail -1)
+same signup_next_in_mail "${full#"$link"}" "?next=%2Ftherapists%2Ft-0000003"
+http su GET "/${full#http*://*/}" >/dev/null
+body_has "<input type=\"hidden\" name=\"next\" value=\"$PROFILE\">" && ok signup_confirm_carries_next || not_ok signup_confirm_carries_next
+same signup_confirm_returns "$(c form su "/${link#http*://*/}" "next=$PROFILE")" 303
+same signup_confirm_location "$(loc)" "$PROFILE"
+
+# --- the forms' errors: the summary, each field's sentence, values kept --
+# summary_for NAME FIELD...: the last answer has the error summary, linked
+# to each FIELD's input, and each input marked invalid.
+summary_for() {
+	local name=$1 f; shift
+	body_has '<div class="error-summary"' && body_has '<title>Error: ' && ok "${name}_summary" ||
+		not_ok "${name}_summary" "$(c grep '(<title>[^<]*)')"
+	for f in "$@"; do
+		body_has "<a href=\"#$f\">" && body_has "id=\"$f-error\"" && body_has "id=\"$f\"" &&
+			ok "${name}_${f}_linked" || not_ok "${name}_${f}_linked"
+	done
+}
+csrf fs /signup
+same signup_bad_status "$(c form fs /signup handle=x email=nope password=short role=seeker)" 400
+summary_for signup_bad handle password
+body_has 'value="nope"' && body_has 'value="x"' && ok signup_bad_values_kept || not_ok signup_bad_values_kept
+body_lacks 'value="short"' && ok signup_bad_password_not_kept || not_ok signup_bad_password_not_kept
+body_has 'Give a pseudonym of 3 to 40' && body_has 'Choose a password of 10 characters or more' &&
+	ok signup_bad_plain_words || not_ok signup_bad_plain_words
+# The email checked by the service once the rest is right.
+same signup_bad_email_status "$(c form fs /signup handle=frame_x email=nope password=long-enough-pw role=seeker)" 400
+summary_for signup_bad_email email
+body_has 'value="nope"' && body_has 'value="frame_x"' && ok signup_bad_email_kept || not_ok signup_bad_email_kept
+# A taken pseudonym or email: the same answer as a free one.
+same signup_taken_same "$(c form fs /signup handle=frame_seek email=frame_seek@example.org password=long-enough-pw role=seeker)" 200
+body_has 'Check your email' && body_lacks 'error-summary' && ok signup_taken_reveals_nothing || not_ok signup_taken_reveals_nothing
+
+csrf fl /login
+same login_bad_status "$(c form fl /login login=frame_seek password=wrong-password)" 401
+summary_for login_bad password
+body_has 'value="frame_seek"' && ok login_bad_login_kept || not_ok login_bad_login_kept
+body_lacks 'wrong-password' && ok login_bad_password_not_kept || not_ok login_bad_password_not_kept
+same login_empty_status "$(c form fl /login login= password=)" 400
+summary_for login_empty login password
+
+csrf fr /reset
+same reset_bad_status "$(c form fr /reset email=)" 400
+summary_for reset_bad email
+same reset_bad_email_status "$(c form fr /reset email=not-an-address)" 400
+summary_for reset_bad_email email
+body_has 'value="not-an-address"' && ok reset_bad_kept || not_ok reset_bad_kept
+
+sign_in fo frame-seek-pw1 frame_seek >/dev/null
+csrf fo /orgs/new
+same org_bad_status "$(c form fo /orgs/new name=ab kind=employer jurisdiction=)" 400
+summary_for org_bad name jurisdiction
+body_has 'value="ab"' && body_has '<option value="employer" selected>' && ok org_bad_kept || not_ok org_bad_kept
+body_has 'Choose the state or province it is in' && ok org_bad_plain_words || not_ok org_bad_plain_words
+
+# The calendar's form (multipart): a zone that is not one, hours that end
+# before they start; the hours typed are kept.
+csrf fo /calendar
+tok=$(c csrf fo)
+printf 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' >"$W/empty.ics"
+cal() {
+	curl -s -o "$W/cal.html" -w '%{http_code}' -b "chiron_session=$(c cookie fo chiron_session)" \
+		-F "csrf=$tok" -F hours=1 -F "timezone=$1" -F "work_mon_start=$2" -F "work_mon_end=$3" \
+		-F "calendar=@$W/empty.ics;type=text/calendar" "$B/calendar"
+}
+same calendar_bad_zone_status "$(cal Mars/Olympus 09:00 17:00)" 400
+c load "$W/cal.html" >/dev/null
+summary_for calendar_bad_zone timezone
+body_has 'value="Mars/Olympus"' && ok calendar_bad_zone_kept || not_ok calendar_bad_zone_kept
+same calendar_bad_hours_status "$(cal Europe/London 17:00 09:00)" 400
+c load "$W/cal.html" >/dev/null
+summary_for calendar_bad_hours work_mon_start
+body_has 'value="17:00"' && body_has 'Monday: ' && ok calendar_bad_hours_kept || not_ok calendar_bad_hours_kept
 
 done_suite

@@ -231,7 +231,8 @@ upload_form(struct buf *b, struct req *r, struct resp *p, const struct calendar 
 		    field_invalid(b, r, fs) ||
 		    html(b, " aria-label=\"") || html_txt(b, day_labels[d]) ||
 		    html(b, " from\" value=\"") || html_attr(b, vs) ||
-		    html(b, "\"> to <input type=\"time\" name=\"") || html_attr(b, fe) ||
+		    html(b, "\"> to <input type=\"time\" id=\"") || html_attr(b, fe) ||
+		    html(b, "\" name=\"") || html_attr(b, fe) ||
 		    html(b, "\" aria-label=\"") || html_txt(b, day_labels[d]) ||
 		    html(b, " until\" value=\"") || html_attr(b, ve) || html(b, "\"></p></div>\n"))
 			return -1;

@@ -10,6 +10,8 @@
 #include "web/auth.h"
 #include "web/pages.h"
 
+#include "core/form.h"
+
 extern const char chiron_style_css[];
 extern const size_t chiron_style_css_len;
 extern const char chiron_orgs_js[];
@@ -17,37 +19,77 @@ extern const size_t chiron_orgs_js_len;
 extern const char chiron_openapi_json[];
 extern const size_t chiron_openapi_json_len;
 
+/* Is the page asked for the one of href, or below it? */
+static bool
+is_current(const struct req *r, const char *href)
+{
+	size_t n = strlen(href);
+
+	return strncmp(r->path, href, n) == 0 && (r->path[n] == '\0' || r->path[n] == '/');
+}
+
+/* One link of the site's navigation; the current page's says so. */
+static int
+nav_item(struct buf *b, const struct req *r, const char *href, const char *label)
+{
+	return html(b, "<li><a href=\"") || html_attr(b, href) || html(b, "\"") ||
+	       (is_current(r, href) && html(b, " aria-current=\"page\"")) || html(b, ">") ||
+	       html_txt(b, label) || html(b, "</a></li>");
+}
+
+/* "Sign in", coming back to this page after when it is one to come back
+ * to (a GET of a page that answered; not the account pages themselves). */
+static int
+nav_sign_in(struct buf *b, struct req *r, const struct resp *p)
+{
+	const char *here = NULL;
+
+	if ((strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) && p->status < 400 &&
+	    strcmp(r->path, "/") != 0 && !is_current(r, "/login") && !is_current(r, "/signup") &&
+	    !is_current(r, "/reset") && !is_current(r, "/account"))
+		here = auth_here(r);
+	return html(b, "<li><a href=\"/login") ||
+	       (here && (html(b, "?next=") || form_encode(b, here))) || html(b, "\"") ||
+	       (is_current(r, "/login") && html(b, " aria-current=\"page\"")) ||
+	       html(b, ">Sign in</a></li>");
+}
+
 int
 page_begin(struct req *r, struct resp *p, const char *title)
 {
 	struct buf *b = &p->body;
+	bool in = r->user != NULL;
 
 	p->content_type = "text/html; charset=utf-8";
 	return html(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	               "<title>") ||
+	       (req_failed(r) && html(b, "Error: ")) ||
 	       html_txt(b, title) ||
 	       html(b, " · chiron</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	               "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
+	               "<link rel=\"icon\" href=\"/favicon.ico\" sizes=\"32x32\">\n"
 	               "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
 	               "<header class=\"site\"><a class=\"brand\" href=\"/\">chiron</a>\n"
-	               "<nav aria-label=\"Main\"><ul>"
-	               "<li><a href=\"/search\">Find a therapist</a></li>"
-	               "<li><a href=\"/privacy\">Privacy</a></li>") ||
-	       (r->user ? html(b, "<li><a href=\"/therapy\">My therapy</a></li>") ||
-	                  (r->who.therapist_id[0] &&
-	                   html(b, "<li><a href=\"/schedule\">My schedule</a></li>")) ||
-	                  html(b, "<li><a href=\"/account\">") || html_txt(b, r->who.handle) ||
-	                  html(b, "</a></li>")
-	                : html(b, "<li><a href=\"/login\">Sign in</a></li>")) ||
+	               "<nav class=\"site\" aria-label=\"Main\"><ul>") ||
+	       (in && r->who.role == ACCT_ADMIN && nav_item(b, r, "/admin", "Admin")) ||
+	       nav_item(b, r, "/search", "Find a therapist") ||
+	       (in && (r->who.role == ACCT_THERAPIST || r->who.role == ACCT_ADMIN) &&
+	        nav_item(b, r, "/schedule", "My schedule")) ||
+	       (in && nav_item(b, r, "/therapy", "My therapy")) ||
+	       (in ? nav_item(b, r, "/account", r->who.handle) : nav_sign_in(b, r, p)) ||
 	       html(b, "</ul></nav></header>\n<main id=\"main\">\n");
 }
 
 int
 page_end(struct resp *p)
 {
-	return html(&p->body, "</main>\n<footer class=\"site\"><p>chiron finds clinicians a therapist "
-	                      "for their own therapy. Searches are not stored.</p></footer>\n"
-	                      "</body>\n</html>\n");
+	return html(&p->body, "</main>\n<footer class=\"site\"><p>chiron helps clinicians find a "
+	                      "therapist for their own therapy. Searches are not stored; therapists "
+	                      "never see your email.</p>\n<ul class=\"footer-links\">"
+	                      "<li><a href=\"/privacy\">Privacy: what chiron keeps</a></li>"
+	                      "<li><a href=\"/search\">Find a therapist</a></li>"
+	                      "</ul></footer>\n</body>\n</html>\n");
 }
 
 int
