@@ -138,4 +138,41 @@ c load "$W/cal.html" >/dev/null
 summary_for calendar_bad_hours work_mon_start
 body_has 'value="17:00"' && body_has 'Monday: ' && ok calendar_bad_hours_kept || not_ok calendar_bad_hours_kept
 
+# --- the icon ------------------------------------------------------------
+same favicon_status "$(http - GET /favicon.ico)" 200
+same favicon_type "$(c header Content-Type)" image/x-icon
+curl -s "$B/favicon.ico" | head -c 4 | od -An -tx1 | tr -d ' \n' >"$W/ico.head"
+same favicon_is_an_icon "$(cat "$W/ico.head")" 00000100
+same icon_svg_status "$(http - GET /static/icon.svg)" 200
+same icon_svg_type "$(c header Content-Type)" image/svg+xml
+http - GET / >/dev/null
+body_has '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">' && body_has '<link rel="icon" href="/favicon.ico"' &&
+	ok icon_linked || not_ok icon_linked
+
+# --- the navigation ------------------------------------------------------
+nav() { c grep '<nav class="site" aria-label="Main"><ul>(.*?)</ul></nav>' | sed 's/<[^>]*>/|/g; s/||*/|/g'; }
+sign_in na frame-admin-pw frame_admin >/dev/null
+http na GET /search >/dev/null
+same nav_admin "$(nav)" "|Admin|Find a therapist|My therapy|frame_admin|"
+body_has '<a href="/search" aria-current="page">Find a therapist' && ok nav_current_marked || not_ok nav_current_marked
+sign_in nt frame-thera-pw frame_thera >/dev/null
+http nt GET /schedule >/dev/null
+same nav_therapist "$(nav)" "|Find a therapist|My schedule|My therapy|frame_thera|"
+body_has '<a href="/schedule" aria-current="page">My schedule' && ok nav_schedule_current || not_ok nav_schedule_current
+http fo GET /account >/dev/null
+same nav_seeker "$(nav)" "|Find a therapist|My therapy|frame_seek|"
+http - GET /privacy >/dev/null
+same nav_anyone "$(nav)" "|Find a therapist|Sign in|"
+body_has '<a href="/login?next=%2Fprivacy">Sign in' && ok nav_sign_in_comes_back || not_ok nav_sign_in_comes_back
+
+# --- errors in the frame, each with a next step ----------------------------
+same error_404_status "$(http - GET /no-such-page)" 404
+body_has '<h1>Page not found</h1>' && body_has '<nav class="site"' && body_has 'href="/search">Find a' &&
+	ok error_404_in_frame || not_ok error_404_in_frame
+same error_403_status "$(http fo GET /schedule)" 403
+body_has '<h1>This page is not for your account</h1>' && body_has 'href="/account">Your account' &&
+	ok error_403_in_frame || not_ok error_403_in_frame
+same error_405_status "$(http - DELETE /privacy)" 405
+body_has '<h1>This address does not take that</h1>' && ok error_405_in_frame || not_ok error_405_in_frame
+
 done_suite

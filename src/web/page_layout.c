@@ -16,6 +16,10 @@ extern const char chiron_style_css[];
 extern const size_t chiron_style_css_len;
 extern const char chiron_orgs_js[];
 extern const size_t chiron_orgs_js_len;
+extern const char chiron_icon_svg[];
+extern const size_t chiron_icon_svg_len;
+extern const char chiron_favicon_ico[];
+extern const size_t chiron_favicon_ico_len;
 extern const char chiron_openapi_json[];
 extern const size_t chiron_openapi_json_len;
 
@@ -74,7 +78,7 @@ page_begin(struct req *r, struct resp *p, const char *title)
 	               "<nav class=\"site\" aria-label=\"Main\"><ul>") ||
 	       (in && r->who.role == ACCT_ADMIN && nav_item(b, r, "/admin", "Admin")) ||
 	       nav_item(b, r, "/search", "Find a therapist") ||
-	       (in && (r->who.role == ACCT_THERAPIST || r->who.role == ACCT_ADMIN) &&
+	       (in && (r->who.role == ACCT_THERAPIST || r->who.therapist_id[0]) &&
 	        nav_item(b, r, "/schedule", "My schedule")) ||
 	       (in && nav_item(b, r, "/therapy", "My therapy")) ||
 	       (in ? nav_item(b, r, "/account", r->who.handle) : nav_sign_in(b, r, p)) ||
@@ -108,6 +112,77 @@ json_reply(struct resp *p, struct jw *w, int status)
 	return json_response(p, status);
 }
 
+/* A sentence with its first letter capitalized, escaped. */
+static int
+sentence(struct buf *b, const char *s)
+{
+	char first[2] = {0, 0};
+
+	if (!s || !*s)
+		return 0;
+	first[0] = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+	return html_txt(b, first) || html_txt(b, s + 1);
+}
+
+/*
+ * An error as a page in the frame: a heading in plain words, what went
+ * wrong (message), and a next step to take from here.
+ */
+static int
+error_page(struct req *r, struct resp *p, int status, const char *message)
+{
+	struct buf *b = &p->body;
+	const char *title;
+
+	switch (status) {
+	case 400: title = "Something in the request could not be used"; break;
+	case 401: title = "Sign in to go on"; break;
+	case 403: title = "This page is not for your account"; break;
+	case 404: title = "Page not found"; break;
+	case 405: title = "This address does not take that"; break;
+	case 409: title = "That changed meanwhile"; break;
+	case 413: title = "That was too large"; break;
+	case 429: title = "Too many tries for now"; break;
+	case 500: title = "Something went wrong on our side"; break;
+	case 503: title = "chiron is busy"; break;
+	default: title = http_reason(status); break;
+	}
+	if (page_begin(r, p, title) || html(b, "<h1>") || html_txt(b, title) ||
+	    html(b, "</h1>\n<p class=\"lede\">") || sentence(b, message) ||
+	    html(b, "</p>\n"))
+		return -1;
+	switch (status) {
+	case 404:
+		if (html(b, "<p>The address may be mistyped, or the page was moved or removed. A "
+		            "therapist's profile goes away when they leave the directory.</p>\n"))
+			return -1;
+		break;
+	case 403:
+		if (html(b, "<p>You are signed in, but this page belongs to another kind of account "
+		            "(a therapist's, or an administrator's). Your own pages are on your "
+		            "account page.</p>\n"))
+			return -1;
+		break;
+	case 405:
+		if (html(b, "<p>Go back to the page you came from and use its form or button.</p>\n"))
+			return -1;
+		break;
+	case 500:
+		if (html(b, "<p>Nothing you did caused it, and it has been noted in the server's log "
+		            "(without what you typed). If you were sending a form, go back and send "
+		            "it again in a minute.</p>\n"))
+			return -1;
+		break;
+	default:
+		break;
+	}
+	return html(b, "<div class=\"actions\"><a class=\"button\" href=\"/search\">Find a "
+	               "therapist</a>") ||
+	       (r->user ? html(b, "<a class=\"button secondary\" href=\"/account\">Your account</a>")
+	                : html(b, "<a class=\"button secondary\" href=\"/\">The home page</a>")) ||
+	       html(b, "</div>\n") || page_end(p);
+}
+
 void
 error_response(struct req *r, struct resp *p, int status, const char *field,
                const char *message)
@@ -131,10 +206,7 @@ error_response(struct req *r, struct resp *p, int status, const char *field,
 			buf_reset(b);
 		return;
 	}
-	if (page_begin(r, p, http_reason(status)) ||
-	    html(b, "<h1>") || html_txt(b, http_reason(status)) || html(b, "</h1>\n<p>") ||
-	    html_txt(b, message) || html(b, "</p>\n<p><a href=\"/\">Home</a></p>\n") ||
-	    page_end(p))
+	if (error_page(r, p, status, message))
 		buf_reset(b);
 }
 
@@ -159,18 +231,6 @@ refusal_of_verr(struct req *r, int status, const struct verr *e, struct refusal 
 
 	refuse(why, status, field ? field : "", msg ? msg : "this value cannot be read");
 	return why;
-}
-
-/* A sentence with its first letter capitalized, escaped. */
-static int
-sentence(struct buf *b, const char *s)
-{
-	char first[2] = {0, 0};
-
-	if (!s || !*s)
-		return 0;
-	first[0] = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
-	return html_txt(b, first) || html_txt(b, s + 1);
 }
 
 int
@@ -278,20 +338,25 @@ static const struct {
 } statics[] = {
 	{"style.css", "text/css; charset=utf-8", chiron_style_css, &chiron_style_css_len},
 	{"orgs.js", "text/javascript; charset=utf-8", chiron_orgs_js, &chiron_orgs_js_len},
+	{"icon.svg", "image/svg+xml", chiron_icon_svg, &chiron_icon_svg_len},
+	{"favicon.ico", "image/x-icon", chiron_favicon_ico, &chiron_favicon_ico_len},
 };
 
+/* A file of web/static/ by name (/static/NAME); /favicon.ico, where
+ * browsers look for the icon unasked, is static/favicon.ico. */
 int
 static_file(struct req *r, struct resp *p)
 {
+	const char *name = r->param ? r->param : "favicon.ico";
 	size_t i;
 
 	for (i = 0; i < sizeof(statics) / sizeof(statics[0]); i++)
-		if (strcmp(r->param, statics[i].name) == 0) {
+		if (strcmp(name, statics[i].name) == 0) {
 			p->content_type = statics[i].type;
 			resp_header(p, "Cache-Control", "public, max-age=3600");
 			return buf_add(&p->body, statics[i].data, *statics[i].len);
 		}
-	error_response(r, p, 404, "", "there is no such file");
+	error_response(r, p, 404, "", "There is no such file.");
 	return 0;
 }
 

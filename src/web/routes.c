@@ -135,6 +135,7 @@ const struct route routes[] = {
 	{"POST", "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search},
 	{"GET",  "/therapists/{id}",           page_therapist, WHO_ANYONE,  false, .fields = f_record},
 	{"GET",  "/static/{id}",               static_file,    WHO_ANYONE,  false},
+	{"GET",  "/favicon.ico",               static_file,    WHO_ANYONE,  false},
 	{"GET",  "/signup",                    page_signup,    WHO_ANYONE,  false},
 	{"POST", "/signup",                    page_signup,    WHO_ANYONE,  true, .fields = f_signup, .form = true},
 	{"GET",  "/login",                     page_login,     WHO_ANYONE,  false},
