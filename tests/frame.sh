@@ -165,6 +165,23 @@ http - GET /privacy >/dev/null
 same nav_anyone "$(nav)" "|Find a therapist|Sign in|"
 body_has '<a href="/login?next=%2Fprivacy">Sign in' && ok nav_sign_in_comes_back || not_ok nav_sign_in_comes_back
 
+# --- the home page and the privacy page -----------------------------------
+http - GET / >/dev/null
+same home_one_primary_button "$(c body | grep -o 'class="button"' | wc -l)" 1
+body_has '<a class="button" href="/search">Find a therapist</a>' && ok home_find_button || not_ok home_find_button
+body_has 'href="/signup?role=therapist">List your practice' && ok home_list_practice || not_ok home_list_practice
+body_has 'href="/privacy">Privacy' && ok footer_privacy_link || not_ok footer_privacy_link
+http - GET '/signup?role=therapist' >/dev/null
+body_has 'value="therapist" checked' && ok signup_as_therapist_preselected || not_ok signup_as_therapist_preselected
+same privacy_status "$(http - GET /privacy)" 200
+for h in 'Your account' 'Searching' 'Writing to and booking a therapist' "Therapists&#39; listings" 'Running the service'; do
+	body_has ">$h</h2>" && ok "privacy_group_$(echo "$h" | tr -cd 'a-zA-Z')" || not_ok "privacy_group_$h"
+done
+body_has 'Your searches: not kept' && body_has 'Your uploaded calendar' && body_has 'Counts of attempts' &&
+	body_has 'Appointments and series' && ok privacy_items_shown || not_ok privacy_items_shown
+same privacy_items_each_how_long "$(c body | grep -o '<dt>How long</dt>' | wc -l)" "$(grep -c '^	{PRIV_' "$ROOT/src/app/privacy.c")"
+body_lacks '<table' && body_lacks 'signup_pending' && ok privacy_no_wide_table_no_table_names || not_ok privacy_no_wide_table_no_table_names
+
 # --- errors in the frame, each with a next step ----------------------------
 same error_404_status "$(http - GET /no-such-page)" 404
 body_has '<h1>Page not found</h1>' && body_has '<nav class="site"' && body_has 'href="/search">Find a' &&
