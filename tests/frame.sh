@@ -70,6 +70,11 @@ body_has "<input type=\"hidden\" name=\"next\" value=\"$PROFILE\">" && ok signup
 same signup_confirm_returns "$(c form su "/${link#http*://*/}" "next=$PROFILE")" 303
 same signup_confirm_location "$(loc)" "$PROFILE"
 
+# A profile's links to sign in or up, to write to the therapist, come back to it.
+http - GET /therapists/t-0000003 >/dev/null
+body_has 'href="/login?next=%2Ftherapists%2Ft-0000003">Sign in</a> or <a href="/signup?next=%2Ftherapists%2Ft-0000003">create an account' &&
+	ok profile_sign_in_links_carry_next || not_ok profile_sign_in_links_carry_next "$(c grep '(<h2>Ask for a consultation.{0,300})')"
+
 # --- the forms' errors: the summary, each field's sentence, values kept --
 # summary_for NAME FIELD...: the last answer has the error summary, linked
 # to each FIELD's input, and each input marked invalid.

@@ -28,7 +28,7 @@ page_home(struct req *r, struct resp *p)
 	       html(b, "</div>\n<p class=\"muted\">The directory lists ") ||
 	       html_int(b, (long)req_index(r)->n) ||
 	       html(b, " therapists who see clinicians. You need no account to search.</p>\n"
-	               "<div class=\"cols\">\n"
+	               "<div class=\"cols even\">\n"
 	               "<section class=\"card\" aria-labelledby=\"promise-h\">"
 	               "<h2 id=\"promise-h\">Confidential by design</h2>\n<ul>\n"
 	               "<li>Your searches are not kept: where you live, your budget and your goals "

@@ -59,6 +59,14 @@ nav_sign_in(struct buf *b, struct req *r, const struct resp *p)
 }
 
 int
+href_next(struct buf *b, struct req *r, const char *path)
+{
+	const char *here = auth_here(r);
+
+	return html_attr(b, path) || (here && (html(b, "?next=") || form_encode(b, here)));
+}
+
+int
 page_begin(struct req *r, struct resp *p, const char *title)
 {
 	struct buf *b = &p->body;

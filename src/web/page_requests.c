@@ -18,9 +18,11 @@ page_request_form(struct req *r, struct resp *p, const char *therapist_id)
 	struct buf *b = &p->body;
 
 	if (!r->user)
-		return html(b, "<h2>Ask for a consultation</h2>\n<p><a href=\"/login\">Sign in</a> or "
-		               "<a href=\"/signup\">create an account</a> to send this therapist a short "
-		               "message under a pseudonym.</p>\n");
+		return html(b, "<h2>Ask for a consultation</h2>\n<p><a href=\"") ||
+		       href_next(b, r, "/login") || html(b, "\">Sign in</a> or <a href=\"") ||
+		       href_next(b, r, "/signup") ||
+		       html(b, "\">create an account</a> to send this therapist a short "
+		               "message under a pseudonym; you come back here after.</p>\n");
 	return html(b, "<h2>Ask for a consultation</h2>\n<form method=\"post\" action=\"/request/") ||
 	       form_encode(b, therapist_id) || html(b, "\">\n") || form_csrf(b, r, p) ||
 	       html(b, "\n<label for=\"message\">A short message (they will see it signed ") ||

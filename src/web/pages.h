@@ -49,6 +49,11 @@ int field_invalid(struct buf *b, const struct req *r, const char *field);
 int form_input(struct buf *b, const struct req *r, const char *name, const char *label,
                const char *hint, const char *type, const char *value, struct markup extra);
 
+/* path ("/login" or "/signup") with ?next= this page (web/auth.h
+ * auth_here), for a link from a public page to sign in and come back;
+ * written as an attribute's value. 0, or -1. */
+int href_next(struct buf *b, struct req *r, const char *path);
+
 /* The booking pages' shared words (page_schedule.c): the words for a
  * stored kind of session (the kind itself when it names none), and a
  * note after an action (role=status, or role=alert when bad; nothing
