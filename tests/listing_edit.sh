@@ -255,4 +255,13 @@ sys.exit(0 if "US-WA" in d["licenses"] and "es" in d["languages"] and
 http "$T" GET /listing/edit >/dev/null
 check edit_names_round_trip test "$(c has 'value="US-WA" checked> Washington</label>')$(c has 'value="es" checked> Spanish</label>')$(c has '<strong>Columbia Family Services</strong>')" = 111
 
+# Two organizations of the registry share a name: the form asks which.
+FL=$(form "$T" /listing/edit)
+check edit_same_named_orgs_asked test "$(code "$T" POST /listing/edit "$FL&aff_org40=Chicago+Veterans+Affairs+Clinic&aff_role40=member")" = 400
+check edit_same_named_orgs_named test "$(c has 'Affiliation 40: several are called')" = 1
+n_opts=$(c grep '(?s)<select id="aff_org40"(.*?)</select>' | grep -o '<option' | wc -l)
+same edit_same_named_orgs_chooser "$n_opts" 2
+pick=$(c grep '<select id="aff_org40"[^>]*><option value="([^"]+)"')
+check edit_same_named_orgs_pick test "$(code "$T" POST /listing/edit "$FL&aff_org40=$pick&aff_role40=member")" = 303
+
 done_suite

@@ -254,8 +254,8 @@ aff_resolve(struct req *r, int row, const char *text, const char **ref, bool *pe
 		return *ref ? 0 : -1;
 	}
 	if (x.exact + n_people > 1)
-		return req_fail(r, f, "Affiliation %d: several organizations or colleagues are called "
-		                "\u201c%s\u201d; choose one from the list as you type", row, text);
+		return req_fail(r, f, "Affiliation %d: several are called \u201c%s\u201d; choose the one you "
+		                "mean", row, text);
 	if (x.some == 1) {
 		*ref = arena_strdup(r->a, x.some_id);
 		return *ref ? 0 : -1;
@@ -792,6 +792,61 @@ aff_name(struct req *r, const char *ref)
 	return NULL;
 }
 
+/* The organizations called exactly q, for a chooser. */
+struct same_named {
+	struct req *r;
+	struct buf *b;
+	const char *q, *chosen;
+	int n, err;
+};
+
+static int
+same_named_option(void *arg, const struct store_org *o)
+{
+	struct same_named *x = arg;
+	const struct taxonomy *tax = x->r->app->sv.tax;
+	int kind = tax_find(tax, TAX_ORG_KIND, o->kind), jur = tax_find(tax, TAX_JURISDICTION, o->jurisdiction);
+
+	if (!same_name(o->name, x->q))
+		return 0;
+	x->n++;
+	if (html(x->b, "<option value=\"") || html_attr(x->b, o->id) || html(x->b, "\">") ||
+	    html_txt(x->b, o->name) ||
+	    (kind >= 0 && (html(x->b, ", ") || html_txt(x->b, tax_label(tax, TAX_ORG_KIND, kind)))) ||
+	    (jur >= 0 && (html(x->b, ", ") || html_txt(x->b, tax_label(tax, TAX_JURISDICTION, jur)))) ||
+	    html(x->b, "</option>"))
+		return x->err = 1;
+	return 0;
+}
+
+/*
+ * When the name typed on row field f is shared by several organizations
+ * (the registry has duplicates), a select of them by name, kind and
+ * place, so the person picks one without JavaScript: 1 when shown, 0
+ * when not (nothing written), -1 on failure.
+ */
+static int
+aff_chooser(struct buf *b, struct req *r, const char *f, const char *text)
+{
+	struct buf opts = BUF_INIT;
+	struct same_named x = {r, &opts, text, NULL, 0, 0};
+	struct refusal why;
+	int rc = 0;
+
+	if (!req_error(r, f) || strlen(text) < 2 || strlen(text) > 100)
+		return 0;
+	if (orgs_search(&r->cx, &r->who, text, same_named_option, &x, &why) < 0 || x.err)
+		rc = -1;
+	else if (x.n > 1)
+		rc = html(b, "<div class=\"form-group\"><label for=\"") || html_attr(b, f) ||
+		     html(b, "\">Organization</label>\n") || field_error(b, r, f) ||
+		     html(b, "<select id=\"") || html_attr(b, f) || html(b, "\" name=\"") || html_attr(b, f) ||
+		     html(b, "\"") || field_invalid(b, r, f) || html(b, ">") ||
+		     buf_add(b, opts.p, opts.len) || html(b, "</select></div>\n") ? -1 : 1;
+	buf_free(&opts);
+	return rc;
+}
+
 /* One affiliation row: a known one by its name (its id kept hidden, with
  * a box to remove it), a new one as a name to type. */
 static int
@@ -813,7 +868,10 @@ aff_row(struct buf *b, struct req *r, int i)
 	if (html(b, "<fieldset class=\"card\"><legend>") ||
 	    html_pick(b, v && *v, "Affiliation ", "New affiliation ") || html_int(b, i) || html(b, "</legend>\n"))
 		return -1;
-	if (name) {
+	if (!name && v && (k = aff_chooser(b, r, f, v)) != 0) {
+		if (k < 0)
+			return -1;
+	} else if (name) {
 		if (html(b, "<p><strong>") || html_txt(b, name) || html(b, "</strong></p>\n") ||
 		    html(b, "<input type=\"hidden\" name=\"") || html_attr(b, f) || html(b, "\" value=\"") ||
 		    html_attr(b, v) || html(b, "\">\n"))
