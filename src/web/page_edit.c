@@ -670,6 +670,23 @@ check(struct buf *b, struct req *r, const char *key, const char *value, const ch
 	       html_txt(b, label) || html(b, "</label>\n");
 }
 
+/* The entries of taxonomy list l in the order of their names (at most
+ * max into out): the codes' order is not the one a person reads. */
+static int
+by_name(const struct taxonomy *tax, enum tax_list l, int *out, int max)
+{
+	int n = tax_count(tax, l), i, k;
+
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++) {
+		for (k = i; k > 0 && strcoll(tax_label(tax, l, out[k - 1]), tax_label(tax, l, i)) > 0; k--)
+			out[k] = out[k - 1];
+		out[k] = i;
+	}
+	return n;
+}
+
 /* A fieldset of checkboxes, one per entry of a taxonomy list, by name. */
 static int
 checks(struct buf *b, struct req *r, const char *key, enum tax_list l, const char *legend, const char *hint)
@@ -682,9 +699,14 @@ checks(struct buf *b, struct req *r, const char *key, enum tax_list l, const cha
 	    (hint && (html(b, "<p class=\"hint\">") || html_txt(b, hint) || html(b, "</p>\n"))) ||
 	    field_error(b, r, key) || html(b, "<div class=\"checkboxes\">\n"))
 		return -1;
-	for (i = 0; i < tax_count(tax, l); i++)
-		if (check(b, r, key, tax_code(tax, l, i), tax_label(tax, l, i), i == 0))
+	int order[LIST_MAX], n = l == TAX_JURISDICTION ? by_name(tax, l, order, LIST_MAX) : 0;
+
+	for (i = 0; i < tax_count(tax, l); i++) {
+		int k = i < n ? order[i] : i;
+
+		if (check(b, r, key, tax_code(tax, l, k), tax_label(tax, l, k), i == 0))
 			return -1;
+	}
 	return html(b, "</div></fieldset>\n");
 }
 
@@ -703,12 +725,14 @@ state_select(struct buf *b, struct req *r, const char *key, const char *label, c
 	    html(b, "\" name=\"") || html_attr(b, key) || html(b, "\"") || field_invalid(b, r, key) ||
 	    html(b, "><option value=\"\">None chosen</option>"))
 		return -1;
-	for (i = 0; i < tax_count(tax, TAX_JURISDICTION); i++) {
-		const char *code = tax_code(tax, TAX_JURISDICTION, i);
+	int order[LIST_MAX], n = by_name(tax, TAX_JURISDICTION, order, LIST_MAX);
+
+	for (i = 0; i < n; i++) {
+		const char *code = tax_code(tax, TAX_JURISDICTION, order[i]);
 
 		if (html(b, "<option value=\"") || html_attr(b, code) ||
 		    html_pick(b, v && strcmp(v, code) == 0, "\" selected>", "\">") ||
-		    html_txt(b, tax_label(tax, TAX_JURISDICTION, i)) || html(b, "</option>"))
+		    html_txt(b, tax_label(tax, TAX_JURISDICTION, order[i])) || html(b, "</option>"))
 			return -1;
 	}
 	return html(b, "</select></div>\n");
@@ -721,8 +745,8 @@ language_checks(struct buf *b, struct req *r)
 {
 	const struct taxonomy *tax = r->app->sv.tax;
 	bool more_chosen = false;
+	int order[LIST_MAX], n, i;
 	size_t c;
-	int i;
 
 	if (html(b, "<fieldset class=\"form-group\"><legend>Languages you offer therapy in</legend>\n") ||
 	    field_error(b, r, "languages") || html(b, "<div class=\"checkboxes\">\n"))
@@ -744,12 +768,13 @@ language_checks(struct buf *b, struct req *r)
 	if (html(b, "</div>\n<details class=\"disclosure\"") || html_pick(b, more_chosen, " open>", ">") ||
 	    html(b, "<summary>More languages</summary>\n<div class=\"checkboxes\">\n"))
 		return -1;
-	for (i = 0; i < tax_count(tax, TAX_LANGUAGE); i++) {
-		const char *code = tax_code(tax, TAX_LANGUAGE, i);
+	n = by_name(tax, TAX_LANGUAGE, order, LIST_MAX);
+	for (i = 0; i < n; i++) {
+		const char *code = tax_code(tax, TAX_LANGUAGE, order[i]);
 
 		for (c = 0; c < N_COMMON && strcmp(code, common_languages[c]) != 0; c++)
 			;
-		if (c == N_COMMON && check(b, r, "languages", code, tax_label(tax, TAX_LANGUAGE, i), false))
+		if (c == N_COMMON && check(b, r, "languages", code, tax_label(tax, TAX_LANGUAGE, order[i]), false))
 			return -1;
 	}
 	return html(b, "</div></details></fieldset>\n");
@@ -897,13 +922,13 @@ aff_row(struct buf *b, struct req *r, int i)
 		    html_txt(b, tax_label(tax, TAX_ROLE, k)) || html(b, "</option>"))
 			return -1;
 	snprintf(f, sizeof(f), "aff_past%d", i);
-	if (html(b, "</select></div>\n<div class=\"form-group\"><label><input type=\"checkbox\" name=\"") ||
+	if (html(b, "</select></div>\n<div class=\"form-group\"><label class=\"check\"><input type=\"checkbox\" name=\"") ||
 	    html_attr(b, f) || html_pick(b, req_arg(r, f), "\" value=\"1\" checked", "\" value=\"1\"") ||
 	    html(b, "> In the past</label>\n"))
 		return -1;
 	if (name) {
 		snprintf(f, sizeof(f), "aff_remove%d", i);
-		if (html(b, "<label><input type=\"checkbox\" name=\"") || html_attr(b, f) ||
+		if (html(b, "<label class=\"check\"><input type=\"checkbox\" name=\"") || html_attr(b, f) ||
 		    html_pick(b, req_arg(r, f), "\" value=\"1\" checked", "\" value=\"1\"") ||
 		    html(b, "> Remove it</label>\n"))
 			return -1;
@@ -968,7 +993,7 @@ edit_form(struct req *r, struct resp *p, bool create)
 		return -1;
 
 	if (legend(b, 2) ||
-	    html(b, "<div class=\"form-group\"><label><input type=\"checkbox\" id=\"accepting\" "
+	    html(b, "<div class=\"form-group\"><label class=\"check\"><input type=\"checkbox\" id=\"accepting\" "
 	            "name=\"accepting\" value=\"1\"") ||
 	    html_pick(b, req_arg(r, "accepting"), " checked", "") ||
 	    html(b, "> I am accepting new clients</label></div>\n") ||
@@ -989,7 +1014,7 @@ edit_form(struct req *r, struct resp *p, bool create)
 	    checks(b, r, "focus_areas", TAX_FOCUS, "Focus areas", NULL) ||
 	    checks(b, r, "populations", TAX_POPULATION, "Populations you affirm", NULL) ||
 	    checks(b, r, "career_stages", TAX_CAREER, "Career stages you work with", NULL) ||
-	    html(b, "<div class=\"form-group\"><label><input type=\"checkbox\" id=\"clinician_clients\" "
+	    html(b, "<div class=\"form-group\"><label class=\"check\"><input type=\"checkbox\" id=\"clinician_clients\" "
 	            "name=\"clinician_clients\" value=\"1\"") ||
 	    html_pick(b, req_arg(r, "clinician_clients"), " checked", "") ||
 	    html(b, "> I see clinicians as clients</label></div>\n</fieldset>\n"))

@@ -303,7 +303,7 @@ closure_form(struct req *r, struct resp *p, bool again)
 
 	return html(b, "<form method=\"post\" action=\"/schedule/closures\" novalidate>") || form_csrf(b, r, p) ||
 	       html(b, "<fieldset><legend>Close some dates</legend>\n") ||
-	       input(b, r, again, "date", "first_day", "First closed day", "Like 2027-03-09") ||
+	       input(b, r, again, "date", "first_day", "First closed day", NULL) ||
 	       input(b, r, again, "date", "last_day", "Last closed day (optional)",
 	             "Leave it empty to close one day") ||
 	       input(b, r, again, "time", "start", "Closed from (time, optional)",
