@@ -687,25 +687,54 @@ by_name(const struct taxonomy *tax, enum tax_list l, int *out, int max)
 	return n;
 }
 
-/* A fieldset of checkboxes, one per entry of a taxonomy list, by name. */
+/*
+ * A fieldset of checkboxes, one per entry of a taxonomy list, by name.
+ * A long list (the states) shows those chosen, and the rest behind a
+ * disclosure, open when none is chosen; the first box shown carries the
+ * group's name as its id.
+ */
 static int
 checks(struct buf *b, struct req *r, const char *key, enum tax_list l, const char *legend, const char *hint)
 {
 	const struct taxonomy *tax = r->app->sv.tax;
-	int i;
+	int order[LIST_MAX], n = by_name(tax, l, order, LIST_MAX), i, chosen = 0;
+	bool fold = l == TAX_JURISDICTION, first = true;
 
+	for (i = 0; fold && i < n; i++)
+		chosen += is_checked(r, key, tax_code(tax, l, order[i]));
 	if (html(b, "<fieldset class=\"form-group\"><legend>") || html_txt(b, legend) ||
 	    html(b, "</legend>\n") ||
 	    (hint && (html(b, "<p class=\"hint\">") || html_txt(b, hint) || html(b, "</p>\n"))) ||
 	    field_error(b, r, key) || html(b, "<div class=\"checkboxes\">\n"))
 		return -1;
-	int order[LIST_MAX], n = l == TAX_JURISDICTION ? by_name(tax, l, order, LIST_MAX) : 0;
+	/* Unfolded: every entry; folded: the chosen ones here, the rest below. */
+	for (i = 0; i < n; i++) {
+		const char *code = tax_code(tax, l, order[i]);
 
-	for (i = 0; i < tax_count(tax, l); i++) {
-		int k = i < n ? order[i] : i;
-
-		if (check(b, r, key, tax_code(tax, l, k), tax_label(tax, l, k), i == 0))
+		if (fold && !is_checked(r, key, code))
+			continue;
+		if (check(b, r, key, code, tax_label(tax, l, order[i]), first))
 			return -1;
+		first = false;
+	}
+	if (fold) {
+		if (html(b, "</div>\n<details class=\"disclosure\"") || html_pick(b, chosen == 0, " open>", ">") ||
+		    html_pick(b, chosen == 0, "<summary>Choose from the list</summary>\n",
+		              "<summary>More states and territories</summary>\n") ||
+		    html(b, "<div class=\"checkboxes\">\n"))
+			return -1;
+		for (i = 0; i < n; i++) {
+			const char *code = tax_code(tax, l, order[i]);
+
+			if (is_checked(r, key, code))
+				continue;
+			if (check(b, r, key, code, tax_label(tax, l, order[i]), first))
+				return -1;
+			first = false;
+		}
+		if (html(b, "</div></details>\n"))
+			return -1;
+		return html(b, "</fieldset>\n");
 	}
 	return html(b, "</div></fieldset>\n");
 }
