@@ -92,6 +92,13 @@ same move_inside_booking_notice_refused \
 S40=$(slot_after 40)
 same move_outside_booking_notice "$(c api seek POST "/api/v1/appointments/$A30/move" "{\"start\":\"$S40\"}")" 200
 
+# The weeks ahead name the client by their pseudonym (the handle they
+# chose), never by an id.
+http therw GET /schedule >/dev/null
+check weeks_ahead_list test "$(c has '<ul class="week">')" = 1
+check weeks_ahead_session_named test -n "$(c grep '<li><strong>[0-9:]+&ndash;[0-9:]+</strong> (Individual session with [^<]+)')"
+check weeks_ahead_pseudonym test "$(c has 'Individual session with seek')" = 1
+
 # The booking page offers no time inside the notice either.
 http seekw GET "/therapists/$T/book?kind=individual" >/dev/null
 first=$(c grep 'name="start" value="([0-9]+)"')
