@@ -450,7 +450,7 @@ api_schedule(struct req *r, struct resp *p)
 		if (jv_keys(t, type_keys, path, &e) ||
 		    jv_str(t, "kind", true, 15, r->a, &kind, path, &e) ||
 		    jv_int(t, "minutes", true, 5, 480, 50, &minutes, path, &e) ||
-		    jv_int(t, "step", false, 5, 1440, minutes, &step, path, &e) ||
+		    jv_int(t, "step", false, 5, 1440, (minutes + 4) / 5 * 5, &step, path, &e) ||
 		    jv_int(t, "capacity", false, 1, 100, 1, &cap, path, &e))
 			return api_invalid(r, p, &e);
 		snprintf(sc.types[i].kind, sizeof(sc.types[i].kind), "%s", kind);
