@@ -47,21 +47,40 @@ check edit_unchanged_saves test "$(code "$T" POST /listing/edit "$F")" = 303
 "$BIN" export --db "$DB" | grep '"id":"t-0000001"' > "$W/after.json"
 cmp -s "$W/before.json" "$W/after.json" && ok edit_round_trip_exact || not_ok edit_round_trip_exact "$(diff "$W/before.json" "$W/after.json")"
 
-# --- bad values: refused naming the field, nothing stored ---
-bad() { # NAME KEY VALUE FIELD
-	local st; st=$(code "$T" POST /listing/edit "$(with "$F" "$2" "$3")")
-	if [ "$st" = 400 ] && body_has "<code>$4</code>" && body_has 'Nothing was saved'; then ok "$1"; else not_ok "$1" "$st $(c grep 'role="alert".*')"; fi
+# --- bad values: the form again, each named in plain words, values kept ---
+# bad NAME KEY VALUE FIELD SENTENCE: 400, the error summary links #FIELD
+# with SENTENCE, the input FIELD (when a text box) still holds VALUE.
+bad() {
+	local st kept; st=$(code "$T" POST /listing/edit "$(with "$F" "$2" "$3")")
+	kept=$(c grep "id=\"$2\"[^>]*value=\"([^\"]*)\"")
+	if [ "$st" = 400 ] && body_has 'class="error-summary"' && body_has "href=\"#$4\">$5" &&
+	   body_has 'Nothing was saved' && { [ "$2" != "$4" ] || [ "$2" = licenses ] || [ "$2" = languages ] || [ "$kept" = "$(printf '%s' "$3" | sed 's/&/\&amp;/g')" ]; }; then
+		ok "$1"
+	else
+		not_ok "$1" "$st kept=[$kept] $(c grep 'class="error-summary"(?s:.*?)</ul>')"
+	fi
 }
-bad edit_fee_not_number fee_session abc fee.session
-bad edit_fee_negative fee_session -5 fee.session
-bad edit_discount_over_100 fee_discount 150 fee.clinician_discount_pct
-bad edit_bad_hours avail_tue '9-5' 'availability[0].start'
-bad edit_hours_backwards avail_tue '17:00-09:00' 'availability[0].end'
-bad edit_bad_zone timezone Mars/Olympus_Mons timezone
-bad edit_bad_license licenses 'US-NY, XX-ZZ' licenses
-bad edit_bad_language languages 'en, klingon' languages
-bad edit_bad_npi npi 1234567890 npi
-bad edit_empty_name name '' name
+bad edit_fee_not_number fee_session abc fee_session 'Fee for one session: give a number from 0 to 1000'
+bad edit_fee_negative fee_session -5 fee_session 'Fee for one session: give a number from 0 to 1000'
+bad edit_discount_over_100 fee_discount 150 fee_discount 'Discount for clinicians: give a number from 0 to 100'
+bad edit_bad_hours avail_tue '9-5' avail_tue 'Tuesday: write the hours like 09:00-12:00'
+bad edit_hours_backwards avail_tue '17:00-09:00' avail_tue 'Tuesday: 17:00-09:00 ends before it starts'
+bad edit_bad_zone timezone Mars/Olympus_Mons timezone 'Time zone: give the zone of your clock'
+bad edit_bad_license licenses 'XX-ZZ' licenses 'Licensed in: choose the states'
+bad edit_bad_language languages 'klingon' languages 'Languages: choose the languages'
+bad edit_bad_npi npi 1234567890 npi 'NPI: give the 10 digits'
+bad edit_empty_name name '' name 'Name: give your name'
+bad edit_unknown_org aff_org1 'No Such Clinic Anywhere' aff_org1 'Affiliation 1: no organization or colleague in chiron is called'
+# Every error at once, none by an internal name, the rest of the form kept.
+FB=$(with "$F" fee_session abc); FB=$(with "$FB" name ''); FB=$(with "$FB" avail_wed '25:00-26:00')
+FB=$(with "$FB" timezone Nowhere/Land); FB=$(with "$FB" fee_group 99999)
+same edit_all_errors_400 "$(code "$T" POST /listing/edit "$FB")" 400
+n_links=$(c grep '(?s)class="error-summary"(.*?)</ul>' | grep -o 'href="#' | wc -l)
+same edit_all_errors_at_once "$n_links" 5
+check edit_errors_plain_words test "$(c has 'fee.session')$(c has 'availability[')$(c has '1e+0')$(c has '<code>')" = 0000
+check edit_errors_keep_values test "$(c grep 'id="fee_group"[^>]*value="([^"]*)"')" = 99999
+check edit_errors_keep_credentials test -n "$(c grep 'id="credentials"[^>]*value="([^"]+)"')"
+check edit_errors_field_error_by_input test "$(c has 'id="avail_wed-error"')" = 1
 "$BIN" export --db "$DB" | grep '"id":"t-0000001"' > "$W/after2.json"
 cmp -s "$W/before.json" "$W/after2.json" && ok edit_refused_changes_nothing || not_ok edit_refused_changes_nothing
 
@@ -217,4 +236,32 @@ http "$S" GET /search >/dev/null
 http - GET '/api/v1/orgs?q=' >/dev/null
 http "$A" GET '/admin?merged=org-000509&changed=3' >/dev/null
 body_has 'Merged into org-000509' && ok merge_reported || not_ok merge_reported
+# --- licences, languages and organizations by name, never by code ---
+http "$T" GET /listing/edit >/dev/null
+check edit_licenses_by_state_name test "$(c has 'value="US-NY" checked> New York</label>')" = 1
+check edit_languages_by_name test "$(c has 'value="en" checked> English</label>')" = 1
+check edit_compacts_by_name test "$(c has '> Counseling Compact</label>')" = 1
+check edit_no_typed_codes test "$(c has 'US-NY, US-NJ')$(c has 'ISO 639')$(c has 'registry id')" = 000
+check edit_affiliation_by_name test "$(c has '<strong>Baker Clinician Wellness Consult</strong>')" = 1
+check edit_affiliation_id_hidden test -z "$(c grep '(<input type="text"[^>]*value="org-[0-9]+")')"
+FL=$(form "$T" /listing/edit)
+FL="$FL&licenses=US-WA&languages=es&aff_org40=Columbia+Family+Services&aff_role40=member"
+check edit_by_names_saves test "$(code "$T" POST /listing/edit "$FL")" = 303
+"$BIN" export --db "$DB" | grep '"id":"t-0000001"' > "$W/names.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+sys.exit(0 if "US-WA" in d["licenses"] and "es" in d["languages"] and
+         any(a.get("org") == "org-000005" for a in d["affiliations"]) else 1)' "$W/names.json" &&
+	ok edit_by_names_stored || not_ok edit_by_names_stored "$(cat "$W/names.json")"
+http "$T" GET /listing/edit >/dev/null
+check edit_names_round_trip test "$(c has 'value="US-WA" checked> Washington</label>')$(c has 'value="es" checked> Spanish</label>')$(c has '<strong>Columbia Family Services</strong>')" = 111
+
+# Two organizations of the registry share a name: the form asks which.
+FL=$(form "$T" /listing/edit)
+check edit_same_named_orgs_asked test "$(code "$T" POST /listing/edit "$FL&aff_org40=Chicago+Veterans+Affairs+Clinic&aff_role40=member")" = 400
+check edit_same_named_orgs_named test "$(c has 'Affiliation 40: several are called')" = 1
+n_opts=$(c grep '(?s)<select id="aff_org40"(.*?)</select>' | grep -o '<option' | wc -l)
+same edit_same_named_orgs_chooser "$n_opts" 2
+pick=$(c grep '<select id="aff_org40"[^>]*><option value="([^"]+)"')
+check edit_same_named_orgs_pick test "$(code "$T" POST /listing/edit "$FL&aff_org40=$pick&aff_role40=member")" = 303
+
 done_suite

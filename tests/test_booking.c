@@ -559,6 +559,50 @@ test_closures_and_settings_need_a_listing(void **state)
 	assert_int_equal(closure_add(&f->cx, &f->therapist, &c, &why), 0);
 }
 
+static void
+test_booking_notice(void **state)
+{
+	struct fixture *f = *state;
+	struct store_schedule sc;
+	struct store_appt a;
+	struct refusal why;
+	struct book_ctx c;
+	struct sched_slot s[10];
+	int64_t now = ctx_now(&f->cx), t = slot_after(f, LISTING_A, 3, 0);
+	int n;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.notice_hours = 0;            /* no notice for cancelling: the two are apart */
+	sc.booking_notice_hours = BOOKING_NOTICE_MAX + 1;
+	sc.n_types = 1;
+	snprintf(sc.types[0].kind, sizeof(sc.types[0].kind), "individual");
+	sc.types[0].minutes = 50;
+	sc.types[0].step = 60;
+	sc.types[0].capacity = 1;
+	assert_int_equal(schedule_save(&f->cx, &f->therapist, &sc, &why), 1);
+	assert_string_equal(why.field, "booking_notice_hours");
+	sc.types[0].step = 7;
+	sc.booking_notice_hours = 5 * 24;
+	assert_int_equal(schedule_save(&f->cx, &f->therapist, &sc, &why), 1);
+	assert_string_equal(why.field, "session_types.step");
+	sc.types[0].step = 60;
+	assert_int_equal(schedule_save(&f->cx, &f->therapist, &sc, &why), 0);
+	/* Three days ahead is inside a five-day booking notice: not offered, not booked. */
+	assert_int_equal(book_ctx_load(&f->cx, &f->anyone, LISTING_A, &c, &why), 0);
+	assert_int_equal(c.sc.booking_notice_hours, 120);
+	n = open_slots(&f->cx, &f->anyone, &c, "individual", NULL, now, now + 10 * DAY, s, 10, &why);
+	assert_true(n > 0);
+	assert_true(s[0].start >= now + 5 * DAY);
+	assert_int_equal(book(&f->cx, &f->seeker, LISTING_A, "individual", NULL, t, &a, &why), 1);
+	assert_int_equal(why.status, 409);
+	assert_string_equal(why.field, "start");
+	assert_non_null(strstr(why.message, "at least 120 hours ahead"));
+	book_ok(f, &f->seeker, LISTING_A, s[0].start, &a);
+	/* Moving it inside the notice is refused too. */
+	assert_int_equal(move_appt(&f->cx, &f->seeker, "1", t, &a, &why), 1);
+	assert_int_equal(why.status, 409);
+}
+
 static int
 count_closed(void *arg, const struct store_closed *c)
 {
@@ -686,6 +730,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_book_tells_both_sides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_book_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_booking_notice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_book_just_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_frees_old_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_early_not_late, setup, teardown),

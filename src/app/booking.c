@@ -78,7 +78,8 @@
 #include "core/tz.h"
 #include "app/services.h"
 
-#define LEAD_SECONDS 3600               /* no slot sooner than this */
+/* The booking notice of c: no slot starts sooner than this after now. */
+#define LEAD_SECONDS(c) ((int64_t)(c)->sc.booking_notice_hours * 3600)
 #define DAY 86400
 
 /* The refusals of the dispatcher (web/server.c), so a page, the API and
@@ -191,8 +192,10 @@ book_ctx_load(struct ctx *cx, const struct actor *who, const char *tid, struct b
 	 * schedule page shows them with the 409 below). */
 	if (STORE_CALL(cx->sv->store, schedule_get, tid, &c->sc, &found))
 		return -1;
-	if (!found)
+	if (!found) {
 		c->sc.notice_hours = 24;
+		c->sc.booking_notice_hours = BOOKING_NOTICE_DEFAULT;
+	}
 	if (!c->sc.n_types)
 		default_types(&c->sc, t.formats >> FMT_COUPLES & 1, t.formats >> FMT_GROUP & 1);
 	if (!c->tz || !c->n_weekly)
@@ -348,8 +351,10 @@ open_slots(struct ctx *cx, const struct actor *who, const struct book_ctx *c, co
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session") - 3;
 	if (mode < 0 || (mode && !(c->modalities & mode)))
 		return refuse(why, 400, "modality", "this therapist does not meet that way") - 3;
-	if (from < now + LEAD_SECONDS)
-		from = now + LEAD_SECONDS;
+	if (from < now + LEAD_SECONDS(c))
+		from = now + LEAD_SECONDS(c);
+	if (from <= now)
+		from = now + 1;
 	if (to > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
 		to = now + (int64_t)HORIZON_WEEKS * 7 * DAY;
 	if (to <= from)
@@ -487,6 +492,28 @@ history_one(void *arg, const struct store_appt *a)
 	return h->seen;
 }
 
+/*
+ * Whether start may be booked now under c's booking notice: 0; 400 when
+ * it is past or beyond the horizon; 409, in plain words, when it is
+ * sooner than the therapist's booking notice allows.
+ */
+static int
+within_notice(struct ctx *cx, const struct book_ctx *c, int64_t start, int64_t now, struct refusal *why)
+{
+	int h = c->sc.booking_notice_hours;
+	char msg[160];
+	const char *m;
+
+	if (start <= now || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
+		return refuse(why, 400, "start", "choose a time still ahead and at most a year away");
+	if (start >= now + LEAD_SECONDS(c))
+		return 0;
+	snprintf(msg, sizeof(msg), "this therapist takes bookings at least %d hour%s ahead; "
+	         "choose a later time", h, h == 1 ? "" : "s");
+	m = arena_strdup(cx->a, msg);
+	return refuse(why, 409, "start", m ? m : "this therapist needs more notice; choose a later time");
+}
+
 int
 book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, const char *modality, int64_t start,
      struct store_appt *a, struct refusal *why)
@@ -516,8 +543,8 @@ book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind,
 	}
 	if (!(t = book_type(c, kind)))
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
-	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
-		return refuse(why, 400, "start", "choose a time at least an hour and at most a year ahead");
+	if ((rc = within_notice(cx, c, start, now, why)) != 0)
+		return rc;
 	if (modality_bit(modality) < 0 || (modality_bit(modality) && !(c->modalities & modality_bit(modality))))
 		return refuse(why, 400, "modality", "this therapist does not meet that way");
 	memset(a, 0, sizeof(*a));
@@ -636,8 +663,8 @@ move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start
 		return rc;
 	if (!(t = book_type(c, a->kind)))
 		return refuse(why, 409, "kind", "the therapist no longer offers this kind of session");
-	if (start < now + LEAD_SECONDS || start > now + (int64_t)HORIZON_WEEKS * 7 * DAY)
-		return refuse(why, 400, "start", "choose a time at least an hour and at most a year ahead");
+	if ((rc = within_notice(cx, c, start, now, why)) != 0)
+		return rc;
 	late = is_late(a, side, c->sc.notice_hours, ctx_now(cx));
 	moved = *a;
 	moved.start = start;
@@ -814,6 +841,8 @@ schedule_save(struct ctx *cx, const struct actor *who, const struct store_schedu
 		return 1;
 	if (sc->notice_hours < 0 || sc->notice_hours > 168)
 		return refuse(why, 400, "notice_hours", "the notice period is 0 to 168 hours");
+	if (sc->booking_notice_hours < 0 || sc->booking_notice_hours > BOOKING_NOTICE_MAX)
+		return refuse(why, 400, "booking_notice_hours", "the booking notice is 0 to 720 hours");
 	if (sc->n_types < 1 || sc->n_types > STORE_SESSION_TYPES)
 		return refuse(why, 400, "session_types", "offer 1 to 4 kinds of session");
 	for (i = 0; i < sc->n_types; i++) {
@@ -829,9 +858,9 @@ schedule_save(struct ctx *cx, const struct actor *who, const struct store_schedu
 				return refuse(why, 400, "session_types.kind", "each kind once");
 		if (t->minutes < 5 || t->minutes > 480)
 			return refuse(why, 400, "session_types.minutes", "a session lasts 5 to 480 minutes");
-		if (t->step < 5 || t->step > 1440)
+		if (t->step < 5 || t->step > 1440 || t->step % 5)
 			return refuse(why, 400, "session_types.step",
-			              "sessions start every 5 to 1440 minutes");
+			              "sessions start every 5 to 1440 minutes, in steps of 5");
 		if (t->capacity < 1 || t->capacity > 100 || (t->capacity > 1 && k != 3))
 			return refuse(why, 400, "session_types.capacity",
 			              "only a group has more than one seat (at most 100)");

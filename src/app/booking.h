@@ -30,6 +30,8 @@ struct refusal;
 #define SLOTS_MAX 2000                  /* slots listed at once */
 #define HORIZON_WEEKS 52                /* how far ahead one may book */
 #define SERIES_MAX 26                   /* occurrences of one series */
+#define BOOKING_NOTICE_DEFAULT 1       /* hours a session must be booked ahead, unless set */
+#define BOOKING_NOTICE_MAX 720          /* at most 30 days */
 #define APPTS_MAX 500                   /* appointments of one side read at once */
 
 /* A therapist's week for booking: the record's hours and zone, the

@@ -179,6 +179,7 @@ struct store_session_type {
 /* A therapist's booking settings (weekly hours are the record's). */
 struct store_schedule {
 	int notice_hours;               /* cancelling or moving later than this is "late" */
+	int booking_notice_hours;       /* no session starts sooner than this after booking */
 	struct store_session_type types[STORE_SESSION_TYPES];
 	int n_types;
 };

@@ -147,6 +147,7 @@ api_slots(struct req *r, struct resp *p)
 	jw_kint(&w, "minutes", t->minutes);
 	jw_kint(&w, "capacity", t->capacity);
 	jw_kint(&w, "notice_hours", c->sc.notice_hours);
+	jw_kint(&w, "booking_notice_hours", c->sc.booking_notice_hours);
 	jw_karr_open(&w, "slots");
 	for (i = 0; i < n; i++) {
 		jw_obj_open(&w);
@@ -377,6 +378,7 @@ schedule_json(struct req *r, struct resp *p)
 	jw_init(&w, &p->body);
 	jw_obj_open(&w);
 	jw_kint(&w, "notice_hours", c->sc.notice_hours);
+	jw_kint(&w, "booking_notice_hours", c->sc.booking_notice_hours);
 	jw_kstr(&w, "zone", c->zone);
 	jw_karr_open(&w, "session_types");
 	for (i = 0; i < c->sc.n_types; i++) {
@@ -408,13 +410,13 @@ own_listing(struct req *r, struct resp *p)
 int
 api_schedule(struct req *r, struct resp *p)
 {
-	static const char *const allowed[] = {"notice_hours", "session_types", NULL};
+	static const char *const allowed[] = {"notice_hours", "booking_notice_hours", "session_types", NULL};
 	static const char *const type_keys[] = {"kind", "minutes", "step", "capacity", NULL};
 	struct store_schedule sc;
 	struct refusal why;
 	struct verr e;
 	jnode *o, *types;
-	int64_t v;
+	int64_t v, bv;
 	uint32_t i;
 	int rc;
 
@@ -423,10 +425,12 @@ api_schedule(struct req *r, struct resp *p)
 	if (strcmp(r->method, "PUT") != 0)
 		return schedule_json(r, p);
 	if (!(o = api_body(r, allowed, &e)) ||
-	    jv_int(o, "notice_hours", false, 0, 168, 24, &v, "", &e))
+	    jv_int(o, "notice_hours", false, 0, 168, 24, &v, "", &e) ||
+	    jv_int(o, "booking_notice_hours", false, 0, BOOKING_NOTICE_MAX, BOOKING_NOTICE_DEFAULT, &bv, "", &e))
 		return api_invalid(r, p, &e);
 	memset(&sc, 0, sizeof(sc));
 	sc.notice_hours = (int)v;
+	sc.booking_notice_hours = (int)bv;
 	types = jn_get(o, "session_types");
 	if (!types || types->type != JN_ARRAY) {
 		error_response(r, p, 400, "session_types", "a list of {kind, minutes, step, capacity}");
@@ -446,7 +450,7 @@ api_schedule(struct req *r, struct resp *p)
 		if (jv_keys(t, type_keys, path, &e) ||
 		    jv_str(t, "kind", true, 15, r->a, &kind, path, &e) ||
 		    jv_int(t, "minutes", true, 5, 480, 50, &minutes, path, &e) ||
-		    jv_int(t, "step", false, 5, 1440, minutes, &step, path, &e) ||
+		    jv_int(t, "step", false, 5, 1440, (minutes + 4) / 5 * 5, &step, path, &e) ||
 		    jv_int(t, "capacity", false, 1, 100, 1, &cap, path, &e))
 			return api_invalid(r, p, &e);
 		snprintf(sc.types[i].kind, sizeof(sc.types[i].kind), "%s", kind);

@@ -51,21 +51,32 @@ static const struct field f_series[] = {
 	F_END,
 };
 static const struct field f_wait[] = { PATH_RECORD, KIND(false), CHECKBOX("from_schedule"), F_END };
-#define OFFER(k) CHECKBOX("offer_" k), \
-	WHOLE("minutes_" k, "give the session's length in whole minutes"), \
-	WHOLE("step_" k, "give how often sessions start, in whole minutes"), \
-	WHOLE("capacity_" k, "give the number of seats as a whole number")
+/* My schedule's two forms (.form: every field at fault is named on the
+ * page, in the words of its label; page_myschedule.c checks the ranges
+ * with the same sentences). */
+#define MINUTES(k, a) {"minutes_" k, F_INT, -99999, 99999, false, NULL, \
+	"Length of " a ": give a number of minutes from 5 to 480"}
+#define STEP(k, a) {"step_" k, F_INT, -99999, 99999, false, NULL, \
+	"How often " a " may start: give a number of minutes from 5 to 1440 in steps of 5, like 30 or 60"}
+#define OFFER(k, a) CHECKBOX("offer_" k), MINUTES(k, a), STEP(k, a)
 static const struct field f_schedule_save[] = {
-	{"notice_hours", F_INT, 0, 168, true, NULL, "give the notice period in whole hours, 0 to 168"},
-	OFFER("consultation"), OFFER("individual"), OFFER("couples"), OFFER("group"),
+	{"notice_hours", F_INT, 0, 168, true, NULL,
+	 "Notice for cancelling or moving: give a number of hours from 0 to 168"},
+	{"booking_notice_hours", F_INT, 0, BOOKING_NOTICE_MAX, false, NULL,
+	 "Booking notice: give a number of hours from 0 to 720 (30 days)"},
+	OFFER("consultation", "a consultation"), OFFER("individual", "an individual session"),
+	OFFER("couples", "a couples session"), OFFER("group", "a group session"),
+	{"capacity_group", F_INT, -99999, 99999, false, NULL,
+	 "Seats in a group session: give a number from 1 to 100"},
 	F_END,
 };
 static const struct field f_closure_add[] = {
-	{"first_day", F_DAY, 0, 0, true, NULL, "give the first closed date as YYYY-MM-DD"},
-	{"last_day", F_DAY, 0, 0, false, NULL, "give the last closed date as YYYY-MM-DD, or leave it empty"},
-	{"start", F_HHMM, 0, 0, false, NULL, "give the time closing starts as HH:MM, or leave it empty"},
-	{"end", F_HHMM, 0, 0, false, NULL, "give the time closing ends as HH:MM, or leave it empty"},
-	{"note", F_TEXT, 0, 0, false, NULL, NULL},
+	{"first_day", F_DAY, 0, 0, true, NULL, "First closed day: give a date, like 2027-03-09"},
+	{"last_day", F_DAY, 0, 0, false, NULL,
+	 "Last closed day: give a date, like 2027-03-12, or leave it empty to close one day"},
+	{"start", F_HHMM, 0, 0, false, NULL, "Closed from: give a time, like 13:00, or leave it empty"},
+	{"end", F_HHMM, 0, 0, false, NULL, "Closed until: give a time, like 17:00, or leave it empty"},
+	{"note", F_TEXT, 0, 199, false, NULL, "Note: keep it to 199 characters"},
 	F_END,
 };
 static const struct field f_requests_page[] = {
@@ -172,8 +183,8 @@ const struct route routes[] = {
 	{"POST", "/waitlist/{id}",             page_wait_join, WHO_SIGNED_IN, true, .fields = f_wait},
 	{"POST", "/waitlist/{id}/leave",       page_wait_leave, WHO_SIGNED_IN, true, .fields = f_wait},
 	{"GET",  "/schedule",                  page_schedule,  WHO_THERAPIST, false},
-	{"POST", "/schedule",                  page_schedule_save, WHO_THERAPIST, true, .fields = f_schedule_save},
-	{"POST", "/schedule/closures",         page_closure_add, WHO_THERAPIST, true, .fields = f_closure_add},
+	{"POST", "/schedule",                  page_schedule_save, WHO_THERAPIST, true, .fields = f_schedule_save, .form = true},
+	{"POST", "/schedule/closures",         page_closure_add, WHO_THERAPIST, true, .fields = f_closure_add, .form = true},
 	{"POST", "/schedule/closures/{id}/delete", page_closure_delete, WHO_THERAPIST, true, .fields = f_number},
 	{"GET",  "/feed",                      page_feed,      WHO_SIGNED_IN, false},
 	{"POST", "/feed",                      page_feed,      WHO_SIGNED_IN, true},

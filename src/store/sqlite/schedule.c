@@ -30,6 +30,7 @@ row_notice(sqlite3_stmt *st, void *arg)
 	struct found *f = arg;
 
 	((struct store_schedule *)f->out)->notice_hours = sqlite3_column_int(st, 0);
+	((struct store_schedule *)f->out)->booking_notice_hours = sqlite3_column_int(st, 1);
 	*f->found = 1;
 	return 1;
 }
@@ -43,7 +44,7 @@ sq_schedule_get(struct store *bs, const char *tid, struct store_schedule *out, i
 	memset(out, 0, sizeof(*out));
 	*found = 0;
 	rc = sq_run(S(bs), "reading the schedule", row_notice, &f,
-		    "SELECT notice_hours FROM schedule_setting WHERE therapist_id = ?1", "t", tid);
+		    "SELECT notice_hours, booking_notice_hours FROM schedule_setting WHERE therapist_id = ?1", "t", tid);
 	if (rc == 0)
 		rc = sq_run(S(bs), "reading the session types", row_session_type, out,
 			    "SELECT kind, minutes, step, capacity FROM session_type WHERE therapist_id = ?1 "
@@ -61,9 +62,11 @@ sq_schedule_put(struct store *bs, const char *tid, const struct store_schedule *
 	if (sq_tx_begin(s))
 		return -1;
 	rc = sq_run(s, "saving the schedule", NULL, NULL,
-		    "INSERT INTO schedule_setting (therapist_id, notice_hours, updated_at) VALUES (?1, ?2, ?3) "
+		    "INSERT INTO schedule_setting (therapist_id, notice_hours, booking_notice_hours, updated_at) "
+		    "VALUES (?1, ?2, ?3, ?4) "
 		    "ON CONFLICT (therapist_id) DO UPDATE SET notice_hours = excluded.notice_hours, "
-		    "updated_at = excluded.updated_at", "tii", tid, (int64_t)in->notice_hours, now);
+		    "booking_notice_hours = excluded.booking_notice_hours, updated_at = excluded.updated_at",
+		    "tiii", tid, (int64_t)in->notice_hours, (int64_t)in->booking_notice_hours, now);
 	if (rc == 0)
 		rc = sq_run(s, "saving the schedule", NULL, NULL,
 			    "DELETE FROM session_type WHERE therapist_id = ?1", "t", tid);

@@ -292,6 +292,12 @@ static const char *const migrations[] = {
 	"UPDATE appointment SET seq = max(0, updated_at - created_at);"
 	"UPDATE series SET seq = coalesce((SELECT max(0, max(a.updated_at) - series.created_at) "
 	"  FROM appointment a WHERE a.series_id = series.id), 0);",
+	/*
+	 * 19: the booking notice: how far ahead a session must be booked
+	 * (hours; 1 by default, the lead every listing had before), apart
+	 * from notice_hours, the notice for cancelling or moving.
+	 */
+	"ALTER TABLE schedule_setting ADD COLUMN booking_notice_hours INTEGER NOT NULL DEFAULT 1;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
