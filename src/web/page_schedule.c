@@ -358,7 +358,7 @@ slot_grid(struct buf *b, const struct bview *v)
 			if (html(b, "</li>"))
 				return -1;
 		}
-		if ((!any && html(b, "<li class=\"muted\">No open times</li>")) || html(b, "</ul></div>\n"))
+		if ((!any && html(b, "<li class=\"none\">No open times</li>")) || html(b, "</ul></div>\n"))
 			return -1;
 	}
 	for (; i < n; i++)
