@@ -166,12 +166,16 @@ fee_words(char out[200], const struct book_ctx *c, const char *kind)
 
 /* The terms of cancelling a session at start, in the viewer's zone. */
 static int
-terms(struct buf *b, const struct book_ctx *c, const struct tz_zone *vz, int64_t start)
+terms(struct buf *b, const struct book_ctx *c, const struct tz_zone *vz, int64_t start, int64_t now)
 {
 	char w[48];
 
 	if (c->sc.notice_hours <= 0)
 		return html(b, "Cancel or move free at any time.");
+	if (start - (int64_t)c->sc.notice_hours * 3600 <= now)
+		return html(b, "It is less than ") || html_int(b, c->sc.notice_hours) ||
+		       html(b, " hours away, so cancelling or moving it counts as late: whether a late "
+		               "change is charged is the therapist's own policy.");
 	when_text(w, vz, start - (int64_t)c->sc.notice_hours * 3600);
 	return html(b, "Cancel or move free until ") || html_int(b, c->sc.notice_hours) ||
 	       html(b, " hours before (until ") || html_txt(b, w) ||
@@ -471,7 +475,7 @@ confirm_page(struct bview *v, int64_t start)
 	    html(b, "<dt>How you meet</dt><dd>") ||
 	    html_txt(b, how_words(c, v->moving ? v->moving->modality : v->modality)) ||
 	    html(b, "</dd>\n<dt>Fee</dt><dd>") || html_txt(b, fee) ||
-	    html(b, "</dd>\n<dt>Cancelling</dt><dd>") || terms(b, c, v->vz, start) || html(b, "</dd>\n</dl>\n"))
+	    html(b, "</dd>\n<dt>Cancelling</dt><dd>") || terms(b, c, v->vz, start, now) || html(b, "</dd>\n</dl>\n"))
 		return -1;
 	if (v->moving && v->moving->start - now < (int64_t)c->sc.notice_hours * 3600 &&
 	    (html(b, "<p class=\"banner warn\">The session is less than ") || html_int(b, c->sc.notice_hours) ||
@@ -635,7 +639,7 @@ page_move(struct req *r, struct resp *p)
 /* The session's facts (dl.facts) as its seeker sees them. */
 static int
 appt_facts(struct buf *b, const struct store_appt *a, const struct book_ctx *c,
-           const struct tz_zone *vz, const char *with)
+           const struct tz_zone *vz, const char *with, int64_t now)
 {
 	char fee[200];
 
@@ -646,7 +650,7 @@ appt_facts(struct buf *b, const struct store_appt *a, const struct book_ctx *c,
 	       html(b, "</dd>\n<dt>Length</dt><dd>") || html_int(b, (long)((a->end - a->start) / 60)) ||
 	       html(b, " minutes</dd>\n<dt>How you meet</dt><dd>") || html_txt(b, how_words(c, a->modality)) ||
 	       html(b, "</dd>\n<dt>Fee</dt><dd>") || html_txt(b, fee) ||
-	       html(b, "</dd>\n<dt>Cancelling</dt><dd>") || terms(b, c, vz, a->start) ||
+	       html(b, "</dd>\n<dt>Cancelling</dt><dd>") || terms(b, c, vz, a->start, now) ||
 	       html(b, "</dd>\n</dl>\n");
 }
 
@@ -714,7 +718,7 @@ page_appt(struct req *r, struct resp *p)
 	if (!booked && (html(b, "<p class=\"banner warn\">This session is cancelled") ||
 	                html_pick(b, a.late, ", late.", ".") || html(b, "</p>\n")))
 		return -1;
-	if (appt_facts(b, &a, c, vz, seeker ? c->name : "your client"))
+	if (appt_facts(b, &a, c, vz, seeker ? c->name : "your client", ctx_now(&r->cx)))
 		return -1;
 	if (html(b, "<div class=\"actions\"><a class=\"button\" href=\"/appointments/") ||
 	    html_int(b, (long)a.id) ||
@@ -950,7 +954,7 @@ therapy_page(struct req *r, struct resp *p, const char *typed)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
 	if (page_begin(r, p, req_failed(r) ? "Error: My therapy" : "My therapy") || error_summary(b, r) ||
 	    html(b, "<h1>My therapy</h1>\n") || note(b, req_failed(r) ? NULL : therapy_note(r), false) ||
-	    html(b, "<h2>Next sessions</h2>\n<ul class=\"appts\">\n"))
+	    html(b, "<h2>Next sessions</h2>\n<ul class=\"cards\">\n"))
 		return -1;
 	/* Without a zone of their own, each session shows in its own zone. */
 	if (!zone[0] || !tz_get(zone))
@@ -962,13 +966,13 @@ therapy_page(struct req *r, struct resp *p, const char *typed)
 	if (html(b, "</ul>\n") ||
 	    (!x.n && html(b, "<p>None yet. Find a therapist on the <a href=\"/search\">search</a>, "
 	                     "open their profile and book a first consultation.</p>\n")) ||
-	    html(b, "<h2>Series</h2>\n<ul class=\"appts\">\n"))
+	    html(b, "<h2>Series</h2>\n<ul class=\"cards\">\n"))
 		return -1;
 	if (series_list(r, p, SIDE_SEEKER, &n_series))
 		return -1;
 	if (html(b, "</ul>\n") || (!n_series && html(b, "<p class=\"hint\">None. Any booked session can "
 	                                            "start a weekly or fortnightly series.</p>\n")) ||
-	    html(b, "<h2>Waitlists</h2>\n<ul class=\"appts\">\n"))
+	    html(b, "<h2>Waitlists</h2>\n<ul class=\"cards\">\n"))
 		return -1;
 	if (waits_mine(&r->cx, &r->who, wait_row, &wx, &why) || wx.err)
 		return -1;
@@ -1060,14 +1064,14 @@ page_appt_cancel(struct req *r, struct resp *p)
 	                    "cancellation is charged is the therapist's own policy.</p>\n")
 	          : html(b, "<p>Cancelling less than ") || html_int(b, c->sc.notice_hours) ||
 	            html(b, " hours before counts as late; now it is in time. Both of you get a note.</p>\n")) ||
-	    appt_facts(b, &a, c, vz, strcmp(side, "seeker") == 0 ? c->name : "your client") ||
+	    appt_facts(b, &a, c, vz, strcmp(side, "seeker") == 0 ? c->name : "your client", ctx_now(&r->cx)) ||
 	    html(b, "<form method=\"post\" action=\"/appointments/") || html_int(b, (long)a.id) ||
 	    html(b, "/cancel\">") || form_csrf(b, r, p) ||
 	    (req_has(r, "from_schedule") && html(b, "<input type=\"hidden\" name=\"from_schedule\" value=\"1\">")) ||
 	    html(b, "<div class=\"actions\"><button type=\"submit\" class=\"button danger\">Cancel the session</button> ") ||
 	    html_pick(b, req_has(r, "from_schedule"),
-	              "<a class=\"button secondary\" href=\"/schedule\">Keep it</a>",
-	              "<a class=\"button secondary\" href=\"/therapy\">Keep it</a>") ||
+	              "<a class=\"button secondary\" href=\"/schedule\">Keep the session</a>",
+	              "<a class=\"button secondary\" href=\"/therapy\">Keep the session</a>") ||
 	    html(b, "</div></form>\n") || page_end(p))
 		return -1;
 	return 0;
