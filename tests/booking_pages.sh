@@ -167,6 +167,14 @@ same wait_note_page "$(code S GET "$(c header Location)")" 200
 check wait_note body_has "You are on Dana Reyes&#39;s waitlist for individual sessions" || true
 check wait_row body_has 'Dana Reyes</a>, individual sessions'
 
+# --- a time inside the notice period: the check says a change is late ---
+api_sign_in O omar-password-1 omar >/dev/null
+api O PUT /api/v1/schedule '{"notice_hours":168,"session_types":[{"kind":"individual","minutes":50,"step":60,"capacity":1}]}' >/dev/null
+code S GET '/therapists/t-9100002/book?kind=individual' >/dev/null
+same late_check_page "$(code S GET "$(first_slot)")" 200
+check late_check_says_late body_has 'It is less than 168 hours away, so cancelling or moving it counts as late'
+check late_check_no_past_until body_lacks 'Cancel or move free until'
+
 # --- the time zone: an unknown one gets the summary, the value kept ---
 code S GET /therapy >/dev/null
 same zone_unknown "$(c form S /therapy/timezone timezone=Mars/Base)" 400
