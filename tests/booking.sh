@@ -25,7 +25,7 @@ with open(sys.argv[1], "w") as f:
         f.write(json.dumps({"type": "therapist", "id": tid, "name": "Booking " + tid, "credentials": "PhD",
             "profession": "psychologist", "licenses": [jur], "modalities": ["telehealth", "in_person"] if tid == "t-9000007" else ["telehealth"],
             **({"office": {"lat": 40.7, "lon": -74.0, "jurisdiction": "US-NY"}} if tid == "t-9000007" else {}),
-            "formats": ["individual", "group"] if tid == "t-9000005" else ["individual"],
+            "formats": ["individual", "group"] if tid in ("t-9000005", "t-9000002") else ["individual"],  # t-9000002: groups, to seat none on an individual session
             "accepting_new_clients": tid != "t-9000006", "fee": {"currency": "USD", "session": 100},
             "orientations": ["cbt"], "focus_areas": ["burnout"], "languages": ["en"],
             "career_stages": ["early_career"], "clinician_clients": True, "timezone": zone,

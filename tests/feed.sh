@@ -490,6 +490,7 @@ PFEED=$(grep -o 'value="http[^"]*/feed/[A-Za-z0-9_-]*\.ics"' "$W/page_create.b" 
 remember "$PFEED"
 check page_shows_address_once test -n "$PFEED"
 check page_explains_once grep -q 'shown only this once' "$W/page_create.b"
+check page_subscribe_link grep -q "href=\"webcal://${PFEED#http*://}\">Subscribe in your calendar app" "$W/page_create.b"
 get page_feed_works "$PFEED"
 check page_address_works test "$(cat "$W/page_feed_works.s")" = 200
 page page_again S GET /feed
@@ -498,7 +499,9 @@ check page_says_active grep -q 'You have a feed address' "$W/page_again.b"
 page page_revoke_no_csrf S POST /feed/revoke
 check page_revoke_needs_csrf test "$(cat "$W/page_revoke_no_csrf.s")" = 403
 page page_revoke S POST /feed/revoke "csrf=$CS"
-check page_revoke_303 test "$(cat "$W/page_revoke.s") $(hdr page_revoke Location)" = "303 /feed"
+check page_revoke_303 test "$(cat "$W/page_revoke.s") $(hdr page_revoke Location)" = "303 /feed?off=1"
+page page_revoked_note S GET "/feed?off=1"
+check page_revoke_says_off grep -q 'role="status"><p>Your feed is turned off' "$W/page_revoked_note.b"
 get page_feed_revoked "$PFEED"
 check page_revoked_address_404 test "$(cat "$W/page_feed_revoked.s")" = 404
 page page_anonymous - GET /feed

@@ -603,6 +603,38 @@ test_booking_notice(void **state)
 	assert_int_equal(why.status, 409);
 }
 
+/* A group set in the settings is not offered while the listing's
+ * formats say individual only: not on the page, not in the slots, not
+ * bookable, no waitlist. */
+static void
+test_group_needs_the_listings_format(void **state)
+{
+	struct fixture *f = *state;
+	struct store_schedule sc = {0};
+	struct book_ctx c;
+	struct sched_slot s[10];
+	struct store_appt a;
+	struct refusal why;
+	int64_t now = ctx_now(&f->cx);
+
+	sc.notice_hours = 24;
+	sc.n_types = 2;
+	sc.types[0] = (struct store_session_type){"individual", 50, 60, 1};
+	sc.types[1] = (struct store_session_type){"group", 90, 60, 4};
+	assert_int_equal(schedule_save(&f->cx, &f->therapist, &sc, &why), 0);
+	assert_int_equal(book_ctx_load(&f->cx, &f->anyone, LISTING_A, &c, &why), 0);
+	assert_non_null(book_type(&c, "group"));
+	assert_null(book_offered(&c, "group"));
+	assert_non_null(book_offered(&c, "individual"));
+	assert_int_equal(open_slots(&f->cx, &f->anyone, &c, "group", NULL, now, now + 7 * DAY, s, 10, &why), -2);
+	assert_string_equal(why.field, "kind");
+	assert_int_equal(book(&f->cx, &f->seeker, LISTING_A, "group", NULL, slot_after(f, LISTING_A, 2, 0), &a, &why),
+	                 1);
+	assert_int_equal(why.status, 400);
+	assert_int_equal(wait_join(&f->cx, &f->seeker, LISTING_A, "group", &why), 1);
+	assert_int_equal(why.status, 400);
+}
+
 static int
 count_closed(void *arg, const struct store_closed *c)
 {
@@ -743,6 +775,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stranger_gets_404, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closures_and_settings_need_a_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closure_closes_and_reopens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_needs_the_listings_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appointments_mine_both_sides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminders_once, setup, teardown),
 	};

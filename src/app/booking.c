@@ -188,6 +188,8 @@ book_ctx_load(struct ctx *cx, const struct actor *who, const char *tid, struct b
 	c->n_weekly = t.n_avail;
 	c->accepting = t.accepting;
 	c->modalities = t.modalities;
+	c->formats = t.formats;
+	c->fee = t.fee;
 	/* The settings first: a listing without hours still has them (its
 	 * schedule page shows them with the 409 below). */
 	if (STORE_CALL(cx->sv->store, schedule_get, tid, &c->sc, &found))
@@ -244,6 +246,21 @@ book_type(const struct book_ctx *c, const char *kind)
 		if (strcmp(c->sc.types[i].kind, kind) == 0)
 			return &c->sc.types[i];
 	return NULL;
+}
+
+const struct store_session_type *
+book_offered(const struct book_ctx *c, const char *kind)
+{
+	const struct store_session_type *t = book_type(c, kind);
+	int k = t ? session_kind_parse(t->kind) : -1;
+
+	if (!t || k == SK_CONSULTATION || !c->formats)
+		return t;
+	if ((k == SK_INDIVIDUAL && !(c->formats >> FMT_INDIVIDUAL & 1)) ||
+	    (k == SK_COUPLES && !(c->formats >> FMT_COUPLES & 1)) ||
+	    (k == SK_GROUP && !(c->formats >> FMT_GROUP & 1)))
+		return NULL;
+	return t;
 }
 
 /* A session kind as the core's busy tag (seats pool only within a kind). */
@@ -340,7 +357,7 @@ int
 open_slots(struct ctx *cx, const struct actor *who, const struct book_ctx *c, const char *kind, const char *modality,
            int64_t from, int64_t to, struct sched_slot *out, int max, struct refusal *why)
 {
-	const struct store_session_type *t = book_type(c, kind);
+	const struct store_session_type *t = book_offered(c, kind);
 	struct busy_acc b = {cx->a, NULL, 0, 0, 0};
 	struct sched_params p;
 	int64_t now = ctx_now(cx);
@@ -541,7 +558,7 @@ book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind,
 			return refuse(why, 409, "therapist_id", "this therapist is not taking new clients "
 			                                        "now; you can join their waitlist");
 	}
-	if (!(t = book_type(c, kind)))
+	if (!(t = book_offered(c, kind)))
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
 	if ((rc = within_notice(cx, c, start, now, why)) != 0)
 		return rc;

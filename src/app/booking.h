@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/record.h"
 #include "core/schedule.h"
 #include "core/tz.h"
 #include "app/ctx.h"
@@ -49,6 +50,8 @@ struct book_ctx {
 	struct store_closed *closed;
 	int n_closed;
 	bool accepting;                 /* new clients */
+	uint8_t formats;                /* the listing's (bit per enum format) */
+	struct fee fee;                 /* the listing's fees */
 };
 
 /* Loads it (404 when there is no such listing, 409 when it keeps no
@@ -56,6 +59,16 @@ struct book_ctx {
 int book_ctx_load(struct ctx *cx, const struct actor *who, const char *tid, struct book_ctx *c, struct refusal *why);
 /* The session type of kind, or NULL when the therapist does not offer it. */
 const struct store_session_type *book_type(const struct book_ctx *c, const char *kind);
+/*
+ * The session type of kind when a seeker may book it: the therapist
+ * offers it (book_type) and the listing's formats allow it. A
+ * consultation is always allowed; individual, couples and group sessions
+ * only when the listing's formats name them (a listing that names no
+ * format allows all). So a profile that says "individual only" offers no
+ * group, whatever the session types say: the booking page, the API's
+ * slots, booking and the waitlist all follow this. NULL otherwise.
+ */
+const struct store_session_type *book_offered(const struct book_ctx *c, const char *kind);
 /* Open slots of kind starting in [from, to), at most max; modality
  * ("in_person", "telehealth", or NULL/"" for either) keeps the windows
  * held that way. Returns how many, -2 when refused (*why), -1 on failure. */

@@ -208,7 +208,7 @@ wait_join(struct ctx *cx, const struct actor *who, const char *tid, const char *
 		return rc;
 	if (strcmp(who->therapist_id, tid) == 0)
 		return refuse(why, 400, "therapist_id", "this is your own listing");
-	if (!book_type(c, kind))
+	if (!book_offered(c, kind))
 		return refuse(why, 400, "kind", "this therapist does not offer that kind of session");
 	memset(&w, 0, sizeof(w));
 	snprintf(w.therapist_id, sizeof(w.therapist_id), "%s", tid);

@@ -23,7 +23,7 @@
 
 /* A kind of session a therapist offers. */
 #define SESSION_KINDS(X) \
-	X(SK_CONSULTATION, "consultation", "Free 15-minute consultation") \
+	X(SK_CONSULTATION, "consultation", "Consultation") \
 	X(SK_INDIVIDUAL, "individual", "Individual session") \
 	X(SK_COUPLES, "couples", "Couples session") \
 	X(SK_GROUP, "group", "Group session")

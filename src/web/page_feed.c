@@ -28,8 +28,11 @@ feed_page(struct req *r, struct resp *p, const char *url)
 
 	if (feed_active(&r->cx, &r->who, &active))
 		return -1;
-	if (page_begin(r, p, "Calendar feed") ||
-	    html(b, "<h1>Calendar feed</h1>\n<p>A private address your calendar app (Apple "
+	if (page_begin(r, p, "Calendar feed") || html(b, "<h1>Calendar feed</h1>\n") ||
+	    (!url && req_arg(r, "off") && !active &&
+	     html(b, "<div class=\"notice\" role=\"status\"><p>Your feed is turned off: its address "
+	             "no longer works anywhere.</p></div>\n")) ||
+	    html(b, "<p class=\"lede\">A private address your calendar app (Apple "
 	            "Calendar, Google Calendar, Outlook, Thunderbird) can subscribe to. It lists "
 	            "your appointments, series included, and your app keeps it up to date.</p>\n"))
 		return -1;
@@ -41,7 +44,16 @@ feed_page(struct req *r, struct resp *p, const char *url)
 		            "type=\"text\" readonly value=\"") ||
 		    html_attr(b, url) ||
 		    html(b, "\"></p>\n<p>In your calendar app, choose to subscribe to a calendar "
-		            "(\"add calendar from URL\") and paste it.</p></div>\n"))
+		            "(\"add calendar from URL\") and paste it. On this device, the button below "
+		            "opens the subscription in its calendar app.</p>\n"))
+			return -1;
+		/* webcal:// opens the subscription in the device's calendar app. */
+		if ((strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0) &&
+		    (html(b, "<div class=\"actions\"><a class=\"button\" href=\"webcal://") ||
+		     html_attr(b, strstr(url, "://") + 3) ||
+		     html(b, "\">Subscribe in your calendar app</a></div>\n")))
+			return -1;
+		if (html(b, "</div>\n"))
 			return -1;
 	} else if (active) {
 		if (html(b, "<p>You have a feed address. It was shown once, when you made it. "
@@ -54,14 +66,16 @@ feed_page(struct req *r, struct resp *p, const char *url)
 	return html(b, "<p class=\"hint\">Anyone who has the address can read the times of your "
 	               "appointments and the name (or, for a therapist, the pseudonym) with each; "
 	               "nothing else: no email, no notes. Keep it to yourself.</p>\n"
-	               "<form method=\"post\" action=\"/feed\">") ||
+	               "<div class=\"actions\"><form method=\"post\" action=\"/feed\">") ||
 	       form_csrf(b, r, p) ||
 	       html_pick(b, active,
-	                 "<button type=\"submit\">Make a new address</button></form>\n",
+	                 "<button type=\"submit\" class=\"button secondary\">Make a new address</button></form>\n",
 	                 "<button type=\"submit\">Make a feed address</button></form>\n") ||
 	       (active && (html(b, "<form method=\"post\" action=\"/feed/revoke\">") ||
 	                   form_csrf(b, r, p) ||
-	                   html(b, "<button type=\"submit\">Turn the feed off</button></form>\n"))) ||
+	                   html(b, "<button type=\"submit\" class=\"button danger secondary\">Turn the feed off"
+	                           "</button></form>\n"))) ||
+	       html(b, "</div>\n") ||
 	       page_end(p);
 }
 
@@ -82,7 +96,7 @@ page_feed_revoke(struct req *r, struct resp *p)
 {
 	if (feed_revoke(&r->cx, &r->who))
 		return -1;
-	return redirect(r, p, "/feed");
+	return redirect(r, p, "/feed?off=1");
 }
 
 int

@@ -189,6 +189,8 @@ int api_listing_confirm(struct req *r, struct resp *p);
 
 int page_book(struct req *r, struct resp *p);
 int page_move(struct req *r, struct resp *p);
+/* One session: its facts, the .ics, after booking (?booked) or moving (?moved_from). */
+int page_appt(struct req *r, struct resp *p);
 int page_therapy(struct req *r, struct resp *p);
 int page_appt_cancel(struct req *r, struct resp *p);
 int page_appt_series(struct req *r, struct resp *p);

@@ -26,9 +26,14 @@
 #define PATH_NUMBER {"{id}", F_INT, 1, INT64_MAX, true, NULL, NULL}
 #define KIND(req) {"kind", F_ENUM, 0, 0, req, session_kind_names, NULL}
 #define MODALITY {"modality", F_ENUM, 0, 0, false, modality_names, NULL}
-/* A week of the booking page, from this one to half the horizon ahead. */
-#define WEEK {"week", F_INT, 0, HORIZON_WEEKS / 2, false, NULL, \
-	"choose a week from this one to 26 weeks ahead"}
+/* A week of the booking page, from this one to the last of the horizon. */
+#define WEEK {"week", F_INT, 0, HORIZON_WEEKS - 1, false, NULL, \
+	"choose a week from this one to 51 weeks ahead"}
+/* The booking page's choices, in the person's words when at fault. */
+#define PAGE_KIND {"kind", F_ENUM, 0, 0, false, session_kind_names, \
+	"choose one of the kinds of session shown"}
+#define PAGE_MODALITY {"modality", F_ENUM, 0, 0, false, modality_names, \
+	"choose one of the ways of meeting shown"}
 /* A slot's start, in seconds since 1970, as the booking page's buttons send it. */
 #define START {"start", F_INT, 0, INT64_MAX, false, NULL, "choose one of the times shown"}
 #define CHECKBOX(name) {name, F_BOOL, 0, 0, false, NULL, NULL}
@@ -40,8 +45,13 @@ static const struct field f_search[] = {
 	{"page", F_INT, 1, QUERY_LIMIT_MAX / 10, false, NULL, "choose a page of results shown"},
 	F_END,
 };
-static const struct field f_book[] = { PATH_RECORD, WEEK, KIND(false), MODALITY, START, F_END };
-static const struct field f_move[] = { PATH_NUMBER, WEEK, KIND(false), MODALITY, START, F_END };
+static const struct field f_book[] = { PATH_RECORD, WEEK, PAGE_KIND, PAGE_MODALITY, START, F_END };
+static const struct field f_move[] = { PATH_NUMBER, WEEK, PAGE_KIND, PAGE_MODALITY, START, F_END };
+/* One session's page: just booked, or just moved from a start. */
+static const struct field f_appt[] = {
+	PATH_NUMBER, CHECKBOX("booked"), {"moved_from", F_INT, 0, INT64_MAX, false, NULL, NULL}, F_END,
+};
+static const struct field f_timezone[] = { {"timezone", F_TEXT, 0, 0, false, NULL, NULL}, F_END };
 static const struct field f_appt_back[] = { PATH_NUMBER, CHECKBOX("from_schedule"), F_END };
 static const struct field f_series[] = {
 	PATH_NUMBER,
@@ -171,12 +181,15 @@ const struct route routes[] = {
 	{"POST", "/listing/edit",              page_listing_edit, WHO_THERAPIST, true},
 	{"GET",  "/listing/new",               page_listing_new, WHO_THERAPIST, false},
 	{"POST", "/listing/new",               page_listing_new, WHO_THERAPIST, true},
-	{"GET",  "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, false, .fields = f_book},
-	{"POST", "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, true, .fields = f_book},
+	/* Booking: the week, then (GET with start) the check, then POST. */
+	{"GET",  "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, false, .fields = f_book, .form = true},
+	{"POST", "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, true, .fields = f_book, .form = true},
 	{"GET",  "/therapy",                   page_therapy,   WHO_SIGNED_IN, false},
-	{"POST", "/therapy/timezone",          page_timezone,  WHO_SIGNED_IN, true},
-	{"GET",  "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, false, .fields = f_move},
-	{"POST", "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, true, .fields = f_move},
+	{"POST", "/therapy/timezone",          page_timezone,  WHO_SIGNED_IN, true, .fields = f_timezone, .form = true},
+	{"GET",  "/appointments/{id}",         page_appt,      WHO_SIGNED_IN, false, .fields = f_appt},
+	{"GET",  "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, false, .fields = f_move, .form = true},
+	{"POST", "/appointments/{id}/move",    page_move,      WHO_SIGNED_IN, true, .fields = f_move, .form = true},
+	{"GET",  "/appointments/{id}/cancel",  page_appt_cancel, WHO_SIGNED_IN, false, .fields = f_appt_back},
 	{"POST", "/appointments/{id}/cancel",  page_appt_cancel, WHO_SIGNED_IN, true, .fields = f_appt_back},
 	{"POST", "/appointments/{id}/series",  page_appt_series, WHO_SIGNED_IN, true, .fields = f_series},
 	{"POST", "/series/{id}/end",           page_series_end, WHO_SIGNED_IN, true, .fields = f_appt_back},
