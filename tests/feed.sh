@@ -433,7 +433,7 @@ check ics_other_looks_missing cmp -s "$W/ics_other_seekers.b" "$W/ics_missing.b"
 get ics_bad_id "$B/appointments/4x1/ics" -b "$W/S"
 check ics_bad_id_404 test "$(cat "$W/ics_bad_id.s")" = 404
 get ics_anonymous "$B/appointments/$A401/ics"
-check ics_anonymous_to_sign_in test "$(cat "$W/ics_anonymous.s") $(hdr ics_anonymous Location)" = "303 /login"
+check ics_anonymous_to_sign_in test "$(cat "$W/ics_anonymous.s") $(hdr ics_anonymous Location)" = "303 /login?next=%2Fappointments%2F12%2Fics"
 
 # ======================================================================
 # Addresses that are not feeds; a new address; revoking
@@ -505,7 +505,7 @@ check page_revoke_says_off grep -q 'role="status"><p>Your feed is turned off' "$
 get page_feed_revoked "$PFEED"
 check page_revoked_address_404 test "$(cat "$W/page_feed_revoked.s")" = 404
 page page_anonymous - GET /feed
-check page_anonymous_to_sign_in test "$(cat "$W/page_anonymous.s") $(hdr page_anonymous Location)" = "303 /login"
+check page_anonymous_to_sign_in test "$(cat "$W/page_anonymous.s") $(hdr page_anonymous Location)" = "303 /login?next=%2Ffeed"
 page account S GET /account
 check account_links_feed grep -q 'href="/feed"' "$W/account.b"
 

@@ -117,6 +117,16 @@ same reset_bad_email_status "$(c form fr /reset email=not-an-address)" 400
 summary_for reset_bad_email email
 body_has 'value="not-an-address"' && ok reset_bad_kept || not_ok reset_bad_kept
 
+# The reset link's form: a short password is named, nothing is kept.
+csrf rt /reset
+c form rt /reset email=frame_seek@example.org >/dev/null
+rlink=$(mail_c_link frame_seek@example.org /reset) || not_ok reset_link_mailed
+rpath=/${rlink#http*://*/}
+csrf rt "$rpath"
+same reset_token_bad_status "$(c form rt "$rpath" password=short)" 400
+summary_for reset_token_bad password
+body_lacks 'value="short"' && ok reset_token_bad_not_kept || not_ok reset_token_bad_not_kept
+
 sign_in fo frame-seek-pw1 frame_seek >/dev/null
 csrf fo /orgs/new
 same org_bad_status "$(c form fo /orgs/new name=ab kind=employer jurisdiction=)" 400

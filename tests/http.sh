@@ -477,7 +477,7 @@ if json_error slotsid 404; then
 else
 	not_ok typed_fields_api_path_id_404 "$(why slotsid)" "$(evidence slotsid)"
 fi
-if [ "$(st searchpage)" = 400 ] && is_html searchpage && grep -q 'choose a page of results' "$W/searchpage.b"; then
+if [ "$(st searchpage)" = 400 ] && is_html searchpage && grep -qi 'choose a page of results' "$W/searchpage.b"; then
 	ok typed_fields_page_400
 else
 	not_ok typed_fields_page_400 "$(evidence searchpage)"
