@@ -205,6 +205,32 @@ fits(void **state)
 	orgname_index_free(x);
 }
 
+/* A snapshot whose organizations did not change shares the index before it. */
+static void
+same_and_shared(void **state)
+{
+	struct orgname_index *x = registry(), *y;
+	const char *changed[N_NAMES];
+	enum orgname_fit fit;
+	uint32_t out[2];
+
+	(void)state;
+	assert_true(orgname_index_same(x, names, N_NAMES));
+	assert_false(orgname_index_same(x, names, N_NAMES - 1));
+	memcpy(changed, names, sizeof(changed));
+	changed[4] = "St. Mary's Hospital East";
+	assert_false(orgname_index_same(x, changed, N_NAMES));
+	changed[4] = names[4];
+	changed[11] = "";               /* a name where none was */
+	assert_false(orgname_index_same(x, changed, N_NAMES));
+	assert_false(orgname_index_same(NULL, names, N_NAMES));
+	y = orgname_index_share(x);
+	assert_ptr_equal(x, y);
+	orgname_index_free(x);          /* one holder gone: y still reads */
+	assert_int_equal(orgname_find(y, "UW", 2, NULL, NULL, out, 2, &fit), 2);
+	orgname_index_free(y);
+}
+
 static void
 empty_registry(void **state)
 {
@@ -226,6 +252,7 @@ main(void)
 		cmocka_unit_test(normalizer),
 		cmocka_unit_test(initials),
 		cmocka_unit_test(fits),
+		cmocka_unit_test(same_and_shared),
 		cmocka_unit_test(empty_registry),
 	};
 

@@ -66,9 +66,11 @@ snap_free(struct snap *s)
  * index they were read from: a merge or an added organization asks for a
  * build, so the names are as current as the organizations matched. An
  * organization only named by an affiliation (no registry row) has no name.
+ * prev: the current snapshot's, read by the builder (the only thread that
+ * replaces the current snapshot, so it stays while the build runs).
  */
 static struct orgname_index *
-names_of(const struct index *ix)
+names_of(const struct index *ix, struct orgname_index *prev)
 {
 	const char **names = malloc(((size_t)ix->n_orgs + 1) * sizeof(*names));
 	struct orgname_index *x;
@@ -78,7 +80,10 @@ names_of(const struct index *ix)
 		return NULL;
 	for (i = 0; i < ix->n_orgs; i++)
 		names[i] = ix->org_kind[i] < KIND__MAX ? ix->org_name[i] : NULL;
-	x = orgname_index_build(names, ix->n_orgs);
+	/* Most builds follow a listing's edit: the names are those of the
+	 * snapshot before, whose index is shared. */
+	x = orgname_index_same(prev, names, ix->n_orgs) ? orgname_index_share(prev)
+	                                                 : orgname_index_build(names, ix->n_orgs);
 	free(names);
 	return x;
 }
@@ -97,7 +102,7 @@ build(struct live *lv, char *err, size_t errlen)
 		free(s);
 		return NULL;
 	}
-	if (!(s->names = names_of(s->ix))) {
+	if (!(s->names = names_of(s->ix, lv->cur ? lv->cur->names : NULL))) {
 		snprintf(err, errlen, "out of memory");
 		index_free(s->ix);
 		free(s);

@@ -10,6 +10,7 @@
  * Medicine" are "uw medicine", as a person writes "UW Medicine".
  */
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,6 +174,8 @@ orgname_initials(const char *norm, char out[ORGNAME_MAX])
 #define RUN_MAX 8                       /* initials: runs of 2 to 8 words */
 
 struct orgname_index {
+	atomic_uint refs;
+	uint64_t hash;                  /* of the names it was built from (names_hash) */
 	uint32_t n;
 	const char **norm;              /* n normalized names ("" when left out), in a */
 	uint8_t *words;                 /* how many words each has */
@@ -258,6 +261,39 @@ add_key(struct orgname_index *x, struct pair **v, size_t *cap, size_t *n, const 
 	return 0;
 }
 
+/* FNV-1a over the names in order, each ended by a byte no name holds (a
+ * missing one by another). */
+static uint64_t
+names_hash(const char *const *names, uint32_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		const unsigned char *s = (const unsigned char *)names[i];
+
+		if (s)
+			for (; *s; s++)
+				h = (h ^ *s) * 1099511628211ULL;
+		h = (h ^ (s ? 0xfe : 0xff)) * 1099511628211ULL;
+	}
+	return h;
+}
+
+struct orgname_index *
+orgname_index_share(struct orgname_index *x)
+{
+	if (x)
+		atomic_fetch_add(&x->refs, 1);
+	return x;
+}
+
+int
+orgname_index_same(const struct orgname_index *x, const char *const *names, uint32_t n)
+{
+	return x && x->n == n && x->hash == names_hash(names, n);
+}
+
 /* The index being built, for cmp_by_norm: set only inside orgname_index_build,
  * which a single thread runs at a time (the live index's builder). */
 static _Thread_local const struct orgname_index *sorting;
@@ -281,6 +317,8 @@ orgname_index_build(const char *const *names, uint32_t n)
 
 	if (!x)
 		return NULL;
+	atomic_init(&x->refs, 1);
+	x->hash = names_hash(names, n);
 	x->n = n;
 	/* strmap_init, with blocks sized to the registry: a small one (a test,
 	 * a fuzzer's input) needs no megabyte. */
@@ -354,7 +392,7 @@ fail:
 void
 orgname_index_free(struct orgname_index *x)
 {
-	if (!x)
+	if (!x || atomic_fetch_sub(&x->refs, 1) != 1)
 		return;
 	free(x->norm);
 	free(x->words);

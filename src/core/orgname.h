@@ -44,7 +44,16 @@ struct orgname_index;
  * number of threads may search it.
  */
 struct orgname_index *orgname_index_build(const char *const *names, uint32_t n);
+/* Drops a reference: the last one frees the index. */
 void orgname_index_free(struct orgname_index *x);
+/* Another reference to x, for a holder that frees it on its own (x returned). */
+struct orgname_index *orgname_index_share(struct orgname_index *x);
+/*
+ * Whether x was built from these very names, in this order: then a new
+ * snapshot of the directory shares the old one's index rather than
+ * building it again (a listing's edit changes no organization's name).
+ */
+int orgname_index_same(const struct orgname_index *x, const char *const *names, uint32_t n);
 
 /* How the hits of orgname_find fit what was typed, best first. */
 enum orgname_fit {
