@@ -366,6 +366,17 @@ holds org_add 'd["id"].startswith("org-u") and d["name"] == "Quiet Harbor Peer G
 call org_added_found - GET '/api/v1/orgs?q=quiet%20harbor'
 expect org_added_found 200
 holds org_added_found "[o[\"id\"] for o in d[\"orgs\"]] == [\"$ORG_ID\"]"
+# The same answer reads q as a name (orgs_resolve): abbreviations and case
+# do not matter; a name two organizations share asks which.
+call org_named - GET '/api/v1/orgs?q=scott%20hosp.%20psychiatry%20dept.'
+expect org_named 200
+holds org_named 'd["fit"] == "one" and [(o["id"], o["place"], o["kind"]) for o in d["resolved"]] == [("org-000121", "Michigan", "employer")]'
+call org_named_twice - GET '/api/v1/orgs?q=Chicago%20Veterans%20Affairs%20Clinic'
+expect org_named_twice 200
+holds org_named_twice 'd["fit"] == "several" and len(d["resolved"]) == 2'
+call org_named_none - GET '/api/v1/orgs?q=Mayo%20Clinic'
+expect org_named_none 200
+holds org_named_none 'd["fit"] == "none" and d["resolved"] == []'
 
 # ======================================================================
 # A therapist's listing: standing, claim, confirm
@@ -601,7 +612,7 @@ expect merge 200
 holds merge 'd["into"] == "org-000509" and d["changed"] >= 1'
 call merged_gone - GET '/api/v1/orgs?q=Scott%20Hospital%20Psychiatry'
 expect merged_gone 200
-holds merged_gone 'all(o["id"] != "org-000121" for o in d["orgs"])'
+holds merged_gone 'all(o["id"] != "org-000121" for o in d["orgs"] + d["resolved"])'
 call merged_kept - GET '/api/v1/orgs?q=Baker%20Clinician%20Wellness'
 expect merged_kept 200
 holds merged_kept 'any(o["id"] == "org-000509" for o in d["orgs"])'

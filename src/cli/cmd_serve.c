@@ -66,6 +66,7 @@
 #include "app/mail_key.h"
 #include "app/mailer.h"
 #include "cli/progress.h"
+#include "core/places.h"
 #include "app/services.h"
 #include "web/auth.h"
 #include "web/http.h"
@@ -630,6 +631,10 @@ cmd_serve(int argc, char **argv)
 		        sn->ix->n, sn->ix->n_orgs, now_seconds() - t0);
 		live_give(lv, sn);
 	}
+
+	/* The ZIP and city table (core/places.c), read now rather than by the
+	 * first search that names a place. */
+	places_builtin();
 
 	app.sv.tax = tax;
 	app.sv.public_url = s.public_url;
