@@ -64,11 +64,12 @@ $(B)/bin2c: tools/bin2c.c
 	@mkdir -p $(B)
 	$(CC) -O2 -o $@ $<
 
-$(B)/obj/data.c: data/taxonomy.json data/compacts.json data/gen.json web/static/style.css web/static/orgs.js web/openapi.json $(B)/bin2c
+$(B)/obj/data.c: data/taxonomy.json data/compacts.json data/gen.json data/places.tsv web/static/style.css web/static/orgs.js web/openapi.json $(B)/bin2c
 	@mkdir -p $(dir $@)
 	{ $(B)/bin2c chiron_taxonomy_json < data/taxonomy.json; \
 	  $(B)/bin2c chiron_compacts_json < data/compacts.json; \
 	  $(B)/bin2c chiron_gen_json < data/gen.json; \
+	  $(B)/bin2c chiron_places_tsv < data/places.tsv; \
 	  $(B)/bin2c chiron_style_css < web/static/style.css; \
 	  $(B)/bin2c chiron_orgs_js < web/static/orgs.js; \
 	  $(B)/bin2c chiron_openapi_json < web/openapi.json; } > $@

@@ -24,6 +24,7 @@
 #include "app/services.h"
 #include "app/secret.h"
 #include "app/throttle.h"
+#include "core/orgname.h"
 
 int
 add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char id[24], struct refusal *why)
@@ -72,4 +73,92 @@ orgs_search(struct ctx *cx, const struct actor *who, const char *q, store_org_fn
 	if (strlen(q) > 100)
 		return refuse(why, 400, "q", "is longer than 100 characters");
 	return STORE_CALL(cx->sv->store, orgs_find, q, ORGS_FOUND_MAX, fn, arg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Organizations by name                                               */
+
+static void
+hit_of(const struct taxonomy *tax, const struct store_org *o, struct org_hit *h)
+{
+	int j = o->jurisdiction ? tax_find(tax, TAX_JURISDICTION, o->jurisdiction) : -1;
+
+	memset(h, 0, sizeof(*h));
+	snprintf(h->id, sizeof(h->id), "%s", o->id);
+	snprintf(h->name, sizeof(h->name), "%s", o->name);
+	snprintf(h->kind, sizeof(h->kind), "%s", o->kind ? o->kind : "");
+	snprintf(h->place, sizeof(h->place), "%s", j >= 0 ? tax_label(tax, TAX_JURISDICTION, j) : "");
+}
+
+struct got_one {
+	const struct taxonomy *tax;
+	struct org_hit *hit;
+	int found;
+};
+
+static int
+got_one(void *arg, const struct store_org *o)
+{
+	struct got_one *g = arg;
+
+	hit_of(g->tax, o, g->hit);
+	g->found = 1;
+	return 0;
+}
+
+int
+org_get(struct ctx *cx, const struct actor *who, const char *id, struct org_hit *hit, struct refusal *why)
+{
+	struct got_one g = {cx->sv->tax, hit, 0};
+
+	(void)who;                      /* the registry is public */
+	if (!id || !*id || strlen(id) >= sizeof(hit->id))
+		return refuse(why, 404, "org", "There is no such organization.");
+	if (STORE_CALL(cx->sv->store, org_get, id, got_one, &g))
+		return -1;
+	if (!g.found)
+		return refuse(why, 404, "org", "There is no such organization.");
+	return 0;
+}
+
+struct exact {
+	const struct taxonomy *tax;
+	const char *norm;
+	struct org_hit *out;
+	int max, n;
+};
+
+static int
+exact_row(void *arg, const struct store_org *o)
+{
+	struct exact *x = arg;
+	char norm[ORGNAME_MAX];
+
+	orgname_norm(o->name, strlen(o->name), norm);
+	if (strcmp(norm, x->norm) == 0 && x->n < x->max)
+		hit_of(x->tax, o, &x->out[x->n++]);
+	return 0;
+}
+
+int
+orgs_resolve(struct ctx *cx, const struct actor *who, const char *typed, struct org_hit *out,
+             int max, int *n, enum org_fit *fit, struct refusal *why)
+{
+	char norm[ORGNAME_MAX];
+	struct exact x;
+	size_t len;
+
+	(void)who;                      /* the registry is public */
+	*n = 0;
+	*fit = ORG_NONE;
+	if (!typed || (len = strlen(typed)) == 0 || len > 200)
+		return refuse(why, 400, "org", "Give the organization's name (1 to 200 characters).");
+	if (orgname_norm(typed, len, norm) == 0 || max < 1)
+		return 0;
+	x = (struct exact){cx->sv->tax, norm, out, max, 0};
+	if (STORE_CALL(cx->sv->store, scan_orgs, exact_row, &x))
+		return -1;
+	*n = x.n;
+	*fit = x.n == 0 ? ORG_NONE : x.n == 1 ? ORG_ONE : ORG_SEVERAL;
+	return 0;
 }

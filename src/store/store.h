@@ -406,6 +406,8 @@ struct store_ops {
 	int (*org_add)(struct store *s, const struct store_org *o);     /* STORE_EXISTS */
 	/* Organizations whose name contains q (any case), at most max, by name. */
 	int (*orgs_find)(struct store *s, const char *q, int max, store_org_fn fn, void *arg);
+	/* The organization of an id through fn (not called when there is none). */
+	int (*org_get)(struct store *s, const char *id, store_org_fn fn, void *arg);
 
 	/* The creation times of a listing's unanswered requests, oldest first. */
 	int (*requests_unanswered)(struct store *s, const char *therapist_id, int64_t *at,

@@ -371,6 +371,7 @@ static const struct store_ops sqlite_ops = {
 	.listings_hidden = sq_listings_hidden,
 	.org_add = sq_org_add,
 	.orgs_find = sq_orgs_find,
+	.org_get = sq_org_get,
 	.outbox_pending = sq_outbox_pending,
 	.outbox_sent = sq_outbox_sent,
 	.outbox_failed = sq_outbox_failed,

@@ -46,6 +46,15 @@ sq_orgs_find(struct store *bs, const char *q, int max, store_org_fn fn, void *ar
 		      "ORDER BY name, id LIMIT ?2", "ti", q, (int64_t)max);
 }
 
+int
+sq_org_get(struct store *bs, const char *id, store_org_fn fn, void *arg)
+{
+	struct org_rows x = {fn, arg};
+
+	return sq_run(S(bs), "reading an organization", row_org, &x,
+		      "SELECT id, name, kind, jurisdiction FROM org WHERE id = ?1", "t", id);
+}
+
 /* A rewritten row, kept until the scan that found it has ended. */
 struct rewrite {
 	char *key;

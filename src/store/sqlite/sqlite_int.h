@@ -193,6 +193,7 @@ int sq_policy_get(struct store *bs, const char *id, struct store_policy *pol, in
 /* orgs.c */
 int sq_org_add(struct store *bs, const struct store_org *o);
 int sq_orgs_find(struct store *bs, const char *q, int max, store_org_fn fn, void *arg);
+int sq_org_get(struct store *bs, const char *id, store_org_fn fn, void *arg);
 int sq_org_merge(struct store *bs, const char *from, const char *into,
                  store_rewrite_fn therapist_fn, store_rewrite_fn profile_fn, void *arg, int *found,
                  long *changed);
