@@ -120,8 +120,8 @@ evidence() {
 # check NAME (check.py error) held.
 json_error() { [ "$(st "$1")" = "$2" ] && is_json "$1" && passed "$1"; }
 
-# alert NAME FIELD: the page's error box names FIELD.
-alert() { grep -q "role=\"alert\".*Please check $2:" "$W/$1.b"; }
+# alert NAME FIELD: the page's error summary links to FIELD's input.
+alert() { grep -q 'class="error-summary" role="alert"' "$W/$1.b" && grep -q "<li><a href=\"#$2\">" "$W/$1.b"; }
 
 # escaped NAME: the page shows the <script> therapist's name escaped and
 # never raw.
@@ -477,7 +477,7 @@ if json_error slotsid 404; then
 else
 	not_ok typed_fields_api_path_id_404 "$(why slotsid)" "$(evidence slotsid)"
 fi
-if [ "$(st searchpage)" = 400 ] && is_html searchpage && grep -q 'choose a page of results' "$W/searchpage.b"; then
+if [ "$(st searchpage)" = 400 ] && is_html searchpage && grep -qi 'choose a page of results' "$W/searchpage.b"; then
 	ok typed_fields_page_400
 else
 	not_ok typed_fields_page_400 "$(evidence searchpage)"
@@ -545,7 +545,7 @@ fi
 
 # The affiliation is applied: a shared employer screens the therapist out.
 if [ "$(st shard)" = 200 ] && ! grep -q '<article' "$W/shard.b" &&
-	[ "$(grep '^/therapists/' "$W/snone.out" 2>/dev/null)" = "/therapists/$XSS" ]; then
+	[ "$(grep -E '^/therapists/[^/]+$' "$W/snone.out" 2>/dev/null)" = "/therapists/$XSS" ]; then
 	ok search_post_affiliation_screens
 else
 	not_ok search_post_affiliation_screens \
