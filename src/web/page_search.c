@@ -868,10 +868,10 @@ free_hours(struct buf *b, struct req *r)
 			k = i + 1;
 	}
 	for (i = 1; i <= k && i <= FREE_ROWS; i++)
-		if (html(b, "<fieldset class=\"cols\"><legend>Free time ") || html_int(b, i) ||
-		    html(b, "</legend>") || day_select(b, r, i) ||
+		if (html(b, "<fieldset class=\"plain\"><legend>Free time ") || html_int(b, i) ||
+		    html(b, "</legend><div class=\"grid\">") || day_select(b, r, i) ||
 		    time_input(b, r, "start", i, "From") || time_input(b, r, "end", i, "Until") ||
-		    html(b, "</fieldset>\n"))
+		    html(b, "</div></fieldset>\n"))
 			return -1;
 	return html(b, "<p class=\"check\">") ||
 	       checkbox(b, r, "require_overlap", "Only therapists with 50 minutes free at one of these times") ||
@@ -917,8 +917,8 @@ org_rows(struct buf *b, struct req *r, const struct search *s)
 
 		snprintf(f, sizeof(f), "aff_org%d", i + 1);
 		snprintf(lab, sizeof(lab), "Organization %d", i + 1);
-		if (html(b, "<fieldset class=\"cols org-row\"><legend class=\"visually-hidden\">") ||
-		    html_txt(b, lab) || html(b, "</legend>\n") ||
+		if (html(b, "<fieldset class=\"plain\"><legend class=\"visually-hidden\">") ||
+		    html_txt(b, lab) || html(b, "</legend>\n<div class=\"grid\">") ||
 		    input_(b, r, f, lab, NULL, MARKUP("type=\"text\" autocomplete=\"off\" data-orgs")))
 			return -1;
 		snprintf(f, sizeof(f), "aff_role%d", i + 1);
@@ -934,8 +934,8 @@ org_rows(struct buf *b, struct req *r, const struct search *s)
 			    html_txt(b, role_labels[k]) || html(b, "</option>"))
 				return -1;
 		snprintf(f, sizeof(f), "aff_past%d", i + 1);
-		if (html(b, "</select></div>\n<p class=\"check\">") ||
-		    checkbox(b, r, f, "In the past, not now") || html(b, "</p>\n"))
+		if (html(b, "</select></div></div>\n") ||
+		    checkbox(b, r, f, "In the past, not now"))
 			return -1;
 		snprintf(id, sizeof(id), "aff_id%d", i + 1);
 		if (o->typed && o->fit == ORG_SEVERAL && o->n > 1) {
@@ -1001,6 +1001,16 @@ more_open(struct req *r)
 	return 0;
 }
 
+/* "Your own orientation" is open when it is needed, chosen, or wrong. */
+static int
+own_open(struct req *r)
+{
+	const char *m = arg(r, "orientation_mode");
+
+	return arg(r, "my_orientations") || req_error(r, "my_orientations") ||
+	       (m && strcmp(m, "any") != 0);
+}
+
 static int
 form(struct buf *b, struct req *r, struct resp *p, const struct search *s)
 {
@@ -1023,7 +1033,7 @@ form(struct buf *b, struct req *r, struct resp *p, const struct search *s)
 		return -1;
 	if (html(b, "<fieldset class=\"form-group\"><legend>Cost</legend>\n") ||
 	    input(b, r, "budget", "Most you can pay for a session", "In whole dollars. Empty: any fee.",
-	          "type=\"text\" inputmode=\"numeric\" class=\"narrow\"") ||
+	          "type=\"text\" inputmode=\"numeric\" class=\"short\"") ||
 	    html(b, "<div class=\"checkboxes\">") ||
 	    checkbox(b, r, "sliding_scale", "I would use a sliding scale") ||
 	    checkbox(b, r, "clinician_discount", "I qualify for a clinician discount") ||
@@ -1036,17 +1046,20 @@ form(struct buf *b, struct req *r, struct resp *p, const struct search *s)
 	    radio(b, r, "orientation_mode", "same", "The same as mine", 0, 1) ||
 	    radio(b, r, "orientation_mode", "different", "Different from mine", 0, 2) ||
 	    html(b, "</fieldset>\n") ||
+	    html_pick(b, own_open(r), "<details class=\"disclosure\" open>", "<details class=\"disclosure\">") ||
+	    html(b, "<summary>Your own orientation</summary>\n") ||
 	    checkboxes(b, r, "my_orientations", "Your own orientation",
-	               "Needed only to find the same or a different one.", TAX_ORIENTATION))
+	               "Needed only to find the same or a different one.", TAX_ORIENTATION) ||
+	    html(b, "</details>\n"))
 		return -1;
 	if (html_pick(b, more_open(r), "<details class=\"disclosure\" open>",
 	              "<details class=\"disclosure\">") ||
 	    html(b, "<summary>More preferences</summary>\n") ||
 	    input(b, r, "max_distance_km", "At most this far, in kilometres", "For meeting in person. Empty: 50 km.",
-	          "type=\"text\" inputmode=\"decimal\" class=\"narrow\"") ||
+	          "type=\"text\" inputmode=\"decimal\" class=\"short\"") ||
 	    input(b, r, "min_distance_km", "At least this far, in kilometres",
 	          "A minimum distance keeps a therapist outside your own professional circle in a "
-	          "small community.", "type=\"text\" inputmode=\"decimal\" class=\"narrow\"") ||
+	          "small community.", "type=\"text\" inputmode=\"decimal\" class=\"short\"") ||
 	    checkboxes(b, r, "preferred_orientations", "Orientations you would like",
 	               "Ranked higher, not required.", TAX_ORIENTATION) ||
 	    checkboxes(b, r, "goals", "What you would bring",
