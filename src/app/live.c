@@ -57,7 +57,30 @@ snap_free(struct snap *s)
 	for (i = 0; i < s->n_ctx; i++)
 		match_ctx_free(s->ctx[i]);
 	index_free(s->ix);
+	orgname_index_free(s->names);
 	free(s);
+}
+
+/*
+ * The registry's names, indexed for orgs_resolve (app/orgs.c) beside the
+ * index they were read from: a merge or an added organization asks for a
+ * build, so the names are as current as the organizations matched. An
+ * organization only named by an affiliation (no registry row) has no name.
+ */
+static struct orgname_index *
+names_of(const struct index *ix)
+{
+	const char **names = malloc(((size_t)ix->n_orgs + 1) * sizeof(*names));
+	struct orgname_index *x;
+	uint32_t i;
+
+	if (!names)
+		return NULL;
+	for (i = 0; i < ix->n_orgs; i++)
+		names[i] = ix->org_kind[i] < KIND__MAX ? ix->org_name[i] : NULL;
+	x = orgname_index_build(names, ix->n_orgs);
+	free(names);
+	return x;
 }
 
 static struct snap *
@@ -71,6 +94,12 @@ build(struct live *lv, char *err, size_t errlen)
 	}
 	s->ix = directory_index(lv->st, lv->tax, lv->cx, err, errlen);
 	if (!s->ix) {
+		free(s);
+		return NULL;
+	}
+	if (!(s->names = names_of(s->ix))) {
+		snprintf(err, errlen, "out of memory");
+		index_free(s->ix);
 		free(s);
 		return NULL;
 	}

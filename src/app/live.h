@@ -28,6 +28,7 @@
 #include "core/compacts.h"
 #include "core/index.h"
 #include "core/match.h"
+#include "core/orgname.h"
 #include "store/store.h"
 
 #define SNAP_CTX_MAX 16
@@ -35,6 +36,7 @@
 /* One built index and the match contexts made for it. */
 struct snap {
 	struct index *ix;
+	struct orgname_index *names;    /* the registry's names (core/orgname.h), of ix */
 	uint64_t generation;            /* 1 for the first build, +1 each swap */
 	unsigned refs;                  /* readers, plus one while current */
 	struct match_ctx *ctx[SNAP_CTX_MAX];

@@ -25,6 +25,8 @@ int add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, ch
 int orgs_search(struct ctx *cx, const struct actor *who, const char *q, store_org_fn fn, void *arg,
                 struct refusal *why);
 
+#define ORGS_RESOLVE_MAX 50             /* hits orgs_resolve gives at most */
+
 /* A registry organization as a person sees it. */
 struct org_hit {
 	char id[24];            /* never shown on a page */

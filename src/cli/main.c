@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
 	{"bench-schedule", cmd_bench_schedule,
 	 "bench-schedule [--quick] [--json] [--dir DIR] ...   slot search and booking figures (make bench, step 5)"},
+	{"bench-names", cmd_bench_names,
+	 "bench-names [--db PATH] [--json]   ZIP, city and organization-name lookup figures (make bench, step 6)"},
 };
 
 static void

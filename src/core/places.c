@@ -67,6 +67,7 @@ struct pzip {
 	char zip[6];
 	uint8_t state;                  /* index into states[] */
 	uint32_t city;                  /* index into cities[] */
+	uint32_t cell;                  /* its cell of the grid */
 	const char *name;               /* the city as the table spells it */
 	float lat, lon;
 };
@@ -119,8 +120,10 @@ state_by_code(const char *code, size_t n)
 {
 	int i;
 
+	if (n != 5 || code[0] != 'U' || code[1] != 'S' || code[2] != '-')
+		return -1;
 	for (i = 0; i < NSTATES; i++)
-		if (strlen(states[i].code) == n && strncmp(states[i].code, code, n) == 0)
+		if (states[i].code[3] == code[3] && states[i].code[4] == code[4])
 			return i;
 	return -1;
 }
@@ -222,9 +225,8 @@ static const struct places *grid_owner;  /* for the sort below: set only while b
 static int
 cmp_grid(const void *a, const void *b)
 {
-	const struct pzip *x = &grid_owner->zips[*(const uint32_t *)a];
-	const struct pzip *y = &grid_owner->zips[*(const uint32_t *)b];
-	uint32_t cx = cell_of(x->lat, x->lon), cy = cell_of(y->lat, y->lon);
+	uint32_t cx = grid_owner->zips[*(const uint32_t *)a].cell;
+	uint32_t cy = grid_owner->zips[*(const uint32_t *)b].cell;
 
 	if (cx != cy)
 		return cx < cy ? -1 : 1;
@@ -292,6 +294,7 @@ places_build(struct places *p, const char *tsv, size_t len)
 		z->name = f[1];
 		z->lat = (float)lat;
 		z->lon = (float)lon;
+		z->cell = cell_of(z->lat, z->lon);
 		{
 			char spaced[NAME_MAX_];
 
@@ -346,7 +349,7 @@ places_build(struct places *p, const char *tsv, size_t len)
 	grid_owner = NULL;
 	for (i = 0; i < p->nz; i++) {
 		const struct pzip *z = &p->zips[p->grid[i]];
-		uint32_t key = cell_of(z->lat, z->lon);
+		uint32_t key = z->cell;
 
 		if (p->ncells == 0 || p->cell_key[p->ncells - 1] != key) {
 			p->cell_key[p->ncells] = key;

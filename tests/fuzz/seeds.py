@@ -165,3 +165,19 @@ STATUS:CANCELLED
 END:VEVENT""".replace(b"\n", b"\r\n")
 put("ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Practice//EN\r\n" + vtz + ev + b"\r\nEND:VCALENDAR\r\n")
 put("ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART:2026-13-45\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+# ---- places: "Where you are" (first byte: state and count, see fuzz_places.c)
+for i, t in enumerate(["98101", "98101-1234", "02134 0001", "seattle", "Seattle, WA", "St. Louis, MO",
+                       "Saint Louis", "new york city", "Portland Oregon", "O'Fallon, IL", "Ft. Worth",
+                       "Mt Vernon, Washington", "Kansas City", "Atlantis", "47.6,-122.3", ", WA", ""]):
+    put("places", bytes([(i * 9) % 256]) + t.encode())
+
+# ---- orgname: organization names as typed
+for t in ["Seattle VA Medical Center", "St. Mary's Hosp.", "Univ. of Washington", "UW", "U.W. Medicine",
+          "The Counseling Ctr", "Johnson & Community Mental Health", "Dept. of Psychiatry",
+          "Washington State Psych. Assn.", "Saint Mary\u2019s", "the the", "of and the", "VA Clinic Chicago"]:
+    put("orgname", t)
+# an apostrophe between the bytes of a U+2019 (a finding: normalizing twice differed)
+put("orgname", b"\x06sa\xe2'\x80\x99sth \x9c!y\xe2\x80\x99.\xd5sesa")
+# letters in a row that spell an abbreviation once joined ("C=o" is "co", then "company")
+put("orgname", "Tho C=o Conuselintr")
