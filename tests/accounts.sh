@@ -124,14 +124,16 @@ matches '(?i)affiliat|org-0' && not_ok therapist_sees_no_affiliations || ok ther
 
 # --- a saved search profile ---
 Q="jurisdiction=US-NY&modality=either&lat=40.71&lon=-74.0"
-conflicts() { get "$1" "/search?$Q"; c grep 'dual relationship \(or excluded\)</th><td class="n">([0-9]*)'; }
+conflicts() { get "$1" "/search?$Q"; c grep 'A dual relationship with you</th><td class="n">([0-9,]*)'; }
 before=$(conflicts "$O")
 csrf "$O" /account
 c form "$O" /search jurisdiction=US-NY modality=either lat=40.71 lon=-74.0 aff_org1=org-000002 aff_role1=employer save_profile=1 >/dev/null
 after=$(conflicts "$O")
 [ -n "$after" ] && [ "$after" -gt "${before:-0}" ] && ok saved_orgs_screen_bookmarks || not_ok saved_orgs_screen_bookmarks "$before -> $after"
 get "$O" /search
-matches 'name="aff_org1"[^>]*value="org-000002"' && ok saved_profile_fills_form || not_ok saved_profile_fills_form
+# By name: the registry's name in the field, the id only in a hidden one.
+matches 'name="aff_org1" value="New York Family Services"' && matches 'type="hidden" name="aff_id1" value="org-000002"' &&
+	! matches 'name="aff_org1"[^>]*value="org-000002"' && ok saved_profile_fills_form || not_ok saved_profile_fills_form
 get "$S" /search
 body_has 'value="org-000002"' && not_ok saved_profile_private || ok saved_profile_private
 code "$O" POST /search "$Q&aff_org1=org-000009&aff_role1=employer&save_profile=1" >/dev/null

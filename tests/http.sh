@@ -120,8 +120,8 @@ evidence() {
 # check NAME (check.py error) held.
 json_error() { [ "$(st "$1")" = "$2" ] && is_json "$1" && passed "$1"; }
 
-# alert NAME FIELD: the page's error box names FIELD.
-alert() { grep -q "role=\"alert\".*Please check $2:" "$W/$1.b"; }
+# alert NAME FIELD: the page's error summary links to FIELD's input.
+alert() { grep -q 'class="error-summary" role="alert"' "$W/$1.b" && grep -q "<li><a href=\"#$2\">" "$W/$1.b"; }
 
 # escaped NAME: the page shows the <script> therapist's name escaped and
 # never raw.
@@ -545,7 +545,7 @@ fi
 
 # The affiliation is applied: a shared employer screens the therapist out.
 if [ "$(st shard)" = 200 ] && ! grep -q '<article' "$W/shard.b" &&
-	[ "$(grep '^/therapists/' "$W/snone.out" 2>/dev/null)" = "/therapists/$XSS" ]; then
+	[ "$(grep -E '^/therapists/[^/]+$' "$W/snone.out" 2>/dev/null)" = "/therapists/$XSS" ]; then
 	ok search_post_affiliation_screens
 else
 	not_ok search_post_affiliation_screens \

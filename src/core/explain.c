@@ -7,7 +7,8 @@
  * clinicians, the seeker's career stage, orientation, populations and
  * language, the hours that fit (in the seeker's own time zone), the fee the
  * seeker would pay and why, how telehealth is legal, and the distance.
- * Soft conflicts are named in their own field and as a reason.
+ * Soft conflicts are named in their own field and as a reason that says
+ * what is shared and that it rules nothing out.
  */
 #include <ctype.h>
 #include <math.h>
@@ -96,6 +97,91 @@ reason_time(struct reasons *r, struct match_ctx *c, const struct query *q,
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The organization number of the query's i-th affiliation when row is a
+ * member of it and no earlier affiliation named it; -1 otherwise. A soft
+ * conflict is such an organization of a therapist who was not excluded.
+ */
+static int64_t
+shared_org(const struct index *ix, const struct query *q, uint32_t row, int i)
+{
+	const struct affiliation *qa = &q->affils[i];
+	int64_t org;
+	uint32_t lo, hi;
+	int j;
+
+	if (qa->person)
+		return -1;
+	for (j = 0; j < i; j++)
+		if (!q->affils[j].person && strcmp(q->affils[j].ref, qa->ref) == 0)
+			return -1;
+	if ((org = index_org(ix, qa->ref)) < 0)
+		return -1;
+	lo = ix->org_start[org];
+	hi = ix->org_start[org + 1];
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ix->members[mid].row < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= ix->org_start[org + 1] || ix->members[lo].row != row)
+		return -1;
+	return org;
+}
+
+static int
+soft_json(const struct index *ix, const struct query *q, uint32_t row,
+          struct buf *out)
+{
+	int i, n = 0;
+	int64_t org;
+
+	if (buf_addc(out, '['))
+		return -1;
+	for (i = 0; i < q->n_affils; i++) {
+		if ((org = shared_org(ix, q, row, i)) < 0)
+			continue;
+		if (buf_adds(out, n ? ",{\"org\":" : "{\"org\":") ||
+		    buf_json_strz(out, ix->org_id[org]) || buf_adds(out, ",\"name\":") ||
+		    buf_json_strz(out, ix->org_name[org]) || buf_addc(out, '}'))
+			return -1;
+		n++;
+	}
+	return buf_addc(out, ']');
+}
+
+/*
+ * The soft conflicts as a sentence: what is shared, and that it does not
+ * rule the therapist out. It never says "ranked lower": the penalty is
+ * one weight among many, and a card that ranks first must not contradict
+ * itself.
+ */
+static int
+reason_soft(struct reasons *r, const struct index *ix, const struct query *q, uint32_t row,
+            int n_soft)
+{
+	int i, k = 0;
+	int64_t org;
+
+	if (buf_adds(&r->line, "You both belong to "))
+		return -1;
+	for (i = 0; i < q->n_affils; i++) {
+		if ((org = shared_org(ix, q, row, i)) < 0)
+			continue;
+		if ((k > 0 && buf_adds(&r->line, k == n_soft - 1 ? " and " : ", ")) ||
+		    buf_adds(&r->line, ix->org_name[org]))
+			return -1;
+		k++;
+	}
+	if (k == 0 && buf_adds(&r->line, "an organization you named"))
+		return -1;
+	return buf_adds(&r->line, ": not a dual relationship that rules them out, but you may "
+	                          "meet there") || reason_done(r);
 }
 
 static int
@@ -191,9 +277,7 @@ reasons_json(struct match_ctx *c, const struct query *q,
 	    (buf_printf(&r.line, "Office %.0f km from you", (double)h->distance) ||
 	     reason_done(&r)))
 		goto out;
-	if (h->soft &&
-	    (buf_printf(&r.line, "You share %d organization%s (see soft conflicts): ranked lower",
-	                (int)h->soft, h->soft == 1 ? "" : "s") || reason_done(&r)))
+	if (h->soft && reason_soft(&r, ix, q, row, h->soft))
 		goto out;
 	if (r.n == 0 && (buf_adds(&r.line, "Accepting new clients") || reason_done(&r)))
 		goto out;
@@ -201,47 +285,6 @@ reasons_json(struct match_ctx *c, const struct query *q,
 out:
 	buf_free(&r.line);
 	return rc;
-}
-
-static int
-soft_json(const struct index *ix, const struct query *q, uint32_t row,
-          struct buf *out)
-{
-	int i, j, n = 0;
-
-	if (buf_addc(out, '['))
-		return -1;
-	for (i = 0; i < q->n_affils; i++) {
-		const struct affiliation *qa = &q->affils[i];
-		int64_t org;
-		uint32_t lo, hi;
-
-		if (qa->person)
-			continue;
-		for (j = 0; j < i; j++)
-			if (!q->affils[j].person && strcmp(q->affils[j].ref, qa->ref) == 0)
-				break;
-		if (j < i || (org = index_org(ix, qa->ref)) < 0)
-			continue;
-		lo = ix->org_start[org];
-		hi = ix->org_start[org + 1];
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-
-			if (ix->members[mid].row < row)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo >= ix->org_start[org + 1] || ix->members[lo].row != row)
-			continue;
-		if (buf_adds(out, n ? ",{\"org\":" : "{\"org\":") ||
-		    buf_json_strz(out, ix->org_id[org]) || buf_adds(out, ",\"name\":") ||
-		    buf_json_strz(out, ix->org_name[org]) || buf_addc(out, '}'))
-			return -1;
-		n++;
-	}
-	return buf_addc(out, ']');
 }
 
 int

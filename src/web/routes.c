@@ -152,8 +152,8 @@ const struct route routes[] = {
 	/* method  path                        handler         who          csrf  [body] [.fields] */
 	{"GET",  "/",                          page_home,      WHO_ANYONE,  false},
 	{"GET",  "/privacy",                   page_privacy,   WHO_ANYONE,  false},
-	{"GET",  "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search},
-	{"POST", "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search},
+	{"GET",  "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search, .form = true},
+	{"POST", "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search, .form = true},
 	{"GET",  "/therapists/{id}",           page_therapist, WHO_ANYONE,  false, .fields = f_record},
 	{"GET",  "/static/{id}",               static_file,    WHO_ANYONE,  false},
 	{"GET",  "/favicon.ico",               static_file,    WHO_ANYONE,  false},

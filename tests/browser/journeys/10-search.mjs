@@ -1,15 +1,17 @@
-// 10-search.mjs: a clinician's search with JavaScript off: the home page's
-// "Find a therapist", the form filled by its labels, result cards with
-// their reasons, the funnel, and the first result's profile with its
-// facts. Leaves env.state.profile, the first result's address.
+// 10-search.mjs: a clinician's search, with JavaScript off and on, wide
+// and narrow: the home page's "Find a therapist", a first try with a bad
+// budget and no state (the error summary, every value kept), the form
+// filled by its labels (a state chosen, a ZIP code, checkboxes under
+// "More preferences"), the results first (cards with reasons, then "Why
+// not the others?"), and the first result's profile with its facts.
+// Leaves env.state.profile, the first result's address.
 import { assert } from '../lib.mjs';
-
-export const modes = ['nojs-1280'];
 
 // The search a clinician makes: the form's labels.
 const SEARCH = {
 	state: 'New York',
-	modality: 'Telehealth or in person',
+	modality: 'By video or in person',
+	place: '10001',
 	budget: '150',
 	goals: ['Burnout', 'Countertransference'],
 	career: 'Early career',
@@ -26,40 +28,68 @@ export default async function (env) {
 			const r = await page.goto(`${base}/`);
 			assert(r.status() === 200, `GET / answered ${r.status()}`);
 			const link = page.getByRole('main').getByRole('link', { name: 'Find a therapist' });
-			assert(await link.count() === 1, `the home page's main part has ${await link.count()} links named "Find a therapist"`);
-			await Promise.all([page.waitForURL(`${base}/search`), link.click()]);
+			assert(await link.count() >= 1, 'the home page\'s main part has no link named "Find a therapist"');
+			await Promise.all([page.waitForURL(`${base}/search`), link.first().click()]);
 			const h1 = await page.locator('h1').innerText();
 			assert(/find a therapist/i.test(h1), `"Find a therapist" led to a page headed "${h1}"`);
+			await env.visit(page, 'search_form');
 		});
 		if (!home)
 			return null;
 
-		const filled = await check('flow_fill_form', async () => {
-			await page.getByLabel('State or province where you will be during sessions')
-				.selectOption({ label: SEARCH.state });
-			await page.getByLabel(SEARCH.modality, { exact: true }).check();
-			await page.getByLabel('Most you can pay a session').fill(SEARCH.budget);
-			await page.getByLabel('I would use a sliding scale').check();
-			await page.getByLabel('Goals', { exact: true })
-				.selectOption(SEARCH.goals.map((label) => ({ label })));
-			await page.getByLabel('Your career stage').selectOption({ label: SEARCH.career });
-			const goals = await page.locator('#goals').evaluate(
-				(s) => [...s.selectedOptions].map((o) => o.value));
-			assert(goals.join(',') === 'burnout,countertransference',
-				`the goals list holds ${JSON.stringify(goals)} after picking ${SEARCH.goals.join(' and ')}`);
-		});
-		if (!filled)
-			return null;
-
-		const searched = await check('flow_submit', async () => {
+		const state = () => page.getByLabel('State or province where you will be during sessions');
+		const submit = async () => {
 			const [resp] = await Promise.all([
 				page.waitForResponse((r) => r.url() === `${base}/search` && r.request().method() === 'POST'),
 				page.getByRole('button', { name: 'Search', exact: true }).click(),
 			]);
 			await page.waitForLoadState('load');
+			return resp;
+		};
+
+		await check('flow_bad_values', async () => {
+			await page.getByLabel('Most you can pay for a session').fill('abc');
+			await page.getByLabel('ZIP code or city').fill('Zzyzx Qqq');
+			const resp = await submit();
+			assert(resp.status() === 400, `a bad budget and no state answered ${resp.status()}`);
+			const summary = page.locator('.error-summary');
+			assert(await summary.count() === 1, 'no error summary');
+			const links = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+			for (const want of ['#jurisdiction', '#budget', '#place'])
+				assert(links.includes(want), `the summary links to ${links.join(' ')}, not ${want}`);
+			const budget = await page.getByLabel('Most you can pay for a session').inputValue();
+			assert(budget === 'abc', `the budget typed came back as "${budget}"`);
+			const place = await page.getByLabel('ZIP code or city').inputValue();
+			assert(place === 'Zzyzx Qqq', `the place typed came back as "${place}"`);
+			await env.visit(page, 'search_errors');
+			// The summary's link takes the person to the field.
+			await summary.locator('a[href="#budget"]').click();
+			const focused = await page.evaluate(() => document.activeElement?.id ?? location.hash);
+			assert(['budget', '#budget'].includes(focused), `the budget link led to "${focused}"`);
+		});
+
+		const filled = await check('flow_fill_form', async () => {
+			await state().selectOption({ label: SEARCH.state });
+			await page.getByLabel(SEARCH.modality, { exact: true }).check();
+			await page.getByLabel('ZIP code or city').fill(SEARCH.place);
+			await page.getByLabel('Most you can pay for a session').fill(SEARCH.budget);
+			await page.getByLabel('I would use a sliding scale').check();
+			const more = page.locator('details.disclosure', { has: page.locator('summary', { hasText: 'More preferences' }) });
+			if (!(await more.evaluate((d) => d.open)))
+				await more.locator('summary').first().click();
+			const goals = page.getByRole('group', { name: 'What you would bring' });
+			for (const g of SEARCH.goals)
+				await goals.getByLabel(g, { exact: true }).check();
+			await page.getByLabel('Your career stage').selectOption({ label: SEARCH.career });
+		});
+		if (!filled)
+			return null;
+
+		const searched = await check('flow_submit', async () => {
+			const resp = await submit();
 			assert(resp.status() === 200, `POST /search answered ${resp.status()}:\n${(await page.locator('main').innerText()).slice(0, 400)}`);
 			const body = resp.request().postData() ?? '';
-			for (const f of ['jurisdiction=US-NY', 'modality=either', 'budget=150', 'sliding_scale=1',
+			for (const f of ['jurisdiction=US-NY', 'modality=either', 'place=10001', 'budget=150', 'sliding_scale=1',
 				'goals=burnout', 'goals=countertransference', 'career_stage=early_career'])
 				assert(body.split('&').includes(f), `the form's body lacks ${f}: ${body}`);
 			assert(!page.url().includes('?'), `the search's fields went into the address: ${page.url()}`);
@@ -68,72 +98,65 @@ export default async function (env) {
 			return null;
 
 		await check('flow_results', async () => {
-			const cards = page.locator('article.card');
+			const lede = (await page.locator('main .lede').first().innerText()).trim();
+			assert(/^[\d,]+ therapists? fits? your search in New York/.test(lede), `the summary reads "${lede}"`);
+			const cards = page.locator('article.card.result');
 			const n = await cards.count();
-			assert(n >= 1, 'no result cards');
+			assert(n >= 1 && n <= 10, `${n} result cards`);
 			for (let i = 0; i < n; i++) {
 				const reasons = await cards.nth(i).locator('ul.reasons > li').count();
 				const name = await cards.nth(i).locator('h2').innerText();
-				assert(reasons >= 1, `the card of ${name} gives no reasons (ul.reasons has no li)`);
+				assert(reasons >= 1 && reasons <= 3, `the card of ${name} gives ${reasons} reasons`);
+				assert(await cards.nth(i).locator('.avatar').count() === 1, `the card of ${name} has no avatar`);
+				assert(await cards.nth(i).locator('.fee').count() === 1, `the card of ${name} has no fee`);
 			}
 			cardName = (await cards.first().locator('h2 a').innerText()).trim();
 			profile = await cards.first().locator('h2 a').getAttribute('href');
 			assert(/^\/therapists\/[^/]+$/.test(profile ?? ''), `the first card links to ${profile}`);
+			const text = await page.locator('main').innerText();
+			assert(!/ranked lower/i.test(text), 'a card says "ranked lower"');
 			console.log(`#   ${n} cards; the first: ${cardName} (${profile}), reasons: ` +
 				(await cards.first().locator('ul.reasons > li').allInnerTexts()).join('; '));
+			await env.visit(page, 'results');
 		});
 
 		await check('flow_funnel', async () => {
-			const funnel = page.locator('section.funnel');
-			assert(await funnel.count() === 1, 'no section.funnel on the results page');
-			const heading = await funnel.locator('h2').innerText();
-			assert(/^\d+ therapists? fits?$/.test(heading.trim()), `the funnel is headed "${heading}"`);
+			const funnel = page.locator('details.funnel');
+			assert(await funnel.count() === 1, 'no "Why not the others?" on the results page');
+			const summary = (await funnel.locator('summary').innerText()).trim();
+			assert(/^Why not the others\? \([\d,]+ set aside\)$/.test(summary), `the funnel is headed "${summary}"`);
+			const after = await page.evaluate(() => {
+				const cards = document.querySelectorAll('article.card.result');
+				const f = document.querySelector('details.funnel');
+				return !!(cards.length && f && (cards[cards.length - 1].compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING));
+			});
+			assert(after, '"Why not the others?" does not come after the cards');
+			await funnel.locator('summary').click();
 			const rows = funnel.locator('table tbody tr');
 			const n = await rows.count();
-			assert(n >= 1, 'the funnel table has no rows');
+			assert(n === 7, `the funnel table has ${n} rows`);
 			for (let i = 0; i < n; i++) {
 				const cells = await rows.nth(i).locator('th, td').allInnerTexts();
-				assert(cells.length === 2 && /^\d+$/.test(cells[1].trim()),
+				assert(cells.length === 2 && /^[\d,]+$/.test(cells[1].trim()),
 					`funnel row ${i + 1} is ${JSON.stringify(cells)}, not a rule and a count`);
 			}
-			const fits = Number(heading.match(/\d+/)[0]);
-			const cards = await page.locator('article.card').count();
-			assert(cards === Math.min(fits, 10), `the funnel says ${fits} fit but the page shows ${cards} cards`);
+			await env.visit(page, 'results_funnel');
 		});
 
 		if (!profile)
 			return null;
 		await check('flow_profile', async () => {
 			await Promise.all([page.waitForURL(`${base}${profile}`),
-				page.locator('article.card').first().locator('h2 a').click()]);
+				page.locator('article.card.result').first().locator('h2 a').click()]);
 			const h1 = (await page.locator('h1').innerText()).trim();
 			assert(h1.startsWith(cardName.replace(/,.*/, '')), `the profile is headed "${h1}", the card said "${cardName}"`);
 			const terms = (await page.locator('dl.facts dt').allInnerTexts()).map((t) => t.trim());
-			for (const t of ['Approach', 'Works with', 'Languages', 'Sessions', 'Licensed in', 'Fee', 'Open hours'])
+			for (const t of ['Approach', 'Works with', 'Languages', 'Sessions', 'Licensed in', 'Fee'])
 				assert(terms.includes(t), `the profile's facts lack "${t}" (it has: ${terms.join(', ')})`);
-			const dds = await page.locator('dl.facts dd').allInnerTexts();
-			assert(dds.length === terms.length && dds.every((d) => d.trim()),
-				`${terms.length} facts but ${dds.length} values, some empty`);
-			const works = dds[terms.indexOf('Works with')];
-			assert(/burnout|countertransference/i.test(works),
-				`the first match for burnout and countertransference works with "${works}"`);
+			await env.visit(page, 'profile');
 		});
 		return profile;
 	} finally {
 		env.state.profile = profile;
 	}
-}
-
-// The organizations' type-ahead, with JavaScript on.
-export async function typeahead(env) {
-	const { base, check, STEP_MS } = env;
-	const page = await env.page('seeker');
-		await check('flow_org_typeahead', async () => {
-			await page.goto(`${base}/search`);
-			await page.locator('input[name="aff_org1"]').pressSequentially('Psych', { delay: 20 });
-			await page.waitForFunction(() => document.querySelectorAll('#orgs-0 option').length > 0,
-				null, { timeout: STEP_MS });
-			const first = await page.locator('#orgs-0 option').first().getAttribute('value');
-			assert(/^org-/.test(first ?? ''), `the first suggestion is "${first}"`);
-		});
 }
