@@ -110,13 +110,14 @@ def check_orgs(q, directory, path):
 
 
 ROUTE = re.compile(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*\w+\s*,\s*(WHO_[A-Z_]+)\s*,\s*(true|false)'
-                   r'\s*(?:,\s*"([^"]+)"\s*)?(?:,\s*\.fields\s*=\s*\w+\s*)?\}')
+                   r'\s*(?:,\s*"([^"]+)"\s*)?(?:,\s*\.fields\s*=\s*\w+\s*)?(?:,\s*\.form\s*=\s*true\s*)?\}')
 
 
 def route_table(routes_c):
     """(METHOD, PATH, WHO, CSRF, BODY) for every row of routes[] in routes.c;
     BODY is the media type a row names for its body, or None (the default:
-    JSON under /api/). A row may end with the .fields = TABLE it reads."""
+    JSON under /api/). A row may end with the .fields = TABLE it reads, and
+    then .form = true (a page form that shows its own errors)."""
     with open(routes_c) as f:
         src = f.read()
     m = re.search(r"routes\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
