@@ -159,13 +159,14 @@ get - /therapists/t-0000001
 body_has 'Confirmed current today' && ok profile_shows_confirmed || not_ok profile_shows_confirmed
 check claim_second_listing_refused test "$(c form "$T1" /listing/claim therapist_id=t-0000003 npi=1234567893)" = 409
 T3=t3; signup "$T3" thera3 t3@example.org long-enough-pw therapist >/dev/null
-csrf "$T3" /listing
+# The claim form: the listing found by name (its radio's value is the id).
+csrf "$T3" "/listing?find=Carter"
 check claim_taken_listing_refused test "$(c form "$T3" /listing/claim therapist_id=t-0000001 npi=1234567893)" = 409
 check claim_bad_npi test "$(c form "$T3" /listing/claim therapist_id=t-0000004 npi=1234567890)" = 400
 check claim_ok test "$(c form "$T3" /listing/claim therapist_id=t-0000004 npi=1234567893)" = 303
 A=a; login "$A" admin1 admin-password-1 >/dev/null
 get "$A" /admin
-body_has 'NPI given: 1234567893 (check digit valid)' && ok admin_queue_shows_claim || not_ok admin_queue_shows_claim
+body_has '<dt>NPI given</dt><dd>1234567893</dd>' && body_has 'NPI check digit valid' && ok admin_queue_shows_claim || not_ok admin_queue_shows_claim
 check admin_verify_needs_csrf test "$(code "$A" POST /admin/verify/t-0000004)" = 403
 # Verifying takes the code mailed to the practice first (tests/security_claims.sh has the rest).
 lic=('board=Illinois IDFPR' licence_number=071-000004 licence_checked=1)

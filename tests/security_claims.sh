@@ -168,7 +168,7 @@ cat "$DB"* | grep -qaF -e "$CODE2" -e "$(echo "$CODE2" | tr -d -)" && not_ok cod
 
 # --- the admin verifies, recording how ---
 curl -s -b "$A" "$B/admin" > "$W/admin.html"
-grep -q 'Code sent to office10@carter.example.org (found: NC MFT board licensee lookup) by admin1' "$W/admin.html" &&
+grep -q 'Code sent to</dt><dd>office10@carter.example.org (found: NC MFT board licensee lookup) by admin1' "$W/admin.html" &&
 	ok admin_sees_evidence || not_ok admin_sees_evidence
 check verify_needs_board test "$(api "$A" POST /api/v1/admin/listings/t-0000010/verify '{"licence_number":"NC-1010","licence_checked":true}')" = 400
 check verify_needs_check test "$(api "$A" POST /api/v1/admin/listings/t-0000010/verify '{"board":"NC board","licence_number":"NC-1010","licence_checked":false}')" = 400
@@ -187,7 +187,7 @@ curl -s -b "$A" "$B/admin" > "$W/admin.html"
 python3 - "$W/admin.html" <<'PY' && ok admin_page_shows_verification || not_ok admin_page_shows_verification
 import re, sys, time
 h = open(sys.argv[1]).read()
-row = [r for r in re.findall(r"<tr>.*?</tr>", h, re.S) if "/therapists/t-0000010" in r]
+row = [r for r in re.findall(r"<article class=\"card\">.*?</article>", h, re.S) if "/therapists/t-0000010" in r]
 assert row, "no row"
 r = row[0]
 assert "Patricia Carter" in r and "mallory" in r and "admin1" in r, r

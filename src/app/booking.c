@@ -470,23 +470,33 @@ seeker_handle(struct services *sv, int64_t seeker, char handle[64])
 
 /*
  * What happened to appointment a, told to both sides, each in their own
- * zone: the seeker hears the listing's name tname, the therapist the
- * seeker's pseudonym. cancelled: as notify_session's.
+ * zone and sent to their own page: the seeker hears the listing's name
+ * tname, the therapist the seeker's pseudonym. was: a move's old start (0
+ * otherwise); side: who did it ("seeker", "therapist"; NULL: not said).
+ * cancelled: as notify_session's.
  */
 static void
 tell_both(struct services *sv, const struct store_appt *a, const char *tname, enum session_news what,
-          long cancelled)
+          long cancelled, int64_t was, const char *side)
 {
-	struct recipient r;
-	struct session_note n = {a->kind, tname, r.when, r.zone};
+	struct recipient r, old;
+	struct session_note n = {a->kind, tname, r.when, r.zone, false, NULL, NULL};
 	char handle[64];
+	int64_t therapist = therapist_user(sv, a->therapist_id);
 
-	if (recipient_of(sv, a->seeker, a->zone, a->start, &r) == 0)
-		notify_session(sv, r.email, what, &n, cancelled);
 	seeker_handle(sv, a->seeker, handle);
-	n.with = handle;
-	if (recipient_of(sv, therapist_user(sv, a->therapist_id), a->zone, a->start, &r) == 0)
+	if (recipient_of(sv, a->seeker, a->zone, a->start, &r) == 0) {
+		n.was = was && recipient_of(sv, a->seeker, a->zone, was, &old) == 0 ? old.when : NULL;
+		n.by = !side ? NULL : strcmp(side, "seeker") == 0 ? "you" : tname;
 		notify_session(sv, r.email, what, &n, cancelled);
+	}
+	n.with = handle;
+	n.therapist = true;
+	if (recipient_of(sv, therapist, a->zone, a->start, &r) == 0) {
+		n.was = was && recipient_of(sv, therapist, a->zone, was, &old) == 0 ? old.when : NULL;
+		n.by = !side ? NULL : strcmp(side, "therapist") == 0 ? "you" : handle;
+		notify_session(sv, r.email, what, &n, cancelled);
+	}
 }
 
 /* ----------------------------------------------------------------------
@@ -581,7 +591,7 @@ book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind,
 		                                 "or it is not one of the open slots; choose another");
 	if (rc)
 		return -1;
-	tell_both(cx->sv, a, c->name, NEWS_BOOKED, 0);
+	tell_both(cx->sv, a, c->name, NEWS_BOOKED, 0, 0, NULL);
 	return 0;
 }
 
@@ -653,7 +663,7 @@ cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct stor
 	{
 		const char *tname = name_of(cx, a->therapist_id);
 
-		tell_both(cx->sv, a, tname, late ? NEWS_CANCELLED_LATE : NEWS_CANCELLED, 0);
+		tell_both(cx->sv, a, tname, late ? NEWS_CANCELLED_LATE : NEWS_CANCELLED, 0, 0, side);
 		waitlist_freed(cx->sv, a, tname);
 	}
 	return 0;
@@ -696,7 +706,7 @@ move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
-	tell_both(cx->sv, &moved, c->name, late ? NEWS_MOVED_LATE : NEWS_MOVED, 0);
+	tell_both(cx->sv, &moved, c->name, late ? NEWS_MOVED_LATE : NEWS_MOVED, 0, a->start, side);
 	waitlist_freed(cx->sv, a, c->name);
 	*a = moved;
 	a->late = late;
@@ -778,7 +788,7 @@ start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int i
 		*(ok[i] ? booked : skipped) += 1;
 	*skipped += n_gap;
 	*booked += 1;                   /* the first, already booked */
-	tell_both(cx->sv, &a, c->name, interval_weeks == 1 ? NEWS_WEEKLY : NEWS_FORTNIGHTLY, 0);
+	tell_both(cx->sv, &a, c->name, interval_weeks == 1 ? NEWS_WEEKLY : NEWS_FORTNIGHTLY, 0, 0, NULL);
 	return 0;
 }
 
@@ -838,7 +848,7 @@ end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancel
 			return -1;
 		/* Both hear of it once, by the first session it cancelled. */
 		if (x.found && *cancelled > 0)
-			tell_both(cx->sv, &x.next, name_of(cx, sr.therapist_id), NEWS_SERIES_ENDED, *cancelled);
+			tell_both(cx->sv, &x.next, name_of(cx, sr.therapist_id), NEWS_SERIES_ENDED, *cancelled, 0, side);
 		waitlist_openings(cx, who, sr.therapist_id);
 	}
 	return 0;
@@ -1101,7 +1111,7 @@ remind_appt(void *arg, const struct store_appt *a)
 {
 	struct remind_appt *x = arg;
 	struct recipient r;
-	struct session_note n = {a->kind, NULL, r.when, r.zone};
+	struct session_note n = {a->kind, NULL, r.when, r.zone, false, NULL, NULL};
 	char tname[128], handle[64];
 
 	therapist_name(x->sv, a->therapist_id, tname, sizeof(tname));
@@ -1110,6 +1120,7 @@ remind_appt(void *arg, const struct store_appt *a)
 	if (recipient_of(x->sv, a->seeker, a->zone, a->start, &r) == 0)
 		notify_session_reminder(x->sv, r.email, &n);
 	n.with = handle;
+	n.therapist = true;
 	if (recipient_of(x->sv, therapist_user(x->sv, a->therapist_id), a->zone, a->start, &r) == 0)
 		notify_session_reminder(x->sv, r.email, &n);
 	if (STORE_CALL(x->sv->store, appt_reminded, a->id, clock_now(&x->sv->clock)))

@@ -117,6 +117,20 @@ listing_standing_get(struct ctx *cx, const struct actor *who, const char *tid, s
 int
 claim_listing(struct ctx *cx, struct actor *who, const char *tid, const char *npi, struct refusal *why)
 {
+	return claim_listing_as(cx, who, tid, npi, false, why);
+}
+
+/* Ten digits, whatever the check digit says. */
+static bool
+ten_digits(const char *s)
+{
+	return s && strlen(s) == 10 && strspn(s, "0123456789") == 10;
+}
+
+int
+claim_listing_as(struct ctx *cx, struct actor *who, const char *tid, const char *npi, bool as_typed,
+                 struct refusal *why)
+{
 	int rc;
 
 	if (who->role != ACCT_THERAPIST)
@@ -127,8 +141,14 @@ claim_listing(struct ctx *cx, struct actor *who, const char *tid, const char *np
 		              "this account's claim of a listing waits for verification");
 	if (!tid || !record_id_ok(tid) || !listing_exists(cx, tid))
 		return refuse(why, 400, "therapist_id", "there is no listing with this id");
-	if (!npi || !npi_ok(npi))
-		return refuse(why, 400, "npi", "an NPI is 10 digits with a valid check digit");
+	if (!ten_digits(npi))
+		return refuse(why, 400, "npi", "enter the NPI as its 10 digits, like 1234567893");
+	/* A check digit that fails is most often a typing slip; one the
+	 * claimant stands by goes to the admin, marked "NPI check failed". */
+	if (!npi_ok(npi) && !as_typed)
+		return refuse(why, 400, "npi", "this NPI's check digit does not match: compare it with "
+		                               "your NPPES record; if it is right as typed, tick \"This NPI "
+		                               "is right as typed\"");
 	rc = STORE_CALL(cx->sv->store, listing_claim, who->id, tid, npi, ctx_now(cx));
 	if (rc == STORE_EXISTS)
 		return refuse(why, 409, "therapist_id",
@@ -246,6 +266,21 @@ listing_name(struct ctx *cx, const char *tid)
 	return row >= 0 ? ix->name[row] : tid;
 }
 
+const char *
+listing_display_name(struct ctx *cx, const char *tid)
+{
+	struct therapist t;
+	const struct index *ix = ctx_index(cx);
+	int64_t row = tid ? index_row(ix, tid) : -1;
+
+	if (row >= 0)
+		return ix->name[row];
+	/* Hidden listings may be out of the index: the store has the record. */
+	if (tid && therapist_load(cx, tid, &t) == 0 && t.name && t.name[0])
+		return t.name;
+	return "a therapist no longer listed";
+}
+
 /* The waiting claim of tid into *l, for an admin; a refusal (403 for
  * anyone else, 404 when none waits). */
 static int
@@ -355,40 +390,96 @@ int
 verify_listing(struct ctx *cx, const struct actor *who, const char *tid, const char *board, const char *licence,
                bool checked, struct refusal *why)
 {
+	struct verify_in in = {board, licence, checked, NULL};
+
+	return verify_listing_as(cx, who, tid, &in, why);
+}
+
+int
+verify_listing_as(struct ctx *cx, const struct actor *who, const char *tid, const struct verify_in *in,
+                  struct refusal *why)
+{
 	int64_t now = ctx_now(cx);
 	struct store_listing l;
+	struct store_user claimant;
+	struct store_verify v;
 	char how[512], day[16];
 	time_t ok;
 	struct tm tm;
 	int found = 0, hidden = 0;
+	bool npi_good;
+	const char *reason = in->override_reason && *in->override_reason ? in->override_reason : NULL;
 
 	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	if (!l.code_ok_at)
 		return refuse(why, 409, "", "the claimant has not yet entered the code sent to the "
 		                            "practice's address: send one first, then verify");
-	if (!line_ok(board, 120))
+	if (!line_ok(in->board, 120))
 		return refuse(why, 400, "board", "name the licensing board you checked the licence "
 		                                 "with (at most 120 characters)");
-	if (!line_ok(licence, 60))
+	if (!line_ok(in->licence, 60))
 		return refuse(why, 400, "licence_number", "enter the licence number the board "
 		                                          "shows (at most 60 characters)");
-	if (!checked)
+	if (!in->checked)
 		return refuse(why, 400, "licence_checked", "tick that the board's record shows this "
 		                                           "licence current, for this person");
+	/* An NPI whose check digit fails is no NPI: the admin verifies only
+	 * with a reason of their own, recorded with the verification. (A
+	 * listing its claimant made may carry none: nothing to check.) */
+	npi_good = npi_ok(l.npi_given);
+	if (l.npi_given[0] && !npi_good && !reason)
+		return refuse(why, 409, "override_reason", "the NPI check failed: give your reason for "
+		                                           "verifying anyway (what you checked instead)");
+	if (reason && !line_ok(reason, 400))
+		return refuse(why, 400, "override_reason", "keep the reason to one line of at most 400 "
+		                                           "characters");
+	if (npi_good || !l.npi_given[0])
+		reason = NULL;  /* nothing overridden */
 	ok = (time_t)l.code_ok_at;
 	gmtime_r(&ok, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	snprintf(how, sizeof(how), "code to practice email %.120s (found: %.120s), entered %s + "
-	         "board licence check: %.120s, licence %.60s", l.contact, l.contact_source, day,
-	         board, licence);
-	if (STORE_CALL(cx->sv->store, listing_verify, tid, who->id, how, now, &found))
+	/* Honest words: what was checked, and nothing more. */
+	snprintf(how, sizeof(how), "code to practice email %.80s (found: %.60s), entered %s; %s%.120s; "
+	         "licence checked with %.90s (%.40s)", l.contact, l.contact_source, day,
+	         npi_good ? "NPI checked" : !l.npi_given[0] ? "no NPI given" :
+	                    "NPI check failed, verified anyway: ", reason ? reason : "", in->board,
+	         in->licence);
+	v = (struct store_verify){how, npi_good, in->board, in->licence, reason ? reason : ""};
+	if (STORE_CALL(cx->sv->store, listing_verify_checked, tid, who->id, &v, now, &found))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "no claim of this listing is waiting");
 	/* A listing its claimant created joins searches now (unless hidden). */
 	if (l.created && STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden) == 0 && !hidden)
 		live_set_paused(cx->sv->live, tid, stale(&l, now));
+	if (STORE_CALL(cx->sv->store, user_get, l.user, &claimant, &found) == 0 && found)
+		notify_claim_verified(cx->sv, claimant.email, listing_name(cx, tid));
+	return 0;
+}
+
+int
+listing_verification(struct ctx *cx, const char *tid, struct verification *v)
+{
+	struct store_listing l;
+	int found = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->licence_board = v->licence_number = v->override_reason = "";
+	if (!tid || !record_id_ok(tid))
+		return 1;
+	if (STORE_CALL(cx->sv->store, listing_get, tid, &l, &found))
+		return -1;
+	if (!found || !l.verified_at)
+		return 1;
+	v->verified_at = l.verified_at;
+	v->npi_checked_at = l.npi_checked ? l.verified_at : 0;
+	v->licence_board = arena_strdup(cx->a, l.licence_board);
+	v->licence_number = arena_strdup(cx->a, l.licence_number);
+	v->licence_checked_at = l.licence_board[0] ? l.verified_at : 0;
+	v->override_reason = arena_strdup(cx->a, l.override_reason);
+	if (!v->licence_board || !v->licence_number || !v->override_reason)
+		return -1;
 	return 0;
 }
 
@@ -398,14 +489,27 @@ reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct re
 	struct store_listing l;
 	int found = 0;
 
+	struct store_user claimant;
+	const char *name;
+	int rc;
+
 	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
+	name = arena_strdup(cx->a, listing_name(cx, tid));
+	if (STORE_CALL(cx->sv->store, user_get, l.user, &claimant, &found))
+		return -1;
+	if (!found)
+		claimant.email[0] = '\0';
 	/* A listing the claimant made goes with the claim: no one vouched for it. */
 	if (l.created)
-		return remove_listing(cx, who, tid, why);
-	if (STORE_CALL(cx->sv->store, listing_unclaim, tid, &found))
-		return -1;
-	return found ? 0 : refuse(why, 404, "", "no claim of this listing is waiting");
+		rc = remove_listing(cx, who, tid, why);
+	else if (STORE_CALL(cx->sv->store, listing_unclaim, tid, &found))
+		rc = -1;
+	else
+		rc = found ? 0 : refuse(why, 404, "", "no claim of this listing is waiting");
+	if (rc == 0 && claimant.email[0] && name)
+		notify_claim_rejected(cx->sv, claimant.email, name);
+	return rc;
 }
 
 int

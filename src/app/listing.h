@@ -28,6 +28,14 @@ struct refusal;                         /* app/services.h */
  */
 int claim_listing(struct ctx *cx, struct actor *who, const char *tid, const char *npi, struct refusal *why);
 /*
+ * claim_listing, where as_typed says the claimant stands by an NPI whose
+ * check digit fails (10 digits still): the claim then waits marked "NPI
+ * check failed", and the admin verifies it only with a reason. Without
+ * as_typed such an NPI is a 400 naming "npi".
+ */
+int claim_listing_as(struct ctx *cx, struct actor *who, const char *tid, const char *npi, bool as_typed,
+                     struct refusal *why);
+/*
  * An admin has chiron mail a new one-time code for the waiting claim of
  * tid to email, the practice's address as found at source (the licensing
  * board's record, the practice's website): never an address the claimant
@@ -45,6 +53,39 @@ int enter_claim_code(struct ctx *cx, const struct actor *who, const char *code, 
  */
 int verify_listing(struct ctx *cx, const struct actor *who, const char *tid, const char *board, const char *licence,
                    bool checked, struct refusal *why);
+/* What an admin checked to verify a claim. */
+struct verify_in {
+	const char *board, *licence;    /* the licensing board, the licence number it shows */
+	bool checked;                   /* the board's record shows it current, for this person */
+	const char *override_reason;    /* NULL or "": none; required when the NPI check fails */
+};
+/*
+ * verify_listing with an override: when the claim's NPI fails its check
+ * digit, 409 naming "override_reason" unless in->override_reason gives
+ * one; the reason is recorded with the verification.
+ */
+int verify_listing_as(struct ctx *cx, const struct actor *who, const char *tid, const struct verify_in *in,
+                      struct refusal *why);
+/*
+ * What chiron checked when it verified listing tid, for its profile and
+ * the API (no actor: it is public, as the badge it backs):
+ *   npi_checked_at      when the NPI's check digit was checked and held
+ *                       (0: it failed, or was not recorded)
+ *   licence_board, licence_number, licence_checked_at
+ *                       the licence as the admin found it with the board
+ *                       ("" and 0 for verifications before they were recorded)
+ *   override_reason     why an admin verified though the NPI check failed
+ *                       ("" when none)
+ * Strings in cx's arena. 0; 1 when the listing is not verified; -1.
+ */
+struct verification {
+	int64_t verified_at;
+	int64_t npi_checked_at;
+	const char *licence_board, *licence_number;
+	int64_t licence_checked_at;
+	const char *override_reason;
+};
+int listing_verification(struct ctx *cx, const char *tid, struct verification *v);
 /* An admin drops the waiting claim of tid (a listing the claimant created
  * goes with it). */
 int reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct refusal *why);
@@ -73,6 +114,13 @@ int merge_orgs(struct ctx *cx, const struct actor *who, const char *from, const 
  * none (or its record cannot be read back), -1 when the store fails.
  */
 int therapist_load(struct ctx *cx, const char *id, struct therapist *t);
+/*
+ * The name of listing tid as a person is shown it: the listing's name
+ * (from the index, or the store for a hidden one), or "a therapist no
+ * longer listed" when it is gone: never the id. Borrowed (the index) or
+ * in cx's arena.
+ */
+const char *listing_display_name(struct ctx *cx, const char *tid);
 /* True when the store holds a therapist with this id (false on error). */
 bool listing_exists(struct ctx *cx, const char *therapist_id);
 

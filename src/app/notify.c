@@ -33,6 +33,7 @@ mail_kind(const char *subject)
 	static const struct { const char *prefix, *kind; } kinds[] = {
 		{"Reset your chiron password", "reset"},
 		{"chiron: session", "booking"},
+		{"chiron: a new consultation request", "request"},
 		{"Is your chiron listing still current?", "listing-reminder"},
 	};
 	size_t i;
@@ -85,7 +86,28 @@ site(const struct services *sv)
  * Sessions and waitlists
  * ---------------------------------------------------------------------- */
 
-/* How each piece of news ends its sentence and its subject. */
+/* "a" or "an" before word, by its first letter ("an individual", "a
+ * couples"); cap: at the start of a sentence. */
+static const char *
+article(const char *word, bool cap)
+{
+	bool vowel = word && strchr("aeiouAEIOU", word[0]) && word[0];
+
+	return vowel ? (cap ? "An" : "an") : (cap ? "A" : "a");
+}
+
+/* The last line of a session's message: where the recipient sees their
+ * sessions, by their side of it. */
+static void
+sessions_link(const struct services *sv, const struct session_note *s, char *out, size_t n)
+{
+	if (s->therapist)
+		snprintf(out, n, "Your schedule: %s/schedule\n", site(sv));
+	else
+		snprintf(out, n, "Your sessions: %s/therapy\n", site(sv));
+}
+
+/* The subject's last words for each piece of news. */
 static const char *const news_words[NEWS__MAX] = {
 	[NEWS_BOOKED] = "booked",
 	[NEWS_CANCELLED] = "cancelled",
@@ -94,30 +116,59 @@ static const char *const news_words[NEWS__MAX] = {
 	[NEWS_MOVED_LATE] = "moved (late: inside the notice period)",
 	[NEWS_WEEKLY] = "now weekly",
 	[NEWS_FORTNIGHTLY] = "now fortnightly",
-	[NEWS_SERIES_ENDED] = "cancelled",      /* its own sentence, below */
+	[NEWS_SERIES_ENDED] = "cancelled",      /* its own subject, below */
 };
 
 int
 notify_session(struct services *sv, const char *to, enum session_news what, const struct session_note *s,
                long cancelled)
 {
-	char subject[160], body[1024];
+	char subject[160], body[1400], link[300], by[160] = "";
+	const char *late = "";
 
 	if ((unsigned)what >= NEWS__MAX)
 		return -1;
-	if (what == NEWS_SERIES_ENDED) {
+	sessions_link(sv, s, link, sizeof(link));
+	if (s->by)
+		snprintf(by, sizeof(by), " by %.128s", s->by);
+	if (what == NEWS_CANCELLED_LATE || what == NEWS_MOVED_LATE)
+		late = " It was a late change: inside the notice period.";
+	snprintf(subject, sizeof(subject), "chiron: session %s", news_words[what]);
+	switch (what) {
+	case NEWS_SERIES_ENDED: {
 		const char *plural = cancelled == 1 ? "" : "s";
 
 		snprintf(subject, sizeof(subject), "chiron: session cancelled with the %ld session%s ahead "
 		         "of its series, which has ended", cancelled, plural);
-		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) is cancelled with "
-		         "the %ld session%s ahead of its series, which has ended.\n\nYour sessions: %s/therapy\n",
-		         s->kind, s->with, s->when, s->zone, cancelled, plural, site(sv));
-	} else {
-		snprintf(subject, sizeof(subject), "chiron: session %s", news_words[what]);
-		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) is %s.\n\n"
-		         "Your sessions: %s/therapy\n", s->kind, s->with, s->when, s->zone, news_words[what],
-		         site(sv));
+		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) is cancelled%s "
+		         "with the %ld session%s ahead of its series, which has ended.\n\n%s", s->kind,
+		         s->with, s->when, s->zone, by, cancelled, plural, link);
+		break;
+	}
+	case NEWS_MOVED:
+	case NEWS_MOVED_LATE:
+		if (s->was)
+			snprintf(body, sizeof(body), "Your %.20s session with %.128s was moved%s from %s to %s "
+			         "(%.63s).%s\n\n%s", s->kind, s->with, by, s->was, s->when, s->zone, late, link);
+		else
+			snprintf(body, sizeof(body), "Your %.20s session with %.128s was moved%s to %s "
+			         "(%.63s).%s\n\n%s", s->kind, s->with, by, s->when, s->zone, late, link);
+		break;
+	case NEWS_CANCELLED:
+	case NEWS_CANCELLED_LATE:
+		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) was cancelled%s."
+		         "%s\n\n%s", s->kind, s->with, s->when, s->zone, by, late, link);
+		break;
+	case NEWS_WEEKLY:
+	case NEWS_FORTNIGHTLY:
+		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) is now the first "
+		         "of a %s series.\n\n%s", s->kind, s->with, s->when, s->zone,
+		         what == NEWS_WEEKLY ? "weekly" : "fortnightly", link);
+		break;
+	default:
+		snprintf(body, sizeof(body), "Your %.20s session with %.128s on %s (%.63s) is booked.\n\n%s",
+		         s->kind, s->with, s->when, s->zone, link);
+		break;
 	}
 	return put(sv, to, subject, body, "booking");
 }
@@ -125,25 +176,58 @@ notify_session(struct services *sv, const char *to, enum session_news what, cons
 int
 notify_session_reminder(struct services *sv, const char *to, const struct session_note *s)
 {
-	char body[1024];
+	char body[1400], link[300];
 
-	snprintf(body, sizeof(body), "A reminder: your %.20s session with %.128s is on %s (%.63s).\n"
-	         "It is held for you like a clinical hour; if you cannot come, cancel it on chiron.\n\n"
-	         "Your sessions: %s/therapy\n", s->kind, s->with, s->when, s->zone, site(sv));
+	sessions_link(sv, s, link, sizeof(link));
+	if (s->therapist)
+		snprintf(body, sizeof(body), "A reminder: your %.20s session with %.128s is on %s (%.63s).\n\n"
+		         "%s", s->kind, s->with, s->when, s->zone, link);
+	else
+		snprintf(body, sizeof(body), "A reminder: your %.20s session with %.128s is on %s (%.63s).\n"
+		         "It is held for you like a clinical hour; if you cannot come, cancel it on chiron.\n\n"
+		         "%s", s->kind, s->with, s->when, s->zone, link);
 	return put(sv, to, "chiron: your session tomorrow", body, "booking");
 }
 
 int
 notify_waitlist_opening(struct services *sv, const char *to, const struct session_note *s, const char *tid)
 {
-	char body[1024];
+	char body[1400];
 
-	snprintf(body, sizeof(body), "A %.20s time opened with %.128s: %s (%.63s).\n"
+	snprintf(body, sizeof(body), "%s %.20s session opened with %.128s: %s (%.63s).\n"
 	         "Book it, if it suits you, at %s/therapists/%.71s/book?kind=%.20s\n"
 	         "(You are on their waitlist; first come, first served.)\n\n"
-	         "Your sessions: %s/therapy\n", s->kind, s->with, s->when, s->zone, site(sv), tid, s->kind,
-	         site(sv));
+	         "Your sessions: %s/therapy\n", article(s->kind, true), s->kind, s->with, s->when, s->zone,
+	         site(sv), tid, s->kind, site(sv));
 	return put(sv, to, "chiron: a time opened on your waitlist", body, "booking");
+}
+
+/* ----------------------------------------------------------------------
+ * Consultation requests
+ * ---------------------------------------------------------------------- */
+
+int
+notify_request_new(struct services *sv, const char *to, const char *from)
+{
+	char body[1200];
+
+	snprintf(body, sizeof(body), "You have a new consultation request from %.63s.\n"
+	         "Read it and answer on chiron: %s/requests\n\n"
+	         "(The message itself is not in this mail: mail passes through mail providers,\n"
+	         "so chiron keeps what colleagues write on chiron.)\n", from, site(sv));
+	return put(sv, to, "chiron: a new consultation request", body, "request");
+}
+
+int
+notify_request_answered(struct services *sv, const char *to, const char *name)
+{
+	char body[1200];
+
+	snprintf(body, sizeof(body), "%.200s answered your consultation request.\n"
+	         "Read the answer on chiron: %s/requests\n\n"
+	         "(The answer itself is not in this mail: mail passes through mail providers,\n"
+	         "so chiron keeps what is written on chiron.)\n", name, site(sv));
+	return put(sv, to, "chiron: your consultation request was answered", body, "request");
 }
 
 /* ----------------------------------------------------------------------
@@ -188,6 +272,28 @@ notify_claim_code(struct services *sv, const char *to, const char *name, const c
 	rc = put(sv, to, "Your code for claiming a chiron listing", body, "other");
 	sodium_memzero(body, sizeof(body));
 	return rc;
+}
+
+int
+notify_claim_verified(struct services *sv, const char *to, const char *name)
+{
+	char body[1200];
+
+	snprintf(body, sizeof(body), "An administrator verified your claim of the listing of %.200s.\n"
+	         "It is yours to keep current now: your listing, its consultation requests and its\n"
+	         "schedule are at %s/listing\n", name, site(sv));
+	return put(sv, to, "chiron: your listing claim is verified", body, "claim");
+}
+
+int
+notify_claim_rejected(struct services *sv, const char *to, const char *name)
+{
+	char body[1200];
+
+	snprintf(body, sizeof(body), "An administrator could not verify your claim of the listing of\n"
+	         "%.200s, and dropped it. If the listing is yours, write to the administrators;\n"
+	         "you can claim a listing again at %s/listing\n", name, site(sv));
+	return put(sv, to, "chiron: your listing claim was not verified", body, "claim");
 }
 
 int

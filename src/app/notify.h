@@ -10,6 +10,8 @@
 #ifndef CHIRON_APP_NOTIFY_H
 #define CHIRON_APP_NOTIFY_H
 
+#include <stdbool.h>
+
 #include "app/ctx.h"
 
 /* Puts a message in the outbox (sealed in the store; a redacted line in
@@ -41,6 +43,12 @@ struct session_note {
 	const char *with;               /* the other side: the listing's name or the seeker's pseudonym */
 	const char *when;               /* when_text() in the recipient's zone */
 	const char *zone;               /* that zone's name */
+	bool therapist;                 /* the recipient is the therapist: their sessions are on
+	                                 * /schedule (a seeker's on /therapy) */
+	const char *was;                /* a move: the old time, when_text() in the same zone;
+	                                 * NULL when not known */
+	const char *by;                 /* who cancelled or moved it, as the recipient is told:
+	                                 * "you", or the other side's name; NULL when not said */
 };
 
 /* Tells `to` what became of session s; cancelled counts the sessions an
@@ -51,6 +59,21 @@ int notify_session(struct services *sv, const char *to, enum session_news what, 
 int notify_session_reminder(struct services *sv, const char *to, const struct session_note *s);
 /* A time of kind s->kind opened with listing tid, for someone on its waitlist. */
 int notify_waitlist_opening(struct services *sv, const char *to, const struct session_note *s, const char *tid);
+
+/* ----------------------------------------------------------------------
+ * Consultation requests (app/requests.c)
+ *
+ * Neither message carries the request's or the answer's words: mail
+ * passes through mail providers, and a colleague's words about wanting
+ * therapy are the most private thing chiron holds. The mail says that
+ * something waits, from whom (a pseudonym or the listing's name), and
+ * where to read it once signed in.
+ * ---------------------------------------------------------------------- */
+
+/* To the holder of a listing: a new request from pseudonym `from`. */
+int notify_request_new(struct services *sv, const char *to, const char *from);
+/* To the sender: the therapist of listing `name` answered. */
+int notify_request_answered(struct services *sv, const char *to, const char *name);
 
 /* ----------------------------------------------------------------------
  * Listings and accounts (app/listing.c, app/account.c)
@@ -65,6 +88,10 @@ int notify_listing_reminder(struct services *sv, const char *to, const char *tid
  * and dies after `tries` wrong entries. */
 int notify_claim_code(struct services *sv, const char *to, const char *name, const char *code, int days,
                       int tries);
+/* To the claimant: an admin verified their claim of the listing `name`. */
+int notify_claim_verified(struct services *sv, const char *to, const char *name);
+/* To the claimant: an admin rejected their claim of the listing `name`. */
+int notify_claim_rejected(struct services *sv, const char *to, const char *name);
 /* Someone asked for an account with an address that has one, `handle`. */
 int notify_signup_exists(struct services *sv, const char *to, const char *handle);
 /* The link finishing the sign-up of `handle`. */

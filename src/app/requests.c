@@ -34,6 +34,26 @@
 #define REQUESTS_PER_ACCOUNT 30
 #define REQUESTS_PER_ADDRESS 100
 
+/*
+ * Mails the verified holder of listing tid that a request came from the
+ * pseudonym `from` (never the words, nor the email a sender revealed: the
+ * mail says where to read them). A claim still waiting hears nothing: its
+ * requests wait for the verified holder. A failed mail fails nothing.
+ */
+static void
+tell_holder(struct ctx *cx, const char *tid, const char *from)
+{
+	struct store_listing l;
+	struct store_user u;
+	int found = 0;
+
+	if (STORE_CALL(cx->sv->store, listing_get, tid, &l, &found) || !found || !l.verified_at)
+		return;
+	if (STORE_CALL(cx->sv->store, user_get, l.user, &u, &found) || !found)
+		return;
+	notify_request_new(cx->sv, u.email, from);
+}
+
 int
 send_request(struct ctx *cx, const struct actor *who, const struct request_in *in, struct store_request *out,
              struct refusal *why)
@@ -46,8 +66,10 @@ send_request(struct ctx *cx, const struct actor *who, const struct request_in *i
 		return refuse(why, 401, "", "sign in to send a request");
 	if (!in->therapist_id || !record_id_ok(in->therapist_id))
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
-	if (!in->message || !*in->message || strlen(in->message) > MESSAGE_MAX)
-		return refuse(why, 400, "message", "write a message of 1 to 2000 characters");
+	if (!in->message || !*in->message)
+		return refuse(why, 400, "message", "write your message to the therapist: it is empty");
+	if (strlen(in->message) > MESSAGE_MAX)
+		return refuse(why, 400, "message", "your message is too long: keep it to 2000 characters");
 	snprintf(party, sizeof(party), "user:%lld", (long long)who->id);
 	if (throttled_party(cx, "request", party, REQUESTS_PER_ACCOUNT, 3600) ||
 	    throttled_address(cx, who, "request", REQUESTS_PER_ADDRESS, 3600)) {
@@ -75,7 +97,10 @@ send_request(struct ctx *cx, const struct actor *who, const struct request_in *i
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
 	if (hidden)
 		return refuse(why, 404, "therapist_id", "no therapist has this id");
-	return STORE_CALL(cx->sv->store, request_add, out) ? -1 : 0;
+	if (STORE_CALL(cx->sv->store, request_add, out))
+		return -1;
+	tell_holder(cx, in->therapist_id, who->handle);
+	return 0;
 }
 
 int
@@ -83,18 +108,27 @@ answer_request(struct ctx *cx, const struct actor *who, const char *id, const ch
 {
 	char *end;
 	long long n = id ? strtoll(id, &end, 10) : 0;
+	int64_t seeker = 0;
+	struct store_user u;
 	int found = 0;
 
 	if (!id || *end || n <= 0)
 		return refuse(why, 404, "", "no such request");
-	if (!answer || !*answer || strlen(answer) > MESSAGE_MAX)
-		return refuse(why, 400, "answer", "write an answer of 1 to 2000 characters");
+	if (!answer || !*answer)
+		return refuse(why, 400, "answer", "write your answer: it is empty");
+	if (strlen(answer) > MESSAGE_MAX)
+		return refuse(why, 400, "answer", "your answer is too long: keep it to 2000 characters");
 	if (!who->therapist_id[0] ||
 	    STORE_CALL(cx->sv->store, request_answer, (int64_t)n, who->therapist_id, answer,
-	               ctx_now(cx), &found))
-		found = 0;
+	               ctx_now(cx), &seeker))
+		seeker = 0;
 	/* Another therapist's request looks exactly like a missing one. */
-	return found ? 0 : refuse(why, 404, "", "no such request");
+	if (!seeker)
+		return refuse(why, 404, "", "no such request");
+	/* The sender hears who answered, never the words (notify.h says why). */
+	if (STORE_CALL(cx->sv->store, user_get, seeker, &u, &found) == 0 && found)
+		notify_request_answered(cx->sv, u.email, listing_display_name(cx, who->therapist_id));
+	return 0;
 }
 
 int

@@ -96,7 +96,7 @@ static int
 notify_waiting(struct waitlist_tell *x, const struct store_wait *w)
 {
 	struct recipient r;
-	struct session_note n = {x->a->kind, x->tname, r.when, r.zone};
+	struct session_note n = {x->a->kind, x->tname, r.when, r.zone, false, NULL, NULL};
 
 	if (recipient_of(x->sv, w->seeker, x->a->zone, x->a->start, &r) == 0)
 		notify_waitlist_opening(x->sv, r.email, &n, x->a->therapist_id);

@@ -77,6 +77,18 @@ struct store_listing {
 	int64_t code_ok_at;             /* when the claimant entered it, 0 = not yet */
 	int64_t verified_by;            /* the admin's user id; 0 = the command line */
 	char verified_how[512];
+	/* What the verification checked (listing_verify_checked): */
+	int npi_checked;                /* 1: the NPI's check digit held */
+	char licence_board[128];        /* the board the licence was checked with, "" = not recorded */
+	char licence_number[64];
+	char override_reason[512];      /* why verified though the NPI check failed, "" = none */
+};
+
+/* What an admin checked to verify a claim (listing_verify_checked). */
+struct store_verify {
+	const char *how;                /* the whole story, as verified_how */
+	int npi_checked;
+	const char *board, *licence, *override_reason;  /* "" when none */
 };
 
 /* What listing_code_take found. */
@@ -338,9 +350,10 @@ struct store_ops {
 	 * newest), newest first, at most max: pages of a long list. */
 	int (*requests_to_therapist)(struct store *s, const char *therapist_id, int64_t before_id,
 	                             int max, store_request_fn fn, void *arg);
-	/* Answers request id, only when it was sent to therapist_id (*found). */
+	/* Answers request id, only when it was sent to therapist_id: *seeker
+	 * is its sender's account, 0 when there is no such request. */
 	int (*request_answer)(struct store *s, int64_t id, const char *therapist_id,
-	                      const char *answer, int64_t now, int *found);
+	                      const char *answer, int64_t now, int64_t *seeker);
 
 	/* Listings: a therapist account claims one (STORE_EXISTS when taken). */
 	int (*listing_claim)(struct store *s, int64_t user, const char *therapist_id,
@@ -353,6 +366,9 @@ struct store_ops {
 	 */
 	int (*listing_verify)(struct store *s, const char *therapist_id, int64_t by,
 	                      const char *how, int64_t now, int *found);
+	/* listing_verify, recording each thing checked (struct store_verify). */
+	int (*listing_verify_checked)(struct store *s, const char *therapist_id, int64_t by,
+	                              const struct store_verify *v, int64_t now, int *found);
 	/*
 	 * A new one-time code (its hash) for the waiting claim of
 	 * therapist_id, sent to contact (found by admin `by` at source),

@@ -3,8 +3,10 @@
  *
  *   GET  /api/v1/admin/queue                  claims waiting, and hidden listings
  *   POST /api/v1/admin/listings/{id}/code     {"email","source"}: mail the claim's code (204)
- *   POST /api/v1/admin/listings/{id}/verify   {"board","licence_number","licence_checked"}:
- *                                             verify the waiting claim (204)
+ *   POST /api/v1/admin/listings/{id}/verify   {"board","licence_number","licence_checked",
+ *                                             "override_reason"}: verify the waiting claim
+ *                                             (204; 409 without a reason when its NPI
+ *                                             fails its check digit)
  *   POST /api/v1/admin/listings/{id}/reject   drop the waiting claim (204)
  *   POST /api/v1/admin/listings/{id}/hide     out of searches and its page (204)
  *   POST /api/v1/admin/listings/{id}/unhide   back again (204)
@@ -83,6 +85,10 @@ api_admin_queue(struct req *r, struct resp *p)
 		jw_kstr(&w, "verified_by", q[i].verified_by);
 		jw_kstr(&w, "verified_how", q[i].l.verified_how);
 		jw_ktime(&w, "verified_at", q[i].l.verified_at);
+		jw_kbool(&w, "npi_checked", q[i].l.npi_checked);
+		jw_kstr_or_null(&w, "licence_board", q[i].l.licence_board);
+		jw_kstr_or_null(&w, "licence_number", q[i].l.licence_number);
+		jw_kstr_or_null(&w, "override_reason", q[i].l.override_reason);
 		jw_obj_close(&w);
 	}
 	jw_arr_close(&w);
@@ -107,18 +113,18 @@ api_admin_code(struct req *r, struct resp *p)
 int
 api_admin_verify(struct req *r, struct resp *p)
 {
-	static const char *const allowed[] = {"board", "licence_number", "licence_checked", NULL};
-	const char *board = NULL, *licence = NULL;
-	bool checked = false;
+	static const char *const allowed[] = {"board", "licence_number", "licence_checked", "override_reason", NULL};
+	struct verify_in in = {NULL, NULL, false, NULL};
 	struct refusal why;
 	struct verr e;
 	jnode *o = api_body(r, allowed, &e);
 
-	if (!o || api_str(r, o, "board", &board, &e) ||
-	    api_str(r, o, "licence_number", &licence, &e) ||
-	    jv_bool(o, "licence_checked", false, false, &checked, "", &e))
+	if (!o || api_str(r, o, "board", &in.board, &e) ||
+	    api_str(r, o, "licence_number", &in.licence, &e) ||
+	    jv_bool(o, "licence_checked", false, false, &in.checked, "", &e) ||
+	    api_str(r, o, "override_reason", &in.override_reason, &e))
 		return api_invalid(r, p, &e);
-	return no_content(r, p, verify_listing(&r->cx, &r->who, r->param, board, licence, checked, &why), &why);
+	return no_content(r, p, verify_listing_as(&r->cx, &r->who, r->param, &in, &why), &why);
 }
 
 int

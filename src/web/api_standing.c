@@ -15,6 +15,7 @@
  * listing's fields is another resource's (PUT /api/v1/listing); this file
  * is named for the standing so the two stay apart.
  */
+#include "core/jsonv.h"
 #include "app/services.h"
 #include "web/pages.h"
 
@@ -60,16 +61,18 @@ api_listing(struct req *r, struct resp *p)
 int
 api_listing_claim(struct req *r, struct resp *p)
 {
-	static const char *const keys[] = {"therapist_id", "npi", NULL};
+	static const char *const keys[] = {"therapist_id", "npi", "npi_as_typed", NULL};
 	const char *tid, *npi;
+	bool as_typed = false;
 	struct refusal why;
 	struct verr e;
 	jnode *o = api_body(r, keys, &e);
 	int rc;
 
-	if (!o || api_str(r, o, "therapist_id", &tid, &e) || api_str(r, o, "npi", &npi, &e))
+	if (!o || api_str(r, o, "therapist_id", &tid, &e) || api_str(r, o, "npi", &npi, &e) ||
+	    jv_bool(o, "npi_as_typed", false, false, &as_typed, "", &e))
 		return api_invalid(r, p, &e);
-	rc = claim_listing(&r->cx, &r->who, tid, npi, &why);
+	rc = claim_listing_as(&r->cx, &r->who, tid, npi, as_typed, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
 	if (rc || resp_header(p, "Location", "/api/v1/listing"))

@@ -98,6 +98,25 @@ static const struct field f_requests_api[] = {
 	 "before must be the received_next of a page (a request id)"},
 	F_END,
 };
+/* A request and an answer: their words are checked by the service (empty,
+ * too long), whose sentence the form shows; declared so the form keeps them. */
+static const struct field f_request_send[] = {
+	PATH_RECORD, {"message", F_TEXT, 0, 0, false, NULL, NULL}, CHECKBOX("reveal"), F_END,
+};
+static const struct field f_answer[] = {
+	PATH_NUMBER, {"answer", F_TEXT, 0, 0, false, NULL, NULL}, F_END,
+};
+/* The admin's claim forms: what is missing is said by the handler, all at
+ * once, on the desk again (page_listing.c). */
+#define TEXT(name) {name, F_TEXT, 0, 0, false, NULL, NULL}
+static const struct field f_admin_code[] = { PATH_RECORD, TEXT("email"), TEXT("source"), F_END };
+static const struct field f_admin_verify[] = {
+	PATH_RECORD, TEXT("board"), TEXT("licence_number"), CHECKBOX("licence_checked"),
+	TEXT("override_reason"), F_END,
+};
+static const struct field f_admin_hide[] = { TEXT("therapist_id"), F_END };
+static const struct field f_claim[] = { TEXT("therapist_id"), TEXT("npi"), CHECKBOX("npi_as_typed"),
+	TEXT("find"), F_END };
 static const struct field f_admin[] = {
 	{"removed", F_ID, 0, 0, false, NULL, NULL},
 	{"merged", F_ID, 0, 0, false, NULL, NULL},
@@ -169,10 +188,10 @@ const struct route routes[] = {
 	{"GET",  "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, false},
 	{"POST", "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, true, .fields = f_org_new, .form = true},
 	{"GET",  "/requests",                  page_requests,  WHO_SIGNED_IN, false, .fields = f_requests_page},
-	{"POST", "/request/{id}",              page_request_send, WHO_SIGNED_IN, true, .fields = f_record},
-	{"POST", "/answer/{id}",               page_answer,    WHO_THERAPIST, true, .fields = f_number},
+	{"POST", "/request/{id}",              page_request_send, WHO_SIGNED_IN, true, .fields = f_request_send, .form = true},
+	{"POST", "/answer/{id}",               page_answer,    WHO_THERAPIST, true, .fields = f_answer, .form = true},
 	{"GET",  "/listing",                   page_listing,   WHO_THERAPIST, false},
-	{"POST", "/listing/claim",             page_listing_claim, WHO_THERAPIST, true},
+	{"POST", "/listing/claim",             page_listing_claim, WHO_THERAPIST, true, .fields = f_claim, .form = true},
 	{"POST", "/listing/code",              page_listing_code, WHO_THERAPIST, true},
 	{"POST", "/listing/confirm",           page_listing_confirm, WHO_THERAPIST, true},
 	{"GET",  "/listing/confirm/{id}",      page_confirm_link, WHO_ANYONE, false},
@@ -207,12 +226,12 @@ const struct route routes[] = {
 	{"GET",  "/feed/{id}",                 page_feed_ics,  WHO_ANYONE,  false},
 	{"GET",  "/appointments/{id}/ics",     page_appointment_ics, WHO_SIGNED_IN, false, .fields = f_number},
 	{"GET",  "/admin",                     page_admin,     WHO_ADMIN,   false, .fields = f_admin},
-	{"POST", "/admin/code/{id}",           page_admin_code, WHO_ADMIN,  true, .fields = f_record},
-	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true, .fields = f_record},
+	{"POST", "/admin/code/{id}",           page_admin_code, WHO_ADMIN,  true, .fields = f_admin_code, .form = true},
+	{"POST", "/admin/verify/{id}",         page_admin_verify, WHO_ADMIN, true, .fields = f_admin_verify, .form = true},
 	{"POST", "/admin/reject/{id}",         page_admin_reject, WHO_ADMIN, true, .fields = f_record},
 	{"POST", "/admin/remove",              page_admin_remove, WHO_ADMIN, true},
 	{"POST", "/admin/orgs/merge",          page_admin_merge, WHO_ADMIN, true},
-	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true},
+	{"POST", "/admin/hide",                page_admin_hide, WHO_ADMIN,  true, .fields = f_admin_hide, .form = true},
 	{"POST", "/admin/unhide/{id}",         page_admin_unhide, WHO_ADMIN, true, .fields = f_record},
 	{"GET",  "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, false},
 	{"POST", "/signup/confirm/{id}",       page_signup_confirm, WHO_ANYONE, true, .fields = f_signup_confirm, .form = true},

@@ -346,6 +346,7 @@ static const struct store_ops sqlite_ops = {
 	.listing_claim = sq_listing_claim,
 	.listing_get = sq_listing_get,
 	.listing_verify = sq_listing_verify,
+	.listing_verify_checked = sq_listing_verify_checked,
 	.listing_code_put = sq_listing_code_put,
 	.listing_code_take = sq_listing_code_take,
 	.listing_unclaim = sq_listing_unclaim,

@@ -28,7 +28,8 @@ sq_listing_claim(struct store *bs, int64_t user, const char *tid, const char *np
 
 #define LISTING_COLS "therapist_id, user_id, npi_given, claimed_at, verified_at, confirmed_at, " \
 	"created, contact, contact_source, code_hash IS NOT NULL, code_sent_at, code_sent_by, " \
-	"code_expires, code_tries, code_ok_at, verified_by, verified_how"
+	"code_expires, code_tries, code_ok_at, verified_by, verified_how, npi_checked, licence_board, " \
+	"licence_number, override_reason"
 
 static void
 read_listing(sqlite3_stmt *st, struct store_listing *l)
@@ -50,6 +51,10 @@ read_listing(sqlite3_stmt *st, struct store_listing *l)
 	l->code_ok_at = sqlite3_column_int64(st, 14);
 	l->verified_by = sqlite3_column_int64(st, 15);
 	sq_copy_col(l->verified_how, sizeof(l->verified_how), st, 16);
+	l->npi_checked = sqlite3_column_int(st, 17);
+	sq_copy_col(l->licence_board, sizeof(l->licence_board), st, 18);
+	sq_copy_col(l->licence_number, sizeof(l->licence_number), st, 19);
+	sq_copy_col(l->override_reason, sizeof(l->override_reason), st, 20);
 }
 
 static int
@@ -80,6 +85,22 @@ sq_listing_verify(struct store *bs, const char *tid, int64_t by, const char *how
 			       "UPDATE listing SET verified_at = ?1, verified_by = ?3, verified_how = ?4, "
 			       "code_hash = NULL WHERE therapist_id = ?2 AND verified_at = 0 RETURNING 1",
 			       "itit", now, tid, by, how);
+
+	*found = rc == 0 && n > 0;
+	return rc;
+}
+
+int
+sq_listing_verify_checked(struct store *bs, const char *tid, int64_t by, const struct store_verify *v,
+                          int64_t now, int *found)
+{
+	int n = 0, rc = sq_run(S(bs), "verifying a listing", sq_row_count, &n,
+			       "UPDATE listing SET verified_at = ?1, verified_by = ?3, verified_how = ?4, "
+			       "npi_checked = ?5, licence_board = ?6, licence_number = ?7, "
+			       "override_reason = ?8, code_hash = NULL "
+			       "WHERE therapist_id = ?2 AND verified_at = 0 RETURNING 1",
+			       "ititittt", now, tid, by, v->how, (int64_t)v->npi_checked, v->board,
+			       v->licence, v->override_reason);
 
 	*found = rc == 0 && n > 0;
 	return rc;

@@ -67,14 +67,17 @@ sq_requests_to_therapist(struct store *bs, const char *tid, int64_t before_id, i
 
 int
 sq_request_answer(struct store *bs, int64_t id, const char *tid, const char *answer,
-                  int64_t now, int *found)
+                  int64_t now, int64_t *seeker)
 {
-	int n = 0, rc = sq_run(S(bs), "answering a request", sq_row_count, &n,
-			       "UPDATE request SET answer = ?1, answered_at = ?2 "
-			       "WHERE id = ?3 AND therapist_id = ?4 RETURNING 1", "tiit",
-			       answer, now, id, tid);
+	int rc;
 
-	*found = rc == 0 && n > 0;
+	*seeker = 0;
+	rc = sq_run(S(bs), "answering a request", sq_row_int64, seeker,
+		    "UPDATE request SET answer = ?1, answered_at = ?2 "
+		    "WHERE id = ?3 AND therapist_id = ?4 RETURNING seeker_id", "tiit",
+		    answer, now, id, tid);
+	if (rc)
+		*seeker = 0;
 	return rc;
 }
 

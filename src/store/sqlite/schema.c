@@ -298,6 +298,17 @@ static const char *const migrations[] = {
 	 * from notice_hours, the notice for cancelling or moving.
 	 */
 	"ALTER TABLE schedule_setting ADD COLUMN booking_notice_hours INTEGER NOT NULL DEFAULT 1;",
+	/*
+	 * 20: what a verification checked, each part on its own: the NPI's check
+	 * digit (npi_checked 1 when it held), the licence as the admin found
+	 * it with the board, and, when the NPI check failed, the admin's
+	 * reason for verifying anyway. Listings verified before keep their
+	 * verified_how text; these stay empty (not recorded).
+	 */
+	"ALTER TABLE listing ADD COLUMN npi_checked INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE listing ADD COLUMN licence_board TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE listing ADD COLUMN licence_number TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE listing ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

@@ -152,12 +152,14 @@ int sq_requests_of_seeker(struct store *bs, int64_t seeker, int max, store_reque
 int sq_requests_to_therapist(struct store *bs, const char *tid, int64_t before_id, int max,
                              store_request_fn fn, void *arg);
 int sq_request_answer(struct store *bs, int64_t id, const char *tid, const char *answer,
-                      int64_t now, int *found);
+                      int64_t now, int64_t *seeker);
 int sq_requests_unanswered(struct store *bs, const char *tid, int64_t *at, int max, int *n);
 
 /* listings.c */
 int sq_listing_claim(struct store *bs, int64_t user, const char *tid, const char *npi, int64_t now);
 int sq_listing_get(struct store *bs, const char *tid, struct store_listing *l, int *found);
+int sq_listing_verify_checked(struct store *bs, const char *tid, int64_t by, const struct store_verify *v,
+                              int64_t now, int *found);
 int sq_listing_verify(struct store *bs, const char *tid, int64_t by, const char *how, int64_t now,
                       int *found);
 int sq_listing_code_put(struct store *bs, const char *tid, const unsigned char hash[32],
