@@ -110,7 +110,7 @@ def check_orgs(q, directory, path):
 
 
 ROUTE = re.compile(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*\w+\s*,\s*(WHO_[A-Z_]+)\s*,\s*(true|false)'
-                   r'\s*(?:,\s*"([^"]+)"\s*)?(?:,\s*\.fields\s*=\s*\w+\s*)?\}')
+                   r'\s*(?:,\s*"([^"]+)"\s*)?(?:,\s*\.fields\s*=\s*\w+\s*)?(?:,\s*\.form\s*=\s*(?:true|false)\s*)?\}')
 
 
 def route_table(routes_c):
