@@ -464,7 +464,7 @@ remove_listing(struct ctx *cx, const struct actor *who, const char *tid, struct 
 		return -1;
 	if (!found)
 		return refuse(why, 404, "therapist_id", "there is no listing with this id");
-	live_wait(cx->sv->live, live_changed(cx->sv->live), 10000);
+	live_put(cx->sv->live, tid, NULL, 0, false);
 	return 0;
 }
 
@@ -721,8 +721,6 @@ listing_reminders(struct services *sv, int64_t now)
  * transaction. Saving counts as confirming the listing is current.
  * ---------------------------------------------------------------------- */
 
-#define BUILD_WAIT_MS 10000     /* how long a save waits for the index */
-
 void
 listing_new_id(char out[24])
 {
@@ -789,15 +787,18 @@ store_record(struct ctx *cx, const struct actor *who, const char *id, const stru
 		if (rc == 0)
 			rc = STORE_CALL(cx->sv->store, listing_confirm, id, now);
 	}
-	buf_free(&packed);
-	if (rc == STORE_EXISTS && create)
+	if (rc == STORE_EXISTS && create) {
+		buf_free(&packed);
 		return refuse(why, 409, "", "this account already holds a listing");
-	if (rc || STORE_CALL(cx->sv->store, listing_hidden, id, &hidden))
+	}
+	if (rc || STORE_CALL(cx->sv->store, listing_hidden, id, &hidden)) {
+		buf_free(&packed);
 		return -1;
-	/* A new listing is hidden until its claim is verified: say so to the
-	 * index too, so no build that read the store before this misses it. */
-	live_set_paused(cx->sv->live, id, hidden != 0);
-	live_wait(cx->sv->live, live_changed(cx->sv->live), BUILD_WAIT_MS);
+	}
+	/* In searches before the answer (app/live.h): the record as stored,
+	 * hidden while a new listing's claim waits for verification. */
+	live_put(cx->sv->live, id, packed.p, packed.len, hidden != 0);
+	buf_free(&packed);
 	if (!create)
 		waitlist_openings(cx, who, id);         /* the hours may have grown */
 	return 0;
