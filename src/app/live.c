@@ -183,8 +183,10 @@ snap_make(struct live *lv, struct live_base *base, uint64_t min_seq, char *err, 
 	s->ix = base->ix;
 	s->base = base;
 	s->refs = 1;
-	if (!lv->n_changes)
-		goto done;
+	for (i = 0; i < lv->n_changes && lv->changes[i].seq < min_seq; i++)
+		;               /* (by id, not by number: look at them all) */
+	if (i == lv->n_changes)
+		goto done;      /* no change since min_seq: no delta */
 	if (!(gone = index_gone_new(base->ix)) || !(b = index_builder_over(base->ix)))
 		goto oom;
 	for (i = 0; i < lv->n_changes; i++) {

@@ -31,6 +31,8 @@ int cmd_series(int argc, char **argv);
 int cmd_account(int argc, char **argv);
 /* Slot search and booking throughput on a temporary store (cmd_bench_schedule.c). */
 int cmd_bench_schedule(int argc, char **argv);
+/* How soon a listing's edit is in searches, on an imported store (cmd_bench_edit.c). */
+int cmd_bench_edit(int argc, char **argv);
 
 /* The taxonomy compiled into the binary; exits with a message if broken. */
 const struct taxonomy *cli_taxonomy(void);

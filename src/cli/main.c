@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
 	{"bench-schedule", cmd_bench_schedule,
 	 "bench-schedule [--quick] [--json] [--dir DIR] ...   slot search and booking figures (make bench, step 5)"},
+	{"bench-edit", cmd_bench_edit,
+	 "bench-edit --db PATH --queries FILE [--edits N] [--json]   listing edits into searches (make bench, step 3b)"},
 };
 
 static void

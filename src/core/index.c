@@ -46,7 +46,9 @@
  *    from; a change to the registry itself asks for a full build.
  *    It has no spatial grid (four megabytes of cells for a few
  *    offices): the matcher measures each of its offices, with the same
- *    haversine the grid's cells use, which gives the same rows.
+ *    haversine the grid's cells use, which gives the same rows. Its
+ *    zones keep the base's numbers (new ones come after), so the
+ *    matcher places a query's week in a zone once for both.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -76,7 +78,7 @@ static int
 grow_rows(struct index_builder *b)
 {
 	struct index *ix = b->ix;
-	size_t cap = b->cap ? b->cap * 2 : 4096;
+	size_t cap = b->cap ? b->cap * 2 : b->over ? 64 : 4096;
 
 #define GROW(f) do { \
 		void *p_ = realloc((void *)ix->f, cap * sizeof(*ix->f)); \
@@ -100,8 +102,9 @@ grow_rows(struct index_builder *b)
 	return 0;
 }
 
-struct index_builder *
-index_builder_new(const struct taxonomy *tax, const struct compacts *cx)
+/* A builder; over: a delta's base (its index is small: small blocks). */
+static struct index_builder *
+builder_new(const struct taxonomy *tax, const struct compacts *cx, const struct index *over)
 {
 	struct index_builder *b = calloc(1, sizeof(*b));
 
@@ -109,33 +112,52 @@ index_builder_new(const struct taxonomy *tax, const struct compacts *cx)
 		free(b);
 		return NULL;
 	}
+	b->over = over;
 	b->ix->tax = tax;
 	b->ix->compacts = *cx;
-	arena_init(&b->ix->strings, 1 << 20);
-	strmap_init(&b->ix->org_of);
-	strmap_init(&b->zone_of);
+	arena_init(&b->ix->strings, over ? 16384 : 1 << 20);
+	strmap_init_block(&b->ix->org_of, over ? 4096 : 1 << 20);
+	strmap_init_block(&b->zone_of, over ? 4096 : 1 << 20);
 	b->lic.size = b->lang.size = sizeof(struct pair);
 	b->affils.size = sizeof(struct affil_rec);
 	b->persons.size = sizeof(struct person_ref);
 	b->npis.size = sizeof(struct npi_rec);
 	b->wins.size = sizeof(uint32_t);
-	if (grow_rows(b)) {
-		index_free(b->ix);
-		free(b);
-		return NULL;
-	}
+	if (grow_rows(b))
+		goto fail;
 	b->ix->win_start[0] = 0;
+	/* Over a base, zones keep the base's numbers (note 9). */
+	if (over && over->n_zones) {
+		int i, added;
+
+		b->ix->zones = malloc((size_t)over->n_zones * sizeof(*b->ix->zones));
+		if (!b->ix->zones)
+			goto fail;
+		for (i = 0; i < over->n_zones; i++) {
+			if (!strmap_put(&b->zone_of, tz_name(over->zones[i]), (uint32_t)i, &added))
+				goto fail;
+			b->ix->zones[i] = over->zones[i];
+		}
+		b->ix->n_zones = over->n_zones;
+	}
 	return b;
+fail:
+	strmap_free(&b->zone_of);
+	index_free(b->ix);
+	free(b);
+	return NULL;
+}
+
+struct index_builder *
+index_builder_new(const struct taxonomy *tax, const struct compacts *cx)
+{
+	return builder_new(tax, cx, NULL);
 }
 
 struct index_builder *
 index_builder_over(const struct index *base)
 {
-	struct index_builder *b = index_builder_new(base->tax, &base->compacts);
-
-	if (b)
-		b->over = base;
-	return b;
+	return builder_new(base->tax, &base->compacts, base);
 }
 
 /* The org number of id, adding an "unknown" org when it is new (or, over

@@ -33,7 +33,8 @@
  *    delta's index runs the same query; counts add, and the two best
  *    lists merge by (score, id). The merged hits number the delta's
  *    rows after the base's (base n + row); match_hit_ctx() says which
- *    context and row a hit is.
+ *    context and row a hit is. The delta numbers its zones as the base
+ *    does, so its run takes the weeks the base's run placed.
  */
 #include <assert.h>
 #include <math.h>
@@ -1192,9 +1193,14 @@ clear_scratch(struct match_ctx *c)
 	c->n_ip = c->n_hard = c->n_soft = 0;
 }
 
-/* The query over c's own index (less its gone rows): see match_run(). */
+/*
+ * The query over c's own index (less its gone rows): see match_run().
+ * zones: a context that ran q over an index whose zones c's index numbers
+ * alike (a delta's base), whose weeks placed in them are taken, or NULL.
+ */
 static int
-run_one(struct match_ctx *c, const struct query *q, struct match_result *out)
+run_one(struct match_ctx *c, const struct query *q, struct match_result *out,
+        const struct match_ctx *zones)
 {
 	const struct index *ix = c->ix;
 	const uint64_t *gone = c->gone;
@@ -1218,6 +1224,15 @@ run_one(struct match_ctx *c, const struct query *q, struct match_result *out)
 	c->q = q;
 	c->n_heap = 0;
 	memset(c->zdone, 0, (size_t)ix->n_zones);
+	if (zones) {
+		int zi, nz = zones->ix->n_zones < ix->n_zones ? zones->ix->n_zones : ix->n_zones;
+
+		for (zi = 0; zi < nz; zi++)
+			if (zones->zdone[zi]) {
+				c->zdays[zi] = zones->zdays[zi];
+				c->zdone[zi] = 1;
+			}
+	}
 	score_prepare(c, q, want_time, need_ip);
 	fb = ix->fee_by[(q->clinician_discount ? FEE_FLAG_DISCOUNT : 0) |
 	                (q->sliding_scale ? FEE_FLAG_SLIDING : 0) |
@@ -1389,11 +1404,11 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	const struct index *ix = c->ix, *dx;
 	int i, a = 0, b = 0, n = 0;
 
-	if (run_one(c, q, out))
+	if (run_one(c, q, out, NULL))
 		return -1;
 	if (!c->sub)
 		return 0;
-	if (run_one(c->sub, q, &d))
+	if (run_one(c->sub, q, &d, c))
 		return -1;
 	dx = c->sub->ix;
 	out->total_eligible += d.total_eligible;
