@@ -171,6 +171,7 @@ cmd_bench_edit(int argc, char **argv)
 	long long heap_grown = 0;       /* by live_put: the changes and the delta */
 	int64_t now = (int64_t)time(NULL);
 	int rc = 1, j, nj, ai;
+	uint32_t n_base = 0;
 
 	for (ai = 1; ai < argc; ai++) {
 		if (strcmp(argv[ai], "--db") == 0 && ai + 1 < argc)
@@ -254,6 +255,7 @@ cmd_bench_edit(int argc, char **argv)
 	}
 	s0 = live_take(lv);
 	nj = tax_count(tax, TAX_JURISDICTION);
+	n_base = s0->ix->n;
 	printf("bench-edit: %u therapists, first build %.2f s; %ld edits, %zu queries\n",
 	       s0->ix->n, t_open, n_edits, n_q);
 
@@ -461,14 +463,14 @@ bad_record:
 		printf("delta of %ld changes: %.0f KiB of heap; over the new base, %zu of %zu answers "
 		       "byte-identical\n", n_edits, heap_kib, n_q - (size_t)differ, n_q);
 		if (json)
-			printf("{\"edits\":%ld,\"seen\":%ld,\"visible_p50_ms\":%.4f,\"visible_p99_ms\":%.4f,"
+			printf("{\"therapists\":%u,\"edits\":%ld,\"seen\":%ld,\"visible_p50_ms\":%.4f,\"visible_p99_ms\":%.4f,"
 			       "\"visible_max_ms\":%.4f,\"with_save_p50_ms\":%.4f,\"with_save_p99_ms\":%.4f,"
 			       "\"save_p50_ms\":%.4f,\"save_p99_ms\":%.4f,"
 			       "\"put_p50_ms\":%.4f,\"put_p99_ms\":%.4f,\"rebuild_s\":%.3f,"
 			       "\"first_build_s\":%.3f,\"search_p50_ms\":%.4f,\"search_p99_ms\":%.4f,"
 			       "\"search_delta_p50_ms\":%.4f,\"search_delta_p99_ms\":%.4f,"
 			       "\"delta_heap_kib\":%.0f,\"queries\":%zu,\"identical\":%zu}\n",
-			       n_edits, seen, vis_p50, vis_p99, vis_max, seen_p50, seen_p99, save_p50, save_p99, put_p50,
+			       n_base, n_edits, seen, vis_p50, vis_p99, vis_max, seen_p50, seen_p99, save_p50, save_p99, put_p50,
 			       put_p99, rb, t_open, a50, a99, b50, b99, heap_kib, n_q,
 			       n_q - (size_t)differ);
 	}
