@@ -240,10 +240,9 @@ line_ok(const char *s, size_t max)
 static const char *
 listing_name(struct ctx *cx, const char *tid)
 {
-	const struct index *ix = ctx_index(cx);
-	int64_t row = index_row(ix, tid);
+	const char *name = ctx_listing_name(cx, tid);
 
-	return row >= 0 ? ix->name[row] : tid;
+	return name ? name : tid;
 }
 
 /* The waiting claim of tid into *l, for an admin; a refusal (403 for
@@ -544,7 +543,6 @@ int
 listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *n)
 {
 	struct queue q = {arena_calloc(cx->a, QUEUE_MAX, sizeof(struct claim)), 0};
-	const struct index *ix;
 	int i;
 
 	*out = NULL;
@@ -553,16 +551,15 @@ listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *
 		return 0;      /* only admins see claims */
 	if (!q.v || STORE_CALL(cx->sv->store, listings_unverified, QUEUE_MAX, collect, &q))
 		return -1;
-	ix = ctx_index(cx);
 	for (i = 0; i < q.n; i++) {
 		struct claim *c = &q.v[i];
 		struct npi_of x = {cx->sv->tax, cx->a, c->npi_listed, sizeof(c->npi_listed)};
-		int64_t row = index_row(ix, c->l.therapist_id);
+		const char *name = ctx_listing_name(cx, c->l.therapist_id);
 		int found;
 
 		if (store_get_therapist(cx->sv->store, c->l.therapist_id, take_npi, &x, &found))
 			return -1;
-		c->name = row >= 0 ? ix->name[row] : c->l.therapist_id;
+		c->name = name ? name : c->l.therapist_id;
 		c->npi_valid = npi_ok(c->l.npi_given);
 		c->npi_same = c->npi_listed[0] && strcmp(c->npi_listed, c->l.npi_given) == 0;
 		if (handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)) ||

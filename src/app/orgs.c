@@ -21,6 +21,7 @@
 
 #include <sodium.h>
 
+#include "app/live.h"
 #include "app/services.h"
 #include "app/secret.h"
 #include "app/throttle.h"
@@ -60,6 +61,11 @@ add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char i
 		if (rc != STORE_EXISTS)
 			break;
 	}
+	/* The index takes organizations' kinds from the registry it was built
+	 * from (a listing's delta too: core/index.c, note 9): a new base, in
+	 * the background, knows this one. */
+	if (rc == 0)
+		live_changed(cx->sv->live);
 	return rc ? -1 : 0;
 }
 
