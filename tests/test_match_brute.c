@@ -1458,6 +1458,244 @@ run_directory(uint64_t seed, int n, int n_orgs, int n_queries, int pack)
 	assert_true(st.exact_sets >= n_queries / 10);
 }
 
+/* ----------------------------------------------------------------------
+ * Changes without a rebuild (index.h, struct index_delta)
+ *
+ * Random sequences of edits (a therapist's record replaced by a fresh
+ * one), additions (new ids between and around the base's), removals and
+ * pauses, applied to the base as a delta the way app/live.c applies
+ * them, against an index built whole from the directory as changed:
+ * every random query must give byte-identical JSON (counts, ranking with
+ * its ties, every field and reason).
+ * ---------------------------------------------------------------------- */
+
+struct change {
+	const char *id;
+	const struct therapist *t;      /* NULL: removed */
+	bool paused;
+};
+
+static int
+cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const struct change *)a)->id, ((const struct change *)b)->id);
+}
+
+/* The current record of every id: the base's, as changed by ch. */
+static struct index *
+full_build(struct dir *d, const struct change *ch, int n_ch, const bool *base_paused)
+{
+	struct index_builder *b = index_builder_new(d->tax, &d->cx);
+	struct index *ix;
+	struct verr e;
+	int i = 0, k = 0, o;
+
+	assert_non_null(b);
+	for (o = 0; o < d->n_orgs; o++)
+		assert_int_equal(index_add_org(b, &d->orgs[o]), 0);
+	while (i < d->n || k < n_ch) {
+		int c = i == d->n ? 1 : k == n_ch ? -1 : strcmp(d->t[i].id, ch[k].id);
+
+		if (c < 0) {
+			if (index_add_therapist(b, &d->t[i], &e))
+				fail_msg("full build %s: %s", d->t[i].id, e.msg);
+			i++;
+			continue;
+		}
+		if (ch[k].t && index_add_therapist(b, ch[k].t, &e))
+			fail_msg("full build %s: %s", ch[k].id, e.msg);
+		k++;
+		if (c == 0)
+			i++;
+	}
+	ix = index_finish(b, &e);
+	assert_non_null(ix);
+	/* A changed record's pause is the change's. */
+	for (i = 0; i < d->n; i++)
+		if (base_paused[i] && !bsearch(&(struct change){.id = d->t[i].id}, ch, (size_t)n_ch,
+		                               sizeof(*ch), cmp_change))
+			index_set_paused(ix, (uint32_t)index_row(ix, d->t[i].id), true);
+	for (k = 0; k < n_ch; k++)
+		if (ch[k].t && ch[k].paused)
+			index_set_paused(ix, (uint32_t)index_row(ix, ch[k].id), true);
+	return ix;
+}
+
+/* The delta of ch over the base, as app/live.c makes it. */
+static struct index *
+delta_build(struct dir *d, const struct change *ch, int n_ch, uint64_t **gone)
+{
+	struct index_builder *b = index_builder_over(d->ix);
+	struct index *ix;
+	struct verr e;
+	int k;
+
+	assert_non_null(b);
+	*gone = index_gone_new(d->ix);
+	assert_non_null(*gone);
+	for (k = 0; k < n_ch; k++) {
+		index_gone_mark(d->ix, *gone, ch[k].id);
+		if (ch[k].t && index_add_therapist(b, ch[k].t, &e))
+			fail_msg("delta %s: %s", ch[k].id, e.msg);
+	}
+	ix = index_finish(b, &e);
+	assert_non_null(ix);
+	for (k = 0; k < n_ch; k++)
+		if (ch[k].t && ch[k].paused)
+			index_set_paused(ix, (uint32_t)index_row(ix, ch[k].id), true);
+	return ix;
+}
+
+static void
+run_delta(uint64_t seed, int n, int n_orgs, int rounds, int ops, int queries)
+{
+	struct dir d;
+	struct buf b = BUF_INIT, ja = BUF_INIT, jb = BUF_INIT;
+	struct change *ch;
+	bool *base_paused;
+	int n_ch = 0, cap, round, i, compared = 0, with_hits = 0;
+	uint64_t serial = 0;
+
+	rng = seed;
+	dir_build(&d, n, n_orgs, 0);
+	cap = rounds * ops + 1;
+	ch = calloc((size_t)cap, sizeof(*ch));
+	base_paused = calloc((size_t)n, sizeof(bool));
+	assert_non_null(ch);
+	assert_non_null(base_paused);
+	for (round = 0; round < rounds; round++) {
+		struct index *full, *dix;
+		struct match_ctx *fc;
+		struct index_delta delta;
+		uint64_t *gone;
+
+		for (i = 0; i < ops; i++) {
+			int op = rnd(100), k;
+			char id[40];
+			const char *which;
+			struct change *c;
+
+			if (op < 15) {
+				/* Pause or resume someone, as an admin's hiding does. */
+				k = rnd(n);
+				which = d.t[k].id;
+				c = bsearch(&(struct change){.id = which}, ch, (size_t)n_ch, sizeof(*ch),
+				            cmp_change);
+				if (c)
+					c->paused = !c->paused;
+				else
+					index_set_paused(d.ix, (uint32_t)k, base_paused[k] = !base_paused[k]);
+				continue;
+			}
+			if (op < 55) {
+				which = d.t[rnd(n)].id;                 /* an edit of the base's */
+			} else if (op < 70 && n_ch) {
+				which = ch[rnd(n_ch)].id;               /* again */
+			} else if (op < 85) {
+				/* A new id: before, between or after the base's. */
+				snprintf(id, sizeof(id), "%s-%d", chance(10) ? "a" : chance(10) ? "z" :
+				         d.t[rnd(n)].id, rnd(1000));
+				which = arena_strdup(&d.a, id);
+			} else {
+				which = chance(70) ? d.t[rnd(n)].id : n_ch ? ch[rnd(n_ch)].id : d.t[0].id;
+				c = bsearch(&(struct change){.id = which}, ch, (size_t)n_ch, sizeof(*ch),
+				            cmp_change);
+				if (!c) {
+					c = &ch[n_ch++];
+					c->id = which;
+				}
+				c->t = NULL;                            /* removed */
+				qsort(ch, (size_t)n_ch, sizeof(*ch), cmp_change);
+				continue;
+			}
+			c = bsearch(&(struct change){.id = which}, ch, (size_t)n_ch, sizeof(*ch), cmp_change);
+			if (!c) {
+				c = &ch[n_ch++];
+				c->id = which;
+				/* A base row edited keeps its pause until changed. */
+				for (k = 0; k < n; k++)
+					if (strcmp(d.t[k].id, which) == 0)
+						c->paused = base_paused[k];
+			}
+			{
+				struct record r;
+				struct verr e;
+				struct therapist *t = arena_calloc(&d.a, 1, sizeof(*t));
+
+				buf_reset(&b);
+				gen_therapist(&b, &d, which);
+				if (record_parse(d.tax, b.p, b.len, &d.a, &r, &e))
+					fail_msg("changed line %s\n%s: %s", b.p, e.field, e.msg);
+				*t = r.t;
+				c->t = t;
+				if (chance(20))
+					c->paused = chance(50);
+			}
+			qsort(ch, (size_t)n_ch, sizeof(*ch), cmp_change);
+		}
+		full = full_build(&d, ch, n_ch, base_paused);
+		fc = match_ctx_new(full);
+		dix = delta_build(&d, ch, n_ch, &gone);
+		delta.ix = dix;
+		delta.gone = gone;
+		delta.serial = ++serial;
+		assert_non_null(fc);
+		assert_int_equal(match_ctx_delta(d.mc, &delta), 0);
+		for (i = 0; i < queries; i++) {
+			struct intent in;
+			struct arena qa;
+			struct query q;
+			struct verr e;
+			struct match_result ra, rb;
+
+			buf_reset(&b);
+			gen_query(&b, &d, &in);
+			arena_init(&qa, 16384);
+			if (query_parse(d.tax, b.p, b.len, NOW, &qa, &q, &e))
+				fail_msg("query_parse: %s: %s\n%s", e.field, e.msg, b.p);
+			buf_reset(&ja);
+			buf_reset(&jb);
+			assert_int_equal(match_run(fc, &q, &ra), 0);
+			assert_int_equal(match_result_json(fc, &q, &ra, &ja), 0);
+			assert_int_equal(match_run(d.mc, &q, &rb), 0);
+			assert_int_equal(match_result_json(d.mc, &q, &rb, &jb), 0);
+			if (ja.len != jb.len || memcmp(ja.p, jb.p, ja.len) != 0) {
+				size_t at = 0;
+
+				while (at < ja.len && at < jb.len && ja.p[at] == jb.p[at])
+					at++;
+				at = at > 200 ? at - 200 : 0;
+				print_message("full:  %.400s\n", ja.p + at);
+				print_message("delta: %.400s\n", jb.p + at);
+				fail_msg("round %d, %d changes: the delta differs from a full build\n"
+				         "query: %s\nfull:  ...%.400s\ndelta: ...%.400s\n", round, n_ch,
+				         b.p, ja.p + at, jb.p + at);
+			}
+			compared++;
+			with_hits += ra.n_hits > 0;
+			arena_free(&qa);
+		}
+		assert_int_equal(match_ctx_delta(d.mc, NULL), 0);
+		match_ctx_free(fc);
+		index_free(full);
+		index_free(dix);
+		free(gone);
+	}
+	print_message("delta over %d: %d rounds, %d changed ids at the end, %d queries "
+	              "identical to a full build (%d with hits)\n", n, rounds, n_ch, compared,
+	              with_hits);
+	assert_true(with_hits >= compared / 4);
+	free(ch);
+	free(base_paused);
+	buf_free(&b);
+	buf_free(&ja);
+	buf_free(&jb);
+	dir_free(&d);
+}
+
+static void test_delta_400(void **s) { (void)s; run_delta(11, 400, 30, 12, 6, 60); }
+static void test_delta_1500(void **s) { (void)s; run_delta(12, 1500, 70, 8, 40, 80); }
+
 static void test_dir_300(void **s) { (void)s; run_directory(1, 300, 30, 400, 0); }
 static void test_dir_800(void **s) { (void)s; run_directory(2, 800, 55, 350, 1); }
 static void test_dir_1500(void **s) { (void)s; run_directory(3, 1500, 70, 320, 0); }
@@ -1473,6 +1711,8 @@ main(void)
 		cmocka_unit_test(test_dir_1500),
 		cmocka_unit_test(test_dir_2200),
 		cmocka_unit_test(test_dir_3000),
+		cmocka_unit_test(test_delta_400),
+		cmocka_unit_test(test_delta_1500),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -562,10 +562,116 @@ profile_saved_by_its_owner_only(void **state)
 	assert_string_equal(saved, "");
 }
 
+/* ----------------------------------------------------------------------
+ * The live index: a listing's change in searches without a full build
+ * ---------------------------------------------------------------------- */
+
+/* Stores therapist id (record_json with that id and fee) and tells lv. */
+static void
+live_save(struct fix *f, const char *id, int fee, bool paused)
+{
+	struct arena a;
+	struct record rec;
+	struct buf packed = BUF_INIT;
+	struct verr e;
+
+	arena_init(&a, 1 << 16);
+	if (record_parse(TAX, record_json, strlen(record_json), &a, &rec, &e))
+		fail_msg("record: %s: %s", e.field, e.msg);
+	rec.t.id = id;
+	rec.t.fee.session = fee;
+	assert_int_equal(therapist_pack(TAX, &rec.t, &packed), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_put_therapist(f->st, id, packed.p, packed.len), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(live_put(f->lv, id, packed.p, packed.len, paused), 0);
+	buf_free(&packed);
+	arena_free(&a);
+}
+
+/* The answers of the live index's current snapshot and of a full build
+ * of the store, as JSON, must be the same. */
+static void
+live_same_as_full(struct fix *f, bool want_delta)
+{
+	static const char *const queries[] = {
+		"{\"jurisdiction\":\"US-NY\",\"modality\":\"telehealth\",\"limit\":50}",
+		"{\"jurisdiction\":\"US-NY\",\"location\":{\"lat\":40.7,\"lon\":-74.0},\"budget\":130,"
+		"\"timezone\":\"America/New_York\",\"free\":[{\"day\":\"mon\",\"start\":\"10:00\","
+		"\"end\":\"11:00\"}],\"limit\":3}",
+	};
+	struct snap *s = live_take(f->lv);
+	struct match_ctx *mc = live_ctx_take(f->lv, s), *fc;
+	struct index *full;
+	char err[256];
+	size_t i;
+
+	assert_non_null(mc);
+	assert_int_equal(s->delta.ix != NULL, want_delta);
+	full = directory_index(f->st, TAX, &f->cmp, err, sizeof(err));
+	if (!full)
+		fail_msg("directory_index: %s", err);
+	assert_non_null(fc = match_ctx_new(full));
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		struct arena qa;
+		struct query q;
+		struct verr e;
+		struct match_result ra, rb;
+		struct buf ja = BUF_INIT, jb = BUF_INIT;
+
+		arena_init(&qa, 1 << 14);
+		if (query_parse(TAX, queries[i], strlen(queries[i]), 1773108000, &qa, &q, &e))
+			fail_msg("query: %s: %s", e.field, e.msg);
+		assert_int_equal(match_run(fc, &q, &ra), 0);
+		assert_int_equal(match_result_json(fc, &q, &ra, &ja), 0);
+		assert_int_equal(match_run(mc, &q, &rb), 0);
+		assert_int_equal(match_result_json(mc, &q, &rb, &jb), 0);
+		assert_true(ra.total_eligible > 0);
+		if (ja.len != jb.len || memcmp(ja.p, jb.p, ja.len) != 0)
+			fail_msg("query %zu: live %.*s\nfull %.*s", i, (int)jb.len, jb.p, (int)ja.len, ja.p);
+		buf_free(&ja);
+		buf_free(&jb);
+		arena_free(&qa);
+	}
+	match_ctx_free(fc);
+	index_free(full);
+	live_ctx_give(f->lv, s, mc);
+	live_give(f->lv, s);
+}
+
+static void
+live_changes_without_a_build(void **state)
+{
+	struct fix *f = *state;
+	int found = 0;
+
+	/* New listings around the stored one, an edit of it, one edited
+	 * twice (pauses come from the store's hiding: test_match_brute.c
+	 * checks them against a full build). */
+	live_save(f, "t-0000050", 100, false);
+	live_save(f, "t-0000200", 125, false);
+	live_save(f, TID, 90, false);
+	live_save(f, "t-0000300", 80, false);
+	live_save(f, "t-0000300", 95, false);
+	live_same_as_full(f, true);
+	/* Removed: from the store, then from the index. */
+	assert_int_equal(STORE_CALL(f->st, remove, "t-0000200", &found), 0);
+	assert_true(found);
+	assert_int_equal(live_put(f->lv, "t-0000200", NULL, 0, false), 0);
+	live_same_as_full(f, true);
+	/* A full build takes in every change made before it: no delta after. */
+	assert_int_equal(live_wait(f->lv, live_changed(f->lv), 60000), 0);
+	live_same_as_full(f, false);
+	/* And changes after it make a delta over the new base. */
+	live_save(f, "t-0000200", 110, false);
+	live_same_as_full(f, true);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(live_changes_without_a_build, setup, teardown),
 		cmocka_unit_test_setup_teardown(signup_refuses_a_bad_email, setup, teardown),
 		cmocka_unit_test_setup_teardown(signup_asked_then_confirmed_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(signup_link_expires, setup, teardown),

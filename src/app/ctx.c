@@ -114,6 +114,21 @@ ctx_index(struct ctx *cx)
 	return cx->snap->ix;
 }
 
+const char *
+ctx_listing_name(struct ctx *cx, const char *tid)
+{
+	const struct index *ix = ctx_index(cx), *dx = cx->snap->delta.ix;
+	const uint64_t *gone = cx->snap->delta.gone;
+	int64_t row;
+
+	if (dx && (row = index_row(dx, tid)) >= 0)
+		return dx->name[row];
+	row = index_row(ix, tid);
+	if (row < 0 || (gone && (gone[row >> 6] >> (row & 63) & 1)))
+		return NULL;
+	return ix->name[row];
+}
+
 struct match_ctx *
 ctx_match_take(struct ctx *cx)
 {

@@ -106,6 +106,11 @@ void ctx_done(struct ctx *cx);
 int64_t ctx_now(const struct ctx *cx);
 /* The index this call reads, taken on first use. */
 const struct index *ctx_index(struct ctx *cx);
+/*
+ * The name of listing tid in the call's index, as changed since its base
+ * was built (app/live.h), or NULL when it is not in the index.
+ */
+const char *ctx_listing_name(struct ctx *cx, const char *tid);
 /* A match context for ctx_index(cx); NULL when out of memory. */
 struct match_ctx *ctx_match_take(struct ctx *cx);
 void ctx_match_give(struct ctx *cx, struct match_ctx *m);

@@ -260,10 +260,9 @@ line_ok(const char *s, size_t max)
 static const char *
 listing_name(struct ctx *cx, const char *tid)
 {
-	const struct index *ix = ctx_index(cx);
-	int64_t row = index_row(ix, tid);
+	const char *name = ctx_listing_name(cx, tid);
 
-	return row >= 0 ? ix->name[row] : tid;
+	return name ? name : tid;
 }
 
 const char *
@@ -568,7 +567,7 @@ remove_listing(struct ctx *cx, const struct actor *who, const char *tid, struct 
 		return -1;
 	if (!found)
 		return refuse(why, 404, "therapist_id", "there is no listing with this id");
-	live_wait(cx->sv->live, live_changed(cx->sv->live), 10000);
+	live_put(cx->sv->live, tid, NULL, 0, false);
 	return 0;
 }
 
@@ -648,7 +647,6 @@ int
 listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *n)
 {
 	struct queue q = {arena_calloc(cx->a, QUEUE_MAX, sizeof(struct claim)), 0};
-	const struct index *ix;
 	int i;
 
 	*out = NULL;
@@ -657,16 +655,15 @@ listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *
 		return 0;      /* only admins see claims */
 	if (!q.v || STORE_CALL(cx->sv->store, listings_unverified, QUEUE_MAX, collect, &q))
 		return -1;
-	ix = ctx_index(cx);
 	for (i = 0; i < q.n; i++) {
 		struct claim *c = &q.v[i];
 		struct npi_of x = {cx->sv->tax, cx->a, c->npi_listed, sizeof(c->npi_listed)};
-		int64_t row = index_row(ix, c->l.therapist_id);
+		const char *name = ctx_listing_name(cx, c->l.therapist_id);
 		int found;
 
 		if (store_get_therapist(cx->sv->store, c->l.therapist_id, take_npi, &x, &found))
 			return -1;
-		c->name = row >= 0 ? ix->name[row] : c->l.therapist_id;
+		c->name = name ? name : c->l.therapist_id;
 		c->npi_valid = npi_ok(c->l.npi_given);
 		c->npi_same = c->npi_listed[0] && strcmp(c->npi_listed, c->l.npi_given) == 0;
 		if (handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)) ||
@@ -825,8 +822,6 @@ listing_reminders(struct services *sv, int64_t now)
  * transaction. Saving counts as confirming the listing is current.
  * ---------------------------------------------------------------------- */
 
-#define BUILD_WAIT_MS 10000     /* how long a save waits for the index */
-
 void
 listing_new_id(char out[24])
 {
@@ -893,15 +888,18 @@ store_record(struct ctx *cx, const struct actor *who, const char *id, const stru
 		if (rc == 0)
 			rc = STORE_CALL(cx->sv->store, listing_confirm, id, now);
 	}
-	buf_free(&packed);
-	if (rc == STORE_EXISTS && create)
+	if (rc == STORE_EXISTS && create) {
+		buf_free(&packed);
 		return refuse(why, 409, "", "this account already holds a listing");
-	if (rc || STORE_CALL(cx->sv->store, listing_hidden, id, &hidden))
+	}
+	if (rc || STORE_CALL(cx->sv->store, listing_hidden, id, &hidden)) {
+		buf_free(&packed);
 		return -1;
-	/* A new listing is hidden until its claim is verified: say so to the
-	 * index too, so no build that read the store before this misses it. */
-	live_set_paused(cx->sv->live, id, hidden != 0);
-	live_wait(cx->sv->live, live_changed(cx->sv->live), BUILD_WAIT_MS);
+	}
+	/* In searches before the answer (app/live.h): the record as stored,
+	 * hidden while a new listing's claim waits for verification. */
+	live_put(cx->sv->live, id, packed.p, packed.len, hidden != 0);
+	buf_free(&packed);
 	if (!create)
 		waitlist_openings(cx, who, id);         /* the hours may have grown */
 	return 0;

@@ -3,17 +3,29 @@
  *
  * Matching reads an immutable index; therapists edit their listings and
  * admins merge organizations while it is read. So the server holds the
- * index as a *snapshot*: a request takes a reference to the current one,
- * matches against it, and gives it back. A change to the store asks for a
- * rebuild; one builder thread reads the store through its own connection
- * (a consistent WAL read), builds a fresh index beside the old, and swaps
- * the pointer. The old snapshot is freed when its last reader gives it
- * back. Changes that arrive while a build runs are covered by the next
- * build, so a burst of edits costs one or two builds, not one each.
+ * directory as a *snapshot*: a request takes a reference to the current
+ * one, matches against it, and gives it back.
  *
- * Pausing (a confirmation, an admin hiding a listing) is also applied at
- * once to the current snapshot's atomic paused bits, so it takes effect
- * without waiting for a build.
+ * A snapshot is a base index, built from the whole store, and a delta
+ * (core/index.h, struct index_delta): the listings saved, created or
+ * removed since the base was read, as a small index of their own and the
+ * base's rows they replace. A listing's change (live_put) makes a new
+ * delta of every change since the base and swaps in a new snapshot over
+ * the same base, in the caller's thread, before the call returns: the
+ * next match sees it, in about a millisecond at a million therapists
+ * (docs/performance.md). The base and its match contexts are shared by
+ * every snapshot over it.
+ *
+ * One builder thread reads the whole store through its own connection
+ * (a consistent WAL read) into a new base when asked: when the delta
+ * has grown past LIVE_DELTA_MERGE changes, or for a change no delta can
+ * hold (organizations merged). The changes made after it began reading
+ * are carried over as the new base's delta; the old snapshot is freed
+ * when its last reader gives it back.
+ *
+ * Pausing (a confirmation, an admin hiding a listing) is applied at once
+ * to the current snapshot's atomic paused bits (the delta's row when the
+ * listing is one of its changes), so it takes effect without a build.
  *
  * The builder also pauses listings that went unconfirmed too long, hourly.
  * A build that fails (out of memory, a bad row) keeps the old snapshot,
@@ -32,16 +44,18 @@
 #include "store/store.h"
 
 #define SNAP_CTX_MAX 16
+#define LIVE_DELTA_MERGE 512            /* changes that ask for a new base */
 
-/* One built index and the match contexts made for it. */
+struct live_base;
+
+/* The directory one request reads: a base index and the changes since. */
 struct snap {
-	struct index *ix;
-	struct orgname_index *names;    /* the registry's names (core/orgname.h), of ix */
-	uint64_t generation;            /* 1 for the first build, +1 each swap */
+	struct index *ix;               /* the base, as built from the store */
+	struct index_delta delta;       /* the changes since (owned here) */
+	struct orgname_index *names;    /* the registry's names of ix (core/orgname.h), the base's */
+	uint64_t generation;            /* the full builds done so far */
 	unsigned refs;                  /* readers, plus one while current */
-	struct match_ctx *ctx[SNAP_CTX_MAX];
-	int n_ctx;                      /* idle contexts in ctx[] */
-	int made;                       /* contexts made for this index */
+	struct live_base *base;         /* ix and its match contexts, shared */
 };
 
 struct live;
@@ -63,7 +77,8 @@ void live_close(struct live *lv);
 struct snap *live_take(struct live *lv);
 void live_give(struct live *lv, struct snap *s);
 
-/* A match context for s (waits while all max_ctx are busy). */
+/* A match context for s, delta included (waits while all max_ctx are
+ * busy); NULL when out of memory. */
 struct match_ctx *live_ctx_take(struct live *lv, struct snap *s);
 void live_ctx_give(struct live *lv, struct snap *s, struct match_ctx *c);
 
@@ -75,6 +90,17 @@ void live_ctx_give(struct live *lv, struct snap *s, struct match_ctx *c);
 /* A NULL lv (a tool or a test without an index) makes these three do nothing. */
 uint64_t live_changed(struct live *lv);
 int live_wait(struct live *lv, uint64_t generation, long ms);
+
+/*
+ * The listing id changed in the store (the caller committed it): its
+ * record as stored (packed, therapist_pack), or rec NULL when it was
+ * removed; paused: hidden from searches (not yet verified, or hidden by
+ * an admin). A new snapshot with the change is current when this
+ * returns 0. -1 when the delta could not be made (out of memory, a record
+ * that does not unpack): a full build was then asked for and waited on,
+ * so the change is in searches either way unless that build failed too.
+ */
+int live_put(struct live *lv, const char *id, const void *rec, size_t len, bool paused);
 
 /* Pauses or resumes a listing in the current snapshot now (see above). */
 void live_set_paused(struct live *lv, const char *therapist_id, bool paused);

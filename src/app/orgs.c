@@ -70,6 +70,7 @@
 
 #include <sodium.h>
 
+#include "app/live.h"
 #include "app/services.h"
 #include "app/secret.h"
 #include "app/throttle.h"
@@ -113,8 +114,10 @@ add_org(struct ctx *cx, const struct actor *who, const struct org_in *in, char i
 	}
 	if (rc)
 		return -1;
-	/* The next build of the index carries its name to orgs_resolve; no
-	 * wait here: who added it goes on with their form meanwhile. */
+	/* The index takes organizations' kinds and names from the registry it
+	 * was built from (a listing's delta too: core/index.c, note 9): a new
+	 * base, built in the background, knows this one and carries its name to
+	 * orgs_resolve. No wait here: who added it goes on with their form. */
 	live_changed(cx->sv->live);
 	return 0;
 }

@@ -33,6 +33,8 @@ int cmd_account(int argc, char **argv);
 int cmd_bench_schedule(int argc, char **argv);
 /* Places and organization names: lookup figures (cmd_bench_names.c). */
 int cmd_bench_names(int argc, char **argv);
+/* How soon a listing's edit is in searches, on an imported store (cmd_bench_edit.c). */
+int cmd_bench_edit(int argc, char **argv);
 
 /* The taxonomy compiled into the binary; exits with a message if broken. */
 const struct taxonomy *cli_taxonomy(void);

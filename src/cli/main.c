@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	 "bench-schedule [--quick] [--json] [--dir DIR] ...   slot search and booking figures (make bench, step 5)"},
 	{"bench-names", cmd_bench_names,
 	 "bench-names [--db PATH] [--json]   ZIP, city and organization-name lookup figures (make bench, step 6)"},
+	{"bench-edit", cmd_bench_edit,
+	 "bench-edit --db PATH --queries FILE [--edits N] [--json]   listing edits into searches (make bench, step 3b)"},
 };
 
 static void

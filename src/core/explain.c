@@ -303,8 +303,12 @@ match_result_json(struct match_ctx *c, const struct query *q,
 	if (buf_adds(out, "},\"results\":["))
 		return -1;
 	for (i = 0; i < r->n_hits; i++) {
-		const struct match_hit *h = &r->hits[i];
-		uint32_t row = h->row;
+		struct match_hit hit = r->hits[i];
+		const struct match_hit *h = &hit;
+		struct match_ctx *hc = match_hit_ctx(c, &hit.row);
+		uint32_t row = hit.row;
+
+		ix = match_index(hc);
 
 		if (buf_adds(out, i ? ",{\"id\":" : "{\"id\":") ||
 		    buf_json_strz(out, ix->id[row]) || buf_adds(out, ",\"name\":") ||
@@ -324,7 +328,7 @@ match_result_json(struct match_ctx *c, const struct query *q,
 		               "license" : tax_code(ix->tax, TAX_COMPACT, h->tele)))
 			return -1;
 		if (buf_printf(out, ",\"in_person\":%s,\"reasons\":", h->in_person ? "true" : "false") ||
-		    reasons_json(c, q, h, out) || buf_adds(out, ",\"soft_conflicts\":") ||
+		    reasons_json(hc, q, h, out) || buf_adds(out, ",\"soft_conflicts\":") ||
 		    soft_json(ix, q, row, out) || buf_addc(out, '}'))
 			return -1;
 	}

@@ -23,6 +23,32 @@
  *    naming the same org id do share it.
  * 6. Supervision links ("person" affiliations) are kept as (person, row)
  *    sorted by person, for "the therapist names the query's self_id".
+ *
+ * Changes without a rebuild (struct index_delta; app/live.c keeps them)
+ *
+ * 7. A built index is never changed but for its paused bits. A listing
+ *    saved, created or removed after the build is a *delta*: the base
+ *    index as built, a small index of the changed records (built with
+ *    index_builder_over(base), in id order like any index), and a
+ *    bitmap of the base's rows that are gone (replaced by a record of
+ *    the delta, or removed). An id is in at most one of {the base's
+ *    rows not gone, the delta's rows}, so the directory a delta stands
+ *    for is their union.
+ * 8. Every rule and the score of a row depend only on the query and the
+ *    row (its record, its organizations' kinds and names, its paused
+ *    bit): so the matcher runs the base with its gone rows taken out of
+ *    every count, runs the delta's index, adds the counts and merges the
+ *    two rankings by (score, id). That is, exactly, the result over one
+ *    index built from the union (tests/test_match_brute.c checks it
+ *    byte for byte against a full build).
+ * 9. A delta's index takes each organization's name and kind from the
+ *    base, as the full build would from the registry the base was built
+ *    from; a change to the registry itself asks for a full build.
+ *    It has no spatial grid (four megabytes of cells for a few
+ *    offices): the matcher measures each of its offices, with the same
+ *    haversine the grid's cells use, which gives the same rows. Its
+ *    zones keep the base's numbers (new ones come after), so the
+ *    matcher places a query's week in a zone once for both.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +70,7 @@ struct index_builder {
 	uint32_t org_cap;               /* orgs allocated */
 	struct vec lic, lang, affils, persons, npis, wins;
 	struct strmap zone_of;
+	const struct index *over;       /* a delta's base (index_builder_over) */
 	int failed;
 };
 
@@ -51,7 +78,7 @@ static int
 grow_rows(struct index_builder *b)
 {
 	struct index *ix = b->ix;
-	size_t cap = b->cap ? b->cap * 2 : 4096;
+	size_t cap = b->cap ? b->cap * 2 : b->over ? 64 : 4096;
 
 #define GROW(f) do { \
 		void *p_ = realloc((void *)ix->f, cap * sizeof(*ix->f)); \
@@ -75,8 +102,9 @@ grow_rows(struct index_builder *b)
 	return 0;
 }
 
-struct index_builder *
-index_builder_new(const struct taxonomy *tax, const struct compacts *cx)
+/* A builder; over: a delta's base (its index is small: small blocks). */
+static struct index_builder *
+builder_new(const struct taxonomy *tax, const struct compacts *cx, const struct index *over)
 {
 	struct index_builder *b = calloc(1, sizeof(*b));
 
@@ -84,26 +112,56 @@ index_builder_new(const struct taxonomy *tax, const struct compacts *cx)
 		free(b);
 		return NULL;
 	}
+	b->over = over;
 	b->ix->tax = tax;
 	b->ix->compacts = *cx;
-	arena_init(&b->ix->strings, 1 << 20);
-	strmap_init(&b->ix->org_of);
-	strmap_init(&b->zone_of);
+	arena_init(&b->ix->strings, over ? 16384 : 1 << 20);
+	strmap_init_block(&b->ix->org_of, over ? 4096 : 1 << 20);
+	strmap_init_block(&b->zone_of, over ? 4096 : 1 << 20);
 	b->lic.size = b->lang.size = sizeof(struct pair);
 	b->affils.size = sizeof(struct affil_rec);
 	b->persons.size = sizeof(struct person_ref);
 	b->npis.size = sizeof(struct npi_rec);
 	b->wins.size = sizeof(uint32_t);
-	if (grow_rows(b)) {
-		index_free(b->ix);
-		free(b);
-		return NULL;
-	}
+	if (grow_rows(b))
+		goto fail;
 	b->ix->win_start[0] = 0;
+	/* Over a base, zones keep the base's numbers (note 9). */
+	if (over && over->n_zones) {
+		int i, added;
+
+		b->ix->zones = malloc((size_t)over->n_zones * sizeof(*b->ix->zones));
+		if (!b->ix->zones)
+			goto fail;
+		for (i = 0; i < over->n_zones; i++) {
+			if (!strmap_put(&b->zone_of, tz_name(over->zones[i]), (uint32_t)i, &added))
+				goto fail;
+			b->ix->zones[i] = over->zones[i];
+		}
+		b->ix->n_zones = over->n_zones;
+	}
 	return b;
+fail:
+	strmap_free(&b->zone_of);
+	index_free(b->ix);
+	free(b);
+	return NULL;
 }
 
-/* The org number of id, adding an "unknown" org when it is new. */
+struct index_builder *
+index_builder_new(const struct taxonomy *tax, const struct compacts *cx)
+{
+	return builder_new(tax, cx, NULL);
+}
+
+struct index_builder *
+index_builder_over(const struct index *base)
+{
+	return builder_new(base->tax, &base->compacts, base);
+}
+
+/* The org number of id, adding an "unknown" org when it is new (or, over
+ * a base, the base's org of that id). */
 static int64_t
 org_number(struct index_builder *b, const char *id, const char *name,
            int kind, int define)
@@ -136,6 +194,18 @@ org_number(struct index_builder *b, const char *id, const char *name,
 		ix->org_id[ix->n_orgs] = arena_strdup(&ix->strings, id);
 		ix->org_name[ix->n_orgs] = ix->org_id[ix->n_orgs];
 		ix->org_kind[ix->n_orgs] = KIND_UNKNOWN;
+		if (!ix->org_id[ix->n_orgs])
+			return -1;
+		if (b->over && !define) {
+			int64_t o = index_org(b->over, id);
+
+			if (o >= 0) {
+				ix->org_kind[ix->n_orgs] = b->over->org_kind[o];
+				if (!(ix->org_name[ix->n_orgs] =
+				      arena_strdup(&ix->strings, b->over->org_name[o])))
+					return -1;
+			}
+		}
 		ix->n_orgs++;
 	}
 	if (define) {
@@ -407,9 +477,10 @@ index_finish(struct index_builder *b, struct verr *e)
 	ix->speaks = code_bitmaps(&b->lang, tax_count(ix->tax, TAX_LANGUAGE), words);
 	ix->orient_bm = calloc(64, sizeof(*ix->orient_bm));
 	ix->focus_bm = calloc(64, sizeof(*ix->focus_bm));
-	ix->cell_start = calloc(GRID_CELLS + 1, sizeof(uint32_t));
+	if (!b->over)
+		ix->cell_start = calloc(GRID_CELLS + 1, sizeof(uint32_t));
 	if (!ix->accepting || !ix->paused || !ix->telehealth || !ix->in_person || !ix->licensed ||
-	    !ix->speaks || !ix->orient_bm || !ix->focus_bm || !ix->cell_start)
+	    !ix->speaks || !ix->orient_bm || !ix->focus_bm || (!b->over && !ix->cell_start))
 		goto oom;
 	for (c = 0; c < CMP__MAX; c++)
 		if (!(ix->compact_ok[c] = bitmap_new(words)))
@@ -434,7 +505,8 @@ index_finish(struct index_builder *b, struct verr *e)
 			bit_set(ix->telehealth, r);
 		if (ix->modalities[r] & (1u << MOD_IN_PERSON)) {
 			bit_set(ix->in_person, r);
-			ix->cell_start[grid_cell(ix->lat[r], ix->lon[r]) + 1]++;
+			if (ix->cell_start)
+				ix->cell_start[grid_cell(ix->lat[r], ix->lon[r]) + 1]++;
 		}
 		for (j = 0; j < 64; j++) {
 			if (ix->hot[r].orient >> j & 1)
@@ -504,14 +576,17 @@ index_finish(struct index_builder *b, struct verr *e)
 	for (i = 0; i < words; i++)
 		ix->n_accepting += (uint32_t)__builtin_popcountll(ix->accepting[i]);
 
-	/* The grid: rows grouped by cell, in row order within a cell. */
-	for (i = 0; i < GRID_CELLS; i++)
+	/* The grid: rows grouped by cell, in row order within a cell
+	 * (none over a base: note 9). */
+	for (i = 0; ix->cell_start && i < GRID_CELLS; i++)
 		ix->cell_start[i + 1] += ix->cell_start[i];
-	ix->cell_rows = malloc((ix->cell_start[GRID_CELLS] + 1) * sizeof(uint32_t));
-	ix->cell_office = malloc((ix->cell_start[GRID_CELLS] + 1) * sizeof(*ix->cell_office));
-	if (!ix->cell_rows || !ix->cell_office)
-		goto oom;
-	{
+	if (ix->cell_start) {
+		ix->cell_rows = malloc((ix->cell_start[GRID_CELLS] + 1) * sizeof(uint32_t));
+		ix->cell_office = malloc((ix->cell_start[GRID_CELLS] + 1) * sizeof(*ix->cell_office));
+		if (!ix->cell_rows || !ix->cell_office)
+			goto oom;
+	}
+	if (ix->cell_start) {
 		uint32_t *fill = malloc(GRID_CELLS * sizeof(uint32_t));
 
 		if (!fill)
@@ -683,6 +758,21 @@ index_set_paused(struct index *ix, uint32_t row, bool paused)
 		__atomic_fetch_or(&ix->paused[row >> 6], bit, __ATOMIC_RELAXED);
 	else
 		__atomic_fetch_and(&ix->paused[row >> 6], ~bit, __ATOMIC_RELAXED);
+}
+
+uint64_t *
+index_gone_new(const struct index *base)
+{
+	return bitmap_new(base->words);
+}
+
+void
+index_gone_mark(const struct index *base, uint64_t *gone, const char *id)
+{
+	int64_t row = index_row(base, id);
+
+	if (row >= 0)
+		bit_set(gone, (uint32_t)row);
 }
 
 int64_t

@@ -149,6 +149,20 @@ struct index {
 	struct arena strings;
 };
 
+/*
+ * What changed since a base index was built (see "Changes without a
+ * rebuild" in index.c): the changed records as a small index of their
+ * own, built over the base with index_builder_over(), and the base's
+ * rows that are no more (replaced by one of those records, or removed).
+ * A matcher given a delta (match_ctx_delta) answers exactly as it would
+ * over an index built from the base's records with these changes made.
+ */
+struct index_delta {
+	const struct index *ix;         /* the changed records; NULL when none */
+	const uint64_t *gone;           /* base->words words; NULL when none */
+	uint64_t serial;                /* distinct for every delta (contexts key on it) */
+};
+
 #define GRID_DEG 0.25
 #define GRID_LAT (int)(180 / GRID_DEG)
 #define GRID_LON (int)(360 / GRID_DEG)
@@ -162,12 +176,25 @@ int index_add_org(struct index_builder *b, const struct org *o);
 /* Therapists must come in ascending id order. */
 int index_add_therapist(struct index_builder *b, const struct therapist *t,
                         struct verr *e);
+/*
+ * A builder for the changed records of a delta over base: no
+ * organizations are added (an affiliation's org takes its name and kind
+ * from base), and the index has no spatial grid (the matcher scans its
+ * few offices). base must outlive the builder; the index it makes does
+ * not refer to base.
+ */
+struct index_builder *index_builder_over(const struct index *base);
 /* Freezes the index; the builder is freed either way. NULL on failure. */
 struct index *index_finish(struct index_builder *b, struct verr *e);
 void index_free(struct index *ix);
 
 /* Pauses (or resumes) a row's listing; safe while queries run. */
 void index_set_paused(struct index *ix, uint32_t row, bool paused);
+
+/* A zeroed bitmap of base's rows (free() it); NULL when out of memory. */
+uint64_t *index_gone_new(const struct index *base);
+/* Marks the row of id in base gone; nothing when base has no such id. */
+void index_gone_mark(const struct index *base, uint64_t *gone, const char *id);
 
 /* The row of a therapist id, or -1. */
 int64_t index_row(const struct index *ix, const char *id);

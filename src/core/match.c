@@ -27,6 +27,14 @@
  * 5. Ranking keeps a bounded heap of the best `limit` rows by (score,
  *    lower row); scores are quantized to 1/SCORE_SCALE before they are
  *    compared, so the order printed is the order ranked.
+ * 6. With a delta (match_ctx_delta; index.c, notes 7-9) the base's gone
+ *    rows leave the word loop with the paused ones, but are counted
+ *    nowhere: they are not in the directory. A second context over the
+ *    delta's index runs the same query; counts add, and the two best
+ *    lists merge by (score, id). The merged hits number the delta's
+ *    rows after the base's (base n + row); match_hit_ctx() says which
+ *    context and row a hit is. The delta numbers its zones as the base
+ *    does, so its run takes the weeks the base's run placed.
  */
 #include <assert.h>
 #include <math.h>
@@ -95,6 +103,12 @@ struct match_ctx {
 		double raw;             /* score_raw(), while ranking */
 	} *cand, *cand2;                /* cand2: the rows ranking scores */
 	uint64_t *softbm;               /* rows with a soft conflict */
+	/* A delta (match_ctx_delta): the base's rows gone, the context of
+	 * the changed records, and the merged best list. */
+	const uint64_t *gone;
+	struct match_ctx *sub;
+	uint64_t sub_serial;
+	struct match_hit *merged;
 	/* Per query. */
 	const struct query *q;
 	struct score_k {
@@ -175,7 +189,44 @@ match_ctx_free(struct match_ctx *c)
 	free(c->cand);
 	free(c->cand2);
 	free(c->softbm);
+	match_ctx_free(c->sub);
+	free(c->merged);
 	free(c);
+}
+
+int
+match_ctx_delta(struct match_ctx *c, const struct index_delta *d)
+{
+	c->gone = d ? d->gone : NULL;
+	if (!d || !d->ix) {
+		match_ctx_free(c->sub);
+		c->sub = NULL;
+		return 0;
+	}
+	if (c->sub && c->sub_serial == d->serial)
+		return 0;
+	match_ctx_free(c->sub);
+	c->sub = match_ctx_new(d->ix);
+	if (!c->merged)
+		c->merged = calloc(QUERY_LIMIT_MAX, sizeof(*c->merged));
+	if (!c->sub || !c->merged) {
+		match_ctx_free(c->sub);
+		c->sub = NULL;
+		c->gone = NULL;
+		return -1;
+	}
+	c->sub_serial = d->serial;
+	return 0;
+}
+
+struct match_ctx *
+match_hit_ctx(struct match_ctx *c, uint32_t *row)
+{
+	if (c->sub && *row >= c->ix->n) {
+		*row -= c->ix->n;
+		return c->sub;
+	}
+	return c;
 }
 
 const struct index *
@@ -254,6 +305,26 @@ reach_in_person(struct match_ctx *c, const struct query *q)
 
 	if (q->max_km < q->min_km)
 		return 0;
+	if (!ix->cell_start) {
+		/* A delta's few offices (index.c, note 9), each measured as
+		 * the grid's cells measure theirs. */
+		uint32_t row;
+
+		for (row = 0; row < ix->n; row++) {
+			double d;
+
+			if (!get_bit(ix->in_person, row))
+				continue;
+			d = haversine_cos(q->lat, q->lon, qcos, ix->lat[row], ix->lon[row],
+			                  cos(ix->lat[row] * M_PI / 180.0));
+			if (d <= q->max_km && d >= q->min_km) {
+				set_bit(c->ip, row);
+				if (touch(&c->touched_ip, &c->n_ip, &c->cap_ip, row))
+					return -1;
+			}
+		}
+		return 0;
+	}
 	if (lat0 < -90) lat0 = -90;
 	if (lat1 > 90) lat1 = 90;
 	{
@@ -661,6 +732,7 @@ match_overlaps(struct match_ctx *c, uint32_t row, struct span *out, int max)
 	int i, n = 0;
 	int np;
 
+	c = match_hit_ctx(c, &row);
 	time_fit(c, row);
 	/* time_fit left the overlaps sorted in c->pairs; merge them. */
 	np = c->last_pairs;
@@ -1121,10 +1193,18 @@ clear_scratch(struct match_ctx *c)
 	c->n_ip = c->n_hard = c->n_soft = 0;
 }
 
-int
-match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
+/*
+ * The query over c's own index (less its gone rows): see match_run().
+ * zones: a context that ran q over an index whose zones c's index numbers
+ * alike (a delta's base), whose weeks placed in them are taken, or NULL.
+ */
+static int
+run_one(struct match_ctx *c, const struct query *q, struct match_result *out,
+        const struct match_ctx *zones)
 {
 	const struct index *ix = c->ix;
+	const uint64_t *gone = c->gone;
+	long n_gone = 0, n_gone_open = 0;
 	const uint64_t *tele = q->modality != QMOD_IN_PERSON ?
 		ix->tele_open[q->jurisdiction] : NULL;
 	long n_reach = 0, n_paused = 0;
@@ -1144,6 +1224,15 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	c->q = q;
 	c->n_heap = 0;
 	memset(c->zdone, 0, (size_t)ix->n_zones);
+	if (zones) {
+		int zi, nz = zones->ix->n_zones < ix->n_zones ? zones->ix->n_zones : ix->n_zones;
+
+		for (zi = 0; zi < nz; zi++)
+			if (zones->zdone[zi]) {
+				c->zdays[zi] = zones->zdays[zi];
+				c->zdone[zi] = 1;
+			}
+	}
 	score_prepare(c, q, want_time, need_ip);
 	fb = ix->fee_by[(q->clinician_discount ? FEE_FLAG_DISCOUNT : 0) |
 	                (q->sliding_scale ? FEE_FLAG_SLIDING : 0) |
@@ -1167,8 +1256,19 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	for (w = 0; w < ix->words; w++) {
 		uint64_t m = tele ? tele[w] : 0, x, bits;
 		uint64_t pz = __atomic_load_n(&ix->paused[w], __ATOMIC_RELAXED);
+		uint64_t gz = gone ? gone[w] : 0;
 		int k;
 
+		if (gz) {
+			/* Not in the directory: counted under no rule. */
+			uint64_t open = gz & ix->accepting[w];
+
+			n_gone += __builtin_popcountll(gz);
+			n_gone_open += __builtin_popcountll(open);
+			ex[EX_CLOSED] -= __builtin_popcountll(gz & ~open);
+			pz &= ~gz;
+			m &= ~gz;
+		}
 		if (pz) {
 			pz &= ix->accepting[w];
 			ex[EX_CLOSED] += __builtin_popcountll(pz);
@@ -1176,7 +1276,7 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		}
 		if (need_ip && c->ip[w])
 			m |= c->ip[w] & ix->accepting[w];
-		m &= ~pz;
+		m &= ~pz & ~gz;
 		if (!m)
 			continue;
 		n_reach += __builtin_popcountll(m);
@@ -1226,7 +1326,7 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 		}
 	}
 
-	ex[EX_MODALITY] = (long)ix->n_accepting - n_paused - n_reach;
+	ex[EX_MODALITY] = (long)ix->n_accepting - n_gone_open - n_paused - n_reach;
 
 	/*
 	 * The rows left are spread over the whole index: each one's time line
@@ -1271,7 +1371,8 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 	total = (long)n_cand;
 	if (q->limit > 0)
 		rank(c, q, n_cand, need_ip, want_time);
-	assert(total + ex[0] + ex[1] + ex[2] + ex[3] + ex[4] + ex[5] + ex[6] == (long)ix->n);
+	assert(total + ex[0] + ex[1] + ex[2] + ex[3] + ex[4] + ex[5] + ex[6] ==
+	       (long)ix->n - n_gone);
 	qsort(c->heap, (size_t)c->n_heap, sizeof(*c->heap), cmp_hit);
 	for (i = 0; i < c->n_heap; i++) {
 		struct match_hit *h = &c->heap[i];
@@ -1289,4 +1390,49 @@ match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
 out:
 	clear_scratch(c);
 	return rc;
+}
+
+/*
+ * Runs q over c's index and, with a delta, over the delta's index, and
+ * merges (note 6): counts add; the best lists, each best first, merge by
+ * score and then id, the delta's rows numbered after the base's.
+ */
+int
+match_run(struct match_ctx *c, const struct query *q, struct match_result *out)
+{
+	struct match_result d;
+	const struct index *ix = c->ix, *dx;
+	int i, a = 0, b = 0, n = 0;
+
+	if (run_one(c, q, out, NULL))
+		return -1;
+	if (!c->sub)
+		return 0;
+	if (run_one(c->sub, q, &d, c))
+		return -1;
+	dx = c->sub->ix;
+	out->total_eligible += d.total_eligible;
+	for (i = 0; i < EX__MAX; i++)
+		out->excluded[i] += d.excluded[i];
+	while (n < q->limit && (a < out->n_hits || b < d.n_hits)) {
+		bool take_a;
+
+		if (a == out->n_hits)
+			take_a = false;
+		else if (b == d.n_hits)
+			take_a = true;
+		else if (out->hits[a].score != d.hits[b].score)
+			take_a = out->hits[a].score > d.hits[b].score;
+		else
+			take_a = strcmp(ix->id[out->hits[a].row], dx->id[d.hits[b].row]) < 0;
+		if (take_a) {
+			c->merged[n++] = out->hits[a++];
+		} else {
+			c->merged[n] = d.hits[b++];
+			c->merged[n++].row += ix->n;
+		}
+	}
+	out->hits = c->merged;
+	out->n_hits = n;
+	return 0;
 }

@@ -49,6 +49,21 @@ struct match_ctx *match_ctx_new(const struct index *ix);
 void match_ctx_free(struct match_ctx *c);
 const struct index *match_index(const struct match_ctx *c);
 
+/*
+ * From now on c matches its index as changed by d (index.h, struct
+ * index_delta), or as built when d is NULL. d->gone and d->ix must stay
+ * until the next call (or the last run on c); c keeps a context for
+ * d->ix, made again when d->serial changes. 0, or -1 when out of memory
+ * (c then matches its index as built).
+ */
+int match_ctx_delta(struct match_ctx *c, const struct index_delta *d);
+
+/*
+ * The context whose index holds a hit's row (c itself, or with a delta
+ * the delta's context), *row made that index's row.
+ */
+struct match_ctx *match_hit_ctx(struct match_ctx *c, uint32_t *row);
+
 /* Runs q; out->hits stays valid until the next run on c. */
 int match_run(struct match_ctx *c, const struct query *q,
               struct match_result *out);

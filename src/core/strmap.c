@@ -9,8 +9,14 @@
 void
 strmap_init(struct strmap *m)
 {
+	strmap_init_block(m, 1 << 20);
+}
+
+void
+strmap_init_block(struct strmap *m, size_t block)
+{
 	memset(m, 0, sizeof(*m));
-	arena_init(&m->a, 1 << 20);
+	arena_init(&m->a, block);
 }
 
 void

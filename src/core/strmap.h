@@ -21,6 +21,8 @@ struct strmap {
 };
 
 void strmap_init(struct strmap *m);
+/* The same, its keys kept in blocks of block bytes (a small map's). */
+void strmap_init_block(struct strmap *m, size_t block);
 void strmap_free(struct strmap *m);
 uint32_t strmap_hash(const char *s);
 /*
