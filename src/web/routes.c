@@ -36,6 +36,12 @@
 
 static const struct field f_record[] = { PATH_RECORD, F_END };
 static const struct field f_number[] = { PATH_NUMBER, F_END };
+/* The profile's statement and photo (multipart); ?saved=1, ?too_big=1 on the form. */
+static const struct field f_profile[] = {
+	{"statement", F_TEXT, 0, 0, false, NULL, NULL},
+	CHECKBOX("saved"), CHECKBOX("too_big"),
+	F_END,
+};
 static const struct field f_search[] = {
 	{"page", F_INT, 1, QUERY_LIMIT_MAX / 10, false, NULL, "choose a page of results shown"},
 	F_END,
@@ -97,6 +103,7 @@ const struct route routes[] = {
 	{"GET",  "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search},
 	{"POST", "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search},
 	{"GET",  "/therapists/{id}",           page_therapist, WHO_ANYONE,  false, .fields = f_record},
+	{"GET",  "/therapists/{id}/photo",     page_photo,     WHO_ANYONE,  false, .fields = f_record},
 	{"GET",  "/static/{id}",               static_file,    WHO_ANYONE,  false},
 	{"GET",  "/signup",                    page_signup,    WHO_ANYONE,  false},
 	{"POST", "/signup",                    page_signup,    WHO_ANYONE,  true},
@@ -122,6 +129,10 @@ const struct route routes[] = {
 	{"POST", "/listing/edit",              page_listing_edit, WHO_THERAPIST, true},
 	{"GET",  "/listing/new",               page_listing_new, WHO_THERAPIST, false},
 	{"POST", "/listing/new",               page_listing_new, WHO_THERAPIST, true},
+	{"GET",  "/listing/profile",           page_profile_edit, WHO_THERAPIST, false, .fields = f_profile, .form = true},
+	{"POST", "/listing/profile",           page_profile_edit, WHO_THERAPIST, true, "multipart/form-data",
+	 f_profile, true},
+	{"POST", "/listing/photo/remove",      page_photo_remove, WHO_THERAPIST, true},
 	{"GET",  "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, false, .fields = f_book},
 	{"POST", "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, true, .fields = f_book},
 	{"GET",  "/therapy",                   page_therapy,   WHO_SIGNED_IN, false},

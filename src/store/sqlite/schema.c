@@ -292,6 +292,16 @@ static const char *const migrations[] = {
 	"UPDATE appointment SET seq = max(0, updated_at - created_at);"
 	"UPDATE series SET seq = coalesce((SELECT max(0, max(a.updated_at) - series.created_at) "
 	"  FROM appointment a WHERE a.series_id = series.id), 0);",
+	/* 19: a listing's profile beside its record: the therapist's
+	 * statement, and a photo only as chiron re-encoded it (JPEG), with a
+	 * version the photo's address carries so caches see a new one. */
+	"CREATE TABLE listing_profile ("
+	"  therapist_id TEXT PRIMARY KEY,"
+	"  statement TEXT NOT NULL DEFAULT '',"
+	"  photo BLOB,"
+	"  photo_version INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
