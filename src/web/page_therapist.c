@@ -514,7 +514,8 @@ page_therapist(struct req *r, struct resp *p)
 		return -1;
 	if (html(b, "<h2>The practice</h2>\n<dl class=\"facts\">\n"))
 		return -1;
-	if (fact(b, "Where") || place(b, tax, &t) || html(b, "</dd>\n") || hours(b, r, &t) ||
+	/* Where the practice is, the head says. */
+	if (hours(b, r, &t) ||
 	    fact(b, "Sessions") || mask_labels(b, tax, TAX_MODALITY, t.modalities) ||
 	    html(b, "</dd>\n") ||
 	    fact(b, "Formats") || mask_labels(b, tax, TAX_FORMAT, t.formats) || html(b, "</dd>\n") ||
