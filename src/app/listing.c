@@ -53,7 +53,9 @@
 #include "core/record.h"
 #include "core/tz.h"
 #include "app/directory.h"
+#include "app/booking.h"
 #include "app/mailer.h"
+#include "app/photo.h"
 #include "app/live.h"
 #include "app/services.h"
 #include "app/secret.h"
@@ -1185,4 +1187,248 @@ listings_hidden_list(struct ctx *cx, const struct actor *who, store_listing_fn f
 	if (who->role != ACCT_ADMIN)
 		return refuse(why, 403, "", "only an administrator may do this");
 	return STORE_CALL(cx->sv->store, listings_hidden, fn, arg);
+}
+
+/* ----------------------------------------------------------------------
+ * The profile beside the record: statement and photo (listing.h)
+ * ---------------------------------------------------------------------- */
+
+/*
+ * The statement as stored, into out (n bytes): CRs dropped, blank space
+ * at both ends trimmed. 1 with why when it is longer than
+ * STATEMENT_MAX_CHARS characters or holds control characters other than
+ * line breaks and tabs.
+ */
+static int
+statement_clean(const char *in, char *out, size_t n, struct refusal *why)
+{
+	size_t i, j = 0, chars = 0, start = 0, end;
+
+	if (!in)
+		in = "";
+	while (in[start] == ' ' || in[start] == '\t' || in[start] == '\r' || in[start] == '\n')
+		start++;
+	end = strlen(in);
+	while (end > start && (in[end - 1] == ' ' || in[end - 1] == '\t' || in[end - 1] == '\r' ||
+	                       in[end - 1] == '\n'))
+		end--;
+	for (i = start; i < end; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '\r')
+			continue;
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			return refuse(why, 400, "statement", "the statement has characters that cannot be "
+			                                     "shown: write it as plain text");
+		if ((c & 0xc0) != 0x80)
+			chars++;
+		if (j + 1 >= n)
+			break;
+		out[j++] = (char)c;
+	}
+	out[j] = '\0';
+	if (chars > STATEMENT_MAX_CHARS || i < end)
+		return refuse(why, 400, "statement", "the statement is longer than 1000 characters: "
+		                                     "shorten it");
+	return 0;
+}
+
+int
+listing_profile_save(struct ctx *cx, const struct actor *who, const char *statement, const void *photo,
+                     size_t n, struct refusal *why_text, struct refusal *why_photo)
+{
+	char *text = arena_alloc(cx->a, STORE_STATEMENT_MAX);
+	struct buf jpeg;
+	int bad = 0, rc;
+
+	why_text->status = 0;
+	why_photo->status = 0;
+	if (holds_listing(who, why_text))
+		return 1;
+	if (!text)
+		return -1;
+	bad |= statement_clean(statement, text, STORE_STATEMENT_MAX, why_text);
+	buf_init(&jpeg, PHOTO_MAX_BYTES);
+	if (photo) {
+		rc = photo_reencode(photo, n, &jpeg, why_photo);
+		if (rc < 0)
+			return buf_free(&jpeg), -1;
+		bad |= rc;
+	}
+	if (bad) {
+		buf_free(&jpeg);
+		return 1;
+	}
+	rc = STORE_CALL(cx->sv->store, statement_put, who->therapist_id, text, ctx_now(cx));
+	if (rc == 0 && photo)
+		rc = STORE_CALL(cx->sv->store, photo_put, who->therapist_id, jpeg.p, jpeg.len, ctx_now(cx));
+	buf_free(&jpeg);
+	return rc ? -1 : 0;
+}
+
+int
+listing_photo_remove(struct ctx *cx, const struct actor *who, struct refusal *why)
+{
+	if (holds_listing(who, why))
+		return 1;
+	return STORE_CALL(cx->sv->store, photo_delete, who->therapist_id, ctx_now(cx)) ? -1 : 0;
+}
+
+int
+listing_profile_mine(struct ctx *cx, const struct actor *who, struct store_profile *out, struct refusal *why)
+{
+	int found = 0;
+
+	if (holds_listing(who, why))
+		return 1;
+	return STORE_CALL(cx->sv->store, listing_profile_get, who->therapist_id, out, &found) ? -1 : 0;
+}
+
+int
+listing_profile_public(struct ctx *cx, const struct actor *who, const char *id, struct store_profile *out)
+{
+	int found = 0, rc = shown_to(cx, who, id);
+
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		return rc;
+	return STORE_CALL(cx->sv->store, listing_profile_get, id, out, &found) ? -1 : 0;
+}
+
+int
+listing_photo_get(struct ctx *cx, const struct actor *who, const char *id, struct buf *out, int64_t *version)
+{
+	int found = 0, rc = shown_to(cx, who, id);
+
+	if (rc)
+		return rc;
+	if (STORE_CALL(cx->sv->store, photo_get, id, out, version, &found))
+		return -1;
+	return found ? 0 : 1;
+}
+
+int
+listing_photo_url(struct ctx *cx, const char *id, char *out, size_t n)
+{
+	struct store_profile *pr = arena_alloc(cx->a, sizeof(*pr));
+	int found = 0;
+
+	out[0] = '\0';
+	if (!id || !record_id_ok(id))
+		return 0;
+	if (!pr || STORE_CALL(cx->sv->store, listing_profile_get, id, pr, &found))
+		return -1;
+	if (!pr->photo_version)
+		return 0;
+	snprintf(out, n, "/therapists/%s/photo?v=%lld", id, (long long)pr->photo_version);
+	return 1;
+}
+
+int
+listing_hours(struct ctx *cx, const struct actor *who, const struct therapist *t, struct listing_hours *h)
+{
+	struct store_avail_modes *sm = arena_alloc(cx->a, sizeof(*sm));
+	uint8_t *modes = arena_alloc(cx->a, (size_t)(t->n_avail ? t->n_avail : 1));
+	uint8_t all = t->modalities & (HOURS_IN_PERSON | HOURS_TELEHEALTH);
+	const struct tz_zone *from = tz_get(t->timezone), *to;
+	int i, j;
+
+	memset(h, 0, sizeof(*h));
+	if (!sm || !modes)
+		return -1;
+	if (!from)
+		from = tz_get("UTC");
+	to = viewer_zone(cx, who, t->timezone);
+	h->zone = tz_name(to);
+	h->theirs = to == from;
+	if (!all)
+		all = HOURS_IN_PERSON | HOURS_TELEHEALTH;
+	h->both = all == (HOURS_IN_PERSON | HOURS_TELEHEALTH);
+	if (STORE_CALL(cx->sv->store, avail_modes_get, t->id, sm))
+		return -1;
+	/* A window without an entry serves every modality of the listing
+	 * (store.h); one with an entry, those of its entry the listing offers. */
+	for (i = 0; i < t->n_avail; i++) {
+		modes[i] = all;
+		for (j = 0; j < sm->n; j++)
+			if (sm->v[j].day == t->avail[i].day && sm->v[j].start == t->avail[i].start &&
+			    sm->v[j].end == t->avail[i].end && (sm->v[j].modes & all)) {
+				modes[i] = sm->v[j].modes & all;
+				break;
+			}
+	}
+	h->n = hours_view(t->avail, modes, t->n_avail, from, to, ctx_now(cx), h->row, LISTING_HOURS_MAX);
+	return 0;
+}
+
+struct hidden_find {
+	const char *tid;
+	int64_t at;
+	int created;
+};
+
+static int
+hidden_find(void *arg, const struct store_listing *l)
+{
+	struct hidden_find *f = arg;
+
+	if (strcmp(l->therapist_id, f->tid) != 0)
+		return 0;
+	f->at = l->claimed_at;          /* listings_hidden: when it was hidden */
+	f->created = l->created;
+	return 1;
+}
+
+int
+listing_trust(struct ctx *cx, const struct actor *who, const char *tid, const struct therapist *t,
+              struct trust *tr)
+{
+	static const char mark[] = "board licence check: ";
+	struct standing s;
+	const char *p, *e;
+
+	memset(tr, 0, sizeof(*tr));
+	if (listing_standing_get(cx, who, tid, &s))
+		return -1;
+	tr->hidden = s.hidden;
+	if (s.hidden && who->role == ACCT_ADMIN) {
+		struct hidden_find f = {tid, 0, 0};
+		struct refusal why;
+
+		if (listings_hidden_list(cx, who, hidden_find, &f, &why))
+			return -1;
+		tr->hidden_at = f.at;
+		tr->hidden_created = f.created != 0;
+	}
+	if (!s.claimed)
+		return 0;
+	tr->late = s.late;
+	tr->paused = s.paused;
+	if (!s.l.verified_at) {
+		/* A claim waiting: the NPI given is the listing's own, and that
+		 * is all chiron knows so far. */
+		if (t->npi[0] && strcmp(s.l.npi_given, t->npi) == 0) {
+			tr->kind = TRUST_NPI;
+			tr->at = s.l.claimed_at;
+		}
+		return 0;
+	}
+	tr->at = s.l.verified_at;
+	tr->confirmed_at = s.l.confirmed_at;
+	p = strstr(s.l.verified_how, mark);
+	if (p) {
+		size_t n;
+
+		p += sizeof(mark) - 1;
+		e = strstr(p, ", licence ");
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (n >= sizeof(tr->board))
+			n = sizeof(tr->board) - 1;
+		memcpy(tr->board, p, n);
+		tr->board[n] = '\0';
+		tr->kind = TRUST_LICENCE;
+	} else {
+		tr->kind = TRUST_OPERATOR;
+	}
+	return 0;
 }

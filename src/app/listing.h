@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/hours.h"
 #include "core/record.h"
 #include "app/ctx.h"
 
@@ -237,5 +238,83 @@ int listings_hidden_list(struct ctx *cx, const struct actor *who, store_listing_
  * many, or -1. Run hourly by `chiron serve`.
  */
 long listing_reminders(struct services *sv, int64_t now);
+
+/* ----------------------------------------------------------------------
+ * The profile beside the record: the therapist's statement and photo
+ * (issue 10; the photo's pipeline is app/photo.h)
+ * ---------------------------------------------------------------------- */
+
+#define STATEMENT_MAX_CHARS 1000        /* characters, not bytes */
+
+/*
+ * Saves the statement (plain text; line breaks kept, a CR dropped,
+ * surrounding blank space trimmed; "" clears it) and, when photo is not
+ * NULL, the n bytes of an uploaded picture, re-encoded (photo_reencode),
+ * as the signed-in therapist's profile. Nothing is saved unless both are
+ * fine: 1 then, with why_text (field "statement") and/or why_photo (field
+ * "photo") filled, their status 0 when that part was fine. 404 (in
+ * why_text) when the account holds no listing.
+ */
+int listing_profile_save(struct ctx *cx, const struct actor *who, const char *statement, const void *photo,
+                         size_t n, struct refusal *why_text, struct refusal *why_photo);
+/* Removes the photo of the listing held (nothing when it has none). */
+int listing_photo_remove(struct ctx *cx, const struct actor *who, struct refusal *why);
+/* The statement and photo version of the listing held; 404 when none. */
+int listing_profile_mine(struct ctx *cx, const struct actor *who, struct store_profile *out, struct refusal *why);
+/* The statement and photo version of listing id, shown as listing_public shows it (0, 1, -1). */
+int listing_profile_public(struct ctx *cx, const struct actor *who, const char *id, struct store_profile *out);
+/*
+ * The photo of listing id, re-encoded JPEG bytes appended to out, shown
+ * as listing_public shows it: 0, 1 when there is none (or it is hidden
+ * from who), -1.
+ */
+int listing_photo_get(struct ctx *cx, const struct actor *who, const char *id, struct buf *out, int64_t *version);
+/*
+ * The address of listing id's photo, "/therapists/ID/photo?v=VERSION"
+ * (the version changes with every new photo, so a cache keeps each for
+ * long), into out (n bytes, 128 suffice): 1 when it has one, 0 when not
+ * (out ""), -1 when the store fails. For pages that already show the
+ * listing (a search's result cards): it does not check who may see it.
+ */
+int listing_photo_url(struct ctx *cx, const char *id, char *out, size_t n);
+
+/* The open hours of listing t as viewer who reads them (core/hours.h). */
+#define LISTING_HOURS_MAX 128
+struct listing_hours {
+	struct hours_row row[LISTING_HOURS_MAX];
+	int n;
+	const char *zone;               /* the zone they are in (tz name) */
+	bool theirs;                    /* it is the therapist's zone (the viewer's too, or the
+	                                 * viewer has none set) */
+	bool both;                      /* the listing offers in person and telehealth, so a
+	                                 * window held one way only is worth saying */
+};
+/* Fills *h for t (as listing_public gave it): 0, or -1. */
+int listing_hours(struct ctx *cx, const struct actor *who, const struct therapist *t, struct listing_hours *h);
+
+/*
+ * What chiron checked of listing tid, in words a seeker can weigh, for
+ * its profile: never more than was checked.
+ */
+enum trust_kind {
+	TRUST_NONE,                     /* nothing: a directory entry no one has claimed or proved */
+	TRUST_NPI,                      /* claimed with the NPI the listing carries; nothing more yet */
+	TRUST_LICENCE,                  /* an admin checked the licence with a board (board, at) */
+	TRUST_OPERATOR,                 /* the operator added the holder from the command line */
+};
+struct trust {
+	enum trust_kind kind;
+	int64_t at;                     /* when (TRUST_NPI: claimed; others: verified) */
+	char board[128];                /* TRUST_LICENCE: the board's name as the admin wrote it */
+	int64_t confirmed_at;           /* the holder's last "my listing is current", 0 = never */
+	bool paused;                    /* unconfirmed for LISTING_STALE_DAYS */
+	int late;                       /* consultation requests unanswered 5 business days */
+	bool hidden;                    /* hidden from everyone but admins */
+	int64_t hidden_at;              /* when (admins only; 0 otherwise) */
+	bool hidden_created;            /* hidden because its claimant created it and it waits */
+};
+/* Fills *tr for listing tid (t its record, as listing_public gave it): 0, or -1. */
+int listing_trust(struct ctx *cx, const struct actor *who, const char *tid, const struct therapist *t,
+                  struct trust *tr);
 
 #endif

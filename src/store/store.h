@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 struct store;
+struct buf;                             /* core/buf.h */
 
 struct store_org {
 	const char *id, *name, *kind, *jurisdiction;   /* codes as strings */
@@ -101,6 +102,15 @@ enum store_code {
 };
 
 typedef int (*store_listing_fn)(void *arg, const struct store_listing *l);
+
+/* A listing's profile beside its record: the statement and whether a
+ * photo is stored (its bytes come only through photo_get). */
+#define STORE_STATEMENT_MAX 4096        /* bytes with the NUL; the service allows 1000 characters */
+struct store_profile {
+	char statement[STORE_STATEMENT_MAX];
+	int64_t photo_version;          /* 0: no photo */
+	int64_t updated_at;
+};
 
 /* A listing's stated policies: what a seeker can raise at a first
  * consultation. Plain text, each at most STORE_POLICY_MAX - 1 bytes. */
@@ -588,6 +598,21 @@ struct store_ops {
 	 */
 	int (*busy_replace)(struct store *s, int64_t user, const struct store_busy *v, int n);
 	int (*busy_list)(struct store *s, int64_t user, store_busy_fn fn, void *arg);
+
+	/*
+	 * A listing's profile (issue 10): the therapist's statement and
+	 * photo, beside the record (the record's format is the contract's and
+	 * stays as it is). listing_profile_get fills *out (zeroed, *found = 0 when
+	 * none is stored). statement_put sets the statement; photo_put
+	 * stores n bytes of JPEG (already re-encoded: never bytes as
+	 * uploaded) and adds one to the photo's version; photo_delete drops
+	 * it. photo_get appends the photo's bytes to out (*found = 0: none).
+	 */
+	int (*listing_profile_get)(struct store *s, const char *tid, struct store_profile *out, int *found);
+	int (*statement_put)(struct store *s, const char *tid, const char *text, int64_t now);
+	int (*photo_put)(struct store *s, const char *tid, const void *jpeg, size_t n, int64_t now);
+	int (*photo_delete)(struct store *s, const char *tid, int64_t now);
+	int (*photo_get)(struct store *s, const char *tid, struct buf *out, int64_t *version, int *found);
 };
 
 struct store {

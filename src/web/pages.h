@@ -100,6 +100,10 @@ int page_home(struct req *r, struct resp *p);
 int page_privacy(struct req *r, struct resp *p);
 int page_search(struct req *r, struct resp *p);
 int page_therapist(struct req *r, struct resp *p);
+/* GET /therapists/{id}/photo (page_therapist.c); the profile form (page_profile_edit.c). */
+int page_photo(struct req *r, struct resp *p);
+int page_profile_edit(struct req *r, struct resp *p);
+int page_photo_remove(struct req *r, struct resp *p);
 int static_file(struct req *r, struct resp *p);
 
 int page_signup(struct req *r, struct resp *p);

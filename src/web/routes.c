@@ -41,6 +41,12 @@
 
 static const struct field f_record[] = { PATH_RECORD, F_END };
 static const struct field f_number[] = { PATH_NUMBER, F_END };
+/* The profile's statement and photo (multipart); ?saved=1, ?too_big=1 on the form. */
+static const struct field f_profile[] = {
+	{"statement", F_TEXT, 0, 0, false, NULL, NULL},
+	CHECKBOX("saved"), CHECKBOX("too_big"),
+	F_END,
+};
 static const struct field f_search[] = {
 	{"page", F_INT, 1, QUERY_LIMIT_MAX / 10, false, NULL, "choose a page of results shown"},
 	F_END,
@@ -174,6 +180,7 @@ const struct route routes[] = {
 	{"GET",  "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search, .form = true},
 	{"POST", "/search",                    page_search,    WHO_ANYONE,  false, .fields = f_search, .form = true},
 	{"GET",  "/therapists/{id}",           page_therapist, WHO_ANYONE,  false, .fields = f_record},
+	{"GET",  "/therapists/{id}/photo",     page_photo,     WHO_ANYONE,  false, .fields = f_record},
 	{"GET",  "/static/{id}",               static_file,    WHO_ANYONE,  false},
 	{"GET",  "/favicon.ico",               static_file,    WHO_ANYONE,  false},
 	{"GET",  "/signup",                    page_signup,    WHO_ANYONE,  false},
@@ -200,6 +207,9 @@ const struct route routes[] = {
 	{"POST", "/listing/edit",              page_listing_edit, WHO_THERAPIST, true},
 	{"GET",  "/listing/new",               page_listing_new, WHO_THERAPIST, false},
 	{"POST", "/listing/new",               page_listing_new, WHO_THERAPIST, true},
+	{"GET",  "/listing/profile",           page_profile_edit, WHO_THERAPIST, false, .fields = f_profile, .form = true},
+	{"POST", "/listing/profile",           page_profile_edit, WHO_THERAPIST, true, "multipart/form-data", .fields = f_profile, .form = true},
+	{"POST", "/listing/photo/remove",      page_photo_remove, WHO_THERAPIST, true},
 	/* Booking: the week, then (GET with start) the check, then POST. */
 	{"GET",  "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, false, .fields = f_book, .form = true},
 	{"POST", "/therapists/{id}/book",      page_book,      WHO_SIGNED_IN, true, .fields = f_book, .form = true},

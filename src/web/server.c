@@ -31,6 +31,7 @@
 
 #include <sodium.h>
 
+#include "app/photo.h"
 #include "web/auth.h"
 #include "core/form.h"
 #include "core/netaddr.h"
@@ -754,6 +755,21 @@ log_access(struct app *app, const char *addr_text, const char *method,
 	pthread_mutex_unlock(&app->log_lock);
 }
 
+/*
+ * How much of a request's body is read: BODY_MAX, but for the profile
+ * form, whose photo may be PHOTO_MAX_BYTES (app/photo.h) with the form's
+ * other fields around it. Past the cap the body is dropped as it comes,
+ * never buffered.
+ */
+#define PROFILE_BODY_MAX (PHOTO_MAX_BYTES + 64 * 1024)
+
+static size_t
+body_cap(const char *method, const char *url)
+{
+	return strcmp(method, "POST") == 0 && strcmp(url, "/listing/profile") == 0 ? PROFILE_BODY_MAX
+	                                                                           : BODY_MAX;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *mc, const char *url,
            const char *method, const char *version, const char *upload_data,
@@ -776,7 +792,7 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 		if (!c)
 			return MHD_NO;
 		arena_init(&c->a, 16384);
-		buf_init(&c->body, BODY_MAX);
+		buf_init(&c->body, body_cap(method, url));
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
 		*con_cls = c;
 		return MHD_YES;
@@ -811,7 +827,11 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url,
 	if (r.cookie && utf8_check(r.cookie, strlen(r.cookie)))
 		r.cookie = NULL;
 	p.status = 200;
-	if (c->too_big) {
+	if (c->too_big && body_cap(method, url) == PROFILE_BODY_MAX) {
+		/* The profile form's photo was too large to read: back to the
+		 * form, which says so (a form never answers with a bare page). */
+		redirect(&r, &p, "/listing/profile?too_big=1");
+	} else if (c->too_big) {
 		error_response(&r, &p, 413, "", "the request is larger than 1 MiB");
 	} else if (utf8_check(url, strlen(url))) {
 		error_response(&r, &p, 400, "", "the address has characters chiron cannot read "

@@ -409,6 +409,11 @@ static const struct store_ops sqlite_ops = {
 	.user_zone_get = sq_user_zone_get,
 	.busy_replace = sq_busy_replace,
 	.busy_list = sq_busy_list,
+	.listing_profile_get = sq_profile_get_of,
+	.statement_put = sq_statement_put,
+	.photo_put = sq_photo_put,
+	.photo_delete = sq_photo_delete,
+	.photo_get = sq_photo_get,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */

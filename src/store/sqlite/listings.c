@@ -506,6 +506,7 @@ sq_listing_remove(struct store *bs, const char *id, int *found)
 		"DELETE FROM listing WHERE therapist_id = ?1",
 		"DELETE FROM listing_policy WHERE therapist_id = ?1",
 		"DELETE FROM hidden_listing WHERE therapist_id = ?1",
+		"DELETE FROM listing_profile WHERE therapist_id = ?1",
 		"UPDATE user SET therapist_id = NULL WHERE therapist_id = ?1",
 	};
 	struct store_sqlite *s = S(bs);

@@ -309,6 +309,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE listing ADD COLUMN licence_board TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE listing ADD COLUMN licence_number TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE listing ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';",
+	/* 21: a listing's profile beside its record: the therapist's
+	 * statement, and a photo only as chiron re-encoded it (JPEG), with a
+	 * version the photo's address carries so caches see a new one. */
+	"CREATE TABLE listing_profile ("
+	"  therapist_id TEXT PRIMARY KEY,"
+	"  statement TEXT NOT NULL DEFAULT '',"
+	"  photo BLOB,"
+	"  photo_version INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

@@ -14,6 +14,7 @@
  *   schedule.c    schedules and closed ranges
  *   appts.c       appointments, series, reminders, waitlists
  *   calendars.c   calendar feeds and uploaded busy times
+ *   profiles.c    a listing's statement and photo
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -240,5 +241,12 @@ int sq_feed_user(struct store *bs, const unsigned char hash[32], int64_t *user, 
 int sq_feed_exists(struct store *bs, int64_t user, int *found);
 int sq_busy_replace(struct store *bs, int64_t user, const struct store_busy *v, int n);
 int sq_busy_list(struct store *bs, int64_t user, store_busy_fn fn, void *arg);
+
+/* profiles.c */
+int sq_profile_get_of(struct store *bs, const char *tid, struct store_profile *out, int *found);
+int sq_statement_put(struct store *bs, const char *tid, const char *text, int64_t now);
+int sq_photo_put(struct store *bs, const char *tid, const void *jpeg, size_t n, int64_t now);
+int sq_photo_delete(struct store *bs, const char *tid, int64_t now);
+int sq_photo_get(struct store *bs, const char *tid, struct buf *out, int64_t *version, int *found);
 
 #endif
