@@ -51,8 +51,10 @@ for u in bad1 bad2 good; do
 done
 PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 B="http://127.0.0.1:$PORT"
+# --ics-max-ms: the step budget is what these checks are about; a busy
+# machine must not answer for it with the time budget.
 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --outbox-log off --access-log "$W/access.log" \
-	2>"$W/serve.err" &
+	--ics-max-ms 600000 2>"$W/serve.err" &
 PID=$!
 for _ in $(seq 600); do curl -s -m 5 -o /dev/null "$B/" && break; sleep 0.1; done
 curl -s -m 60 -o "$W/openapi.json" "$B/api/v1/openapi.json" || { not_ok setup "the server does not answer"; exit 1; }

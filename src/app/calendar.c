@@ -214,6 +214,7 @@ calendar_upload(struct ctx *cx, const struct actor *who, const char *text, size_
 	/* Within ics_busy.h's budget (steps and ICS_MAX_MS), and given up
 	 * when the server is told to stop. */
 	budget.stop = &cx->sv->stopping;
+	budget.max_ms = cx->sv->ics_max_ms;
 	st = ics_busy_budget(text, len, c->zone, from, to, &iv, &n, &err, &budget);
 	atomic_fetch_sub(&cx->sv->calendars_reading, 1);
 	if (st == ICS_NO_MEMORY)

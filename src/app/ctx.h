@@ -89,6 +89,9 @@ struct services {
 	atomic_int stopping;            /* set once, on SIGTERM: long work gives up */
 	atomic_int calendars_reading;   /* calendar uploads being read now */
 	int calendars_max;              /* at most this many at once */
+	long ics_max_ms;                /* how long one calendar may take to read; 0:
+	                                 * ICS_MAX_MS (tests lengthen it, so that a
+	                                 * busy machine cannot change their answers) */
 };
 
 /* Sets up sv around store (locks, a random throttle key, the system clock). */

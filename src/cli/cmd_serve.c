@@ -81,6 +81,7 @@ struct settings {
 	long conn_per_addr, max_connections;    /* -1 when not set */
 	long api_rate;                  /* -1 when not set */
 	long smtp_retry_base;           /* -1 when not set */
+	long ics_max_ms;                /* hidden, for tests */
 };
 
 /*
@@ -184,6 +185,8 @@ static const struct setting settings_table[] = {
 	{"--smtp-retry-base", NULL, NULL, "SECONDS", "60",
 	 NUMBER(smtp_retry_base, 1, LONG_MAX, "a whole number of seconds, 1 or more"), NULL},
 	{"--clock-file", NULL, NULL, "PATH", NULL, TEXT(clock_file), NULL},
+	{"--ics-max-ms", NULL, NULL, "MS", "0",
+	 NUMBER(ics_max_ms, 0, 3600000, "a whole number of milliseconds, 0 to 3600000"), NULL},
 };
 #define N_SETTINGS (sizeof(settings_table) / sizeof(settings_table[0]))
 
@@ -523,6 +526,7 @@ cmd_serve(int argc, char **argv)
 	mail.password = getenv("CHIRON_SMTP_PASSWORD");
 	mail.insecure = s.smtp_insecure;
 	mail.retry_base = s.smtp_retry_base;
+	app.sv.ics_max_ms = s.ics_max_ms;
 	mail.dir = s.mail_dir;
 	mail.clock = &app.sv.clock;
 	app.sv.clock.file = s.clock_file[0] ? s.clock_file : NULL;

@@ -250,8 +250,11 @@ error_summary(struct buf *b, const struct req *r)
 		return 0;
 	if (html(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
 	            "aria-labelledby=\"error-summary-title\">\n"
-	            "<h2 id=\"error-summary-title\">There is a problem</h2>\n"
-	            "<p>Nothing was saved. What you typed is kept below.</p>\n<ul>\n"))
+	            "<h2 id=\"error-summary-title\">There is a problem</h2>\n") ||
+	    /* A form sent to change something: say that nothing changed. */
+	    (strcmp(r->method, "POST") == 0 &&
+	     html(b, "<p>Nothing was saved. What you typed is kept below.</p>\n")) ||
+	    html(b, "<ul>\n"))
 		return -1;
 	for (i = 0; i < r->n_errs; i++) {
 		const struct form_err *e = &r->errs[i];

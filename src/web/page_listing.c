@@ -243,6 +243,7 @@ page_listing(struct req *r, struct resp *p)
 	       html(b, "<form method=\"post\" action=\"/listing/confirm\">") || form_csrf(b, r, p) ||
 	       html(b, "<p><button type=\"submit\">My listing is current</button></p></form>\n"
 	               "<p><a href=\"/listing/edit\">Edit your listing, open hours and policies</a></p>\n"
+	               "<p><a href=\"/listing/profile\">Your statement and photo</a></p>\n"
 	               "<p><a href=\"/requests\">Consultation requests</a></p>\n") ||
 	       page_end(p);
 }

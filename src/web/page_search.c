@@ -1193,10 +1193,12 @@ initial(char *out, size_t n, const char *s)
 	return (int)len;
 }
 
+/* The therapist's photo (re-encoded by chiron, app/photo.c) when they
+ * gave one, else their initials; a picture only, the name is beside it. */
 static int
-avatar(struct buf *b, const char *name)
+avatar(struct buf *b, struct req *r, const char *id, const char *name)
 {
-	char ini[16] = "", *o = ini;
+	char ini[16] = "", *o = ini, url[128];
 	const char *last = NULL, *p;
 	int k;
 
@@ -1209,6 +1211,9 @@ avatar(struct buf *b, const char *name)
 		o += k;
 	if (last && last != name)
 		initial(o, 8, last);
+	if (listing_photo_url(&r->cx, id, url, sizeof(url)) == 1)
+		return html(b, "<img class=\"avatar\" alt=\"\" width=\"56\" height=\"56\" src=\"") ||
+		       html_attr(b, url) || html(b, "\">");
 	return html(b, "<span class=\"avatar\" aria-hidden=\"true\">") || html_txt(b, ini) ||
 	       html(b, "</span>");
 }
@@ -1340,7 +1345,7 @@ card(struct buf *b, struct req *r, const struct query *q, const jnode *x, const 
 	if (!id || !name)
 		return 0;
 	office_city(ix, h->row, city, sizeof(city));
-	if (html(b, "<article class=\"card result\">\n<div class=\"result-head\">") || avatar(b, name->str) ||
+	if (html(b, "<article class=\"card result\">\n<div class=\"result-head\">") || avatar(b, r, id->str, name->str) ||
 	    html(b, "<div><h2><a href=\"/therapists/") || form_encode(b, id->str) ||
 	    html(b, "\">") || html_txt(b, name->str) || html(b, "</a></h2>\n<p class=\"muted\">") ||
 	    (cred && cred->str[0] && (html_txt(b, cred->str) || html(b, " · "))))

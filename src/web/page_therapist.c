@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/json.h"
+#include "core/places.h"
 #include "core/record.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -429,20 +430,23 @@ compacts(struct buf *b, const struct taxonomy *tax, uint64_t m)
 	return n ? 0 : html(b, "none");
 }
 
-/* Where the practice is: the office's state or province, never its
- * coordinates (the record holds no city, and chiron does not guess one
- * from them yet); "Telehealth only" without an office or in-person
- * sessions. */
+/* Where the practice is: the office's city, the nearest in chiron's
+ * table of places (core/places.h) within 50 km, else its state or
+ * province; never its coordinates. "Telehealth only" without an office
+ * or in-person sessions. */
 static int
 place(struct buf *b, const struct taxonomy *tax, const struct therapist *t)
 {
 	const char *state = tax_label(tax, TAX_JURISDICTION, t->office_jurisdiction);
+	struct place near;
+	bool city = t->has_office && places_nearest(places_builtin(), t->lat, t->lon, &near) == 0;
 
 	if (!t->has_office)
 		return html(b, "Telehealth only");
 	if (!(t->modalities & HOURS_IN_PERSON))
-		return html(b, "Telehealth only (based in ") || html_txt(b, state) || html(b, ")");
-	return html(b, "Office in ") || html_txt(b, state);
+		return html(b, "Telehealth only (based in ") || html_txt(b, city ? near.label : state) ||
+		       html(b, ")");
+	return html(b, "Office in ") || html_txt(b, city ? near.label : state);
 }
 
 static int
