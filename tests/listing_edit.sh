@@ -252,7 +252,8 @@ n_post=$(grep -c '"org":"org-000509"' "$W/post-merge.jsonl")
 check merge_members_moved test "$n_pre" = "$n_post"
 grep '"id":"t-0000001"' "$W/post-merge.jsonl" | grep -q '"org":"org-000509","role":"employer"' && ok merge_rewrites_affiliation || not_ok merge_rewrites_affiliation
 http "$S" GET /search >/dev/null
-[ -n "$(c grep 'name="aff_org1"[^>]*value="org-000509"')" ] && ok merge_rewrites_saved_profile || not_ok merge_rewrites_saved_profile
+# (the form shows the organization by name; its id rides in a hidden field)
+[ -n "$(c grep 'name="aff_(?:org|id)1"[^>]*value="(org-000509)"')" ] && ok merge_rewrites_saved_profile || not_ok merge_rewrites_saved_profile
 http - GET '/api/v1/orgs?q=' >/dev/null
 http "$A" GET '/admin?merged=org-000509&changed=3' >/dev/null
 body_has 'Merged into org-000509' && ok merge_reported || not_ok merge_reported

@@ -88,9 +88,10 @@ case "$T1" in *"Thursday 23:00–24:00 Friday 00:00–01:00"*) ok hours_cut_at_v
 	*) not_ok hours_cut_at_viewer_midnight "$(echo "$T1" | grep -o 'Thursday.\{0,60\}')" ;; esac
 
 # ----------------------------------------------------------------------
-# 2. Where: the office's state by name, never coordinates
+# 2. Where: the office's city (the nearest place within 50 km), never
+#    coordinates
 # ----------------------------------------------------------------------
-case "$T0" in *"Office in North Carolina"*) ok place_by_name ;; *) not_ok place_by_name ;; esac
+case "$T0" in *"Office in Raleigh, NC"*) ok place_by_name ;; *) not_ok place_by_name "$(echo "$T0" | grep -o 'Office in.\{0,40\}')" ;; esac
 has '35.80' && not_ok no_coordinates || ok no_coordinates
 
 # ----------------------------------------------------------------------
@@ -193,7 +194,7 @@ T3=$(text)
 case "$T3" in *"NPI checked on $TODAY; licence not yet checked."*) ok trust_npi_only ;; *) not_ok trust_npi_only ;; esac
 case "$T3" in *[Ll]icen[cs]e\ verified*|*"Licence checked"*) not_ok trust_npi_never_licence ;; *) ok trust_npi_never_licence ;; esac
 case "$T3" in *"Psychology Interjurisdictional Compact (PSYPACT)"*) ok compact_in_words ;; *) not_ok compact_in_words ;; esac
-case "$T3" in *"Telehealth only (based in California)"*) ok place_telehealth_only ;; *) not_ok place_telehealth_only ;; esac
+case "$T3" in *"Telehealth only (based in "*", CA)"*) ok place_telehealth_only ;; *) not_ok place_telehealth_only "$(echo "$T3" | grep -o 'Telehealth only.\{0,40\}')" ;; esac
 # The admin's code, entered; the licence checked with the board.
 check code_sent test "$(api A POST /api/v1/admin/listings/t-0000011/code '{"email":"office11@smith.example.org","source":"CA BBS licensee lookup"}')" = 204
 CODE=$(mail_all | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | tail -1)

@@ -101,7 +101,7 @@ check weeks_ahead_pseudonym test "$(c has 'Individual session with seek')" = 1
 
 # The booking page offers no time inside the notice either.
 http seekw GET "/therapists/$T/book?kind=individual" >/dev/null
-first=$(c grep 'name="start" value="([0-9]+)"')
+first=$(c grep 'start=([0-9]+)')
 [ -n "$first" ] && gt "$(( first - $(date +%s) - OFFSET ))" $(( 24 * 3600 )) && ok book_page_none_inside_notice ||
 	not_ok book_page_none_inside_notice "first start $first"
 

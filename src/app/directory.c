@@ -268,7 +268,9 @@ merge_profile(void *arg, const char *id, const void *in, size_t n, void **out, s
 		eq = memchr(p, '=', len);
 		if (b.len && buf_addc(&b, '&'))
 			goto fail;
-		if (eq && strncmp(p, "aff_org", 7) == 0) {
+		/* aff_orgN (an id typed, or an old profile) and aff_idN (the
+		 * registry's id beside the name the search form shows). */
+		if (eq && (strncmp(p, "aff_org", 7) == 0 || strncmp(p, "aff_id", 6) == 0)) {
 			form_decode(eq + 1, len - (size_t)(eq + 1 - p), v, sizeof(v));
 			if (strcmp(v, m->from) == 0) {
 				if (buf_add(&b, p, (size_t)(eq + 1 - p)) || buf_adds(&b, m->into))

@@ -1415,6 +1415,13 @@ listing_trust(struct ctx *cx, const struct actor *who, const char *tid, const st
 	}
 	tr->at = s.l.verified_at;
 	tr->confirmed_at = s.l.confirmed_at;
+	/* What the admin recorded (store.h: licence_board); a verification
+	 * from before those columns says it in verified_how's words. */
+	if (s.l.licence_board[0]) {
+		snprintf(tr->board, sizeof(tr->board), "%s", s.l.licence_board);
+		tr->kind = TRUST_LICENCE;
+		return 0;
+	}
 	p = strstr(s.l.verified_how, mark);
 	if (p) {
 		size_t n;

@@ -389,7 +389,7 @@ grid_page(struct bview *v)
 	const struct book_ctx *c = v->c;
 	char title[200], zw[80], tw[80], kinds[48];
 
-	bview_title(title, v, req_failed(r) ? "Error: " : "");
+	bview_title(title, v, "");
 	if (req_failed(r) && p->status < 400)
 		p->status = 400;
 	zone_words(zw, tz_name(v->vz));
@@ -952,7 +952,7 @@ therapy_page(struct req *r, struct resp *p, const char *typed)
 
 	if ((rc = zone_mine(&r->cx, &r->who, zone, &why)) != 0)
 		return rc > 0 ? refusal_response(r, p, &why) : -1;
-	if (page_begin(r, p, req_failed(r) ? "Error: My therapy" : "My therapy") || error_summary(b, r) ||
+	if (page_begin(r, p, "My therapy") || error_summary(b, r) ||
 	    html(b, "<h1>My therapy</h1>\n") || note(b, req_failed(r) ? NULL : therapy_note(r), false) ||
 	    html(b, "<h2>Next sessions</h2>\n<ul class=\"cards\">\n"))
 		return -1;

@@ -121,7 +121,7 @@ export default async function (env) {
 		await env.visit(newcomer, 'frame-back-on-profile');
 	});
 
-	const admin = await env.page('frame-admin');
+	const admin = await env.page('admin');
 	await check('frame_admin_nav', async () => {
 		await env.signIn(admin, 'bt_admin');
 		await env.goto(admin, '/admin', 'frame-admin');

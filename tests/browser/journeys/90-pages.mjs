@@ -26,7 +26,7 @@ export default async function (env) {
 			['requests', '/requests'], ['org_new', '/orgs/new'], ['schedule', '/schedule'],
 			['therapy', '/therapy'], ['book', '/therapists/t-0000007/book?kind=individual']]],
 		['bt_admin', [['admin', '/admin'], ['listing_new', '/listing/new']]]]) {
-		const page = await env.page(who);
+		const page = await env.page({ bt_therapist: 'therapist', bt_admin: 'admin' }[who] ?? who);
 		const signedIn = await check(`page_sign_in_${who}`, () => env.signIn(page, who));
 		if (!signedIn)
 			continue;
