@@ -126,6 +126,13 @@ const struct privacy_item privacy_items[] = {
 	 "Until the therapist changes them. Removing a listing deletes its policies; its schedule "
 	 "rows are kept.",
 	 "listing_policy avail_mode session_type schedule_setting closed_range"},
+	{PRIV_LISTING, "A listing's statement and photo",
+	 "The short statement a therapist writes for their profile, and their photo as chiron "
+	 "re-encoded it: a 400 by 400 JPEG, nothing of the uploaded file kept (no camera data, no "
+	 "location, no other bytes).",
+	 "Everyone, on the therapist's profile and result cards, while the listing is shown.",
+	 "Until the therapist changes or removes them; removing the listing deletes them.",
+	 "listing_profile"},
 	{PRIV_LISTING, "Claims and verification",
 	 "Which account holds a listing, the NPI given, the practice's contact an administrator "
 	 "found and where, a hash of the one-time code and the tries, who verified the claim, how "
