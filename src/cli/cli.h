@@ -38,5 +38,8 @@ int cmd_bench_edit(int argc, char **argv);
 
 /* The taxonomy compiled into the binary; exits with a message if broken. */
 const struct taxonomy *cli_taxonomy(void);
+/* The p-th quantile (0 to 1) of the n seconds in v, in milliseconds;
+ * sorts v. 0 when n is 0. For the benches' figures. */
+double cli_quantile_ms(double *v, size_t n, double p);
 
 #endif

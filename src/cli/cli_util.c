@@ -31,3 +31,22 @@ cli_taxonomy(void)
 	pthread_once(&tax_once, load_taxonomy);
 	return tax;
 }
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double
+cli_quantile_ms(double *v, size_t n, double p)
+{
+	size_t k = (size_t)(p * (double)n);
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(double), cmp_double);
+	return v[k < n ? k : n - 1] * 1e3;
+}

@@ -66,26 +66,6 @@ heap_now(void)
 	return m.uordblks + m.hblkhd;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The p-th quantile of v[0..n) in ms (sorts v). */
-static double
-pct_ms(double *v, size_t n, double p)
-{
-	size_t k = (size_t)(p * (double)n);
-
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(double), cmp_double);
-	return v[k < n ? k : n - 1] * 1e3;
-}
-
 struct got {
 	struct buf b;
 };
@@ -429,17 +409,17 @@ bad_record:
 	}
 
 	{
-		double seen_p50 = pct_ms(t_seen, (size_t)n_edits, 0.5),
-		       seen_p99 = pct_ms(t_seen, (size_t)n_edits, 0.99),
-		       vis_p50 = pct_ms(t_vis, (size_t)n_edits, 0.5),
-		       vis_p99 = pct_ms(t_vis, (size_t)n_edits, 0.99),
-		       vis_max = pct_ms(t_vis, (size_t)n_edits, 1.0),
-		       save_p50 = pct_ms(t_save, (size_t)n_edits, 0.5),
-		       save_p99 = pct_ms(t_save, (size_t)n_edits, 0.99),
-		       put_p50 = pct_ms(t_put, (size_t)n_edits, 0.5),
-		       put_p99 = pct_ms(t_put, (size_t)n_edits, 0.99),
-		       a50 = pct_ms(lat_a, n_q, 0.5), a99 = pct_ms(lat_a, n_q, 0.99),
-		       b50 = pct_ms(lat_b, n_q, 0.5), b99 = pct_ms(lat_b, n_q, 0.99),
+		double seen_p50 = cli_quantile_ms(t_seen, (size_t)n_edits, 0.5),
+		       seen_p99 = cli_quantile_ms(t_seen, (size_t)n_edits, 0.99),
+		       vis_p50 = cli_quantile_ms(t_vis, (size_t)n_edits, 0.5),
+		       vis_p99 = cli_quantile_ms(t_vis, (size_t)n_edits, 0.99),
+		       vis_max = cli_quantile_ms(t_vis, (size_t)n_edits, 1.0),
+		       save_p50 = cli_quantile_ms(t_save, (size_t)n_edits, 0.5),
+		       save_p99 = cli_quantile_ms(t_save, (size_t)n_edits, 0.99),
+		       put_p50 = cli_quantile_ms(t_put, (size_t)n_edits, 0.5),
+		       put_p99 = cli_quantile_ms(t_put, (size_t)n_edits, 0.99),
+		       a50 = cli_quantile_ms(lat_a, n_q, 0.5), a99 = cli_quantile_ms(lat_a, n_q, 0.99),
+		       b50 = cli_quantile_ms(lat_b, n_q, 0.5), b99 = cli_quantile_ms(lat_b, n_q, 0.99),
 		       rb = t_rebuild[0];
 		double heap_kib = (double)heap_grown / 1024;
 

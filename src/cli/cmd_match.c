@@ -45,14 +45,6 @@ times_add(struct phase_times *t, double parse, double run, double json)
 	t->n++;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double
 mean_ms(const double *v, size_t n)
 {
@@ -62,17 +54,6 @@ mean_ms(const double *v, size_t n)
 	for (i = 0; i < n; i++)
 		t += v[i];
 	return n ? t / (double)n * 1e3 : 0;
-}
-
-static double
-pct(double *v, size_t n, double p)
-{
-	size_t k = (size_t)(p * (double)n);
-
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(double), cmp_double);
-	return v[k < n ? k : n - 1] * 1e3;
 }
 
 /* Answers one query into out: the result, or {"error":...}. 0 if answered. */
@@ -204,9 +185,9 @@ cmd_match(int argc, char **argv)
 		if (stats && pt.n)
 			fprintf(stderr, "{\"queries\":%zu,\"match_mean_ms\":%.3f,\"parse_p50_ms\":%.3f,\"match_p50_ms\":%.3f,"
 			        "\"match_p99_ms\":%.3f,\"match_max_ms\":%.3f,\"json_p50_ms\":%.3f,\"json_p99_ms\":%.3f}\n",
-			        pt.n, mean_ms(pt.run, pt.n), pct(pt.parse, pt.n, 0.5), pct(pt.run, pt.n, 0.5),
-			        pct(pt.run, pt.n, 0.99), pct(pt.run, pt.n, 1.0),
-			        pct(pt.json, pt.n, 0.5), pct(pt.json, pt.n, 0.99));
+			        pt.n, mean_ms(pt.run, pt.n), cli_quantile_ms(pt.parse, pt.n, 0.5), cli_quantile_ms(pt.run, pt.n, 0.5),
+			        cli_quantile_ms(pt.run, pt.n, 0.99), cli_quantile_ms(pt.run, pt.n, 1.0),
+			        cli_quantile_ms(pt.json, pt.n, 0.5), cli_quantile_ms(pt.json, pt.n, 0.99));
 		free(pt.parse);
 		free(pt.run);
 		free(pt.json);
