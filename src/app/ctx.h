@@ -73,6 +73,7 @@ struct jobs;
 struct mailer;
 struct snap;
 struct match_ctx;
+struct sealer;
 
 struct services {
 	const struct taxonomy *tax;
@@ -85,6 +86,7 @@ struct services {
 	pthread_mutex_t outbox_lock;
 	/* Throttles store parties only as BLAKE2b keyed with this (throttle.c). */
 	unsigned char throttle_key[32];
+	struct sealer *sealer;          /* sealed values (app/seal.h); NULL until sealer_start */
 	struct clock clock;
 	atomic_int stopping;            /* set once, on SIGTERM: long work gives up */
 	atomic_int calendars_reading;   /* calendar uploads being read now */

@@ -282,6 +282,11 @@ struct store_wait {
 
 typedef int (*store_wait_fn)(void *arg, const struct store_wait *w);
 
+/* A wrapped data key (app/seal.h): its number, its master key's number,
+ * the wrapped bytes. */
+typedef int (*store_dkey_fn)(void *arg, int64_t id, int64_t master, const void *wrapped,
+                             size_t n);
+
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 #define STORE_TAKEN 3                   /* a booking's slot is no longer open */
 
@@ -613,6 +618,29 @@ struct store_ops {
 	int (*photo_put)(struct store *s, const char *tid, const void *jpeg, size_t n, int64_t now);
 	int (*photo_delete)(struct store *s, const char *tid, int64_t now);
 	int (*photo_get)(struct store *s, const char *tid, struct buf *out, int64_t *version, int *found);
+
+	/*
+	 * Data keys (issue 11, app/seal.h), only ever wrapped under a
+	 * numbered master key. dkey_put adds one (STORE_EXISTS when the
+	 * number is taken); dkey_get copies the wrapped bytes into wrapped
+	 * (cap bytes; *found 0 when none); dkey_delete destroys one for good
+	 * (secure_delete zeroes its page, and the WAL is checkpointed);
+	 * dkey_scan calls fn for each; dkey_rewrap replaces one's wrapped
+	 * bytes and master number, only when it is still under old_master.
+	 * An account's own key number lives sealed in its row: user_dkey_get
+	 * copies it (*found 0 when the account has none yet), user_dkey_set
+	 * records it only when none is recorded (*set 0 when one already was).
+	 */
+	int (*dkey_put)(struct store *s, int64_t id, int64_t master, const void *wrapped, size_t n);
+	int (*dkey_get)(struct store *s, int64_t id, int64_t *master, void *wrapped, size_t cap,
+	                size_t *n, int *found);
+	int (*dkey_delete)(struct store *s, int64_t id, int *found);
+	int (*dkey_scan)(struct store *s, store_dkey_fn fn, void *arg);
+	int (*dkey_rewrap)(struct store *s, int64_t id, int64_t old_master, int64_t master,
+	                   const void *wrapped, size_t n);
+	int (*user_dkey_get)(struct store *s, int64_t user, void *sealed, size_t cap, size_t *n,
+	                     int *found);
+	int (*user_dkey_set)(struct store *s, int64_t user, const void *sealed, size_t n, int *set);
 };
 
 struct store {
