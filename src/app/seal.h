@@ -126,6 +126,13 @@ void seal_blind(struct ctx *cx, const char *what, const void *v, size_t n,
                 unsigned char out[SEAL_BLIND_BYTES]);
 
 /*
+ * A 32-byte key for purpose `domain` (a fixed name such as "audit"),
+ * derived from SEAL_SYSTEM (BLAKE2b keyed): for MACs that must not be
+ * forged without the key file.
+ */
+void seal_derive(struct services *sv, const char *domain, unsigned char key[SEAL_KEY_BYTES]);
+
+/*
  * Destroys data key kid (crypto-shredding): its wrapped copy is deleted
  * from the store and its cached copy zeroed; everything sealed with it
  * opens as SEAL_GONE from then on. *found = 0 when there was none.
