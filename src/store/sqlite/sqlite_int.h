@@ -15,6 +15,7 @@
  *   appts.c       appointments, series, reminders, waitlists
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
+ *   backup.c      online backup, and the check of a database file
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -248,5 +249,11 @@ int sq_statement_put(struct store *bs, const char *tid, const char *text, int64_
 int sq_photo_put(struct store *bs, const char *tid, const void *jpeg, size_t n, int64_t now);
 int sq_photo_delete(struct store *bs, const char *tid, int64_t now);
 int sq_photo_get(struct store *bs, const char *tid, struct buf *out, int64_t *version, int *found);
+
+/* backup.c */
+int sq_backup(struct store *bs, const char *path, bool replace, long *pages);
+
+/* schema.c: the schema version this chiron brings a database to. */
+int sq_schema_version(void);
 
 #endif
