@@ -52,6 +52,27 @@ check backup_left_existing_alone test "$(sqlite3 "$W/b.db" "SELECT count(*) FROM
 check backup_force_new_file test -s "$W/b2.db"
 stop_server
 
+# As sealed as the database: what is plain in one is plain in the other.
+plain() { if grep -aq 'violet heron' "$1"; then echo plain; else echo sealed; fi; }
+same backup_as_sealed_as_database "$(plain "$W/b.db")" "$(plain "$DB")"
+
+# --- a key file that is not this database's: refused, nothing changed ---
+mkdir -p "$W/o"
+"$BIN" import --db "$W/o/c.db" "$W/dir.jsonl" >/dev/null 2>&1
+"$BIN" rekey --db "$W/o/c.db" >/dev/null 2>&1      # makes o/chiron.key, another database's
+mkdir -p "$W/k"
+cp -p "$W/o/chiron.key" "$W/k/chiron.key"
+"$BIN" restore "$W/b.db" --db "$W/k/c.db" >"$W/wrongkey.out" 2>&1
+same restore_refuses_wrong_key "$?" 1
+check restore_wrong_key_says_why grep -q 'does not open' "$W/wrongkey.out"
+check restore_wrong_key_changes_nothing test ! -e "$W/k/c.db"
+"$BIN" restore "$W/b.db" --db "$W/k/c.db" --key-file "$W/chiron.key" >"$W/givenkey.out" 2>&1
+same restore_with_key_file_given "$?" 0
+check restore_given_key_opens grep -q "key file $W/chiron.key opens it" "$W/givenkey.out"
+"$BIN" restore "$W/b.db" --db "$W/n/c.db" >"$W/nokey.out" 2>&1
+same restore_without_key_file "$?" 0
+check restore_says_no_key_file grep -q "No key file at $W/n/chiron.key" "$W/nokey.out"
+
 # --- the restore, into a fresh directory with the key file beside it ---
 mkdir -p "$W/r"
 cp -p "$W/chiron.key" "$W/r/chiron.key"

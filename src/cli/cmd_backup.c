@@ -27,7 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/mail_key.h"
+#include "app/seal.h"
+#include "app/services.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -54,6 +55,20 @@ cli_db_hold(const char *db, int exclusive, char *err, size_t errlen)
 		return -1;
 	}
 	return fd;
+}
+
+/* The key file of database db: given, or CHIRON_KEY_FILE, or chiron.key beside db. */
+static void
+key_path(const char *db, const char *given, char *out, size_t n)
+{
+	const char *env = getenv("CHIRON_KEY_FILE");
+
+	if (given)
+		snprintf(out, n, "%s", given);
+	else if (env && *env)
+		snprintf(out, n, "%s", env);
+	else
+		seal_key_path_default(db, out, n);
 }
 
 static const char key_note[] =
@@ -116,7 +131,7 @@ cmd_backup(int argc, char **argv)
 	store_close(st);
 	if (stat(file, &sb) != 0)
 		sb.st_size = 0;
-	mail_key_default(db, key, sizeof(key));
+	key_path(db, NULL, key, sizeof(key));
 	printf("backed up %s to %s: %ld pages, %lld bytes, checked whole (SQLite's integrity "
 	       "check) and flushed to disk.\n%s\nThe key file of %s is %s.\n", db, file, pages,
 	       (long long)sb.st_size, key_note, db, key);
@@ -194,21 +209,32 @@ sync_dir_of(const char *path)
 }
 
 /*
- * Whether the key file opens the database at db (restored): 0 when it
- * does, 1 when there is no key file (a warning), -1 when it does not
- * (its reason in err).
+ * Whether the key file at key opens the database at db, as `chiron
+ * serve` would open it (the schema brought up to date, sealer_start): 0
+ * when it does, 1 when there is no key file there (a warning: it may be
+ * copied later), -1 when it does not (the reason in err). A database that
+ * holds no key yet gets its keys under this key file, as a server would.
  */
 static int
 check_key(const char *db, const char *key, char *err, size_t errlen)
 {
-	struct stat sb;
+	struct services sv;
+	struct store *st;
+	int made = 0, rc;
 
-	(void)db;
-	if (stat(key, &sb) != 0) {
+	if (access(key, F_OK) != 0) {
 		snprintf(err, errlen, "%s: %s", key, strerror(errno));
 		return 1;
 	}
-	return 0;
+	st = store_open(db, err, errlen);
+	if (!st)
+		return -1;
+	services_init(&sv, st, NULL);
+	rc = sealer_start(&sv, key, &made, err, errlen);
+	if (rc == 0)
+		sealer_stop(&sv);
+	store_close(st);
+	return rc ? -1 : 0;
 }
 
 int
@@ -280,6 +306,16 @@ cmd_restore(int argc, char **argv)
 		        "changed.\n", err);
 		goto fail;
 	}
+	/* The key file must open what is restored; a missing one is said. */
+	key_path(db, key_file, key, sizeof(key));
+	k = check_key(tmp, key, err, sizeof(err));
+	if (k < 0) {
+		unlink(tmp);
+		fprintf(stderr, "chiron restore: the key file %s does not open %s: %s.\nNothing was "
+		        "changed: put the key file kept with the backup at %s (or name it with "
+		        "--key-file FILE), then restore again.\n", key, from, err, key);
+		goto fail;
+	}
 	/* The old database's log must not meet the new file. */
 	snprintf(side, sizeof(side), "%s-wal", db);
 	unlink(side);
@@ -294,25 +330,12 @@ cmd_restore(int argc, char **argv)
 	if (hold >= 0)
 		close(hold);
 	printf("restored %s from %s (schema version %d), checked whole.\n", db, from, version);
-
-	if (key_file)
-		snprintf(key, sizeof(key), "%s", key_file);
+	if (k > 0)
+		printf("No key file at %s: nothing sealed in it can be read, and chiron serve will not "
+		       "start on it, until the key file kept apart from the backup is copied there "
+		       "(mode 0600).\n", key);
 	else
-		mail_key_default(db, key, sizeof(key));
-	k = check_key(db, key, err, sizeof(err));
-	if (k > 0) {
-		printf("No key file at %s: nothing sealed in it can be read until the key file "
-		       "kept with the backup is copied there (mode 0600).\n", key);
-		return 0;
-	}
-	if (k < 0) {
-		fprintf(stderr, "chiron restore: the key file %s does not open %s: %s.\nThe "
-		        "database was restored, but nothing sealed in it can be read with this key "
-		        "file: put the key file of the database the backup was made from at %s.\n",
-		        key, db, err, key);
-		return 1;
-	}
-	printf("The key file %s opens it.\n", key);
+		printf("The key file %s opens it.\n", key);
 	return 0;
 fail:
 	if (hold >= 0)
