@@ -53,7 +53,7 @@ python3 "$STORM" setup "$B" "$W/state.json" "$rounds" ed1:editor-password-1:t-91
 	ed2:editor-password-2:t-9100002 ed3:editor-password-3:t-9100003
 for r in 0 1 2; do
 	python3 "$STORM" storm "$B" "$PID" "$W/state.json" "$r" 240
-	wait "$PID" 2>/dev/null
+	{ wait "$PID"; } 2>/dev/null     # (without bash's "Killed" line)
 	same "round${r}_server_was_killed" "$(kill -0 "$PID" 2>/dev/null && echo alive || echo gone)" gone
 	PID=
 	# The file as the kill left it (SQLite recovers its log on opening).
