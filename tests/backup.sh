@@ -14,6 +14,9 @@ python3 - "$W/dir.jsonl" <<'PY'
 import json, sys
 days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 with open(sys.argv[1], "w") as f:
+    # One organization: an empty registry is not what is tested here.
+    f.write(json.dumps({"type": "org", "id": "org-000001", "name": "Durable Test Association",
+                        "kind": "association", "jurisdiction": "US-NY"}) + "\n")
     f.write(json.dumps({"type": "therapist", "id": "t-9000001", "name": "Dana Okafor", "credentials": "PhD",
         "profession": "psychologist", "licenses": ["US-NY"], "modalities": ["telehealth"],
         "formats": ["individual"], "accepting_new_clients": True, "fee": {"currency": "USD", "session": 100},
@@ -144,5 +147,10 @@ check restore_newer_says_why grep -q 'newer than this chiron' "$W/newer.out"
 check nothing_made_for_refusals test ! -e "$W/x/c.db"
 "$BIN" restore "$W/bad.db" --db "$W/r/c.db" --force >/dev/null 2>&1
 check damaged_force_keeps_old test "$(sqlite3 "$W/r/c.db" "SELECT count(*) FROM request")" = 2
+if grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err"; then
+	not_ok no_sanitizer_reports "$(grep -m3 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err")"
+else
+	ok no_sanitizer_reports
+fi
 
 done_suite

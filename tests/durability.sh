@@ -23,6 +23,9 @@ import json, sys
 days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ids = ["t-900000%d" % i for i in range(1, 8)] + ["t-910000%d" % i for i in range(1, 4)]
 with open(sys.argv[1], "w") as f:
+    # One organization: an empty registry is not what is tested here.
+    f.write(json.dumps({"type": "org", "id": "org-000001", "name": "Durable Test Association",
+                        "kind": "association", "jurisdiction": "US-NY"}) + "\n")
     for n, tid in enumerate(ids):
         f.write(json.dumps({"type": "therapist", "id": tid, "name": "Storm Therapist %d" % n,
             "credentials": "PhD", "profession": "psychologist", "licenses": ["US-NY"],
@@ -52,8 +55,12 @@ serve "${FLAGS[@]}"
 python3 "$STORM" setup "$B" "$W/state.json" "$rounds" ed1:editor-password-1:t-9100001 \
 	ed2:editor-password-2:t-9100002 ed3:editor-password-3:t-9100003
 for r in 0 1 2; do
-	python3 "$STORM" storm "$B" "$PID" "$W/state.json" "$r" 240
-	{ wait "$PID"; } 2>/dev/null     # (without bash's "Killed" line)
+	# The shell's own stderr set aside while it reaps the killed server:
+	# bash would say "Killed" there.
+	exec {E}>&2 2>/dev/null
+	python3 "$STORM" storm "$B" "$PID" "$W/state.json" "$r" 240 2>&"$E"
+	wait "$PID"
+	exec 2>&"$E" {E}>&-
 	same "round${r}_server_was_killed" "$(kill -0 "$PID" 2>/dev/null && echo alive || echo gone)" gone
 	PID=
 	# The file as the kill left it (SQLite recovers its log on opening).
@@ -138,5 +145,10 @@ same full_nothing_half_written "$(grep -c "^While full, try $FAILED_TRY,\|typed 
 same full_answered_ones_kept "$(grep -c '^While full, try' <<<"$msgs")" "${#saved[@]}"
 stop_server
 same full_integrity "$(sqlite3 "$DB" 'PRAGMA integrity_check' 2>&1)" ok
+if grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err"; then
+	not_ok no_sanitizer_reports "$(grep -m3 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err")"
+else
+	ok no_sanitizer_reports
+fi
 
 done_suite
