@@ -151,7 +151,7 @@ store_check_file(const char *path, int *version, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot read its schema version (%s)", path, v);
 		goto out;
 	}
-	ver = atoi(v);
+	ver = (int)strtol(v, NULL, 10);
 	if (one_text(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
 	             "name IN ('org', 'therapist', 'user', 'request')", v, sizeof(v))) {
 		snprintf(err, errlen, "%s: cannot read its tables (%s)", path, v);
