@@ -132,6 +132,12 @@ same full_page_keeps_input "$(c has "My words, typed while the disk was full: ke
 same full_page_no_csrf_shown "$(c grep 'id="kept-csrf"')" ""
 check server_logged_disk_full grep -q 'the disk is full' "$W/serve.err"
 
+# A backup onto the full disk fails cleanly: said, and nothing left.
+"$BIN" backup --db "$DB" "$FULL/b.db" >"$W/fullbackup.out" 2>&1
+same full_backup_fails "$?" 1
+check full_backup_says_why grep -q 'nothing was written' "$W/fullbackup.out"
+check full_backup_leaves_nothing test ! -e "$FULL/b.db" -a ! -e "$FULL/b.db.tmp" -a ! -e "$FULL/b.db.tmp-journal"
+
 # Space again: writes work, nothing of the failed ones is there.
 rm -f "$FULL/filler"
 check after_space_saved test "$(c api sam POST /api/v1/requests '{"therapist_id":"t-9000007","message":"Saved after space came back"}')" = 201

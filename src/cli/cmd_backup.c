@@ -124,7 +124,8 @@ cmd_backup(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "chiron backup: %s%s; nothing was written\n", store_errmsg(st),
 		        rc == STORE_EXISTS ? " (choose a new name, or add --force to replace it)" :
-		        store_failed_full() ? " (the disk is full)" : "");
+		        store_failed_full() && !strstr(store_errmsg(st), "disk is full") ?
+		        " (the disk is full)" : "");
 		store_close(st);
 		return 1;
 	}
