@@ -31,6 +31,7 @@
 
 #include <sodium.h>
 
+#include "app/identity.h"
 #include "app/photo.h"
 #include "web/auth.h"
 #include "core/form.h"
@@ -561,10 +562,22 @@ dispatch(struct req *r, struct resp *p)
 		}
 		if (rt->fields && check_fields(r, p, rt->fields, api))
 			return;
+		/* A sealed value that did not open (app/identity.h) says so:
+		 * the thread's last store error is cleared first, so only this
+		 * request's can. */
+		store_error("%s", "");
 		if (rt->fn(r, p) != 0) {
+			bool sealed = strncmp(store_errmsg(r->cx.sv->store), SEAL_BAD_TEXT,
+			                      strlen(SEAL_BAD_TEXT)) == 0;
+
+			/* Which value, by table and row number: never its content. */
+			if (sealed)
+				fprintf(stderr, "chiron: %s\n", store_errmsg(r->cx.sv->store));
 			buf_reset(&p->body);
 			p->n_headers = 0;
-			error_response(r, p, 500, "", "something went wrong on our side");
+			error_response(r, p, 500, "", sealed ? SEAL_BAD_TEXT ": nothing of it is shown "
+			               "rather than part (the administrator was told)"
+			                                     : "something went wrong on our side");
 		}
 		return;
 	}
