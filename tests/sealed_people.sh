@@ -123,6 +123,21 @@ stop_server
 cp "$W/good.db" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 
+# --- a sender whose key is destroyed (erased): shown as such, never an error ---
+q "DELETE FROM dkey WHERE id = (SELECT dkey FROM request WHERE id = $OID)"
+restart
+api_sign_in T thera-password-1 thera1 >/dev/null
+same erased_sender_listed "$(c req T GET /api/v1/requests)" 200
+same erased_sender_shown "$(c jsonpy '[r["from"] for r in d["received"]]')" \
+	"[\"a person who has since closed their account\",\"planter\",\"planter <$EMAIL>\"]"
+same erased_sender_not_answerable "$(c api T POST "/api/v1/requests/$OID/answer" '{"answer":"late"}')" 409
+c req T GET /requests >/dev/null
+[ "$(c has 'a person who has since closed their account')" = 1 ] && [ "$(c has 'can no longer be answered')" = 1 ] &&
+	[ "$(c has 'a plain word')" = 0 ] && ok erased_sender_page || not_ok erased_sender_page
+stop_server
+cp "$W/good.db" "$DB"
+rm -f "$DB-wal" "$DB-shm"
+
 # --- a database of an older chiron: clear rows sealed at the next start ---
 PLANTER=$(q "SELECT id FROM user WHERE handle = 'planter'")
 q "INSERT INTO user (handle, email, pw_hash, role) SELECT 'oldie', 'PLANTED-legacy@example.org', pw_hash, 'seeker' FROM user WHERE handle = 'planter'"
