@@ -366,9 +366,11 @@ orgname_index_build(const char *const *names, uint32_t n)
 			}
 	}
 	sorting = x;
-	qsort(x->by_norm, x->n_named, sizeof(*x->by_norm), cmp_by_norm);
+	if (x->n_named)         /* qsort of NULL, 0 is undefined (SAN=1 says so) */
+		qsort(x->by_norm, x->n_named, sizeof(*x->by_norm), cmp_by_norm);
 	sorting = NULL;
-	qsort(v, nv, sizeof(*v), cmp_pair);
+	if (nv)
+		qsort(v, nv, sizeof(*v), cmp_pair);
 	x->post_start = calloc(x->keys.n + 1, sizeof(*x->post_start));
 	x->post = malloc((nv ? nv : 1) * sizeof(*x->post));
 	if (!x->post_start || !x->post)
