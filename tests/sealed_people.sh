@@ -163,4 +163,5 @@ same planter_untouched "$(q "SELECT count(*) FROM user WHERE id = $PLANTER AND t
 stop_server
 same legacy_none_after "$(planted "$DB" "$DB-wal" "$W/serve.err" "$W/access.log")" 0
 
+grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err" && not_ok no_sanitizer_reports "$(head -5 "$W/serve.err")" || ok no_sanitizer_reports
 done_suite
