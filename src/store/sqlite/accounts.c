@@ -41,7 +41,11 @@ email_col(sqlite3_stmt *st, int col, struct store_user *u)
 	u->email_sealed_n = 0;
 	if (sqlite3_column_type(st, col) == SQLITE_TEXT)
 		sq_copy_col(u->email, sizeof(u->email), st, col);
-	else if (p && n <= sizeof(u->email_sealed)) {
+	else if (p) {
+		/* One too long for any email is cut: it then fails to open,
+		 * as an altered value must (never read as "no email"). */
+		if (n > sizeof(u->email_sealed))
+			n = sizeof(u->email_sealed);
 		memcpy(u->email_sealed, p, n);
 		u->email_sealed_n = n;
 	}
