@@ -123,6 +123,17 @@ stop_server
 cp "$W/good.db" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 
+# Two accounts' sealed emails swapped: neither opens.
+q "UPDATE user SET email = X'00' WHERE handle = 'other1';
+   UPDATE user SET email = (SELECT email FROM good.user WHERE handle = 'other1') WHERE handle = 'planter';
+   UPDATE user SET email = (SELECT email FROM good.user WHERE handle = 'planter') WHERE handle = 'other1';" \
+	-cmd "ATTACH '$W/good.db' AS good"
+"$BIN" account show --db "$DB" planter >"$W/show.out" 2>&1 && not_ok swapped_email_fails_closed "$(cat "$W/show.out")" ||
+	{ grep -q 'a stored value could not be opened (the email of account' "$W/show.out" && ! grep -q PLANTED "$W/show.out" &&
+		ok swapped_email_fails_closed || not_ok swapped_email_fails_closed "$(cat "$W/show.out")"; }
+cp "$W/good.db" "$DB"
+rm -f "$DB-wal" "$DB-shm"
+
 # --- a sender whose key is destroyed (erased): shown as such, never an error ---
 q "DELETE FROM dkey WHERE id = (SELECT dkey FROM request WHERE id = $OID)"
 restart
