@@ -6,6 +6,8 @@
  *                   [--therapist ID] [--password-stdin]
  *
  * Without --password-stdin a random password is made and printed once.
+ * The email is sealed as the sign-up seals it (app/identity.c), so the
+ * command reads the key file (cli_open_sealed).
  * --therapist links the account to a listing already verified: the
  * operator at the console vouches for it, and the listing records that it
  * was verified from the command line.
@@ -23,6 +25,7 @@
 
 #include <sodium.h>
 
+#include "app/services.h"
 #include "cli/cli.h"
 #include "core/utf8.h"
 #include "store/store.h"
@@ -42,10 +45,12 @@ int
 cmd_user(int argc, char **argv)
 {
 	const char *db = DEFAULT_DB, *handle = NULL, *email = NULL, *role = NULL, *tid = "";
-	char pw[1100], err[600];
+	char pw[1100];
 	unsigned char raw[32];
+	struct services sv;
 	struct store_user u;
 	struct store *st;
+	struct ctx cx;
 	int i, from_stdin = 0, rc;
 	int64_t at = (int64_t)time(NULL);
 
@@ -120,12 +125,11 @@ cmd_user(int argc, char **argv)
 		fprintf(stderr, "chiron user: out of memory hashing the password\n");
 		return 1;
 	}
-	st = store_open(db, err, sizeof(err));
-	if (!st) {
-		fprintf(stderr, "chiron user: %s\n", err);
+	/* The email is sealed under the account's key (app/identity.c). */
+	if (!(st = cli_open_sealed("user", db, NULL, &sv)))
 		return 1;
-	}
-	rc = STORE_CALL(st, user_create, &u);
+	ctx_begin(&cx, &sv, NULL);
+	rc = account_add(&cx, &u);
 	if (rc == 0 && *tid) {
 		rc = STORE_CALL(st, listing_claim, u.id, tid, "", at);
 		if (rc == STORE_EXISTS) {
@@ -146,6 +150,6 @@ cmd_user(int argc, char **argv)
 		fprintf(stderr, "chiron user: %s\n", store_errmsg(st));
 	else if (!from_stdin)
 		printf("%s %s %s\n", role, handle, pw);
-	store_close(st);
+	cli_close_sealed(&sv);
 	return rc ? 1 : 0;
 }

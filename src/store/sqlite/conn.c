@@ -444,6 +444,13 @@ static const struct store_ops sqlite_ops = {
 	.user_dkey_get = sq_user_dkey_get,
 	.user_dkey_set = sq_user_dkey_set,
 	.backup = sq_backup,
+	.user_find_bx = sq_user_find_bx,
+	.user_email_set = sq_user_email_set,
+	.request_get = sq_request_get,
+	.users_legacy = sq_users_legacy,
+	.requests_legacy = sq_requests_legacy,
+	.request_seal = sq_request_seal,
+	.profiles_legacy = sq_profiles_legacy,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */
