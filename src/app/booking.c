@@ -615,6 +615,8 @@ appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_
 		*side = "therapist";
 	else
 		return refuse(why, 404, "", "there is no such appointment");
+	if (**side == 't' && audit_note(cx, who, AUDIT_READ, "appointment", id, a->seeker))
+		return -1;
 	return 0;
 }
 
@@ -1023,7 +1025,7 @@ appointments_mine(struct ctx *cx, const struct actor *who, unsigned sides, int64
 	/* Only a verified listing has a therapist's side (ctx.h). */
 	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
 	    (STORE_CALL(cx->sv->store, appts_of_therapist, who->therapist_id, from, to, APPTS_MAX, appt_acc_one,
-	                &t) || t.err))
+	                &t) || t.err || audit_note_appts(cx, who, t.v, t.n)))
 		return -1;
 	/* Both lists come by start: merged, one schedule. */
 	while (i < s.n || j < t.n) {

@@ -125,6 +125,8 @@ answer_request(struct ctx *cx, const struct actor *who, const char *id, const ch
 	/* Another therapist's request looks exactly like a missing one. */
 	if (!seeker)
 		return refuse(why, 404, "", "no such request");
+	if (audit_note(cx, who, AUDIT_WRITE, "request", id, seeker))
+		return -1;
 	/* The sender hears who answered, never the words (notify.h says why). */
 	if (STORE_CALL(cx->sv->store, user_get, seeker, &u, &found) == 0 && found)
 		notify_request_answered(cx->sv, u.email, listing_display_name(cx, who->therapist_id));
@@ -165,16 +167,18 @@ int
 requests_received(struct ctx *cx, const struct actor *who, int64_t before, store_request_fn fn, void *arg,
                   int64_t *next)
 {
-	struct page_rows x = {fn, arg, 0, 0, 0};
+	struct audit_rows seen;
+	struct page_rows x = {audit_request_row, &seen, 0, 0, 0};
 	int rc;
 
 	*next = 0;
 	if (!who->therapist_id[0])
 		return 0;
+	audit_rows_init(&seen, fn, arg);
 	rc = STORE_CALL(cx->sv->store, requests_to_therapist, who->therapist_id, before,
 	                REQUESTS_PAGE + 1, page_row, &x);
 	*next = x.next;
-	return rc;
+	return rc ? rc : audit_note_rows(cx, who, "request", &seen);
 }
 
 int64_t

@@ -17,6 +17,8 @@ int cmd_export(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+/* The audit trail checked against its chain and the log's checkpoints (cmd_audit.c). */
+int cmd_audit(int argc, char **argv);
 /* Hidden, for tests: a sealed message into the outbox (cmd_outbox.c). */
 int cmd_outbox(int argc, char **argv);
 /* Hidden, for tests: data the web makes slowly or not at all (cmd_seed.c). */

@@ -414,6 +414,10 @@ static const struct store_ops sqlite_ops = {
 	.photo_put = sq_photo_put,
 	.photo_delete = sq_photo_delete,
 	.photo_get = sq_photo_get,
+	.audit_append = sq_audit_append,
+	.audit_scan = sq_audit_scan,
+	.audit_of_subject = sq_audit_of_subject,
+	.audit_head = sq_audit_head,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */

@@ -319,6 +319,24 @@ static const char *const migrations[] = {
 	"  photo_version INTEGER NOT NULL DEFAULT 0,"
 	"  updated_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 22: the audit trail (app/audit.c, issue 11): who did what to whose
+	 * data, never the content. seq counts from 1 without gaps; subject is
+	 * a blind index, detail sealed, addr a keyed hash; hash chains each
+	 * entry to the one before, so a deleted or edited row is found.
+	 */
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  subject BLOB,"
+	"  rk BLOB NOT NULL,"
+	"  detail BLOB NOT NULL,"
+	"  addr BLOB,"
+	"  hash BLOB NOT NULL"
+	");"
+	"CREATE INDEX audit_subject ON audit (subject, seq) WHERE subject IS NOT NULL;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

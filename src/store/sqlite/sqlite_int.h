@@ -15,6 +15,7 @@
  *   appts.c       appointments, series, reminders, waitlists
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
+ *   audit.c       the audit trail, hash-chained
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -248,5 +249,12 @@ int sq_statement_put(struct store *bs, const char *tid, const char *text, int64_
 int sq_photo_put(struct store *bs, const char *tid, const void *jpeg, size_t n, int64_t now);
 int sq_photo_delete(struct store *bs, const char *tid, int64_t now);
 int sq_photo_get(struct store *bs, const char *tid, struct buf *out, int64_t *version, int *found);
+
+/* audit.c */
+int sq_audit_append(struct store *bs, struct store_audit *e, store_audit_chain_fn chain, void *arg);
+int sq_audit_scan(struct store *bs, int64_t after, store_audit_fn fn, void *arg);
+int sq_audit_of_subject(struct store *bs, const unsigned char subject[32], int64_t before, int max,
+                        store_audit_fn fn, void *arg);
+int sq_audit_head(struct store *bs, int64_t *seq, unsigned char hash[32]);
 
 #endif
