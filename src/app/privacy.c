@@ -136,8 +136,8 @@ const struct privacy_item privacy_items[] = {
 	{PRIV_LISTING, "Claims and verification",
 	 "Which account holds a listing, the NPI given, the practice's contact an administrator "
 	 "found and where, a hash of the one-time code and the tries, who verified the claim, how "
-	 "and when; confirmation reminders and a hash of each one-click confirmation link. chiron "
-	 "keeps no other log of administrators' actions.",
+	 "and when; confirmation reminders and a hash of each one-click confirmation link. "
+	 "Administrators' actions are also recorded in the audit trail.",
 	 "The therapist holding the listing, and administrators.",
 	 "As long as the claim stands; a rejected claim to a listing already in the directory is "
 	 "deleted. A confirmation link works for "
@@ -156,6 +156,15 @@ const struct privacy_item privacy_items[] = {
 	 "Once sent, or given up after eight tries, the message is erased; the row keeps only its "
 	 "times, the number of tries and why a try failed.",
 	 "outbox"},
+	{PRIV_RUNNING, "The keys your data is sealed with",
+	 "A random key of your own that seals (encrypts) your private data: what you write to "
+	 "therapists, your saved search, who you book with. It is kept only wrapped (encrypted) "
+	 "under the service's master key, which is not in the database.",
+	 "No one reads it; chiron uses it to open your data for you and for those you share it "
+	 "with.",
+	 "Destroyed when the account is erased, and with it everything it sealed can no longer "
+	 "be opened.",
+	 "dkey"},
 	{PRIV_RUNNING, "The audit trail",
 	 "Who did what to whose data, and when: every sign-in (and failed one), sign-out and "
 	 "password change, every administrator's action, and every time someone read or changed "

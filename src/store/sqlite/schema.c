@@ -320,7 +320,19 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 	/*
-	 * 22: the audit trail (app/audit.c, issue 11): who did what to whose
+	 * 22: data keys (app/seal.h), each wrapped under the numbered master
+	 * key of the key file, which is never here; numbers are random so a
+	 * row's key number says which rows share an owner, not who. An
+	 * account's own key number is kept sealed in its row (dkey).
+	 */
+	"CREATE TABLE dkey ("
+	"  id INTEGER PRIMARY KEY,"
+	"  master INTEGER NOT NULL,"
+	"  wrapped BLOB NOT NULL"
+	");"
+	"ALTER TABLE user ADD COLUMN dkey BLOB;",
+	/*
+	 * 23: the audit trail (app/audit.c, issue 11): who did what to whose
 	 * data, never the content. seq counts from 1 without gaps; subject is
 	 * a blind index, detail sealed, addr a keyed hash; hash chains each
 	 * entry to the one before, so a deleted or edited row is found.
