@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/record.h"
 #include "core/verr.h"
+#include "app/seal.h"
 #include "app/services.h"
 #include "store/store.h"
 
@@ -114,6 +115,14 @@ setup(void **state)
 		assert_int_equal(STORE_CALL(f->store, set_mail_key, key), 0);
 	}
 	services_init(&f->sv, f->store, TAX);
+	{
+		/* The audit trail seals its entries (app/audit.c). */
+		int made;
+
+		snprintf(path, sizeof(path), "%s/chiron.key", f->dir);
+		if (sealer_start(&f->sv, path, &made, err, sizeof(err)))
+			fail_msg("sealer_start: %s", err);
+	}
 	f->sv.public_url = "https://chiron.example";
 	arena_init(&f->a, 1 << 16);
 	ctx_begin(&f->cx, &f->sv, &f->a);
@@ -137,6 +146,7 @@ teardown(void **state)
 
 	ctx_done(&f->cx);
 	arena_free(&f->a);
+	sealer_stop(&f->sv);
 	store_close(f->store);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);

@@ -103,13 +103,13 @@ say_problem(void *arg, enum audit_problem p, int64_t from, int64_t to, const cha
 int
 cmd_audit(int argc, char **argv)
 {
-	const char *db = DEFAULT_DB, *keyfile = getenv("CHIRON_KEY_FILE"), *verb;
+	const char *db = DEFAULT_DB, *keyfile = NULL, *verb;
 	struct checks c = {NULL, 0, 0, 0};
 	struct services sv;
 	struct audit_verdict v;
 	struct store *st;
-	char path[1100], err[1400], hex[65];
-	int i, created = 0, rc = 1;
+	char hex[65];
+	int i, rc = 1;
 
 	if (argc < 2)
 		return usage_audit();
@@ -136,20 +136,10 @@ cmd_audit(int argc, char **argv)
 		free(c.v);
 		return 1;
 	}
-	if (keyfile && *keyfile)
-		snprintf(path, sizeof(path), "%s", keyfile);
-	else
-		seal_key_path_default(db, path, sizeof(path));
-	st = store_open(db, err, sizeof(err));
-	if (!st) {
-		fprintf(stderr, "chiron audit: %s\n", err);
+	/* The key file as `chiron serve` finds it: --key-file, CHIRON_KEY_FILE, beside the db. */
+	if (!(st = cli_open_sealed("audit", db, keyfile, &sv))) {
 		free(c.v);
 		return 1;
-	}
-	services_init(&sv, st, cli_taxonomy());
-	if (sealer_start(&sv, path, &created, err, sizeof(err))) {
-		fprintf(stderr, "chiron audit: %s\n", err);
-		goto out;
 	}
 	if (strcmp(verb, "checkpoint") == 0) {
 		if (audit_checkpoint(&sv, stdout)) {
@@ -182,9 +172,7 @@ cmd_audit(int argc, char **argv)
 		       (long long)v.entries, v.entries == 1 ? "y" : "ies", (long long)v.head, hex);
 	rc = 0;
 stop:
-	sealer_stop(&sv);
-out:
-	store_close(st);
+	cli_close_sealed(&sv);
 	free(c.v);
 	return rc;
 }

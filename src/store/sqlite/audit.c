@@ -113,7 +113,7 @@ sq_audit_append(struct store *bs, struct store_audit *e, store_audit_chain_fn ch
 	}
 	rc = sq_run(s, "writing an audit entry", NULL, NULL,
 	            "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	            "ittBBBBBb", e->seq, e->at, e->kind, e->what,
+	            "iittBBBBb", e->seq, e->at, e->kind, e->what,
 	            all_zero(e->subject, 32) ? NULL : (const void *)e->subject,
 	            all_zero(e->subject, 32) ? (size_t)0 : (size_t)32,
 	            (const void *)e->rk, sizeof(e->rk), (const void *)e->detail, e->detail_n,
