@@ -264,8 +264,16 @@ add_seen(int64_t *v, int *n, int max, int64_t uid)
 int
 audit_note_appts(struct ctx *cx, const struct actor *who, const struct store_appt *v, int n)
 {
+	return audit_note_appts_as(cx, who, "appointment", v, n > 0 ? (size_t)n : 0);
+}
+
+int
+audit_note_appts_as(struct ctx *cx, const struct actor *who, const char *what,
+                    const struct store_appt *v, size_t n)
+{
 	int64_t seen[AUDIT_ROWS_MAX];
-	int k = 0, i;
+	int k = 0;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (v[i].seeker == who->id || v[i].seeker <= 0)
@@ -273,14 +281,14 @@ audit_note_appts(struct ctx *cx, const struct actor *who, const struct store_app
 		if (add_seen(seen, &k, AUDIT_ROWS_MAX, v[i].seeker)) {
 			/* The list is long: note who is kept, and start again. */
 			for (int j = 0; j < k; j++)
-				if (audit_note(cx, who, AUDIT_READ, "appointment", "", seen[j]))
+				if (audit_note(cx, who, AUDIT_READ, what, "", seen[j]))
 					return -1;
 			k = 0;
 			add_seen(seen, &k, AUDIT_ROWS_MAX, v[i].seeker);
 		}
 	}
-	for (i = 0; i < k; i++)
-		if (audit_note(cx, who, AUDIT_READ, "appointment", "", seen[i]))
+	for (int j = 0; j < k; j++)
+		if (audit_note(cx, who, AUDIT_READ, what, "", seen[j]))
 			return -1;
 	return 0;
 }
@@ -532,7 +540,8 @@ actor_words(struct ctx *cx, const struct actor *who, const struct store_audit *e
 		return "A chiron administrator";
 	if (d->tid[0]) {
 		role = strcmp(e->what, "request") == 0 ? "the therapist you wrote to" :
-		       strcmp(e->what, "appointment") == 0 ? "your therapist" : "a therapist";
+		       strcmp(e->what, "appointment") == 0 || strcmp(e->what, "feed") == 0 ?
+		       "your therapist" : "a therapist";
 		return say(cx, "%s (%s)", listing_display_name(cx, d->tid), role);
 	}
 	if (d->actor == 0)
@@ -578,6 +587,8 @@ sentence(struct ctx *cx, const struct actor *who, const struct store_audit *e, c
 			return say(cx, "%s read your consultation request", a);
 		if (strcmp(e->what, "appointment") == 0)
 			return say(cx, "%s saw your sessions in their schedule", a);
+		if (strcmp(e->what, "feed") == 0)
+			return say(cx, "%s's calendar app read your sessions from their calendar feed", a);
 		if (strcmp(e->what, "claims") == 0)
 			return say(cx, "%s looked at your claim of a listing", a);
 		return say(cx, "%s looked at your %s", a, e->what);

@@ -57,12 +57,16 @@ enum audit_kind audit_kind_parse(const char *name);
  * entry per person shown (subject), of kind AUDIT_READ on `what`, none for
  * the actor's own data.
  *
- * audit_note_appts: the seekers of appointments v[0..n).
+ * audit_note_appts: the seekers of appointments v[0..n), as "appointment";
+ * audit_note_appts_as the same as what ("feed": read by the holder's
+ * calendar app through the feed's address).
  * struct audit_rows wraps a store_request_fn (audit_rows_init, then pass
  * audit_request_row and the struct to the store): it remembers each
  * request's sender; audit_note_rows then notes them.
  */
 int audit_note_appts(struct ctx *cx, const struct actor *who, const struct store_appt *v, int n);
+int audit_note_appts_as(struct ctx *cx, const struct actor *who, const char *what,
+                        const struct store_appt *v, size_t n);
 
 #define AUDIT_ROWS_MAX 128
 struct audit_rows {
