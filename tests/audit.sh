@@ -79,6 +79,19 @@ check verify_with_checkpoints test $? -eq 0
 echo "$out" | grep -q "$n_cp checkpoints matched" && ok verify_checkpoints_matched || not_ok verify_checkpoints_matched "$out"
 last=$(echo "$out" | sed -n 's/.*the last \([0-9]*\) .*/\1/p')
 
+# --- the operator reads the trail with the key ---
+"$BIN" audit list --db "$DB" >"$W/list" 2>"$W/list.err"
+check list_runs test $? -eq 0
+ADMIN_ID=$("$BIN" account show --db "$DB" admin1 | awk '{print $1}')
+THERA_ID=$("$BIN" account show --db "$DB" thera1 | awk '{print $1}')
+T=$'\t'
+check list_admin_hide grep -q "${T}admin action${T}listing-hide${T}admin:$ADMIN_ID${T}" "$W/list"
+check list_request_read grep -q "${T}read${T}request${T}therapist:$THERA_ID@t-0000001${T}$ASKER_ID${T}" "$W/list"
+check list_request_answered grep -q "${T}change${T}request${T}therapist:$THERA_ID@t-0000001${T}$ASKER_ID${T}[1-9]" "$W/list"
+check list_failed_signin grep -q "${T}failed sign-in${T}account${T}-:0${T}$ASKER_ID${T}-${T}[0-9a-f]\{16\}$" "$W/list"
+check list_after test "$("$BIN" audit list --db "$DB" --after 2 | head -1 | cut -f1)" = 3
+check list_bad_after test "$("$BIN" audit list --db "$DB" --after x >/dev/null 2>&1; echo $?)" = 2
+
 # --- the file: no one named, no link in clear ---
 q() { sqlite3 "$1" "$2"; }
 check table_kinds_fixed test -z "$(q "$DB" "SELECT kind FROM audit WHERE kind NOT IN ('sign-in','failed sign-in','sign-out','read','change','admin action','password change')")"
@@ -99,7 +112,8 @@ check verify_tampered_fails test $? -eq 1
 echo "$out" | grep -q 'entry 3 is missing: it was deleted' && ok verify_names_deleted || not_ok verify_names_deleted "$out"
 echo "$out" | grep -q 'entry 5 was changed after it was written' && ok verify_names_edited || not_ok verify_names_edited "$out"
 copy edit.db
-q "$W/edit.db" "UPDATE audit SET subject = (SELECT subject FROM audit WHERE subject IS NOT NULL AND seq != 2 LIMIT 1) WHERE seq = 2"
+# Entry 2 made about someone else (another blind subject): changed.
+q "$W/edit.db" "UPDATE audit SET subject = (SELECT subject FROM audit WHERE subject IS NOT NULL AND subject IS NOT (SELECT subject FROM audit WHERE seq = 2) LIMIT 1) WHERE seq = 2"
 out=$("$BIN" audit verify --db "$W/edit.db" 2>&1)
 check verify_moved_subject_fails test $? -eq 1
 echo "$out" | grep -q 'entry 2 was changed' && ok verify_names_moved_subject || not_ok verify_names_moved_subject "$out"

@@ -650,3 +650,79 @@ audit_activity(struct ctx *cx, const struct actor *who, int64_t before, struct a
 	*n = c.n;
 	return 0;
 }
+
+/* ----------------------------------------------------------------------
+ * The whole trail, for an administrator
+ * ---------------------------------------------------------------------- */
+
+#define LIST_BATCH 256
+
+struct batch {
+	struct store_audit *v;
+	int n;
+};
+
+static int
+batch_one(void *arg, const struct store_audit *e)
+{
+	struct batch *b = arg;
+
+	b->v[b->n++] = *e;
+	return b->n == LIST_BATCH;      /* full: stop, and come back after it */
+}
+
+int
+audit_list(struct ctx *cx, const struct actor *who, int64_t after, audit_opened_fn fn, void *arg,
+           struct refusal *why)
+{
+	struct batch b = {malloc(LIST_BATCH * sizeof(struct store_audit)), 0};
+	int i, rc = 0, stop = 0;
+
+	if (who->role != ACCT_ADMIN) {
+		free(b.v);
+		return refuse(why, 403, "", "only an administrator may read the audit trail");
+	}
+	if (!b.v)
+		return -1;
+	/* In batches: the store's callbacks hold its lock, and opening a
+	 * detail may read a data key from the store. */
+	do {
+		b.n = 0;
+		if (STORE_CALL(cx->sv->store, audit_scan, after, batch_one, &b)) {
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < b.n && !stop; i++) {
+			const struct store_audit *e = &b.v[i];
+			struct audit_opened o;
+			struct detail d;
+			static const char hexd[] = "0123456789abcdef";
+			int k;
+
+			memset(&o, 0, sizeof(o));
+			o.seq = e->seq;
+			o.at = e->at;
+			o.kind = e->kind;
+			o.what = e->what;
+			o.opened = detail_open(cx, e, &d) == 0;
+			if (!o.opened)
+				memset(&d, 0, sizeof(d));
+			o.actor = d.actor;
+			o.role = d.role == ACCT_NONE ? "" : role_name(d.role);
+			o.listing = d.tid;
+			o.subject = d.subject;
+			o.record = d.record;
+			for (k = 0; k < 16; k++)
+				o.has_addr |= e->addr[k];
+			for (k = 0; k < 8; k++) {
+				o.addr[2 * k] = hexd[e->addr[k] >> 4];
+				o.addr[2 * k + 1] = hexd[e->addr[k] & 15];
+			}
+			o.addr[16] = '\0';
+			stop = fn(arg, &o);
+			after = e->seq;
+		}
+	} while (!stop && b.n == LIST_BATCH);
+	free(b.v);
+	return rc;
+}

@@ -18,6 +18,7 @@
 struct ctx;
 struct actor;
 struct services;
+struct refusal;
 
 /* What happened (names stored and shown: audit_kind_name). */
 #define AUDIT_KINDS(X) \
@@ -136,6 +137,32 @@ int audit_verify(struct services *sv, const struct audit_check *cps, int n,
                  struct audit_verdict *v, audit_problem_fn fn, void *arg);
 
 /* ----------------------------------------------------------------------
+ * The whole trail, opened, for an administrator (`chiron audit list`)
+ * ---------------------------------------------------------------------- */
+
+struct audit_opened {
+	int64_t seq, at;
+	const char *kind, *what;
+	int opened;                     /* 0: the detail did not open (key destroyed) */
+	int64_t actor;                  /* account; 0: no one signed in, or the command line */
+	const char *role;               /* "seeker", "therapist", "admin" or "" */
+	const char *listing;            /* the actor's listing, or "" */
+	int64_t subject;                /* whose data; 0: no one person's */
+	const char *record;             /* "" when none */
+	int has_addr;
+	char addr[17];                  /* the first 8 bytes of the address's keyed hash, hex */
+};
+typedef int (*audit_opened_fn)(void *arg, const struct audit_opened *e);
+
+/*
+ * Every entry after seq `after`, in order, its detail opened, to fn (a
+ * non-zero return stops). Administrators only (403 refusal otherwise).
+ * Returns 0, 1 with why, or -1.
+ */
+int audit_list(struct ctx *cx, const struct actor *who, int64_t after, audit_opened_fn fn, void *arg,
+               struct refusal *why);
+
+/* ----------------------------------------------------------------------
  * What a person sees of the entries about their data
  * ---------------------------------------------------------------------- */
 
@@ -155,7 +182,6 @@ struct audit_seen {
  * *out (the call's arena), *n of them; *next the `before` of the next
  * page (0: none). Returns 0, 1 with why (not signed in), or -1.
  */
-struct refusal;
 int audit_activity(struct ctx *cx, const struct actor *who, int64_t before, struct audit_seen **out,
                    int *n, int64_t *next, struct refusal *why);
 

@@ -16,11 +16,26 @@
  *
  * Writes the head's checkpoint line to stdout (for a cron job when no
  * server runs; a server writes its own).
+ *
+ *   chiron audit list [--db PATH] [--key-file FILE] [--after SEQ]
+ *
+ * The operator's reading of the whole trail, details opened with the key:
+ * one entry a line, tab-separated,
+ *
+ *   SEQ TIME KIND WHAT ACTOR SUBJECT RECORD ADDR
+ *
+ * TIME in UTC (RFC 3339); ACTOR ROLE:ACCOUNT, with @LISTING for a
+ * therapist (cli:0 the command line, -:0 no one signed in); SUBJECT the
+ * account whose data it was (0: no one's); RECORD or -; ADDR the first 8
+ * bytes of the address's keyed hash (equal addresses, equal hashes), or -.
+ * A detail that does not open (its key destroyed) shows ? for ACTOR and
+ * SUBJECT.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -28,6 +43,7 @@
 #include "app/audit.h"
 #include "app/ctx.h"
 #include "app/seal.h"
+#include "app/services.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -35,8 +51,29 @@ static int
 usage_audit(void)
 {
 	fprintf(stderr, "usage: chiron audit verify [--db PATH] [--key-file FILE] [--checkpoints LOG]...\n"
-	                "       chiron audit checkpoint [--db PATH] [--key-file FILE]\n");
+	                "       chiron audit checkpoint [--db PATH] [--key-file FILE]\n"
+	                "       chiron audit list [--db PATH] [--key-file FILE] [--after SEQ]\n");
 	return 2;
+}
+
+static int
+print_entry(void *arg, const struct audit_opened *e)
+{
+	char when[32];
+	time_t t = (time_t)e->at;
+	struct tm tm;
+
+	(void)arg;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("%lld\t%s\t%s\t%s\t", (long long)e->seq, when, e->kind, e->what);
+	if (!e->opened)
+		printf("?\t?\t");
+	else
+		printf("%s:%lld%s%s\t%lld\t", e->role[0] ? (e->actor ? e->role : "cli") : "-",
+		       (long long)e->actor, e->listing[0] ? "@" : "", e->listing, (long long)e->subject);
+	printf("%s\t%s\n", e->opened && e->record[0] ? e->record : "-", e->has_addr ? e->addr : "-");
+	return ferror(stdout) ? 1 : 0;
 }
 
 struct checks {
@@ -109,19 +146,30 @@ cmd_audit(int argc, char **argv)
 	struct audit_verdict v;
 	struct store *st;
 	char hex[65];
+	long long after = 0;
 	int i, rc = 1;
 
 	if (argc < 2)
 		return usage_audit();
 	verb = argv[1];
-	if (strcmp(verb, "verify") != 0 && strcmp(verb, "checkpoint") != 0)
+	if (strcmp(verb, "verify") != 0 && strcmp(verb, "checkpoint") != 0 && strcmp(verb, "list") != 0)
 		return usage_audit();
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
 			db = argv[++i];
 		else if (strcmp(argv[i], "--key-file") == 0 && i + 1 < argc)
 			keyfile = argv[++i];
-		else if (strcmp(argv[i], "--checkpoints") == 0 && i + 1 < argc && verb[0] == 'v') {
+		else if (strcmp(argv[i], "--after") == 0 && i + 1 < argc && verb[0] == 'l') {
+			char *end;
+
+			errno = 0;
+			after = strtoll(argv[++i], &end, 10);
+			if (errno || *end || after < 0 || end == argv[i]) {
+				fprintf(stderr, "chiron audit list: --after \"%s\": give an entry's number\n",
+				        argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--checkpoints") == 0 && i + 1 < argc && verb[0] == 'v') {
 			if (read_checkpoints(argv[++i], &c)) {
 				free(c.v);
 				return 1;
@@ -140,6 +188,22 @@ cmd_audit(int argc, char **argv)
 	if (!(st = cli_open_sealed("audit", db, keyfile, &sv))) {
 		free(c.v);
 		return 1;
+	}
+	if (strcmp(verb, "list") == 0) {
+		struct arena a;
+		struct ctx cx;
+		struct actor who;
+		struct refusal why;
+
+		arena_init(&a, 1 << 14);
+		ctx_begin(&cx, &sv, &a);
+		actor_system(&who);
+		if (audit_list(&cx, &who, after, print_entry, NULL, &why))
+			fprintf(stderr, "chiron audit list: %s\n", store_errmsg(st));
+		else if (fflush(stdout) == 0)
+			rc = 0;
+		arena_free(&a);
+		goto stop;
 	}
 	if (strcmp(verb, "checkpoint") == 0) {
 		if (audit_checkpoint(&sv, stdout)) {
