@@ -535,6 +535,57 @@ rows_hold_nothing_in_clear(void **state)
 	assert_int_equal(seq, 2);
 }
 
+struct listed {
+	int n;
+	struct audit_opened last;
+	char record[64], listing[72];
+};
+
+static int
+list_one(void *arg, const struct audit_opened *e)
+{
+	struct listed *l = arg;
+
+	l->n++;
+	l->last = *e;
+	snprintf(l->record, sizeof(l->record), "%s", e->record);
+	snprintf(l->listing, sizeof(l->listing), "%s", e->listing);
+	return 0;
+}
+
+static void
+the_operator_reads_it_all(void **state)
+{
+	struct fx *f = *state;
+	struct actor thera = f->other;
+	struct listed l = {0};
+	struct refusal why;
+	int i;
+
+	snprintf(thera.therapist_id, sizeof(thera.therapist_id), "t-0000001");
+	thera.role = ACCT_THERAPIST;
+	/* More than one batch of the store's reading. */
+	for (i = 0; i < 300; i++)
+		assert_int_equal(audit_note(&f->cx, &f->anon, AUDIT_SIGNIN, "account", "", 41), 0);
+	assert_int_equal(audit_note(&f->cx, &thera, AUDIT_READ, "request", "17", 41), 0);
+	assert_int_equal(audit_list(&f->cx, &f->admin, 0, list_one, &l, &why), 0);
+	assert_int_equal(l.n, 301);
+	assert_true(l.last.opened);
+	assert_int_equal(l.last.seq, 301);
+	assert_int_equal(l.last.actor, 42);
+	assert_string_equal(l.last.role, "therapist");
+	assert_string_equal(l.listing, "t-0000001");
+	assert_int_equal(l.last.subject, 41);
+	assert_string_equal(l.record, "17");
+	assert_true(l.last.has_addr);
+	l.n = 0;
+	assert_int_equal(audit_list(&f->cx, &f->admin, 299, list_one, &l, &why), 0);
+	assert_int_equal(l.n, 2);
+	/* No one else reads the whole trail. */
+	assert_int_equal(audit_list(&f->cx, &thera, 0, list_one, &l, &why), 1);
+	assert_int_equal(why.status, 403);
+}
+
 int
 main(void)
 {
@@ -550,6 +601,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_person_sees_only_their_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(pages_of_activity, setup, teardown),
 		cmocka_unit_test_setup_teardown(rows_hold_nothing_in_clear, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_operator_reads_it_all, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
