@@ -751,6 +751,68 @@ test_appointments_mine_both_sides(void **state)
 	assert_int_equal(why.status, 401);
 }
 
+/* The therapist's schedule and series read seekers' data: each read is
+ * in the audit trail, one entry per seeker shown (app/audit.c). */
+struct trail_count {
+	int64_t subject;
+	int appointment, series, other;
+};
+
+static int
+trail_one(void *arg, const struct audit_opened *e)
+{
+	struct trail_count *c = arg;
+
+	if (strcmp(e->kind, "read") != 0 || e->subject != c->subject)
+		c->other++;
+	else if (strcmp(e->what, "appointment") == 0)
+		c->appointment++;
+	else if (strcmp(e->what, "series") == 0)
+		c->series++;
+	else
+		c->other++;
+	return 0;
+}
+
+static int
+series_none(void *arg, const struct store_series *sr)
+{
+	(void)sr;
+	++*(int *)arg;
+	return 0;
+}
+
+static void
+test_schedule_reads_in_the_trail(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a;
+	struct store_series sr;
+	struct refusal why;
+	struct sides_seen x;
+	struct trail_count c = {f->seeker.id, 0, 0, 0};
+	struct actor op;
+	char id[24];
+	int booked, skipped, n = 0;
+	int64_t now = ctx_now(&f->cx);
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	assert_int_equal(start_series(&f->cx, &f->seeker, id_text(id, a.id), 1, 4, &sr, &booked, &skipped, &why), 0);
+	memset(&x, 0, sizeof(x));
+	/* The seeker's own reads are not another's: nothing noted. */
+	assert_int_equal(appointments_mine(&f->cx, &f->seeker, SIDE_BOTH, now - DAY, 0, side_one, &x, &why), 0);
+	assert_int_equal(series_mine(&f->cx, &f->seeker, SIDE_BOTH, series_none, &n, &why), 0);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(appointments_mine(&f->cx, &f->therapist, SIDE_BOTH, now - DAY, 0, side_one, &x, &why), 0);
+	assert_true(x.n >= 3);
+	assert_int_equal(series_mine(&f->cx, &f->therapist, SIDE_BOTH, series_none, &n, &why), 0);
+	actor_system(&op);
+	assert_int_equal(audit_list(&f->cx, &op, 0, trail_one, &c, &why), 0);
+	/* One entry for all the seeker's sessions shown, one for their series. */
+	assert_int_equal(c.appointment, 1);
+	assert_int_equal(c.series, 1);
+}
+
 static void
 test_reminders_once(void **state)
 {
@@ -787,6 +849,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_closure_closes_and_reopens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_needs_the_listings_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appointments_mine_both_sides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_reads_in_the_trail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminders_once, setup, teardown),
 	};
 

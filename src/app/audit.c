@@ -311,6 +311,25 @@ audit_request_row(void *arg, const struct store_request *rq)
 	return r->fn(r->arg, rq);
 }
 
+struct audit_rows *
+audit_series_init(struct audit_rows *r, store_series_fn fn, void *arg)
+{
+	memset(r, 0, sizeof(*r));
+	r->series_fn = fn;
+	r->arg = arg;
+	return r;
+}
+
+int
+audit_series_row(void *arg, const struct store_series *sr)
+{
+	struct audit_rows *r = arg;
+
+	if (sr->seeker > 0 && add_seen(r->seen, &r->n, AUDIT_ROWS_MAX, sr->seeker))
+		r->over = 1;
+	return r->series_fn(r->arg, sr);
+}
+
 int
 audit_note_rows(struct ctx *cx, const struct actor *who, const char *what, struct audit_rows *r)
 {
@@ -540,7 +559,8 @@ actor_words(struct ctx *cx, const struct actor *who, const struct store_audit *e
 		return "A chiron administrator";
 	if (d->tid[0]) {
 		role = strcmp(e->what, "request") == 0 ? "the therapist you wrote to" :
-		       strcmp(e->what, "appointment") == 0 || strcmp(e->what, "feed") == 0 ?
+		       strcmp(e->what, "appointment") == 0 || strcmp(e->what, "feed") == 0 ||
+		       strcmp(e->what, "series") == 0 ?
 		       "your therapist" : "a therapist";
 		return say(cx, "%s (%s)", listing_display_name(cx, d->tid), role);
 	}
@@ -587,6 +607,8 @@ sentence(struct ctx *cx, const struct actor *who, const struct store_audit *e, c
 			return say(cx, "%s read your consultation request", a);
 		if (strcmp(e->what, "appointment") == 0)
 			return say(cx, "%s saw your sessions in their schedule", a);
+		if (strcmp(e->what, "series") == 0)
+			return say(cx, "%s saw your weekly sessions in their schedule", a);
 		if (strcmp(e->what, "feed") == 0)
 			return say(cx, "%s's calendar app read your sessions from their calendar feed", a);
 		if (strcmp(e->what, "claims") == 0)

@@ -63,7 +63,9 @@ enum audit_kind audit_kind_parse(const char *name);
  * calendar app through the feed's address).
  * struct audit_rows wraps a store_request_fn (audit_rows_init, then pass
  * audit_request_row and the struct to the store): it remembers each
- * request's sender; audit_note_rows then notes them.
+ * request's sender; audit_note_rows then notes them. The same for a
+ * store_series_fn: audit_series_init, audit_series_row (each series'
+ * seeker).
  */
 int audit_note_appts(struct ctx *cx, const struct actor *who, const struct store_appt *v, int n);
 int audit_note_appts_as(struct ctx *cx, const struct actor *who, const char *what,
@@ -72,6 +74,7 @@ int audit_note_appts_as(struct ctx *cx, const struct actor *who, const char *wha
 #define AUDIT_ROWS_MAX 128
 struct audit_rows {
 	store_request_fn fn;
+	store_series_fn series_fn;
 	void *arg;
 	int64_t seen[AUDIT_ROWS_MAX];
 	int n;
@@ -79,6 +82,9 @@ struct audit_rows {
 };
 void audit_rows_init(struct audit_rows *r, store_request_fn fn, void *arg);
 int audit_request_row(void *arg, const struct store_request *rq);
+/* Returns r. */
+struct audit_rows *audit_series_init(struct audit_rows *r, store_series_fn fn, void *arg);
+int audit_series_row(void *arg, const struct store_series *sr);
 int audit_note_rows(struct ctx *cx, const struct actor *who, const char *what, struct audit_rows *r);
 
 /* ----------------------------------------------------------------------

@@ -1057,12 +1057,15 @@ int
 series_mine(struct ctx *cx, const struct actor *who, unsigned sides, store_series_fn fn, void *arg,
             struct refusal *why)
 {
+	struct audit_rows seen;
+
 	if (signed_in(who, why))
 		return 1;
 	if ((sides & SIDE_SEEKER) && STORE_CALL(cx->sv->store, series_of_user, who->id, NULL, fn, arg))
 		return -1;
 	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
-	    STORE_CALL(cx->sv->store, series_of_user, 0, who->therapist_id, fn, arg))
+	    (STORE_CALL(cx->sv->store, series_of_user, 0, who->therapist_id, audit_series_row,
+	                audit_series_init(&seen, fn, arg)) || audit_note_rows(cx, who, "series", &seen)))
 		return -1;
 	return 0;
 }
