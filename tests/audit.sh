@@ -68,6 +68,7 @@ has_checkpoint() { grep -q '^chiron: audit checkpoint [1-9][0-9]* [0-9a-f]\{64\}
 until_ 120 has_checkpoint && ok checkpoint_on_chores || not_ok checkpoint_on_chores "$(tail -n 5 "$W/serve.err")"
 stop_server
 n_cp=$(grep -c '^chiron: audit checkpoint ' "$W/serve.err")
+check no_sanitizer_reports test -z "$(grep 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err")"
 check checkpoint_on_stop test "$n_cp" -ge 2
 
 # --- verify: intact ---
