@@ -661,10 +661,8 @@ audit_activity(struct ctx *cx, const struct actor *who, int64_t before, struct a
 		s->kind = audit_kind_parse(c.v[i].kind);
 		/* A detail that does not open (its key destroyed) still says when
 		 * and what, with no one named. */
-		if (detail_open(cx, &c.v[i], &d) || d.subject != who->id) {
-			memset(&d, 0, sizeof(d));
-			d.actor = -1;
-		}
+		if (detail_open(cx, &c.v[i], &d) || d.subject != who->id)
+			memset(&d, 0, sizeof(d));       /* "Someone" */
 		s->text = sentence(cx, who, &c.v[i], &d);
 		if (!s->text)
 			return -1;
