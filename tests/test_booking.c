@@ -755,7 +755,7 @@ test_appointments_mine_both_sides(void **state)
  * in the audit trail, one entry per seeker shown (app/audit.c). */
 struct trail_count {
 	int64_t subject;
-	int appointment, series, other;
+	int appointment, series, cancel, other;
 };
 
 static int
@@ -763,7 +763,10 @@ trail_one(void *arg, const struct audit_opened *e)
 {
 	struct trail_count *c = arg;
 
-	if (strcmp(e->kind, "read") != 0 || e->subject != c->subject)
+	if (strcmp(e->kind, "change") == 0 && strcmp(e->what, "session-cancel") == 0 &&
+	    e->subject == c->subject)
+		c->cancel++;
+	else if (strcmp(e->kind, "read") != 0 || e->subject != c->subject)
 		c->other++;
 	else if (strcmp(e->what, "appointment") == 0)
 		c->appointment++;
@@ -790,7 +793,8 @@ test_schedule_reads_in_the_trail(void **state)
 	struct store_series sr;
 	struct refusal why;
 	struct sides_seen x;
-	struct trail_count c = {f->seeker.id, 0, 0, 0};
+	struct trail_count c = {f->seeker.id, 0, 0, 0, 0};
+	struct store_appt single;
 	struct actor op;
 	char id[24];
 	int booked, skipped, n = 0;
@@ -806,11 +810,16 @@ test_schedule_reads_in_the_trail(void **state)
 	assert_int_equal(appointments_mine(&f->cx, &f->therapist, SIDE_BOTH, now - DAY, 0, side_one, &x, &why), 0);
 	assert_true(x.n >= 3);
 	assert_int_equal(series_mine(&f->cx, &f->therapist, SIDE_BOTH, series_none, &n, &why), 0);
+	/* The therapist cancels one: read (to find it), then changed. */
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 2, 0), &single);
+	assert_int_equal(cancel_appt(&f->cx, &f->therapist, id_text(id, single.id), &single, &why), 0);
 	actor_system(&op);
 	assert_int_equal(audit_list(&f->cx, &op, 0, trail_one, &c, &why), 0);
-	/* One entry for all the seeker's sessions shown, one for their series. */
-	assert_int_equal(c.appointment, 1);
+	/* One entry for all the seeker's sessions shown, one for their
+	 * series, one for the session read to cancel it, one for the cancel. */
+	assert_int_equal(c.appointment, 2);
 	assert_int_equal(c.series, 1);
+	assert_int_equal(c.cancel, 1);
 }
 
 static void

@@ -560,7 +560,7 @@ actor_words(struct ctx *cx, const struct actor *who, const struct store_audit *e
 	if (d->tid[0]) {
 		role = strcmp(e->what, "request") == 0 ? "the therapist you wrote to" :
 		       strcmp(e->what, "appointment") == 0 || strcmp(e->what, "feed") == 0 ||
-		       strcmp(e->what, "series") == 0 ?
+		       strcmp(e->what, "series") == 0 || strncmp(e->what, "session-", 8) == 0 ?
 		       "your therapist" : "a therapist";
 		return say(cx, "%s (%s)", listing_display_name(cx, d->tid), role);
 	}
@@ -617,6 +617,10 @@ sentence(struct ctx *cx, const struct actor *who, const struct store_audit *e, c
 	case AUDIT_WRITE:
 		if (strcmp(e->what, "request") == 0)
 			return say(cx, "%s answered your consultation request", a);
+		if (strcmp(e->what, "session-cancel") == 0)
+			return say(cx, "%s cancelled one of your sessions", a);
+		if (strcmp(e->what, "session-move") == 0)
+			return say(cx, "%s moved one of your sessions", a);
 		return say(cx, "%s changed your %s", a, e->what);
 	case AUDIT_ADMIN:
 		for (i = 0; i < sizeof(admin_did) / sizeof(admin_did[0]); i++)

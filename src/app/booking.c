@@ -659,6 +659,8 @@ cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct stor
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "this session is already cancelled");
+	if (*side == 't' && audit_note(cx, who, AUDIT_WRITE, "session-cancel", id, a->seeker))
+		return -1;
 	snprintf(a->status, sizeof(a->status), "cancelled");
 	snprintf(a->cancelled_by, sizeof(a->cancelled_by), "%s", side);
 	a->late = late;
@@ -708,6 +710,8 @@ move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
+	if (*side == 't' && audit_note(cx, who, AUDIT_WRITE, "session-move", id, a->seeker))
+		return -1;
 	tell_both(cx->sv, &moved, c->name, late ? NEWS_MOVED_LATE : NEWS_MOVED, 0, a->start, side);
 	waitlist_freed(cx->sv, a, c->name);
 	*a = moved;
