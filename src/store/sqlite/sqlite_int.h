@@ -16,6 +16,7 @@
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
  *   keys.c        data keys, wrapped (app/seal.h)
+ *   backup.c      online backup, and the check of a database file
  *   audit.c       the audit trail, hash-chained
  *
  * Every function here that takes a struct store_sqlite expects its
@@ -268,5 +269,11 @@ int sq_audit_scan(struct store *bs, int64_t after, store_audit_fn fn, void *arg)
 int sq_audit_of_subject(struct store *bs, const unsigned char subject[32], int64_t before, int max,
                         store_audit_fn fn, void *arg);
 int sq_audit_head(struct store *bs, int64_t *seq, unsigned char hash[32]);
+
+/* backup.c */
+int sq_backup(struct store *bs, const char *path, bool replace, long *pages);
+
+/* schema.c: the schema version this chiron brings a database to. */
+int sq_schema_version(void);
 
 #endif
