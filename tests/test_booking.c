@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/record.h"
 #include "core/verr.h"
+#include "app/seal.h"
 #include "app/services.h"
 #include "store/store.h"
 
@@ -114,6 +115,14 @@ setup(void **state)
 		assert_int_equal(STORE_CALL(f->store, set_mail_key, key), 0);
 	}
 	services_init(&f->sv, f->store, TAX);
+	{
+		/* The audit trail seals its entries (app/audit.c). */
+		int made;
+
+		snprintf(path, sizeof(path), "%s/chiron.key", f->dir);
+		if (sealer_start(&f->sv, path, &made, err, sizeof(err)))
+			fail_msg("sealer_start: %s", err);
+	}
 	f->sv.public_url = "https://chiron.example";
 	arena_init(&f->a, 1 << 16);
 	ctx_begin(&f->cx, &f->sv, &f->a);
@@ -137,6 +146,7 @@ teardown(void **state)
 
 	ctx_done(&f->cx);
 	arena_free(&f->a);
+	sealer_stop(&f->sv);
 	store_close(f->store);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -741,6 +751,77 @@ test_appointments_mine_both_sides(void **state)
 	assert_int_equal(why.status, 401);
 }
 
+/* The therapist's schedule and series read seekers' data: each read is
+ * in the audit trail, one entry per seeker shown (app/audit.c). */
+struct trail_count {
+	int64_t subject;
+	int appointment, series, cancel, other;
+};
+
+static int
+trail_one(void *arg, const struct audit_opened *e)
+{
+	struct trail_count *c = arg;
+
+	if (strcmp(e->kind, "change") == 0 && strcmp(e->what, "session-cancel") == 0 &&
+	    e->subject == c->subject)
+		c->cancel++;
+	else if (strcmp(e->kind, "read") != 0 || e->subject != c->subject)
+		c->other++;
+	else if (strcmp(e->what, "appointment") == 0)
+		c->appointment++;
+	else if (strcmp(e->what, "series") == 0)
+		c->series++;
+	else
+		c->other++;
+	return 0;
+}
+
+static int
+series_none(void *arg, const struct store_series *sr)
+{
+	(void)sr;
+	++*(int *)arg;
+	return 0;
+}
+
+static void
+test_schedule_reads_in_the_trail(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a;
+	struct store_series sr;
+	struct refusal why;
+	struct sides_seen x;
+	struct trail_count c = {f->seeker.id, 0, 0, 0, 0};
+	struct store_appt single;
+	struct actor op;
+	char id[24];
+	int booked, skipped, n = 0;
+	int64_t now = ctx_now(&f->cx);
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	assert_int_equal(start_series(&f->cx, &f->seeker, id_text(id, a.id), 1, 4, &sr, &booked, &skipped, &why), 0);
+	memset(&x, 0, sizeof(x));
+	/* The seeker's own reads are not another's: nothing noted. */
+	assert_int_equal(appointments_mine(&f->cx, &f->seeker, SIDE_BOTH, now - DAY, 0, side_one, &x, &why), 0);
+	assert_int_equal(series_mine(&f->cx, &f->seeker, SIDE_BOTH, series_none, &n, &why), 0);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(appointments_mine(&f->cx, &f->therapist, SIDE_BOTH, now - DAY, 0, side_one, &x, &why), 0);
+	assert_true(x.n >= 3);
+	assert_int_equal(series_mine(&f->cx, &f->therapist, SIDE_BOTH, series_none, &n, &why), 0);
+	/* The therapist cancels one: read (to find it), then changed. */
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 2, 0), &single);
+	assert_int_equal(cancel_appt(&f->cx, &f->therapist, id_text(id, single.id), &single, &why), 0);
+	actor_system(&op);
+	assert_int_equal(audit_list(&f->cx, &op, 0, trail_one, &c, &why), 0);
+	/* One entry for all the seeker's sessions shown, one for their
+	 * series, one for the session read to cancel it, one for the cancel. */
+	assert_int_equal(c.appointment, 2);
+	assert_int_equal(c.series, 1);
+	assert_int_equal(c.cancel, 1);
+}
+
 static void
 test_reminders_once(void **state)
 {
@@ -777,6 +858,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_closure_closes_and_reopens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_needs_the_listings_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appointments_mine_both_sides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_reads_in_the_trail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminders_once, setup, teardown),
 	};
 

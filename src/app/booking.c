@@ -615,6 +615,8 @@ appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_
 		*side = "therapist";
 	else
 		return refuse(why, 404, "", "there is no such appointment");
+	if (**side == 't' && audit_note(cx, who, AUDIT_READ, "appointment", id, a->seeker))
+		return -1;
 	return 0;
 }
 
@@ -657,6 +659,8 @@ cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct stor
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "this session is already cancelled");
+	if (*side == 't' && audit_note(cx, who, AUDIT_WRITE, "session-cancel", id, a->seeker))
+		return -1;
 	snprintf(a->status, sizeof(a->status), "cancelled");
 	snprintf(a->cancelled_by, sizeof(a->cancelled_by), "%s", side);
 	a->late = late;
@@ -706,6 +710,8 @@ move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
+	if (*side == 't' && audit_note(cx, who, AUDIT_WRITE, "session-move", id, a->seeker))
+		return -1;
 	tell_both(cx->sv, &moved, c->name, late ? NEWS_MOVED_LATE : NEWS_MOVED, 0, a->start, side);
 	waitlist_freed(cx->sv, a, c->name);
 	*a = moved;
@@ -1023,7 +1029,7 @@ appointments_mine(struct ctx *cx, const struct actor *who, unsigned sides, int64
 	/* Only a verified listing has a therapist's side (ctx.h). */
 	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
 	    (STORE_CALL(cx->sv->store, appts_of_therapist, who->therapist_id, from, to, APPTS_MAX, appt_acc_one,
-	                &t) || t.err))
+	                &t) || t.err || audit_note_appts(cx, who, t.v, t.n)))
 		return -1;
 	/* Both lists come by start: merged, one schedule. */
 	while (i < s.n || j < t.n) {
@@ -1055,12 +1061,15 @@ int
 series_mine(struct ctx *cx, const struct actor *who, unsigned sides, store_series_fn fn, void *arg,
             struct refusal *why)
 {
+	struct audit_rows seen;
+
 	if (signed_in(who, why))
 		return 1;
 	if ((sides & SIDE_SEEKER) && STORE_CALL(cx->sv->store, series_of_user, who->id, NULL, fn, arg))
 		return -1;
 	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
-	    STORE_CALL(cx->sv->store, series_of_user, 0, who->therapist_id, fn, arg))
+	    (STORE_CALL(cx->sv->store, series_of_user, 0, who->therapist_id, audit_series_row,
+	                audit_series_init(&seen, fn, arg)) || audit_note_rows(cx, who, "series", &seen)))
 		return -1;
 	return 0;
 }

@@ -205,6 +205,18 @@ out:
 	return rc;
 }
 
+/* The feed's holder read their seekers' sessions (app/audit.c): the
+ * actor is the holder, from the address the feed was fetched from. */
+static int
+audit_feed(struct ctx *cx, const struct actor *who, const struct store_user *u,
+           const struct store_appt *v, size_t n)
+{
+	struct actor holder;
+
+	actor_of_user(&holder, u, who->addr);
+	return audit_note_appts_as(cx, &holder, "feed", v, n);
+}
+
 int
 feed_calendar(struct ctx *cx, const struct actor *who, const char *id, struct buf *out, struct refusal *why)
 {
@@ -237,6 +249,8 @@ feed_calendar(struct ctx *cx, const struct actor *who, const char *id, struct bu
 	                gather_appt, &g)) ||
 	    g.oom)
 		goto out;
+	if (u.therapist_id[0] && audit_feed(cx, who, &u, g.v, g.n))
+		goto out;
 	rc = write_calendar(cx, &u, &g, ctx_now(cx) - FEED_CANCELLED_DAYS * 86400, out);
 out:
 	free(g.v);
@@ -264,6 +278,8 @@ appointment_ics(struct ctx *cx, const struct actor *who, const char *id, struct 
 	if (!found || (a.seeker != who->id &&
 	               (!who->therapist_id[0] || strcmp(a.therapist_id, who->therapist_id) != 0)))
 		return refuse(why, 404, "", "there is no such appointment");
+	if (a.seeker != who->id && audit_note(cx, who, AUDIT_READ, "appointment", id, a.seeker))
+		return -1;
 	/* One event on its own, whether or not it is one of a series. */
 	a.series_id = 0;
 	memset(&u, 0, sizeof(u));

@@ -315,6 +315,32 @@ typedef int (*store_wait_fn)(void *arg, const struct store_wait *w);
 typedef int (*store_dkey_fn)(void *arg, int64_t id, int64_t master, const void *wrapped,
                              size_t n);
 
+/*
+ * One entry of the audit trail (app/audit.c), as stored and as hashed:
+ * never content. kind and what are fixed names; subject is a blind index
+ * of whose data it was (all zero: no one person's); detail is a sealed
+ * blob (who acted, on which record), bound to the row key rk; addr a
+ * keyed hash of the client's address (all zero: none); hash the chain's
+ * link, a keyed hash of the previous entry's hash and this entry's bytes.
+ */
+#define STORE_AUDIT_DETAIL_MAX 512
+struct store_audit {
+	int64_t seq;                    /* 1, 2, 3...: given by audit_append */
+	int64_t at;
+	char kind[24];
+	char what[24];
+	unsigned char subject[32];
+	unsigned char rk[16];
+	unsigned char detail[STORE_AUDIT_DETAIL_MAX];
+	size_t detail_n;
+	unsigned char addr[16];
+	unsigned char hash[32];
+};
+typedef int (*store_audit_fn)(void *arg, const struct store_audit *e);
+/* Links e after the entry whose hash is prev (all zero before the first):
+ * fills e->hash. Returns 0, or -1 to give up the append. */
+typedef int (*store_audit_chain_fn)(void *arg, const unsigned char prev[32], struct store_audit *e);
+
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 #define STORE_TAKEN 3                   /* a booking's slot is no longer open */
 
@@ -719,6 +745,26 @@ struct store_ops {
 	int (*request_seal)(struct store *s, const struct store_request *rq);
 	int (*profiles_legacy)(struct store *s, int (*fn)(void *arg, int64_t user, const char *fields),
 	                       void *arg);
+
+	/*
+	 * The audit trail (issue 11, app/audit.c). audit_append adds e at the
+	 * end of the chain in one write transaction (BEGIN IMMEDIATE, so
+	 * appends are serialized across threads and processes): it reads
+	 * the head, sets e->seq to the head's plus one, calls chain with the
+	 * head's hash (which must not call the store) and inserts e; a
+	 * savepoint instead when store_begin's transaction is open.
+	 * audit_scan gives every entry after seq `after` in order;
+	 * audit_of_subject the entries with subject `subject` before seq
+	 * `before` (0: from the newest), newest first, at most max;
+	 * audit_head the last entry's seq and hash (0 and zeros when empty).
+	 * The callbacks run with the store's lock held (they must not call
+	 * the store); a non-zero return stops.
+	 */
+	int (*audit_append)(struct store *s, struct store_audit *e, store_audit_chain_fn chain, void *arg);
+	int (*audit_scan)(struct store *s, int64_t after, store_audit_fn fn, void *arg);
+	int (*audit_of_subject)(struct store *s, const unsigned char subject[32], int64_t before, int max,
+	                        store_audit_fn fn, void *arg);
+	int (*audit_head)(struct store *s, int64_t *seq, unsigned char hash[32]);
 };
 
 struct store {

@@ -255,6 +255,8 @@ page_account(struct req *r, struct resp *p)
 	       html(b, "<button type=\"submit\" class=\"button secondary\">Sign out everywhere</button>"
 	               "</form></div>\n<p class=\"hint\">Signed in on a shared computer, or lost a "
 	               "device? &ldquo;Sign out everywhere&rdquo; ends every session of this account.</p>\n"
+	               "<p><a href=\"/account/activity\">Who used your data</a>: every sign-in, and "
+	               "everyone who read or changed what you keep here</p>\n"
 	               "<p><a href=\"/privacy\">What chiron keeps about you</a></p>\n") ||
 	       page_end(p);
 }

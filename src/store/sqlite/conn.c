@@ -451,6 +451,10 @@ static const struct store_ops sqlite_ops = {
 	.requests_legacy = sq_requests_legacy,
 	.request_seal = sq_request_seal,
 	.profiles_legacy = sq_profiles_legacy,
+	.audit_append = sq_audit_append,
+	.audit_scan = sq_audit_scan,
+	.audit_of_subject = sq_audit_of_subject,
+	.audit_head = sq_audit_head,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */

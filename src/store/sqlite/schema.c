@@ -370,6 +370,24 @@ static const char *const migrations[] = {
 	"ALTER TABLE request_sealed RENAME TO request;"
 	"CREATE INDEX request_dkey ON request (dkey, created_at);"
 	"CREATE INDEX request_therapist ON request (therapist_id, created_at);",
+	/*
+	 * 24: the audit trail (app/audit.c, issue 11): who did what to whose
+	 * data, never the content. seq counts from 1 without gaps; subject is
+	 * a blind index, detail sealed, addr a keyed hash; hash chains each
+	 * entry to the one before, so a deleted or edited row is found.
+	 */
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  subject BLOB,"
+	"  rk BLOB NOT NULL,"
+	"  detail BLOB NOT NULL,"
+	"  addr BLOB,"
+	"  hash BLOB NOT NULL"
+	");"
+	"CREATE INDEX audit_subject ON audit (subject, seq) WHERE subject IS NOT NULL;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

@@ -17,6 +17,7 @@
  *   profiles.c    a listing's statement and photo
  *   keys.c        data keys, wrapped (app/seal.h)
  *   backup.c      online backup, and the check of a database file
+ *   audit.c       the audit trail, hash-chained
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -273,6 +274,12 @@ int sq_dkey_rewrap(struct store *bs, int64_t id, int64_t old_master, int64_t mas
 int sq_user_dkey_get(struct store *bs, int64_t user, void *sealed, size_t cap, size_t *n,
                      int *found);
 int sq_user_dkey_set(struct store *bs, int64_t user, const void *sealed, size_t n, int *set);
+/* audit.c */
+int sq_audit_append(struct store *bs, struct store_audit *e, store_audit_chain_fn chain, void *arg);
+int sq_audit_scan(struct store *bs, int64_t after, store_audit_fn fn, void *arg);
+int sq_audit_of_subject(struct store *bs, const unsigned char subject[32], int64_t before, int max,
+                        store_audit_fn fn, void *arg);
+int sq_audit_head(struct store *bs, int64_t *seq, unsigned char hash[32]);
 
 /* backup.c */
 int sq_backup(struct store *bs, const char *path, bool replace, long *pages);
