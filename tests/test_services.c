@@ -26,6 +26,7 @@
 #include "core/record.h"
 #include "app/directory.h"
 #include "app/live.h"
+#include "app/seal.h"
 #include "app/services.h"
 #include "app/secret.h"
 #include "app/session.h"
@@ -126,6 +127,15 @@ setup(void **state)
 	if (!(f->lv = live_open(f->db, TAX, &f->cmp, 2, err, sizeof(err))))
 		fail_msg("live_open: %s", err);
 	services_init(&f->sv, f->st, TAX);
+	{
+		/* Sealed values (calendars' busy times, bookings) need the keys. */
+		char kp[128];
+		int made;
+
+		snprintf(kp, sizeof(kp), "%s/chiron.key", f->dir);
+		if (sealer_start(&f->sv, kp, &made, err, sizeof(err)))
+			fail_msg("sealer_start: %s", err);
+	}
 	f->sv.live = f->lv;
 	f->sv.public_url = "https://chiron.test";
 	arena_init(&f->a, 1 << 16);
@@ -147,6 +157,7 @@ teardown(void **state)
 	ctx_done(&f->cx);
 	arena_free(&f->a);
 	live_close(f->lv);
+	sealer_stop(&f->sv);
 	store_close(f->st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
