@@ -53,10 +53,18 @@ int
 sq_busy_replace(struct store *bs, int64_t user, const void *sealed, size_t n)
 {
 	struct store_sqlite *s = S(bs);
+	bool outer;
 	int rc;
 
-	if (sq_tx_begin(s))
+	/* Inside store_begin's transaction (sealing at start, app/booking_seal.c)
+	 * it is part of that one; else its own. Holding the lock, in_user_tx
+	 * can only be this thread's. */
+	pthread_mutex_lock(&s->lock);
+	outer = s->in_user_tx;
+	if (!outer && sq_tx_begin(s)) {
+		pthread_mutex_unlock(&s->lock);
 		return -1;
+	}
 	/* The rows an older chiron kept in the clear go too (secure_delete). */
 	rc = sq_run(s, "forgetting busy times", NULL, NULL, "DELETE FROM busy WHERE user_id = ?1",
 		    "i", user);
@@ -67,7 +75,10 @@ sq_busy_replace(struct store *bs, int64_t user, const void *sealed, size_t n)
 				"iB", user, sealed, n)
 		       : sq_run(s, "forgetting busy times", NULL, NULL,
 				"DELETE FROM busy_sealed WHERE user_id = ?1", "i", user);
-	return sq_tx_end(s, rc);
+	if (!outer)
+		rc = sq_tx_end(s, rc);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 struct busy_blob {
