@@ -460,5 +460,11 @@ booking_seal_legacy(struct services *sv, long *sealed, char *err, size_t n)
 	}
 	*sealed = x.n;
 	arena_free(&a);
+	/* The clear values' old pages may still be in the log: written back
+	 * over (secure_delete zeroed them) and the log emptied. */
+	if (x.n && sv->store->ops->wipe_checkpoint(sv->store)) {
+		snprintf(err, n, "sealing bookings: %s", store_errmsg(sv->store));
+		return -1;
+	}
 	return 0;
 }

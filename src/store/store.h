@@ -709,6 +709,15 @@ struct store_ops {
 	                     void *arg);
 	int (*closed_legacy_set)(struct store *s, const struct store_closed *c);
 	int (*busy_legacy)(struct store *s, store_busy_legacy_fn fn, void *arg);
+	/*
+	 * Writes every change still in the write-ahead log back into the
+	 * database and empties the log, so a value overwritten in place
+	 * (secure_delete) leaves no old copy in either file: after sealing
+	 * what was in the clear. Outside a transaction only; 0 or -1. While
+	 * another connection reads the log it does what it can (0), and
+	 * SQLite's own next checkpoint writes the rest back.
+	 */
+	int (*wipe_checkpoint)(struct store *s);
 };
 
 struct store {

@@ -630,3 +630,25 @@ sq_link_legacy_set(struct store *bs, const char *table, int64_t id, const struct
 	return sq_run(S(bs), "sealing who booked", NULL, NULL, sql, "iiBB", id, l->dkey, l->rk,
 		      (size_t)STORE_RK_BYTES, l->sealed, l->sealed_n);
 }
+
+int
+sq_wipe_checkpoint(struct store *bs)
+{
+	struct store_sqlite *s = S(bs);
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->in_user_tx || !sqlite3_get_autocommit(s->db)) {
+		store_error("checkpointing: a transaction is open");
+		rc = -1;
+	} else {
+		int got = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+		/* BUSY: another connection reads the log; SQLite's own next
+		 * checkpoint writes it back. */
+		if (got != SQLITE_OK && got != SQLITE_BUSY)
+			rc = sq_fail(s, "checkpointing");
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}

@@ -426,6 +426,7 @@ static const struct store_ops sqlite_ops = {
 	.closed_legacy = sq_closed_legacy,
 	.closed_legacy_set = sq_closed_legacy_set,
 	.busy_legacy = sq_busy_legacy,
+	.wipe_checkpoint = sq_wipe_checkpoint,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */

@@ -270,5 +270,6 @@ int sq_user_dkey_set(struct store *bs, int64_t user, const void *sealed, size_t 
 int sq_link_legacy(struct store *bs,
                    int (*fn)(void *arg, const char *table, int64_t id, int64_t seeker), void *arg);
 int sq_link_legacy_set(struct store *bs, const char *table, int64_t id, const struct store_link *l);
+int sq_wipe_checkpoint(struct store *bs);
 
 #endif
