@@ -337,7 +337,8 @@ closure_note_open(struct ctx *cx, struct store_closed *c)
 		store_error(OPEN_FAILED " (closed_range.note)");
 		return -1;
 	}
-	memcpy(c->note, b.p, b.len);
+	if (b.len)
+		memcpy(c->note, b.p, b.len);
 	c->note[b.len] = '\0';
 	buf_free(&b);
 	return 0;
