@@ -376,6 +376,7 @@ open_slots(struct ctx *cx, const struct actor *who, const struct book_ctx *c, co
 		to = now + (int64_t)HORIZON_WEEKS * 7 * DAY;
 	if (to <= from)
 		return 0;
+	/* Times only: no seeker is opened for a slot search. */
 	if (STORE_CALL(cx->sv->store, appts_of_therapist, c->tid, from - DAY, to + DAY, 0, busy_one, &b) ||
 	    b.err || params(cx, c, t, mode, from, to, &p))
 		return -1;

@@ -186,6 +186,7 @@ write_calendar(struct ctx *cx, const struct store_user *u, struct gather *g,
 			;
 		if (j < n_sr)
 			continue;
+		/* Its rule only: the seeker is the appointments' (opened). */
 		if (STORE_CALL(cx->sv->store, series_get, g->v[i].series_id, &sr[n_sr], &found))
 			goto out;
 		if (found)
