@@ -746,6 +746,72 @@ test_appointments_mine_both_sides(void **state)
 	assert_int_equal(why.status, 401);
 }
 
+/*
+ * Who booked is sealed under the seeker's key (booking_seal.c): the row
+ * holds no account id; once the seeker's key is destroyed (erasure) the
+ * therapist still sees the session, with "a person who has since closed
+ * their account", and the seeker's waitlist place tells no one.
+ */
+static void
+test_erased_seeker_shown_as_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a, raw;
+	struct refusal why;
+	struct sides_seen x;
+	int64_t now = ctx_now(&f->cx), kid;
+	const char *side;
+	char id[24];
+	int found = 0;
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	assert_int_equal(STORE_CALL(f->store, appt_get, a.id, &raw, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(raw.seeker, 0);                /* the store never has it */
+	assert_int_equal(seeker_dkey(&f->cx, f->seeker.id, &kid), 0);
+	assert_true(raw.link.dkey == kid && kid != f->seeker.id);
+	assert_int_equal(raw.link.sealed_n, SEAL_OVERHEAD + 8);
+	assert_int_equal(wait_join(&f->cx, &f->seeker, LISTING_B, "individual", &why), 0);
+
+	assert_int_equal(seal_forget(&f->cx, kid, &found), 0);
+	assert_int_equal(found, 1);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(appointments_mine(&f->cx, &f->therapist, SIDE_THERAPIST, now - DAY, 0, side_one, &x,
+	                                   &why), 0);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.with[0], "a person who has since closed their account");
+	/* The therapist may still cancel it; no one else can reach it. */
+	assert_int_equal(appt_mine(&f->cx, &f->therapist, id_text(id, a.id), &raw, &side, &why), 0);
+	assert_true(raw.seeker_gone);
+	assert_int_equal(appt_mine(&f->cx, &f->seeker2, id, &raw, &side, &why), 1);
+	assert_int_equal(why.status, 404);
+	assert_int_equal(cancel_appt(&f->cx, &f->therapist, id, &raw, &why), 0);
+}
+
+/* A seeker copied into another row does not open there: the read fails. */
+static void
+test_copied_seeker_fails_closed(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a, b, got;
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	book_ok(f, &f->seeker2, LISTING_A, slot_after(f, LISTING_A, 5, 0), &b);
+	assert_int_equal(link_open(&f->cx, "appointment", &a.link, &got.seeker), 0);
+	assert_int_equal(got.seeker, f->seeker.id);
+	/* a's sealed id under b's row key, or read as a series' */
+	got.link = a.link;
+	memcpy(got.link.rk, b.link.rk, sizeof(got.link.rk));
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+	assert_int_equal(link_open(&f->cx, "series", &a.link, &got.seeker), -1);
+	got.link = a.link;
+	got.link.dkey = b.link.dkey;
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+	got.link = a.link;
+	got.link.sealed[20] ^= 1;
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+}
+
 static void
 test_reminders_once(void **state)
 {
@@ -783,6 +849,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_group_needs_the_listings_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appointments_mine_both_sides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminders_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erased_seeker_shown_as_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copied_seeker_fails_closed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
