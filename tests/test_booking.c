@@ -109,14 +109,10 @@ setup(void **state)
 	snprintf(path, sizeof(path), "%s/c.db", f->dir);
 	if (!(f->store = store_open(path, err, sizeof(err))))
 		fail_msg("store_open: %s", err);
-	{
-		unsigned char key[STORE_MAIL_KEY_BYTES] = {7, 7, 7};
-
-		assert_int_equal(STORE_CALL(f->store, set_mail_key, key), 0);
-	}
 	services_init(&f->sv, f->store, TAX);
 	{
-		/* The audit trail seals its entries (app/audit.c). */
+		/* Who booked is sealed (booking_seal.c), and so are the audit
+		 * trail's entries (audit.c): the keys first. */
 		int made;
 
 		snprintf(path, sizeof(path), "%s/chiron.key", f->dir);
@@ -229,7 +225,7 @@ appt_get(struct fixture *f, int64_t id, struct store_appt *a)
 {
 	int found = 0;
 
-	assert_int_equal(STORE_CALL(f->store, appt_get, id, a, &found), 0);
+	assert_int_equal(appt_get_sealed(&f->cx, id, a, &found), 0);
 	assert_int_equal(found, 1);
 }
 
@@ -425,7 +421,7 @@ test_series_start_and_end(void **state)
 	/* Its therapist can. */
 	assert_int_equal(end_series(&f->cx, &f->therapist, sid, &cancelled, &why), 0);
 	assert_int_equal(cancelled, first_booked);      /* every one still ahead */
-	assert_int_equal(STORE_CALL(f->store, series_get, sr.id, &sr, &found), 0);
+	assert_int_equal(series_get_sealed(&f->cx, sr.id, &sr, &found), 0);
 	assert_string_equal(sr.status, "ended");
 	assert_int_equal(mails(f, NULL, "chiron: session cancelled with the", "which has ended"), 2);
 	assert_int_equal(end_series(&f->cx, &f->therapist, sid, &cancelled, &why), 1);
@@ -822,6 +818,72 @@ test_schedule_reads_in_the_trail(void **state)
 	assert_int_equal(c.cancel, 1);
 }
 
+/*
+ * Who booked is sealed under the seeker's key (booking_seal.c): the row
+ * holds no account id; once the seeker's key is destroyed (erasure) the
+ * therapist still sees the session, with "a person who has since closed
+ * their account", and the seeker's waitlist place tells no one.
+ */
+static void
+test_erased_seeker_shown_as_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a, raw;
+	struct refusal why;
+	struct sides_seen x;
+	int64_t now = ctx_now(&f->cx), kid;
+	const char *side;
+	char id[24];
+	int found = 0;
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	assert_int_equal(STORE_CALL(f->store, appt_get, a.id, &raw, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(raw.seeker, 0);                /* the store never has it */
+	assert_int_equal(seeker_dkey(&f->cx, f->seeker.id, &kid), 0);
+	assert_true(raw.link.dkey == kid && kid != f->seeker.id);
+	assert_int_equal(raw.link.sealed_n, SEAL_OVERHEAD + 8);
+	assert_int_equal(wait_join(&f->cx, &f->seeker, LISTING_B, "individual", &why), 0);
+
+	assert_int_equal(seal_forget(&f->cx, kid, &found), 0);
+	assert_int_equal(found, 1);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(appointments_mine(&f->cx, &f->therapist, SIDE_THERAPIST, now - DAY, 0, side_one, &x,
+	                                   &why), 0);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.with[0], "a person who has since closed their account");
+	/* The therapist may still cancel it; no one else can reach it. */
+	assert_int_equal(appt_mine(&f->cx, &f->therapist, id_text(id, a.id), &raw, &side, &why), 0);
+	assert_true(raw.seeker_gone);
+	assert_int_equal(appt_mine(&f->cx, &f->seeker2, id, &raw, &side, &why), 1);
+	assert_int_equal(why.status, 404);
+	assert_int_equal(cancel_appt(&f->cx, &f->therapist, id, &raw, &why), 0);
+}
+
+/* A seeker copied into another row does not open there: the read fails. */
+static void
+test_copied_seeker_fails_closed(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a, b, got;
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	book_ok(f, &f->seeker2, LISTING_A, slot_after(f, LISTING_A, 5, 0), &b);
+	assert_int_equal(link_open(&f->cx, "appointment", &a.link, &got.seeker), 0);
+	assert_int_equal(got.seeker, f->seeker.id);
+	/* a's sealed id under b's row key, or read as a series' */
+	got.link = a.link;
+	memcpy(got.link.rk, b.link.rk, sizeof(got.link.rk));
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+	assert_int_equal(link_open(&f->cx, "series", &a.link, &got.seeker), -1);
+	got.link = a.link;
+	got.link.dkey = b.link.dkey;
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+	got.link = a.link;
+	got.link.sealed[20] ^= 1;
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+}
+
 static void
 test_reminders_once(void **state)
 {
@@ -860,6 +922,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_appointments_mine_both_sides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_reads_in_the_trail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminders_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erased_seeker_shown_as_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copied_seeker_fails_closed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,10 +78,11 @@ const struct privacy_item privacy_items[] = {
 	 "seeker_profile"},
 	{PRIV_SEARCH, "Your uploaded calendar",
 	 "Only the start and end of each busy time in the four weeks read, to find hours you are "
-	 "free. Titles, attendees, descriptions, places and the file itself are never kept.",
+	 "free, sealed under your own key. Titles, attendees, descriptions, places and the file "
+	 "itself are never kept.",
 	 "You alone.",
 	 "Until you upload another or choose \"Forget my calendar\"." WITH_ACCOUNT,
-	 "busy"},
+	 "busy busy_sealed"},
 
 	{PRIV_THERAPY, "Consultation requests and answers",
 	 "Your message, the therapist it went to, when, and their answer; signed with your "

@@ -629,6 +629,19 @@ cmd_serve(int argc, char **argv)
 			goto out;
 		}
 	}
+	{
+		/* Bookings, waitlists, closures' notes and busy times an older
+		 * chiron kept in the clear: sealed now, once (app/booking_seal.c). */
+		long sealed;
+
+		if (booking_seal_legacy(&app.sv, &sealed, err, sizeof(err))) {
+			fprintf(stderr, "chiron serve: %s\n", err);
+			goto out;
+		}
+		if (sealed)
+			fprintf(stderr, "chiron: sealed %ld booking values kept in the clear by an older "
+			        "chiron\n", sealed);
+	}
 	t0 = now_seconds();
 	{
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
