@@ -421,6 +421,10 @@ static const struct store_ops sqlite_ops = {
 	.dkey_rewrap = sq_dkey_rewrap,
 	.user_dkey_get = sq_user_dkey_get,
 	.user_dkey_set = sq_user_dkey_set,
+	.user_created = sq_user_created,
+	.sessions_of_user = sq_sessions_of_user,
+	.user_erase = sq_user_erase,
+	.listing_release = sq_listing_release,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */

@@ -16,6 +16,7 @@
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
  *   keys.c        data keys, wrapped (app/seal.h)
+ *   erasure.c     what export reads and erasure deletes of one account
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -261,5 +262,12 @@ int sq_dkey_rewrap(struct store *bs, int64_t id, int64_t old_master, int64_t mas
 int sq_user_dkey_get(struct store *bs, int64_t user, void *sealed, size_t cap, size_t *n,
                      int *found);
 int sq_user_dkey_set(struct store *bs, int64_t user, const void *sealed, size_t n, int *set);
+
+/* erasure.c */
+int sq_user_created(struct store *bs, int64_t user, int64_t *at, int *found);
+int sq_sessions_of_user(struct store *bs, int64_t user, int64_t now,
+                        int (*fn)(void *arg, int64_t expires), void *arg);
+int sq_user_erase(struct store *bs, int64_t user, int64_t kid, int *found);
+int sq_listing_release(struct store *bs, const char *tid, int *found);
 
 #endif
