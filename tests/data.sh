@@ -231,4 +231,17 @@ case "$(mail_c_to brisk@example.org | grep 'listing is closed')" in
 esac
 same account_kept "$(api_sign_in corvin corvin-password-1)" 200
 
+# ----------------------------------------------------------------------
+# 5. A therapist closes their account: the listing first, then the account
+# ----------------------------------------------------------------------
+
+api_sign_in wrenna wrenna-password-1 >/dev/null
+same therapist_listing_public "$(http - GET /api/v1/therapists/$T)" 200
+same therapist_erase_unconfirmed "$(c api wrenna POST /api/v1/account/erase '{"password":"wrenna-password-1"}')" 400
+same therapist_erase_unconfirmed_field "$(c json error.field)" confirm
+same therapist_erase "$(c api wrenna POST /api/v1/account/erase '{"password":"wrenna-password-1","confirm":"close my account"}')" 200
+same therapist_erase_report "$(c jsonpy '(d["done"]["listing_closed"], d["done"]["signed_out_everywhere"], d["done"]["data_key_destroyed"], d["done"]["rows_deleted"])')" '[true,true,true,true]'
+same therapist_listing_hidden "$(http - GET /api/v1/therapists/$T)" 404
+same therapist_cannot_sign_in "$(api_sign_in wrenna wrenna-password-1)" 401
+
 done_suite
