@@ -244,4 +244,10 @@ same therapist_erase_report "$(c jsonpy '(d["done"]["listing_closed"], d["done"]
 same therapist_listing_hidden "$(http - GET /api/v1/therapists/$T)" 404
 same therapist_cannot_sign_in "$(api_sign_in wrenna wrenna-password-1)" 401
 
+stop_server
+if grep -q 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err"; then
+	not_ok no_sanitizer_reports "$(grep -m 5 'ERROR: AddressSanitizer\|runtime error' "$W/serve.err")"
+else
+	ok no_sanitizer_reports
+fi
 done_suite
