@@ -202,7 +202,7 @@ close_page(struct req *r, struct resp *p)
 	               "</ol>\n<p>Your email address can be used for a new account afterwards.</p>\n"
 	               "<form method=\"post\" action=\"/account/close\" novalidate>\n") ||
 	       form_csrf(b, r, p) || password_input(b, r) ||
-	       form_input(b, r, "confirm", "Type close my account to confirm", NULL, "text",
+	       form_input(b, r, "confirm", "Type \u201cclose my account\u201d to confirm", NULL, "text",
 	                  typed ? typed : "", MARKUP("autocomplete=\"off\" required")) ||
 	       html(b, "<div class=\"actions\"><button type=\"submit\" class=\"button danger\">Close my "
 	               "account for good</button> <a href=\"/account\">Keep my account</a></div>\n</form>\n") ||

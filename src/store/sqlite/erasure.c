@@ -78,6 +78,7 @@ static const struct {
 	{"seeker_profile", "dkey", "DELETE FROM seeker_profile WHERE dkey = ?1", true},
 	{"busy", "user_id", "DELETE FROM busy WHERE user_id = ?1", false},
 	{"busy", "dkey", "DELETE FROM busy WHERE dkey = ?1", true},
+	{"busy_sealed", "user_id", "DELETE FROM busy_sealed WHERE user_id = ?1", false},
 	{"request", "seeker_id", "DELETE FROM request WHERE seeker_id = ?1", false},
 	{"request", "dkey", "DELETE FROM request WHERE dkey = ?1", true},
 	{"waitlist", "seeker_id", "DELETE FROM waitlist WHERE seeker_id = ?1", false},
