@@ -174,6 +174,28 @@ notify_session(struct services *sv, const char *to, enum session_news what, cons
 }
 
 int
+notify_session_erased(struct services *sv, const char *to, const char *when, const char *zone)
+{
+	char body[800];
+
+	snprintf(body, sizeof(body), "A session on %.60s (%.63s) was cancelled: the person closed their "
+	         "chiron account.\n\nYour schedule: %s/schedule\n", when, zone, site(sv));
+	return put(sv, to, "chiron: session cancelled", body, "booking");
+}
+
+int
+notify_listing_closed(struct services *sv, const char *to, const char *name, const char *when,
+                      const char *zone)
+{
+	char body[900];
+
+	snprintf(body, sizeof(body), "Your session with %.128s on %.60s (%.63s) was cancelled: the "
+	         "listing is closed and no longer on chiron.\n\nYour sessions: %s/therapy\n", name, when,
+	         zone, site(sv));
+	return put(sv, to, "chiron: session cancelled", body, "booking");
+}
+
+int
 notify_session_reminder(struct services *sv, const char *to, const struct session_note *s)
 {
 	char body[1400], link[300];

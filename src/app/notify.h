@@ -60,6 +60,17 @@ int notify_session_reminder(struct services *sv, const char *to, const struct se
 /* A time of kind s->kind opened with listing tid, for someone on its waitlist. */
 int notify_waitlist_opening(struct services *sv, const char *to, const struct session_note *s, const char *tid);
 
+/*
+ * Erasure (app/erasure.c). To the therapist: their session on `when`
+ * (a long date in their zone, "Tuesday 8 December at 11:00") was
+ * cancelled because its seeker closed their account; the message names
+ * no one. To a seeker: their session with the listing `name` on `when`
+ * was cancelled because the listing was closed (no reason given).
+ */
+int notify_session_erased(struct services *sv, const char *to, const char *when, const char *zone);
+int notify_listing_closed(struct services *sv, const char *to, const char *name, const char *when,
+                          const char *zone);
+
 /* ----------------------------------------------------------------------
  * Consultation requests (app/requests.c)
  *

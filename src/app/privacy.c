@@ -26,10 +26,18 @@ const struct privacy_item privacy_items[] = {
 	 "made, kept to sign you in, to send you links and reminders, and to show times in your zone.",
 	 "You. A therapist sees your pseudonym when you write to them or book with them, never "
 	 "your email. Administrators can see accounts.",
-	 "As long as the account exists. The site has no button to close an account yet: the "
-	 "operator deletes one on request, and with it every row of this page marked as going "
-	 "with the account.",
+	 "As long as the account exists. You can close it yourself (Your account, then Your data): "
+	 "your sessions ahead are cancelled, your data key is destroyed, and every row of this page "
+	 "marked as going with the account is deleted. A record that an account was closed is kept, "
+	 "with nothing of its content; backups hold your rows, sealed and no longer openable, until "
+	 "they age out (30 days).",
 	 "user"},
+	{PRIV_ACCOUNT, "Downloads of your data: not kept",
+	 "\"Download your data\" (after your password again) makes one file of everything on this "
+	 "page that is about you, or a calendar of your sessions, at the moment you ask.",
+	 "You: it goes to your browser only.",
+	 "Not kept: made for the download and dropped.",
+	 ""},
 	{PRIV_ACCOUNT, "Your password, as a hash",
 	 "An argon2id hash of your password, never the password itself, kept to check it when you "
 	 "sign in.",
@@ -88,9 +96,9 @@ const struct privacy_item privacy_items[] = {
 	 "Your message, the therapist it went to, when, and their answer; signed with your "
 	 "pseudonym, or your email only if you chose to add it.",
 	 "You and the therapist holding that listing. Administrators can see them.",
-	 "Kept: nothing deletes a request. It is sealed under a key of your account (the address "
-	 "it went to is not): once your account is erased and its key destroyed, no one can read "
-	 "what you wrote or who you were; the therapist sees a person who closed their account.",
+	 "Sealed under a key of your account (the listing it went to is not). Kept until the "
+	 "account that sent it is closed: then deleted, and the key destroyed, so no copy left "
+	 "in a backup can be read. Closing a listing closes its unanswered requests.",
 	 "request"},
 	{PRIV_THERAPY, "Appointments and series",
 	 "Each session booked: with whom, the kind of session, start and end, your time zone, in "
@@ -98,7 +106,9 @@ const struct privacy_item privacy_items[] = {
 	 "fortnightly series' first date, time and length.",
 	 "You, and the therapist, who sees your pseudonym with them, never your email. "
 	 "Administrators can see them.",
-	 "Kept, cancelled ones too, as the record both of you can look back on." WITH_ACCOUNT,
+	 "Kept, cancelled ones too, as the record both of you can look back on. Closing your "
+	 "account cancels the sessions ahead (the therapist is told without your name); the "
+	 "therapist's record of sessions already held then names no one.",
 	 "appointment series"},
 	{PRIV_THERAPY, "Waitlists",
 	 "The listing and kind of session you wait for, when you joined, and when you were last "

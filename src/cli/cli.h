@@ -42,6 +42,8 @@ int cmd_sessions(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_series(int argc, char **argv);
 int cmd_account(int argc, char **argv);
+/* Hidden, for tests/data.sh: an account's data key number (cmd_data.c). */
+int cmd_datakey(int argc, char **argv);
 /* Slot search and booking throughput on a temporary store (cmd_bench_schedule.c). */
 int cmd_bench_schedule(int argc, char **argv);
 /* Places and organization names: lookup figures (cmd_bench_names.c). */

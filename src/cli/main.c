@@ -77,6 +77,8 @@ main(int argc, char **argv)
 		return cmd_series(argc - 1, argv + 1);
 	if (strcmp(argv[1], "account") == 0)    /* hidden: for tests (cmd_seed.c) */
 		return cmd_account(argc - 1, argv + 1);
+	if (strcmp(argv[1], "datakey") == 0)    /* hidden: for tests (cmd_data.c) */
+		return cmd_datakey(argc - 1, argv + 1);
 	fprintf(stderr, "chiron: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -841,6 +841,25 @@ struct store_ops {
 	 * SQLite's own next checkpoint writes the rest back.
 	 */
 	int (*wipe_checkpoint)(struct store *s);
+
+	/*
+	 * Export and erasure (issue 11, app/export.h, app/erasure.h).
+	 * user_created: when account user was made (*found 0: no such
+	 * account). sessions_of_user: each live session of user (ending
+	 * after now) through fn with its end, by end. user_erase deletes the
+	 * account's own rows in one transaction: the user row and everything
+	 * that hangs off it (sessions, reset links, its saved profile, feed,
+	 * busy times, the requests it sent, its waitlist places; rows keyed by
+	 * its data key number kid, in the tables that have a dkey column);
+	 * *found 0 when there was no such account. listing_release drops the
+	 * claim of listing tid whatever its state (its holder closed it),
+	 * with its confirmation links (*found 0 when none).
+	 */
+	int (*user_created)(struct store *s, int64_t user, int64_t *at, int *found);
+	int (*sessions_of_user)(struct store *s, int64_t user, int64_t now,
+	                        int (*fn)(void *arg, int64_t expires), void *arg);
+	int (*user_erase)(struct store *s, int64_t user, int64_t kid, int *found);
+	int (*listing_release)(struct store *s, const char *tid, int *found);
 };
 
 struct store {

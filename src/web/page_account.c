@@ -239,7 +239,9 @@ page_account(struct req *r, struct resp *p)
 	               "<li class=\"card\"><h2><a href=\"/calendar\">Your calendar</a></h2><p>Free hours "
 	               "for your searches, read from your caseload's calendar.</p></li>\n"
 	               "<li class=\"card\"><h2><a href=\"/feed\">Calendar feed</a></h2><p>Your "
-	               "appointments in your own calendar app.</p></li>\n") ||
+	               "appointments in your own calendar app.</p></li>\n"
+	               "<li class=\"card\"><h2><a href=\"/account/data\">Your data</a></h2><p>Download "
+	               "everything chiron keeps about you, or close your account.</p></li>\n") ||
 	       (r->who.role != ACCT_SEEKER &&
 	        html(b, "<li class=\"card\"><h2><a href=\"/listing\">Your listing</a></h2><p>What "
 	                "clinicians see of your practice.</p></li>\n"

@@ -248,5 +248,14 @@ int api_busy(struct req *r, struct resp *p);
 int api_feed(struct req *r, struct resp *p);
 int api_feed_create(struct req *r, struct resp *p);
 int api_feed_revoke(struct req *r, struct resp *p);
+/* Your data: export and erasure (page_data.c, api_data.c). */
+int page_data(struct req *r, struct resp *p);
+int page_export(struct req *r, struct resp *p);
+int page_close_account(struct req *r, struct resp *p);
+int page_close_listing(struct req *r, struct resp *p);
+int api_export(struct req *r, struct resp *p);
+int api_export_ics(struct req *r, struct resp *p);
+int api_erase(struct req *r, struct resp *p);
+int api_listing_close(struct req *r, struct resp *p);
 
 #endif

@@ -175,6 +175,18 @@ static const struct field f_reset_token[] = {
 	PASSWORD(10, "choose a password of 10 characters or more"),
 	F_END,
 };
+/* Your data (page_data.c): the password again, a format, the typed confirmation. */
+static const struct field f_export[] = {
+	PASSWORD(1, "give your password"),
+	{"format", F_TEXT, 0, 8, false, NULL, "choose JSON or .ics"},
+	F_END,
+};
+static const struct field f_close_account[] = {
+	PASSWORD(1, "give your password"),
+	{"confirm", F_TEXT, 0, 200, false, NULL, "type close my account to confirm"},
+	F_END,
+};
+static const struct field f_close_listing[] = { PASSWORD(1, "give your password"), F_END };
 static const struct field f_org_new[] = {
 	{"name", F_TEXT, 3, 200, true, NULL, "give the organization's name, 3 to 200 characters"},
 	{"kind", F_TEXT, 1, 40, true, NULL, "choose what kind of organization it is"},
@@ -200,6 +212,12 @@ const struct route routes[] = {
 	{"POST", "/logout-all",                page_logout_all, WHO_SIGNED_IN, true},
 	{"GET",  "/account",                   page_account,   WHO_SIGNED_IN, false},
 	{"GET",  "/account/activity",          page_activity,  WHO_SIGNED_IN, false, .fields = f_activity_page},
+	{"GET",  "/account/data",              page_data,      WHO_SIGNED_IN, false},
+	{"POST", "/account/export",            page_export,    WHO_SIGNED_IN, true, .fields = f_export, .form = true},
+	{"GET",  "/account/close",             page_close_account, WHO_SIGNED_IN, false},
+	{"POST", "/account/close",             page_close_account, WHO_SIGNED_IN, true, .fields = f_close_account, .form = true},
+	{"GET",  "/listing/close",             page_close_listing, WHO_THERAPIST, false},
+	{"POST", "/listing/close",             page_close_listing, WHO_THERAPIST, true, .fields = f_close_listing, .form = true},
 	{"GET",  "/reset",                     page_reset,     WHO_ANYONE,  false},
 	{"POST", "/reset",                     page_reset,     WHO_ANYONE,  true, .fields = f_reset, .form = true},
 	{"GET",  "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, false},
@@ -322,6 +340,11 @@ const struct route routes[] = {
 	{"GET",  "/api/v1/me/feed",            api_feed,       WHO_SIGNED_IN, false},
 	{"POST", "/api/v1/me/feed",            api_feed_create, WHO_SIGNED_IN, true},
 	{"DELETE", "/api/v1/me/feed",          api_feed_revoke, WHO_SIGNED_IN, true},
+	/* Export and erasure: the password in the body, every time. */
+	{"POST", "/api/v1/account/export",     api_export,     WHO_SIGNED_IN, true},
+	{"POST", "/api/v1/account/export.ics", api_export_ics, WHO_SIGNED_IN, true},
+	{"POST", "/api/v1/account/erase",      api_erase,      WHO_SIGNED_IN, true},
+	{"POST", "/api/v1/listing/close",      api_listing_close, WHO_THERAPIST, true},
 };
 
 const size_t n_routes = sizeof(routes) / sizeof(routes[0]);

@@ -461,6 +461,10 @@ static const struct store_ops sqlite_ops = {
 	.closed_legacy_set = sq_closed_legacy_set,
 	.busy_legacy = sq_busy_legacy,
 	.wipe_checkpoint = sq_wipe_checkpoint,
+	.user_created = sq_user_created,
+	.sessions_of_user = sq_sessions_of_user,
+	.user_erase = sq_user_erase,
+	.listing_release = sq_listing_release,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */

@@ -18,6 +18,7 @@
  *   keys.c        data keys, wrapped (app/seal.h)
  *   backup.c      online backup, and the check of a database file
  *   audit.c       the audit trail, hash-chained
+ *   erasure.c     what export reads and erasure deletes of one account
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -296,5 +297,11 @@ int sq_link_legacy(struct store *bs,
                    int (*fn)(void *arg, const char *table, int64_t id, int64_t seeker), void *arg);
 int sq_link_legacy_set(struct store *bs, const char *table, int64_t id, const struct store_link *l);
 int sq_wipe_checkpoint(struct store *bs);
+/* erasure.c */
+int sq_user_created(struct store *bs, int64_t user, int64_t *at, int *found);
+int sq_sessions_of_user(struct store *bs, int64_t user, int64_t now,
+                        int (*fn)(void *arg, int64_t expires), void *arg);
+int sq_user_erase(struct store *bs, int64_t user, int64_t kid, int *found);
+int sq_listing_release(struct store *bs, const char *tid, int *found);
 
 #endif

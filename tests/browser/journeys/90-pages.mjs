@@ -24,7 +24,9 @@ export default async function (env) {
 	for (const [who, pages] of [
 		['bt_therapist', [['account', '/account'], ['activity', '/account/activity'], ['listing', '/listing'], ['listing_edit', '/listing/edit'],
 			['requests', '/requests'], ['org_new', '/orgs/new'], ['schedule', '/schedule'],
-			['therapy', '/therapy'], ['book', '/therapists/t-0000007/book?kind=individual']]],
+			['therapy', '/therapy'], ['book', '/therapists/t-0000007/book?kind=individual'],
+			['your_data', '/account/data'], ['close_account', '/account/close'],
+			['close_listing', '/listing/close']]],
 		['bt_admin', [['admin', '/admin'], ['listing_new', '/listing/new']]]]) {
 		const page = await env.page({ bt_therapist: 'therapist', bt_admin: 'admin' }[who] ?? who);
 		const signedIn = await check(`page_sign_in_${who}`, () => env.signIn(page, who));
