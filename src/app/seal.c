@@ -427,8 +427,8 @@ dkey_new(struct sealer *s, int64_t kid, const unsigned char *given)
 	m = s->ring->m[s->ring->n - 1];
 	pthread_mutex_unlock(&s->lock);
 	wrap(&m, kid, k, w);
+	rc = STORE_CALL(s->st, dkey_put, kid, (int64_t)m.id, w, sizeof(w));
 	sodium_memzero(&m, sizeof(m));
-	rc = STORE_CALL(s->st, dkey_put, kid, (int64_t)s->ring->m[s->ring->n - 1].id, w, sizeof(w));
 	if (rc == 0)
 		cache_put(s, kid, k);
 	sodium_memzero(k, sizeof(k));
@@ -562,8 +562,8 @@ fail_started:
 	sv->sealer = NULL;
 fail:
 	sodium_memzero(sys, sizeof(sys));
-	if (*created)
-		unlink(path), *created = 0;
+	/* A key file made here stays: the store may already hold keys
+	 * wrapped under it, and with none it is simply used next time. */
 	pthread_mutex_destroy(&s->lock);
 fail_mem:
 	if (s) {
