@@ -80,6 +80,10 @@ second_factor() {
 	t=$(grep -o 'name="csrf" value="[^"]*"' "$W/last" | head -1 | sed 's/.*value="//;s/"$//')
 	st=$(post "$1" /account/second-factor --data-urlencode "csrf=$t" --data-urlencode "code=$(totp_code "$secret")")
 	case $st in 200|303) TOTP_SECRETS+=("$secret") ;; *) not_ok "step_second_factor_$1" "status $st" ;; esac
+	# The session may be a new one now: its CSRF token with it.
+	get "$1" /api/v1/me >/dev/null
+	py 'd["csrf"]' >"$W/$1.csrf.new" && [ -s "$W/$1.csrf.new" ] && mv "$W/$1.csrf.new" "$W/$1.csrf"
+	return 0
 }
 # signup_api JAR HANDLE EMAIL ROLE: the API's sign-up, confirmed by the
 # mailed link; JAR is signed in, its CSRF token kept. Prints the status.
