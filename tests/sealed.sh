@@ -96,8 +96,16 @@ signup_api() {
 	py 'd["csrf"]' >"$W/$1.csrf"
 	echo "$st"
 }
+# signin JAR LOGIN PASSWORD: the API's sign-in; with a code when mkuser
+# gave the account a second factor (tests/lib/suite.sh: $W/totp_users,
+# $TOTP_SECRET), which is then a plant too.
 signin() {
-	api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}" >/dev/null
+	local code=
+	if declare -F has_totp >/dev/null && has_totp "$2"; then
+		code=",\"code\":\"$(totp_code "$TOTP_SECRET")\""
+		TOTP_SECRETS+=("$TOTP_SECRET")
+	fi
+	api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"$code}" >/dev/null
 	py 'd["csrf"]' >"$W/$1.csrf"
 }
 
@@ -335,7 +343,7 @@ if [ -z "$SUID" ]; then
 	not_ok links_seeker_id "the seeker's account ($SH) was not found in the user table"
 else
 	for table in request appointment series waitlist; do
-		cols=$(sqlite3 -readonly "$DB" "SELECT name FROM pragma_table_info('$table') WHERE name LIKE 'seeker%' OR name LIKE 'user%'")
+		cols=$(sqlite3 -readonly "$DB" "SELECT name FROM pragma_table_info('$table') WHERE name LIKE 'seeker%' OR name LIKE 'user%'" | tr '\n' ' ')
 		tcol=$(sqlite3 -readonly "$DB" "SELECT name FROM pragma_table_info('$table') WHERE name = 'therapist_id'")
 		rows=$(sqlite3 -readonly "$DB" "SELECT count(*) FROM $table")
 		hits=0 where=
