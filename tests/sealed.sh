@@ -52,7 +52,7 @@ api() {
 	[ -n "$body" ] && o+=(-H 'Content-Type: application/json' --data-binary "$body")
 	curl "${o[@]}" "$@" "$B$u"
 }
-py() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/last" "$1" 2>/dev/null; }
+py() { python3 -S -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/last" "$1" 2>/dev/null; }
 # step NAME WANT GOT: a step of the story; a failed one is said (the
 # plants after it may then be missing, which the search below shows).
 step() { if [ "$3" = "$2" ]; then ok "step_$1"; else not_ok "step_$1" "status $3, want $2" "$(head -c 300 "$W/last")"; fi; }
@@ -61,7 +61,7 @@ step() { if [ "$3" = "$2" ]; then ok "step_$1"; else not_ok "step_$1" "status $3
 # an admin set it up before anything else. Its secret is a plant too.
 TOTP_SECRETS=()
 totp_code() {
-	python3 - "$1" <<'PY'
+	python3 -S - "$1" <<'PY'
 import base64, hashlib, hmac, struct, sys, time
 s = sys.argv[1].replace(" ", "").upper()
 k = base64.b32decode(s + "=" * (-len(s) % 8))
@@ -138,7 +138,7 @@ PLANT[therapist_email]=$T_MAIL
 second_factor T
 signin A admin1 admin-password-1
 second_factor A
-NPI=$(curl -s "$B/api/v1/therapists/$TID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["npi"])')
+NPI=$(curl -s "$B/api/v1/therapists/$TID" | python3 -S -c 'import json,sys; print(json.load(sys.stdin)["npi"])')
 step claim 201 "$(api T POST /api/v1/listing/claim "{\"therapist_id\":\"$TID\",\"npi\":\"$NPI\"}")"
 step claim_code_sent 204 "$(api A POST /api/v1/admin/listings/$TID/code '{"email":"office10@carter.example.org","source":"NC MFT board licensee lookup"}')"
 CODE=$(mail_to office10@carter.example.org | grep -o '[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}' | tail -1)
@@ -208,7 +208,7 @@ BUSY_TIMES="$B1S $B1E $B2S $B2E"
 readback() {
 	local name=$1 jar=$2 path=$3 want=$4
 	get "$jar" "$path" >/dev/null
-	if python3 -c 'import html,sys; t=html.unescape(open(sys.argv[1]).read()); sys.exit(0 if sys.argv[2] in t or sys.argv[2] in t.encode().decode("unicode_escape", "ignore") else 1)' "$W/last" "$want"; then
+	if grep -qF -- "$want" "$W/last"; then
 		ok "readback_$name"
 	else
 		not_ok "readback_$name" "$path does not show: $want"
@@ -270,7 +270,7 @@ print(json.dumps(out))
 PY
 
 plants_json() {
-	python3 - "$@" <<'PY'
+	python3 -S - "$@" <<'PY'
 import json, sys
 args = sys.argv[1:]
 print(json.dumps([args[i:i + 3] for i in range(0, len(args), 3)]))
@@ -288,7 +288,7 @@ plants_json "${args[@]}" >"$W/plants.json"
 mkdir -p "$W/running"
 cp "$DB" "$W/running/c.db"
 [ -f "$DB-wal" ] && cp "$DB-wal" "$W/running/c.db-wal"
-python3 "$W/find.py" "$W/plants.json" "$W/running/c.db" "$W/running/c.db-wal" >"$W/found.running.json"
+python3 -S "$W/find.py" "$W/plants.json" "$W/running/c.db" "$W/running/c.db-wal" >"$W/found.running.json"
 
 # A backup, when this build has the command.
 BACKUP=
@@ -307,12 +307,12 @@ TUID=$(uid_of "$TH")
 files=("$DB" "$W/serve.err" "$W/access.log" "$W/outbox.log")
 [ -f "$DB-wal" ] && files+=("$DB-wal")
 [ -n "$BACKUP" ] && files+=("$BACKUP")
-python3 "$W/find.py" "$W/plants.json" "${files[@]}" >"$W/found.stopped.json"
+python3 -S "$W/find.py" "$W/plants.json" "${files[@]}" >"$W/found.stopped.json"
 
 # ----------------------------------------------------------------------
 # The verdicts, one per plant: where it was found (file: count).
 # ----------------------------------------------------------------------
-python3 - "$W/found.running.json" "$W/found.stopped.json" "$W" "$DB" <<'PY' >"$W/verdicts"
+python3 -S - "$W/found.running.json" "$W/found.stopped.json" "$W" "$DB" <<'PY' >"$W/verdicts"
 import json, os, sys
 run = json.load(open(sys.argv[1])); stop = json.load(open(sys.argv[2]))
 w, db = sys.argv[3], sys.argv[4]
@@ -362,16 +362,15 @@ fi
 
 # Busy times: not one of the uploaded instants stands in any table as a
 # number (the bytes search above finds them as text only).
-same busy_times_kept "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["busy"]))' "$W/busy.json" 2>&1)" 2
-busy_found=
-for table in $(sqlite3 -readonly "$DB" "SELECT name FROM sqlite_master WHERE type = 'table'"); do
-	for col in $(sqlite3 -readonly "$DB" "SELECT name FROM pragma_table_info('$table')"); do
-		for t in $BUSY_TIMES; do
-			n=$(sqlite3 -readonly "$DB" "SELECT count(*) FROM \"$table\" WHERE \"$col\" = $t" 2>/dev/null)
-			[ "${n:-0}" -gt 0 ] && busy_found+="$table.$col=$t ($n); "
-		done
-	done
-done
+same busy_times_kept "$(python3 -S -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["busy"]))' "$W/busy.json" 2>&1)" 2
+# One sqlite3 run: a count per column of every table, of the rows holding
+# one of the instants.
+busy_sql=$(sqlite3 -readonly "$DB" "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'" |
+	while IFS='|' read -r table col; do
+		printf "SELECT '%s.%s', n FROM (SELECT count(*) AS n FROM \"%s\" WHERE \"%s\" IN (%s)) WHERE n > 0;\n" \
+			"$table" "$col" "$table" "$col" "$(echo $BUSY_TIMES | tr ' ' ',')"
+	done)
+busy_found=$(printf '%s\n' "$busy_sql" | sqlite3 -readonly "$DB" 2>&1 | tr '\n' ' ')
 [ -z "$busy_found" ] && ok sealed_busy_times_as_numbers || not_ok sealed_busy_times_as_numbers "$busy_found"
 
 done_suite
