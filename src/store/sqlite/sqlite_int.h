@@ -16,6 +16,7 @@
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
  *   keys.c        data keys, wrapped (app/seal.h)
+ *   backup.c      online backup, and the check of a database file
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -261,5 +262,11 @@ int sq_dkey_rewrap(struct store *bs, int64_t id, int64_t old_master, int64_t mas
 int sq_user_dkey_get(struct store *bs, int64_t user, void *sealed, size_t cap, size_t *n,
                      int *found);
 int sq_user_dkey_set(struct store *bs, int64_t user, const void *sealed, size_t n, int *set);
+
+/* backup.c */
+int sq_backup(struct store *bs, const char *path, bool replace, long *pages);
+
+/* schema.c: the schema version this chiron brings a database to. */
+int sq_schema_version(void);
 
 #endif
