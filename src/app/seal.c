@@ -113,15 +113,66 @@ get64(const unsigned char *p)
 	return v;
 }
 
+/*
+ * Parses the n bytes of a key file (named path, for messages) into r: the
+ * parsing alone, apart from the file's I/O, so the fuzz target reaches
+ * it (seal_keyfile_parse). n is at most KEYFILE_MAX + 1 (one more byte
+ * than the longest file says "too long"). -1 with the reason in err.
+ */
+#define KEYFILE_MAX (MAGIC_N + MASTERS_MAX * ENTRY_N)
+static int
+ring_parse(const unsigned char *buf, size_t n, struct ring *r, const char *path, char *err,
+           size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	if (n == SEAL_KEY_BYTES) {
+		r->n = 1;
+		r->legacy = 1;
+		r->m[0].id = 1;
+		memcpy(r->m[0].k, buf, SEAL_KEY_BYTES);
+		return 0;
+	}
+	if (n > MAGIC_N && memcmp(buf, MAGIC, MAGIC_N) == 0 && (n - MAGIC_N) % ENTRY_N == 0 &&
+	    n <= KEYFILE_MAX) {
+		for (size_t off = MAGIC_N; off < n; off += ENTRY_N) {
+			struct master *m = &r->m[r->n++];
+
+			m->id = (uint32_t)buf[off] << 24 | (uint32_t)buf[off + 1] << 16 |
+			        (uint32_t)buf[off + 2] << 8 | buf[off + 3];
+			memcpy(m->k, buf + off + 4, SEAL_KEY_BYTES);
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "%s: not a chiron key file (%zu bytes, neither a key of 32 "
+	         "bytes nor a list of numbered keys)", path, n);
+	return -1;
+}
+
+int
+seal_keyfile_parse(const void *p, size_t n, int *keys, char *err, size_t errlen)
+{
+	struct ring r;
+	int rc;
+
+	*keys = 0;
+	if (n > KEYFILE_MAX + 1)
+		n = KEYFILE_MAX + 1;    /* as ring_read reads it */
+	rc = ring_parse(p, n, &r, "key file", err, errlen);
+	if (rc == 0)
+		*keys = r.n;
+	sodium_memzero(&r, sizeof(r));
+	return rc;
+}
+
 /* Reads the key file at path into r; -1 with the reason, ENOENT in *missing. */
 static int
 ring_read(const char *path, struct ring *r, int *missing, char *err, size_t errlen)
 {
-	unsigned char buf[MAGIC_N + MASTERS_MAX * ENTRY_N + 1];
+	unsigned char buf[KEYFILE_MAX + 1];
 	struct stat sb;
 	ssize_t got;
 	size_t n = 0;
-	int fd;
+	int fd, rc;
 
 	*missing = 0;
 	memset(r, 0, sizeof(*r));
@@ -144,32 +195,11 @@ ring_read(const char *path, struct ring *r, int *missing, char *err, size_t errl
 	while (n < sizeof(buf) && (got = read(fd, buf + n, sizeof(buf) - n)) > 0)
 		n += (size_t)got;
 	close(fd);
-	fd = -1;
-	if (n == SEAL_KEY_BYTES) {
-		r->n = 1;
-		r->legacy = 1;
-		r->m[0].id = 1;
-		memcpy(r->m[0].k, buf, SEAL_KEY_BYTES);
-	} else if (n > MAGIC_N && memcmp(buf, MAGIC, MAGIC_N) == 0 &&
-	           (n - MAGIC_N) % ENTRY_N == 0 && n < sizeof(buf)) {
-		for (size_t off = MAGIC_N; off < n; off += ENTRY_N) {
-			struct master *m = &r->m[r->n++];
-
-			m->id = (uint32_t)buf[off] << 24 | (uint32_t)buf[off + 1] << 16 |
-			        (uint32_t)buf[off + 2] << 8 | buf[off + 3];
-			memcpy(m->k, buf + off + 4, SEAL_KEY_BYTES);
-		}
-	} else {
-		snprintf(err, errlen, "%s: not a chiron key file (%zu bytes, neither a key of 32 "
-		         "bytes nor a list of numbered keys)", path, n);
-		sodium_memzero(buf, sizeof(buf));
-		return -1;
-	}
+	rc = ring_parse(buf, n, r, path, err, errlen);
 	sodium_memzero(buf, sizeof(buf));
-	return 0;
+	return rc;
 fail:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	return -1;
 }
 

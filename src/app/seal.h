@@ -149,6 +149,13 @@ int seal_forget(struct ctx *cx, int64_t kid, int *found);
  */
 int seal_rekey(struct store *st, const char *path, long *n_keys, char *err, size_t errlen);
 
+/*
+ * The parsing of a key file's n bytes alone (no file read), for the fuzz
+ * target (tests/fuzz/fuzz_seal.c): 0 and the number of master keys in
+ * *keys, or -1 with the reason in err. Nothing is kept.
+ */
+int seal_keyfile_parse(const void *p, size_t n, int *keys, char *err, size_t errlen);
+
 /* Counters for the bench (make bench) and tests. */
 struct seal_stats {
 	long seals, opens, unwraps, cache_hits;

@@ -50,6 +50,8 @@ int cmd_bench_schedule(int argc, char **argv);
 int cmd_bench_names(int argc, char **argv);
 /* How soon a listing's edit is in searches, on an imported store (cmd_bench_edit.c). */
 int cmd_bench_edit(int argc, char **argv);
+/* What sealing costs: values, keys, rows through the store (cmd_bench_seal.c). */
+int cmd_bench_seal(int argc, char **argv);
 
 struct services;
 struct store;

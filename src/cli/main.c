@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	 "bench-names [--db PATH] [--json]   ZIP, city and organization-name lookup figures (make bench, step 6)"},
 	{"bench-edit", cmd_bench_edit,
 	 "bench-edit --db PATH --queries FILE [--edits N] [--json]   listing edits into searches (make bench, step 3b)"},
+	{"bench-seal", cmd_bench_seal,
+	 "bench-seal [--dir DIR] [--values N] [--keys K] [--rows R] [--json]   what sealing costs (make bench, step 7)"},
 };
 
 static void
