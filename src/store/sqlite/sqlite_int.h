@@ -15,6 +15,7 @@
  *   appts.c       appointments, series, reminders, waitlists
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
+ *   second_factor.c  sessions' times and stage, the second factor, recovery codes
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -248,5 +249,23 @@ int sq_statement_put(struct store *bs, const char *tid, const char *text, int64_
 int sq_photo_put(struct store *bs, const char *tid, const void *jpeg, size_t n, int64_t now);
 int sq_photo_delete(struct store *bs, const char *tid, int64_t now);
 int sq_photo_get(struct store *bs, const char *tid, struct buf *out, int64_t *version, int *found);
+
+/* second_factor.c (issue 11) */
+int sq_session_begin(struct store *bs, const unsigned char hash[32], int64_t user, const char *csrf,
+                     int stage, int64_t now, int64_t expires);
+int sq_session_read(struct store *bs, const unsigned char hash[32], struct store_session *out,
+                    int *found);
+int sq_session_seen(struct store *bs, const unsigned char hash[32], int64_t now);
+int sq_sessions_delete_others(struct store *bs, int64_t user, const unsigned char keep[32]);
+int sq_sf_get(struct store *bs, int64_t user, struct store_second_factor *out, int *found);
+int sq_sf_begin(struct store *bs, int64_t user, const void *secret, size_t n, int64_t now);
+int sq_sf_confirm(struct store *bs, int64_t user, int64_t step, int64_t now,
+                  const unsigned char (*hashes)[32], int n);
+int sq_sf_step(struct store *bs, int64_t user, int64_t step, int *ok);
+int sq_sf_delete(struct store *bs, int64_t user);
+int sq_recovery_take(struct store *bs, int64_t user, const unsigned char hash[32], int64_t now,
+                     int *found);
+int sq_recovery_replace(struct store *bs, int64_t user, const unsigned char (*hashes)[32], int n);
+int sq_recovery_left(struct store *bs, int64_t user, long *n);
 
 #endif
