@@ -165,6 +165,15 @@ const struct privacy_item privacy_items[] = {
 	 "Once sent, or given up after eight tries, the message is erased; the row keeps only its "
 	 "times, the number of tries and why a try failed.",
 	 "outbox"},
+	{PRIV_RUNNING, "The keys your data is sealed with",
+	 "A random key of your own that seals (encrypts) your private data: what you write to "
+	 "therapists, your saved search, who you book with. It is kept only wrapped (encrypted) "
+	 "under the service's master key, which is not in the database.",
+	 "No one reads it; chiron uses it to open your data for you and for those you share it "
+	 "with.",
+	 "Destroyed when the account is erased, and with it everything it sealed can no longer "
+	 "be opened.",
+	 "dkey"},
 	{PRIV_RUNNING, "The access log",
 	 "One line per request: the time, the method, the page (with secret links' tokens blanked "
 	 "and no query), the status, the size and how long it took. Your address only when the "

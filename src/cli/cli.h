@@ -17,6 +17,7 @@ int cmd_export(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_rekey(int argc, char **argv);
 /* Hidden, for tests: a sealed message into the outbox (cmd_outbox.c). */
 int cmd_outbox(int argc, char **argv);
 /* Hidden, for tests: data the web makes slowly or not at all (cmd_seed.c). */
@@ -35,6 +36,18 @@ int cmd_bench_schedule(int argc, char **argv);
 int cmd_bench_names(int argc, char **argv);
 /* How soon a listing's edit is in searches, on an imported store (cmd_bench_edit.c). */
 int cmd_bench_edit(int argc, char **argv);
+
+struct services;
+struct store;
+/*
+ * Opens the store at db for command `cmd` with its key file (keyfile, or
+ * CHIRON_KEY_FILE, or chiron.key beside db) read into sv (services_init,
+ * sealer_start), as `chiron serve` does. NULL with the reason on stderr.
+ * Close with cli_close_sealed.
+ */
+struct store *cli_open_sealed(const char *cmd, const char *db, const char *keyfile,
+                              struct services *sv);
+void cli_close_sealed(struct services *sv);
 
 /* The taxonomy compiled into the binary; exits with a message if broken. */
 const struct taxonomy *cli_taxonomy(void);

@@ -42,7 +42,7 @@
 
 #include <sodium.h>
 
-#include "app/mail_key.h"
+#include "app/ctx.h"
 #include "cli/cli.h"
 #include "store/store.h"
 
@@ -65,41 +65,13 @@ count_untried(void *arg, const struct store_mail *m)
 	return 0;
 }
 
-/* Opens db with the mail key of keyfile (or the default beside it). */
+/* Opens db with the key file keyfile (or the default beside it). */
+static struct services outbox_sv;
+
 static struct store *
 open_sealed(const char *db, const char *keyfile)
 {
-	unsigned char key[STORE_MAIL_KEY_BYTES];
-	char path[1024], err[1200];
-	struct store *st;
-	int made, rc;
-
-	if (sodium_init() < 0) {
-		fprintf(stderr, "chiron outbox: libsodium could not start\n");
-		return NULL;
-	}
-	if (!keyfile)
-		mail_key_default(db, path, sizeof(path));
-	else
-		snprintf(path, sizeof(path), "%s", keyfile);
-	st = store_open(db, err, sizeof(err));
-	if (!st) {
-		fprintf(stderr, "chiron outbox: %s\n", err);
-		return NULL;
-	}
-	if (mail_key_load(path, key, &made, err, sizeof(err))) {
-		fprintf(stderr, "chiron outbox: %s\n", err);
-		store_close(st);
-		return NULL;
-	}
-	rc = STORE_CALL(st, set_mail_key, key);
-	sodium_memzero(key, sizeof(key));
-	if (rc) {
-		fprintf(stderr, "chiron outbox: %s\n", store_errmsg(st));
-		store_close(st);
-		return NULL;
-	}
-	return st;
+	return cli_open_sealed("outbox", db, keyfile, &outbox_sv);
 }
 
 static int
@@ -137,7 +109,7 @@ outbox_wait(int argc, char **argv)
 			break;
 		}
 		if (n == 0) {
-			store_close(st);
+			cli_close_sealed(&outbox_sv);
 			return 0;
 		}
 		if (polls <= 0) {
@@ -147,7 +119,7 @@ outbox_wait(int argc, char **argv)
 		}
 		nanosleep(&nap, NULL);
 	}
-	store_close(st);
+	cli_close_sealed(&outbox_sv);
 	return 1;
 }
 
@@ -208,7 +180,7 @@ outbox_list(int argc, char **argv)
 	rc = STORE_CALL(st, outbox_list, print_row, NULL);
 	if (rc)
 		fprintf(stderr, "chiron outbox: %s\n", store_errmsg(st));
-	store_close(st);
+	cli_close_sealed(&outbox_sv);
 	return rc ? 1 : 0;
 }
 
@@ -218,10 +190,9 @@ cmd_outbox(int argc, char **argv)
 	const char *db = DEFAULT_DB, *keyfile = NULL, *to = NULL, *subject = NULL, *body = NULL;
 	int64_t created = (int64_t)time(NULL), id = 0, tried_at = -1;
 	long tried = 0;
-	unsigned char key[STORE_MAIL_KEY_BYTES];
-	char path[1024], err[1200], *end;
+	char *end;
 	struct store *st;
-	int i, made, rc;
+	int i, rc;
 
 	if (argc >= 2 && strcmp(argv[1], "wait") == 0)
 		return outbox_wait(argc, argv);
@@ -259,33 +230,16 @@ cmd_outbox(int argc, char **argv)
 		tried_at = created;
 	if (!to || !subject || !body)
 		return usage_outbox();
-	if (sodium_init() < 0) {
-		fprintf(stderr, "chiron outbox: libsodium could not start\n");
+	st = open_sealed(db, keyfile);
+	if (!st)
 		return 1;
-	}
-	if (!keyfile)
-		mail_key_default(db, path, sizeof(path));
-	else
-		snprintf(path, sizeof(path), "%s", keyfile);
-	st = store_open(db, err, sizeof(err));
-	if (!st) {
-		fprintf(stderr, "chiron outbox: %s\n", err);
-		return 1;
-	}
-	if (mail_key_load(path, key, &made, err, sizeof(err))) {
-		fprintf(stderr, "chiron outbox: %s\n", err);
-		store_close(st);
-		return 1;
-	}
-	rc = STORE_CALL(st, set_mail_key, key) ||
-	     STORE_CALL(st, outbox_put, to, subject, body, created, &id);
+	rc = STORE_CALL(st, outbox_put, to, subject, body, created, &id);
 	for (; rc == 0 && tried > 0; tried--)
 		rc = STORE_CALL(st, outbox_failed, id, "seeded", tried_at);
-	sodium_memzero(key, sizeof(key));
 	if (rc)
 		fprintf(stderr, "chiron outbox: %s\n", store_errmsg(st));
 	else
 		printf("%lld\n", (long long)id);
-	store_close(st);
+	cli_close_sealed(&outbox_sv);
 	return rc ? 1 : 0;
 }

@@ -63,7 +63,7 @@
 #include "app/directory.h"
 #include "app/jobs.h"
 #include "app/live.h"
-#include "app/mail_key.h"
+#include "app/seal.h"
 #include "app/mailer.h"
 #include "cli/progress.h"
 #include "core/places.h"
@@ -178,8 +178,10 @@ static const struct setting settings_table[] = {
 	{"--max-connections", NULL, "max_connections", "N", "1000",
 	 NUMBER(max_connections, 1, 1000000, "a whole number, 1 or more"),
 	 "connections everyone may hold open"},
-	{"--mail-key", "CHIRON_MAIL_KEY_FILE", "mail_key", "FILE", NULL, TEXT(mail_key),
-	 "the key mail is sealed with (default: chiron.key beside the database)"},
+	{"--key-file", "CHIRON_KEY_FILE", "key_file", "FILE", NULL, TEXT(mail_key),
+	 "the master key file everything sealed opens with (default: chiron.key beside the database)"},
+	/* Its name before issue 11, when it sealed only the mail. */
+	{"--mail-key", "CHIRON_MAIL_KEY_FILE", "mail_key", "FILE", NULL, TEXT(mail_key), NULL},
 	{"--mail-dir", "CHIRON_MAIL_DIR", "mail_dir", "DIR", NULL, TEXT(mail_dir),
 	 "deliver each message to DIR/<id>.eml instead (development, tests)"},
 	{"--smtp-retry-base", NULL, NULL, "SECONDS", "60",
@@ -535,7 +537,7 @@ cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	if (!s.mail_key[0])
-		mail_key_default(s.db, s.mail_key, sizeof(s.mail_key));
+		seal_key_path_default(s.db, s.mail_key, sizeof(s.mail_key));
 	{
 		/* An older chiron copied every message, links included, to
 		 * outbox.log beside the database: say so, once a start. */
@@ -600,23 +602,17 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	{
-		unsigned char key[STORE_MAIL_KEY_BYTES];
-		int created, bad;
+		int created;
 
-		if (mail_key_load(s.mail_key, key, &created, err, sizeof(err))) {
+		app.sv.store = st;
+		if (sealer_start(&app.sv, s.mail_key, &created, err, sizeof(err))) {
 			fprintf(stderr, "chiron serve: %s\n", err);
 			goto out;
 		}
 		if (created)
-			fprintf(stderr, "chiron: created the mail key %s (back it up apart from the "
-			        "database: without it the unsent mail cannot be read)\n",
+			fprintf(stderr, "chiron: created the key file %s: back it up apart from the "
+			        "database (without it nothing sealed in the database can be read)\n",
 			        s.mail_key);
-		bad = STORE_CALL(st, set_mail_key, key);
-		sodium_memzero(key, sizeof(key));
-		if (bad) {
-			fprintf(stderr, "chiron serve: %s\n", store_errmsg(st));
-			goto out;
-		}
 	}
 	t0 = now_seconds();
 	{
@@ -761,6 +757,7 @@ out:
 	if (app.sv.outbox_log)
 		fclose(app.sv.outbox_log);
 	live_close(lv);
+	sealer_stop(&app.sv);
 	store_close(st);
 	if (watching) {
 		atomic_store(&watch.done, 1);

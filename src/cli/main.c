@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"match", cmd_match, "match [--db PATH] [--compacts FILE] [--jsonl] QUERY.json|-"},
 	{"serve", cmd_serve, "serve [--db PATH] [--listen HOST:PORT] [--compacts FILE] [--config FILE]"},
 	{"user", cmd_user, "user add --handle H --email E --role seeker|therapist|admin [--password-stdin]"},
+	{"rekey", cmd_rekey, "rekey [--db PATH] [--key-file FILE]   a new master key; every data key re-wrapped"},
 	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
 	{"bench-schedule", cmd_bench_schedule,
 	 "bench-schedule [--quick] [--json] [--dir DIR] ...   slot search and booking figures (make bench, step 5)"},

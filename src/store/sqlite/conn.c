@@ -414,6 +414,13 @@ static const struct store_ops sqlite_ops = {
 	.photo_put = sq_photo_put,
 	.photo_delete = sq_photo_delete,
 	.photo_get = sq_photo_get,
+	.dkey_put = sq_dkey_put,
+	.dkey_get = sq_dkey_get,
+	.dkey_delete = sq_dkey_delete,
+	.dkey_scan = sq_dkey_scan,
+	.dkey_rewrap = sq_dkey_rewrap,
+	.user_dkey_get = sq_user_dkey_get,
+	.user_dkey_set = sq_user_dkey_set,
 	.session_begin = sq_session_begin,
 	.session_read = sq_session_read,
 	.session_seen = sq_session_seen,
@@ -476,8 +483,10 @@ store_sqlite_open(const char *path, char *err, size_t errlen)
 	if (sq_exec(s, "PRAGMA journal_mode = WAL") ||
 	    sq_exec(s, "PRAGMA synchronous = " STORE_SQLITE_SYNC) ||
 	    sq_exec(s, "PRAGMA foreign_keys = ON") ||
-	    /* Erased mail (and every deleted row) is overwritten in its page. */
-	    sq_exec(s, "PRAGMA secure_delete = FAST") ||
+	    /* Erased mail, destroyed keys, every deleted row and every value
+	     * replaced by its sealed form is overwritten in its page, free
+	     * pages included (FAST left those as they were). */
+	    sq_exec(s, "PRAGMA secure_delete = ON") ||
 	    sq_exec(s, "PRAGMA cache_size = -65536") || sq_migrate(s))
 		goto sq_fail;
 	if (sqlite3_prepare_v2(s->db,

@@ -320,6 +320,18 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 	/*
+	 * 22: data keys (app/seal.h), each wrapped under the numbered master
+	 * key of the key file, which is never here; numbers are random so a
+	 * row's key number says which rows share an owner, not who. An
+	 * account's own key number is kept sealed in its row (dkey).
+	 */
+	"CREATE TABLE dkey ("
+	"  id INTEGER PRIMARY KEY,"
+	"  master INTEGER NOT NULL,"
+	"  wrapped BLOB NOT NULL"
+	");"
+	"ALTER TABLE user ADD COLUMN dkey BLOB;",
+	/*
 	 * Issue 11, the second factor and sessions: a session's start and
 	 * last use (the idle and absolute limits of app/session.c; sessions
 	 * begun before count from now) and its stage (1: the password was

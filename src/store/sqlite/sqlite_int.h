@@ -15,6 +15,7 @@
  *   appts.c       appointments, series, reminders, waitlists
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
+ *   keys.c        data keys, wrapped (app/seal.h)
  *   second_factor.c  sessions' times and stage, the second factor, recovery codes
  *
  * Every function here that takes a struct store_sqlite expects its
@@ -250,6 +251,17 @@ int sq_photo_put(struct store *bs, const char *tid, const void *jpeg, size_t n, 
 int sq_photo_delete(struct store *bs, const char *tid, int64_t now);
 int sq_photo_get(struct store *bs, const char *tid, struct buf *out, int64_t *version, int *found);
 
+/* keys.c */
+int sq_dkey_put(struct store *bs, int64_t id, int64_t master, const void *wrapped, size_t n);
+int sq_dkey_get(struct store *bs, int64_t id, int64_t *master, void *wrapped, size_t cap,
+                size_t *n, int *found);
+int sq_dkey_delete(struct store *bs, int64_t id, int *found);
+int sq_dkey_scan(struct store *bs, store_dkey_fn fn, void *arg);
+int sq_dkey_rewrap(struct store *bs, int64_t id, int64_t old_master, int64_t master,
+                   const void *wrapped, size_t n);
+int sq_user_dkey_get(struct store *bs, int64_t user, void *sealed, size_t cap, size_t *n,
+                     int *found);
+int sq_user_dkey_set(struct store *bs, int64_t user, const void *sealed, size_t n, int *set);
 /* second_factor.c (issue 11) */
 int sq_session_begin(struct store *bs, const unsigned char hash[32], int64_t user, const char *csrf,
                      int stage, int64_t now, int64_t expires);
