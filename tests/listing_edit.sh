@@ -174,7 +174,7 @@ grep -q 'in the index (' "$W/serve.err" && ok edit_joins_delta || not_ok edit_jo
 grep -q 'index rebuilt' "$W/serve.err" && not_ok edit_without_rebuild "$(grep 'index rebuilt' "$W/serve.err")" || ok edit_without_rebuild
 
 # --- creating a listing ---
-N=newthera; mk newthera long-enough-pw therapist >/dev/null; sign_in "$N" long-enough-pw >/dev/null
+N=newthera; mk newthera long-enough-password therapist >/dev/null; sign_in "$N" long-enough-password >/dev/null
 http "$N" GET /listing >/dev/null
 check new_listing_offered body_has 'href="/listing/new"'
 FN=$(form "$N" /listing/new)

@@ -15,7 +15,7 @@
 mkuser thera1 thera-password-1 therapist t-0000010
 mkuser seeker1 seeker-password-1 seeker
 mkuser admin1 admin-password-1 admin
-echo long-enough-pw | "$BIN" user add --db "$DB" --handle claimant1 --email claimant1@mail.example.org \
+echo long-enough-password | "$BIN" user add --db "$DB" --handle claimant1 --email claimant1@mail.example.org \
 	--role therapist --password-stdin >/dev/null
 serve
 
@@ -186,7 +186,7 @@ T2=$(text)
 case "$T2" in *"Added by chiron's operator on $TODAY; licence not checked on chiron."*) ok trust_operator ;;
 	*) not_ok trust_operator "$(echo "$T2" | grep -o 'Accepting.\{0,200\}')" ;; esac
 # A claim with the listing's own NPI: that, and no more.
-signin C claimant1 long-enough-pw
+signin C claimant1 long-enough-password
 NPI=$(curl -s "$B/api/v1/therapists/t-0000011" | python3 -c 'import json,sys; print(json.load(sys.stdin)["npi"])')
 check claim_npi test "$(api C POST /api/v1/listing/claim "{\"therapist_id\":\"t-0000011\",\"npi\":\"$NPI\"}")" = 201
 get anon /therapists/t-0000011 >/dev/null

@@ -77,12 +77,12 @@ J="$W/su2"
 t=$(form 2 "$J" /signup)
 codes=""
 for i in $(seq 21); do
-	codes="$codes $(from 2 "$J" POST /signup --data-urlencode "csrf=$t" -d "handle=flood$i&email=flood$i@example.org&password=long-enough-pw&role=seeker")"
+	codes="$codes $(from 2 "$J" POST /signup --data-urlencode "csrf=$t" -d "handle=flood$i&email=flood$i@example.org&password=long-enough-password&role=seeker")"
 	rm -f "$J"; t=$(form 2 "$J" /signup)
 done
 [ "${codes##* }" = 429 ] && ok signup_flood_throttled || not_ok signup_flood_throttled "$codes"
 t=$(form 3 "$W/su3" /signup)
-check signup_other_address_unaffected test "$(from 3 "$W/su3" POST /signup --data-urlencode "csrf=$t" -d "handle=calm1&email=calm1@example.org&password=long-enough-pw&role=seeker")" = 200
+check signup_other_address_unaffected test "$(from 3 "$W/su3" POST /signup --data-urlencode "csrf=$t" -d "handle=calm1&email=calm1@example.org&password=long-enough-password&role=seeker")" = 200
 
 # 21 resets for made-up addresses from 127.0.0.4; 127.0.0.5 still resets.
 t=$(form 4 "$W/r4" /reset)
@@ -141,7 +141,7 @@ serve --mail-dir "$W/mail"
 # Sign-up: a taken pseudonym and email answer as a free one does.
 signup_answer() {
 	local t; rm -f "$W/su"; t=$(form 17 "$W/su" /signup)
-	from 17 "$W/su" POST /signup --data-urlencode "csrf=$t" -d "handle=$1&email=$2&password=long-enough-pw&role=seeker" >/dev/null
+	from 17 "$W/su" POST /signup --data-urlencode "csrf=$t" -d "handle=$1&email=$2&password=long-enough-password&role=seeker" >/dev/null
 	sed -e "s/$2/EMAIL/g" -e 's/name="csrf" value="[^"]*"//' "$W/last.html" | tr -d '\n' | md5sum
 }
 a=$(signup_answer victim victim@example.org)

@@ -61,9 +61,9 @@ signin() { api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}
 # in (made by the CLI, so this suite does not depend on how sign-up works:
 # what matters is an account anyone can have).
 therapist() {
-	echo long-enough-pw | "$BIN" user add --db "$DB" --handle "$2" --email "$2@mail.example.org" \
+	echo long-enough-password | "$BIN" user add --db "$DB" --handle "$2" --email "$2@mail.example.org" \
 		--role therapist --password-stdin
-	signin "$1" "$2" long-enough-pw
+	signin "$1" "$2" long-enough-password
 }
 # The last code mailed (its 16 symbols in four groups).
 MAIL_DIR=$W/mail MAIL_DB=$DB
