@@ -37,7 +37,14 @@ freeport() { python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",
 throttles() { "$BIN" throttle list --db "$W/c.db"; }
 
 "$BIN" import --db "$W/c.db" "$CONF/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
-mkuser() { echo "$2" | "$BIN" user add --db "$W/c.db" --handle "$1" --email "$1@example.org" --role "$3" ${4:+--therapist $4} --password-stdin >/dev/null; }
+# Therapists have a second factor (tests/lib/totp.py's secret): login answers its code.
+TOTP_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+mkuser() {
+	local t=
+	case $3 in therapist|admin) t=$TOTP_SECRET ;; esac
+	echo "$2" | "$BIN" user add --db "$W/c.db" --handle "$1" --email "$1@example.org" --role "$3" \
+		${4:+--therapist $4} ${t:+--totp-secret $t} --password-stdin >/dev/null
+}
 mkuser thera1 thera-password-1 therapist t-0000001
 mkuser seekera seeker-password-a seeker
 mkuser seekerb seeker-password-b seeker
@@ -66,7 +73,19 @@ from() {
 csrf_of() { grep -o 'name="csrf" value="[^"]*"' "$W/last.html" | head -1 | sed 's/.*value="//;s/"$//'; }
 # form N JAR PAGE: fetches PAGE from 127.0.0.N and prints its form token
 form() { from "$1" "$2" GET "$3" >/dev/null; csrf_of; }
-login() { local t; t=$(form "$1" "$2" /login); from "$1" "$2" POST /login --data-urlencode "csrf=$t" --data-urlencode "login=$3" --data-urlencode "password=$4"; }
+login() {
+	local t st
+	t=$(form "$1" "$2" /login)
+	st=$(from "$1" "$2" POST /login --data-urlencode "csrf=$t" --data-urlencode "login=$3" \
+		--data-urlencode "password=$4" -D "$W/login.h")
+	# A second factor: the code page next (suite.sh sign_in does the same).
+	if [ "$st" = 303 ] && grep -qi '^location: /login/code' "$W/login.h"; then
+		t=$(form "$1" "$2" /login/code)
+		st=$(from "$1" "$2" POST /login/code --data-urlencode "csrf=$t" \
+			--data-urlencode "code=$(python3 "$ROOT/tests/lib/totp.py" "$W" "$3")")
+	fi
+	echo "$st"
+}
 
 # ----------------------------------------------------------------------
 # Item 4: throttles per address and per account, not site-wide

@@ -9,9 +9,10 @@ so codes are made at that time.
 
 A code works once per account (the server remembers the last step
 accepted, and takes the step before, at or after its own): Codes hands
-out, per account, the code of the first step of the window after the
-last one it gave, so several sign-ins in one half-minute each get a code
-that works (three per 30 s: steps now-1, now and now+1). A fourth would
+out, per account, the code of the current step or, when that was given,
+the next, so two sign-ins in one half-minute each get a code that works
+(never the step before: the server's clock may pass a step boundary
+between the making of the code and its check). A fourth would
 have to wait: with a workdir, code() moves the suite's clock file on by
 a step instead (never a sleep); without one it answers None.
 """
@@ -63,7 +64,7 @@ class Codes:
                     if k and v:
                         self.last[k] = max(self.last.get(k, -1), int(v))
         step = self.now() // 30
-        first = max(step - 1, self.last.get(who, -1) + 1)
+        first = max(step, self.last.get(who, -1) + 1)
         if first > step + 1:
             return None
         self.last[who] = first
