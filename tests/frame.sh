@@ -92,7 +92,7 @@ same signup_bad_status "$(c form fs /signup handle=x email=nope password=short r
 summary_for signup_bad handle password
 body_has 'value="nope"' && body_has 'value="x"' && ok signup_bad_values_kept || not_ok signup_bad_values_kept
 body_lacks 'value="short"' && ok signup_bad_password_not_kept || not_ok signup_bad_password_not_kept
-body_has 'Give a pseudonym of 3 to 40' && body_has 'Choose a password of 10 characters or more' &&
+body_has 'Give a pseudonym of 3 to 40' && body_has 'Choose a password of 15 to 128 characters' &&
 	ok signup_bad_plain_words || not_ok signup_bad_plain_words
 # The email checked by the service once the rest is right.
 same signup_bad_email_status "$(c form fs /signup handle=frame_x email=nope password=long-enough-password role=seeker)" 400

@@ -16,7 +16,8 @@ mkuser thera1 thera-password-1 therapist t-0000010
 mkuser seeker1 seeker-password-1 seeker
 mkuser admin1 admin-password-1 admin
 echo long-enough-password | "$BIN" user add --db "$DB" --handle claimant1 --email claimant1@mail.example.org \
-	--role therapist --password-stdin >/dev/null
+	--role therapist --totp-secret "$TOTP_SECRET" --password-stdin >/dev/null
+echo claimant1 >>"$W/totp_users"
 serve
 
 # Pages and the API through curl, one cookie jar per person:
@@ -36,7 +37,9 @@ api() {
 }
 py() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/last" "$1" 2>/dev/null; }
 signin() {
-	api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}" >/dev/null
+	local code=
+	has_totp "$2" && code=",\"code\":\"$(python3 "$ROOT/tests/lib/totp.py" "$W" "$2")\""
+	api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"$code}" >/dev/null
 	py 'd["csrf"]' >"$W/$1.csrf"
 }
 has() { grep -qF -- "$1" "$W/last"; }

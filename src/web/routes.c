@@ -144,7 +144,7 @@ static const struct field f_slots_api[] = {
 static const struct field f_signup[] = {
 	HANDLE,
 	EMAIL("give your email address, like name@example.org"),
-	PASSWORD(1, "choose a password of 15 to 128 characters"),
+	PASSWORD(15, "choose a password of 15 to 128 characters"),
 	{"role", F_TEXT, 1, 20, true, NULL, "choose whether you are looking for a therapist or are one"},
 	F_END,
 };
@@ -163,7 +163,7 @@ static const struct field f_reset[] = {
 	F_END,
 };
 static const struct field f_reset_token[] = {
-	PASSWORD(1, "choose a password of 15 to 128 characters"),
+	PASSWORD(15, "choose a password of 15 to 128 characters"),
 	F_END,
 };
 /* The second factor's forms (page_second_factor.c): the service says
