@@ -27,7 +27,7 @@ has() { [ "$(c has "$1")" = 1 ]; }
 c req new GET /signup >/dev/null
 check password_too_short test "$(c form new /signup handle=newbie email=nb@example.org \
 	password=fourteen-chars role=seeker)" = 400
-check password_too_short_says has 'at least 15 characters'
+check password_too_short_says has 'hoose a password of 15 to 128 characters'
 check password_common test "$(c form new /signup handle=newbie email=nb@example.org \
 	"password=administration's" role=seeker)" = 400
 check password_common_says has 'That password is on a list of common passwords; choose another'
