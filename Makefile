@@ -5,6 +5,7 @@
 #   make test       install what is missing, build, run every test
 #   make test SAN=1 the same under AddressSanitizer and UBSan
 #   make bench      the 1M-therapist benchmark (figures and SQL ratios), then scheduling
+#   make soak       10 minutes (SOAK_S) of mixed traffic on a 100k directory: errors, memory, p99
 #   make lint       banned functions and style checks
 #   make fuzz       every libFuzzer target for FUZZ_S seconds (docs/testing.md)
 #   make fuzz-NAME  one of them (fuzz-json, fuzz-ics, ...)
@@ -47,7 +48,7 @@ OBJS    := $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/data.o
 LIBOBJS := $(filter-out $(B)/obj/src/cli/main.o,$(OBJS))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 
-.PHONY: all run test check bench bench-http lint clean deps conformance fuzz fuzz-build fuzz-bins
+.PHONY: all run test check bench bench-http soak lint clean deps conformance fuzz fuzz-build fuzz-bins
 all: $(BIN)
 
 deps:
@@ -99,6 +100,12 @@ bench: deps
 bench-http: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@bench/http
+
+# 10 minutes (SOAK_S) of mixed traffic at 64 connections on a 100k directory
+# (SOAK_N): errors, resident memory, p50/p99 per route. A benchmark, not a test.
+soak: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@bench/soak
 
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)

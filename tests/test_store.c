@@ -13,6 +13,11 @@
  *   second: the store counts them (schema 18), every change here given
  *   the same clock.
  *
+ * - A backup (the store's backup op) is a whole, checked database:
+ *   it holds what was committed, never replaces a file unless told,
+ *   leaves no temporary behind; store_check_file refuses what is not a
+ *   chiron database. A failure says when the disk was full, per thread.
+ *
  * The threads meet at points the test sets; none waits for a time to
  * pass to be right. The reader test sleeps once only to give a broken
  * lock the chance to show: with the lock, the reader is blocked however
@@ -403,6 +408,80 @@ test_sequence_series(void **state)
 	close_temp(s, dir);
 }
 
+/* ---- backup ---- */
+
+static int
+count_org(void *arg, const struct store_org *o)
+{
+	(void)o;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_backup_whole_and_checked(void **state)
+{
+	char dir[64], b[128], tmp[140], err[512];
+	struct store_org o1 = {"org-000001", "First", "association", "US-NY"},
+	                 o2 = {"org-000002", "Second", "employer", "US-CA"};
+	struct store *s, *r;
+	long pages = 0;
+	int version = 0, n = 0;
+	FILE *f;
+
+	(void)state;
+	s = open_temp(dir);
+	snprintf(b, sizeof b, "%s/b.db", dir);
+	snprintf(tmp, sizeof tmp, "%s/b.db.tmp", dir);
+	assert_int_equal(store_put_org(s, &o1), 0);
+	assert_int_equal(STORE_CALL(s, backup, b, false, &pages), 0);
+	assert_true(pages > 0);
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(store_check_file(b, &version, err, sizeof err), 0);
+	assert_true(version > 0);
+	/* Never over an existing file unless told. */
+	assert_int_equal(store_put_org(s, &o2), 0);
+	assert_int_equal(STORE_CALL(s, backup, b, false, &pages), STORE_EXISTS);
+	assert_non_null(strstr(store_errmsg(s), "already exists"));
+	r = store_open(b, err, sizeof err);
+	assert_non_null(r);
+	assert_int_equal(store_scan_orgs(r, count_org, &n), 0);
+	assert_int_equal(n, 1);
+	store_close(r);
+	assert_int_equal(STORE_CALL(s, backup, b, true, &pages), 0);
+	r = store_open(b, err, sizeof err);
+	assert_non_null(r);
+	n = 0;
+	assert_int_equal(store_scan_orgs(r, count_org, &n), 0);
+	assert_int_equal(n, 2);
+	store_close(r);
+	/* Not a chiron database. */
+	f = fopen(tmp, "w");
+	assert_non_null(f);
+	fputs("not a database\n", f);
+	fclose(f);
+	assert_int_equal(store_check_file(tmp, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not a chiron database"));
+	close_temp(s, dir);
+}
+
+static void
+test_failed_full_per_call(void **state)
+{
+	(void)state;
+	store_error_clear();
+	assert_false(store_failed_full());
+	store_error("writing: %s", "database or disk is full");
+	store_error_full();
+	assert_true(store_failed_full());
+	/* The next failure says its own reason, full or not. */
+	store_error("another: %s", "constraint");
+	assert_false(store_failed_full());
+	store_error_full();
+	store_error_clear();
+	assert_false(store_failed_full());
+}
+
 int
 main(void)
 {
@@ -412,6 +491,8 @@ main(void)
 		cmocka_unit_test(test_errors_per_thread),
 		cmocka_unit_test(test_sequence_single),
 		cmocka_unit_test(test_sequence_series),
+		cmocka_unit_test(test_backup_whole_and_checked),
+		cmocka_unit_test(test_failed_full_per_call),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

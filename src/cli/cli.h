@@ -18,6 +18,16 @@ int cmd_match(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_rekey(int argc, char **argv);
+/* Online backup and restore of the database (cmd_backup.c). */
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+/*
+ * A hold on database db (flock on the file): shared for a server, which
+ * keeps it for its life, exclusive for a restore, so neither happens
+ * under the other. Returns the descriptor that holds it (close it to let
+ * go), or -1 with the reason in plain words in err.
+ */
+int cli_db_hold(const char *db, int exclusive, char *err, size_t errlen);
 /* Hidden, for tests: a sealed message into the outbox (cmd_outbox.c). */
 int cmd_outbox(int argc, char **argv);
 /* Hidden, for tests: data the web makes slowly or not at all (cmd_seed.c). */

@@ -614,6 +614,11 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "chiron serve: %s\n", err);
 		return 1;
 	}
+	/* Held for the server's life (closed at exit): no restore under it. */
+	if (cli_db_hold(s.db, 0, err, sizeof(err)) < 0) {
+		fprintf(stderr, "chiron serve: %s\n", err);
+		goto out;
+	}
 	{
 		int created;
 

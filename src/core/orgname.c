@@ -366,9 +366,12 @@ orgname_index_build(const char *const *names, uint32_t n)
 			}
 	}
 	sorting = x;
-	qsort(x->by_norm, x->n_named, sizeof(*x->by_norm), cmp_by_norm);
+	/* qsort's array may not be NULL, even when empty (UBSan says so). */
+	if (x->n_named)
+		qsort(x->by_norm, x->n_named, sizeof(*x->by_norm), cmp_by_norm);
 	sorting = NULL;
-	qsort(v, nv, sizeof(*v), cmp_pair);
+	if (nv)
+		qsort(v, nv, sizeof(*v), cmp_pair);
 	x->post_start = calloc(x->keys.n + 1, sizeof(*x->post_start));
 	x->post = malloc((nv ? nv : 1) * sizeof(*x->post));
 	if (!x->post_start || !x->post)

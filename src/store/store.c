@@ -30,6 +30,8 @@ store_close(struct store *s)
 
 /* One reason per thread (store.h): no thread reads another's. */
 static _Thread_local char last_error[512];
+/* The last failure was a full disk (store_error_full after store_error). */
+static _Thread_local bool last_full;
 
 void
 store_error(const char *fmt, ...)
@@ -39,6 +41,26 @@ store_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
+	last_full = false;
+}
+
+void
+store_error_full(void)
+{
+	last_full = true;
+}
+
+bool
+store_failed_full(void)
+{
+	return last_full;
+}
+
+void
+store_error_clear(void)
+{
+	last_error[0] = '\0';
+	last_full = false;
 }
 
 const char *

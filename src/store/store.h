@@ -15,6 +15,7 @@
 #ifndef CHIRON_STORE_H
 #define CHIRON_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -665,6 +666,17 @@ struct store_ops {
 	int (*user_dkey_get)(struct store *s, int64_t user, void *sealed, size_t cap, size_t *n,
 	                     int *found);
 	int (*user_dkey_set)(struct store *s, int64_t user, const void *sealed, size_t n, int *set);
+
+	/*
+	 * Backup (issue 11, `chiron backup`): a consistent copy of the whole
+	 * database, as sealed as it is, into a new file at path, while other
+	 * connections and processes (a serving chiron) go on reading and
+	 * writing. The copy is written to path.tmp, flushed to disk, checked
+	 * (store_check_file) and only then renamed to path; when replace is
+	 * false an existing path is left alone and the call fails with
+	 * STORE_EXISTS. *pages (may be NULL) gets the number of pages copied.
+	 */
+	int (*backup)(struct store *s, const char *path, bool replace, long *pages);
 	/*
 	 * Sessions with their times and stage (issue 11, app/session.c).
 	 * session_begin starts one at now (created and seen now), its row
@@ -804,5 +816,26 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
 
 int store_sqlite_durability(struct store *s, const char *set, char *journal, char *sync,
                             size_t n);
+
+/*
+ * Whether the file at path is a whole chiron database this chiron can
+ * open (for `chiron backup` and `chiron restore`): SQLite's integrity
+ * check passes, it holds chiron's schema, and its schema version is not
+ * newer than this chiron's. Opens it read-only and changes nothing.
+ * Returns 0, or -1 with the reason in plain words in err (errlen bytes).
+ * *version (may be NULL) gets its schema version.
+ */
+int store_check_file(const char *path, int *version, char *err, size_t errlen);
+
+/*
+ * True when the last store call of this thread that failed did so
+ * because the disk (or the database's size limit) is full: nothing of
+ * that call was saved. store_error_clear() forgets it (and the reason),
+ * for a thread that begins new work (a server's request).
+ */
+bool store_failed_full(void);
+void store_error_clear(void);
+/* For the engines: marks this thread's last failure as a full disk. */
+void store_error_full(void);
 
 #endif

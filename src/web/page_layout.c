@@ -191,6 +191,74 @@ error_page(struct req *r, struct resp *p, int status, const char *message)
 	       html(b, "</div>\n") || page_end(p);
 }
 
+/* A form's field whose value is not shown back: secrets and the machinery. */
+static bool
+kept_back(const char *key)
+{
+	return strcmp(key, "csrf") == 0 || strstr(key, "password") || strcmp(key, "code") == 0 ||
+	       strstr(key, "token") || strcmp(key, "return") == 0 || strcmp(key, "next") == 0;
+}
+
+/*
+ * The disk-full page: what happened in plain words, and for a form, what
+ * the person typed, shown back so that nothing of it is lost (the browser's
+ * Back button keeps it too).
+ */
+static int
+disk_full_page(struct req *r, struct resp *p)
+{
+	struct buf *b = &p->body;
+	const char *title = "The server's disk is full";
+	int i, shown = 0;
+
+	if (page_begin(r, p, title) || html(b, "<h1>") || html_txt(b, title) ||
+	    html(b, "</h1>\n<p class=\"lede\">") || html_txt(b, DISK_FULL_MESSAGE) ||
+	    html(b, "</p>\n<p>Nothing you did caused it, and nothing was half-saved: what was "
+	            "stored before is as it was. The people who run chiron have been told in its "
+	            "log.</p>\n"))
+		return -1;
+	for (i = 0; strcmp(r->method, "POST") == 0 && i < r->n_args; i++) {
+		const struct kv *a = &r->args[i];
+		char label[64];
+		size_t k;
+
+		if (!a->value || !a->value[0] || kept_back(a->key))
+			continue;
+		if (!shown++ &&
+		    html(b, "<h2>What you typed</h2>\n<p>Copy it to keep it, or go back: your "
+		            "browser keeps the form as you left it. Send it again later.</p>\n"))
+			return -1;
+		snprintf(label, sizeof(label), "%s", a->key);
+		for (k = 0; label[k]; k++)
+			if (label[k] == '_')
+				label[k] = ' ';
+		if (label[0] >= 'a' && label[0] <= 'z')
+			label[0] = (char)(label[0] - 'a' + 'A');
+		if (html(b, "<div class=\"field\"><label for=\"kept-") || html_attr(b, a->key) ||
+		    html(b, "\">") || html_txt(b, label) ||
+		    html(b, "</label><textarea readonly rows=\"4\" id=\"kept-") ||
+		    html_attr(b, a->key) || html(b, "\">") || html_txt(b, a->value) ||
+		    html(b, "</textarea></div>\n"))
+			return -1;
+	}
+	return html(b, "<div class=\"actions\"><a class=\"button secondary\" href=\"/\">The "
+	               "home page</a></div>\n") || page_end(p);
+}
+
+void
+disk_full_response(struct req *r, struct resp *p)
+{
+	buf_reset(&p->body);
+	p->n_headers = 0;
+	error_response(r, p, 503, "", DISK_FULL_MESSAGE);
+	if (strncmp(r->path, "/api/", 5) != 0) {
+		buf_reset(&p->body);
+		if (disk_full_page(r, p))
+			buf_reset(&p->body);
+	}
+	resp_header(p, "Retry-After", "300");
+}
+
 void
 error_response(struct req *r, struct resp *p, int status, const char *field,
                const char *message)

@@ -76,6 +76,15 @@ void error_response(struct req *r, struct resp *p, int status,
                     const char *field, const char *message);
 
 /*
+ * The answer when the store could not save for want of disk space
+ * (store_failed_full): 503 with Retry-After, DISK_FULL_MESSAGE in JSON
+ * under /api/, else a page saying it, which shows a form's fields back
+ * (secrets and the CSRF token left out) so what the person typed is kept.
+ */
+#define DISK_FULL_MESSAGE "The server's disk is full; nothing was saved. Try again later."
+void disk_full_response(struct req *r, struct resp *p);
+
+/*
  * The one error of services and handlers is struct refusal (status, field,
  * message: app/services.h). refusal_response() answers it (error_response
  * with Retry-After on a 429 or 503) and returns 0. A validator's struct

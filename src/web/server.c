@@ -39,6 +39,7 @@
 #include "core/utf8.h"
 #include "web/http.h"
 #include "web/pages.h"
+#include "store/store.h"
 
 #define BODY_MAX (1 << 20)
 
@@ -465,6 +466,16 @@ login_redirect(struct req *r, struct resp *p)
 	resp_header(p, "Location", here ? here : "/login");
 }
 
+/* The disk was full (store_failed_full): said once in the server's log,
+ * without what was typed, and to the person in plain words. */
+static void
+disk_full(struct req *r, struct resp *p, const char *method)
+{
+	fprintf(stderr, "chiron: %s %s: the disk is full, nothing was saved: %s\n", method,
+	        r->route ? r->route->path : r->path, store_errmsg(NULL));
+	disk_full_response(r, p);
+}
+
 /*
  * Finds the route of r and checks, in this order, before its handler
  * runs: the method (405 with Allow), the caller (a page sends an
@@ -575,10 +586,19 @@ dispatch(struct req *r, struct resp *p)
 		}
 		if (rt->fields && check_fields(r, p, rt->fields, api))
 			return;
+		store_error_clear();
 		if (rt->fn(r, p) != 0) {
 			buf_reset(&p->body);
 			p->n_headers = 0;
-			error_response(r, p, 500, "", "something went wrong on our side");
+			if (store_failed_full())
+				disk_full(r, p, method);
+			else
+				error_response(r, p, 500, "", "something went wrong on our side");
+		} else if (p->status >= 400 && store_failed_full()) {
+			/* A refusal that followed a write the full disk stopped
+			 * (a throttle fails closed, as "too many"): the truth is
+			 * the disk. */
+			disk_full(r, p, method);
 		}
 		return;
 	}

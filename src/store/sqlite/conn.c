@@ -16,10 +16,25 @@
 
 #include "store/sqlite/sqlite_int.h"
 
+/*
+ * Marks this thread's failure as a full disk when it was one: SQLite's
+ * SQLITE_FULL, or a write that the system refused for want of space
+ * (ENOSPC, EDQUOT), which SQLite may report as an I/O error.
+ */
+static void
+note_full(struct store_sqlite *s)
+{
+	int code = sqlite3_errcode(s->db) & 0xff, e = sqlite3_system_errno(s->db);
+
+	if (code == SQLITE_FULL || (code == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT)))
+		store_error_full();
+}
+
 int
 sq_fail(struct store_sqlite *s, const char *what)
 {
 	store_error("%s: %s", what, sqlite3_errmsg(s->db));
+	note_full(s);
 	return -1;
 }
 
@@ -30,6 +45,7 @@ sq_exec(struct store_sqlite *s, const char *sql)
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		store_error("%s", msg ? msg : sqlite3_errmsg(s->db));
+		note_full(s);
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -76,10 +92,13 @@ sq_commit(struct store *bs)
 	rc = sq_exec(s, "COMMIT");
 	if (rc && !sqlite3_get_autocommit(s->db)) {
 		char why[512];
+		bool full = store_failed_full();
 
 		snprintf(why, sizeof(why), "%s", store_errmsg(bs));
 		sq_exec(s, "ROLLBACK");
 		store_error("%s", why);
+		if (full)
+			store_error_full();
 	}
 	end_user_tx(s);
 	pthread_mutex_unlock(&s->lock);
@@ -266,10 +285,13 @@ sq_tx_end(struct store_sqlite *s, int ok)
 		ok = -1;
 	if (ok != 0) {
 		char why[512];
+		bool full = store_failed_full();
 
 		snprintf(why, sizeof(why), "%s", store_errmsg(&s->base));
 		sq_exec(s, "ROLLBACK");
 		store_error("%s", why);
+		if (full)
+			store_error_full();
 	}
 	pthread_mutex_unlock(&s->lock);
 	return ok;
@@ -421,6 +443,7 @@ static const struct store_ops sqlite_ops = {
 	.dkey_rewrap = sq_dkey_rewrap,
 	.user_dkey_get = sq_user_dkey_get,
 	.user_dkey_set = sq_user_dkey_set,
+	.backup = sq_backup,
 	.session_begin = sq_session_begin,
 	.session_read = sq_session_read,
 	.session_seen = sq_session_seen,

@@ -390,3 +390,9 @@ sq_migrate(struct store_sqlite *s)
 	}
 	return 0;
 }
+
+int
+sq_schema_version(void)
+{
+	return N_MIGRATIONS;
+}

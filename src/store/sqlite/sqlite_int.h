@@ -16,6 +16,7 @@
  *   calendars.c   calendar feeds and uploaded busy times
  *   profiles.c    a listing's statement and photo
  *   keys.c        data keys, wrapped (app/seal.h)
+ *   backup.c      online backup, and the check of a database file
  *   second_factor.c  sessions' times and stage, the second factor, recovery codes
  *
  * Every function here that takes a struct store_sqlite expects its
@@ -279,5 +280,11 @@ int sq_recovery_take(struct store *bs, int64_t user, const unsigned char hash[32
                      int *found);
 int sq_recovery_replace(struct store *bs, int64_t user, const unsigned char (*hashes)[32], int n);
 int sq_recovery_left(struct store *bs, int64_t user, long *n);
+
+/* backup.c */
+int sq_backup(struct store *bs, const char *path, bool replace, long *pages);
+
+/* schema.c: the schema version this chiron brings a database to. */
+int sq_schema_version(void);
 
 #endif
