@@ -26,6 +26,7 @@
 #include "core/record.h"
 #include "app/directory.h"
 #include "app/live.h"
+#include "app/seal.h"
 #include "app/services.h"
 #include "app/secret.h"
 #include "app/session.h"
@@ -79,7 +80,8 @@ put_listing(struct store *st)
 	arena_free(&a);
 }
 
-/* An account made as `chiron user add` makes one; *who is its actor. */
+/* An account made as `chiron user add` makes one (its email sealed);
+ * *who is its actor. */
 static void
 add_user(struct fix *f, const char *handle, const char *role, struct actor *who)
 {
@@ -90,7 +92,7 @@ add_user(struct fix *f, const char *handle, const char *role, struct actor *who)
 	snprintf(u.email, sizeof(u.email), "%s@example.org", handle);
 	snprintf(u.role, sizeof(u.role), "%s", role);
 	assert_int_equal(password_hash("long-enough-password", u.pw_hash), 0);
-	assert_int_equal(STORE_CALL(f->st, user_create, &u), 0);
+	assert_int_equal(account_add(&f->cx, &u), 0);
 	actor_of_user(who, &u, ADDR);
 }
 
@@ -126,6 +128,14 @@ setup(void **state)
 	if (!(f->lv = live_open(f->db, TAX, &f->cmp, 2, err, sizeof(err))))
 		fail_msg("live_open: %s", err);
 	services_init(&f->sv, f->st, TAX);
+	{
+		char keyfile[160];
+		int made;
+
+		snprintf(keyfile, sizeof(keyfile), "%s/chiron.key", f->dir);
+		if (sealer_start(&f->sv, keyfile, &made, err, sizeof(err)))
+			fail_msg("sealer_start: %s", err);
+	}
 	f->sv.live = f->lv;
 	f->sv.public_url = "https://chiron.test";
 	arena_init(&f->a, 1 << 16);
@@ -147,6 +157,7 @@ teardown(void **state)
 	ctx_done(&f->cx);
 	arena_free(&f->a);
 	live_close(f->lv);
+	sealer_stop(&f->sv);
 	store_close(f->st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -261,6 +272,10 @@ sign_in_right_and_wrong(void **state)
 	assert_int_equal(u.id, f->thera.id);
 	assert_int_equal(sign_in(&f->cx, &f->anon, "thera1", "wrong-password", &u, &why), 1);
 	assert_int_equal(why.status, 401);
+	/* By email, in any case: its blind index (the email is sealed). */
+	assert_int_equal(sign_in(&f->cx, &f->anon, " Thera1@EXAMPLE.org", "long-enough-password", &u, &why), 0);
+	assert_int_equal(u.id, f->thera.id);
+	assert_int_equal(u.email[0], '\0');            /* not opened by a sign-in */
 	/* No account looks exactly like a wrong password. */
 	assert_int_equal(sign_in(&f->cx, &f->anon, "nobody-here", "wrong-password", &u, &why), 1);
 	assert_int_equal(why.status, 401);
@@ -444,6 +459,14 @@ count_request(void *arg, const struct store_request *rq)
 	return 0;
 }
 
+/* The last request a list gave, opened. */
+static int
+keep_request(void *arg, const struct store_request *rq)
+{
+	*(struct store_request *)arg = *rq;
+	return 0;
+}
+
 static void
 request_sent_and_answered(void **state)
 {
@@ -465,6 +488,57 @@ request_sent_and_answered(void **state)
 	n = 0;
 	assert_int_equal(requests_sent(&f->cx, &f->seeker, count_request, &n), 0);
 	assert_int_equal(n, 1);
+	/* Sealed in the store, opened for each side. */
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(requests_sent(&f->cx, &f->seeker, keep_request, &rq), 0);
+	assert_string_equal(rq.message, "Do you see clinicians in training?");
+	assert_string_equal(rq.answer, "Yes, on Mondays.");
+	assert_string_equal(rq.seeker_name, "seeker1");
+	assert_string_equal(rq.therapist_id, TID);
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(requests_received(&f->cx, &f->thera, 0, keep_request, &rq, &next), 0);
+	assert_string_equal(rq.seeker_name, "seeker1");
+	assert_string_equal(rq.answer, "Yes, on Mondays.");
+	/* The sender heard, at the email opened from its seal. */
+	{
+		char link[256];
+
+		from_mail(f, "seeker1@example.org", "answered", link, sizeof(link));
+	}
+}
+
+/* A sender who reveals their email signs with it; once they erase their
+ * account (its key destroyed), the request stays with the therapist, as
+ * from someone who closed theirs, and cannot be answered. */
+static void
+request_of_an_erased_seeker(void **state)
+{
+	struct fix *f = *state;
+	struct request_in in = {TID, "Private words", true};
+	struct store_request rq;
+	struct refusal why;
+	int64_t next, kid;
+	char id[32];
+	int found;
+
+	claim_verified_by_an_admin(state);
+	assert_int_equal(send_request(&f->cx, &f->seeker, &in, &rq, &why), 0);
+	assert_string_equal(rq.seeker_name, "seeker1 <seeker1@example.org>");
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(requests_received(&f->cx, &f->thera, 0, keep_request, &rq, &next), 0);
+	assert_string_equal(rq.seeker_name, "seeker1 <seeker1@example.org>");
+	assert_int_equal(rq.gone, 0);
+	assert_int_equal(seal_user_key(&f->cx, f->seeker.id, &kid), 0);
+	assert_int_equal(seal_forget(&f->cx, kid, &found), 0);
+	assert_true(found);
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(requests_received(&f->cx, &f->thera, 0, keep_request, &rq, &next), 0);
+	assert_int_equal(rq.gone, 1);
+	assert_string_equal(rq.seeker_name, GONE_NAME);
+	assert_null(strstr(rq.message, "Private"));
+	snprintf(id, sizeof(id), "%lld", (long long)rq.id);
+	assert_int_equal(answer_request(&f->cx, &f->thera, id, "Too late", &why), 1);
+	assert_int_equal(why.status, 409);
 }
 
 static void
@@ -685,6 +759,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(hidden_listing_shown_only_to_admins, setup, teardown),
 		cmocka_unit_test_setup_teardown(request_sent_and_answered, setup, teardown),
 		cmocka_unit_test_setup_teardown(request_a_stranger_gets_404, setup, teardown),
+		cmocka_unit_test_setup_teardown(request_of_an_erased_seeker, setup, teardown),
 		cmocka_unit_test_setup_teardown(calendar_upload_kept_then_forgotten, setup, teardown),
 		cmocka_unit_test_setup_teardown(profile_saved_by_its_owner_only, setup, teardown),
 	};

@@ -169,21 +169,24 @@ static void
 signup_job(void *ctx, void *arg)
 {
 	struct services *sv = ctx;
+	struct ctx cx = {.sv = sv};
 	struct signup_ask *ask = arg;
 	struct store_user *u = &ask->u, old;
 	char tok[48 + 12 + 3 * SIGNUP_NEXT_MAX];
 	unsigned char raw[32], hash[32];
 	int found = 0;
 
-	if (STORE_CALL(sv->store, user_find, u->email, &old, &found))
+	/* By the email's blind index (app/identity.c): it is sealed. */
+	if (account_find_email(&cx, u->email, &old, &found))
 		goto out;
-	if (found && strcasecmp(old.email, u->email) == 0) {
+	if (found) {
 		notify_signup_exists(sv, u->email, old.handle);
 		goto out;
 	}
 	token_random(tok, raw);
 	token_hash(raw, hash);
-	if (STORE_CALL(sv->store, signup_put, hash, u, clock_now(&sv->clock) + SIGNUP_SECONDS))
+	if (signup_email_seal(&cx, hash, u) ||
+	    STORE_CALL(sv->store, signup_put, hash, u, clock_now(&sv->clock) + SIGNUP_SECONDS))
 		goto out;
 	/* The link's tail: the token, then where to land, percent-encoded
 	 * (a checked local path: no space or line break reaches the mail). */
@@ -266,7 +269,9 @@ signup_pending(struct ctx *cx, const struct actor *who, const char *token, struc
 	if (token_decode(token, raw))
 		return 0;
 	token_hash(raw, hash);
-	return STORE_CALL(cx->sv->store, signup_get, hash, ctx_now(cx), u, found);
+	if (STORE_CALL(cx->sv->store, signup_get, hash, ctx_now(cx), u, found))
+		return -1;
+	return *found ? signup_email_open(cx, hash, u) : 0;
 }
 
 int
@@ -286,6 +291,8 @@ confirm_signup(struct ctx *cx, const struct actor *who, const char *token, const
 	if (!found)
 		return refuse(why, 404, "token", "This sign-up link was used already or has "
 		              "expired. Sign up again.");
+	if (signup_email_open(cx, hash, u))
+		return -1;
 	if (handle && *handle) {
 		if (!handle_ok(handle))
 			return refuse(why, 400, "handle", "The pseudonym must be 3 to 40 letters, "
@@ -294,11 +301,12 @@ confirm_signup(struct ctx *cx, const struct actor *who, const char *token, const
 			return -1;
 		snprintf(u->handle, sizeof(u->handle), "%s", handle);
 	}
-	rc = STORE_CALL(cx->sv->store, user_create, u);
+	/* The email sealed for the new account, found by its blind index. */
+	rc = account_add(cx, u);
 	if (rc == STORE_EXISTS) {
-		if (STORE_CALL(cx->sv->store, user_find, u->email, &other, &found))
+		if (account_find_email(cx, u->email, &other, &found))
 			return -1;
-		if (found && strcasecmp(other.email, u->email) == 0) {
+		if (found) {
 			if (STORE_CALL(cx->sv->store, signup_delete, hash))
 				return -1;
 			return refuse(why, 409, "email", "This email got an account meanwhile. Sign "
@@ -348,7 +356,7 @@ sign_in(struct ctx *cx, const struct actor *who, const char *login, const char *
 		why->retry_after = 900;
 		return 1;
 	}
-	if (STORE_CALL(cx->sv->store, user_find, login, u, &found))
+	if (account_find(cx, login, u, &found))
 		return -1;
 	/* One budget per account, whether it is named by pseudonym or email;
 	 * a login that names no account has a budget of its own, so the
@@ -376,13 +384,14 @@ static void
 reset_job(void *ctx, void *arg)
 {
 	struct services *sv = ctx;
+	struct ctx cx = {.sv = sv};
 	char *email = arg, tok[48];
 	unsigned char raw[32], hash[32];
 	struct store_user u;
 	int found = 0;
 
-	if (STORE_CALL(sv->store, user_find, email, &u, &found) || !found ||
-	    strcasecmp(u.email, email) != 0)
+	if (account_find_email(&cx, email, &u, &found) || !found ||
+	    account_email(&cx, &u, u.email, sizeof(u.email)) || !u.email[0])
 		goto out;
 	token_random(tok, raw);
 	token_hash(raw, hash);

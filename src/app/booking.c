@@ -429,7 +429,7 @@ recipient_of(struct services *sv, int64_t user, const char *appt_zone, int64_t s
 
 	if (!user)
 		return 1;
-	if (STORE_CALL(sv->store, user_get, user, &u, &found))
+	if (account_get_sv(sv, user, &u, &found))
 		return -1;
 	if (!found)
 		return 1;

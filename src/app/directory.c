@@ -10,6 +10,12 @@
 
 #include "app/directory.h"
 #include "core/form.h"
+#include "app/ctx.h"
+#include "app/identity.h"
+#include "app/profile.h"
+#include "app/seal.h"
+
+#include <sodium.h>
 
 int
 directory_compacts(const struct taxonomy *tax, const char *path,
@@ -206,6 +212,7 @@ app_read_file(const char *path, size_t *len, char *err, size_t errlen)
  * ---------------------------------------------------------------------- */
 
 struct merge {
+	struct ctx *cx;
 	const struct taxonomy *tax;
 	const char *from, *into;
 	struct arena a;
@@ -251,15 +258,14 @@ merge_therapist(void *arg, const char *id, const void *in, size_t n, void **out,
 	return *out ? 1 : -1;
 }
 
+/* The rewrite of one profile's plain fields (in, n bytes with a NUL). */
 static int
-merge_profile(void *arg, const char *id, const void *in, size_t n, void **out, size_t *outn)
+merge_profile_text(struct merge *m, const void *in, size_t n, void **out, size_t *outn)
 {
-	struct merge *m = arg;
 	const char *p = in, *end = p + (n ? n - 1 : 0);
 	struct buf b = BUF_INIT;
 	int hit = 0;
 
-	(void)id;
 	while (p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
 		size_t len = amp ? (size_t)(amp - p) : (size_t)(end - p);
@@ -297,11 +303,61 @@ fail:
 	return -1;
 }
 
-int
-directory_merge_orgs(struct store *st, const struct taxonomy *tax, const char *from,
-                     const char *into, int *found, long *changed)
+/*
+ * A saved profile is sealed under its owner's key (app/profile.c): opened,
+ * rewritten, sealed again. One from before issue 11 (clear) is sealed
+ * on its way back. One that does not open stops the merge (nothing
+ * changes); one whose owner erased their account is left as it is.
+ */
+static int
+merge_profile(void *arg, const char *id, const void *in, size_t n, void **out, size_t *outn)
 {
-	struct merge m = {tax, from, into, {0}};
+	struct merge *m = arg;
+	struct buf plain = BUF_INIT, sealed = BUF_INIT;
+	char *end;
+	long long uid = strtoll(id, &end, 10);
+	void *text = NULL;
+	size_t textn = 0;
+	int rc;
+
+	if (*end || uid <= 0 || !n)
+		return -1;
+	if (seal_kid_of(in, n - 1) == 0) {
+		if (buf_add(&plain, in, n - 1))
+			return -1;
+	} else if (profile_open(m->cx, uid, in, n - 1, &plain))
+		return -1;
+	if (!plain.p) {
+		buf_free(&plain);
+		return 0;               /* erased, or empty: nothing to rewrite */
+	}
+	rc = merge_profile_text(m, plain.p, plain.len + 1, &text, &textn);
+	if (rc == 0 && seal_kid_of(in, n - 1) == 0) {
+		/* Clear: sealed as it is. */
+		rc = 1;
+		text = NULL;
+	}
+	if (rc == 1) {
+		if (profile_seal(m->cx, uid, text ? (const char *)text : plain.p, &sealed))
+			rc = -1;
+		else
+			*out = buf_take(&sealed, outn), rc = *out ? 1 : -1;
+	}
+	if (text)
+		sodium_memzero(text, textn);
+	free(text);
+	sodium_memzero(plain.p, plain.len);
+	buf_free(&plain);
+	buf_free(&sealed);
+	return rc;
+}
+
+int
+directory_merge_orgs(struct ctx *cx, const char *from, const char *into, int *found,
+                     long *changed)
+{
+	struct merge m = {cx, cx->sv->tax, from, into, {0}};
+	struct store *st = cx->sv->store;
 	int rc;
 
 	arena_init(&m.a, 16384);

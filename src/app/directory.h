@@ -44,10 +44,13 @@ long directory_pause_stale(struct store *st, struct index *ix, int64_t now);
  * a duplicate of one the therapist already has is dropped), and `from` is
  * deleted, all in one transaction. *found = 0 when either organization is
  * missing or they are the same (nothing changes); *changed counts the
- * records and profiles rewritten. Returns 0, or -1 with store_errmsg().
+ * records and profiles rewritten. Saved profiles are sealed: each is
+ * opened, rewritten and sealed again (app/profile.c). Returns 0, or -1
+ * with store_errmsg().
  */
-int directory_merge_orgs(struct store *st, const struct taxonomy *tax, const char *from,
-                         const char *into, int *found, long *changed);
+struct ctx;
+int directory_merge_orgs(struct ctx *cx, const char *from, const char *into, int *found,
+                         long *changed);
 
 /* Reads a whole file ("-" is stdin) into a malloc'd NUL-ended buffer. */
 char *app_read_file(const char *path, size_t *len, char *err, size_t errlen);

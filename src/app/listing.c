@@ -317,7 +317,7 @@ send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const 
 		return refuse(why, 400, "email", "enter the practice's email address as you found it, "
 		                                 "like office@example.org");
 	/* The one address known to be the claimant's is no proof of the practice. */
-	if (STORE_CALL(cx->sv->store, user_get, l.user, &claimant, &found))
+	if (account_get(cx, l.user, &claimant, &found))
 		return -1;
 	if (found && strcasecmp(claimant.email, email) == 0)
 		return refuse(why, 400, "email", "this is the claimant's own address: send the code "
@@ -454,7 +454,7 @@ verify_listing_as(struct ctx *cx, const struct actor *who, const char *tid, cons
 	/* A listing its claimant created joins searches now (unless hidden). */
 	if (l.created && STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden) == 0 && !hidden)
 		live_set_paused(cx->sv->live, tid, stale(&l, now));
-	if (STORE_CALL(cx->sv->store, user_get, l.user, &claimant, &found) == 0 && found)
+	if (account_get(cx, l.user, &claimant, &found) == 0 && found && claimant.email[0])
 		notify_claim_verified(cx->sv, claimant.email, listing_name(cx, tid));
 	return 0;
 }
@@ -497,7 +497,7 @@ reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct re
 	if (waiting_claim(cx, who, tid, &l, why))
 		return 1;
 	name = arena_strdup(cx->a, listing_name(cx, tid));
-	if (STORE_CALL(cx->sv->store, user_get, l.user, &claimant, &found))
+	if (account_get(cx, l.user, &claimant, &found))
 		return -1;
 	if (!found)
 		claimant.email[0] = '\0';
@@ -586,7 +586,7 @@ merge_orgs(struct ctx *cx, const struct actor *who, const char *from, const char
 		return refuse(why, 400, "from", "give the duplicate organization's id");
 	if (!into || !record_id_ok(into) || strcmp(from, into) == 0)
 		return refuse(why, 400, "into", "give the id of another organization to keep");
-	if (directory_merge_orgs(cx->sv->store, cx->sv->tax, from, into, &found, changed))
+	if (directory_merge_orgs(cx, from, into, &found, changed))
 		return -1;
 	if (!found)
 		return refuse(why, 404, "from", "both organizations must be in the registry");
@@ -782,7 +782,7 @@ remind_one(void *arg, const struct store_listing *l)
 	int64_t last = l->confirmed_at > l->claimed_at ? l->confirmed_at : l->claimed_at;
 	int found = 0;
 
-	if (STORE_CALL(x->sv->store, user_get, l->user, &u, &found) || !found)
+	if (account_get_sv(x->sv, l->user, &u, &found) || !found || !u.email[0])
 		return 0;
 	if (token_random(tok, raw))
 		return x->err = 1;

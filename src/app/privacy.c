@@ -96,7 +96,9 @@ const struct privacy_item privacy_items[] = {
 	 "Your message, the therapist it went to, when, and their answer; signed with your "
 	 "pseudonym, or your email only if you chose to add it.",
 	 "You and the therapist holding that listing. Administrators can see them.",
-	 "Kept: nothing deletes a request." WITH_ACCOUNT,
+	 "Kept: nothing deletes a request. It is sealed under a key of your account (the address "
+	 "it went to is not): once your account is erased and its key destroyed, no one can read "
+	 "what you wrote or who you were; the therapist sees a person who closed their account.",
 	 "request"},
 	{PRIV_THERAPY, "Appointments and series",
 	 "Each session booked: with whom, the kind of session, start and end, your time zone, in "

@@ -52,7 +52,9 @@ free_hours_load(struct services *sv, int64_t seeker, struct free_hours *fh)
 
 	fh->zone = NULL;
 	fh->n = 0;
-	if (STORE_CALL(sv->store, profile_get, seeker, prof, sizeof(prof)))
+	struct ctx cx = {.sv = sv};
+
+	if (profile_of(&cx, seeker, prof, sizeof(prof)))
 		return;
 	form_value(prof, "timezone", zone, sizeof(zone));
 	if (!(fh->zone = tz_get(zone)))

@@ -92,7 +92,11 @@
 
 #include <sodium.h>
 
+#include "core/buf.h"
 #include "app/secret.h"
+#include "app/identity.h"
+#include "app/profile.h"
+#include "app/requests.h"
 #include "app/session.h"
 #include "cli/cli.h"
 #include "store/store.h"
@@ -186,8 +190,11 @@ cmd_request(int argc, char **argv)
 	int64_t created = (int64_t)time(NULL);
 	long count = 1, k;
 	int numbered = 0, i, rc = 0, found = 0;
+	struct services sv;
 	struct store_user u;
 	struct store *st;
+	struct arena a;
+	struct ctx cx;
 	char *end;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
@@ -215,17 +222,22 @@ cmd_request(int argc, char **argv)
 	}
 	if (!seeker || !tid || !msg)
 		return usage_seed();
-	if (!(st = open_db(db)))
+	/* Sealed as the service seals them (app/requests.c). */
+	if (!(st = cli_open_sealed("request", db, NULL, &sv)))
 		return 1;
+	arena_init(&a, 1 << 16);
+	ctx_begin(&cx, &sv, &a);
 	memset(&u, 0, sizeof(u));
 	if (STORE_CALL(st, user_find, seeker, &u, &found) || !found) {
 		fprintf(stderr, "chiron request: %s\n", found ? store_errmsg(st) : "no such seeker");
-		store_close(st);
+		arena_free(&a);
+		cli_close_sealed(&sv);
 		return 1;
 	}
 	for (k = 1; rc == 0 && k <= count; k++) {
 		struct store_request rq;
 
+		arena_reset(&a);
 		memset(&rq, 0, sizeof(rq));
 		rq.seeker = u.id;
 		snprintf(rq.seeker_name, sizeof(rq.seeker_name), "%s", u.handle);
@@ -235,11 +247,13 @@ cmd_request(int argc, char **argv)
 		else
 			snprintf(rq.message, sizeof(rq.message), "%s", msg);
 		rq.created_at = numbered ? created + k : created;
-		rc = STORE_CALL(st, request_add, &rq);
+		rc = request_put(&cx, &rq);
 	}
 	if (rc)
 		fprintf(stderr, "chiron request: %s\n", store_errmsg(st));
-	store_close(st);
+	ctx_done(&cx);
+	arena_free(&a);
+	cli_close_sealed(&sv);
 	return rc ? 1 : 0;
 }
 
@@ -604,7 +618,9 @@ cmd_sessions(int argc, char **argv)
 	const char *db = DEFAULT_DB, *prefix = NULL;
 	long count = 0, k;
 	int i, rc = 0;
+	struct services sv;
 	struct store *st;
+	struct ctx cx;
 	char *e;
 
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
@@ -627,8 +643,9 @@ cmd_sessions(int argc, char **argv)
 		fprintf(stderr, "chiron sessions: libsodium could not start\n");
 		return 1;
 	}
-	if (!(st = open_db(db)))
+	if (!(st = cli_open_sealed("sessions", db, NULL, &sv)))
 		return 1;
+	ctx_begin(&cx, &sv, NULL);
 	for (k = 0; rc == 0 && k < count; k++) {
 		unsigned char raw[32], craw[32], hash[32];
 		char tok[48], csrf[48];
@@ -639,7 +656,7 @@ cmd_sessions(int argc, char **argv)
 		snprintf(u.email, sizeof(u.email), "%s%03ld@example.org", prefix, k);
 		snprintf(u.pw_hash, sizeof(u.pw_hash), "x");   /* no password signs in */
 		snprintf(u.role, sizeof(u.role), "seeker");
-		rc = STORE_CALL(st, user_create, &u);
+		rc = account_add(&cx, &u);
 		if (rc == 0 && (token_random(tok, raw) || token_random(csrf, craw)))
 			rc = -1;
 		if (rc == 0) {
@@ -652,7 +669,7 @@ cmd_sessions(int argc, char **argv)
 	}
 	if (rc)
 		fprintf(stderr, "chiron sessions: %s\n", store_errmsg(st));
-	store_close(st);
+	cli_close_sealed(&sv);
 	return rc ? 1 : 0;
 }
 
@@ -660,9 +677,11 @@ int
 cmd_profile(int argc, char **argv)
 {
 	const char *db = DEFAULT_DB, *handle = NULL, *fields = NULL;
+	struct services sv;
 	struct store_user u;
 	int i, rc, found = 0;
 	struct store *st;
+	struct ctx cx;
 
 	if (argc < 2 || strcmp(argv[1], "set") != 0)
 		return usage_seed();
@@ -678,15 +697,22 @@ cmd_profile(int argc, char **argv)
 	}
 	if (!handle || !fields)
 		return usage_seed();
-	if (!(st = open_db(db)))
+	if (!(st = cli_open_sealed("profile", db, NULL, &sv)))
 		return 1;
+	ctx_begin(&cx, &sv, NULL);
 	memset(&u, 0, sizeof(u));
 	rc = STORE_CALL(st, user_find, handle, &u, &found);
-	if (rc == 0 && found)
-		rc = STORE_CALL(st, profile_put, u.id, fields, 0);
+	if (rc == 0 && found) {
+		/* Sealed as the service seals it (app/profile.c). */
+		struct buf sealed = BUF_INIT;
+
+		rc = profile_seal(&cx, u.id, fields, &sealed) ||
+		     STORE_CALL(st, profile_put, u.id, sealed.p, sealed.len, 0) ? -1 : 0;
+		buf_free(&sealed);
+	}
 	if (rc || !found)
 		fprintf(stderr, "chiron profile: %s\n", rc ? store_errmsg(st) : "no such user");
-	store_close(st);
+	cli_close_sealed(&sv);
 	return rc || !found ? 1 : 0;
 }
 
@@ -817,9 +843,11 @@ int
 cmd_account(int argc, char **argv)
 {
 	const char *db = DEFAULT_DB, *who = NULL;
+	struct services sv;
 	struct store_user u;
 	int i, rc, found = 0;
 	struct store *st;
+	struct ctx cx;
 
 	if (argc < 2 || strcmp(argv[1], "show") != 0)
 		return usage_seed();
@@ -833,14 +861,20 @@ cmd_account(int argc, char **argv)
 	}
 	if (!who)
 		return usage_seed();
-	if (!(st = open_db(db)))
+	if (!(st = cli_open_sealed("account", db, NULL, &sv)))
 		return 1;
+	ctx_begin(&cx, &sv, NULL);
 	rc = find_user(st, who, &u, &found);
+	if (rc == 0 && !found && strchr(who, '@'))
+		rc = account_find_email(&cx, who, &u, &found);
+	/* The email opened (app/identity.c): it is sealed. */
+	if (rc == 0 && found)
+		rc = account_email(&cx, &u, u.email, sizeof(u.email));
 	if (rc == 0 && found)
 		printf("%lld %s %s %s\n", (long long)u.id, u.handle,
 		       u.therapist_id[0] ? u.therapist_id : "-", u.email);
 	else
 		fprintf(stderr, "chiron account: %s\n", rc ? store_errmsg(st) : "no such user");
-	store_close(st);
+	cli_close_sealed(&sv);
 	return rc || !found ? 1 : 0;
 }

@@ -631,6 +631,12 @@ cmd_serve(int argc, char **argv)
 			fprintf(stderr, "chiron: created the key file %s: back it up apart from the "
 			        "database (without it nothing sealed in the database can be read)\n",
 			        s.mail_key);
+		/* What an older chiron left in the clear (emails, requests,
+		 * saved searches) is sealed before anything is served. */
+		if (people_seal_legacy(&app.sv, err, sizeof(err))) {
+			fprintf(stderr, "chiron serve: %s\n", err);
+			goto out;
+		}
 	}
 	t0 = now_seconds();
 	{

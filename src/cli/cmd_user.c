@@ -13,6 +13,8 @@
  * that secret (base32, as an authenticator app takes it), sealed with
  * the account's key (the key file: --key-file, or chiron.key beside the
  * database): for an operator provisioning a device, and for the tests.
+ * The email is sealed as the sign-up seals it (app/identity.c), so the
+ * command reads the key file (cli_open_sealed).
  * --therapist links the account to a listing already verified: the
  * operator at the console vouches for it, and the listing records that it
  * was verified from the command line.
@@ -61,6 +63,7 @@ cmd_user(int argc, char **argv)
 	struct store *st;
 	struct services sv;
 	struct password_list *common;
+	struct ctx cx;
 	size_t keyn;
 	int i, from_stdin = 0, rc;
 	int64_t at = (int64_t)time(NULL);
@@ -154,9 +157,11 @@ cmd_user(int argc, char **argv)
 		fprintf(stderr, "chiron user: out of memory hashing the password\n");
 		return 1;
 	}
+	/* The email is sealed under the account's key (app/identity.c). */
 	if (!(st = cli_open_sealed("user", db, keyfile, &sv)))
 		return 1;
-	rc = STORE_CALL(st, user_create, &u);
+	ctx_begin(&cx, &sv, NULL);
+	rc = account_add(&cx, &u);
 	if (rc == 0 && *tid) {
 		rc = STORE_CALL(st, listing_claim, u.id, tid, "", at);
 		if (rc == STORE_EXISTS) {
@@ -173,12 +178,12 @@ cmd_user(int argc, char **argv)
 	}
 	if (rc == 0 && totp) {
 		struct arena a;
-		struct ctx cx;
+		struct ctx tcx;
 
 		arena_init(&a, 4096);
-		ctx_begin(&cx, &sv, &a);
-		rc = sf_set_secret(&cx, u.id, totp);
-		ctx_done(&cx);
+		ctx_begin(&tcx, &sv, &a);
+		rc = sf_set_secret(&tcx, u.id, totp);
+		ctx_done(&tcx);
 		arena_free(&a);
 	}
 	if (rc == STORE_EXISTS)

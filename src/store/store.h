@@ -31,11 +31,25 @@ typedef int (*store_org_fn)(void *arg, const struct store_org *o);
 typedef int (*store_therapist_fn)(void *arg, const char *id,
                                   const void *packed, size_t n);
 
+#define STORE_BLIND_BYTES 32            /* a blind index (app/seal.h, SEAL_BLIND_BYTES) */
+#define STORE_RK_BYTES 16               /* a row key (app/seal.h, SEAL_RK_BYTES) */
+#define STORE_EMAIL_SEALED_MAX 320      /* an email of 255 bytes, sealed (SEAL_OVERHEAD 49) */
+
 /* An account (accounts.md: roles seeker, therapist, admin). */
 struct store_user {
 	int64_t id;
 	char handle[64];
+	/*
+	 * The email in the clear: the store never writes it, and fills it
+	 * only from a row written before issue 11 (sealed at the next start,
+	 * app/identity.c); the services fill it by opening email_sealed
+	 * (account_get, account_email).
+	 */
 	char email[256];
+	/* The email sealed (app/identity.c) and its blind index (email_bx). */
+	unsigned char email_sealed[STORE_EMAIL_SEALED_MAX];
+	size_t email_sealed_n;
+	unsigned char email_bx[STORE_BLIND_BYTES];
 	char pw_hash[160];              /* argon2id, libsodium's string form */
 	char role[16];
 	/*
@@ -48,15 +62,28 @@ struct store_user {
 	char claim_id[72];              /* the listing claimed, verified or not, or "" */
 };
 
-/* A consultation request (requests.md). */
+/*
+ * A consultation request (requests.md). The store keeps and gives the
+ * sealed form (app/requests.c seals and opens): the seeker's account,
+ * name, message and answer sealed under the seeker's data key, whose
+ * number is dkey, for the row key rk. The plain fields are the opened
+ * view the services hand their callers; the store fills them only for a
+ * row from before issue 11 (requests_legacy).
+ */
 struct store_request {
 	int64_t id;
-	int64_t seeker;                 /* user id */
+	int64_t seeker;                 /* user id (plain view) */
 	char seeker_name[64];           /* the pseudonym, or the name revealed */
 	char therapist_id[72];
 	char message[2048];
 	char answer[2048];
 	int64_t created_at, answered_at; /* answered_at 0 when not answered */
+	int gone;                       /* plain view: the seeker erased their account */
+	/* The sealed form; the pointers live until the callback returns. */
+	unsigned char rk[STORE_RK_BYTES];
+	int64_t dkey;                   /* the seeker's data key number */
+	const void *s_seeker, *s_name, *s_message, *s_answer;
+	size_t s_seeker_n, s_name_n, s_message_n, s_answer_n;
 };
 
 typedef int (*store_request_fn)(void *arg, const struct store_request *rq);
@@ -338,7 +365,15 @@ struct store_ops {
 
 	/* Accounts: every function is safe to call from many threads. */
 	int (*user_create)(struct store *s, struct store_user *u);  /* sets u->id; STORE_EXISTS */
-	/* By handle or email (whichever matches). *found = 0 when none. */
+	/*
+	 * user_create stores u's handle, pw_hash, role and email_bx, with the
+	 * sealed email when email_sealed_n is set, else a placeholder until
+	 * user_email_set (the email is sealed for the new row's id). A
+	 * non-zero email_bx of another account is STORE_EXISTS; a zero one
+	 * (tools and tests of the store alone) keeps u->email as it is, a row
+	 * like those from before issue 11.
+	 */
+	/* By handle (or a clear email of a row from before issue 11). *found = 0 when none. */
 	int (*user_find)(struct store *s, const char *handle_or_email,
 	                 struct store_user *u, int *found);
 	int (*user_get)(struct store *s, int64_t id, struct store_user *u, int *found);
@@ -359,7 +394,8 @@ struct store_ops {
 	                     void *arg);
 	/*
 	 * Sign-ups waiting for their email's confirmation, by the BLAKE2b
-	 * hash of the link's token: u's handle, email, pw_hash and role.
+	 * hash of the link's token: u's handle, email sealed (email_sealed,
+	 * for the token's hash, app/identity.c), pw_hash and role.
 	 * Get fills u (*found 0 when missing or expired); rename changes the
 	 * pseudonym of one; delete forgets one; expire forgets all whose
 	 * time ran out before `now`.
@@ -381,19 +417,22 @@ struct store_ops {
 
 	/*
 	 * Consultation requests: a seeker's message to one therapist's
-	 * listing. Lists are newest first, at most max, through fn.
+	 * listing, in their sealed form (struct store_request). Lists are
+	 * newest first, at most max, through fn. request_add stores rk, dkey,
+	 * therapist_id, the times and the four sealed values; the seeker's
+	 * list is by their data key number.
 	 */
 	int (*request_add)(struct store *s, struct store_request *rq);  /* sets rq->id */
-	int (*requests_of_seeker)(struct store *s, int64_t seeker, int max,
+	int (*requests_of_seeker)(struct store *s, int64_t dkey, int max,
 	                          store_request_fn fn, void *arg);
 	/* Sent to therapist_id, older than request before_id (0: from the
 	 * newest), newest first, at most max: pages of a long list. */
 	int (*requests_to_therapist)(struct store *s, const char *therapist_id, int64_t before_id,
 	                             int max, store_request_fn fn, void *arg);
-	/* Answers request id, only when it was sent to therapist_id: *seeker
-	 * is its sender's account, 0 when there is no such request. */
+	/* Answers request id with the sealed answer (n bytes), only when it
+	 * was sent to therapist_id: *found 0 when there is no such request. */
 	int (*request_answer)(struct store *s, int64_t id, const char *therapist_id,
-	                      const char *answer, int64_t now, int64_t *seeker);
+	                      const void *answer, size_t n, int64_t now, int *found);
 
 	/* Listings: a therapist account claims one (STORE_EXISTS when taken). */
 	int (*listing_claim)(struct store *s, int64_t user, const char *therapist_id,
@@ -443,11 +482,12 @@ struct store_ops {
 
 	/*
 	 * A seeker's saved search profile (urlencoded form fields, the
-	 * organizations included), private to its owner. get copies at most
-	 * n bytes into out ("" when none).
+	 * organizations included), private to its owner, sealed (app/profile.c).
+	 * get appends the stored bytes to out (nothing when none), *sealed
+	 * 0 when they are a clear row from before issue 11; put stores n bytes.
 	 */
-	int (*profile_get)(struct store *s, int64_t user, char *out, size_t n);
-	int (*profile_put)(struct store *s, int64_t user, const char *fields, int64_t now);
+	int (*profile_get)(struct store *s, int64_t user, struct buf *out, int *sealed);
+	int (*profile_put)(struct store *s, int64_t user, const void *fields, size_t n, int64_t now);
 
 	/*
 	 * Hiding a listing (admin): hidden ones leave search and their page.
@@ -677,6 +717,32 @@ struct store_ops {
 	 * STORE_EXISTS. *pages (may be NULL) gets the number of pages copied.
 	 */
 	int (*backup)(struct store *s, const char *path, bool replace, long *pages);
+
+	/*
+	 * The people side sealed (issue 11, app/identity.c, requests.c,
+	 * profile.c). user_find_bx finds an account by its email's blind
+	 * index; user_email_set records an account's sealed email and blind
+	 * index (STORE_EXISTS when another account has that index).
+	 * request_get gives request id through fn only when it was sent to
+	 * therapist_id (*found). The *_legacy scans give rows from before
+	 * issue 11, still in the clear, through fn with the store's lock
+	 * held (fn copies, and must not call the store): users (id, email), requests (the plain fields
+	 * filled), profiles (user id, fields); request_seal writes the sealed
+	 * form of such a request (rk, dkey, the s_* values) and empties its
+	 * clear account.
+	 */
+	int (*user_find_bx)(struct store *s, const unsigned char bx[STORE_BLIND_BYTES],
+	                    struct store_user *u, int *found);
+	int (*user_email_set)(struct store *s, int64_t user, const unsigned char bx[STORE_BLIND_BYTES],
+	                      const void *sealed, size_t n);
+	int (*request_get)(struct store *s, int64_t id, const char *therapist_id,
+	                   store_request_fn fn, void *arg, int *found);
+	int (*users_legacy)(struct store *s, int (*fn)(void *arg, int64_t id, const char *email),
+	                    void *arg);
+	int (*requests_legacy)(struct store *s, store_request_fn fn, void *arg);
+	int (*request_seal)(struct store *s, const struct store_request *rq);
+	int (*profiles_legacy)(struct store *s, int (*fn)(void *arg, int64_t user, const char *fields),
+	                       void *arg);
 	/*
 	 * Sessions with their times and stage (issue 11, app/session.c).
 	 * session_begin starts one at now (created and seen now), its row

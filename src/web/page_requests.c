@@ -138,6 +138,12 @@ one(void *arg, const struct store_request *rq)
 		if (html(b, "<p><strong>Answer</strong> (") || when(b, rq->answered_at) ||
 		    html(b, "): ") || html_txt(b, rq->answer) || html(b, "</p>\n"))
 			return 1;
+	} else if (x->therapist && rq->gone) {
+		/* Its sender erased their account: an answer would be sealed
+		 * under a key that is gone (app/requests.c). */
+		if (html(b, "<p class=\"hint\">This person has since closed their account: the "
+		            "request can no longer be answered.</p>\n"))
+			return 1;
 	} else if (x->therapist) {
 		if (html(b, "<form method=\"post\" action=\"/answer/") || html_attr(b, id) ||
 		    html(b, "\" novalidate>") || form_csrf(b, r, x->p) ||

@@ -31,6 +31,7 @@
 
 #include <sodium.h>
 
+#include "app/identity.h"
 #include "app/photo.h"
 #include "app/second_factor.h"
 #include "web/auth.h"
@@ -586,14 +587,25 @@ dispatch(struct req *r, struct resp *p)
 		}
 		if (rt->fields && check_fields(r, p, rt->fields, api))
 			return;
+		/* The thread's last store error and full-disk mark are cleared
+		 * first, so only this request's can speak below (a sealed value
+		 * that did not open, app/identity.h; a full disk). */
 		store_error_clear();
 		if (rt->fn(r, p) != 0) {
+			bool sealed = strncmp(store_errmsg(r->cx.sv->store), SEAL_BAD_TEXT,
+			                      strlen(SEAL_BAD_TEXT)) == 0;
+
+			/* Which value, by table and row number: never its content. */
+			if (sealed)
+				fprintf(stderr, "chiron: %s\n", store_errmsg(r->cx.sv->store));
 			buf_reset(&p->body);
 			p->n_headers = 0;
 			if (store_failed_full())
 				disk_full(r, p, method);
 			else
-				error_response(r, p, 500, "", "something went wrong on our side");
+				error_response(r, p, 500, "", sealed ? SEAL_BAD_TEXT ": nothing of it is shown "
+				               "rather than part (the administrator was told)"
+				                                     : "something went wrong on our side");
 		} else if (p->status >= 400 && store_failed_full()) {
 			/* A refusal that followed a write the full disk stopped
 			 * (a throttle fails closed, as "too many"): the truth is

@@ -2,11 +2,19 @@
  * accounts.c: accounts and what hangs on them: users, sessions, login
  * throttles, sign-ups waiting for their email, password resets, a seeker's
  * saved profile and a user's time zone.
+ *
+ * Sealed at rest (issue 11): an account's email column holds its address
+ * sealed (a BLOB) and email_bx its blind index; a sign-up's email and a
+ * saved profile's fields hold sealed BLOBs too. The store never sees them
+ * in the clear: app/identity.c and app/profile.c seal and open. A TEXT
+ * value in one of them is a row from before, which the services seal at
+ * the next start (the *_legacy scans below find them).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* ---- users ---- */
@@ -20,7 +28,28 @@
 #define USER_COLS "id, handle, email, pw_hash, role, " \
 	"coalesce((SELECT l.therapist_id FROM listing l WHERE l.user_id = user.id " \
 	"AND l.verified_at != 0), ''), " \
-	"coalesce((SELECT l.therapist_id FROM listing l WHERE l.user_id = user.id), '')"
+	"coalesce((SELECT l.therapist_id FROM listing l WHERE l.user_id = user.id), ''), email_bx"
+
+/* The email column into u: sealed (a BLOB) or, from a row before issue 11, clear. */
+static void
+email_col(sqlite3_stmt *st, int col, struct store_user *u)
+{
+	const void *p = sqlite3_column_blob(st, col);
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+
+	u->email[0] = '\0';
+	u->email_sealed_n = 0;
+	if (sqlite3_column_type(st, col) == SQLITE_TEXT)
+		sq_copy_col(u->email, sizeof(u->email), st, col);
+	else if (p) {
+		/* One too long for any email is cut: it then fails to open,
+		 * as an altered value must (never read as "no email"). */
+		if (n > sizeof(u->email_sealed))
+			n = sizeof(u->email_sealed);
+		memcpy(u->email_sealed, p, n);
+		u->email_sealed_n = n;
+	}
+}
 
 static int
 row_user(sqlite3_stmt *st, void *arg)
@@ -30,22 +59,44 @@ row_user(sqlite3_stmt *st, void *arg)
 
 	u->id = sqlite3_column_int64(st, 0);
 	sq_copy_col(u->handle, sizeof(u->handle), st, 1);
-	sq_copy_col(u->email, sizeof(u->email), st, 2);
+	email_col(st, 2, u);
 	sq_copy_col(u->pw_hash, sizeof(u->pw_hash), st, 3);
 	sq_copy_col(u->role, sizeof(u->role), st, 4);
 	sq_copy_col(u->therapist_id, sizeof(u->therapist_id), st, 5);
 	sq_copy_col(u->claim_id, sizeof(u->claim_id), st, 6);
+	memset(u->email_bx, 0, sizeof(u->email_bx));
+	if (sqlite3_column_bytes(st, 7) == STORE_BLIND_BYTES)
+		memcpy(u->email_bx, sqlite3_column_blob(st, 7), STORE_BLIND_BYTES);
 	*f->found = 1;
 	return 1;
+}
+
+static bool
+blind_set(const unsigned char bx[STORE_BLIND_BYTES])
+{
+	unsigned char any = 0;
+
+	for (int i = 0; i < STORE_BLIND_BYTES; i++)
+		any |= bx[i];
+	return any != 0;
 }
 
 int
 sq_user_create(struct store *bs, struct store_user *u)
 {
+	if (!blind_set(u->email_bx))
+		return sq_run(S(bs), "creating an account", sq_row_int64, &u->id,
+			      "INSERT INTO user (handle, email, pw_hash, role, therapist_id) "
+			      "VALUES (?1, ?2, ?3, ?4, nullif(?5, '')) RETURNING id", "ttttt",
+			      u->handle, u->email, u->pw_hash, u->role, u->therapist_id);
+	/* Until user_email_set, the email column holds the blind index: a
+	 * unique BLOB that says nothing. */
 	return sq_run(S(bs), "creating an account", sq_row_int64, &u->id,
-		      "INSERT INTO user (handle, email, pw_hash, role, therapist_id) "
-		      "VALUES (?1, ?2, ?3, ?4, nullif(?5, '')) RETURNING id", "ttttt",
-		      u->handle, u->email, u->pw_hash, u->role, u->therapist_id);
+		      "INSERT INTO user (handle, email, email_bx, pw_hash, role, therapist_id) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, '')) RETURNING id", "tBbttt",
+		      u->handle, u->email_sealed_n ? (const void *)u->email_sealed : u->email_bx,
+		      u->email_sealed_n ? u->email_sealed_n : (size_t)STORE_BLIND_BYTES, u->email_bx,
+		      u->pw_hash, u->role, u->therapist_id);
 }
 
 int
@@ -54,8 +105,53 @@ sq_user_find(struct store *bs, const char *key, struct store_user *u, int *found
 	struct found f = {u, found};
 
 	*found = 0;
+	/* A sealed email is a BLOB, never equal to the TEXT key: only a row
+	 * from before issue 11 matches by email here. */
 	return sq_run(S(bs), "reading an account", row_user, &f,
 		      "SELECT " USER_COLS " FROM user WHERE handle = ?1 OR email = ?1", "t", key);
+}
+
+int
+sq_user_find_bx(struct store *bs, const unsigned char bx[STORE_BLIND_BYTES], struct store_user *u,
+                int *found)
+{
+	struct found f = {u, found};
+
+	*found = 0;
+	return sq_run(S(bs), "reading an account", row_user, &f,
+		      "SELECT " USER_COLS " FROM user WHERE email_bx = ?1", "b", bx);
+}
+
+int
+sq_user_email_set(struct store *bs, int64_t user, const unsigned char bx[STORE_BLIND_BYTES],
+                  const void *sealed, size_t n)
+{
+	return sq_run(S(bs), "recording an email", NULL, NULL,
+		      "UPDATE user SET email = ?2, email_bx = ?3 WHERE id = ?1", "iBb",
+		      user, sealed, n, bx);
+}
+
+struct legacy_users {
+	int (*fn)(void *arg, int64_t id, const char *email);
+	void *arg;
+};
+
+static int
+row_legacy_user(sqlite3_stmt *st, void *arg)
+{
+	struct legacy_users *x = arg;
+	const unsigned char *e = sqlite3_column_text(st, 1);
+
+	return x->fn(x->arg, sqlite3_column_int64(st, 0), e ? (const char *)e : "");
+}
+
+int
+sq_users_legacy(struct store *bs, int (*fn)(void *arg, int64_t id, const char *email), void *arg)
+{
+	struct legacy_users x = {fn, arg};
+
+	return sq_run(S(bs), "reading accounts", row_legacy_user, &x,
+		      "SELECT id, email FROM user WHERE typeof(email) = 'text' ORDER BY id", "");
 }
 
 int
@@ -182,8 +278,8 @@ sq_signup_put(struct store *bs, const unsigned char hash[32], const struct store
 {
 	return sq_run(S(bs), "keeping a sign-up", NULL, NULL,
 		      "INSERT INTO signup_pending (token_hash, handle, email, pw_hash, role, expires_at) "
-		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "btttti", hash, u->handle, u->email,
-		      u->pw_hash, u->role, expires);
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "btBtti", hash, u->handle,
+		      (const void *)u->email_sealed, u->email_sealed_n, u->pw_hash, u->role, expires);
 }
 
 struct signup_row {
@@ -199,7 +295,7 @@ row_signup(sqlite3_stmt *st, void *arg)
 
 	memset(x->u, 0, sizeof(*x->u));
 	sq_copy_col(x->u->handle, sizeof(x->u->handle), st, 0);
-	sq_copy_col(x->u->email, sizeof(x->u->email), st, 1);
+	email_col(st, 1, x->u);
 	sq_copy_col(x->u->pw_hash, sizeof(x->u->pw_hash), st, 2);
 	sq_copy_col(x->u->role, sizeof(x->u->role), st, 3);
 	*x->found = sqlite3_column_int64(st, 4) > x->now;
@@ -277,23 +373,73 @@ sq_reset_take(struct store *bs, const unsigned char hash[32], int64_t now, int64
 
 /* ---- saved profiles ---- */
 
-int
-sq_profile_get(struct store *bs, int64_t user, char *out, size_t n)
-{
-	struct text_out t = {out, n};
+struct profile_out {
+	struct buf *out;
+	int *sealed;
+	int err;
+};
 
-	out[0] = '\0';
-	return sq_run(S(bs), "reading a saved profile", sq_row_text, &t,
-		      "SELECT fields FROM seeker_profile WHERE user_id = ?1", "i", user);
+static int
+row_profile_fields(sqlite3_stmt *st, void *arg)
+{
+	struct profile_out *o = arg;
+	const void *p = sqlite3_column_blob(st, 0);
+	int n = sqlite3_column_bytes(st, 0);
+
+	*o->sealed = sqlite3_column_type(st, 0) != SQLITE_TEXT;
+	if (p && n > 0)
+		o->err = buf_add(o->out, p, (size_t)n);
+	return 1;
 }
 
 int
-sq_profile_put(struct store *bs, int64_t user, const char *fields, int64_t now)
+sq_profile_get(struct store *bs, int64_t user, struct buf *out, int *sealed)
+{
+	struct profile_out o = {out, sealed, 0};
+	int rc;
+
+	*sealed = 1;
+	rc = sq_run(S(bs), "reading a saved profile", row_profile_fields, &o,
+		    "SELECT fields FROM seeker_profile WHERE user_id = ?1", "i", user);
+	if (rc == 0 && o.err) {
+		store_error("reading a saved profile: out of memory");
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+sq_profile_put(struct store *bs, int64_t user, const void *fields, size_t n, int64_t now)
 {
 	return sq_run(S(bs), "saving a profile", NULL, NULL,
 		      "INSERT INTO seeker_profile (user_id, fields, updated_at) VALUES (?1, ?2, ?3) "
 		      "ON CONFLICT (user_id) DO UPDATE SET fields = excluded.fields, "
-		      "updated_at = excluded.updated_at", "iti", user, fields, now);
+		      "updated_at = excluded.updated_at", "iBi", user, fields, n, now);
+}
+
+struct legacy_profiles {
+	int (*fn)(void *arg, int64_t user, const char *fields);
+	void *arg;
+};
+
+static int
+row_legacy_profile(sqlite3_stmt *st, void *arg)
+{
+	struct legacy_profiles *x = arg;
+	const unsigned char *f = sqlite3_column_text(st, 1);
+
+	return x->fn(x->arg, sqlite3_column_int64(st, 0), f ? (const char *)f : "");
+}
+
+int
+sq_profiles_legacy(struct store *bs, int (*fn)(void *arg, int64_t user, const char *fields),
+                   void *arg)
+{
+	struct legacy_profiles x = {fn, arg};
+
+	return sq_run(S(bs), "reading saved profiles", row_legacy_profile, &x,
+		      "SELECT user_id, fields FROM seeker_profile WHERE typeof(fields) = 'text' "
+		      "ORDER BY user_id", "");
 }
 
 int

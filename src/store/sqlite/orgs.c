@@ -77,6 +77,8 @@ row_rewrite(sqlite3_stmt *st, void *arg)
 {
 	struct rewrites *w = arg;
 	const char *key = (const char *)sqlite3_column_text(st, 0);
+	/* A profile is sealed (a BLOB) or, from before issue 11, text: given
+	 * as its bytes and a NUL either way. */
 	const void *in = w->profiles ? sqlite3_column_text(st, 1) : sqlite3_column_blob(st, 1);
 	size_t n = (size_t)sqlite3_column_bytes(st, 1) + (w->profiles ? 1 : 0);
 	void *out = NULL;
@@ -161,8 +163,8 @@ sq_org_merge(struct store *bs, const char *from, const char *into,
 			rc = -1, store_error("merging organizations: rewriting a profile failed");
 		for (i = 0; rc == 0 && i < w.n; i++)
 			rc = sq_run(s, "merging organizations", NULL, NULL,
-				    "UPDATE seeker_profile SET fields = ?2 WHERE user_id = ?1", "it",
-				    w.v[i].user, (const char *)w.v[i].val);
+				    "UPDATE seeker_profile SET fields = ?2 WHERE user_id = ?1", "iB",
+				    w.v[i].user, w.v[i].val, w.v[i].n);
 		*changed += (long)w.n;
 		rewrites_free(&w);
 		if (rc == 0)

@@ -332,6 +332,45 @@ static const char *const migrations[] = {
 	");"
 	"ALTER TABLE user ADD COLUMN dkey BLOB;",
 	/*
+	 * 23: the people side sealed (issue 11; app/identity.c, requests.c,
+	 * profile.c). An account's email column now holds its address sealed
+	 * under the account's data key (a BLOB; a TEXT value is a row from
+	 * before, sealed at the next start by accounts_seal_legacy), and
+	 * email_bx its blind index, unique, for sign-in and uniqueness. Sign-ups
+	 * waiting for their link held addresses in the clear: dropped (they
+	 * lapse within a day; the person asks again). Requests are rebuilt, as
+	 * SQLite cannot drop seeker_id's foreign key: the sender's account is
+	 * now sealed (seeker) with the sender's data key number in the clear
+	 * (dkey) for their own list, and a random row key (rk) binds the
+	 * sealed name, message and answer to their row. seeker_id keeps the
+	 * account of a row from before, clear, only until the next start seals
+	 * it (requests_seal_legacy) and empties it (NULL). Saved profiles need
+	 * no column: `fields` holds the sealed BLOB (TEXT: a row from before).
+	 */
+	"ALTER TABLE user ADD COLUMN email_bx BLOB;"
+	"CREATE UNIQUE INDEX user_email_bx ON user (email_bx);"
+	"DELETE FROM signup_pending;"
+	"CREATE TABLE request_sealed ("
+	"  id INTEGER PRIMARY KEY,"
+	"  rk BLOB UNIQUE,"
+	"  dkey INTEGER NOT NULL DEFAULT 0,"
+	"  seeker BLOB,"
+	"  seeker_id INTEGER,"
+	"  seeker_name BLOB NOT NULL,"
+	"  therapist_id TEXT NOT NULL,"
+	"  message BLOB NOT NULL,"
+	"  answer BLOB NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  answered_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO request_sealed (id, seeker_id, seeker_name, therapist_id, message, answer, "
+	"  created_at, answered_at) SELECT id, seeker_id, seeker_name, therapist_id, message, "
+	"  answer, created_at, answered_at FROM request;"
+	"DROP TABLE request;"
+	"ALTER TABLE request_sealed RENAME TO request;"
+	"CREATE INDEX request_dkey ON request (dkey, created_at);"
+	"CREATE INDEX request_therapist ON request (therapist_id, created_at);",
+	/*
 	 * Issue 11, the second factor and sessions: a session's start and
 	 * last use (the idle and absolute limits of app/session.c; sessions
 	 * begun before count from now) and its stage (1: the password was

@@ -129,8 +129,15 @@ int sq_signup_expire(struct store *bs, int64_t now);
 int sq_reset_put(struct store *bs, const unsigned char hash[32], int64_t user, int64_t expires);
 int sq_reset_take(struct store *bs, const unsigned char hash[32], int64_t now, int64_t *user,
                   int *found);
-int sq_profile_get(struct store *bs, int64_t user, char *out, size_t n);
-int sq_profile_put(struct store *bs, int64_t user, const char *fields, int64_t now);
+int sq_profile_get(struct store *bs, int64_t user, struct buf *out, int *sealed);
+int sq_profile_put(struct store *bs, int64_t user, const void *fields, size_t n, int64_t now);
+int sq_user_find_bx(struct store *bs, const unsigned char bx[STORE_BLIND_BYTES], struct store_user *u,
+                    int *found);
+int sq_user_email_set(struct store *bs, int64_t user, const unsigned char bx[STORE_BLIND_BYTES],
+                      const void *sealed, size_t n);
+int sq_users_legacy(struct store *bs, int (*fn)(void *arg, int64_t id, const char *email), void *arg);
+int sq_profiles_legacy(struct store *bs, int (*fn)(void *arg, int64_t user, const char *fields),
+                       void *arg);
 int sq_user_zone_set(struct store *bs, int64_t user, const char *zone);
 int sq_user_zone_get(struct store *bs, int64_t user, char *zone, size_t n);
 
@@ -151,12 +158,16 @@ int sq_throttle_list(struct store *bs, int (*fn)(void *arg, const char *key, int
 
 /* requests.c */
 int sq_request_add(struct store *bs, struct store_request *rq);
-int sq_requests_of_seeker(struct store *bs, int64_t seeker, int max, store_request_fn fn,
+int sq_requests_of_seeker(struct store *bs, int64_t dkey, int max, store_request_fn fn,
                           void *arg);
 int sq_requests_to_therapist(struct store *bs, const char *tid, int64_t before_id, int max,
                              store_request_fn fn, void *arg);
-int sq_request_answer(struct store *bs, int64_t id, const char *tid, const char *answer,
-                      int64_t now, int64_t *seeker);
+int sq_request_answer(struct store *bs, int64_t id, const char *tid, const void *answer, size_t n,
+                      int64_t now, int *found);
+int sq_request_get(struct store *bs, int64_t id, const char *tid, store_request_fn fn, void *arg,
+                   int *found);
+int sq_requests_legacy(struct store *bs, store_request_fn fn, void *arg);
+int sq_request_seal(struct store *bs, const struct store_request *rq);
 int sq_requests_unanswered(struct store *bs, const char *tid, int64_t *at, int max, int *n);
 
 /* listings.c */
