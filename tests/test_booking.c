@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/record.h"
 #include "core/verr.h"
+#include "app/seal.h"
 #include "app/services.h"
 #include "store/store.h"
 
@@ -108,12 +109,16 @@ setup(void **state)
 	snprintf(path, sizeof(path), "%s/c.db", f->dir);
 	if (!(f->store = store_open(path, err, sizeof(err))))
 		fail_msg("store_open: %s", err);
-	{
-		unsigned char key[STORE_MAIL_KEY_BYTES] = {7, 7, 7};
-
-		assert_int_equal(STORE_CALL(f->store, set_mail_key, key), 0);
-	}
 	services_init(&f->sv, f->store, TAX);
+	{
+		/* Who booked is sealed (booking_seal.c), and so are the audit
+		 * trail's entries (audit.c): the keys first. */
+		int made;
+
+		snprintf(path, sizeof(path), "%s/chiron.key", f->dir);
+		if (sealer_start(&f->sv, path, &made, err, sizeof(err)))
+			fail_msg("sealer_start: %s", err);
+	}
 	f->sv.public_url = "https://chiron.example";
 	arena_init(&f->a, 1 << 16);
 	ctx_begin(&f->cx, &f->sv, &f->a);
@@ -137,6 +142,7 @@ teardown(void **state)
 
 	ctx_done(&f->cx);
 	arena_free(&f->a);
+	sealer_stop(&f->sv);
 	store_close(f->store);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -219,7 +225,7 @@ appt_get(struct fixture *f, int64_t id, struct store_appt *a)
 {
 	int found = 0;
 
-	assert_int_equal(STORE_CALL(f->store, appt_get, id, a, &found), 0);
+	assert_int_equal(appt_get_sealed(&f->cx, id, a, &found), 0);
 	assert_int_equal(found, 1);
 }
 
@@ -415,7 +421,7 @@ test_series_start_and_end(void **state)
 	/* Its therapist can. */
 	assert_int_equal(end_series(&f->cx, &f->therapist, sid, &cancelled, &why), 0);
 	assert_int_equal(cancelled, first_booked);      /* every one still ahead */
-	assert_int_equal(STORE_CALL(f->store, series_get, sr.id, &sr, &found), 0);
+	assert_int_equal(series_get_sealed(&f->cx, sr.id, &sr, &found), 0);
 	assert_string_equal(sr.status, "ended");
 	assert_int_equal(mails(f, NULL, "chiron: session cancelled with the", "which has ended"), 2);
 	assert_int_equal(end_series(&f->cx, &f->therapist, sid, &cancelled, &why), 1);
@@ -741,6 +747,143 @@ test_appointments_mine_both_sides(void **state)
 	assert_int_equal(why.status, 401);
 }
 
+/* The therapist's schedule and series read seekers' data: each read is
+ * in the audit trail, one entry per seeker shown (app/audit.c). */
+struct trail_count {
+	int64_t subject;
+	int appointment, series, cancel, other;
+};
+
+static int
+trail_one(void *arg, const struct audit_opened *e)
+{
+	struct trail_count *c = arg;
+
+	if (strcmp(e->kind, "change") == 0 && strcmp(e->what, "session-cancel") == 0 &&
+	    e->subject == c->subject)
+		c->cancel++;
+	else if (strcmp(e->kind, "read") != 0 || e->subject != c->subject)
+		c->other++;
+	else if (strcmp(e->what, "appointment") == 0)
+		c->appointment++;
+	else if (strcmp(e->what, "series") == 0)
+		c->series++;
+	else
+		c->other++;
+	return 0;
+}
+
+static int
+series_none(void *arg, const struct store_series *sr)
+{
+	(void)sr;
+	++*(int *)arg;
+	return 0;
+}
+
+static void
+test_schedule_reads_in_the_trail(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a;
+	struct store_series sr;
+	struct refusal why;
+	struct sides_seen x;
+	struct trail_count c = {f->seeker.id, 0, 0, 0, 0};
+	struct store_appt single;
+	struct actor op;
+	char id[24];
+	int booked, skipped, n = 0;
+	int64_t now = ctx_now(&f->cx);
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	assert_int_equal(start_series(&f->cx, &f->seeker, id_text(id, a.id), 1, 4, &sr, &booked, &skipped, &why), 0);
+	memset(&x, 0, sizeof(x));
+	/* The seeker's own reads are not another's: nothing noted. */
+	assert_int_equal(appointments_mine(&f->cx, &f->seeker, SIDE_BOTH, now - DAY, 0, side_one, &x, &why), 0);
+	assert_int_equal(series_mine(&f->cx, &f->seeker, SIDE_BOTH, series_none, &n, &why), 0);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(appointments_mine(&f->cx, &f->therapist, SIDE_BOTH, now - DAY, 0, side_one, &x, &why), 0);
+	assert_true(x.n >= 3);
+	assert_int_equal(series_mine(&f->cx, &f->therapist, SIDE_BOTH, series_none, &n, &why), 0);
+	/* The therapist cancels one: read (to find it), then changed. */
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 2, 0), &single);
+	assert_int_equal(cancel_appt(&f->cx, &f->therapist, id_text(id, single.id), &single, &why), 0);
+	actor_system(&op);
+	assert_int_equal(audit_list(&f->cx, &op, 0, trail_one, &c, &why), 0);
+	/* One entry for all the seeker's sessions shown, one for their
+	 * series, one for the session read to cancel it, one for the cancel. */
+	assert_int_equal(c.appointment, 2);
+	assert_int_equal(c.series, 1);
+	assert_int_equal(c.cancel, 1);
+}
+
+/*
+ * Who booked is sealed under the seeker's key (booking_seal.c): the row
+ * holds no account id; once the seeker's key is destroyed (erasure) the
+ * therapist still sees the session, with "a person who has since closed
+ * their account", and the seeker's waitlist place tells no one.
+ */
+static void
+test_erased_seeker_shown_as_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a, raw;
+	struct refusal why;
+	struct sides_seen x;
+	int64_t now = ctx_now(&f->cx), kid;
+	const char *side;
+	char id[24];
+	int found = 0;
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	assert_int_equal(STORE_CALL(f->store, appt_get, a.id, &raw, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(raw.seeker, 0);                /* the store never has it */
+	assert_int_equal(seeker_dkey(&f->cx, f->seeker.id, &kid), 0);
+	assert_true(raw.link.dkey == kid && kid != f->seeker.id);
+	assert_int_equal(raw.link.sealed_n, SEAL_OVERHEAD + 8);
+	assert_int_equal(wait_join(&f->cx, &f->seeker, LISTING_B, "individual", &why), 0);
+
+	assert_int_equal(seal_forget(&f->cx, kid, &found), 0);
+	assert_int_equal(found, 1);
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(appointments_mine(&f->cx, &f->therapist, SIDE_THERAPIST, now - DAY, 0, side_one, &x,
+	                                   &why), 0);
+	assert_int_equal(x.n, 1);
+	assert_string_equal(x.with[0], "a person who has since closed their account");
+	/* The therapist may still cancel it; no one else can reach it. */
+	assert_int_equal(appt_mine(&f->cx, &f->therapist, id_text(id, a.id), &raw, &side, &why), 0);
+	assert_true(raw.seeker_gone);
+	assert_int_equal(appt_mine(&f->cx, &f->seeker2, id, &raw, &side, &why), 1);
+	assert_int_equal(why.status, 404);
+	assert_int_equal(cancel_appt(&f->cx, &f->therapist, id, &raw, &why), 0);
+}
+
+/* A seeker copied into another row does not open there: the read fails. */
+static void
+test_copied_seeker_fails_closed(void **state)
+{
+	struct fixture *f = *state;
+	struct store_appt a, b, got;
+
+	book_ok(f, &f->seeker, LISTING_A, slot_after(f, LISTING_A, 3, 0), &a);
+	book_ok(f, &f->seeker2, LISTING_A, slot_after(f, LISTING_A, 5, 0), &b);
+	assert_int_equal(link_open(&f->cx, "appointment", &a.link, &got.seeker), 0);
+	assert_int_equal(got.seeker, f->seeker.id);
+	/* a's sealed id under b's row key, or read as a series' */
+	got.link = a.link;
+	memcpy(got.link.rk, b.link.rk, sizeof(got.link.rk));
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+	assert_int_equal(link_open(&f->cx, "series", &a.link, &got.seeker), -1);
+	got.link = a.link;
+	got.link.dkey = b.link.dkey;
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+	got.link = a.link;
+	got.link.sealed[20] ^= 1;
+	assert_int_equal(link_open(&f->cx, "appointment", &got.link, &got.seeker), -1);
+}
+
 static void
 test_reminders_once(void **state)
 {
@@ -777,7 +920,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_closure_closes_and_reopens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_needs_the_listings_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_appointments_mine_both_sides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_reads_in_the_trail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reminders_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erased_seeker_shown_as_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copied_seeker_fails_closed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -541,6 +541,40 @@ request_of_an_erased_seeker(void **state)
 	assert_int_equal(why.status, 409);
 }
 
+/* The sender sees, in plain words and by name, that the therapist read
+ * and answered their request (the audit trail, app/audit.c). */
+static void
+request_read_shown_to_its_sender(void **state)
+{
+	struct fix *f = *state;
+	struct request_in in = {TID, "Do you see clinicians in training?", false};
+	struct store_request rq;
+	struct audit_seen *v;
+	struct refusal why;
+	char id[32], want[300];
+	int64_t next;
+	int n = 0;
+
+	claim_verified_by_an_admin(state);
+	assert_int_equal(send_request(&f->cx, &f->seeker, &in, &rq, &why), 0);
+	assert_int_equal(requests_received(&f->cx, &f->thera, 0, count_request, &n, &next), 0);
+	snprintf(id, sizeof(id), "%lld", (long long)rq.id);
+	assert_int_equal(answer_request(&f->cx, &f->thera, id, "Yes, on Mondays.", &why), 0);
+	assert_int_equal(audit_activity(&f->cx, &f->seeker, 0, &v, &n, &next, &why), 0);
+	assert_int_equal(n, 2);
+	snprintf(want, sizeof(want), "%s (the therapist you wrote to) answered your consultation request",
+	         listing_display_name(&f->cx, TID));
+	assert_string_equal(v[0].text, want);
+	snprintf(want, sizeof(want), "%s (the therapist you wrote to) read your consultation request",
+	         listing_display_name(&f->cx, TID));
+	assert_string_equal(v[1].text, want);
+	assert_null(strstr(v[1].text, TID));
+	/* The therapist's own trail: the admin's verification, by no name. */
+	assert_int_equal(audit_activity(&f->cx, &f->thera, 0, &v, &n, &next, &why), 0);
+	assert_true(n >= 1);
+	assert_string_equal(v[0].text, "A chiron administrator verified your claim of a listing");
+}
+
 static void
 request_a_stranger_gets_404(void **state)
 {
@@ -760,6 +794,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(request_sent_and_answered, setup, teardown),
 		cmocka_unit_test_setup_teardown(request_a_stranger_gets_404, setup, teardown),
 		cmocka_unit_test_setup_teardown(request_of_an_erased_seeker, setup, teardown),
+		cmocka_unit_test_setup_teardown(request_read_shown_to_its_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(calendar_upload_kept_then_forgotten, setup, teardown),
 		cmocka_unit_test_setup_teardown(profile_saved_by_its_owner_only, setup, teardown),
 	};

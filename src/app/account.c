@@ -49,6 +49,7 @@
 
 #include "core/buf.h"
 #include "core/form.h"
+#include "app/audit.h"
 #include "app/jobs.h"
 #include "app/password_list.h"
 #include "app/mailer.h"
@@ -372,6 +373,8 @@ sign_in(struct ctx *cx, const struct actor *who, const char *login, const char *
 	}
 	pthread_once(&decoy_once, decoy_make);
 	match = password_ok(found ? u->pw_hash : decoy_hash, password);
+	if (audit_note(cx, who, found && match ? AUDIT_SIGNIN : AUDIT_SIGNIN_FAILED, "account", "", found ? u->id : 0))
+		return -1;
 	if (!found || !match)
 		return refuse(why, 401, "",
 		              "That pseudonym or email and password do not match an account.");
@@ -443,7 +446,7 @@ use_reset(struct ctx *cx, const struct actor *who, const char *token, const char
 		return -1;
 	if (!found)
 		return refuse(why, 404, "token", "this reset link was used already or has expired");
-	if (password_hash(password, h) ||
+	if (password_hash(password, h) || audit_note(cx, who, AUDIT_PASSWORD, "account", "reset", uid) ||
 	    STORE_CALL(cx->sv->store, user_set_password, uid, h) ||
 	    STORE_CALL(cx->sv->store, sessions_delete_user, uid))
 		return -1;
@@ -502,10 +505,9 @@ change_password(struct ctx *cx, const struct actor *who, const char *current, co
 	if ((bad = account_password_check(cx->sv, password, who->second_factor)))
 		return refuse(why, 400, "password", bad);
 	if (password_hash(password, h) ||
+	    audit_note(cx, who, AUDIT_PASSWORD, "account", "change", who->id) ||
 	    STORE_CALL(cx->sv->store, user_set_password, who->id, h) ||
 	    STORE_CALL(cx->sv->store, sessions_delete_others, who->id, keep))
 		return -1;
-	/* TODO(audit): audit_note(cx, who, AUDIT_PASSWORD, "account", "", who->id)
-	 * once app/audit.c is on main. */
 	return 0;
 }

@@ -376,6 +376,7 @@ open_slots(struct ctx *cx, const struct actor *who, const struct book_ctx *c, co
 		to = now + (int64_t)HORIZON_WEEKS * 7 * DAY;
 	if (to <= from)
 		return 0;
+	/* Times only: no seeker is opened for a slot search. */
 	if (STORE_CALL(cx->sv->store, appts_of_therapist, c->tid, from - DAY, to + DAY, 0, busy_one, &b) ||
 	    b.err || params(cx, c, t, mode, from, to, &p))
 		return -1;
@@ -455,14 +456,19 @@ therapist_user(struct services *sv, const char *tid)
 	return l.user;
 }
 
+/* What a therapist is shown of a seeker whose account was erased. */
+#define SEEKER_GONE "a person who has since closed their account"
+
 /* The seeker's pseudonym as the therapist is shown it. */
 static void
-seeker_handle(struct services *sv, int64_t seeker, char handle[64])
+seeker_handle(struct services *sv, int64_t seeker, bool gone, char handle[64])
 {
 	struct store_user u;
 	int found = 0;
 
-	if (STORE_CALL(sv->store, user_get, seeker, &u, &found) || !found)
+	if (gone)
+		snprintf(handle, 64, SEEKER_GONE);
+	else if (STORE_CALL(sv->store, user_get, seeker, &u, &found) || !found)
 		snprintf(handle, 64, "a clinician");
 	else
 		snprintf(handle, 64, "%s", u.handle);
@@ -484,7 +490,7 @@ tell_both(struct services *sv, const struct store_appt *a, const char *tname, en
 	char handle[64];
 	int64_t therapist = therapist_user(sv, a->therapist_id);
 
-	seeker_handle(sv, a->seeker, handle);
+	seeker_handle(sv, a->seeker, a->seeker_gone, handle);
 	if (recipient_of(sv, a->seeker, a->zone, a->start, &r) == 0) {
 		n.was = was && recipient_of(sv, a->seeker, a->zone, was, &old) == 0 ? old.when : NULL;
 		n.by = !side ? NULL : strcmp(side, "seeker") == 0 ? "you" : tname;
@@ -562,7 +568,7 @@ book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind,
 	if (!c->accepting) {
 		struct history h = {tid, false};
 
-		if (STORE_CALL(cx->sv->store, appts_of_seeker, who->id, 0, 0, history_one, &h))
+		if (appts_of_seeker(cx, who->id, 0, 0, history_one, &h))
 			return -1;
 		if (!h.seen)
 			return refuse(why, 409, "therapist_id", "this therapist is not taking new clients "
@@ -578,6 +584,8 @@ book(struct ctx *cx, const struct actor *who, const char *tid, const char *kind,
 	snprintf(a->modality, sizeof(a->modality), "%s", modality ? modality : "");
 	snprintf(a->therapist_id, sizeof(a->therapist_id), "%s", tid);
 	a->seeker = who->id;
+	if (link_seal(cx, "appointment", who->id, &a->link))
+		return -1;
 	snprintf(a->kind, sizeof(a->kind), "%s", t->kind);
 	a->start = start;
 	a->end = start + (int64_t)t->minutes * 60;
@@ -607,14 +615,16 @@ appt_mine(struct ctx *cx, const struct actor *who, const char *id, struct store_
 		return 1;
 	if (!id || !*id || *end || n <= 0)
 		return refuse(why, 404, "", "there is no such appointment");
-	if (STORE_CALL(cx->sv->store, appt_get, (int64_t)n, a, &found))
+	if (appt_get_sealed(cx, (int64_t)n, a, &found))
 		return -1;
-	if (found && a->seeker == who->id)
+	if (found && !a->seeker_gone && a->seeker == who->id)
 		*side = "seeker";
 	else if (found && who->therapist_id[0] && strcmp(a->therapist_id, who->therapist_id) == 0)
 		*side = "therapist";
 	else
 		return refuse(why, 404, "", "there is no such appointment");
+	if (**side == 't' && audit_note(cx, who, AUDIT_READ, "appointment", id, a->seeker))
+		return -1;
 	return 0;
 }
 
@@ -657,6 +667,8 @@ cancel_appt(struct ctx *cx, const struct actor *who, const char *id, struct stor
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "this session is already cancelled");
+	if (*side == 't' && audit_note(cx, who, AUDIT_WRITE, "session-cancel", id, a->seeker))
+		return -1;
 	snprintf(a->status, sizeof(a->status), "cancelled");
 	snprintf(a->cancelled_by, sizeof(a->cancelled_by), "%s", side);
 	a->late = late;
@@ -706,6 +718,8 @@ move_appt(struct ctx *cx, const struct actor *who, const char *id, int64_t start
 		return -1;
 	if (!found)
 		return refuse(why, 409, "", "only a booked session still ahead can be moved");
+	if (*side == 't' && audit_note(cx, who, AUDIT_WRITE, "session-move", id, a->seeker))
+		return -1;
 	tell_both(cx->sv, &moved, c->name, late ? NEWS_MOVED_LATE : NEWS_MOVED, 0, a->start, side);
 	waitlist_freed(cx->sv, a, c->name);
 	*a = moved;
@@ -746,6 +760,8 @@ start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int i
 	memset(sr, 0, sizeof(*sr));
 	snprintf(sr->therapist_id, sizeof(sr->therapist_id), "%s", a.therapist_id);
 	sr->seeker = a.seeker;
+	if (a.seeker_gone || link_seal(cx, "series", a.seeker, &sr->link))
+		return a.seeker_gone ? refuse(why, 409, "", "this client has closed their account") : -1;
 	snprintf(sr->kind, sizeof(sr->kind), "%s", a.kind);
 	snprintf(sr->zone, sizeof(sr->zone), "%s", c->zone);
 	sr->first_day = tz_local_day(c->tz, a.start);
@@ -770,6 +786,9 @@ start_series(struct ctx *cx, const struct actor *who, const char *appt_id, int i
 		}
 		occ[n_occ] = a;
 		occ[n_occ].id = 0;
+		/* Each row its own key: a sealed seeker opens in its own row only. */
+		if (link_seal(cx, "appointment", a.seeker, &occ[n_occ].link))
+			return -1;
 		occ[n_occ].start = times[i];
 		occ[n_occ].end = times[i] + (int64_t)t->minutes * 60;
 		n_occ++;
@@ -825,12 +844,13 @@ end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancel
 
 	if (signed_in(who, why))
 		return 1;
-	if (!id || !*id || *end || n <= 0 ||
-	    STORE_CALL(cx->sv->store, series_get, (int64_t)n, &sr, &found))
-		return found ? -1 : refuse(why, 404, "", "there is no such series");
+	if (!id || !*id || *end || n <= 0)
+		return refuse(why, 404, "", "there is no such series");
+	if (series_get_sealed(cx, (int64_t)n, &sr, &found))
+		return -1;
 	if (!found)
 		return refuse(why, 404, "", "there is no such series");
-	if (sr.seeker == who->id)
+	if (!sr.seeker_gone && sr.seeker == who->id)
 		side = "seeker";
 	else if (who->therapist_id[0] && strcmp(sr.therapist_id, who->therapist_id) == 0)
 		side = "therapist";
@@ -841,8 +861,9 @@ end_series(struct ctx *cx, const struct actor *who, const char *id, long *cancel
 	{
 		struct next_of x = {sr.id, ctx_now(cx), {0}, false};
 
-		if (STORE_CALL(cx->sv->store, appts_of_seeker, sr.seeker, ctx_now(cx), 0,
-		               next_one, &x) ||
+		if ((sr.seeker_gone ? appts_of_therapist(cx, sr.therapist_id, ctx_now(cx), INT64_MAX, 0,
+		                                         next_one, &x)
+		                    : appts_of_seeker(cx, sr.seeker, ctx_now(cx), 0, next_one, &x)) ||
 		    STORE_CALL(cx->sv->store, series_end, sr.id, side, ctx_now(cx),
 		               ctx_now(cx), cancelled))
 			return -1;
@@ -929,6 +950,9 @@ closure_add(struct ctx *cx, const struct actor *who, struct store_closed *c, str
 		if (n >= CLOSURES_MAX)
 			return refuse(why, 409, "", "at most 500 closures ahead; reopen some first");
 	}
+	/* The note is the therapist's own: sealed under their account's key. */
+	if (closure_note_seal(cx, who->id, c))
+		return -1;
 	return STORE_CALL(cx->sv->store, closed_add, who->therapist_id, c) ? -1 : 0;
 }
 
@@ -1018,12 +1042,12 @@ appointments_mine(struct ctx *cx, const struct actor *who, unsigned sides, int64
 	if (!to)
 		to = INT64_MAX;
 	if ((sides & SIDE_SEEKER) &&
-	    (STORE_CALL(cx->sv->store, appts_of_seeker, who->id, from, APPTS_MAX, appt_acc_one, &s) || s.err))
+	    (appts_of_seeker(cx, who->id, from, APPTS_MAX, appt_acc_one, &s) || s.err))
 		return -1;
 	/* Only a verified listing has a therapist's side (ctx.h). */
 	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
-	    (STORE_CALL(cx->sv->store, appts_of_therapist, who->therapist_id, from, to, APPTS_MAX, appt_acc_one,
-	                &t) || t.err))
+	    (appts_of_therapist(cx, who->therapist_id, from, to, APPTS_MAX, appt_acc_one, &t) || t.err ||
+	     audit_note_appts(cx, who, t.v, t.n)))
 		return -1;
 	/* Both lists come by start: merged, one schedule. */
 	while (i < s.n || j < t.n) {
@@ -1042,7 +1066,7 @@ appointments_mine(struct ctx *cx, const struct actor *who, unsigned sides, int64
 		} else {
 			v.a = &t.v[j++];
 			v.side = "therapist";
-			seeker_handle(cx->sv, v.a->seeker, handle);
+			seeker_handle(cx->sv, v.a->seeker, v.a->seeker_gone, handle);
 			v.with = handle;
 		}
 		if (fn(arg, &v))
@@ -1055,22 +1079,51 @@ int
 series_mine(struct ctx *cx, const struct actor *who, unsigned sides, store_series_fn fn, void *arg,
             struct refusal *why)
 {
+	struct audit_rows seen;
+
 	if (signed_in(who, why))
 		return 1;
-	if ((sides & SIDE_SEEKER) && STORE_CALL(cx->sv->store, series_of_user, who->id, NULL, fn, arg))
+	if ((sides & SIDE_SEEKER) && series_of_sealed(cx, who->id, NULL, fn, arg))
 		return -1;
 	if ((sides & SIDE_THERAPIST) && who->therapist_id[0] &&
-	    STORE_CALL(cx->sv->store, series_of_user, 0, who->therapist_id, fn, arg))
+	    (series_of_sealed(cx, 0, who->therapist_id, audit_series_row,
+	                      audit_series_init(&seen, fn, arg)) ||
+	     audit_note_rows(cx, who, "series", &seen)))
 		return -1;
 	return 0;
+}
+
+struct closed_pass {
+	struct ctx *cx;
+	store_closed_fn fn;
+	void *arg;
+	int err;
+};
+
+static int
+closed_pass_one(void *arg, const struct store_closed *c)
+{
+	struct closed_pass *x = arg;
+	struct store_closed o = *c;
+
+	if (closure_note_open(x->cx, &o)) {
+		x->err = 1;
+		return 1;
+	}
+	return x->fn(x->arg, &o);
 }
 
 int
 closures_mine(struct ctx *cx, const struct actor *who, store_closed_fn fn, void *arg, struct refusal *why)
 {
+	struct closed_pass x = {cx, fn, arg, 0};
+
 	if (listing_holder(who, 404, "this account holds no listing; claim or create one first", why))
 		return 1;
-	return STORE_CALL(cx->sv->store, closed_list, who->therapist_id, ctx_now(cx) / DAY - 1, fn, arg) ? -1 : 0;
+	if (STORE_CALL(cx->sv->store, closed_list, who->therapist_id, ctx_now(cx) / DAY - 1,
+	               closed_pass_one, &x))
+		return -1;
+	return x.err ? -1 : 0;
 }
 
 int
@@ -1115,7 +1168,7 @@ remind_appt(void *arg, const struct store_appt *a)
 	char tname[128], handle[64];
 
 	therapist_name(x->sv, a->therapist_id, tname, sizeof(tname));
-	seeker_handle(x->sv, a->seeker, handle);
+	seeker_handle(x->sv, a->seeker, a->seeker_gone, handle);
 	n.with = tname;
 	if (recipient_of(x->sv, a->seeker, a->zone, a->start, &r) == 0)
 		notify_session_reminder(x->sv, r.email, &n);
@@ -1133,8 +1186,15 @@ long
 appointment_reminders(struct services *sv, int64_t now)
 {
 	struct remind_appt x = {sv, 0, 0};
+	struct arena a;
+	struct ctx cx;
+	int rc;
 
-	if (STORE_CALL(sv->store, appts_to_remind, now, now + DAY, remind_appt, &x) || x.err)
+	arena_init(&a, 4096);
+	ctx_begin(&cx, sv, &a);
+	rc = appts_to_remind(&cx, now, now + DAY, remind_appt, &x);
+	arena_free(&a);
+	if (rc || x.err)
 		return -1;
 	return x.n;
 }

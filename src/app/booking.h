@@ -165,4 +165,52 @@ int recipient_of(struct services *sv, int64_t user, const char *appt_zone, int64
  * each. Returns how many, or -1. Run hourly by `chiron serve`. */
 long appointment_reminders(struct services *sv, int64_t now);
 
+/* ----------------------------------------------------------------------
+ * Who booked whom, sealed at rest (booking_seal.c)
+ *
+ * The store keeps a seeker as a struct store_link (store.h); these seal
+ * and open it, and are the only way the services read appointments,
+ * series and waitlists. Each read fails closed: -1, the reason in
+ * store_error, when a row's seeker does not open (tampered, or copied
+ * from another row); a seeker whose account was erased comes back with
+ * seeker 0 and seeker_gone set, never as an error. Callers check who is
+ * asking before they call these.
+ * ---------------------------------------------------------------------- */
+
+/* Account uid's data key number (made on first use): "uid's rows". */
+int seeker_dkey(struct ctx *cx, int64_t uid, int64_t *dkey);
+/* Seals uid as the seeker of a new row of table ("appointment", "series",
+ * "waitlist") into *l, with a fresh row key. 0 or -1. */
+int link_seal(struct ctx *cx, const char *table, int64_t uid, struct store_link *l);
+/* Opens l of a row of table into *uid: 0; 1 (and *uid 0) when the seeker
+ * was erased; -1 when it does not open. */
+int link_open(struct ctx *cx, const char *table, const struct store_link *l, int64_t *uid);
+
+/* The store's reads, each row's seeker opened (seeker, seeker_gone). A
+ * seeker's own rows (by uid) must open to uid. */
+int appt_get_sealed(struct ctx *cx, int64_t id, struct store_appt *a, int *found);
+int appts_of_seeker(struct ctx *cx, int64_t uid, int64_t from, int max, store_appt_fn fn, void *arg);
+int appts_of_therapist(struct ctx *cx, const char *tid, int64_t from, int64_t to, int max,
+                       store_appt_fn fn, void *arg);
+int appts_to_remind(struct ctx *cx, int64_t from, int64_t to, store_appt_fn fn, void *arg);
+int series_get_sealed(struct ctx *cx, int64_t id, struct store_series *sr, int *found);
+/* Active series of seeker uid (tid NULL) or of listing tid. */
+int series_of_sealed(struct ctx *cx, int64_t uid, const char *tid, store_series_fn fn, void *arg);
+int waits_of_seeker(struct ctx *cx, int64_t uid, store_wait_fn fn, void *arg);
+int waits_of_therapist(struct ctx *cx, const char *tid, store_wait_fn fn, void *arg);
+
+/* A closure's note sealed under account owner's key (SEAL_SYSTEM when
+ * owner is 0), with a fresh row key; opened back into c->note ("" when
+ * its writer's account was erased). 0 or -1. */
+int closure_note_seal(struct ctx *cx, int64_t owner, struct store_closed *c);
+int closure_note_open(struct ctx *cx, struct store_closed *c);
+
+/*
+ * Seals what an older chiron kept in the clear (the seekers of
+ * appointments, series and waitlists, closures' notes, calendars' busy
+ * times) in one transaction; *sealed counts the values. Run once at
+ * every start, after sealer_start (nothing to do is quick).
+ */
+int booking_seal_legacy(struct services *sv, long *sealed, char *err, size_t n);
+
 #endif

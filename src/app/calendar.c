@@ -29,7 +29,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "app/ics_busy.h"
+#include "app/seal.h"
 #include "core/schedule.h"
 #include "core/form.h"
 #include "app/services.h"
@@ -244,51 +247,107 @@ calendar_upload(struct ctx *cx, const struct actor *who, const char *text, size_
 	free(iv);
 	c->n_busy = n;
 	c->stored = true;
-	rc = STORE_CALL(cx->sv->store, busy_replace, who->id, c->busy, n);
+	rc = calendar_busy_put(cx, who->id, c->busy, n);
 	return rc ? -1 : propose(cx, c);
 }
 
-struct busy_acc {
-	struct ctx *cx;
-	const struct actor *who;
-	struct calendar *c;
-	int cap;
-	int err;
-};
+/* ----------------------------------------------------------------------
+ * Busy times at rest: one sealed blob per account
+ * ---------------------------------------------------------------------- */
 
-static int
-add_busy(void *arg, const struct store_busy *b)
+static void
+put64(unsigned char *p, uint64_t v)
 {
-	struct busy_acc *x = arg;
-	struct calendar *c = x->c;
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
 
-	if (c->n_busy == x->cap) {
-		int nc = x->cap ? x->cap * 2 : 64;
-		struct store_busy *v = arena_alloc(x->cx->a, (size_t)nc * sizeof(*v));
+static int64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
 
-		if (!v) {
-			x->err = 1;
-			return 1;
-		}
-		if (c->n_busy)
-			memcpy(v, c->busy, (size_t)c->n_busy * sizeof(*v));
-		c->busy = v;
-		x->cap = nc;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return (int64_t)v;
+}
+
+int
+calendar_busy_put(struct ctx *cx, int64_t user, const struct store_busy *v, int n)
+{
+	struct buf plain = BUF_INIT, sealed = BUF_INIT;
+	unsigned char iv[16];
+	int64_t kid;
+	int rc = -1, i;
+
+	if (n <= 0)
+		return STORE_CALL(cx->sv->store, busy_replace, user, NULL, 0) ? -1 : 0;
+	for (i = 0; i < n; i++) {
+		put64(iv, (uint64_t)v[i].start);
+		put64(iv + 8, (uint64_t)v[i].end);
+		if (buf_add(&plain, iv, sizeof(iv)))
+			goto out;
 	}
-	c->busy[c->n_busy++] = *b;
-	return 0;
+	if (seal_user_key(cx, user, &kid) ||
+	    seal_put_id(cx, kid, "busy_sealed", "sealed", user, plain.p, plain.len, &sealed))
+		goto out;
+	rc = STORE_CALL(cx->sv->store, busy_replace, user, sealed.p, sealed.len) ? -1 : 0;
+out:
+	if (plain.p)
+		sodium_memzero(plain.p, plain.len);
+	buf_free(&plain);
+	buf_free(&sealed);
+	return rc;
+}
+
+int
+calendar_busy_get(struct ctx *cx, int64_t user, struct store_busy **v, int *n)
+{
+	struct buf sealed = BUF_INIT, plain = BUF_INIT;
+	enum seal_result r;
+	int found = 0, rc = -1, i;
+
+	*v = NULL;
+	*n = 0;
+	if (STORE_CALL(cx->sv->store, busy_get, user, &sealed, &found))
+		goto out;
+	rc = 0;
+	if (!found)
+		goto out;
+	r = seal_open_id(cx, "busy_sealed", "sealed", user, sealed.p, sealed.len, &plain, NULL);
+	if (r == SEAL_GONE)
+		goto out;               /* erased: no busy times */
+	if (r != SEAL_OK || plain.len % 16 || plain.len / 16 > INT32_MAX) {
+		store_error("a stored value could not be opened (busy_sealed.sealed)");
+		rc = -1;
+		goto out;
+	}
+	if (plain.len && !(*v = arena_alloc(cx->a, plain.len / 16 * sizeof(**v)))) {
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < (int)(plain.len / 16); i++) {
+		(*v)[i].start = get64((const unsigned char *)plain.p + 16 * i);
+		(*v)[i].end = get64((const unsigned char *)plain.p + 16 * i + 8);
+	}
+	*n = (int)(plain.len / 16);
+out:
+	if (plain.p)
+		sodium_memzero(plain.p, plain.len);
+	buf_free(&plain);
+	buf_free(&sealed);
+	return rc;
 }
 
 int
 calendar_load(struct ctx *cx, const struct actor *who, struct calendar *c)
 {
-	struct busy_acc x = {cx, who, c, 0, 0};
-
 	c->busy = NULL;
 	c->n_busy = 0;
 	if (!who->id)
 		return 0;               /* no one signed in keeps a calendar */
-	if (STORE_CALL(cx->sv->store, busy_list, who->id, add_busy, &x) || x.err)
+	/* Opened once per request; nothing is kept between requests. */
+	if (calendar_busy_get(cx, who->id, &c->busy, &c->n_busy))
 		return -1;
 	c->stored = c->n_busy > 0;
 	if (!c->zone)
@@ -308,7 +367,7 @@ calendar_forget(struct ctx *cx, const struct actor *who)
 {
 	if (!who->id)
 		return 0;
-	return STORE_CALL(cx->sv->store, busy_replace, who->id, NULL, 0) ? -1 : 0;
+	return calendar_busy_put(cx, who->id, NULL, 0);
 }
 
 /* Is key (of an urlencoded profile) one of the search form's free hours, or the zone? */

@@ -62,6 +62,15 @@ int calendar_load(struct ctx *cx, const struct actor *who, struct calendar *c);
 /* Deletes the signed-in user's busy times. */
 int calendar_forget(struct ctx *cx, const struct actor *who);
 /*
+ * The busy times of account user, sealed under their key as one blob
+ * (busy_sealed.sealed#user: n intervals of two 8-byte big-endian
+ * numbers): put replaces them (n 0 forgets), get reads them into *v
+ * (arena; *n 0 when none, or when the account was erased). -1 when the
+ * store fails or the blob does not open.
+ */
+int calendar_busy_put(struct ctx *cx, int64_t user, const struct store_busy *v, int n);
+int calendar_busy_get(struct ctx *cx, int64_t user, struct store_busy **v, int *n);
+/*
  * Saves c's zone and windows into the signed-in user's saved search
  * profile as the search form's timezone and free-hours fields, in place
  * of those it had; everything else saved stays.

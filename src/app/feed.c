@@ -131,6 +131,8 @@ event_name(void *arg, const struct store_appt *a)
 	size_t len;
 	int i, found = 0;
 
+	if (!mine && a->seeker_gone)
+		return "Session with a person who has since closed their account";
 	for (i = 0; i < x->n; i++)
 		if (mine ? strcmp(x->memo[i].tid, a->therapist_id) == 0 && !x->memo[i].seeker
 		         : x->memo[i].seeker == a->seeker)
@@ -184,6 +186,7 @@ write_calendar(struct ctx *cx, const struct store_user *u, struct gather *g,
 			;
 		if (j < n_sr)
 			continue;
+		/* Its rule only: the seeker is the appointments' (opened). */
 		if (STORE_CALL(cx->sv->store, series_get, g->v[i].series_id, &sr[n_sr], &found))
 			goto out;
 		if (found)
@@ -203,6 +206,18 @@ write_calendar(struct ctx *cx, const struct store_user *u, struct gather *g,
 out:
 	free(sr);
 	return rc;
+}
+
+/* The feed's holder read their seekers' sessions (app/audit.c): the
+ * actor is the holder, from the address the feed was fetched from. */
+static int
+audit_feed(struct ctx *cx, const struct actor *who, const struct store_user *u,
+           const struct store_appt *v, size_t n)
+{
+	struct actor holder;
+
+	actor_of_user(&holder, u, who->addr);
+	return audit_note_appts_as(cx, &holder, "feed", v, n);
 }
 
 int
@@ -231,11 +246,12 @@ feed_calendar(struct ctx *cx, const struct actor *who, const char *id, struct bu
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "there is no calendar at this address");
-	if (STORE_CALL(cx->sv->store, appts_of_seeker, u.id, 0, 0, gather_appt, &g) ||
+	if (appts_of_seeker(cx, u.id, 0, 0, gather_appt, &g) ||
 	    (u.therapist_id[0] &&
-	     STORE_CALL(cx->sv->store, appts_of_therapist, u.therapist_id, 0, INT64_MAX, 0,
-	                gather_appt, &g)) ||
+	     appts_of_therapist(cx, u.therapist_id, 0, INT64_MAX, 0, gather_appt, &g)) ||
 	    g.oom)
+		goto out;
+	if (u.therapist_id[0] && audit_feed(cx, who, &u, g.v, g.n))
 		goto out;
 	rc = write_calendar(cx, &u, &g, ctx_now(cx) - FEED_CANCELLED_DAYS * 86400, out);
 out:
@@ -258,12 +274,16 @@ appointment_ics(struct ctx *cx, const struct actor *who, const char *id, struct 
 			return refuse(why, 404, "", "there is no such appointment");
 		aid = aid * 10 + (id[i] - '0');
 	}
-	if (aid <= 0 || STORE_CALL(cx->sv->store, appt_get, aid, &a, &found))
-		return aid <= 0 ? refuse(why, 404, "", "there is no such appointment") : -1;
+	if (aid <= 0)
+		return refuse(why, 404, "", "there is no such appointment");
+	if (appt_get_sealed(cx, aid, &a, &found))
+		return -1;
 	/* Only its seeker and its therapist; anyone else sees no appointment. */
-	if (!found || (a.seeker != who->id &&
+	if (!found || ((a.seeker_gone || a.seeker != who->id) &&
 	               (!who->therapist_id[0] || strcmp(a.therapist_id, who->therapist_id) != 0)))
 		return refuse(why, 404, "", "there is no such appointment");
+	if (a.seeker != who->id && audit_note(cx, who, AUDIT_READ, "appointment", id, a.seeker))
+		return -1;
 	/* One event on its own, whether or not it is one of a series. */
 	a.series_id = 0;
 	memset(&u, 0, sizeof(u));

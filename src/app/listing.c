@@ -343,6 +343,8 @@ send_claim_code(struct ctx *cx, const struct actor *who, const char *tid, const 
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "no claim of this listing is waiting");
+	if (audit_note(cx, who, AUDIT_ADMIN, "claim-code", tid, l.user))
+		return -1;
 	i = notify_claim_code(cx->sv, email, listing_name(cx, tid), shown, CLAIM_CODE_DAYS, CLAIM_CODE_TRIES);
 	sodium_memzero(code, sizeof(code));
 	sodium_memzero(shown, sizeof(shown));
@@ -451,6 +453,8 @@ verify_listing_as(struct ctx *cx, const struct actor *who, const char *tid, cons
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "no claim of this listing is waiting");
+	if (audit_note(cx, who, AUDIT_ADMIN, "claim-verify", tid, l.user))
+		return -1;
 	/* A listing its claimant created joins searches now (unless hidden). */
 	if (l.created && STORE_CALL(cx->sv->store, listing_hidden, tid, &hidden) == 0 && !hidden)
 		live_set_paused(cx->sv->live, tid, stale(&l, now));
@@ -508,6 +512,8 @@ reject_claim(struct ctx *cx, const struct actor *who, const char *tid, struct re
 		rc = -1;
 	else
 		rc = found ? 0 : refuse(why, 404, "", "no claim of this listing is waiting");
+	if (rc == 0 && audit_note(cx, who, AUDIT_ADMIN, "claim-reject", tid, l.user))
+		return -1;
 	if (rc == 0 && claimant.email[0] && name)
 		notify_claim_rejected(cx->sv, claimant.email, name);
 	return rc;
@@ -524,7 +530,8 @@ hide_listing(struct ctx *cx, const struct actor *who, const char *tid, bool hidd
 	if (!tid || !record_id_ok(tid) || !listing_exists(cx, tid))
 		return refuse(why, 404, "", "there is no listing with this id");
 	if (STORE_CALL(cx->sv->store, listing_hide, tid, hidden, ctx_now(cx)) ||
-	    STORE_CALL(cx->sv->store, listing_get, tid, &l, &found))
+	    STORE_CALL(cx->sv->store, listing_get, tid, &l, &found) ||
+	    audit_note(cx, who, AUDIT_ADMIN, hidden ? "listing-hide" : "listing-show", tid, found ? l.user : 0))
 		return -1;
 	/* Shown again, it may still be paused as unconfirmed. */
 	if (!hidden && found && !l.verified_at && l.created)
@@ -569,6 +576,8 @@ remove_listing(struct ctx *cx, const struct actor *who, const char *tid, struct 
 		return -1;
 	if (!found)
 		return refuse(why, 404, "therapist_id", "there is no listing with this id");
+	if (audit_note(cx, who, AUDIT_ADMIN, "listing-remove", tid, 0))
+		return -1;
 	live_put(cx->sv->live, tid, NULL, 0, false);
 	return 0;
 }
@@ -590,6 +599,8 @@ merge_orgs(struct ctx *cx, const struct actor *who, const char *from, const char
 		return -1;
 	if (!found)
 		return refuse(why, 404, "from", "both organizations must be in the registry");
+	if (audit_note(cx, who, AUDIT_ADMIN, "org-merge", from, 0))
+		return -1;
 	live_wait(cx->sv->live, live_changed(cx->sv->live), 10000);
 	return 0;
 }
@@ -668,7 +679,8 @@ listing_queue(struct ctx *cx, const struct actor *who, struct claim **out, int *
 		c->name = name ? name : c->l.therapist_id;
 		c->npi_valid = npi_ok(c->l.npi_given);
 		c->npi_same = c->npi_listed[0] && strcmp(c->npi_listed, c->l.npi_given) == 0;
-		if (handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)) ||
+		if (audit_note(cx, who, AUDIT_READ, "claims", c->l.therapist_id, c->l.user) ||
+		    handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)) ||
 		    (c->l.code_sent_by &&
 		     handle_of(cx, c->l.code_sent_by, c->sent_by, sizeof(c->sent_by))))
 			return -1;
@@ -694,7 +706,8 @@ listing_verified(struct ctx *cx, const struct actor *who, struct claim **out, in
 		struct claim *c = &q.v[i];
 
 		c->name = listing_name(cx, c->l.therapist_id);
-		if (handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)))
+		if (audit_note(cx, who, AUDIT_READ, "claims", c->l.therapist_id, c->l.user) ||
+		    handle_of(cx, c->l.user, c->claimant, sizeof(c->claimant)))
 			return -1;
 		if (!c->l.verified_by)
 			snprintf(c->verified_by, sizeof(c->verified_by), "cli");

@@ -87,10 +87,11 @@ const struct privacy_item privacy_items[] = {
 	 "seeker_profile"},
 	{PRIV_SEARCH, "Your uploaded calendar",
 	 "Only the start and end of each busy time in the four weeks read, to find hours you are "
-	 "free. Titles, attendees, descriptions, places and the file itself are never kept.",
+	 "free, sealed under your own key. Titles, attendees, descriptions, places and the file "
+	 "itself are never kept.",
 	 "You alone.",
 	 "Until you upload another or choose \"Forget my calendar\"." WITH_ACCOUNT,
-	 "busy"},
+	 "busy busy_sealed"},
 
 	{PRIV_THERAPY, "Consultation requests and answers",
 	 "Your message, the therapist it went to, when, and their answer; signed with your "
@@ -147,8 +148,8 @@ const struct privacy_item privacy_items[] = {
 	{PRIV_LISTING, "Claims and verification",
 	 "Which account holds a listing, the NPI given, the practice's contact an administrator "
 	 "found and where, a hash of the one-time code and the tries, who verified the claim, how "
-	 "and when; confirmation reminders and a hash of each one-click confirmation link. chiron "
-	 "keeps no other log of administrators' actions.",
+	 "and when; confirmation reminders and a hash of each one-click confirmation link. "
+	 "Administrators' actions are also recorded in the audit trail.",
 	 "The therapist holding the listing, and administrators.",
 	 "As long as the claim stands; a rejected claim to a listing already in the directory is "
 	 "deleted. A confirmation link works for "
@@ -176,6 +177,18 @@ const struct privacy_item privacy_items[] = {
 	 "Destroyed when the account is erased, and with it everything it sealed can no longer "
 	 "be opened.",
 	 "dkey"},
+	{PRIV_RUNNING, "The audit trail",
+	 "Who did what to whose data, and when: every sign-in (and failed one), sign-out and "
+	 "password change, every administrator's action, and every time someone read or changed "
+	 "another person's data (a therapist reading your request, for one). Never the content. "
+	 "Whose data it was is kept only as a keyed hash; who acted and on which record are sealed "
+	 "(encrypted); the address they came from only as a keyed hash. Each entry is chained to "
+	 "the one before, so none can be deleted or changed unnoticed.",
+	 "You see the entries about your data under \"Who used your data\" on your account page. "
+	 "Administrators can read the whole trail with the server's key.",
+	 "Kept: nothing deletes an entry, as an audit trail must be; when an account is erased the "
+	 "entries stay, naming no one.",
+	 "audit"},
 	{PRIV_RUNNING, "The access log",
 	 "One line per request: the time, the method, the page (with secret links' tokens blanked "
 	 "and no query), the status, the size and how long it took. Your address only when the "

@@ -204,6 +204,7 @@ struct open_rows {
 	void *arg;
 	int bad;
 	struct store_request plain;
+	bool with_seeker;               /* the sender's account opened too (the audit trail) */
 };
 
 static int
@@ -211,7 +212,7 @@ open_row(void *arg, const struct store_request *rq)
 {
 	struct open_rows *x = arg;
 
-	if (request_open(x->cx, rq, false, &x->plain)) {
+	if (request_open(x->cx, rq, x->with_seeker, &x->plain)) {
 		x->bad = 1;
 		return 1;
 	}
@@ -289,7 +290,7 @@ answer_request(struct ctx *cx, const struct actor *who, const char *id, const ch
 {
 	char *end;
 	long long n = id ? strtoll(id, &end, 10) : 0;
-	struct open_rows x = {cx, NULL, NULL, 0, {0}};
+	struct open_rows x = {cx, NULL, NULL, 0, {0}, false};
 	struct store_user u;
 	const void *sealed;
 	size_t sealed_n;
@@ -321,6 +322,8 @@ answer_request(struct ctx *cx, const struct actor *who, const char *id, const ch
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "no such request");
+	if (audit_note(cx, who, AUDIT_WRITE, "request", id, x.plain.gone ? 0 : x.plain.seeker))
+		return -1;
 	/* The sender hears who answered, never the words (notify.h says why). */
 	if (account_get(cx, x.plain.seeker, &u, &found) == 0 && found && u.email[0])
 		notify_request_answered(cx->sv, u.email, listing_display_name(cx, who->therapist_id));
@@ -330,7 +333,7 @@ answer_request(struct ctx *cx, const struct actor *who, const char *id, const ch
 int
 requests_sent(struct ctx *cx, const struct actor *who, store_request_fn fn, void *arg)
 {
-	struct open_rows x = {cx, fn, arg, 0, {0}};
+	struct open_rows x = {cx, fn, arg, 0, {0}, false};
 	int64_t kid;
 
 	if (!who->id)
@@ -367,23 +370,27 @@ requests_received(struct ctx *cx, const struct actor *who, int64_t before, store
                   int64_t *next)
 {
 	struct page_rows *x = arena_calloc(cx->a, 1, sizeof(*x));
+	struct audit_rows *seen = arena_calloc(cx->a, 1, sizeof(*seen));
 	int rc;
 
 	*next = 0;
 	if (!who->therapist_id[0])
 		return 0;
-	if (!x)
+	if (!x || !seen)
 		return -1;
+	/* Each row opened, then its sender remembered for the audit trail. */
+	audit_rows_init(seen, fn, arg);
 	x->open.cx = cx;
-	x->open.fn = fn;
-	x->open.arg = arg;
+	x->open.fn = audit_request_row;
+	x->open.arg = seen;
+	x->open.with_seeker = true;    /* whose request was read: the audit trail's subject */
 	x->open.bad = 0;
 	rc = STORE_CALL(cx->sv->store, requests_to_therapist, who->therapist_id, before,
 	                REQUESTS_PAGE + 1, page_row, x);
 	if (rc == 0 && x->open.bad)
 		rc = -1;
 	*next = rc ? 0 : x->next;
-	return rc;
+	return rc ? rc : audit_note_rows(cx, who, "request", seen);
 }
 
 /* ----------------------------------------------------------------------

@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "app/audit.h"
 #include "app/seal.h"
 #include "app/second_factor.h"
 #include "app/services.h"
@@ -27,17 +28,11 @@
 #define CODES_PER_ACCOUNT 10
 #define CODES_PER_ADDRESS 50
 
-/*
- * The audit trail's entry for a change of the second factor. TODO(audit):
- * return audit_note(cx, who, AUDIT_SECOND_FACTOR, "account", "", who->id)
- * once app/audit.c is on main (the interface is app/audit.h).
- */
+/* The audit trail's entry for a change of the second factor (app/audit.h). */
 static int
 noted(struct ctx *cx, const struct actor *who)
 {
-	(void)cx;
-	(void)who;
-	return 0;
+	return audit_note(cx, who, AUDIT_SECOND_FACTOR, "account", "", who->id) ? -1 : 0;
 }
 
 bool
@@ -284,8 +279,11 @@ sf_sign_in(struct ctx *cx, const struct actor *who, int64_t uid, const char *cod
 {
 	int rc = sf_check(cx, who, uid, code, why), found = 0;
 
-	/* TODO(audit): AUDIT_SIGNIN (rc 0) or AUDIT_SIGNIN_FAILED (rc 1, a
-	 * wrong code) for uid, once app/audit.c is on main. */
+	/* The password's step is noted by sign_in; this is the code's. */
+	if (rc >= 0 && (rc == 0 || why->status == 401) &&
+	    audit_note(cx, who, rc == 0 ? AUDIT_SIGNIN : AUDIT_SIGNIN_FAILED, "account",
+	               "second factor", uid))
+		return -1;
 	if (rc)
 		return rc;
 	if (STORE_CALL(cx->sv->store, user_get, uid, u, &found))

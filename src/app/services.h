@@ -50,6 +50,7 @@ refuse(struct refusal *why, int status, const char *field, const char *message)
 /* One header per concept; this one includes them all. */
 #include "app/account.h"
 #include "app/identity.h"
+#include "app/audit.h"
 #include "app/calendar.h"
 #include "app/feed.h"
 #include "app/listing.h"

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "app/audit.h"
 #include "app/secret.h"
 #include "app/session.h"
 
@@ -79,6 +80,8 @@ session_end(struct ctx *cx, const struct actor *who, const unsigned char hash[32
 {
 	if (!who->id)
 		return STORE_CALL(cx->sv->store, session_delete, hash) ? -1 : 0;
+	if (audit_note(cx, who, AUDIT_SIGNOUT, "account", everywhere ? "everywhere" : "", who->id))
+		return -1;
 	if (everywhere)
 		return STORE_CALL(cx->sv->store, sessions_delete_user, who->id) ? -1 : 0;
 	return STORE_CALL(cx->sv->store, session_delete, hash) ? -1 : 0;

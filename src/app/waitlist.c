@@ -112,8 +112,8 @@ tell_one_waiting(void *arg, const struct store_wait *w)
 	struct waitlist_tell *x = arg;
 	struct free_hours fh;
 
-	if (strcmp(w->kind, x->a->kind) != 0)
-		return 0;
+	if (w->seeker_gone || strcmp(w->kind, x->a->kind) != 0)
+		return 0;               /* an erased account hears of nothing */
 	free_hours_load(x->sv, w->seeker, &fh);
 	return fits(&fh, x->a->start, x->a->end) ? notify_waiting(x, w) : 0;
 }
@@ -122,8 +122,13 @@ void
 waitlist_freed(struct services *sv, const struct store_appt *a, const char *tname)
 {
 	struct waitlist_tell x = {sv, a, tname};
+	struct arena ar;
+	struct ctx cx;
 
-	STORE_CALL(sv->store, waits_of_therapist, a->therapist_id, tell_one_waiting, &x);
+	arena_init(&ar, 4096);
+	ctx_begin(&cx, sv, &ar);
+	waits_of_therapist(&cx, a->therapist_id, tell_one_waiting, &x);
+	arena_free(&ar);
 }
 
 /*
@@ -150,7 +155,7 @@ tell_one_opening(void *arg, const struct store_wait *w)
 	struct store_appt a;
 	int k, i;
 
-	if (w->notified_at > x->now - DAY)
+	if (w->seeker_gone || w->notified_at > x->now - DAY)
 		return 0;
 	for (k = 0; k < x->c->sc.n_types && strcmp(x->c->sc.types[k].kind, w->kind) != 0; k++)
 		;
@@ -192,7 +197,7 @@ waitlist_openings(struct ctx *cx, const struct actor *who, const char *tid)
 	x.who = who;
 	x.c = c;
 	x.now = ctx_now(cx);
-	STORE_CALL(cx->sv->store, waits_of_therapist, tid, tell_one_opening, &x);
+	waits_of_therapist(cx, tid, tell_one_opening, &x);
 }
 
 int
@@ -215,6 +220,8 @@ wait_join(struct ctx *cx, const struct actor *who, const char *tid, const char *
 	memset(&w, 0, sizeof(w));
 	snprintf(w.therapist_id, sizeof(w.therapist_id), "%s", tid);
 	w.seeker = who->id;
+	if (link_seal(cx, "waitlist", who->id, &w.link))
+		return -1;
 	snprintf(w.kind, sizeof(w.kind), "%s", kind);
 	w.created_at = ctx_now(cx);
 	rc = STORE_CALL(cx->sv->store, wait_add, &w);
@@ -226,13 +233,15 @@ wait_join(struct ctx *cx, const struct actor *who, const char *tid, const char *
 int
 wait_leave(struct ctx *cx, const struct actor *who, const char *tid, const char *kind, struct refusal *why)
 {
+	int64_t dkey;
 	int found = 0;
 
 	if (!who->id)
 		return refuse(why, 401, "", "sign in to use this");
 	if (!tid || !kind)
 		return refuse(why, 404, "", "you are not on this waitlist");
-	if (STORE_CALL(cx->sv->store, wait_remove, tid, who->id, kind, &found))
+	if (seeker_dkey(cx, who->id, &dkey) ||
+	    STORE_CALL(cx->sv->store, wait_remove, tid, dkey, kind, &found))
 		return -1;
 	return found ? 0 : refuse(why, 404, "", "you are not on this waitlist");
 }
@@ -243,5 +252,5 @@ waits_mine(struct ctx *cx, const struct actor *who, store_wait_fn fn, void *arg,
 {
 	if (!who->id)
 		return refuse(why, 401, "", "sign in to use this");
-	return STORE_CALL(cx->sv->store, waits_of_seeker, who->id, fn, arg) ? -1 : 0;
+	return waits_of_seeker(cx, who->id, fn, arg) ? -1 : 0;
 }

@@ -28,6 +28,8 @@ int cmd_restore(int argc, char **argv);
  * go), or -1 with the reason in plain words in err.
  */
 int cli_db_hold(const char *db, int exclusive, char *err, size_t errlen);
+/* The audit trail checked against its chain and the log's checkpoints (cmd_audit.c). */
+int cmd_audit(int argc, char **argv);
 /* Hidden, for tests: a sealed message into the outbox (cmd_outbox.c). */
 int cmd_outbox(int argc, char **argv);
 /* Hidden, for tests: data the web makes slowly or not at all (cmd_seed.c). */

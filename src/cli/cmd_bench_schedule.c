@@ -55,6 +55,12 @@
  *    file (SQLite's BEGIN IMMEDIATE decides). --broken-check makes the
  *    check accept every slot, so the tests see the count catch a double
  *    booking.
+ *
+ * 5. Sealing (issue 11). Every booking seals its seeker as the booking
+ *    service does (link_seal: the seeker's data key looked up, a row key
+ *    drawn, the account id sealed), each store with its own key file in
+ *    the directory; the slot search reads times only and opens nothing,
+ *    as open_slots does.
  */
 #include <errno.h>
 #include <limits.h>
@@ -68,6 +74,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/seal.h"
+#include "app/services.h"
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "core/buf.h"
@@ -78,7 +86,7 @@
 
 #define DAY 86400
 #define WEEKS 12
-#define SLOTS_MAX 8192
+#define BENCH_SLOTS_MAX 8192
 #define THERAPISTS 100
 
 /* ----------------------------------------------------------------------
@@ -168,11 +176,11 @@ ther_init(struct ther *t, const char *id, const struct tz_zone *z, int64_t first
 			t->closed[t->n_closed++] = (struct sched_closed){
 				first_day + closures[i].day + d, (uint16_t)closures[i].start,
 				(uint16_t)closures[i].end};
-	t->slots = malloc(SLOTS_MAX * sizeof(*t->slots));
+	t->slots = malloc(BENCH_SLOTS_MAX * sizeof(*t->slots));
 	if (!t->slots)
 		return -1;
 	ther_params(t, &individual, &p);
-	t->n_slots = sched_slots(&p, t->slots, SLOTS_MAX);
+	t->n_slots = sched_slots(&p, t->slots, BENCH_SLOTS_MAX);
 	return t->n_slots > 0 ? 0 : -1;
 }
 
@@ -264,10 +272,10 @@ slot_check(void *arg, const struct store_appt *a, const struct store_span *busy,
 	return taken;
 }
 
-/* Books kind k of t at start for seeker: 0, STORE_TAKEN, or -1. */
+/* Books kind k of t at start for seeker, sealed as cx seals: 0, STORE_TAKEN, or -1. */
 static int
-book_one(struct store *st, const struct ther *t, const struct kind *k, int64_t seeker,
-         int64_t start, bool broken)
+book_one(struct ctx *cx, struct store *st, const struct ther *t, const struct kind *k,
+         int64_t seeker, int64_t start, bool broken)
 {
 	struct check c = {t, k, broken};
 	struct store_appt a;
@@ -276,6 +284,8 @@ book_one(struct store *st, const struct ther *t, const struct kind *k, int64_t s
 	memset(&a, 0, sizeof(a));
 	snprintf(a.therapist_id, sizeof(a.therapist_id), "%s", t->id);
 	a.seeker = seeker;
+	if (link_seal(cx, "appointment", seeker, &a.link))
+		return -1;
 	snprintf(a.kind, sizeof(a.kind), "%s", k->name);
 	a.start = start;
 	a.end = start + (int64_t)k->minutes * 60;
@@ -305,16 +315,39 @@ db_path(const struct bench *b, const char *name, const char *ext, char *out, siz
 	snprintf(out, n, "%s/%s.db%s", b->dir, name, ext);
 }
 
-/* A fresh store named name (any old one removed), with n seekers. */
-static struct store *
-fresh_store(const struct bench *b, const char *name, int64_t *seekers, int n)
+/* A store's sealing: its key file's keys, a context per thread. */
+struct sealing {
+	struct services sv;
+	struct arena a[2];
+	struct ctx cx[2];
+	bool started;
+};
+
+/* Closes st and forgets sg's keys. */
+static void
+close_store(struct sealing *sg, struct store *st)
 {
-	static const char *const ext[] = {"", "-wal", "-shm"};
+	if (sg->started) {
+		sealer_stop(&sg->sv);
+		arena_free(&sg->a[0]);
+		arena_free(&sg->a[1]);
+		sg->started = false;
+	}
+	store_close(st);
+}
+
+/* A fresh store named name (any old one removed, its key file too), with
+ * n seekers, sealing started in sg. */
+static struct store *
+fresh_store(const struct bench *b, const char *name, int64_t *seekers, int n, struct sealing *sg)
+{
+	static const char *const ext[] = {"", "-wal", "-shm", ".key"};
 	char path[4200], err[600];
 	struct store *st;
-	int i;
+	int i, made;
 
-	for (i = 0; i < 3; i++) {
+	sg->started = false;
+	for (i = 0; i < 4; i++) {
 		db_path(b, name, ext[i], path, sizeof(path));
 		unlink(path);
 	}
@@ -323,6 +356,18 @@ fresh_store(const struct bench *b, const char *name, int64_t *seekers, int n)
 		fprintf(stderr, "chiron bench-schedule: %s\n", err);
 		return NULL;
 	}
+	services_init(&sg->sv, st, NULL);
+	db_path(b, name, ".key", path, sizeof(path));
+	if (sealer_start(&sg->sv, path, &made, err, sizeof(err))) {
+		fprintf(stderr, "chiron bench-schedule: %s\n", err);
+		store_close(st);
+		return NULL;
+	}
+	for (i = 0; i < 2; i++) {
+		arena_init(&sg->a[i], 4096);
+		ctx_begin(&sg->cx[i], &sg->sv, &sg->a[i]);
+	}
+	sg->started = true;
 	for (i = 0; i < n; i++) {
 		struct store_user u;
 
@@ -333,7 +378,7 @@ fresh_store(const struct bench *b, const char *name, int64_t *seekers, int n)
 		snprintf(u.role, sizeof(u.role), "seeker");
 		if (STORE_CALL(st, user_create, &u)) {
 			fprintf(stderr, "chiron bench-schedule: %s\n", store_errmsg(st));
-			store_close(st);
+			close_store(sg, st);
 			return NULL;
 		}
 		seekers[i] = u.id;
@@ -344,11 +389,11 @@ fresh_store(const struct bench *b, const char *name, int64_t *seekers, int n)
 static void
 drop_store(const struct bench *b, const char *name)
 {
-	static const char *const ext[] = {"", "-wal", "-shm"};
+	static const char *const ext[] = {"", "-wal", "-shm", ".key"};
 	char path[4200];
 	int i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		db_path(b, name, ext[i], path, sizeof(path));
 		unlink(path);
 	}
@@ -457,8 +502,8 @@ rng_next(uint64_t *s)
  * room left), each through appt_book.
  */
 static int
-fill_calendar(struct store *st, const struct ther *t, int64_t seeker, int n, uint64_t seed,
-              struct sched_slot *scratch)
+fill_calendar(struct ctx *cx, struct store *st, const struct ther *t, int64_t seeker, int n,
+              uint64_t seed, struct sched_slot *scratch)
 {
 	struct busy_acc busy = {NULL, 0, 0, 0};
 	int i, rc = 0;
@@ -471,12 +516,12 @@ fill_calendar(struct store *st, const struct ther *t, int64_t seeker, int n, uin
 		ther_params(t, k, &p);
 		p.busy = busy.v;
 		p.n_busy = busy.n;
-		if ((m = sched_slots(&p, scratch, SLOTS_MAX)) == 0) {
+		if ((m = sched_slots(&p, scratch, BENCH_SLOTS_MAX)) == 0) {
 			k = k == &individual ? &consultation : &individual;
 			ther_params(t, k, &p);
 			p.busy = busy.v;
 			p.n_busy = busy.n;
-			m = sched_slots(&p, scratch, SLOTS_MAX);
+			m = sched_slots(&p, scratch, BENCH_SLOTS_MAX);
 		}
 		if (m <= 0) {
 			fprintf(stderr, "chiron bench-schedule: the week of %s is full after %d bookings\n",
@@ -485,7 +530,7 @@ fill_calendar(struct store *st, const struct ther *t, int64_t seeker, int n, uin
 			break;
 		}
 		pick = (int)(rng_next(&seed) % (uint64_t)m);
-		if (book_one(st, t, k, seeker, scratch[pick].start, false) != 0) {
+		if (book_one(cx, st, t, k, seeker, scratch[pick].start, false) != 0) {
 			fprintf(stderr, "chiron bench-schedule: setting up %s: an open slot was refused: %s\n",
 			        t->id, store_errmsg(st));
 			rc = -1;
@@ -512,7 +557,7 @@ struct search_fig {
 
 /* One level of bookings: its calendar, then both kinds of search. */
 static int
-search_level(struct bench *b, struct store *st, int64_t seeker, int n_booked,
+search_level(struct bench *b, struct ctx *cx, struct store *st, int64_t seeker, int n_booked,
              struct sched_slot *out, struct search_fig *f)
 {
 	const struct tz_zone *ny = tz_get("America/New_York");
@@ -525,7 +570,7 @@ search_level(struct bench *b, struct store *st, int64_t seeker, int n_booked,
 
 	snprintf(id, sizeof(id), "bench-search-%d", n_booked);
 	if (ther_init(&t, id, ny, b->first_day) ||
-	    fill_calendar(st, &t, seeker, n_booked, 0x5eed0000u + (uint64_t)n_booked, out) ||
+	    fill_calendar(cx, st, &t, seeker, n_booked, 0x5eed0000u + (uint64_t)n_booked, out) ||
 	    !(v = malloc((size_t)(reps ? reps : 1) * sizeof(*v))))
 		goto out;
 	/* The bookings read once, for the core alone. */
@@ -538,10 +583,10 @@ search_level(struct bench *b, struct store *st, int64_t seeker, int n_booked,
 	ther_params(&t, &individual, &p);
 	p.busy = busy.v;
 	p.n_busy = busy.n;
-	n = sched_slots(&p, out, SLOTS_MAX);    /* warms the zone's years */
+	n = sched_slots(&p, out, BENCH_SLOTS_MAX);    /* warms the zone's years */
 	for (i = 0; i < b->searches; i++) {
 		double t0 = now_seconds();
-		int m = sched_slots(&p, out, SLOTS_MAX);
+		int m = sched_slots(&p, out, BENCH_SLOTS_MAX);
 
 		v[i] = now_seconds() - t0;
 		if (m != n)
@@ -560,7 +605,7 @@ search_level(struct bench *b, struct store *st, int64_t seeker, int n_booked,
 		ther_params(&t, &individual, &p);
 		p.busy = busy.v;
 		p.n_busy = busy.n;
-		m = sched_slots(&p, out, SLOTS_MAX);
+		m = sched_slots(&p, out, BENCH_SLOTS_MAX);
 		v[i] = now_seconds() - t0;
 		if (m != n) {
 			fprintf(stderr, "chiron bench-schedule: %s: %d slots through the store, %d in memory\n",
@@ -581,7 +626,7 @@ out:
 
 /* Appointments of other therapists, so the table is not one calendar. */
 static int
-background(struct bench *b, struct store *st, int64_t seeker)
+background(struct bench *b, struct ctx *cx, struct store *st, int64_t seeker)
 {
 	int i;
 
@@ -589,7 +634,7 @@ background(struct bench *b, struct store *st, int64_t seeker)
 		const struct ther *t = &b->ther[i % THERAPISTS];
 		int k = i / THERAPISTS;
 
-		if (k >= t->n_slots || book_one(st, t, &individual, seeker, t->slots[k].start, false)) {
+		if (k >= t->n_slots || book_one(cx, st, t, &individual, seeker, t->slots[k].start, false)) {
 			fprintf(stderr, "chiron bench-schedule: background booking %d failed: %s\n", i,
 			        k >= t->n_slots ? "no slot left" : store_errmsg(st));
 			return -1;
@@ -602,27 +647,28 @@ static int
 bench_search(struct bench *b)
 {
 	static const int levels[] = {0, 100, 1000};
-	struct sched_slot *out = malloc(SLOTS_MAX * sizeof(*out));
+	struct sched_slot *out = malloc(BENCH_SLOTS_MAX * sizeof(*out));
 	char journal[32], sync[32];
 	struct store *st = NULL;
+	struct sealing sg = {.started = false};
 	int64_t seeker;
 	int i, rc = -1;
 
-	if (!out || !(st = fresh_store(b, "search", &seeker, 1)) ||
+	if (!out || !(st = fresh_store(b, "search", &seeker, 1, &sg)) ||
 	    store_sqlite_durability(st, NULL, journal, sync, sizeof(journal)))
 		goto out;
 	printf("slot search: one therapist in America/New_York, %d weekly windows over Mon-Sat, "
 	       "%d closures, individual 50 min every 60, all open slots of %d weeks; "
 	       "store %s + synchronous=%s, %d appointments of %d other therapists in the table\n",
 	       N_WEEK, N_CLOSURES, WEEKS, journal, sync, b->background, THERAPISTS);
-	if (background(b, st, seeker))
+	if (background(b, &sg.cx[0], st, seeker))
 		goto out;
 	buf_adds(&b->out, "\"search\":[");
 	for (i = 0; i < 3; i++) {
 		struct search_fig f;
 
 		memset(&f, 0, sizeof(f));
-		if (search_level(b, st, seeker, levels[i], out, &f)) {
+		if (search_level(b, &sg.cx[0], st, seeker, levels[i], out, &f)) {
 			fprintf(stderr, "chiron bench-schedule: slot search with %d bookings failed\n",
 			        levels[i]);
 			goto out;
@@ -642,7 +688,7 @@ bench_search(struct bench *b)
 	buf_printf(&b->out, "],\"search_background\":%d,", b->background);
 	rc = 0;
 out:
-	store_close(st);
+	close_store(&sg, st);
 	drop_store(b, "search");
 	free(out);
 	return rc;
@@ -675,6 +721,7 @@ struct worker {
 	unsigned char *won;                     /* per job: 1 when this worker booked it */
 	int booked, taken;
 	char err[700];
+	struct ctx *cx;                         /* its own, sealing as the service does */
 };
 
 static void *
@@ -696,7 +743,8 @@ worker_run(void *arg)
 			pthread_barrier_wait(w->step);
 		if (w->err[0])
 			continue;               /* keep meeting the other at the barrier */
-		rc = book_one(w->st, w->jobs[i].t, &individual, w->seeker, w->jobs[i].start, w->broken);
+		rc = book_one(w->cx, w->st, w->jobs[i].t, &individual, w->seeker, w->jobs[i].start,
+		              w->broken);
 		if (rc == 0) {
 			w->won[i] = 1;
 			w->booked++;
@@ -806,12 +854,13 @@ bench_throughput(struct bench *b, const char *set, int threads, bool first)
 	int *per = calloc((size_t)(b->bookings ? b->bookings : 1), sizeof(int));
 	char journal[32], sync[32], name[32];
 	struct store *st = NULL;
+	struct sealing sg = {.started = false};
 	int64_t seekers[2];
 	double secs = 0;
 	int i, total = 0, booked = 0, rc = -1;
 
 	snprintf(name, sizeof(name), "book-%s-%d", set ? set : "normal", threads);
-	if (!jobs || !won || !per || !(st = fresh_store(b, name, seekers, threads)) ||
+	if (!jobs || !won || !per || !(st = fresh_store(b, name, seekers, threads, &sg)) ||
 	    store_sqlite_durability(st, set, journal, sync, sizeof(journal))) {
 		if (st)
 			fprintf(stderr, "chiron bench-schedule: %s\n", store_errmsg(st));
@@ -819,7 +868,7 @@ bench_throughput(struct bench *b, const char *set, int threads, bool first)
 	}
 	for (i = 0; i < threads; i++)
 		w[i] = (struct worker){st, jobs, i, threads, b->bookings, seekers[i], b->broken, NULL,
-		                       NULL, won, 0, 0, ""};
+		                       NULL, won, 0, 0, "", &sg.cx[i]};
 	if (run_workers(w, threads, &secs) || count_in_store(b, st, jobs, b->bookings, per, &total))
 		goto out;
 	for (i = 0; i < threads; i++)
@@ -839,7 +888,7 @@ bench_throughput(struct bench *b, const char *set, int threads, bool first)
 	           threads, booked, secs, booked / secs);
 	rc = 0;
 out:
-	store_close(st);
+	close_store(&sg, st);
 	drop_store(b, name);
 	free(jobs);
 	free(won);
@@ -856,6 +905,7 @@ bench_race(struct bench *b, bool shared, bool first)
 	unsigned char *won[2] = {calloc((size_t)b->race + 1, 1), calloc((size_t)b->race + 1, 1)};
 	int *per = calloc((size_t)b->race + 1, sizeof(int));
 	struct store *st = NULL, *st2 = NULL;
+	struct sealing sg = {.started = false};
 	struct worker w[2];
 	pthread_barrier_t step;
 	int64_t seekers[2];
@@ -863,7 +913,7 @@ bench_race(struct bench *b, bool shared, bool first)
 	double secs = 0;
 	int i, total = 0, doubles = 0, none = 0, wrong = 0, shown = 0, rc = -1;
 
-	if (!jobs || !won[0] || !won[1] || !per || !(st = fresh_store(b, name, seekers, 2)))
+	if (!jobs || !won[0] || !won[1] || !per || !(st = fresh_store(b, name, seekers, 2, &sg)))
 		goto out;
 	if (!shared) {
 		db_path(b, name, "", path, sizeof(path));
@@ -875,7 +925,7 @@ bench_race(struct bench *b, bool shared, bool first)
 	pthread_barrier_init(&step, NULL, 2);
 	for (i = 0; i < 2; i++)
 		w[i] = (struct worker){i == 0 || shared ? st : st2, jobs, 0, 1, b->race, seekers[i],
-		                       b->broken, NULL, &step, won[i], 0, 0, ""};
+		                       b->broken, NULL, &step, won[i], 0, 0, "", &sg.cx[i]};
 	i = run_workers(w, 2, &secs);
 	pthread_barrier_destroy(&step);
 	if (i || count_in_store(b, st, jobs, b->race, per, &total))
@@ -910,7 +960,7 @@ bench_race(struct bench *b, bool shared, bool first)
 	rc = 0;
 out:
 	store_close(st2);
-	store_close(st);
+	close_store(&sg, st);
 	drop_store(b, name);
 	free(jobs);
 	free(won[0]);

@@ -93,10 +93,12 @@
 #include <sodium.h>
 
 #include "core/buf.h"
-#include "app/secret.h"
 #include "app/identity.h"
 #include "app/profile.h"
 #include "app/requests.h"
+#include "app/seal.h"
+#include "app/secret.h"
+#include "app/services.h"
 #include "app/session.h"
 #include "cli/cli.h"
 #include "store/store.h"
@@ -136,6 +138,45 @@ open_db(const char *db)
 	if (!st)
 		fprintf(stderr, "chiron: %s\n", err);
 	return st;
+}
+
+/*
+ * The store with its key file (cli_open_sealed), for the commands that
+ * write or read who booked and busy times: they seal and open as the
+ * services do (booking.h, "Sealed at rest"), after sealing anything an
+ * older chiron left in the clear.
+ */
+struct sealed_db {
+	struct services sv;
+	struct arena a;
+	struct ctx cx;
+};
+
+static struct store *
+open_sealed(const char *cmd, const char *db, struct sealed_db *d)
+{
+	struct store *st = cli_open_sealed(cmd, db, NULL, &d->sv);
+	char err[1200];
+	long n;
+
+	if (!st)
+		return NULL;
+	arena_init(&d->a, 4096);
+	ctx_begin(&d->cx, &d->sv, &d->a);
+	if (booking_seal_legacy(&d->sv, &n, err, sizeof(err))) {
+		fprintf(stderr, "chiron %s: %s\n", cmd, err);
+		arena_free(&d->a);
+		cli_close_sealed(&d->sv);
+		return NULL;
+	}
+	return st;
+}
+
+static void
+close_sealed(struct sealed_db *d)
+{
+	arena_free(&d->a);
+	cli_close_sealed(&d->sv);
 }
 
 static int
@@ -379,6 +420,7 @@ appointment_read(int argc, char **argv)
 	struct store_user u;
 	int i, rc, show = strcmp(argv[1], "show") == 0, found = 0;
 	struct store_appt a;
+	struct sealed_db d;
 	struct store *st;
 	char *e;
 
@@ -405,26 +447,26 @@ appointment_read(int argc, char **argv)
 	}
 	if (show ? !id : seeker ? (tid || from < 0) : (!tid || from < 0 || to < 0))
 		return usage_seed();
-	if (!(st = open_db(db)))
+	if (!(st = open_sealed("appointment", db, &d)))
 		return 1;
 	if (show) {
 		memset(&a, 0, sizeof(a));
-		rc = STORE_CALL(st, appt_get, id, &a, &found);
+		rc = appt_get_sealed(&d.cx, id, &a, &found);
 		if (rc == 0 && found)
 			print_appt(NULL, &a);
 	} else if (seeker) {
 		memset(&u, 0, sizeof(u));
 		rc = STORE_CALL(st, user_find, seeker, &u, &found);
 		if (rc == 0 && found)
-			rc = STORE_CALL(st, appts_of_seeker, u.id, from, 100000, print_appt, NULL);
+			rc = appts_of_seeker(&d.cx, u.id, from, 100000, print_appt, NULL);
 		else if (rc == 0)
 			fprintf(stderr, "chiron appointment: no such seeker\n");
 		show = 1;       /* not found: exit 1 */
 	} else
-		rc = STORE_CALL(st, appts_of_therapist, tid, from, to, 100000, print_appt, NULL);
+		rc = appts_of_therapist(&d.cx, tid, from, to, 100000, print_appt, NULL);
 	if (rc)
 		fprintf(stderr, "chiron appointment: %s\n", store_errmsg(st));
-	store_close(st);
+	close_sealed(&d);
 	return rc ? 1 : (show && !found) ? 1 : 0;
 }
 
@@ -493,6 +535,7 @@ cmd_appointment(int argc, char **argv)
 	struct store_appt a;
 	struct store_user u;
 	int i, rc, found = 0, booked = 0;
+	struct sealed_db d;
 	struct store *st;
 	char *e;
 
@@ -527,17 +570,22 @@ cmd_appointment(int argc, char **argv)
 	}
 	if (!tid || !seeker || !kind || !zone || start < 0 || end <= start)
 		return usage_seed();
-	if (!(st = open_db(db)))
+	if (!(st = open_sealed("appointment", db, &d)))
 		return 1;
 	memset(&u, 0, sizeof(u));
 	if (STORE_CALL(st, user_find, seeker, &u, &found) || !found) {
 		fprintf(stderr, "chiron appointment: %s\n", found ? store_errmsg(st) : "no such seeker");
-		store_close(st);
+		close_sealed(&d);
 		return 1;
 	}
 	memset(&a, 0, sizeof(a));
 	snprintf(a.therapist_id, sizeof(a.therapist_id), "%s", tid);
 	a.seeker = u.id;
+	if (link_seal(&d.cx, "appointment", u.id, &a.link)) {
+		fprintf(stderr, "chiron appointment: %s\n", store_errmsg(st));
+		close_sealed(&d);
+		return 1;
+	}
 	snprintf(a.kind, sizeof(a.kind), "%s", kind);
 	snprintf(a.zone, sizeof(a.zone), "%s", zone);
 	snprintf(a.status, sizeof(a.status), "booked");
@@ -549,7 +597,7 @@ cmd_appointment(int argc, char **argv)
 		fprintf(stderr, "chiron appointment: %s\n", rc ? store_errmsg(st) : "not booked");
 	else
 		printf("%lld\n", (long long)a.id);
-	store_close(st);
+	close_sealed(&d);
 	return rc || !booked ? 1 : 0;
 }
 
@@ -573,6 +621,7 @@ cmd_busy(int argc, char **argv)
 	const char *db = DEFAULT_DB;
 	int i, rc = 0, found, list, n = 0;
 	struct store_user u;
+	struct sealed_db d;
 	struct store *st;
 
 	if (argc < 2 || (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "clear") != 0))
@@ -587,7 +636,7 @@ cmd_busy(int argc, char **argv)
 			n++;
 	if (n == 0 || (list && n != 1))
 		return usage_seed();
-	if (!(st = open_db(db)))
+	if (!(st = open_sealed("busy", db, &d)))
 		return 1;
 	for (i = 2; rc == 0 && i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0) {
@@ -602,13 +651,19 @@ cmd_busy(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		if (rc == 0)
-			rc = list ? STORE_CALL(st, busy_list, u.id, print_busy, NULL)
-			          : STORE_CALL(st, busy_replace, u.id, NULL, 0);
+		if (rc == 0 && list) {
+			struct store_busy *v;
+			int k, nv;
+
+			rc = calendar_busy_get(&d.cx, u.id, &v, &nv);
+			for (k = 0; rc == 0 && k < nv; k++)
+				print_busy(NULL, &v[k]);
+		} else if (rc == 0)
+			rc = calendar_busy_put(&d.cx, u.id, NULL, 0);
 		if (rc)
 			fprintf(stderr, "chiron busy: %s\n", store_errmsg(st));
 	}
-	store_close(st);
+	close_sealed(&d);
 	return rc ? 1 : 0;
 }
 
@@ -730,7 +785,7 @@ find_user(struct store *st, const char *who, struct store_user *u, int *found)
 	return STORE_CALL(st, user_find, who, u, found);
 }
 
-#define SERIES_MAX 64
+#define SEED_SERIES_MAX 64
 
 int
 cmd_series(int argc, char **argv)
@@ -739,11 +794,12 @@ cmd_series(int argc, char **argv)
 	long long num[6] = {-1, -1, -1, -1, -1, -1};  /* first-day minute minutes interval count created */
 	static const char *const nums[6] = {"--first-day", "--minute", "--minutes", "--interval",
 	                                    "--count", "--created-at"};
-	struct store_appt occ[SERIES_MAX];
-	int booked[SERIES_MAX], n = 0, i, j, rc, found = 0, show;
+	struct store_appt occ[SEED_SERIES_MAX];
+	int booked[SEED_SERIES_MAX], n = 0, i, j, rc, found = 0, show;
 	struct store_series sr;
 	struct store_user u;
 	long long id = 0;
+	struct sealed_db d;
 	struct store *st;
 	char *e;
 
@@ -767,7 +823,7 @@ cmd_series(int argc, char **argv)
 			kind = argv[++i];
 		else if (!show && i + 1 < argc && strcmp(argv[i], "--zone") == 0)
 			zone = argv[++i];
-		else if (argv[i][0] != '-' && (show ? !id : n < SERIES_MAX)) {
+		else if (argv[i][0] != '-' && (show ? !id : n < SEED_SERIES_MAX)) {
 			long long v = strtoll(argv[i], &e, 10);
 
 			if (*e || v <= 0)
@@ -786,11 +842,11 @@ cmd_series(int argc, char **argv)
 		return usage_seed();
 	if (num[5] < 0)
 		num[5] = (long long)time(NULL);
-	if (!(st = open_db(db)))
+	if (!(st = open_sealed("series", db, &d)))
 		return 1;
 	memset(&sr, 0, sizeof(sr));
 	if (show) {
-		rc = STORE_CALL(st, series_get, (int64_t)id, &sr, &found);
+		rc = series_get_sealed(&d.cx, (int64_t)id, &sr, &found);
 		if (rc == 0 && found)
 			printf("%lld %s %lld %s %s %lld %d %d %d %d %s\n", (long long)sr.id,
 			       sr.therapist_id, (long long)sr.seeker, sr.kind, sr.zone,
@@ -803,6 +859,8 @@ cmd_series(int argc, char **argv)
 		goto out;
 	snprintf(sr.therapist_id, sizeof(sr.therapist_id), "%s", tid);
 	sr.seeker = u.id;
+	if ((rc = link_seal(&d.cx, "series", u.id, &sr.link)) != 0)
+		goto out;
 	snprintf(sr.kind, sizeof(sr.kind), "%s", kind);
 	snprintf(sr.zone, sizeof(sr.zone), "%s", zone);
 	sr.first_day = num[0];
@@ -816,6 +874,8 @@ cmd_series(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		snprintf(occ[i].therapist_id, sizeof(occ[i].therapist_id), "%s", tid);
 		occ[i].seeker = u.id;
+		if ((rc = link_seal(&d.cx, "appointment", u.id, &occ[i].link)) != 0)
+			goto out;
 		snprintf(occ[i].kind, sizeof(occ[i].kind), "%s", kind);
 		snprintf(occ[i].zone, sizeof(occ[i].zone), "%s", zone);
 		snprintf(occ[i].status, sizeof(occ[i].status), "booked");
@@ -835,7 +895,7 @@ out:
 	if (rc || !found)
 		fprintf(stderr, "chiron series: %s\n", rc < 0 ? store_errmsg(st) : rc ? "not booked" :
 		        show ? "no such series" : "no such seeker");
-	store_close(st);
+	close_sealed(&d);
 	return rc || !found ? 1 : 0;
 }
 

@@ -402,7 +402,8 @@ settings_read(int argc, char **argv, struct settings *s)
 /*
  * The chores: hourly (and once at start), the confirmation reminders and
  * the reminders of the next 24 hours' sessions go to the outbox, and
- * throttles forget attempts older than a day, sign-ups their expired links. (Pausing unconfirmed listings is the index builder's,
+ * throttles forget attempts older than a day, sign-ups their expired links;
+ * the audit trail's head goes to the log as a checkpoint. (Pausing unconfirmed listings is the index builder's,
  * app/live.c.) Stops at once when told, through its condition variable.
  */
 struct chores {
@@ -438,6 +439,9 @@ chores_run(void *arg)
 		    STORE_CALL(c->app->sv.store, signup_expire, now))
 			fprintf(stderr, "chiron: forgetting old attempts: %s\n",
 			        store_errmsg(c->app->sv.store));
+		/* The audit trail's head, into the log (app/audit.c, note 5). */
+		if (audit_checkpoint(&c->app->sv, stderr))
+			fprintf(stderr, "chiron: audit checkpoint: %s\n", store_errmsg(c->app->sv.store));
 		n = appointment_reminders(&c->app->sv, now);
 		if (n < 0)
 			fprintf(stderr, "chiron: session reminders: %s\n", store_errmsg(c->app->sv.store));
@@ -638,6 +642,19 @@ cmd_serve(int argc, char **argv)
 			goto out;
 		}
 	}
+	{
+		/* Bookings, waitlists, closures' notes and busy times an older
+		 * chiron kept in the clear: sealed now, once (app/booking_seal.c). */
+		long sealed;
+
+		if (booking_seal_legacy(&app.sv, &sealed, err, sizeof(err))) {
+			fprintf(stderr, "chiron serve: %s\n", err);
+			goto out;
+		}
+		if (sealed)
+			fprintf(stderr, "chiron: sealed %ld booking values kept in the clear by an older "
+			        "chiron\n", sealed);
+	}
 	t0 = now_seconds();
 	{
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -784,6 +801,8 @@ cmd_serve(int argc, char **argv)
 	/* The server first: its requests may still post jobs and wake the
 	 * mailer; the jobs then, whose mail the mailer may still send. */
 	server_stop(srv);
+	if (audit_checkpoint(&app.sv, stderr))
+		fprintf(stderr, "chiron: audit checkpoint: %s\n", store_errmsg(st));
 	rc = 0;
 out:
 	jobs_stop(app.sv.jobs);

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	 "restore BACKUP [--db PATH] [--key-file FILE] [--force]   put a backup in place (server stopped)"},
 	{"user", cmd_user, "user add --handle H --email E --role seeker|therapist|admin [--password-stdin]"},
 	{"rekey", cmd_rekey, "rekey [--db PATH] [--key-file FILE]   a new master key; every data key re-wrapped"},
+	{"audit", cmd_audit, "audit verify [--db PATH] [--key-file FILE] [--checkpoints LOG]   check the audit trail"},
 	{"gen", cmd_gen, "gen --therapists N [--seed S] | --queries Q ...   synthetic data"},
 	{"bench-schedule", cmd_bench_schedule,
 	 "bench-schedule [--quick] [--json] [--dir DIR] ...   slot search and booking figures (make bench, step 5)"},

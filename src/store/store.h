@@ -193,7 +193,9 @@ struct store_busy {
 	int64_t start, end;
 };
 
-typedef int (*store_busy_fn)(void *arg, const struct store_busy *b);
+/* A busy interval as an older chiron stored it, in the clear, for
+ * app/calendar.c to seal (busy_legacy). */
+typedef int (*store_busy_legacy_fn)(void *arg, int64_t user, const struct store_busy *b);
 
 /* A message is tried at most this many times, then left unsent. */
 #define STORE_OUTBOX_MAX_ATTEMPTS 8
@@ -234,12 +236,42 @@ struct store_schedule {
 	int n_types;
 };
 
+/* ---- sealed at rest (issue 11, app/seal.h) ---- */
+
+#define STORE_RK_BYTES 16               /* a row key (SEAL_RK_BYTES) */
+#define STORE_SEALED_ID_MAX 64          /* an account id sealed (8 bytes + SEAL_OVERHEAD) */
+#define STORE_SEALED_NOTE_MAX 256       /* a closure's note sealed (199 bytes + SEAL_OVERHEAD) */
+
+/*
+ * Who booked (the seeker of an appointment, a series, a place on a
+ * waitlist), as the store keeps it: never the account id in the clear
+ * beside the therapist's. dkey is the seeker's data key number, in the
+ * clear and indexed (it groups one person's rows, names no one); sealed
+ * is the seeker's account id sealed under that key for
+ * "<table>.seeker#<rk>", rk the row's random key. The service seals
+ * before it writes and opens after it reads (app/booking_seal.c).
+ * A row of an older chiron not yet sealed has sealed_n 0 and dkey the
+ * negated account id (for the seat index) until booking_seal_legacy.
+ */
+struct store_link {
+	int64_t dkey;
+	unsigned char rk[STORE_RK_BYTES];
+	unsigned char sealed[STORE_SEALED_ID_MAX];
+	size_t sealed_n;
+};
+
 /* A dated closure: local days first..last, minutes start..end of each. */
 struct store_closed {
 	int64_t id;
 	int64_t first_day, last_day;    /* days since 1970-01-01, the therapist's local dates */
 	int start_min, end_min;
+	/* The therapist's own note: never stored in the clear. note is the
+	 * service's (sealed into note_sealed before closed_add, opened after
+	 * closed_list); the store reads and writes rk and note_sealed only. */
 	char note[200];
+	unsigned char rk[STORE_RK_BYTES];
+	unsigned char note_sealed[STORE_SEALED_NOTE_MAX];
+	size_t note_sealed_n;
 };
 
 typedef int (*store_closed_fn)(void *arg, const struct store_closed *c);
@@ -248,7 +280,9 @@ typedef int (*store_closed_fn)(void *arg, const struct store_closed *c);
 struct store_appt {
 	int64_t id;
 	char therapist_id[72];
-	int64_t seeker;
+	int64_t seeker;                 /* the service's, opened from link; never stored */
+	bool seeker_gone;               /* the seeker's account was erased (seeker 0) */
+	struct store_link link;         /* who booked, as stored */
 	char kind[16];
 	int64_t start, end;
 	char zone[64];
@@ -269,7 +303,9 @@ typedef int (*store_appt_fn)(void *arg, const struct store_appt *a);
 struct store_series {
 	int64_t id;
 	char therapist_id[72];
-	int64_t seeker;
+	int64_t seeker;                 /* the service's, opened from link; never stored */
+	bool seeker_gone;
+	struct store_link link;
 	char kind[16];
 	char zone[64];
 	int64_t first_day;
@@ -303,7 +339,9 @@ typedef int (*store_slot_fn)(void *arg, const struct store_appt *a,
 struct store_wait {
 	int64_t id;
 	char therapist_id[72];
-	int64_t seeker;
+	int64_t seeker;                 /* the service's, opened from link; never stored */
+	bool seeker_gone;
+	struct store_link link;
 	char kind[16];
 	int64_t created_at, notified_at;
 };
@@ -314,6 +352,32 @@ typedef int (*store_wait_fn)(void *arg, const struct store_wait *w);
  * the wrapped bytes. */
 typedef int (*store_dkey_fn)(void *arg, int64_t id, int64_t master, const void *wrapped,
                              size_t n);
+
+/*
+ * One entry of the audit trail (app/audit.c), as stored and as hashed:
+ * never content. kind and what are fixed names; subject is a blind index
+ * of whose data it was (all zero: no one person's); detail is a sealed
+ * blob (who acted, on which record), bound to the row key rk; addr a
+ * keyed hash of the client's address (all zero: none); hash the chain's
+ * link, a keyed hash of the previous entry's hash and this entry's bytes.
+ */
+#define STORE_AUDIT_DETAIL_MAX 512
+struct store_audit {
+	int64_t seq;                    /* 1, 2, 3...: given by audit_append */
+	int64_t at;
+	char kind[24];
+	char what[24];
+	unsigned char subject[32];
+	unsigned char rk[16];
+	unsigned char detail[STORE_AUDIT_DETAIL_MAX];
+	size_t detail_n;
+	unsigned char addr[16];
+	unsigned char hash[32];
+};
+typedef int (*store_audit_fn)(void *arg, const struct store_audit *e);
+/* Links e after the entry whose hash is prev (all zero before the first):
+ * fills e->hash. Returns 0, or -1 to give up the append. */
+typedef int (*store_audit_chain_fn)(void *arg, const unsigned char prev[32], struct store_audit *e);
 
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 #define STORE_TAKEN 3                   /* a booking's slot is no longer open */
@@ -619,9 +683,10 @@ struct store_ops {
 	int (*appt_book)(struct store *s, struct store_series *sr, struct store_appt *occ, int n,
 	                 store_slot_fn fn, void *arg, int *booked);
 	int (*appt_get)(struct store *s, int64_t id, struct store_appt *a, int *found);
-	/* A seeker's (or a therapist's) appointments ending after from, by start. */
-	int (*appts_of_seeker)(struct store *s, int64_t seeker, int64_t from, int max,
-	                       store_appt_fn fn, void *arg);
+	/* A seeker's (by their data key number, link.dkey) or a therapist's
+	 * appointments ending after from, by start. */
+	int (*appts_of_dkey)(struct store *s, int64_t dkey, int64_t from, int max,
+	                     store_appt_fn fn, void *arg);
 	int (*appts_of_therapist)(struct store *s, const char *tid, int64_t from, int64_t to,
 	                          int max, store_appt_fn fn, void *arg);
 	/* Cancels a booked appointment (*found = 0 when not booked). */
@@ -632,8 +697,9 @@ struct store_ops {
 	int (*appt_move)(struct store *s, const struct store_appt *a, int late, store_slot_fn fn,
 	                 void *arg, int64_t now, int *found);
 	int (*series_get)(struct store *s, int64_t id, struct store_series *sr, int *found);
-	int (*series_of_user)(struct store *s, int64_t seeker, const char *tid, store_series_fn fn,
-	                      void *arg);
+	/* Active series of a seeker (by data key number; tid NULL) or of tid. */
+	int (*series_of)(struct store *s, int64_t dkey, const char *tid, store_series_fn fn,
+	                 void *arg);
 	/* Ends a series: its occurrences starting after `after` are cancelled by `by`. */
 	int (*series_end)(struct store *s, int64_t id, const char *by, int64_t after, int64_t now,
 	                  long *cancelled);
@@ -649,10 +715,11 @@ struct store_ops {
 
 	/* Waitlists. add: STORE_EXISTS when already waiting. */
 	int (*wait_add)(struct store *s, struct store_wait *w);
-	int (*wait_remove)(struct store *s, const char *tid, int64_t seeker, const char *kind,
+	/* remove and of_dkey: the seeker by their data key number (link.dkey). */
+	int (*wait_remove)(struct store *s, const char *tid, int64_t dkey, const char *kind,
 	                   int *found);
 	int (*waits_of_therapist)(struct store *s, const char *tid, store_wait_fn fn, void *arg);
-	int (*waits_of_seeker)(struct store *s, int64_t seeker, store_wait_fn fn, void *arg);
+	int (*waits_of_dkey)(struct store *s, int64_t dkey, store_wait_fn fn, void *arg);
 	int (*wait_notified)(struct store *s, int64_t id, int64_t now);
 
 	/* The viewer's time zone, "" when not set. */
@@ -660,14 +727,15 @@ struct store_ops {
 	int (*user_zone_get)(struct store *s, int64_t user, char *zone, size_t n);
 
 	/*
-	 * The busy times read from a user's uploaded calendar: start and end
-	 * only, nothing else of the file. replace swaps all of the user's for
-	 * v (n of them; n = 0 forgets them) in one transaction. list gives
-	 * them in start order through fn, with the store's lock held (fn must
-	 * not call the store).
+	 * The busy times read from a user's uploaded calendar (start and end
+	 * only, nothing else of the file), sealed by app/calendar.c into one
+	 * blob per user. replace swaps the user's blob for sealed (n bytes;
+	 * n = 0 forgets it) and drops any rows an older chiron kept in the
+	 * clear, in one transaction. get appends the blob to out (*found 0
+	 * when none).
 	 */
-	int (*busy_replace)(struct store *s, int64_t user, const struct store_busy *v, int n);
-	int (*busy_list)(struct store *s, int64_t user, store_busy_fn fn, void *arg);
+	int (*busy_replace)(struct store *s, int64_t user, const void *sealed, size_t n);
+	int (*busy_get)(struct store *s, int64_t user, struct buf *out, int *found);
 
 	/*
 	 * A listing's profile (issue 10): the therapist's statement and
@@ -743,6 +811,60 @@ struct store_ops {
 	int (*request_seal)(struct store *s, const struct store_request *rq);
 	int (*profiles_legacy)(struct store *s, int (*fn)(void *arg, int64_t user, const char *fields),
 	                       void *arg);
+
+	/*
+	 * The audit trail (issue 11, app/audit.c). audit_append adds e at the
+	 * end of the chain in one write transaction (BEGIN IMMEDIATE, so
+	 * appends are serialized across threads and processes): it reads
+	 * the head, sets e->seq to the head's plus one, calls chain with the
+	 * head's hash (which must not call the store) and inserts e; a
+	 * savepoint instead when store_begin's transaction is open.
+	 * audit_scan gives every entry after seq `after` in order;
+	 * audit_of_subject the entries with subject `subject` before seq
+	 * `before` (0: from the newest), newest first, at most max;
+	 * audit_head the last entry's seq and hash (0 and zeros when empty).
+	 * The callbacks run with the store's lock held (they must not call
+	 * the store); a non-zero return stops.
+	 */
+	int (*audit_append)(struct store *s, struct store_audit *e, store_audit_chain_fn chain, void *arg);
+	int (*audit_scan)(struct store *s, int64_t after, store_audit_fn fn, void *arg);
+	int (*audit_of_subject)(struct store *s, const unsigned char subject[32], int64_t before, int max,
+	                        store_audit_fn fn, void *arg);
+	int (*audit_head)(struct store *s, int64_t *seq, unsigned char hash[32]);
+
+	/*
+	 * Bookings sealed at rest (issue 11, app/booking_seal.c): the rows an
+	 * older chiron kept in the clear, for the service to seal once at
+	 * start. link_legacy gives each appointment, series and waitlist row
+	 * whose seeker is not sealed yet (table "appointment", "series" or
+	 * "waitlist", its id, the seeker's account id); link_legacy_set
+	 * stores a row's sealed link in place of the clear id. closed_legacy
+	 * gives each closure whose note is in the clear (id, listing, note);
+	 * closed_legacy_set stores its rk and sealed note and blanks the
+	 * clear one. busy_legacy gives every busy interval kept in the clear,
+	 * by user then start (the service seals each user's with
+	 * busy_replace, which drops them). Each fn is called after the rows
+	 * are read, without the store's lock.
+	 */
+	int (*link_legacy)(struct store *s,
+	                   int (*fn)(void *arg, const char *table, int64_t id, int64_t seeker),
+	                   void *arg);
+	int (*link_legacy_set)(struct store *s, const char *table, int64_t id,
+	                       const struct store_link *l);
+	int (*closed_legacy)(struct store *s,
+	                     int (*fn)(void *arg, const char *tid, const struct store_closed *c),
+	                     void *arg);
+	int (*closed_legacy_set)(struct store *s, const struct store_closed *c);
+	int (*busy_legacy)(struct store *s, store_busy_legacy_fn fn, void *arg);
+	/*
+	 * Writes every change still in the write-ahead log back into the
+	 * database and empties the log, so a value overwritten in place
+	 * (secure_delete) leaves no old copy in either file: after sealing
+	 * what was in the clear. Outside a transaction only; 0 or -1. While
+	 * another connection reads the log it does what it can (0), and
+	 * SQLite's own next checkpoint writes the rest back.
+	 */
+	int (*wipe_checkpoint)(struct store *s);
 	/*
 	 * Sessions with their times and stage (issue 11, app/session.c).
 	 * session_begin starts one at now (created and seen now), its row

@@ -217,8 +217,6 @@ page_login(struct req *r, struct resp *p)
 	}
 	if (rc)
 		return rc;
-	/* TODO(audit): AUDIT_SIGNIN_FAILED above (rc 1), AUDIT_SIGNIN here for an
-	 * account without a second factor, once app/audit.c is on main. */
 	if (sf_on(&r->cx, u.id, &two))
 		return -1;
 	if (!two)
@@ -305,6 +303,8 @@ page_account(struct req *r, struct resp *p)
 	       html(b, "<button type=\"submit\" class=\"button secondary\">Sign out everywhere</button>"
 	               "</form></div>\n<p class=\"hint\">Signed in on a shared computer, or lost a "
 	               "device? &ldquo;Sign out everywhere&rdquo; ends every session of this account.</p>\n"
+	               "<p><a href=\"/account/activity\">Who used your data</a>: every sign-in, and "
+	               "everyone who read or changed what you keep here</p>\n"
 	               "<p><a href=\"/privacy\">What chiron keeps about you</a></p>\n") ||
 	       page_end(p);
 }

@@ -135,6 +135,8 @@ int page_calendar(struct req *r, struct resp *p);
 int page_calendar_use(struct req *r, struct resp *p);
 int page_calendar_forget(struct req *r, struct resp *p);
 int page_requests(struct req *r, struct resp *p);
+/* Who used the signed-in person's data (page_activity.c). */
+int page_activity(struct req *r, struct resp *p);
 int page_request_send(struct req *r, struct resp *p);
 int page_answer(struct req *r, struct resp *p);
 /* The consultation request form for a profile page. */
@@ -198,6 +200,8 @@ int api_reset(struct req *r, struct resp *p);
 int api_password(struct req *r, struct resp *p);
 
 int api_requests(struct req *r, struct resp *p);
+/* The audit trail's entries about the caller (api_activity.c). */
+int api_activity(struct req *r, struct resp *p);
 int api_request_send(struct req *r, struct resp *p);
 int api_answer(struct req *r, struct resp *p);
 

@@ -99,6 +99,15 @@ static const struct field f_requests_page[] = {
 	{"before", F_INT, 1, INT64_MAX, false, NULL, "That page of requests does not exist."},
 	F_END,
 };
+/* The pages of the audit trail's entries about a person (before: an entry's number). */
+static const struct field f_activity_page[] = {
+	{"before", F_INT, 1, INT64_MAX, false, NULL, "That page of entries does not exist."},
+	F_END,
+};
+static const struct field f_activity_api[] = {
+	{"before", F_INT, 1, INT64_MAX, false, NULL, "before must be the next of a page"},
+	F_END,
+};
 static const struct field f_requests_api[] = {
 	{"before", F_INT, 1, INT64_MAX, false, NULL,
 	 "before must be the received_next of a page (a request id)"},
@@ -215,6 +224,7 @@ const struct route routes[] = {
 	{"POST", "/account/second-factor/off", page_second_factor_off, WHO_SIGNED_IN, true, .fields = f_reauth_off, .form = true},
 	{"GET",  "/account/password",          page_password,  WHO_SIGNED_IN, false},
 	{"POST", "/account/password",          page_password,  WHO_SIGNED_IN, true, .fields = f_password, .form = true},
+	{"GET",  "/account/activity",          page_activity,  WHO_SIGNED_IN, false, .fields = f_activity_page},
 	{"GET",  "/reset",                     page_reset,     WHO_ANYONE,  false},
 	{"POST", "/reset",                     page_reset,     WHO_ANYONE,  true, .fields = f_reset, .form = true},
 	{"GET",  "/orgs/new",                  page_org_new,   WHO_SIGNED_IN, false},
@@ -310,6 +320,7 @@ const struct route routes[] = {
 	{"DELETE", "/api/v1/session",          api_signout,    WHO_SIGNED_IN, true, .setup = true},
 	{"DELETE", "/api/v1/sessions",         api_signout_all, WHO_SIGNED_IN, true, .setup = true},
 	{"GET",  "/api/v1/me",                 api_me,         WHO_SIGNED_IN, false, .setup = true},
+	{"GET",  "/api/v1/account/activity",   api_activity,   WHO_SIGNED_IN, false, .fields = f_activity_api},
 	{"POST", "/api/v1/password-reset",     api_reset,      WHO_ANYONE,  false},
 	{"PUT",  "/api/v1/password",           api_password,   WHO_ANYONE,  false},
 	{"GET",  "/api/v1/requests",           api_requests,   WHO_SIGNED_IN, false, .fields = f_requests_api},

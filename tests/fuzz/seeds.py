@@ -181,3 +181,11 @@ for t in ["Seattle VA Medical Center", "St. Mary's Hosp.", "Univ. of Washington"
 put("orgname", b"\x06sa\xe2'\x80\x99sth \x9c!y\xe2\x80\x99.\xd5sesa")
 # letters in a row that spell an abbreviation once joined ("C=o" is "co", then "company")
 put("orgname", "Tho C=o Conuselintr")
+
+# ---- checkpoint: lines of a server's log, the audit trail's checkpoints among them
+put("checkpoint", "chiron: audit checkpoint 1234 " + "0123456789abcdef" * 4 + "\n")
+put("checkpoint", "2026-12-02T09:00:00Z host chiron: audit checkpoint 1 " + "f" * 64)
+put("checkpoint", "chiron: audit checkpoint 0 " + "0" * 64)
+put("checkpoint", "chiron: audit checkpoint 12 " + "0" * 63 + "G\r\n")
+put("checkpoint", "chiron: serving http://127.0.0.1:8080/ (Ctrl-C or SIGTERM to stop)\n")
+put("checkpoint", "chiron: audit checkpoint 999999999999999999 " + "ab" * 32)

@@ -2,6 +2,11 @@
  * appts.c: appointments and series: booking (the slot checked inside the
  * transaction), moving, cancelling, ending a series, reminders, and the
  * waitlists.
+ *
+ * Who booked is a struct store_link (store.h): the seeker's data key
+ * number (dkey) in the clear, their account id sealed (seeker_sealed)
+ * with the row's key (rk). This file only moves those bytes; it never
+ * sees the account id of a row written since issue 11.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,16 +15,38 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-#define APPT_COLS "id, therapist_id, seeker_id, kind, start_utc, end_utc, zone, " \
+#define APPT_COLS "id, therapist_id, dkey, kind, start_utc, end_utc, zone, " \
                   "coalesce(series_id, 0), status, cancelled_by, late, created_at, updated_at, modality, " \
-                  "orig_start, seq"
+                  "orig_start, seq, rk, seeker_sealed"
+
+/* A row's link from columns dcol (dkey), col (rk) and col + 1 (seeker_sealed). */
+static void
+read_link(sqlite3_stmt *st, int dcol, int col, struct store_link *l)
+{
+	const void *rk = sqlite3_column_blob(st, col);
+	int rkn = sqlite3_column_bytes(st, col);
+	const void *sealed = sqlite3_column_blob(st, col + 1);
+	int n = sqlite3_column_bytes(st, col + 1);
+
+	memset(l, 0, sizeof(*l));
+	l->dkey = sqlite3_column_int64(st, dcol);
+	if (rk && rkn == STORE_RK_BYTES)
+		memcpy(l->rk, rk, STORE_RK_BYTES);
+	/* Too long to be a sealed id: left as n 1 of garbage, so it fails to open. */
+	if (sealed && n > 0) {
+		l->sealed_n = (size_t)n <= sizeof(l->sealed) ? (size_t)n : 1;
+		memcpy(l->sealed, sealed, l->sealed_n);
+	}
+}
 
 static void
 read_appt(sqlite3_stmt *st, struct store_appt *a)
 {
 	a->id = sqlite3_column_int64(st, 0);
 	sq_copy_col(a->therapist_id, sizeof(a->therapist_id), st, 1);
-	a->seeker = sqlite3_column_int64(st, 2);
+	a->seeker = 0;
+	a->seeker_gone = false;
+	read_link(st, 2, 16, &a->link);
 	sq_copy_col(a->kind, sizeof(a->kind), st, 3);
 	a->start = sqlite3_column_int64(st, 4);
 	a->end = sqlite3_column_int64(st, 5);
@@ -115,10 +142,11 @@ static int
 insert_appt(struct store_sqlite *s, struct store_appt *a, int64_t now)
 {
 	int rc = sq_run(s, "booking", NULL, NULL,
-			"INSERT INTO appointment (therapist_id, seeker_id, kind, start_utc, end_utc, zone, "
-			"series_id, created_at, updated_at, modality) "
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?8, ?9)",
-			"titiitiit", a->therapist_id, a->seeker, a->kind, a->start, a->end, a->zone,
+			"INSERT INTO appointment (therapist_id, dkey, rk, seeker_sealed, kind, start_utc, "
+			"end_utc, zone, series_id, created_at, updated_at, modality) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, nullif(?9, 0), ?10, ?10, ?11)",
+			"tiBBtiitiit", a->therapist_id, a->link.dkey, a->link.rk, (size_t)STORE_RK_BYTES,
+			a->link.sealed, a->link.sealed_n, a->kind, a->start, a->end, a->zone,
 			a->series_id, now, a->modality);
 
 	if (rc == 0) {
@@ -147,10 +175,11 @@ sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, 
 	}
 	if (sr) {
 		rc = sq_run(s, "starting a series", NULL, NULL,
-			    "INSERT INTO series (therapist_id, seeker_id, kind, zone, first_day, minute, minutes, "
-			    "interval_weeks, count, created_by, created_at) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", "tittiiiiiti",
-			    sr->therapist_id, sr->seeker, sr->kind, sr->zone, sr->first_day,
+			    "INSERT INTO series (therapist_id, dkey, rk, seeker_sealed, kind, zone, first_day, "
+			    "minute, minutes, interval_weeks, count, created_by, created_at) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", "tiBBttiiiiiti",
+			    sr->therapist_id, sr->link.dkey, sr->link.rk, (size_t)STORE_RK_BYTES,
+			    sr->link.sealed, sr->link.sealed_n, sr->kind, sr->zone, sr->first_day,
 			    (int64_t)sr->minute, (int64_t)sr->minutes, (int64_t)sr->interval_weeks,
 			    (int64_t)sr->count, sr->created_by, now);
 		if (rc == 0) {
@@ -220,13 +249,13 @@ sq_appt_get(struct store *bs, int64_t id, struct store_appt *a, int *found)
 }
 
 int
-sq_appts_of_seeker(struct store *bs, int64_t seeker, int64_t from, int max, store_appt_fn fn,
-                   void *arg)
+sq_appts_of_dkey(struct store *bs, int64_t dkey, int64_t from, int max, store_appt_fn fn,
+                 void *arg)
 {
 	struct appts x = {NULL, 0, 0, max, 0};
 	int rc = sq_run(S(bs), "reading appointments", row_appt_gather, &x,
-			"SELECT " APPT_COLS " FROM appointment WHERE seeker_id = ?1 AND end_utc > ?2 "
-			"ORDER BY start_utc, id", "ii", seeker, from);
+			"SELECT " APPT_COLS " FROM appointment WHERE dkey = ?1 AND end_utc > ?2 "
+			"ORDER BY start_utc, id", "ii", dkey, from);
 
 	return appts_hand_over(S(bs), &x, rc, fn, arg);
 }
@@ -302,15 +331,17 @@ sq_appt_move(struct store *bs, const struct store_appt *a, int late, store_slot_
 	return sq_tx_end(s, rc);
 }
 
-#define SERIES_COLS "id, therapist_id, seeker_id, kind, zone, first_day, minute, minutes, " \
-                    "interval_weeks, count, status, created_by, created_at, seq"
+#define SERIES_COLS "id, therapist_id, dkey, kind, zone, first_day, minute, minutes, " \
+                    "interval_weeks, count, status, created_by, created_at, seq, rk, seeker_sealed"
 
 static void
 read_series(sqlite3_stmt *st, struct store_series *sr)
 {
 	sr->id = sqlite3_column_int64(st, 0);
 	sq_copy_col(sr->therapist_id, sizeof(sr->therapist_id), st, 1);
-	sr->seeker = sqlite3_column_int64(st, 2);
+	sr->seeker = 0;
+	sr->seeker_gone = false;
+	read_link(st, 2, 14, &sr->link);
 	sq_copy_col(sr->kind, sizeof(sr->kind), st, 3);
 	sq_copy_col(sr->zone, sizeof(sr->zone), st, 4);
 	sr->first_day = sqlite3_column_int64(st, 5);
@@ -359,7 +390,7 @@ row_series_gather(sqlite3_stmt *st, void *arg)
 }
 
 int
-sq_series_of_user(struct store *bs, int64_t seeker, const char *tid, store_series_fn fn, void *arg)
+sq_series_of(struct store *bs, int64_t dkey, const char *tid, store_series_fn fn, void *arg)
 {
 	struct series_rows *x = malloc(sizeof(*x));
 	int rc, i;
@@ -371,8 +402,8 @@ sq_series_of_user(struct store *bs, int64_t seeker, const char *tid, store_serie
 			  "SELECT " SERIES_COLS " FROM series WHERE therapist_id = ?1 AND status = 'active' "
 			  "ORDER BY id", "t", tid)
 	         : sq_run(S(bs), "reading series", row_series_gather, x,
-			  "SELECT " SERIES_COLS " FROM series WHERE seeker_id = ?1 AND status = 'active' "
-			  "ORDER BY id", "i", seeker);
+			  "SELECT " SERIES_COLS " FROM series WHERE dkey = ?1 AND status = 'active' "
+			  "ORDER BY id", "i", dkey);
 	for (i = 0; rc == 0 && i < x->n; i++)
 		if (fn(arg, &x->v[i]))
 			break;
@@ -428,15 +459,16 @@ sq_wait_add(struct store *bs, struct store_wait *w)
 	if (sq_tx_begin(s))
 		return -1;
 	rc = sq_run(s, "joining a waitlist", NULL, NULL,
-		    "INSERT INTO waitlist (therapist_id, seeker_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
-		    "titi", w->therapist_id, w->seeker, w->kind, w->created_at);
+		    "INSERT INTO waitlist (therapist_id, dkey, rk, seeker_sealed, kind, created_at) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "tiBBti", w->therapist_id, w->link.dkey, w->link.rk,
+		    (size_t)STORE_RK_BYTES, w->link.sealed, w->link.sealed_n, w->kind, w->created_at);
 	if (rc == 0)
 		w->id = sqlite3_last_insert_rowid(s->db);
 	return sq_tx_end(s, rc);
 }
 
 int
-sq_wait_remove(struct store *bs, const char *tid, int64_t seeker, const char *kind, int *found)
+sq_wait_remove(struct store *bs, const char *tid, int64_t dkey, const char *kind, int *found)
 {
 	struct store_sqlite *s = S(bs);
 	int rc;
@@ -445,8 +477,8 @@ sq_wait_remove(struct store *bs, const char *tid, int64_t seeker, const char *ki
 	if (sq_tx_begin(s))
 		return -1;
 	rc = sq_run(s, "leaving a waitlist", NULL, NULL,
-		    "DELETE FROM waitlist WHERE therapist_id = ?1 AND seeker_id = ?2 AND kind = ?3",
-		    "tit", tid, seeker, kind);
+		    "DELETE FROM waitlist WHERE therapist_id = ?1 AND dkey = ?2 AND kind = ?3",
+		    "tit", tid, dkey, kind);
 	if (rc == 0)
 		*found = sqlite3_changes(s->db) > 0;
 	return sq_tx_end(s, rc);
@@ -465,7 +497,9 @@ row_wait_gather(sqlite3_stmt *st, void *arg)
 
 	w->id = sqlite3_column_int64(st, 0);
 	sq_copy_col(w->therapist_id, sizeof(w->therapist_id), st, 1);
-	w->seeker = sqlite3_column_int64(st, 2);
+	w->seeker = 0;
+	w->seeker_gone = false;
+	read_link(st, 2, 6, &w->link);
 	sq_copy_col(w->kind, sizeof(w->kind), st, 3);
 	w->created_at = sqlite3_column_int64(st, 4);
 	w->notified_at = sqlite3_column_int64(st, 5);
@@ -485,7 +519,7 @@ waits_hand_over(struct store_sqlite *s, struct waits *x, int rc, store_wait_fn f
 	return rc;
 }
 
-#define WAIT_COLS "id, therapist_id, seeker_id, kind, created_at, notified_at"
+#define WAIT_COLS "id, therapist_id, dkey, kind, created_at, notified_at, rk, seeker_sealed"
 
 int
 sq_waits_of_therapist(struct store *bs, const char *tid, store_wait_fn fn, void *arg)
@@ -500,15 +534,15 @@ sq_waits_of_therapist(struct store *bs, const char *tid, store_wait_fn fn, void 
 }
 
 int
-sq_waits_of_seeker(struct store *bs, int64_t seeker, store_wait_fn fn, void *arg)
+sq_waits_of_dkey(struct store *bs, int64_t dkey, store_wait_fn fn, void *arg)
 {
 	struct waits *x = calloc(1, sizeof(*x));
 
 	if (!x)
 		return sq_fail(S(bs), "out of memory reading waitlists");
 	return waits_hand_over(S(bs), x, sq_run(S(bs), "reading waitlists", row_wait_gather, x,
-	                       "SELECT " WAIT_COLS " FROM waitlist WHERE seeker_id = ?1 "
-	                       "ORDER BY created_at, id", "i", seeker), fn, arg);
+	                       "SELECT " WAIT_COLS " FROM waitlist WHERE dkey = ?1 "
+	                       "ORDER BY created_at, id", "i", dkey), fn, arg);
 }
 
 int
@@ -516,4 +550,105 @@ sq_wait_notified(struct store *bs, int64_t id, int64_t now)
 {
 	return sq_run(S(bs), "recording a waitlist notice", NULL, NULL,
 		      "UPDATE waitlist SET notified_at = ?2 WHERE id = ?1", "ii", id, now);
+}
+
+/* ----------------------------------------------------------------------
+ * Rows of an older chiron, sealed once at start (booking_seal_legacy)
+ * ---------------------------------------------------------------------- */
+
+struct legacy_row {
+	const char *table;
+	int64_t id, seeker;
+};
+
+struct legacy_rows {
+	struct legacy_row *v;
+	size_t n, cap;
+	const char *table;
+	int oom;
+};
+
+static int
+row_legacy(sqlite3_stmt *st, void *arg)
+{
+	struct legacy_rows *x = arg;
+	struct legacy_row *r = VEC_PUSH(x->v, x->n, x->cap);
+
+	if (!r) {
+		x->oom = 1;
+		return 1;
+	}
+	r->table = x->table;
+	r->id = sqlite3_column_int64(st, 0);
+	r->seeker = -sqlite3_column_int64(st, 1);
+	return 0;
+}
+
+int
+sq_link_legacy(struct store *bs, int (*fn)(void *arg, const char *table, int64_t id, int64_t seeker),
+               void *arg)
+{
+	struct legacy_rows x = {NULL, 0, 0, "appointment", 0};
+	int rc;
+	size_t i;
+
+	/* A legacy row: no seeker_sealed, the negated account id in dkey. */
+	rc = sq_run(S(bs), "reading appointments to seal", row_legacy, &x,
+		    "SELECT id, dkey FROM appointment WHERE seeker_sealed IS NULL AND dkey < 0", "");
+	x.table = "series";
+	if (rc == 0 && !x.oom)
+		rc = sq_run(S(bs), "reading series to seal", row_legacy, &x,
+			    "SELECT id, dkey FROM series WHERE seeker_sealed IS NULL AND dkey < 0", "");
+	x.table = "waitlist";
+	if (rc == 0 && !x.oom)
+		rc = sq_run(S(bs), "reading waitlists to seal", row_legacy, &x,
+			    "SELECT id, dkey FROM waitlist WHERE seeker_sealed IS NULL AND dkey < 0", "");
+	if (rc == 0 && x.oom)
+		rc = sq_fail(S(bs), "out of memory reading rows to seal");
+	for (i = 0; rc == 0 && i < x.n; i++)
+		if ((rc = fn(arg, x.v[i].table, x.v[i].id, x.v[i].seeker)) != 0)
+			rc = -1;
+	free(x.v);
+	return rc;
+}
+
+int
+sq_link_legacy_set(struct store *bs, const char *table, int64_t id, const struct store_link *l)
+{
+	/* Fixed statements: the table's name is never put into SQL. */
+	const char *sql = strcmp(table, "appointment") == 0 ?
+	                  "UPDATE appointment SET dkey = ?2, rk = ?3, seeker_sealed = ?4 WHERE id = ?1" :
+	                  strcmp(table, "series") == 0 ?
+	                  "UPDATE series SET dkey = ?2, rk = ?3, seeker_sealed = ?4 WHERE id = ?1" :
+	                  strcmp(table, "waitlist") == 0 ?
+	                  "UPDATE waitlist SET dkey = ?2, rk = ?3, seeker_sealed = ?4 WHERE id = ?1" : NULL;
+
+	if (!sql) {
+		store_error("sealing a row: no table %s", table);
+		return -1;
+	}
+	return sq_run(S(bs), "sealing who booked", NULL, NULL, sql, "iiBB", id, l->dkey, l->rk,
+		      (size_t)STORE_RK_BYTES, l->sealed, l->sealed_n);
+}
+
+int
+sq_wipe_checkpoint(struct store *bs)
+{
+	struct store_sqlite *s = S(bs);
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->in_user_tx || !sqlite3_get_autocommit(s->db)) {
+		store_error("checkpointing: a transaction is open");
+		rc = -1;
+	} else {
+		int got = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+		/* BUSY: another connection reads the log; SQLite's own next
+		 * checkpoint writes it back. */
+		if (got != SQLITE_OK && got != SQLITE_BUSY)
+			rc = sq_fail(s, "checkpointing");
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }

@@ -79,6 +79,26 @@ sq_schedule_put(struct store *bs, const char *tid, const struct store_schedule *
 	return sq_tx_end(s, rc);
 }
 
+/* The sealed note (rk at col, note_sealed at col + 1); the clear one stays empty. */
+static void
+read_note(sqlite3_stmt *st, int col, struct store_closed *c)
+{
+	const void *rk = sqlite3_column_blob(st, col);
+	const void *sealed = sqlite3_column_blob(st, col + 1);
+	int n = sqlite3_column_bytes(st, col + 1);
+
+	c->note[0] = '\0';
+	memset(c->rk, 0, sizeof(c->rk));
+	if (rk && sqlite3_column_bytes(st, col) == STORE_RK_BYTES)
+		memcpy(c->rk, rk, STORE_RK_BYTES);
+	c->note_sealed_n = 0;
+	if (sealed && n > 0) {
+		/* Too long to be a sealed note: one byte of it, which fails to open. */
+		c->note_sealed_n = (size_t)n <= sizeof(c->note_sealed) ? (size_t)n : 1;
+		memcpy(c->note_sealed, sealed, c->note_sealed_n);
+	}
+}
+
 struct closed_rows {
 	store_closed_fn fn;
 	void *arg;
@@ -95,7 +115,7 @@ row_closed(sqlite3_stmt *st, void *arg)
 	c.last_day = sqlite3_column_int64(st, 2);
 	c.start_min = sqlite3_column_int(st, 3);
 	c.end_min = sqlite3_column_int(st, 4);
-	sq_copy_col(c.note, sizeof(c.note), st, 5);
+	read_note(st, 5, &c);
 	return x->fn(x->arg, &c);
 }
 
@@ -105,7 +125,7 @@ sq_closed_list(struct store *bs, const char *tid, int64_t from_day, store_closed
 	struct closed_rows x = {fn, arg};
 
 	return sq_run(S(bs), "reading closures", row_closed, &x,
-		      "SELECT id, first_day, last_day, start_min, end_min, note FROM closed_range "
+		      "SELECT id, first_day, last_day, start_min, end_min, rk, note_sealed FROM closed_range "
 		      "WHERE therapist_id = ?1 AND last_day >= ?2 ORDER BY first_day, start_min LIMIT 500",
 		      "ti", tid, from_day);
 }
@@ -119,9 +139,10 @@ sq_closed_add(struct store *bs, const char *tid, struct store_closed *c)
 	if (sq_tx_begin(s))
 		return -1;
 	rc = sq_run(s, "adding a closure", NULL, NULL,
-		    "INSERT INTO closed_range (therapist_id, first_day, last_day, start_min, end_min, note) "
-		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "tiiiit", tid, c->first_day, c->last_day,
-		    (int64_t)c->start_min, (int64_t)c->end_min, c->note);
+		    "INSERT INTO closed_range (therapist_id, first_day, last_day, start_min, end_min, "
+		    "rk, note_sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "tiiiiBB", tid, c->first_day,
+		    c->last_day, (int64_t)c->start_min, (int64_t)c->end_min, c->rk, (size_t)STORE_RK_BYTES,
+		    c->note_sealed, c->note_sealed_n);
 	if (rc == 0)
 		c->id = sqlite3_last_insert_rowid(s->db);
 	return sq_tx_end(s, rc);
@@ -141,4 +162,62 @@ sq_closed_delete(struct store *bs, const char *tid, int64_t id, int *found)
 	if (rc == 0)
 		*found = sqlite3_changes(s->db) > 0;
 	return sq_tx_end(s, rc);
+}
+
+/* ----------------------------------------------------------------------
+ * Notes of an older chiron, sealed once at start
+ * ---------------------------------------------------------------------- */
+
+struct legacy_note {
+	char tid[72];
+	struct store_closed c;
+};
+
+struct legacy_notes {
+	struct legacy_note *v;
+	size_t n, cap;
+	int oom;
+};
+
+static int
+row_legacy_note(sqlite3_stmt *st, void *arg)
+{
+	struct legacy_notes *x = arg;
+	struct legacy_note *l = VEC_PUSH(x->v, x->n, x->cap);
+
+	if (!l) {
+		x->oom = 1;
+		return 1;
+	}
+	memset(l, 0, sizeof(*l));
+	l->c.id = sqlite3_column_int64(st, 0);
+	sq_copy_col(l->tid, sizeof(l->tid), st, 1);
+	sq_copy_col(l->c.note, sizeof(l->c.note), st, 2);
+	return 0;
+}
+
+int
+sq_closed_legacy(struct store *bs, int (*fn)(void *arg, const char *tid, const struct store_closed *c),
+                 void *arg)
+{
+	struct legacy_notes x = {NULL, 0, 0, 0};
+	int rc = sq_run(S(bs), "reading notes to seal", row_legacy_note, &x,
+			"SELECT id, therapist_id, note FROM closed_range WHERE note != ''", "");
+	size_t i;
+
+	if (rc == 0 && x.oom)
+		rc = sq_fail(S(bs), "out of memory reading notes to seal");
+	for (i = 0; rc == 0 && i < x.n; i++)
+		if (fn(arg, x.v[i].tid, &x.v[i].c))
+			rc = -1;
+	free(x.v);
+	return rc;
+}
+
+int
+sq_closed_legacy_set(struct store *bs, const struct store_closed *c)
+{
+	return sq_run(S(bs), "sealing a closure's note", NULL, NULL,
+		      "UPDATE closed_range SET rk = ?2, note_sealed = ?3, note = '' WHERE id = ?1", "iBB",
+		      c->id, c->rk, (size_t)STORE_RK_BYTES, c->note_sealed, c->note_sealed_n);
 }

@@ -371,6 +371,130 @@ static const char *const migrations[] = {
 	"CREATE INDEX request_dkey ON request (dkey, created_at);"
 	"CREATE INDEX request_therapist ON request (therapist_id, created_at);",
 	/*
+	 * 24: the audit trail (app/audit.c, issue 11): who did what to whose
+	 * data, never the content. seq counts from 1 without gaps; subject is
+	 * a blind index, detail sealed, addr a keyed hash; hash chains each
+	 * entry to the one before, so a deleted or edited row is found.
+	 */
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  subject BLOB,"
+	"  rk BLOB NOT NULL,"
+	"  detail BLOB NOT NULL,"
+	"  addr BLOB,"
+	"  hash BLOB NOT NULL"
+	");"
+	"CREATE INDEX audit_subject ON audit (subject, seq) WHERE subject IS NOT NULL;",
+	/*
+	 * 25: who booked whom, sealed (issue 11; app/booking_seal.c). An
+	 * appointment, a series and a place on a waitlist no longer keep the
+	 * seeker's account id beside the therapist's: dkey holds the seeker's
+	 * data key number in the clear (indexed: "a seeker's appointments"
+	 * and the seat index, one seat per person per session), seeker_sealed
+	 * the account id sealed under that key for table.seeker#rk, rk the
+	 * row's random key. seeker_id was NOT NULL with a foreign key, which
+	 * SQLite cannot drop or blank, so the three tables are rebuilt
+	 * without it (series first, under another name, so dropping the old
+	 * one sets no appointment's series_id to NULL; the renames carry the
+	 * reference over). Rows of before are copied with dkey the negated
+	 * account id and no seeker_sealed: booking_seal_legacy seals them at
+	 * the next start. The seeker's rows are no longer deleted with their
+	 * account: erasure destroys their key (seal_forget) instead.
+	 *
+	 * A closure's note is sealed under the therapist's key (note_sealed,
+	 * rk); the clear note column stays, emptied when sealed at start.
+	 * Busy times become one sealed blob per user (busy_sealed); the rows
+	 * of the busy table are sealed into it at start and deleted.
+	 */
+	"CREATE TABLE series_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  therapist_id TEXT NOT NULL,"
+	"  dkey INTEGER NOT NULL,"
+	"  rk BLOB,"
+	"  seeker_sealed BLOB,"
+	"  kind TEXT NOT NULL,"
+	"  zone TEXT NOT NULL,"
+	"  first_day INTEGER NOT NULL,"
+	"  minute INTEGER NOT NULL,"
+	"  minutes INTEGER NOT NULL,"
+	"  interval_weeks INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'ended')),"
+	"  created_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO series_new (id, therapist_id, dkey, kind, zone, first_day, minute, minutes,"
+	"  interval_weeks, count, status, created_by, created_at, seq)"
+	"  SELECT id, therapist_id, -seeker_id, kind, zone, first_day, minute, minutes,"
+	"  interval_weeks, count, status, created_by, created_at, seq FROM series;"
+	"CREATE TABLE appointment_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  therapist_id TEXT NOT NULL,"
+	"  dkey INTEGER NOT NULL,"
+	"  rk BLOB,"
+	"  seeker_sealed BLOB,"
+	"  kind TEXT NOT NULL,"
+	"  start_utc INTEGER NOT NULL,"
+	"  end_utc INTEGER NOT NULL,"
+	"  zone TEXT NOT NULL,"
+	"  series_id INTEGER REFERENCES series_new (id) ON DELETE SET NULL,"
+	"  status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled')),"
+	"  cancelled_by TEXT NOT NULL DEFAULT '',"
+	"  late INTEGER NOT NULL DEFAULT 0,"
+	"  reminded_at INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  modality TEXT NOT NULL DEFAULT '',"
+	"  orig_start INTEGER NOT NULL DEFAULT 0,"
+	"  seq INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO appointment_new (id, therapist_id, dkey, kind, start_utc, end_utc, zone,"
+	"  series_id, status, cancelled_by, late, reminded_at, created_at, updated_at, modality,"
+	"  orig_start, seq)"
+	"  SELECT id, therapist_id, -seeker_id, kind, start_utc, end_utc, zone, series_id, status,"
+	"  cancelled_by, late, reminded_at, created_at, updated_at, modality, orig_start, seq"
+	"  FROM appointment;"
+	"DROP TABLE appointment;"
+	"DROP TABLE series;"
+	"ALTER TABLE series_new RENAME TO series;"
+	"ALTER TABLE appointment_new RENAME TO appointment;"
+	"CREATE INDEX series_dkey ON series (dkey);"
+	"CREATE INDEX series_therapist ON series (therapist_id);"
+	"CREATE UNIQUE INDEX series_rk ON series (rk);"
+	"CREATE INDEX appt_therapist ON appointment (therapist_id, start_utc) WHERE status = 'booked';"
+	"CREATE INDEX appt_therapist_time ON appointment (therapist_id, start_utc);"
+	"CREATE INDEX appt_dkey ON appointment (dkey, start_utc);"
+	"CREATE INDEX appt_series ON appointment (series_id);"
+	"CREATE UNIQUE INDEX appt_one_seat ON appointment (therapist_id, start_utc, dkey) "
+	"  WHERE status = 'booked';"
+	"CREATE UNIQUE INDEX appt_rk ON appointment (rk);"
+	"CREATE TABLE waitlist_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  therapist_id TEXT NOT NULL,"
+	"  dkey INTEGER NOT NULL,"
+	"  rk BLOB UNIQUE,"
+	"  seeker_sealed BLOB,"
+	"  kind TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  notified_at INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (therapist_id, dkey, kind)"
+	");"
+	"INSERT INTO waitlist_new (id, therapist_id, dkey, kind, created_at, notified_at)"
+	"  SELECT id, therapist_id, -seeker_id, kind, created_at, notified_at FROM waitlist;"
+	"DROP TABLE waitlist;"
+	"ALTER TABLE waitlist_new RENAME TO waitlist;"
+	"CREATE INDEX waitlist_dkey ON waitlist (dkey);"
+	"ALTER TABLE closed_range ADD COLUMN rk BLOB;"
+	"ALTER TABLE closed_range ADD COLUMN note_sealed BLOB;"
+	"CREATE TABLE busy_sealed ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,"
+	"  sealed BLOB NOT NULL"
+	");",
+	/*
 	 * Issue 11, the second factor and sessions: a session's start and
 	 * last use (the idle and absolute limits of app/session.c; sessions
 	 * begun before count from now) and its stage (1: the password was

@@ -17,6 +17,7 @@
  *   profiles.c    a listing's statement and photo
  *   keys.c        data keys, wrapped (app/seal.h)
  *   backup.c      online backup, and the check of a database file
+ *   audit.c       the audit trail, hash-chained
  *   second_factor.c  sessions' times and stage, the second factor, recovery codes
  *
  * Every function here that takes a struct store_sqlite expects its
@@ -222,13 +223,16 @@ int sq_schedule_put(struct store *bs, const char *tid, const struct store_schedu
 int sq_closed_list(struct store *bs, const char *tid, int64_t from_day, store_closed_fn fn,
                    void *arg);
 int sq_closed_add(struct store *bs, const char *tid, struct store_closed *c);
+int sq_closed_legacy(struct store *bs,
+                     int (*fn)(void *arg, const char *tid, const struct store_closed *c), void *arg);
+int sq_closed_legacy_set(struct store *bs, const struct store_closed *c);
 int sq_closed_delete(struct store *bs, const char *tid, int64_t id, int *found);
 
 /* appts.c */
 int sq_appt_book(struct store *bs, struct store_series *sr, struct store_appt *occ, int n,
                  store_slot_fn fn, void *arg, int *booked);
 int sq_appt_get(struct store *bs, int64_t id, struct store_appt *a, int *found);
-int sq_appts_of_seeker(struct store *bs, int64_t seeker, int64_t from, int max, store_appt_fn fn,
+int sq_appts_of_dkey(struct store *bs, int64_t dkey, int64_t from, int max, store_appt_fn fn,
                        void *arg);
 int sq_appts_of_therapist(struct store *bs, const char *tid, int64_t from, int64_t to, int max,
                           store_appt_fn fn, void *arg);
@@ -236,16 +240,16 @@ int sq_appt_cancel(struct store *bs, int64_t id, const char *by, int late, int64
 int sq_appt_move(struct store *bs, const struct store_appt *a, int late, store_slot_fn fn,
                  void *arg, int64_t now, int *found);
 int sq_series_get(struct store *bs, int64_t id, struct store_series *sr, int *found);
-int sq_series_of_user(struct store *bs, int64_t seeker, const char *tid, store_series_fn fn,
+int sq_series_of(struct store *bs, int64_t dkey, const char *tid, store_series_fn fn,
                       void *arg);
 int sq_series_end(struct store *bs, int64_t id, const char *by, int64_t after, int64_t now,
                   long *cancelled);
 int sq_appts_to_remind(struct store *bs, int64_t from, int64_t to, store_appt_fn fn, void *arg);
 int sq_appt_reminded(struct store *bs, int64_t id, int64_t now);
 int sq_wait_add(struct store *bs, struct store_wait *w);
-int sq_wait_remove(struct store *bs, const char *tid, int64_t seeker, const char *kind, int *found);
+int sq_wait_remove(struct store *bs, const char *tid, int64_t dkey, const char *kind, int *found);
 int sq_waits_of_therapist(struct store *bs, const char *tid, store_wait_fn fn, void *arg);
-int sq_waits_of_seeker(struct store *bs, int64_t seeker, store_wait_fn fn, void *arg);
+int sq_waits_of_dkey(struct store *bs, int64_t dkey, store_wait_fn fn, void *arg);
 int sq_wait_notified(struct store *bs, int64_t id, int64_t now);
 
 /* calendars.c */
@@ -253,8 +257,9 @@ int sq_feed_put(struct store *bs, int64_t user, const unsigned char hash[32], in
 int sq_feed_delete(struct store *bs, int64_t user);
 int sq_feed_user(struct store *bs, const unsigned char hash[32], int64_t *user, int *found);
 int sq_feed_exists(struct store *bs, int64_t user, int *found);
-int sq_busy_replace(struct store *bs, int64_t user, const struct store_busy *v, int n);
-int sq_busy_list(struct store *bs, int64_t user, store_busy_fn fn, void *arg);
+int sq_busy_replace(struct store *bs, int64_t user, const void *sealed, size_t n);
+int sq_busy_get(struct store *bs, int64_t user, struct buf *out, int *found);
+int sq_busy_legacy(struct store *bs, store_busy_legacy_fn fn, void *arg);
 
 /* profiles.c */
 int sq_profile_get_of(struct store *bs, const char *tid, struct store_profile *out, int *found);
@@ -274,6 +279,12 @@ int sq_dkey_rewrap(struct store *bs, int64_t id, int64_t old_master, int64_t mas
 int sq_user_dkey_get(struct store *bs, int64_t user, void *sealed, size_t cap, size_t *n,
                      int *found);
 int sq_user_dkey_set(struct store *bs, int64_t user, const void *sealed, size_t n, int *set);
+/* audit.c */
+int sq_audit_append(struct store *bs, struct store_audit *e, store_audit_chain_fn chain, void *arg);
+int sq_audit_scan(struct store *bs, int64_t after, store_audit_fn fn, void *arg);
+int sq_audit_of_subject(struct store *bs, const unsigned char subject[32], int64_t before, int max,
+                        store_audit_fn fn, void *arg);
+int sq_audit_head(struct store *bs, int64_t *seq, unsigned char hash[32]);
 /* second_factor.c (issue 11) */
 int sq_session_begin(struct store *bs, const unsigned char hash[32], int64_t user, const char *csrf,
                      int stage, int64_t now, int64_t expires);
@@ -297,5 +308,11 @@ int sq_backup(struct store *bs, const char *path, bool replace, long *pages);
 
 /* schema.c: the schema version this chiron brings a database to. */
 int sq_schema_version(void);
+
+/* appts.c: rows of an older chiron, sealed at start */
+int sq_link_legacy(struct store *bs,
+                   int (*fn)(void *arg, const char *table, int64_t id, int64_t seeker), void *arg);
+int sq_link_legacy_set(struct store *bs, const char *table, int64_t id, const struct store_link *l);
+int sq_wipe_checkpoint(struct store *bs);
 
 #endif

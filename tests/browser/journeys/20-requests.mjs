@@ -3,7 +3,8 @@
 // (the rest kept); the request lists the therapist by name. The therapist
 // holding that listing sees it signed with the pseudonym, answers (an
 // empty answer shows its error first), and the clinician's mail about
-// the answer links to where it is read.
+// the answer links to where it is read; their account's activity page
+// says, by name, that the therapist read and answered it.
 import { assert } from '../lib.mjs';
 
 const PROFILE = '/therapists/t-0000010';   // held by bt_therapist
@@ -65,5 +66,17 @@ export default async function (env) {
 		await page.goto(link);
 		await env.visit(page, 'req-answer-read');
 		assert((await page.locator('main').innerText()).includes(answer), 'the answer is not on the page');
+	});
+	// The audit trail, as the seeker reads it from their account page.
+	answered && await check('seeker_sees_who_read_the_request', async () => {
+		await env.goto(page, '/account', 'req-account');
+		await Promise.all([page.waitForURL(/\/account\/activity$/),
+			page.getByRole('link', { name: 'Who used your data' }).click()]);
+		await env.visit(page, 'req-activity');
+		const text = await page.locator('main').innerText();
+		assert(text.includes(`${NAME} (the therapist you wrote to) read your consultation request`),
+			`the activity page says "${text.slice(0, 400)}"`);
+		assert(text.includes(`${NAME} (the therapist you wrote to) answered your consultation request`),
+			'the answer is not on the activity page');
 	});
 }

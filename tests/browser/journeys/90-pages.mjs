@@ -22,7 +22,7 @@ export default async function (env) {
 		await check(`page_${name}`, () => env.goto(anyone, url, `pages-${name}`, status));
 
 	for (const [who, pages] of [
-		['bt_therapist', [['account', '/account'], ['listing', '/listing'], ['listing_edit', '/listing/edit'],
+		['bt_therapist', [['account', '/account'], ['activity', '/account/activity'], ['listing', '/listing'], ['listing_edit', '/listing/edit'],
 			['requests', '/requests'], ['org_new', '/orgs/new'], ['schedule', '/schedule'],
 			['therapy', '/therapy'], ['book', '/therapists/t-0000007/book?kind=individual']]],
 		['bt_admin', [['admin', '/admin'], ['listing_new', '/listing/new']]]]) {
