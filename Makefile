@@ -14,7 +14,7 @@ CC      ?= cc
 # -Wformat=2 -Wformat-nonliteral: every format string is a literal the compiler checks
 # against its arguments (our printf-like functions say so with the format attribute).
 # -Wno-format-truncation: error messages are cut to their buffers on purpose.
-PKGS    := jansson sqlite3 libsodium libical libpq libmicrohttpd libcurl gdlib
+PKGS    := jansson sqlite3 libsodium libical libpq libmicrohttpd libcurl gdlib libcrypto
 OPT     ?= -O2
 CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wformat-nonliteral -Wno-format-truncation \
            -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

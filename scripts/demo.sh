@@ -20,6 +20,7 @@ if [ ! -s "$DB" ]; then
 fi
 echo "demo accounts (role, handle, password):"
 sed 's/^/  /' var/demo-accounts.txt
+echo "the therapist and admin accounts set up a second factor (any authenticator app) at their first sign-in"
 echo "open http://$LISTEN/ in a browser"
 echo "mail (reset links, booking notes) arrives in var/mail/<id>.eml, not sent"
 exec "$BIN" serve --db "$DB" --listen "$LISTEN" --mail-dir var/mail

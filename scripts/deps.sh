@@ -7,7 +7,8 @@ set -eu
 
 PKGS="build-essential pkg-config tzdata ca-certificates python3
 libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libical-dev
-libmicrohttpd-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libgd-dev
+libmicrohttpd-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libgd-dev libssl-dev
+cracklib-runtime
 postgresql postgresql-client python3-psycopg2 python3-icalendar
 python3-recurring-ical-events linux-perf wrk nginx chromium
 clang libclang-rt-14-dev $(command -v node >/dev/null || echo nodejs npm)"

@@ -24,8 +24,9 @@ client_start
 code() { http "$1" "$2" "$3" "${4:-}"; }
 # csrf USER PATH: visit PATH, so USER's next `c form` carries its token
 csrf() { http "$1" GET "$2" >/dev/null; }
-# login USER LOGIN PASSWORD: the web sign-in in USER's jar; the status
-login() { csrf "$1" /login; c form "$1" /login "login=$2" "password=$3"; }
+# login USER LOGIN PASSWORD: the web sign-in in USER's jar (the code too,
+# for an account with a second factor: suite.sh sign_in); the status
+login() { sign_in "$1" "$3" "$2"; }
 # get USER PATH: fetch, for the checks of the answer below
 get() { http "$1" GET "$2" >/dev/null; }
 body_has() { [ "$(c has "$1")" = 1 ]; }
@@ -43,9 +44,9 @@ clock_set 0
 J=seeker
 csrf "$J" /signup
 check signup_short_password test "$(c form "$J" /signup handle=seeker1 email=s1@example.org password=short role=seeker)" = 400
-check signup_bad_email test "$(c form "$J" /signup handle=seeker1 email=nope password=long-enough-pw role=seeker)" = 400
-check signup_no_csrf test "$(code "$J" POST /signup "handle=seeker1&email=s1@example.org&password=long-enough-pw&role=seeker")" = 403
-check signup_asked test "$(c form "$J" /signup handle=seeker1 email=s1@example.org password=long-enough-pw role=seeker)" = 200
+check signup_bad_email test "$(c form "$J" /signup handle=seeker1 email=nope password=long-enough-password role=seeker)" = 400
+check signup_no_csrf test "$(code "$J" POST /signup "handle=seeker1&email=s1@example.org&password=long-enough-password&role=seeker")" = 403
+check signup_asked test "$(c form "$J" /signup handle=seeker1 email=s1@example.org password=long-enough-password role=seeker)" = 200
 check signup_not_signed_in_yet test "$(code "$J" GET /account)" = 303
 link=$(mail_c_link s1@example.org /signup/confirm)
 [ -n "$link" ] && [ "${link#"$B"/}" != "$link" ] && ok signup_link_mailed || not_ok signup_link_mailed "$link"
@@ -58,16 +59,16 @@ body_has 'Signed in as <strong>seeker1' && ok account_page || not_ok account_pag
 # A taken pseudonym or email gets the same answer as a free one; the
 # email's owner is told by mail, and no second account is made.
 csrf other /signup
-check signup_taken_same_answer test "$(c form other /signup handle=SEEKER1 email=s1@example.org password=long-enough-pw role=seeker)" = 200
+check signup_taken_same_answer test "$(c form other /signup handle=SEEKER1 email=s1@example.org password=long-enough-password role=seeker)" = 200
 told() { mail_c_to s1@example.org | grep -q 'already has one'; }
 until_ 120 told
 mail_c_to s1@example.org | grep -q 'already has one (pseudonym seeker1)' && ok signup_taken_told_by_mail || not_ok signup_taken_told_by_mail
 # No second account: no second link to make one was mailed.
 check signup_taken_no_account test "$(mail_c_to s1@example.org | grep -c '/signup/confirm/')" = 1
-check signup_role_admin_refused test "$(c form other /signup handle=sneaky email=sn@example.org password=long-enough-pw role=admin)" = 400
+check signup_role_admin_refused test "$(c form other /signup handle=sneaky email=sn@example.org password=long-enough-password role=admin)" = 400
 
 # --- the session cookie ---
-login c2 seeker1 long-enough-pw >/dev/null
+login c2 seeker1 long-enough-password >/dev/null
 hdr=$(c headers Set-Cookie | grep '^chiron_session')
 echo "$hdr" | grep -q 'HttpOnly' && echo "$hdr" | grep -q 'SameSite=Lax' && ! echo "$hdr" | grep -q Secure && ok cookie_flags || not_ok cookie_flags "$hdr"
 tok=$(c cookie c2 chiron_session)
@@ -80,12 +81,12 @@ fi
 
 # --- sign in, throttling ---
 check login_wrong_password test "$(login l1 seeker1 wrong-password)" = 401
-check login_by_email test "$(login l2 s1@example.org long-enough-pw)" = 303
+check login_by_email test "$(login l2 s1@example.org long-enough-password)" = 303
 for i in $(seq 10); do login l3 ghost-account "wrong-$i" >/dev/null; done
 check login_throttled_per_account test "$(login l3 ghost-account wrong-11)" = 429
 
 # --- sign out, everywhere ---
-J2=seeker-b; login "$J2" seeker1 long-enough-pw >/dev/null
+J2=seeker-b; login "$J2" seeker1 long-enough-password >/dev/null
 csrf "$J" /account
 check logout_needs_csrf test "$(code "$J" POST /logout)" = 403
 check logout_all test "$(c form "$J" /logout-all)" = 303
@@ -93,7 +94,7 @@ check ended_session_is_out test "$(code "$J2" GET /account)" = 303
 check ended_session_cannot_post test "$(code "$J2" POST /request/t-0000001 'message=x')" = 303
 
 # --- consultation requests ---
-S=s; login "$S" seeker1 long-enough-pw >/dev/null
+S=s; login "$S" seeker1 long-enough-password >/dev/null
 csrf "$S" /therapists/t-0000001
 check request_send test "$(c form "$S" /request/t-0000001 'message=Hello <i>there</i> & welcome')" = 303
 check request_no_csrf test "$(code "$S" POST /request/t-0000001 'message=again')" = 403
@@ -116,7 +117,7 @@ csrf "$T1" /listing
 check therapist_answers test "$(c form "$T1" "/answer/$rid" 'answer=Tuesday works')" = 303
 get "$S" /requests
 body_has 'Tuesday works' && ok seeker_reads_answer || not_ok seeker_reads_answer
-O=o; signup "$O" seeker2 s2@example.org long-enough-pw seeker >/dev/null
+O=o; signup "$O" seeker2 s2@example.org long-enough-password seeker >/dev/null
 get "$O" /requests
 body_has Hello && not_ok other_seeker_cannot_see || ok other_seeker_cannot_see
 get "$T1" /requests
@@ -158,7 +159,9 @@ check confirm_listing test "$(c form "$T1" /listing/confirm)" = 303
 get - /therapists/t-0000001
 body_has 'Confirmed current today' && ok profile_shows_confirmed || not_ok profile_shows_confirmed
 check claim_second_listing_refused test "$(c form "$T1" /listing/claim therapist_id=t-0000003 npi=1234567893)" = 409
-T3=t3; signup "$T3" thera3 t3@example.org long-enough-pw therapist >/dev/null
+T3=t3; signup "$T3" thera3 t3@example.org long-enough-password therapist >/dev/null
+# A therapist sets up the second factor before anything else (second_factor.sh).
+enroll "$T3" >/dev/null
 # The claim form: the listing found by name (its radio's value is the id).
 csrf "$T3" "/listing?find=Carter"
 check claim_taken_listing_refused test "$(c form "$T3" /listing/claim therapist_id=t-0000001 npi=1234567893)" = 409
@@ -251,7 +254,7 @@ check reset_set_password test "$(c form "$R" "$link" password=brand-new-password
 check reset_link_single_use test "$(c form "$R" "$link" password=another-password1)" = 404
 check reset_ends_sessions test "$(code "$S" GET /account)" = 303
 check login_new_password test "$(login l9 seeker1 brand-new-password)" = 303
-check login_old_password_refused test "$(login l10 seeker1 long-enough-pw)" = 401
+check login_old_password_refused test "$(login l10 seeker1 long-enough-password)" = 401
 
 # --- the API's rate limit per address ---
 P2=$(free_port)

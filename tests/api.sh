@@ -95,7 +95,10 @@ field() {
 # signin JAR LOGIN PASSWORD [NAME]: signs JAR in and keeps its CSRF token.
 signin() {
 	local name=${4:-signin_$1}
-	CSRF=none call "$name" "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}"
+	local code=
+	# A therapist or admin has a second factor (suite.sh mkuser): its code too.
+	has_totp "$2" && code=",\"code\":\"$(c totp "$2")\""
+	CSRF=none call "$name" "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"$code}"
 	field "$name" csrf >"$W/$1.csrf"
 }
 # hdr NAME HEADER: a header of the last answer (NAME's)
@@ -116,7 +119,7 @@ token() { local l; l=$(mail_c_link "$1" "$2"); echo "${l##*/}"; }
 # ======================================================================
 
 call signup_ask - POST /api/v1/users \
-	'{"handle":"seeker1","email":"s1@example.org","password":"long-enough-pw","role":"seeker"}'
+	'{"handle":"seeker1","email":"s1@example.org","password":"long-enough-password","role":"seeker"}'
 expect signup_ask 202
 SIGNUP_TOKEN=$(token s1@example.org /signup/confirm)
 call signup_bad_token - POST /api/v1/users/confirm '{"token":"not-a-token"}'
@@ -131,7 +134,7 @@ call signup_used_token - POST /api/v1/users/confirm "{\"token\":\"$SIGNUP_TOKEN\
 expect signup_used_token 404 token
 # Taken: the same answer as a free one (the owner is told by mail).
 call signup_taken - POST /api/v1/users \
-	'{"handle":"SEEKER1","email":"x@example.org","password":"long-enough-pw","role":"seeker"}'
+	'{"handle":"SEEKER1","email":"x@example.org","password":"long-enough-password","role":"seeker"}'
 expect signup_taken 202
 holds signup_taken 'd == {"message": "Check your email: a link to finish creating the account is on its way (it works for a day)."}'
 # ... and its link, used, asks for another pseudonym.
@@ -142,12 +145,12 @@ call signup_taken_renamed XT POST /api/v1/users/confirm "{\"token\":\"$TAKEN_TOK
 expect signup_taken_renamed 201
 holds signup_taken_renamed 'd["user"]["handle"] == "xseeker"'
 call signup_admin_refused - POST /api/v1/users \
-	'{"handle":"sneaky","email":"sn@example.org","password":"long-enough-pw","role":"admin"}'
+	'{"handle":"sneaky","email":"sn@example.org","password":"long-enough-password","role":"admin"}'
 expect signup_admin_refused 400 role
 call signup_short_password - POST /api/v1/users \
 	'{"handle":"shorty","email":"sh@example.org","password":"short","role":"seeker"}'
 expect signup_short_password 400 password
-call signup_wrong_type - POST /api/v1/users '{"handle":5,"email":"x@example.org","password":"long-enough-pw","role":"seeker"}'
+call signup_wrong_type - POST /api/v1/users '{"handle":5,"email":"x@example.org","password":"long-enough-password","role":"seeker"}'
 expect signup_wrong_type 400 handle
 call signup_unknown_field - POST /api/v1/users '{"handle":"someone","nickname":"x"}'
 expect signup_unknown_field 400 nickname
@@ -155,7 +158,7 @@ call signup_malformed - POST /api/v1/users '{"handle":"someone",,}'
 expect signup_malformed 400 ""
 holds signup_malformed '"byte 20" in d["error"]["message"]'
 call signup_form_415 - POST /api/v1/users \
-	'handle=formy&email=f@example.org&password=long-enough-pw&role=seeker'
+	'handle=formy&email=f@example.org&password=long-enough-password&role=seeker'
 expect signup_form_415 415 Content-Type
 
 call me S GET /api/v1/me
@@ -169,15 +172,15 @@ fact session_get_405 "405 with Allow: POST, DELETE" test "$(c status)" = 405
 fact session_get_405 "405 with Allow: POST, DELETE" test "$(hdr session_get_405 Allow)" = "POST, DELETE"
 fact session_get_405 "an error naming no field" is_error ""
 
-signin S2 seeker1 long-enough-pw signin
+signin S2 seeker1 long-enough-password signin
 expect signin 200
 holds signin 'd["user"]["role"] == "seeker" and len(d["csrf"]) == 43'
 fact signin "a new session: a new CSRF token" test "$(<"$W/S2.csrf")" != "$(<"$W/S.csrf")"
-signin S3 s1@example.org long-enough-pw signin_by_email
+signin S3 s1@example.org long-enough-password signin_by_email
 expect signin_by_email 200
 CSRF=none call signin_wrong_password - POST /api/v1/session '{"login":"seeker1","password":"wrong-password"}'
 expect signin_wrong_password 401 ""
-CSRF=none call signin_no_login - POST /api/v1/session '{"password":"long-enough-pw"}'
+CSRF=none call signin_no_login - POST /api/v1/session '{"password":"long-enough-password"}'
 expect signin_no_login 400 login
 CSRF=none call signin_empty_body - POST /api/v1/session
 expect signin_empty_body 400 login
@@ -202,7 +205,7 @@ expect signed_out_me 401 ""
 call signed_out_still_in S GET /api/v1/me
 expect signed_out_still_in 200
 
-signin E seeker1 long-enough-pw
+signin E seeker1 long-enough-password
 call signout_everywhere S3 DELETE /api/v1/sessions
 expect signout_everywhere 204
 call signout_everywhere_ended E GET /api/v1/me
@@ -212,7 +215,7 @@ expect signout_everywhere_ended_first 401 ""
 
 # An expired session is no session: 401, and no state change rides it.
 call expiring_ask - POST /api/v1/users \
-	'{"handle":"expiring","email":"ex@example.org","password":"long-enough-pw","role":"seeker"}'
+	'{"handle":"expiring","email":"ex@example.org","password":"long-enough-password","role":"seeker"}'
 expect expiring_ask 202
 call expiring_signup X POST /api/v1/users/confirm \
 	"{\"token\":\"$(token ex@example.org /signup/confirm)\"}"
@@ -241,7 +244,7 @@ call reset_use - PUT /api/v1/password "{\"token\":\"$TOKEN\",\"password\":\"bran
 expect reset_use 204
 call reset_single_use - PUT /api/v1/password "{\"token\":\"$TOKEN\",\"password\":\"another-password1\"}"
 expect reset_single_use 404 token
-CSRF=none call reset_old_password - POST /api/v1/session '{"login":"seeker1","password":"long-enough-pw"}'
+CSRF=none call reset_old_password - POST /api/v1/session '{"login":"seeker1","password":"long-enough-password"}'
 expect reset_old_password 401 ""
 signin S seeker1 brand-new-password reset_new_password
 expect reset_new_password 200
@@ -254,7 +257,7 @@ signin T1 thera1 thera-password-1
 signin T2 thera2 thera-password-2
 signin A admin1 admin-password-1
 call other_seeker_ask - POST /api/v1/users \
-	'{"handle":"seeker2","email":"s2@example.org","password":"long-enough-pw","role":"seeker"}'
+	'{"handle":"seeker2","email":"s2@example.org","password":"long-enough-password","role":"seeker"}'
 call other_seeker O POST /api/v1/users/confirm \
 	"{\"token\":\"$(token s2@example.org /signup/confirm)\"}"
 field other_seeker csrf >"$W/O.csrf"
@@ -430,10 +433,15 @@ holds record_get 'd["id"] == "t-0000001"'
 holds record_get 'all(w["modality"] in ("in_person", "telehealth", "either") for w in d["availability"])'
 
 call new_therapist_ask - POST /api/v1/users \
-	'{"handle":"thera3","email":"t3@example.org","password":"long-enough-pw","role":"therapist"}'
+	'{"handle":"thera3","email":"t3@example.org","password":"long-enough-password","role":"therapist"}'
 call new_therapist T3 POST /api/v1/users/confirm \
 	"{\"token\":\"$(token t3@example.org /signup/confirm)\"}"
 field new_therapist csrf >"$W/T3.csrf"
+# A therapist sets up the second factor before anything else (pages only:
+# tests/second_factor.sh); the session turns new, so its token is read again.
+enroll T3 >/dev/null
+call new_therapist_enrolled T3 GET /api/v1/me
+field new_therapist_enrolled csrf >"$W/T3.csrf"
 call listing_none T3 GET /api/v1/listing
 expect listing_none 404 ""
 call confirm_without_listing T3 POST /api/v1/listing/confirm
@@ -532,8 +540,7 @@ call verified_leaves_queue A GET /api/v1/admin/queue
 holds verified_leaves_queue '"t-0000004" not in [c["therapist_id"] for c in d["claims"]] and [(v["verified_by"], "office4@example.org" in v["verified_how"] and "Illinois IDFPR" in v["verified_how"]) for v in d["verified"] if v["therapist_id"] == "t-0000004"] == [("admin1", True)]'
 # A claim an admin rejects is gone, and its listing free to claim.
 mkuser thera4 thera-password-4 therapist
-call new_t4 T4 POST /api/v1/session '{"login":"thera4","password":"thera-password-4"}'
-field new_t4 csrf >"$W/T4.csrf"
+signin T4 thera4 thera-password-4 new_t4
 call claim4 T4 POST /api/v1/listing/claim '{"therapist_id":"t-0000005","npi":"1234567893"}'
 expect claim4 201
 call reject_therapist T4 POST /api/v1/admin/listings/t-0000005/reject

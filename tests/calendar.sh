@@ -44,7 +44,7 @@ DB=$W/c.db
 "$BIN" import --db "$DB" "$CONF/directory.jsonl" >/dev/null 2>"$W/err" ||
 	{ not_ok setup "import failed: $(cat "$W/err")"; exit 1; }
 for u in clin1 clin2; do
-	echo "long-enough-pw-$u" | "$BIN" user add --db "$DB" --handle "$u" --email "$u@example.org" \
+	echo "long-enough-password-$u" | "$BIN" user add --db "$DB" --handle "$u" --email "$u@example.org" \
 		--role seeker --password-stdin >/dev/null
 done
 PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
@@ -215,7 +215,7 @@ api api_get_anonymous - GET /api/v1/me/busy
 conforms api_get_anonymous GET /api/v1/me/busy 401 "" && ok api_needs_sign_in || not_ok api_needs_sign_in "$(cat "$W/api_get_anonymous.why")"
 
 J=$W/clin1
-check sign_in test "$(login "$J" clin1 long-enough-pw-clin1)" = 303
+check sign_in test "$(login "$J" clin1 long-enough-password-clin1)" = 303
 curl -s -b "$J" "$B/calendar" -o "$W/page.html"
 grep -q 'Only the <strong>start and end time</strong> of each busy period' "$W/page.html" &&
 	grep -q 'Event titles, attendees, descriptions, locations, notes and the file itself are <strong>never stored</strong>' "$W/page.html" &&
@@ -313,7 +313,7 @@ for i, w in enumerate(want, 1):
 assert not re.search(rf'name="free_start{len(want) + 1}"[^>]*value="[0-9]', page), "a row too many"
 PY
 J2=$W/clin2
-login "$J2" clin2 long-enough-pw-clin2 >/dev/null
+login "$J2" clin2 long-enough-password-clin2 >/dev/null
 curl -s -b "$J2" "$B/search" | grep -q 'name="free_start1"[^>]*value="08:00"' && not_ok profile_private || ok profile_private
 
 # ======================================================================

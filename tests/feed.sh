@@ -94,9 +94,14 @@ DIR=$W/directory.jsonl
 DB=$W/c.db
 "$BIN" import --db "$DB" "$DIR" >/dev/null 2>"$W/err" ||
 	setup_failed "import failed: $(cat "$W/err")"
+# Therapists have a second factor (tests/lib/totp.py's secret); signin
+# sends its code.
+TOTP_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 mkuser() {
+	local t=
+	case $3 in therapist|admin) t=$TOTP_SECRET; echo "$1" >>"$W/totp_users" ;; esac
 	echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" \
-		${4:+--therapist $4} --password-stdin >/dev/null
+		${4:+--therapist $4} ${t:+--totp-secret $t} --password-stdin >/dev/null
 }
 mkuser quietfern seeker-password-1 seeker
 mkuser brightwren seeker-password-2 seeker
@@ -198,8 +203,11 @@ answers() {
 	why=$(python3 -S "$CHECK" answer "$DOC" "$2" "$3" "$4" "$W/$1") && ok "$1" || not_ok "$1" "$why"
 }
 signin() {
+	local code=
+	grep -qx -- "$2" "$W/totp_users" 2>/dev/null &&
+		code=",\"code\":\"$(python3 "$ROOT/tests/lib/totp.py" "$W" "$2")\""
 	curl -s -c "$W/$1" -H 'Content-Type: application/json' \
-		-d "{\"login\":\"$2\",\"password\":\"$3\"}" "$B/api/v1/session" |
+		-d "{\"login\":\"$2\",\"password\":\"$3\"$code}" "$B/api/v1/session" |
 		grep -o '"csrf":"[^"]*"' | cut -d'"' -f4 >"$W/$1.csrf"
 }
 url_of() { grep -o '"url":"[^"]*"' "$W/$1.b" | cut -d'"' -f4; }

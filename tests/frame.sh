@@ -9,11 +9,11 @@
 . "$(dirname "$0")/lib/suite.sh" "$1"
 
 "$BIN" import --db "$DB" "$CONF/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
-mkuser frame_admin frame-admin-pw admin
-mkuser frame_thera frame-thera-pw therapist t-0000001
-mkuser frame_seek frame-seek-pw1 seeker
+mkuser frame_admin frame-admin-password admin
+mkuser frame_thera frame-thera-password therapist t-0000001
+mkuser frame_seek frame-seek-password1 seeker
 # Signs in once per hostile value below (the throttle allows ten an account).
-mkuser frame_host frame-host-pw1 seeker
+mkuser frame_host frame-host-password1 seeker
 
 serve
 client_start
@@ -33,7 +33,7 @@ body_has '<input type="hidden" name="next" value="/therapists/t-0000007/book?kin
 body_has 'href="/signup?next=%2Ftherapists%2Ft-0000007%2Fbook%3Fkind%3Dindividual"' &&
 	ok next_login_links_signup || not_ok next_login_links_signup "$(c grep '(href="/signup[^"]*")')"
 same next_login_title_kept "$(c grep '(you come back to the page you were on)')" "you come back to the page you were on"
-same next_sign_in_returns "$(c form anon /login login=frame_seek password=frame-seek-pw1 "next=$BOOK")" 303
+same next_sign_in_returns "$(c form anon /login login=frame_seek password=frame-seek-password1 "next=$BOOK")" 303
 same next_sign_in_location "$(loc)" "$BOOK"
 same next_page_reached "$(http anon GET "$BOOK")" 200
 
@@ -49,7 +49,7 @@ for pair in "https_evil|https://evil.example/" "slashes|//evil.example/x" "backs
 	name=${pair%%|*}; val=${pair#*|}
 	[ "$name" = crlf ] && val=$(printf '/account\r\nSet-Cookie: x=1')
 	csrf "h_$name" /login
-	st=$(c form "h_$name" /login login=frame_host password=frame-host-pw1 "next=$val")
+	st=$(c form "h_$name" /login login=frame_host password=frame-host-password1 "next=$val")
 	same "next_hostile_${name}_status" "$st" 303
 	same "next_hostile_${name}_to_account" "$(loc)" /account
 	# Shown again in a form, it is not carried.
@@ -61,7 +61,7 @@ done
 PROFILE=/therapists/t-0000003
 csrf su "/signup?next=$(printf %s "$PROFILE" | sed 's|/|%2F|g')"
 body_has "<input type=\"hidden\" name=\"next\" value=\"$PROFILE\">" && ok signup_form_carries_next || not_ok signup_form_carries_next
-same signup_next_asked "$(c form su /signup handle=frame_new email=frame_new@example.org password=long-enough-pw role=seeker "next=$PROFILE")" 200
+same signup_next_asked "$(c form su /signup handle=frame_new email=frame_new@example.org password=long-enough-password role=seeker "next=$PROFILE")" 200
 link=$(mail_c_link frame_new@example.org /signup/confirm) || not_ok signup_next_mailed
 full=$(mail_c_to frame_new@example.org | grep -o "https\?://[^ ]*/signup/confirm/[A-Za-z0-9_-]\{43\}[^ ]*" | tail -1)
 same signup_next_in_mail "${full#"$link"}" "?next=%2Ftherapists%2Ft-0000003"
@@ -92,14 +92,14 @@ same signup_bad_status "$(c form fs /signup handle=x email=nope password=short r
 summary_for signup_bad handle password
 body_has 'value="nope"' && body_has 'value="x"' && ok signup_bad_values_kept || not_ok signup_bad_values_kept
 body_lacks 'value="short"' && ok signup_bad_password_not_kept || not_ok signup_bad_password_not_kept
-body_has 'Give a pseudonym of 3 to 40' && body_has 'Choose a password of 10 characters or more' &&
+body_has 'Give a pseudonym of 3 to 40' && body_has 'Choose a password of 15 to 128 characters' &&
 	ok signup_bad_plain_words || not_ok signup_bad_plain_words
 # The email checked by the service once the rest is right.
-same signup_bad_email_status "$(c form fs /signup handle=frame_x email=nope password=long-enough-pw role=seeker)" 400
+same signup_bad_email_status "$(c form fs /signup handle=frame_x email=nope password=long-enough-password role=seeker)" 400
 summary_for signup_bad_email email
 body_has 'value="nope"' && body_has 'value="frame_x"' && ok signup_bad_email_kept || not_ok signup_bad_email_kept
 # A taken pseudonym or email: the same answer as a free one.
-same signup_taken_same "$(c form fs /signup handle=frame_seek email=frame_seek@example.org password=long-enough-pw role=seeker)" 200
+same signup_taken_same "$(c form fs /signup handle=frame_seek email=frame_seek@example.org password=long-enough-password role=seeker)" 200
 body_has 'Check your email' && body_lacks 'error-summary' && ok signup_taken_reveals_nothing || not_ok signup_taken_reveals_nothing
 
 csrf fl /login
@@ -127,7 +127,7 @@ same reset_token_bad_status "$(c form rt "$rpath" password=short)" 400
 summary_for reset_token_bad password
 body_lacks 'value="short"' && ok reset_token_bad_not_kept || not_ok reset_token_bad_not_kept
 
-sign_in fo frame-seek-pw1 frame_seek >/dev/null
+sign_in fo frame-seek-password1 frame_seek >/dev/null
 csrf fo /orgs/new
 same org_bad_status "$(c form fo /orgs/new name=ab kind=employer jurisdiction=)" 400
 summary_for org_bad name jurisdiction
@@ -166,11 +166,11 @@ body_has '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">' && bod
 
 # --- the navigation ------------------------------------------------------
 nav() { c grep '<nav class="site" aria-label="Main"><ul>(.*?)</ul></nav>' | sed 's/<[^>]*>/|/g; s/||*/|/g'; }
-sign_in na frame-admin-pw frame_admin >/dev/null
+sign_in na frame-admin-password frame_admin >/dev/null
 http na GET /search >/dev/null
 same nav_admin "$(nav)" "|Admin|Find a therapist|My therapy|frame_admin|"
 body_has '<a href="/search" aria-current="page">Find a therapist' && ok nav_current_marked || not_ok nav_current_marked
-sign_in nt frame-thera-pw frame_thera >/dev/null
+sign_in nt frame-thera-password frame_thera >/dev/null
 http nt GET /schedule >/dev/null
 same nav_therapist "$(nav)" "|Find a therapist|My schedule|My therapy|frame_thera|"
 body_has '<a href="/schedule" aria-current="page">My schedule' && ok nav_schedule_current || not_ok nav_schedule_current

@@ -125,7 +125,7 @@ body_has 'value="09:00-12:00 telehealth, 13:00-15:00 in person, 16:00-17:00"' &&
 # --- the same places through the API (GET/PUT /api/v1/listing/record) ---
 TA="$W/ta"
 tka=$(curl -s -c "$TA" -H 'Content-Type: application/json' -X POST "$B/api/v1/session" \
-	-d '{"login":"thera1","password":"thera-password-1"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+	-d "{\"login\":\"thera1\",\"password\":\"thera-password-1\",\"code\":\"$(c totp thera1)\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
 rec() { curl -s -b "$TA" "$B/api/v1/listing/record"; }
 put() { curl -s -b "$TA" -o "$W/put.b" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' -H "X-CSRF-Token: $tka" --data-binary "$1" "$B/api/v1/listing/record"; }
 places() { python3 -c 'import json,sys; print(";".join(w["start"]+"-"+w["end"]+" "+w["modality"] for w in json.load(sys.stdin)["availability"] if w["day"]=="mon"))'; }
@@ -174,7 +174,7 @@ grep -q 'in the index (' "$W/serve.err" && ok edit_joins_delta || not_ok edit_jo
 grep -q 'index rebuilt' "$W/serve.err" && not_ok edit_without_rebuild "$(grep 'index rebuilt' "$W/serve.err")" || ok edit_without_rebuild
 
 # --- creating a listing ---
-N=newthera; mk newthera long-enough-pw therapist >/dev/null; sign_in "$N" long-enough-pw >/dev/null
+N=newthera; mk newthera long-enough-password therapist >/dev/null; sign_in "$N" long-enough-password >/dev/null
 http "$N" GET /listing >/dev/null
 check new_listing_offered body_has 'href="/listing/new"'
 FN=$(form "$N" /listing/new)

@@ -15,8 +15,9 @@
 mkuser thera1 thera-password-1 therapist t-0000010
 mkuser seeker1 seeker-password-1 seeker
 mkuser admin1 admin-password-1 admin
-echo long-enough-pw | "$BIN" user add --db "$DB" --handle claimant1 --email claimant1@mail.example.org \
-	--role therapist --password-stdin >/dev/null
+echo long-enough-password | "$BIN" user add --db "$DB" --handle claimant1 --email claimant1@mail.example.org \
+	--role therapist --totp-secret "$TOTP_SECRET" --password-stdin >/dev/null
+echo claimant1 >>"$W/totp_users"
 serve
 
 # Pages and the API through curl, one cookie jar per person:
@@ -36,7 +37,9 @@ api() {
 }
 py() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/last" "$1" 2>/dev/null; }
 signin() {
-	api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}" >/dev/null
+	local code=
+	has_totp "$2" && code=",\"code\":\"$(python3 "$ROOT/tests/lib/totp.py" "$W" "$2")\""
+	api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"$code}" >/dev/null
 	py 'd["csrf"]' >"$W/$1.csrf"
 }
 has() { grep -qF -- "$1" "$W/last"; }
@@ -186,7 +189,7 @@ T2=$(text)
 case "$T2" in *"Added by chiron's operator on $TODAY; licence not checked on chiron."*) ok trust_operator ;;
 	*) not_ok trust_operator "$(echo "$T2" | grep -o 'Accepting.\{0,200\}')" ;; esac
 # A claim with the listing's own NPI: that, and no more.
-signin C claimant1 long-enough-pw
+signin C claimant1 long-enough-password
 NPI=$(curl -s "$B/api/v1/therapists/t-0000011" | python3 -c 'import json,sys; print(json.load(sys.stdin)["npi"])')
 check claim_npi test "$(api C POST /api/v1/listing/claim "{\"therapist_id\":\"t-0000011\",\"npi\":\"$NPI\"}")" = 201
 get anon /therapists/t-0000011 >/dev/null

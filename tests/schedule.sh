@@ -22,7 +22,9 @@ PY
 "$BIN" import --db "$DB" "$W/dir.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
 mkuser ther ther-password-1 therapist t-8000001
 mkuser seek seek-password-1 seeker
-serve
+# The clock moves hours ahead below with the same sessions: they are not
+# what is tested here (second_factor.sh tests their limits).
+serve --session-idle 2592000 --session-max 31536000
 client_start
 api_sign_in ther ther-password-1 >/dev/null
 api_sign_in seek seek-password-1 >/dev/null

@@ -23,7 +23,16 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "f
 
 DB=$W/c.db
 "$BIN" import --db "$DB" "$CONF/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
-mk() { echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" ${4:+--therapist $4} --password-stdin; }
+# Therapists and admins have a second factor (tests/lib/totp.py's secret):
+# their sign-ins send its code.
+TOTP_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+totp_code() { python3 "$ROOT/tests/lib/totp.py" "$W" "$1"; }
+mk() {
+	local t=
+	case $3 in therapist|admin) t=$TOTP_SECRET; echo "$1" >>"$W/totp_users" ;; esac
+	echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" \
+		${4:+--therapist $4} ${t:+--totp-secret $t} --password-stdin
+}
 mk admin1 admin-password-1 admin
 mk seeker1 seeker-password-1 seeker
 # A session of t-0000010 booked before anyone claimed it (tomorrow, 15:00 UTC).
@@ -56,14 +65,20 @@ api() {
 }
 # jq-like: py EXPR, about d (the last body); prints the value.
 py() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$W/last" "$1" 2>/dev/null; }
-signin() { api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"}" >/dev/null; py 'd["csrf"]' >"$1.csrf"; }
+signin() {
+	local code=
+	grep -qx -- "$2" "$W/totp_users" 2>/dev/null && code=",\"code\":\"$(totp_code "$2")\""
+	api "$1" POST /api/v1/session "{\"login\":\"$2\",\"password\":\"$3\"$code}" >/dev/null
+	py 'd["csrf"]' >"$1.csrf"
+}
 # therapist JAR HANDLE: a new therapist account holding no listing, signed
 # in (made by the CLI, so this suite does not depend on how sign-up works:
 # what matters is an account anyone can have).
 therapist() {
-	echo long-enough-pw | "$BIN" user add --db "$DB" --handle "$2" --email "$2@mail.example.org" \
-		--role therapist --password-stdin
-	signin "$1" "$2" long-enough-pw
+	echo long-enough-password | "$BIN" user add --db "$DB" --handle "$2" --email "$2@mail.example.org" \
+		--role therapist --totp-secret "$TOTP_SECRET" --password-stdin
+	echo "$2" >>"$W/totp_users"
+	signin "$1" "$2" long-enough-password
 }
 # The last code mailed (its 16 symbols in four groups).
 MAIL_DIR=$W/mail MAIL_DB=$DB

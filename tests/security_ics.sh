@@ -46,7 +46,7 @@ DB=$W/f.db
 "$BIN" import --db "$DB" "$CONF/directory.jsonl" >/dev/null 2>"$W/err" ||
 	{ not_ok setup "import failed: $(cat "$W/err")"; exit 1; }
 for u in bad1 bad2 good; do
-	echo "long-enough-pw-$u" | "$BIN" user add --db "$DB" --handle "$u" --email "$u@example.org" \
+	echo "long-enough-password-$u" | "$BIN" user add --db "$DB" --handle "$u" --email "$u@example.org" \
 		--role seeker --password-stdin >/dev/null
 done
 PORT=$(python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
@@ -69,7 +69,7 @@ login() {
 	t=$(curl -s -m 60 -c "$1" -b "$1" "$B/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 |
 		sed 's/.*value="//;s/"$//')
 	curl -s -m 60 -c "$1" -b "$1" -o /dev/null "$B/login" --data-urlencode "csrf=$t" \
-		--data-urlencode "login=$2" --data-urlencode "password=long-enough-pw-$2"
+		--data-urlencode "login=$2" --data-urlencode "password=long-enough-password-$2"
 	curl -s -m 60 -b "$1" "$B/api/v1/me" |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])' >"$1.csrf"
 }

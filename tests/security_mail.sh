@@ -46,7 +46,7 @@ with open(sys.argv[1], "w") as f:
         "availability": [{"day": d, "start": "09:00", "end": "20:00"} for d in days]}) + "\n")
 PY
 "$BIN" import --db "$W/c.db" "$W/dir.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
-echo long-enough-pw | "$BIN" user add --db "$W/c.db" --handle seekerq --email "$SEEKER" \
+echo long-enough-password | "$BIN" user add --db "$W/c.db" --handle seekerq --email "$SEEKER" \
 	--role seeker --password-stdin >/dev/null || { not_ok setup "user add failed"; exit 1; }
 echo thera-password-1 | "$BIN" user add --db "$W/c.db" --handle theraq --email theraq@clinic.example \
 	--role therapist --therapist t-9100001 --password-stdin >/dev/null || { not_ok setup "user add failed"; exit 1; }
@@ -107,7 +107,7 @@ def call(method, path, body=None, cookie=None, csrf=None):
     c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
     r = c.getresponse(); data = r.read(); c.close()
     return r.status, r.getheader("Set-Cookie") or "", json.loads(data) if data else None
-st, sc, d = call("POST", "/api/v1/session", {"login": "seekerq", "password": "long-enough-pw"})
+st, sc, d = call("POST", "/api/v1/session", {"login": "seekerq", "password": "long-enough-password"})
 cookie = sc.split(";")[0]
 st, _, slots = call("GET", "/api/v1/therapists/t-9100001/slots?kind=individual&days=14")
 st, _, a = call("POST", "/api/v1/appointments", {"therapist_id": "t-9100001", "kind": "individual",

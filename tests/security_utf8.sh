@@ -22,7 +22,7 @@ my_requests() {
 }
 
 "$BIN" import --db "$DB" "$CONF/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
-mkuser seeker1 long-enough-pw seeker || { not_ok setup "user add failed"; exit 1; }
+mkuser seeker1 long-enough-password seeker || { not_ok setup "user add failed"; exit 1; }
 serve
 client_start
 
@@ -35,7 +35,7 @@ valid_utf8() { [ "$(c utf8)" = 1 ]; }
 # the last answer's paragraphs, for the evidence
 paras() { c grep '((?:<p>[^<]*</p>.*?){1,3})'; }
 J=j
-sign_in "$J" long-enough-pw seeker1 >/dev/null
+sign_in "$J" long-enough-password seeker1 >/dev/null
 http "$J" GET /orgs/new >/dev/null
 t=$(c csrf "$J")
 [ -n "$t" ] || { not_ok setup "no form on /orgs/new"; exit 1; }
@@ -107,11 +107,11 @@ st=$(http - GET / "" "$(printf 'Cookie: chiron_session=\377\376')")
 check bad_cookie_ignored test "$st" = 200
 
 # The command line's accounts too.
-echo long-enough-pw | "$BIN" user add --db "$DB" --handle "$(printf 'ab\377c')" --email x@example.org \
+echo long-enough-password | "$BIN" user add --db "$DB" --handle "$(printf 'ab\377c')" --email x@example.org \
 	--role seeker --password-stdin >/dev/null 2>"$W/cli.err"
 st=$?
 [ $st = 1 ] && grep -q -- '--handle has characters chiron cannot read (not valid UTF-8)' "$W/cli.err" &&
-	echo long-enough-pw | "$BIN" user add --db "$DB" --handle goodname --email x@example.org \
+	echo long-enough-password | "$BIN" user add --db "$DB" --handle goodname --email x@example.org \
 		--role seeker --password-stdin >/dev/null 2>&1 &&
 	ok cli_user_bad_utf8_refused || not_ok cli_user_bad_utf8_refused "exit $st: $(cat "$W/cli.err")"
 

@@ -126,7 +126,7 @@ EOF
 
 # A directory, as in production (and an empty index trips UBSan in index.c).
 "$BIN" import --db "$W/c.db" "$ROOT/../shared/conformance/directory.jsonl" 2>/dev/null || { not_ok setup "import failed"; exit 1; }
-echo long-enough-pw | "$BIN" user add --db "$W/c.db" --handle seeker1 --email s1@example.org \
+echo long-enough-password | "$BIN" user add --db "$W/c.db" --handle seeker1 --email s1@example.org \
 	--role seeker --password-stdin >/dev/null 2>&1 || { not_ok setup "user add failed"; exit 1; }
 
 # --- bad settings are refused before anything starts ---

@@ -109,7 +109,7 @@ plant(struct fix *f, unsigned char hash[32])
 	assert_int_equal(profile_save(&f->cx, &f->seeker, "aff_org1=PLANTED-org&timezone=Europe%2FOslo", &why), 0);
 	assert_int_equal(calendar_busy_put(&f->cx, f->seeker.id, &b, 1), 0);
 	assert_int_equal(STORE_CALL(f->st, user_get, f->seeker.id, &u, &found), 0);
-	assert_int_equal(session_start(&f->cx, &u, tok, hash, csrf), 0);
+	assert_int_equal(session_start(&f->cx, &u, SESSION_FULL, tok, hash, csrf), 0);
 }
 
 static void

@@ -108,7 +108,7 @@ setup(void **state)
 	snprintf(u.handle, sizeof(u.handle), "member1");
 	snprintf(u.email, sizeof(u.email), "member1@example.org");
 	snprintf(u.role, sizeof(u.role), "seeker");
-	assert_int_equal(password_hash("long-enough-pw", u.pw_hash), 0);
+	assert_int_equal(password_hash("long-enough-password", u.pw_hash), 0);
 	assert_int_equal(STORE_CALL(f->st, user_create, &u), 0);
 	actor_of_user(&f->member, &u, ADDR);
 	*state = f;

@@ -91,7 +91,7 @@ add_user(struct fix *f, const char *handle, const char *role, struct actor *who)
 	snprintf(u.handle, sizeof(u.handle), "%s", handle);
 	snprintf(u.email, sizeof(u.email), "%s@example.org", handle);
 	snprintf(u.role, sizeof(u.role), "%s", role);
-	assert_int_equal(password_hash("long-enough-pw", u.pw_hash), 0);
+	assert_int_equal(password_hash("long-enough-password", u.pw_hash), 0);
 	assert_int_equal(account_add(&f->cx, &u), 0);
 	actor_of_user(who, &u, ADDR);
 }
@@ -212,7 +212,7 @@ static void
 signup_refuses_a_bad_email(void **state)
 {
 	struct fix *f = *state;
-	struct signup in = {"newcomer", "not-an-address", "long-enough-pw", "seeker"};
+	struct signup in = {"newcomer", "not-an-address", "long-enough-password", "seeker"};
 	struct refusal why;
 
 	assert_int_equal(ask_signup(&f->cx, &f->anon, &in, &why), 1);
@@ -224,7 +224,7 @@ static void
 signup_asked_then_confirmed_once(void **state)
 {
 	struct fix *f = *state;
-	struct signup in = {"newcomer", "newcomer@example.org", "long-enough-pw", "therapist"};
+	struct signup in = {"newcomer", "newcomer@example.org", "long-enough-password", "therapist"};
 	struct store_user u;
 	struct refusal why;
 	char tok[128];
@@ -241,14 +241,14 @@ signup_asked_then_confirmed_once(void **state)
 	/* The link is spent. */
 	assert_int_equal(confirm_signup(&f->cx, &f->anon, tok, NULL, &u, &why), 1);
 	assert_int_equal(why.status, 404);
-	assert_int_equal(sign_in(&f->cx, &f->anon, "newcomer@example.org", "long-enough-pw", &u, &why), 0);
+	assert_int_equal(sign_in(&f->cx, &f->anon, "newcomer@example.org", "long-enough-password", &u, &why), 0);
 }
 
 static void
 signup_link_expires(void **state)
 {
 	struct fix *f = *state;
-	struct signup in = {"latecomer", "latecomer@example.org", "long-enough-pw", "seeker"};
+	struct signup in = {"latecomer", "latecomer@example.org", "long-enough-password", "seeker"};
 	struct store_user u;
 	struct refusal why;
 	char tok[128];
@@ -268,12 +268,12 @@ sign_in_right_and_wrong(void **state)
 	struct store_user u;
 	struct refusal why;
 
-	assert_int_equal(sign_in(&f->cx, &f->anon, "thera1", "long-enough-pw", &u, &why), 0);
+	assert_int_equal(sign_in(&f->cx, &f->anon, "thera1", "long-enough-password", &u, &why), 0);
 	assert_int_equal(u.id, f->thera.id);
 	assert_int_equal(sign_in(&f->cx, &f->anon, "thera1", "wrong-password", &u, &why), 1);
 	assert_int_equal(why.status, 401);
 	/* By email, in any case: its blind index (the email is sealed). */
-	assert_int_equal(sign_in(&f->cx, &f->anon, " Thera1@EXAMPLE.org", "long-enough-pw", &u, &why), 0);
+	assert_int_equal(sign_in(&f->cx, &f->anon, " Thera1@EXAMPLE.org", "long-enough-password", &u, &why), 0);
 	assert_int_equal(u.id, f->thera.id);
 	assert_int_equal(u.email[0], '\0');            /* not opened by a sign-in */
 	/* No account looks exactly like a wrong password. */
@@ -294,11 +294,11 @@ sign_in_throttled_until_the_clock_moves(void **state)
 		assert_int_equal(why.status, 401);
 	}
 	/* The right password too, once the account's budget is spent. */
-	assert_int_equal(sign_in(&f->cx, &f->anon, "seeker1", "long-enough-pw", &u, &why), 1);
+	assert_int_equal(sign_in(&f->cx, &f->anon, "seeker1", "long-enough-password", &u, &why), 1);
 	assert_int_equal(why.status, 429);
 	assert_true(why.retry_after > 0);
 	clock_set_offset(&f->sv.clock, 16 * 60);
-	assert_int_equal(sign_in(&f->cx, &f->anon, "seeker1", "long-enough-pw", &u, &why), 0);
+	assert_int_equal(sign_in(&f->cx, &f->anon, "seeker1", "long-enough-password", &u, &why), 0);
 }
 
 /* ----------------------------------------------------------------------

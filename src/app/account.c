@@ -49,7 +49,9 @@
 
 #include "core/buf.h"
 #include "core/form.h"
+#include "app/audit.h"
 #include "app/jobs.h"
+#include "app/password_list.h"
 #include "app/mailer.h"
 #include "app/services.h"
 #include "app/secret.h"
@@ -96,10 +98,36 @@ email_ok(const char *e)
 	return mail_address_ok(e) && at && strchr(at, '.') && strlen(e) < 200;
 }
 
-static bool
-password_fits(const char *pw)
+/* Unicode characters in s (UTF-8, checked valid by the form and JSON
+ * readers): its bytes that do not continue a character. */
+static size_t
+characters(const char *s)
 {
-	return pw && strlen(pw) >= PASSWORD_MIN && strlen(pw) <= PASSWORD_MAX;
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+const char *
+account_password_check(const struct services *sv, const char *pw, bool second_factor)
+{
+	size_t n;
+
+	if (!pw)
+		return "Choose a password of 15 to 128 characters.";
+	n = characters(pw);
+	if (n < (second_factor ? PASSWORD_MIN_2FA : PASSWORD_MIN))
+		return second_factor ? "The password must be at least 8 characters long." :
+		       "The password must be at least 15 characters long (8 once the account has a "
+		       "second factor). A few words in a row make a good one.";
+	if (n > PASSWORD_MAX || strlen(pw) > PASSWORD_INPUT_MAX)
+		return "The password must be at most 128 characters long.";
+	if (password_listed(sv->common_passwords, pw))
+		return "That password is on a list of common passwords; choose another.";
+	return NULL;
 }
 
 /* Runs fn(sv, arg) after the answer, or now when there is no jobs
@@ -192,6 +220,7 @@ ask_signup_to(struct ctx *cx, const struct actor *who, const struct signup *in, 
 {
 	struct signup_ask *ask;
 	struct store_user *u;
+	const char *bad;
 	char party[320];
 
 	if (!in->handle || !handle_ok(in->handle))
@@ -199,8 +228,8 @@ ask_signup_to(struct ctx *cx, const struct actor *who, const struct signup *in, 
 		              "The pseudonym must be 3 to 40 letters, digits, dots, dashes or underscores.");
 	if (!in->email || !email_ok(in->email))
 		return refuse(why, 400, "email", "That does not look like an email address.");
-	if (!password_fits(in->password))
-		return refuse(why, 400, "password", "The password must be 10 to 1024 characters.");
+	if ((bad = account_password_check(cx->sv, in->password, false)))
+		return refuse(why, 400, "password", bad);
 	if (role_parse(in->role) != ACCT_SEEKER && role_parse(in->role) != ACCT_THERAPIST)
 		return refuse(why, 400, "role",
 		              "Choose whether you are looking for a therapist or are one.");
@@ -321,7 +350,7 @@ sign_in(struct ctx *cx, const struct actor *who, const char *login, const char *
 
 	if (!login || !*login || strlen(login) > 255)
 		return refuse(why, 400, "login", "Give your pseudonym or email and your password.");
-	if (!password || strlen(password) > PASSWORD_MAX)
+	if (!password || strlen(password) > PASSWORD_INPUT_MAX)
 		return refuse(why, 400, "password", "Give your pseudonym or email and your password.");
 	if (throttled_address(cx, who, "login", LOGINS_PER_ADDRESS, 900)) {
 		refuse(why, 429, "", "Too many attempts from here; wait 15 minutes.");
@@ -403,11 +432,15 @@ use_reset(struct ctx *cx, const struct actor *who, const char *token, const char
 	int64_t uid;
 	int found = 0;
 
+	const char *bad;
+
 	(void)who;
 	if (token_decode(token, raw))
 		return refuse(why, 404, "token", "this reset link is not valid");
-	if (!password_fits(password))
-		return refuse(why, 400, "password", "The password must be 10 to 1024 characters.");
+	/* The rule without a second factor: the link proves the email only,
+	 * and is checked before it is spent. */
+	if ((bad = account_password_check(cx->sv, password, false)))
+		return refuse(why, 400, "password", bad);
 	token_hash(raw, hash);
 	if (STORE_CALL(cx->sv->store, reset_take, hash, ctx_now(cx), &uid, &found))
 		return -1;
@@ -416,6 +449,65 @@ use_reset(struct ctx *cx, const struct actor *who, const char *token, const char
 	if (password_hash(password, h) || audit_note(cx, who, AUDIT_PASSWORD, "account", "reset", uid) ||
 	    STORE_CALL(cx->sv->store, user_set_password, uid, h) ||
 	    STORE_CALL(cx->sv->store, sessions_delete_user, uid))
+		return -1;
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Asking for the password again; changing it (issue 11)
+ * ---------------------------------------------------------------------- */
+
+/* Re-asks: 10 in 15 minutes per account, 50 per address, like sign-ins. */
+#define REAUTHS_PER_ACCOUNT 10
+#define REAUTHS_PER_ADDRESS 50
+
+int
+account_reauth(struct ctx *cx, const struct actor *who, const char *password, struct refusal *why)
+{
+	struct store_user u;
+	char party[48];
+	int found = 0;
+
+	if (!who->id)
+		return refuse(why, 401, "", "Sign in first.");
+	if (!password || !*password)
+		return refuse(why, 400, "password", "Enter your password to go on.");
+	if (strlen(password) > PASSWORD_INPUT_MAX)
+		return refuse(why, 403, "password", "That is not your password.");
+	snprintf(party, sizeof(party), "user:%lld", (long long)who->id);
+	if (throttled_address(cx, who, "reauth", REAUTHS_PER_ADDRESS, 900) ||
+	    throttled_party(cx, "reauth", party, REAUTHS_PER_ACCOUNT, 900)) {
+		refuse(why, 429, "", "Too many passwords were tried; wait 15 minutes.");
+		why->retry_after = 900;
+		return 1;
+	}
+	if (STORE_CALL(cx->sv->store, user_get, who->id, &u, &found))
+		return -1;
+	if (!found || !password_ok(u.pw_hash, password)) {
+		sodium_memzero(&u, sizeof(u));
+		return refuse(why, 403, "password", "That is not your password.");
+	}
+	sodium_memzero(&u, sizeof(u));
+	return 0;
+}
+
+int
+change_password(struct ctx *cx, const struct actor *who, const char *current, const char *password,
+                const unsigned char keep[32], struct refusal *why)
+{
+	const char *bad;
+	char h[160];
+	int rc;
+
+	if ((rc = account_reauth(cx, who, current, why)))
+		return rc == 1 && strcmp(why->field, "password") == 0 ?
+		       (why->field = "current", 1) : rc;
+	if ((bad = account_password_check(cx->sv, password, who->second_factor)))
+		return refuse(why, 400, "password", bad);
+	if (password_hash(password, h) ||
+	    audit_note(cx, who, AUDIT_PASSWORD, "account", "change", who->id) ||
+	    STORE_CALL(cx->sv->store, user_set_password, who->id, h) ||
+	    STORE_CALL(cx->sv->store, sessions_delete_others, who->id, keep))
 		return -1;
 	return 0;
 }

@@ -65,4 +65,30 @@ int ask_reset(struct ctx *cx, const struct actor *who, const char *email, struct
 int use_reset(struct ctx *cx, const struct actor *who, const char *token, const char *password,
               struct refusal *why);
 
+/*
+ * Is pw fit to be a new password (secret.h's rules): long enough (15
+ * characters, or 8 with a second factor), at most 128, and not on the list
+ * of common passwords sv holds? NULL when it is, else the sentence that
+ * says why, in plain words.
+ */
+const char *account_password_check(const struct services *sv, const char *pw, bool second_factor);
+
+/*
+ * Asks again for the password of who, signed in, before a sensitive
+ * action (export, erasure, changing the second factor or the password):
+ * 0 when it is right; 1 with *why (403 on "password" when wrong, 429 when
+ * too many tries: throttled like sign-ins, per account and per address);
+ * -1 on a store failure.
+ */
+int account_reauth(struct ctx *cx, const struct actor *who, const char *password,
+                   struct refusal *why);
+
+/*
+ * Changes who's password: the current one first (account_reauth), then
+ * the new one (account_password_check); every other session of the
+ * account ends (the caller rotates the one of keep, the session asking).
+ */
+int change_password(struct ctx *cx, const struct actor *who, const char *current,
+                    const char *password, const unsigned char keep[32], struct refusal *why);
+
 #endif

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "app/ctx.h"
+#include "app/session.h"
 #include "app/live.h"
 
 #define ACCT_NAME(e, s) s,
@@ -82,6 +83,8 @@ services_init(struct services *sv, struct store *store, const struct taxonomy *t
 	atomic_init(&sv->stopping, 0);
 	atomic_init(&sv->calendars_reading, 0);
 	sv->calendars_max = 1;
+	sv->session_idle = SESSION_IDLE;
+	sv->session_max = SESSION_MAX;
 }
 
 void

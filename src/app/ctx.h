@@ -74,6 +74,7 @@ struct mailer;
 struct snap;
 struct match_ctx;
 struct sealer;
+struct password_list;
 
 struct services {
 	const struct taxonomy *tax;
@@ -94,6 +95,12 @@ struct services {
 	long ics_max_ms;                /* how long one calendar may take to read; 0:
 	                                 * ICS_MAX_MS (tests lengthen it, so that a
 	                                 * busy machine cannot change their answers) */
+	/* Sessions end after session_idle seconds unused and session_max in
+	 * all (app/session.h; SESSION_IDLE and SESSION_MAX unless set). */
+	int64_t session_idle, session_max;
+	/* The common passwords a new one must not be (app/password_list.h);
+	 * NULL when no list could be read (said at start). */
+	const struct password_list *common_passwords;
 };
 
 /* Sets up sv around store (locks, a random throttle key, the system clock). */
@@ -132,6 +139,7 @@ struct actor {
 	 * every therapist-side service keys on it. */
 	char therapist_id[72];
 	char claim_id[72];              /* the listing claimed, verified or not */
+	bool second_factor;             /* has a confirmed second factor (app/second_factor.h) */
 	const char *addr;               /* the client's address, for throttling only */
 };
 

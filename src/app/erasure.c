@@ -447,7 +447,7 @@ close_listing(struct ctx *cx, const struct actor *who, const char *password,
 		return -1;
 	if (!found)
 		return refuse(why, 404, "", "this account holds no listing");
-	if ((rc = export_reauth(cx, who, password, why)) != 0)
+	if ((rc = account_reauth(cx, who, password, why)) != 0)
 		return rc;
 	return close_steps(cx, who, rep);
 }
@@ -482,7 +482,7 @@ erase_account(struct ctx *cx, const struct actor *who, const char *password, con
 	memset(rep, 0, sizeof(*rep));
 	if (!who->id)
 		return refuse(why, 401, "", "sign in first");
-	if ((rc = export_reauth(cx, who, password, why)) != 0)
+	if ((rc = account_reauth(cx, who, password, why)) != 0)
 		return rc;
 	if (!confirmed(confirm))
 		return refuse(why, 400, "confirm", "Type " ERASE_CONFIRM " to confirm");

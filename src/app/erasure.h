@@ -36,7 +36,7 @@ struct erase_report {
 
 /*
  * Closes who's account for good. The password is asked again
- * (export_reauth: 403 on "password", 429) and confirm must be
+ * (account_reauth: 403 on "password", 429) and confirm must be
  * ERASE_CONFIRM (400 on "confirm"); nothing is done otherwise. Then, in
  * this order: a therapist's listing is closed (close_listing's steps);
  * every session ahead is cancelled and its therapist mailed a notice

@@ -13,7 +13,7 @@
  * that it exists.
  *
  * Who: only the signed-in person, for their own account, and only once
- * they gave their password again (export_reauth): a session left open on
+ * they gave their password again (account_reauth): a session left open on
  * a shared computer must not hand over everything at once.
  */
 #include <stdio.h>
@@ -31,35 +31,6 @@
 #include "app/services.h"
 #include "app/session.h"
 #include "app/throttle.h"
-
-#define REAUTH_TRIES 10                 /* per account, in REAUTH_WINDOW seconds */
-#define REAUTH_WINDOW 900
-
-int
-export_reauth(struct ctx *cx, const struct actor *who, const char *password, struct refusal *why)
-{
-	struct store_user u;
-	char party[40];
-	int found = 0;
-
-	if (!who->id)
-		return refuse(why, 401, "", "sign in first");
-	if (!password || !*password)
-		return refuse(why, 400, "password", "Give your password");
-	if (strlen(password) > PASSWORD_MAX)
-		return refuse(why, 403, "password", "That is not the password of this account");
-	snprintf(party, sizeof(party), "user:%lld", (long long)who->id);
-	if (throttled_party(cx, "reauth", party, REAUTH_TRIES, REAUTH_WINDOW)) {
-		refuse(why, 429, "password", "Too many tries of the password; wait 15 minutes");
-		why->retry_after = REAUTH_WINDOW;
-		return 1;
-	}
-	if (STORE_CALL(cx->sv->store, user_get, who->id, &u, &found))
-		return -1;
-	if (!found || !password_ok(u.pw_hash, password))
-		return refuse(why, 403, "password", "That is not the password of this account");
-	return 0;
-}
 
 /* ----------------------------------------------------------------------
  * The JSON document
@@ -384,12 +355,13 @@ struct sess_out {
 };
 
 static int
-session_one(void *arg, int64_t expires)
+session_one(void *arg, int64_t started, int64_t seen, int64_t expires)
 {
 	struct sess_out *o = arg;
 
 	jw_obj_open(o->w);
-	jw_ktime(o->w, "signed_in", expires - SESSION_SECONDS);
+	jw_ktime(o->w, "signed_in", started);
+	jw_ktime(o->w, "last_used", seen ? seen : started);
 	jw_ktime(o->w, "ends", expires);
 	jw_obj_close(o->w);
 	o->n++;
@@ -578,7 +550,7 @@ export_json(struct ctx *cx, const struct actor *who, const char *password, struc
 	struct jw w;
 	int rc, found = 0;
 
-	if ((rc = export_reauth(cx, who, password, why)) != 0)
+	if ((rc = account_reauth(cx, who, password, why)) != 0)
 		return rc;
 	if (account_get(cx, who->id, &u, &found))
 		return -1;
@@ -636,7 +608,7 @@ export_ics(struct ctx *cx, const struct actor *who, const char *password, struct
 	struct ical_cal c;
 	int rc;
 
-	if ((rc = export_reauth(cx, who, password, why)) != 0)
+	if ((rc = account_reauth(cx, who, password, why)) != 0)
 		return rc;
 	if (appts_gather(cx, who, &g) || series_gather(cx, who, &s))
 		return -1;

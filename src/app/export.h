@@ -22,7 +22,7 @@ struct refusal;                         /* app/services.h */
  * where a person reads it; instants in ISO 8601 (UTC). Every value is
  * read through the services, so sealed fields come opened.
  *
- * The password must be given again (export_reauth): 403 on "password"
+ * The password must be given again (account_reauth): 403 on "password"
  * when it is wrong, 429 after too many tries; nothing is written then.
  * 401 when no one is signed in. 0, 1 (refused), -1.
  */
@@ -32,17 +32,5 @@ int export_json(struct ctx *cx, const struct actor *who, const char *password, s
  * asks: the password again. */
 int export_ics(struct ctx *cx, const struct actor *who, const char *password, struct buf *out,
                struct refusal *why);
-
-/*
- * Asks again for the password of who, signed in, before a sensitive
- * action (export, erasure, closing the listing): 0 when it is right; 1
- * with *why (403 on "password" when wrong, 429 when tried too often: 5
- * times in 15 minutes per account); -1 on a store failure.
- *
- * Stands in for account_reauth (app/account.h), which the second
- * factor's part of issue 11 brings with the same contract: replace the
- * calls by it once both are on main.
- */
-int export_reauth(struct ctx *cx, const struct actor *who, const char *password, struct refusal *why);
 
 #endif

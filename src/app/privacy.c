@@ -46,12 +46,21 @@ const struct privacy_item privacy_items[] = {
 	 "user"},
 	{PRIV_ACCOUNT, "Your sign-ins",
 	 "For each browser signed in: a hash of its session token (the token itself is only in your "
-	 "browser's cookie), its anti-forgery token and when it ends.",
+	 "browser's cookie), its anti-forgery token, when it began, when it was last used (to the "
+	 "minute) and when it ends.",
 	 "No one.",
-	 "Fourteen days at most. Signing out deletes that browser's; \"Sign out everywhere\" and a "
+	 "Twelve hours at most, and half an hour without use (the operator may set other limits). "
+	 "Signing out deletes that browser's; \"Sign out everywhere\", a new password and a "
 	 "password reset delete them all. One left to expire is refused and stays as an unusable "
-	 "hash until then." WITH_ACCOUNT,
+	 "hash until its row's time runs out." WITH_ACCOUNT,
 	 "session"},
+	{PRIV_ACCOUNT, "Your second factor",
+	 "When you set up codes from an authenticator app: its secret, sealed with your account's "
+	 "key, when you set it up, and which 30-second code was used last (so a code works once); "
+	 "your recovery codes only as keyed hashes, and when each was used.",
+	 "No one: the secret is never shown again after setting it up.",
+	 "Until you turn the second factor off or make new recovery codes." WITH_ACCOUNT,
+	 "second_factor recovery_code"},
 	{PRIV_ACCOUNT, "A sign-up waiting for its email",
 	 "The pseudonym, email, password hash and role asked for, and a hash of the mailed link's "
 	 "token, until the link is opened.",

@@ -10,8 +10,18 @@
 
 #include <stdbool.h>
 
-#define PASSWORD_MIN 10
-#define PASSWORD_MAX 1024
+/*
+ * NIST SP 800-63B 5.1.1.2: a new password has PASSWORD_MIN to
+ * PASSWORD_MAX characters (Unicode code points), or from PASSWORD_MIN_2FA
+ * when the account has a second factor, and is not on the list of common
+ * passwords (app/password_list.h; account_password_check in account.h).
+ * A sign-in takes up to PASSWORD_INPUT_MAX bytes: passwords chosen under
+ * older rules still sign in.
+ */
+#define PASSWORD_MIN 15
+#define PASSWORD_MIN_2FA 8
+#define PASSWORD_MAX 128
+#define PASSWORD_INPUT_MAX 1024
 
 /* The argon2id hash of pw (libsodium's string form) into out (160 bytes). */
 int password_hash(const char *pw, char out[160]);

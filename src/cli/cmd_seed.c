@@ -716,8 +716,8 @@ cmd_sessions(int argc, char **argv)
 			rc = -1;
 		if (rc == 0) {
 			token_hash(raw, hash);
-			rc = STORE_CALL(st, session_put, hash, u.id, csrf,
-			                (int64_t)time(NULL) + SESSION_SECONDS);
+			rc = STORE_CALL(st, session_begin, hash, u.id, csrf, SESSION_FULL,
+			                (int64_t)time(NULL), (int64_t)time(NULL) + SESSION_MAX);
 		}
 		if (rc == 0)
 			printf("%lld %s %s\n", (long long)u.id, tok, csrf);

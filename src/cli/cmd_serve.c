@@ -65,6 +65,7 @@
 #include "app/live.h"
 #include "app/seal.h"
 #include "app/mailer.h"
+#include "app/password_list.h"
 #include "cli/progress.h"
 #include "core/places.h"
 #include "app/services.h"
@@ -82,6 +83,8 @@ struct settings {
 	long api_rate;                  /* -1 when not set */
 	long smtp_retry_base;           /* -1 when not set */
 	long ics_max_ms;                /* hidden, for tests */
+	long session_idle, session_max; /* seconds (app/session.h) */
+	char common_passwords[1024];    /* app/password_list.h */
 };
 
 /*
@@ -186,6 +189,15 @@ static const struct setting settings_table[] = {
 	 "deliver each message to DIR/<id>.eml instead (development, tests)"},
 	{"--smtp-retry-base", NULL, NULL, "SECONDS", "60",
 	 NUMBER(smtp_retry_base, 1, LONG_MAX, "a whole number of seconds, 1 or more"), NULL},
+	{"--session-idle", "CHIRON_SESSION_IDLE", "session_idle", "SECONDS", "1800",
+	 NUMBER(session_idle, 60, 30 * 86400, "a whole number of seconds, 60 to 2592000"),
+	 "a session ends after this long unused (30 minutes)"},
+	{"--session-max", "CHIRON_SESSION_MAX", "session_max", "SECONDS", "43200",
+	 NUMBER(session_max, 60, 365 * 86400, "a whole number of seconds, 60 to 31536000"),
+	 "a session ends this long after signing in, used or not (12 hours)"},
+	{"--common-passwords", "CHIRON_COMMON_PASSWORDS", "common_passwords", "FILE",
+	 PASSWORD_LIST_DEFAULT, TEXT(common_passwords),
+	 "new passwords on this list (one a line, case ignored) are refused"},
 	{"--clock-file", NULL, NULL, "PATH", NULL, TEXT(clock_file), NULL},
 	{"--ics-max-ms", NULL, NULL, "MS", "0",
 	 NUMBER(ics_max_ms, 0, 3600000, "a whole number of milliseconds, 0 to 3600000"), NULL},
@@ -504,6 +516,7 @@ cmd_serve(int argc, char **argv)
 	struct compacts cx;
 	struct store *st = NULL;
 	struct live *lv = NULL;
+	struct password_list *common = NULL;
 	struct server *srv = NULL;
 	struct app app;
 	struct mailer_config mail;
@@ -664,6 +677,20 @@ cmd_serve(int argc, char **argv)
 	 * first search that names a place. */
 	places_builtin();
 
+	app.sv.session_idle = s.session_idle;
+	app.sv.session_max = s.session_max;
+	if (s.session_idle > s.session_max) {
+		fprintf(stderr, "chiron serve: --session-idle (%ld s) is longer than --session-max "
+		        "(%ld s): give an idle time no longer than the whole\n", s.session_idle,
+		        s.session_max);
+		goto out;
+	}
+	/* The common passwords, once (app/password_list.h); without them new
+	 * passwords are checked for length only, and the operator is told. */
+	if (!(common = password_list_load(s.common_passwords, err, sizeof(err))))
+		fprintf(stderr, "chiron: warning: %s. New passwords are checked for length only: "
+		        "install Debian's cracklib-runtime, or give --common-passwords FILE\n", err);
+	app.sv.common_passwords = common;
 	app.sv.tax = tax;
 	app.sv.public_url = s.public_url;
 	app.sv.live = lv;
@@ -789,6 +816,7 @@ out:
 	live_close(lv);
 	sealer_stop(&app.sv);
 	store_close(st);
+	password_list_free(common);
 	if (watching) {
 		atomic_store(&watch.done, 1);
 		pthread_join(wd, NULL);

@@ -3,9 +3,16 @@
  * operator's first admin and for the demo.
  *
  *   chiron user add [--db PATH] --handle H --email E --role seeker|therapist|admin
- *                   [--therapist ID] [--password-stdin]
+ *                   [--therapist ID] [--password-stdin] [--totp-secret BASE32]
+ *                   [--key-file FILE] [--common-passwords FILE]
  *
  * Without --password-stdin a random password is made and printed once.
+ * A password given follows the rules of the site (app/account.h: 15 to 128
+ * characters, 8 with a second factor, not on the list of common
+ * passwords). --totp-secret turns the account's second factor on with
+ * that secret (base32, as an authenticator app takes it), sealed with
+ * the account's key (the key file: --key-file, or chiron.key beside the
+ * database): for an operator provisioning a device, and for the tests.
  * The email is sealed as the sign-up seals it (app/identity.c), so the
  * command reads the key file (cli_open_sealed).
  * --therapist links the account to a listing already verified: the
@@ -25,8 +32,11 @@
 
 #include <sodium.h>
 
-#include "app/services.h"
 #include "cli/cli.h"
+#include "app/password_list.h"
+#include "app/second_factor.h"
+#include "app/services.h"
+#include "core/totp.h"
 #include "core/utf8.h"
 #include "store/store.h"
 #include "web/auth.h"
@@ -37,7 +47,8 @@ static int
 usage_user(void)
 {
 	fprintf(stderr, "usage: chiron user add [--db PATH] --handle H --email E "
-	                "--role seeker|therapist|admin [--therapist ID] [--password-stdin]\n");
+	                "--role seeker|therapist|admin [--therapist ID] [--password-stdin] "
+	                "[--totp-secret BASE32] [--key-file FILE] [--common-passwords FILE]\n");
 	return 2;
 }
 
@@ -45,12 +56,15 @@ int
 cmd_user(int argc, char **argv)
 {
 	const char *db = DEFAULT_DB, *handle = NULL, *email = NULL, *role = NULL, *tid = "";
-	char pw[1100];
-	unsigned char raw[32];
-	struct services sv;
+	const char *totp = NULL, *keyfile = NULL, *listpath = PASSWORD_LIST_DEFAULT, *bad;
+	char pw[1100], err[1200];
+	unsigned char raw[32], key[64];
 	struct store_user u;
 	struct store *st;
+	struct services sv;
+	struct password_list *common;
 	struct ctx cx;
+	size_t keyn;
 	int i, from_stdin = 0, rc;
 	int64_t at = (int64_t)time(NULL);
 
@@ -69,6 +83,12 @@ cmd_user(int argc, char **argv)
 			tid = argv[++i];
 		else if (strcmp(argv[i], "--password-stdin") == 0)
 			from_stdin = 1;
+		else if (strcmp(argv[i], "--totp-secret") == 0 && i + 1 < argc)
+			totp = argv[++i];
+		else if (strcmp(argv[i], "--key-file") == 0 && i + 1 < argc)
+			keyfile = argv[++i];
+		else if (strcmp(argv[i], "--common-passwords") == 0 && i + 1 < argc)
+			listpath = argv[++i];
 		else if (strcmp(argv[i], "--claimed-days-ago") == 0 && i + 1 < argc) {
 			char *end;
 			long days;
@@ -111,9 +131,21 @@ cmd_user(int argc, char **argv)
 		token_random(pw, raw);
 		pw[16] = '\0';
 	}
-	if (strlen(pw) < PASSWORD_MIN || strlen(pw) > PASSWORD_MAX) {
-		fprintf(stderr, "chiron user: the password must be %d to %d characters\n",
-		        PASSWORD_MIN, PASSWORD_MAX);
+	if (totp && (b32_decode(totp, key, sizeof(key), &keyn) || keyn < 10)) {
+		fprintf(stderr, "chiron user: --totp-secret: give the secret in base32 (A-Z and 2-7), "
+		        "16 to 100 characters\n");
+		return 2;
+	}
+	sodium_memzero(key, sizeof(key));
+	if (!(common = password_list_load(listpath, err, sizeof(err))))
+		fprintf(stderr, "chiron user: warning: %s; the password is checked for length only\n",
+		        err);
+	memset(&sv, 0, sizeof(sv));
+	sv.common_passwords = common;
+	bad = account_password_check(&sv, pw, totp != NULL);
+	password_list_free(common);
+	if (bad) {
+		fprintf(stderr, "chiron user: %s\n", bad);
 		return 1;
 	}
 	memset(&u, 0, sizeof(u));
@@ -126,7 +158,7 @@ cmd_user(int argc, char **argv)
 		return 1;
 	}
 	/* The email is sealed under the account's key (app/identity.c). */
-	if (!(st = cli_open_sealed("user", db, NULL, &sv)))
+	if (!(st = cli_open_sealed("user", db, keyfile, &sv)))
 		return 1;
 	ctx_begin(&cx, &sv, NULL);
 	rc = account_add(&cx, &u);
@@ -144,12 +176,23 @@ cmd_user(int argc, char **argv)
 			                at, &found);
 		}
 	}
+	if (rc == 0 && totp) {
+		struct arena a;
+		struct ctx tcx;
+
+		arena_init(&a, 4096);
+		ctx_begin(&tcx, &sv, &a);
+		rc = sf_set_secret(&tcx, u.id, totp);
+		ctx_done(&tcx);
+		arena_free(&a);
+	}
 	if (rc == STORE_EXISTS)
 		fprintf(stderr, "chiron user: %s or %s already has an account\n", handle, email);
 	else if (rc)
 		fprintf(stderr, "chiron user: %s\n", store_errmsg(st));
 	else if (!from_stdin)
 		printf("%s %s %s\n", role, handle, pw);
+	sodium_memzero(pw, sizeof(pw));
 	cli_close_sealed(&sv);
 	return rc ? 1 : 0;
 }

@@ -382,6 +382,30 @@ typedef int (*store_audit_chain_fn)(void *arg, const unsigned char prev[32], str
 #define STORE_EXISTS 2                  /* returned when a unique value is taken */
 #define STORE_TAKEN 3                   /* a booking's slot is no longer open */
 
+/*
+ * A session as stored (issue 11): its account, CSRF token, when it began
+ * and was last seen (idle and absolute limits, app/session.c), its stage
+ * (STORE_SESSION_FULL, or STORE_SESSION_CODE: the password was right and
+ * the second factor's code is awaited) and when the row itself expires.
+ */
+#define STORE_SESSION_FULL 0
+#define STORE_SESSION_CODE 1
+struct store_session {
+	int64_t user, created_at, seen_at, expires_at;
+	char csrf[64];
+	int stage;
+};
+
+/* An account's second factor (issue 11): the TOTP secret, sealed
+ * (app/seal.h); confirmed_at 0 while being set up; the last TOTP step
+ * accepted (a code works once). */
+#define STORE_SECRET_MAX 160
+struct store_second_factor {
+	unsigned char secret[STORE_SECRET_MAX];
+	size_t secret_n;
+	int64_t confirmed_at, last_step;
+};
+
 struct store_ops {
 	const char *engine;
 	int (*begin)(struct store *s);
@@ -846,7 +870,7 @@ struct store_ops {
 	 * Export and erasure (issue 11, app/export.h, app/erasure.h).
 	 * user_created: when account user was made (*found 0: no such
 	 * account). sessions_of_user: each live session of user (ending
-	 * after now) through fn with its end, by end. user_erase deletes the
+	 * after now) through fn with its start, last use and end, by end. user_erase deletes the
 	 * account's own rows in one transaction: the user row and everything
 	 * that hangs off it (sessions, reset links, its saved profile, feed,
 	 * busy times, the requests it sent, its waitlist places; rows keyed by
@@ -857,9 +881,48 @@ struct store_ops {
 	 */
 	int (*user_created)(struct store *s, int64_t user, int64_t *at, int *found);
 	int (*sessions_of_user)(struct store *s, int64_t user, int64_t now,
-	                        int (*fn)(void *arg, int64_t expires), void *arg);
+	                        int (*fn)(void *arg, int64_t started, int64_t seen,
+	                                  int64_t expires), void *arg);
 	int (*user_erase)(struct store *s, int64_t user, int64_t kid, int *found);
 	int (*listing_release)(struct store *s, const char *tid, int *found);
+	/*
+	 * Sessions with their times and stage (issue 11, app/session.c).
+	 * session_begin starts one at now (created and seen now), its row
+	 * kept until expires; session_read fills *out whatever its times
+	 * (the service judges them; *found 0 when there is no such row);
+	 * session_seen records a use at now; sessions_delete_others ends
+	 * every session of user but the one of keep.
+	 */
+	int (*session_begin)(struct store *s, const unsigned char hash[32], int64_t user,
+	                     const char *csrf, int stage, int64_t now, int64_t expires);
+	int (*session_read)(struct store *s, const unsigned char hash[32], struct store_session *out,
+	                    int *found);
+	int (*session_seen)(struct store *s, const unsigned char hash[32], int64_t now);
+	int (*sessions_delete_others)(struct store *s, int64_t user, const unsigned char keep[32]);
+	/*
+	 * The second factor (issue 11, app/second_factor.c). sf_get fills
+	 * *out (*found 0 when the account has none, set up or being set
+	 * up); sf_begin stores a new secret being set up (replacing one not
+	 * yet confirmed; STORE_EXISTS when one is confirmed); sf_confirm
+	 * confirms it at now with its first step, and stores the n recovery
+	 * codes' hashes in place of any before, in one transaction; sf_step
+	 * records step as the last accepted only when it is after the one
+	 * stored (*ok 0 otherwise: a code used twice, even at once);
+	 * sf_delete forgets the secret and the recovery codes.
+	 * recovery_take spends the unused recovery code of hash (*found 0
+	 * when there is none); recovery_replace puts n new hashes in place of
+	 * every code; recovery_left counts those unused.
+	 */
+	int (*sf_get)(struct store *s, int64_t user, struct store_second_factor *out, int *found);
+	int (*sf_begin)(struct store *s, int64_t user, const void *secret, size_t n, int64_t now);
+	int (*sf_confirm)(struct store *s, int64_t user, int64_t step, int64_t now,
+	                  const unsigned char (*hashes)[32], int n);
+	int (*sf_step)(struct store *s, int64_t user, int64_t step, int *ok);
+	int (*sf_delete)(struct store *s, int64_t user);
+	int (*recovery_take)(struct store *s, int64_t user, const unsigned char hash[32], int64_t now,
+	                     int *found);
+	int (*recovery_replace)(struct store *s, int64_t user, const unsigned char (*hashes)[32], int n);
+	int (*recovery_left)(struct store *s, int64_t user, long *n);
 };
 
 struct store {

@@ -16,6 +16,7 @@
  * The rules are app/account.c's, shared with the pages.
  */
 #include "core/jsonv.h"
+#include "app/second_factor.h"
 #include "app/services.h"
 #include "web/auth.h"
 #include "web/pages.h"
@@ -63,7 +64,7 @@ api_signup_confirm(struct req *r, struct resp *p)
 	rc = confirm_signup(&r->cx, &r->who, token, handle, &u, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || auth_session_start(r, p, &u) || resp_header(p, "Location", "/api/v1/me"))
+	if (rc || auth_session_start(r, p, &u, SESSION_FULL) || resp_header(p, "Location", "/api/v1/me"))
 		return -1;
 	return api_session(r, p, 201);
 }
@@ -71,20 +72,37 @@ api_signup_confirm(struct req *r, struct resp *p)
 int
 api_signin(struct req *r, struct resp *p)
 {
-	static const char *const keys[] = {"login", "password", NULL};
-	const char *login, *pw;
+	static const char *const keys[] = {"login", "password", "code", NULL};
+	const char *login, *pw, *code = NULL;
 	struct store_user u;
 	struct refusal why;
 	struct verr e;
 	jnode *o = api_body(r, keys, &e);
+	bool two = false;
 	int rc;
 
-	if (!o || api_str(r, o, "login", &login, &e) || api_str(r, o, "password", &pw, &e))
+	if (!o || api_str(r, o, "login", &login, &e) || api_str(r, o, "password", &pw, &e) ||
+	    api_str(r, o, "code", &code, &e))
 		return api_invalid(r, p, &e);
 	rc = sign_in(&r->cx, &r->who, login, pw, &u, &why);
 	if (rc > 0)
 		return refusal_response(r, p, &why);
-	if (rc || auth_session_start(r, p, &u))
+	if (rc || sf_on(&r->cx, u.id, &two))
+		return -1;
+	/* With a second factor, the code comes in the same call. */
+	if (two && (!code || !*code)) {
+		refuse(&why, 401, "code", "this account has a second factor: send the code from the "
+		       "authenticator app (or a recovery code) as code");
+		return refusal_response(r, p, &why);
+	}
+	if (two) {
+		rc = sf_sign_in(&r->cx, &r->who, u.id, code, &u, &why);
+		if (rc > 0)
+			return refusal_response(r, p, &why);
+		if (rc)
+			return -1;
+	}
+	if (auth_session_start(r, p, &u, SESSION_FULL))
 		return -1;
 	return api_session(r, p, 200);
 }

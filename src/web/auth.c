@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "app/secret.h"
+#include "app/second_factor.h"
 #include "app/session.h"
 #include "core/form.h"
 #include "web/auth.h"
@@ -22,11 +23,33 @@
 #define COOKIE_SESSION "chiron_session"
 #define COOKIE_CSRF "chiron_csrf"
 
+/*
+ * Served over HTTPS (the public URL says so), cookies are named with the
+ * __Host- prefix: the browser keeps them only when set Secure, with Path=/
+ * and no Domain, so no other host (a sibling subdomain) can plant or
+ * overwrite one (OWASP ASVS 3.4.4).
+ */
+static bool
+https(const struct req *r)
+{
+	const char *u = r->app->sv.public_url;
+
+	return u && strncmp(u, "https://", 8) == 0;
+}
+
+static const char *
+cookie_name(const struct req *r, const char *base)
+{
+	if (!https(r))
+		return base;
+	return strcmp(base, COOKIE_SESSION) == 0 ? "__Host-" COOKIE_SESSION : "__Host-" COOKIE_CSRF;
+}
+
 /* The value of cookie name in the Cookie header, copied into out. */
 static int
-cookie(const struct req *r, const char *name, char *out, size_t n)
+cookie(const struct req *r, const char *base, char *out, size_t n)
 {
-	const char *c = r->cookie;
+	const char *c = r->cookie, *name = cookie_name(r, base);
 	size_t len = strlen(name);
 
 	while (c && *c) {
@@ -50,22 +73,22 @@ cookie(const struct req *r, const char *name, char *out, size_t n)
 static const char *
 cookie_attrs(const struct req *r)
 {
-	return r->app->secure_cookies ? "; Path=/; HttpOnly; Secure; SameSite=Lax" :
-	                                "; Path=/; HttpOnly; SameSite=Lax";
+	return r->app->secure_cookies || https(r) ? "; Path=/; HttpOnly; Secure; SameSite=Lax" :
+	                                            "; Path=/; HttpOnly; SameSite=Lax";
 }
 
-/* Makes the request's session the one of csrf and hash. */
-static int
-set_session(struct req *r, const char *csrf, const unsigned char hash[32])
+/* A session of the request: csrf, hash and account uid. */
+static struct session *
+session_of(struct req *r, const char *csrf, const unsigned char hash[32], int64_t uid)
 {
 	struct session *x = arena_calloc(r->a, 1, sizeof(*x));
 
 	if (!x)
-		return -1;
+		return NULL;
 	snprintf(x->csrf, sizeof(x->csrf), "%s", csrf);
 	memcpy(x->token_hash, hash, 32);
-	r->user = x;
-	return 0;
+	x->uid = uid;
+	return x;
 }
 
 int
@@ -73,53 +96,101 @@ auth_load(struct req *r)
 {
 	char tok[64], csrf[64];
 	unsigned char raw[32], hash[32];
+	enum session_stage stage = SESSION_FULL;
 	struct actor who;
 	int found;
 
 	r->user = NULL;
+	r->pending = NULL;
 	actor_anonymous(&r->who, r->addr);
 	if (cookie(r, COOKIE_SESSION, tok, sizeof(tok)) || token_decode(tok, raw))
 		return 0;
 	token_hash(raw, hash);
-	if (session_find(&r->cx, hash, r->addr, &who, csrf, &found))
+	if (session_find(&r->cx, hash, r->addr, &who, csrf, &stage, &found))
 		return -1;
 	if (!found)
 		return 0;
+	if (stage == SESSION_CODE) {
+		/* Only the password so far: anonymous to every route but the
+		 * sign-in's second step. */
+		return (r->pending = session_of(r, csrf, hash, who.id)) ? 0 : -1;
+	}
 	r->who = who;
-	return set_session(r, csrf, hash);
+	return (r->user = session_of(r, csrf, hash, who.id)) ? 0 : -1;
 }
 
 int
-auth_session_start(struct req *r, struct resp *p, const struct store_user *u)
+auth_session_start(struct req *r, struct resp *p, const struct store_user *u,
+                   enum session_stage stage)
 {
+	const struct session *old = r->user ? r->user : r->pending;
 	char tok[48], csrf[48];
 	unsigned char hash[32];
+	struct session *x;
 	char *c;
 	size_t n;
+	int64_t life = stage == SESSION_CODE ? SESSION_CODE_SECONDS : r->cx.sv->session_max;
 
-	if (session_start(&r->cx, u, tok, hash, csrf))
+	/* Rotation: the session this browser had (either stage) ends here. */
+	if (session_rotate(&r->cx, old ? old->token_hash : NULL, u, stage, tok, hash, csrf))
 		return -1;
-	n = strlen(COOKIE_SESSION) + 1 + strlen(tok) + 96;
+	n = strlen(cookie_name(r, COOKIE_SESSION)) + 1 + strlen(tok) + 128;
 	c = arena_alloc(r->a, n);
-	if (!c || set_session(r, csrf, hash))
+	if (!c || !(x = session_of(r, csrf, hash, u->id)))
 		return -1;
-	actor_of_user(&r->who, u, r->addr);
-	snprintf(c, n, "%s=%s%s; Max-Age=%d", COOKIE_SESSION, tok, cookie_attrs(r), SESSION_SECONDS);
+	r->user = r->pending = NULL;
+	actor_anonymous(&r->who, r->addr);
+	if (stage == SESSION_CODE) {
+		r->pending = x;
+	} else {
+		int has = 0;
+		struct store_second_factor sf;
+
+		r->user = x;
+		actor_of_user(&r->who, u, r->addr);
+		if (STORE_CALL(r->cx.sv->store, sf_get, u->id, &sf, &has))
+			return -1;
+		r->who.second_factor = has && sf.confirmed_at != 0;
+	}
+	snprintf(c, n, "%s=%s%s; Max-Age=%lld", cookie_name(r, COOKIE_SESSION), tok, cookie_attrs(r),
+	         (long long)life);
 	return resp_header(p, "Set-Cookie", c);
+}
+
+int
+auth_session_rotate(struct req *r, struct resp *p)
+{
+	struct store_user u;
+	struct actor keep = r->who;
+	bool on = false;
+
+	if (!r->user)
+		return -1;
+	memset(&u, 0, sizeof(u));
+	u.id = r->who.id;
+	if (sf_on(&r->cx, u.id, &on))
+		return -1;
+	/* The store_user above carries only the id; who stays who it was. */
+	if (auth_session_start(r, p, &u, SESSION_FULL))
+		return -1;
+	r->who = keep;
+	r->who.second_factor = on;
+	return 0;
 }
 
 int
 auth_session_end(struct req *r, struct resp *p, bool everywhere)
 {
+	const struct session *s = r->user ? r->user : r->pending;
 	char *c;
-	size_t n = strlen(COOKIE_SESSION) + 96;
+	size_t n = strlen(cookie_name(r, COOKIE_SESSION)) + 96;
 
-	if (r->user && session_end(&r->cx, &r->who, r->user->token_hash, everywhere))
+	if (s && session_end(&r->cx, &r->who, s->token_hash, everywhere))
 		return -1;
 	c = arena_alloc(r->a, n);
 	if (!c)
 		return -1;
-	snprintf(c, n, "%s=%s; Max-Age=0", COOKIE_SESSION, cookie_attrs(r));
+	snprintf(c, n, "%s=%s; Max-Age=0", cookie_name(r, COOKIE_SESSION), cookie_attrs(r));
 	return resp_header(p, "Set-Cookie", c);
 }
 
@@ -133,15 +204,17 @@ auth_csrf_token(struct req *r, struct resp *p)
 
 	if (r->user)
 		return r->user->csrf;
+	if (r->pending)
+		return r->pending->csrf;
 	if (cookie(r, COOKIE_CSRF, tok, sizeof(tok)) == 0 && token_decode(tok, raw) == 0)
 		return arena_strdup(r->a, tok);
 	t = arena_alloc(r->a, 48);
-	n = strlen(COOKIE_CSRF) + 48 + 96;
+	n = strlen(cookie_name(r, COOKIE_CSRF)) + 48 + 96;
 	c = arena_alloc(r->a, n);
 	if (!t || !c)
 		return "";
 	token_random(t, raw);
-	snprintf(c, n, "%s=%s%s", COOKIE_CSRF, t, cookie_attrs(r));
+	snprintf(c, n, "%s=%s%s", cookie_name(r, COOKIE_CSRF), t, cookie_attrs(r));
 	resp_header(p, "Set-Cookie", c);
 	return t;
 }
@@ -160,6 +233,8 @@ csrf_matches(const struct req *r, const char *given)
 		return false;
 	if (r->user)
 		want = r->user->csrf;
+	else if (r->pending)
+		want = r->pending->csrf;
 	else if (cookie(r, COOKIE_CSRF, tok, sizeof(tok)) == 0)
 		want = tok;
 	else

@@ -17,10 +17,20 @@
 /* Reads the session cookie and fills r->user when it names a live session. */
 int auth_load(struct req *r);
 /*
- * Starts a session for account u: the cookie goes on p, and r->user
- * becomes u in the new session (its CSRF token included).
+ * Starts a session for account u at stage (app/session.h), ending the one
+ * this browser had (rotation: a new token and CSRF token): the cookie goes
+ * on p, and r->user becomes u in the new session (its CSRF token
+ * included), or r->pending for SESSION_CODE. The cookie is named
+ * __Host-chiron_session, and Secure, when the public URL is https.
  */
-int auth_session_start(struct req *r, struct resp *p, const struct store_user *u);
+int auth_session_start(struct req *r, struct resp *p, const struct store_user *u,
+                       enum session_stage stage);
+/*
+ * Rotates the signed-in session of r (a change of the second factor, of
+ * the password, of role): a new token and CSRF token for the same
+ * account, the old session ended, who kept (its second_factor re-read).
+ */
+int auth_session_rotate(struct req *r, struct resp *p);
 /* Ends the current session (all of the user's when everywhere). */
 int auth_session_end(struct req *r, struct resp *p, bool everywhere);
 

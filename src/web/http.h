@@ -86,11 +86,15 @@ struct app {
 struct session {
 	char csrf[64];
 	unsigned char token_hash[32];
+	int64_t uid;                    /* the account (for r->pending: not yet signed in) */
 };
 
 struct req {
 	struct app *app;
 	struct session *user;           /* NULL when no one is signed in */
+	/* A sign-in waiting for its second factor's code (app/session.h,
+	 * SESSION_CODE): only /login/code reads it; r->user is NULL. */
+	struct session *pending;
 	struct actor who;               /* who is asking (anonymous: id 0) */
 	struct ctx cx;                  /* the services' context of this request */
 	const char *addr;               /* the client's address, for throttling only */
@@ -219,6 +223,11 @@ struct route {
 	                                 * and error_summary(). Without it a field
 	                                 * at fault is a 400 page. A path's {id}
 	                                 * at fault is a 404 either way. */
+	bool setup;                     /* open to a therapist or admin who has no
+	                                 * second factor yet: the set-up page and
+	                                 * signing out (app/second_factor.h);
+	                                 * every other signed-in route is closed
+	                                 * to them until they set one up */
 };
 
 extern const struct route routes[];

@@ -3,8 +3,10 @@
  * everywhere), the account page, and resetting a forgotten password. What
  * they do is in app/account.c, shared with the API (api_account.c).
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "app/second_factor.h"
 #include "app/services.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -62,7 +64,9 @@ signup_form(struct req *r, struct resp *p)
 	       form_input(b, r, "email", "Email (never shown to anyone)",
 	                  "We send a link to it to finish creating the account.", "email",
 	                  req_arg(r, "email"), MARKUP("autocomplete=\"email\" required")) ||
-	       form_input(b, r, "password", "Password (10 characters or more)", NULL, "password", "",
+	       form_input(b, r, "password", "Password (15 characters or more)",
+	                  "Up to 128 characters. A few words in a row make a good one; common "
+	                  "passwords are refused.", "password", "",
 	                  MARKUP("autocomplete=\"new-password\" required")) ||
 	       html(b, "<div class=\"form-group\">") || field_error(b, r, "role") ||
 	       html(b, "<fieldset id=\"role\"><legend>I am</legend>") ||
@@ -155,7 +159,8 @@ page_signup_confirm(struct req *r, struct resp *p)
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
-		return auth_session_start(r, p, &u) || redirect(r, p, auth_next(req_arg(r, "next")));
+		return auth_session_start(r, p, &u, SESSION_FULL) ||
+		       redirect(r, p, auth_next(req_arg(r, "next")));
 	if (why.status == 404 || strcmp(why.field, "email") == 0)
 		return refusal_response(r, p, &why);
 	fail_refusal(r, p, &why, "handle");
@@ -188,11 +193,14 @@ login_form(struct req *r, struct resp *p)
 	       page_end(p);
 }
 
+static int code_redirect(struct req *r, struct resp *p);
+
 int
 page_login(struct req *r, struct resp *p)
 {
 	struct store_user u;
 	struct refusal why;
+	bool two = false;
 	int rc;
 
 	if (strcmp(r->method, "POST") != 0)
@@ -207,7 +215,38 @@ page_login(struct req *r, struct resp *p)
 		fail_refusal(r, p, &why, "password");
 		return login_form(r, p);
 	}
-	return rc || auth_session_start(r, p, &u) || redirect(r, p, auth_next(req_arg(r, "next")));
+	if (rc)
+		return rc;
+	if (sf_on(&r->cx, u.id, &two))
+		return -1;
+	if (!two)
+		return auth_session_start(r, p, &u, SESSION_FULL) ||
+		       redirect(r, p, auth_next(req_arg(r, "next")));
+	/* The password was right: the code next, in a session that opens
+	 * nothing else (app/session.h, SESSION_CODE). */
+	return auth_session_start(r, p, &u, SESSION_CODE) || code_redirect(r, p);
+}
+
+/* 303 to the code's page, carrying next. */
+static int
+code_redirect(struct req *r, struct resp *p)
+{
+	const char *next = req_arg(r, "next");
+	struct buf b;
+	char *where;
+	size_t len;
+	int rc;
+
+	if (!auth_next_ok(next))
+		return redirect(r, p, "/login/code");
+	buf_init(&b, 4 * NEXT_MAX);
+	if (buf_adds(&b, "/login/code?next=") || form_encode(&b, next) || !(where = buf_take(&b, &len))) {
+		buf_free(&b);
+		return -1;
+	}
+	rc = redirect(r, p, where);
+	free(where);
+	return rc;
 }
 
 int
@@ -250,6 +289,15 @@ page_account(struct req *r, struct resp *p)
 	       (r->who.role == ACCT_ADMIN &&
 	        html(b, "<li class=\"card\"><h2><a href=\"/admin\">Admin</a></h2><p>Claims waiting "
 	                "for verification, hidden listings, organizations.</p></li>\n")) ||
+	       html(b, "<li class=\"card\"><h2><a href=\"/account/second-factor\">Second factor</a>"
+	               "</h2><p>") ||
+	       (r->who.second_factor ?
+	        html(b, "On: a code from your authenticator app after the password. New recovery "
+	                "codes, or turn it off.") :
+	        html(b, "Off. Ask for a code from an authenticator app as well as the password, so "
+	                "a leaked password is not enough to sign in.")) ||
+	       html(b, "</p></li>\n<li class=\"card\"><h2><a href=\"/account/password\">Password</a>"
+	               "</h2><p>Choose a new one; other browsers are signed out.</p></li>\n") ||
 	       html(b, "</ul>\n<h2>Signing out</h2>\n<div class=\"actions\">"
 	               "<form method=\"post\" action=\"/logout\">") || form_csrf(b, r, p) ||
 	       html(b, "<button type=\"submit\" class=\"button secondary\">Sign out</button></form>\n"
@@ -327,7 +375,8 @@ page_reset_token(struct req *r, struct resp *p)
 	       html(b, "<h1>Choose a new password</h1>\n") ||
 	       html(b, "<form method=\"post\" action=\"/reset/") || form_encode(b, r->param) ||
 	       html(b, "\" novalidate>\n") || form_csrf(b, r, p) ||
-	       form_input(b, r, "password", "New password", "10 characters or more.", "password", "",
+	       form_input(b, r, "password", "New password", "15 to 128 characters; common passwords "
+	                  "are refused.", "password", "",
 	                  MARKUP("autocomplete=\"new-password\" required")) ||
 	       html(b, "<div class=\"actions\"><button type=\"submit\">Save and sign in again</button></div>\n</form>\n") ||
 	       page_end(p);

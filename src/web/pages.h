@@ -122,6 +122,12 @@ int page_logout(struct req *r, struct resp *p);
 int page_logout_all(struct req *r, struct resp *p);
 int page_account(struct req *r, struct resp *p);
 int page_reset(struct req *r, struct resp *p);
+/* The second factor and the password (page_second_factor.c). */
+int page_login_code(struct req *r, struct resp *p);
+int page_second_factor(struct req *r, struct resp *p);
+int page_second_factor_recovery(struct req *r, struct resp *p);
+int page_second_factor_off(struct req *r, struct resp *p);
+int page_password(struct req *r, struct resp *p);
 int page_reset_token(struct req *r, struct resp *p);
 
 int page_org_new(struct req *r, struct resp *p);

@@ -153,7 +153,7 @@ static const struct field f_slots_api[] = {
 static const struct field f_signup[] = {
 	HANDLE,
 	EMAIL("give your email address, like name@example.org"),
-	PASSWORD(10, "choose a password of 10 characters or more"),
+	PASSWORD(15, "choose a password of 15 to 128 characters"),
 	{"role", F_TEXT, 1, 20, true, NULL, "choose whether you are looking for a therapist or are one"},
 	F_END,
 };
@@ -172,7 +172,23 @@ static const struct field f_reset[] = {
 	F_END,
 };
 static const struct field f_reset_token[] = {
-	PASSWORD(10, "choose a password of 10 characters or more"),
+	PASSWORD(15, "choose a password of 15 to 128 characters"),
+	F_END,
+};
+/* The second factor's forms (page_second_factor.c): the service says
+ * what is wrong with a code or a password. */
+static const struct field f_code[] = {
+	{"code", F_TEXT, 1, 64, true, NULL, "enter the code from your authenticator app"},
+	F_END,
+};
+static const struct field f_reauth[] = { PASSWORD(1, "enter your password"), F_END };
+static const struct field f_reauth_off[] = {
+	{"password_off", F_TEXT, 1, 1024, true, NULL, "enter your password"},
+	F_END,
+};
+static const struct field f_password[] = {
+	{"current", F_TEXT, 1, 1024, true, NULL, "enter your current password"},
+	PASSWORD(1, "choose a new password"),
 	F_END,
 };
 /* Your data (page_data.c): the password again, a format, the typed confirmation. */
@@ -208,9 +224,18 @@ const struct route routes[] = {
 	{"POST", "/signup",                    page_signup,    WHO_ANYONE,  true, .fields = f_signup, .form = true},
 	{"GET",  "/login",                     page_login,     WHO_ANYONE,  false},
 	{"POST", "/login",                     page_login,     WHO_ANYONE,  true, .fields = f_login, .form = true},
-	{"POST", "/logout",                    page_logout,    WHO_SIGNED_IN, true},
-	{"POST", "/logout-all",                page_logout_all, WHO_SIGNED_IN, true},
+	{"GET",  "/login/code",                page_login_code, WHO_ANYONE, false},
+	{"POST", "/login/code",                page_login_code, WHO_ANYONE, true, .fields = f_code, .form = true},
+	{"POST", "/logout",                    page_logout,    WHO_SIGNED_IN, true, .setup = true},
+	{"POST", "/logout-all",                page_logout_all, WHO_SIGNED_IN, true, .setup = true},
 	{"GET",  "/account",                   page_account,   WHO_SIGNED_IN, false},
+	/* The second factor: open to a therapist or admin without one (.setup). */
+	{"GET",  "/account/second-factor",     page_second_factor, WHO_SIGNED_IN, false, .setup = true},
+	{"POST", "/account/second-factor",     page_second_factor, WHO_SIGNED_IN, true, .fields = f_code, .form = true, .setup = true},
+	{"POST", "/account/second-factor/recovery", page_second_factor_recovery, WHO_SIGNED_IN, true, .fields = f_reauth, .form = true},
+	{"POST", "/account/second-factor/off", page_second_factor_off, WHO_SIGNED_IN, true, .fields = f_reauth_off, .form = true},
+	{"GET",  "/account/password",          page_password,  WHO_SIGNED_IN, false},
+	{"POST", "/account/password",          page_password,  WHO_SIGNED_IN, true, .fields = f_password, .form = true},
 	{"GET",  "/account/activity",          page_activity,  WHO_SIGNED_IN, false, .fields = f_activity_page},
 	{"GET",  "/account/data",              page_data,      WHO_SIGNED_IN, false},
 	{"POST", "/account/export",            page_export,    WHO_SIGNED_IN, true, .fields = f_export, .form = true},
@@ -310,9 +335,9 @@ const struct route routes[] = {
 	{"POST", "/api/v1/users",              api_signup,     WHO_ANYONE,  false},
 	{"POST", "/api/v1/users/confirm",      api_signup_confirm, WHO_ANYONE, false},
 	{"POST", "/api/v1/session",            api_signin,     WHO_ANYONE,  false},
-	{"DELETE", "/api/v1/session",          api_signout,    WHO_SIGNED_IN, true},
-	{"DELETE", "/api/v1/sessions",         api_signout_all, WHO_SIGNED_IN, true},
-	{"GET",  "/api/v1/me",                 api_me,         WHO_SIGNED_IN, false},
+	{"DELETE", "/api/v1/session",          api_signout,    WHO_SIGNED_IN, true, .setup = true},
+	{"DELETE", "/api/v1/sessions",         api_signout_all, WHO_SIGNED_IN, true, .setup = true},
+	{"GET",  "/api/v1/me",                 api_me,         WHO_SIGNED_IN, false, .setup = true},
 	{"GET",  "/api/v1/account/activity",   api_activity,   WHO_SIGNED_IN, false, .fields = f_activity_api},
 	{"POST", "/api/v1/password-reset",     api_reset,      WHO_ANYONE,  false},
 	{"PUT",  "/api/v1/password",           api_password,   WHO_ANYONE,  false},

@@ -33,6 +33,7 @@
 
 #include "app/identity.h"
 #include "app/photo.h"
+#include "app/second_factor.h"
 #include "web/auth.h"
 #include "core/form.h"
 #include "core/netaddr.h"
@@ -516,6 +517,19 @@ dispatch(struct req *r, struct resp *p)
 				 * (a GET only: a form sent signed out is sent again
 				 * from its page). */
 				login_redirect(r, p);
+			}
+			return;
+		}
+		/* A therapist or admin signed in by password without a second
+		 * factor reaches only its set-up page and signing out. */
+		if (rt->who != WHO_ANYONE && !rt->setup && sf_required(&r->who) &&
+		    !r->who.second_factor) {
+			if (api) {
+				error_response(r, p, 403, "", "set up a second factor first: this account "
+				               "needs one (on the page /account/second-factor)");
+			} else {
+				p->status = 303;
+				resp_header(p, "Location", "/account/second-factor");
 			}
 			return;
 		}

@@ -218,14 +218,22 @@ for tid, zone in list(ZONES.items()):
 # --- cancel, late inside the notice period, the waitlist hears ---
 # A verified claim (an unverified one holds nothing: tests/security_claims.sh),
 # by `chiron user add --therapist`, signed in through the API.
+# A therapist has a second factor: the code of tests/lib/totp.py's secret
+# goes with the password.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import totp  # noqa: E402
+
 subprocess.run([BIN, "user", "add", "--db", DB, "--handle", "thera000", "--email", "thera000@example.org",
-                "--role", "therapist", "--therapist", "t-9000002", "--password-stdin"],
+                "--role", "therapist", "--therapist", "t-9000002", "--totp-secret", totp.TEST_SECRET,
+                "--password-stdin"],
                input="thera-password-2\n", capture_output=True, text=True, check=True)
+CODES = totp.Codes(os.path.dirname(DB))
 
 
 def sign_in(login, password):
     c = http.client.HTTPConnection(HOST, PORT, timeout=60)
-    c.request("POST", "/api/v1/session", body=json.dumps({"login": login, "password": password}),
+    c.request("POST", "/api/v1/session", body=json.dumps({"login": login, "password": password,
+                                                           "code": CODES.code(login)}),
               headers={"Content-Type": "application/json"})
     r = c.getresponse()
     d = json.loads(r.read())

@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { AXE, HERE, MODES, ROOT, SHOTS, STEP_MS, failed, makeEnv, notOk, sleep } from './lib.mjs';
+import { AXE, HERE, MODES, ROOT, SHOTS, STEP_MS, TOTP_SECRET, failed, makeEnv, notOk, sleep } from './lib.mjs';
 
 const BIN = path.resolve(process.argv[2] ?? process.env.CHIRON_BIN ?? 'build/chiron');
 const ONLY = process.argv.slice(3);
@@ -147,7 +147,8 @@ async function main() {
 	for (const [handle, role, extra] of [['bt_therapist', 'therapist', ['--therapist', 't-0000010']],
 		['bt_claimant', 'therapist', []], ['bt_admin', 'admin', []]]) {
 		const u = spawnSync(BIN, ['user', 'add', '--db', db, '--handle', handle, '--email',
-			`${handle}@example.org`, '--role', role, ...extra, '--password-stdin'],
+			`${handle}@example.org`, '--role', role, ...extra, '--totp-secret', TOTP_SECRET,
+			'--password-stdin'],
 			{ encoding: 'utf8', input: `${handle}-password\n`, timeout: STEP_MS });
 		if (u.status !== 0) {
 			notOk('setup', `chiron user add ${handle} exited ${u.status}\n${u.stderr}`);

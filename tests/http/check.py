@@ -110,21 +110,23 @@ def check_orgs(q, directory, path):
 
 
 ROUTE = re.compile(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*\w+\s*,\s*(WHO_[A-Z_]+)\s*,\s*(true|false)'
-                   r'\s*(?:,\s*"([^"]+)"\s*)?(?:,\s*\.fields\s*=\s*\w+\s*)?(?:,\s*\.form\s*=\s*(?:true|false)\s*)?\}')
+                   r'\s*(?:,\s*"([^"]+)"\s*)?(?:,\s*\.fields\s*=\s*\w+\s*)?(?:,\s*\.form\s*=\s*(?:true|false)\s*)?'
+                   r'(?:,\s*\.setup\s*=\s*(true|false)\s*)?\}')
 
 
 def route_table(routes_c):
-    """(METHOD, PATH, WHO, CSRF, BODY) for every row of routes[] in routes.c;
+    """(METHOD, PATH, WHO, CSRF, BODY, SETUP) for every row of routes[] in routes.c;
     BODY is the media type a row names for its body, or None (the default:
     JSON under /api/). A row may end with the .fields = TABLE it reads
-    and .form = true (a page form showing its own errors)."""
+    and .form = true (a page form showing its own errors), then .setup =
+    true (open to an account that must set up its second factor)."""
     with open(routes_c) as f:
         src = f.read()
     m = re.search(r"routes\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
     need(m, f"no routes[] table in {routes_c}")
     body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S)
-    table = [(meth, path, who, csrf == "true", media or None)
-             for meth, path, who, csrf, media in ROUTE.findall(body)]
+    table = [(meth, path, who, csrf == "true", media or None, setup == "true")
+             for meth, path, who, csrf, media, setup in ROUTE.findall(body)]
     need(table, f"no routes parsed from {routes_c}")
     need(len(table) == body.count("{\""), f"{routes_c}: a row of routes[] does not parse")
     return table
@@ -147,12 +149,14 @@ def refs(node):
             yield from refs(v)
 
 
-def required_errors(method, path, who, csrf, op):
+def required_errors(method, path, who, csrf, op, setup=False):
     """The error statuses an operation must declare, from what the
     dispatcher (server.c) checks before its handler runs."""
     codes = {"429"}                                     # the API's rate limit
     if who != "WHO_ANYONE":
         codes.add("401")                                # not signed in
+        if not setup:
+            codes.add("403")                            # a second factor to set up first
     if who in ("WHO_THERAPIST", "WHO_ADMIN") or csrf:
         codes.add("403")                                # role, X-CSRF-Token
     if "requestBody" in op:
@@ -209,13 +213,13 @@ def check_openapi(routes_c, path):
                 ids.add(op.get("operationId"))
                 doc[(verb.upper(), template(p))] = (p, op)
     table = [r for r in route_table(routes_c) if r[1].startswith("/api/")]
-    code = {(m, template(p)) for m, p, _, _, _ in table}
+    code = {(m, template(p)) for m, p, _, _, _, _ in table}
     undocumented = sorted(code - set(doc))
     unrouted = sorted(set(doc) - code)
     need(not undocumented and not unrouted,
          f"routes not in the document: {undocumented}; documented but not routed: {unrouted}")
     bad = []
-    for method, route, who, csrf, media in table:
+    for method, route, who, csrf, media, setup in table:
         p, op = doc[(method, template(route))]
         where = f"{method} {p}"
         if "requestBody" in op:
@@ -227,7 +231,7 @@ def check_openapi(routes_c, path):
             if name not in params:
                 bad.append(f"{where}: path parameter {name} is not declared")
         responses = op["responses"]
-        missing = sorted(required_errors(method, route, who, csrf, op) - set(responses))
+        missing = sorted(required_errors(method, route, who, csrf, op, setup) - set(responses))
         if missing:
             bad.append(f"{where}: does not declare {', '.join(missing)}")
         for status, resp in responses.items():

@@ -55,6 +55,10 @@ Commands (the last answer is the one of the last `req` or `form`):
   forget USER         empties USER's jar
   mail DIR            every .eml in DIR, oldest id first, as text:
         ---, to: ADDRESS, subject: SUBJECT, a blank line, the body
+  totp WHO [SECRET]   a fresh code of account WHO's authenticator app
+        (tests/lib/totp.py: at the server's clock, never one already given
+        for WHO); SECRET (base32) is remembered for WHO, else the suites'
+        TEST_SECRET
   ping                pong
 """
 import email
@@ -71,6 +75,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
 import check                    # tests/http/check.py: the OpenAPI checks
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import totp                     # tests/lib/totp.py: authenticator codes
 
 
 class Form(html.parser.HTMLParser):
@@ -132,6 +138,7 @@ class Client:
         self.conns = {}         # (host, port) -> a kept connection
         self.status, self.headers, self.body = 0, [], b""
         self.method, self.path = "", ""
+        self.codes, self.secrets = {}, {}     # account -> totp.Codes, its secret
 
     def request(self, user, method, path, body=b"", headers=()):
         hs = {}
@@ -360,6 +367,13 @@ def main():
                 r = ""
             elif cmd == "mail":
                 r = mail(s(0))
+            elif cmd == "totp":
+                who = s(0).lower().split("@")[0]
+                if len(a) > 1:
+                    c.secrets[who] = s(1).replace(" ", "")
+                codes = c.codes.setdefault(who, totp.Codes(c.work, c.secrets.get(who, totp.TEST_SECRET)))
+                codes.secret = c.secrets.get(who, totp.TEST_SECRET)
+                r = codes.code(who) or ""
             elif cmd == "ping":
                 r = "pong"
             else:

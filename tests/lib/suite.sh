@@ -10,7 +10,10 @@
 #   same NAME GOT WANT                  ok when GOT = WANT (both shown if not)
 #   mkuser HANDLE PASSWORD ROLE [TID [DAYS_AGO]]
 #                                       an account by `chiron user add`
-#                                       (claimed DAYS_AGO days ago)
+#                                       (claimed DAYS_AGO days ago); a
+#                                       therapist or admin with the second
+#                                       factor $TOTP_SECRET (listed in
+#                                       $W/totp_users)
 #   serve [FLAGS...]                    chiron serve on a free port of
 #                                       loopback, db $DB, mail to $W/mail,
 #                                       clock $W/clock; sets PORT, B (its
@@ -23,8 +26,13 @@
 #   c COMMAND ARG...                    one command to it; prints its reply
 #   http USER METHOD PATH [BODY [HEADER...]]  a request; prints the status
 #   sign_in USER PASSWORD [LOGIN]       the web sign-in as USER's jar; prints
-#                                       the status (303 when signed in)
-#   api_sign_in USER PASSWORD [LOGIN]   the API's: POST /api/v1/session
+#                                       the status (303 when signed in),
+#                                       answering the code page when the
+#                                       account has a second factor
+#   api_sign_in USER PASSWORD [LOGIN]   the API's: POST /api/v1/session (with
+#                                       a code for those in $W/totp_users)
+#   enroll USER                         sets up USER's second factor on the
+#                                       pages (the secret shown, then a code)
 #   mail_c / mail_c_to EMAIL            mail_all / mail_to through the client
 #   mail_c_link EMAIL PATH              mail_link through the client: the
 #                                       newest link to PATH/TOKEN mailed to
@@ -85,10 +93,17 @@ until_() {
 	"${@:2}"
 }
 
+# The second factor of the therapists and admins mkuser makes (tests/lib/totp.py).
+TOTP_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 mkuser() {
+	local totp=
+	case $3 in therapist|admin) totp=$TOTP_SECRET ;; esac
 	echo "$2" | "$BIN" user add --db "$DB" --handle "$1" --email "$1@example.org" --role "$3" \
-		${4:+--therapist "$4"} ${5:+--claimed-days-ago "$5"} --password-stdin >/dev/null
+		${4:+--therapist "$4"} ${5:+--claimed-days-ago "$5"} ${totp:+--totp-secret "$totp"} \
+		--password-stdin >/dev/null || return 1
+	[ -z "$totp" ] || echo "$1" >>"$W/totp_users"
 }
+has_totp() { [ -f "$W/totp_users" ] && grep -qix -- "${1%@example.org}" "$W/totp_users"; }
 
 free_port() {
 	python3 -S -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
@@ -148,12 +163,31 @@ c() {
 http() { c req "$@"; }
 
 sign_in() {
+	local st loc data
 	c req "$1" GET /login >/dev/null
-	c form "$1" /login "login=${3:-$1}" "password=$2"
+	st=$(c form "$1" /login "login=${3:-$1}" "password=$2")
+	loc=$(c header Location)
+	if [ "$st" = 303 ] && [ "${loc%%\?*}" = /login/code ]; then
+		data=$(c fields "$1" "$loc")
+		data=$(c with "$data" code "$(c totp "${3:-$1}")")
+		st=$(c req "$1" POST /login/code "$data")
+	fi
+	echo "$st"
 }
 
 api_sign_in() {
-	c req "$1" POST /api/v1/session "{\"login\":\"${3:-$1}\",\"password\":\"$2\"}"
+	local code=
+	has_totp "${3:-$1}" && code=",\"code\":\"$(c totp "${3:-$1}")\""
+	c req "$1" POST /api/v1/session "{\"login\":\"${3:-$1}\",\"password\":\"$2\"$code}"
+}
+
+# Sets up USER's second factor on the pages: the secret the page shows,
+# then a code of it; the client keeps the secret for USER's later codes.
+enroll() {
+	local secret
+	c req "$1" GET /account/second-factor >/dev/null
+	secret=$(c grep 'id="totp-secret">([A-Z2-7 ]+)<')
+	c form "$1" /account/second-factor "code=$(c totp "$1" "$secret")"
 }
 
 # The mail through the client: `chiron outbox wait` (everything written

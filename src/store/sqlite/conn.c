@@ -465,6 +465,18 @@ static const struct store_ops sqlite_ops = {
 	.sessions_of_user = sq_sessions_of_user,
 	.user_erase = sq_user_erase,
 	.listing_release = sq_listing_release,
+	.session_begin = sq_session_begin,
+	.session_read = sq_session_read,
+	.session_seen = sq_session_seen,
+	.sessions_delete_others = sq_sessions_delete_others,
+	.sf_get = sq_sf_get,
+	.sf_begin = sq_sf_begin,
+	.sf_confirm = sq_sf_confirm,
+	.sf_step = sq_sf_step,
+	.sf_delete = sq_sf_delete,
+	.recovery_take = sq_recovery_take,
+	.recovery_replace = sq_recovery_replace,
+	.recovery_left = sq_recovery_left,
 };
 
 /* Creates the parent directory of path when it is missing (one level). */

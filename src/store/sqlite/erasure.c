@@ -33,7 +33,7 @@ sq_user_created(struct store *bs, int64_t user, int64_t *at, int *found)
 }
 
 struct sess_walk {
-	int (*fn)(void *arg, int64_t expires);
+	int (*fn)(void *arg, int64_t started, int64_t seen, int64_t expires);
 	void *arg;
 };
 
@@ -42,17 +42,19 @@ row_session(sqlite3_stmt *st, void *arg)
 {
 	struct sess_walk *w = arg;
 
-	return w->fn(w->arg, sqlite3_column_int64(st, 0));
+	return w->fn(w->arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	             sqlite3_column_int64(st, 2));
 }
 
 int
 sq_sessions_of_user(struct store *bs, int64_t user, int64_t now,
-                    int (*fn)(void *arg, int64_t expires), void *arg)
+                    int (*fn)(void *arg, int64_t started, int64_t seen, int64_t expires),
+                    void *arg)
 {
 	struct sess_walk w = {fn, arg};
 
 	return sq_run(S(bs), "reading sessions", row_session, &w,
-		      "SELECT expires_at FROM session WHERE user_id = ?1 AND expires_at > ?2 "
+		      "SELECT created_at, seen_at, expires_at FROM session WHERE user_id = ?1 AND expires_at > ?2 "
 		      "ORDER BY expires_at", "ii", user, now);
 }
 

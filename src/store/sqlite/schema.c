@@ -494,6 +494,31 @@ static const char *const migrations[] = {
 	"  user_id INTEGER PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,"
 	"  sealed BLOB NOT NULL"
 	");",
+	/*
+	 * Issue 11, the second factor and sessions: a session's start and
+	 * last use (the idle and absolute limits of app/session.c; sessions
+	 * begun before count from now) and its stage (1: the password was
+	 * right, the second factor's code is awaited); an account's TOTP
+	 * secret, sealed, with the last step accepted (a code works once);
+	 * its recovery codes, only as keyed hashes.
+	 */
+	"ALTER TABLE session ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE session ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE session ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE session SET created_at = strftime('%s', 'now'), seen_at = strftime('%s', 'now');"
+	"CREATE TABLE second_factor ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,"
+	"  secret BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_step INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE recovery_code ("
+	"  user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,"
+	"  hash BLOB NOT NULL,"
+	"  used_at INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (user_id, hash)"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

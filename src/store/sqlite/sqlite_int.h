@@ -19,6 +19,7 @@
  *   backup.c      online backup, and the check of a database file
  *   audit.c       the audit trail, hash-chained
  *   erasure.c     what export reads and erasure deletes of one account
+ *   second_factor.c  sessions' times and stage, the second factor, recovery codes
  *
  * Every function here that takes a struct store_sqlite expects its
  * caller to hold nothing or the connection's lock (it is recursive);
@@ -285,6 +286,23 @@ int sq_audit_scan(struct store *bs, int64_t after, store_audit_fn fn, void *arg)
 int sq_audit_of_subject(struct store *bs, const unsigned char subject[32], int64_t before, int max,
                         store_audit_fn fn, void *arg);
 int sq_audit_head(struct store *bs, int64_t *seq, unsigned char hash[32]);
+/* second_factor.c (issue 11) */
+int sq_session_begin(struct store *bs, const unsigned char hash[32], int64_t user, const char *csrf,
+                     int stage, int64_t now, int64_t expires);
+int sq_session_read(struct store *bs, const unsigned char hash[32], struct store_session *out,
+                    int *found);
+int sq_session_seen(struct store *bs, const unsigned char hash[32], int64_t now);
+int sq_sessions_delete_others(struct store *bs, int64_t user, const unsigned char keep[32]);
+int sq_sf_get(struct store *bs, int64_t user, struct store_second_factor *out, int *found);
+int sq_sf_begin(struct store *bs, int64_t user, const void *secret, size_t n, int64_t now);
+int sq_sf_confirm(struct store *bs, int64_t user, int64_t step, int64_t now,
+                  const unsigned char (*hashes)[32], int n);
+int sq_sf_step(struct store *bs, int64_t user, int64_t step, int *ok);
+int sq_sf_delete(struct store *bs, int64_t user);
+int sq_recovery_take(struct store *bs, int64_t user, const unsigned char hash[32], int64_t now,
+                     int *found);
+int sq_recovery_replace(struct store *bs, int64_t user, const unsigned char (*hashes)[32], int n);
+int sq_recovery_left(struct store *bs, int64_t user, long *n);
 
 /* backup.c */
 int sq_backup(struct store *bs, const char *path, bool replace, long *pages);
@@ -300,7 +318,8 @@ int sq_wipe_checkpoint(struct store *bs);
 /* erasure.c */
 int sq_user_created(struct store *bs, int64_t user, int64_t *at, int *found);
 int sq_sessions_of_user(struct store *bs, int64_t user, int64_t now,
-                        int (*fn)(void *arg, int64_t expires), void *arg);
+                        int (*fn)(void *arg, int64_t started, int64_t seen,
+	                                  int64_t expires), void *arg);
 int sq_user_erase(struct store *bs, int64_t user, int64_t kid, int *found);
 int sq_listing_release(struct store *bs, const char *tid, int *found);
 

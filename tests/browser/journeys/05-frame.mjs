@@ -97,7 +97,7 @@ export default async function (env) {
 		await env.visit(newcomer, 'frame-signup-next');
 		await newcomer.getByLabel('A pseudonym (what therapists see)').fill('x');
 		await newcomer.getByLabel('Email (never shown to anyone)').fill(`${fresh}@example.org`);
-		await newcomer.getByLabel('Password (10 characters or more)').fill('short');
+		await newcomer.getByLabel('Password (15 characters or more)').fill('short');
 		await newcomer.getByRole('button', { name: 'Create the account' }).click();
 		await newcomer.locator('.error-summary').waitFor();
 		await env.visit(newcomer, 'frame-signup-error');
@@ -108,7 +108,7 @@ export default async function (env) {
 		assert(await newcomer.getByLabel('A pseudonym (what therapists see)').inputValue() === 'x',
 			'the pseudonym was not kept');
 		await newcomer.getByLabel('A pseudonym (what therapists see)').fill(fresh);
-		await newcomer.getByLabel('Password (10 characters or more)').fill(`${fresh}-password`);
+		await newcomer.getByLabel('Password (15 characters or more)').fill(`${fresh}-password`);
 		await newcomer.getByRole('button', { name: 'Create the account' }).click();
 		await newcomer.getByRole('heading', { name: 'Check your email' }).waitFor();
 		await env.visit(newcomer, 'frame-signup-check-email');

@@ -5,7 +5,7 @@
 // entered it, Verify without a reason shows the error and with a reason
 // verifies. Then the admin hides a listing, finds it by name in the
 // hidden list, and shows it again.
-import { assert } from '../lib.mjs';
+import { TOTP_SECRET, assert } from '../lib.mjs';
 
 const PER_MODE = {
 	'nojs-1280': { tid: 't-0000021', name: 'Ana Hill', npi: '1236672230', hide: ['t-0000031', 'Yusuf Ruiz'] },
@@ -20,7 +20,7 @@ export default async function (env) {
 	const claimant = env.user('bt_claim');
 	const office = `office-${claimant}@example.org`;
 	env.cli(['user', 'add', '--handle', claimant, '--email', `${claimant}@example.org`, '--role', 'therapist',
-		'--password-stdin'], `${claimant}-password\n`);
+		'--totp-secret', TOTP_SECRET, '--password-stdin'], `${claimant}-password\n`);
 	const cp = await env.page('claimant');
 	const ap = await env.page('admin');
 	const card = () => ap.locator('article.card').filter({ has: ap.locator(`h3 a[href="/therapists/${m.tid}"]`) });
