@@ -35,7 +35,7 @@ mkuser wrenna wrenna-password-1 therapist $T
 mkuser corvin corvin-password-1 therapist $T2
 mkuser quillon $PW seeker
 mkuser brisk brisk-password-1 seeker
-serve --api-rate 0
+serve --api-rate 0 --session-idle 2592000 --session-max 31536000
 client_start
 api_sign_in quillon $PW >/dev/null
 api_sign_in wrenna wrenna-password-1 >/dev/null
@@ -137,7 +137,7 @@ same therapist_export_sees_a_pseudonym "$(c jsonpy '[(r["from"]) for r in d["con
 # The page: the password asked again, a download.
 same data_page "$(c req qweb GET /account/data)" 200
 same export_page_wrong_password "$(c form qweb /account/export password=wrong format=json)" 403
-[ "$(c has 'That is not the password of this account')" = 1 ] && ok export_page_says_why || not_ok export_page_says_why
+[ "$(c has 'That is not your password')" = 1 ] && ok export_page_says_why || not_ok export_page_says_why
 same export_page "$(c form qweb /account/export "password=$PW" format=json)" 200
 case "$(c header Content-Disposition)" in
 attachment*chiron-export-*.json*) ok export_page_downloads ;;
@@ -200,7 +200,7 @@ done
 [ ${#left[@]} -eq 0 ] && ok raw_file_holds_none_of_theirs || not_ok raw_file_holds_none_of_theirs "${left[*]}"
 # Every sealed blob left in the file under their key number (if any) no longer opens: the key is gone.
 same no_wrapped_key_left "$(sqlite3 "$DB" "SELECT count(*) FROM dkey WHERE id = $KID")" 0
-serve --api-rate 0
+serve --api-rate 0 --session-idle 2592000 --session-max 31536000
 # A new client for the new port (its jars go with the old one).
 exec {C_IN}>&- {C_OUT}<&-
 kill "$CPID" 2>/dev/null

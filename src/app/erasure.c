@@ -201,20 +201,13 @@ series_active(void *arg, const struct store_series *sr)
 
 	if (strcmp(sr->status, "active") != 0)
 		return 0;
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 8;
-		int64_t *v = arena_alloc(s->cx->a, (size_t)cap * sizeof(*v));
+	int64_t *slot = arena_grow(s->cx->a, &s->v, &s->n, &s->cap, sizeof(*slot), 8);
 
-		if (!v) {
-			s->err = 1;
-			return 1;
-		}
-		if (s->n)
-			memcpy(v, s->v, (size_t)s->n * sizeof(*v));
-		s->v = v;
-		s->cap = cap;
+	if (!slot) {
+		s->err = 1;
+		return 1;
 	}
-	s->v[s->n++] = sr->id;
+	*slot = sr->id;
 	return 0;
 }
 
@@ -250,20 +243,13 @@ wait_keep(void *arg, const struct store_wait *w)
 {
 	struct waits *s = arg;
 
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 8;
-		struct store_wait *v = arena_alloc(s->cx->a, (size_t)cap * sizeof(*v));
+	struct store_wait *slot = arena_grow(s->cx->a, &s->v, &s->n, &s->cap, sizeof(*slot), 8);
 
-		if (!v) {
-			s->err = 1;
-			return 1;
-		}
-		if (s->n)
-			memcpy(v, s->v, (size_t)s->n * sizeof(*v));
-		s->v = v;
-		s->cap = cap;
+	if (!slot) {
+		s->err = 1;
+		return 1;
 	}
-	s->v[s->n++] = *w;
+	*slot = *w;
 	return 0;
 }
 
@@ -303,20 +289,13 @@ open_rq_one(void *arg, const struct store_request *rq)
 
 	if (rq->answered_at)
 		return 0;
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 16;
-		int64_t *v = arena_alloc(s->cx->a, (size_t)cap * sizeof(*v));
+	int64_t *slot = arena_grow(s->cx->a, &s->v, &s->n, &s->cap, sizeof(*slot), 16);
 
-		if (!v) {
-			s->err = 1;
-			return 1;
-		}
-		if (s->n)
-			memcpy(v, s->v, (size_t)s->n * sizeof(*v));
-		s->v = v;
-		s->cap = cap;
+	if (!slot) {
+		s->err = 1;
+		return 1;
 	}
-	s->v[s->n++] = rq->id;
+	*slot = rq->id;
 	return 0;
 }
 
@@ -356,20 +335,13 @@ closed_keep(void *arg, const struct store_closed *c)
 {
 	struct closed_ids *s = arg;
 
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 8;
-		int64_t *v = arena_alloc(s->cx->a, (size_t)cap * sizeof(*v));
+	int64_t *slot = arena_grow(s->cx->a, &s->v, &s->n, &s->cap, sizeof(*slot), 8);
 
-		if (!v) {
-			s->err = 1;
-			return 1;
-		}
-		if (s->n)
-			memcpy(v, s->v, (size_t)s->n * sizeof(*v));
-		s->v = v;
-		s->cap = cap;
+	if (!slot) {
+		s->err = 1;
+		return 1;
 	}
-	s->v[s->n++] = c->id;
+	*slot = c->id;
 	return 0;
 }
 
